@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+
+	"jiceng/internal/account"
+	"jiceng/internal/db"
+	"jiceng/internal/org"
+	"jiceng/internal/region"
+)
+
+// app holds the opened database and the services built on it.
+type app struct {
+	db       *db.DB
+	regions  *region.Holder
+	orgs     *org.Service
+	accounts *account.Service
+}
+
+// openApp opens url and brings its schema up to date.
+func openApp(ctx context.Context, url string) (*app, error) {
+	d, err := db.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	regions := region.NewHolder()
+	return &app{db: d, regions: regions, orgs: org.NewService(d, regions), accounts: account.NewService(d, account.DefaultParams)}, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }

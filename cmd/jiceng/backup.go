@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+
+	"jiceng/internal/db"
+)
+
+func cmdBackup(ctx context.Context, env cmdEnv, args []string) error {
+	fs := flags("backup")
+	out := fs.String("out", "", "backup file")
+	dbFlag := fs.String("db", "", "database URL")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("jiceng backup: 缺少 --out，例如 --out jiceng-20261126.db")
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return fmt.Errorf("jiceng backup: 文件 %s 已存在，请换一个文件名，不会覆盖已有备份", *out)
+	}
+	url := dbURL(*dbFlag, env.getenv)
+	d, err := db.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if d.Dialect == db.Postgres {
+		if _, err := exec.LookPath("pg_dump"); err != nil {
+			return fmt.Errorf("jiceng backup: PostgreSQL 备份需要 pg_dump：请安装 postgresql-client，或手动运行 pg_dump --format=custom --file=%s '%s'", *out, url)
+		}
+		cmd := exec.CommandContext(ctx, "pg_dump", "--format=custom", "--no-owner", "--file="+*out, url)
+		cmd.Stderr = env.stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("jiceng backup: pg_dump 失败：%v", err)
+		}
+	} else if err := db.BackupSQLite(ctx, d, *out); err != nil {
+		return err
+	}
+	st, err := os.Stat(*out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "已备份到 %s（%.1f MB）\n", *out, float64(st.Size())/1e6)
+	return nil
+}

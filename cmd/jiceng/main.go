@@ -1,0 +1,139 @@
+// Command jiceng serves the grassroots Party-building platform and manages
+// its database from the command line.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // dates are shown in Asia/Shanghai on any machine
+
+	"jiceng/internal/errs"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "jiceng: "+oneLine(err))
+		os.Exit(1)
+	}
+}
+
+// oneLine renders an error as the single line the user sees.
+func oneLine(err error) string {
+	var e *errs.Error
+	if errors.As(err, &e) && e.Kind != errs.Internal {
+		return e.ZH
+	}
+	return strings.ReplaceAll(err.Error(), "\n", " ")
+}
+
+const usage = `用法: jiceng <命令> [参数]
+  serve    [--addr 127.0.0.1:8080] [--db URL] [--demo]   启动服务
+  init     --region CODE [--db URL] [--admin NAME] [--password-stdin]   按行政区划建立党组织体系
+  user add --username NAME --role ROLE --org ID|REGION_CODE [--db URL] [--password-stdin]
+  demo     --region CODE [--db URL]   在新数据库中生成演示数据
+  migrate  [--db URL]   升级数据库结构
+  backup   --out FILE [--db URL]   备份数据库
+  version   显示版本
+数据库 URL: sqlite:PATH 或 postgres://…（也可用环境变量 JICENG_DB、JICENG_ADDR）`
+
+// run is the whole program behind main, with its environment passed in so
+// that tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stdout, usage)
+		return errors.New("缺少命令，例如 jiceng serve --demo")
+	}
+	env := cmdEnv{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, env, args[1:])
+	case "init":
+		return cmdInit(ctx, env, args[1:])
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			return errors.New("用法: jiceng user add --username NAME --role ROLE --org ID|REGION_CODE")
+		}
+		return cmdUserAdd(ctx, env, args[2:])
+	case "demo":
+		return cmdDemo(ctx, env, args[1:])
+	case "migrate":
+		return cmdMigrate(ctx, env, args[1:])
+	case "backup":
+		return cmdBackup(ctx, env, args[1:])
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, versionString())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("未知命令 %q；可用命令: serve、init、user add、demo、migrate、backup、version", args[0])
+}
+
+type cmdEnv struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// flags returns a flag set that reports errors as one line instead of
+// printing usage.
+func flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse parses args and turns flag errors and stray arguments into one line.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		msg := err.Error()
+		if strings.HasPrefix(msg, "flag provided but not defined: ") {
+			msg = "未知参数 " + strings.TrimPrefix(msg, "flag provided but not defined: ")
+		} else if strings.HasPrefix(msg, "flag needs an argument: ") {
+			msg = "参数缺少取值：" + strings.TrimPrefix(msg, "flag needs an argument: ")
+		}
+		return fmt.Errorf("jiceng %s: %s（运行 jiceng help 查看用法）", fs.Name(), msg)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("jiceng %s: 多余的参数 %q（运行 jiceng help 查看用法）", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// dbURL returns the --db value, else JICENG_DB, else the default file.
+func dbURL(flagVal string, getenv func(string) string) string {
+	if flagVal != "" {
+		return flagVal
+	}
+	if v := getenv("JICENG_DB"); v != "" {
+		return v
+	}
+	return "sqlite:jiceng.db"
+}
+
+// readPassword reads one line from stdin.
+func readPassword(r io.Reader) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, 1024))
+	if err != nil {
+		return "", err
+	}
+	pw := strings.TrimRight(string(b), "\r\n")
+	if i := strings.IndexAny(pw, "\r\n"); i >= 0 {
+		pw = pw[:i]
+	}
+	if pw == "" {
+		return "", errors.New("--password-stdin: 标准输入中没有密码")
+	}
+	return pw, nil
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"jiceng/internal/demo"
+	"jiceng/internal/server"
+)
+
+func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
+	fs := flags("serve")
+	addr := fs.String("addr", "", "listen address")
+	dbFlag := fs.String("db", "", "database URL")
+	withDemo := fs.Bool("demo", false, "serve a fresh demo database of Nanning")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *addr == "" {
+		*addr = env.getenv("JICENG_ADDR")
+	}
+	if *addr == "" {
+		*addr = "127.0.0.1:8080"
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return fmt.Errorf("jiceng serve: --addr %q 无效，应为 主机:端口，例如 127.0.0.1:8080", *addr)
+	}
+	url := dbURL(*dbFlag, env.getenv)
+	if *withDemo && *dbFlag == "" && env.getenv("JICENG_DB") == "" {
+		dir, err := os.MkdirTemp("", "jiceng-demo-")
+		if err != nil {
+			return err
+		}
+		url = "sqlite:" + filepath.Join(dir, "demo.db")
+	}
+	a, err := openApp(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *withDemo {
+		res, err := demo.Seed(ctx, a.orgs, a.accounts, "4501")
+		if err != nil {
+			return err
+		}
+		printDemo(env, res, url)
+	}
+	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
+	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Logger: logger})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("jiceng serve: 无法监听 %s：%v", *addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	fmt.Fprintf(env.stdout, "jiceng 已启动：http://%s/ （数据库 %s）\n", ln.Addr(), url)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}
+	return nil
+}

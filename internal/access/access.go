@@ -1,0 +1,232 @@
+// Package access decides who may do what: roles granted on an organization
+// reach its whole subtree, the permission catalogue is data, and anything not
+// granted is denied.
+package access
+
+import (
+	"context"
+	"strings"
+)
+
+// Role is the stable id of a role.
+type Role string
+
+// The roles of DESIGN.md §5.
+const (
+	Admin             Role = "admin"
+	OrgAdmin          Role = "org_admin"
+	Secretary         Role = "secretary"
+	EvaluationManager Role = "evaluation_manager"
+	CaseHandler       Role = "case_handler"
+	IntegrityOfficer  Role = "integrity_officer"
+	Custodian         Role = "custodian"
+	Auditor           Role = "auditor"
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{Admin, OrgAdmin, Secretary, EvaluationManager, CaseHandler, IntegrityOfficer, Custodian, Auditor}
+
+// Action is one permission of the catalogue.
+type Action string
+
+// The actions known so far; each module adds its own.
+const (
+	OrgRead     Action = "org.read"
+	OrgCreate   Action = "org.create"
+	OrgUpdate   Action = "org.update"
+	OrgMove     Action = "org.move"
+	OrgDissolve Action = "org.dissolve"
+	OrgImport   Action = "org.import"
+	OrgExport   Action = "org.export"
+	RegionInit  Action = "region.init"
+	UserRead    Action = "user.read"
+	UserManage  Action = "user.manage"
+	AuditRead   Action = "audit.read"
+)
+
+// Actions lists every action of the catalogue.
+var Actions = []Action{OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, RegionInit, UserRead, UserManage, AuditRead}
+
+// catalogue is the permission catalogue: what each role may do inside the
+// subtree it is granted on. It is read-only data; a test prints it in full.
+var catalogue = map[Role][]Action{
+	Admin:             Actions,
+	OrgAdmin:          {OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, UserRead, UserManage, AuditRead},
+	Secretary:         {OrgRead, OrgUpdate, OrgExport},
+	EvaluationManager: {OrgRead, OrgExport},
+	CaseHandler:       {OrgRead},
+	IntegrityOfficer:  {OrgRead},
+	Custodian:         {OrgRead},
+	Auditor:           {OrgRead, OrgExport, UserRead, AuditRead},
+}
+
+// Allows reports whether role includes action.
+func Allows(role Role, action Action) bool {
+	for _, a := range catalogue[role] {
+		if a == action {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r Role) bool { _, ok := catalogue[r]; return ok }
+
+// Grant is a role held on an organization; Path is that organization's path.
+type Grant struct {
+	ID      int64  `json:"id"`
+	Role    Role   `json:"role"`
+	OrgID   int64  `json:"org_id"`
+	OrgPath string `json:"-"`
+	OrgName string `json:"org_name"`
+}
+
+// Actor is whoever performs an operation. System is the command line acting
+// with full rights (init, demo, user add); web and API users are never System.
+type Actor struct {
+	UserID   int64
+	Username string
+	Grants   []Grant
+	System   bool
+}
+
+// SystemActor returns the actor for command-line operations.
+func SystemActor(name string) Actor { return Actor{Username: name, System: true} }
+
+// Within reports whether path lies in the subtree rooted at root.
+func Within(path, root string) bool { return strings.HasPrefix(path, root) }
+
+// Can reports whether the actor may perform action on the organization whose
+// materialized path is orgPath.
+func (a Actor) Can(action Action, orgPath string) bool {
+	if a.System {
+		return true
+	}
+	for _, g := range a.Grants {
+		if Allows(g.Role, action) && Within(orgPath, g.OrgPath) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanAnywhere reports whether the actor holds action on at least one subtree.
+func (a Actor) CanAnywhere(action Action) bool {
+	return a.System || len(a.Scopes(action)) > 0
+}
+
+// IsAdmin reports whether the actor holds the system administrator role.
+func (a Actor) IsAdmin() bool {
+	if a.System {
+		return true
+	}
+	for _, g := range a.Grants {
+		if g.Role == Admin {
+			return true
+		}
+	}
+	return false
+}
+
+// Scopes returns the roots of the subtrees in which the actor may perform
+// action, with nested roots removed. System actors get nil and All=true via
+// Unrestricted.
+func (a Actor) Scopes(action Action) []string {
+	var roots []string
+	for _, g := range a.Grants {
+		if Allows(g.Role, action) {
+			roots = append(roots, g.OrgPath)
+		}
+	}
+	out := roots[:0]
+	for i, r := range roots {
+		nested := false
+		for j, o := range roots {
+			if i != j && Within(r, o) && (r != o || j < i) {
+				nested = true
+				break
+			}
+		}
+		if !nested {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Unrestricted reports whether the actor sees everything (no scope filter).
+func (a Actor) Unrestricted() bool { return a.System }
+
+// CanGrant reports whether the actor may give role on the organization at
+// orgPath: it needs user.manage there, and only administrators hand out admin.
+func (a Actor) CanGrant(role Role, orgPath string) bool {
+	if !ValidRole(role) || !a.Can(UserManage, orgPath) {
+		return false
+	}
+	if role == Admin {
+		return a.IsAdmin()
+	}
+	return true
+}
+
+// PathUpper returns the exclusive upper bound of the subtree range of path:
+// every descendant path p satisfies path <= p < PathUpper(path), because
+// paths are digits and '/', and '0' sorts right after '/'.
+func PathUpper(path string) string { return strings.TrimSuffix(path, "/") + "0" }
+
+// ScopeSQL returns a WHERE fragment restricting col to the actor's subtrees
+// for action, and its arguments. Unrestricted actors get "1=1"; actors with
+// no scope get "1=0".
+func (a Actor) ScopeSQL(col string, action Action) (string, []any) {
+	if a.Unrestricted() {
+		return "1=1", nil
+	}
+	roots := a.Scopes(action)
+	if len(roots) == 0 {
+		return "1=0", nil
+	}
+	var parts []string
+	var args []any
+	for _, r := range roots {
+		parts = append(parts, "("+col+" >= ? AND "+col+" < ?)")
+		args = append(args, r, PathUpper(r))
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// RoleLabel returns the Chinese and English name of a role.
+func RoleLabel(r Role) (zh, en string) {
+	switch r {
+	case Admin:
+		return "系统管理员", "System administrator"
+	case OrgAdmin:
+		return "组织部门管理员", "Organization department administrator"
+	case Secretary:
+		return "党组织书记", "Party secretary"
+	case EvaluationManager:
+		return "评议考核管理员", "Evaluation manager"
+	case CaseHandler:
+		return "诉求办理员", "Case handler"
+	case IntegrityOfficer:
+		return "廉洁工作站专员", "Integrity officer"
+	case Custodian:
+		return "身份信息保管人", "Identity custodian"
+	case Auditor:
+		return "审计员", "Auditor"
+	}
+	return string(r), string(r)
+}
+
+type ctxKey struct{}
+
+// WithActor returns ctx carrying the actor of the request.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, ctxKey{}, a)
+}
+
+// FromContext returns the actor of the request and whether there is one.
+func FromContext(ctx context.Context) (Actor, bool) {
+	a, ok := ctx.Value(ctxKey{}).(Actor)
+	return a, ok
+}

@@ -1,0 +1,152 @@
+// Package api serves the JSON API under /api/v1. Handlers decode input
+// strictly, call the same domain functions as the HTML pages, and encode
+// results; errors come back as {"error": {"code", "message"}}.
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/access"
+	"jiceng/internal/account"
+	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+)
+
+// MaxBody is the largest JSON body accepted.
+const MaxBody = 1 << 20
+
+// Handler holds the services the API calls.
+type Handler struct {
+	Orgs     *org.Service
+	Accounts *account.Service
+	Logger   *slog.Logger
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// Status maps an error kind to an HTTP status.
+func Status(k errs.Kind) int {
+	switch k {
+	case errs.Invalid:
+		return http.StatusBadRequest
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Unauthorized:
+		return http.StatusUnauthorized
+	case errs.TooMany:
+		return http.StatusTooManyRequests
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// Fail writes err as the JSON error envelope.
+func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	if e.Kind == errs.Internal && h.Logger != nil {
+		h.Logger.Error("api failed", "path", r.URL.Path, "err", err)
+	}
+	body := map[string]any{"code": string(e.Kind), "message": e.Message(i18n.FromRequest(r))}
+	if e.Field != "" {
+		body["field"] = e.Field
+	}
+	if len(e.Details) > 1 {
+		fields := map[string]string{}
+		for _, d := range e.Details {
+			fields[d.Field] = d.Message(i18n.FromRequest(r))
+		}
+		body["fields"] = fields
+	}
+	writeJSON(w, Status(e.Kind), map[string]any{"error": body})
+}
+
+// decode reads a JSON body strictly: size-capped, unknown fields refused,
+// one value only.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &mbe):
+			return errs.New(errs.TooLarge, "请求体超过 1 MB 上限", "the request body exceeds the 1 MB limit")
+		case errors.As(err, &se):
+			return errs.Newf(errs.Invalid, "JSON 格式错误（第 %d 字节附近）", "malformed JSON near byte %d", se.Offset)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return errs.New(errs.Invalid, "JSON 不完整：请检查括号和引号是否成对", "incomplete JSON: check that brackets and quotes are closed")
+		case errors.As(err, &te):
+			return &errs.Error{Kind: errs.Invalid, Field: te.Field, ZH: "字段 " + te.Field + " 的类型应为 " + te.Type.String(), EN: "field " + te.Field + " must be of type " + te.Type.String()}
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &errs.Error{Kind: errs.Invalid, Field: f, ZH: "未知字段 " + f, EN: "unknown field " + f}
+		case errors.Is(err, io.EOF):
+			return errs.New(errs.Invalid, "请求体为空，应为 JSON 对象", "empty body: send a JSON object")
+		}
+		return errs.New(errs.Invalid, "JSON 格式错误："+err.Error(), "malformed JSON: "+err.Error())
+	}
+	if dec.More() {
+		return errs.New(errs.Invalid, "请求体只能包含一个 JSON 对象", "the body must hold exactly one JSON object")
+	}
+	return nil
+}
+
+func actorOf(r *http.Request) access.Actor {
+	a, _ := access.FromContext(r.Context())
+	return a
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.Newf(errs.NotFound, "编号 %q 无效", "invalid id %q", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// page reads ?limit= and the opaque ?cursor= (an encoded offset).
+func page(r *http.Request) (limit, offset int, err error) {
+	limit = 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 1000 {
+			return 0, 0, errs.Field("limit", "limit 应为 1–1000 的整数", "limit must be an integer from 1 to 1000")
+		}
+	}
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		b, derr := base64.RawURLEncoding.DecodeString(c)
+		n, aerr := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
+		if derr != nil || aerr != nil || n < 0 {
+			return 0, 0, errs.Field("cursor", "cursor 无效，请使用上一页返回的 next_cursor", "invalid cursor: use next_cursor from the previous page")
+		}
+		offset = n
+	}
+	return limit, offset, nil
+}
+
+func nextCursor(offset, n, total int) string {
+	if offset+n >= total {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+n)))
+}

@@ -1,0 +1,234 @@
+// Package db opens the SQLite or PostgreSQL database, applies the embedded
+// migrations, and hides the few differences between the two engines.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"jiceng/internal/errs"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names the database engine.
+type Dialect string
+
+// The supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database. On SQLite, W has exactly one connection so that
+// writers queue in Go instead of failing with SQLITE_BUSY, and R is a pool of
+// read-only connections that WAL lets run beside the writer. On PostgreSQL
+// both point at the same pool.
+type DB struct {
+	Dialect Dialect
+	W       *sql.DB
+	R       *sql.DB
+	// Path is the SQLite file, empty on PostgreSQL; URL is the PostgreSQL URL.
+	Path string
+	URL  string
+}
+
+// Open connects to url: "sqlite:PATH" or "postgres://…" / "postgresql://…".
+func Open(ctx context.Context, url string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(url, "sqlite:"))
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return openPostgres(ctx, url)
+	}
+	return nil, errs.Newf(errs.Invalid,
+		"不支持的数据库地址 %q：请使用 sqlite:文件路径 或 postgres://用户@主机/库名",
+		"unsupported database URL %q: use sqlite:PATH or postgres://user@host/dbname", redact(url))
+}
+
+func redact(url string) string {
+	if i := strings.Index(url, "@"); i >= 0 {
+		if j := strings.Index(url, "://"); j >= 0 && j < i {
+			return url[:j+3] + "…" + url[i:]
+		}
+	}
+	return url
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errs.New(errs.Invalid, "sqlite: 后缺少数据库文件路径", "sqlite: needs a file path")
+	}
+	// synchronous=FULL: an acknowledged write survives power loss, not only a crash.
+	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	w, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+common)
+	if err != nil {
+		return nil, errs.Wrap(err, "open sqlite")
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	// The writer must exist first: it creates the file and switches it to WAL.
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, errs.Newf(errs.Invalid, "无法打开 SQLite 数据库 %s：%v", "cannot open SQLite database %s: %v", path, err)
+	}
+	var mode string
+	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		w.Close()
+		return nil, errs.Wrap(err, "journal mode")
+	}
+	r, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&"+common)
+	if err != nil {
+		w.Close()
+		return nil, errs.Wrap(err, "open sqlite readers")
+	}
+	n := max(4, 2*runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &DB{Dialect: SQLite, W: w, R: r, Path: path}, nil
+}
+
+func openPostgres(ctx context.Context, url string) (*DB, error) {
+	p, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, errs.Newf(errs.Invalid, "PostgreSQL 地址无效：%v", "invalid PostgreSQL URL: %v", err)
+	}
+	p.SetMaxOpenConns(32)
+	p.SetMaxIdleConns(16)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := p.PingContext(pctx); err != nil {
+		p.Close()
+		return nil, errs.Newf(errs.Invalid, "无法连接 PostgreSQL %s：%v", "cannot connect to PostgreSQL %s: %v", redact(url), err)
+	}
+	return &DB{Dialect: Postgres, W: p, R: p, URL: url}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		if e := d.R.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Rebind rewrites ? placeholders to $1, $2 … on PostgreSQL. Queries are
+// written once with ?, outside string literals.
+func (d *DB) Rebind(q string) string {
+	if d.Dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	inStr := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c == '\'' {
+			inStr = !inStr
+		}
+		if c == '?' && !inStr {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// Query runs a read query on the read pool.
+func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return d.R.QueryContext(ctx, d.Rebind(q), args...)
+}
+
+// QueryRow runs a single-row read query on the read pool.
+func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.R.QueryRowContext(ctx, d.Rebind(q), args...)
+}
+
+// Tx is a write transaction whose methods rebind placeholders.
+type Tx struct {
+	*sql.Tx
+	d *DB
+}
+
+// Dialect returns the engine of the transaction's database.
+func (t *Tx) Dialect() Dialect { return t.d.Dialect }
+
+// Exec runs a statement inside the transaction.
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, t.d.Rebind(q), args...)
+}
+
+// Query runs a query inside the transaction.
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, t.d.Rebind(q), args...)
+}
+
+// QueryRow runs a single-row query inside the transaction.
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
+}
+
+// InTx runs fn in a write transaction and commits it when fn returns nil.
+// The commit returns only once the engine has made it durable
+// (synchronous=FULL on SQLite, synchronous_commit on PostgreSQL).
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return errs.Wrap(err, "begin")
+	}
+	tx := &Tx{Tx: stx, d: d}
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return errs.Wrap(err, "commit")
+	}
+	return nil
+}
+
+// LockTree serialises changes to the organization tree. SQLite already has a
+// single writer; PostgreSQL takes a transaction-scoped advisory lock so that a
+// move and a create cannot compute paths from each other's stale rows.
+func (t *Tx) LockTree(ctx context.Context) error {
+	if t.d.Dialect != Postgres {
+		return nil
+	}
+	_, err := t.Tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7105001)")
+	return err
+}
+
+// Now returns the timestamp format stored in every *_at column: UTC,
+// millisecond precision, fixed width so that text order is time order.
+func Now() string { return FormatTime(time.Now()) }
+
+// FormatTime formats t as stored in the database.
+func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// ParseTime parses a stored timestamp.
+func ParseTime(s string) time.Time {
+	t, _ := time.Parse("2006-01-02T15:04:05.000Z", s)
+	return t
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}

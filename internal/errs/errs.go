@@ -1,0 +1,133 @@
+// Package errs defines the application error: a kind that decides the HTTP
+// status, a machine code, and a message that is safe to show and says what to fix.
+package errs
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error for callers and for the HTTP layer.
+type Kind string
+
+// The kinds an error can have.
+const (
+	Invalid      Kind = "invalid"
+	NotFound     Kind = "not_found"
+	Conflict     Kind = "conflict"
+	Forbidden    Kind = "forbidden"
+	Unauthorized Kind = "unauthorized"
+	TooMany      Kind = "too_many_requests"
+	TooLarge     Kind = "too_large"
+	Internal     Kind = "internal"
+)
+
+// Error is an error whose message may be shown to the user. ZH is the
+// Chinese message (the default language), EN its English counterpart; Field
+// names the form field or JSON key at fault, when there is one.
+type Error struct {
+	Kind  Kind
+	Field string
+	ZH    string
+	EN    string
+	Err   error // the cause, never shown
+	// Details lists every field error when a form had several.
+	Details Fields
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.ZH + ": " + e.Err.Error()
+	}
+	return e.ZH
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Message returns the message in the language lang ("en" or anything else for Chinese).
+func (e *Error) Message(lang string) string {
+	if lang == "en" && e.EN != "" {
+		return e.EN
+	}
+	return e.ZH
+}
+
+// New builds an error of kind k with a Chinese and an English message.
+func New(k Kind, zh, en string) *Error { return &Error{Kind: k, ZH: zh, EN: en} }
+
+// Newf is New with fmt-style arguments applied to both messages.
+func Newf(k Kind, zh, en string, args ...any) *Error {
+	return &Error{Kind: k, ZH: fmt.Sprintf(zh, args...), EN: fmt.Sprintf(en, args...)}
+}
+
+// Field builds an invalid-input error attached to a field.
+func Field(field, zh, en string) *Error {
+	return &Error{Kind: Invalid, Field: field, ZH: zh, EN: en}
+}
+
+// Wrap turns an unexpected error into an internal one with a generic message.
+func Wrap(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{Kind: Internal, ZH: "系统内部错误，请稍后重试", EN: "internal error, please retry later", Err: fmt.Errorf("%s: %w", what, err)}
+}
+
+// KindOf reports the kind of err, Internal for foreign errors.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return Internal
+}
+
+// As returns err as an *Error, wrapping foreign errors as internal ones.
+func As(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Kind: Internal, ZH: "系统内部错误，请稍后重试", EN: "internal error, please retry later", Err: err}
+}
+
+// Is reports whether err has kind k.
+func Is(err error, k Kind) bool { return KindOf(err) == k }
+
+// Fields collects field errors so that a form can show each next to its
+// field; Err returns nil when nothing was added.
+type Fields []*Error
+
+// Add records a problem with field.
+func (f *Fields) Add(field, zh, en string) { *f = append(*f, Field(field, zh, en)) }
+
+// Err returns an invalid-input error carrying every field error, whose own
+// message is the first one's, or nil.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	e := *f[0]
+	e.Field = f[0].Field
+	e.Details = f
+	return &e
+}
+
+// FieldMessages maps each field to its message in lang, for forms.
+func FieldMessages(err error, lang string) map[string]string {
+	e := As(err)
+	out := map[string]string{}
+	for _, d := range e.Details {
+		if _, ok := out[d.Field]; !ok {
+			out[d.Field] = d.Message(lang)
+		}
+	}
+	if len(out) == 0 && e.Field != "" {
+		out[e.Field] = e.Message(lang)
+	}
+	return out
+}

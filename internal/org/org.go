@@ -1,0 +1,297 @@
+// Package org holds the organization tree: kinds and categories, creating,
+// renaming, moving and dissolving organizations, subtree queries over the
+// materialized path, the per-organization aggregates behind subtree
+// statistics, and the territorial skeleton built from the division data.
+package org
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/access"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/region"
+)
+
+// Org is one Party organization.
+type Org struct {
+	ID            int64  `json:"id"`
+	ParentID      *int64 `json:"parent_id"`
+	Path          string `json:"-"`
+	Depth         int    `json:"depth"`
+	Name          string `json:"name"`
+	ShortName     string `json:"short_name"`
+	Kind          string `json:"kind"`
+	KindConfirmed bool   `json:"kind_confirmed"`
+	Category      string `json:"category"`
+	Level         string `json:"level"`
+	RegionCode    string `json:"region_code"`
+	Territorial   bool   `json:"territorial"`
+	Status        string `json:"status"`
+	FoundedOn     string `json:"founded_on"`
+	DissolvedOn   string `json:"dissolved_on"`
+	Note          string `json:"note"`
+	CreatedAt     string `json:"created_at"`
+	UpdatedAt     string `json:"updated_at"`
+	// SubtreeTotal is the number of active organizations in the subtree,
+	// itself included; filled by listing functions that show it.
+	SubtreeTotal int `json:"subtree_total,omitempty"`
+}
+
+// Label returns the short name if there is one, else the name.
+func (o Org) Label() string {
+	if o.ShortName != "" {
+		return o.ShortName
+	}
+	return o.Name
+}
+
+// Active reports whether the organization has not been dissolved.
+func (o Org) Active() bool { return o.Status == StatusActive }
+
+// Statuses.
+const (
+	StatusActive    = "active"
+	StatusDissolved = "dissolved"
+)
+
+// Choice is an enumerated value with its Chinese and English labels.
+type Choice struct{ Key, ZH, EN string }
+
+// Kinds of Party organization.
+var Kinds = []Choice{
+	{"committee", "党委", "Party committee"},
+	{"work_committee", "党工委", "Party work committee"},
+	{"general_branch", "党总支", "General Party branch"},
+	{"branch", "党支部", "Party branch"},
+	{"joint_branch", "联合党支部", "Joint Party branch"},
+	{"temp_branch", "临时党支部", "Temporary Party branch"},
+}
+
+// Categories of the host unit an organization is built in.
+var Categories = []Choice{
+	{"organ", "机关", "Government organ"},
+	{"institution", "事业单位", "Public institution"},
+	{"soe", "国有企业", "State-owned enterprise"},
+	{"private", "非公企业", "Non-public enterprise"},
+	{"social", "社会组织", "Social organization"},
+	{"rural", "农村", "Village"},
+	{"community", "社区", "Urban community"},
+	{"school", "学校", "School"},
+	{"other", "其他", "Other"},
+}
+
+// Levels of an organization in the territorial hierarchy; "unit" is an
+// organization of a workplace or other host unit rather than of a division.
+var Levels = []Choice{
+	{"national", "全国", "National"},
+	{"province", "省级", "Province"},
+	{"city", "市级", "City"},
+	{"county", "县级", "County"},
+	{"township", "乡镇（街道）级", "Township"},
+	{"village", "村（社区）级", "Village"},
+	{"unit", "单位", "Workplace"},
+}
+
+// Statuses with labels.
+var Statuses = []Choice{
+	{StatusActive, "正常", "Active"},
+	{StatusDissolved, "已撤销", "Dissolved"},
+}
+
+func lookup(cs []Choice, key string) (Choice, bool) {
+	for _, c := range cs {
+		if c.Key == key {
+			return c, true
+		}
+	}
+	return Choice{}, false
+}
+
+// LabelOf returns the label of key among cs in lang, or the key itself.
+func LabelOf(cs []Choice, key, lang string) string {
+	c, ok := lookup(cs, key)
+	if !ok {
+		return key
+	}
+	if lang == "en" {
+		return c.EN
+	}
+	return c.ZH
+}
+
+// KeyOf finds the key of a choice given its key or either label, as typed in
+// an import file.
+func KeyOf(cs []Choice, s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, c := range cs {
+		if s == c.Key || s == c.ZH || strings.EqualFold(s, c.EN) {
+			return c.Key, true
+		}
+	}
+	return "", false
+}
+
+// Service is the organization store. Regions loads the division data on
+// first use; it is shared with other services.
+type Service struct {
+	db      *db.DB
+	regions *region.Holder
+}
+
+// NewService returns the organization service over d.
+func NewService(d *db.DB, regions *region.Holder) *Service {
+	return &Service{db: d, regions: regions}
+}
+
+// DB returns the underlying database.
+func (s *Service) DB() *db.DB { return s.db }
+
+const orgCols = `id, parent_id, path, depth, name, short_name, kind, kind_confirmed, category, level,
+	COALESCE(region_code, ''), territorial, status, COALESCE(founded_on, ''), COALESCE(dissolved_on, ''), note, created_at, updated_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanOrg(r scanner) (Org, error) {
+	var o Org
+	var parent sql.NullInt64
+	err := r.Scan(&o.ID, &parent, &o.Path, &o.Depth, &o.Name, &o.ShortName, &o.Kind, &o.KindConfirmed, &o.Category, &o.Level,
+		&o.RegionCode, &o.Territorial, &o.Status, &o.FoundedOn, &o.DissolvedOn, &o.Note, &o.CreatedAt, &o.UpdatedAt)
+	if parent.Valid {
+		p := parent.Int64
+		o.ParentID = &p
+	}
+	return o, err
+}
+
+// PathIDs returns the ids in a materialized path, root first.
+func PathIDs(path string) []int64 {
+	var ids []int64
+	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func childPath(parentPath string, id int64) string {
+	if parentPath == "" {
+		parentPath = "/"
+	}
+	return parentPath + strconv.FormatInt(id, 10) + "/"
+}
+
+func notFound(id int64) error {
+	return errs.Newf(errs.NotFound, "党组织 %d 不存在或不在您的管理范围内", "organization %d not found or outside your scope", id)
+}
+
+// load reads one organization without a permission check.
+func (s *Service) load(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+}, id int64) (Org, error) {
+	o, err := scanOrg(q.QueryRow(ctx, "SELECT "+orgCols+" FROM orgs WHERE id = ?", id))
+	if err == sql.ErrNoRows {
+		return Org{}, notFound(id)
+	}
+	return o, errs.Wrap(err, "load org")
+}
+
+// Get returns an organization the actor may read. Outside the actor's scope
+// it answers not found, so that ids outside reveal nothing.
+func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (Org, error) {
+	o, err := s.load(ctx, s.db, id)
+	if err != nil {
+		return Org{}, err
+	}
+	if !actor.Can(access.OrgRead, o.Path) {
+		return Org{}, notFound(id)
+	}
+	return o, nil
+}
+
+// GetForUpdate loads an organization inside tx and checks action on it.
+func (s *Service) getTx(ctx context.Context, tx *db.Tx, actor access.Actor, id int64, action access.Action) (Org, error) {
+	o, err := s.load(ctx, tx, id)
+	if err != nil {
+		return Org{}, err
+	}
+	if !actor.Can(access.OrgRead, o.Path) {
+		return Org{}, notFound(id)
+	}
+	if !actor.Can(action, o.Path) {
+		return Org{}, errs.Newf(errs.Forbidden, "您没有对“%s”执行此操作的权限", "you may not do this to %q", o.Label())
+	}
+	return o, nil
+}
+
+// Breadcrumb returns the ancestors of o that the actor may read, root first,
+// ending with o itself.
+func (s *Service) Breadcrumb(ctx context.Context, actor access.Actor, o Org) ([]Org, error) {
+	ids := PathIDs(o.Path)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE id IN ("+ph+") ORDER BY depth", args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "breadcrumb")
+	}
+	defer rows.Close()
+	var out []Org
+	for rows.Next() {
+		a, err := scanOrg(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "breadcrumb scan")
+		}
+		if actor.Can(access.OrgRead, a.Path) {
+			out = append(out, a)
+		}
+	}
+	return out, errs.Wrap(rows.Err(), "breadcrumb rows")
+}
+
+// Roots returns the top organizations the actor may read: the roots of its
+// scopes (or the roots of the whole tree for the system actor).
+func (s *Service) Roots(ctx context.Context, actor access.Actor) ([]Org, error) {
+	var rows *sql.Rows
+	var err error
+	if actor.Unrestricted() {
+		rows, err = s.db.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE parent_id IS NULL ORDER BY id")
+	} else {
+		scopes := actor.Scopes(access.OrgRead)
+		if len(scopes) == 0 {
+			return nil, nil
+		}
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(scopes)), ",")
+		args := make([]any, len(scopes))
+		for i, p := range scopes {
+			args[i] = p
+		}
+		rows, err = s.db.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE path IN ("+ph+") ORDER BY path", args...)
+	}
+	if err != nil {
+		return nil, errs.Wrap(err, "roots")
+	}
+	return collect(rows)
+}
+
+func collect(rows *sql.Rows) ([]Org, error) {
+	defer rows.Close()
+	var out []Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "scan org")
+		}
+		out = append(out, o)
+	}
+	return out, errs.Wrap(rows.Err(), "org rows")
+}

@@ -1,0 +1,222 @@
+package org
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/access"
+	"jiceng/internal/audit"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/xlsx"
+)
+
+// ImportColumns are the columns of the organization import template.
+var (
+	ImportRequired = []string{"名称", "类型"}
+	ImportOptional = []string{"简称", "上级党组织编号", "上级区划代码", "区划代码", "单位类别", "成立日期", "备注"}
+)
+
+// Problem is one bad row of an import.
+type Problem struct {
+	Row int    `json:"row"`
+	ZH  string `json:"message"`
+	EN  string `json:"message_en"`
+}
+
+// ImportSession is a validated upload waiting to be applied.
+type ImportSession struct {
+	ID       string    `json:"id"`
+	FileName string    `json:"file_name"`
+	Status   string    `json:"status"` // ready, invalid, applied
+	Total    int       `json:"total_rows"`
+	Problems []Problem `json:"problems"`
+	Rows     []Input   `json:"-"`
+}
+
+// PrepareImport validates every row of an uploaded file and stores the
+// result as an import session. Nothing is written to the tree: the session
+// is applied, all rows or none, by ApplyImport.
+func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID int64, fileName string, header []string, rows [][]string) (ImportSession, error) {
+	if !actor.CanAnywhere(access.OrgImport) {
+		return ImportSession{}, errs.New(errs.Forbidden, "您没有导入党组织的权限", "you may not import organizations")
+	}
+	cols, err := xlsx.Columns(header, ImportRequired, ImportOptional)
+	if err != nil {
+		return ImportSession{}, err
+	}
+	sess := ImportSession{FileName: fileName}
+	cell := func(r []string, name string) string {
+		if i, ok := cols[name]; ok && i < len(r) {
+			return strings.TrimSpace(r[i])
+		}
+		return ""
+	}
+	for i, r := range rows {
+		if strings.TrimSpace(strings.Join(r, "")) == "" {
+			continue
+		}
+		n := i + 2 // the header is row 1
+		sess.Total++
+		in := Input{Name: cell(r, "名称"), ShortName: cell(r, "简称"), Kind: cell(r, "类型"), Category: cell(r, "单位类别"),
+			RegionCode: cell(r, "区划代码"), FoundedOn: cell(r, "成立日期"), Note: cell(r, "备注")}
+		if err := s.resolveImportRow(ctx, actor, &in, cell(r, "上级党组织编号"), cell(r, "上级区划代码")); err != nil {
+			sess.Problems = append(sess.Problems, problem(n, err))
+			continue
+		}
+		sess.Rows = append(sess.Rows, in)
+	}
+	if sess.Total == 0 {
+		return sess, errs.New(errs.Invalid, "文件中没有数据行", "the file has no data rows")
+	}
+	sess.Status = "ready"
+	if len(sess.Problems) > 0 {
+		sess.Status = "invalid"
+	}
+	b := make([]byte, 12)
+	rand.Read(b)
+	sess.ID = hex.EncodeToString(b)
+	payload, _ := json.Marshal(sess.Rows)
+	problems, _ := json.Marshal(sess.Problems)
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at) VALUES (?, ?, 'org', ?, ?, ?, ?, ?, ?)`,
+			sess.ID, userID, fileName, sess.Status, sess.Total, string(payload), string(problems), db.Now())
+		return errs.Wrap(err, "save import")
+	})
+	return sess, err
+}
+
+func problem(row int, err error) Problem {
+	e := errs.As(err)
+	zh, en := e.ZH, e.EN
+	if len(e.Details) > 1 {
+		var zs, es []string
+		for _, d := range e.Details {
+			zs, es = append(zs, d.ZH), append(es, d.EN)
+		}
+		zh, en = strings.Join(zs, "；"), strings.Join(es, "; ")
+	}
+	return Problem{Row: row, ZH: fmt.Sprintf("第%d行：%s", row, zh), EN: fmt.Sprintf("row %d: %s", row, en)}
+}
+
+// resolveImportRow validates a row and finds its parent: by id, or by the
+// division code of a territorial organization.
+func (s *Service) resolveImportRow(ctx context.Context, actor access.Actor, in *Input, parentID, parentRegion string) error {
+	if err := s.validate(in); err != nil {
+		return err
+	}
+	var parent Org
+	var err error
+	switch {
+	case parentID != "":
+		id, perr := strconv.ParseInt(parentID, 10, 64)
+		if perr != nil {
+			return errs.Newf(errs.Invalid, "上级党组织编号 %q 应为数字", "parent id %q must be a number", parentID)
+		}
+		parent, err = s.Get(ctx, actor, id)
+	case parentRegion != "":
+		var id int64
+		qerr := s.db.QueryRow(ctx, "SELECT id FROM orgs WHERE region_code = ? AND territorial = ?", parentRegion, true).Scan(&id)
+		if qerr == sql.ErrNoRows {
+			return errs.Newf(errs.Invalid, "没有与上级区划代码 %s 关联的党组织", "no organization stands for division %s", parentRegion)
+		}
+		if qerr != nil {
+			return errs.Wrap(qerr, "parent by region")
+		}
+		parent, err = s.Get(ctx, actor, id)
+	default:
+		return errs.New(errs.Invalid, "请填写上级党组织编号或上级区划代码", "give the parent's id or division code")
+	}
+	if err != nil {
+		return err
+	}
+	if !actor.Can(access.OrgImport, parent.Path) {
+		return errs.Newf(errs.Forbidden, "上级党组织“%s”不在您的导入权限范围内", "the parent %q is outside the subtrees you may import into", parent.Label())
+	}
+	if in.RegionCode != "" {
+		if err := s.regionInScope(ctx, actor, in.RegionCode); err != nil {
+			return err
+		}
+	}
+	in.ParentID = parent.ID
+	return nil
+}
+
+// regionInScope checks that a division code lies inside the region of one
+// of the subtrees where the actor may import.
+func (s *Service) regionInScope(ctx context.Context, actor access.Actor, code string) error {
+	if actor.Unrestricted() {
+		return nil
+	}
+	var scopes []string
+	for _, root := range actor.Scopes(access.OrgImport) {
+		var rc string
+		err := s.db.QueryRow(ctx, "SELECT COALESCE(region_code, '') FROM orgs WHERE path = ?", root).Scan(&rc)
+		if err != nil {
+			return errs.Wrap(err, "scope region")
+		}
+		if rc == "" || strings.HasPrefix(code, rc) {
+			return nil
+		}
+		scopes = append(scopes, rc)
+	}
+	return errs.Newf(errs.Forbidden, "区划代码 %s 不在您的管理范围内（%s）", "division %s lies outside your scope (%s)", code, strings.Join(scopes, "、"))
+}
+
+// LoadImport returns a stored import session of the user.
+func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (ImportSession, error) {
+	var sess ImportSession
+	var payload, problems string
+	err := s.db.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems FROM import_sessions WHERE id = ? AND user_id = ? AND kind = 'org'", id, userID).
+		Scan(&sess.ID, &sess.FileName, &sess.Status, &sess.Total, &payload, &problems)
+	if err == sql.ErrNoRows {
+		return sess, errs.New(errs.NotFound, "导入批次不存在或已过期", "import session not found")
+	}
+	if err != nil {
+		return sess, errs.Wrap(err, "load import")
+	}
+	json.Unmarshal([]byte(payload), &sess.Rows)
+	json.Unmarshal([]byte(problems), &sess.Problems)
+	return sess, nil
+}
+
+// ApplyImport creates every organization of a valid session in one
+// transaction: if any row fails now, nothing is created.
+func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID int64, id string) (int, error) {
+	sess, err := s.LoadImport(ctx, userID, id)
+	if err != nil {
+		return 0, err
+	}
+	switch sess.Status {
+	case "applied":
+		return 0, errs.New(errs.Conflict, "该导入批次已经导入过了", "this import was already applied")
+	case "invalid":
+		return 0, errs.Newf(errs.Invalid, "文件有 %d 行错误，请修改后重新上传，未导入任何数据", "the file has %d bad rows: fix them and upload again; nothing was imported", len(sess.Problems))
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		for i, in := range sess.Rows {
+			if err := s.validate(&in); err != nil {
+				return errs.New(errs.Invalid, problem(i+2, err).ZH, problem(i+2, err).EN)
+			}
+			if _, err := s.createTx(ctx, tx, actor, in); err != nil {
+				p := problem(i+2, err)
+				return &errs.Error{Kind: errs.KindOf(err), ZH: p.ZH + "（未导入任何数据）", EN: p.EN + " (nothing was imported)"}
+			}
+		}
+		if _, err := tx.Exec(ctx, "UPDATE import_sessions SET status = 'applied' WHERE id = ?", id); err != nil {
+			return errs.Wrap(err, "mark applied")
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "org.import", TargetType: "import", TargetID: id,
+			Summary: fmt.Sprintf("从 %s 导入党组织 %d 个", sess.FileName, len(sess.Rows)), After: map[string]any{"rows": len(sess.Rows), "file": sess.FileName}})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(sess.Rows), nil
+}

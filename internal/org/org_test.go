@@ -1,0 +1,260 @@
+package org_test
+
+import (
+	"context"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"jiceng/internal/access"
+	"jiceng/internal/audit"
+	"jiceng/internal/errs"
+	"jiceng/internal/org"
+	"jiceng/internal/region"
+	"jiceng/internal/testrig"
+)
+
+// regions is shared by the tests of this package: loading the national data
+// once keeps the suite fast.
+var regions = region.NewHolder()
+
+func newNanning(t *testing.T) (*org.Service, org.InitResult) {
+	t.Helper()
+	d := testrig.NewTestDB(t)
+	s := org.NewService(d, regions)
+	res, err := s.InitRegion(context.Background(), testrig.Admin, "4501")
+	if err != nil {
+		t.Fatalf("init 4501: %v", err)
+	}
+	return s, res
+}
+
+func byRegion(t *testing.T, s *org.Service, code string) org.Org {
+	t.Helper()
+	os, _, err := s.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: code})
+	if err != nil || len(os) != 1 {
+		t.Fatalf("org of region %s: %v (%d found)", code, err, len(os))
+	}
+	return os[0]
+}
+
+func TestInitNanning(t *testing.T) {
+	ctx := context.Background()
+	s, res := newNanning(t)
+	if res.Created != 2007 || res.Divisions != 2007 {
+		t.Fatalf("created %d of %d divisions, want 2007", res.Created, res.Divisions)
+	}
+	_, c, err := s.Stats(ctx, testrig.Admin, res.RootID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"city": 1, "county": 12, "township": 138, "village": 1856}
+	for k, v := range want {
+		if c.ByLevel[k] != v {
+			t.Errorf("level %s: %d organizations, want %d", k, c.ByLevel[k], v)
+		}
+	}
+	if c.Total != 2007 || c.Children != 12 {
+		t.Errorf("total %d children %d, want 2007 and 12", c.Total, c.Children)
+	}
+	for code, name := range map[string][2]string{
+		"4501":      {"中共南宁市委员会", "南宁市委"},
+		"450102":    {"中共兴宁区委员会", "兴宁区委"},
+		"450123":    {"中共隆安县委员会", "隆安县委"},
+		"450181":    {"中共横州市委员会", "横州市委"},
+		"450102001": {"中共民生街道工作委员会", "民生街道党工委"},
+		"450102101": {"中共三塘镇委员会", "三塘镇党委"},
+	} {
+		o := byRegion(t, s, code)
+		if o.Name != name[0] || o.ShortName != name[1] {
+			t.Errorf("%s: %s / %s, want %s / %s", code, o.Name, o.ShortName, name[0], name[1])
+		}
+	}
+	ms := byRegion(t, s, "450102001")
+	if ms.Kind != "work_committee" || !ms.KindConfirmed {
+		t.Errorf("民生街道 kind %s confirmed %v", ms.Kind, ms.KindConfirmed)
+	}
+	kids, total, err := s.List(ctx, testrig.Admin, org.ListQuery{Under: ms.ID, ChildrenOnly: true, Limit: 100})
+	if err != nil || total != 13 {
+		t.Fatalf("民生街道 children: %d, %v", total, err)
+	}
+	for _, k := range kids {
+		if k.Kind != "branch" || k.KindConfirmed || !strings.HasSuffix(k.Name, "党支部") {
+			t.Errorf("village org %s kind %s confirmed %v", k.Name, k.Kind, k.KindConfirmed)
+		}
+	}
+	again, err := s.InitRegion(ctx, testrig.Admin, "4501")
+	if err != nil || again.Created != 0 || again.Renamed != 0 || again.Relinked != 0 {
+		t.Fatalf("re-run: %+v %v", again, err)
+	}
+	// A user's rename survives a re-run: only a renamed division renames.
+	name := "兴宁区委（已改名）"
+	xn := byRegion(t, s, "450102")
+	if _, err := s.Update(ctx, testrig.Admin, xn.ID, org.Patch{ShortName: &name}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.InitRegion(ctx, testrig.Admin, "4501"); err != nil {
+		t.Fatal(err)
+	}
+	if got := byRegion(t, s, "450102").ShortName; got != name {
+		t.Errorf("after re-run short name %q, want %q", got, name)
+	}
+}
+
+func TestInitLargerRegionAttachesOldRoot(t *testing.T) {
+	ctx := context.Background()
+	d := testrig.NewTestDB(t)
+	s := org.NewService(d, regions)
+	if _, err := s.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.InitRegion(ctx, testrig.Admin, "4501")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Relinked != 1 || res.Created != 2007-1-7-119+1-1 && res.Created == 0 {
+		t.Logf("result %+v", res)
+	}
+	xn := byRegion(t, s, "450102")
+	root := byRegion(t, s, "4501")
+	if xn.ParentID == nil || *xn.ParentID != root.ID {
+		t.Fatalf("兴宁区委 parent %v, want %d", xn.ParentID, root.ID)
+	}
+	_, c, _ := s.Stats(ctx, testrig.Admin, root.ID)
+	if c.Total != 2007 {
+		t.Fatalf("total %d, want 2007", c.Total)
+	}
+	assertAggregates(t, s)
+}
+
+func TestInitErrors(t *testing.T) {
+	d := testrig.NewTestDB(t)
+	s := org.NewService(d, regions)
+	for code, want := range map[string]string{
+		"9999":  "区划代码 9999 不存在（2023 年统计用区划代码）",
+		"45010": "区划代码 45010 格式不正确：应为 2、4、6、9 或 12 位数字，或 all",
+	} {
+		_, err := s.InitRegion(context.Background(), testrig.Admin, code)
+		if err == nil || errs.As(err).ZH != want {
+			t.Errorf("init %s: %v, want %q", code, err, want)
+		}
+	}
+}
+
+// assertAggregates compares every organization's aggregate total with a
+// recursive count over the rows.
+func assertAggregates(t *testing.T, s *org.Service) {
+	t.Helper()
+	ctx := context.Background()
+	all, _, err := s.List(ctx, testrig.Admin, org.ListQuery{Status: "all", Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range all {
+		_, c, err := s.Stats(ctx, testrig.Admin, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.RecountCTE(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Total != n {
+			t.Fatalf("%s (%d): aggregate total %d, recount %d", o.Name, o.ID, c.Total, n)
+		}
+	}
+}
+
+func TestCreateMoveDissolveKeepAggregates(t *testing.T) {
+	ctx := context.Background()
+	d := testrig.NewTestDB(t)
+	s := org.NewService(d, regions)
+	if _, err := s.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
+		t.Fatal(err)
+	}
+	towns, _, _ := s.List(ctx, testrig.Admin, org.ListQuery{Level: "township", Limit: 100})
+	rng := rand.New(rand.NewSource(7))
+	var made []org.Org
+	for i := 0; i < 40; i++ {
+		p := towns[rng.Intn(len(towns))]
+		if len(made) > 0 && rng.Intn(3) == 0 {
+			p = made[rng.Intn(len(made))]
+		}
+		o, err := s.Create(ctx, testrig.Admin, org.Input{ParentID: p.ID, Name: "测试党支部" + string(rune('A'+i)), Kind: "党支部", Category: "非公企业"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, o)
+	}
+	for i := 0; i < 30; i++ {
+		o := made[rng.Intn(len(made))]
+		to := towns[rng.Intn(len(towns))]
+		if rng.Intn(2) == 0 {
+			to = made[rng.Intn(len(made))]
+		}
+		_, err := s.Move(ctx, testrig.Admin, o.ID, to.ID)
+		if err != nil && !errs.Is(err, errs.Invalid) {
+			t.Fatal(err)
+		}
+	}
+	kind := "党总支"
+	if _, err := s.Update(ctx, testrig.Admin, made[0].ID, org.Patch{Kind: &kind}); err != nil {
+		t.Fatal(err)
+	}
+	dissolved := 0
+	for _, o := range made {
+		if _, err := s.Dissolve(ctx, testrig.Admin, o.ID, "", "测试"); err == nil {
+			dissolved++
+		} else if !errs.Is(err, errs.Conflict) {
+			t.Fatal(err)
+		}
+	}
+	if dissolved == 0 {
+		t.Fatal("nothing dissolved")
+	}
+	assertAggregates(t, s)
+}
+
+func TestBadMovesAndDissolves(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newNanning(t)
+	xn := byRegion(t, s, "450102")
+	ms := byRegion(t, s, "450102001")
+	_, err := s.Move(ctx, testrig.Admin, xn.ID, ms.ID)
+	if want := "不能把“兴宁区委”移到它自己或它的下级组织“民生街道党工委”之下"; err == nil || errs.As(err).ZH != want {
+		t.Fatalf("move under descendant: %v", err)
+	}
+	_, err = s.Dissolve(ctx, testrig.Admin, ms.ID, "", "")
+	if want := "“民生街道党工委”还有 13 个未撤销的下级党组织，请先撤销或移走它们"; err == nil || errs.As(err).ZH != want {
+		t.Fatalf("dissolve with children: %v", err)
+	}
+	after, _ := s.Get(ctx, testrig.Admin, ms.ID)
+	if after.Status != "active" || *after.ParentID != xn.ID {
+		t.Fatalf("state changed: %+v", after)
+	}
+}
+
+func TestScopeOfMinshengAdmin(t *testing.T) {
+	ctx := context.Background()
+	s, res := newNanning(t)
+	ms := byRegion(t, s, "450102001")
+	actor := access.Actor{UserID: 99, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: ms.ID, OrgPath: ms.Path}}}
+	os, total, err := s.List(ctx, actor, org.ListQuery{Limit: 100})
+	if err != nil || total != 14 || len(os) != 14 {
+		t.Fatalf("民生街道 admin sees %d (%d rows): %v", total, len(os), err)
+	}
+	if _, err := s.Get(ctx, actor, res.RootID); !errs.Is(err, errs.NotFound) {
+		t.Fatalf("root visible outside scope: %v", err)
+	}
+	name := "新名称社区党支部"
+	if _, err := s.Update(ctx, actor, os[1].ID, org.Patch{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(ctx, actor, res.RootID, org.Patch{Name: &name}); !errs.Is(err, errs.NotFound) {
+		t.Fatalf("update outside scope: %v", err)
+	}
+	recs, n, err := audit.List(ctx, s.DB(), actor, audit.Query{})
+	if err != nil || n != 1 || recs[0].Action != "org.update" || !strings.Contains(string(recs[0].Before), os[1].Name) || !strings.Contains(string(recs[0].After), name) {
+		t.Fatalf("audit seen by scoped admin: %d %+v %v", n, recs, err)
+	}
+}

@@ -1,0 +1,78 @@
+package server
+
+import (
+	"net/http"
+
+	"jiceng/internal/api"
+	"jiceng/internal/web"
+)
+
+// Route is one entry of the route table.
+type Route struct {
+	Method  string
+	Pattern string
+	Auth    string
+	Handler http.Handler
+}
+
+// routes is every route of the application and its auth level, on one screen.
+func routes(w *web.Handler, a *api.Handler) []Route {
+	f := func(m, p, auth string, h http.HandlerFunc) Route { return Route{m, p, auth, h} }
+	return []Route{
+		f("GET", "/healthz", Public, func(rw http.ResponseWriter, r *http.Request) { rw.Write([]byte("ok\n")) }),
+		{"GET", "/static/", Public, http.StripPrefix("/static/", http.FileServerFS(web.Static()))},
+		f("GET", "/favicon.ico", Public, func(rw http.ResponseWriter, r *http.Request) { http.Redirect(rw, r, "/static/favicon.svg", http.StatusMovedPermanently) }),
+
+		// HTML pages
+		f("GET", "/login", Public, w.LoginForm),
+		f("POST", "/login", Public, w.Login),
+		f("POST", "/logout", Public, w.Logout),
+		f("GET", "/lang", Public, w.Lang),
+		f("GET", "/{$}", Web, w.Cockpit),
+		f("GET", "/tree", Web, w.Tree),
+		f("GET", "/tree/{id}", Web, w.TreeChildren),
+		f("GET", "/orgs", Web, w.OrgSearch),
+		f("GET", "/orgs/export.xlsx", Web, w.OrgExport),
+		f("GET", "/orgs/{id}", Web, w.OrgShow),
+		f("GET", "/orgs/{id}/export.xlsx", Web, w.OrgExport),
+		f("GET", "/orgs/{id}/edit", Web, w.OrgEditForm),
+		f("POST", "/orgs/{id}/edit", Web, w.OrgEdit),
+		f("GET", "/orgs/{id}/new", Web, w.OrgNewForm),
+		f("POST", "/orgs/{id}/new", Web, w.OrgNew),
+		f("GET", "/orgs/{id}/move", Web, w.OrgMoveForm),
+		f("POST", "/orgs/{id}/move", Web, w.OrgMove),
+		f("GET", "/orgs/{id}/dissolve", Web, w.OrgDissolveForm),
+		f("POST", "/orgs/{id}/dissolve", Web, w.OrgDissolve),
+		f("GET", "/import", Web, w.ImportForm),
+		f("POST", "/import", Web, w.ImportUpload),
+		f("GET", "/import/template.xlsx", Web, w.ImportTemplate),
+		f("POST", "/import/{id}/apply", Web, w.ImportApply),
+		f("GET", "/users", Web, w.Users),
+		f("GET", "/users/export.xlsx", Web, w.UserExport),
+		f("GET", "/users/new", Web, w.UserNewForm),
+		f("POST", "/users/new", Web, w.UserNew),
+		f("GET", "/users/{id}", Web, w.UserShow),
+		f("POST", "/users/{id}", Web, w.UserAction),
+		f("GET", "/audit", Web, w.Audit),
+		f("GET", "/audit/export.xlsx", Web, w.AuditExport),
+
+		// JSON API (described in internal/api/openapi.json)
+		f("GET", "/api/v1/openapi.json", Public, api.OpenAPI),
+		f("POST", "/api/v1/auth/login", Public, a.Login),
+		f("POST", "/api/v1/auth/logout", API, a.Logout),
+		f("GET", "/api/v1/orgs", API, a.ListOrgs),
+		f("POST", "/api/v1/orgs", API, a.CreateOrg),
+		f("GET", "/api/v1/orgs/{id}", API, a.GetOrg),
+		f("PATCH", "/api/v1/orgs/{id}", API, a.PatchOrg),
+		f("GET", "/api/v1/orgs/{id}/children", API, a.Children),
+		f("GET", "/api/v1/orgs/{id}/stats", API, a.Stats),
+		f("POST", "/api/v1/orgs/{id}/move", API, a.MoveOrg),
+		f("POST", "/api/v1/orgs/{id}/dissolve", API, a.DissolveOrg),
+		f("GET", "/api/v1/users", API, a.ListUsers),
+		f("POST", "/api/v1/users", API, a.CreateUser),
+		f("GET", "/api/v1/users/{id}", API, a.GetUser),
+		f("POST", "/api/v1/users/{id}/grants", API, a.AddGrant),
+		f("DELETE", "/api/v1/grants/{id}", API, a.RevokeGrant),
+		f("GET", "/api/v1/audit", API, a.Audit),
+	}
+}

@@ -1,0 +1,149 @@
+// Package server assembles the HTTP handler: the route table, the
+// authentication levels and the middleware every request passes through.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"jiceng/internal/access"
+	"jiceng/internal/account"
+	"jiceng/internal/api"
+	"jiceng/internal/errs"
+	"jiceng/internal/org"
+	"jiceng/internal/web"
+)
+
+// Deps are the services the server needs.
+type Deps struct {
+	Orgs     *org.Service
+	Accounts *account.Service
+	Logger   *slog.Logger
+	Now      func() time.Time
+	Secure   bool
+}
+
+// NewServer returns the whole application as one handler.
+func NewServer(d Deps) (http.Handler, error) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Logger: d.Logger, Now: d.Now, Secure: d.Secure})
+	if err != nil {
+		return nil, err
+	}
+	a := &api.Handler{Orgs: d.Orgs, Accounts: d.Accounts, Logger: d.Logger}
+	mux := http.NewServeMux()
+	s := &srv{deps: d, api: a}
+	for _, rt := range routes(w, a) {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.auth(rt))
+	}
+	var h http.Handler = mux
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = s.headers(h)
+	h = s.logRequests(h)
+	h = s.recoverPanics(h)
+	return h, nil
+}
+
+type srv struct {
+	deps Deps
+	api  *api.Handler
+}
+
+// Auth levels of a route.
+const (
+	Public = "public" // anyone
+	Web    = "web"    // a logged-in browser; others are sent to /login
+	API    = "api"    // a bearer token or a session cookie; others get 401 JSON
+)
+
+// auth resolves the actor of the request according to the route's level.
+func (s *srv) auth(rt Route) http.Handler {
+	if rt.Auth == Public {
+		return rt.Handler
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := ""
+		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+			token = strings.TrimPrefix(h, "Bearer ")
+		} else if c, err := r.Cookie(web.SessionCookie); err == nil {
+			token = c.Value
+		}
+		actor, err := s.deps.Accounts.Authenticate(r.Context(), token)
+		if err != nil {
+			if rt.Auth == API {
+				s.api.Fail(w, r, err)
+				return
+			}
+			if errs.Is(err, errs.Unauthorized) {
+				http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		rt.Handler.ServeHTTP(w, r.WithContext(access.WithActor(r.Context(), actor)))
+	})
+}
+
+// headers sets the security headers of every response.
+func (s *srv) headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+
+// logRequests logs method, path (never the query, which may carry search
+// terms), status and duration; no client address or user agent is logged.
+func (s *srv) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		next.ServeHTTP(sw, r)
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+			return
+		}
+		s.deps.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+func (s *srv) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.deps.Logger.Error("panic", "path", r.URL.Path, "panic", v)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func urlQueryEscape(s string) string {
+	return strings.NewReplacer("%", "%25", "&", "%26", "#", "%23", "+", "%2B", "?", "%3F", " ", "%20").Replace(s)
+}

@@ -1,0 +1,287 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"jiceng/internal/account"
+	"jiceng/internal/api"
+	"jiceng/internal/demo"
+	"jiceng/internal/org"
+	"jiceng/internal/region"
+	"jiceng/internal/testrig"
+)
+
+var regions = region.NewHolder()
+
+type fixture struct {
+	srv  *httptest.Server
+	orgs *org.Service
+	pw   map[string]string
+	root int64
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	d := testrig.NewTestDB(t)
+	orgs := org.NewService(d, regions)
+	accts := account.NewService(d, testrig.FastParams)
+	res, err := demo.Seed(context.Background(), orgs, accts, "4501")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewServer(Deps{Orgs: orgs, Accounts: accts, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	f := &fixture{srv: srv, orgs: orgs, pw: map[string]string{}, root: res.Init.RootID}
+	for _, a := range res.Accounts {
+		f.pw[a.Username] = a.Password
+	}
+	return f
+}
+
+// call sends a JSON request and decodes the JSON answer.
+func (f *fixture) call(t *testing.T, method, path, token, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	json.Unmarshal(b, &out)
+	return resp.StatusCode, out
+}
+
+func (f *fixture) token(t *testing.T, user string) string {
+	t.Helper()
+	st, out := f.call(t, "POST", "/api/v1/auth/login", "", fmt.Sprintf(`{"username":%q,"password":%q}`, user, f.pw[user]))
+	if st != 200 {
+		t.Fatalf("login %s: %d %v", user, st, out)
+	}
+	return out["token"].(string)
+}
+
+func errMsg(m map[string]any) string {
+	e, _ := m["error"].(map[string]any)
+	s, _ := e["message"].(string)
+	return s
+}
+
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(api.OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, rt := range routes(nil, nil) {
+		if !strings.HasPrefix(rt.Pattern, "/api/v1/") {
+			continue
+		}
+		n++
+		if _, ok := doc.Paths[rt.Pattern][strings.ToLower(rt.Method)]; !ok {
+			t.Errorf("%s %s is missing from openapi.json", rt.Method, rt.Pattern)
+		}
+	}
+	if n < 17 {
+		t.Errorf("only %d API routes found", n)
+	}
+}
+
+func TestAPIStatsAndScope(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(t, "admin")
+	st, stats := f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d/stats", f.root), admin, "")
+	orgs := stats["orgs"].(map[string]any)
+	if st != 200 || orgs["total"].(float64) != 2007 {
+		t.Fatalf("root stats %d %v", st, stats)
+	}
+	if lv := orgs["by_level"].(map[string]any); lv["village"].(float64) != 1856 || lv["township"].(float64) != 138 || lv["county"].(float64) != 12 {
+		t.Errorf("by_level %v", lv)
+	}
+	st, list := f.call(t, "GET", "/api/v1/orgs?region_code=450102001", admin, "")
+	items := list["items"].([]any)
+	if st != 200 || len(items) != 1 || items[0].(map[string]any)["name"] != "中共民生街道工作委员会" {
+		t.Fatalf("by region: %d %v", st, list)
+	}
+	ms := int64(items[0].(map[string]any)["id"].(float64))
+
+	street := f.token(t, "street_admin")
+	st, list = f.call(t, "GET", "/api/v1/orgs?limit=100", street, "")
+	if st != 200 || list["total"].(float64) != 14 || len(list["items"].([]any)) != 14 {
+		t.Fatalf("street_admin sees %v", list["total"])
+	}
+	st, out := f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d", f.root), street, "")
+	if st != 404 || errMsg(out) != fmt.Sprintf("党组织 %d 不存在或不在您的管理范围内", f.root) {
+		t.Fatalf("root for street_admin: %d %v", st, out)
+	}
+	st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d/stats", ms), street, "")
+	if st != 200 || out["orgs"].(map[string]any)["total"].(float64) != 14 {
+		t.Fatalf("民生 stats %d %v", st, out)
+	}
+	// The page shows the same count as the API.
+	c := f.browser(t, "street_admin")
+	body := c.get(t, fmt.Sprintf("/orgs/%d", ms))
+	if !regexp.MustCompile(`<div class="v">14</div><div class="l">党组织总数（含本级）`).MatchString(body) {
+		t.Errorf("org page does not show 14 organizations")
+	}
+}
+
+func TestAPIBadInput(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(t, "admin")
+	path := fmt.Sprintf("/api/v1/orgs/%d", f.root)
+	cases := []struct {
+		body   string
+		status int
+		msg    string
+	}{
+		{`{"name":`, 400, "JSON 不完整：请检查括号和引号是否成对"},
+		{`{"name" "x"}`, 400, "JSON 格式错误（第 9 字节附近）"},
+		{`{"nmae":"x"}`, 400, "未知字段 nmae"},
+		{`{"name":""}`, 400, "请填写党组织名称"},
+		{`{"kind":"小组"}`, 400, "请选择组织类型（党委、党工委、党总支、党支部、联合党支部、临时党支部）"},
+		{`{"name":"a"} {"name":"b"}`, 400, "请求体只能包含一个 JSON 对象"},
+		{`{"note":"` + strings.Repeat("x", 1<<20) + `"}`, 413, "请求体超过 1 MB 上限"},
+		{`{"region_code":"450102"}`, 400, "该组织与行政区划关联，区划代码不能修改"},
+	}
+	for _, c := range cases {
+		st, out := f.call(t, "PATCH", path, admin, c.body)
+		if st != c.status || errMsg(out) != c.msg {
+			t.Errorf("PATCH %.30s: %d %q, want %d %q", c.body, st, errMsg(out), c.status, c.msg)
+		}
+	}
+	_, o := f.call(t, "GET", path, admin, "")
+	if o["name"] != "中共南宁市委员会" {
+		t.Errorf("name changed to %v", o["name"])
+	}
+	st, out := f.call(t, "GET", path, "", "")
+	if st != 401 || errMsg(out) != "请先登录" {
+		t.Errorf("no token: %d %v", st, out)
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	f := newFixture(t)
+	for i := 0; i < 5; i++ {
+		st, out := f.call(t, "POST", "/api/v1/auth/login", "", `{"username":"auditor","password":"wrong-password-1"}`)
+		if st != 401 || errMsg(out) != "用户名或密码错误" {
+			t.Fatalf("attempt %d: %d %v", i, st, out)
+		}
+	}
+	f.call(t, "POST", "/api/v1/auth/login", "", `{"username":"auditor","password":"wrong-password-1"}`)
+	st, out := f.call(t, "POST", "/api/v1/auth/login", "", fmt.Sprintf(`{"username":"auditor","password":%q}`, f.pw["auditor"]))
+	if st != 429 || !strings.HasPrefix(errMsg(out), "登录失败次数过多，请 ") {
+		t.Fatalf("after 6 failures: %d %v", st, out)
+	}
+}
+
+type browser struct {
+	c    *http.Client
+	base string
+}
+
+func (f *fixture) browser(t *testing.T, user string) *browser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &browser{c: &http.Client{Jar: jar}, base: f.srv.URL}
+	resp, err := b.c.PostForm(f.srv.URL+"/login", url.Values{"username": {user}, "password": {f.pw[user]}})
+	if err != nil || resp.StatusCode != 200 || resp.Request.URL.Path != "/" {
+		t.Fatalf("browser login %s: %v %v", user, err, resp.Request.URL)
+	}
+	resp.Body.Close()
+	return b
+}
+
+func (b *browser) get(t *testing.T, path string) string {
+	t.Helper()
+	resp, err := b.c.Get(b.base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
+func TestWebRenameShowsInAudit(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t, "street_admin")
+	list, _, _ := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001003"})
+	if len(list) != 1 {
+		t.Fatal("兴宁社区 not found")
+	}
+	o := list[0]
+	resp, err := b.c.PostForm(fmt.Sprintf("%s/orgs/%d/edit", f.srv.URL, o.ID), url.Values{"name": {""}, "kind": {"branch"}, "category": {"community"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 422 || !strings.Contains(string(body), `<p class="error" id="err-name">请填写党组织名称</p>`) {
+		t.Fatalf("empty name: %d", resp.StatusCode)
+	}
+	resp, err = b.c.PostForm(fmt.Sprintf("%s/orgs/%d/edit", f.srv.URL, o.ID), url.Values{"name": {"兴宁社区党支部（改）"}, "short_name": {o.ShortName}, "kind": {"branch"}, "category": {"community"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Path != fmt.Sprintf("/orgs/%d", o.ID) {
+		t.Fatalf("after save at %s", resp.Request.URL.Path)
+	}
+	audit := b.get(t, "/audit")
+	if !strings.Contains(audit, "修改党组织 兴宁社区党支部（改）：名称 兴宁社区党支部 → 兴宁社区党支部（改）；类型 党支部 → 党支部") {
+		t.Fatalf("audit page lacks the rename")
+	}
+	if got := b.get(t, fmt.Sprintf("/orgs/%d", f.root)); !strings.Contains(got, "不存在或不在您的管理范围内") {
+		t.Fatal("root visible to street_admin")
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	f := newFixture(t)
+	resp, err := http.Get(f.srv.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe") {
+		t.Errorf("CSP %q", csp)
+	}
+	// A cross-site form post is refused before it reaches the handler.
+	req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader("username=a&password=b"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("cross-site POST answered %d", resp.StatusCode)
+	}
+}

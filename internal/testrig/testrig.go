@@ -1,0 +1,91 @@
+// Package testrig gives tests a fresh, migrated database: a temporary SQLite
+// file, or a private schema on PostgreSQL when JICENG_TEST_POSTGRES holds a
+// URL. CI sets the variable, so the same suites run on both engines.
+package testrig
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"jiceng/internal/access"
+	"jiceng/internal/account"
+	"jiceng/internal/db"
+)
+
+// NewTestDB opens a migrated database that the test owns and removes at cleanup.
+func NewTestDB(t testing.TB) *db.DB {
+	t.Helper()
+	ctx := context.Background()
+	var d *db.DB
+	var err error
+	if pg := os.Getenv("JICENG_TEST_POSTGRES"); pg != "" {
+		d, err = openPostgresSchema(t, pg)
+	} else {
+		d, err = db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
+		if err == nil {
+			t.Cleanup(func() { d.Close() })
+		}
+	}
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return d
+}
+
+// Engine names the engine tests run on, for log lines.
+func Engine() string {
+	if os.Getenv("JICENG_TEST_POSTGRES") != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// openPostgresSchema creates a schema of its own for the test and points
+// every connection's search_path at it, so parallel tests never meet.
+func openPostgresSchema(t testing.TB, base string) (*db.DB, error) {
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return nil, err
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	d, err := db.Open(context.Background(), u.String())
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() {
+		d.Close()
+		if a, err := sql.Open("pgx", base); err == nil {
+			a.Exec("DROP SCHEMA " + schema + " CASCADE")
+			a.Close()
+		}
+	})
+	return d, nil
+}
+
+// FastParams are cheap argon2id parameters for tests; production never uses them.
+var FastParams = account.Params{Time: 1, Memory: 64, Threads: 1}
+
+// Admin is the system actor tests use to set up fixtures.
+var Admin = access.SystemActor("test")

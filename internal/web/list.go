@@ -1,0 +1,119 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// List is the state of a searchable, sortable, paged table. It lives in
+// the URL so that filters survive a reload and can be shared.
+type List struct {
+	Path   string
+	Values url.Values
+	Q      string
+	Sort   string
+	Page   int
+	Per    int
+	Total  int
+}
+
+func listFrom(r *http.Request, defaultSort string) *List {
+	v := r.URL.Query()
+	l := &List{Path: r.URL.Path, Values: v, Q: v.Get("q"), Sort: v.Get("sort"), Per: 50}
+	if l.Sort == "" {
+		l.Sort = defaultSort
+	}
+	l.Page, _ = strconv.Atoi(v.Get("page"))
+	if l.Page < 1 {
+		l.Page = 1
+	}
+	if n, err := strconv.Atoi(v.Get("per")); err == nil && n >= 10 && n <= 500 {
+		l.Per = n
+	}
+	return l
+}
+
+// Offset is the first row of the current page.
+func (l *List) Offset() int { return (l.Page - 1) * l.Per }
+
+func (l *List) with(k, val string) string {
+	v := url.Values{}
+	for key, vs := range l.Values {
+		v[key] = append([]string(nil), vs...)
+	}
+	if val == "" {
+		v.Del(k)
+	} else {
+		v.Set(k, val)
+	}
+	if k != "page" {
+		v.Del("page")
+	}
+	if len(v) == 0 {
+		return l.Path
+	}
+	return l.Path + "?" + v.Encode()
+}
+
+// SortHref links to the table sorted by key, toggling the direction when it
+// is already sorted by it.
+func (l *List) SortHref(key string) string {
+	if l.Sort == key {
+		return l.with("sort", "-"+key)
+	}
+	return l.with("sort", key)
+}
+
+// SortClass is "asc", "desc" or "" for the header of key.
+func (l *List) SortClass(key string) string {
+	switch l.Sort {
+	case key:
+		return "asc"
+	case "-" + key:
+		return "desc"
+	}
+	return ""
+}
+
+// Pages is the number of pages.
+func (l *List) Pages() int {
+	if l.Total == 0 {
+		return 1
+	}
+	return (l.Total + l.Per - 1) / l.Per
+}
+
+// PrevHref and NextHref link to the neighbouring pages, "" at the ends.
+func (l *List) PrevHref() string {
+	if l.Page <= 1 {
+		return ""
+	}
+	return l.with("page", strconv.Itoa(l.Page-1))
+}
+
+// NextHref links to the next page, "" on the last one.
+func (l *List) NextHref() string {
+	if l.Page >= l.Pages() {
+		return ""
+	}
+	return l.with("page", strconv.Itoa(l.Page+1))
+}
+
+// Href returns the current URL with one parameter replaced (e.g. an export
+// link that keeps the filters).
+func (l *List) Href(path string) string {
+	if len(l.Values) == 0 {
+		return path
+	}
+	v := url.Values{}
+	for key, vs := range l.Values {
+		if key != "page" {
+			v[key] = vs
+		}
+	}
+	return path + "?" + v.Encode()
+}
+
+// Seq is the 序号 of row i on this page.
+func (l *List) Seq(i int) int { return l.Offset() + i + 1 }

@@ -1,0 +1,198 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+)
+
+// orgForm is the data of the edit and create forms.
+type orgForm struct {
+	Org    org.Org // the organization edited, or the parent of a new one
+	Parent org.Org
+	New    bool
+}
+
+func formFromOrg(o org.Org) map[string][]string {
+	return map[string][]string{
+		"name": {o.Name}, "short_name": {o.ShortName}, "kind": {o.Kind}, "category": {o.Category},
+		"region_code": {o.RegionCode}, "founded_on": {o.FoundedOn}, "note": {o.Note},
+	}
+}
+
+func (h *Handler) orgFormPage(w http.ResponseWriter, r *http.Request, isNew bool) (*Page, *orgForm, bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	o, err := h.Orgs.Get(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	lang := i18n.FromRequest(r)
+	title := i18n.T(lang, "org.edit") + " · " + o.Label()
+	if isNew {
+		title = i18n.T(lang, "org.new_child") + " · " + o.Label()
+	}
+	p := h.page(r, "orgs", title)
+	bc, _ := h.Orgs.Breadcrumb(r.Context(), actorOf(r), o)
+	h.crumbs(p, bc)
+	p.Crumbs[len(p.Crumbs)-1].Href = "/orgs/" + strconv.FormatInt(o.ID, 10)
+	p.Crumbs = append(p.Crumbs, Crumb{Label: title})
+	f := &orgForm{Org: o, New: isNew}
+	p.Data = f
+	return p, f, true
+}
+
+// OrgEditForm shows the edit form.
+func (h *Handler) OrgEditForm(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.orgFormPage(w, r, false)
+	if !ok {
+		return
+	}
+	p.Form = formFromOrg(f.Org)
+	h.render(w, r, http.StatusOK, "org_form", "layout", p)
+}
+
+// OrgEdit saves the edit form; on error it shows the form again with what
+// was typed and each message next to its field.
+func (h *Handler) OrgEdit(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.orgFormPage(w, r, false)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	p.Form = r.PostForm
+	get := func(k string) *string { v := r.PostForm.Get(k); return &v }
+	patch := org.Patch{Name: get("name"), ShortName: get("short_name"), Kind: get("kind"), Category: get("category"),
+		FoundedOn: get("founded_on"), Note: get("note")}
+	if !f.Org.Territorial {
+		patch.RegionCode = get("region_code")
+	}
+	o, err := h.Orgs.Update(r.Context(), actorOf(r), f.Org.ID, patch)
+	if err != nil {
+		h.formError(w, r, p, "org_form", err)
+		return
+	}
+	h.redirect(w, r, "/orgs/"+strconv.FormatInt(o.ID, 10), "ok", msg(p.Lang, "已保存“"+o.Label()+"”", "Saved "+o.Label()))
+}
+
+// formError re-renders a form with its field errors, or fails the page.
+func (h *Handler) formError(w http.ResponseWriter, r *http.Request, p *Page, page string, err error) {
+	e := errs.As(err)
+	if e.Kind != errs.Invalid && e.Kind != errs.Conflict {
+		h.fail(w, r, err)
+		return
+	}
+	p.Errors = errs.FieldMessages(err, p.Lang)
+	p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
+	if len(e.Details) > 1 {
+		p.Flash.Text = msg(p.Lang, "表单中有 "+strconv.Itoa(len(e.Details))+" 处需要修改，请看各字段下的提示", strconv.Itoa(len(e.Details))+" fields need fixing: see the notes below each")
+	}
+	h.render(w, r, Status(e.Kind), page, "layout", p)
+}
+
+// OrgNewForm shows the form for a new child organization.
+func (h *Handler) OrgNewForm(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.orgFormPage(w, r, true)
+	if !ok {
+		return
+	}
+	p.Form.Set("kind", "branch")
+	p.Form.Set("category", "other")
+	p.Form.Set("region_code", f.Org.RegionCode)
+	h.render(w, r, http.StatusOK, "org_form", "layout", p)
+}
+
+// OrgNew creates the child organization.
+func (h *Handler) OrgNew(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.orgFormPage(w, r, true)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	p.Form = r.PostForm
+	in := org.Input{ParentID: f.Org.ID, Name: r.PostForm.Get("name"), ShortName: r.PostForm.Get("short_name"), Kind: r.PostForm.Get("kind"),
+		Category: r.PostForm.Get("category"), RegionCode: r.PostForm.Get("region_code"), FoundedOn: r.PostForm.Get("founded_on"), Note: r.PostForm.Get("note")}
+	o, err := h.Orgs.Create(r.Context(), actorOf(r), in)
+	if err != nil {
+		h.formError(w, r, p, "org_form", err)
+		return
+	}
+	h.redirect(w, r, "/orgs/"+strconv.FormatInt(o.ID, 10), "ok", msg(p.Lang, "已新建“"+o.Label()+"”", "Created "+o.Label()))
+}
+
+// OrgMoveForm lets the user pick a new parent by searching for it.
+func (h *Handler) OrgMoveForm(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.orgFormPage(w, r, false)
+	if !ok {
+		return
+	}
+	p.Title = i18n.T(p.Lang, "org.move") + " · " + f.Org.Label()
+	p.Crumbs[len(p.Crumbs)-1].Label = p.Title
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	p.Form.Set("q", q)
+	var found []org.Org
+	if q != "" {
+		found, _, _ = h.Orgs.List(r.Context(), actorOf(r), org.ListQuery{Q: q, Limit: 30})
+	}
+	p.Data = map[string]any{"Org": f.Org, "Found": found, "Searched": q != ""}
+	h.render(w, r, http.StatusOK, "org_move", "layout", p)
+}
+
+// OrgMove moves the organization under the chosen parent.
+func (h *Handler) OrgMove(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.orgFormPage(w, r, false)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	to, _ := strconv.ParseInt(r.PostForm.Get("parent_id"), 10, 64)
+	o, err := h.Orgs.Move(r.Context(), actorOf(r), f.Org.ID, to)
+	if err != nil {
+		p.Title = i18n.T(p.Lang, "org.move") + " · " + f.Org.Label()
+		p.Data = map[string]any{"Org": f.Org}
+		h.formError(w, r, p, "org_move", err)
+		return
+	}
+	h.redirect(w, r, "/orgs/"+strconv.FormatInt(o.ID, 10), "ok", msg(p.Lang, "已移动“"+o.Label()+"”", "Moved "+o.Label()))
+}
+
+// OrgDissolveForm asks for confirmation and says what will change.
+func (h *Handler) OrgDissolveForm(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.orgFormPage(w, r, false)
+	if !ok {
+		return
+	}
+	p.Title = i18n.T(p.Lang, "org.dissolve") + " · " + f.Org.Label()
+	p.Crumbs[len(p.Crumbs)-1].Label = p.Title
+	_, c, _ := h.Orgs.Stats(r.Context(), actorOf(r), f.Org.ID)
+	p.Data = map[string]any{"Org": f.Org, "Children": c.Children}
+	p.Form.Set("dissolved_on", p.Today)
+	h.render(w, r, http.StatusOK, "org_dissolve", "layout", p)
+}
+
+// OrgDissolve dissolves the organization.
+func (h *Handler) OrgDissolve(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.orgFormPage(w, r, false)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	p.Form = r.PostForm
+	o, err := h.Orgs.Dissolve(r.Context(), actorOf(r), f.Org.ID, r.PostForm.Get("dissolved_on"), r.PostForm.Get("reason"))
+	if err != nil {
+		p.Title = i18n.T(p.Lang, "org.dissolve") + " · " + f.Org.Label()
+		_, c, _ := h.Orgs.Stats(r.Context(), actorOf(r), f.Org.ID)
+		p.Data = map[string]any{"Org": f.Org, "Children": c.Children}
+		h.formError(w, r, p, "org_dissolve", err)
+		return
+	}
+	h.redirect(w, r, "/orgs/"+strconv.FormatInt(o.ID, 10), "ok", msg(p.Lang, "已撤销“"+o.Label()+"”", "Dissolved "+o.Label()))
+}

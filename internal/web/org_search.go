@@ -1,0 +1,27 @@
+package web
+
+import (
+	"net/http"
+
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+)
+
+// OrgSearch lists the organizations of the user's scope, searchable by name
+// or division code and filtered by kind, level and status.
+func (h *Handler) OrgSearch(w http.ResponseWriter, r *http.Request) {
+	p := h.page(r, "search", i18n.T(i18n.FromRequest(r), "search.title"))
+	l := listFrom(r, "code")
+	v := r.URL.Query()
+	q := org.ListQuery{Q: l.Q, Kind: v.Get("kind"), Level: v.Get("level"), Status: v.Get("status"), Unconfirmed: v.Get("unconfirmed") == "1",
+		Sort: l.Sort, Limit: l.Per, Offset: l.Offset()}
+	rows, total, err := h.Orgs.List(r.Context(), actorOf(r), q)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	l.Total = total
+	p.Form = v
+	p.Data = map[string]any{"Rows": rows, "List": l}
+	h.render(w, r, http.StatusOK, "org_search", "layout", p)
+}

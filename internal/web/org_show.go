@@ -1,0 +1,214 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"jiceng/internal/access"
+	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+)
+
+// chart is the JSON that app.js renders with ECharts.
+type chart struct {
+	Type  string      `json:"type"`
+	Title string      `json:"title"`
+	Unit  string      `json:"unit"`
+	Items []chartItem `json:"items"`
+}
+
+type chartItem struct {
+	Name  string `json:"name"`
+	Value int    `json:"value"`
+	Href  string `json:"href,omitempty"`
+}
+
+func chartJSON(c chart) template.JS {
+	b, _ := json.Marshal(c) // json escapes < and >, so no </script> can appear
+	return template.JS(b)
+}
+
+// orgView is an organization with what the page needs around it.
+type orgView struct {
+	Org      org.Org
+	Counts   org.Counts
+	Crumbs   []org.Org
+	Can      map[string]bool
+	Children []org.Org
+	List     *List
+	Filters  map[string]string
+	ByKind   template.JS
+	ByLevel  template.JS
+	ByChild  template.JS
+}
+
+func (h *Handler) crumbs(p *Page, path []org.Org) {
+	for i, o := range path {
+		href := "/orgs/" + strconv.FormatInt(o.ID, 10)
+		if i == len(path)-1 {
+			href = ""
+		}
+		p.Crumbs = append(p.Crumbs, Crumb{Label: o.Label(), Href: href})
+	}
+}
+
+func (h *Handler) orgView(r *http.Request, p *Page, id int64) (*orgView, error) {
+	actor := actorOf(r)
+	o, c, err := h.Orgs.Stats(r.Context(), actor, id)
+	if err != nil {
+		return nil, err
+	}
+	bc, err := h.Orgs.Breadcrumb(r.Context(), actor, o)
+	if err != nil {
+		return nil, err
+	}
+	v := &orgView{Org: o, Counts: c, Crumbs: bc, Can: map[string]bool{}}
+	for _, a := range []access.Action{access.OrgCreate, access.OrgUpdate, access.OrgMove, access.OrgDissolve, access.OrgExport, access.OrgImport} {
+		v.Can[string(a)] = actor.Can(a, o.Path) && o.Active()
+	}
+	h.crumbs(p, bc)
+	p.ScopeName = o.Label()
+	lang := p.Lang
+	kinds := chart{Type: "pie", Title: i18n.T(lang, "chart.by_kind"), Unit: i18n.T(lang, "unit.org")}
+	for _, k := range org.Kinds {
+		if n := c.ByKind[k.Key]; n > 0 {
+			kinds.Items = append(kinds.Items, chartItem{Name: org.LabelOf(org.Kinds, k.Key, lang), Value: n})
+		}
+	}
+	levels := chart{Type: "bar", Title: i18n.T(lang, "chart.by_level"), Unit: i18n.T(lang, "unit.org")}
+	for _, l := range org.Levels {
+		if n := c.ByLevel[l.Key]; n > 0 {
+			levels.Items = append(levels.Items, chartItem{Name: org.LabelOf(org.Levels, l.Key, lang), Value: n})
+		}
+	}
+	v.ByKind, v.ByLevel = chartJSON(kinds), chartJSON(levels)
+	return v, nil
+}
+
+// OrgShow shows an organization: its details, subtree statistics and a
+// searchable, sortable table of its children.
+func (h *Handler) OrgShow(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.page(r, "orgs", "")
+	v, err := h.orgView(r, p, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.Title = v.Org.Name
+	p.Charts = true
+	v.List = listFrom(r, "code")
+	q := org.ListQuery{Under: id, ChildrenOnly: r.URL.Query().Get("scope") != "subtree", Q: v.List.Q, Sort: v.List.Sort,
+		Kind: r.URL.Query().Get("kind"), Status: r.URL.Query().Get("status"), Unconfirmed: r.URL.Query().Get("unconfirmed") == "1",
+		Limit: v.List.Per, Offset: v.List.Offset()}
+	v.Children, v.List.Total, err = h.Orgs.List(r.Context(), actorOf(r), q)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	byChild := chart{Type: "hbar", Title: i18n.T(p.Lang, "chart.by_child"), Unit: i18n.T(p.Lang, "unit.org")}
+	if q.ChildrenOnly && v.List.Q == "" && v.List.Total <= 40 {
+		for _, c := range v.Children {
+			byChild.Items = append(byChild.Items, chartItem{Name: c.Label(), Value: c.SubtreeTotal, Href: "/orgs/" + strconv.FormatInt(c.ID, 10)})
+		}
+	}
+	v.ByChild = chartJSON(byChild)
+	p.Data = v
+	h.render(w, r, http.StatusOK, "org_show", "layout", p)
+}
+
+// Cockpit is the home page: the statistics of the user's whole scope with
+// charts that drill down to each child organization.
+func (h *Handler) Cockpit(w http.ResponseWriter, r *http.Request) {
+	actor := actorOf(r)
+	roots, err := h.Orgs.Roots(r.Context(), actor)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.page(r, "cockpit", i18n.T(i18n.FromRequest(r), "cockpit.title"))
+	if len(roots) == 0 {
+		p.Data = map[string]any{"Empty": true}
+		h.render(w, r, http.StatusOK, "cockpit", "layout", p)
+		return
+	}
+	root := roots[0]
+	if s := r.URL.Query().Get("org"); s != "" {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+			if o, err := h.Orgs.Get(r.Context(), actor, id); err == nil {
+				root = o
+			}
+		}
+	}
+	v, err := h.orgView(r, p, root.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Children, _, err = h.Orgs.List(r.Context(), actor, org.ListQuery{Under: root.ID, ChildrenOnly: true, Limit: 500})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	byChild := chart{Type: "hbar", Title: i18n.T(p.Lang, "chart.by_child"), Unit: i18n.T(p.Lang, "unit.org")}
+	for _, c := range v.Children {
+		byChild.Items = append(byChild.Items, chartItem{Name: c.Label(), Value: c.SubtreeTotal, Href: "/?org=" + strconv.FormatInt(c.ID, 10)})
+	}
+	v.ByChild = chartJSON(byChild)
+	p.Charts = true
+	p.Data = map[string]any{"V": v, "Roots": roots}
+	h.render(w, r, http.StatusOK, "cockpit", "layout", p)
+}
+
+// Tree shows the organization tree, whose branches load on demand.
+func (h *Handler) Tree(w http.ResponseWriter, r *http.Request) {
+	actor := actorOf(r)
+	roots, err := h.Orgs.Roots(r.Context(), actor)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.fillTotals(r, roots); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.page(r, "orgs", i18n.T(i18n.FromRequest(r), "tree.title"))
+	p.Data = roots
+	h.render(w, r, http.StatusOK, "tree", "layout", p)
+}
+
+func (h *Handler) fillTotals(r *http.Request, os []org.Org) error {
+	for i := range os {
+		_, c, err := h.Orgs.Stats(r.Context(), actorOf(r), os[i].ID)
+		if err != nil {
+			return err
+		}
+		os[i].SubtreeTotal = c.Total
+	}
+	return nil
+}
+
+// TreeChildren returns the children of one node as an HTML fragment (htmx).
+func (h *Handler) TreeChildren(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	kids, _, err := h.Orgs.List(r.Context(), actorOf(r), org.ListQuery{Under: id, ChildrenOnly: true, Limit: 5000})
+	if err != nil {
+		e := errs.As(err)
+		http.Error(w, e.Message(i18n.FromRequest(r)), Status(e.Kind))
+		return
+	}
+	p := h.page(r, "orgs", "")
+	p.Data = kids
+	h.render(w, r, http.StatusOK, "tree", "branch", p)
+}

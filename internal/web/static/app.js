@@ -1,0 +1,487 @@
+/*
+ * jiceng — page behaviour. Loaded with `defer` after htmx (and ECharts on pages
+ * with charts). The site runs under a strict Content-Security-Policy, so this
+ * file holds all script: pages carry no inline handlers and no style attributes.
+ *
+ *   [data-chart="ID"]          render the JSON in <script type="application/json" id="ID"> with ECharts
+ *   [data-chart-table="none"]  (on the chart) skip the generated data table
+ *   form[data-confirm="…"]     ask before submitting; also on a submit button
+ *   [data-autosubmit]          submit the form when a select / input changes
+ *   [data-print]               button that prints the page
+ *   .tree .toggle              expand / collapse a subtree (children loaded by htmx)
+ */
+(function () {
+  "use strict";
+
+  var doc = document;
+  var root = doc.documentElement;
+  root.classList.add("js");
+
+  var lang = (root.getAttribute("lang") || "zh-CN").toLowerCase();
+  var zh = lang.indexOf("zh") === 0;
+  var words = zh
+    ? { data: "数据表", name: "名称", value: "数值", share: "占比", total: "合计", noData: "暂无数据" }
+    : { data: "Data table", name: "Name", value: "Value", share: "Share", total: "Total", noData: "No data" };
+
+  var numberFormat = new Intl.NumberFormat(zh ? "zh-CN" : "en", { maximumFractionDigits: 2 });
+  function fmt(n) {
+    return typeof n === "number" && isFinite(n) ? numberFormat.format(n) : String(n == null ? "" : n);
+  }
+  function pct(part, whole) {
+    if (!whole) return "0%";
+    return (Math.round((part / whole) * 1000) / 10).toFixed(1) + "%";
+  }
+
+  // Only same-site paths may be followed from chart data.
+  function safeHref(h) {
+    return typeof h === "string" && /^(\/(?![\/\\])|\?)/.test(h) ? h : "";
+  }
+
+  /* ---------------- charts ---------------- */
+
+  function cssVar(name, fallback) {
+    var v = getComputedStyle(root).getPropertyValue(name).trim();
+    return v || fallback;
+  }
+
+  function theme() {
+    var palette = [];
+    var fallback = ["#C8161E", "#D4A017", "#5B7189", "#E4686D", "#8E1016", "#9AA3AE", "#E9C46A", "#34495E"];
+    for (var i = 1; i <= 8; i++) palette.push(cssVar("--chart-" + i, fallback[i - 1]));
+    return {
+      palette: palette,
+      red: cssVar("--red", "#C8161E"),
+      redDark: cssVar("--red-dark", "#A4121A"),
+      ink: cssVar("--ink", "#1F2329"),
+      ink2: cssVar("--ink-2", "#4E5969"),
+      muted: cssVar("--muted", "#5F6672"),
+      line: cssVar("--line", "#E5E6EB"),
+      font: cssVar("--font", "sans-serif")
+    };
+  }
+
+  function readSpec(id) {
+    var el = id && doc.getElementById(id);
+    if (!el) return null;
+    try {
+      var spec = JSON.parse(el.textContent);
+      // html/template renders a Go string as a JSON string: accept that too.
+      if (typeof spec === "string") spec = JSON.parse(spec);
+      if (!spec || !Array.isArray(spec.items)) return null;
+      spec.items = spec.items.filter(function (it) { return it && it.name != null; }).map(function (it) {
+        return { name: String(it.name), value: Number(it.value) || 0, href: safeHref(it.href) };
+      });
+      return spec;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function escapeHTML(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function chartOption(spec, t, narrow) {
+    var unit = spec.unit || "";
+    var items = spec.items;
+    var hasLinks = items.some(function (it) { return it.href; });
+    var total = items.reduce(function (s, it) { return s + it.value; }, 0);
+    var percent = unit === "%";
+    var withUnit = function (v) { return fmt(v) + (percent ? "%" : unit ? " " + unit : ""); };
+    var short = function (v) { return fmt(v) + (percent ? "%" : ""); };
+    var anim = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+
+    var option = {
+      color: t.palette,
+      animation: anim,
+      animationDuration: 500,
+      textStyle: { fontFamily: t.font, color: t.ink2 },
+      aria: { enabled: true },
+      title: spec.title ? {
+        text: spec.title,
+        left: 0,
+        top: 0,
+        textStyle: { fontSize: 13, fontWeight: 600, color: t.ink2, fontFamily: t.font }
+      } : undefined,
+      tooltip: {
+        confine: true,
+        borderColor: t.line,
+        textStyle: { color: t.ink, fontFamily: t.font, fontSize: 13 },
+        extraCssText: "box-shadow:0 4px 14px rgba(31,35,41,.12);border-radius:6px;"
+      }
+    };
+    var top = spec.title ? 40 : 12;
+
+    if (spec.type === "pie") {
+      // Donut with the total in the middle and a legend that names every slice with its
+      // figure and share (labels beside the ring collide when many slices are small).
+      var cx = narrow ? "50%" : "30%";
+      var cy = narrow ? "42%" : (spec.title ? "56%" : "50%");
+      option.tooltip.trigger = "item";
+      option.tooltip.formatter = function (p) {
+        return escapeHTML(p.name) + "<br><b>" + escapeHTML(withUnit(p.value)) + "</b>　" + pct(p.value, total);
+      };
+      if (!percent) {
+        option.title = [option.title || { show: false }, {
+          text: fmt(total),
+          subtext: words.total + (unit ? (zh ? "（" + unit + "）" : " (" + unit + ")") : ""),
+          left: cx,
+          top: cy,
+          textAlign: "center",
+          textVerticalAlign: "middle",
+          itemGap: 2,
+          textStyle: { fontSize: narrow ? 18 : 22, fontWeight: 700, color: t.ink, fontFamily: t.font },
+          subtextStyle: { fontSize: 12, color: t.muted, fontFamily: t.font }
+        }];
+      }
+      var byName = {};
+      items.forEach(function (it) { byName[it.name] = it; });
+      option.legend = narrow ? {
+        bottom: 0,
+        left: "center",
+        icon: "circle",
+        itemWidth: 10,
+        itemHeight: 10,
+        itemGap: 12,
+        textStyle: { color: t.ink2, fontSize: 12 },
+        formatter: function (name) {
+          var it = byName[name];
+          return it ? name + " " + pct(it.value, total) : name;
+        }
+      } : {
+        orient: "vertical",
+        left: "58%",
+        top: "middle",
+        icon: "circle",
+        itemWidth: 10,
+        itemHeight: 10,
+        itemGap: 12,
+        textStyle: {
+          color: t.ink2,
+          fontSize: 13,
+          rich: {
+            n: { width: 88, color: t.ink2, fontSize: 13, overflow: "truncate" },
+            v: { width: 64, align: "right", color: t.ink, fontSize: 13, fontWeight: 600 },
+            p: { width: 56, align: "right", color: t.muted, fontSize: 12 }
+          }
+        },
+        formatter: function (name) {
+          var it = byName[name];
+          if (!it) return name;
+          return "{n|" + name + "}{v|" + fmt(it.value) + "}{p|" + pct(it.value, total) + "}";
+        }
+      };
+      // Largest share first, so the theme red marks the biggest part.
+      var slices = items.map(function (it, i) { return { name: it.name, value: it.value, index: i }; })
+        .sort(function (a, b) { return b.value - a.value; });
+      option.series = [{
+        type: "pie",
+        radius: narrow ? ["40%", "62%"] : ["46%", "70%"],
+        center: [cx, cy],
+        cursor: hasLinks ? "pointer" : "default",
+        itemStyle: { borderColor: "#fff", borderWidth: 2 },
+        label: { show: false },
+        labelLine: { show: false },
+        emphasis: { scale: true, scaleSize: 5 },
+        data: slices
+      }];
+      return option;
+    }
+
+    // On a phone, many bars read better lying down.
+    var horizontal = spec.type === "hbar" || (narrow && items.length > 5);
+    var names = items.map(function (it) { return it.name; });
+    var valueAxis = {
+      type: "value",
+      name: percent ? "" : unit,
+      nameTextStyle: { color: t.muted, fontSize: 12 },
+      axisLabel: { color: t.muted, formatter: function (v) { return short(v); } },
+      max: percent && items.every(function (it) { return it.value <= 100; }) ? 100 : null,
+      splitLine: { lineStyle: { color: t.line, type: "dashed" } },
+      minInterval: 1
+    };
+    var rotate = !horizontal && (items.length > 8 || (narrow && items.length > 4)) ? 35 : 0;
+    var categoryAxis = {
+      type: "category",
+      data: names,
+      inverse: horizontal,
+      axisTick: { show: false },
+      axisLine: { lineStyle: { color: t.line } },
+      axisLabel: {
+        color: t.ink2,
+        interval: 0,
+        rotate: rotate,
+        width: horizontal ? (narrow ? 84 : 140) : (rotate ? 90 : undefined),
+        overflow: horizontal || rotate ? "truncate" : "break",
+        hideOverlap: !horizontal
+      }
+    };
+    if (horizontal) valueAxis.nameLocation = "end";
+
+    option.tooltip.trigger = "axis";
+    option.tooltip.axisPointer = { type: "shadow", shadowStyle: { color: "rgba(200,22,30,.06)" } };
+    option.tooltip.formatter = function (ps) {
+      var p = ps[0];
+      return escapeHTML(p.name) + "<br><b>" + escapeHTML(withUnit(p.value)) + "</b>";
+    };
+    // ECharts 6 keeps axis labels inside the chart by itself (grid.outerBoundsMode "auto");
+    // containLabel keeps ECharts 5 doing the same.
+    option.grid = { left: 4, right: horizontal ? 56 : 12, top: top + (horizontal ? 8 : 22), bottom: 4, containLabel: !isV6 };
+    option.xAxis = horizontal ? valueAxis : categoryAxis;
+    option.yAxis = horizontal ? categoryAxis : valueAxis;
+    option.series = [{
+      type: "bar",
+      barMaxWidth: horizontal ? 22 : 40,
+      cursor: hasLinks ? "pointer" : "default",
+      itemStyle: {
+        color: t.red,
+        borderRadius: horizontal ? [0, 3, 3, 0] : [3, 3, 0, 0]
+      },
+      emphasis: { itemStyle: { color: t.redDark } },
+      label: {
+        show: true,
+        position: horizontal ? "right" : "top",
+        color: t.ink,
+        fontSize: 12,
+        formatter: function (p) { return short(p.value); }
+      },
+      data: items.map(function (it) { return it.value; })
+    }];
+    return option;
+  }
+
+  function dataTable(spec) {
+    var details = doc.createElement("details");
+    details.className = "chart-data";
+    var summary = doc.createElement("summary");
+    summary.textContent = words.data + (spec.title ? "：" + spec.title : "");
+    details.appendChild(summary);
+
+    var wrap = doc.createElement("div");
+    wrap.className = "table-wrap";
+    var table = doc.createElement("table");
+    table.className = "list";
+    var total = spec.items.reduce(function (s, it) { return s + it.value; }, 0);
+    var unit = !spec.unit || spec.unit === "%" ? "" : zh ? "（" + spec.unit + "）" : " (" + spec.unit + ")";
+
+    function row(parent, cells, tag) {
+      var tr = doc.createElement("tr");
+      cells.forEach(function (c) {
+        var cell = doc.createElement(tag);
+        if (c.num) cell.className = "num";
+        if (c.href) {
+          var a = doc.createElement("a");
+          a.href = c.href;
+          a.textContent = c.text;
+          cell.appendChild(a);
+        } else {
+          cell.textContent = c.text;
+        }
+        tr.appendChild(cell);
+      });
+      parent.appendChild(tr);
+    }
+    // Rates do not add up: a chart in % gets neither a share column nor a total.
+    var additive = spec.unit !== "%";
+    var thead = doc.createElement("thead");
+    var head = [{ text: words.name }, { text: words.value + unit, num: true }];
+    if (additive) head.push({ text: words.share, num: true });
+    row(thead, head, "th");
+    var tbody = doc.createElement("tbody");
+    spec.items.forEach(function (it) {
+      var cells = [{ text: it.name, href: it.href }, { text: fmt(it.value) + (additive ? "" : "%"), num: true }];
+      if (additive) cells.push({ text: pct(it.value, total), num: true });
+      row(tbody, cells, "td");
+    });
+    table.appendChild(thead);
+    table.appendChild(tbody);
+    if (additive) {
+      var tfoot = doc.createElement("tfoot");
+      row(tfoot, [{ text: words.total }, { text: fmt(total), num: true }, { text: total ? "100.0%" : "0%", num: true }], "td");
+      table.appendChild(tfoot);
+    }
+    wrap.appendChild(table);
+    details.appendChild(wrap);
+    return details;
+  }
+
+  var charts = [];
+  // A donut needs room for its legend beside it; bars need less.
+  function isNarrow(el, spec) {
+    return el.clientWidth < (spec.type === "pie" ? 520 : 480);
+  }
+  var isV6 = !!(window.echarts && parseInt(window.echarts.version, 10) >= 6);
+
+  function initCharts(scope) {
+    var els = (scope || doc).querySelectorAll("[data-chart]:not([data-chart-ready])");
+    if (!els.length) return;
+    var t = theme();
+    Array.prototype.forEach.call(els, function (el) {
+      el.setAttribute("data-chart-ready", "");
+      var spec = readSpec(el.getAttribute("data-chart"));
+      if (!spec) return;
+
+      var table = null;
+      if (el.getAttribute("data-chart-table") !== "none") {
+        table = dataTable(spec);
+        el.parentNode.insertBefore(table, el.nextSibling);
+      }
+      if (!window.echarts) {
+        // Without the chart library the data table is the chart.
+        if (table) table.open = true;
+        el.hidden = true;
+        return;
+      }
+      if (!spec.items.length) {
+        el.classList.add("empty");
+        el.textContent = words.noData;
+        return;
+      }
+      var chart = window.echarts.init(el, null, { renderer: "svg", locale: zh ? "ZH" : "EN" });
+      chart.setOption(chartOption(spec, t, isNarrow(el, spec)));
+      chart.on("click", function (p) {
+        var i = p.data && typeof p.data.index === "number" ? p.data.index : p.dataIndex;
+        var it = spec.items[i];
+        if (it && it.href) window.location.assign(it.href);
+      });
+      charts.push({ el: el, chart: chart, spec: spec, narrow: isNarrow(el, spec) });
+      // A card that changes width (sidebar, grid, print) redraws its chart.
+      if (window.ResizeObserver) new ResizeObserver(resizeAll).observe(el);
+    });
+  }
+
+  function resizeOne(c) {
+    if (!c || !c.el.isConnected) return;
+    var narrow = isNarrow(c.el, c.spec);
+    if (narrow !== c.narrow) {
+      c.narrow = narrow;
+      c.chart.setOption(chartOption(c.spec, theme(), narrow), true);
+    }
+    c.chart.resize({ animation: { duration: 0 } });
+    // Draw now: while printing the browser runs no animation frames, so a resize
+    // left to the next frame would never reach the paper.
+    var zr = c.chart.getZr && c.chart.getZr();
+    if (zr && zr.flush) zr.flush();
+  }
+
+  var pending = 0;
+  function resizeAll() {
+    if (pending) return;
+    pending = window.requestAnimationFrame(function () {
+      pending = 0;
+      charts = charts.filter(function (c) {
+        if (c.el.isConnected) return true;
+        c.chart.dispose();
+        return false;
+      });
+      charts.forEach(resizeOne);
+    });
+  }
+  function resizeNow() {
+    charts.forEach(resizeOne);
+  }
+  window.addEventListener("resize", resizeAll);
+  // Printing lays the page out at A4 width: draw the charts again at that size.
+  window.addEventListener("beforeprint", resizeNow);
+  window.addEventListener("afterprint", resizeNow);
+  if (window.matchMedia) {
+    var printQuery = window.matchMedia("print");
+    if (printQuery.addEventListener) printQuery.addEventListener("change", resizeNow);
+  }
+
+  /* ---------------- confirm, auto-submit, print ---------------- */
+
+  doc.addEventListener("submit", function (e) {
+    var form = e.target;
+    var submitter = e.submitter;
+    var msg = (submitter && submitter.getAttribute("data-confirm")) || (form.getAttribute && form.getAttribute("data-confirm"));
+    if (msg && !window.confirm(msg)) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  }, true);
+
+  doc.addEventListener("change", function (e) {
+    var el = e.target;
+    if (!el.hasAttribute || !el.hasAttribute("data-autosubmit") || !el.form) return;
+    var form = el.form;
+    // A changed filter starts again at page 1.
+    var page = form.querySelector("input[name='page']");
+    if (page) page.value = "1";
+    if (form.requestSubmit) form.requestSubmit();
+    else form.submit();
+  });
+
+  doc.addEventListener("click", function (e) {
+    var el = e.target.closest && e.target.closest("[data-print]");
+    if (el) {
+      e.preventDefault();
+      window.print();
+    }
+  });
+
+  /* ---------------- tree ---------------- */
+
+  // The subtree of a node is the <ul class="tree"> directly inside its <li>.
+  function subtree(toggle) {
+    var li = toggle.closest("li");
+    if (!li) return null;
+    for (var c = li.firstElementChild; c; c = c.nextElementSibling) {
+      if (c.tagName === "UL" && c.classList.contains("tree")) return c;
+    }
+    return null;
+  }
+
+  function setExpanded(toggle, open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    var ul = subtree(toggle);
+    if (ul) ul.hidden = !open;
+  }
+
+  doc.addEventListener("click", function (e) {
+    var toggle = e.target.closest && e.target.closest(".tree .toggle");
+    if (!toggle) return;
+    var ul = subtree(toggle);
+    if (ul) {
+      setExpanded(toggle, toggle.getAttribute("aria-expanded") !== "true");
+    } else if (toggle.hasAttribute("hx-get")) {
+      // htmx is loading the children; show the node as opening.
+      toggle.setAttribute("aria-expanded", "true");
+    }
+  });
+
+  // Children already loaded: do not fetch them again, just show or hide them.
+  doc.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (elt && elt.matches && elt.matches(".tree .toggle") && subtree(elt)) e.preventDefault();
+  });
+
+  doc.addEventListener("htmx:afterRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (!elt || !elt.matches || !elt.matches(".tree .toggle")) return;
+    if (!e.detail.successful) {
+      elt.setAttribute("aria-expanded", "false");
+      return;
+    }
+    window.setTimeout(function () {
+      if (subtree(elt)) {
+        setExpanded(elt, true);
+      } else {
+        // The node has no children after all.
+        elt.setAttribute("aria-expanded", "false");
+        elt.removeAttribute("hx-get");
+        elt.removeAttribute("aria-expanded");
+        elt.className = "leaf";
+        elt.disabled = true;
+      }
+    }, 0);
+  });
+
+  /* ---------------- start ---------------- */
+
+  doc.addEventListener("htmx:load", function (e) { initCharts(e.target); });
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initCharts(); });
+  else initCharts();
+})();

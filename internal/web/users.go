@@ -1,0 +1,111 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"jiceng/internal/access"
+	"jiceng/internal/account"
+	"jiceng/internal/i18n"
+)
+
+// Users lists the accounts the user may see.
+func (h *Handler) Users(w http.ResponseWriter, r *http.Request) {
+	p := h.page(r, "users", i18n.T(i18n.FromRequest(r), "users.title"))
+	l := listFrom(r, "username")
+	rows, total, err := h.Accounts.List(r.Context(), actorOf(r), l.Q, l.Per, l.Offset())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	l.Total = total
+	p.Form = r.URL.Query()
+	p.Data = map[string]any{"Rows": rows, "List": l, "CanManage": actorOf(r).CanAnywhere(access.UserManage)}
+	h.render(w, r, http.StatusOK, "users", "layout", p)
+}
+
+// UserNewForm shows the form for a new account.
+func (h *Handler) UserNewForm(w http.ResponseWriter, r *http.Request) {
+	p := h.page(r, "users", i18n.T(i18n.FromRequest(r), "users.new"))
+	p.Form = r.URL.Query()
+	p.Data = map[string]any{"Roles": access.Roles}
+	h.render(w, r, http.StatusOK, "user_form", "layout", p)
+}
+
+// UserNew creates the account.
+func (h *Handler) UserNew(w http.ResponseWriter, r *http.Request) {
+	p := h.page(r, "users", i18n.T(i18n.FromRequest(r), "users.new"))
+	r.ParseForm()
+	p.Form = r.PostForm
+	p.Data = map[string]any{"Roles": access.Roles}
+	home, _ := strconv.ParseInt(r.PostForm.Get("home_org_id"), 10, 64)
+	u, err := h.Accounts.Create(r.Context(), actorOf(r), account.NewUser{Username: r.PostForm.Get("username"), DisplayName: r.PostForm.Get("display_name"),
+		Password: r.PostForm.Get("password"), HomeOrgID: home, Role: access.Role(r.PostForm.Get("role"))})
+	if err != nil {
+		p.Form.Del("password")
+		h.formError(w, r, p, "user_form", err)
+		return
+	}
+	h.redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), "ok", msg(p.Lang, "已创建用户 "+u.Username, "Created user "+u.Username))
+}
+
+// UserShow shows an account with its grants and the forms to change them.
+func (h *Handler) UserShow(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	u, err := h.Accounts.Get(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := h.page(r, "users", u.Username)
+	p.Crumbs = []Crumb{{Label: i18n.T(p.Lang, "users.title"), Href: "/users"}, {Label: u.Username}}
+	p.Data = map[string]any{"U": u, "Roles": access.Roles, "CanManage": actorOf(r).Can(access.UserManage, u.HomeOrgPath), "Self": u.ID == actorOf(r).UserID}
+	h.render(w, r, http.StatusOK, "user_show", "layout", p)
+}
+
+// UserAction handles the forms of the user page: grant, revoke, enable,
+// disable, set password.
+func (h *Handler) UserAction(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	lang := i18n.FromRequest(r)
+	actor := actorOf(r)
+	back := "/users/" + strconv.FormatInt(id, 10)
+	var done string
+	switch r.PostForm.Get("op") {
+	case "grant":
+		org, _ := strconv.ParseInt(r.PostForm.Get("org_id"), 10, 64)
+		err = h.Accounts.Grant(r.Context(), actor, id, access.Role(r.PostForm.Get("role")), org)
+		done = msg(lang, "已授权", "Role granted")
+	case "revoke":
+		g, _ := strconv.ParseInt(r.PostForm.Get("grant_id"), 10, 64)
+		err = h.Accounts.Revoke(r.Context(), actor, g)
+		done = msg(lang, "已撤销授权", "Grant revoked")
+	case "disable", "enable":
+		st := "active"
+		if r.PostForm.Get("op") == "disable" {
+			st = "disabled"
+		}
+		err = h.Accounts.SetStatus(r.Context(), actor, id, st)
+		done = msg(lang, "已更新账号状态", "Account status updated")
+	case "password":
+		err = h.Accounts.SetPassword(r.Context(), actor, id, r.PostForm.Get("password"))
+		done = msg(lang, "已修改密码", "Password changed")
+	default:
+		h.fail(w, r, errFormOp)
+		return
+	}
+	if err != nil {
+		h.redirect(w, r, back, "err", errMessage(err, lang))
+		return
+	}
+	h.redirect(w, r, back, "ok", done)
+}
