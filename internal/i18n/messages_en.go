@@ -130,6 +130,7 @@ var en = map[string]string{
 	"stats.total":               "Organizations (incl. this one)",
 	"tree.empty":                "Your account has no grants yet",
 	"tree.expand":               "Expand",
+	"tree.hint":                 "Click ▸ to open a branch and a name to see its details; figures count each subtree including itself",
 	"tree.no_children":          "No child organizations",
 	"tree.title":                "Organization tree",
 	"unit.org":                  "orgs",

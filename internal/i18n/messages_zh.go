@@ -130,6 +130,7 @@ var zh = map[string]string{
 	"stats.total":               "党组织总数（含本级）",
 	"tree.empty":                "您的账号尚未被授予任何党组织的权限",
 	"tree.expand":               "展开",
+	"tree.hint":                 "点击 ▸ 展开下级组织，点击名称查看详情；数字为下辖党组织总数（含本级）",
 	"tree.no_children":          "无下级组织",
 	"tree.title":                "组织体系",
 	"unit.org":                  "个",

@@ -21,7 +21,9 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 	return []Route{
 		f("GET", "/healthz", Public, func(rw http.ResponseWriter, r *http.Request) { rw.Write([]byte("ok\n")) }),
 		{"GET", "/static/", Public, http.StripPrefix("/static/", http.FileServerFS(web.Static()))},
-		f("GET", "/favicon.ico", Public, func(rw http.ResponseWriter, r *http.Request) { http.Redirect(rw, r, "/static/favicon.svg", http.StatusMovedPermanently) }),
+		f("GET", "/favicon.ico", Public, func(rw http.ResponseWriter, r *http.Request) {
+			http.Redirect(rw, r, "/static/favicon.svg", http.StatusMovedPermanently)
+		}),
 
 		// HTML pages
 		f("GET", "/login", Public, w.LoginForm),

@@ -174,7 +174,7 @@ func (h *Handler) OrgDissolveForm(w http.ResponseWriter, r *http.Request) {
 	p.Crumbs[len(p.Crumbs)-1].Label = p.Title
 	_, c, _ := h.Orgs.Stats(r.Context(), actorOf(r), f.Org.ID)
 	p.Data = map[string]any{"Org": f.Org, "Children": c.Children}
-	p.Form.Set("dissolved_on", p.Today)
+	p.Form.Set("dissolved_on", h.Now().In(org.Shanghai).Format("2006-01-02"))
 	h.render(w, r, http.StatusOK, "org_dissolve", "layout", p)
 }
 

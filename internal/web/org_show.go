@@ -119,7 +119,13 @@ func (h *Handler) OrgShow(w http.ResponseWriter, r *http.Request) {
 			byChild.Items = append(byChild.Items, chartItem{Name: c.Label(), Value: c.SubtreeTotal, Href: "/orgs/" + strconv.FormatInt(c.ID, 10)})
 		}
 	}
-	v.ByChild = chartJSON(byChild)
+	deep := false
+	for _, c := range byChild.Items {
+		deep = deep || c.Value > 1
+	}
+	if deep {
+		v.ByChild = chartJSON(byChild)
+	}
 	p.Data = v
 	h.render(w, r, http.StatusOK, "org_show", "layout", p)
 }
@@ -167,7 +173,14 @@ func (h *Handler) Cockpit(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "cockpit", "layout", p)
 }
 
-// Tree shows the organization tree, whose branches load on demand.
+// treeNode is a root of the tree page with its children already open.
+type treeNode struct {
+	Org      org.Org
+	Children []org.Org
+}
+
+// Tree shows the organization tree: the roots of the user's scope with their
+// children open; deeper branches load on demand.
 func (h *Handler) Tree(w http.ResponseWriter, r *http.Request) {
 	actor := actorOf(r)
 	roots, err := h.Orgs.Roots(r.Context(), actor)
@@ -175,24 +188,25 @@ func (h *Handler) Tree(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.fillTotals(r, roots); err != nil {
-		h.fail(w, r, err)
-		return
+	var nodes []treeNode
+	for _, o := range roots {
+		_, c, err := h.Orgs.Stats(r.Context(), actor, o.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		o.SubtreeTotal = c.Total
+		kids, _, err := h.Orgs.List(r.Context(), actor, org.ListQuery{Under: o.ID, ChildrenOnly: true, Limit: 5000})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		nodes = append(nodes, treeNode{Org: o, Children: kids})
 	}
 	p := h.page(r, "orgs", i18n.T(i18n.FromRequest(r), "tree.title"))
-	p.Data = roots
+	p.Crumbs = []Crumb{{Label: p.Title}}
+	p.Data = nodes
 	h.render(w, r, http.StatusOK, "tree", "layout", p)
-}
-
-func (h *Handler) fillTotals(r *http.Request, os []org.Org) error {
-	for i := range os {
-		_, c, err := h.Orgs.Stats(r.Context(), actorOf(r), os[i].ID)
-		if err != nil {
-			return err
-		}
-		os[i].SubtreeTotal = c.Total
-	}
-	return nil
 }
 
 // TreeChildren returns the children of one node as an HTML fragment (htmx).

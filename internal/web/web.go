@@ -95,9 +95,9 @@ func funcs(lang string) template.FuncMap {
 			}
 			return zh
 		},
-		"date":    func(ts string) string { return localTime(ts, "2006-01-02") },
-		"time":    func(ts string) string { return localTime(ts, "2006-01-02 15:04") },
-		"add":     func(a, b int) int { return a + b },
+		"date": func(ts string) string { return localTime(ts, "2006-01-02") },
+		"time": func(ts string) string { return localTime(ts, "2006-01-02 15:04") },
+		"add":  func(a, b int) int { return a + b },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -105,7 +105,7 @@ func funcs(lang string) template.FuncMap {
 			}
 			return m
 		},
-		"list": func(v ...string) []string { return v },
+		"list":    func(v ...string) []string { return v },
 		"pct":     func(a, b int) string { return pct(a, b) },
 		"deref":   func(p *int64) int64 { return derefID(p) },
 		"choices": func(name string) []org.Choice { return choices(name) },
@@ -204,7 +204,11 @@ type Page struct {
 
 func (h *Handler) page(r *http.Request, active, title string) *Page {
 	lang := i18n.FromRequest(r)
-	p := &Page{Title: title, Lang: lang, Path: r.URL.RequestURI(), Today: h.Now().In(org.Shanghai).Format("2006-01-02"), Errors: map[string]string{}, Form: url.Values{}}
+	today := h.Now().In(org.Shanghai)
+	p := &Page{Title: title, Lang: lang, Path: r.URL.RequestURI(), Today: today.Format("2006年1月2日"), Errors: map[string]string{}, Form: url.Values{}}
+	if lang == i18n.EN {
+		p.Today = today.Format("2 January 2006")
+	}
 	actor, ok := access.FromContext(r.Context())
 	if ok {
 		p.User = &account.User{Username: actor.Username}
