@@ -258,3 +258,34 @@ func TestScopeOfMinshengAdmin(t *testing.T) {
 		t.Fatalf("audit seen by scoped admin: %d %+v %v", n, recs, err)
 	}
 }
+
+// TestInitVariousCodes covers the shapes of the dataset: a municipality whose
+// districts hang under the province, a city without counties, a county
+// without townships, a single township.
+func TestInitVariousCodes(t *testing.T) {
+	ctx := context.Background()
+	set, err := regions.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"11", "4419", "350527", "450102101", "659002"} {
+		divs, err := set.Subtree(code)
+		if err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		d := testrig.NewTestDB(t)
+		s := org.NewService(d, regions)
+		res, err := s.InitRegion(ctx, testrig.Admin, code)
+		if err != nil || res.Created != len(divs) {
+			t.Fatalf("%s: created %d of %d: %v", code, res.Created, len(divs), err)
+		}
+		again, err := s.InitRegion(ctx, testrig.Admin, code)
+		if err != nil || again.Created != 0 || again.Renamed != 0 {
+			t.Fatalf("%s re-run: %+v %v", code, again, err)
+		}
+		_, c, _ := s.Stats(ctx, testrig.Admin, res.RootID)
+		if c.Total != len(divs) {
+			t.Errorf("%s: stats total %d, want %d", code, c.Total, len(divs))
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -283,5 +284,56 @@ func TestSecurityHeaders(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 403 {
 		t.Errorf("cross-site POST answered %d", resp.StatusCode)
+	}
+}
+
+func (b *browser) upload(t *testing.T, path, name string, content []byte) (int, string) {
+	t.Helper()
+	var buf strings.Builder
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(content)
+	mw.Close()
+	resp, err := b.c.Post(b.base+path, mw.FormDataContentType(), strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestWebImport(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t, "street_admin")
+	st, body := b.upload(t, "/import", "notes.xlsx", []byte("this is not a spreadsheet at all \x00\x01\x02"))
+	if st != 422 || !strings.Contains(body, "文件不是有效的 Excel（.xlsx）或 CSV 文件，请用 Excel 另存为 .xlsx 后再导入") {
+		t.Errorf("garbage upload: %d", st)
+	}
+	st, body = b.upload(t, "/import", "big.csv", make([]byte, 11<<20))
+	if st != 413 || !strings.Contains(body, "文件超过 10 MB 上限，请拆分后分批导入") {
+		t.Errorf("oversized upload: %d", st)
+	}
+	csv := "名称,类型,上级区划代码,区划代码,单位类别\n民生街道某某物业党支部,党支部,450102001,450102001003,非公企业\n外区党支部,党支部,450102001,450103001,非公企业\n"
+	st, body = b.upload(t, "/import", "orgs.csv", []byte(csv))
+	if st != 200 || !strings.Contains(body, "第3行：区划代码 450103001 不在您的管理范围内（450102001）") || strings.Contains(body, "/apply") {
+		t.Errorf("row outside scope: %d", st)
+	}
+	st, body = b.upload(t, "/import", "orgs.csv", []byte(csv[:strings.LastIndex(strings.TrimSuffix(csv, "\n"), "\n")+1]))
+	m := regexp.MustCompile(`action="(/import/[0-9a-f]+/apply)"`).FindStringSubmatch(body)
+	if st != 200 || m == nil {
+		t.Fatalf("valid file: %d", st)
+	}
+	resp, err := b.c.Post(f.srv.URL+m[1], "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	list, _, _ := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{Q: "某某物业"})
+	if len(list) != 1 {
+		t.Fatalf("imported %d", len(list))
+	}
+	if a := b.get(t, "/audit"); !strings.Contains(a, "从 orgs.csv 导入党组织 1 个") && !strings.Contains(a, "新建党组织 民生街道某某物业党支部") {
+		t.Errorf("import missing from audit")
 	}
 }

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"jiceng/internal/db"
+	_ "modernc.org/sqlite"
+)
+
+// runCLI runs the program with args and returns stdout and the one-line
+// error main would print.
+func runCLI(t *testing.T, stdin string, args ...string) (string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(stdin), &out, &errb)
+	if err != nil {
+		return out.String(), oneLine(err)
+	}
+	return out.String(), ""
+}
+
+func countOrgs(t *testing.T, path string) int {
+	t.Helper()
+	c, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var n int
+	if err := c.QueryRow("SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestInitAndBadInput(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "j.db")
+	url := "sqlite:" + dbPath
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"init", "--region", "9999", "--db", url}, "区划代码 9999 不存在（2023 年统计用区划代码）"},
+		{[]string{"init", "--region", "45010", "--db", url}, "区划代码 45010 格式不正确：应为 2、4、6、9 或 12 位数字，或 all"},
+		{[]string{"init", "--region", "1101", "--db", url}, "1101 “市辖区”是占位区划，不对应党组织，请使用上级区划代码 11"},
+		{[]string{"init", "--region", "45", "--db", "mysql://x"}, `不支持的数据库地址 "mysql://x"：请使用 sqlite:文件路径 或 postgres://用户@主机/库名`},
+		{[]string{"init", "--db", url}, "jiceng init: 缺少 --region，例如 --region 4501（南宁市）或 --region all"},
+		{[]string{"init", "--regoin", "45"}, "jiceng init: 未知参数 -regoin（运行 jiceng help 查看用法）"},
+		{[]string{"serve", "--addr", "8080"}, `jiceng serve: --addr "8080" 无效，应为 主机:端口，例如 127.0.0.1:8080`},
+		{[]string{"frobnicate"}, `未知命令 "frobnicate"；可用命令: serve、init、user add、demo、migrate、backup、version`},
+		{[]string{"user", "add", "--username", "x", "--role", "boss", "--org", "4501", "--db", url}, `jiceng user add: 角色 "boss" 不存在；可用角色: admin、org_admin、secretary、evaluation_manager、case_handler、integrity_officer、custodian、auditor`},
+	}
+	for _, c := range cases {
+		_, got := runCLI(t, "", c.args...)
+		if got != c.want {
+			t.Errorf("%v:\n got %q\nwant %q", c.args, got, c.want)
+		}
+	}
+	if n := countOrgs(t, dbPath); n != 0 {
+		t.Fatalf("bad input created %d organizations", n)
+	}
+	out, e := runCLI(t, "Strong-pass-2026\n", "init", "--region", "4501", "--db", url, "--admin", "admin", "--password-stdin")
+	if e != "" || !strings.Contains(out, "已初始化 南宁市（4501）：区划 2007 个，新建党组织 2007 个，更名 0 个，挂接 0 个") || !strings.Contains(out, "已创建系统管理员 admin") {
+		t.Fatalf("init: %q %q", out, e)
+	}
+	out, e = runCLI(t, "", "init", "--region", "4501", "--db", url, "--admin", "admin")
+	if e != "" || !strings.Contains(out, "新建党组织 0 个") || !strings.Contains(out, "管理员 admin 已存在，未修改其密码") {
+		t.Fatalf("re-run: %q %q", out, e)
+	}
+	if n := countOrgs(t, dbPath); n != 2007 {
+		t.Fatalf("%d organizations, want 2007", n)
+	}
+	_, e = runCLI(t, "Another-pass-99\n", "user", "add", "--username", "admin", "--role", "auditor", "--org", "4501", "--db", url, "--password-stdin")
+	if e != "用户名 admin 已被使用，请换一个" {
+		t.Errorf("duplicate username: %q", e)
+	}
+	_, e = runCLI(t, "short1\n", "user", "add", "--username", "minsheng", "--role", "org_admin", "--org", "450102001", "--db", url, "--password-stdin")
+	if e != "密码强度不够：密码至少 10 位，须同时包含字母和数字，且不能包含用户名" {
+		t.Errorf("weak password: %q", e)
+	}
+	out, e = runCLI(t, "Street-admin-2026\n", "user", "add", "--username", "minsheng", "--role", "org_admin", "--org", "450102001", "--db", url, "--password-stdin")
+	if e != "" || out != "已创建用户 minsheng（角色 org_admin，范围 民生街道党工委）\n" {
+		t.Errorf("user add: %q %q", out, e)
+	}
+}
+
+func TestSchemaNewerThanBinary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.db")
+	if _, e := runCLI(t, "", "migrate", "--db", "sqlite:"+path); e != "" {
+		t.Fatal(e)
+	}
+	c, _ := sql.Open("sqlite", "file:"+path)
+	if _, err := c.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 'x')"); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	d, _ := db.Open(context.Background(), "sqlite:"+path)
+	ms, _ := d.Migrations()
+	d.Close()
+	want := fmt.Sprintf("数据库结构版本 9999 比本程序支持的版本 %d 更新：请使用更新版本的 jiceng，不要用旧版本打开此数据库", ms[len(ms)-1].Version)
+	for _, cmd := range [][]string{{"migrate"}, {"serve", "--addr", "127.0.0.1:0"}, {"init", "--region", "45"}} {
+		if _, e := runCLI(t, "", append(cmd, "--db", "sqlite:"+path)...); e != want {
+			t.Errorf("%v: %q", cmd, e)
+		}
+	}
+}
+
+// TestBackupUnderWrites takes a backup while another connection keeps
+// writing, then checks that the copy opens, passes the integrity check and
+// holds a consistent tree.
+func TestBackupUnderWrites(t *testing.T) {
+	dir := t.TempDir()
+	url := "sqlite:" + filepath.Join(dir, "live.db")
+	if _, e := runCLI(t, "", "init", "--region", "450102", "--db", url); e != "" {
+		t.Fatal(e)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := openApp(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	writes := 0
+	go func() {
+		defer wg.Done()
+		for ctx.Err() == nil {
+			_, err := a.db.W.ExecContext(ctx, "INSERT INTO audit_log (at, actor_name, action, target_type, target_id) VALUES (?, 'bench', 'test.write', 'x', ?)", db.Now(), fmt.Sprint(writes))
+			if err == nil {
+				writes++
+			}
+		}
+	}()
+	time.Sleep(50 * time.Millisecond)
+	out, e := runCLI(t, "", "backup", "--out", filepath.Join(dir, "copy.db"), "--db", url)
+	cancel()
+	wg.Wait()
+	if e != "" || !strings.HasPrefix(out, "已备份到 ") {
+		t.Fatalf("backup: %q %q", out, e)
+	}
+	if writes == 0 {
+		t.Fatal("no writes ran during the backup")
+	}
+	c, err := db.Open(context.Background(), "sqlite:"+filepath.Join(dir, "copy.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if s, err := db.IntegrityCheck(context.Background(), c); err != nil || s != "ok" {
+		t.Fatalf("integrity %q %v", s, err)
+	}
+	var n int
+	c.R.QueryRow("SELECT COUNT(*) FROM orgs").Scan(&n)
+	if n != 87 {
+		t.Errorf("backup holds %d organizations, want 87", n)
+	}
+	if _, e := runCLI(t, "", "backup", "--out", filepath.Join(dir, "copy.db"), "--db", url); !strings.Contains(e, "已存在") {
+		t.Errorf("overwrite: %q", e)
+	}
+	os.Remove(filepath.Join(dir, "copy.db"))
+}

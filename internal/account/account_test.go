@@ -1,0 +1,123 @@
+package account_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"jiceng/internal/access"
+	"jiceng/internal/account"
+	"jiceng/internal/errs"
+	"jiceng/internal/org"
+	"jiceng/internal/region"
+	"jiceng/internal/testrig"
+)
+
+var regions = region.NewHolder()
+
+func setup(t *testing.T) (*account.Service, *org.Service, org.Org, org.Org) {
+	t.Helper()
+	d := testrig.NewTestDB(t)
+	orgs := org.NewService(d, regions)
+	res, err := orgs.InitRegion(context.Background(), testrig.Admin, "450102")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := orgs.Get(context.Background(), testrig.Admin, res.RootID)
+	list, _, _ := orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001"})
+	return account.NewService(d, testrig.FastParams), orgs, root, list[0]
+}
+
+func TestPasswordRule(t *testing.T) {
+	for pw, ok := range map[string]bool{"short1": false, "onlyletterslong": false, "1234567890123": false, "Good-pass-2026": true, "hasadmin12345": false} {
+		err := account.CheckStrength("admin", pw)
+		if (err == nil) != ok {
+			t.Errorf("%q: %v", pw, err)
+		}
+		if err != nil && errs.As(err).ZH != "密码强度不够：密码至少 10 位，须同时包含字母和数字，且不能包含用户名" {
+			t.Errorf("message %q", errs.As(err).ZH)
+		}
+	}
+	h, _ := account.HashPassword("Good-pass-2026", testrig.FastParams)
+	if !strings.HasPrefix(h, "$argon2id$v=19$") || !account.CheckPassword(h, "Good-pass-2026") || account.CheckPassword(h, "Good-pass-2027") {
+		t.Errorf("hash %q", h)
+	}
+}
+
+func TestLimiterBacksOff(t *testing.T) {
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	l := account.NewLimiter(func() time.Time { return now })
+	for i := 0; i < 5; i++ {
+		l.Fail("u:a")
+	}
+	if w := l.Wait("u:a"); w != 0 {
+		t.Fatalf("wait after 5 failures %v", w)
+	}
+	l.Fail("u:a")
+	if w := l.Wait("u:a"); w != 2*time.Second {
+		t.Fatalf("wait after 6 failures %v", w)
+	}
+	l.Fail("u:a")
+	l.Fail("u:a")
+	if w := l.Wait("u:a", "c:x"); w != 8*time.Second {
+		t.Fatalf("wait after 8 failures %v", w)
+	}
+	for i := 0; i < 40; i++ {
+		l.Fail("u:a")
+	}
+	if w := l.Wait("u:a"); w != 15*time.Minute {
+		t.Fatalf("cap %v", w)
+	}
+	l.Succeed("u:a")
+	if w := l.Wait("u:a"); w != 0 {
+		t.Fatalf("after success %v", w)
+	}
+}
+
+func TestAccountsAndGrants(t *testing.T) {
+	ctx := context.Background()
+	s, _, root, ms := setup(t)
+	admin, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "admin", Password: "Chief-pass-2026", HomeOrgID: root.ID, Role: access.Admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, actor, err := s.Login(ctx, "admin", "Chief-pass-2026", "c1")
+	if err != nil || !actor.IsAdmin() || actor.UserID != admin.ID {
+		t.Fatalf("login: %v %+v", err, actor)
+	}
+	street, err := s.Create(ctx, actor, account.NewUser{Username: "street", Password: "Jiedao-pass-2026", HomeOrgID: ms.ID, Role: access.OrgAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sa, err := s.Login(ctx, "street", "Jiedao-pass-2026", "c2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A street administrator cannot make anyone an administrator, nor reach above its street.
+	if _, err := s.Create(ctx, sa, account.NewUser{Username: "boss", Password: "Leader-pass-2026", HomeOrgID: ms.ID, Role: access.Admin}); errs.As(err).ZH != "您不能授予该角色" {
+		t.Errorf("org_admin granting admin: %v", err)
+	}
+	if _, err := s.Create(ctx, sa, account.NewUser{Username: "boss", Password: "Leader-pass-2026", HomeOrgID: root.ID}); !errs.Is(err, errs.Invalid) {
+		t.Errorf("user outside scope: %v", err)
+	}
+	if err := s.Grant(ctx, sa, street.ID, access.Auditor, root.ID); !errs.Is(err, errs.Invalid) {
+		t.Errorf("grant above scope: %v", err)
+	}
+	users, total, _ := s.List(ctx, sa, "", 50, 0)
+	if total != 1 || users[0].Username != "street" {
+		t.Errorf("street admin sees %d users", total)
+	}
+	if _, err := s.Create(ctx, actor, account.NewUser{Username: "street", Password: "Other-pass-2026", HomeOrgID: ms.ID}); errs.As(err).ZH != "用户名 street 已被使用，请换一个" {
+		t.Errorf("duplicate: %v", err)
+	}
+	if err := s.SetStatus(ctx, actor, street.ID, "disabled"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Login(ctx, "street", "Jiedao-pass-2026", "c2"); errs.As(err).ZH != "该账号已停用，请联系管理员" {
+		t.Errorf("disabled login: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "nobody", "Jiedao-pass-2026", "c3"); errs.As(err).ZH != "用户名或密码错误" {
+		t.Errorf("unknown user: %v", err)
+	}
+}
