@@ -61,4 +61,3 @@ func cmdInit(ctx context.Context, env cmdEnv, args []string) error {
 	}
 	return nil
 }
-
