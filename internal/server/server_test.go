@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"jiceng/internal/account"
 	"jiceng/internal/api"
 	"jiceng/internal/demo"
@@ -335,5 +337,28 @@ func TestWebImport(t *testing.T) {
 	}
 	if a := b.get(t, "/audit"); !strings.Contains(a, "从 orgs.csv 导入党组织 1 个") && !strings.Contains(a, "新建党组织 民生街道某某物业党支部") {
 		t.Errorf("import missing from audit")
+	}
+}
+
+func TestExportChildren(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t, "street_admin")
+	list, _, _ := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001"})
+	resp, err := b.c.Get(fmt.Sprintf("%s/orgs/%d/export.xlsx?q=社区", f.srv.URL, list[0].ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "%E6%B0%91%E7%94%9F%E8%A1%97%E9%81%93%E5%85%9A%E5%B7%A5%E5%A7%94_") {
+		t.Fatalf("headers %v", resp.Header)
+	}
+	x, err := excelize.OpenReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows(x.GetSheetName(0))
+	if len(rows) != 4+12 || rows[1][0] != "筛选：q=社区" || rows[3][2] != "名称" || rows[4][2] != "兴宁社区党支部" || rows[4][4] != "党支部" {
+		t.Fatalf("%d rows: %q %q %q", len(rows), rows[1], rows[3], rows[4])
 	}
 }
