@@ -251,6 +251,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if p.Flash != nil {
 		http.SetCookie(w, &http.Cookie{Name: "flash", Path: "/", MaxAge: -1})
 	}
+	if len(p.Crumbs) == 0 && p.Title != "" {
+		p.Crumbs = []Crumb{{Label: p.Title}}
+	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, frame, p); err != nil {
 		h.Logger.Error("render", "page", name, "err", err)
