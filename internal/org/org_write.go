@@ -288,8 +288,13 @@ func changeSummary(a, b Org) string {
 	if a.ShortName != b.ShortName {
 		parts = append(parts, fmt.Sprintf("简称 %s → %s", a.ShortName, b.ShortName))
 	}
-	if a.Kind != b.Kind || a.KindConfirmed != b.KindConfirmed {
+	switch {
+	case a.Kind != b.Kind:
 		parts = append(parts, fmt.Sprintf("类型 %s → %s", LabelOf(Kinds, a.Kind, ""), LabelOf(Kinds, b.Kind, "")))
+	case !a.KindConfirmed && b.KindConfirmed:
+		parts = append(parts, "确认类型为"+LabelOf(Kinds, b.Kind, ""))
+	case a.KindConfirmed && !b.KindConfirmed:
+		parts = append(parts, "类型改为待确认")
 	}
 	if a.Category != b.Category {
 		parts = append(parts, fmt.Sprintf("单位类别 %s → %s", LabelOf(Categories, a.Category, ""), LabelOf(Categories, b.Category, "")))

@@ -256,7 +256,7 @@ func TestWebRenameShowsInAudit(t *testing.T) {
 		t.Fatalf("after save at %s", resp.Request.URL.Path)
 	}
 	audit := b.get(t, "/audit")
-	if !strings.Contains(audit, "修改党组织 兴宁社区党支部（改）：名称 兴宁社区党支部 → 兴宁社区党支部（改）；类型 党支部 → 党支部") {
+	if !strings.Contains(audit, "修改党组织 兴宁社区党支部（改）：名称 兴宁社区党支部 → 兴宁社区党支部（改）；确认类型为党支部") {
 		t.Fatalf("audit page lacks the rename")
 	}
 	if got := b.get(t, fmt.Sprintf("/orgs/%d", f.root)); !strings.Contains(got, "不存在或不在您的管理范围内") {
