@@ -93,6 +93,7 @@ var en = map[string]string{
 	"org.all_kinds":             "All kinds",
 	"org.all_levels":            "All levels",
 	"org.all_status":            "Any status",
+	"org.audit":                 "Audit trail",
 	"org.category":              "Category",
 	"org.children":              "Child organizations",
 	"org.dissolve":              "Dissolve",

@@ -93,6 +93,7 @@ var zh = map[string]string{
 	"org.all_kinds":             "全部类型",
 	"org.all_levels":            "全部层级",
 	"org.all_status":            "全部状态",
+	"org.audit":                 "审计记录",
 	"org.category":              "单位类别",
 	"org.children":              "下级党组织",
 	"org.dissolve":              "撤销",

@@ -64,6 +64,8 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 		f("POST", "/api/v1/auth/logout", API, a.Logout),
 		f("GET", "/api/v1/orgs", API, a.ListOrgs),
 		f("POST", "/api/v1/orgs", API, a.CreateOrg),
+		f("POST", "/api/v1/orgs/import", API, a.ImportOrgs),
+		f("POST", "/api/v1/imports/{id}/apply", API, a.ApplyImport),
 		f("GET", "/api/v1/orgs/{id}", API, a.GetOrg),
 		f("PATCH", "/api/v1/orgs/{id}", API, a.PatchOrg),
 		f("GET", "/api/v1/orgs/{id}/children", API, a.Children),

@@ -362,3 +362,29 @@ func TestExportChildren(t *testing.T) {
 		t.Fatalf("%d rows: %q %q %q", len(rows), rows[1], rows[3], rows[4])
 	}
 }
+
+func TestAPIImport(t *testing.T) {
+	f := newFixture(t)
+	tok := f.token(t, "street_admin")
+	st, out := f.call(t, "POST", "/api/v1/orgs/import", tok, "名称,类型,上级区划代码\n,党支部,450102001\n")
+	probs, _ := out["problems"].([]any)
+	if st != 201 || out["status"] != "invalid" || len(probs) != 1 || probs[0].(map[string]any)["message"] != "第2行：请填写党组织名称" {
+		t.Fatalf("invalid import: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", fmt.Sprintf("/api/v1/imports/%s/apply", out["id"]), tok, "")
+	if st != 400 || errMsg(out) != "文件有 1 行错误，请修改后重新上传，未导入任何数据" {
+		t.Fatalf("apply invalid: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", "/api/v1/orgs/import", tok, "名称,类型,上级区划代码\n某某协会党支部,党支部,450102001\n")
+	if st != 201 || out["status"] != "ready" {
+		t.Fatalf("valid import: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", fmt.Sprintf("/api/v1/imports/%s/apply", out["id"]), tok, "")
+	if st != 200 || out["created"].(float64) != 1 {
+		t.Fatalf("apply: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", "/api/v1/orgs/import", tok, "\x00\x01garbage")
+	if st != 400 || errMsg(out) != "文件不是有效的 Excel（.xlsx）或 CSV 文件，请用 Excel 另存为 .xlsx 后再导入" {
+		t.Fatalf("garbage: %d %v", st, out)
+	}
+}

@@ -66,9 +66,11 @@ func (h *Handler) orgView(r *http.Request, p *Page, id int64) (*orgView, error) 
 		return nil, err
 	}
 	v := &orgView{Org: o, Counts: c, Crumbs: bc, Can: map[string]bool{}}
-	for _, a := range []access.Action{access.OrgCreate, access.OrgUpdate, access.OrgMove, access.OrgDissolve, access.OrgExport, access.OrgImport} {
+	for _, a := range []access.Action{access.OrgCreate, access.OrgUpdate, access.OrgMove, access.OrgDissolve, access.OrgImport, access.UserManage} {
 		v.Can[string(a)] = actor.Can(a, o.Path) && o.Active()
 	}
+	v.Can[string(access.OrgExport)] = actor.Can(access.OrgExport, o.Path)
+	v.Can[string(access.AuditRead)] = actor.Can(access.AuditRead, o.Path)
 	h.crumbs(p, bc)
 	p.ScopeName = o.Label()
 	lang := p.Lang
