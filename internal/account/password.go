@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"math/big"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -82,16 +83,21 @@ func CheckStrength(username, pw string) error {
 	return nil
 }
 
-// RandomPassword returns a strong random password, for demo accounts.
+// RandomPassword returns a strong random password (14 characters from an
+// alphabet without look-alikes, about 80 bits), for demo and new accounts.
 func RandomPassword() string {
 	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 14)
-	rand.Read(b)
-	out := make([]byte, len(b))
-	for i, c := range b {
-		out[i] = alphabet[int(c)%len(alphabet)]
+	for {
+		out := make([]byte, 14)
+		for i := range out {
+			n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+			if err != nil {
+				panic(err) // the system's random source is broken: nothing safe can go on
+			}
+			out[i] = alphabet[n.Int64()]
+		}
+		if CheckStrength("", string(out)) == nil {
+			return string(out)
+		}
 	}
-	// Guarantee both classes whatever the draw.
-	out[3], out[9] = 'k', '7'
-	return string(out)
 }
