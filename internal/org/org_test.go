@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand"
 	"strings"
+	"sync"
 	"testing"
 
 	"jiceng/internal/access"
@@ -288,4 +289,51 @@ func TestInitVariousCodes(t *testing.T) {
 			t.Errorf("%s: stats total %d, want %d", code, c.Total, len(divs))
 		}
 	}
+}
+
+// TestConcurrentChangesKeepAggregates creates and moves organizations from
+// many goroutines at once against the real database; the aggregates must
+// still equal a recount.
+func TestConcurrentChangesKeepAggregates(t *testing.T) {
+	ctx := context.Background()
+	d := testrig.NewTestDB(t)
+	s := org.NewService(d, regions)
+	if _, err := s.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
+		t.Fatal(err)
+	}
+	towns, _, _ := s.List(ctx, testrig.Admin, org.ListQuery{Level: "township", Limit: 100})
+	var wg sync.WaitGroup
+	errc := make(chan error, 100)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			var mine []org.Org
+			for i := 0; i < 6; i++ {
+				o, err := s.Create(ctx, testrig.Admin, org.Input{ParentID: towns[(g+i)%len(towns)].ID, Name: "并发党支部", Kind: "branch"})
+				if err != nil {
+					errc <- err
+					return
+				}
+				mine = append(mine, o)
+			}
+			for i, o := range mine {
+				if _, err := s.Move(ctx, testrig.Admin, o.ID, towns[(g*3+i)%len(towns)].ID); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+	root := byRegion(t, s, "450102")
+	_, c, _ := s.Stats(ctx, testrig.Admin, root.ID)
+	if c.Total != 87+48 || c.ByLevel["unit"] != 48 {
+		t.Fatalf("total %d units %d, want 135 and 48", c.Total, c.ByLevel["unit"])
+	}
+	assertAggregates(t, s)
 }
