@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 )
 
@@ -14,24 +15,35 @@ func (t *Tx) BatchInsert(ctx context.Context, table string, cols []string, rows 
 	}
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
-	var stmtFull string
+	// The full-size statement is prepared once: parsing a 500-row INSERT on
+	// every call costs more than executing it on SQLite.
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, per*len(cols))
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
 		n := end - start
-		var q string
-		if n == per && stmtFull != "" {
-			q = stmtFull
-		} else {
-			q = t.d.Rebind(head + strings.TrimSuffix(strings.Repeat(one+",", n), ","))
-			if n == per {
-				stmtFull = q
-			}
-		}
-		args := make([]any, 0, n*len(cols))
+		args = args[:0]
 		for _, r := range rows[start:end] {
 			args = append(args, r...)
 		}
-		if _, err := t.Tx.ExecContext(ctx, q, args...); err != nil {
+		if n == per {
+			if full == nil {
+				var err error
+				if full, err = t.Tx.PrepareContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ","))); err != nil {
+					return err
+				}
+			}
+			if _, err := full.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := t.Tx.ExecContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")), args...); err != nil {
 			return err
 		}
 	}

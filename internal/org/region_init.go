@@ -94,6 +94,7 @@ func (s *Service) InitRegion(ctx context.Context, actor access.Actor, code strin
 			p := childPath("", nationalID)
 			batch = append(batch, []any{nationalID, nil, p, 0, nationalName, nationalShort, "committee", true, "organ", "national", nil, "", true, "active", "", now, now})
 			existing["national"] = territorial{id: nationalID, path: p}
+			res.Created++
 		}
 		// The parent of the top division is the nearest existing ancestor.
 		var topParent *territorial
@@ -146,8 +147,18 @@ func (s *Service) InitRegion(ctx context.Context, actor access.Actor, code strin
 			}
 			batch = append(batch, []any{id, pid, path, depth, spec.Name, spec.ShortName, kindKeys[spec.Kind], spec.KindConfirmed,
 				categoryKeys[spec.Category], d.Level.Key(), d.Code, d.Name, true, "active", "", now, now})
-			existing[d.Code] = territorial{id: id, path: path, depth: depth, parentID: sql.NullInt64{Int64: parent.idOr0(), Valid: parent != nil}, regionName: d.Name}
+			// Villages are never parents: keeping them out of the map and
+			// flushing the batch as it grows bounds the memory of a national init.
+			if d.Level < region.Village || i == 0 {
+				existing[d.Code] = territorial{id: id, path: path, depth: depth, parentID: sql.NullInt64{Int64: parent.idOr0(), Valid: parent != nil}, regionName: d.Name}
+			}
 			res.Created++
+			if len(batch) >= 5000 {
+				if err := tx.BatchInsert(ctx, "orgs", cols, batch, 500); err != nil {
+					return errs.Wrap(err, "insert skeleton")
+				}
+				batch = batch[:0]
+			}
 		}
 		if err := tx.BatchInsert(ctx, "orgs", cols, batch, 500); err != nil {
 			return errs.Wrap(err, "insert skeleton")
@@ -194,7 +205,21 @@ func (s *Service) InitRegion(ctx context.Context, actor access.Actor, code strin
 			Summary: fmt.Sprintf("初始化 %s（%s）组织体系：新建 %d 个，更名 %d 个，挂接 %d 个", res.Name, code, res.Created, res.Renamed, res.Relinked),
 			After:   res})
 	})
+	if err == nil && res.Created > 0 {
+		s.analyze(ctx)
+	}
 	return res, err
+}
+
+// analyze refreshes the planner statistics after a bulk load, so that
+// PostgreSQL does not plan subtree queries on an empty picture of the table.
+// A failure only costs speed, so it is not reported.
+func (s *Service) analyze(ctx context.Context) {
+	q := "PRAGMA optimize"
+	if s.db.Dialect == db.Postgres {
+		q = "ANALYZE orgs, org_agg"
+	}
+	s.db.W.ExecContext(ctx, q)
 }
 
 func (t *territorial) idOr0() int64 {
