@@ -38,27 +38,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// Status maps an error kind to an HTTP status.
-func Status(k errs.Kind) int {
-	switch k {
-	case errs.Invalid:
-		return http.StatusBadRequest
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.Forbidden:
-		return http.StatusForbidden
-	case errs.Unauthorized:
-		return http.StatusUnauthorized
-	case errs.TooMany:
-		return http.StatusTooManyRequests
-	case errs.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	}
-	return http.StatusInternalServerError
-}
-
 // Fail writes err as the JSON error envelope.
 func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := errs.As(err)
@@ -76,7 +55,7 @@ func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		body["fields"] = fields
 	}
-	writeJSON(w, Status(e.Kind), map[string]any{"error": body})
+	writeJSON(w, errs.HTTPStatus(e.Kind), map[string]any{"error": body})
 }
 
 // decode reads a JSON body strictly: size-capped, unknown fields refused,

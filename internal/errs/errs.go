@@ -95,6 +95,27 @@ func As(err error) *Error {
 	return &Error{Kind: Internal, ZH: "系统内部错误，请稍后重试", EN: "internal error, please retry later", Err: err}
 }
 
+// HTTPStatus is the status code that answers an error of kind k.
+func HTTPStatus(k Kind) int {
+	switch k {
+	case Invalid:
+		return 400
+	case NotFound:
+		return 404
+	case Conflict:
+		return 409
+	case Forbidden:
+		return 403
+	case Unauthorized:
+		return 401
+	case TooMany:
+		return 429
+	case TooLarge:
+		return 413
+	}
+	return 500
+}
+
 // Is reports whether err has kind k.
 func Is(err error, k Kind) bool { return KindOf(err) == k }
 

@@ -284,25 +284,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.render(w, r, Status(e.Kind), "error", "layout", p)
 }
 
-// Status maps an error kind to its HTTP status.
+// Status maps an error kind to its HTTP status; a page whose form input was
+// refused answers 422 so that the browser shows the form again.
 func Status(k errs.Kind) int {
-	switch k {
-	case errs.Invalid:
+	if k == errs.Invalid {
 		return http.StatusUnprocessableEntity
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.Forbidden:
-		return http.StatusForbidden
-	case errs.Unauthorized:
-		return http.StatusUnauthorized
-	case errs.TooMany:
-		return http.StatusTooManyRequests
-	case errs.TooLarge:
-		return http.StatusRequestEntityTooLarge
 	}
-	return http.StatusInternalServerError
+	return errs.HTTPStatus(k)
 }
 
 func actorOf(r *http.Request) access.Actor {
