@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"jiceng/internal/account"
+	"jiceng/internal/coverage"
 	"jiceng/internal/db"
 	"jiceng/internal/org"
 	"jiceng/internal/region"
@@ -15,6 +16,7 @@ type app struct {
 	regions  *region.Holder
 	orgs     *org.Service
 	accounts *account.Service
+	coverage *coverage.Service
 }
 
 // openApp opens url and brings its schema up to date.
@@ -28,7 +30,9 @@ func openApp(ctx context.Context, url string) (*app, error) {
 		return nil, err
 	}
 	regions := region.NewHolder()
-	return &app{db: d, regions: regions, orgs: org.NewService(d, regions), accounts: account.NewService(d, account.DefaultParams)}, nil
+	orgs := org.NewService(d, regions)
+	return &app{db: d, regions: regions, orgs: orgs, accounts: account.NewService(d, account.DefaultParams),
+		coverage: coverage.NewService(d, orgs, regions)}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

@@ -53,7 +53,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		printDemo(env, res, url)
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
-	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Logger: logger})
+	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Logger: logger})
 	if err != nil {
 		return err
 	}

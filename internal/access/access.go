@@ -42,22 +42,26 @@ const (
 	UserRead    Action = "user.read"
 	UserManage  Action = "user.manage"
 	AuditRead   Action = "audit.read"
+	UnitRead    Action = "unit.read"
+	UnitManage  Action = "unit.manage"
+	GoalManage  Action = "goal.manage"
 )
 
 // Actions lists every action of the catalogue.
-var Actions = []Action{OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, RegionInit, UserRead, UserManage, AuditRead}
+var Actions = []Action{OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, RegionInit, UserRead, UserManage, AuditRead,
+	UnitRead, UnitManage, GoalManage}
 
 // catalogue is the permission catalogue: what each role may do inside the
 // subtree it is granted on. It is read-only data; a test prints it in full.
 var catalogue = map[Role][]Action{
 	Admin:             Actions,
-	OrgAdmin:          {OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, UserRead, UserManage, AuditRead},
-	Secretary:         {OrgRead, OrgUpdate, OrgExport},
+	OrgAdmin:          {OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, UserRead, UserManage, AuditRead, UnitRead, UnitManage, GoalManage},
+	Secretary:         {OrgRead, OrgUpdate, OrgExport, UnitRead, UnitManage},
 	EvaluationManager: {OrgRead, OrgExport},
 	CaseHandler:       {OrgRead},
 	IntegrityOfficer:  {OrgRead},
 	Custodian:         {OrgRead},
-	Auditor:           {OrgRead, OrgExport, UserRead, AuditRead},
+	Auditor:           {OrgRead, OrgExport, UserRead, AuditRead, UnitRead},
 }
 
 // Allows reports whether role includes action.

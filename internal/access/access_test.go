@@ -9,16 +9,17 @@ import (
 // a grant on an organization allows the action on that organization, on a
 // descendant, and on an organization outside the subtree (never).
 func TestRoleActionMatrix(t *testing.T) {
-	// Columns: read create update move dissolve import export region.init user.read user.manage audit.read
+	// Columns: org.read create update move dissolve import export region.init user.read user.manage audit.read
+	// unit.read unit.manage goal.manage
 	want := map[Role]string{
-		Admin:             "YYYYYYYYYYY",
-		OrgAdmin:          "YYYYYYY.YYY",
-		Secretary:         "Y.Y...Y....",
-		EvaluationManager: "Y.....Y....",
-		CaseHandler:       "Y..........",
-		IntegrityOfficer:  "Y..........",
-		Custodian:         "Y..........",
-		Auditor:           "Y.....Y.Y.Y",
+		Admin:             "YYYYYYYYYYY" + "YYY",
+		OrgAdmin:          "YYYYYYY.YYY" + "YYY",
+		Secretary:         "Y.Y...Y...." + "YY.",
+		EvaluationManager: "Y.....Y...." + "...",
+		CaseHandler:       "Y.........." + "...",
+		IntegrityOfficer:  "Y.........." + "...",
+		Custodian:         "Y.........." + "...",
+		Auditor:           "Y.....Y.Y.Y" + "Y..",
 	}
 	if len(want) != len(Roles) {
 		t.Fatalf("matrix covers %d roles, catalogue has %d", len(want), len(Roles))

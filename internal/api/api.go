@@ -15,6 +15,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -27,6 +28,7 @@ const MaxBody = 1 << 20
 type Handler struct {
 	Orgs     *org.Service
 	Accounts *account.Service
+	Coverage *coverage.Service
 	Logger   *slog.Logger
 }
 

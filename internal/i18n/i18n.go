@@ -14,6 +14,32 @@ const (
 	EN = "en"
 )
 
+// The catalogues, one part per module; a test checks that no key is defined
+// twice and that both languages have the same keys.
+var (
+	zh = merge(zhCore, zhCoverage)
+	en = merge(enCore, enCoverage)
+)
+
+func merge(parts ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, p := range parts {
+		for k, v := range p {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Parts returns the catalogue parts of a language, for the test that no key
+// is defined twice.
+func Parts(lang string) []map[string]string {
+	if lang == EN {
+		return []map[string]string{enCore, enCoverage}
+	}
+	return []map[string]string{zhCore, zhCoverage}
+}
+
 var matcher = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})
 
 // FromRequest returns the language of r: the lang cookie if set, else the

@@ -1,7 +1,7 @@
 package i18n
 
-// en is the English catalogue.
-var en = map[string]string{
+// enCore is the English catalogue of the platform pages.
+var enCore = map[string]string{
 	"action.grant.create":       "Grant",
 	"action.grant.revoke":       "Revoke grant",
 	"action.org.create":         "Create organization",

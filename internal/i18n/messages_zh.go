@@ -1,7 +1,7 @@
 package i18n
 
-// zh is the Chinese (default) catalogue.
-var zh = map[string]string{
+// zhCore is the Chinese catalogue of the platform pages.
+var zhCore = map[string]string{
 	"action.grant.create":       "授权",
 	"action.grant.revoke":       "撤销授权",
 	"action.org.create":         "新建党组织",

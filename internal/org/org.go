@@ -138,8 +138,10 @@ func KeyOf(cs []Choice, s string) (string, bool) {
 // Service is the organization store. Regions loads the division data on
 // first use; it is shared with other services.
 type Service struct {
-	db      *db.DB
-	regions *region.Holder
+	db             *db.DB
+	regions        *region.Holder
+	aggregates     []InclusiveAggregate
+	dissolveChecks []DissolveCheck
 }
 
 // NewService returns the organization service over d.

@@ -371,6 +371,9 @@ func (s *Service) relink(ctx context.Context, tx *db.Tx, o, p Org) error {
 			return err
 		}
 	}
+	if err := s.moveInclusive(ctx, tx, o, oldAnc, newAnc); err != nil {
+		return err
+	}
 	newPath := childPath(p.Path, o.ID)
 	shift := p.Depth + 1 - o.Depth
 	_, err = tx.Exec(ctx, `UPDATE orgs SET path = ? || substr(path, ?), depth = depth + ?, updated_at = ? WHERE path >= ? AND path < ?`,
@@ -403,6 +406,11 @@ func (s *Service) Dissolve(ctx context.Context, actor access.Actor, id int64, da
 		}
 		if n > 0 {
 			return errs.Newf(errs.Conflict, "“%s”还有 %d 个未撤销的下级党组织，请先撤销或移走它们", "%q still has %d active child organizations: dissolve or move them first", o.Label(), n)
+		}
+		for _, check := range s.dissolveChecks {
+			if err := check(ctx, tx, o); err != nil {
+				return err
+			}
 		}
 		date = strings.TrimSpace(date)
 		if date == "" {

@@ -11,6 +11,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/api"
+	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 	"jiceng/internal/web"
@@ -20,6 +21,7 @@ import (
 type Deps struct {
 	Orgs     *org.Service
 	Accounts *account.Service
+	Coverage *coverage.Service
 	Logger   *slog.Logger
 	Now      func() time.Time
 	Secure   bool
@@ -33,11 +35,11 @@ func NewServer(d Deps) (http.Handler, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Logger: d.Logger, Now: d.Now, Secure: d.Secure})
+	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Logger: d.Logger, Now: d.Now, Secure: d.Secure})
 	if err != nil {
 		return nil, err
 	}
-	a := &api.Handler{Orgs: d.Orgs, Accounts: d.Accounts, Logger: d.Logger}
+	a := &api.Handler{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Logger: d.Logger}
 	mux := http.NewServeMux()
 	s := &srv{deps: d, api: a}
 	for _, rt := range routes(w, a) {

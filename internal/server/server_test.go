@@ -19,6 +19,7 @@ import (
 
 	"jiceng/internal/account"
 	"jiceng/internal/api"
+	"jiceng/internal/coverage"
 	"jiceng/internal/demo"
 	"jiceng/internal/org"
 	"jiceng/internal/region"
@@ -39,11 +40,12 @@ func newFixture(t *testing.T) *fixture {
 	d := testrig.NewTestDB(t)
 	orgs := org.NewService(d, regions)
 	accts := account.NewService(d, testrig.FastParams)
+	cov := coverage.NewService(d, orgs, regions)
 	res, err := demo.Seed(context.Background(), orgs, accts, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewServer(Deps{Orgs: orgs, Accounts: accts, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := NewServer(Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -37,6 +38,7 @@ func Static() fs.FS {
 type Deps struct {
 	Orgs     *org.Service
 	Accounts *account.Service
+	Coverage *coverage.Service
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// Secure marks cookies Secure (set when served over HTTPS).

@@ -1,0 +1,170 @@
+// Package coverage holds the 两新 host units (法人单位) and how Party
+// organizations cover them (M1): the unit registry keyed by the unified
+// social credit code, coverage statuses with history, the rules that say what
+// each uncovered unit needs, coverage rates for any subtree and slice, monthly
+// trends and goal sets.
+package coverage
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/org"
+	"jiceng/internal/region"
+)
+
+// Coverage statuses of a unit.
+const (
+	Own        = "own"        // 单独组建: its own organization
+	Joint      = "joint"      // 联合组建: a joint branch shared with other units
+	Instructor = "instructor" // 选派党建指导员: work coverage only
+	None       = "none"       // 未覆盖
+)
+
+// Statuses lists the coverage statuses with their labels.
+var Statuses = []org.Choice{
+	{Key: Own, ZH: "单独组建", EN: "Own organization"},
+	{Key: Joint, ZH: "联合组建", EN: "Joint branch"},
+	{Key: Instructor, ZH: "选派党建指导员", EN: "Instructor only"},
+	{Key: None, ZH: "未覆盖", EN: "Not covered"},
+}
+
+// Categories of host units, derived from the credit code and confirmable.
+var Categories = []org.Choice{
+	{Key: "private", ZH: "非公有制企业", EN: "Non-public enterprise"},
+	{Key: "social_group", ZH: "社会团体", EN: "Social group"},
+	{Key: "civil_nonenterprise", ZH: "民办非企业单位（社会服务机构）", EN: "Social service institution"},
+	{Key: "foundation", ZH: "基金会", EN: "Foundation"},
+	{Key: "other", ZH: "其他", EN: "Other"},
+}
+
+// SizeClasses of units.
+var SizeClasses = []org.Choice{
+	{Key: "above", ZH: "规模以上", EN: "Above designated size"},
+	{Key: "below", ZH: "规模以下", EN: "Below designated size"},
+}
+
+// Industries are the sections (门类) of GB/T 4754-2017.
+var Industries = []org.Choice{
+	{Key: "A", ZH: "农、林、牧、渔业", EN: "Agriculture, forestry, animal husbandry and fishery"},
+	{Key: "B", ZH: "采矿业", EN: "Mining"},
+	{Key: "C", ZH: "制造业", EN: "Manufacturing"},
+	{Key: "D", ZH: "电力、热力、燃气及水生产和供应业", EN: "Electricity, heat, gas and water"},
+	{Key: "E", ZH: "建筑业", EN: "Construction"},
+	{Key: "F", ZH: "批发和零售业", EN: "Wholesale and retail"},
+	{Key: "G", ZH: "交通运输、仓储和邮政业", EN: "Transport, storage and post"},
+	{Key: "H", ZH: "住宿和餐饮业", EN: "Accommodation and catering"},
+	{Key: "I", ZH: "信息传输、软件和信息技术服务业", EN: "Information and software services"},
+	{Key: "J", ZH: "金融业", EN: "Finance"},
+	{Key: "K", ZH: "房地产业", EN: "Real estate"},
+	{Key: "L", ZH: "租赁和商务服务业", EN: "Leasing and business services"},
+	{Key: "M", ZH: "科学研究和技术服务业", EN: "Research and technical services"},
+	{Key: "N", ZH: "水利、环境和公共设施管理业", EN: "Water, environment and public facilities"},
+	{Key: "O", ZH: "居民服务、修理和其他服务业", EN: "Residential and repair services"},
+	{Key: "P", ZH: "教育", EN: "Education"},
+	{Key: "Q", ZH: "卫生和社会工作", EN: "Health and social work"},
+	{Key: "R", ZH: "文化、体育和娱乐业", EN: "Culture, sports and entertainment"},
+	{Key: "S", ZH: "公共管理、社会保障和社会组织", EN: "Public administration and social organizations"},
+	{Key: "T", ZH: "国际组织", EN: "International organizations"},
+}
+
+// Settings the department may change.
+type Settings struct {
+	// SizeEmployees is the number of employees from which a unit counts as
+	// 规模以上 (default 50).
+	SizeEmployees int
+	// JointMaxUnits is the number of units above which a joint branch is
+	// flagged as too large to work well (default 10).
+	JointMaxUnits int
+}
+
+// DefaultSettings are used until the department changes them.
+var DefaultSettings = Settings{SizeEmployees: 50, JointMaxUnits: 10}
+
+// Service is the coverage store.
+type Service struct {
+	db      *db.DB
+	orgs    *org.Service
+	regions *region.Holder
+}
+
+// NewService returns the coverage service and registers its aggregate and
+// its dissolve check with the organization tree.
+func NewService(d *db.DB, orgs *org.Service, regions *region.Holder) *Service {
+	s := &Service{db: d, orgs: orgs, regions: regions}
+	orgs.Attach(&org.InclusiveAggregate{Table: "coverage_agg", Keys: []string{"category", "size_class", "coverage"}}, s.checkDissolve)
+	return s
+}
+
+// checkDissolve refuses to dissolve an organization that units still
+// belong to or are covered by.
+func (s *Service) checkDissolve(ctx context.Context, tx *db.Tx, o org.Org) error {
+	var aff, cov int
+	err := tx.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM units WHERE affiliation_org_id = ? AND status = 'active'), (SELECT COUNT(*) FROM units WHERE coverage_org_id = ? AND status = 'active')", o.ID, o.ID).Scan(&aff, &cov)
+	if err != nil {
+		return errs.Wrap(err, "units of org")
+	}
+	if aff > 0 {
+		return errs.Newf(errs.Conflict, "“%s”还领导着 %d 个两新组织的党建工作，请先调整这些单位的隶属关系", "%q still leads the Party work of %d units: change their affiliation first", o.Label(), aff)
+	}
+	if cov > 0 {
+		return errs.Newf(errs.Conflict, "“%s”是 %d 个单位的党组织，请先调整这些单位的覆盖方式", "%q is the organization of %d units: change their coverage first", o.Label(), cov)
+	}
+	return nil
+}
+
+// Settings returns the current settings.
+func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	out := DefaultSettings
+	rows, err := s.db.Query(ctx, "SELECT key, value FROM settings WHERE key LIKE 'coverage.%'")
+	if err != nil {
+		return out, errs.Wrap(err, "settings")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return out, errs.Wrap(err, "scan settings")
+		}
+		n, _ := strconv.Atoi(v)
+		switch k {
+		case "coverage.size_employees":
+			out.SizeEmployees = n
+		case "coverage.joint_max_units":
+			out.JointMaxUnits = n
+		}
+	}
+	return out, errs.Wrap(rows.Err(), "settings rows")
+}
+
+// sizeClass classifies a unit by its employees.
+func sizeClass(employees int, st Settings) string {
+	if employees >= st.SizeEmployees {
+		return "above"
+	}
+	return "below"
+}
+
+// bump adds delta to the (category, size, coverage) count of the
+// organization id and every one of its ancestors.
+func bump(ctx context.Context, tx *db.Tx, path string, category, size, coverage string, delta int) error {
+	for _, id := range org.PathIDs(path) {
+		_, err := tx.Exec(ctx, `INSERT INTO coverage_agg (org_id, category, size_class, coverage, n) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (org_id, category, size_class, coverage) DO UPDATE SET n = coverage_agg.n + excluded.n`, id, category, size, coverage, delta)
+		if err != nil {
+			return errs.Wrap(err, "bump coverage")
+		}
+	}
+	return nil
+}
+
+func orgPath(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+}, id int64) (string, error) {
+	var p string
+	err := q.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&p)
+	return p, errs.Wrap(err, "org path")
+}

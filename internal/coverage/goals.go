@@ -1,0 +1,268 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"jiceng/internal/access"
+	"jiceng/internal/audit"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/org"
+)
+
+// Indicators is the menu goal sets are composed from; every value is a
+// percentage computed from the registry, never typed in.
+var Indicators = []org.Choice{
+	{Key: "org_coverage", ZH: "组织覆盖率", EN: "Organizational coverage"},
+	{Key: "work_coverage", ZH: "工作覆盖率", EN: "Work coverage"},
+	{Key: "above_size_org_coverage", ZH: "规模以上单位组织覆盖率", EN: "Organizational coverage of units above size"},
+	{Key: "own_when_eligible", ZH: "有 3 名以上正式党员的单位单独组建率", EN: "Own organizations where 3+ full members"},
+	{Key: "instructor_share", ZH: "未建组织单位选派党建指导员比例", EN: "Instructors for units without an organization"},
+}
+
+// GoalSet is a named set of indicators with yearly targets per scope.
+type GoalSet struct {
+	ID         int64                        `json:"id"`
+	Name       string                       `json:"name"`
+	Year       int                          `json:"year"`
+	OwnerOrgID int64                        `json:"owner_org_id"`
+	Indicators []string                     `json:"indicators"`
+	Targets    map[int64]map[string]float64 `json:"targets"` // org id → indicator → target %
+	ownerPath  string
+}
+
+// GoalInput creates a goal set: the indicators with one target each, applied
+// to the owner and every child organization (targets can then differ per scope).
+type GoalInput struct {
+	Name       string             `json:"name"`
+	Year       int                `json:"year"`
+	OwnerOrgID int64              `json:"owner_org_id"`
+	Targets    map[string]float64 `json:"targets"`
+}
+
+// CreateGoalSet creates a goal set owned by an organization the actor manages.
+func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in GoalInput) (GoalSet, error) {
+	var f errs.Fields
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 {
+		f.Add("name", "请填写目标名称（最多 100 字），如“2026年‘4+1’两新党建目标”", "enter a name of at most 100 characters")
+	}
+	if in.Year < 2000 || in.Year > 2100 {
+		f.Add("year", "年度应为 2000–2100 之间的年份", "the year must be between 2000 and 2100")
+	}
+	if len(in.Targets) == 0 {
+		f.Add("targets", "请至少选择一项指标并填写目标值", "choose at least one indicator with a target")
+	}
+	for k, v := range in.Targets {
+		if _, ok := org.KeyOf(Indicators, k); !ok {
+			f.Add("targets", "未知指标 "+k, "unknown indicator "+k)
+		} else if v < 0 || v > 100 {
+			f.Add("targets", fmt.Sprintf("%s 的目标值应在 0–100%% 之间", org.LabelOf(Indicators, k, "")), fmt.Sprintf("the target of %s must be 0–100%%", k))
+		}
+	}
+	if err := f.Err(); err != nil {
+		return GoalSet{}, err
+	}
+	owner, err := s.orgs.Get(ctx, actor, in.OwnerOrgID)
+	if err != nil {
+		return GoalSet{}, err
+	}
+	if !actor.Can(access.GoalManage, owner.Path) {
+		return GoalSet{}, errs.New(errs.Forbidden, "您没有为该党组织制定目标的权限", "you may not set goals for this organization")
+	}
+	kids, _, err := s.orgs.List(ctx, actor, org.ListQuery{Under: owner.ID, ChildrenOnly: true, Limit: 5000})
+	if err != nil {
+		return GoalSet{}, err
+	}
+	var id int64
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRow(ctx, "INSERT INTO goal_sets (name, year, owner_org_id, created_at) VALUES (?, ?, ?, ?) RETURNING id", in.Name, in.Year, owner.ID, db.Now()).Scan(&id); err != nil {
+			return errs.Wrap(err, "insert goal set")
+		}
+		for k, v := range in.Targets {
+			for _, o := range append([]org.Org{owner}, kids...) {
+				if _, err := tx.Exec(ctx, "INSERT INTO goal_targets (set_id, indicator, org_id, target) VALUES (?, ?, ?, ?)", id, k, o.ID, v); err != nil {
+					return errs.Wrap(err, "insert target")
+				}
+			}
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "goal.create", TargetType: "goal_set", TargetID: strconv.FormatInt(id, 10), OrgPath: owner.Path,
+			Summary: fmt.Sprintf("制定目标 %s（%d 年，%d 项指标）", in.Name, in.Year, len(in.Targets)), After: in})
+	})
+	if err != nil {
+		return GoalSet{}, err
+	}
+	return s.GoalSet(ctx, actor, id)
+}
+
+// GoalSet returns a goal set the actor may read.
+func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (GoalSet, error) {
+	g := GoalSet{ID: id, Targets: map[int64]map[string]float64{}}
+	err := s.db.QueryRow(ctx, "SELECT g.name, g.year, g.owner_org_id, o.path FROM goal_sets g JOIN orgs o ON o.id = g.owner_org_id WHERE g.id = ?", id).
+		Scan(&g.Name, &g.Year, &g.OwnerOrgID, &g.ownerPath)
+	if err != nil || !actor.Can(access.UnitRead, g.ownerPath) {
+		return GoalSet{}, errs.Newf(errs.NotFound, "目标 %d 不存在或不在您的管理范围内", "goal set %d not found or outside your scope", id)
+	}
+	rows, err := s.db.Query(ctx, "SELECT indicator, org_id, target FROM goal_targets WHERE set_id = ?", id)
+	if err != nil {
+		return g, errs.Wrap(err, "targets")
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	for rows.Next() {
+		var k string
+		var oid int64
+		var v float64
+		if err := rows.Scan(&k, &oid, &v); err != nil {
+			return g, errs.Wrap(err, "scan target")
+		}
+		if g.Targets[oid] == nil {
+			g.Targets[oid] = map[string]float64{}
+		}
+		g.Targets[oid][k] = v
+		if !seen[k] {
+			seen[k] = true
+			g.Indicators = append(g.Indicators, k)
+		}
+	}
+	order := map[string]int{}
+	for i, c := range Indicators {
+		order[c.Key] = i
+	}
+	sort.Slice(g.Indicators, func(i, j int) bool { return order[g.Indicators[i]] < order[g.Indicators[j]] })
+	return g, errs.Wrap(rows.Err(), "target rows")
+}
+
+// GoalSets lists the goal sets owned inside the actor's scope, newest first.
+func (s *Service) GoalSets(ctx context.Context, actor access.Actor) ([]GoalSet, error) {
+	scope, args := actor.ScopeSQL("o.path", access.UnitRead)
+	rows, err := s.db.Query(ctx, "SELECT g.id FROM goal_sets g JOIN orgs o ON o.id = g.owner_org_id WHERE "+scope+" ORDER BY g.year DESC, g.id DESC", args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "goal sets")
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	var out []GoalSet
+	for _, id := range ids {
+		g, err := s.GoalSet(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// SetTarget changes one scope's target of one indicator.
+func (s *Service) SetTarget(ctx context.Context, actor access.Actor, setID int64, indicator string, orgID int64, target float64) error {
+	g, err := s.GoalSet(ctx, actor, setID)
+	if err != nil {
+		return err
+	}
+	if !actor.Can(access.GoalManage, g.ownerPath) {
+		return errs.New(errs.Forbidden, "您没有修改该目标的权限", "you may not change this goal set")
+	}
+	if target < 0 || target > 100 {
+		return errs.Field("target", "目标值应在 0–100% 之间", "the target must be 0–100%")
+	}
+	if _, ok := g.Targets[orgID][indicator]; !ok {
+		return errs.Field("indicator", "该目标中没有这个范围或指标", "no such scope or indicator in this goal set")
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, "UPDATE goal_targets SET target = ? WHERE set_id = ? AND indicator = ? AND org_id = ?", target, setID, indicator, orgID); err != nil {
+			return errs.Wrap(err, "set target")
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "goal.target", TargetType: "goal_set", TargetID: strconv.FormatInt(setID, 10), OrgPath: g.ownerPath,
+			Summary: fmt.Sprintf("调整目标 %s：组织 %d 的 %s %.1f%% → %.1f%%", g.Name, orgID, org.LabelOf(Indicators, indicator, ""), g.Targets[orgID][indicator], target),
+			Before:  map[string]any{"target": g.Targets[orgID][indicator]}, After: map[string]any{"target": target}})
+	})
+}
+
+// Progress is one scope's standing against a goal set.
+type Progress struct {
+	Org    org.Org            `json:"org"`
+	Values map[string]float64 `json:"values"`
+	Target map[string]float64 `json:"targets"`
+	Behind []string           `json:"behind"` // indicators below target
+}
+
+// GoalProgress computes every indicator for the owner and each scope with
+// targets, marking those below target.
+func (s *Service) GoalProgress(ctx context.Context, actor access.Actor, setID int64) (GoalSet, []Progress, error) {
+	g, err := s.GoalSet(ctx, actor, setID)
+	if err != nil {
+		return g, nil, err
+	}
+	var out []Progress
+	for oid, targets := range g.Targets {
+		o, err := s.orgs.Get(ctx, actor, oid)
+		if err != nil {
+			continue
+		}
+		vals, err := s.indicatorValues(ctx, o)
+		if err != nil {
+			return g, nil, err
+		}
+		p := Progress{Org: o, Values: map[string]float64{}, Target: targets}
+		for _, k := range g.Indicators {
+			p.Values[k] = vals[k]
+			if vals[k] < targets[k] {
+				p.Behind = append(p.Behind, k)
+			}
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i].Org.ID == g.OwnerOrgID) != (out[j].Org.ID == g.OwnerOrgID) {
+			return out[i].Org.ID == g.OwnerOrgID
+		}
+		return out[i].Org.RegionCode+strconv.FormatInt(out[i].Org.ID, 10) < out[j].Org.RegionCode+strconv.FormatInt(out[j].Org.ID, 10)
+	})
+	return g, out, nil
+}
+
+// indicatorValues computes every indicator of the menu for a subtree.
+func (s *Service) indicatorValues(ctx context.Context, o org.Org) (map[string]float64, error) {
+	var total, above Counts
+	rows, err := s.db.Query(ctx, "SELECT size_class, coverage, n FROM coverage_agg WHERE org_id = ? AND n <> 0", o.ID)
+	if err != nil {
+		return nil, errs.Wrap(err, "indicator agg")
+	}
+	for rows.Next() {
+		var size, cov string
+		var n int
+		if err := rows.Scan(&size, &cov, &n); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "scan indicator")
+		}
+		total.add(cov, n)
+		if size == "above" {
+			above.add(cov, n)
+		}
+	}
+	rows.Close()
+	var eligible, eligibleOwn int
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN u.coverage = 'own' THEN 1 ELSE 0 END), 0) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id
+		WHERE a.path >= ? AND a.path < ? AND u.status = 'active' AND u.full_members >= 3`, o.Path, access.PathUpper(o.Path)).Scan(&eligible, &eligibleOwn)
+	if err != nil {
+		return nil, errs.Wrap(err, "eligible units")
+	}
+	round := func(a, b int) float64 { return Summarize(Counts{Units: b, Own: a}).OrgRate }
+	return map[string]float64{
+		"org_coverage":            round(total.OrgCovered(), total.Units),
+		"work_coverage":           round(total.WorkCovered(), total.Units),
+		"above_size_org_coverage": round(above.OrgCovered(), above.Units),
+		"own_when_eligible":       round(eligibleOwn, eligible),
+		"instructor_share":        round(total.Instructor, total.Instructor+total.None),
+	}, nil
+}

@@ -1,0 +1,308 @@
+package coverage
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"jiceng/internal/access"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/org"
+)
+
+// Counts are the units of a scope by coverage status.
+type Counts struct {
+	Units      int `json:"units"`
+	Own        int `json:"own"`
+	Joint      int `json:"joint"`
+	Instructor int `json:"instructor"`
+	None       int `json:"none"`
+}
+
+func (c *Counts) add(coverage string, n int) {
+	c.Units += n
+	switch coverage {
+	case Own:
+		c.Own += n
+	case Joint:
+		c.Joint += n
+	case Instructor:
+		c.Instructor += n
+	case None:
+		c.None += n
+	}
+}
+
+// OrgCovered counts units with their own or a joint organization.
+func (c Counts) OrgCovered() int { return c.Own + c.Joint }
+
+// WorkCovered counts units with an organization or an instructor.
+func (c Counts) WorkCovered() int { return c.Own + c.Joint + c.Instructor }
+
+// OrgRate is 组织覆盖率 in percent, 0 when there are no units.
+func (c Counts) OrgRate() float64 { return rate(c.OrgCovered(), c.Units) }
+
+// WorkRate is 工作覆盖率 in percent, 0 when there are no units.
+func (c Counts) WorkRate() float64 { return rate(c.WorkCovered(), c.Units) }
+
+func rate(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) * 100 / float64(b)
+}
+
+// Summary is Counts with both rates, as the API shows them.
+type Summary struct {
+	Counts
+	OrgCovered  int     `json:"org_covered"`
+	WorkCovered int     `json:"work_covered"`
+	OrgRate     float64 `json:"org_rate"`
+	WorkRate    float64 `json:"work_rate"`
+}
+
+// Summarize adds the rates to c, rounded to 0.1 %.
+func Summarize(c Counts) Summary {
+	round := func(f float64) float64 { v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', 1, 64), 64); return v }
+	return Summary{Counts: c, OrgCovered: c.OrgCovered(), WorkCovered: c.WorkCovered(), OrgRate: round(c.OrgRate()), WorkRate: round(c.WorkRate())}
+}
+
+// ChildCounts are the counts of one child organization's subtree.
+type ChildCounts struct {
+	Org    org.Org `json:"org"`
+	Counts Counts  `json:"counts"`
+}
+
+// Rates is the coverage picture of a subtree and its slices.
+type Rates struct {
+	Org        org.Org           `json:"org"`
+	Total      Counts            `json:"total"`
+	ByCategory map[string]Counts `json:"by_category"`
+	BySize     map[string]Counts `json:"by_size"`
+	ByIndustry map[string]Counts `json:"by_industry,omitempty"`
+	Children   []ChildCounts     `json:"children"`
+}
+
+// Totals reads the coverage counts of an organization's subtree from the
+// aggregates, for the statistics endpoint.
+func (s *Service) Totals(ctx context.Context, orgID int64) (Counts, error) {
+	var c Counts
+	rows, err := s.db.Query(ctx, "SELECT coverage, n FROM coverage_agg WHERE org_id = ? AND n <> 0", orgID)
+	if err != nil {
+		return c, errs.Wrap(err, "coverage totals")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cov string
+		var n int
+		if err := rows.Scan(&cov, &n); err != nil {
+			return c, errs.Wrap(err, "scan totals")
+		}
+		c.add(cov, n)
+	}
+	return c, errs.Wrap(rows.Err(), "totals rows")
+}
+
+// Rates returns the coverage of an organization's subtree: totals, slices by
+// category and size (read from the aggregates), by industry when asked (a
+// grouped count over the units), and each child organization's subtree.
+func (s *Service) Rates(ctx context.Context, actor access.Actor, orgID int64, withIndustry bool) (Rates, error) {
+	o, err := s.orgs.Get(ctx, actor, orgID)
+	if err != nil {
+		return Rates{}, err
+	}
+	if !actor.Can(access.UnitRead, o.Path) {
+		return Rates{}, errs.New(errs.Forbidden, "您没有查看两新组织覆盖情况的权限", "you may not read coverage here")
+	}
+	r := Rates{Org: o, ByCategory: map[string]Counts{}, BySize: map[string]Counts{}}
+	rows, err := s.db.Query(ctx, "SELECT category, size_class, coverage, n FROM coverage_agg WHERE org_id = ? AND n <> 0", orgID)
+	if err != nil {
+		return r, errs.Wrap(err, "rates")
+	}
+	for rows.Next() {
+		var cat, size, cov string
+		var n int
+		if err := rows.Scan(&cat, &size, &cov, &n); err != nil {
+			rows.Close()
+			return r, errs.Wrap(err, "scan rates")
+		}
+		r.Total.add(cov, n)
+		c := r.ByCategory[cat]
+		c.add(cov, n)
+		r.ByCategory[cat] = c
+		z := r.BySize[size]
+		z.add(cov, n)
+		r.BySize[size] = z
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return r, errs.Wrap(err, "rates rows")
+	}
+	kids, _, err := s.orgs.List(ctx, actor, org.ListQuery{Under: orgID, ChildrenOnly: true, Limit: 5000})
+	if err != nil {
+		return r, err
+	}
+	if len(kids) > 0 {
+		idx := map[int64]int{}
+		args := make([]any, len(kids))
+		for i, k := range kids {
+			idx[k.ID] = i
+			args[i] = k.ID
+			r.Children = append(r.Children, ChildCounts{Org: k})
+		}
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(kids)), ",")
+		rows, err := s.db.Query(ctx, "SELECT org_id, coverage, SUM(n) FROM coverage_agg WHERE org_id IN ("+ph+") GROUP BY org_id, coverage", args...)
+		if err != nil {
+			return r, errs.Wrap(err, "child rates")
+		}
+		for rows.Next() {
+			var id int64
+			var cov string
+			var n int
+			if err := rows.Scan(&id, &cov, &n); err != nil {
+				rows.Close()
+				return r, errs.Wrap(err, "scan child rates")
+			}
+			r.Children[idx[id]].Counts.add(cov, n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return r, errs.Wrap(err, "child rows")
+		}
+	}
+	if withIndustry {
+		r.ByIndustry = map[string]Counts{}
+		rows, err := s.db.Query(ctx, `SELECT u.industry, u.coverage, COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id
+			WHERE a.path >= ? AND a.path < ? AND u.status = 'active' GROUP BY u.industry, u.coverage`, o.Path, access.PathUpper(o.Path))
+		if err != nil {
+			return r, errs.Wrap(err, "industry rates")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ind, cov string
+			var n int
+			if err := rows.Scan(&ind, &cov, &n); err != nil {
+				return r, errs.Wrap(err, "scan industry")
+			}
+			c := r.ByIndustry[ind]
+			c.add(cov, n)
+			r.ByIndustry[ind] = c
+		}
+		if err := rows.Err(); err != nil {
+			return r, errs.Wrap(err, "industry rows")
+		}
+	}
+	return r, nil
+}
+
+// MonthRate is the coverage of a subtree at the end of a month.
+type MonthRate struct {
+	Month       string  `json:"month"`
+	Units       int     `json:"units"`
+	OrgCovered  int     `json:"org_covered"`
+	WorkCovered int     `json:"work_covered"`
+	OrgRate     float64 `json:"org_rate"`
+	WorkRate    float64 `json:"work_rate"`
+}
+
+// Snapshot records every organization's current coverage as the figures of
+// month (YYYY-MM). Run again within the month, it overwrites them, so the
+// last run of a month holds its month-end figures.
+func (s *Service) Snapshot(ctx context.Context, month string) error {
+	if _, err := time.Parse("2006-01", month); err != nil {
+		return errs.Field("month", "月份格式应为 2006-01", "the month must look like 2006-01")
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO coverage_monthly (org_id, month, units, org_covered, work_covered)
+			SELECT org_id, ?, SUM(n), SUM(CASE WHEN coverage IN ('own', 'joint') THEN n ELSE 0 END), SUM(CASE WHEN coverage <> 'none' THEN n ELSE 0 END)
+			FROM coverage_agg WHERE 1 = 1 GROUP BY org_id
+			ON CONFLICT (org_id, month) DO UPDATE SET units = excluded.units, org_covered = excluded.org_covered, work_covered = excluded.work_covered`, month)
+		return errs.Wrap(err, "snapshot")
+	})
+}
+
+// Trend returns the month-end figures of an organization's subtree, oldest
+// first, for the last n months that have them.
+func (s *Service) Trend(ctx context.Context, actor access.Actor, orgID int64, n int) ([]MonthRate, error) {
+	o, err := s.orgs.Get(ctx, actor, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Can(access.UnitRead, o.Path) {
+		return nil, errs.New(errs.Forbidden, "您没有查看两新组织覆盖情况的权限", "you may not read coverage here")
+	}
+	rows, err := s.db.Query(ctx, "SELECT month, units, org_covered, work_covered FROM coverage_monthly WHERE org_id = ? ORDER BY month DESC LIMIT ?", orgID, n)
+	if err != nil {
+		return nil, errs.Wrap(err, "trend")
+	}
+	defer rows.Close()
+	var out []MonthRate
+	for rows.Next() {
+		var m MonthRate
+		if err := rows.Scan(&m.Month, &m.Units, &m.OrgCovered, &m.WorkCovered); err != nil {
+			return nil, errs.Wrap(err, "scan trend")
+		}
+		c := Summarize(Counts{Units: m.Units, Own: m.OrgCovered, Instructor: m.WorkCovered - m.OrgCovered})
+		m.OrgRate, m.WorkRate = c.OrgRate, c.WorkRate
+		out = append([]MonthRate{m}, out...)
+	}
+	return out, errs.Wrap(rows.Err(), "trend rows")
+}
+
+// JointFlag is a joint branch whose units span townships or are too many.
+type JointFlag struct {
+	Org       org.Org  `json:"org"`
+	Units     int      `json:"units"`
+	Townships int      `json:"townships"`
+	Reasons   []string `json:"reasons"`
+}
+
+// JointFlags lists the joint branches of a subtree that the rules flag.
+func (s *Service) JointFlags(ctx context.Context, actor access.Actor, orgID int64) ([]JointFlag, error) {
+	o, err := s.orgs.Get(ctx, actor, orgID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Query(ctx, `SELECT u.coverage_org_id, COUNT(*), COUNT(DISTINCT substr(u.region_code, 1, 9)) FROM units u JOIN orgs c ON c.id = u.coverage_org_id
+		WHERE u.coverage = 'joint' AND u.status = 'active' AND c.path >= ? AND c.path < ? GROUP BY u.coverage_org_id
+		HAVING COUNT(*) > ? OR COUNT(DISTINCT substr(u.region_code, 1, 9)) > 1`, o.Path, access.PathUpper(o.Path), st.JointMaxUnits)
+	if err != nil {
+		return nil, errs.Wrap(err, "joint flags")
+	}
+	type raw struct {
+		id       int64
+		n, towns int
+	}
+	var rs []raw
+	for rows.Next() {
+		var r raw
+		if err := rows.Scan(&r.id, &r.n, &r.towns); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "scan joint")
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	var out []JointFlag
+	for _, r := range rs {
+		jo, err := s.orgs.Get(ctx, actor, r.id)
+		if err != nil {
+			continue
+		}
+		f := JointFlag{Org: jo, Units: r.n, Townships: r.towns}
+		if r.towns > 1 {
+			f.Reasons = append(f.Reasons, "所联合的单位分布在 "+strconv.Itoa(r.towns)+" 个乡镇（街道），应按属地就近调整联合范围")
+		}
+		if r.n > st.JointMaxUnits {
+			f.Reasons = append(f.Reasons, "联合了 "+strconv.Itoa(r.n)+" 个单位，超过 "+strconv.Itoa(st.JointMaxUnits)+" 个，应拆分或推动党员多的单位单独组建")
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}

@@ -1,0 +1,217 @@
+package coverage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"jiceng/internal/access"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/ids"
+	"jiceng/internal/org"
+)
+
+// Unit is a host unit (法人单位) with how it is covered.
+type Unit struct {
+	ID                  int64  `json:"id"`
+	CreditCode          string `json:"credit_code"`
+	Name                string `json:"name"`
+	Category            string `json:"category"`
+	CategoryConfirmed   bool   `json:"category_confirmed"`
+	Industry            string `json:"industry"`
+	Employees           int    `json:"employees"`
+	SizeClass           string `json:"size_class"`
+	RegionCode          string `json:"region_code"`
+	Address             string `json:"address"`
+	LegalRep            string `json:"legal_rep"`
+	LegalRepMember      bool   `json:"legal_rep_member"`
+	FullMembers         int    `json:"full_members"`
+	ProbationaryMembers int    `json:"probationary_members"`
+	AffiliationOrgID    int64  `json:"affiliation_org_id"`
+	AffiliationName     string `json:"affiliation_name"`
+	Coverage            string `json:"coverage"`
+	CoverageOrgID       *int64 `json:"coverage_org_id"`
+	CoverageOrgName     string `json:"coverage_org_name"`
+	Instructor          string `json:"instructor"`
+	Status              string `json:"status"`
+	CreatedAt           string `json:"created_at"`
+	UpdatedAt           string `json:"updated_at"`
+	// Rule is what the unit needs according to the coverage rules ("" when nothing).
+	Rule string `json:"rule"`
+	// Warnings are facts worth a second look that do not block saving.
+	Warnings []string `json:"warnings,omitempty"`
+	affPath  string
+}
+
+const unitCols = `u.id, u.credit_code, u.name, u.category, u.category_confirmed, u.industry, u.employees, u.size_class, u.region_code,
+	u.address, u.legal_rep, u.legal_rep_member, u.full_members, u.probationary_members, u.affiliation_org_id,
+	CASE WHEN a.short_name <> '' THEN a.short_name ELSE a.name END, a.path, u.coverage, u.coverage_org_id, COALESCE(c.name, ''),
+	u.instructor, u.status, u.created_at, u.updated_at`
+
+const unitFrom = ` FROM units u JOIN orgs a ON a.id = u.affiliation_org_id LEFT JOIN orgs c ON c.id = u.coverage_org_id`
+
+func scanUnit(r interface{ Scan(...any) error }) (Unit, error) {
+	var u Unit
+	var cov sql.NullInt64
+	err := r.Scan(&u.ID, &u.CreditCode, &u.Name, &u.Category, &u.CategoryConfirmed, &u.Industry, &u.Employees, &u.SizeClass, &u.RegionCode,
+		&u.Address, &u.LegalRep, &u.LegalRepMember, &u.FullMembers, &u.ProbationaryMembers, &u.AffiliationOrgID,
+		&u.AffiliationName, &u.affPath, &u.Coverage, &cov, &u.CoverageOrgName, &u.Instructor, &u.Status, &u.CreatedAt, &u.UpdatedAt)
+	if cov.Valid {
+		v := cov.Int64
+		u.CoverageOrgID = &v
+	}
+	u.Rule = RuleOf(u.FullMembers, u.Coverage)
+	if c, err := ids.ParseCreditCode(u.CreditCode); err == nil && !strings.HasPrefix(u.RegionCode, c.RegionCode[:4]) {
+		u.Warnings = append(u.Warnings, fmt.Sprintf("统一社会信用代码中的登记机关区划 %s 与单位所在区划 %s 不一致，请核对", c.RegionCode, u.RegionCode))
+	}
+	return u, err
+}
+
+// Input holds the editable fields of a unit, as typed.
+type Input struct {
+	CreditCode          string `json:"credit_code"`
+	Name                string `json:"name"`
+	Category            string `json:"category"`
+	Industry            string `json:"industry"`
+	Employees           int    `json:"employees"`
+	RegionCode          string `json:"region_code"`
+	Address             string `json:"address"`
+	LegalRep            string `json:"legal_rep"`
+	LegalRepMember      bool   `json:"legal_rep_member"`
+	FullMembers         int    `json:"full_members"`
+	ProbationaryMembers int    `json:"probationary_members"`
+	AffiliationOrgID    int64  `json:"affiliation_org_id"`
+}
+
+// validate normalises in and reports every problem at once.
+func (s *Service) validate(in *Input) error {
+	var f errs.Fields
+	in.CreditCode = strings.ToUpper(strings.TrimSpace(in.CreditCode))
+	in.Name = strings.TrimSpace(in.Name)
+	in.RegionCode = strings.TrimSpace(in.RegionCode)
+	in.Address = strings.TrimSpace(in.Address)
+	in.LegalRep = strings.TrimSpace(in.LegalRep)
+	code, err := ids.ParseCreditCode(in.CreditCode)
+	if err != nil {
+		e := errs.As(err)
+		f.Add("credit_code", e.ZH, e.EN)
+	}
+	if in.Name == "" {
+		f.Add("name", "请填写单位名称", "enter the unit's name")
+	} else if n := len([]rune(in.Name)); n > 200 {
+		f.Add("name", fmt.Sprintf("单位名称最多 200 个字，现有 %d 个", n), fmt.Sprintf("the name may have at most 200 characters, it has %d", n))
+	}
+	switch {
+	case in.Category == "" && err == nil:
+		in.Category, _ = ids.CategoryOf(code)
+	case in.Category != "":
+		if k, ok := org.KeyOf(Categories, in.Category); ok {
+			in.Category = k
+		} else {
+			f.Add("category", "单位类别不正确：可选 非公有制企业、社会团体、民办非企业单位（社会服务机构）、基金会、其他", "unknown category")
+		}
+	}
+	if in.Industry != "" {
+		if k, ok := industryKey(in.Industry); ok {
+			in.Industry = k
+		} else {
+			f.Add("industry", "行业应为国民经济行业分类门类（A–T）或其名称，如“C”或“制造业”", "the industry must be a GB/T 4754 section (A–T) or its name")
+		}
+	}
+	if in.Employees < 0 {
+		f.Add("employees", "从业人数不能为负数", "employees cannot be negative")
+	}
+	if in.FullMembers < 0 {
+		f.Add("full_members", "正式党员人数不能为负数", "full members cannot be negative")
+	}
+	if in.ProbationaryMembers < 0 {
+		f.Add("probationary_members", "预备党员人数不能为负数", "probationary members cannot be negative")
+	}
+	if in.FullMembers >= 0 && in.ProbationaryMembers >= 0 && in.Employees >= 0 && in.FullMembers+in.ProbationaryMembers > in.Employees {
+		f.Add("full_members", fmt.Sprintf("党员人数（正式 %d + 预备 %d）不能多于从业人数 %d", in.FullMembers, in.ProbationaryMembers, in.Employees),
+			fmt.Sprintf("Party members (%d full + %d probationary) cannot exceed the %d employees", in.FullMembers, in.ProbationaryMembers, in.Employees))
+	}
+	if in.RegionCode == "" {
+		f.Add("region_code", "请填写单位所在的村（社区）级区划代码（12 位）", "enter the unit's village-level division code (12 digits)")
+	} else if err := s.checkRegion(in.RegionCode); err != nil {
+		e := errs.As(err)
+		f.Add("region_code", e.ZH, e.EN)
+	}
+	if in.AffiliationOrgID == 0 {
+		f.Add("affiliation_org_id", "请选择隶属的党组织（领导该单位党建工作的党组织）", "choose the organization that leads the unit's Party work")
+	}
+	return f.Err()
+}
+
+func (s *Service) checkRegion(code string) error {
+	if err := ids.CheckRegionCode(code); err != nil {
+		return err
+	}
+	if len(code) != 12 {
+		return errs.Newf(errs.Invalid, "单位所在区划应为村（社区）级 12 位代码，%s 只有 %d 位", "the unit's division must be a 12-digit village-level code, %s has %d digits", code, len(code))
+	}
+	set, err := s.regions.Get()
+	if err != nil {
+		return errs.Wrap(err, "regions")
+	}
+	if _, ok := set.Lookup(code); !ok {
+		return errs.Newf(errs.Invalid, "区划代码 %s 不存在（2023 年统计用区划代码）", "division code %s does not exist (2023 statistical codes)", code)
+	}
+	return nil
+}
+
+func industryKey(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) == 1 {
+		s = strings.ToUpper(s)
+	}
+	return org.KeyOf(Industries, s)
+}
+
+// loadUnit reads a unit without a permission check.
+func loadUnit(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+}, id int64) (Unit, error) {
+	u, err := scanUnit(q.QueryRow(ctx, "SELECT "+unitCols+unitFrom+" WHERE u.id = ?", id))
+	if err == sql.ErrNoRows {
+		return Unit{}, unitNotFound(id)
+	}
+	return u, errs.Wrap(err, "load unit")
+}
+
+func unitNotFound(id int64) error {
+	return errs.Newf(errs.NotFound, "单位 %d 不存在或不在您的管理范围内", "unit %d not found or outside your scope", id)
+}
+
+// Get returns a unit whose affiliation lies in the actor's scope.
+func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (Unit, error) {
+	u, err := loadUnit(ctx, s.db, id)
+	if err != nil {
+		return Unit{}, err
+	}
+	if !actor.Can(access.UnitRead, u.affPath) {
+		return Unit{}, unitNotFound(id)
+	}
+	return u, nil
+}
+
+// affiliation checks that the actor manages units under the organization.
+func (s *Service) affiliation(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (string, error) {
+	var path, status string
+	err := tx.QueryRow(ctx, "SELECT path, status FROM orgs WHERE id = ?", id).Scan(&path, &status)
+	if err == sql.ErrNoRows || (err == nil && !actor.Can(access.OrgRead, path)) {
+		return "", errs.Field("affiliation_org_id", fmt.Sprintf("隶属党组织 %d 不存在或不在您的管理范围内", id), fmt.Sprintf("organization %d not found or outside your scope", id))
+	}
+	if err != nil {
+		return "", errs.Wrap(err, "affiliation")
+	}
+	if !actor.Can(access.UnitManage, path) {
+		return "", errs.New(errs.Forbidden, "您没有管理该党组织下两新组织的权限", "you may not manage units under this organization")
+	}
+	if status != org.StatusActive {
+		return "", errs.Field("affiliation_org_id", "隶属党组织已撤销，请选择其他党组织", "the organization is dissolved: choose another")
+	}
+	return path, nil
+}

@@ -1,0 +1,95 @@
+package org
+
+import (
+	"context"
+	"strings"
+
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+)
+
+// InclusiveAggregate describes a table of another module that counts things
+// attached to each organization's subtree, the organization itself included:
+// rows keyed by org_id and Keys, with a count column n. When a subtree moves,
+// the moved root's rows (which already total its subtree) are taken from the
+// old ancestors and given to the new ones, in the move's transaction.
+type InclusiveAggregate struct {
+	Table string
+	Keys  []string
+}
+
+// DissolveCheck refuses to dissolve an organization that still has things
+// of another module attached; it returns nil or an error saying what to do.
+type DissolveCheck func(ctx context.Context, tx *db.Tx, o Org) error
+
+// Attach registers another module's aggregate and dissolve check. Modules
+// call it from their constructors, before the server starts.
+func (s *Service) Attach(agg *InclusiveAggregate, check DissolveCheck) {
+	if agg != nil {
+		s.aggregates = append(s.aggregates, *agg)
+	}
+	if check != nil {
+		s.dissolveChecks = append(s.dissolveChecks, check)
+	}
+}
+
+// moveInclusive shifts every registered aggregate of the subtree rooted at
+// o from oldAnc to newAnc.
+func (s *Service) moveInclusive(ctx context.Context, tx *db.Tx, o Org, oldAnc, newAnc []int64) error {
+	for _, a := range s.aggregates {
+		keys := strings.Join(a.Keys, ", ")
+		rows, err := tx.Query(ctx, "SELECT "+keys+", n FROM "+a.Table+" WHERE org_id = ? AND n <> 0", o.ID)
+		if err != nil {
+			return errs.Wrap(err, "read "+a.Table)
+		}
+		var all [][]any
+		for rows.Next() {
+			vals := make([]any, len(a.Keys)+1)
+			ptrs := make([]any, len(vals))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return errs.Wrap(err, "scan "+a.Table)
+			}
+			all = append(all, vals)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return errs.Wrap(err, "rows "+a.Table)
+		}
+		ph := strings.TrimSuffix(strings.Repeat("?, ", len(a.Keys)+2), ", ")
+		q := "INSERT INTO " + a.Table + " (org_id, " + keys + ", n) VALUES (" + ph + ") ON CONFLICT (org_id, " + keys + ") DO UPDATE SET n = " + a.Table + ".n + excluded.n"
+		for _, vals := range all {
+			n := vals[len(vals)-1]
+			for _, pair := range []struct {
+				ids  []int64
+				sign int64
+			}{{oldAnc, -1}, {newAnc, 1}} {
+				for _, id := range pair.ids {
+					args := append([]any{id}, vals[:len(vals)-1]...)
+					args = append(args, toInt64(n)*pair.sign)
+					if _, err := tx.Exec(ctx, q, args...); err != nil {
+						return errs.Wrap(err, "move "+a.Table)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func toInt64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case int:
+		return int64(x)
+	case float64:
+		return int64(x)
+	}
+	return 0
+}
