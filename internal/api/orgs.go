@@ -3,6 +3,9 @@ package api
 import (
 	"net/http"
 
+	"jiceng/internal/access"
+	"jiceng/internal/coverage"
+
 	"jiceng/internal/org"
 )
 
@@ -72,12 +75,23 @@ func (h *Handler) Stats(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	o, c, err := h.Orgs.Stats(r.Context(), actorOf(r), id)
+	actor := actorOf(r)
+	o, c, err := h.Orgs.Stats(r.Context(), actor, id)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"org_id": o.ID, "orgs": c})
+	out := map[string]any{"org_id": o.ID, "orgs": c}
+	// Each module adds its key when the caller may read it.
+	if h.Coverage != nil && actor.Can(access.UnitRead, o.Path) {
+		cov, err := h.Coverage.Totals(r.Context(), o.ID)
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		out["coverage"] = coverage.Summarize(cov)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // CreateOrg creates an organization under parent_id.

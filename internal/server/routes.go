@@ -78,5 +78,20 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 		f("POST", "/api/v1/users/{id}/grants", API, a.AddGrant),
 		f("DELETE", "/api/v1/grants/{id}", API, a.RevokeGrant),
 		f("GET", "/api/v1/audit", API, a.Audit),
+
+		// 两新覆盖 (M1) API
+		f("GET", "/api/v1/orgs/{id}/coverage", API, a.OrgCoverage),
+		f("GET", "/api/v1/orgs/{id}/coverage/trend", API, a.CoverageTrend),
+		f("GET", "/api/v1/orgs/{id}/coverage/joint-flags", API, a.JointFlags),
+		f("GET", "/api/v1/units", API, a.ListUnits),
+		f("POST", "/api/v1/units", API, a.CreateUnit),
+		f("GET", "/api/v1/units/{id}", API, a.GetUnit),
+		f("PATCH", "/api/v1/units/{id}", API, a.PatchUnit),
+		f("POST", "/api/v1/units/{id}/coverage", API, a.SetUnitCoverage),
+		f("GET", "/api/v1/units/{id}/history", API, a.UnitHistory),
+		f("GET", "/api/v1/goal-sets", API, a.GoalSets),
+		f("POST", "/api/v1/goal-sets", API, a.CreateGoalSet),
+		f("GET", "/api/v1/goal-sets/{id}", API, a.GoalProgress),
+		f("POST", "/api/v1/goal-sets/{id}/targets", API, a.SetGoalTarget),
 	}
 }

@@ -1,0 +1,157 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/coverage"
+	"jiceng/internal/errs"
+)
+
+func errFieldInt(field string) error {
+	return errs.Field(field, field+" 应为整数", field+" must be an integer")
+}
+
+// OrgCoverage returns the coverage rates of an organization's subtree with the
+// counts behind them, sliced by category, size class, child organization and,
+// with ?slices=industry, industry.
+func (h *Handler) OrgCoverage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	withIndustry := strings.Contains(r.URL.Query().Get("slices"), "industry")
+	rt, err := h.Coverage.Rates(r.Context(), actorOf(r), id, withIndustry)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	slice := func(m map[string]coverage.Counts) map[string]coverage.Summary {
+		out := map[string]coverage.Summary{}
+		for k, c := range m {
+			out[k] = coverage.Summarize(c)
+		}
+		return out
+	}
+	children := []map[string]any{}
+	for _, c := range rt.Children {
+		children = append(children, map[string]any{"org_id": c.Org.ID, "name": c.Org.Name, "short_name": c.Org.ShortName, "region_code": c.Org.RegionCode,
+			"coverage": coverage.Summarize(c.Counts)})
+	}
+	out := map[string]any{"org_id": rt.Org.ID, "total": coverage.Summarize(rt.Total), "by_category": slice(rt.ByCategory), "by_size": slice(rt.BySize), "children": children}
+	if withIndustry {
+		out["by_industry"] = slice(rt.ByIndustry)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// CoverageTrend returns the month-end rates of the last ?months= (default 12) months.
+func (h *Handler) CoverageTrend(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	n := 12
+	if s := r.URL.Query().Get("months"); s != "" {
+		if n, err = strconv.Atoi(s); err != nil || n < 1 || n > 120 {
+			h.Fail(w, r, errs.Field("months", "months 应为 1–120 的整数", "months must be an integer from 1 to 120"))
+			return
+		}
+	}
+	tr, err := h.Coverage.Trend(r.Context(), actorOf(r), id, n)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if tr == nil {
+		tr = []coverage.MonthRate{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"org_id": id, "months": tr})
+}
+
+// JointFlags lists the flagged joint branches of a subtree.
+func (h *Handler) JointFlags(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	fs, err := h.Coverage.JointFlags(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if fs == nil {
+		fs = []coverage.JointFlag{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": fs})
+}
+
+// GoalSets lists the goal sets of the caller's scope.
+func (h *Handler) GoalSets(w http.ResponseWriter, r *http.Request) {
+	gs, err := h.Coverage.GoalSets(r.Context(), actorOf(r))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if gs == nil {
+		gs = []coverage.GoalSet{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": gs})
+}
+
+// CreateGoalSet creates a goal set.
+func (h *Handler) CreateGoalSet(w http.ResponseWriter, r *http.Request) {
+	var in coverage.GoalInput
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	g, err := h.Coverage.CreateGoalSet(r.Context(), actorOf(r), in)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, g)
+}
+
+// GoalProgress returns every scope's values against its targets.
+func (h *Handler) GoalProgress(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	g, ps, err := h.Coverage.GoalProgress(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"goal_set": g, "progress": ps})
+}
+
+// SetGoalTarget changes one scope's target of one indicator.
+func (h *Handler) SetGoalTarget(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var in struct {
+		Indicator string  `json:"indicator"`
+		OrgID     int64   `json:"org_id"`
+		Target    float64 `json:"target"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if err := h.Coverage.SetTarget(r.Context(), actorOf(r), id, in.Indicator, in.OrgID, in.Target); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	h.GoalProgress(w, r)
+}

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"jiceng/internal/ids"
+)
+
+func creditCode(region string, serial int) string {
+	oc := fmt.Sprintf("MA%06d", serial)
+	c9, _ := ids.OrgCodeCheckChar(oc)
+	first17 := "91" + region + oc + string(c9)
+	c18, _ := ids.CreditCodeCheckChar(first17)
+	return first17 + string(c18)
+}
+
+func TestCoverageAPI(t *testing.T) {
+	f := newFixture(t)
+	tok := f.token(t, "street_admin")
+	_, list := f.call(t, "GET", "/api/v1/orgs?region_code=450102001", tok, "")
+	ms := int64(list["items"].([]any)[0].(map[string]any)["id"].(float64))
+	body := func(serial, members int) string {
+		return fmt.Sprintf(`{"credit_code":%q,"name":"南宁接口测试%02d有限公司","employees":40,"full_members":%d,"region_code":"450102001003","affiliation_org_id":%d,"industry":"制造业"}`,
+			creditCode("450102", serial), serial, members, ms)
+	}
+	var unitIDs []int64
+	for i := 1; i <= 4; i++ {
+		st, out := f.call(t, "POST", "/api/v1/units", tok, body(i, i-1))
+		if st != 201 || out["category"] != "private" || out["size_class"] != "below" || out["industry"] != "C" {
+			t.Fatalf("create unit %d: %d %v", i, st, out)
+		}
+		unitIDs = append(unitIDs, int64(out["id"].(float64)))
+	}
+	st, out := f.call(t, "POST", "/api/v1/units", tok, body(1, 0))
+	if st != 409 || errMsg(out) != fmt.Sprintf("统一社会信用代码 %s 已登记：南宁接口测试01有限公司（编号 %d）", creditCode("450102", 1), unitIDs[0]) {
+		t.Fatalf("duplicate: %d %v", st, out)
+	}
+	bad := strings.Replace(body(9, 0), creditCode("450102", 9), "91450102MA00000I2X", 1)
+	st, out = f.call(t, "POST", "/api/v1/units", tok, bad)
+	if st != 400 || errMsg(out) != "统一社会信用代码第 16 位“I”不是有效字符（不使用 I、O、Z、S、V）" {
+		t.Fatalf("bad alphabet: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", "/api/v1/units", tok, strings.Replace(body(9, 0), `"employees":40`, `"employees":1,"probationary_members":3`, 1))
+	if st != 400 || errMsg(out) != "党员人数（正式 0 + 预备 3）不能多于从业人数 1" {
+		t.Fatalf("members > employees: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", fmt.Sprintf("/api/v1/units/%d/coverage", unitIDs[1]), tok, `{"coverage":"instructor","instructor":"李明"}`)
+	if st != 200 || out["coverage"] != "instructor" || out["rule"] != "form_own_or_joint" {
+		t.Fatalf("set coverage: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", fmt.Sprintf("/api/v1/units/%d/coverage", unitIDs[2]), tok, `{"coverage":"joint","org_id":1}`)
+	if st != 400 || errMsg(out) != "党组织 1 不存在或不在您的管理范围内" {
+		t.Fatalf("joint outside scope: %d %v", st, out)
+	}
+	st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d/stats", ms), tok, "")
+	cov := out["coverage"].(map[string]any)
+	if st != 200 || cov["units"].(float64) != 4 || cov["work_covered"].(float64) != 1 || cov["work_rate"].(float64) != 25 || cov["org_rate"].(float64) != 0 {
+		t.Fatalf("stats coverage: %d %v", st, out)
+	}
+	st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d/coverage?slices=industry", ms), tok, "")
+	if st != 200 || out["by_industry"].(map[string]any)["C"].(map[string]any)["units"].(float64) != 4 {
+		t.Fatalf("coverage slices: %d %v", st, out)
+	}
+	st, out = f.call(t, "GET", "/api/v1/units?rule=any&sort=created", tok, "")
+	if st != 200 || out["total"].(float64) != 4 {
+		t.Fatalf("gap list: %d %v", st, out)
+	}
+	st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/units/%d/history", unitIDs[1]), tok, "")
+	if items := out["items"].([]any); st != 200 || len(items) != 2 || items[1].(map[string]any)["instructor"] != "李明" {
+		t.Fatalf("history: %d %v", st, out)
+	}
+	// The county administrator sees the units; an auditor may read, not write.
+	aud := f.token(t, "auditor")
+	st, _ = f.call(t, "GET", fmt.Sprintf("/api/v1/units/%d", unitIDs[0]), aud, "")
+	if st != 200 {
+		t.Fatalf("auditor read: %d", st)
+	}
+	st, out = f.call(t, "PATCH", fmt.Sprintf("/api/v1/units/%d", unitIDs[0]), aud, `{"name":"改名"}`)
+	if st != 403 || errMsg(out) != "您没有修改该单位的权限" {
+		t.Fatalf("auditor write: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", "/api/v1/goal-sets", tok, fmt.Sprintf(`{"name":"2026年“4+1”两新党建目标","year":2026,"owner_org_id":%d,"targets":{"org_coverage":60,"work_coverage":90}}`, ms))
+	if st != 201 {
+		t.Fatalf("goal set: %d %v", st, out)
+	}
+	st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/goal-sets/%d", int64(out["id"].(float64))), tok, "")
+	ps := out["progress"].([]any)
+	if st != 200 || len(ps) != 14 || len(ps[0].(map[string]any)["behind"].([]any)) != 2 {
+		t.Fatalf("progress: %d %v", st, len(ps))
+	}
+}
