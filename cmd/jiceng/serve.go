@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"jiceng/internal/demo"
+	"jiceng/internal/org"
 	"jiceng/internal/server"
 )
 
@@ -65,6 +66,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	fmt.Fprintf(env.stdout, "jiceng 已启动：http://%s/ （数据库 %s）\n", ln.Addr(), url)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go snapshotMonthly(ctx, a, logger)
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -76,4 +78,23 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		srv.Shutdown(sctx)
 	}
 	return nil
+}
+
+// snapshotMonthly records the coverage of every organization as the current
+// month's figures at start and every hour, so that the last record of a
+// month is its month-end value and trends are read, never replayed.
+func snapshotMonthly(ctx context.Context, a *app, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		month := time.Now().In(org.Shanghai).Format("2006-01")
+		if err := a.coverage.Snapshot(ctx, month); err != nil && ctx.Err() == nil {
+			logger.Error("coverage snapshot", "month", month, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
