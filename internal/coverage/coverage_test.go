@@ -261,6 +261,11 @@ func TestUnitBadInput(t *testing.T) {
 	if err != nil || len(u.Warnings) != 1 || u.Warnings[0] != "统一社会信用代码中的登记机关区划 110105 与单位所在区划 450102001003 不一致，请核对" {
 		t.Fatalf("region warning: %+v %v", u.Warnings, err)
 	}
+	// A city-level registering authority (450100) covers its districts: no warning.
+	in.CreditCode = code("91", "450100", 5)
+	if u, err := f.cov.Create(ctx, f.admin, in); err != nil || len(u.Warnings) != 0 {
+		t.Fatalf("city registrar: %+v %v", u.Warnings, err)
+	}
 }
 
 func TestGoalProgress(t *testing.T) {

@@ -63,10 +63,20 @@ func scanUnit(r interface{ Scan(...any) error }) (Unit, error) {
 		u.CoverageOrgID = &v
 	}
 	u.Rule = RuleOf(u.FullMembers, u.Coverage)
-	if c, err := ids.ParseCreditCode(u.CreditCode); err == nil && !strings.HasPrefix(u.RegionCode, c.RegionCode[:4]) {
+	if c, err := ids.ParseCreditCode(u.CreditCode); err == nil && !strings.HasPrefix(u.RegionCode, registrarPrefix(c.RegionCode)) {
 		u.Warnings = append(u.Warnings, fmt.Sprintf("统一社会信用代码中的登记机关区划 %s 与单位所在区划 %s 不一致，请核对", c.RegionCode, u.RegionCode))
 	}
 	return u, err
+}
+
+// registrarPrefix trims the trailing "00" pairs of the registering
+// authority's division: a city-level authority (450100) registers units in
+// all of its districts, a county-level one (450102) only in its own.
+func registrarPrefix(code string) string {
+	for len(code) > 2 && strings.HasSuffix(code, "00") {
+		code = code[:len(code)-2]
+	}
+	return code
 }
 
 // Input holds the editable fields of a unit, as typed.
