@@ -320,6 +320,19 @@ func TestGoalProgress(t *testing.T) {
 	if ps[0].Org.ID != f.xn.ID {
 		t.Errorf("owner not first")
 	}
+	// A street administrator sees the district's goal set, with its own row only.
+	street := access.Actor{UserID: 9, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}}
+	sets, err := f.cov.GoalSets(ctx, street)
+	if err != nil || len(sets) != 1 {
+		t.Fatalf("street goal sets: %d %v", len(sets), err)
+	}
+	_, ps, err = f.cov.GoalProgress(ctx, street, g.ID)
+	if err != nil || len(ps) != 1 || ps[0].Org.ID != f.ms.ID {
+		t.Fatalf("street progress: %+v %v", ps, err)
+	}
+	if err := f.cov.SetTarget(ctx, street, g.ID, "org_coverage", f.ms.ID, 10); !errs.Is(err, errs.Forbidden) {
+		t.Fatalf("street changing the district's target: %v", err)
+	}
 }
 
 type Progress = coverage.Progress

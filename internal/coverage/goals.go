@@ -100,27 +100,32 @@ func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in Goal
 	return s.GoalSet(ctx, actor, id)
 }
 
-// GoalSet returns a goal set the actor may read.
+// GoalSet returns a goal set the actor may read: one owned inside its scope,
+// or one that sets targets for organizations inside it (a township sees the
+// city's goals for itself).
 func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (GoalSet, error) {
 	g := GoalSet{ID: id, Targets: map[int64]map[string]float64{}}
+	notFound := errs.Newf(errs.NotFound, "目标 %d 不存在或不在您的管理范围内", "goal set %d not found or outside your scope", id)
 	err := s.db.QueryRow(ctx, "SELECT g.name, g.year, g.owner_org_id, o.path FROM goal_sets g JOIN orgs o ON o.id = g.owner_org_id WHERE g.id = ?", id).
 		Scan(&g.Name, &g.Year, &g.OwnerOrgID, &g.ownerPath)
-	if err != nil || !actor.Can(access.UnitRead, g.ownerPath) {
-		return GoalSet{}, errs.Newf(errs.NotFound, "目标 %d 不存在或不在您的管理范围内", "goal set %d not found or outside your scope", id)
+	if err != nil {
+		return GoalSet{}, notFound
 	}
-	rows, err := s.db.Query(ctx, "SELECT indicator, org_id, target FROM goal_targets WHERE set_id = ?", id)
+	rows, err := s.db.Query(ctx, "SELECT t.indicator, t.org_id, t.target, o.path FROM goal_targets t JOIN orgs o ON o.id = t.org_id WHERE t.set_id = ?", id)
 	if err != nil {
 		return g, errs.Wrap(err, "targets")
 	}
 	defer rows.Close()
+	visible := actor.Can(access.UnitRead, g.ownerPath)
 	seen := map[string]bool{}
 	for rows.Next() {
-		var k string
+		var k, path string
 		var oid int64
 		var v float64
-		if err := rows.Scan(&k, &oid, &v); err != nil {
+		if err := rows.Scan(&k, &oid, &v, &path); err != nil {
 			return g, errs.Wrap(err, "scan target")
 		}
+		visible = visible || actor.Can(access.UnitRead, path)
 		if g.Targets[oid] == nil {
 			g.Targets[oid] = map[string]float64{}
 		}
@@ -130,18 +135,25 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 			g.Indicators = append(g.Indicators, k)
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return g, errs.Wrap(err, "target rows")
+	}
+	if !visible {
+		return GoalSet{}, notFound
+	}
 	order := map[string]int{}
 	for i, c := range Indicators {
 		order[c.Key] = i
 	}
 	sort.Slice(g.Indicators, func(i, j int) bool { return order[g.Indicators[i]] < order[g.Indicators[j]] })
-	return g, errs.Wrap(rows.Err(), "target rows")
+	return g, nil
 }
 
 // GoalSets lists the goal sets owned inside the actor's scope, newest first.
 func (s *Service) GoalSets(ctx context.Context, actor access.Actor) ([]GoalSet, error) {
 	scope, args := actor.ScopeSQL("o.path", access.UnitRead)
-	rows, err := s.db.Query(ctx, "SELECT g.id FROM goal_sets g JOIN orgs o ON o.id = g.owner_org_id WHERE "+scope+" ORDER BY g.year DESC, g.id DESC", args...)
+	rows, err := s.db.Query(ctx, `SELECT g.id FROM goal_sets g WHERE EXISTS (SELECT 1 FROM goal_targets t JOIN orgs o ON o.id = t.org_id WHERE t.set_id = g.id AND `+scope+`)
+		ORDER BY g.year DESC, g.id DESC`, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "goal sets")
 	}

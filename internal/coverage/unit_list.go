@@ -66,7 +66,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		return nil, 0, errs.Field("status", "状态只能是 active、closed 或 all", "status must be active, closed or all")
 	}
 	order, ok := map[string]string{
-		"": "u.region_code, u.id", "region": "u.region_code, u.id", "name": "u.name, u.id", "-name": "u.name DESC, u.id",
+		"": "u.region_code, u.id", "region": "u.region_code, u.id", "-region": "u.region_code DESC, u.id", "name": "u.name, u.id", "-name": "u.name DESC, u.id",
 		"members": "u.full_members, u.id", "-members": "u.full_members DESC, u.id", "employees": "u.employees, u.id", "-employees": "u.employees DESC, u.id",
 		"created": "u.id", "-created": "u.id DESC",
 	}[q.Sort]
