@@ -86,7 +86,7 @@ func TestBrowserFlow(t *testing.T) {
 	b.waitVisible("the home page", `main`)
 
 	// Find the street committee through the search page.
-	b.open("/orgs?q=" + streetName)
+	b.open("/orgs?level=township&q=" + streetName)
 	links := b.links(`table.list a`)
 	var street link
 	for _, l := range links {
@@ -102,7 +102,9 @@ func TestBrowserFlow(t *testing.T) {
 	}
 	b.clickAndWait("open "+street.Text, `table.list a[href="`+street.Href+`"]`, pathIs(street.Href))
 
-	// The street's children: its community branches.
+	// The street's children of village level: its community branches (the
+	// demo also places enterprise and joint branches under the street).
+	b.open(street.Href + "?level=village")
 	var kids []link
 	seen := map[string]bool{}
 	for _, l := range b.links(`table.list tbody tr a`) {

@@ -21,7 +21,7 @@ func cmdDemo(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	res, err := demo.Seed(ctx, a.orgs, a.accounts, *regionCode)
+	res, err := demo.Seed(ctx, a.orgs, a.accounts, a.coverage, *regionCode)
 	if err != nil {
 		return err
 	}

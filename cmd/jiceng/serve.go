@@ -47,7 +47,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	}
 	defer a.Close()
 	if *withDemo {
-		res, err := demo.Seed(ctx, a.orgs, a.accounts, "4501")
+		res, err := demo.Seed(ctx, a.orgs, a.accounts, a.coverage, "4501")
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 )
@@ -29,8 +30,10 @@ type Result struct {
 
 // Seed builds the territorial tree of region and creates one user per role
 // with a random password. It refuses a database that already has
-// organizations: demo data belongs in a fresh database.
-func Seed(ctx context.Context, orgs *org.Service, accounts *account.Service, region string) (Result, error) {
+// organizations: demo data belongs in a fresh database. For Nanning (4501)
+// it also registers the city's 两新 units with their coverage history,
+// monthly figures and goals (see coverage.go).
+func Seed(ctx context.Context, orgs *org.Service, accounts *account.Service, cov *coverage.Service, region string) (Result, error) {
 	var res Result
 	var n int
 	if err := orgs.DB().QueryRow(ctx, "SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
@@ -89,5 +92,5 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *account.Service, reg
 		}
 		res.Accounts = append(res.Accounts, Account{Username: p.user, Password: pw, Role: p.role, OrgID: p.org.ID, OrgName: p.org.Label()})
 	}
-	return res, nil
+	return res, seedCoverage(ctx, orgs, cov, region, init.RootID)
 }

@@ -108,7 +108,7 @@ func (h *Handler) OrgShow(w http.ResponseWriter, r *http.Request) {
 	p.Charts = true
 	v.List = listFrom(r, "code")
 	q := org.ListQuery{Under: id, ChildrenOnly: r.URL.Query().Get("scope") != "subtree", Q: v.List.Q, Sort: v.List.Sort,
-		Kind: r.URL.Query().Get("kind"), Status: r.URL.Query().Get("status"), Unconfirmed: r.URL.Query().Get("unconfirmed") == "1",
+		Kind: r.URL.Query().Get("kind"), Level: r.URL.Query().Get("level"), Status: r.URL.Query().Get("status"), Unconfirmed: r.URL.Query().Get("unconfirmed") == "1",
 		Limit: v.List.Per, Offset: v.List.Offset()}
 	v.Children, v.List.Total, err = h.Orgs.List(r.Context(), actorOf(r), q)
 	if err != nil {

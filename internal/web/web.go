@@ -117,6 +117,8 @@ func funcs(lang string) template.FuncMap {
 			}
 			return c.ZH
 		},
+		"covlabel": func(set, key string) string { return covLabel(set, key, lang) },
+		"rate":     formatRate,
 	}
 }
 
@@ -225,6 +227,7 @@ func (h *Handler) page(r *http.Request, active, title string) *Page {
 			{"cockpit", "/", access.OrgRead},
 			{"orgs", "/tree", access.OrgRead},
 			{"search", "/orgs", access.OrgRead},
+			{"coverage", "/coverage", access.UnitRead},
 			{"import", "/import", access.OrgImport},
 			{"users", "/users", access.UserRead},
 			{"audit", "/audit", access.AuditRead},

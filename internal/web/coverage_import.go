@@ -1,0 +1,85 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"path/filepath"
+
+	"jiceng/internal/coverage"
+	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
+	"jiceng/internal/xlsx"
+)
+
+func (h *Handler) unitImportPage(r *http.Request) *Page {
+	lang := i18n.FromRequest(r)
+	p := h.page(r, "coverage", i18n.T(lang, "cov.import_title"))
+	p.Crumbs = []Crumb{{Label: i18n.T(lang, "nav.coverage"), Href: "/coverage"}, {Label: i18n.T(lang, "cov.units_title"), Href: "/coverage/units"}, {Label: p.Title}}
+	return p
+}
+
+// CoverageImportForm shows the upload form of the unit import.
+func (h *Handler) CoverageImportForm(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, "coverage_import", "layout", h.unitImportPage(r))
+}
+
+// CoverageImportTemplate sends the unit import template.
+func (h *Handler) CoverageImportTemplate(w http.ResponseWriter, r *http.Request) {
+	req := map[string]bool{}
+	for _, c := range coverage.ImportRequired {
+		req[c] = true
+	}
+	var buf bytes.Buffer
+	if err := xlsx.Template(&buf, coverage.ImportHeader(), req, coverage.ImportExample, coverage.ImportNotes); err != nil {
+		h.fail(w, r, errs.Wrap(err, "template"))
+		return
+	}
+	_, cd := xlsx.FileName("两新组织", "导入模板", h.Now())
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", cd)
+	w.Write(buf.Bytes())
+}
+
+// CoverageImportUpload validates an uploaded file of units and shows every
+// bad row, or the number of rows ready to import.
+func (h *Handler) CoverageImportUpload(w http.ResponseWriter, r *http.Request) {
+	p := h.unitImportPage(r)
+	r.Body = http.MaxBytesReader(w, r.Body, xlsx.MaxUpload+64<<10)
+	file, fh, err := r.FormFile("file")
+	if err != nil {
+		e := errs.New(errs.Invalid, "请选择要上传的 Excel（.xlsx）或 CSV 文件", "choose an Excel (.xlsx) or CSV file to upload")
+		if _, ok := err.(*http.MaxBytesError); ok {
+			e = errs.New(errs.TooLarge, "文件超过 10 MB 上限，请拆分后分批导入", "the file exceeds the 10 MB limit: split it")
+		}
+		p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
+		h.render(w, r, Status(e.Kind), "coverage_import", "layout", p)
+		return
+	}
+	defer file.Close()
+	actor := actorOf(r)
+	header, rows, err := xlsx.Read(file)
+	var sess coverage.ImportSession
+	if err == nil {
+		sess, err = h.Coverage.PrepareImport(r.Context(), actor, actor.UserID, filepath.Base(fh.Filename), header, rows)
+	}
+	if err != nil {
+		e := errs.As(err)
+		p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
+		h.render(w, r, Status(e.Kind), "coverage_import", "layout", p)
+		return
+	}
+	p.Data = sess
+	h.render(w, r, http.StatusOK, "coverage_import", "layout", p)
+}
+
+// CoverageImportApply registers every unit of a validated session, or none.
+func (h *Handler) CoverageImportApply(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.FromRequest(r)
+	actor := actorOf(r)
+	n, err := h.Coverage.ApplyImport(r.Context(), actor, actor.UserID, r.PathValue("id"))
+	if err != nil {
+		h.redirect(w, r, "/coverage/units/import", "err", errMessage(err, lang))
+		return
+	}
+	h.redirect(w, r, "/coverage/units?sort=-created", "ok", msg(lang, "已导入 "+formatInt(n)+" 个两新组织", "Imported "+formatInt(n)+" units"))
+}

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"jiceng/internal/access"
+	"jiceng/internal/coverage"
+	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+)
+
+// covUnitForm is the data of the unit form.
+type covUnitForm struct {
+	New  bool
+	U    coverage.Unit // the unit edited
+	Aff  org.Org       // the leading organization, when known
+	Opts covOptions
+}
+
+func formFromUnit(u coverage.Unit) url.Values {
+	f := url.Values{
+		"credit_code": {u.CreditCode}, "name": {u.Name}, "category": {u.Category}, "industry": {u.Industry},
+		"employees": {strconv.Itoa(u.Employees)}, "region_code": {u.RegionCode}, "address": {u.Address}, "legal_rep": {u.LegalRep},
+		"full_members": {strconv.Itoa(u.FullMembers)}, "probationary_members": {strconv.Itoa(u.ProbationaryMembers)},
+		"affiliation_org_id": {strconv.FormatInt(u.AffiliationOrgID, 10)},
+	}
+	if u.LegalRepMember {
+		f.Set("legal_rep_member", "1")
+	}
+	return f
+}
+
+// unitInput reads the unit form; fields that are not numbers are recorded in bad.
+func unitInput(f url.Values, bad map[string]bool) coverage.Input {
+	return coverage.Input{CreditCode: f.Get("credit_code"), Name: f.Get("name"), Category: f.Get("category"), Industry: f.Get("industry"),
+		Employees: atoiField(f.Get("employees"), "employees", bad), RegionCode: f.Get("region_code"), Address: f.Get("address"),
+		LegalRep: f.Get("legal_rep"), LegalRepMember: f.Get("legal_rep_member") == "1",
+		FullMembers: atoiField(f.Get("full_members"), "full_members", bad), ProbationaryMembers: atoiField(f.Get("probationary_members"), "probationary_members", bad),
+		AffiliationOrgID: idField(f.Get("affiliation_org_id"), "affiliation_org_id", bad)}
+}
+
+// affOf looks up the leading organization typed in the form, for the hint
+// beside the field; an unknown number just shows no name.
+func (h *Handler) affOf(r *http.Request, s string) org.Org {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return org.Org{}
+	}
+	o, _ := h.Orgs.Get(r.Context(), actorOf(r), id)
+	return o
+}
+
+func (h *Handler) unitNewPage(r *http.Request) *Page {
+	lang := i18n.FromRequest(r)
+	p := h.page(r, "coverage", i18n.T(lang, "cov.unit_new"))
+	p.Crumbs = []Crumb{{Label: i18n.T(lang, "nav.coverage"), Href: "/coverage"}, {Label: i18n.T(lang, "cov.units_title"), Href: "/coverage/units"}, {Label: p.Title}}
+	return p
+}
+
+// CoverageUnitNewForm shows the form that registers a unit; the leading
+// organization is ?affiliation_org_id= or the root of the actor's scope.
+func (h *Handler) CoverageUnitNewForm(w http.ResponseWriter, r *http.Request) {
+	p := h.unitNewPage(r)
+	aff := r.URL.Query().Get("affiliation_org_id")
+	if aff == "" {
+		if roots, err := h.Orgs.Roots(r.Context(), actorOf(r)); err == nil && len(roots) > 0 {
+			aff = strconv.FormatInt(roots[0].ID, 10)
+		}
+	}
+	p.Form.Set("affiliation_org_id", aff)
+	p.Data = &covUnitForm{New: true, Aff: h.affOf(r, aff), Opts: covOpts}
+	h.render(w, r, http.StatusOK, "coverage_unit_form", "layout", p)
+}
+
+// CoverageUnitNew registers the unit; on error the form shows again as typed.
+func (h *Handler) CoverageUnitNew(w http.ResponseWriter, r *http.Request) {
+	p := h.unitNewPage(r)
+	r.ParseForm()
+	p.Form = r.PostForm
+	p.Data = &covUnitForm{New: true, Aff: h.affOf(r, r.PostForm.Get("affiliation_org_id")), Opts: covOpts}
+	bad := map[string]bool{}
+	u, err := h.Coverage.Create(r.Context(), actorOf(r), unitInput(r.PostForm, bad))
+	if err != nil {
+		h.covFormError(w, r, p, "coverage_unit_form", err, bad)
+		return
+	}
+	h.redirect(w, r, "/coverage/units/"+strconv.FormatInt(u.ID, 10), "ok", msg(p.Lang, "已登记“"+u.Name+"”", "Registered "+u.Name))
+}
+
+func (h *Handler) unitEditPage(w http.ResponseWriter, r *http.Request) (*Page, *covUnitForm, bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	u, err := h.Coverage.Get(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	lang := i18n.FromRequest(r)
+	p := h.page(r, "coverage", i18n.T(lang, "cov.unit_edit")+" · "+u.Name)
+	aff := h.affOf(r, strconv.FormatInt(u.AffiliationOrgID, 10))
+	if !actorOf(r).Can(access.UnitManage, aff.Path) || aff.ID == 0 {
+		h.fail(w, r, errs.New(errs.Forbidden, "您没有修改该单位的权限", "you may not change this unit"))
+		return nil, nil, false
+	}
+	h.covCrumbs(r, p, aff, Crumb{Label: i18n.T(lang, "cov.units_title"), Href: unitsHref(u.AffiliationOrgID)},
+		Crumb{Label: u.Name, Href: "/coverage/units/" + strconv.FormatInt(u.ID, 10)}, Crumb{Label: i18n.T(lang, "cov.unit_edit")})
+	f := &covUnitForm{U: u, Aff: aff, Opts: covOpts}
+	p.Data = f
+	return p, f, true
+}
+
+// CoverageUnitEditForm shows the unit form filled in.
+func (h *Handler) CoverageUnitEditForm(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.unitEditPage(w, r)
+	if !ok {
+		return
+	}
+	p.Form = formFromUnit(f.U)
+	h.render(w, r, http.StatusOK, "coverage_unit_form", "layout", p)
+}
+
+// CoverageUnitEdit saves the unit form. Choosing a category confirms it;
+// leaving it on "from the credit code" derives it again.
+func (h *Handler) CoverageUnitEdit(w http.ResponseWriter, r *http.Request) {
+	p, f, ok := h.unitEditPage(w, r)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	p.Form = r.PostForm
+	f.Aff = h.affOf(r, r.PostForm.Get("affiliation_org_id"))
+	bad := map[string]bool{}
+	in := unitInput(r.PostForm, bad)
+	patch := coverage.Patch{CreditCode: &in.CreditCode, Name: &in.Name, Category: &in.Category, Industry: &in.Industry, Employees: &in.Employees,
+		RegionCode: &in.RegionCode, Address: &in.Address, LegalRep: &in.LegalRep, LegalRepMember: &in.LegalRepMember,
+		FullMembers: &in.FullMembers, ProbationaryMembers: &in.ProbationaryMembers, AffiliationOrgID: &in.AffiliationOrgID}
+	if in.Category == "" {
+		auto := false
+		patch.CategoryConfirmed = &auto
+	}
+	u, err := h.Coverage.Update(r.Context(), actorOf(r), f.U.ID, patch)
+	if err != nil {
+		h.covFormError(w, r, p, "coverage_unit_form", err, bad)
+		return
+	}
+	h.redirect(w, r, "/coverage/units/"+strconv.FormatInt(u.ID, 10), "ok", msg(p.Lang, "已保存“"+u.Name+"”", "Saved "+u.Name))
+}
