@@ -91,3 +91,27 @@ func TestCoverageAPI(t *testing.T) {
 		t.Fatalf("progress: %d %v", st, len(ps))
 	}
 }
+
+func TestUnitImportAPI(t *testing.T) {
+	f := newFixture(t)
+	tok := f.token(t, "street_admin")
+	good := fmt.Sprintf("名称,统一社会信用代码,所在区划代码,隶属党组织区划代码,正式党员,从业人数\n南宁导入甲公司,%s,450102001003,450102001,3,20\n", creditCode("450102", 41))
+	bad := good + fmt.Sprintf("南宁导入乙公司,%s,450102001003,450103001,0,5\n", creditCode("450102", 42))
+	st, out := f.call(t, "POST", "/api/v1/units/import", tok, bad)
+	probs, _ := out["problems"].([]any)
+	if st != 201 || out["status"] != "invalid" || len(probs) != 1 || !strings.HasPrefix(probs[0].(map[string]any)["message"].(string), "第3行：") {
+		t.Fatalf("invalid unit import: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", "/api/v1/units/import", tok, good)
+	if st != 201 || out["status"] != "ready" {
+		t.Fatalf("valid unit import: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", fmt.Sprintf("/api/v1/imports/%s/apply", out["id"]), tok, "")
+	if st != 200 || out["created"].(float64) != 1 {
+		t.Fatalf("apply units: %d %v", st, out)
+	}
+	st, out = f.call(t, "GET", "/api/v1/units?rule=form_own", tok, "")
+	if st != 200 || out["total"].(float64) != 1 {
+		t.Fatalf("imported unit in gap list: %d %v", st, out)
+	}
+}

@@ -104,6 +104,7 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 		f("GET", "/api/v1/orgs/{id}/coverage/trend", API, a.CoverageTrend),
 		f("GET", "/api/v1/orgs/{id}/coverage/joint-flags", API, a.JointFlags),
 		f("GET", "/api/v1/units", API, a.ListUnits),
+		f("POST", "/api/v1/units/import", API, a.ImportUnits),
 		f("POST", "/api/v1/units", API, a.CreateUnit),
 		f("GET", "/api/v1/units/{id}", API, a.GetUnit),
 		f("PATCH", "/api/v1/units/{id}", API, a.PatchUnit),
