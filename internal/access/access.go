@@ -179,6 +179,19 @@ func (a Actor) CanGrant(role Role, orgPath string) bool {
 // paths are digits and '/', and '0' sorts right after '/'.
 func PathUpper(path string) string { return strings.TrimSuffix(path, "/") + "0" }
 
+// InSubtree returns the condition that col lies in the subtree at path, with
+// the bounds written into the SQL. Paths hold only digits and '/', so they
+// are safe as literals, and literal bounds let PostgreSQL plan each subtree
+// for its own size instead of reusing a generic plan made for another one.
+func InSubtree(col, path string) string {
+	for _, c := range path {
+		if (c < '0' || c > '9') && c != '/' {
+			return "1=0" // not a path: matches nothing
+		}
+	}
+	return "(" + col + " >= '" + path + "' AND " + col + " < '" + PathUpper(path) + "')"
+}
+
 // ScopeSQL returns a WHERE fragment restricting col to the actor's subtrees
 // for action, and its arguments. Unrestricted actors get "1=1"; actors with
 // no scope get "1=0".
@@ -191,12 +204,10 @@ func (a Actor) ScopeSQL(col string, action Action) (string, []any) {
 		return "1=0", nil
 	}
 	var parts []string
-	var args []any
 	for _, r := range roots {
-		parts = append(parts, "("+col+" >= ? AND "+col+" < ?)")
-		args = append(args, r, PathUpper(r))
+		parts = append(parts, InSubtree(col, r))
 	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
+	return "(" + strings.Join(parts, " OR ") + ")", nil
 }
 
 // RoleLabel returns the Chinese and English name of a role.

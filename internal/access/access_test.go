@@ -95,3 +95,12 @@ func TestOnlyAdminsGrantAdmin(t *testing.T) {
 		t.Error("admin may not grant admin")
 	}
 }
+
+func TestInSubtreeWritesSafeLiterals(t *testing.T) {
+	if got := InSubtree("o.path", "/1/5/"); got != "(o.path >= '/1/5/' AND o.path < '/1/50')" {
+		t.Errorf("InSubtree = %s", got)
+	}
+	if got := InSubtree("path", "/1/' OR 1=1 --"); got != "1=0" {
+		t.Errorf("non-path accepted: %s", got)
+	}
+}

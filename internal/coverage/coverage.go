@@ -95,7 +95,7 @@ type Service struct {
 // its dissolve check with the organization tree.
 func NewService(d *db.DB, orgs *org.Service, regions *region.Holder) *Service {
 	s := &Service{db: d, orgs: orgs, regions: regions}
-	orgs.Attach(&org.InclusiveAggregate{Table: "coverage_agg", Keys: []string{"category", "size_class", "coverage"}}, s.checkDissolve)
+	orgs.Attach(&org.InclusiveAggregate{Table: "coverage_agg", Keys: []string{"category", "size_class", "industry", "coverage"}}, s.checkDissolve)
 	return s
 }
 
@@ -148,18 +148,21 @@ func sizeClass(employees int, st Settings) string {
 	return "below"
 }
 
-// bump adds delta to the (category, size, coverage) count of the
-// organization id and every one of its ancestors.
-func bump(ctx context.Context, tx *db.Tx, path string, category, size, coverage string, delta int) error {
+// bump adds delta to the (category, size, industry, coverage) count of the
+// organization at path and every one of its ancestors.
+func bump(ctx context.Context, tx *db.Tx, path string, u aggUnit, coverage string, delta int) error {
 	for _, id := range org.PathIDs(path) {
-		_, err := tx.Exec(ctx, `INSERT INTO coverage_agg (org_id, category, size_class, coverage, n) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (org_id, category, size_class, coverage) DO UPDATE SET n = coverage_agg.n + excluded.n`, id, category, size, coverage, delta)
+		_, err := tx.Exec(ctx, `INSERT INTO coverage_agg (org_id, category, size_class, industry, coverage, n) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (org_id, category, size_class, industry, coverage) DO UPDATE SET n = coverage_agg.n + excluded.n`, id, u.category, u.size, u.industry, coverage, delta)
 		if err != nil {
 			return errs.Wrap(err, "bump coverage")
 		}
 	}
 	return nil
 }
+
+// aggUnit is what the aggregates know of a unit besides its coverage.
+type aggUnit struct{ category, size, industry string }
 
 func orgPath(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) *sql.Row

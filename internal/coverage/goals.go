@@ -265,7 +265,7 @@ func (s *Service) indicatorValues(ctx context.Context, o org.Org) (map[string]fl
 	rows.Close()
 	var eligible, eligibleOwn int
 	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN u.coverage = 'own' THEN 1 ELSE 0 END), 0) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id
-		WHERE a.path >= ? AND a.path < ? AND u.status = 'active' AND u.full_members >= 3`, o.Path, access.PathUpper(o.Path)).Scan(&eligible, &eligibleOwn)
+		WHERE `+access.InSubtree("a.path", o.Path)+` AND u.status = 'active' AND u.full_members >= 3`).Scan(&eligible, &eligibleOwn)
 	if err != nil {
 		return nil, errs.Wrap(err, "eligible units")
 	}

@@ -106,8 +106,8 @@ func (s *Service) Totals(ctx context.Context, orgID int64) (Counts, error) {
 }
 
 // Rates returns the coverage of an organization's subtree: totals, slices by
-// category and size (read from the aggregates), by industry when asked (a
-// grouped count over the units), and each child organization's subtree.
+// category, size class and, when asked, industry, and each child
+// organization's subtree — all read from the aggregates.
 func (s *Service) Rates(ctx context.Context, actor access.Actor, orgID int64, withIndustry bool) (Rates, error) {
 	o, err := s.orgs.Get(ctx, actor, orgID)
 	if err != nil {
@@ -117,24 +117,31 @@ func (s *Service) Rates(ctx context.Context, actor access.Actor, orgID int64, wi
 		return Rates{}, errs.New(errs.Forbidden, "您没有查看两新组织覆盖情况的权限", "you may not read coverage here")
 	}
 	r := Rates{Org: o, ByCategory: map[string]Counts{}, BySize: map[string]Counts{}}
-	rows, err := s.db.Query(ctx, "SELECT category, size_class, coverage, n FROM coverage_agg WHERE org_id = ? AND n <> 0", orgID)
+	if withIndustry {
+		r.ByIndustry = map[string]Counts{}
+	}
+	rows, err := s.db.Query(ctx, "SELECT category, size_class, industry, coverage, n FROM coverage_agg WHERE org_id = ? AND n <> 0", orgID)
 	if err != nil {
 		return r, errs.Wrap(err, "rates")
 	}
 	for rows.Next() {
-		var cat, size, cov string
+		var cat, size, ind, cov string
 		var n int
-		if err := rows.Scan(&cat, &size, &cov, &n); err != nil {
+		if err := rows.Scan(&cat, &size, &ind, &cov, &n); err != nil {
 			rows.Close()
 			return r, errs.Wrap(err, "scan rates")
 		}
 		r.Total.add(cov, n)
-		c := r.ByCategory[cat]
-		c.add(cov, n)
-		r.ByCategory[cat] = c
-		z := r.BySize[size]
-		z.add(cov, n)
-		r.BySize[size] = z
+		for _, sl := range []struct {
+			m   map[string]Counts
+			key string
+		}{{r.ByCategory, cat}, {r.BySize, size}, {r.ByIndustry, ind}} {
+			if sl.m != nil {
+				c := sl.m[sl.key]
+				c.add(cov, n)
+				sl.m[sl.key] = c
+			}
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -170,28 +177,6 @@ func (s *Service) Rates(ctx context.Context, actor access.Actor, orgID int64, wi
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return r, errs.Wrap(err, "child rows")
-		}
-	}
-	if withIndustry {
-		r.ByIndustry = map[string]Counts{}
-		rows, err := s.db.Query(ctx, `SELECT u.industry, u.coverage, COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id
-			WHERE a.path >= ? AND a.path < ? AND u.status = 'active' GROUP BY u.industry, u.coverage`, o.Path, access.PathUpper(o.Path))
-		if err != nil {
-			return r, errs.Wrap(err, "industry rates")
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var ind, cov string
-			var n int
-			if err := rows.Scan(&ind, &cov, &n); err != nil {
-				return r, errs.Wrap(err, "scan industry")
-			}
-			c := r.ByIndustry[ind]
-			c.add(cov, n)
-			r.ByIndustry[ind] = c
-		}
-		if err := rows.Err(); err != nil {
-			return r, errs.Wrap(err, "industry rows")
 		}
 	}
 	return r, nil
@@ -270,8 +255,8 @@ func (s *Service) JointFlags(ctx context.Context, actor access.Actor, orgID int6
 		return nil, err
 	}
 	rows, err := s.db.Query(ctx, `SELECT u.coverage_org_id, COUNT(*), COUNT(DISTINCT substr(u.region_code, 1, 9)) FROM units u JOIN orgs c ON c.id = u.coverage_org_id
-		WHERE u.coverage = 'joint' AND u.status = 'active' AND c.path >= ? AND c.path < ? GROUP BY u.coverage_org_id
-		HAVING COUNT(*) > ? OR COUNT(DISTINCT substr(u.region_code, 1, 9)) > 1`, o.Path, access.PathUpper(o.Path), st.JointMaxUnits)
+		WHERE u.coverage = 'joint' AND u.status = 'active' AND `+access.InSubtree("c.path", o.Path)+` GROUP BY u.coverage_org_id
+		HAVING COUNT(*) > ? OR COUNT(DISTINCT substr(u.region_code, 1, 9)) > 1`, st.JointMaxUnits)
 	if err != nil {
 		return nil, errs.Wrap(err, "joint flags")
 	}

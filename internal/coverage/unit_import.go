@@ -589,8 +589,8 @@ var bulkHistoryCols = []string{"unit_id", "coverage", "coverage_org_id", "instru
 const bulkPer = 500
 
 type aggKey struct {
-	org                      int64
-	category, size, coverage string
+	org                                int64
+	category, size, industry, coverage string
 }
 
 // writeUnits checks and inserts units inside tx. line maps an index to the
@@ -716,7 +716,7 @@ func (s *Service) writeUnits(ctx context.Context, tx *db.Tx, actor access.Actor,
 		}
 		rows[i] = []any{ids[i], u.CreditCode, u.Name, u.Category, u.Confirmed, u.Industry, u.Employees, size, u.RegionCode, u.Address,
 			u.LegalRep, u.LegalRepMember, u.FullMembers, u.ProbationaryMembers, u.AffiliationOrgID, u.Coverage, covOrg, u.Instructor, "active", created, updated}
-		counts[aggKey{u.AffiliationOrgID, u.Category, size, u.Coverage}]++
+		counts[aggKey{u.AffiliationOrgID, u.Category, size, u.Industry, u.Coverage}]++
 	}
 	if err := tx.BatchInsert(ctx, "units", bulkUnitCols, rows, bulkPer); err != nil {
 		if db.IsUniqueViolation(err) {
@@ -736,7 +736,7 @@ func (s *Service) writeUnits(ctx context.Context, tx *db.Tx, actor access.Actor,
 	agg := map[aggKey]int{}
 	for k, n := range counts {
 		for _, a := range org.PathIDs(byOrgPath[k.org]) {
-			agg[aggKey{a, k.category, k.size, k.coverage}] += n
+			agg[aggKey{a, k.category, k.size, k.industry, k.coverage}] += n
 		}
 	}
 	if err := bumpMany(ctx, tx, agg); err != nil {
@@ -874,18 +874,21 @@ func bumpMany(ctx context.Context, tx *db.Tx, agg map[aggKey]int) error {
 		if a.size != b.size {
 			return a.size < b.size
 		}
+		if a.industry != b.industry {
+			return a.industry < b.industry
+		}
 		return a.coverage < b.coverage
 	})
 	const per = 200
 	for start := 0; start < len(keys); start += per {
 		part := keys[start:min(start+per, len(keys))]
-		args := make([]any, 0, len(part)*5)
+		args := make([]any, 0, len(part)*6)
 		for _, k := range part {
-			args = append(args, k.org, k.category, k.size, k.coverage, agg[k])
+			args = append(args, k.org, k.category, k.size, k.industry, k.coverage, agg[k])
 		}
-		q := "INSERT INTO coverage_agg (org_id, category, size_class, coverage, n) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", len(part)), ",") +
-			" ON CONFLICT (org_id, category, size_class, coverage) DO UPDATE SET n = coverage_agg.n + excluded.n"
+		q := "INSERT INTO coverage_agg (org_id, category, size_class, industry, coverage, n) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?),", len(part)), ",") +
+			" ON CONFLICT (org_id, category, size_class, industry, coverage) DO UPDATE SET n = coverage_agg.n + excluded.n"
 		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return errs.Wrap(err, "bump coverage")
 		}

@@ -35,7 +35,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		if err != nil {
 			return nil, 0, err
 		}
-		add("a.path >= ? AND a.path < ?", root.Path, access.PathUpper(root.Path))
+		add(access.InSubtree("a.path", root.Path))
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
 		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(q.Q) + "%"

@@ -81,7 +81,7 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, actor access.Actor, i
 	if _, err := tx.Exec(ctx, "INSERT INTO unit_coverage_history (unit_id, coverage, changed_at, actor_name, note) VALUES (?, 'none', ?, ?, '登记')", id, now, actor.Username); err != nil {
 		return 0, errs.Wrap(err, "history")
 	}
-	if err := bump(ctx, tx, path, in.Category, size, None, 1); err != nil {
+	if err := bump(ctx, tx, path, aggUnit{in.Category, size, in.Industry}, None, 1); err != nil {
 		return 0, err
 	}
 	return id, audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.create", TargetType: "unit", TargetID: strconv.FormatInt(id, 10),
@@ -183,11 +183,12 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		if err != nil {
 			return errs.Wrap(err, "update unit")
 		}
-		if before.Status == "active" && (path != before.affPath || in.Category != before.Category || size != before.SizeClass) {
-			if err := bump(ctx, tx, before.affPath, before.Category, before.SizeClass, before.Coverage, -1); err != nil {
+		old, cur := aggUnit{before.Category, before.SizeClass, before.Industry}, aggUnit{in.Category, size, in.Industry}
+		if before.Status == "active" && (path != before.affPath || old != cur) {
+			if err := bump(ctx, tx, before.affPath, old, before.Coverage, -1); err != nil {
 				return err
 			}
-			if err := bump(ctx, tx, path, in.Category, size, before.Coverage, 1); err != nil {
+			if err := bump(ctx, tx, path, cur, before.Coverage, 1); err != nil {
 				return err
 			}
 		}
@@ -290,10 +291,11 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 			return errs.Wrap(err, "history")
 		}
 		if u.Coverage != in.Coverage {
-			if err := bump(ctx, tx, u.affPath, u.Category, u.SizeClass, u.Coverage, -1); err != nil {
+			au := aggUnit{u.Category, u.SizeClass, u.Industry}
+			if err := bump(ctx, tx, u.affPath, au, u.Coverage, -1); err != nil {
 				return err
 			}
-			if err := bump(ctx, tx, u.affPath, u.Category, u.SizeClass, in.Coverage, 1); err != nil {
+			if err := bump(ctx, tx, u.affPath, au, in.Coverage, 1); err != nil {
 				return err
 			}
 		}

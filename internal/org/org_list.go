@@ -47,7 +47,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		if q.ChildrenOnly {
 			add("parent_id = ?", root.ID)
 		} else {
-			add("path >= ? AND path < ?", root.Path, access.PathUpper(root.Path))
+			add(access.InSubtree("path", root.Path))
 		}
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {

@@ -40,14 +40,15 @@ CREATE TABLE unit_coverage_history (
 CREATE INDEX unit_coverage_history_unit ON unit_coverage_history(unit_id, id);
 
 -- Active units affiliated to each organization's subtree (itself included)
--- by category, size class and coverage, kept current like org_agg.
+-- by category, size class, industry and coverage, kept current like org_agg.
 CREATE TABLE coverage_agg (
     org_id     INTEGER NOT NULL REFERENCES orgs(id),
     category   TEXT    NOT NULL,
     size_class TEXT    NOT NULL,
+    industry   TEXT    NOT NULL,
     coverage   TEXT    NOT NULL,
     n          INTEGER NOT NULL,
-    PRIMARY KEY (org_id, category, size_class, coverage)
+    PRIMARY KEY (org_id, category, size_class, industry, coverage)
 ) WITHOUT ROWID;
 
 -- Rates of each organization's subtree at the end of each month, written by
