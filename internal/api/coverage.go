@@ -155,3 +155,35 @@ func (h *Handler) SetGoalTarget(w http.ResponseWriter, r *http.Request) {
 	}
 	h.GoalProgress(w, r)
 }
+
+// CoverageSettings returns the coverage settings.
+func (h *Handler) CoverageSettings(w http.ResponseWriter, r *http.Request) {
+	st, err := h.Coverage.Settings(r.Context())
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, settingsJSON(st))
+}
+
+func settingsJSON(st coverage.Settings) map[string]int {
+	return map[string]int{"size_employees": st.SizeEmployees, "joint_max_units": st.JointMaxUnits}
+}
+
+// SetCoverageSettings changes the coverage settings (administrators only).
+func (h *Handler) SetCoverageSettings(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		SizeEmployees int `json:"size_employees"`
+		JointMaxUnits int `json:"joint_max_units"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	st, err := h.Coverage.SetSettings(r.Context(), actorOf(r), coverage.Settings{SizeEmployees: in.SizeEmployees, JointMaxUnits: in.JointMaxUnits})
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, settingsJSON(st))
+}

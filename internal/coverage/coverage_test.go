@@ -336,3 +336,29 @@ func TestGoalProgress(t *testing.T) {
 }
 
 type Progress = coverage.Progress
+
+func TestSettingsReclassify(t *testing.T) {
+	ctx := context.Background()
+	f := newFx(t)
+	f.unit(t, 1, f.ms, "450102001003", 30, 0)
+	f.unit(t, 2, f.st, "450102101001", 60, 0)
+	r, _ := f.cov.Rates(ctx, f.admin, f.xn.ID, false)
+	if r.BySize["above"].Units != 1 || r.BySize["below"].Units != 1 {
+		t.Fatalf("before: %+v", r.BySize)
+	}
+	street := access.Actor{UserID: 9, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}}
+	if _, err := f.cov.SetSettings(ctx, street, coverage.Settings{SizeEmployees: 20, JointMaxUnits: 10}); !errs.Is(err, errs.Forbidden) {
+		t.Fatalf("org admin changed settings: %v", err)
+	}
+	if _, err := f.cov.SetSettings(ctx, f.admin, coverage.Settings{SizeEmployees: 0, JointMaxUnits: 1}); len(errs.FieldMessages(err, "")) != 2 {
+		t.Fatalf("bad settings: %v", err)
+	}
+	if _, err := f.cov.SetSettings(ctx, f.admin, coverage.Settings{SizeEmployees: 20, JointMaxUnits: 10}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = f.cov.Rates(ctx, f.admin, f.xn.ID, false)
+	m, _ := f.cov.Rates(ctx, f.admin, f.ms.ID, false)
+	if r.BySize["above"].Units != 2 || r.BySize["below"].Units != 0 || m.BySize["above"].Units != 1 || r.Total.Units != 2 {
+		t.Fatalf("after: %+v / %+v", r.BySize, m.BySize)
+	}
+}

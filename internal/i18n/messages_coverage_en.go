@@ -167,4 +167,12 @@ var enCoverage = map[string]string{
 	"cov.work_rate":              "Work coverage",
 	"cov.yes":                    "Yes",
 	"nav.coverage":               "Two-new coverage",
+	"covset.title":               "Settings",
+	"covset.explain":             "These settings define units above designated size and the check of joint branches for the whole system; a new size threshold reclassifies every unit at once and the rates follow.",
+	"covset.size":                "Employees from which a unit is above designated size",
+	"covset.size_hint":           "A unit with at least this many employees counts as above size; default 50",
+	"covset.joint":               "Most units a joint branch should link",
+	"covset.joint_hint":          "Joint branches above this are flagged for splitting; default 10",
+	"covset.admin_only":          "Only administrators may change these settings",
+	"covset.saved":               "Settings saved; units were reclassified by the new threshold",
 }

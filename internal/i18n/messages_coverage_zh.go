@@ -167,4 +167,12 @@ var zhCoverage = map[string]string{
 	"cov.work_rate":              "工作覆盖率",
 	"cov.yes":                    "是",
 	"nav.coverage":               "两新覆盖",
+	"covset.title":               "统计口径",
+	"covset.explain":             "这些口径决定规模以上单位的划分和联合党支部的检查，适用于全系统；修改规模标准后，所有单位会立即按新标准重新归类，覆盖率随之重算。",
+	"covset.size":                "规模以上单位的从业人数标准（人）",
+	"covset.size_hint":           "从业人数达到该数即计为“规模以上”，默认 50",
+	"covset.joint":               "联合党支部所联合单位的上限（个）",
+	"covset.joint_hint":          "超过该数的联合党支部会被提示拆分，默认 10",
+	"covset.admin_only":          "统计口径只能由系统管理员修改",
+	"covset.saved":               "已保存统计口径，单位规模已按新标准重新归类",
 }

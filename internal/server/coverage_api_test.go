@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -113,5 +114,31 @@ func TestUnitImportAPI(t *testing.T) {
 	st, out = f.call(t, "GET", "/api/v1/units?rule=form_own", tok, "")
 	if st != 200 || out["total"].(float64) != 1 {
 		t.Fatalf("imported unit in gap list: %d %v", st, out)
+	}
+}
+
+func TestCoverageSettings(t *testing.T) {
+	f := newFixture(t)
+	st, out := f.call(t, "PUT", "/api/v1/coverage/settings", f.token(t, "street_admin"), `{"size_employees":20,"joint_max_units":8}`)
+	if st != 403 || errMsg(out) != "只有系统管理员可以修改两新覆盖的统计口径" {
+		t.Fatalf("org admin: %d %v", st, out)
+	}
+	admin := f.token(t, "admin")
+	st, out = f.call(t, "PUT", "/api/v1/coverage/settings", admin, `{"size_employees":20,"joint_max_units":8}`)
+	if st != 200 || out["size_employees"].(float64) != 20 {
+		t.Fatalf("admin: %d %v", st, out)
+	}
+	b := f.browser(t, "admin")
+	resp, err := b.c.PostForm(f.srv.URL+"/coverage/settings", map[string][]string{"size_employees": {"abc"}, "joint_max_units": {"8"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 422 || !strings.Contains(string(body), `<p class="error" id="err-size_employees">规模以上的从业人数标准应为 1–100,000 之间的整数</p>`) {
+		t.Fatalf("bad form: %d", resp.StatusCode)
+	}
+	if page := b.get(t, "/coverage/settings"); !strings.Contains(page, `value="20"`) {
+		t.Fatal("the bad form changed the settings")
 	}
 }
