@@ -205,6 +205,16 @@ func TestUnitBadInput(t *testing.T) {
 	if bad[17] == good[17] {
 		bad[17] = '1'
 	}
+	// A code whose position 18 is right but whose organization code check (position 17) is not.
+	oc := "MA000007"
+	c9, _ := ids.OrgCodeCheckChar(oc)
+	wrong9 := byte('0')
+	if c9 == '0' {
+		wrong9 = '1'
+	}
+	first17 := "91450102" + oc + string(wrong9)
+	c18, _ := ids.CreditCodeCheckChar(first17)
+	badOrg := first17 + string(c18)
 	cases := []struct {
 		mod  func(*coverage.Input)
 		kind errs.Kind
@@ -212,6 +222,8 @@ func TestUnitBadInput(t *testing.T) {
 	}{
 		{func(in *coverage.Input) { in.CreditCode = good[:17] }, errs.Invalid, "统一社会信用代码应为 18 位，现为 17 位"},
 		{func(in *coverage.Input) { in.CreditCode = string(bad) }, errs.Invalid, fmt.Sprintf("统一社会信用代码第 18 位校验码应为 %c，现为 %c", good[17], bad[17])},
+		{func(in *coverage.Input) { in.CreditCode = badOrg }, errs.Invalid, fmt.Sprintf("统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位应为 %c", c9)},
+		{func(in *coverage.Input) { in.CreditCode = "91450102MA0000O7" + "XX" }, errs.Invalid, "统一社会信用代码第 15 位“O”不是有效字符（不使用 I、O、Z、S、V）"},
 		{func(in *coverage.Input) { in.CreditCode = good }, errs.Conflict, fmt.Sprintf("统一社会信用代码 %s 已登记：某某科技有限公司（编号 1）", good)},
 		{func(in *coverage.Input) {
 			in.CreditCode = code("91", "450102", 2)
