@@ -253,6 +253,21 @@ func TestUnitBadInput(t *testing.T) {
 	if _, err := f.cov.Create(ctx, ms, in); err == nil || errs.As(err).ZH != fmt.Sprintf("隶属党组织 %d 不存在或不在您的管理范围内", f.st.ID) {
 		t.Errorf("affiliation outside scope: %v", err)
 	}
+	// A unit outside the actor's scope is not found, for reading and for writing.
+	other := f.unit(t, 30, f.st, "450102101001", 10, 0)
+	if _, err := f.cov.Get(ctx, ms, other.ID); err == nil || errs.As(err).ZH != fmt.Sprintf("单位 %d 不存在或不在您的管理范围内", other.ID) {
+		t.Errorf("unit outside scope: %v", err)
+	}
+	name := "改名"
+	if _, err := f.cov.Update(ctx, ms, other.ID, coverage.Patch{Name: &name}); !errs.Is(err, errs.NotFound) {
+		t.Errorf("update outside scope: %v", err)
+	}
+	if _, err := f.cov.SetCoverage(ctx, ms, other.ID, coverage.CoverageInput{Coverage: "instructor", Instructor: "李"}); !errs.Is(err, errs.NotFound) {
+		t.Errorf("coverage outside scope: %v", err)
+	}
+	if _, total, _ := f.cov.List(ctx, ms, coverage.ListQuery{}); total != 1 {
+		t.Errorf("street admin lists %d units, want 1", total)
+	}
 	// A duplicate seen by someone who may not see the existing unit does not name it.
 	stAdmin := access.Actor{UserID: 8, Username: "st", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.st.ID, OrgPath: f.st.Path}}}
 	in = base
@@ -263,7 +278,7 @@ func TestUnitBadInput(t *testing.T) {
 	// Nothing but the first unit exists.
 	_, total, _ := f.cov.List(ctx, f.admin, coverage.ListQuery{Status: "all"})
 	r, _ := f.cov.Rates(ctx, f.admin, f.xn.ID, false)
-	if total != 1 || r.Total.Units != 1 {
+	if total != 2 || r.Total.Units != 2 {
 		t.Fatalf("bad input changed the registry: %d units, rates %d", total, r.Total.Units)
 	}
 	// A credit code registered in another region is a warning, not an error.
