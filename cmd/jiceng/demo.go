@@ -31,7 +31,8 @@ func cmdDemo(ctx context.Context, env cmdEnv, args []string) error {
 
 // printDemo prints the demo accounts: one line per account, password last.
 func printDemo(env cmdEnv, res demo.Result, url string) {
-	fmt.Fprintf(env.stdout, "演示数据：%s（%s），党组织 %d 个，数据库 %s\n", res.Init.Name, res.Init.Region, res.Init.Created, url)
+	fmt.Fprintf(env.stdout, "演示数据：%s（%s），行政区划党组织 %d 个，党组织共 %d 个，两新组织 %d 个，数据库 %s\n",
+		res.Init.Name, res.Init.Region, res.Init.Created, res.Orgs, res.Units, url)
 	fmt.Fprintln(env.stdout, "演示账号（用户名 / 角色 / 授权范围 / 密码）：")
 	for _, a := range res.Accounts {
 		zh, _ := access.RoleLabel(a.Role)

@@ -26,6 +26,9 @@ type Account struct {
 type Result struct {
 	Init     org.InitResult
 	Accounts []Account
+	// Orgs and Units count what the demo holds in the end: the territorial
+	// tree plus the organizations of the 两新 units, and those units.
+	Orgs, Units int
 }
 
 // Seed builds the territorial tree of region and creates one user per role
@@ -92,5 +95,9 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *account.Service, cov
 		}
 		res.Accounts = append(res.Accounts, Account{Username: p.user, Password: pw, Role: p.role, OrgID: p.org.ID, OrgName: p.org.Label()})
 	}
-	return res, seedCoverage(ctx, orgs, cov, region, init.RootID)
+	if err := seedCoverage(ctx, orgs, cov, region, init.RootID); err != nil {
+		return res, err
+	}
+	err = orgs.DB().QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM orgs), (SELECT COUNT(*) FROM units)").Scan(&res.Orgs, &res.Units)
+	return res, errs.Wrap(err, "count demo")
 }
