@@ -92,7 +92,7 @@ func (h *Handler) CoverageUnits(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, u := range v.Rows {
 		if u.Rule != "" {
-			v.Advice[u.ID] = coverage.Advice(u)
+			v.Advice[u.ID] = coverage.AdviceIn(u, i18n.FromRequest(r))
 		}
 	}
 	v.Filtered = l.Q != ""
@@ -130,7 +130,7 @@ func (h *Handler) unitView(w http.ResponseWriter, r *http.Request, p *Page) (*co
 		h.fail(w, r, err)
 		return nil, false
 	}
-	v := &covUnitView{U: u, Advice: coverage.Advice(u), Opts: covOpts}
+	v := &covUnitView{U: u, Advice: coverage.AdviceIn(u, i18n.FromRequest(r)), Opts: covOpts}
 	if v.History, err = h.Coverage.History(ctx, actor, id); err != nil {
 		h.fail(w, r, err)
 		return nil, false
