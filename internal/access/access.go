@@ -45,23 +45,27 @@ const (
 	UnitRead    Action = "unit.read"
 	UnitManage  Action = "unit.manage"
 	GoalManage  Action = "goal.manage"
+	// EvaluationRead sees campaigns, token counts and live results;
+	// EvaluationManage creates and runs them and issues ballot codes.
+	EvaluationRead   Action = "evaluation.read"
+	EvaluationManage Action = "evaluation.manage"
 )
 
 // Actions lists every action of the catalogue.
 var Actions = []Action{OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, RegionInit, UserRead, UserManage, AuditRead,
-	UnitRead, UnitManage, GoalManage}
+	UnitRead, UnitManage, GoalManage, EvaluationRead, EvaluationManage}
 
 // catalogue is the permission catalogue: what each role may do inside the
 // subtree it is granted on. It is read-only data; a test prints it in full.
 var catalogue = map[Role][]Action{
 	Admin:             Actions,
-	OrgAdmin:          {OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, UserRead, UserManage, AuditRead, UnitRead, UnitManage, GoalManage},
-	Secretary:         {OrgRead, OrgUpdate, OrgExport, UnitRead, UnitManage},
-	EvaluationManager: {OrgRead, OrgExport},
+	OrgAdmin:          {OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, UserRead, UserManage, AuditRead, UnitRead, UnitManage, GoalManage, EvaluationRead, EvaluationManage},
+	Secretary:         {OrgRead, OrgUpdate, OrgExport, UnitRead, UnitManage, EvaluationRead},
+	EvaluationManager: {OrgRead, OrgExport, EvaluationRead, EvaluationManage},
 	CaseHandler:       {OrgRead},
 	IntegrityOfficer:  {OrgRead},
 	Custodian:         {OrgRead},
-	Auditor:           {OrgRead, OrgExport, UserRead, AuditRead, UnitRead},
+	Auditor:           {OrgRead, OrgExport, UserRead, AuditRead, UnitRead, EvaluationRead},
 }
 
 // Allows reports whether role includes action.

@@ -10,16 +10,16 @@ import (
 // descendant, and on an organization outside the subtree (never).
 func TestRoleActionMatrix(t *testing.T) {
 	// Columns: org.read create update move dissolve import export region.init user.read user.manage audit.read
-	// unit.read unit.manage goal.manage
+	// unit.read unit.manage goal.manage | evaluation.read evaluation.manage
 	want := map[Role]string{
-		Admin:             "YYYYYYYYYYY" + "YYY",
-		OrgAdmin:          "YYYYYYY.YYY" + "YYY",
-		Secretary:         "Y.Y...Y...." + "YY.",
-		EvaluationManager: "Y.....Y...." + "...",
-		CaseHandler:       "Y.........." + "...",
-		IntegrityOfficer:  "Y.........." + "...",
-		Custodian:         "Y.........." + "...",
-		Auditor:           "Y.....Y.Y.Y" + "Y..",
+		Admin:             "YYYYYYYYYYY" + "YYY" + "YY",
+		OrgAdmin:          "YYYYYYY.YYY" + "YYY" + "YY",
+		Secretary:         "Y.Y...Y...." + "YY." + "Y.",
+		EvaluationManager: "Y.....Y...." + "..." + "YY",
+		CaseHandler:       "Y.........." + "..." + "..",
+		IntegrityOfficer:  "Y.........." + "..." + "..",
+		Custodian:         "Y.........." + "..." + "..",
+		Auditor:           "Y.....Y.Y.Y" + "Y.." + "Y.",
 	}
 	if len(want) != len(Roles) {
 		t.Fatalf("matrix covers %d roles, catalogue has %d", len(want), len(Roles))

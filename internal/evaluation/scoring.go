@@ -171,46 +171,23 @@ func Compute(r Rules, subjects []string, ballots []Ballot) (Results, error) {
 		}
 	}
 	for bi, b := range ballots {
+		whoZH, whoEN := fmt.Sprintf("第 %d 张测评票", bi+1), fmt.Sprintf("ballot %d", bi+1)
 		gi, ok := groupIdx[b.Group]
 		if !ok {
-			add(fmt.Sprintf("ballots[%d].group", bi), fmt.Sprintf("第 %d 张测评票的评委组“%s”不在本次测评中", bi+1, b.Group),
-				fmt.Sprintf("ballot %d: the rater group “%s” is not part of this campaign", bi+1, b.Group))
+			add(fmt.Sprintf("ballots[%d].group", bi), fmt.Sprintf("%s的评委组“%s”不在本次测评中", whoZH, b.Group),
+				fmt.Sprintf("%s: the rater group “%s” is not part of this campaign", whoEN, b.Group))
 			continue
 		}
 		for _, s := range sortedKeys(b.Scores) {
 			p := fmt.Sprintf("ballots[%d].scores[%s]", bi, s)
 			si, ok := subjIdx[s]
 			if !ok {
-				add(p, fmt.Sprintf("第 %d 张测评票评价的对象“%s”不在本次测评中", bi+1, s),
-					fmt.Sprintf("ballot %d rates “%s”, who is not a subject of this campaign", bi+1, s))
+				add(p, fmt.Sprintf("%s评价的对象“%s”不在本次测评中", whoZH, s),
+					fmt.Sprintf("%s rates “%s”, who is not a subject of this campaign", whoEN, s))
 				continue
 			}
-			answers, bad := b.Scores[s], false
-			for _, k := range sortedKeys(answers) {
-				if _, ok := leafIdx[k]; !ok {
-					bad = true
-					add(p+"["+k+"]", fmt.Sprintf("第 %d 张测评票对“%s”的评分中有未知指标“%s”", bi+1, s, k),
-						fmt.Sprintf("ballot %d rates “%s” on “%s”, which is not an indicator to answer", bi+1, s, k))
-				}
-			}
-			for _, l := range leaves {
-				v, ok := answers[l.key]
-				switch {
-				case !ok:
-					bad = true
-					add(p+"["+l.key+"]", fmt.Sprintf("第 %d 张测评票对“%s”缺少指标“%s”的评分", bi+1, s, l.name),
-						fmt.Sprintf("ballot %d does not rate “%s” on “%s”", bi+1, s, l.name))
-				case !l.check(v):
-					bad = true
-					if l.scale.Kind == ScaleLevels {
-						add(p+"["+l.key+"]", fmt.Sprintf("第 %d 张测评票对“%s”的指标“%s”评分为 %s，不是该指标的等级分值（%s）", bi+1, s, l.name, num(v), levelList(l.scale)),
-							fmt.Sprintf("ballot %d rates “%s” %s on “%s”, which is not one of its levels (%s)", bi+1, s, num(v), l.name, levelList(l.scale)))
-					} else {
-						add(p+"["+l.key+"]", fmt.Sprintf("第 %d 张测评票对“%s”的指标“%s”评分为 %s，应在 0–100 之间", bi+1, s, l.name, num(v)),
-							fmt.Sprintf("ballot %d rates “%s” %s on “%s”; points go from 0 to 100", bi+1, s, num(v), l.name))
-					}
-				}
-			}
+			answers := b.Scores[s]
+			bad := !checkAnswers(add, p, whoZH, whoEN, s, answers, leaves, leafIdx)
 			if bad {
 				continue
 			}
@@ -265,6 +242,88 @@ func Compute(r Rules, subjects []string, ballots []Ballot) (Results, error) {
 		}
 	}
 	return res, nil
+}
+
+// checkAnswers checks one ballot's answers for one subject against the
+// leaves, reporting each problem through add with field prefix p; whoZH and
+// whoEN name the ballot in messages. It reports whether the answers are good.
+func checkAnswers(add func(field, zh, en string), p, whoZH, whoEN, s string, answers map[string]float64, leaves []leaf, leafIdx map[string]int) bool {
+	good := true
+	for _, k := range sortedKeys(answers) {
+		if _, ok := leafIdx[k]; !ok {
+			good = false
+			add(p+"["+k+"]", fmt.Sprintf("%s对“%s”的评分中有未知指标“%s”", whoZH, s, k),
+				fmt.Sprintf("%s rates “%s” on “%s”, which is not an indicator to answer", whoEN, s, k))
+		}
+	}
+	for _, l := range leaves {
+		v, ok := answers[l.key]
+		switch {
+		case !ok:
+			good = false
+			add(p+"["+l.key+"]", fmt.Sprintf("%s对“%s”缺少指标“%s”的评分", whoZH, s, l.name),
+				fmt.Sprintf("%s does not rate “%s” on “%s”", whoEN, s, l.name))
+		case !l.check(v):
+			good = false
+			if l.scale.Kind == ScaleLevels {
+				add(p+"["+l.key+"]", fmt.Sprintf("%s对“%s”的指标“%s”评分为 %s，不是该指标的等级分值（%s）", whoZH, s, l.name, num(v), levelList(l.scale)),
+					fmt.Sprintf("%s rates “%s” %s on “%s”, which is not one of its levels (%s)", whoEN, s, num(v), l.name, levelList(l.scale)))
+			} else {
+				add(p+"["+l.key+"]", fmt.Sprintf("%s对“%s”的指标“%s”评分为 %s，应在 0–100 之间", whoZH, s, l.name, num(v)),
+					fmt.Sprintf("%s rates “%s” %s on “%s”; points go from 0 to 100", whoEN, s, num(v), l.name))
+			}
+		}
+	}
+	return good
+}
+
+// ValidateBallot checks one ballot as it is cast, with the messages Compute
+// would give it, so that a ballot accepted at the door never makes Compute
+// fail at publication. subjects are the keys the ballot's group may rate; r
+// must already be valid. A ballot must rate at least one subject, and each
+// subject it rates on every leaf.
+func ValidateBallot(r Rules, subjects []string, b Ballot) error {
+	r = r.WithDefaults()
+	var leaves []leaf
+	collectLeaves(r.Indicators, &leaves)
+	leafIdx := map[string]int{}
+	for i, l := range leaves {
+		leafIdx[l.key] = i
+	}
+	var f errs.Fields
+	add := func(field, zh, en string) {
+		if len(f) < maxBallotErrors {
+			f.Add(field, zh, en)
+		}
+	}
+	const whoZH, whoEN = "本测评票", "this ballot"
+	known := false
+	for _, g := range r.Groups {
+		known = known || g.Key == b.Group
+	}
+	if !known {
+		add("group", fmt.Sprintf("%s的评委组“%s”不在本次测评中", whoZH, b.Group),
+			fmt.Sprintf("%s: the rater group “%s” is not part of this campaign", whoEN, b.Group))
+		return f.Err()
+	}
+	if len(b.Scores) == 0 {
+		add("scores", "请至少评价一个测评对象", "rate at least one subject")
+		return f.Err()
+	}
+	allowed := map[string]bool{}
+	for _, s := range subjects {
+		allowed[s] = true
+	}
+	for _, s := range sortedKeys(b.Scores) {
+		p := "scores[" + s + "]"
+		if !allowed[s] {
+			add(p, fmt.Sprintf("%s评价的对象“%s”不在本次测评中", whoZH, s),
+				fmt.Sprintf("%s rates “%s”, who is not a subject of this campaign", whoEN, s))
+			continue
+		}
+		checkAnswers(add, p, whoZH, whoEN, s, b.Scores[s], leaves, leafIdx)
+	}
+	return f.Err()
 }
 
 // subjectResult computes one subject's figures, grade and vetoes; the cap

@@ -1,0 +1,736 @@
+package evaluation
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"jiceng/internal/access"
+	"jiceng/internal/audit"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/org"
+)
+
+// The states of a campaign, in the only order it moves through them.
+const (
+	StatusDraft     = "draft"     // rules, subjects and tokens are being prepared
+	StatusOpen      = "open"      // ballots are accepted between OpensAt and ClosesAt
+	StatusClosed    = "closed"    // no more ballots; every ballot has been mixed and counted
+	StatusPublished = "published" // results computed and frozen with their checksum
+)
+
+// The kinds of subject.
+const (
+	SubjectOrg    = "org"    // a Party organization of the owner's subtree
+	SubjectPerson = "person" // a cadre or agency staff member
+)
+
+// keySetting is the settings row that keeps the token HMAC key, so that
+// codes printed before a restart still work after it.
+const keySetting = "evaluation.token_key"
+
+// Service stores campaigns, their subjects, ballot tokens and ballots. key
+// is the HMAC key under which tokens are stored (see TokenMAC).
+type Service struct {
+	db   *db.DB
+	orgs *org.Service
+	key  []byte
+	now  func() time.Time
+}
+
+// NewService returns the evaluation service over d. key must hold at least
+// 16 bytes (LoadOrCreateKey gives 32); a shorter one is a programming error
+// and panics rather than quietly weakening every stored token.
+func NewService(d *db.DB, orgs *org.Service, key []byte) *Service {
+	if len(key) < 16 {
+		panic("evaluation: token key shorter than 16 bytes")
+	}
+	return &Service{db: d, orgs: orgs, key: append([]byte(nil), key...), now: time.Now}
+}
+
+// LoadOrCreateKey returns the token HMAC key kept in the settings table,
+// creating a random 32-byte key on first use. Two processes starting at once
+// agree on one key: the insert does nothing when the row already exists and
+// the key is read back afterwards.
+func LoadOrCreateKey(ctx context.Context, d *db.DB) ([]byte, error) {
+	var fresh [32]byte
+	if _, err := rand.Read(fresh[:]); err != nil {
+		return nil, errs.Wrap(err, "token key")
+	}
+	var stored string
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", keySetting, hex.EncodeToString(fresh[:])); err != nil {
+			return errs.Wrap(err, "save token key")
+		}
+		return errs.Wrap(tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", keySetting).Scan(&stored), "read token key")
+	})
+	if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(stored)
+	if err != nil || len(key) < 16 {
+		return nil, errs.Wrap(fmt.Errorf("setting %s is not a hex key of at least 16 bytes", keySetting), "token key")
+	}
+	return key, nil
+}
+
+// Campaign is one evaluation campaign. Rules are frozen once it opens.
+type Campaign struct {
+	ID            int64     `json:"id"`
+	OwnerOrgID    int64     `json:"owner_org_id"`
+	OwnerName     string    `json:"owner_name"`
+	Name          string    `json:"name"`
+	Type          string    `json:"type"`
+	Year          int       `json:"year"`
+	OpensAt       time.Time `json:"opens_at"`
+	ClosesAt      time.Time `json:"closes_at"`
+	Status        string    `json:"status"`
+	Rules         Rules     `json:"rules"`
+	CreatedAt     string    `json:"created_at"`
+	UpdatedAt     string    `json:"updated_at"`
+	PublishedAt   string    `json:"published_at,omitempty"`
+	ResultsSHA256 string    `json:"results_sha256,omitempty"`
+	ownerPath     string
+}
+
+// CampaignInput creates a campaign. Rules.Type is taken from Type.
+type CampaignInput struct {
+	OwnerOrgID int64     `json:"owner_org_id"`
+	Name       string    `json:"name"`
+	Type       string    `json:"type"`
+	Year       int       `json:"year"`
+	OpensAt    time.Time `json:"opens_at"`
+	ClosesAt   time.Time `json:"closes_at"`
+	Rules      Rules     `json:"rules"`
+}
+
+// Subject is an organization or a person rated in a campaign. Key is what
+// ballots name it by; Groups are the rater groups that rate it, empty for
+// every group.
+type Subject struct {
+	ID         int64    `json:"id"`
+	Key        string   `json:"key"`
+	Kind       string   `json:"kind"`
+	OrgID      *int64   `json:"org_id,omitempty"`
+	Name       string   `json:"name"`
+	Post       string   `json:"post"`
+	Unit       string   `json:"unit"`
+	Section    string   `json:"section"`
+	ReportText string   `json:"report_text"`
+	Groups     []string `json:"groups"`
+	Sort       int      `json:"sort"`
+}
+
+// SubjectInput adds a subject. An organization subject takes its name from
+// the organization when Name is empty; a person needs a name, a post and a
+// unit, as a rater must recognise whom they rate.
+type SubjectInput struct {
+	Kind       string   `json:"kind"`
+	OrgID      int64    `json:"org_id"`
+	Name       string   `json:"name"`
+	Post       string   `json:"post"`
+	Unit       string   `json:"unit"`
+	Section    string   `json:"section"`
+	ReportText string   `json:"report_text"`
+	Groups     []string `json:"groups"`
+}
+
+// rulesFrozen answers any change of rules or subjects after opening: ballots
+// already cast were given under the rules as they stood.
+func rulesFrozen() error {
+	return errs.New(errs.Conflict, "测评已开始，指标、评委组、权重和阈值不能再修改",
+		"the campaign has started: indicators, rater groups, weights and thresholds can no longer change")
+}
+
+func campaignNotFound(id int64) error {
+	return errs.Newf(errs.NotFound, "测评 %d 不存在或不在您的管理范围内", "campaign %d not found or outside your scope", id)
+}
+
+func forbidden() error {
+	return errs.New(errs.Forbidden, "您没有管理该测评的权限", "you may not manage this campaign")
+}
+
+const campaignCols = `c.id, c.owner_org_id, o.name, o.path, c.name, c.type, c.year, c.opens_at, c.closes_at, c.status, c.rules_json,
+	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, '')`
+
+const campaignFrom = " FROM campaigns c JOIN orgs o ON o.id = c.owner_org_id"
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanCampaign(r rowScanner) (Campaign, error) {
+	var c Campaign
+	var opens, closes, rules string
+	err := r.Scan(&c.ID, &c.OwnerOrgID, &c.OwnerName, &c.ownerPath, &c.Name, &c.Type, &c.Year, &opens, &closes, &c.Status, &rules,
+		&c.CreatedAt, &c.UpdatedAt, &c.PublishedAt, &c.ResultsSHA256)
+	if err != nil {
+		return c, err
+	}
+	c.OpensAt, c.ClosesAt = db.ParseTime(opens), db.ParseTime(closes)
+	if err := json.Unmarshal([]byte(rules), &c.Rules); err != nil {
+		return c, fmt.Errorf("campaign %d rules: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+// Get returns a campaign the actor may read (evaluation.read on its owner);
+// outside the actor's scope it answers not found.
+func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
+	c, err := scanCampaign(s.db.QueryRow(ctx, "SELECT "+campaignCols+campaignFrom+" WHERE c.id = ?", id))
+	if err == sql.ErrNoRows {
+		return Campaign{}, campaignNotFound(id)
+	}
+	if err != nil {
+		return Campaign{}, errs.Wrap(err, "load campaign")
+	}
+	if !actor.Can(access.EvaluationRead, c.ownerPath) {
+		return Campaign{}, campaignNotFound(id)
+	}
+	return c, nil
+}
+
+// lockTx loads a campaign inside tx for a change, checking the actor's
+// evaluation.manage on it. On PostgreSQL the row is locked FOR UPDATE, which
+// also waits for ballots being cast (they hold FOR KEY SHARE): a campaign
+// closes only after every ballot accepted under "open" has reached the inbox.
+func (s *Service) lockTx(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (Campaign, error) {
+	q := "SELECT " + campaignCols + campaignFrom + " WHERE c.id = ?"
+	if tx.Dialect() == db.Postgres {
+		q += " FOR UPDATE OF c"
+	}
+	c, err := scanCampaign(tx.QueryRow(ctx, q, id))
+	if err == sql.ErrNoRows {
+		return Campaign{}, campaignNotFound(id)
+	}
+	if err != nil {
+		return Campaign{}, errs.Wrap(err, "lock campaign")
+	}
+	if !actor.Can(access.EvaluationRead, c.ownerPath) {
+		return Campaign{}, campaignNotFound(id)
+	}
+	if !actor.Can(access.EvaluationManage, c.ownerPath) {
+		return Campaign{}, forbidden()
+	}
+	return c, nil
+}
+
+// addRulesErrors copies the problems of rules into f under "rules.", the
+// JSON path of the rules in a campaign form.
+func addRulesErrors(f *errs.Fields, err error) {
+	if err == nil {
+		return
+	}
+	e := errs.As(err)
+	details := e.Details
+	if len(details) == 0 {
+		details = errs.Fields{e}
+	}
+	for _, d := range details {
+		field := d.Field
+		if field != "type" {
+			field = "rules." + field
+		}
+		f.Add(field, d.ZH, d.EN)
+	}
+}
+
+func validateCampaign(in *CampaignInput) error {
+	var f errs.Fields
+	in.Name = strings.TrimSpace(in.Name)
+	if n := utf8.RuneCountInString(in.Name); n == 0 || n > 100 {
+		f.Add("name", "请填写测评名称（最多 100 字），如“2026年度村党组织书记抓基层党建述职评议”",
+			"enter a campaign name of at most 100 characters")
+	}
+	if in.Year < 2000 || in.Year > 2100 {
+		f.Add("year", "年度应为 2000–2100 之间的年份", "the year must be between 2000 and 2100")
+	}
+	if in.OpensAt.IsZero() {
+		f.Add("opens_at", "请填写测评开始时间", "enter when the campaign opens")
+	}
+	if in.ClosesAt.IsZero() {
+		f.Add("closes_at", "请填写测评结束时间", "enter when the campaign closes")
+	} else if !in.OpensAt.IsZero() && !in.ClosesAt.After(in.OpensAt) {
+		f.Add("closes_at", "测评结束时间应晚于开始时间", "the campaign must close after it opens")
+	}
+	in.Rules.Type = in.Type
+	in.Rules = in.Rules.WithDefaults()
+	addRulesErrors(&f, in.Rules.Validate())
+	return f.Err()
+}
+
+// CreateCampaign creates a draft campaign owned by an organization on which
+// the actor holds evaluation.manage; the owner's subtree is its scope.
+func (s *Service) CreateCampaign(ctx context.Context, actor access.Actor, in CampaignInput) (Campaign, error) {
+	if err := validateCampaign(&in); err != nil {
+		return Campaign{}, err
+	}
+	owner, err := s.orgs.Get(ctx, actor, in.OwnerOrgID)
+	if err != nil {
+		return Campaign{}, err
+	}
+	if !actor.Can(access.EvaluationManage, owner.Path) {
+		return Campaign{}, errs.New(errs.Forbidden, "您没有为该党组织组织测评的权限", "you may not run campaigns for this organization")
+	}
+	rules, err := json.Marshal(in.Rules)
+	if err != nil {
+		return Campaign{}, errs.Wrap(err, "rules json")
+	}
+	var id int64
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := db.Now()
+		if err := tx.QueryRow(ctx, `INSERT INTO campaigns (owner_org_id, name, type, year, opens_at, closes_at, status, rules_json, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id`,
+			owner.ID, in.Name, in.Type, in.Year, db.FormatTime(in.OpensAt), db.FormatTime(in.ClosesAt), string(rules), now, now).Scan(&id); err != nil {
+			return errs.Wrap(err, "insert campaign")
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.create", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
+			OrgPath: owner.Path, Summary: fmt.Sprintf("创建测评 %s（%d 年）", in.Name, in.Year), After: in})
+	})
+	if err != nil {
+		return Campaign{}, err
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// UpdateRules replaces the rules of a draft campaign. Groups that already
+// have tokens, or that subjects name, must stay: their slips are printed.
+func (s *Service) UpdateRules(ctx context.Context, actor access.Actor, id int64, r Rules) (Campaign, error) {
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		c, err := s.lockTx(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if c.Status != StatusDraft {
+			return rulesFrozen()
+		}
+		r.Type = c.Type
+		r = r.WithDefaults()
+		var f errs.Fields
+		addRulesErrors(&f, r.Validate())
+		if err := f.Err(); err != nil {
+			return err
+		}
+		groups := map[string]bool{}
+		for _, g := range r.Groups {
+			groups[g.Key] = true
+		}
+		used, err := s.groupsInUse(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		for _, g := range used {
+			if !groups[g] {
+				return errs.Field("rules.groups", fmt.Sprintf("评委组“%s”已发放测评码或已指定测评对象，不能删除", g),
+					fmt.Sprintf("the rater group “%s” has tokens or subjects and cannot be removed", g))
+			}
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			return errs.Wrap(err, "rules json")
+		}
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET rules_json = ?, updated_at = ? WHERE id = ?", string(b), db.Now(), id); err != nil {
+			return errs.Wrap(err, "update rules")
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.rules", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
+			OrgPath: c.ownerPath, Summary: "修改测评规则：" + c.Name, Before: c.Rules, After: r})
+	})
+	if err != nil {
+		return Campaign{}, err
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// groupsInUse lists the group keys that tokens or subjects refer to.
+func (s *Service) groupsInUse(ctx context.Context, tx *db.Tx, id int64) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	add := func(g string) {
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	rows, err := tx.Query(ctx, "SELECT DISTINCT group_key FROM ballot_tokens WHERE campaign_id = ?", id)
+	if err != nil {
+		return nil, errs.Wrap(err, "token groups")
+	}
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "token groups")
+		}
+		add(g)
+	}
+	rows.Close()
+	subs, err := loadSubjects(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, sb := range subs {
+		for _, g := range sb.Groups {
+			add(g)
+		}
+	}
+	return out, nil
+}
+
+// querier is what reads need from a transaction or the read pool.
+type querier interface {
+	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+func loadSubjects(ctx context.Context, q querier, campaignID int64) ([]Subject, error) {
+	rows, err := q.Query(ctx, `SELECT id, key, kind, org_id, name, post, unit, section, report_text, rater_groups, sort
+		FROM campaign_subjects WHERE campaign_id = ? ORDER BY sort, id`, campaignID)
+	if err != nil {
+		return nil, errs.Wrap(err, "subjects")
+	}
+	defer rows.Close()
+	var out []Subject
+	for rows.Next() {
+		var sb Subject
+		var orgID sql.NullInt64
+		var groups string
+		if err := rows.Scan(&sb.ID, &sb.Key, &sb.Kind, &orgID, &sb.Name, &sb.Post, &sb.Unit, &sb.Section, &sb.ReportText, &groups, &sb.Sort); err != nil {
+			return nil, errs.Wrap(err, "scan subject")
+		}
+		if orgID.Valid {
+			sb.OrgID = &orgID.Int64
+		}
+		if err := json.Unmarshal([]byte(groups), &sb.Groups); err != nil {
+			return nil, errs.Wrap(err, "subject groups")
+		}
+		out = append(out, sb)
+	}
+	return out, errs.Wrap(rows.Err(), "subjects")
+}
+
+// ratedBy reports whether the group rates the subject.
+func (sb Subject) ratedBy(group string) bool {
+	if len(sb.Groups) == 0 {
+		return true
+	}
+	for _, g := range sb.Groups {
+		if g == group {
+			return true
+		}
+	}
+	return false
+}
+
+// Subjects lists a campaign's subjects in their order.
+func (s *Service) Subjects(ctx context.Context, actor access.Actor, id int64) ([]Subject, error) {
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return loadSubjects(ctx, s.db, id)
+}
+
+// maxSubjectsPerCall bounds one AddSubjects call, as a form or an import sends it.
+const maxSubjectsPerCall = 2000
+
+// AddSubjects adds subjects to a draft campaign. Organizations must lie in
+// the owner's subtree; every problem is reported at once, by row, and
+// nothing is added unless all rows are good.
+func (s *Service) AddSubjects(ctx context.Context, actor access.Actor, id int64, in []SubjectInput) ([]Subject, error) {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Can(access.EvaluationManage, c.ownerPath) {
+		return nil, forbidden()
+	}
+	if c.Status != StatusDraft {
+		return nil, rulesFrozen()
+	}
+	var f errs.Fields
+	if len(in) == 0 || len(in) > maxSubjectsPerCall {
+		f.Add("subjects", fmt.Sprintf("每次可添加 1–%d 个测评对象，现为 %d 个", maxSubjectsPerCall, len(in)),
+			fmt.Sprintf("add 1–%d subjects at a time, not %d", maxSubjectsPerCall, len(in)))
+		return nil, f.Err()
+	}
+	groups := map[string]bool{}
+	for _, g := range c.Rules.Groups {
+		groups[g.Key] = true
+	}
+	existing, err := loadSubjects(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	orgTaken := map[int64]bool{}
+	for _, sb := range existing {
+		if sb.OrgID != nil {
+			orgTaken[*sb.OrgID] = true
+		}
+	}
+	// text trims a field of row i and checks its length.
+	text := func(i int, field, label, labelEN string, v *string, required bool, max int) {
+		*v = strings.TrimSpace(*v)
+		n := utf8.RuneCountInString(*v)
+		switch {
+		case required && n == 0:
+			f.Add(fmt.Sprintf("subjects[%d].%s", i, field), fmt.Sprintf("第 %d 个测评对象：请填写%s", i+1, label),
+				fmt.Sprintf("subject %d: enter the %s", i+1, labelEN))
+		case n > max:
+			f.Add(fmt.Sprintf("subjects[%d].%s", i, field), fmt.Sprintf("第 %d 个测评对象：%s最多 %d 字，现为 %d 字", i+1, label, max, n),
+				fmt.Sprintf("subject %d: the %s takes at most %d characters, not %d", i+1, labelEN, max, n))
+		}
+	}
+	for i := range in {
+		sb := &in[i]
+		p := fmt.Sprintf("subjects[%d]", i)
+		switch sb.Kind {
+		case SubjectOrg:
+			o, err := s.orgs.Get(ctx, actor, sb.OrgID)
+			switch {
+			case err != nil:
+				f.Add(p+".org_id", fmt.Sprintf("第 %d 个测评对象：党组织 %d 不存在或不在您的管理范围内", i+1, sb.OrgID),
+					fmt.Sprintf("subject %d: organization %d not found or outside your scope", i+1, sb.OrgID))
+			case !access.Within(o.Path, c.ownerPath):
+				f.Add(p+".org_id", fmt.Sprintf("第 %d 个测评对象：“%s”不在“%s”的管辖范围内，不能作为本次测评的对象", i+1, o.Name, c.OwnerName),
+					fmt.Sprintf("subject %d: “%s” is not under “%s” and cannot be rated in this campaign", i+1, o.Name, c.OwnerName))
+			case orgTaken[o.ID]:
+				f.Add(p+".org_id", fmt.Sprintf("第 %d 个测评对象：“%s”已是本次测评的对象", i+1, o.Name),
+					fmt.Sprintf("subject %d: “%s” is already a subject of this campaign", i+1, o.Name))
+			default:
+				orgTaken[o.ID] = true
+				if strings.TrimSpace(sb.Name) == "" {
+					sb.Name = o.Name
+				}
+			}
+			text(i, "name", "名称", "name", &sb.Name, false, 100)
+		case SubjectPerson:
+			sb.OrgID = 0
+			text(i, "name", "姓名", "name", &sb.Name, true, 50)
+			text(i, "post", "职务", "post", &sb.Post, true, 100)
+			text(i, "unit", "所在单位或部门", "unit or agency", &sb.Unit, true, 100)
+		default:
+			f.Add(p+".kind", fmt.Sprintf("第 %d 个测评对象：类型应为 org（党组织）或 person（个人）", i+1),
+				fmt.Sprintf("subject %d: the kind must be org or person", i+1))
+			continue
+		}
+		text(i, "section", "科室", "section", &sb.Section, false, 100)
+		text(i, "report_text", "述职报告", "report", &sb.ReportText, false, 20000)
+		seen := map[string]bool{}
+		var gs []string
+		for _, g := range sb.Groups {
+			if !groups[g] {
+				f.Add(p+".groups", fmt.Sprintf("第 %d 个测评对象：评委组“%s”不在本次测评中", i+1, g),
+					fmt.Sprintf("subject %d: the rater group “%s” is not part of this campaign", i+1, g))
+			} else if !seen[g] {
+				seen[g] = true
+				gs = append(gs, g)
+			}
+		}
+		sb.Groups = gs
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		c, err := s.lockTx(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if c.Status != StatusDraft {
+			return rulesFrozen()
+		}
+		var sort int
+		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(sort), 0) FROM campaign_subjects WHERE campaign_id = ?", id).Scan(&sort); err != nil {
+			return errs.Wrap(err, "subject order")
+		}
+		for _, sb := range in {
+			sort++
+			var orgID any
+			if sb.Kind == SubjectOrg {
+				orgID = sb.OrgID
+			}
+			gs, _ := json.Marshal(append([]string{}, sb.Groups...))
+			var sid int64
+			if err := tx.QueryRow(ctx, `INSERT INTO campaign_subjects (campaign_id, kind, org_id, name, post, unit, section, report_text, rater_groups, sort)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				id, sb.Kind, orgID, sb.Name, sb.Post, sb.Unit, sb.Section, sb.ReportText, string(gs), sort).Scan(&sid); err != nil {
+				return errs.Wrap(err, "insert subject")
+			}
+			// The key comes from the row id so that it is stable and short;
+			// it is set in the same transaction, before anyone can see the row.
+			if _, err := tx.Exec(ctx, "UPDATE campaign_subjects SET key = ? WHERE id = ?", "s"+strconv.FormatInt(sid, 10), sid); err != nil {
+				return errs.Wrap(err, "subject key")
+			}
+		}
+		names := make([]string, 0, 3)
+		for i := 0; i < len(in) && i < 3; i++ {
+			names = append(names, in[i].Name)
+		}
+		summary := fmt.Sprintf("为测评 %s 添加测评对象 %d 个：%s", c.Name, len(in), strings.Join(names, "、"))
+		if len(in) > 3 {
+			summary += " 等"
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.subjects", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
+			OrgPath: c.ownerPath, Summary: summary, After: in})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return loadSubjects(ctx, s.db, id)
+}
+
+// Open starts accepting ballots (within OpensAt and ClosesAt) and freezes
+// the rules and the subjects.
+func (s *Service) Open(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
+	return s.transition(ctx, actor, id, "evaluation.open", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
+		if c.Status != StatusDraft {
+			return "", errs.New(errs.Conflict, "只有草稿状态的测评可以开始", "only a draft campaign can be opened")
+		}
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM campaign_subjects WHERE campaign_id = ?", id).Scan(&n); err != nil {
+			return "", errs.Wrap(err, "count subjects")
+		}
+		if n == 0 {
+			return "", errs.Field("subjects", "请至少添加一个测评对象后再开始测评", "add at least one subject before opening the campaign")
+		}
+		_, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ? WHERE id = ?", db.Now(), id)
+		return "开始测评 " + c.Name, errs.Wrap(err, "open campaign")
+	})
+}
+
+// Close stops accepting ballots and moves every ballot still in the inbox
+// to the counted ballots, in the same transaction, so that a closed campaign
+// has no ballot left uncounted.
+func (s *Service) Close(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
+	return s.transition(ctx, actor, id, "evaluation.close", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
+		if c.Status != StatusOpen {
+			return "", errs.New(errs.Conflict, "只有进行中的测评可以结束", "only an open campaign can be closed")
+		}
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'closed', updated_at = ? WHERE id = ?", db.Now(), id); err != nil {
+			return "", errs.Wrap(err, "close campaign")
+		}
+		if _, err := mixTx(ctx, tx, id); err != nil {
+			return "", err
+		}
+		return "结束测评 " + c.Name, nil
+	})
+}
+
+// Publish computes the results of a closed campaign from its counted
+// ballots, stores them with their SHA-256 and freezes them: a published
+// campaign never changes again.
+func (s *Service) Publish(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
+	return s.transition(ctx, actor, id, "evaluation.publish", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
+		switch c.Status {
+		case StatusPublished:
+			return "", errs.New(errs.Conflict, "测评结果已发布，不能重复发布", "the results are already published")
+		case StatusClosed:
+		default:
+			return "", errs.New(errs.Conflict, "请先结束测评再发布结果", "close the campaign before publishing its results")
+		}
+		res, err := computeTx(ctx, tx, c)
+		if err != nil {
+			return "", err
+		}
+		b, sum, err := sealResults(res)
+		if err != nil {
+			return "", err
+		}
+		now := db.Now()
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'published', published_at = ?, results_json = ?, results_sha256 = ?, updated_at = ? WHERE id = ?",
+			now, string(b), sum, now, id); err != nil {
+			return "", errs.Wrap(err, "publish")
+		}
+		return fmt.Sprintf("发布测评结果 %s（SHA-256 %s）", c.Name, sum), nil
+	})
+}
+
+// transition runs one status change of a campaign under its lock and audits it.
+func (s *Service) transition(ctx context.Context, actor access.Actor, id int64, action string,
+	fn func(ctx context.Context, tx *db.Tx, c Campaign) (string, error)) (Campaign, error) {
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		c, err := s.lockTx(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		summary, err := fn(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		var after string
+		if err := tx.QueryRow(ctx, "SELECT status FROM campaigns WHERE id = ?", id).Scan(&after); err != nil {
+			return errs.Wrap(err, "status")
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: action, TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
+			OrgPath: c.ownerPath, Summary: summary, Before: map[string]string{"status": c.Status}, After: map[string]string{"status": after}})
+	})
+	if err != nil {
+		return Campaign{}, err
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// CampaignQuery filters List. Under limits to campaigns owned inside an
+// organization's subtree.
+type CampaignQuery struct {
+	Under  int64
+	Year   int
+	Status string
+	Limit  int
+	Offset int
+}
+
+// List returns the campaigns the actor may read, newest first, and their total.
+func (s *Service) List(ctx context.Context, actor access.Actor, q CampaignQuery) ([]Campaign, int, error) {
+	scope, args := actor.ScopeSQL("o.path", access.EvaluationRead)
+	where := []string{scope}
+	if q.Under != 0 {
+		o, err := s.orgs.Get(ctx, actor, q.Under)
+		if err != nil {
+			return nil, 0, err
+		}
+		where = append(where, access.InSubtree("o.path", o.Path))
+	}
+	if q.Year != 0 {
+		where, args = append(where, "c.year = ?"), append(args, q.Year)
+	}
+	if q.Status != "" {
+		where, args = append(where, "c.status = ?"), append(args, q.Status)
+	}
+	w := " WHERE " + strings.Join(where, " AND ")
+	var total int
+	if err := s.db.QueryRow(ctx, "SELECT COUNT(*)"+campaignFrom+w, args...).Scan(&total); err != nil {
+		return nil, 0, errs.Wrap(err, "count campaigns")
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 50
+	}
+	rows, err := s.db.Query(ctx, "SELECT "+campaignCols+campaignFrom+w+" ORDER BY c.year DESC, c.id DESC LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
+	if err != nil {
+		return nil, 0, errs.Wrap(err, "list campaigns")
+	}
+	defer rows.Close()
+	var out []Campaign
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, 0, errs.Wrap(err, "scan campaign")
+		}
+		out = append(out, c)
+	}
+	return out, total, errs.Wrap(rows.Err(), "list campaigns")
+}
+
+// randomID returns 16 random bytes in hex: the id of an inbox row or a
+// ballot, which must carry no sequence that could order ballots in time.
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,158 @@
+package evaluation
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"log/slog"
+	"time"
+
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+)
+
+// Mix moves a campaign's inbox to its counted ballots when the inbox holds
+// at least minBatch ballots, or whatever it holds when force is set. The
+// ballots of a batch are shuffled and get new random ids, in a transaction
+// of their own, so that no counted ballot shares a transaction, a row order,
+// an id sequence or a time with the token that cast it; the batch is the
+// crowd each ballot hides in. It returns the number of ballots moved.
+func (s *Service) Mix(ctx context.Context, campaignID int64, minBatch int, force bool) (int, error) {
+	moved := 0
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		// Take the campaign before the inbox rows, as Close does: the
+		// ballots' foreign key would otherwise ask for the campaign while
+		// holding inbox rows that a closing transaction waits for.
+		if tx.Dialect() == db.Postgres {
+			if _, err := tx.Exec(ctx, "SELECT 1 FROM campaigns WHERE id = ? FOR KEY SHARE", campaignID); err != nil {
+				return errs.Wrap(err, "lock campaign")
+			}
+		}
+		if !force {
+			var n int
+			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_inbox WHERE campaign_id = ?", campaignID).Scan(&n); err != nil {
+				return errs.Wrap(err, "inbox size")
+			}
+			if n == 0 || n < minBatch {
+				return nil
+			}
+		}
+		var err error
+		moved, err = mixTx(ctx, tx, campaignID)
+		return err
+	})
+	return moved, err
+}
+
+// mixTx moves the whole inbox of a campaign inside tx. DELETE … RETURNING
+// takes each row exactly once even when two mixers run at the same time:
+// the second waits for the first and finds the rows gone.
+func mixTx(ctx context.Context, tx *db.Tx, campaignID int64) (int, error) {
+	rows, err := tx.Query(ctx, "DELETE FROM ballot_inbox WHERE campaign_id = ? RETURNING group_key, payload, tracker", campaignID)
+	if err != nil {
+		return 0, errs.Wrap(err, "take inbox")
+	}
+	var batch [][]any
+	for rows.Next() {
+		var group, body, tracker string
+		if err := rows.Scan(&group, &body, &tracker); err != nil {
+			rows.Close()
+			return 0, errs.Wrap(err, "scan inbox")
+		}
+		batch = append(batch, []any{"", campaignID, group, body, tracker})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, errs.Wrap(err, "take inbox")
+	}
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	shuffle(batch)
+	// New ids, drawn after the shuffle: nothing of the inbox row survives
+	// but the ballot itself and its tracker.
+	for _, r := range batch {
+		r[0] = randomID()
+	}
+	if err := tx.BatchInsert(ctx, "ballots", []string{"id", "campaign_id", "group_key", "payload", "tracker"}, batch, 1000); err != nil {
+		return 0, errs.Wrap(err, "insert ballots")
+	}
+	return len(batch), nil
+}
+
+// shuffle is Fisher–Yates with crypto/rand: a predictable generator would
+// let whoever knows its seed undo the shuffle.
+func shuffle[T any](xs []T) {
+	for i := len(xs) - 1; i > 0; i-- {
+		j := randIndex(i + 1)
+		xs[i], xs[j] = xs[j], xs[i]
+	}
+}
+
+// randIndex is uniform in [0, n), rejecting the top of the range that
+// would favour small values.
+func randIndex(n int) int {
+	limit := ^uint64(0) - ^uint64(0)%uint64(n)
+	var b [8]byte
+	for {
+		_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail
+		if v := binary.LittleEndian.Uint64(b[:]); v < limit {
+			return int(v % uint64(n))
+		}
+	}
+}
+
+// RunMixer mixes, every interval, the inbox of each campaign holding at
+// least minBatch ballots, until ctx ends. A campaign with fewer waits for
+// more ballots or for Close, which moves the rest. On PostgreSQL the inbox
+// is vacuumed after a round that moved ballots, so that the deleted rows,
+// which carry the casting transaction's id, do not linger.
+func (s *Service) RunMixer(ctx context.Context, every time.Duration, minBatch int) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.mixRound(ctx, minBatch); err != nil && ctx.Err() == nil {
+			slog.ErrorContext(ctx, "ballot mixer", "err", err)
+		}
+	}
+}
+
+// mixRound runs one round of RunMixer.
+func (s *Service) mixRound(ctx context.Context, minBatch int) error {
+	rows, err := s.db.Query(ctx, "SELECT campaign_id FROM ballot_inbox GROUP BY campaign_id HAVING COUNT(*) >= ?", max(minBatch, 1))
+	if err != nil {
+		return errs.Wrap(err, "inbox campaigns")
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return errs.Wrap(err, "inbox campaigns")
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return errs.Wrap(err, "inbox campaigns")
+	}
+	total := 0
+	for _, id := range ids {
+		n, err := s.Mix(ctx, id, minBatch, false)
+		if err != nil {
+			return err
+		}
+		total += n
+	}
+	if total > 0 && s.db.Dialect == db.Postgres {
+		if _, err := s.db.W.ExecContext(ctx, "VACUUM ballot_inbox"); err != nil {
+			return errs.Wrap(err, "vacuum inbox")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package evaluation
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"jiceng/internal/access"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+)
+
+// Bulletin is a campaign's public board: per rater group the tokens issued,
+// the tokens used and the ballots counted, which anyone can check against
+// each other, and the trackers of the counted ballots, with which each
+// rater checks that their own ballot was counted.
+type Bulletin struct {
+	CampaignID int64           `json:"campaign_id"`
+	Name       string          `json:"name"`
+	Status     string          `json:"status"`
+	K          int             `json:"k"`
+	Groups     []BulletinGroup `json:"groups"`
+	// Trackers are those of the counted ballots of the groups shown, sorted,
+	// so that their order says nothing about when a ballot was cast.
+	Trackers []string `json:"trackers"`
+}
+
+// BulletinGroup is one rater group on the bulletin. A group with fewer
+// than K counted ballots shows FewerThanK and no figure at all — not even
+// its trackers, whose number would give its count away.
+type BulletinGroup struct {
+	Group      string `json:"group"`
+	Name       string `json:"name"`
+	FewerThanK bool   `json:"fewer_than_k"`
+	Issued     *int   `json:"issued,omitempty"`
+	Used       *int   `json:"used,omitempty"`
+	Counted    *int   `json:"counted,omitempty"`
+}
+
+// Bulletin returns the public bulletin of an opened campaign. It is public:
+// draft campaigns answer not found.
+func (s *Service) Bulletin(ctx context.Context, campaignID int64) (Bulletin, error) {
+	notFound := errs.Newf(errs.NotFound, "测评 %d 不存在或尚未开始", "campaign %d not found or not yet open", campaignID)
+	var out Bulletin
+	err := s.readTx(ctx, func(q querier) error {
+		c, err := scanCampaign(q.QueryRow(ctx, "SELECT "+campaignCols+campaignFrom+" WHERE c.id = ?", campaignID))
+		if err == sql.ErrNoRows {
+			return notFound
+		}
+		if err != nil {
+			return errs.Wrap(err, "load campaign")
+		}
+		if c.Status == StatusDraft {
+			return notFound
+		}
+		r := c.Rules.WithDefaults()
+		out = Bulletin{CampaignID: c.ID, Name: c.Name, Status: c.Status, K: r.K, Groups: []BulletinGroup{}, Trackers: []string{}}
+		counts, err := groupCounts(ctx, q, c)
+		if err != nil {
+			return err
+		}
+		shown := map[string]bool{}
+		for _, gc := range counts {
+			bg := BulletinGroup{Group: gc.Group, Name: gc.Name, FewerThanK: gc.Counted < r.K}
+			if !bg.FewerThanK {
+				shown[gc.Group] = true
+				bg.Issued, bg.Used, bg.Counted = ptrInt(gc.Issued), ptrInt(gc.Used), ptrInt(gc.Counted)
+			}
+			out.Groups = append(out.Groups, bg)
+		}
+		rows, err := q.Query(ctx, "SELECT group_key, tracker FROM ballots WHERE campaign_id = ?", campaignID)
+		if err != nil {
+			return errs.Wrap(err, "trackers")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var g, t string
+			if err := rows.Scan(&g, &t); err != nil {
+				return errs.Wrap(err, "trackers")
+			}
+			if shown[g] {
+				out.Trackers = append(out.Trackers, t)
+			}
+		}
+		return errs.Wrap(rows.Err(), "trackers")
+	})
+	if err != nil {
+		return Bulletin{}, err
+	}
+	sort.Strings(out.Trackers)
+	return out, nil
+}
+
+func ptrInt(n int) *int { return &n }
+
+// Results returns a campaign's results. A published campaign gives its
+// frozen results, checked against the stored SHA-256; any other gives the
+// live view of the ballots counted so far (those still in the inbox wait
+// for the mixer), for its managers and readers.
+func (s *Service) Results(ctx context.Context, actor access.Actor, campaignID int64) (Results, error) {
+	c, err := s.Get(ctx, actor, campaignID)
+	if err != nil {
+		return Results{}, err
+	}
+	if c.Status == StatusPublished {
+		var body, sum string
+		if err := s.db.QueryRow(ctx, "SELECT results_json, results_sha256 FROM campaigns WHERE id = ?", campaignID).Scan(&body, &sum); err != nil {
+			return Results{}, errs.Wrap(err, "load results")
+		}
+		if h := sha256.Sum256([]byte(body)); hex.EncodeToString(h[:]) != sum {
+			return Results{}, errs.Wrap(fmt.Errorf("campaign %d: results do not match their SHA-256", campaignID), "verify results")
+		}
+		var res Results
+		if err := json.Unmarshal([]byte(body), &res); err != nil {
+			return Results{}, errs.Wrap(err, "decode results")
+		}
+		return res, nil
+	}
+	var res Results
+	err = s.readTx(ctx, func(q querier) error {
+		res, err = computeTx(ctx, q, c)
+		return err
+	})
+	return res, err
+}
+
+// Flags returns the subjects graded lowest or hit by a veto, in rank order:
+// the candidates for rectification.
+func (s *Service) Flags(ctx context.Context, actor access.Actor, campaignID int64) ([]Subject, error) {
+	res, err := s.Results(ctx, actor, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	subjects, err := loadSubjects(ctx, s.db, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]Subject{}
+	for _, sb := range subjects {
+		byKey[sb.Key] = sb
+	}
+	out := []Subject{}
+	for _, k := range res.Flags {
+		if sb, ok := byKey[k]; ok {
+			out = append(out, sb)
+		}
+	}
+	return out, nil
+}
+
+// computeTx runs Compute over the campaign's subjects and counted ballots.
+func computeTx(ctx context.Context, q querier, c Campaign) (Results, error) {
+	subjects, err := loadSubjects(ctx, q, c.ID)
+	if err != nil {
+		return Results{}, err
+	}
+	keys := make([]string, len(subjects))
+	for i, sb := range subjects {
+		keys[i] = sb.Key
+	}
+	ballots, err := loadBallots(ctx, q, c.ID)
+	if err != nil {
+		return Results{}, err
+	}
+	return Compute(c.Rules, keys, ballots)
+}
+
+// loadBallots reads the counted ballots of a campaign in id order, which
+// is random.
+func loadBallots(ctx context.Context, q querier, campaignID int64) ([]Ballot, error) {
+	rows, err := q.Query(ctx, "SELECT group_key, payload FROM ballots WHERE campaign_id = ? ORDER BY id", campaignID)
+	if err != nil {
+		return nil, errs.Wrap(err, "ballots")
+	}
+	defer rows.Close()
+	var out []Ballot
+	for rows.Next() {
+		var g, body string
+		if err := rows.Scan(&g, &body); err != nil {
+			return nil, errs.Wrap(err, "scan ballot")
+		}
+		var p payload
+		if err := json.Unmarshal([]byte(body), &p); err != nil {
+			return nil, errs.Wrap(err, "decode ballot")
+		}
+		out = append(out, Ballot{Group: g, Scores: p.Scores})
+	}
+	return out, errs.Wrap(rows.Err(), "ballots")
+}
+
+// sealResults encodes results as stored and returns the encoding with its
+// SHA-256 in hex; the stored bytes are exactly the ones hashed.
+func sealResults(res Results) ([]byte, string, error) {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return nil, "", errs.Wrap(err, "encode results")
+	}
+	h := sha256.Sum256(b)
+	return b, hex.EncodeToString(h[:]), nil
+}
+
+// Both a write transaction and the read pool serve the loaders above.
+var _, _ querier = (*db.Tx)(nil), (*db.DB)(nil)

@@ -1,0 +1,236 @@
+package evaluation
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"jiceng/internal/access"
+	"jiceng/internal/audit"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+)
+
+// The states of a ballot token.
+const (
+	TokenIssued  = "issued"
+	TokenUsed    = "used"
+	TokenRevoked = "revoked"
+)
+
+// maxTokensPerBatch bounds one issue: a township's slips fit easily, and a
+// mistyped count does not fill the table.
+const maxTokensPerBatch = 5000
+
+// IssueTokens creates n ballot tokens for a rater group of a draft or open
+// campaign and returns their codes, formatted for the slips. The codes are
+// returned this once and never stored: the table keeps only their HMAC, so
+// a lost slip cannot be reprinted, only revoked and replaced.
+func (s *Service) IssueTokens(ctx context.Context, actor access.Actor, campaignID int64, group string, n int) ([]string, error) {
+	if n < 1 || n > maxTokensPerBatch {
+		return nil, errs.Field("n", fmt.Sprintf("每次发放测评码的数量应为 1–%d 张，现为 %d 张", maxTokensPerBatch, n),
+			fmt.Sprintf("issue 1–%d ballot codes at a time, not %d", maxTokensPerBatch, n))
+	}
+	var codes []string
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		c, err := s.lockTx(ctx, tx, actor, campaignID)
+		if err != nil {
+			return err
+		}
+		if c.Status != StatusDraft && c.Status != StatusOpen {
+			return errs.New(errs.Conflict, "测评已结束，不能再发放测评码", "the campaign has ended: no more ballot codes can be issued")
+		}
+		name, ok := groupName(c.Rules, group)
+		if !ok {
+			return errs.Field("group", fmt.Sprintf("评委组“%s”不在本次测评中", group), fmt.Sprintf("the rater group “%s” is not part of this campaign", group))
+		}
+		var batch int
+		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(batch), 0) + 1 FROM ballot_tokens WHERE campaign_id = ?", campaignID).Scan(&batch); err != nil {
+			return errs.Wrap(err, "token batch")
+		}
+		now := db.Now()
+		rows := make([][]any, 0, n)
+		codes = make([]string, 0, n)
+		for range n {
+			raw, err := NewToken()
+			if err != nil {
+				return err
+			}
+			codes = append(codes, FormatCode(raw))
+			rows = append(rows, []any{TokenMAC(s.key, raw), campaignID, group, TokenIssued, batch, now})
+		}
+		if err := tx.BatchInsert(ctx, "ballot_tokens", []string{"mac", "campaign_id", "group_key", "status", "batch", "issued_at"}, rows, 500); err != nil {
+			return errs.Wrap(err, "insert tokens")
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.tokens", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
+			OrgPath: c.ownerPath, Summary: fmt.Sprintf("测评 %s：为评委组“%s”发放测评码 %d 张（第 %d 批）", c.Name, name, n, batch),
+			After: map[string]any{"group": group, "n": n, "batch": batch}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
+}
+
+// RevokeToken withdraws an unused code, such as one on a lost slip. A used
+// code cannot be revoked: its ballot is already counted and cannot be found.
+func (s *Service) RevokeToken(ctx context.Context, actor access.Actor, campaignID int64, code string) error {
+	raw, err := ParseCode(code)
+	if err != nil {
+		return InvalidCode()
+	}
+	mac := TokenMAC(s.key, raw)
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		c, err := s.lockTx(ctx, tx, actor, campaignID)
+		if err != nil {
+			return err
+		}
+		if c.Status != StatusDraft && c.Status != StatusOpen {
+			return errs.New(errs.Conflict, "测评已结束，不能再作废测评码", "the campaign has ended: ballot codes can no longer be revoked")
+		}
+		var group, status string
+		err = tx.QueryRow(ctx, "SELECT group_key, status FROM ballot_tokens WHERE mac = ? AND campaign_id = ?", mac, campaignID).Scan(&group, &status)
+		if err == sql.ErrNoRows {
+			return InvalidCode()
+		}
+		if err != nil {
+			return errs.Wrap(err, "load token")
+		}
+		switch status {
+		case TokenUsed:
+			return errs.New(errs.Conflict, "该测评码已经使用过，不能作废", "this ballot code has been used and cannot be revoked")
+		case TokenRevoked:
+			return errs.New(errs.Conflict, "该测评码已经作废", "this ballot code is already revoked")
+		}
+		if _, err := tx.Exec(ctx, "UPDATE ballot_tokens SET status = 'revoked' WHERE mac = ?", mac); err != nil {
+			return errs.Wrap(err, "revoke token")
+		}
+		name, _ := groupName(c.Rules, group)
+		// Neither the code nor its MAC goes into the log: the count is enough.
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.revoke", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
+			OrgPath: c.ownerPath, Summary: fmt.Sprintf("测评 %s：作废评委组“%s”的测评码 1 张", c.Name, name)})
+	})
+}
+
+// TokenCount is one rater group's tokens and ballots. Issued counts the
+// tokens handed out and not revoked; Used those spent; Counted the ballots
+// the mixer has moved; Used − Counted ballots are waiting in the inbox.
+type TokenCount struct {
+	Group   string `json:"group"`
+	Name    string `json:"name"`
+	Issued  int    `json:"issued"`
+	Used    int    `json:"used"`
+	Revoked int    `json:"revoked"`
+	Counted int    `json:"counted"`
+}
+
+// TokenCounts returns the token and ballot counts of each rater group, in
+// the order of the rules, for the campaign's managers and readers.
+func (s *Service) TokenCounts(ctx context.Context, actor access.Actor, campaignID int64) ([]TokenCount, error) {
+	c, err := s.Get(ctx, actor, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	var out []TokenCount
+	err = s.readTx(ctx, func(q querier) error {
+		out, err = groupCounts(ctx, q, c)
+		return err
+	})
+	return out, err
+}
+
+// groupCounts reads the counts of every group of c; it runs in one read
+// transaction so that used and counted come from the same moment.
+func groupCounts(ctx context.Context, q querier, c Campaign) ([]TokenCount, error) {
+	idx := map[string]int{}
+	out := make([]TokenCount, len(c.Rules.Groups))
+	for i, g := range c.Rules.Groups {
+		idx[g.Key] = i
+		out[i] = TokenCount{Group: g.Key, Name: g.Name}
+	}
+	rows, err := q.Query(ctx, "SELECT group_key, status, COUNT(*) FROM ballot_tokens WHERE campaign_id = ? GROUP BY group_key, status", c.ID)
+	if err != nil {
+		return nil, errs.Wrap(err, "token counts")
+	}
+	for rows.Next() {
+		var g, st string
+		var n int
+		if err := rows.Scan(&g, &st, &n); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "token counts")
+		}
+		i, ok := idx[g]
+		if !ok {
+			continue
+		}
+		switch st {
+		case TokenIssued:
+			out[i].Issued += n
+		case TokenUsed:
+			out[i].Issued += n
+			out[i].Used += n
+		case TokenRevoked:
+			out[i].Revoked += n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "token counts")
+	}
+	rows, err = q.Query(ctx, "SELECT group_key, COUNT(*) FROM ballots WHERE campaign_id = ? GROUP BY group_key", c.ID)
+	if err != nil {
+		return nil, errs.Wrap(err, "ballot counts")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g string
+		var n int
+		if err := rows.Scan(&g, &n); err != nil {
+			return nil, errs.Wrap(err, "ballot counts")
+		}
+		if i, ok := idx[g]; ok {
+			out[i].Counted = n
+		}
+	}
+	return out, errs.Wrap(rows.Err(), "ballot counts")
+}
+
+func groupName(r Rules, key string) (string, bool) {
+	for _, g := range r.Groups {
+		if g.Key == key {
+			return g.Name, true
+		}
+	}
+	return "", false
+}
+
+// reader runs read queries inside one read-only transaction of the read
+// pool, rebinding placeholders like db.Tx.
+type reader struct {
+	tx *sql.Tx
+	d  *db.DB
+}
+
+func (r reader) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return r.tx.QueryContext(ctx, r.d.Rebind(q), args...)
+}
+
+func (r reader) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return r.tx.QueryRowContext(ctx, r.d.Rebind(q), args...)
+}
+
+// readTx gives fn one consistent snapshot: figures that must match, such as
+// tokens used and ballots counted, are read from the same moment.
+func (s *Service) readTx(ctx context.Context, fn func(q querier) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.db.Dialect == db.Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.db.R.BeginTx(ctx, opts)
+	if err != nil {
+		return errs.Wrap(err, "begin read")
+	}
+	defer tx.Rollback()
+	return fn(reader{tx: tx, d: s.db})
+}
