@@ -6,6 +6,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/coverage"
 	"jiceng/internal/db"
+	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
 	"jiceng/internal/region"
 )
@@ -17,6 +18,7 @@ type app struct {
 	orgs     *org.Service
 	accounts *account.Service
 	coverage *coverage.Service
+	eval     *evaluation.Service
 }
 
 // openApp opens url and brings its schema up to date.
@@ -31,8 +33,13 @@ func openApp(ctx context.Context, url string) (*app, error) {
 	}
 	regions := region.NewHolder()
 	orgs := org.NewService(d, regions)
+	key, err := evaluation.LoadOrCreateKey(ctx, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
 	return &app{db: d, regions: regions, orgs: orgs, accounts: account.NewService(d, account.DefaultParams),
-		coverage: coverage.NewService(d, orgs, regions)}, nil
+		coverage: coverage.NewService(d, orgs, regions), eval: evaluation.NewService(d, orgs, key)}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

@@ -54,7 +54,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		printDemo(env, res, url)
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
-	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Logger: logger})
+	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -67,6 +67,9 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go snapshotMonthly(ctx, a, logger)
+	// Ballots wait in the inbox until at least 20 can be shuffled together;
+	// closing a campaign flushes the rest.
+	go a.eval.RunMixer(ctx, time.Minute, 20)
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {

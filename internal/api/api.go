@@ -17,6 +17,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
@@ -29,7 +30,10 @@ type Handler struct {
 	Orgs     *org.Service
 	Accounts *account.Service
 	Coverage *coverage.Service
-	Logger   *slog.Logger
+	Eval     *evaluation.Service
+	// Limiter slows down guessing of public codes (ballot tokens), per client.
+	Limiter *account.Limiter
+	Logger  *slog.Logger
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

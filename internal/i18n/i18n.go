@@ -17,8 +17,8 @@ const (
 // The catalogues, one part per module; a test checks that no key is defined
 // twice and that both languages have the same keys.
 var (
-	zh = merge(zhCore, zhCoverage)
-	en = merge(enCore, enCoverage)
+	zh = merge(zhCore, zhCoverage, zhEvaluation)
+	en = merge(enCore, enCoverage, enEvaluation)
 )
 
 func merge(parts ...map[string]string) map[string]string {
@@ -35,9 +35,9 @@ func merge(parts ...map[string]string) map[string]string {
 // is defined twice.
 func Parts(lang string) []map[string]string {
 	if lang == EN {
-		return []map[string]string{enCore, enCoverage}
+		return []map[string]string{enCore, enCoverage, enEvaluation}
 	}
-	return []map[string]string{zhCore, zhCoverage}
+	return []map[string]string{zhCore, zhCoverage, zhEvaluation}
 }
 
 var matcher = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})

@@ -13,6 +13,7 @@ import (
 	"jiceng/internal/api"
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
 	"jiceng/internal/web"
 )
@@ -22,6 +23,7 @@ type Deps struct {
 	Orgs     *org.Service
 	Accounts *account.Service
 	Coverage *coverage.Service
+	Eval     *evaluation.Service
 	Logger   *slog.Logger
 	Now      func() time.Time
 	Secure   bool
@@ -35,11 +37,13 @@ func NewServer(d Deps) (http.Handler, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Logger: d.Logger, Now: d.Now, Secure: d.Secure})
+	// One limiter for every public code entry, shared by the pages and the API.
+	publicLimiter := account.NewLimiter(nil)
+	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Logger: d.Logger, Now: d.Now, Secure: d.Secure})
 	if err != nil {
 		return nil, err
 	}
-	a := &api.Handler{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Logger: d.Logger}
+	a := &api.Handler{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Logger: d.Logger}
 	mux := http.NewServeMux()
 	s := &srv{deps: d, api: a}
 	for _, rt := range routes(w, a) {

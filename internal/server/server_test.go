@@ -21,6 +21,7 @@ import (
 	"jiceng/internal/api"
 	"jiceng/internal/coverage"
 	"jiceng/internal/demo"
+	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
 	"jiceng/internal/region"
 	"jiceng/internal/testrig"
@@ -32,6 +33,7 @@ type fixture struct {
 	srv  *httptest.Server
 	orgs *org.Service
 	cov  *coverage.Service
+	eval *evaluation.Service
 	pw   map[string]string
 	root int64
 }
@@ -42,19 +44,20 @@ func newFixture(t *testing.T) *fixture {
 	orgs := org.NewService(d, regions)
 	accts := account.NewService(d, testrig.FastParams)
 	cov := coverage.NewService(d, orgs, regions)
+	eval := evaluation.NewService(d, orgs, []byte("test-key-for-ballot-token-macs-0"))
 	// The tree and accounts of the demo without its 20,000 units: these tests
 	// count what they create themselves.
 	res, err := demo.Seed(context.Background(), orgs, accts, nil, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewServer(Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := NewServer(Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Eval: eval, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, orgs: orgs, cov: cov, pw: map[string]string{}, root: res.Init.RootID}
+	f := &fixture{srv: srv, orgs: orgs, cov: cov, eval: eval, pw: map[string]string{}, root: res.Init.RootID}
 	for _, a := range res.Accounts {
 		f.pw[a.Username] = a.Password
 	}

@@ -18,6 +18,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
@@ -39,8 +40,11 @@ type Deps struct {
 	Orgs     *org.Service
 	Accounts *account.Service
 	Coverage *coverage.Service
-	Logger   *slog.Logger
-	Now      func() time.Time
+	Eval     *evaluation.Service
+	// Limiter slows down guessing of public codes (ballot tokens), per client.
+	Limiter *account.Limiter
+	Logger  *slog.Logger
+	Now     func() time.Time
 	// Secure marks cookies Secure (set when served over HTTPS).
 	Secure bool
 }
