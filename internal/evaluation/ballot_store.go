@@ -126,3 +126,69 @@ func (s *Service) CastBallot(ctx context.Context, code string, scores map[string
 	}
 	return tracker, nil
 }
+
+// BallotForm is what a rater sees before voting: the campaign, the rater
+// group of the code, the subjects that group rates and the rules.
+type BallotForm struct {
+	Campaign Campaign
+	Group    string
+	Subjects []Subject
+}
+
+// BallotForm looks a code up without spending it, for the page that shows
+// the ballot before it is cast. It answers like CastBallot: InvalidCode for
+// unknown and revoked codes, the used message for a spent one, and "not
+// open" outside the campaign's window. CastBallot checks everything again.
+func (s *Service) BallotForm(ctx context.Context, code string) (BallotForm, error) {
+	raw, err := ParseCode(code)
+	if err != nil {
+		return BallotForm{}, InvalidCode()
+	}
+	mac := TokenMAC(s.key, raw)
+	var out BallotForm
+	err = s.readTx(ctx, func(q querier) error {
+		var campaignID int64
+		var group, status string
+		err := q.QueryRow(ctx, "SELECT campaign_id, group_key, status FROM ballot_tokens WHERE mac = ?", mac).Scan(&campaignID, &group, &status)
+		if err == sql.ErrNoRows {
+			return InvalidCode()
+		}
+		if err != nil {
+			return errs.Wrap(err, "load token")
+		}
+		switch status {
+		case TokenRevoked:
+			return InvalidCode()
+		case TokenUsed:
+			return usedCode()
+		}
+		c, err := scanCampaign(q.QueryRow(ctx, "SELECT "+campaignCols+campaignFrom+" WHERE c.id = ?", campaignID))
+		if err != nil {
+			return errs.Wrap(err, "load campaign")
+		}
+		now := s.now()
+		if c.Status != StatusOpen || now.Before(c.OpensAt) || !now.Before(c.ClosesAt) {
+			return notOpen()
+		}
+		subjects, err := loadSubjects(ctx, q, campaignID)
+		if err != nil {
+			return err
+		}
+		out = BallotForm{Campaign: c, Group: group}
+		for _, sb := range subjects {
+			if sb.ratedBy(group) {
+				out.Subjects = append(out.Subjects, sb)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// GroupName returns the name of a rater group of the rules, or its key.
+func (r Rules) GroupName(key string) string {
+	if n, ok := groupName(r, key); ok {
+		return n
+	}
+	return key
+}

@@ -21,6 +21,7 @@ import (
 type Bulletin struct {
 	CampaignID int64           `json:"campaign_id"`
 	Name       string          `json:"name"`
+	OwnerName  string          `json:"owner_name"`
 	Status     string          `json:"status"`
 	K          int             `json:"k"`
 	Groups     []BulletinGroup `json:"groups"`
@@ -58,7 +59,7 @@ func (s *Service) Bulletin(ctx context.Context, campaignID int64) (Bulletin, err
 			return notFound
 		}
 		r := c.Rules.WithDefaults()
-		out = Bulletin{CampaignID: c.ID, Name: c.Name, Status: c.Status, K: r.K, Groups: []BulletinGroup{}, Trackers: []string{}}
+		out = Bulletin{CampaignID: c.ID, Name: c.Name, OwnerName: c.OwnerName, Status: c.Status, K: r.K, Groups: []BulletinGroup{}, Trackers: []string{}}
 		counts, err := groupCounts(ctx, q, c)
 		if err != nil {
 			return err

@@ -30,6 +30,12 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 		f("POST", "/login", Public, w.Login),
 		f("POST", "/logout", Public, w.Logout),
 		f("GET", "/lang", Public, w.Lang),
+		// public ballot pages (no login; the code travels only in form bodies)
+		f("GET", "/vote", Public, w.VoteForm),
+		f("POST", "/vote", Public, w.VoteCode),
+		f("POST", "/vote/review", Public, w.VoteReview),
+		f("POST", "/vote/submit", Public, w.VoteSubmit),
+		f("GET", "/bulletin/{id}", Public, w.Bulletin),
 		f("GET", "/{$}", Web, w.Cockpit),
 		f("GET", "/tree", Web, w.Tree),
 		f("GET", "/tree/{id}", Web, w.TreeChildren),
@@ -79,6 +85,21 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 		f("GET", "/coverage/goals/{id}", Web, w.CoverageGoalShow),
 		f("GET", "/coverage/goals/{id}/export.xlsx", Web, w.CoverageGoalExport),
 		f("POST", "/coverage/goals/{id}/target", Web, w.CoverageGoalTarget),
+		// 评议考核 (M2) pages
+		f("GET", "/evaluation", Web, w.EvalList),
+		f("GET", "/evaluation/export.xlsx", Web, w.EvalListExport),
+		f("GET", "/evaluation/new", Web, w.EvalNewForm),
+		f("POST", "/evaluation/new", Web, w.EvalNew),
+		f("GET", "/evaluation/{id}", Web, w.EvalShow),
+		f("POST", "/evaluation/{id}/open", Web, w.EvalOpen),
+		f("POST", "/evaluation/{id}/close", Web, w.EvalClose),
+		f("POST", "/evaluation/{id}/publish", Web, w.EvalPublish),
+		f("POST", "/evaluation/{id}/subjects", Web, w.EvalAddSubject),
+		f("POST", "/evaluation/{id}/tokens", Web, w.EvalIssueTokens),
+		f("POST", "/evaluation/{id}/tokens/revoke", Web, w.EvalRevokeToken),
+		f("POST", "/evaluation/{id}/tokens/export.xlsx", Web, w.EvalTokensExport),
+		f("GET", "/evaluation/{id}/results", Web, w.EvalResults),
+		f("GET", "/evaluation/{id}/results.xlsx", Web, w.EvalResultsExport),
 
 		// JSON API (described in internal/api/openapi.json)
 		f("GET", "/api/v1/openapi.json", Public, api.OpenAPI),
@@ -118,5 +139,22 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 		f("POST", "/api/v1/goal-sets", API, a.CreateGoalSet),
 		f("GET", "/api/v1/goal-sets/{id}", API, a.GoalProgress),
 		f("POST", "/api/v1/goal-sets/{id}/targets", API, a.SetGoalTarget),
+
+		// 评议考核 (M2) API; the two public routes take a ballot code or show the bulletin
+		f("GET", "/api/v1/campaigns", API, a.ListCampaigns),
+		f("POST", "/api/v1/campaigns", API, a.CreateCampaign),
+		f("GET", "/api/v1/campaigns/{id}", API, a.GetCampaign),
+		f("PUT", "/api/v1/campaigns/{id}/rules", API, a.SetCampaignRules),
+		f("GET", "/api/v1/campaigns/{id}/subjects", API, a.CampaignSubjects),
+		f("POST", "/api/v1/campaigns/{id}/subjects", API, a.AddCampaignSubjects),
+		f("POST", "/api/v1/campaigns/{id}/open", API, a.OpenCampaign),
+		f("POST", "/api/v1/campaigns/{id}/close", API, a.CloseCampaign),
+		f("POST", "/api/v1/campaigns/{id}/publish", API, a.PublishCampaign),
+		f("POST", "/api/v1/campaigns/{id}/tokens", API, a.IssueTokens),
+		f("POST", "/api/v1/campaigns/{id}/tokens/revoke", API, a.RevokeToken),
+		f("GET", "/api/v1/campaigns/{id}/results", API, a.CampaignResults),
+		f("GET", "/api/v1/campaigns/{id}/flags", API, a.CampaignFlags),
+		f("POST", "/api/v1/public/ballots", Public, a.CastBallot),
+		f("GET", "/api/v1/public/campaigns/{id}/bulletin", Public, a.CampaignBulletin),
 	}
 }

@@ -232,6 +232,7 @@ func (h *Handler) page(r *http.Request, active, title string) *Page {
 			{"orgs", "/tree", access.OrgRead},
 			{"search", "/orgs", access.OrgRead},
 			{"coverage", "/coverage", access.UnitRead},
+			{"evaluation", "/evaluation", access.EvaluationRead},
 			{"import", "/import", access.OrgImport},
 			{"users", "/users", access.UserRead},
 			{"audit", "/audit", access.AuditRead},

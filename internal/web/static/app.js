@@ -9,6 +9,8 @@
  *   [data-autosubmit]          submit the form when a select / input changes
  *   [data-print]               button that prints the page
  *   .tree .toggle              expand / collapse a subtree (children loaded by htmx)
+ *   /vote?c=CODE               a ballot slip's QR code: the code is already in the form, so the
+ *                              address becomes /vote at once and the code stays in no history entry
  */
 (function () {
   "use strict";
@@ -478,6 +480,12 @@
       }
     }, 0);
   });
+
+  /* ---------------- ballot code in the address ---------------- */
+
+  if (window.location.pathname === "/vote" && window.location.search && window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", "/vote");
+  }
 
   /* ---------------- start ---------------- */
 

@@ -1,0 +1,353 @@
+package api
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strconv"
+
+	"jiceng/internal/access"
+	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
+)
+
+// Rule templates a campaign may be created from instead of spelling out its rules.
+var ruleTemplates = map[string]func() evaluation.Rules{
+	"village_secretary": evaluation.TemplateVillageSecretary,
+	"qianqi":            evaluation.TemplateQianQiYiKeZhang,
+}
+
+var campaignStatuses = map[string]bool{
+	evaluation.StatusDraft: true, evaluation.StatusOpen: true, evaluation.StatusClosed: true, evaluation.StatusPublished: true,
+}
+
+// ListCampaigns lists the campaigns the caller may read, ?org_id= (owner
+// subtree), ?year= and ?status= filtering.
+func (h *Handler) ListCampaigns(w http.ResponseWriter, r *http.Request) {
+	limit, offset, err := page(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	v := r.URL.Query()
+	q := evaluation.CampaignQuery{Status: v.Get("status"), Limit: limit, Offset: offset}
+	if s := v.Get("org_id"); s != "" {
+		if q.Under, err = strconv.ParseInt(s, 10, 64); err != nil {
+			h.Fail(w, r, errFieldInt("org_id"))
+			return
+		}
+	}
+	if s := v.Get("year"); s != "" {
+		if q.Year, err = strconv.Atoi(s); err != nil {
+			h.Fail(w, r, errFieldInt("year"))
+			return
+		}
+	}
+	if q.Status != "" && !campaignStatuses[q.Status] {
+		h.Fail(w, r, errs.Field("status", "status 应为 draft、open、closed 或 published", "status must be draft, open, closed or published"))
+		return
+	}
+	rows, total, err := h.Eval.List(r.Context(), actorOf(r), q)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if rows == nil {
+		rows = []evaluation.Campaign{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": rows, "total": total, "next_cursor": nextCursor(offset, len(rows), total)})
+}
+
+// CreateCampaign creates a draft campaign, its rules given in full or taken
+// from a template.
+func (h *Handler) CreateCampaign(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		evaluation.CampaignInput
+		Template string `json:"template"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if in.Template != "" {
+		tpl, ok := ruleTemplates[in.Template]
+		if !ok {
+			h.Fail(w, r, errs.Field("template", "模板应为 village_secretary（村（社区）党组织书记述职评议）或 qianqi（千企议科长）",
+				"the template must be village_secretary or qianqi"))
+			return
+		}
+		if len(in.Rules.Indicators) > 0 || len(in.Rules.Groups) > 0 {
+			h.Fail(w, r, errs.Field("rules", "使用模板时请不要同时填写 rules", "give either a template or rules, not both"))
+			return
+		}
+		in.Rules = tpl()
+		if in.Type == "" {
+			in.Type = in.Rules.Type
+		}
+	}
+	c, err := h.Eval.CreateCampaign(r.Context(), actorOf(r), in.CampaignInput)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, c)
+}
+
+// GetCampaign returns one campaign with its rules.
+func (h *Handler) GetCampaign(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	c, err := h.Eval.Get(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// SetCampaignRules replaces the rules of a draft campaign.
+func (h *Handler) SetCampaignRules(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var rules evaluation.Rules
+	if err := decode(w, r, &rules); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	c, err := h.Eval.UpdateRules(r.Context(), actorOf(r), id, rules)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// CampaignSubjects lists a campaign's subjects.
+func (h *Handler) CampaignSubjects(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	subs, err := h.Eval.Subjects(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if subs == nil {
+		subs = []evaluation.Subject{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": subs})
+}
+
+// AddCampaignSubjects adds subjects to a draft campaign; all or none.
+func (h *Handler) AddCampaignSubjects(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var in struct {
+		Subjects []evaluation.SubjectInput `json:"subjects"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	subs, err := h.Eval.AddSubjects(r.Context(), actorOf(r), id, in.Subjects)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"items": subs})
+}
+
+// campaignStep answers one status change (open, close or publish) with the campaign after it.
+func (h *Handler) campaignStep(w http.ResponseWriter, r *http.Request, step func(context.Context, access.Actor, int64) (evaluation.Campaign, error)) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	c, err := step(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// OpenCampaign starts accepting ballots and freezes the rules.
+func (h *Handler) OpenCampaign(w http.ResponseWriter, r *http.Request) {
+	h.campaignStep(w, r, h.Eval.Open)
+}
+
+// CloseCampaign stops accepting ballots and counts every ballot cast.
+func (h *Handler) CloseCampaign(w http.ResponseWriter, r *http.Request) {
+	h.campaignStep(w, r, h.Eval.Close)
+}
+
+// PublishCampaign computes and freezes the results of a closed campaign.
+func (h *Handler) PublishCampaign(w http.ResponseWriter, r *http.Request) {
+	h.campaignStep(w, r, h.Eval.Publish)
+}
+
+// IssueTokens creates ballot codes for a rater group. The codes are in this
+// answer only: the platform keeps nothing from which to show them again.
+func (h *Handler) IssueTokens(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var in struct {
+		Group string `json:"group"`
+		Count int    `json:"count"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	codes, err := h.Eval.IssueTokens(r.Context(), actorOf(r), id, in.Group, in.Count)
+	if err != nil {
+		if e := errs.As(err); e.Field == "n" {
+			c := *e
+			c.Field = "count"
+			err = &c
+		}
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"codes": codes})
+}
+
+// RevokeToken withdraws an unused ballot code.
+func (h *Handler) RevokeToken(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var in struct {
+		Code string `json:"code"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if err := h.Eval.RevokeToken(r.Context(), actorOf(r), id, in.Code); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// CampaignResults returns the results: frozen once published, live before.
+func (h *Handler) CampaignResults(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	res, err := h.Eval.Results(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// CampaignFlags lists the subjects graded lowest or vetoed.
+func (h *Handler) CampaignFlags(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	subs, err := h.Eval.Flags(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": subs})
+}
+
+// publicHeaders keeps a public ballot exchange out of referrers and caches.
+func publicHeaders(w http.ResponseWriter) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+// BallotLimitKey is the rate-limit key of ballot code entries from one
+// client, shared by the API and the pages; it lives in memory only.
+func BallotLimitKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "ballot:" + host
+}
+
+// TooManyCodes answers a client that has entered too many wrong codes.
+func TooManyCodes(wait int) error {
+	return errs.Newf(errs.TooMany, "测评码输错次数过多，请 %d 秒后再试", "too many wrong ballot codes: try again in %d seconds", wait)
+}
+
+// CastBallot is the public ballot box: the code is the only credential.
+func (h *Handler) CastBallot(w http.ResponseWriter, r *http.Request) {
+	publicHeaders(w)
+	key := BallotLimitKey(r)
+	if wait := h.Limiter.Wait(key); wait > 0 {
+		h.Fail(w, r, TooManyCodes(int(wait.Seconds()+0.999)))
+		return
+	}
+	var in struct {
+		Token   string                        `json:"token"`
+		Scores  map[string]map[string]float64 `json:"scores"`
+		Comment string                        `json:"comment"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	tracker, err := h.Eval.CastBallot(r.Context(), in.Token, in.Scores, in.Comment)
+	if err != nil {
+		if e := errs.As(err); e.Kind == errs.Invalid && e.Field == "code" {
+			h.Limiter.Fail(key)
+			c := *e
+			c.Field = "token"
+			err = &c
+			// The failure that starts the back-off already says how long to wait.
+			if wait := h.Limiter.Wait(key); wait > 0 {
+				err = TooManyCodes(int(wait.Seconds() + 0.999))
+			}
+		}
+		h.Fail(w, r, err)
+		return
+	}
+	h.Limiter.Succeed(key)
+	writeJSON(w, http.StatusCreated, map[string]any{"tracker": tracker})
+}
+
+// CampaignBulletin is the public bulletin of a campaign: per group tokens
+// issued, used and ballots counted, and the trackers of counted ballots.
+func (h *Handler) CampaignBulletin(w http.ResponseWriter, r *http.Request) {
+	publicHeaders(w)
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	b, err := h.Eval.Bulletin(r.Context(), id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, b)
+}

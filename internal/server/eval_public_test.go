@@ -1,0 +1,158 @@
+package server
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"jiceng/internal/evaluation"
+)
+
+// page fetches a public page as a phone's browser would, without cookies.
+func (f *fixture) publicPage(t *testing.T, method, path string, form url.Values) (int, http.Header, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, f.srv.URL+path, body)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) MicroMessenger/8.0")
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", f.srv.URL)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, html.UnescapeString(string(b))
+}
+
+var trackerRe = regexp.MustCompile(`class="receipt" id="tracker">([0-9A-Z]{5}-[0-9A-Z]{5})<`)
+
+func TestEvalPublicVoteFlow(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(t, "admin")
+	id, subs, codes := f.newCampaign(t, admin, "village_secretary", 2, map[string]int{"masses": 7})
+	code := codes["masses"][0]
+
+	// The QR code's URL fills the form and sends no referrer; the code is
+	// nowhere else on the page.
+	st, hdr, body := f.publicPage(t, "GET", "/vote?c="+url.QueryEscape(code), nil)
+	if st != 200 || hdr.Get("Referrer-Policy") != "no-referrer" || hdr.Get("Cache-Control") != "no-store" {
+		t.Fatalf("GET /vote?c=: %d %v", st, hdr)
+	}
+	if !strings.Contains(body, `name="code"`) || !strings.Contains(body, `value="`+code+`"`) || strings.Count(body, code) != 1 {
+		t.Errorf("the code should appear once, in the form field:\n%s", body)
+	}
+	if !strings.Contains(body, "不记录您的姓名、手机号、IP 地址") || !strings.Contains(body, "只能使用一次") {
+		t.Errorf("the page does not explain the anonymity")
+	}
+
+	// The code opens the ballot without being spent.
+	st, _, body = f.publicPage(t, "POST", "/vote", url.Values{"code": {strings.ToLower(code)}})
+	if st != 200 {
+		t.Fatalf("POST /vote: %d\n%s", st, body)
+	}
+	for _, want := range []string{"2026年度村（社区）党组织书记抓基层党建述职评议", "群众代表", "责任落实", "组织建设 · 班子建设", "群众满意度", "基本满意",
+		`name="a:` + subs[0] + `:duty"`, `name="a:` + subs[1] + `:satisfaction"`, `type="hidden" name="code"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("ballot form lacks %q", want)
+		}
+	}
+
+	// Missing answers come back with the error next to the indicator.
+	form := url.Values{"code": {code}}
+	for k, v := range village(85, 100) {
+		form.Set("a:"+subs[0]+":"+k, fmt.Sprint(v))
+	}
+	st, _, body = f.publicPage(t, "POST", "/vote/review", form)
+	if st != 422 || strings.Count(body, "请选择或填写该项评价") != 7 || !strings.Contains(body, "还有 7 项未评价") {
+		t.Errorf("missing answers: %d\n%s", st, body)
+	}
+	for k, v := range village(100, 60) {
+		form.Set("a:"+subs[1]+":"+k, fmt.Sprint(v))
+	}
+	form.Set("comment", "村务公开要更及时")
+	st, _, body = f.publicPage(t, "POST", "/vote/review", form)
+	if st != 200 || !strings.Contains(body, "确认提交") || !strings.Contains(body, "较好") || !strings.Contains(body, "基本满意") || !strings.Contains(body, "村务公开要更及时") {
+		t.Fatalf("review: %d\n%s", st, body)
+	}
+	// 修改 goes back to the form with the answers kept.
+	back := url.Values{"back": {"1"}}
+	for k, v := range form {
+		back[k] = v
+	}
+	st, _, body = f.publicPage(t, "POST", "/vote/review", back)
+	if st != 200 || !strings.Contains(body, `name="a:`+subs[0]+`:duty" value="85" checked`) || !strings.Contains(body, "村务公开要更及时</textarea>") {
+		t.Errorf("back to the form: %d\n%s", st, body)
+	}
+
+	st, hdr, body = f.publicPage(t, "POST", "/vote/submit", form)
+	m := trackerRe.FindStringSubmatch(body)
+	if st != 200 || m == nil || hdr.Get("Referrer-Policy") != "no-referrer" {
+		t.Fatalf("submit: %d\n%s", st, body)
+	}
+	tracker := m[1]
+	if strings.Contains(body, code) {
+		t.Errorf("the receipt repeats the code")
+	}
+
+	// A used code and a wrong code are told apart.
+	st, _, body = f.publicPage(t, "POST", "/vote", url.Values{"code": {code}})
+	if st != 409 || !strings.Contains(body, "该测评码已经使用过，每张测评票只能提交一次") {
+		t.Errorf("used code: %d\n%s", st, body)
+	}
+	st, _, body = f.publicPage(t, "POST", "/vote", url.Values{"code": {otherCode(codes["masses"][1])}})
+	if st != 422 || !strings.Contains(body, evaluation.InvalidCode().ZH) {
+		t.Errorf("wrong code: %d\n%s", st, body)
+	}
+	st, _, body = f.publicPage(t, "POST", "/vote/submit", url.Values{"code": {"ABCDE"}})
+	if st != 422 || !strings.Contains(body, evaluation.InvalidCode().ZH) {
+		t.Errorf("wrong code at submit: %d\n%s", st, body)
+	}
+
+	// Four more ballots reach k = 5 for the masses; after closing, the
+	// tracker is on the bulletin.
+	for _, c := range codes["masses"][1:5] {
+		if st, out := f.call(t, "POST", "/api/v1/public/ballots", "", ballotJSON(c, map[string]map[string]float64{subs[0]: village(70, 60)}, "")); st != 201 {
+			t.Fatalf("cast: %d %v", st, out)
+		}
+	}
+	st, _, body = f.publicPage(t, "GET", fmt.Sprintf("/bulletin/%d", id), nil)
+	if st != 200 || !strings.Contains(body, "少于 5 张，不公布") || strings.Contains(body, tracker) {
+		t.Errorf("open bulletin: %d\n%s", st, body)
+	}
+	if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/campaigns/%d/close", id), admin, ""); st != 200 {
+		t.Fatalf("close: %d %v", st, out)
+	}
+	st, hdr, body = f.publicPage(t, "GET", fmt.Sprintf("/bulletin/%d", id), nil)
+	if st != 200 || hdr.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(body, tracker) || !strings.Contains(body, "民生街道") {
+		t.Fatalf("closed bulletin: %d\n%s", st, body)
+	}
+	if !regexp.MustCompile(`群众代表</th>\s*<td class="num">7</td><td class="num">5</td><td class="num">5</td>`).MatchString(body) {
+		t.Errorf("masses' row should read 7 / 5 / 5:\n%s", body)
+	}
+	if strings.Count(body, "少于 5 张，不公布") != 2 {
+		t.Errorf("superiors and members should be hidden:\n%s", body)
+	}
+	st, _, body = f.publicPage(t, "GET", fmt.Sprintf("/bulletin/%d?t=%s", id, strings.ToLower(strings.ReplaceAll(tracker, "-", ""))), nil)
+	if st != 200 || !strings.Contains(body, "已找到：这张测评票已被计入") || !strings.Contains(body, `<li class="hit"><mark>`+tracker+`</mark></li>`) {
+		t.Errorf("tracker search: %d\n%s", st, body)
+	}
+	st, _, body = f.publicPage(t, "GET", fmt.Sprintf("/bulletin/%d?t=ZZZZZ-ZZZZZ", id), nil)
+	if st != 200 || !strings.Contains(body, "未找到这个跟踪码") {
+		t.Errorf("tracker not found: %d", st)
+	}
+	st, _, _ = f.publicPage(t, "GET", "/bulletin/999999", nil)
+	if st != 404 {
+		t.Errorf("missing bulletin: %d", st)
+	}
+}

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+	"jiceng/internal/xlsx"
+)
+
+// maxSlips bounds one issue from the page: 200 sheets of ten slips.
+const maxSlips = 2000
+
+// evaSlip is one printed slip.
+type evaSlip struct {
+	Seq  int
+	Code string
+	QR   template.URL // data URI of the QR code's SVG
+}
+
+// evaSlips is the printable sheet of freshly issued codes.
+type evaSlips struct {
+	C        evaluation.Campaign
+	Group    string
+	Name     string
+	VoteURL  string
+	Sheets   [][]evaSlip
+	Codes    []string
+	NoQR     bool
+	Issued   int
+	Campaign int64
+}
+
+// baseURL is the address the raters reach this server by, from the request.
+func (h *Handler) baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || h.Secure {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// privateResponse keeps a response that carries ballot codes out of caches
+// and out of the Referer of any link followed from it.
+func privateResponse(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+}
+
+// EvalIssueTokens issues ballot codes for a rater group and answers with
+// the slips to print. The codes exist only in this response (the database
+// keeps their HMAC), so it is a page, not a redirect.
+func (h *Handler) EvalIssueTokens(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	lang := i18n.FromRequest(r)
+	group := r.PostForm.Get("group")
+	n, convErr := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("n")))
+	if convErr != nil || n < 1 || n > maxSlips {
+		h.evaShowError(w, r, errs.Field("n", "发放数量应为 1–2000 之间的整数", "issue a whole number of codes from 1 to 2000"), nil)
+		return
+	}
+	if group == "" {
+		h.evaShowError(w, r, errs.Field("group", "请选择评委组", "choose a rater group"), nil)
+		return
+	}
+	codes, err := h.Eval.IssueTokens(r.Context(), actorOf(r), id, group, n)
+	if err != nil {
+		if k := errs.KindOf(err); k == errs.Conflict {
+			h.redirect(w, r, evaHref(id, ""), "err", errs.As(err).Message(lang))
+			return
+		}
+		h.evaShowError(w, r, err, nil)
+		return
+	}
+	h.renderSlips(w, r, id, group, codes)
+}
+
+func (h *Handler) renderSlips(w http.ResponseWriter, r *http.Request, id int64, group string, codes []string) {
+	c, err := h.Eval.Get(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lang := i18n.FromRequest(r)
+	name, _ := groupLabel(c.Rules, group)
+	p := h.evaPage(r, i18n.T(lang, "eva.slips_title"), Crumb{Label: c.Name, Href: evaHref(id, "")}, Crumb{Label: i18n.T(lang, "eva.slips_title")})
+	p.ScopeName = c.OwnerName
+	v := &evaSlips{C: c, Group: group, Name: name, VoteURL: h.baseURL(r) + "/vote", Codes: codes, Issued: len(codes), Campaign: id}
+	var sheet []evaSlip
+	for i, code := range codes {
+		s := evaSlip{Seq: i + 1, Code: code}
+		qr, err := qrSVG(v.VoteURL + "?c=" + strings.ReplaceAll(code, "-", ""))
+		if err != nil {
+			h.Logger.Error("qr code", "err", err)
+			v.NoQR = true
+		} else {
+			s.QR = qr
+		}
+		sheet = append(sheet, s)
+		if len(sheet) == 10 {
+			v.Sheets, sheet = append(v.Sheets, sheet), nil
+		}
+	}
+	if len(sheet) > 0 {
+		v.Sheets = append(v.Sheets, sheet)
+	}
+	p.Data = v
+	privateResponse(w)
+	h.render(w, r, http.StatusOK, "eval_admin_slips", "layout", p)
+}
+
+func groupLabel(rules evaluation.Rules, key string) (string, bool) {
+	for _, g := range rules.Groups {
+		if g.Key == key {
+			return g.Name, true
+		}
+	}
+	return key, false
+}
+
+// EvalRevokeToken withdraws one unused code, such as that of a lost slip.
+func (h *Handler) EvalRevokeToken(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	lang := i18n.FromRequest(r)
+	err = h.Eval.RevokeToken(r.Context(), actorOf(r), id, r.PostForm.Get("code"))
+	if err != nil {
+		if k := errs.KindOf(err); k == errs.Invalid || k == errs.Conflict {
+			h.redirect(w, r, evaHref(id, "")+"#tokens", "err", errs.As(err).Message(lang))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, evaHref(id, "")+"#tokens", "ok", msg(lang, "测评码已作废，不能再用于投票", "The ballot code is revoked and can no longer be used"))
+}
+
+// EvalTokensExport writes the codes posted back from the slips page to
+// Excel. The codes come in the body of a POST, never in a URL; only the
+// campaign's managers may export them.
+func (h *Handler) EvalTokensExport(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), actorOf(r)
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	c, err := h.Eval.Get(ctx, actor, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	owner, can := h.campaignOwner(ctx, actor, c)
+	if !can {
+		h.fail(w, r, errs.New(errs.Forbidden, "您没有管理该测评的权限", "you may not manage this campaign"))
+		return
+	}
+	r.ParseForm()
+	group := r.PostForm.Get("group")
+	name, ok := groupLabel(c.Rules, group)
+	codes := r.PostForm["code"]
+	if !ok || len(codes) == 0 || len(codes) > maxSlips {
+		h.fail(w, r, errs.New(errs.Invalid, "导出的测评码无效，请重新发放", "the codes to export are not valid"))
+		return
+	}
+	for i, s := range codes {
+		raw, err := evaluation.ParseCode(s)
+		if err != nil {
+			h.fail(w, r, errs.New(errs.Invalid, "导出的测评码无效，请重新发放", "the codes to export are not valid"))
+			return
+		}
+		codes[i] = evaluation.FormatCode(raw)
+	}
+	vote := h.baseURL(r) + "/vote"
+	list := "测评码_" + name
+	s := xlsx.Sheet{Title: c.Name + " 测评码（" + name + "）", Filters: "评委组：" + name + "；共 " + strconv.Itoa(len(codes)) + " 张",
+		Exporter: actor.Username, Time: h.Now(), Header: []string{"序号", "评委组", "测评码", "投票网址"}, Widths: []float64{6, 16, 40, 80}}
+	privateResponse(w)
+	h.sendXLSX(w, r, owner.Label(), list, s, func(yield func([]any) bool) {
+		for i, code := range codes {
+			if !yield([]any{i + 1, name, code, vote + "?c=" + strings.ReplaceAll(code, "-", "")}) {
+				return
+			}
+		}
+	})
+}
+
+// evaListXLSX exports campaigns.
+func (h *Handler) evaListXLSX(w http.ResponseWriter, r *http.Request, rows []evaluation.Campaign) {
+	actor := actorOf(r)
+	scope := exportScope(r, org.Org{})
+	list := "评议考核测评"
+	var parts []string
+	v := r.URL.Query()
+	if q := strings.TrimSpace(v.Get("q")); q != "" {
+		parts = append(parts, "关键词="+q)
+	}
+	if y := v.Get("year"); y != "" {
+		parts = append(parts, "年度="+y)
+	}
+	if st := v.Get("status"); st != "" {
+		parts = append(parts, "状态="+i18n.T(i18n.ZH, "eva.status_"+st))
+	}
+	filters := ""
+	if len(parts) > 0 {
+		filters = "筛选：" + strings.Join(parts, "；")
+	}
+	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list), Filters: filters, Exporter: actor.Username, Time: h.Now(),
+		Header: []string{"序号", "测评名称", "类型", "年度", "组织单位", "状态", "开始时间", "结束时间", "结果校验值（SHA-256）"},
+		Widths: []float64{6, 40, 16, 8, 28, 10, 18, 18, 68}}
+	h.sendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
+		for i, c := range rows {
+			if !yield([]any{i + 1, c.Name, evaTypeLabel(c.Type, i18n.ZH), c.Year, c.OwnerName, i18n.T(i18n.ZH, "eva.status_"+c.Status),
+				c.OpensAt.In(org.Shanghai).Format("2006-01-02 15:04"), c.ClosesAt.In(org.Shanghai).Format("2006-01-02 15:04"), c.ResultsSHA256}) {
+				return
+			}
+		}
+	})
+}
