@@ -66,7 +66,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// synchronous=FULL: an acknowledged write survives power loss, not only a crash.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
-	w, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+common)
+	// secure_delete zeroes deleted content, so that rows removed on purpose
+	// (ballots leaving the inbox) do not linger in free pages of the file.
+	w, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=secure_delete(1)&"+common)
 	if err != nil {
 		return nil, errs.Wrap(err, "open sqlite")
 	}

@@ -1,0 +1,48 @@
+package db
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+func TestSQLitePragmas(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "secure_delete": "1"} {
+		var got string
+		if err := d.W.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil || got != want {
+			t.Errorf("writer %s = %q (%v), want %q", pragma, got, err, want)
+		}
+	}
+	var qo string
+	if err := d.R.QueryRowContext(ctx, "PRAGMA query_only").Scan(&qo); err != nil || qo != "1" {
+		t.Errorf("reader query_only = %q (%v)", qo, err)
+	}
+	if _, err := d.R.ExecContext(ctx, "CREATE TABLE x (a)"); err == nil {
+		t.Error("the read pool accepted a write")
+	}
+}
+
+func TestRebind(t *testing.T) {
+	pg := &DB{Dialect: Postgres}
+	if got := pg.Rebind("SELECT ? , '?' , ?"); got != "SELECT $1 , '?' , $2" {
+		t.Errorf("postgres rebind %q", got)
+	}
+	lite := &DB{Dialect: SQLite}
+	if got := lite.Rebind("SELECT ?"); got != "SELECT ?" {
+		t.Errorf("sqlite rebind %q", got)
+	}
+}
+
+func TestOpenRejectsUnknownURL(t *testing.T) {
+	_, err := Open(context.Background(), "mysql://root@localhost/x")
+	// The user part of the URL is not repeated in the message.
+	if err == nil || err.Error() != `不支持的数据库地址 "mysql://…@localhost/x"：请使用 sqlite:文件路径 或 postgres://用户@主机/库名` {
+		t.Errorf("error %v", err)
+	}
+}
