@@ -21,21 +21,26 @@ func cmdDemo(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	res, err := demo.Seed(ctx, a.orgs, a.accounts, a.coverage, *regionCode)
+	res, err := demo.Seed(ctx, a.orgs, a.accounts, a.coverage, a.eval, *regionCode)
 	if err != nil {
 		return err
 	}
-	printDemo(env, res, url)
+	printDemo(env, res, url, "http://127.0.0.1:8080")
 	return nil
 }
 
-// printDemo prints the demo accounts: one line per account, password last.
-func printDemo(env cmdEnv, res demo.Result, url string) {
+// printDemo prints the demo accounts: one line per account, password last;
+// site is the address the server answers at, for the trial ballot.
+func printDemo(env cmdEnv, res demo.Result, url, site string) {
 	fmt.Fprintf(env.stdout, "演示数据：%s（%s），行政区划党组织 %d 个，党组织共 %d 个，两新组织 %d 个，数据库 %s\n",
 		res.Init.Name, res.Init.Region, res.Init.Created, res.Orgs, res.Units, url)
 	fmt.Fprintln(env.stdout, "演示账号（用户名 / 角色 / 授权范围 / 密码）：")
 	for _, a := range res.Accounts {
 		zh, _ := access.RoleLabel(a.Role)
 		fmt.Fprintf(env.stdout, "  %-13s %-10s %-16s %s\n", a.Username, zh, a.OrgName, a.Password)
+	}
+	if t := res.Trial; t.Code != "" {
+		fmt.Fprintf(env.stdout, "进行中的测评：%s（编号 %d），以下为%s的一张未使用测评票\n", t.Campaign, t.CampaignID, t.Group)
+		fmt.Fprintf(env.stdout, "试投一票：%s/vote 测评码 %s\n", site, t.Code)
 	}
 }

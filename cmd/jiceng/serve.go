@@ -47,13 +47,14 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	}
 	defer a.Close()
 	if *withDemo {
-		res, err := demo.Seed(ctx, a.orgs, a.accounts, a.coverage, "4501")
+		res, err := demo.Seed(ctx, a.orgs, a.accounts, a.coverage, a.eval, "4501")
 		if err != nil {
 			return err
 		}
-		printDemo(env, res, url)
+		printDemo(env, res, url, "http://"+*addr)
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
+	a.eval.StartCommitter(ctx) // ballots cast together share one durable commit
 	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger})
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
 )
 
@@ -29,14 +30,19 @@ type Result struct {
 	// Orgs and Units count what the demo holds in the end: the territorial
 	// tree plus the organizations of the 两新 units, and those units.
 	Orgs, Units int
+	// Trial is the open campaign with an unused ballot code, when the
+	// evaluation demo was seeded.
+	Trial Trial
 }
 
 // Seed builds the territorial tree of region and creates one user per role
 // with a random password. It refuses a database that already has
 // organizations: demo data belongs in a fresh database. For Nanning (4501)
 // it also registers the city's 两新 units with their coverage history,
-// monthly figures and goals (see coverage.go).
-func Seed(ctx context.Context, orgs *org.Service, accounts *account.Service, cov *coverage.Service, region string) (Result, error) {
+// monthly figures and goals (see coverage.go), and, when ev is not nil,
+// runs its evaluation campaigns: two published, one open (see evaluation.go).
+// A nil cov or ev leaves that part out.
+func Seed(ctx context.Context, orgs *org.Service, accounts *account.Service, cov *coverage.Service, ev *evaluation.Service, region string) (Result, error) {
 	var res Result
 	var n int
 	if err := orgs.DB().QueryRow(ctx, "SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
@@ -97,6 +103,11 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *account.Service, cov
 	}
 	if err := seedCoverage(ctx, orgs, cov, region, init.RootID); err != nil {
 		return res, err
+	}
+	if ev != nil && region == "4501" {
+		if res.Trial, err = seedEvaluation(ctx, orgs, ev, init.RootID); err != nil {
+			return res, err
+		}
 	}
 	err = orgs.DB().QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM orgs), (SELECT COUNT(*) FROM units)").Scan(&res.Orgs, &res.Units)
 	return res, errs.Wrap(err, "count demo")

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/coverage"
 	"jiceng/internal/demo"
+	"jiceng/internal/evaluation"
 	"jiceng/internal/ids"
 	"jiceng/internal/org"
 	"jiceng/internal/region"
@@ -22,7 +24,7 @@ func TestSeedNanningCoverage(t *testing.T) {
 	orgs := org.NewService(d, regions)
 	cov := coverage.NewService(d, orgs, regions)
 	start := time.Now()
-	res, err := demo.Seed(ctx, orgs, account.NewService(d, testrig.FastParams), cov, "4501")
+	res, err := demo.Seed(ctx, orgs, account.NewService(d, testrig.FastParams), cov, nil, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,5 +142,159 @@ func TestSeedNanningCoverage(t *testing.T) {
 	}
 	if behind == 0 {
 		t.Errorf("no county is behind on any goal")
+	}
+}
+
+// seedEval seeds the tree, the accounts and the evaluation campaigns,
+// without the 两新 units.
+func seedEval(t *testing.T) (*evaluation.Service, demo.Result) {
+	t.Helper()
+	d := testrig.NewTestDB(t)
+	regions := region.NewHolder()
+	orgs := org.NewService(d, regions)
+	ev := evaluation.NewService(d, orgs, []byte("demo-test-key-for-ballot-tokens!"))
+	start := time.Now()
+	res, err := demo.Seed(context.Background(), orgs, account.NewService(d, testrig.FastParams), nil, ev, "4501")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: seed with evaluation %v", testrig.Engine(), time.Since(start))
+	return ev, res
+}
+
+func TestSeedNanningEvaluation(t *testing.T) {
+	ctx := context.Background()
+	ev, res := seedEval(t)
+	sys := access.SystemActor("test")
+	cs, n, err := ev.List(ctx, sys, evaluation.CampaignQuery{})
+	if err != nil || n != 3 {
+		t.Fatalf("%d campaigns, %v; want 3", n, err)
+	}
+	published := map[string]evaluation.Campaign{}
+	for _, c := range cs {
+		if c.Status == evaluation.StatusPublished {
+			published[c.Type] = c
+		}
+	}
+	if len(published) != 2 || published[evaluation.TypeReview].ID == 0 || published[evaluation.TypeQianQi].ID == 0 {
+		t.Fatalf("published campaigns %+v, want a review and a qianqi", published)
+	}
+	for _, c := range published {
+		if c.Year != 2025 || c.ResultsSHA256 == "" || !c.ClosesAt.Before(time.Now()) {
+			t.Errorf("%s: year %d, sha %q, closes %v", c.Name, c.Year, c.ResultsSHA256, c.ClosesAt)
+		}
+		r, err := ev.Results(ctx, sys, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Flags) == 0 || len(r.Flags) > 2 {
+			t.Errorf("%s: flags %v, want one or two", c.Name, r.Flags)
+		}
+		flags, err := ev.Flags(ctx, sys, c.ID)
+		if err != nil || len(flags) != len(r.Flags) {
+			t.Errorf("%s: Flags %d %v", c.Name, len(flags), err)
+		}
+		grades := map[string]int{}
+		for _, s := range r.Subjects {
+			grades[s.Grade]++
+		}
+		t.Logf("%s: %d subjects, grades %v, flags %v", c.Name, len(r.Subjects), grades, r.Flags)
+		if grades["好"]+grades["较好"] < len(r.Subjects)/2 {
+			t.Errorf("%s: grades %v, want most 好 or 较好", c.Name, grades)
+		}
+		// The bulletin adds up: every token used was counted.
+		b, err := ev.Bulletin(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range b.Groups {
+			if g.FewerThanK || *g.Used != *g.Counted || *g.Used >= *g.Issued {
+				t.Errorf("%s: bulletin group %s: %+v", c.Name, g.Name, g)
+			}
+		}
+	}
+	review := published[evaluation.TypeReview]
+	if subs, _ := ev.Subjects(ctx, sys, review.ID); len(subs) < 20 || len(subs) > 30 || subs[0].ReportText == "" {
+		t.Errorf("review: %d subjects, first report %q", len(subs), subs[0].ReportText)
+	}
+	// The k-rule: in 千企议科长 one agency heard from too few project owners.
+	r, _ := ev.Results(ctx, sys, published[evaluation.TypeQianQi].ID)
+	hidden := 0
+	for _, s := range r.Subjects {
+		if !s.Shown["owner"] {
+			hidden++
+			if _, ok := s.N["owner"]; ok || s.Total == nil {
+				t.Errorf("%s: owner figures shown below k or no total: %+v", s.Subject, s)
+			}
+		}
+	}
+	if hidden != 1 {
+		t.Errorf("千企议科长: %d subjects with the project owners below k, want 1", hidden)
+	}
+
+	// The open campaign takes the printed code.
+	if res.Trial.Code == "" || res.Trial.CampaignID == 0 {
+		t.Fatalf("trial %+v", res.Trial)
+	}
+	bf, err := ev.BallotForm(ctx, res.Trial.Code)
+	if err != nil {
+		t.Fatalf("ballot form of the printed code: %v", err)
+	}
+	if bf.Campaign.ID != res.Trial.CampaignID || bf.Campaign.Status != evaluation.StatusOpen || len(bf.Subjects) == 0 {
+		t.Fatalf("ballot form %+v", bf)
+	}
+	scores := map[string]map[string]float64{}
+	for _, s := range bf.Subjects {
+		m := map[string]float64{}
+		var walk func([]evaluation.Indicator)
+		walk = func(inds []evaluation.Indicator) {
+			for _, in := range inds {
+				if len(in.Children) > 0 {
+					walk(in.Children)
+				} else {
+					m[in.Key] = in.Scale.Levels[0].Points
+				}
+			}
+		}
+		walk(bf.Campaign.Rules.Indicators)
+		scores[s.Key] = m
+	}
+	tracker, err := ev.CastBallot(ctx, res.Trial.Code, scores, "")
+	if err != nil {
+		t.Fatalf("cast with the printed code: %v", err)
+	}
+	if _, err := ev.Close(ctx, sys, res.Trial.CampaignID); err != nil {
+		t.Fatal(err)
+	}
+	b, err := ev.Bulletin(ctx, res.Trial.CampaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(b.Trackers, tracker) {
+		t.Errorf("tracker %s not on the bulletin of the closed campaign", tracker)
+	}
+}
+
+// TestSeedEvaluationDeterministic seeds twice: the published results are
+// the same, checksum and all.
+func TestSeedEvaluationDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds twice")
+	}
+	ctx := context.Background()
+	sys := access.SystemActor("test")
+	sums := [2][]string{}
+	for i := range 2 {
+		ev, _ := seedEval(t)
+		cs, _, err := ev.List(ctx, sys, evaluation.CampaignQuery{Status: evaluation.StatusPublished})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			sums[i] = append(sums[i], c.Name+" "+c.ResultsSHA256+" "+c.ClosesAt.String())
+		}
+	}
+	if !slices.Equal(sums[0], sums[1]) || len(sums[0]) != 2 {
+		t.Errorf("two seeds differ:\n%v\n%v", sums[0], sums[1])
 	}
 }

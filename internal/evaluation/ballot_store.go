@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"jiceng/internal/db"
@@ -36,40 +37,123 @@ func notOpen() error {
 // CastBallot casts a ballot with a code from a slip and returns the
 // rater's tracker. It is public: the code is the only credential.
 //
-// In one transaction it checks the code, the campaign and the answers,
-// spends the token with an UPDATE that must change exactly one issued row —
-// so that of many simultaneous submissions of one code exactly one wins on
-// either engine — and writes the ballot to the inbox under a random id with
-// a fresh random tracker. The tracker and the ballot never meet the token
-// again: the mixer later moves the ballot to the counted ballots.
+// It checks the code, the campaign and the answers, spends the token with
+// an UPDATE that must change exactly one issued row — so that of many
+// simultaneous submissions of one code exactly one wins on either engine —
+// and writes the ballot to the inbox under a random id with a fresh random
+// tracker, all in one transaction. The tracker and the ballot never meet
+// the token again: the mixer later moves the ballot to the counted ballots.
+//
+// When the committer runs (StartCommitter), the ballot joins the batch of
+// ballots being cast at the same moment and shares their transaction; the
+// tracker is returned only once that transaction is committed and synced.
+// Otherwise the ballot gets a transaction of its own.
 func (s *Service) CastBallot(ctx context.Context, code string, scores map[string]map[string]float64, comment string) (string, error) {
+	r, err := s.prepareCast(ctx, code, scores, comment)
+	if err != nil {
+		return "", err
+	}
+	if c := s.committer.Load(); c != nil {
+		if res, ok := c.submit(ctx, r); ok {
+			return res.tracker, res.err
+		}
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		return s.castTx(ctx, tx, r, newCastCache())
+	})
+	if err != nil {
+		return "", err
+	}
+	return r.tracker, nil
+}
+
+// prepareCast does the checks and the work of a ballot that need no
+// database: the code's form and MAC, the comment, the payload, the ids.
+func (s *Service) prepareCast(ctx context.Context, code string, scores map[string]map[string]float64, comment string) (*castReq, error) {
 	raw, err := ParseCode(code)
 	if err != nil {
-		return "", InvalidCode()
+		return nil, InvalidCode()
 	}
 	comment = strings.TrimSpace(comment)
 	if n := utf8.RuneCountInString(comment); n > MaxCommentRunes {
-		return "", errs.Field("comment", fmt.Sprintf("意见建议最多 %d 字，现为 %d 字", MaxCommentRunes, n),
+		return nil, errs.Field("comment", fmt.Sprintf("意见建议最多 %d 字，现为 %d 字", MaxCommentRunes, n),
 			fmt.Sprintf("the comment takes at most %d characters, not %d", MaxCommentRunes, n))
 	}
-	mac := TokenMAC(s.key, raw)
-	var tracker string
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var campaignID int64
-		var group, status string
-		err := tx.QueryRow(ctx, "SELECT campaign_id, group_key, status FROM ballot_tokens WHERE mac = ?", mac).Scan(&campaignID, &group, &status)
-		if err == sql.ErrNoRows {
-			return InvalidCode()
+	body, err := json.Marshal(payload{Scores: scores, Comment: comment})
+	if err != nil {
+		return nil, errs.Wrap(err, "ballot json")
+	}
+	return &castReq{ctx: ctx, mac: TokenMAC(s.key, raw), scores: scores, body: string(body), id: randomID(), tracker: NewTracker()}, nil
+}
+
+// castReq is one ballot on its way into the inbox: everything that needs
+// no database is prepared before it queues for the writer.
+type castReq struct {
+	ctx     context.Context
+	mac     string
+	scores  map[string]map[string]float64
+	body    string // the payload as stored
+	id      string // the inbox row's random id
+	tracker string
+	res     chan castRes // buffered: the committer never waits for a caller
+}
+
+type castRes struct {
+	tracker string
+	err     error
+}
+
+// castCampaign is what the checks of a ballot need of its campaign.
+type castCampaign struct {
+	status        string
+	opens, closes time.Time
+	rules         Rules
+	subjects      []Subject
+	loadedBy      int // the step of the cache that loaded it
+}
+
+// castCache keeps, within one transaction, the campaigns that ballots of
+// that transaction have loaded. On PostgreSQL the first load takes the
+// campaign FOR KEY SHARE, which holds until the transaction ends, so the
+// campaign cannot close between the ballots of one batch. step numbers the
+// ballot being applied: a ballot rolled back to its savepoint also loses
+// the lock it took, so forget drops what that ballot loaded.
+type castCache struct {
+	m    map[int64]*castCampaign
+	step int
+}
+
+func newCastCache() *castCache { return &castCache{m: map[int64]*castCampaign{}} }
+
+// forget drops the campaigns loaded by the current step.
+func (cc *castCache) forget() {
+	for id, c := range cc.m {
+		if c.loadedBy == cc.step {
+			delete(cc.m, id)
 		}
-		if err != nil {
-			return errs.Wrap(err, "load token")
-		}
-		switch status {
-		case TokenRevoked:
-			return InvalidCode()
-		case TokenUsed:
-			return usedCode()
-		}
+	}
+}
+
+// castTx applies one ballot inside tx: the per-ballot logic shared by the
+// one-transaction-per-ballot path and the committer's batches.
+func (s *Service) castTx(ctx context.Context, tx *db.Tx, r *castReq, cache *castCache) error {
+	var campaignID int64
+	var group, status string
+	err := tx.QueryRow(ctx, "SELECT campaign_id, group_key, status FROM ballot_tokens WHERE mac = ?", r.mac).Scan(&campaignID, &group, &status)
+	if err == sql.ErrNoRows {
+		return InvalidCode()
+	}
+	if err != nil {
+		return errs.Wrap(err, "load token")
+	}
+	switch status {
+	case TokenRevoked:
+		return InvalidCode()
+	case TokenUsed:
+		return usedCode()
+	}
+	c := cache.m[campaignID]
+	if c == nil {
 		// FOR KEY SHARE lets ballots be cast side by side yet makes Close,
 		// which locks the campaign FOR UPDATE, wait until they are in the inbox.
 		q := "SELECT status, opens_at, closes_at, rules_json FROM campaigns WHERE id = ?"
@@ -80,51 +164,43 @@ func (s *Service) CastBallot(ctx context.Context, code string, scores map[string
 		if err := tx.QueryRow(ctx, q, campaignID).Scan(&cstatus, &opens, &closes, &rulesJSON); err != nil {
 			return errs.Wrap(err, "load campaign")
 		}
-		now := s.now()
-		if cstatus != StatusOpen || now.Before(db.ParseTime(opens)) || !now.Before(db.ParseTime(closes)) {
-			return notOpen()
-		}
-		var rules Rules
-		if err := json.Unmarshal([]byte(rulesJSON), &rules); err != nil {
+		c = &castCampaign{status: cstatus, opens: db.ParseTime(opens), closes: db.ParseTime(closes)}
+		if err := json.Unmarshal([]byte(rulesJSON), &c.rules); err != nil {
 			return errs.Wrap(err, "campaign rules")
 		}
-		subjects, err := loadSubjects(ctx, tx, campaignID)
-		if err != nil {
+		if c.subjects, err = loadSubjects(ctx, tx, campaignID); err != nil {
 			return err
 		}
-		var mine []string
-		for _, sb := range subjects {
-			if sb.ratedBy(group) {
-				mine = append(mine, sb.Key)
-			} else if _, ok := scores[sb.Key]; ok {
-				gname, _ := groupName(rules, group)
-				return errs.Field("scores["+sb.Key+"]", fmt.Sprintf("“%s”不由%s评价，请只评价本组的测评对象", sb.Name, gname),
-					fmt.Sprintf("“%s” is not rated by the group %s: rate only your group's subjects", sb.Name, gname))
-			}
-		}
-		if err := ValidateBallot(rules, mine, Ballot{Group: group, Scores: scores}); err != nil {
-			return err
-		}
-		res, err := tx.Exec(ctx, "UPDATE ballot_tokens SET status = 'used' WHERE mac = ? AND status = 'issued'", mac)
-		if err != nil {
-			return errs.Wrap(err, "spend token")
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return usedCode()
-		}
-		body, err := json.Marshal(payload{Scores: scores, Comment: comment})
-		if err != nil {
-			return errs.Wrap(err, "ballot json")
-		}
-		tracker = NewTracker()
-		_, err = tx.Exec(ctx, "INSERT INTO ballot_inbox (id, campaign_id, group_key, payload, tracker) VALUES (?, ?, ?, ?, ?)",
-			randomID(), campaignID, group, string(body), tracker)
-		return errs.Wrap(err, "insert ballot")
-	})
-	if err != nil {
-		return "", err
+		c.loadedBy = cache.step
+		cache.m[campaignID] = c
 	}
-	return tracker, nil
+	now := s.now()
+	if c.status != StatusOpen || now.Before(c.opens) || !now.Before(c.closes) {
+		return notOpen()
+	}
+	var mine []string
+	for _, sb := range c.subjects {
+		if sb.ratedBy(group) {
+			mine = append(mine, sb.Key)
+		} else if _, ok := r.scores[sb.Key]; ok {
+			gname, _ := groupName(c.rules, group)
+			return errs.Field("scores["+sb.Key+"]", fmt.Sprintf("“%s”不由%s评价，请只评价本组的测评对象", sb.Name, gname),
+				fmt.Sprintf("“%s” is not rated by the group %s: rate only your group's subjects", sb.Name, gname))
+		}
+	}
+	if err := ValidateBallot(c.rules, mine, Ballot{Group: group, Scores: r.scores}); err != nil {
+		return err
+	}
+	res, err := tx.Exec(ctx, "UPDATE ballot_tokens SET status = 'used' WHERE mac = ? AND status = 'issued'", r.mac)
+	if err != nil {
+		return errs.Wrap(err, "spend token")
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return usedCode()
+	}
+	_, err = tx.Exec(ctx, "INSERT INTO ballot_inbox (id, campaign_id, group_key, payload, tracker) VALUES (?, ?, ?, ?, ?)",
+		r.id, campaignID, group, r.body, r.tracker)
+	return errs.Wrap(err, "insert ballot")
 }
 
 // BallotForm is what a rater sees before voting: the campaign, the rater

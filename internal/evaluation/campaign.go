@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -44,6 +45,9 @@ type Service struct {
 	orgs *org.Service
 	key  []byte
 	now  func() time.Time
+	// committer batches concurrent ballots into one transaction once
+	// StartCommitter has run; nil means one transaction per ballot.
+	committer atomic.Pointer[committer]
 }
 
 // NewService returns the evaluation service over d. key must hold at least

@@ -68,7 +68,7 @@ func newBareFixture(t *testing.T) *fixture {
 	orgs := org.NewService(d, regions)
 	accts := account.NewService(d, testrig.FastParams)
 	cov := coverage.NewService(d, orgs, regions)
-	res, err := demo.Seed(context.Background(), orgs, accts, nil, "4501")
+	res, err := demo.Seed(context.Background(), orgs, accts, nil, nil, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}

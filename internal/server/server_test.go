@@ -47,7 +47,7 @@ func newFixture(t *testing.T) *fixture {
 	eval := evaluation.NewService(d, orgs, []byte("test-key-for-ballot-token-macs-0"))
 	// The tree and accounts of the demo without its 20,000 units: these tests
 	// count what they create themselves.
-	res, err := demo.Seed(context.Background(), orgs, accts, nil, "4501")
+	res, err := demo.Seed(context.Background(), orgs, accts, nil, nil, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,276 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/device"
+)
+
+// phone is a 390×844 phone in portrait whose user agent carries a marker,
+// so that the test can tell whether the server logged it.
+var phone = device.Info{
+	Name:      "jiceng test phone",
+	UserAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50 JicengPhoneMarker",
+	Width:     390, Height: 844, Scale: 2, Mobile: true, Touch: true,
+}
+
+var (
+	trialLine   = regexp.MustCompile(`试投一票：\S+/vote 测评码 ([0-9A-Z*~$=-]{27,40})`)
+	trackerForm = regexp.MustCompile(`^[0-9A-Z]{5}-[0-9A-Z]{5}$`)
+	bulletinRef = regexp.MustCompile(`^/bulletin/(\d+)$`)
+)
+
+// TestPhoneBallot casts the demo's printed ballot code from a phone: the QR
+// code's URL, the ballot, the review, the receipt; then the demo evaluator
+// closes the campaign through the API and the tracker is on the bulletin.
+// The server's output must hold neither the code, nor the tracker, nor the
+// phone's user agent.
+func TestPhoneBallot(t *testing.T) {
+	if os.Getenv("JICENG_E2E") != "1" {
+		t.Skip("browser test: set JICENG_E2E=1 to run it (needs " + chromiumPath + " and fonts-noto-cjk)")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("JICENG_E2E=1 but %s is missing (apt-get install chromium fonts-noto-cjk): %v", chromiumPath, err)
+	}
+	tmp := t.TempDir()
+	bin := buildBinary(t, tmp)
+	dbURL := "sqlite:" + filepath.Join(tmp, "ballot.db")
+	password, code := seedBallotDemo(t, bin, dbURL)
+	base, serverOut := serveLogged(t, bin, dbURL)
+
+	shots := os.Getenv("JICENG_E2E_SHOTS")
+	if shots == "" {
+		shots = tmp
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatalf("screenshot directory: %v", err)
+	}
+	b := newBrowser(t)
+	b.base, b.shots = base, shots
+	b.do("emulate a phone", chromedp.Emulate(phone))
+
+	// The slip's QR code: the code goes into the form and leaves the address.
+	b.open("/vote?c=" + url.QueryEscape(code))
+	var addr string
+	for range 50 {
+		if addr = b.eval(`location.href`); strings.HasSuffix(addr, "/vote") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.HasSuffix(addr, "/vote") {
+		t.Errorf("the address bar reads %q, want it to end in /vote (the code must leave the URL)", addr)
+	}
+	if got := b.value(`input#code`); got != code {
+		t.Fatalf("the code field holds %q, want %q", got, code)
+	}
+
+	// The ballot: answer every indicator of every subject with its first level.
+	b.do("start with the code", chromedp.Click(chromedp.CSS(`form[action="/vote"] button[type=submit]`)))
+	b.waitVisible("the ballot", `form[action="/vote/review"]`)
+	subjects := b.eval(`String(document.querySelectorAll("section.evp-subject").length)`)
+	answered := b.eval(`(() => {
+		const names = [];
+		document.querySelectorAll('form[action="/vote/review"] input[type=radio]').forEach(i => { if (!names.includes(i.name)) names.push(i.name); });
+		names.forEach(n => document.querySelector('input[type=radio][name="' + CSS.escape(n) + '"]').click());
+		document.querySelectorAll('form[action="/vote/review"] input[type=number]').forEach(i => { i.value = "90"; });
+		const groups = document.querySelectorAll('form[action="/vote/review"] fieldset').length;
+		const checked = document.querySelectorAll('form[action="/vote/review"] input[type=radio]:checked').length;
+		return names.length + " " + groups + " " + checked;
+	})()`)
+	var radios, groups, checked int
+	if _, err := fmt.Sscan(answered, &radios, &groups, &checked); err != nil || radios == 0 || radios != groups || checked != radios {
+		t.Fatalf("answering the ballot of %s subjects: radio groups, fieldsets, checked = %q", subjects, answered)
+	}
+	t.Logf("ballot: %s subjects, %d indicators answered", subjects, radios)
+	b.screenshot("ballot-390.png")
+
+	// Review, then submit.
+	b.do("go to the review", chromedp.Click(chromedp.CSS(`form[action="/vote/review"] button[type=submit]`)))
+	b.waitVisible("the review", `form[action="/vote/submit"]`)
+	b.do("submit the ballot", chromedp.Click(chromedp.CSS(`form[action="/vote/submit"] button.primary`)))
+	b.waitVisible("the receipt", `.receipt`)
+	tracker := strings.TrimSpace(b.eval(`document.querySelector(".receipt").textContent`))
+	if !trackerForm.MatchString(tracker) {
+		t.Fatalf("the receipt shows %q, want a tracker like 7K2QD-M9XAB", tracker)
+	}
+	if strings.Contains(b.bodyText(), code) || strings.Contains(b.eval(`document.documentElement.outerHTML`), code) {
+		t.Errorf("the receipt page still holds the code")
+	}
+	b.screenshot("receipt-390.png")
+	var board string
+	for _, l := range b.links(`a[href^="/bulletin/"]`) {
+		if bulletinRef.MatchString(l.Href) {
+			board = l.Href
+		}
+	}
+	if board == "" {
+		t.Fatalf("the receipt has no link to the bulletin; page text:\n%s", b.bodyText())
+	}
+	id := bulletinRef.FindStringSubmatch(board)[1]
+
+	// The evaluator closes the campaign through the API; closing counts
+	// every ballot still waiting to be mixed.
+	token := apiLogin(t, base, "evaluator", password)
+	if st, body := apiPost(t, base+"/api/v1/campaigns/"+id+"/close", token, ""); st != http.StatusOK || !strings.Contains(body, `"closed"`) {
+		t.Fatalf("close campaign %s: %d %s", id, st, body)
+	}
+
+	// The tracker is on the bulletin.
+	b.open(board + "?t=" + url.QueryEscape(tracker))
+	if hit := b.eval(`(document.querySelector("li.hit mark") || {}).textContent || ""`); hit != tracker {
+		t.Errorf("bulletin %s: the tracker %s is not marked as found (marked %q); page text:\n%s", board, tracker, hit, b.bodyText())
+	}
+	if ok := b.eval(`(document.querySelector(".flash.ok") || {}).textContent || ""`); ok == "" {
+		t.Errorf("bulletin %s: no confirmation that the tracker was found; page text:\n%s", board, b.bodyText())
+	}
+	b.screenshot("bulletin-390.png")
+
+	if ex := b.exceptions(); len(ex) > 0 {
+		t.Errorf("uncaught JavaScript exceptions on the pages:\n%s", strings.Join(ex, "\n"))
+	}
+	// Nothing identifying reached the server's log.
+	out := serverOut.String()
+	for what, s := range map[string]string{"the ballot code": code, "the code without dashes": strings.ReplaceAll(code, "-", ""),
+		"the tracker": tracker, "the user agent": "JicengPhoneMarker"} {
+		if strings.Contains(out, s) {
+			t.Errorf("the server's output holds %s (%s)", what, s)
+		}
+	}
+	if !strings.Contains(out, "path=/vote/submit") {
+		t.Errorf("the request log lacks the ballot requests; output:\n%s", out)
+	}
+	t.Logf("screenshots in %s", shots)
+}
+
+// seedBallotDemo runs `jiceng demo` and returns the evaluator's password and
+// the ballot code printed for a visitor.
+func seedBallotDemo(t *testing.T, bin, dbURL string) (password, code string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "demo", "--region", "4501", "--db", dbURL)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("jiceng demo --region 4501: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	t.Logf("jiceng demo: %v", time.Since(start).Round(time.Millisecond))
+	for _, line := range strings.Split(stdout.String(), "\n") {
+		if m := trialLine.FindStringSubmatch(line); m != nil {
+			code = m[1]
+		}
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "evaluator" {
+			for _, tok := range passwordToken.FindAllString(line, -1) {
+				if len(tok) == 14 {
+					password = tok
+				}
+			}
+		}
+	}
+	if password == "" || code == "" {
+		t.Fatalf("jiceng demo: want a line for the evaluator account and a line 试投一票 … 测评码 …; output:\n%s", stdout.String())
+	}
+	return password, code
+}
+
+// serveLogged is startServer that also returns the server's output.
+func serveLogged(t *testing.T, bin, dbURL string) (string, *syncBuffer) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	out := &syncBuffer{}
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbURL)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start jiceng serve: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("jiceng serve output:\n%s", out.String())
+		}
+	})
+	base := "http://" + addr
+	client := &http.Client{Timeout: 2 * time.Second}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		select {
+		case err := <-exited:
+			t.Fatalf("jiceng serve exited before answering /healthz: %v\n%s", err, out.String())
+		default:
+		}
+		if resp, err := client.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base, out
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("jiceng serve: /healthz did not answer 200 within 20 s\n%s", out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// apiLogin exchanges a password for a bearer token.
+func apiLogin(t *testing.T, base, user, password string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"username": user, "password": password})
+	st, out := apiPost(t, base+"/api/v1/auth/login", "", string(body))
+	var r struct {
+		Token string `json:"token"`
+	}
+	if st != http.StatusOK || json.Unmarshal([]byte(out), &r) != nil || r.Token == "" {
+		t.Fatalf("login as %s: %d %s", user, st, out)
+	}
+	return r.Token
+}
+
+func apiPost(t *testing.T, u, token, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	return resp.StatusCode, buf.String()
+}

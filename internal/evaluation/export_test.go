@@ -1,0 +1,45 @@
+package evaluation
+
+import "context"
+
+// BatchBallot is one ballot of CastBatch. ID, when set, replaces the inbox
+// row's random id, so that a test can make a ballot fail inside the database.
+type BatchBallot struct {
+	Code    string
+	Scores  map[string]map[string]float64
+	Comment string
+	ID      string
+}
+
+// BatchAnswer is what CastBatch answers one ballot.
+type BatchAnswer struct {
+	Tracker string
+	Err     error
+}
+
+// CastBatch casts ballots as one batch of the group committer: one
+// transaction, a savepoint per ballot, in order.
+func (s *Service) CastBatch(ctx context.Context, ballots []BatchBallot) []BatchAnswer {
+	out := make([]BatchAnswer, len(ballots))
+	var batch []*castReq
+	var at []int
+	for i, b := range ballots {
+		r, err := s.prepareCast(ctx, b.Code, b.Scores, b.Comment)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		if b.ID != "" {
+			r.id = b.ID
+		}
+		r.res = make(chan castRes, 1)
+		batch = append(batch, r)
+		at = append(at, i)
+	}
+	s.applyBatch(ctx, batch)
+	for j, r := range batch {
+		res := <-r.res
+		out[at[j]] = BatchAnswer{Tracker: res.tracker, Err: res.err}
+	}
+	return out
+}
