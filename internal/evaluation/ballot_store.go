@@ -152,43 +152,11 @@ func (s *Service) castTx(ctx context.Context, tx *db.Tx, r *castReq, cache *cast
 	case TokenUsed:
 		return usedCode()
 	}
-	c := cache.m[campaignID]
-	if c == nil {
-		// FOR KEY SHARE lets ballots be cast side by side yet makes Close,
-		// which locks the campaign FOR UPDATE, wait until they are in the inbox.
-		q := "SELECT status, opens_at, closes_at, rules_json FROM campaigns WHERE id = ?"
-		if tx.Dialect() == db.Postgres {
-			q += " FOR KEY SHARE"
-		}
-		var cstatus, opens, closes, rulesJSON string
-		if err := tx.QueryRow(ctx, q, campaignID).Scan(&cstatus, &opens, &closes, &rulesJSON); err != nil {
-			return errs.Wrap(err, "load campaign")
-		}
-		c = &castCampaign{status: cstatus, opens: db.ParseTime(opens), closes: db.ParseTime(closes)}
-		if err := json.Unmarshal([]byte(rulesJSON), &c.rules); err != nil {
-			return errs.Wrap(err, "campaign rules")
-		}
-		if c.subjects, err = loadSubjects(ctx, tx, campaignID); err != nil {
-			return err
-		}
-		c.loadedBy = cache.step
-		cache.m[campaignID] = c
+	c, err := castCampaignTx(ctx, tx, campaignID, cache)
+	if err != nil {
+		return err
 	}
-	now := s.now()
-	if c.status != StatusOpen || now.Before(c.opens) || !now.Before(c.closes) {
-		return notOpen()
-	}
-	var mine []string
-	for _, sb := range c.subjects {
-		if sb.ratedBy(group) {
-			mine = append(mine, sb.Key)
-		} else if _, ok := r.scores[sb.Key]; ok {
-			gname, _ := groupName(c.rules, group)
-			return errs.Field("scores["+sb.Key+"]", fmt.Sprintf("“%s”不由%s评价，请只评价本组的测评对象", sb.Name, gname),
-				fmt.Sprintf("“%s” is not rated by the group %s: rate only your group's subjects", sb.Name, gname))
-		}
-	}
-	if err := ValidateBallot(c.rules, mine, Ballot{Group: group, Scores: r.scores}); err != nil {
+	if err := s.checkCast(c, group, r.scores); err != nil {
 		return err
 	}
 	res, err := tx.Exec(ctx, "UPDATE ballot_tokens SET status = 'used' WHERE mac = ? AND status = 'issued'", r.mac)
@@ -201,6 +169,55 @@ func (s *Service) castTx(ctx context.Context, tx *db.Tx, r *castReq, cache *cast
 	_, err = tx.Exec(ctx, "INSERT INTO ballot_inbox (id, campaign_id, group_key, payload, tracker) VALUES (?, ?, ?, ?, ?)",
 		r.id, campaignID, group, r.body, r.tracker)
 	return errs.Wrap(err, "insert ballot")
+}
+
+// castCampaignTx returns the campaign of a ballot from cache, loading it
+// on first use.
+func castCampaignTx(ctx context.Context, tx *db.Tx, campaignID int64, cache *castCache) (*castCampaign, error) {
+	if c := cache.m[campaignID]; c != nil {
+		return c, nil
+	}
+	// FOR KEY SHARE lets ballots be cast side by side yet makes Close,
+	// which locks the campaign FOR UPDATE, wait until they are in the inbox.
+	q := "SELECT status, opens_at, closes_at, rules_json FROM campaigns WHERE id = ?"
+	if tx.Dialect() == db.Postgres {
+		q += " FOR KEY SHARE"
+	}
+	var cstatus, opens, closes, rulesJSON string
+	if err := tx.QueryRow(ctx, q, campaignID).Scan(&cstatus, &opens, &closes, &rulesJSON); err != nil {
+		return nil, errs.Wrap(err, "load campaign")
+	}
+	c := &castCampaign{status: cstatus, opens: db.ParseTime(opens), closes: db.ParseTime(closes)}
+	if err := json.Unmarshal([]byte(rulesJSON), &c.rules); err != nil {
+		return nil, errs.Wrap(err, "campaign rules")
+	}
+	var err error
+	if c.subjects, err = loadSubjects(ctx, tx, campaignID); err != nil {
+		return nil, err
+	}
+	c.loadedBy = cache.step
+	cache.m[campaignID] = c
+	return c, nil
+}
+
+// checkCast checks, without the database, a ballot of the rater group
+// group against its campaign: the window and the answers.
+func (s *Service) checkCast(c *castCampaign, group string, scores map[string]map[string]float64) error {
+	now := s.now()
+	if c.status != StatusOpen || now.Before(c.opens) || !now.Before(c.closes) {
+		return notOpen()
+	}
+	var mine []string
+	for _, sb := range c.subjects {
+		if sb.ratedBy(group) {
+			mine = append(mine, sb.Key)
+		} else if _, ok := scores[sb.Key]; ok {
+			gname, _ := groupName(c.rules, group)
+			return errs.Field("scores["+sb.Key+"]", fmt.Sprintf("“%s”不由%s评价，请只评价本组的测评对象", sb.Name, gname),
+				fmt.Sprintf("“%s” is not rated by the group %s: rate only your group's subjects", sb.Name, gname))
+		}
+	}
+	return ValidateBallot(c.rules, mine, Ballot{Group: group, Scores: scores})
 }
 
 // BallotForm is what a rater sees before voting: the campaign, the rater

@@ -1,6 +1,10 @@
 package evaluation
 
-import "context"
+import (
+	"context"
+
+	"jiceng/internal/db"
+)
 
 // BatchBallot is one ballot of CastBatch. ID, when set, replaces the inbox
 // row's random id, so that a test can make a ballot fail inside the database.
@@ -42,4 +46,24 @@ func (s *Service) CastBatch(ctx context.Context, ballots []BatchBallot) []BatchA
 		out[at[j]] = BatchAnswer{Tracker: res.tracker, Err: res.err}
 	}
 	return out
+}
+
+// SetBeforeSpend sets the hook that runs between the batch's token SELECT
+// and its UPDATE, until the test ends.
+func SetBeforeSpend(t interface{ Cleanup(func()) }, f func(ctx context.Context, tx *db.Tx)) {
+	beforeSpend = f
+	t.Cleanup(func() { beforeSpend = nil })
+}
+
+// BatchRetries is the number of batches applied ballot by ballot after the
+// whole-batch attempt gave up.
+func BatchRetries() int64 { return batchRetries.Load() }
+
+// MAC returns the stored MAC of a code.
+func (s *Service) MAC(code string) string {
+	raw, err := ParseCode(code)
+	if err != nil {
+		panic(err)
+	}
+	return TokenMAC(s.key, raw)
 }
