@@ -2,10 +2,7 @@ package coverage
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -61,17 +58,13 @@ func ImportHeader() []string {
 }
 
 // Problem is one bad row of an import, as for organizations.
-type Problem = org.Problem
+type Problem = xlsx.Problem
 
 // ImportSession is a validated upload of units waiting to be applied.
 type ImportSession struct {
-	ID       string    `json:"id"`
-	FileName string    `json:"file_name"`
-	Status   string    `json:"status"` // ready, invalid, applied
-	Total    int       `json:"total_rows"`
-	Problems []Problem `json:"problems"`
-	Rows     []Input   `json:"-"`
-	lines    []int     // spreadsheet row of each of Rows
+	xlsx.Session
+	Rows  []Input
+	lines []int // spreadsheet row of each of Rows
 }
 
 // storedRow is one row of a ready session in import_sessions.payload, with
@@ -294,7 +287,7 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 	if _, err := s.regions.Get(); err != nil {
 		return ImportSession{}, errs.Wrap(err, "regions")
 	}
-	sess := ImportSession{FileName: fileName}
+	sess := ImportSession{Session: xlsx.Session{FileName: fileName}}
 	type parsed struct {
 		line int
 		in   Input
@@ -398,33 +391,15 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 		sess.Rows = append(sess.Rows, p.in)
 		sess.lines = append(sess.lines, p.line)
 	}
-	sess.Status = "ready"
 	var stored []storedRow
-	if len(sess.Problems) > 0 {
-		sess.Status = "invalid"
-	} else {
+	if len(sess.Problems) == 0 {
 		stored = make([]storedRow, len(sess.Rows))
 		for i, in := range sess.Rows {
 			stored[i] = storedRow{Line: sess.lines[i], Code: in.CreditCode, Name: in.Name, Cat: in.Category, Ind: in.Industry, Emp: in.Employees, Reg: in.RegionCode,
 				Addr: in.Address, Rep: in.LegalRep, RepM: in.LegalRepMember, Full: in.FullMembers, Prob: in.ProbationaryMembers, Aff: in.AffiliationOrgID}
 		}
 	}
-	if sess.Problems == nil {
-		sess.Problems = []Problem{}
-	}
-	b := make([]byte, 12)
-	rand.Read(b)
-	sess.ID = hex.EncodeToString(b)
-	payload, err := json.Marshal(stored)
-	if err != nil {
-		return sess, errs.Wrap(err, "encode import")
-	}
-	problems, _ := json.Marshal(sess.Problems)
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at) VALUES (?, ?, 'unit', ?, ?, ?, ?, ?, ?)`,
-			sess.ID, userID, fileName, sess.Status, sess.Total, string(payload), string(problems), db.Now())
-		return errs.Wrap(err, "save import")
-	})
+	sess.Session, err = xlsx.SaveSession(ctx, s.db, userID, "unit", fileName, sess.Total, stored, sess.Problems)
 	return sess, err
 }
 
@@ -443,29 +418,15 @@ func xlsxColumns(header []string) (map[string]int, error) {
 }
 
 // LoadImport returns a stored unit import session of the user.
-func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (ImportSession, error) {
-	var sess ImportSession
-	var payload, problems string
-	err := s.db.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems FROM import_sessions WHERE id = ? AND user_id = ? AND kind = 'unit'", id, userID).
-		Scan(&sess.ID, &sess.FileName, &sess.Status, &sess.Total, &payload, &problems)
-	if err == sql.ErrNoRows {
-		return sess, errs.New(errs.NotFound, "导入批次不存在或已过期", "import session not found")
-	}
-	if err != nil {
-		return sess, errs.Wrap(err, "load import")
-	}
+func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (sess ImportSession, err error) {
 	var stored []storedRow
-	if err := json.Unmarshal([]byte(payload), &stored); err != nil {
-		return sess, errs.Wrap(err, "decode import")
+	if sess.Session, err = xlsx.LoadSession(ctx, s.db, userID, "unit", id, &stored); err != nil {
+		return sess, err
 	}
 	for _, r := range stored {
 		sess.Rows = append(sess.Rows, Input{CreditCode: r.Code, Name: r.Name, Category: r.Cat, Industry: r.Ind, Employees: r.Emp, RegionCode: r.Reg,
 			Address: r.Addr, LegalRep: r.Rep, LegalRepMember: r.RepM, FullMembers: r.Full, ProbationaryMembers: r.Prob, AffiliationOrgID: r.Aff})
 		sess.lines = append(sess.lines, r.Line)
-	}
-	json.Unmarshal([]byte(problems), &sess.Problems)
-	if sess.Problems == nil {
-		sess.Problems = []Problem{}
 	}
 	return sess, nil
 }
@@ -478,11 +439,8 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 	if err != nil {
 		return 0, err
 	}
-	switch sess.Status {
-	case "applied":
-		return 0, errAppliedAlready()
-	case "invalid":
-		return 0, errs.Newf(errs.Invalid, "文件有 %d 行错误，请修改后重新上传，未导入任何数据", "the file has %d bad rows: fix them and upload again; nothing was imported", len(sess.Problems))
+	if err := sess.Applicable(); err != nil {
+		return 0, err
 	}
 	st, err := s.Settings(ctx)
 	if err != nil {
@@ -495,14 +453,8 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 	}
 	label := func(i int) int { return sess.lines[i] }
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		// Claiming the session first makes a concurrent second apply wait
-		// for this transaction and then find nothing to claim.
-		res, err := tx.Exec(ctx, "UPDATE import_sessions SET status = 'applied' WHERE id = ? AND user_id = ? AND kind = 'unit' AND status = 'ready'", id, userID)
-		if err != nil {
-			return errs.Wrap(err, "claim import")
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errAppliedAlready()
+		if err := xlsx.ClaimSession(ctx, tx, userID, "unit", id); err != nil {
+			return err
 		}
 		path, err := s.writeUnits(ctx, tx, actor, batch, st, label, "导入")
 		if err != nil {
@@ -520,10 +472,6 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 	}
 	s.analyze(ctx, len(batch))
 	return len(batch), nil
-}
-
-func errAppliedAlready() error {
-	return errs.New(errs.Conflict, "该导入批次已经导入过了", "this import was already applied")
 }
 
 // BulkUnit is a unit for BulkCreate: the fields of a registration, how it

@@ -2,10 +2,7 @@ package org
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,20 +21,12 @@ var (
 )
 
 // Problem is one bad row of an import.
-type Problem struct {
-	Row int    `json:"row"`
-	ZH  string `json:"message"`
-	EN  string `json:"message_en"`
-}
+type Problem = xlsx.Problem
 
 // ImportSession is a validated upload waiting to be applied.
 type ImportSession struct {
-	ID       string    `json:"id"`
-	FileName string    `json:"file_name"`
-	Status   string    `json:"status"` // ready, invalid, applied
-	Total    int       `json:"total_rows"`
-	Problems []Problem `json:"problems"`
-	Rows     []Input   `json:"-"`
+	xlsx.Session
+	Rows []Input
 }
 
 // PrepareImport validates every row of an uploaded file and stores the
@@ -51,7 +40,7 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 	if err != nil {
 		return ImportSession{}, err
 	}
-	sess := ImportSession{FileName: fileName}
+	var sess ImportSession
 	cell := func(r []string, name string) string {
 		if i, ok := cols[name]; ok && i < len(r) {
 			return strings.TrimSpace(r[i])
@@ -75,20 +64,7 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 	if sess.Total == 0 {
 		return sess, errs.New(errs.Invalid, "文件中没有数据行", "the file has no data rows")
 	}
-	sess.Status = "ready"
-	if len(sess.Problems) > 0 {
-		sess.Status = "invalid"
-	}
-	b := make([]byte, 12)
-	rand.Read(b)
-	sess.ID = hex.EncodeToString(b)
-	payload, _ := json.Marshal(sess.Rows)
-	problems, _ := json.Marshal(sess.Problems)
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at) VALUES (?, ?, 'org', ?, ?, ?, ?, ?, ?)`,
-			sess.ID, userID, fileName, sess.Status, sess.Total, string(payload), string(problems), db.Now())
-		return errs.Wrap(err, "save import")
-	})
+	sess.Session, err = xlsx.SaveSession(ctx, s.db, userID, "org", fileName, sess.Total, sess.Rows, sess.Problems)
 	return sess, err
 }
 
@@ -170,20 +146,9 @@ func (s *Service) regionInScope(ctx context.Context, actor access.Actor, code st
 }
 
 // LoadImport returns a stored import session of the user.
-func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (ImportSession, error) {
-	var sess ImportSession
-	var payload, problems string
-	err := s.db.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems FROM import_sessions WHERE id = ? AND user_id = ? AND kind = 'org'", id, userID).
-		Scan(&sess.ID, &sess.FileName, &sess.Status, &sess.Total, &payload, &problems)
-	if err == sql.ErrNoRows {
-		return sess, errs.New(errs.NotFound, "导入批次不存在或已过期", "import session not found")
-	}
-	if err != nil {
-		return sess, errs.Wrap(err, "load import")
-	}
-	json.Unmarshal([]byte(payload), &sess.Rows)
-	json.Unmarshal([]byte(problems), &sess.Problems)
-	return sess, nil
+func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (sess ImportSession, err error) {
+	sess.Session, err = xlsx.LoadSession(ctx, s.db, userID, "org", id, &sess.Rows)
+	return sess, err
 }
 
 // ApplyImport creates every organization of a valid session in one
@@ -193,13 +158,13 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 	if err != nil {
 		return 0, err
 	}
-	switch sess.Status {
-	case "applied":
-		return 0, errs.New(errs.Conflict, "该导入批次已经导入过了", "this import was already applied")
-	case "invalid":
-		return 0, errs.Newf(errs.Invalid, "文件有 %d 行错误，请修改后重新上传，未导入任何数据", "the file has %d bad rows: fix them and upload again; nothing was imported", len(sess.Problems))
+	if err := sess.Applicable(); err != nil {
+		return 0, err
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := xlsx.ClaimSession(ctx, tx, userID, "org", id); err != nil {
+			return err
+		}
 		for i, in := range sess.Rows {
 			if err := s.validate(&in); err != nil {
 				return errs.New(errs.Invalid, problem(i+2, err).ZH, problem(i+2, err).EN)
@@ -208,9 +173,6 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 				p := problem(i+2, err)
 				return &errs.Error{Kind: errs.KindOf(err), ZH: p.ZH + "（未导入任何数据）", EN: p.EN + " (nothing was imported)"}
 			}
-		}
-		if _, err := tx.Exec(ctx, "UPDATE import_sessions SET status = 'applied' WHERE id = ?", id); err != nil {
-			return errs.Wrap(err, "mark applied")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "org.import", TargetType: "import", TargetID: id,
 			Summary: fmt.Sprintf("从 %s 导入党组织 %d 个", sess.FileName, len(sess.Rows)), After: map[string]any{"rows": len(sess.Rows), "file": sess.FileName}})

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"path/filepath"
 
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
@@ -43,33 +42,9 @@ func (h *Handler) CoverageImportTemplate(w http.ResponseWriter, r *http.Request)
 // CoverageImportUpload validates an uploaded file of units and shows every
 // bad row, or the number of rows ready to import.
 func (h *Handler) CoverageImportUpload(w http.ResponseWriter, r *http.Request) {
-	p := h.unitImportPage(r)
-	r.Body = http.MaxBytesReader(w, r.Body, xlsx.MaxUpload+64<<10)
-	file, fh, err := r.FormFile("file")
-	if err != nil {
-		e := errs.New(errs.Invalid, "请选择要上传的 Excel（.xlsx）或 CSV 文件", "choose an Excel (.xlsx) or CSV file to upload")
-		if _, ok := err.(*http.MaxBytesError); ok {
-			e = errs.New(errs.TooLarge, "文件超过 10 MB 上限，请拆分后分批导入", "the file exceeds the 10 MB limit: split it")
-		}
-		p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
-		h.render(w, r, Status(e.Kind), "coverage_import", "layout", p)
-		return
-	}
-	defer file.Close()
-	actor := actorOf(r)
-	header, rows, err := xlsx.Read(file)
-	var sess coverage.ImportSession
-	if err == nil {
-		sess, err = h.Coverage.PrepareImport(r.Context(), actor, actor.UserID, filepath.Base(fh.Filename), header, rows)
-	}
-	if err != nil {
-		e := errs.As(err)
-		p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
-		h.render(w, r, Status(e.Kind), "coverage_import", "layout", p)
-		return
-	}
-	p.Data = sess
-	h.render(w, r, http.StatusOK, "coverage_import", "layout", p)
+	h.importUpload(w, r, h.unitImportPage(r), "coverage_import", func(name string, header []string, rows [][]string) (any, error) {
+		return h.Coverage.PrepareImport(r.Context(), actorOf(r), actorOf(r).UserID, name, header, rows)
+	})
 }
 
 // CoverageImportApply registers every unit of a validated session, or none.

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"path/filepath"
 
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
@@ -41,31 +40,27 @@ func (h *Handler) ImportTemplate(w http.ResponseWriter, r *http.Request) {
 // rows ready to import.
 func (h *Handler) ImportUpload(w http.ResponseWriter, r *http.Request) {
 	p := h.page(r, "import", i18n.T(i18n.FromRequest(r), "import.title"))
-	r.Body = http.MaxBytesReader(w, r.Body, xlsx.MaxUpload+64<<10)
-	file, fh, err := r.FormFile("file")
-	if err != nil {
-		e := errs.New(errs.Invalid, "请选择要上传的 Excel（.xlsx）或 CSV 文件", "choose an Excel (.xlsx) or CSV file to upload")
-		if _, ok := err.(*http.MaxBytesError); ok {
-			e = errs.New(errs.TooLarge, "文件超过 10 MB 上限，请拆分后分批导入", "the file exceeds the 10 MB limit: split it")
-		}
-		p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
-		h.render(w, r, Status(e.Kind), "import", "layout", p)
-		return
-	}
-	defer file.Close()
-	header, rows, err := xlsx.Read(file)
-	var sess org.ImportSession
+	h.importUpload(w, r, p, "import", func(name string, header []string, rows [][]string) (any, error) {
+		return h.Orgs.PrepareImport(r.Context(), actorOf(r), actorOf(r).UserID, name, header, rows)
+	})
+}
+
+// importUpload reads the uploaded file, lets prepare validate it into an
+// import session and shows that session (its problems, or the rows ready)
+// on page; an unreadable file shows why.
+func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *Page, page string, prepare func(name string, header []string, rows [][]string) (any, error)) {
+	name, header, rows, err := xlsx.ReadUpload(w, r, false)
 	if err == nil {
-		sess, err = h.Orgs.PrepareImport(r.Context(), actorOf(r), actorOf(r).UserID, filepath.Base(fh.Filename), header, rows)
+		p.Data, err = prepare(name, header, rows)
 	}
 	if err != nil {
 		e := errs.As(err)
+		p.Data = nil
 		p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
-		h.render(w, r, Status(e.Kind), "import", "layout", p)
+		h.render(w, r, Status(e.Kind), page, "layout", p)
 		return
 	}
-	p.Data = sess
-	h.render(w, r, http.StatusOK, "import", "layout", p)
+	h.render(w, r, http.StatusOK, page, "layout", p)
 }
 
 // ImportApply applies a validated session: all rows or none.

@@ -1,0 +1,109 @@
+package xlsx
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+)
+
+// Problem is one bad row of an import; Row is the spreadsheet row (the
+// header is row 1) and the messages already start with "第N行：".
+type Problem struct {
+	Row int    `json:"row"`
+	ZH  string `json:"message"`
+	EN  string `json:"message_en"`
+}
+
+// Session is the stored part of an import session that every kind of
+// import shares; the validated rows travel as the kind's own payload.
+type Session struct {
+	ID       string
+	FileName string
+	Status   string // ready, invalid, applied
+	Total    int
+	Problems []Problem
+}
+
+// SaveSession stores a validated upload as an import session of kind for
+// the user and returns its id. A session with problems is stored as
+// invalid and can never be applied.
+func SaveSession(ctx context.Context, d *db.DB, userID int64, kind, fileName string, total int, payload any, problems []Problem) (Session, error) {
+	s := Session{FileName: fileName, Status: "ready", Total: total, Problems: problems}
+	if len(problems) > 0 {
+		s.Status = "invalid"
+	}
+	if s.Problems == nil {
+		s.Problems = []Problem{}
+	}
+	b := make([]byte, 12)
+	rand.Read(b)
+	s.ID = hex.EncodeToString(b)
+	p, err := json.Marshal(payload)
+	if err != nil {
+		return s, errs.Wrap(err, "encode import")
+	}
+	pr, _ := json.Marshal(s.Problems)
+	err = d.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, userID, kind, fileName, s.Status, total, string(p), string(pr), db.Now())
+		return errs.Wrap(err, "save import")
+	})
+	return s, err
+}
+
+// LoadSession reads an import session of kind that belongs to the user and
+// decodes its payload into payload.
+func LoadSession(ctx context.Context, d *db.DB, userID int64, kind, id string, payload any) (Session, error) {
+	var s Session
+	var p, pr string
+	err := d.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, kind).
+		Scan(&s.ID, &s.FileName, &s.Status, &s.Total, &p, &pr)
+	if err == sql.ErrNoRows {
+		return s, errs.New(errs.NotFound, "导入批次不存在或已过期", "import session not found")
+	}
+	if err != nil {
+		return s, errs.Wrap(err, "load import")
+	}
+	if err := json.Unmarshal([]byte(p), payload); err != nil {
+		return s, errs.Wrap(err, "decode import")
+	}
+	json.Unmarshal([]byte(pr), &s.Problems)
+	if s.Problems == nil {
+		s.Problems = []Problem{}
+	}
+	return s, nil
+}
+
+// Applicable says why a session cannot be applied, or nil.
+func (s Session) Applicable() error {
+	switch s.Status {
+	case "applied":
+		return errAppliedAlready()
+	case "invalid":
+		return errs.Newf(errs.Invalid, "文件有 %d 行错误，请修改后重新上传，未导入任何数据", "the file has %d bad rows: fix them and upload again; nothing was imported", len(s.Problems))
+	}
+	return nil
+}
+
+// ClaimSession marks a ready session applied inside the transaction that
+// applies it. Claiming first makes a concurrent second apply wait for this
+// transaction and then find nothing to claim.
+func ClaimSession(ctx context.Context, tx *db.Tx, userID int64, kind, id string) error {
+	res, err := tx.Exec(ctx, "UPDATE import_sessions SET status = 'applied' WHERE id = ? AND user_id = ? AND kind = ? AND status = 'ready'", id, userID, kind)
+	if err != nil {
+		return errs.Wrap(err, "claim import")
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errAppliedAlready()
+	}
+	return nil
+}
+
+func errAppliedAlready() error {
+	return errs.New(errs.Conflict, "该导入批次已经导入过了", "this import was already applied")
+}
