@@ -23,57 +23,7 @@ func (f *fx) startCommitter(t *testing.T) {
 // TestOneTokenManySubmissionsGroupCommit is TestOneTokenManySubmissions
 // with the committer running, as `jiceng serve` runs it: the 200
 // submissions land in shared transactions, and still exactly one wins.
-func TestOneTokenManySubmissionsGroupCommit(t *testing.T) {
-	ctx := context.Background()
-	f := newFx(t)
-	f.startCommitter(t)
-	c, subs := f.villageCampaign(t, 1)
-	code := f.issue(t, c, "masses", 1)[0]
-	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
-		t.Fatal(err)
-	}
-	scores := map[string]map[string]float64{subs[0].Key: villageAnswers(rand.New(rand.NewPCG(1, 2)))}
-	const n = 200
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var trackers []string
-	other := map[string]int{}
-	start := make(chan struct{})
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			tr, err := f.ev.CastBallot(ctx, code, scores, "")
-			mu.Lock()
-			defer mu.Unlock()
-			if err == nil {
-				trackers = append(trackers, tr)
-				return
-			}
-			e := errs.As(err)
-			if e.Kind == errs.Conflict && e.ZH == usedMsg && errs.HTTPStatus(e.Kind) == 409 {
-				other["used"]++
-			} else {
-				other[err.Error()]++
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	if len(trackers) != 1 || other["used"] != n-1 || len(other) != 1 {
-		t.Fatalf("%d successes, other answers %v", len(trackers), other)
-	}
-	if got := f.count(t, "SELECT COUNT(*) FROM ballot_inbox WHERE campaign_id = ? AND tracker = ?", c.ID, trackers[0]); got != 1 {
-		t.Fatalf("inbox holds %d ballots with the tracker", got)
-	}
-	if got := f.count(t, "SELECT COUNT(*) FROM ballot_inbox"); got != 1 {
-		t.Fatalf("inbox holds %d ballots", got)
-	}
-	if got := f.count(t, "SELECT COUNT(*) FROM ballot_tokens WHERE status = 'used'"); got != 1 {
-		t.Fatalf("%d tokens used", got)
-	}
-}
+func TestOneTokenManySubmissionsGroupCommit(t *testing.T) { oneTokenManySubmissions(t, true) }
 
 // TestGroupCommitManyTokens casts 300 codes at once through the committer,
 // each from 2 goroutines: every code is spent once, every tracker is in

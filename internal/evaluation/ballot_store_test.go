@@ -16,9 +16,17 @@ const usedMsg = "该测评码已经使用过，每张测评票只能提交一次
 
 // TestOneTokenManySubmissions sends one code from 200 goroutines at once,
 // without a wrapping transaction: exactly one ballot gets in.
-func TestOneTokenManySubmissions(t *testing.T) {
+func TestOneTokenManySubmissions(t *testing.T) { oneTokenManySubmissions(t, false) }
+
+// oneTokenManySubmissions sends one code from 200 goroutines at once, one
+// transaction per ballot or through the committer, and checks that exactly
+// one ballot gets in and the others are told the code was used.
+func oneTokenManySubmissions(t *testing.T, groupCommit bool) {
 	ctx := context.Background()
 	f := newFx(t)
+	if groupCommit {
+		f.startCommitter(t)
+	}
 	c, subs := f.villageCampaign(t, 1)
 	code := f.issue(t, c, "masses", 1)[0]
 	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
@@ -56,7 +64,10 @@ func TestOneTokenManySubmissions(t *testing.T) {
 	if len(trackers) != 1 || other["used"] != n-1 || len(other) != 1 {
 		t.Fatalf("%d successes, other answers %v", len(trackers), other)
 	}
-	if got := f.count(t, "SELECT COUNT(*) FROM ballot_inbox WHERE campaign_id = ?", c.ID); got != 1 {
+	if got := f.count(t, "SELECT COUNT(*) FROM ballot_inbox WHERE campaign_id = ? AND tracker = ?", c.ID, trackers[0]); got != 1 {
+		t.Fatalf("inbox holds %d ballots with the tracker", got)
+	}
+	if got := f.count(t, "SELECT COUNT(*) FROM ballot_inbox"); got != 1 {
 		t.Fatalf("inbox holds %d ballots", got)
 	}
 	if got := f.count(t, "SELECT COUNT(*) FROM ballot_tokens WHERE status = 'used'"); got != 1 {
