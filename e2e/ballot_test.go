@@ -2,18 +2,14 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -51,7 +47,7 @@ func TestPhoneBallot(t *testing.T) {
 	bin := buildBinary(t, tmp)
 	dbURL := "sqlite:" + filepath.Join(tmp, "ballot.db")
 	password, code := seedBallotDemo(t, bin, dbURL)
-	base, serverOut := serveLogged(t, bin, dbURL)
+	base, serverOut := startServer(t, bin, dbURL)
 
 	shots := os.Getenv("JICENG_E2E_SHOTS")
 	if shots == "" {
@@ -161,82 +157,16 @@ func TestPhoneBallot(t *testing.T) {
 // the ballot code printed for a visitor.
 func seedBallotDemo(t *testing.T, bin, dbURL string) (password, code string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "demo", "--region", "4501", "--db", dbURL)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("jiceng demo --region 4501: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
-	}
-	t.Logf("jiceng demo: %v", time.Since(start).Round(time.Millisecond))
-	for _, line := range strings.Split(stdout.String(), "\n") {
+	out := runDemo(t, bin, dbURL)
+	for _, line := range strings.Split(out, "\n") {
 		if m := trialLine.FindStringSubmatch(line); m != nil {
 			code = m[1]
 		}
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "evaluator" {
-			for _, tok := range passwordToken.FindAllString(line, -1) {
-				if len(tok) == 14 {
-					password = tok
-				}
-			}
-		}
 	}
-	if password == "" || code == "" {
-		t.Fatalf("jiceng demo: want a line for the evaluator account and a line 试投一票 … 测评码 …; output:\n%s", stdout.String())
+	if code == "" {
+		t.Fatalf("jiceng demo: want a line 试投一票 … 测评码 …; output:\n%s", out)
 	}
-	return password, code
-}
-
-// serveLogged is startServer that also returns the server's output.
-func serveLogged(t *testing.T, bin, dbURL string) (string, *syncBuffer) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	out := &syncBuffer{}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbURL)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start jiceng serve: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("jiceng serve output:\n%s", out.String())
-		}
-	})
-	base := "http://" + addr
-	client := &http.Client{Timeout: 2 * time.Second}
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		select {
-		case err := <-exited:
-			t.Fatalf("jiceng serve exited before answering /healthz: %v\n%s", err, out.String())
-		default:
-		}
-		if resp, err := client.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base, out
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("jiceng serve: /healthz did not answer 200 within 20 s\n%s", out.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return demoPassword(t, out, "evaluator"), code
 }
 
 // apiLogin exchanges a password for a bearer token.

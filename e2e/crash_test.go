@@ -52,7 +52,7 @@ func TestBallotsSurviveKill(t *testing.T) {
 	tmp := t.TempDir()
 	bin := buildBinary(t, tmp)
 	dbURL := "sqlite:" + filepath.Join(tmp, "crash.db")
-	password := seedAdmin(t, bin, dbURL)
+	password := demoPassword(t, runDemo(t, bin, dbURL), "admin")
 
 	srv := &crashServer{bin: bin, dbURL: dbURL}
 	t.Cleanup(func() {
@@ -403,30 +403,6 @@ func crashCast(ctx context.Context, client *http.Client, base string, payload []
 		return 0, nil, err
 	}
 	return resp.StatusCode, body, nil
-}
-
-// seedAdmin runs `jiceng demo` and returns the admin account's password.
-func seedAdmin(t *testing.T, bin, dbURL string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "demo", "--region", "4501", "--db", dbURL)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("jiceng demo --region 4501: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
-	}
-	for _, line := range strings.Split(stdout.String(), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "admin" {
-			for _, tok := range passwordToken.FindAllString(line, -1) {
-				if len(tok) == 14 {
-					return tok
-				}
-			}
-		}
-	}
-	t.Fatalf("jiceng demo: no line for the admin account with a 14-character password:\n%s", stdout.String())
-	return ""
 }
 
 // crashRootOrg returns the id of the organization of division 4501.

@@ -11,7 +11,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -57,7 +56,7 @@ func TestBrowserFlow(t *testing.T) {
 	bin := buildBinary(t, tmp)
 	dbURL := "sqlite:" + filepath.Join(tmp, "e2e.db")
 	password := seedDemo(t, bin, dbURL)
-	base := startServer(t, bin, dbURL)
+	base, _ := startServer(t, bin, dbURL)
 
 	shots := os.Getenv("JICENG_E2E_SHOTS")
 	if shots == "" {
@@ -220,42 +219,49 @@ func buildBinary(t *testing.T, tmp string) string {
 
 var passwordToken = regexp.MustCompile(`[A-Za-z0-9]{14,}`)
 
-// seedDemo runs `jiceng demo` and returns street_admin's password: the last
-// 14-character run of letters and digits on the line naming the account.
+// seedDemo runs `jiceng demo` and returns street_admin's password.
 func seedDemo(t *testing.T, bin, dbURL string) string {
+	t.Helper()
+	return demoPassword(t, runDemo(t, bin, dbURL), "street_admin")
+}
+
+// runDemo runs `jiceng demo --region 4501` on dbURL and returns its output.
+func runDemo(t *testing.T, bin, dbURL string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, "demo", "--region", "4501", "--db", dbURL)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("jiceng demo --region 4501: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
 	}
-	sc := bufio.NewScanner(bytes.NewReader(stdout.Bytes()))
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.Contains(line, "street_admin") {
-			continue
-		}
-		rest := line[strings.Index(line, "street_admin")+len("street_admin"):]
-		var pw string
-		for _, tok := range passwordToken.FindAllString(rest, -1) {
-			if len(tok) == 14 {
-				pw = tok
+	t.Logf("jiceng demo: %v", time.Since(start).Round(time.Millisecond))
+	return stdout.String()
+}
+
+// demoPassword finds the password of a demo account in the demo's output:
+// the 14-character run of letters and digits on the line that starts with
+// the account's name.
+func demoPassword(t *testing.T, out, user string) string {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == user {
+			for _, tok := range passwordToken.FindAllString(line, -1) {
+				if len(tok) == 14 {
+					return tok
+				}
 			}
 		}
-		if pw != "" {
-			return pw
-		}
 	}
-	t.Fatalf("jiceng demo: no line with street_admin and a 14-character password in its output:\n%s", stdout.String())
+	t.Fatalf("jiceng demo: no line for the %s account with a 14-character password:\n%s", user, out)
 	return ""
 }
 
 // startServer runs `jiceng serve` on a free port until the test ends and
-// returns its base URL once /healthz answers 200.
-func startServer(t *testing.T, bin, dbURL string) string {
+// returns its base URL once /healthz answers 200, and its output.
+func startServer(t *testing.T, bin, dbURL string) (string, *syncBuffer) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -264,9 +270,9 @@ func startServer(t *testing.T, bin, dbURL string) string {
 	addr := l.Addr().String()
 	l.Close()
 
-	var out syncBuffer
+	out := &syncBuffer{}
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbURL)
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start jiceng serve: %v", err)
 	}
@@ -299,7 +305,7 @@ func startServer(t *testing.T, bin, dbURL string) string {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return base
+				return base, out
 			}
 		}
 		if time.Now().After(deadline) {
