@@ -21,10 +21,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"regexp"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -375,7 +373,7 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	rr, _ := cov.Rates(ctx, sys, root.ID, false)
 
 	// Baseline: the same rows, raw, into a copy of the units table.
-	if err := createBaseline(ctx, d); err != nil {
+	if err := benchkit.CopyTable(ctx, d, 2, "units"); err != nil {
 		return fmt.Errorf("baseline table: %w", err)
 	}
 	now := db.Now()
@@ -494,44 +492,3 @@ func writeXLSX(header []string, inputs []coverage.Input, places []place) ([]byte
 var baselineCols = []string{"id", "credit_code", "name", "category", "category_confirmed", "industry", "employees", "size_class", "region_code", "address",
 	"legal_rep", "legal_rep_member", "full_members", "probationary_members", "affiliation_org_id", "coverage", "coverage_org_id", "instructor", "status",
 	"created_at", "updated_at"}
-
-var (
-	createUnits = regexp.MustCompile(`(?s)CREATE TABLE units \(.*?\n\);`)
-	unitIndexes = regexp.MustCompile(`(?m)^CREATE (UNIQUE )?INDEX units_\w+ ON units\(.*$`)
-	unitsWord   = regexp.MustCompile(`\bunits\b|\bunits_`)
-)
-
-// createBaseline creates units_baseline with the DDL and indexes of units
-// from the dialect's 0002 migration, every "units" renamed.
-func createBaseline(ctx context.Context, d *db.DB) error {
-	ms, err := d.Migrations()
-	if err != nil {
-		return err
-	}
-	var mig string
-	for _, m := range ms {
-		if m.Version == 2 {
-			mig = m.SQL
-		}
-	}
-	tbl := createUnits.FindString(mig)
-	idx := unitIndexes.FindAllString(mig, -1)
-	if tbl == "" || len(idx) == 0 {
-		return fmt.Errorf("CREATE TABLE units or its indexes not found in migration 0002")
-	}
-	if _, err := d.W.ExecContext(ctx, "DROP TABLE IF EXISTS units_baseline"); err != nil {
-		return err
-	}
-	for _, s := range append([]string{tbl}, idx...) {
-		s = unitsWord.ReplaceAllStringFunc(s, func(m string) string {
-			if strings.HasSuffix(m, "_") {
-				return "units_baseline_"
-			}
-			return "units_baseline"
-		})
-		if _, err := d.W.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("%w in %s", err, s)
-		}
-	}
-	return nil
-}

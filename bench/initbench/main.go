@@ -13,9 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"regexp"
 	"runtime"
-	"strings"
 	"time"
 
 	"jiceng/bench/internal/benchkit"
@@ -113,7 +111,7 @@ func run(ctx context.Context, url, code, cpuprofile, memprofile string, keep boo
 
 	// Baseline: the same rows, raw, into a copy of the orgs table.
 	rows := baselineRows(divs, code)
-	if err := createBaseline(ctx, d); err != nil {
+	if err := benchkit.CopyTable(ctx, d, 1, "orgs"); err != nil {
 		return fmt.Errorf("baseline table: %w", err)
 	}
 	runtime.GC()
@@ -219,46 +217,4 @@ func baselineRows(divs []region.Division, code string) [][]any {
 			categories[spec.Category], dv.Level.Key(), dv.Code, dv.Name, true, "active", "", now, now})
 	}
 	return rows
-}
-
-var (
-	createOrgs = regexp.MustCompile(`(?s)CREATE TABLE orgs \(.*?\n\);`)
-	orgIndexes = regexp.MustCompile(`(?m)^CREATE (UNIQUE )?INDEX orgs_\w+ ON orgs\(.*$`)
-	orgsWord   = regexp.MustCompile(`\borgs\b|\borgs_`)
-)
-
-// createBaseline creates orgs_baseline with the DDL of orgs taken from the
-// dialect's 0001 migration, every "orgs" renamed.
-func createBaseline(ctx context.Context, d *db.DB) error {
-	ms, err := d.Migrations()
-	if err != nil {
-		return err
-	}
-	var first string
-	for _, m := range ms {
-		if m.Version == 1 {
-			first = m.SQL
-		}
-	}
-	tbl := createOrgs.FindString(first)
-	idx := orgIndexes.FindAllString(first, -1)
-	if tbl == "" || len(idx) == 0 {
-		return fmt.Errorf("CREATE TABLE orgs or its indexes not found in migration 0001")
-	}
-	ddl := append([]string{tbl}, idx...)
-	if _, err := d.W.ExecContext(ctx, "DROP TABLE IF EXISTS orgs_baseline"); err != nil {
-		return err
-	}
-	for _, s := range ddl {
-		s = orgsWord.ReplaceAllStringFunc(s, func(m string) string {
-			if strings.HasSuffix(m, "_") {
-				return "orgs_baseline_"
-			}
-			return "orgs_baseline"
-		})
-		if _, err := d.W.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("%w in %s", err, s)
-		}
-	}
-	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -349,4 +350,43 @@ func Redact(rawURL string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxx")
 	}
 	return u.String()
+}
+
+// CopyTable creates <table>_baseline with the CREATE TABLE statement and the
+// indexes of table taken from migration version of the database's dialect,
+// every name of the table renamed, so that a baseline inserts into exactly
+// the shape the application writes to. An existing copy is dropped first.
+func CopyTable(ctx context.Context, d *db.DB, version int, table string) error {
+	ms, err := d.Migrations()
+	if err != nil {
+		return err
+	}
+	var mig string
+	for _, m := range ms {
+		if m.Version == version {
+			mig = m.SQL
+		}
+	}
+	q := regexp.QuoteMeta(table)
+	tbl := regexp.MustCompile(`(?s)CREATE TABLE ` + q + ` \(.*?\n\);`).FindString(mig)
+	idx := regexp.MustCompile(`(?m)^CREATE (UNIQUE )?INDEX `+q+`_\w+ ON `+q+`\(.*$`).FindAllString(mig, -1)
+	if tbl == "" || len(idx) == 0 {
+		return fmt.Errorf("CREATE TABLE %s or its indexes not found in migration %04d", table, version)
+	}
+	if _, err := d.W.ExecContext(ctx, "DROP TABLE IF EXISTS "+table+"_baseline"); err != nil {
+		return err
+	}
+	word := regexp.MustCompile(`\b` + q + `\b|\b` + q + `_`)
+	for _, s := range append([]string{tbl}, idx...) {
+		s = word.ReplaceAllStringFunc(s, func(m string) string {
+			if strings.HasSuffix(m, "_") {
+				return table + "_baseline_"
+			}
+			return table + "_baseline"
+		})
+		if _, err := d.W.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("%w in %s", err, s)
+		}
+	}
+	return nil
 }
