@@ -134,23 +134,32 @@ func (cc *castCache) forget() {
 	}
 }
 
-// castTx applies one ballot inside tx: the per-ballot logic shared by the
-// one-transaction-per-ballot path and the committer's batches.
-func (s *Service) castTx(ctx context.Context, tx *db.Tx, r *castReq, cache *castCache) error {
-	var campaignID int64
-	var group, status string
-	err := tx.QueryRow(ctx, "SELECT campaign_id, group_key, status FROM ballot_tokens WHERE mac = ?", r.mac).Scan(&campaignID, &group, &status)
+// issuedToken finds the campaign and rater group of a token that may still
+// vote: unknown and revoked tokens answer like any wrong code, used ones say so.
+func issuedToken(ctx context.Context, q querier, mac string) (campaignID int64, group string, err error) {
+	var status string
+	err = q.QueryRow(ctx, "SELECT campaign_id, group_key, status FROM ballot_tokens WHERE mac = ?", mac).Scan(&campaignID, &group, &status)
 	if err == sql.ErrNoRows {
-		return InvalidCode()
+		return 0, "", InvalidCode()
 	}
 	if err != nil {
-		return errs.Wrap(err, "load token")
+		return 0, "", errs.Wrap(err, "load token")
 	}
 	switch status {
 	case TokenRevoked:
-		return InvalidCode()
+		return 0, "", InvalidCode()
 	case TokenUsed:
-		return usedCode()
+		return 0, "", usedCode()
+	}
+	return campaignID, group, nil
+}
+
+// castTx applies one ballot inside tx: the per-ballot logic shared by the
+// one-transaction-per-ballot path and the committer's batches.
+func (s *Service) castTx(ctx context.Context, tx *db.Tx, r *castReq, cache *castCache) error {
+	campaignID, group, err := issuedToken(ctx, tx, r.mac)
+	if err != nil {
+		return err
 	}
 	c, err := castCampaignTx(ctx, tx, campaignID, cache)
 	if err != nil {
@@ -240,20 +249,9 @@ func (s *Service) BallotForm(ctx context.Context, code string) (BallotForm, erro
 	mac := TokenMAC(s.key, raw)
 	var out BallotForm
 	err = s.readTx(ctx, func(q querier) error {
-		var campaignID int64
-		var group, status string
-		err := q.QueryRow(ctx, "SELECT campaign_id, group_key, status FROM ballot_tokens WHERE mac = ?", mac).Scan(&campaignID, &group, &status)
-		if err == sql.ErrNoRows {
-			return InvalidCode()
-		}
+		campaignID, group, err := issuedToken(ctx, q, mac)
 		if err != nil {
-			return errs.Wrap(err, "load token")
-		}
-		switch status {
-		case TokenRevoked:
-			return InvalidCode()
-		case TokenUsed:
-			return usedCode()
+			return err
 		}
 		c, err := scanCampaign(q.QueryRow(ctx, "SELECT "+campaignCols+campaignFrom+" WHERE c.id = ?", campaignID))
 		if err != nil {
