@@ -10,11 +10,23 @@ import (
 // most per rows each, inside tx. Bulk work (region init, imports) uses it so
 // that a statement carries hundreds of rows instead of one.
 func (t *Tx) BatchInsert(ctx context.Context, table string, cols []string, rows [][]any, per int) error {
+	return t.BatchInsertOn(ctx, table, cols, rows, per, "")
+}
+
+// BatchInsertOn is BatchInsert with a clause after the VALUES of each
+// statement, such as ON CONFLICT (…) DO UPDATE SET …, which SQLite and
+// PostgreSQL spell alike. The rows of one call must not conflict with each
+// other: PostgreSQL refuses to update a row twice in one statement.
+func (t *Tx) BatchInsertOn(ctx context.Context, table string, cols []string, rows [][]any, per int, onConflict string) error {
 	if per <= 0 {
 		per = 400
 	}
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	tail := ""
+	if onConflict != "" {
+		tail = " " + onConflict
+	}
 	// The full-size statement is prepared once: parsing a 500-row INSERT on
 	// every call costs more than executing it on SQLite.
 	var full *sql.Stmt
@@ -34,7 +46,7 @@ func (t *Tx) BatchInsert(ctx context.Context, table string, cols []string, rows 
 		if n == per {
 			if full == nil {
 				var err error
-				if full, err = t.Tx.PrepareContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ","))); err != nil {
+				if full, err = t.Tx.PrepareContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")+tail)); err != nil {
 					return err
 				}
 			}
@@ -43,7 +55,7 @@ func (t *Tx) BatchInsert(ctx context.Context, table string, cols []string, rows 
 			}
 			continue
 		}
-		if _, err := t.Tx.ExecContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")), args...); err != nil {
+		if _, err := t.Tx.ExecContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")+tail), args...); err != nil {
 			return err
 		}
 	}

@@ -68,7 +68,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 	// secure_delete zeroes deleted content, so that rows removed on purpose
 	// (ballots leaving the inbox) do not linger in free pages of the file.
-	w, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=secure_delete(1)&"+common)
+	w, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=secure_delete(1)&_pragma=cache_size(-65536)&"+common)
 	if err != nil {
 		return nil, errs.Wrap(err, "open sqlite")
 	}

@@ -67,3 +67,6 @@ func (s *Service) MAC(code string) string {
 	}
 	return TokenMAC(s.key, raw)
 }
+
+// SetMixBatch lowers the most ballots one mixing transaction moves.
+func (s *Service) SetMixBatch(n int) { s.mixBatch = n }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -11,53 +12,85 @@ import (
 	"jiceng/internal/errs"
 )
 
+// maxMixBatch bounds the ballots one mixing transaction moves, so that the
+// mixer never holds the writer for long while ballots are being cast; a
+// larger inbox is moved in several transactions, each of a random subset.
+const maxMixBatch = 2000
+
 // Mix moves a campaign's inbox to its counted ballots when the inbox holds
 // at least minBatch ballots, or whatever it holds when force is set. The
 // ballots of a batch are shuffled and get new random ids, in a transaction
 // of their own, so that no counted ballot shares a transaction, a row order,
 // an id sequence or a time with the token that cast it; the batch is the
-// crowd each ballot hides in. It returns the number of ballots moved.
+// crowd each ballot hides in. A batch is at most maxMixBatch ballots, those
+// with the lowest inbox ids, which are random: a random subset of the
+// inbox. It returns the number of ballots moved.
 func (s *Service) Mix(ctx context.Context, campaignID int64, minBatch int, force bool) (int, error) {
-	moved := 0
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		// Take the campaign before the inbox rows, as Close does: the
-		// ballots' foreign key would otherwise ask for the campaign while
-		// holding inbox rows that a closing transaction waits for.
-		if tx.Dialect() == db.Postgres {
-			if _, err := tx.Exec(ctx, "SELECT 1 FROM campaigns WHERE id = ? FOR KEY SHARE", campaignID); err != nil {
-				return errs.Wrap(err, "lock campaign")
+	total := 0
+	for {
+		moved := 0
+		err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			// Take the campaign before the inbox rows, as Close does: the
+			// ballots' foreign key would otherwise ask for the campaign while
+			// holding inbox rows that a closing transaction waits for.
+			if tx.Dialect() == db.Postgres {
+				if _, err := tx.Exec(ctx, "SELECT 1 FROM campaigns WHERE id = ? FOR KEY SHARE", campaignID); err != nil {
+					return errs.Wrap(err, "lock campaign")
+				}
 			}
+			if !force {
+				var n int
+				if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_inbox WHERE campaign_id = ?", campaignID).Scan(&n); err != nil {
+					return errs.Wrap(err, "inbox size")
+				}
+				if n == 0 || n < minBatch {
+					return nil
+				}
+			}
+			var err error
+			moved, err = mixTx(ctx, tx, campaignID, s.mixBatch)
+			return err
+		})
+		total += moved
+		if err != nil || moved < s.mixBatch {
+			return total, err
 		}
-		if !force {
-			var n int
-			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_inbox WHERE campaign_id = ?", campaignID).Scan(&n); err != nil {
-				return errs.Wrap(err, "inbox size")
-			}
-			if n == 0 || n < minBatch {
-				return nil
-			}
-		}
-		var err error
-		moved, err = mixTx(ctx, tx, campaignID)
-		return err
-	})
-	return moved, err
+	}
 }
 
-// mixTx moves the whole inbox of a campaign inside tx. DELETE … RETURNING
-// takes each row exactly once even when two mixers run at the same time:
-// the second waits for the first and finds the rows gone.
-func mixTx(ctx context.Context, tx *db.Tx, campaignID int64) (int, error) {
-	rows, err := tx.Query(ctx, "DELETE FROM ballot_inbox WHERE campaign_id = ? RETURNING group_key, payload, tracker", campaignID)
+// mixTx moves the inbox of a campaign inside tx, at most limit ballots of
+// it when limit > 0. DELETE … RETURNING takes each row exactly once even
+// when two mixers run at the same time: the second waits for the first and
+// finds the rows gone. The counts of the moved ballots join the tallies in
+// the same transaction.
+func mixTx(ctx context.Context, tx *db.Tx, campaignID int64, limit int) (int, error) {
+	q, args := "DELETE FROM ballot_inbox WHERE campaign_id = ? RETURNING group_key, payload, tracker", []any{campaignID}
+	if limit > 0 {
+		q = `DELETE FROM ballot_inbox WHERE campaign_id = ? AND id IN
+			(SELECT id FROM ballot_inbox WHERE campaign_id = ? ORDER BY id LIMIT ?) RETURNING group_key, payload, tracker`
+		args = []any{campaignID, campaignID, limit}
+	}
+	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
 		return 0, errs.Wrap(err, "take inbox")
 	}
 	var batch [][]any
+	tallies := map[tallyKey]int{}
 	for rows.Next() {
 		var group, body, tracker string
 		if err := rows.Scan(&group, &body, &tracker); err != nil {
 			rows.Close()
 			return 0, errs.Wrap(err, "scan inbox")
+		}
+		var p payload
+		if err := json.Unmarshal([]byte(body), &p); err != nil {
+			rows.Close()
+			return 0, errs.Wrap(err, "decode inbox ballot")
+		}
+		for s, answers := range p.Scores {
+			for ind, v := range answers {
+				tallies[tallyKey{s, group, ind, v}]++
+			}
 		}
 		batch = append(batch, []any{"", campaignID, group, body, tracker})
 	}
@@ -67,6 +100,9 @@ func mixTx(ctx context.Context, tx *db.Tx, campaignID int64) (int, error) {
 	}
 	if len(batch) == 0 {
 		return 0, nil
+	}
+	if err := addTallies(ctx, tx, campaignID, tallies); err != nil {
+		return 0, err
 	}
 	shuffle(batch)
 	// New ids, drawn after the shuffle: nothing of the inbox row survives
@@ -78,6 +114,26 @@ func mixTx(ctx context.Context, tx *db.Tx, campaignID int64) (int, error) {
 		return 0, errs.Wrap(err, "insert ballots")
 	}
 	return len(batch), nil
+}
+
+// tallyKey is a row of ballot_tally without its count.
+type tallyKey struct {
+	subject, group, indicator string
+	points                    float64
+}
+
+// addTallies adds the counts of a batch to the campaign's tallies. It runs
+// in the mixer's transaction, so the tallies always count exactly the
+// ballots in the ballots table, and, like them, they change a batch at a
+// time, never a ballot at a time.
+func addTallies(ctx context.Context, tx *db.Tx, campaignID int64, tallies map[tallyKey]int) error {
+	rows := make([][]any, 0, len(tallies))
+	for k, n := range tallies {
+		rows = append(rows, []any{campaignID, k.subject, k.group, k.indicator, k.points, n})
+	}
+	err := tx.BatchInsertOn(ctx, "ballot_tally", []string{"campaign_id", "subject_key", "group_key", "indicator_key", "points", "n"}, rows, 500,
+		"ON CONFLICT (campaign_id, subject_key, group_key, indicator_key, points) DO UPDATE SET n = ballot_tally.n + excluded.n")
+	return errs.Wrap(err, "ballot tallies")
 }
 
 // shuffle is Fisher–Yates with crypto/rand: a predictable generator would

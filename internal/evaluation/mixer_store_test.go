@@ -50,9 +50,14 @@ func TestBallotsCannotBeJoinedToTokens(t *testing.T) {
 	if got, want := f.columns(t, "ballot_tokens"), []string{"batch", "campaign_id", "group_key", "issued_at", "mac", "status"}; !slices.Equal(got, want) {
 		t.Errorf("ballot_tokens columns %v, want %v", got, want)
 	}
+	// The tallies hold counts per subject, group, indicator and points:
+	// nothing of a single ballot, its time or its token.
+	if got, want := f.columns(t, "ballot_tally"), []string{"campaign_id", "group_key", "indicator_key", "n", "points", "subject_key"}; !slices.Equal(got, want) {
+		t.Errorf("ballot_tally columns %v, want %v", got, want)
+	}
 	if f.d.Dialect == db.SQLite {
 		// No rowid: the ballots have no insertion sequence at all.
-		for _, table := range []string{"ballots", "ballot_inbox", "ballot_tokens"} {
+		for _, table := range []string{"ballots", "ballot_inbox", "ballot_tokens", "ballot_tally"} {
 			if _, err := f.d.Query(context.Background(), "SELECT rowid FROM "+table); err == nil {
 				t.Errorf("%s has a rowid", table)
 			}

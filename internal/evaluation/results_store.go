@@ -1,6 +1,7 @@
 package evaluation
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -153,7 +154,8 @@ func (s *Service) Flags(ctx context.Context, actor access.Actor, campaignID int6
 	return out, nil
 }
 
-// computeTx runs Compute over the campaign's subjects and counted ballots.
+// computeTx computes the results of the campaign's counted ballots from
+// their tallies.
 func computeTx(ctx context.Context, q querier, c Campaign) (Results, error) {
 	subjects, err := loadSubjects(ctx, q, c.ID)
 	if err != nil {
@@ -163,11 +165,69 @@ func computeTx(ctx context.Context, q querier, c Campaign) (Results, error) {
 	for i, sb := range subjects {
 		keys[i] = sb.Key
 	}
-	ballots, err := loadBallots(ctx, q, c.ID)
+	tallies, err := loadTallies(ctx, q, c.ID)
 	if err != nil {
 		return Results{}, err
 	}
-	return Compute(c.Rules, keys, ballots)
+	res, err := ComputeTallies(c.Rules, keys, tallies)
+	return res, errs.Wrap(err, "results")
+}
+
+// loadTallies reads the ballot tallies of a campaign.
+func loadTallies(ctx context.Context, q querier, campaignID int64) ([]Tally, error) {
+	rows, err := q.Query(ctx, "SELECT subject_key, group_key, indicator_key, points, n FROM ballot_tally WHERE campaign_id = ?", campaignID)
+	if err != nil {
+		return nil, errs.Wrap(err, "ballot tallies")
+	}
+	defer rows.Close()
+	var out []Tally
+	for rows.Next() {
+		var t Tally
+		if err := rows.Scan(&t.Subject, &t.Group, &t.Indicator, &t.Points, &t.N); err != nil {
+			return nil, errs.Wrap(err, "scan ballot tally")
+		}
+		out = append(out, t)
+	}
+	return out, errs.Wrap(rows.Err(), "ballot tallies")
+}
+
+// recount computes a campaign's results from its ballots and from its
+// tallies and fails unless the two agree.
+func (s *Service) recount(ctx context.Context, c Campaign) error {
+	return s.readTx(ctx, func(q querier) error {
+		subjects, err := loadSubjects(ctx, q, c.ID)
+		if err != nil {
+			return err
+		}
+		keys := make([]string, len(subjects))
+		for i, sb := range subjects {
+			keys[i] = sb.Key
+		}
+		ballots, err := loadBallots(ctx, q, c.ID)
+		if err != nil {
+			return err
+		}
+		fromBallots, err := Compute(c.Rules, keys, ballots)
+		if err != nil {
+			return errs.Wrap(err, "recount ballots")
+		}
+		fromTallies, err := computeTx(ctx, q, c)
+		if err != nil {
+			return err
+		}
+		a, _, err := sealResults(fromBallots)
+		if err != nil {
+			return err
+		}
+		b, _, err := sealResults(fromTallies)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(a, b) {
+			return errs.Wrap(fmt.Errorf("campaign %d: the ballots and their tallies give different results", c.ID), "recount")
+		}
+		return nil
+	})
 }
 
 // loadBallots reads the counted ballots of a campaign in id order, which

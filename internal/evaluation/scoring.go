@@ -107,12 +107,62 @@ func (l leaf) check(v float64) bool {
 	return v >= 0 && v <= 100
 }
 
-// groupAcc gathers one group's ballots for one subject.
+// groupAcc gathers one group's ballots for one subject: their number and,
+// per leaf in the order of collectLeaves, the running figures of the
+// answers. Counts of answers are all it keeps, so that it can be filled
+// from ballots or from their tallies alike.
 type groupAcc struct {
 	n            int
-	vals         map[string][]float64
+	leaves       []leafAcc
 	satYes, sat  int // satisfied answers and all answers on satisfaction leaves
 	lowest, ords int // answers at their scale's lowest level and all ordinal answers
+}
+
+// leafAcc sums one leaf's answers; the highest and the lowest are what a
+// trimmed mean drops.
+type leafAcc struct {
+	n             int
+	sum, min, max float64
+}
+
+// add counts c answers of v points on leaf li of a group whose masses flag
+// is masses.
+func (a *groupAcc) add(leaves []leaf, li int, v float64, c int, masses bool) {
+	la := &a.leaves[li]
+	if la.n == 0 || v < la.min {
+		la.min = v
+	}
+	if la.n == 0 || v > la.max {
+		la.max = v
+	}
+	la.n += c
+	la.sum += v * float64(c)
+	l := leaves[li]
+	if l.scale.Kind != ScaleLevels {
+		return
+	}
+	a.ords += c
+	if v == l.lowest {
+		a.lowest += c
+	}
+	if l.satisfaction && masses {
+		a.sat += c
+		if satisfiedLabels[l.labels[v]] {
+			a.satYes += c
+		}
+	}
+}
+
+// newAcc makes the empty accumulators of every subject and group.
+func newAcc(subjects, groups, leaves int) [][]*groupAcc {
+	acc := make([][]*groupAcc, subjects)
+	for i := range acc {
+		acc[i] = make([]*groupAcc, groups)
+		for j := range acc[i] {
+			acc[i][j] = &groupAcc{leaves: make([]leafAcc, leaves)}
+		}
+	}
+	return acc
 }
 
 // Compute validates the rules, the subjects and every ballot, and computes
@@ -123,45 +173,11 @@ type groupAcc struct {
 // Grades, vetoes, the cap and ranks are decided on the rounded figures, the
 // ones published, so that a reader who sees 90.00 also sees 好.
 func Compute(r Rules, subjects []string, ballots []Ballot) (Results, error) {
-	r = r.WithDefaults()
-	if err := r.Validate(); err != nil {
+	sc, err := newScoring(r, subjects)
+	if err != nil {
 		return Results{}, err
 	}
-	var leaves []leaf
-	collectLeaves(r.Indicators, &leaves)
-	leafIdx := map[string]int{}
-	for i, l := range leaves {
-		leafIdx[l.key] = i
-	}
-	groupIdx := map[string]int{}
-	for i, g := range r.Groups {
-		groupIdx[g.Key] = i
-	}
-
 	var f errs.Fields
-	subjIdx := map[string]int{}
-	if len(subjects) == 0 {
-		f.Add("subjects", "请至少添加一个测评对象", "add at least one subject")
-	}
-	for i, s := range subjects {
-		if s == "" {
-			f.Add(fmt.Sprintf("subjects[%d]", i), "测评对象代码不能为空", "a subject's key cannot be empty")
-		} else if _, dup := subjIdx[s]; dup {
-			f.Add(fmt.Sprintf("subjects[%d]", i), fmt.Sprintf("测评对象“%s”重复", s), fmt.Sprintf("the subject “%s” is listed twice", s))
-		}
-		subjIdx[s] = i
-	}
-	if err := f.Err(); err != nil {
-		return Results{}, err
-	}
-
-	acc := make([][]*groupAcc, len(subjects))
-	for i := range acc {
-		acc[i] = make([]*groupAcc, len(r.Groups))
-		for j := range acc[i] {
-			acc[i][j] = &groupAcc{vals: map[string][]float64{}}
-		}
-	}
 	more := 0
 	add := func(field, zh, en string) {
 		if len(f) < maxBallotErrors {
@@ -172,7 +188,7 @@ func Compute(r Rules, subjects []string, ballots []Ballot) (Results, error) {
 	}
 	for bi, b := range ballots {
 		whoZH, whoEN := fmt.Sprintf("第 %d 张测评票", bi+1), fmt.Sprintf("ballot %d", bi+1)
-		gi, ok := groupIdx[b.Group]
+		gi, ok := sc.groupIdx[b.Group]
 		if !ok {
 			add(fmt.Sprintf("ballots[%d].group", bi), fmt.Sprintf("%s的评委组“%s”不在本次测评中", whoZH, b.Group),
 				fmt.Sprintf("%s: the rater group “%s” is not part of this campaign", whoEN, b.Group))
@@ -180,35 +196,20 @@ func Compute(r Rules, subjects []string, ballots []Ballot) (Results, error) {
 		}
 		for _, s := range sortedKeys(b.Scores) {
 			p := fmt.Sprintf("ballots[%d].scores[%s]", bi, s)
-			si, ok := subjIdx[s]
+			si, ok := sc.subjIdx[s]
 			if !ok {
 				add(p, fmt.Sprintf("%s评价的对象“%s”不在本次测评中", whoZH, s),
 					fmt.Sprintf("%s rates “%s”, who is not a subject of this campaign", whoEN, s))
 				continue
 			}
 			answers := b.Scores[s]
-			bad := !checkAnswers(add, p, whoZH, whoEN, s, answers, leaves, leafIdx)
-			if bad {
+			if !checkAnswers(add, p, whoZH, whoEN, s, answers, sc.leaves, sc.leafIdx) {
 				continue
 			}
-			a := acc[si][gi]
+			a := sc.acc[si][gi]
 			a.n++
-			for _, l := range leaves {
-				v := answers[l.key]
-				a.vals[l.key] = append(a.vals[l.key], v)
-				if l.scale.Kind != ScaleLevels {
-					continue
-				}
-				a.ords++
-				if v == l.lowest {
-					a.lowest++
-				}
-				if l.satisfaction && r.Groups[gi].Masses {
-					a.sat++
-					if satisfiedLabels[l.labels[v]] {
-						a.satYes++
-					}
-				}
+			for li, l := range sc.leaves {
+				a.add(sc.leaves, li, answers[l.key], 1, sc.r.Groups[gi].Masses)
 			}
 		}
 	}
@@ -218,10 +219,103 @@ func Compute(r Rules, subjects []string, ballots []Ballot) (Results, error) {
 	if err := f.Err(); err != nil {
 		return Results{}, err
 	}
+	return sc.results(), nil
+}
 
+// Tally is how many counted ballots of a rater group gave a subject Points
+// on a leaf indicator: what the mixer keeps so that results need not read
+// every ballot.
+type Tally struct {
+	Subject, Group, Indicator string
+	Points                    float64
+	N                         int
+}
+
+// ComputeTallies computes the same results as Compute from the tallies of
+// the ballots instead of the ballots. The tallies come from ballots checked
+// when they were cast, so a tally that names an unknown subject, group or
+// indicator, holds points off the scale, or leaves a subject's group with
+// different numbers of answers on two leaves means the data are damaged: it
+// is an error, never skipped.
+func ComputeTallies(r Rules, subjects []string, tallies []Tally) (Results, error) {
+	sc, err := newScoring(r, subjects)
+	if err != nil {
+		return Results{}, err
+	}
+	for _, t := range tallies {
+		si, okS := sc.subjIdx[t.Subject]
+		gi, okG := sc.groupIdx[t.Group]
+		li, okL := sc.leafIdx[t.Indicator]
+		if !okS || !okG || !okL || t.N <= 0 || !sc.leaves[li].check(t.Points) {
+			return Results{}, fmt.Errorf("ballot tally %s/%s/%s = %s × %d does not fit the campaign's rules and subjects",
+				t.Subject, t.Group, t.Indicator, num(t.Points), t.N)
+		}
+		sc.acc[si][gi].add(sc.leaves, li, t.Points, t.N, sc.r.Groups[gi].Masses)
+	}
+	for si, row := range sc.acc {
+		for gi, a := range row {
+			// Every counted ballot answers every leaf of each subject it rates.
+			a.n = a.leaves[0].n
+			for li, la := range a.leaves {
+				if la.n != a.n {
+					return Results{}, fmt.Errorf("ballot tallies of %s by %s: %d answers on %s but %d on %s",
+						subjects[si], sc.r.Groups[gi].Key, a.n, sc.leaves[0].key, la.n, sc.leaves[li].key)
+				}
+			}
+		}
+	}
+	return sc.results(), nil
+}
+
+// scoring is what Compute and ComputeTallies share: the valid rules, the
+// lookups of subjects, groups and leaves, and the accumulators.
+type scoring struct {
+	r                          Rules
+	subjects                   []string
+	leaves                     []leaf
+	leafIdx, groupIdx, subjIdx map[string]int
+	acc                        [][]*groupAcc
+}
+
+// newScoring validates the rules and the subjects.
+func newScoring(r Rules, subjects []string) (*scoring, error) {
+	r = r.WithDefaults()
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	sc := &scoring{r: r, subjects: subjects, leafIdx: map[string]int{}, groupIdx: map[string]int{}, subjIdx: map[string]int{}}
+	collectLeaves(r.Indicators, &sc.leaves)
+	for i, l := range sc.leaves {
+		sc.leafIdx[l.key] = i
+	}
+	for i, g := range r.Groups {
+		sc.groupIdx[g.Key] = i
+	}
+	var f errs.Fields
+	if len(subjects) == 0 {
+		f.Add("subjects", "请至少添加一个测评对象", "add at least one subject")
+	}
+	for i, s := range subjects {
+		if s == "" {
+			f.Add(fmt.Sprintf("subjects[%d]", i), "测评对象代码不能为空", "a subject's key cannot be empty")
+		} else if _, dup := sc.subjIdx[s]; dup {
+			f.Add(fmt.Sprintf("subjects[%d]", i), fmt.Sprintf("测评对象“%s”重复", s), fmt.Sprintf("the subject “%s” is listed twice", s))
+		}
+		sc.subjIdx[s] = i
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	sc.acc = newAcc(len(subjects), len(r.Groups), len(sc.leaves))
+	return sc, nil
+}
+
+// results turns the filled accumulators into grades, ranks and flags.
+func (sc *scoring) results() Results {
+	r, subjects := sc.r, sc.subjects
 	res := Results{Subjects: make([]SubjectResult, len(subjects)), Flags: []string{}}
 	for si, s := range subjects {
-		res.Subjects[si] = subjectResult(r, s, acc[si])
+		res.Subjects[si] = subjectResult(r, s, sc.acc[si], sc.leafIdx)
 	}
 	applyCap(r, res.Subjects, len(subjects))
 	rank(res.Subjects)
@@ -241,7 +335,7 @@ func Compute(r Rules, subjects []string, ballots []Ballot) (Results, error) {
 			res.Flags = append(res.Flags, sr.Subject)
 		}
 	}
-	return res, nil
+	return res
 }
 
 // checkAnswers checks one ballot's answers for one subject against the
@@ -328,7 +422,7 @@ func ValidateBallot(r Rules, subjects []string, b Ballot) error {
 
 // subjectResult computes one subject's figures, grade and vetoes; the cap
 // and the rank need every subject and come later.
-func subjectResult(r Rules, subject string, acc []*groupAcc) SubjectResult {
+func subjectResult(r Rules, subject string, acc []*groupAcc, leafIdx map[string]int) SubjectResult {
 	sr := SubjectResult{Subject: subject, N: map[string]int{}, Shown: map[string]bool{}, Groups: map[string]GroupResult{}}
 	var wSum, massW, total float64
 	ind := map[string]float64{}
@@ -344,7 +438,7 @@ func subjectResult(r Rules, subject string, acc []*groupAcc) SubjectResult {
 			continue
 		}
 		scores := map[string]float64{}
-		score := treeScore(r.Indicators, a, r.Trim, scores)
+		score := treeScore(r.Indicators, a, leafIdx, r.Trim, scores)
 		sr.N[g.Key] = a.n
 		sr.Groups[g.Key] = GroupResult{Score: round2(score), Indicators: roundMap(scores)}
 		if a.n < r.MinBallots {
@@ -404,14 +498,14 @@ func subjectResult(r Rules, subject string, acc []*groupAcc) SubjectResult {
 
 // treeScore is the weighted score of inds for one group, recording every
 // indicator's score in out.
-func treeScore(inds []Indicator, a *groupAcc, trim bool, out map[string]float64) float64 {
+func treeScore(inds []Indicator, a *groupAcc, leafIdx map[string]int, trim bool, out map[string]float64) float64 {
 	sum := 0.0
 	for _, in := range inds {
 		var v float64
 		if len(in.Children) > 0 {
-			v = treeScore(in.Children, a, trim, out)
+			v = treeScore(in.Children, a, leafIdx, trim, out)
 		} else {
-			v = mean(a.vals[in.Key], trim)
+			v = a.leaves[leafIdx[in.Key]].mean(trim)
 		}
 		out[in.Key] = v
 		sum += in.Weight * v
@@ -419,19 +513,13 @@ func treeScore(inds []Indicator, a *groupAcc, trim bool, out map[string]float64)
 	return sum
 }
 
-// mean is the mean of vs, without its highest and lowest value when trim is
-// set and there are at least trimMinN values.
-func mean(vs []float64, trim bool) float64 {
-	if trim && len(vs) >= trimMinN {
-		s := append([]float64(nil), vs...)
-		sort.Float64s(s)
-		vs = s[1 : len(s)-1]
+// mean is the mean of the answers, without the highest and the lowest one
+// when trim is set and there are at least trimMinN answers.
+func (la leafAcc) mean(trim bool) float64 {
+	if trim && la.n >= trimMinN {
+		return (la.sum - la.min - la.max) / float64(la.n-2)
 	}
-	sum := 0.0
-	for _, v := range vs {
-		sum += v
-	}
-	return sum / float64(len(vs))
+	return la.sum / float64(la.n)
 }
 
 // applyCap keeps the top grade for at most floor(TopCap × n) subjects, the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -62,8 +63,116 @@ func golden(t *testing.T, name string) (campaign, Results, []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("results differ from %s (run go test -update after checking the change):\n%s", path, got)
 	}
+	// The tallies the mixer keeps must give the very same results.
+	fromTallies, err := ComputeTallies(c.Rules, c.Subjects, tallyOf(c.Ballots))
+	if err != nil {
+		t.Fatalf("ComputeTallies: %v", err)
+	}
+	if b, _ := json.MarshalIndent(fromTallies, "", "  "); !bytes.Equal(append(b, '\n'), want) {
+		t.Errorf("results from the tallies differ from %s:\n%s", path, b)
+	}
 	return c, res, got
 }
+
+// tallyOf counts ballots as the mixer does.
+func tallyOf(bs []Ballot) []Tally {
+	type key struct {
+		s, g, i string
+		v       float64
+	}
+	m := map[key]int{}
+	for _, b := range bs {
+		for s, answers := range b.Scores {
+			for i, v := range answers {
+				m[key{s, b.Group, i, v}]++
+			}
+		}
+	}
+	out := make([]Tally, 0, len(m))
+	for k, n := range m {
+		out = append(out, Tally{Subject: k.s, Group: k.g, Indicator: k.i, Points: k.v, N: n})
+	}
+	return out
+}
+
+// TestTalliesMatchBallots computes random campaigns both ways: from the
+// ballots and from their tallies, with and without trimming, veto and cap.
+func TestTalliesMatchBallots(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for round := range 200 {
+		r := TemplateVillageSecretary()
+		r.Trim = round%2 == 0
+		if round%3 == 0 {
+			r.TopCap = 0.2
+		}
+		subjects := []string{"a", "b", "c", "d", "e", "f"}
+		var bs []Ballot
+		for range 20 + rng.IntN(120) {
+			g := r.Groups[rng.IntN(len(r.Groups))].Key
+			b := Ballot{Group: g, Scores: map[string]map[string]float64{}}
+			for _, s := range subjects {
+				if rng.IntN(3) > 0 {
+					b.Scores[s] = randomAnswers(rng)
+				}
+			}
+			bs = append(bs, b)
+		}
+		want, err := Compute(r, subjects, bs)
+		if err != nil {
+			t.Fatalf("round %d: Compute: %v", round, err)
+		}
+		got, err := ComputeTallies(r, subjects, tallyOf(bs))
+		if err != nil {
+			t.Fatalf("round %d: ComputeTallies: %v", round, err)
+		}
+		a, _ := json.Marshal(want)
+		b, _ := json.Marshal(got)
+		if !bytes.Equal(a, b) {
+			t.Fatalf("round %d: from ballots\n%s\nfrom tallies\n%s", round, a, b)
+		}
+	}
+}
+
+// randomAnswers answers the village template's leaves at random levels.
+func randomAnswers(rng *rand.Rand) map[string]float64 {
+	good := []float64{100, 85, 70, 50}
+	sat := []float64{100, 60, 0}
+	out := map[string]float64{"satisfaction": sat[rng.IntN(len(sat))]}
+	for _, k := range []string{"duty", "team", "life", "education", "service", "integrity"} {
+		out[k] = good[rng.IntN(len(good))]
+	}
+	return out
+}
+
+// TestDamagedTallies: tallies that do not fit the rules or contradict
+// themselves are an error, never skipped.
+func TestDamagedTallies(t *testing.T) {
+	r := rules3()
+	good := tallyOf(ballots("up", 3, 80, "a"))
+	tests := []struct {
+		name string
+		edit func([]Tally) []Tally
+		want string
+	}{
+		{"unknown subject", func(ts []Tally) []Tally { ts[0].Subject = "zz"; return ts }, "does not fit"},
+		{"unknown group", func(ts []Tally) []Tally { ts[0].Group = "zz"; return ts }, "does not fit"},
+		{"unknown indicator", func(ts []Tally) []Tally { ts[0].Indicator = "zz"; return ts }, "does not fit"},
+		{"points off the scale", func(ts []Tally) []Tally {
+			return append(ts, Tally{Subject: "a", Group: "up", Indicator: "work", Points: 101, N: 1})
+		}, "does not fit"},
+		{"answers missing on one leaf", func(ts []Tally) []Tally {
+			return append(ts, Tally{Subject: "a", Group: "up", Indicator: "work", Points: 90, N: 1})
+		}, "4 answers on work but 3 on sat"},
+	}
+	for _, tc := range tests {
+		ts := tc.edit(append([]Tally(nil), good...))
+		_, err := ComputeTallies(r, []string{"a"}, ts)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
 
 // expect is a subject's figures computed by hand.
 type expect struct {

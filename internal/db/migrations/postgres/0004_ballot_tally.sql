@@ -1,0 +1,21 @@
+-- Running counts of the counted ballots: how many ballots of a rater group
+-- gave a subject a number of points on a leaf indicator. The mixer adds a
+-- batch to them in the transaction that moves the batch, so that results
+-- read a few rows per subject instead of every ballot. The counts of each
+-- value are all the scoring needs: means, trimmed means (highest and lowest
+-- value), answers at a scale's lowest level and satisfied answers.
+CREATE TABLE ballot_tally (
+    campaign_id   BIGINT           NOT NULL REFERENCES campaigns(id),
+    subject_key   TEXT             NOT NULL,
+    group_key     TEXT             NOT NULL,
+    indicator_key TEXT             NOT NULL,
+    points        DOUBLE PRECISION NOT NULL,
+    n             INTEGER          NOT NULL,
+    PRIMARY KEY (campaign_id, subject_key, group_key, indicator_key, points)
+);
+
+-- Ballots counted before this table existed.
+INSERT INTO ballot_tally (campaign_id, subject_key, group_key, indicator_key, points, n)
+SELECT b.campaign_id, s.key, b.group_key, i.key, (i.value #>> '{}')::double precision, COUNT(*)
+FROM ballots b, jsonb_each(b.payload::jsonb -> 'scores') s, jsonb_each(s.value) i
+GROUP BY b.campaign_id, s.key, b.group_key, i.key, (i.value #>> '{}')::double precision;
