@@ -227,6 +227,7 @@ func (s *Service) applyFast(ctx context.Context, tx *db.Tx, batch []*castReq, ou
 	spent := make(map[string]bool, len(macs))
 	spend := make([]any, 0, len(macs))
 	inbox := make([][]any, 0, len(macs))
+	counts := map[groupRef]tokenDelta{}
 	for i, r := range batch {
 		if out[i] != nil {
 			continue
@@ -250,6 +251,9 @@ func (s *Service) applyFast(ctx context.Context, tx *db.Tx, batch []*castReq, ou
 		}
 		spent[r.mac] = true
 		spend = append(spend, r.mac)
+		d := counts[groupRef{t.campaignID, t.group}]
+		d.issued, d.used = d.issued-1, d.used+1
+		counts[groupRef{t.campaignID, t.group}] = d
 		inbox = append(inbox, []any{r.id, t.campaignID, t.group, r.body, r.tracker})
 	}
 	if len(spend) == 0 {
@@ -264,6 +268,9 @@ func (s *Service) applyFast(ctx context.Context, tx *db.Tx, batch []*castReq, ou
 	}
 	if n, err := res.RowsAffected(); err != nil || n != int64(len(spend)) {
 		return errTokenMoved
+	}
+	if err := addTokenCounts(ctx, tx, counts); err != nil {
+		return err
 	}
 	// One statement for the whole batch: per is above the row count, so
 	// BatchInsert neither splits the rows nor prepares a statement for them.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,10 +18,72 @@ import (
 const MaxCommentRunes = 500
 
 // payload is what the inbox and the ballot table keep of a ballot: the
-// answers and the comment, nothing about who or when.
+// answers and the comment, nothing about who or when. Answers are stored
+// per subject as the points of each leaf indicator in the order of the
+// leaves' keys sorted, which the campaign's rules, frozen once it opens,
+// give back: the row stays under a kilobyte for twenty subjects, so SQLite
+// keeps it in its B-tree page instead of overflow pages.
 type payload struct {
-	Scores  map[string]map[string]float64 `json:"scores"`
-	Comment string                        `json:"comment,omitempty"`
+	Scores  map[string][]float64 `json:"s"`
+	Comment string               `json:"c,omitempty"`
+	// V1 holds ballots stored before the compact form, with named answers.
+	V1 map[string]map[string]float64 `json:"scores,omitempty"`
+}
+
+// EncodeBallot returns the stored form of a ballot's answers and comment.
+// The answers of each subject must name every leaf indicator once, as a
+// ballot accepted by CastBallot does.
+func EncodeBallot(scores map[string]map[string]float64, comment string) (string, error) {
+	p := payload{Scores: make(map[string][]float64, len(scores)), Comment: comment}
+	for s, answers := range scores {
+		vals := make([]float64, 0, len(answers))
+		for _, k := range sortedKeys(answers) {
+			vals = append(vals, answers[k])
+		}
+		p.Scores[s] = vals
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return "", errs.Wrap(err, "ballot json")
+	}
+	return string(b), nil
+}
+
+// leafKeys returns the keys of the rules' leaf indicators, sorted: the
+// order of the points in a stored ballot.
+func leafKeys(r Rules) []string {
+	var leaves []leaf
+	collectLeaves(r.Indicators, &leaves)
+	keys := make([]string, len(leaves))
+	for i, l := range leaves {
+		keys[i] = l.key
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// decodeBallot reads a stored ballot's answers back, given the campaign's
+// sorted leaf keys.
+func decodeBallot(body string, keys []string) (map[string]map[string]float64, error) {
+	var p payload
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		return nil, errs.Wrap(err, "decode ballot")
+	}
+	if p.V1 != nil {
+		return p.V1, nil
+	}
+	out := make(map[string]map[string]float64, len(p.Scores))
+	for s, vals := range p.Scores {
+		if len(vals) != len(keys) {
+			return nil, errs.Wrap(fmt.Errorf("a stored ballot holds %d answers for %s, the campaign has %d indicators", len(vals), s, len(keys)), "decode ballot")
+		}
+		answers := make(map[string]float64, len(keys))
+		for i, k := range keys {
+			answers[k] = vals[i]
+		}
+		out[s] = answers
+	}
+	return out, nil
 }
 
 // usedCode answers a code that has already voted. It differs from
@@ -79,11 +142,11 @@ func (s *Service) prepareCast(ctx context.Context, code string, scores map[strin
 		return nil, errs.Field("comment", fmt.Sprintf("意见建议最多 %d 字，现为 %d 字", MaxCommentRunes, n),
 			fmt.Sprintf("the comment takes at most %d characters, not %d", MaxCommentRunes, n))
 	}
-	body, err := json.Marshal(payload{Scores: scores, Comment: comment})
+	body, err := EncodeBallot(scores, comment)
 	if err != nil {
-		return nil, errs.Wrap(err, "ballot json")
+		return nil, err
 	}
-	return &castReq{ctx: ctx, mac: TokenMAC(s.key, raw), scores: scores, body: string(body), id: randomID(), tracker: NewTracker()}, nil
+	return &castReq{ctx: ctx, mac: TokenMAC(s.key, raw), scores: scores, body: body, id: randomID(), tracker: NewTracker()}, nil
 }
 
 // castReq is one ballot on its way into the inbox: everything that needs
@@ -174,6 +237,9 @@ func (s *Service) castTx(ctx context.Context, tx *db.Tx, r *castReq, cache *cast
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return usedCode()
+	}
+	if err := addTokenCounts(ctx, tx, map[groupRef]tokenDelta{{campaignID, group}: {issued: -1, used: 1}}); err != nil {
+		return err
 	}
 	_, err = tx.Exec(ctx, "INSERT INTO ballot_inbox (id, campaign_id, group_key, payload, tracker) VALUES (?, ?, ?, ?, ?)",
 		r.id, campaignID, group, r.body, r.tracker)

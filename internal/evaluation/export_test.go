@@ -70,3 +70,8 @@ func (s *Service) MAC(code string) string {
 
 // SetMixBatch lowers the most ballots one mixing transaction moves.
 func (s *Service) SetMixBatch(n int) { s.mixBatch = n }
+
+// DecodeStored reads a stored ballot back under the campaign's rules.
+func DecodeStored(body string, r Rules) (map[string]map[string]float64, error) {
+	return decodeBallot(body, leafKeys(r))
+}

@@ -75,22 +75,11 @@ func mixTx(ctx context.Context, tx *db.Tx, campaignID int64, limit int) (int, er
 		return 0, errs.Wrap(err, "take inbox")
 	}
 	var batch [][]any
-	tallies := map[tallyKey]int{}
 	for rows.Next() {
 		var group, body, tracker string
 		if err := rows.Scan(&group, &body, &tracker); err != nil {
 			rows.Close()
 			return 0, errs.Wrap(err, "scan inbox")
-		}
-		var p payload
-		if err := json.Unmarshal([]byte(body), &p); err != nil {
-			rows.Close()
-			return 0, errs.Wrap(err, "decode inbox ballot")
-		}
-		for s, answers := range p.Scores {
-			for ind, v := range answers {
-				tallies[tallyKey{s, group, ind, v}]++
-			}
 		}
 		batch = append(batch, []any{"", campaignID, group, body, tracker})
 	}
@@ -100,6 +89,27 @@ func mixTx(ctx context.Context, tx *db.Tx, campaignID int64, limit int) (int, er
 	}
 	if len(batch) == 0 {
 		return 0, nil
+	}
+	var rulesJSON string
+	if err := tx.QueryRow(ctx, "SELECT rules_json FROM campaigns WHERE id = ?", campaignID).Scan(&rulesJSON); err != nil {
+		return 0, errs.Wrap(err, "load rules")
+	}
+	var r Rules
+	if err := json.Unmarshal([]byte(rulesJSON), &r); err != nil {
+		return 0, errs.Wrap(err, "decode rules")
+	}
+	keys := leafKeys(r)
+	tallies := map[tallyKey]int{}
+	for _, row := range batch {
+		scores, err := decodeBallot(row[3].(string), keys)
+		if err != nil {
+			return 0, err
+		}
+		for s, answers := range scores {
+			for ind, v := range answers {
+				tallies[tallyKey{s, row[2].(string), ind, v}]++
+			}
+		}
 	}
 	if err := addTallies(ctx, tx, campaignID, tallies); err != nil {
 		return 0, err

@@ -203,7 +203,7 @@ func (s *Service) recount(ctx context.Context, c Campaign) error {
 		for i, sb := range subjects {
 			keys[i] = sb.Key
 		}
-		ballots, err := loadBallots(ctx, q, c.ID)
+		ballots, err := loadBallots(ctx, q, c.ID, leafKeys(c.Rules))
 		if err != nil {
 			return err
 		}
@@ -231,8 +231,8 @@ func (s *Service) recount(ctx context.Context, c Campaign) error {
 }
 
 // loadBallots reads the counted ballots of a campaign in id order, which
-// is random.
-func loadBallots(ctx context.Context, q querier, campaignID int64) ([]Ballot, error) {
+// is random; keys are the campaign's sorted leaf keys.
+func loadBallots(ctx context.Context, q querier, campaignID int64, keys []string) ([]Ballot, error) {
 	rows, err := q.Query(ctx, "SELECT group_key, payload FROM ballots WHERE campaign_id = ? ORDER BY id", campaignID)
 	if err != nil {
 		return nil, errs.Wrap(err, "ballots")
@@ -244,11 +244,11 @@ func loadBallots(ctx context.Context, q querier, campaignID int64) ([]Ballot, er
 		if err := rows.Scan(&g, &body); err != nil {
 			return nil, errs.Wrap(err, "scan ballot")
 		}
-		var p payload
-		if err := json.Unmarshal([]byte(body), &p); err != nil {
-			return nil, errs.Wrap(err, "decode ballot")
+		scores, err := decodeBallot(body, keys)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, Ballot{Group: g, Scores: p.Scores})
+		out = append(out, Ballot{Group: g, Scores: scores})
 	}
 	return out, errs.Wrap(rows.Err(), "ballots")
 }

@@ -76,8 +76,10 @@ func TestTalliesFollowMixing(t *testing.T) {
 		t.Fatalf("results: %s", marshal(t, live))
 	}
 
-	// The backfill of migration 0004 rebuilds the same tallies from the ballots.
+	// The backfill of migration 0004 rebuilds the same tallies from ballots
+	// stored, as they were then, with named answers.
 	before := tallyRows(t, f, c.ID)
+	toNamedForm(t, f, c)
 	if _, err := f.d.W.ExecContext(ctx, "DELETE FROM ballot_tally"); err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +91,7 @@ func TestTalliesFollowMixing(t *testing.T) {
 	for _, m := range ms {
 		if m.Version == 4 {
 			backfill = m.SQL[strings.Index(m.SQL, "INSERT INTO ballot_tally"):]
+			backfill = backfill[:strings.Index(backfill, ";")+1]
 		}
 	}
 	if _, err := f.d.W.ExecContext(ctx, backfill); err != nil {
@@ -124,7 +127,7 @@ func computeFromBallots(t *testing.T, f *fx, c evaluation.Campaign, subs []evalu
 		if err := rows.Scan(&b.Group, &body); err != nil {
 			t.Fatal(err)
 		}
-		if err := json.Unmarshal([]byte(body), &b); err != nil {
+		if b.Scores, err = evaluation.DecodeStored(body, c.Rules); err != nil {
 			t.Fatal(err)
 		}
 		bs = append(bs, b)
@@ -134,6 +137,35 @@ func computeFromBallots(t *testing.T, f *fx, c evaluation.Campaign, subs []evalu
 		t.Fatal(err)
 	}
 	return res
+}
+
+// toNamedForm rewrites a campaign's stored ballots in the form used before
+// migration 0004: {"scores": {subject: {indicator: points}}}.
+func toNamedForm(t *testing.T, f *fx, c evaluation.Campaign) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := f.d.Query(ctx, "SELECT id, payload FROM ballots WHERE campaign_id = ?", c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := map[string]string{}
+	for rows.Next() {
+		var id, body string
+		if err := rows.Scan(&id, &body); err != nil {
+			t.Fatal(err)
+		}
+		scores, err := evaluation.DecodeStored(body, c.Rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		named[id] = string(marshal(t, map[string]any{"scores": scores}))
+	}
+	rows.Close()
+	for id, body := range named {
+		if _, err := f.d.W.ExecContext(ctx, f.d.Rebind("UPDATE ballots SET payload = ? WHERE id = ?"), body, id); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // tallyRows lists a campaign's tallies, one line each, in key order.
@@ -198,4 +230,87 @@ func TestMixInBoundedBatches(t *testing.T) {
 	if got := f.count(t, "SELECT COALESCE(SUM(n), 0) FROM ballot_tally WHERE campaign_id = ? AND indicator_key = 'duty'", c.ID); got != 25 {
 		t.Fatalf("tallies count %d ballots, want 25", got)
 	}
+}
+
+// TestTokenCountsFollowTokens issues, spends (one by one and in a batch)
+// and revokes tokens, and checks the kept counts against ballot_tokens;
+// the migration's backfill must rebuild the same counts.
+func TestTokenCountsFollowTokens(t *testing.T) {
+	ctx := context.Background()
+	f := newFx(t)
+	c, subs := f.villageCampaign(t, 1)
+	masses := f.issue(t, c, "masses", 12)
+	members := f.issue(t, c, "members", 7)
+	f.issue(t, c, "superior", 3)
+	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	vote := map[string]map[string]float64{subs[0].Key: villageAnswers(rng)}
+	for _, code := range masses[:4] {
+		if _, err := f.ev.CastBallot(ctx, code, vote, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var batch []evaluation.BatchBallot
+	for _, code := range append(masses[4:9], members[:2]...) {
+		batch = append(batch, evaluation.BatchBallot{Code: code, Scores: vote})
+	}
+	batch = append(batch, evaluation.BatchBallot{Code: masses[4], Scores: vote}) // used twice in one batch
+	for i, a := range f.ev.CastBatch(ctx, batch) {
+		if (a.Err == nil) != (i < 7) {
+			t.Fatalf("batch ballot %d: %v", i, a.Err)
+		}
+	}
+	for _, code := range []string{masses[11], members[6]} {
+		if err := f.ev.RevokeToken(ctx, f.admin, c.ID, code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []evaluation.TokenCount{
+		{Group: "superior", Issued: 3},
+		{Group: "members", Issued: 6, Used: 2, Revoked: 1},
+		{Group: "masses", Issued: 11, Used: 9, Revoked: 1},
+	}
+	check := func(when string) {
+		t.Helper()
+		got, err := f.ev.TokenCounts(ctx, f.admin, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			var g evaluation.TokenCount
+			for _, x := range got {
+				if x.Group == w.Group {
+					g = x
+				}
+			}
+			if g.Issued != w.Issued || g.Used != w.Used || g.Revoked != w.Revoked {
+				t.Errorf("%s: %s issued/used/revoked %d/%d/%d, want %d/%d/%d", when, w.Group, g.Issued, g.Used, g.Revoked, w.Issued, w.Used, w.Revoked)
+			}
+			for status, n := range map[string]int{"issued": w.Issued - w.Used, "used": w.Used, "revoked": w.Revoked} {
+				if got := f.count(t, "SELECT COUNT(*) FROM ballot_tokens WHERE campaign_id = ? AND group_key = ? AND status = ?", c.ID, w.Group, status); got != n {
+					t.Errorf("%s: ballot_tokens holds %d %s tokens of %s, want %d", when, got, status, w.Group, n)
+				}
+			}
+		}
+	}
+	check("kept")
+	ms, err := f.d.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version == 4 {
+			stmt := m.SQL[strings.Index(m.SQL, "INSERT INTO ballot_token_counts"):]
+			stmt = stmt[:strings.Index(stmt, ";")+1]
+			if _, err := f.d.W.ExecContext(ctx, "DELETE FROM ballot_token_counts"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.d.W.ExecContext(ctx, stmt); err != nil {
+				t.Fatalf("backfill: %v", err)
+			}
+		}
+	}
+	check("backfilled")
 }

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"errors"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -199,5 +200,35 @@ func TestNewTracker(t *testing.T) {
 			t.Fatalf("tracker %q repeated within 2000 (50 bits)", tr)
 		}
 		seen[tr] = true
+	}
+}
+
+// TestStoredBallot: the compact stored form gives the answers back, so do
+// ballots stored before it, and a row that does not fit the rules is an error.
+func TestStoredBallot(t *testing.T) {
+	r := TemplateQianQiYiKeZhang()
+	keys := leafKeys(r)
+	answers := map[string]float64{}
+	for i, k := range keys {
+		answers[k] = []float64{100, 85, 70, 50, 100}[i%5]
+	}
+	in := map[string]map[string]float64{"s1": answers, "s22": answers}
+	body, err := EncodeBallot(in, "服务热情")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"s":{"s1":[`; !strings.HasPrefix(body, want) || !strings.HasSuffix(body, `,"c":"服务热情"}`) {
+		t.Errorf("stored form %s", body)
+	}
+	got, err := decodeBallot(body, keys)
+	if err != nil || !reflect.DeepEqual(got, in) {
+		t.Fatalf("round trip: %v %v, want %v", got, err, in)
+	}
+	old := `{"scores":{"s1":{"attitude":100}},"comment":"x"}`
+	if got, err := decodeBallot(old, keys); err != nil || got["s1"]["attitude"] != 100 {
+		t.Fatalf("a ballot of the named form: %v %v", got, err)
+	}
+	if _, err := decodeBallot(`{"s":{"s1":[100,85]}}`, keys); err == nil || !strings.Contains(err.Error(), "holds 2 answers for s1") {
+		t.Fatalf("short row: %v", err)
 	}
 }

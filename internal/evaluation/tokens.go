@@ -1,10 +1,13 @@
 package evaluation
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
@@ -63,6 +66,9 @@ func (s *Service) IssueTokens(ctx context.Context, actor access.Actor, campaignI
 		if err := tx.BatchInsert(ctx, "ballot_tokens", []string{"mac", "campaign_id", "group_key", "status", "batch", "issued_at"}, rows, 500); err != nil {
 			return errs.Wrap(err, "insert tokens")
 		}
+		if err := addTokenCounts(ctx, tx, map[groupRef]tokenDelta{{campaignID, group}: {issued: n}}); err != nil {
+			return err
+		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.tokens", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
 			OrgPath: c.ownerPath, Summary: fmt.Sprintf("测评 %s：为评委组“%s”发放测评码 %d 张（第 %d 批）", c.Name, name, n, batch),
 			After: map[string]any{"group": group, "n": n, "batch": batch}})
@@ -105,6 +111,9 @@ func (s *Service) RevokeToken(ctx context.Context, actor access.Actor, campaignI
 		}
 		if _, err := tx.Exec(ctx, "UPDATE ballot_tokens SET status = 'revoked' WHERE mac = ?", mac); err != nil {
 			return errs.Wrap(err, "revoke token")
+		}
+		if err := addTokenCounts(ctx, tx, map[groupRef]tokenDelta{{campaignID, group}: {issued: -1, revoked: 1}}); err != nil {
+			return err
 		}
 		name, _ := groupName(c.Rules, group)
 		// Neither the code nor its MAC goes into the log: the count is enough.
@@ -149,29 +158,19 @@ func groupCounts(ctx context.Context, q querier, c Campaign) ([]TokenCount, erro
 		idx[g.Key] = i
 		out[i] = TokenCount{Group: g.Key, Name: g.Name}
 	}
-	rows, err := q.Query(ctx, "SELECT group_key, status, COUNT(*) FROM ballot_tokens WHERE campaign_id = ? GROUP BY group_key, status", c.ID)
+	rows, err := q.Query(ctx, "SELECT group_key, issued, used, revoked FROM ballot_token_counts WHERE campaign_id = ?", c.ID)
 	if err != nil {
 		return nil, errs.Wrap(err, "token counts")
 	}
 	for rows.Next() {
-		var g, st string
-		var n int
-		if err := rows.Scan(&g, &st, &n); err != nil {
+		var g string
+		var issued, used, revoked int
+		if err := rows.Scan(&g, &issued, &used, &revoked); err != nil {
 			rows.Close()
 			return nil, errs.Wrap(err, "token counts")
 		}
-		i, ok := idx[g]
-		if !ok {
-			continue
-		}
-		switch st {
-		case TokenIssued:
-			out[i].Issued += n
-		case TokenUsed:
-			out[i].Issued += n
-			out[i].Used += n
-		case TokenRevoked:
-			out[i].Revoked += n
+		if i, ok := idx[g]; ok {
+			out[i].Issued, out[i].Used, out[i].Revoked = issued+used, used, revoked
 		}
 	}
 	rows.Close()
@@ -194,6 +193,37 @@ func groupCounts(ctx context.Context, q querier, c Campaign) ([]TokenCount, erro
 		}
 	}
 	return out, errs.Wrap(rows.Err(), "ballot counts")
+}
+
+// groupRef names a rater group of a campaign.
+type groupRef struct {
+	campaignID int64
+	group      string
+}
+
+// tokenDelta is a change of a group's token counts.
+type tokenDelta struct{ issued, used, revoked int }
+
+// addTokenCounts applies deltas to ballot_token_counts inside the
+// transaction that issues, spends or revokes the tokens, so the counts are
+// always those of ballot_tokens. One row per group: concurrent casts on
+// PostgreSQL queue on it instead of deadlocking over several.
+func addTokenCounts(ctx context.Context, tx *db.Tx, deltas map[groupRef]tokenDelta) error {
+	rows := make([][]any, 0, len(deltas))
+	for g, d := range deltas {
+		rows = append(rows, []any{g.campaignID, g.group, d.issued, d.used, d.revoked})
+	}
+	// The order of the rows fixes the order in which PostgreSQL locks them.
+	slices.SortFunc(rows, func(a, b []any) int {
+		if c := cmp.Compare(a[0].(int64), b[0].(int64)); c != 0 {
+			return c
+		}
+		return strings.Compare(a[1].(string), b[1].(string))
+	})
+	err := tx.BatchInsertOn(ctx, "ballot_token_counts", []string{"campaign_id", "group_key", "issued", "used", "revoked"}, rows, 500,
+		`ON CONFLICT (campaign_id, group_key) DO UPDATE SET issued = ballot_token_counts.issued + excluded.issued,
+			used = ballot_token_counts.used + excluded.used, revoked = ballot_token_counts.revoked + excluded.revoked`)
+	return errs.Wrap(err, "token counts")
 }
 
 func groupName(r Rules, key string) (string, bool) {

@@ -19,3 +19,24 @@ INSERT INTO ballot_tally (campaign_id, subject_key, group_key, indicator_key, po
 SELECT b.campaign_id, s.key, b.group_key, i.key, i.value, COUNT(*)
 FROM ballots b, json_each(b.payload, '$.scores') s, json_each(s.value) i
 GROUP BY b.campaign_id, s.key, b.group_key, i.key, i.value;
+
+-- Tokens per rater group and status, kept by the transactions that issue,
+-- spend and revoke them, so that the campaign page and the public bulletin
+-- read one row per group. It lets the token index leave out the status:
+-- spending a token then rewrites its row and nothing else.
+CREATE TABLE ballot_token_counts (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    group_key   TEXT    NOT NULL,
+    issued      INTEGER NOT NULL DEFAULT 0,
+    used        INTEGER NOT NULL DEFAULT 0,
+    revoked     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, group_key)
+) WITHOUT ROWID;
+
+INSERT INTO ballot_token_counts (campaign_id, group_key, issued, used, revoked)
+SELECT campaign_id, group_key, SUM(CASE WHEN status = 'issued' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status = 'used' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'revoked' THEN 1 ELSE 0 END)
+FROM ballot_tokens GROUP BY campaign_id, group_key;
+
+DROP INDEX ballot_tokens_campaign;
+CREATE INDEX ballot_tokens_campaign ON ballot_tokens(campaign_id, group_key);
