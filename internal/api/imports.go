@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
 	"jiceng/internal/xlsx"
 )
 
@@ -46,14 +47,19 @@ func (h *Handler) ImportUnits(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, importJSON(sess.Session))
 }
 
-// ApplyImport applies a valid import session of organizations or of units,
-// all rows or none.
+// ApplyImport applies a valid import session of organizations, of units or
+// of a campaign's subjects, all rows or none.
 func (h *Handler) ApplyImport(w http.ResponseWriter, r *http.Request) {
 	actor := actorOf(r)
 	id := r.PathValue("id")
 	n, err := h.Orgs.ApplyImport(r.Context(), actor, actor.UserID, id)
 	if errs.Is(err, errs.NotFound) {
 		n, err = h.Coverage.ApplyImport(r.Context(), actor, actor.UserID, id)
+	}
+	if errs.Is(err, errs.NotFound) {
+		var sess evaluation.SubjectImport
+		sess, err = h.Eval.ApplySubjectImport(r.Context(), actor, actor.UserID, id)
+		n = len(sess.Rows)
 	}
 	if err != nil {
 		h.Fail(w, r, err)

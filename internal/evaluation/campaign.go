@@ -445,18 +445,13 @@ func (s *Service) Subjects(ctx context.Context, actor access.Actor, id int64) ([
 const maxSubjectsPerCall = 2000
 
 // AddSubjects adds subjects to a draft campaign. Organizations must lie in
-// the owner's subtree; every problem is reported at once, by row, and
-// nothing is added unless all rows are good.
+// the owner's subtree and no subject may be rated twice (see checkSubjects);
+// every problem is reported at once, by row, and nothing is added unless
+// all rows are good.
 func (s *Service) AddSubjects(ctx context.Context, actor access.Actor, id int64, in []SubjectInput) ([]Subject, error) {
-	c, err := s.Get(ctx, actor, id)
+	c, err := s.draftCampaign(ctx, actor, id)
 	if err != nil {
 		return nil, err
-	}
-	if !actor.Can(access.EvaluationManage, c.ownerPath) {
-		return nil, forbidden()
-	}
-	if c.Status != StatusDraft {
-		return nil, rulesFrozen()
 	}
 	var f errs.Fields
 	if len(in) == 0 || len(in) > maxSubjectsPerCall {
@@ -464,114 +459,25 @@ func (s *Service) AddSubjects(ctx context.Context, actor access.Actor, id int64,
 			fmt.Sprintf("add 1–%d subjects at a time, not %d", maxSubjectsPerCall, len(in)))
 		return nil, f.Err()
 	}
-	groups := map[string]bool{}
-	for _, g := range c.Rules.Groups {
-		groups[g.Key] = true
-	}
-	existing, err := loadSubjects(ctx, s.db, id)
+	probs, err := s.checkSubjects(ctx, actor, c, in)
 	if err != nil {
 		return nil, err
 	}
-	orgTaken := map[int64]bool{}
-	for _, sb := range existing {
-		if sb.OrgID != nil {
-			orgTaken[*sb.OrgID] = true
-		}
-	}
-	// text trims a field of row i and checks its length.
-	text := func(i int, field, label, labelEN string, v *string, required bool, max int) {
-		*v = strings.TrimSpace(*v)
-		n := utf8.RuneCountInString(*v)
-		switch {
-		case required && n == 0:
-			f.Add(fmt.Sprintf("subjects[%d].%s", i, field), fmt.Sprintf("第 %d 个测评对象：请填写%s", i+1, label),
-				fmt.Sprintf("subject %d: enter the %s", i+1, labelEN))
-		case n > max:
-			f.Add(fmt.Sprintf("subjects[%d].%s", i, field), fmt.Sprintf("第 %d 个测评对象：%s最多 %d 字，现为 %d 字", i+1, label, max, n),
-				fmt.Sprintf("subject %d: the %s takes at most %d characters, not %d", i+1, labelEN, max, n))
-		}
-	}
-	for i := range in {
-		sb := &in[i]
-		p := fmt.Sprintf("subjects[%d]", i)
-		switch sb.Kind {
-		case SubjectOrg:
-			o, err := s.orgs.Get(ctx, actor, sb.OrgID)
-			switch {
-			case err != nil:
-				f.Add(p+".org_id", fmt.Sprintf("第 %d 个测评对象：党组织 %d 不存在或不在您的管理范围内", i+1, sb.OrgID),
-					fmt.Sprintf("subject %d: organization %d not found or outside your scope", i+1, sb.OrgID))
-			case !access.Within(o.Path, c.ownerPath):
-				f.Add(p+".org_id", fmt.Sprintf("第 %d 个测评对象：“%s”不在“%s”的管辖范围内，不能作为本次测评的对象", i+1, o.Name, c.OwnerName),
-					fmt.Sprintf("subject %d: “%s” is not under “%s” and cannot be rated in this campaign", i+1, o.Name, c.OwnerName))
-			case orgTaken[o.ID]:
-				f.Add(p+".org_id", fmt.Sprintf("第 %d 个测评对象：“%s”已是本次测评的对象", i+1, o.Name),
-					fmt.Sprintf("subject %d: “%s” is already a subject of this campaign", i+1, o.Name))
-			default:
-				orgTaken[o.ID] = true
-				if strings.TrimSpace(sb.Name) == "" {
-					sb.Name = o.Name
-				}
-			}
-			text(i, "name", "名称", "name", &sb.Name, false, 100)
-		case SubjectPerson:
-			sb.OrgID = 0
-			text(i, "name", "姓名", "name", &sb.Name, true, 50)
-			text(i, "post", "职务", "post", &sb.Post, true, 100)
-			text(i, "unit", "所在单位或部门", "unit or agency", &sb.Unit, true, 100)
-		default:
-			f.Add(p+".kind", fmt.Sprintf("第 %d 个测评对象：类型应为 org（党组织）或 person（个人）", i+1),
-				fmt.Sprintf("subject %d: the kind must be org or person", i+1))
-			continue
-		}
-		text(i, "section", "科室", "section", &sb.Section, false, 100)
-		text(i, "report_text", "述职报告", "report", &sb.ReportText, false, 20000)
-		seen := map[string]bool{}
-		var gs []string
-		for _, g := range sb.Groups {
-			if !groups[g] {
-				f.Add(p+".groups", fmt.Sprintf("第 %d 个测评对象：评委组“%s”不在本次测评中", i+1, g),
-					fmt.Sprintf("subject %d: the rater group “%s” is not part of this campaign", i+1, g))
-			} else if !seen[g] {
-				seen[g] = true
-				gs = append(gs, g)
-			}
-		}
-		sb.Groups = gs
+	for _, p := range probs {
+		zh, en := p.message(fmt.Sprintf("第 %d 个测评对象", p.same+1), fmt.Sprintf("subject %d", p.same+1))
+		f.Add(fmt.Sprintf("subjects[%d].%s", p.index, p.field), fmt.Sprintf("第 %d 个测评对象：%s", p.index+1, zh),
+			fmt.Sprintf("subject %d: %s", p.index+1, en))
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		c, err := s.lockTx(ctx, tx, actor, id)
+		c, err := s.lockDraftTx(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
-		if c.Status != StatusDraft {
-			return rulesFrozen()
-		}
-		var sort int
-		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(sort), 0) FROM campaign_subjects WHERE campaign_id = ?", id).Scan(&sort); err != nil {
-			return errs.Wrap(err, "subject order")
-		}
-		for _, sb := range in {
-			sort++
-			var orgID any
-			if sb.Kind == SubjectOrg {
-				orgID = sb.OrgID
-			}
-			gs, _ := json.Marshal(append([]string{}, sb.Groups...))
-			var sid int64
-			if err := tx.QueryRow(ctx, `INSERT INTO campaign_subjects (campaign_id, kind, org_id, name, post, unit, section, report_text, rater_groups, sort)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				id, sb.Kind, orgID, sb.Name, sb.Post, sb.Unit, sb.Section, sb.ReportText, string(gs), sort).Scan(&sid); err != nil {
-				return errs.Wrap(err, "insert subject")
-			}
-			// The key comes from the row id so that it is stable and short;
-			// it is set in the same transaction, before anyone can see the row.
-			if _, err := tx.Exec(ctx, "UPDATE campaign_subjects SET key = ? WHERE id = ?", "s"+strconv.FormatInt(sid, 10), sid); err != nil {
-				return errs.Wrap(err, "subject key")
-			}
+		if err := insertSubjectsTx(ctx, tx, id, in); err != nil {
+			return err
 		}
 		names := make([]string, 0, 3)
 		for i := 0; i < len(in) && i < 3; i++ {
@@ -588,6 +494,48 @@ func (s *Service) AddSubjects(ctx context.Context, actor access.Actor, id int64,
 		return nil, err
 	}
 	return loadSubjects(ctx, s.db, id)
+}
+
+// lockDraftTx locks a campaign for a change of its subjects, which only a
+// draft allows.
+func (s *Service) lockDraftTx(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (Campaign, error) {
+	c, err := s.lockTx(ctx, tx, actor, id)
+	if err != nil {
+		return Campaign{}, err
+	}
+	if c.Status != StatusDraft {
+		return Campaign{}, rulesFrozen()
+	}
+	return c, nil
+}
+
+// insertSubjectsTx appends checked subjects to campaign id, locked by the
+// caller with lockDraftTx; the caller writes the audit entry.
+func insertSubjectsTx(ctx context.Context, tx *db.Tx, id int64, in []SubjectInput) error {
+	var sort int
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(sort), 0) FROM campaign_subjects WHERE campaign_id = ?", id).Scan(&sort); err != nil {
+		return errs.Wrap(err, "subject order")
+	}
+	for _, sb := range in {
+		sort++
+		var orgID any
+		if sb.Kind == SubjectOrg {
+			orgID = sb.OrgID
+		}
+		gs, _ := json.Marshal(append([]string{}, sb.Groups...))
+		var sid int64
+		if err := tx.QueryRow(ctx, `INSERT INTO campaign_subjects (campaign_id, kind, org_id, name, post, unit, section, report_text, rater_groups, sort)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			id, sb.Kind, orgID, sb.Name, sb.Post, sb.Unit, sb.Section, sb.ReportText, string(gs), sort).Scan(&sid); err != nil {
+			return errs.Wrap(err, "insert subject")
+		}
+		// The key comes from the row id so that it is stable and short;
+		// it is set in the same transaction, before anyone can see the row.
+		if _, err := tx.Exec(ctx, "UPDATE campaign_subjects SET key = ? WHERE id = ?", "s"+strconv.FormatInt(sid, 10), sid); err != nil {
+			return errs.Wrap(err, "subject key")
+		}
+	}
+	return nil
 }
 
 // Open starts accepting ballots (within OpensAt and ClosesAt) and freezes

@@ -173,7 +173,6 @@ func TestDamagedTallies(t *testing.T) {
 	}
 }
 
-
 // expect is a subject's figures computed by hand.
 type expect struct {
 	total        float64

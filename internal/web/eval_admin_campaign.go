@@ -34,6 +34,8 @@ type evaCampaign struct {
 	Few       string
 	Vetoes    []string
 	Subjects  []evaluation.Subject
+	Sections  []evaSection // the subjects, person subjects by unit and section
+	Files     map[int64][]evaluation.SubjectFile
 	Counts    []evaluation.TokenCount
 	GroupName map[string]string
 	Draft     bool
@@ -118,6 +120,11 @@ func (h *Handler) evaLoad(w http.ResponseWriter, r *http.Request, p *Page) (*eva
 			fmt.Sprintf("if the masses' satisfaction falls below %s%%, the grade is “%s”", th, vt.Grade)))
 	}
 	if v.Subjects, err = h.Eval.Subjects(ctx, actor, id); err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	v.Sections = subjectSections(v.Subjects)
+	if v.Files, err = h.Eval.CampaignFiles(ctx, actor, id); err != nil {
 		h.fail(w, r, err)
 		return nil, false
 	}

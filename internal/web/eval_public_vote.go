@@ -49,6 +49,7 @@ type voteSubject struct {
 	evaluation.Subject
 	Items []voteItem
 	Error string
+	Files []evaluation.SubjectFile // the report's PDF and page images
 }
 
 // voteData is the ballot as the form, the review and the receipt show it.
@@ -255,6 +256,14 @@ func tooManyCodes(wait time.Duration) error {
 }
 
 func (h *Handler) renderBallot(w http.ResponseWriter, r *http.Request, status int, d *voteData, flash string) {
+	files, err := h.Eval.BallotFiles(r.Context(), d.Campaign.ID)
+	if err != nil {
+		h.publicFail(w, r, err)
+		return
+	}
+	for i := range d.Subjects {
+		d.Subjects[i].Files = files[d.Subjects[i].ID]
+	}
 	p := h.votePage(r, d.Campaign.Name)
 	p.Path = "/vote"
 	p.Data = d

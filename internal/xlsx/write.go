@@ -300,15 +300,22 @@ func FileName(orgShort, list string, day time.Time) (name, contentDisposition st
 	parts = append(parts, date)
 	name = strings.Join(parts, "_") + ".xlsx"
 
-	fallback := name
+	return name, Disposition("attachment", name, "export_"+date+".xlsx")
+}
+
+// Disposition returns a Content-Disposition header value of type disp
+// ("attachment" or "inline") for a file name: the name itself in RFC 5987
+// form, and fallback as the plain filename for old clients when the name is
+// not plain ASCII.
+func Disposition(disp, name, fallback string) string {
+	plain := name
 	for _, r := range name {
 		if r >= utf8.RuneSelf || r == '"' || r == '\\' || r == '%' || r < 0x20 {
-			fallback = "export_" + date + ".xlsx"
+			plain = fallback
 			break
 		}
 	}
-	contentDisposition = `attachment; filename="` + fallback + `"; filename*=UTF-8''` + encode5987(name)
-	return name, contentDisposition
+	return disp + `; filename="` + plain + `"; filename*=UTF-8''` + encode5987(name)
 }
 
 // safeName replaces characters that no common file system accepts, and trims

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
+	"jiceng/internal/xlsx"
+)
+
+// ImportCampaignSubjects validates an uploaded list of subjects (.xlsx or
+// .csv, multipart field "file" or the raw body) for a draft campaign and
+// returns the import session with every bad row, like the unit import;
+// nothing changes until POST /api/v1/imports/{id}/apply.
+func (h *Handler) ImportCampaignSubjects(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	name, header, rows, err := xlsx.ReadUpload(w, r, true)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	actor := actorOf(r)
+	sess, err := h.Eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, id, name, header, rows)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	out := importJSON(sess.Session)
+	out["campaign_id"] = sess.CampaignID
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// subjectPath reads the campaign and subject ids of a subject's route.
+func subjectPath(r *http.Request) (int64, int64, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, 0, err
+	}
+	sid, err := strconv.ParseInt(r.PathValue("sid"), 10, 64)
+	if err != nil || sid <= 0 {
+		return 0, 0, errs.Newf(errs.NotFound, "编号 %q 无效", "invalid id %q", r.PathValue("sid"))
+	}
+	return id, sid, nil
+}
+
+// SubjectFiles lists the report files of a subject, without their bytes.
+func (h *Handler) SubjectFiles(w http.ResponseWriter, r *http.Request) {
+	id, sid, err := subjectPath(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	files, err := h.Eval.SubjectFiles(r.Context(), actorOf(r), id, sid)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if files == nil {
+		files = []evaluation.SubjectFile{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": files})
+}
+
+// AttachSubjectFiles uploads report files (multipart field "file", one or
+// more) of a subject of a draft campaign; all or none.
+func (h *Handler) AttachSubjectFiles(w http.ResponseWriter, r *http.Request) {
+	id, sid, err := subjectPath(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	ups, err := evaluation.ReadReportUploads(w, r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	files, err := h.Eval.AttachFiles(r.Context(), actorOf(r), id, sid, ups)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"items": files})
+}
+
+// SubjectFile sends the bytes of a report file with its content type.
+func (h *Handler) SubjectFile(w http.ResponseWriter, r *http.Request) {
+	id, sid, err := subjectPath(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	fl, data, err := h.Eval.File(r.Context(), actorOf(r), id, r.PathValue("fid"))
+	if err == nil && fl.SubjectID != sid {
+		err = errs.New(errs.NotFound, "文件不存在或已删除", "file not found or removed")
+	}
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", fl.ContentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Disposition", xlsx.Disposition("attachment", fl.Name, "report"))
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(data)
+}
+
+// RemoveSubjectFile deletes a report file of a subject of a draft campaign.
+func (h *Handler) RemoveSubjectFile(w http.ResponseWriter, r *http.Request) {
+	id, sid, err := subjectPath(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if _, err := h.Eval.RemoveFile(r.Context(), actorOf(r), id, sid, r.PathValue("fid")); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

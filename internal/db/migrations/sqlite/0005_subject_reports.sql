@@ -1,0 +1,23 @@
+-- Work reports (述职报告) attached to campaign subjects as a PDF or as
+-- images, which raters open from the ballot. The bytes are kept in the
+-- database, so that a backup holds them and no file store has to be set up.
+-- ids are random: the public link of one file tells nothing of another's.
+-- width and height are an image's pixel size (0 for a PDF), so that the
+-- ballot reserves its place before it loads. data is the last column: SQLite
+-- keeps a large value in overflow pages and reads the columns before it
+-- without touching them.
+CREATE TABLE subject_files (
+    id           TEXT    PRIMARY KEY,
+    campaign_id  INTEGER NOT NULL REFERENCES campaigns(id),
+    subject_id   INTEGER NOT NULL REFERENCES campaign_subjects(id),
+    name         TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       TEXT    NOT NULL,
+    width        INTEGER NOT NULL DEFAULT 0,
+    height       INTEGER NOT NULL DEFAULT 0,
+    sort         INTEGER NOT NULL,
+    created_at   TEXT    NOT NULL,
+    data         BLOB    NOT NULL
+);
+CREATE INDEX subject_files_subject ON subject_files(campaign_id, subject_id, sort);

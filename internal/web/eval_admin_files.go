@@ -1,0 +1,131 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"time"
+
+	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
+	"jiceng/internal/i18n"
+	"jiceng/internal/xlsx"
+)
+
+// fileErrorKey is the key under which the campaign page shows an upload
+// problem next to the subject's upload form.
+func fileErrorKey(subjectID int64) string { return "file-" + strconv.FormatInt(subjectID, 10) }
+
+// EvalAttachFiles uploads report files (PDF or images) of one subject of a
+// draft campaign.
+func (h *Handler) EvalAttachFiles(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	sid, err := pathID(r, "sid")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lang := i18n.FromRequest(r)
+	ups, err := evaluation.ReadReportUploads(w, r)
+	var files []evaluation.SubjectFile
+	if err == nil {
+		files, err = h.Eval.AttachFiles(r.Context(), actorOf(r), id, sid, ups)
+	}
+	if err != nil {
+		e := errs.As(err)
+		switch e.Kind {
+		case errs.Invalid, errs.TooLarge:
+			// Every refused file is named next to the subject's form.
+			text := e.Message(lang)
+			for i, d := range e.Details {
+				if i > 0 {
+					text += "；" + d.Message(lang)
+				}
+			}
+			p := h.evaPage(r, "", Crumb{})
+			p.Crumbs = p.Crumbs[:1]
+			if _, ok := h.evaLoad(w, r, p); !ok {
+				return
+			}
+			p.Errors[fileErrorKey(sid)] = text
+			p.Flash = &Flash{Kind: "err", Text: text}
+			h.render(w, r, Status(e.Kind), "eval_admin_show", "layout", p)
+		case errs.Conflict:
+			h.redirect(w, r, evaHref(id, ""), "err", e.Message(lang))
+		default:
+			h.fail(w, r, err)
+		}
+		return
+	}
+	n := strconv.Itoa(len(files))
+	h.redirect(w, r, evaHref(id, "#files-"+strconv.FormatInt(sid, 10)), "ok", msg(lang, "已上传 "+n+" 个述职报告文件", "Uploaded "+n+" report files"))
+}
+
+// EvalRemoveFile deletes a report file of a draft campaign.
+func (h *Handler) EvalRemoveFile(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	sid, err := pathID(r, "sid")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lang := i18n.FromRequest(r)
+	fl, err := h.Eval.RemoveFile(r.Context(), actorOf(r), id, sid, r.PathValue("fid"))
+	if err != nil {
+		if k := errs.KindOf(err); k == errs.Conflict || k == errs.NotFound {
+			h.redirect(w, r, evaHref(id, ""), "err", errMessage(err, lang))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, evaHref(id, "#files-"+strconv.FormatInt(fl.SubjectID, 10)), "ok", msg(lang, "已删除“"+fl.Name+"”", "Removed "+fl.Name))
+}
+
+// EvalFile shows a report file to those who may read the campaign, also
+// while it is a draft.
+func (h *Handler) EvalFile(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	fl, data, err := h.Eval.File(r.Context(), actorOf(r), id, r.PathValue("fid"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	serveReportFile(w, r, fl, data)
+}
+
+// serveReportFile writes a report file with the type found from its bytes
+// when it was attached, and nosniff, so that a browser shows a PDF or an
+// image and nothing else; it opens in place, under its own name. The
+// content's SHA-256 is its ETag, and ranges are served, as PDF viewers ask
+// for a long report page by page.
+func serveReportFile(w http.ResponseWriter, r *http.Request, fl evaluation.SubjectFile, data []byte) {
+	h := w.Header()
+	h.Set("Content-Type", fl.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Disposition", xlsx.Disposition("inline", fl.Name, "report"+extOf(fl.ContentType)))
+	h.Set("ETag", `"`+fl.SHA256+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+}
+
+func extOf(contentType string) string {
+	switch contentType {
+	case evaluation.TypePDF:
+		return ".pdf"
+	case evaluation.TypePNG:
+		return ".png"
+	}
+	return ".jpg"
+}

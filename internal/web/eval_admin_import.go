@@ -1,0 +1,146 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
+	"jiceng/internal/i18n"
+	"jiceng/internal/xlsx"
+)
+
+// evaImport is the subject import page of a campaign: the upload form and,
+// after an upload, the rows ready to add or the problems of the file.
+type evaImport struct {
+	C         evaluation.Campaign
+	Draft     bool
+	CanManage bool
+	Sess      *evaluation.SubjectImport
+	Rows      []evaImportRow
+}
+
+// evaImportRow is one row ready to add, as the preview shows it.
+type evaImportRow struct {
+	Line                             int
+	Org                              bool
+	Name, Post, Unit, Section, Group string
+	Report                           int // characters of the report text
+}
+
+// evaImportPage loads the campaign of an import page; it answers the
+// client itself when that fails.
+func (h *Handler) evaImportPage(w http.ResponseWriter, r *http.Request) (*Page, *evaImport, bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	c, err := h.Eval.Get(r.Context(), actorOf(r), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	lang := i18n.FromRequest(r)
+	title := i18n.T(lang, "eva.import_title")
+	p := h.evaPage(r, title, Crumb{Label: c.Name, Href: evaHref(id, "")}, Crumb{Label: title})
+	p.ScopeName = c.OwnerName
+	v := &evaImport{C: c, Draft: c.Status == evaluation.StatusDraft}
+	_, v.CanManage = h.campaignOwner(r.Context(), actorOf(r), c)
+	p.Data = v
+	return p, v, true
+}
+
+// EvalImportForm shows the upload form of the subject import.
+func (h *Handler) EvalImportForm(w http.ResponseWriter, r *http.Request) {
+	if p, _, ok := h.evaImportPage(w, r); ok {
+		h.render(w, r, http.StatusOK, "eval_admin_import", "layout", p)
+	}
+}
+
+// EvalImportTemplate sends the subject import template of a campaign: its
+// notes list the campaign's rater groups.
+func (h *Handler) EvalImportTemplate(w http.ResponseWriter, r *http.Request) {
+	_, v, ok := h.evaImportPage(w, r)
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	if err := xlsx.Template(&buf, evaluation.SubjectImportHeader, evaluation.SubjectImportRequired,
+		evaluation.SubjectImportExample(v.C), evaluation.SubjectImportNotes(v.C)); err != nil {
+		h.fail(w, r, errs.Wrap(err, "template"))
+		return
+	}
+	_, cd := xlsx.FileName(v.C.Name, "测评对象导入模板", h.Now())
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", cd)
+	w.Write(buf.Bytes())
+}
+
+// EvalImportUpload validates an uploaded list of subjects and shows the
+// rows ready to add, or every bad row.
+func (h *Handler) EvalImportUpload(w http.ResponseWriter, r *http.Request) {
+	p, v, ok := h.evaImportPage(w, r)
+	if !ok {
+		return
+	}
+	actor := actorOf(r)
+	name, header, rows, err := xlsx.ReadUpload(w, r, false)
+	if err == nil {
+		var sess evaluation.SubjectImport
+		sess, err = h.Eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, v.C.ID, name, header, rows)
+		if err == nil {
+			v.Sess = &sess
+			v.Rows = importPreview(v.C, sess)
+		}
+	}
+	if err != nil {
+		e := errs.As(err)
+		if e.Kind == errs.Internal {
+			h.fail(w, r, err)
+			return
+		}
+		p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
+		h.render(w, r, Status(e.Kind), "eval_admin_import", "layout", p)
+		return
+	}
+	h.render(w, r, http.StatusOK, "eval_admin_import", "layout", p)
+}
+
+// importPreview lists the rows of a ready session with group names.
+func importPreview(c evaluation.Campaign, sess evaluation.SubjectImport) []evaImportRow {
+	out := make([]evaImportRow, len(sess.Rows))
+	for i, in := range sess.Rows {
+		names := make([]string, len(in.Groups))
+		for j, g := range in.Groups {
+			names[j] = c.Rules.GroupName(g)
+		}
+		out[i] = evaImportRow{Line: sess.Lines[i], Org: in.Kind == evaluation.SubjectOrg, Name: in.Name, Post: in.Post, Unit: in.Unit,
+			Section: in.Section, Group: strings.Join(names, "、"), Report: utf8.RuneCountInString(in.ReportText)}
+	}
+	return out
+}
+
+// EvalImportApply adds every subject of a validated session, or none.
+func (h *Handler) EvalImportApply(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lang := i18n.FromRequest(r)
+	actor := actorOf(r)
+	sess, err := h.Eval.ApplySubjectImport(r.Context(), actor, actor.UserID, r.PathValue("sid"))
+	if err != nil {
+		if errs.KindOf(err) == errs.Internal {
+			h.fail(w, r, err)
+			return
+		}
+		h.redirect(w, r, evaHref(id, "/subjects/import"), "err", errMessage(err, lang))
+		return
+	}
+	n := formatInt(len(sess.Rows))
+	h.redirect(w, r, evaHref(sess.CampaignID, "#subjects"), "ok", msg(lang, "已从 "+sess.FileName+" 导入 "+n+" 个测评对象", "Imported "+n+" subjects from "+sess.FileName))
+}
