@@ -57,6 +57,8 @@ func TestInitAndBadInput(t *testing.T) {
 		{[]string{"init", "--db", url}, "jiceng init: 缺少 --region，例如 --region 4501（南宁市）或 --region all"},
 		{[]string{"init", "--regoin", "45"}, "jiceng init: 未知参数 -regoin（运行 jiceng help 查看用法）"},
 		{[]string{"serve", "--addr", "8080"}, `jiceng serve: --addr "8080" 无效，应为 主机:端口，例如 127.0.0.1:8080`},
+		{[]string{"serve", "--public-url", "dj.example.gov.cn"}, `jiceng serve: --public-url "dj.example.gov.cn" 无效：应为用户访问本系统的地址，只含协议、域名和端口，例如 https://dj.example.gov.cn`},
+		{[]string{"serve", "--public-url", "https://dj.example.gov.cn/jiceng"}, `jiceng serve: --public-url "https://dj.example.gov.cn/jiceng" 无效：应为用户访问本系统的地址，只含协议、域名和端口，例如 https://dj.example.gov.cn`},
 		{[]string{"frobnicate"}, `未知命令 "frobnicate"；可用命令: serve、init、user add、demo、migrate、backup、version`},
 		{[]string{"user", "add", "--username", "x", "--role", "boss", "--org", "4501", "--db", url}, `jiceng user add: 角色 "boss" 不存在；可用角色: admin、org_admin、secretary、evaluation_manager、case_handler、integrity_officer、custodian、auditor`},
 	}

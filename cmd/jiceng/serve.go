@@ -21,8 +21,19 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	addr := fs.String("addr", "", "listen address")
 	dbFlag := fs.String("db", "", "database URL")
 	withDemo := fs.Bool("demo", false, "serve a fresh demo database of Nanning")
+	publicURL := fs.String("public-url", "", "the address users reach jiceng by, e.g. https://dj.example.gov.cn")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *publicURL == "" {
+		*publicURL = env.getenv("JICENG_PUBLIC_URL")
+	}
+	if *publicURL != "" {
+		u, err := server.ParsePublicURL(*publicURL)
+		if err != nil {
+			return fmt.Errorf("jiceng serve: --public-url %w", err)
+		}
+		*publicURL = u
 	}
 	if *addr == "" {
 		*addr = env.getenv("JICENG_ADDR")
@@ -55,7 +66,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
 	a.eval.StartCommitter(ctx) // ballots cast together share one durable commit
-	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger})
+	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger, PublicURL: *publicURL})
 	if err != nil {
 		return err
 	}

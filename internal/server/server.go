@@ -3,8 +3,10 @@
 package server
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -26,7 +28,24 @@ type Deps struct {
 	Eval     *evaluation.Service
 	Logger   *slog.Logger
 	Now      func() time.Time
-	Secure   bool
+	// PublicURL is the address users and raters reach jiceng by, such as
+	// https://dj.example.gov.cn, when it differs from the request's own (a
+	// TLS proxy in front). Slips print it in their QR codes; when it is
+	// https, cookies are marked Secure.
+	PublicURL string
+}
+
+// ParsePublicURL checks a public address: http or https, a host and an
+// optional port, nothing else. It returns the address without a trailing
+// slash.
+func ParsePublicURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	bad := err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(u.Host, ":")
+	if bad {
+		return "", fmt.Errorf("%q 无效：应为用户访问本系统的地址，只含协议、域名和端口，例如 https://dj.example.gov.cn", s)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // NewServer returns the whole application as one handler.
@@ -39,7 +58,8 @@ func NewServer(d Deps) (http.Handler, error) {
 	}
 	// One limiter for every public code entry, shared by the pages and the API.
 	publicLimiter := account.NewLimiter(nil)
-	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Logger: d.Logger, Now: d.Now, Secure: d.Secure})
+	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Logger: d.Logger, Now: d.Now,
+		PublicURL: d.PublicURL, Secure: strings.HasPrefix(d.PublicURL, "https://")})
 	if err != nil {
 		return nil, err
 	}

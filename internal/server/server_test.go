@@ -40,6 +40,12 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, func(*Deps) {})
+}
+
+// newFixtureWith is newFixture with the server's dependencies changed by edit.
+func newFixtureWith(t *testing.T, edit func(*Deps)) *fixture {
+	t.Helper()
 	d := testrig.NewTestDB(t)
 	orgs := org.NewService(d, regions)
 	accts := account.NewService(d, testrig.FastParams)
@@ -51,7 +57,9 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewServer(Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Eval: eval, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	deps := Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Eval: eval, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	edit(&deps)
+	h, err := NewServer(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

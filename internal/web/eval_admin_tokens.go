@@ -36,8 +36,12 @@ type evaSlips struct {
 	Campaign int64
 }
 
-// baseURL is the address the raters reach this server by, from the request.
+// baseURL is the address the raters reach this server by: the configured
+// public address, or else the request's.
 func (h *Handler) baseURL(r *http.Request) string {
+	if h.PublicURL != "" {
+		return h.PublicURL
+	}
 	scheme := "http"
 	if r.TLS != nil || h.Secure {
 		scheme = "https"

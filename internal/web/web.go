@@ -47,6 +47,9 @@ type Deps struct {
 	Now     func() time.Time
 	// Secure marks cookies Secure (set when served over HTTPS).
 	Secure bool
+	// PublicURL, when set, is the address raters reach the server by; slips
+	// print it instead of the request's own host.
+	PublicURL string
 }
 
 // Handler holds the parsed templates and the services.
