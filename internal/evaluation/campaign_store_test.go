@@ -110,7 +110,7 @@ func TestVillageLifecycle(t *testing.T) {
 	}
 	// The stored rules are those of the draft, with Trim off.
 	r.Trim = false
-	want, err := evaluation.Compute(r.WithDefaults(), keys(subs), cast)
+	want, err := evaluation.Compute(r.WithDefaults(), keys(subs), nil, cast)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -161,16 +161,27 @@ func computeTx(ctx context.Context, q querier, c Campaign) (Results, error) {
 	if err != nil {
 		return Results{}, err
 	}
-	keys := make([]string, len(subjects))
-	for i, sb := range subjects {
-		keys[i] = sb.Key
-	}
+	keys, raters := scoredSubjects(subjects)
 	tallies, err := loadTallies(ctx, q, c.ID)
 	if err != nil {
 		return Results{}, err
 	}
-	res, err := ComputeTallies(c.Rules, keys, tallies)
+	res, err := ComputeTallies(c.Rules, keys, raters, tallies)
 	return res, errs.Wrap(err, "results")
+}
+
+// scoredSubjects gives the keys of subjects and, for those rated by only
+// some groups, the groups, as Compute takes them.
+func scoredSubjects(subjects []Subject) ([]string, map[string][]string) {
+	keys := make([]string, len(subjects))
+	raters := map[string][]string{}
+	for i, sb := range subjects {
+		keys[i] = sb.Key
+		if len(sb.Groups) > 0 {
+			raters[sb.Key] = sb.Groups
+		}
+	}
+	return keys, raters
 }
 
 // loadTallies reads the ballot tallies of a campaign.
@@ -199,15 +210,12 @@ func (s *Service) recount(ctx context.Context, c Campaign) error {
 		if err != nil {
 			return err
 		}
-		keys := make([]string, len(subjects))
-		for i, sb := range subjects {
-			keys[i] = sb.Key
-		}
+		keys, raters := scoredSubjects(subjects)
 		ballots, err := loadBallots(ctx, q, c.ID, leafKeys(c.Rules))
 		if err != nil {
 			return err
 		}
-		fromBallots, err := Compute(c.Rules, keys, ballots)
+		fromBallots, err := Compute(c.Rules, keys, raters, ballots)
 		if err != nil {
 			return errs.Wrap(err, "recount ballots")
 		}

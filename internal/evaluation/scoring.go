@@ -75,9 +75,12 @@ type SubjectResult struct {
 	// Dissatisfaction is the share of answers at the lowest level of their
 	// scale among all ordinal answers of the counted groups.
 	Dissatisfaction *float64 `json:"dissatisfaction,omitempty"`
+	// NotRating lists the groups that do not rate this subject; they are
+	// absent from Shown and the figures below.
+	NotRating []string `json:"not_rating,omitempty"`
 	// N holds the ballot counts of the shown groups only.
 	N map[string]int `json:"n"`
-	// Shown tells, for every group, whether it reached K.
+	// Shown tells, for every group that rates the subject, whether it reached K.
 	Shown map[string]bool `json:"shown"`
 	// Groups holds the shown groups' figures.
 	Groups map[string]GroupResult `json:"groups"`
@@ -172,8 +175,13 @@ func newAcc(subjects, groups, leaves int) [][]*groupAcc {
 //
 // Grades, vetoes, the cap and ranks are decided on the rounded figures, the
 // ones published, so that a reader who sees 90.00 also sees 好.
-func Compute(r Rules, subjects []string, ballots []Ballot) (Results, error) {
-	sc, err := newScoring(r, subjects)
+//
+// raters names, for a subject rated by only some groups, those groups (a
+// section that project owners never deal with); a subject it does not name
+// is rated by every group. A group that does not rate a subject neither
+// counts in its total nor makes it short of ballots.
+func Compute(r Rules, subjects []string, raters map[string][]string, ballots []Ballot) (Results, error) {
+	sc, err := newScoring(r, subjects, raters)
 	if err != nil {
 		return Results{}, err
 	}
@@ -200,6 +208,11 @@ func Compute(r Rules, subjects []string, ballots []Ballot) (Results, error) {
 			if !ok {
 				add(p, fmt.Sprintf("%s评价的对象“%s”不在本次测评中", whoZH, s),
 					fmt.Sprintf("%s rates “%s”, who is not a subject of this campaign", whoEN, s))
+				continue
+			}
+			if !sc.rates[si][gi] {
+				add(p, fmt.Sprintf("%s的评委组“%s”不评价“%s”", whoZH, b.Group, s),
+					fmt.Sprintf("%s: the rater group “%s” does not rate “%s”", whoEN, b.Group, s))
 				continue
 			}
 			answers := b.Scores[s]
@@ -237,8 +250,8 @@ type Tally struct {
 // indicator, holds points off the scale, or leaves a subject's group with
 // different numbers of answers on two leaves means the data are damaged: it
 // is an error, never skipped.
-func ComputeTallies(r Rules, subjects []string, tallies []Tally) (Results, error) {
-	sc, err := newScoring(r, subjects)
+func ComputeTallies(r Rules, subjects []string, raters map[string][]string, tallies []Tally) (Results, error) {
+	sc, err := newScoring(r, subjects, raters)
 	if err != nil {
 		return Results{}, err
 	}
@@ -246,7 +259,7 @@ func ComputeTallies(r Rules, subjects []string, tallies []Tally) (Results, error
 		si, okS := sc.subjIdx[t.Subject]
 		gi, okG := sc.groupIdx[t.Group]
 		li, okL := sc.leafIdx[t.Indicator]
-		if !okS || !okG || !okL || t.N <= 0 || !sc.leaves[li].check(t.Points) {
+		if !okS || !okG || !okL || t.N <= 0 || !sc.leaves[li].check(t.Points) || !sc.rates[si][gi] {
 			return Results{}, fmt.Errorf("ballot tally %s/%s/%s = %s × %d does not fit the campaign's rules and subjects",
 				t.Subject, t.Group, t.Indicator, num(t.Points), t.N)
 		}
@@ -268,17 +281,19 @@ func ComputeTallies(r Rules, subjects []string, tallies []Tally) (Results, error
 }
 
 // scoring is what Compute and ComputeTallies share: the valid rules, the
-// lookups of subjects, groups and leaves, and the accumulators.
+// lookups of subjects, groups and leaves, which groups rate which subject,
+// and the accumulators.
 type scoring struct {
 	r                          Rules
 	subjects                   []string
 	leaves                     []leaf
 	leafIdx, groupIdx, subjIdx map[string]int
+	rates                      [][]bool // subject × group
 	acc                        [][]*groupAcc
 }
 
-// newScoring validates the rules and the subjects.
-func newScoring(r Rules, subjects []string) (*scoring, error) {
+// newScoring validates the rules, the subjects and their rater groups.
+func newScoring(r Rules, subjects []string, raters map[string][]string) (*scoring, error) {
 	r = r.WithDefaults()
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -303,6 +318,23 @@ func newScoring(r Rules, subjects []string) (*scoring, error) {
 		}
 		sc.subjIdx[s] = i
 	}
+	sc.rates = make([][]bool, len(subjects))
+	for si, s := range subjects {
+		sc.rates[si] = make([]bool, len(r.Groups))
+		gs, some := raters[s]
+		for gi := range r.Groups {
+			sc.rates[si][gi] = !some || len(gs) == 0
+		}
+		for _, g := range gs {
+			gi, ok := sc.groupIdx[g]
+			if !ok {
+				f.Add(fmt.Sprintf("raters[%s]", s), fmt.Sprintf("测评对象“%s”的评委组“%s”不在本次测评中", s, g),
+					fmt.Sprintf("the subject “%s” names the rater group “%s”, which is not part of this campaign", s, g))
+				continue
+			}
+			sc.rates[si][gi] = true
+		}
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -315,7 +347,7 @@ func (sc *scoring) results() Results {
 	r, subjects := sc.r, sc.subjects
 	res := Results{Subjects: make([]SubjectResult, len(subjects)), Flags: []string{}}
 	for si, s := range subjects {
-		res.Subjects[si] = subjectResult(r, s, sc.acc[si], sc.leafIdx)
+		res.Subjects[si] = subjectResult(r, s, sc.acc[si], sc.rates[si], sc.leafIdx)
 	}
 	applyCap(r, res.Subjects, len(subjects))
 	rank(res.Subjects)
@@ -422,12 +454,16 @@ func ValidateBallot(r Rules, subjects []string, b Ballot) error {
 
 // subjectResult computes one subject's figures, grade and vetoes; the cap
 // and the rank need every subject and come later.
-func subjectResult(r Rules, subject string, acc []*groupAcc, leafIdx map[string]int) SubjectResult {
+func subjectResult(r Rules, subject string, acc []*groupAcc, rates []bool, leafIdx map[string]int) SubjectResult {
 	sr := SubjectResult{Subject: subject, N: map[string]int{}, Shown: map[string]bool{}, Groups: map[string]GroupResult{}}
 	var wSum, massW, total float64
 	ind := map[string]float64{}
 	var satYes, sat, lowest, ords int
 	for gi, g := range r.Groups {
+		if !rates[gi] {
+			sr.NotRating = append(sr.NotRating, g.Key)
+			continue
+		}
 		a := acc[gi]
 		shown := a.n >= r.K
 		sr.Shown[g.Key] = shown

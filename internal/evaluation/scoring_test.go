@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"jiceng/internal/errs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -41,7 +43,7 @@ func loadCampaign(t *testing.T, name string) campaign {
 func golden(t *testing.T, name string) (campaign, Results, []byte) {
 	t.Helper()
 	c := loadCampaign(t, name)
-	res, err := Compute(c.Rules, c.Subjects, c.Ballots)
+	res, err := Compute(c.Rules, c.Subjects, nil, c.Ballots)
 	if err != nil {
 		t.Fatalf("Compute: %v", err)
 	}
@@ -64,7 +66,7 @@ func golden(t *testing.T, name string) (campaign, Results, []byte) {
 		t.Errorf("results differ from %s (run go test -update after checking the change):\n%s", path, got)
 	}
 	// The tallies the mixer keeps must give the very same results.
-	fromTallies, err := ComputeTallies(c.Rules, c.Subjects, tallyOf(c.Ballots))
+	fromTallies, err := ComputeTallies(c.Rules, c.Subjects, nil, tallyOf(c.Ballots))
 	if err != nil {
 		t.Fatalf("ComputeTallies: %v", err)
 	}
@@ -117,11 +119,11 @@ func TestTalliesMatchBallots(t *testing.T) {
 			}
 			bs = append(bs, b)
 		}
-		want, err := Compute(r, subjects, bs)
+		want, err := Compute(r, subjects, nil, bs)
 		if err != nil {
 			t.Fatalf("round %d: Compute: %v", round, err)
 		}
-		got, err := ComputeTallies(r, subjects, tallyOf(bs))
+		got, err := ComputeTallies(r, subjects, nil, tallyOf(bs))
 		if err != nil {
 			t.Fatalf("round %d: ComputeTallies: %v", round, err)
 		}
@@ -166,7 +168,7 @@ func TestDamagedTallies(t *testing.T) {
 	}
 	for _, tc := range tests {
 		ts := tc.edit(append([]Tally(nil), good...))
-		_, err := ComputeTallies(r, []string{"a"}, ts)
+		_, err := ComputeTallies(r, []string{"a"}, nil, ts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
 		}
@@ -440,7 +442,7 @@ func TestComputeBallotErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Compute(r, []string{"a"}, []Ballot{good(), tt.b})
+			_, err := Compute(r, []string{"a"}, nil, []Ballot{good(), tt.b})
 			ds := details(t, err)
 			if len(ds) != 1 || ds[0].Field != tt.field || ds[0].ZH != tt.zh {
 				for _, d := range ds {
@@ -454,10 +456,10 @@ func TestComputeBallotErrors(t *testing.T) {
 	// Bad rules and bad subjects stop Compute before any ballot is read.
 	bad := rules3()
 	bad.K = 2
-	if _, err := Compute(bad, []string{"a"}, nil); err == nil {
+	if _, err := Compute(bad, []string{"a"}, nil, nil); err == nil {
 		t.Error("invalid rules accepted")
 	}
-	ds := details(t, func() error { _, err := Compute(r, []string{"a", "a", ""}, nil); return err }())
+	ds := details(t, func() error { _, err := Compute(r, []string{"a", "a", ""}, nil, nil); return err }())
 	if len(ds) != 2 || ds[0].ZH != "测评对象“a”重复" || ds[1].ZH != "测评对象代码不能为空" {
 		t.Errorf("subjects: %v", ds)
 	}
@@ -467,7 +469,7 @@ func TestComputeBallotErrors(t *testing.T) {
 	for range 50 {
 		many = append(many, Ballot{Group: "nobody"})
 	}
-	ds = details(t, func() error { _, err := Compute(r, []string{"a"}, many); return err }())
+	ds = details(t, func() error { _, err := Compute(r, []string{"a"}, nil, many); return err }())
 	if len(ds) != maxBallotErrors+1 || ds[maxBallotErrors].ZH != "另有 30 处测评票错误未列出" {
 		t.Errorf("%d errors, last %q", len(ds), ds[len(ds)-1].ZH)
 	}
@@ -482,7 +484,7 @@ func TestFewBallots(t *testing.T) {
 	bs = append(bs, ballots("up", 5, 90, "a")...)
 	bs = append(bs, ballots("mem", 3, 10, "a")...) // K ≤ 3 < MinBallots: shown, not counted
 	bs = append(bs, ballots("pub", 5, 70, "a")...)
-	res, err := Compute(r, []string{"a"}, bs)
+	res, err := Compute(r, []string{"a"}, nil, bs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,9 +500,60 @@ func TestFewBallots(t *testing.T) {
 	}
 
 	r.FewBallots = FewIncomplete
-	res, _ = Compute(r, []string{"a"}, bs)
+	res, _ = Compute(r, []string{"a"}, nil, bs)
 	if a := res.Subjects[0]; !a.Incomplete || a.Total != nil || a.Grade != "" || a.Rank != 0 || a.Indicators != nil {
 		t.Errorf("incomplete: %+v", a)
+	}
+}
+
+// TestSubjectRatedBySomeGroups: a subject that only superiors and the
+// masses rate is neither short of members' ballots nor left incomplete for
+// lack of them; its total is weighted over the groups that rate it.
+func TestSubjectRatedBySomeGroups(t *testing.T) {
+	r := rules3()
+	r.FewBallots = FewIncomplete
+	raters := map[string][]string{"b": {"up", "pub"}}
+	var bs []Ballot
+	bs = append(bs, ballots("up", 5, 90, "a", "b")...)
+	bs = append(bs, ballots("mem", 5, 60, "a")...)
+	bs = append(bs, ballots("pub", 5, 70, "a", "b")...)
+	res, err := Compute(r, []string{"a", "b"}, raters, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string]SubjectResult{}
+	for _, sr := range res.Subjects {
+		byKey[sr.Subject] = sr
+	}
+	b := byKey["b"]
+	// (0.3·(0.5·90 + 50) + 0.4·(0.5·70 + 50)) / 0.7 = 89.29, as in TestFewBallots.
+	eq(t, "b's total over the groups that rate it", b.Total, 89.29)
+	if b.Incomplete || len(b.Short) != 0 || !reflect.DeepEqual(b.NotRating, []string{"mem"}) {
+		t.Errorf("b: incomplete %v, short %v, not rating %v", b.Incomplete, b.Short, b.NotRating)
+	}
+	if _, ok := b.Shown["mem"]; ok || b.N["mem"] != 0 {
+		t.Errorf("b lists the members, who do not rate it: shown %v, n %v", b.Shown, b.N)
+	}
+	// a, rated by everyone: 0.3·95 + 0.3·80 + 0.4·85 = 86.5.
+	eq(t, "a's total", byKey["a"].Total, 86.5)
+	fromTallies, err := ComputeTallies(r, []string{"a", "b"}, raters, tallyOf(bs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fromTallies, res) {
+		t.Errorf("from tallies %+v\nfrom ballots %+v", fromTallies, res)
+	}
+
+	// A members' ballot on b is refused; so is a tally of one.
+	bad := append(bs, ballots("mem", 1, 60, "b")...)
+	if _, err := Compute(r, []string{"a", "b"}, raters, bad); err == nil || !strings.Contains(errs.As(err).ZH, "第 16 张测评票的评委组“mem”不评价“b”") {
+		t.Errorf("a members' ballot on b: %v", err)
+	}
+	if _, err := ComputeTallies(r, []string{"a", "b"}, raters, tallyOf(bad)); err == nil || !strings.Contains(err.Error(), "does not fit") {
+		t.Errorf("a members' tally on b: %v", err)
+	}
+	if _, err := Compute(r, []string{"a", "b"}, map[string][]string{"b": {"boss"}}, bs); err == nil || !strings.Contains(errs.As(err).ZH, "测评对象“b”的评委组“boss”不在本次测评中") {
+		t.Errorf("an unknown rater group: %v", err)
 	}
 }
 
@@ -519,7 +572,7 @@ func TestVillageRenormalizeGuard(t *testing.T) {
 		return out
 	}
 	bs := append(mk("superior", 5), mk("members", 5)...)
-	res, err := Compute(r, []string{"a"}, append(bs, mk("masses", 2)...))
+	res, err := Compute(r, []string{"a"}, nil, append(bs, mk("masses", 2)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -527,7 +580,7 @@ func TestVillageRenormalizeGuard(t *testing.T) {
 		t.Errorf("graded without the masses: %+v", res.Subjects[0])
 	}
 	// Without the superiors the masses weigh 0.4/0.7: renormalising is fine.
-	res, _ = Compute(r, []string{"a"}, append(mk("members", 5), mk("masses", 5)...))
+	res, _ = Compute(r, []string{"a"}, nil, append(mk("members", 5), mk("masses", 5)...))
 	eq(t, "total without superiors", res.Subjects[0].Total, 100)
 }
 
@@ -544,7 +597,7 @@ func TestTopCap(t *testing.T) {
 			bs = append(bs, ballots(g, 3, works[i], s)...)
 		}
 	}
-	res, err := Compute(r, subjects, bs)
+	res, err := Compute(r, subjects, nil, bs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -571,7 +624,7 @@ func TestTopCap(t *testing.T) {
 			bs = append(bs, ballots(g, 3, works[i], s)...)
 		}
 	}
-	res, _ = Compute(r, subjects, bs)
+	res, _ = Compute(r, subjects, nil, bs)
 	if got, want := grades(res), "s0:好 s1:好 s2:较好* s3:较好* s4:较好* s5:较好 s6:较好 s7:一般 s8:一般 s9:一般"; got != want {
 		t.Errorf("tie at the limit:\ngot  %s\nwant %s", got, want)
 	}
@@ -599,7 +652,7 @@ func TestGradeOnRoundedTotal(t *testing.T) {
 			bs = append(bs, b)
 		}
 	}
-	res, err := Compute(r, []string{"a", "b"}, bs)
+	res, err := Compute(r, []string{"a", "b"}, nil, bs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -619,7 +672,7 @@ func TestHiddenGroupNeverPublished(t *testing.T) {
 	bs = append(bs, ballots("up", 5, 80, "a")...)
 	bs = append(bs, ballots("mem", 5, 80, "a")...)
 	bs = append(bs, ballots("pub", 4, 13.37, "a")...)
-	res, err := Compute(r, []string{"a"}, bs)
+	res, err := Compute(r, []string{"a"}, nil, bs)
 	if err != nil {
 		t.Fatal(err)
 	}

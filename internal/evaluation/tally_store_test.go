@@ -132,7 +132,7 @@ func computeFromBallots(t *testing.T, f *fx, c evaluation.Campaign, subs []evalu
 		}
 		bs = append(bs, b)
 	}
-	res, err := evaluation.Compute(c.Rules, keys(subs), bs)
+	res, err := evaluation.Compute(c.Rules, keys(subs), nil, bs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -200,7 +200,7 @@ func TestEvalAdminPages(t *testing.T) {
 		t.Fatalf("close: %d", st)
 	}
 
-	want, err := evaluation.Compute(evaluation.TemplateVillageSecretary(), keys, ballots)
+	want, err := evaluation.Compute(evaluation.TemplateVillageSecretary(), keys, nil, ballots)
 	if err != nil {
 		t.Fatal(err)
 	}
