@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver for the schema of the PostgreSQL run
 )
 
 const (
@@ -37,7 +41,9 @@ var crashKillPoints = []int{800, 2200, 3600}
 
 // TestBallotsSurviveKill casts 5,000 ballots through the public API with
 // 32 concurrent clients while the server is killed with SIGKILL three times
-// and restarted on the same SQLite database. A ballot acknowledged with 201
+// and restarted on the same database: SQLite, and PostgreSQL when
+// JICENG_TEST_POSTGRES names a server (a schema of its own is made and
+// dropped). A ballot acknowledged with 201
 // must survive the kill: after the campaign closes, every acknowledged
 // tracker is on the bulletin exactly once. A client whose request died with
 // the server retries the same code on the next server: 201 means the first
@@ -48,10 +54,51 @@ func TestBallotsSurviveKill(t *testing.T) {
 	if os.Getenv("JICENG_E2E") != "1" {
 		t.Skip("end-to-end test: set JICENG_E2E=1 to run it (it builds and kills the real binary)")
 	}
-	began := time.Now()
 	tmp := t.TempDir()
 	bin := buildBinary(t, tmp)
-	dbURL := "sqlite:" + filepath.Join(tmp, "crash.db")
+	t.Run("sqlite", func(t *testing.T) {
+		ballotsSurviveKill(t, bin, "sqlite:"+filepath.Join(tmp, "crash.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		pg := os.Getenv("JICENG_TEST_POSTGRES")
+		if pg == "" {
+			t.Skip("set JICENG_TEST_POSTGRES to a PostgreSQL URL to run this on PostgreSQL too")
+		}
+		ballotsSurviveKill(t, bin, pgSchema(t, pg))
+	})
+}
+
+// pgSchema creates a schema of its own on the PostgreSQL server at base,
+// drops it when the test ends, and returns a URL whose connections use it.
+func pgSchema(t *testing.T, base string) string {
+	t.Helper()
+	schema := fmt.Sprintf("e2e_%d_%d", os.Getpid(), rand.Uint32())
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if a, err := sql.Open("pgx", base); err == nil {
+			a.Exec("DROP SCHEMA " + schema + " CASCADE")
+			a.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func ballotsSurviveKill(t *testing.T, bin, dbURL string) {
+	began := time.Now()
 	password := demoPassword(t, runDemo(t, bin, dbURL), "admin")
 
 	srv := &crashServer{bin: bin, dbURL: dbURL}
