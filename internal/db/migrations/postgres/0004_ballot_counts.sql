@@ -40,3 +40,8 @@ FROM ballot_tokens GROUP BY campaign_id, group_key;
 
 DROP INDEX ballot_tokens_campaign;
 CREATE INDEX ballot_tokens_campaign ON ballot_tokens(campaign_id, group_key);
+
+-- With the status out of every index, spending a token can be a HOT update
+-- (a new row version on the same page, no index touched) when the page has
+-- room: leave a third of each new page free for those versions.
+ALTER TABLE ballot_tokens SET (fillfactor = 70);
