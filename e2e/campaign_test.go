@@ -35,7 +35,7 @@ import (
 // it, checks the bulletin and the results, publishes and exports them.
 type campaignCase struct {
 	name     string // subtest and screenshot prefix
-	typ      string // the form's campaign type
+	typ      string // the campaign type, which the template gives
 	template string // the form's rules template
 	title    string // the campaign's name, after the year
 	// ownerRegion is the division code of the territorial organization
@@ -196,10 +196,11 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 		t.Errorf("the new campaign form proposes the year %q, want %d", y, now.Year())
 	}
 	name := strconv.Itoa(now.Year()) + "年度" + c.title
+	// The template gives the campaign its type; the owner is chosen from
+	// the organizations of the evaluator's scope.
 	desk.do("fill the new campaign form",
 		chromedp.SetValue(chromedp.CSS(`#name`), name),
-		chromedp.SetValue(chromedp.CSS(`#type`), c.typ),
-		chromedp.SetValue(chromedp.CSS(`#owner_org_id`), strconv.FormatInt(owner.ID, 10)),
+		chromedp.SetValue(chromedp.CSS(`select#owner_org_id`), strconv.FormatInt(owner.ID, 10)),
 		chromedp.SetValue(chromedp.CSS(`#opens_at`), now.Add(-time.Hour).Format("2006-01-02T15:04")),
 		chromedp.SetValue(chromedp.CSS(`#closes_at`), now.Add(48*time.Hour).Format("2006-01-02T15:04")),
 		chromedp.Click(chromedp.CSS(`input[name=template][value="`+c.template+`"]`)),
@@ -411,7 +412,7 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 	}
 
 	// 7. The results: the page, the API and the arithmetic agree.
-	want, wantFlags := expectResults(rules, keys, cast)
+	want, wantFlags := expectResults(rules, subjects, cast)
 	logWorking(t, c, rules, keys, want)
 	desk.clickAndWait("open the results", `.page-head a.btn[href="`+campPath+`/results"]`, pathIs(campPath+"/results"))
 	live, liveRaw := api.results(id)
@@ -1175,8 +1176,20 @@ type campResults struct {
 // the indicator tree; groups below k hidden, below the minimum left out
 // (the subject incomplete or the other groups reweighted); the total
 // rounded to two decimals and graded; the masses' satisfaction veto; the
-// cap on the top grade; ranks; the flags.
-func expectResults(r campRules, subjects []string, ballots []campBallot) (map[string]campResult, []string) {
+// cap on the top grade; ranks; the flags. A group that does not rate a
+// subject (its groups are ticked and that one is not) plays no part in it.
+func expectResults(r campRules, subs []campSubject, ballots []campBallot) (map[string]campResult, []string) {
+	subjects := make([]string, len(subs))
+	rates := map[string]map[string]bool{}
+	for i, sb := range subs {
+		subjects[i] = sb.Key
+		if len(sb.Groups) > 0 {
+			rates[sb.Key] = map[string]bool{}
+			for _, g := range sb.Groups {
+				rates[sb.Key][g] = true
+			}
+		}
+	}
 	k, minB := r.K, r.MinBallots
 	if k == 0 {
 		k = 5
@@ -1192,6 +1205,9 @@ func expectResults(r campRules, subjects []string, ballots []campBallot) (map[st
 		var wSum, massW, total float64
 		var satYes, sat, lowest, ords int
 		for _, g := range r.Groups {
+			if rs := rates[s]; rs != nil && !rs[g.Key] {
+				continue
+			}
 			var answers []map[string]float64
 			for _, b := range ballots {
 				if a, ok := b.Scores[s]; ok && b.Group == g.Key {

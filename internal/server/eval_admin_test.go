@@ -49,13 +49,16 @@ var slipCodeRE = regexp.MustCompile(`<p class="slip-code">([^<]+)</p>`)
 func TestEvalAdminPages(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	_, home, owner := evalOrgs(t, f)
+	street, home, owner := evalOrgs(t, f)
 	b := f.browser(t, "street_admin")
 
 	if body := b.get(t, "/evaluation"); !strings.Contains(text(body), "尚无测评，可点击“新建测评”按模板创建") {
 		t.Fatal("empty list lacks its hint")
 	}
-	if body := b.get(t, "/evaluation/new"); !strings.Contains(body, `name="owner_org_id" type="number"`) || !strings.Contains(body, "村（社区）党组织书记抓基层党建述职评议") {
+	// The owner is chosen from the user's scope, their own organization first.
+	if body := b.get(t, "/evaluation/new"); !strings.Contains(body, `<select id="owner_org_id" name="owner_org_id"`) ||
+		!strings.Contains(body, fmt.Sprintf(`<option value="%d" selected title="%s">%s</option>`, street.ID, street.Name, street.ShortName)) ||
+		!strings.Contains(body, "村（社区）党组织书记抓基层党建述职评议") {
 		t.Fatal("create form incomplete")
 	}
 	form := url.Values{"name": {""}, "type": {"review"}, "year": {"2026"}, "owner_org_id": {strconv.FormatInt(owner.ID, 10)},

@@ -174,29 +174,67 @@ func (h *Handler) EvalListExport(w http.ResponseWriter, r *http.Request) {
 
 // evaForm is the create form's choice lists.
 type evaForm struct {
+	// Types are the types a user picks beside the template; the types that
+	// have a template of their own follow it instead (see evaOwnTemplate).
 	Types     []evaluation.CampaignType
-	Templates []string
+	Templates []evaTemplateOpt
+	Owner     evaOrgPick
 }
 
+// evaTemplateOpt is a template as the form offers it, with the type it
+// gives the campaign.
+type evaTemplateOpt struct {
+	Key, Type string
+}
+
+// evaOwnTemplate returns the template that a campaign type is bound to:
+// a 述职评议考核 is run with the village template and a 千企议科长 with its
+// own, so that the type named on every list matches the rules. Other types
+// may use either.
+func evaOwnTemplate(typ string) string {
+	for _, t := range evaTemplates {
+		if t.Type == typ {
+			return t.Key
+		}
+	}
+	return ""
+}
+
+// evaNewPage is the create form; the owner select is filled in only when
+// the form is shown (ownerPick), not when a post succeeds.
 func (h *Handler) evaNewPage(r *http.Request) *Page {
 	lang := i18n.FromRequest(r)
 	p := h.evaPage(r, i18n.T(lang, "eva.new_title"), Crumb{Label: i18n.T(lang, "eva.new_title")})
-	p.Data = &evaForm{Types: evaluation.CampaignTypes, Templates: []string{"village", "qianqi"}}
+	v := &evaForm{}
+	for _, t := range evaluation.CampaignTypes {
+		if evaOwnTemplate(t.Key) == "" {
+			v.Types = append(v.Types, t)
+		}
+	}
+	for _, t := range evaTemplates {
+		v.Templates = append(v.Templates, evaTemplateOpt{Key: t.Key, Type: evaTypeLabel(t.Type, lang)})
+	}
+	p.Data = v
 	return p
+}
+
+// ownerPick fills the form's owner select, keeping the posted owner.
+func (h *Handler) ownerPick(r *http.Request, p *Page, posted string) {
+	p.Data.(*evaForm).Owner = h.evaOwnerPick(r.Context(), actorOf(r), posted)
 }
 
 // EvalNewForm shows the form that creates a campaign, with the year, the
 // owner (the scope's root) and a four-week window filled in.
 func (h *Handler) EvalNewForm(w http.ResponseWriter, r *http.Request) {
 	p := h.evaNewPage(r)
+	h.ownerPick(r, p, "")
 	now := h.Now().In(org.Shanghai)
 	p.Form.Set("year", strconv.Itoa(now.Year()))
-	p.Form.Set("type", evaluation.TypeReview)
 	p.Form.Set("template", "village")
 	start := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, org.Shanghai)
 	p.Form.Set("opens_at", start.Format(dtLocal))
 	p.Form.Set("closes_at", start.AddDate(0, 0, 28).Add(8*time.Hour).Format(dtLocal))
-	if roots, err := h.Orgs.Roots(r.Context(), actorOf(r)); err == nil && len(roots) > 0 {
+	if roots := h.evaScopeRoots(r.Context(), actorOf(r)); len(roots) > 0 {
 		p.Form.Set("owner_org_id", strconv.FormatInt(roots[0].ID, 10))
 	}
 	h.render(w, r, http.StatusOK, "eval_admin_new", "layout", p)
@@ -244,45 +282,62 @@ func (h *Handler) evaFormError(w http.ResponseWriter, r *http.Request, p *Page, 
 	h.render(w, r, Status(e.Kind), page, "layout", p)
 }
 
-// EvalNew creates a draft campaign from the chosen template's rules.
+// EvalNew creates a draft campaign from the chosen template's rules. The
+// owner comes from the select, or from the number field beside it when
+// that is filled; the type follows the template unless one of the types
+// without a template of its own was chosen.
 func (h *Handler) EvalNew(w http.ResponseWriter, r *http.Request) {
-	p := h.evaNewPage(r)
 	r.ParseForm()
-	p.Form = r.PostForm
+	f := r.PostForm
+	owner := f.Get("owner_org_id")
+	if other := strings.TrimSpace(f.Get("owner_org_other")); other != "" {
+		owner = other
+	}
+	p := h.evaNewPage(r)
+	p.Form = f
 	bad := map[string]bool{}
-	in := evaluation.CampaignInput{Name: r.PostForm.Get("name"), Type: r.PostForm.Get("type"),
-		Year:       atoiField(r.PostForm.Get("year"), "year", bad),
-		OwnerOrgID: idField(r.PostForm.Get("owner_org_id"), "owner_org_id", bad),
-		OpensAt:    timeField(r.PostForm.Get("opens_at"), "opens_at", bad),
-		ClosesAt:   timeField(r.PostForm.Get("closes_at"), "closes_at", bad)}
+	in := evaluation.CampaignInput{Name: f.Get("name"), Type: strings.TrimSpace(f.Get("type")),
+		Year:       atoiField(f.Get("year"), "year", bad),
+		OwnerOrgID: idField(owner, "owner_org_id", bad),
+		OpensAt:    timeField(f.Get("opens_at"), "opens_at", bad),
+		ClosesAt:   timeField(f.Get("closes_at"), "closes_at", bad)}
 	extra := map[string]string{}
 	badMsg := map[string][2]string{
 		"year":         {"年度应为四位数字，如 2026", "enter the year as four digits, e.g. 2026"},
-		"owner_org_id": {"组织单位编号应为数字，可在党组织详情页查看", "the organization number is a number shown on the organization's page"},
+		"owner_org_id": {"党组织编号应为数字，可在党组织详情页查看", "the organization number is a number shown on the organization's page"},
 		"opens_at":     {"开始时间格式应为 2026-11-26 09:00", "enter the opening time as 2026-11-26 09:00"},
 		"closes_at":    {"结束时间格式应为 2026-12-20 17:00", "enter the closing time as 2026-12-20 17:00"},
 	}
 	for k := range bad {
 		extra[k] = msg(p.Lang, badMsg[k][0], badMsg[k][1])
 	}
+	tpl := f.Get("template")
 	found := false
 	for _, t := range evaTemplates {
-		if t.Key == r.PostForm.Get("template") {
+		if t.Key == tpl {
 			in.Rules, found = t.Rules(), true
+			if in.Type == "" {
+				in.Type = t.Type
+			}
 		}
 	}
 	if !found {
 		extra["template"] = msg(p.Lang, "请选择规则模板", "choose a rules template")
+	} else if own := evaOwnTemplate(in.Type); own != "" && own != tpl {
+		tl, ol := evaTypeLabel(in.Type, p.Lang), i18n.T(p.Lang, "eva.template_"+own)
+		extra["template"] = msg(p.Lang, "“"+tl+"”须使用“"+ol+"”规则模板；要用其他模板，请将测评类型改为“自定义”",
+			"a campaign of the type “"+tl+"” uses the template “"+ol+"”; for another template, set the type to “Custom”")
 	}
-	var f errs.Fields
+	var fs errs.Fields
 	if in.OwnerOrgID == 0 {
-		f.Add("owner_org_id", "请填写组织测评的党组织编号", "enter the number of the organization that runs the campaign")
+		fs.Add("owner_org_id", "请选择组织测评的党组织", "choose the organization that runs the campaign")
 	}
-	c, err := evaluation.Campaign{}, f.Err()
+	c, err := evaluation.Campaign{}, fs.Err()
 	if err == nil && len(extra) == 0 {
 		c, err = h.Eval.CreateCampaign(r.Context(), actorOf(r), in)
 		if err != nil {
-			// The owner is typed as a number: say so at its field.
+			// An owner outside the scope can only have come from the number
+			// field or a stale form: say so at the field.
 			if k := errs.KindOf(err); k == errs.NotFound || k == errs.Forbidden {
 				e := errs.As(err)
 				err = errs.Field("owner_org_id", e.ZH, e.EN)
@@ -292,6 +347,7 @@ func (h *Handler) EvalNew(w http.ResponseWriter, r *http.Request) {
 		err = errs.New(errs.Invalid, "表单中有需要修改的地方", "the form needs fixing")
 	}
 	if err != nil {
+		h.ownerPick(r, p, owner)
 		h.evaFormError(w, r, p, "eval_admin_new", err, extra)
 		return
 	}

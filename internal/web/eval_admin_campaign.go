@@ -45,6 +45,7 @@ type evaCampaign struct {
 	Masses    map[string]bool
 	Weights   map[string]string
 	TopCap    string
+	OrgPick   evaOrgPick // the organizations the subject form offers
 }
 
 // Time writes a time as the pages show it, in Beijing time.
@@ -124,6 +125,9 @@ func (h *Handler) evaLoad(w http.ResponseWriter, r *http.Request, p *Page) (*eva
 		return nil, false
 	}
 	v.Sections = subjectSections(v.Subjects)
+	if v.Draft && v.CanManage {
+		v.OrgPick = h.evaSubjectPick(ctx, actor, v.Owner, v.Subjects, r.PostForm.Get("org_id"))
+	}
 	if v.Files, err = h.Eval.CampaignFiles(ctx, actor, id); err != nil {
 		h.fail(w, r, err)
 		return nil, false
@@ -231,13 +235,19 @@ func (h *Handler) EvalAddSubject(w http.ResponseWriter, r *http.Request) {
 		ReportText: f.Get("report_text"), Groups: f["groups"]}
 	extra := map[string]string{}
 	if in.Kind == evaluation.SubjectOrg {
+		// The number field beside the select reaches organizations deeper
+		// in the owner's subtree; when filled it wins.
+		v := f.Get("org_id")
+		if other := strings.TrimSpace(f.Get("org_other")); other != "" {
+			v = other
+		}
 		bad := map[string]bool{}
-		in.OrgID = idField(f.Get("org_id"), "org_id", bad)
+		in.OrgID = idField(v, "org_id", bad)
 		switch {
 		case bad["org_id"]:
 			extra["org_id"] = msg(lang, "党组织编号应为数字，可在党组织详情页查看", "the organization number is a number shown on the organization's page")
 		case in.OrgID == 0:
-			extra["org_id"] = msg(lang, "请填写作为测评对象的党组织编号", "enter the number of the organization to rate")
+			extra["org_id"] = msg(lang, "请选择作为测评对象的党组织", "choose the organization to rate")
 		}
 	}
 	if len(extra) > 0 {

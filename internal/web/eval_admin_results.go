@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,11 +13,13 @@ import (
 )
 
 // evaGroupCell is one rater group's figure for a subject: its score when
-// the group reached k, otherwise nothing but the mark that it did not.
+// the group reached k, otherwise nothing but the mark that it did not — or,
+// for a group that does not rate the subject at all, the mark saying so.
 type evaGroupCell struct {
-	Shown bool
-	Score string
-	N     int
+	Shown     bool
+	NotRating bool
+	Score     string
+	N         int
 }
 
 // evaResultRow is one subject's line of the ranking.
@@ -41,6 +44,9 @@ type evaResults struct {
 	GroupMean template.JS
 	Published bool
 	Live      bool
+	// NotRating is set when some group does not rate some subject, so
+	// that the page explains its mark.
+	NotRating bool
 }
 
 func fmt2(p *float64) string {
@@ -99,7 +105,7 @@ func (h *Handler) evaResultsData(w http.ResponseWriter, r *http.Request, lang st
 			row.S.Name = sr.Subject
 		}
 		for _, g := range v.Rules.Groups {
-			cell := evaGroupCell{Shown: sr.Shown[g.Key]}
+			cell := evaGroupCell{Shown: sr.Shown[g.Key], NotRating: slices.Contains(sr.NotRating, g.Key)}
 			if gr, ok := sr.Groups[g.Key]; ok && cell.Shown {
 				cell.Score = strconv.FormatFloat(gr.Score, 'f', 2, 64)
 				cell.N = sr.N[g.Key]
@@ -109,6 +115,9 @@ func (h *Handler) evaResultsData(w http.ResponseWriter, r *http.Request, lang st
 				cell.Shown = false
 			}
 			row.Groups = append(row.Groups, cell)
+		}
+		if len(sr.NotRating) > 0 {
+			v.NotRating = true
 		}
 		for _, s := range sr.Short {
 			n, _ := groupLabel(v.Rules, s)
@@ -180,6 +189,9 @@ func (h *Handler) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 	} else {
 		filters += "；尚未发布，为截至导出时已计入选票的结果"
 	}
+	if v.NotRating {
+		filters += "；“不参评”：该评委组不评价此测评对象，不计入其总分"
+	}
 	s := xlsx.Sheet{Title: v.C.Name + " 测评结果", Filters: filters, Exporter: actorOf(r).Username, Time: h.Now(), Header: header, Widths: widths}
 	num := func(p *float64) any {
 		if p == nil {
@@ -209,9 +221,12 @@ func (h *Handler) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 			}
 			out := []any{rank, row.S.Name, row.S.Post, unit, num(row.R.Total), row.R.Grade, row.R.ScoreGrade, veto, capped, why, num(row.R.MassesSatisfaction), num(row.R.Dissatisfaction)}
 			for _, g := range row.Groups {
-				if g.Shown {
+				switch {
+				case g.Shown:
 					out = append(out, g.Score, g.N)
-				} else {
+				case g.NotRating:
+					out = append(out, "不参评", "")
+				default:
 					out = append(out, "少于k人，不显示", "")
 				}
 			}
