@@ -48,6 +48,7 @@ type config struct {
 	resultsBallots  int
 	perBallot       int
 	skipResults     bool
+	mixEvery        time.Duration
 	cpuprofile      string
 }
 
@@ -63,6 +64,7 @@ func main() {
 	flag.IntVar(&c.resultsBallots, "results-ballots", 200000, "counted ballots of the results campaign")
 	flag.IntVar(&c.perBallot, "results-per-ballot", 10, "subjects each ballot of the results campaign rates")
 	flag.BoolVar(&c.skipResults, "skip-results", false, "skip the results measurement")
+	flag.DurationVar(&c.mixEvery, "mix-every", time.Minute, "how often the mixer runs during the HTTP run (jiceng serve: every minute)")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the HTTP run to this file")
 	flag.Parse()
 	if c.url == "" {
@@ -141,7 +143,7 @@ func run(ctx context.Context, c config) error {
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	ev.StartCommitter(sctx)
-	go ev.RunMixer(sctx, time.Minute, 20)
+	go ev.RunMixer(sctx, c.mixEvery, 20)
 	h, err := server.NewServer(server.Deps{Orgs: orgs, Accounts: account.NewService(d, account.DefaultParams), Eval: ev,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -283,6 +285,7 @@ func run(ctx context.Context, c config) error {
 	x.Head = []string{"context", "value"}
 	x.Add("tokens issued before the run (IssueTokens, 5,000 per call)", fmt.Sprintf("%d in %s", len(codes), benchkit.Sec(issueDur)))
 	x.Add("warm-up ballots (not timed)", fmt.Sprint(warm))
+	x.Add("mixer (RunMixer, batches of at least 20) runs every", c.mixEvery.String())
 	x.Add("request body size; stored ballot size", fmt.Sprintf("%d bytes; %d bytes", len(bodies[0]), len(stored)))
 	if d.Dialect == db.SQLite {
 		x.Add("target: ≥ 5,000 ballots/s on SQLite, p99 < 100 ms", fmt.Sprintf("%s (%.0f/s, p99 %s)", benchkit.Met(httpRate >= 5000 && benchkit.Percentile(res.lat, 0.99) < 100*time.Millisecond), httpRate, benchkit.Ms(benchkit.Percentile(res.lat, 0.99))))

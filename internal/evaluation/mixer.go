@@ -13,9 +13,11 @@ import (
 )
 
 // maxMixBatch bounds the ballots one mixing transaction moves, so that the
-// mixer never holds the writer for long while ballots are being cast; a
-// larger inbox is moved in several transactions, each of a random subset.
-const maxMixBatch = 2000
+// mixer never holds the writer for long while ballots are being cast (a
+// batch of ballots that rate ten subjects each takes about 0.1 s on
+// SQLite); a larger inbox is moved in several transactions, each of a
+// random subset.
+const maxMixBatch = 250
 
 // Mix moves a campaign's inbox to its counted ballots when the inbox holds
 // at least minBatch ballots, or whatever it holds when force is set. The
@@ -24,11 +26,14 @@ const maxMixBatch = 2000
 // an id sequence or a time with the token that cast it; the batch is the
 // crowd each ballot hides in. A batch is at most maxMixBatch ballots, those
 // with the lowest inbox ids, which are random: a random subset of the
-// inbox. It returns the number of ballots moved.
+// inbox. Unless forced, Mix waits after each full batch as long as the
+// batch took, so that ballots cast meanwhile get the writer at least half
+// of the time. It returns the number of ballots moved.
 func (s *Service) Mix(ctx context.Context, campaignID int64, minBatch int, force bool) (int, error) {
 	total := 0
 	for {
 		moved := 0
+		began := time.Now()
 		err := s.db.InTx(ctx, func(tx *db.Tx) error {
 			// Take the campaign before the inbox rows, as Close does: the
 			// ballots' foreign key would otherwise ask for the campaign while
@@ -54,6 +59,13 @@ func (s *Service) Mix(ctx context.Context, campaignID int64, minBatch int, force
 		total += moved
 		if err != nil || moved < s.mixBatch {
 			return total, err
+		}
+		if !force {
+			select {
+			case <-ctx.Done():
+				return total, nil
+			case <-time.After(time.Since(began)):
+			}
 		}
 	}
 }
