@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -37,24 +36,14 @@ var (
 // The server's output must hold neither the code, nor the tracker, nor the
 // phone's user agent.
 func TestPhoneBallot(t *testing.T) {
-	if os.Getenv("JICENG_E2E") != "1" {
-		t.Skip("browser test: set JICENG_E2E=1 to run it (needs " + chromiumPath + " and fonts-noto-cjk)")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("JICENG_E2E=1 but %s is missing (apt-get install chromium fonts-noto-cjk): %v", chromiumPath, err)
-	}
+	needBrowser(t)
 	tmp := t.TempDir()
 	bin := buildBinary(t, tmp)
 	dbURL := "sqlite:" + filepath.Join(tmp, "ballot.db")
 	password, code := seedBallotDemo(t, bin, dbURL)
 	base, serverOut := startServer(t, bin, dbURL)
 
-	shots := os.Getenv("JICENG_E2E_SHOTS")
-	if shots == "" {
-		shots = tmp
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatalf("screenshot directory: %v", err)
-	}
+	shots := shotsDir(t, tmp)
 	b := newBrowser(t)
 	b.base, b.shots = base, shots
 	b.do("emulate a phone", chromedp.Emulate(phone))

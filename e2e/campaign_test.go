@@ -133,20 +133,10 @@ var (
 // database, as its users would: the evaluator on a desktop browser, the
 // raters on phones and through the public API.
 func TestCampaign(t *testing.T) {
-	if os.Getenv("JICENG_E2E") != "1" {
-		t.Skip("browser test: set JICENG_E2E=1 to run it (needs " + chromiumPath + " and fonts-noto-cjk)")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("JICENG_E2E=1 but %s is missing (apt-get install chromium fonts-noto-cjk): %v", chromiumPath, err)
-	}
+	needBrowser(t)
 	tmp := t.TempDir()
 	bin := buildBinary(t, tmp)
-	shots := os.Getenv("JICENG_E2E_SHOTS")
-	if shots == "" {
-		shots = tmp
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatalf("screenshot directory: %v", err)
-	}
+	shots := shotsDir(t, tmp)
 	for _, c := range campaignCases {
 		t.Run(c.name, func(t *testing.T) {
 			start := time.Now()

@@ -44,13 +44,33 @@ const (
 	browserTimeout = 90 * time.Second
 )
 
-func TestBrowserFlow(t *testing.T) {
+// needBrowser skips a browser test unless JICENG_E2E=1 and fails it when
+// chromium is missing then.
+func needBrowser(t *testing.T) {
+	t.Helper()
 	if os.Getenv("JICENG_E2E") != "1" {
 		t.Skip("browser test: set JICENG_E2E=1 to run it (needs " + chromiumPath + " and fonts-noto-cjk)")
 	}
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("JICENG_E2E=1 but %s is missing (apt-get install chromium fonts-noto-cjk): %v", chromiumPath, err)
 	}
+}
+
+// shotsDir is where screenshots go: JICENG_E2E_SHOTS, or else tmp.
+func shotsDir(t *testing.T, tmp string) string {
+	t.Helper()
+	dir := os.Getenv("JICENG_E2E_SHOTS")
+	if dir == "" {
+		return tmp
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("screenshot directory: %v", err)
+	}
+	return dir
+}
+
+func TestBrowserFlow(t *testing.T) {
+	needBrowser(t)
 
 	tmp := t.TempDir()
 	bin := buildBinary(t, tmp)
@@ -58,12 +78,7 @@ func TestBrowserFlow(t *testing.T) {
 	password := seedDemo(t, bin, dbURL)
 	base, _ := startServer(t, bin, dbURL)
 
-	shots := os.Getenv("JICENG_E2E_SHOTS")
-	if shots == "" {
-		shots = tmp
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatalf("screenshot directory: %v", err)
-	}
+	shots := shotsDir(t, tmp)
 
 	b := newBrowser(t)
 	b.base = base
