@@ -385,22 +385,27 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 		return Session{}, access.Actor{}, errs.Newf(errs.TooMany, "登录失败次数过多，请 %d 秒后再试", "too many failed logins: try again in %d seconds", secs)
 	}
 	var id int64
-	var hash, status string
-	err := s.db.QueryRow(ctx, "SELECT id, password_hash, status FROM users WHERE username = ?", username).Scan(&id, &hash, &status)
+	var hash, status, home string
+	err := s.db.QueryRow(ctx, "SELECT u.id, u.password_hash, u.status, o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.username = ?",
+		username).Scan(&id, &hash, &status, &home)
 	if err != nil && err != sql.ErrNoRows {
 		return Session{}, access.Actor{}, errs.Wrap(err, "load user")
 	}
+	wrong := errs.New(errs.Unauthorized, "用户名或密码错误", "wrong username or password")
 	if err == sql.ErrNoRows {
 		CheckPassword(s.dummyHash, password)
 		s.limiter.Fail(keys...)
-		return Session{}, access.Actor{}, errs.New(errs.Unauthorized, "用户名或密码错误", "wrong username or password")
+		// Logged like a wrong password, so that the two take the same work;
+		// the name typed is not kept: it may be a password typed in the wrong field.
+		return Session{}, access.Actor{}, s.auditLogin(ctx, 0, "", "", "auth.login_failed", "以不存在的用户名登录失败", wrong)
 	}
 	if !CheckPassword(hash, password) {
 		s.limiter.Fail(keys...)
-		return Session{}, access.Actor{}, errs.New(errs.Unauthorized, "用户名或密码错误", "wrong username or password")
+		return Session{}, access.Actor{}, s.auditLogin(ctx, id, username, home, "auth.login_failed", "密码错误，登录失败", wrong)
 	}
 	if status != "active" {
-		return Session{}, access.Actor{}, errs.New(errs.Unauthorized, "该账号已停用，请联系管理员", "this account is disabled: contact your administrator")
+		return Session{}, access.Actor{}, s.auditLogin(ctx, id, username, home, "auth.login_failed", "已停用的账号尝试登录",
+			errs.New(errs.Unauthorized, "该账号已停用，请联系管理员", "this account is disabled: contact your administrator"))
 	}
 	s.limiter.Succeed(keys...)
 	raw := make([]byte, 32)
@@ -416,14 +421,36 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 			tokenHash(token), id, db.FormatTime(now), db.FormatTime(exp)); err != nil {
 			return errs.Wrap(err, "insert session")
 		}
-		_, err := tx.Exec(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", db.FormatTime(now), id)
-		return errs.Wrap(err, "last login")
+		if _, err := tx.Exec(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", db.FormatTime(now), id); err != nil {
+			return errs.Wrap(err, "last login")
+		}
+		return audit.Write(ctx, tx, access.Actor{UserID: id, Username: username}, audit.Entry{Action: "auth.login", TargetType: "user",
+			TargetID: strconv.FormatInt(id, 10), OrgPath: home, Summary: "登录"})
 	})
 	if err != nil {
 		return Session{}, access.Actor{}, err
 	}
 	actor, err := s.actor(ctx, id)
 	return Session{Token: token, Expires: exp}, actor, err
+}
+
+// auditLogin records a refused login and returns refusal, the answer to
+// give; if the record cannot be written, that error is returned instead.
+// The entry names the account (none for an unknown username) and never the
+// client's address.
+func (s *Service) auditLogin(ctx context.Context, id int64, username, home, action, summary string, refusal error) error {
+	target := ""
+	if id != 0 {
+		target = strconv.FormatInt(id, 10)
+	}
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		return audit.Write(ctx, tx, access.Actor{UserID: id, Username: username}, audit.Entry{Action: action, TargetType: "user",
+			TargetID: target, OrgPath: home, Summary: summary})
+	})
+	if err != nil {
+		return err
+	}
+	return refusal
 }
 
 func tokenHash(t string) string {
@@ -460,11 +487,23 @@ func (s *Service) actor(ctx context.Context, id int64) (access.Actor, error) {
 	return a, err
 }
 
-// Logout ends a session.
+// Logout ends a session and records it.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash(token))
-		return errs.Wrap(err, "logout")
+		var id int64
+		var username, home string
+		err := tx.QueryRow(ctx, `DELETE FROM sessions WHERE token_hash = ? RETURNING user_id`, tokenHash(token)).Scan(&id)
+		if err == sql.ErrNoRows {
+			return nil // already ended or never begun: nothing to record
+		}
+		if err != nil {
+			return errs.Wrap(err, "logout")
+		}
+		if err := tx.QueryRow(ctx, "SELECT u.username, o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.id = ?", id).Scan(&username, &home); err != nil {
+			return errs.Wrap(err, "logout user")
+		}
+		return audit.Write(ctx, tx, access.Actor{UserID: id, Username: username}, audit.Entry{Action: "auth.logout", TargetType: "user",
+			TargetID: strconv.FormatInt(id, 10), OrgPath: home, Summary: "退出登录"})
 	})
 }
 

@@ -2,12 +2,14 @@ package account_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/audit"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 	"jiceng/internal/region"
@@ -121,3 +123,79 @@ func TestAccountsAndGrants(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 }
+
+// TestLoginsAudited: logins, failed logins and logouts are in the audit log,
+// scoped to the account's organization; an unknown username is recorded
+// without the name typed, and no entry holds the client's address.
+func TestLoginsAudited(t *testing.T) {
+	ctx := context.Background()
+	d := testrig.NewTestDB(t)
+	orgs := org.NewService(d, regions)
+	res, err := orgs.InitRegion(ctx, testrig.Admin, "450102")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, _ := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: "450102001"})
+	s := account.NewService(d, testrig.FastParams)
+	if _, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "shiwei", Password: "Chief-pass-2026", HomeOrgID: res.RootID, Role: access.Admin}); err != nil {
+		t.Fatal(err)
+	}
+	street, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "street", Password: "Jiedao-pass-2026", HomeOrgID: list[0].ID, Role: access.OrgAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Login(ctx, "street", "wrong-pass-2026", "203.0.113.9"); !errs.Is(err, errs.Unauthorized) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "Secret-typed-here", "x", "203.0.113.9"); errs.As(err).ZH != "用户名或密码错误" {
+		t.Fatalf("unknown user: %v", err)
+	}
+	sess, sa, err := s.Login(ctx, "street", "Jiedao-pass-2026", "203.0.113.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Logout(ctx, sess.Token); err != nil {
+		t.Fatal(err)
+	}
+	_, chief, err := s.Login(ctx, "shiwei", "Chief-pass-2026", "203.0.113.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	got := func(actor access.Actor) []string {
+		t.Helper()
+		recs, _, err := audit.List(ctx, d, actor, audit.Query{Q: "", Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range recs {
+			if strings.HasPrefix(r.Action, "auth.") {
+				out = append(out, r.Action+" "+r.ActorName+" "+r.TargetID+" "+r.Summary)
+			}
+			for _, s := range []string{r.Summary, r.ActorName, string(r.Before), string(r.After)} {
+				if strings.Contains(s, "203.0.113.9") || strings.Contains(s, "Secret-typed-here") || strings.Contains(strings.ToLower(s), "secret-typed-here") {
+					t.Errorf("entry %s holds the address or the typed name: %+v", r.Action, r)
+				}
+			}
+		}
+		return out
+	}
+	id := itoa(street.ID)
+	// Newest first. The street administrator reads its own street's entries only.
+	wantStreet := []string{
+		"auth.logout street " + id + " 退出登录",
+		"auth.login street " + id + " 登录",
+		"auth.login_failed street " + id + " 密码错误，登录失败",
+	}
+	if g := got(sa); strings.Join(g, "\n") != strings.Join(wantStreet, "\n") {
+		t.Errorf("street administrator reads:\n%s\nwant:\n%s", strings.Join(g, "\n"), strings.Join(wantStreet, "\n"))
+	}
+	// The administrator also reads its own login and the unknown name's failure.
+	g := got(chief)
+	if len(g) != 5 || !strings.HasPrefix(g[0], "auth.login shiwei ") || g[1] != wantStreet[0] || g[3] != "auth.login_failed   以不存在的用户名登录失败" {
+		t.Errorf("administrator reads:\n%s", strings.Join(g, "\n"))
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

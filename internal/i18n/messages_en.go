@@ -2,6 +2,9 @@ package i18n
 
 // enCore is the English catalogue of the platform pages.
 var enCore = map[string]string{
+	"action.auth.login":         "Log in",
+	"action.auth.login_failed":  "Failed login",
+	"action.auth.logout":        "Log out",
 	"action.grant.create":       "Grant",
 	"action.grant.revoke":       "Revoke grant",
 	"action.org.create":         "Create organization",

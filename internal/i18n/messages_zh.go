@@ -2,6 +2,9 @@ package i18n
 
 // zhCore is the Chinese catalogue of the platform pages.
 var zhCore = map[string]string{
+	"action.auth.login":         "登录",
+	"action.auth.login_failed":  "登录失败",
+	"action.auth.logout":        "退出登录",
 	"action.grant.create":       "授权",
 	"action.grant.revoke":       "撤销授权",
 	"action.org.create":         "新建党组织",
