@@ -7,6 +7,7 @@ import (
 
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 )
 
 func errFieldInt(field string) error {
@@ -86,6 +87,10 @@ func (h *Handler) JointFlags(w http.ResponseWriter, r *http.Request) {
 	}
 	if fs == nil {
 		fs = []coverage.JointFlag{}
+	}
+	lang := i18n.FromRequest(r)
+	for i := range fs {
+		fs[i] = fs[i].In(lang)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": fs})
 }

@@ -5,7 +5,14 @@ import (
 	"strconv"
 
 	"jiceng/internal/coverage"
+	"jiceng/internal/i18n"
 )
+
+// writeUnit answers with a unit whose advice and warnings are in the
+// caller's language, like the messages of errors.
+func writeUnit(w http.ResponseWriter, r *http.Request, status int, u coverage.Unit) {
+	writeJSON(w, status, u.In(i18n.FromRequest(r)))
+}
 
 // ListUnits lists host units of the caller's scope with the registry filters.
 func (h *Handler) ListUnits(w http.ResponseWriter, r *http.Request) {
@@ -31,6 +38,10 @@ func (h *Handler) ListUnits(w http.ResponseWriter, r *http.Request) {
 	if rows == nil {
 		rows = []coverage.Unit{}
 	}
+	lang := i18n.FromRequest(r)
+	for i := range rows {
+		rows[i] = rows[i].In(lang)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": rows, "total": total, "next_cursor": nextCursor(offset, len(rows), total)})
 }
 
@@ -46,7 +57,7 @@ func (h *Handler) CreateUnit(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, u)
+	writeUnit(w, r, http.StatusCreated, u)
 }
 
 // GetUnit returns one unit.
@@ -61,7 +72,7 @@ func (h *Handler) GetUnit(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, u)
+	writeUnit(w, r, http.StatusOK, u)
 }
 
 // PatchUnit changes the fields present in the body.
@@ -81,7 +92,7 @@ func (h *Handler) PatchUnit(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, u)
+	writeUnit(w, r, http.StatusOK, u)
 }
 
 // SetUnitCoverage changes how a unit is covered.
@@ -101,7 +112,7 @@ func (h *Handler) SetUnitCoverage(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, u)
+	writeUnit(w, r, http.StatusOK, u)
 }
 
 // UnitHistory returns a unit's coverage history.
@@ -117,4 +128,45 @@ func (h *Handler) UnitHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": hs})
+}
+
+// CloseUnit closes a unit (注销、吊销、迁出本地 or 其他 with a note) from a
+// date that is not in the future; it leaves the coverage rates.
+func (h *Handler) CloseUnit(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var in coverage.CloseInput
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	u, err := h.Coverage.Close(r.Context(), actorOf(r), id, in)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeUnit(w, r, http.StatusOK, u)
+}
+
+// ReopenUnit makes a closed unit active again; the note says why.
+func (h *Handler) ReopenUnit(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var in coverage.ReopenInput
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	u, err := h.Coverage.Reopen(r.Context(), actorOf(r), id, in)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeUnit(w, r, http.StatusOK, u)
 }

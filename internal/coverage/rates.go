@@ -238,10 +238,22 @@ func (s *Service) Trend(ctx context.Context, actor access.Actor, orgID int64, n 
 
 // JointFlag is a joint branch whose units span townships or are too many.
 type JointFlag struct {
-	Org       org.Org  `json:"org"`
-	Units     int      `json:"units"`
-	Townships int      `json:"townships"`
-	Reasons   []string `json:"reasons"`
+	Org       org.Org `json:"org"`
+	Units     int     `json:"units"`
+	Townships int     `json:"townships"`
+	// Reasons say why the branch is flagged, in the language chosen with In
+	// (Chinese until then).
+	Reasons []string `json:"reasons"`
+	reasons []Text
+}
+
+// In returns the flag with its reasons in lang ("en" or Chinese).
+func (f JointFlag) In(lang string) JointFlag {
+	f.Reasons = nil
+	for _, r := range f.reasons {
+		f.Reasons = append(f.Reasons, r.In(lang))
+	}
+	return f
 }
 
 // JointFlags lists the joint branches of a subtree that the rules flag.
@@ -282,12 +294,14 @@ func (s *Service) JointFlags(ctx context.Context, actor access.Actor, orgID int6
 		}
 		f := JointFlag{Org: jo, Units: r.n, Townships: r.towns}
 		if r.towns > 1 {
-			f.Reasons = append(f.Reasons, "所联合的单位分布在 "+strconv.Itoa(r.towns)+" 个乡镇（街道），应按属地就近调整联合范围")
+			f.reasons = append(f.reasons, Textf("所联合的单位分布在 %d 个乡镇（街道），应按属地就近调整联合范围",
+				"its units lie in %d townships or streets: regroup them with their neighbours", r.towns))
 		}
 		if r.n > st.JointMaxUnits {
-			f.Reasons = append(f.Reasons, "联合了 "+strconv.Itoa(r.n)+" 个单位，超过 "+strconv.Itoa(st.JointMaxUnits)+" 个，应拆分或推动党员多的单位单独组建")
+			f.reasons = append(f.reasons, Textf("联合了 %d 个单位，超过 %d 个，应拆分或推动党员多的单位单独组建",
+				"it joins %d units, more than %d: split it, or help the units with more members form their own", r.n, st.JointMaxUnits))
 		}
-		out = append(out, f)
+		out = append(out, f.In("zh-CN"))
 	}
 	return out, nil
 }

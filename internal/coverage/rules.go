@@ -1,10 +1,6 @@
 package coverage
 
-import (
-	"fmt"
-
-	"jiceng/internal/org"
-)
+import "jiceng/internal/org"
 
 // Rules: what a unit needs, computed from its members and coverage, never typed in.
 const (
@@ -38,32 +34,24 @@ func RuleOf(fullMembers int, coverage string) string {
 func Advice(u Unit) string { return AdviceIn(u, "zh-CN") }
 
 // AdviceIn is Advice in lang ("en" or Chinese).
-func AdviceIn(u Unit, lang string) string {
-	en := lang == "en"
+func AdviceIn(u Unit, lang string) string { return adviceOf(u).In(lang) }
+
+func adviceOf(u Unit) Text {
 	switch u.Rule {
 	case RuleFormOwn:
 		if u.Coverage == Joint {
-			if en {
-				return fmt.Sprintf("%d full members: ready to leave the joint branch and form its own branch", u.FullMembers)
-			}
-			return fmt.Sprintf("现有正式党员 %d 名，已具备单独组建条件，应从联合党支部中单独组建党支部", u.FullMembers)
+			return Textf("现有正式党员 %d 名，已具备单独组建条件，应从联合党支部中单独组建党支部",
+				"%d full members: ready to leave the joint branch and form its own branch", u.FullMembers)
 		}
-		if en {
-			return fmt.Sprintf("%d full members: should form its own branch", u.FullMembers)
-		}
-		return fmt.Sprintf("现有正式党员 %d 名，应单独组建党支部", u.FullMembers)
+		return Textf("现有正式党员 %d 名，应单独组建党支部", "%d full members: should form its own branch", u.FullMembers)
 	case RuleFormOwnJoint:
-		if en {
-			return fmt.Sprintf("%d full member(s), fewer than 3: should form a joint branch with neighbouring units, or its own after recruiting members", u.FullMembers)
-		}
-		return fmt.Sprintf("现有正式党员 %d 名，不足 3 名，应与邻近单位联合组建党支部，或发展党员后单独组建", u.FullMembers)
+		return Textf("现有正式党员 %d 名，不足 3 名，应与邻近单位联合组建党支部，或发展党员后单独组建",
+			"%d full member(s), fewer than 3: should form a joint branch with neighbouring units, or its own after recruiting members", u.FullMembers)
 	case RuleInstructor:
-		if en {
-			return "No full members yet: send a Party-building instructor and look for activists to recruit"
-		}
-		return "暂无正式党员，应选派党建指导员开展工作，做好发现和培养入党积极分子工作"
+		return Text{ZH: "暂无正式党员，应选派党建指导员开展工作，做好发现和培养入党积极分子工作",
+			EN: "No full members yet: send a Party-building instructor and look for activists to recruit"}
 	}
-	return ""
+	return Text{}
 }
 
 // ruleSQL is the condition of each rule over the units table aliased u.

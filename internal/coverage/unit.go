@@ -40,9 +40,25 @@ type Unit struct {
 	UpdatedAt           string `json:"updated_at"`
 	// Rule is what the unit needs according to the coverage rules ("" when nothing).
 	Rule string `json:"rule"`
-	// Warnings are facts worth a second look that do not block saving.
+	// Advice says what the leading organization should do about Rule, in
+	// the language chosen with In (Chinese until then).
+	Advice string `json:"advice,omitempty"`
+	// Warnings are facts worth a second look that do not block saving, in
+	// the language chosen with In (Chinese until then).
 	Warnings []string `json:"warnings,omitempty"`
+	warnings []Text
 	affPath  string
+}
+
+// In returns the unit with its advice and warnings in lang ("en" or
+// Chinese), for a page or an API answer in the reader's language.
+func (u Unit) In(lang string) Unit {
+	u.Advice = AdviceIn(u, lang)
+	u.Warnings = nil
+	for _, w := range u.warnings {
+		u.Warnings = append(u.Warnings, w.In(lang))
+	}
+	return u
 }
 
 const unitCols = `u.id, u.credit_code, u.name, u.category, u.category_confirmed, u.industry, u.employees, u.size_class, u.region_code,
@@ -62,11 +78,15 @@ func scanUnit(r interface{ Scan(...any) error }) (Unit, error) {
 		v := cov.Int64
 		u.CoverageOrgID = &v
 	}
-	u.Rule = RuleOf(u.FullMembers, u.Coverage)
-	if c, err := ids.ParseCreditCode(u.CreditCode); err == nil && !strings.HasPrefix(u.RegionCode, registrarPrefix(c.RegionCode)) {
-		u.Warnings = append(u.Warnings, fmt.Sprintf("统一社会信用代码中的登记机关区划 %s 与单位所在区划 %s 不一致，请核对", c.RegionCode, u.RegionCode))
+	if u.Status == "active" {
+		// A closed unit needs nothing: it is out of the rates and the work orders.
+		u.Rule = RuleOf(u.FullMembers, u.Coverage)
 	}
-	return u, err
+	if c, err := ids.ParseCreditCode(u.CreditCode); err == nil && !strings.HasPrefix(u.RegionCode, registrarPrefix(c.RegionCode)) {
+		u.warnings = append(u.warnings, Textf("统一社会信用代码中的登记机关区划 %s 与单位所在区划 %s 不一致，请核对",
+			"the registrar's division %s in the credit code does not match the unit's division %s: check them", c.RegionCode, u.RegionCode))
+	}
+	return u.In("zh-CN"), err
 }
 
 // registrarPrefix trims the trailing "00" pairs of the registering

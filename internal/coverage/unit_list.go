@@ -51,7 +51,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		if !ok {
 			return nil, 0, errs.Field("rule", "规则应为 form_own、form_own_or_joint、send_instructor 或 any", "rule must be form_own, form_own_or_joint, send_instructor or any")
 		}
-		where = append(where, cond)
+		where = append(where, cond, "u.status = 'active'")
 	}
 	if q.RegionCode != "" {
 		add("u.region_code LIKE ?", strings.TrimSpace(q.RegionCode)+"%")

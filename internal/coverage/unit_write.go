@@ -237,7 +237,7 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 			return errs.New(errs.Forbidden, "您没有修改该单位的权限", "you may not change this unit")
 		}
 		if u.Status != "active" {
-			return errs.New(errs.Conflict, "该单位已注销，不能修改覆盖方式", "the unit is closed")
+			return errs.Newf(errs.Conflict, "“%s”已注销，不能修改覆盖方式；如单位仍在经营，请先恢复", "%q is closed: reopen it before changing its coverage", u.Name)
 		}
 		var covOrg any
 		switch in.Coverage {

@@ -159,6 +159,9 @@ func (h *Handler) CoverageDashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	for i := range v.Flags {
+		v.Flags[i] = v.Flags[i].In(lang)
+	}
 	p.Charts = true
 	p.Data = v
 	h.render(w, r, http.StatusOK, "coverage_dashboard", "layout", p)

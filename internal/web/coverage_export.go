@@ -12,34 +12,34 @@ import (
 )
 
 // unitFilterText says which filters an exported unit list used, with the
-// labels people read: "筛选：覆盖方式=未覆盖；需要=全部待处理".
-func unitFilterText(r *http.Request, under org.Org) string {
+// labels people read in lang: "筛选：覆盖方式=未覆盖；需要=全部待处理".
+func unitFilterText(r *http.Request, under org.Org, lang string) string {
 	v := r.URL.Query()
 	var parts []string
-	add := func(name, val string) {
+	add := func(zh, en, val string) {
 		if val != "" {
-			parts = append(parts, name+"="+val)
+			parts = append(parts, msg(lang, zh, en)+"="+val)
 		}
 	}
 	if under.ID != 0 {
-		add("范围", under.Label())
+		add("范围", "scope", under.Label())
 	}
-	add("关键词", strings.TrimSpace(v.Get("q")))
-	add("类别", covLabel("category", v.Get("category"), i18n.ZH))
-	add("规模", covLabel("size", v.Get("size"), i18n.ZH))
-	add("行业", covLabel("industry", v.Get("industry"), i18n.ZH))
-	add("覆盖方式", covLabel("status", v.Get("coverage"), i18n.ZH))
+	add("关键词", "search", strings.TrimSpace(v.Get("q")))
+	add("类别", "category", covLabel("category", v.Get("category"), lang))
+	add("规模", "size", covLabel("size", v.Get("size"), lang))
+	add("行业", "industry", covLabel("industry", v.Get("industry"), lang))
+	add("覆盖方式", "coverage", covLabel("status", v.Get("coverage"), lang))
 	if rule := v.Get("rule"); rule == "any" {
-		add("需要", "全部待处理")
+		add("需要", "needs", msg(lang, "全部待处理", "any action"))
 	} else {
-		add("需要", covLabel("rule", rule, i18n.ZH))
+		add("需要", "needs", covLabel("rule", rule, lang))
 	}
-	add("区划代码", strings.TrimSpace(v.Get("region")))
-	add("状态", map[string]string{"closed": "已注销", "all": "全部"}[v.Get("status")])
+	add("区划代码", "division", strings.TrimSpace(v.Get("region")))
+	add("状态", "status", map[string]string{"closed": msg(lang, "已注销", "closed"), "all": msg(lang, "全部", "any")}[v.Get("status")])
 	if len(parts) == 0 {
 		return ""
 	}
-	return "筛选：" + strings.Join(parts, "；")
+	return msg(lang, "筛选：", "Filters: ") + strings.Join(parts, msg(lang, "；", "; "))
 }
 
 // exportScope names the organization of an export: the one looked at, else
@@ -78,23 +78,29 @@ func (h *Handler) CoverageUnitsExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	orders := q.Rule != ""
-	list := "两新组织名单"
+	lang := i18n.FromRequest(r)
+	list := msg(lang, "两新组织名单", "units")
 	header := []string{"序号", "单位名称", "统一社会信用代码", "单位类别", "行业", "规模", "从业人数", "正式党员", "预备党员", "所在区划代码", "住所", "法定代表人", "隶属党组织", "覆盖方式", "党组织", "党建指导员", "需要"}
+	if lang == i18n.EN {
+		header = []string{"No.", "Name", "Credit code", "Category", "Industry", "Size", "Employees", "Full members", "Probationary members", "Division code", "Address",
+			"Legal representative", "Leading organization", "Coverage", "Party organization", "Instructor", "Needs"}
+	}
 	widths := []float64{6, 36, 22, 16, 20, 10, 10, 10, 10, 14, 30, 12, 24, 14, 28, 12, 18}
 	if orders {
-		list = "工作清单"
-		header = append(header, "处理建议")
+		list = msg(lang, "工作清单", "work orders")
+		header = append(header, msg(lang, "处理建议", "Advice"))
 		widths = append(widths, 60)
 	}
 	scope := exportScope(r, under)
-	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list), Filters: unitFilterText(r, under), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
+	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list), Filters: unitFilterText(r, under, lang), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
 	h.sendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
 		for i, u := range rows {
-			row := []any{i + 1, u.Name, u.CreditCode, covLabel("category", u.Category, i18n.ZH), covLabel("industry", u.Industry, i18n.ZH),
-				covLabel("size", u.SizeClass, i18n.ZH), u.Employees, u.FullMembers, u.ProbationaryMembers, u.RegionCode, u.Address, u.LegalRep,
-				u.AffiliationName, covLabel("status", u.Coverage, i18n.ZH), u.CoverageOrgName, u.Instructor, covLabel("rule", u.Rule, i18n.ZH)}
+			u = u.In(lang)
+			row := []any{i + 1, u.Name, u.CreditCode, covLabel("category", u.Category, lang), covLabel("industry", u.Industry, lang),
+				covLabel("size", u.SizeClass, lang), u.Employees, u.FullMembers, u.ProbationaryMembers, u.RegionCode, u.Address, u.LegalRep,
+				u.AffiliationName, covLabel("status", u.Coverage, lang), u.CoverageOrgName, u.Instructor, covLabel("rule", u.Rule, lang)}
 			if orders {
-				row = append(row, coverage.Advice(u))
+				row = append(row, u.Advice)
 			}
 			if !yield(row) {
 				return

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"jiceng/internal/access"
 	"jiceng/internal/coverage"
@@ -90,9 +91,10 @@ func (h *Handler) CoverageUnits(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	for _, u := range v.Rows {
+	for i, u := range v.Rows {
+		v.Rows[i] = u.In(lang)
 		if u.Rule != "" {
-			v.Advice[u.ID] = coverage.AdviceIn(u, i18n.FromRequest(r))
+			v.Advice[u.ID] = v.Rows[i].Advice
 		}
 	}
 	v.Filtered = l.Q != ""
@@ -111,9 +113,13 @@ type covUnitView struct {
 	History   []coverage.HistoryEntry
 	Advice    string
 	CanManage bool
-	CanAudit  bool
-	Opts      covOptions
-	Orgs      []org.Org // candidate organizations for own or joint coverage
+	// CanClose allows closing an active unit or reopening a closed one.
+	CanClose bool
+	CanAudit bool
+	Opts     covOptions
+	Orgs     []org.Org // candidate organizations for own or joint coverage
+	Reasons  []org.Choice
+	Today    string // the latest date a closing may take effect
 }
 
 // unitView loads a unit with what its page shows, and sets the page's title
@@ -130,14 +136,16 @@ func (h *Handler) unitView(w http.ResponseWriter, r *http.Request, p *Page) (*co
 		h.fail(w, r, err)
 		return nil, false
 	}
-	v := &covUnitView{U: u, Advice: coverage.AdviceIn(u, i18n.FromRequest(r)), Opts: covOpts}
+	u = u.In(p.Lang)
+	v := &covUnitView{U: u, Advice: u.Advice, Opts: covOpts, Reasons: coverage.CloseReasons, Today: time.Now().In(org.Shanghai).Format("2006-01-02")}
 	if v.History, err = h.Coverage.History(ctx, actor, id); err != nil {
 		h.fail(w, r, err)
 		return nil, false
 	}
 	if aff, err := h.Orgs.Get(ctx, actor, u.AffiliationOrgID); err == nil {
 		v.Aff = aff
-		v.CanManage = actor.Can(access.UnitManage, aff.Path) && u.Status == "active"
+		v.CanClose = actor.Can(access.UnitManage, aff.Path)
+		v.CanManage = v.CanClose && u.Status == "active"
 		v.CanAudit = actor.Can(access.AuditRead, aff.Path)
 		if v.CanManage {
 			// The organizations near the unit that can cover it: joint branches

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"jiceng/internal/coverage"
+	"jiceng/internal/errs"
+)
+
+// closeFields maps the fields of the domain's close and reopen errors to
+// the names of the unit page's form fields, which must not collide with the
+// coverage form's note.
+var closeFields = map[string]string{"reason": "close_reason", "effective_on": "close_on", "note": "close_note"}
+
+// closeFormError shows the unit page again with what was typed in the close
+// or reopen form and each message at its field; other errors are error pages.
+func (h *Handler) closeFormError(w http.ResponseWriter, r *http.Request, p *Page, v *covUnitView, err error, fields map[string]string) {
+	e := errs.As(err)
+	if e.Kind != errs.Invalid && e.Kind != errs.Conflict {
+		h.fail(w, r, err)
+		return
+	}
+	form := url.Values(formFromCoverage(v.U))
+	for k, vs := range r.PostForm {
+		form[k] = vs
+	}
+	p.Form = form
+	p.Errors = map[string]string{}
+	for f, m := range errs.FieldMessages(err, p.Lang) {
+		if name, ok := fields[f]; ok {
+			p.Errors[name] = m
+		}
+	}
+	p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
+	if len(p.Errors) > 1 {
+		p.Flash.Text = msg(p.Lang, "表单中有 "+strconv.Itoa(len(p.Errors))+" 处需要修改，请看各字段下的提示", strconv.Itoa(len(p.Errors))+" fields need fixing: see the notes below each")
+	}
+	h.render(w, r, Status(e.Kind), "coverage_unit", "layout", p)
+}
+
+// CoverageUnitClose closes a unit (注销、吊销、迁出本地、其他) from a date;
+// it leaves the rates and keeps its coverage and history.
+func (h *Handler) CoverageUnitClose(w http.ResponseWriter, r *http.Request) {
+	p := h.page(r, "coverage", "")
+	v, ok := h.unitView(w, r, p)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	in := coverage.CloseInput{Reason: r.PostForm.Get("close_reason"), EffectiveOn: r.PostForm.Get("close_on"), Note: r.PostForm.Get("close_note")}
+	u, err := h.Coverage.Close(r.Context(), actorOf(r), v.U.ID, in)
+	if err != nil {
+		h.closeFormError(w, r, p, v, err, closeFields)
+		return
+	}
+	h.redirect(w, r, "/coverage/units/"+strconv.FormatInt(u.ID, 10), "ok",
+		msg(p.Lang, "已注销“"+u.Name+"”，该单位不再计入覆盖率", u.Name+" is closed and no longer counts in the coverage rates"))
+}
+
+// CoverageUnitReopen makes a closed unit active again.
+func (h *Handler) CoverageUnitReopen(w http.ResponseWriter, r *http.Request) {
+	p := h.page(r, "coverage", "")
+	v, ok := h.unitView(w, r, p)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	u, err := h.Coverage.Reopen(r.Context(), actorOf(r), v.U.ID, coverage.ReopenInput{Note: r.PostForm.Get("reopen_note")})
+	if err != nil {
+		h.closeFormError(w, r, p, v, err, map[string]string{"note": "reopen_note"})
+		return
+	}
+	h.redirect(w, r, "/coverage/units/"+strconv.FormatInt(u.ID, 10), "ok",
+		msg(p.Lang, "已恢复“"+u.Name+"”，该单位重新计入覆盖率", u.Name+" is active again and counts in the coverage rates"))
+}
