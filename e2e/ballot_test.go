@@ -49,20 +49,7 @@ func TestPhoneBallot(t *testing.T) {
 	b.do("emulate a phone", chromedp.Emulate(phone))
 
 	// The slip's QR code: the code goes into the form and leaves the address.
-	b.open("/vote?c=" + url.QueryEscape(code))
-	var addr string
-	for range 50 {
-		if addr = b.eval(`location.href`); strings.HasSuffix(addr, "/vote") {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if !strings.HasSuffix(addr, "/vote") {
-		t.Errorf("the address bar reads %q, want it to end in /vote (the code must leave the URL)", addr)
-	}
-	if got := b.value(`input#code`); got != code {
-		t.Fatalf("the code field holds %q, want %q", got, code)
-	}
+	b.openSlip(code)
 
 	// The ballot: answer every indicator of every subject with its first level.
 	b.do("start with the code", chromedp.Click(chromedp.CSS(`form[action="/vote"] button[type=submit]`)))

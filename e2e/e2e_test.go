@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -454,6 +455,26 @@ func (b *browser) open(path string) {
 	b.t.Helper()
 	if st := b.openStatus(path); st != http.StatusOK {
 		b.t.Fatalf("GET %s: status %d; page text:\n%s", path, st, b.bodyText())
+	}
+}
+
+// openSlip opens the address a slip's QR code holds, /vote?c=CODE, and
+// checks that the code has left the address bar for the form's field.
+func (b *browser) openSlip(code string) {
+	b.t.Helper()
+	b.open("/vote?c=" + url.QueryEscape(code))
+	var addr string
+	for range 50 {
+		if addr = b.eval(`location.href`); strings.HasSuffix(addr, "/vote") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.HasSuffix(addr, "/vote") {
+		b.t.Errorf("the address bar reads %q, want it to end in /vote (the code must leave the URL)", addr)
+	}
+	if got := b.value(`input#code`); got != code {
+		b.t.Fatalf("the code field holds %q, want %q", got, code)
 	}
 }
 
