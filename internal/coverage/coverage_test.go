@@ -8,6 +8,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/coverage"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/ids"
 	"jiceng/internal/org"
@@ -33,6 +34,7 @@ func code(prefix, region string, serial int) string {
 }
 
 type fx struct {
+	d     *db.DB
 	orgs  *org.Service
 	cov   *coverage.Service
 	xn    org.Org // 兴宁区委
@@ -54,7 +56,7 @@ func newFx(t *testing.T) *fx {
 		l, _, _ := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: code})
 		return l[0]
 	}
-	return &fx{orgs: orgs, cov: cov, xn: get("450102"), ms: get("450102001"), st: get("450102101"), admin: testrig.Admin}
+	return &fx{d: d, orgs: orgs, cov: cov, xn: get("450102"), ms: get("450102001"), st: get("450102101"), admin: testrig.Admin}
 }
 
 func (f *fx) unit(t *testing.T, n int, aff org.Org, region string, employees, members int) coverage.Unit {

@@ -10,7 +10,6 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
 	"jiceng/internal/coverage"
-	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 	"jiceng/internal/testrig"
@@ -29,7 +28,6 @@ import (
 // 兴宁区委 5: 1 / 5, 2 / 5.
 type closeFx struct {
 	*fx
-	d     *db.DB
 	c3    org.Org
 	own   org.Org
 	units []coverage.Unit
@@ -38,17 +36,10 @@ type closeFx struct {
 func newCloseFx(t *testing.T) *closeFx {
 	t.Helper()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
-	orgs := org.NewService(d, regions)
-	cov := coverage.NewService(d, orgs, regions)
-	if _, err := orgs.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
-		t.Fatal(err)
-	}
-	get := func(code string) org.Org {
-		l, _, _ := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: code})
-		return l[0]
-	}
-	f := &closeFx{fx: &fx{orgs: orgs, cov: cov, xn: get("450102"), ms: get("450102001"), st: get("450102101"), admin: testrig.Admin}, d: d, c3: get("450102001003")}
+	base := newFx(t)
+	l, _, _ := base.orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: "450102001003"})
+	f := &closeFx{fx: base, c3: l[0]}
+	orgs, cov := f.orgs, f.cov
 	var err error
 	if f.own, err = orgs.Create(ctx, f.admin, org.Input{ParentID: f.c3.ID, Name: "南宁测试企业01有限公司党支部", Kind: "branch", Category: "private"}); err != nil {
 		t.Fatal(err)
@@ -201,13 +192,7 @@ func TestCloseAndReopenRefuseBadInput(t *testing.T) {
 	today := time.Now().In(org.Shanghai).Format("2006-01-02")
 	st := access.Actor{UserID: 8, Username: "st", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.st.ID, OrgPath: f.st.Path}}}
 	id := strconv.FormatInt(u.ID, 10)
-	cases := []struct {
-		name  string
-		do    func() error
-		kind  errs.Kind
-		field string
-		zh    string
-	}{
+	cases := []refusal{
 		{"future date", func() error {
 			_, err := f.cov.Close(ctx, f.admin, u.ID, coverage.CloseInput{Reason: "注销", EffectiveOn: tomorrow})
 			return err
@@ -237,26 +222,11 @@ func TestCloseAndReopenRefuseBadInput(t *testing.T) {
 			return err
 		}, errs.NotFound, "", "单位 " + id + " 不存在或不在您的管理范围内"},
 	}
-	for _, c := range cases {
-		before := f.state(t, u.ID)
-		err := c.do()
-		if e := errs.As(err); err == nil || e.Kind != c.kind || e.Field != c.field || e.ZH != c.zh {
-			t.Errorf("%s: %v (%s, %q)", c.name, err, errs.KindOf(err), errs.As(err).Field)
-		}
-		if after := f.state(t, u.ID); after != before {
-			t.Errorf("%s changed something:\n%s\n%s", c.name, before, after)
-		}
-	}
+	f.refused(t, u.ID, cases)
 	if _, err := f.cov.Close(ctx, f.admin, u.ID, coverage.CloseInput{Reason: "moved", EffectiveOn: today}); err != nil {
 		t.Fatalf("close today: %v", err)
 	}
-	more := []struct {
-		name  string
-		do    func() error
-		kind  errs.Kind
-		field string
-		zh    string
-	}{
+	more := []refusal{
 		{"close a closed unit", func() error {
 			_, err := f.cov.Close(ctx, f.admin, u.ID, coverage.CloseInput{Reason: "注销", EffectiveOn: "2026-03-01"})
 			return err
@@ -274,13 +244,29 @@ func TestCloseAndReopenRefuseBadInput(t *testing.T) {
 			return err
 		}, errs.Conflict, "", "“南宁测试企业02有限公司”已注销，不能修改覆盖方式；如单位仍在经营，请先恢复"},
 	}
-	for _, c := range more {
-		before := f.state(t, u.ID)
+	f.refused(t, u.ID, more)
+}
+
+// refusal is a bad input: what it does, and the error it must get.
+type refusal struct {
+	name  string
+	do    func() error
+	kind  errs.Kind
+	field string
+	zh    string
+}
+
+// refused runs each case and checks its exact error and that the unit's
+// status, history, audit and rates are as before.
+func (f *closeFx) refused(t *testing.T, unitID int64, cases []refusal) {
+	t.Helper()
+	for _, c := range cases {
+		before := f.state(t, unitID)
 		err := c.do()
 		if e := errs.As(err); err == nil || e.Kind != c.kind || e.Field != c.field || e.ZH != c.zh {
 			t.Errorf("%s: %v (%s, %q)", c.name, err, errs.KindOf(err), errs.As(err).Field)
 		}
-		if after := f.state(t, u.ID); after != before {
+		if after := f.state(t, unitID); after != before {
 			t.Errorf("%s changed something:\n%s\n%s", c.name, before, after)
 		}
 	}
