@@ -120,6 +120,7 @@ func (s *srv) auth(rt Route) http.Handler {
 
 // headers sets the security headers of every response.
 func (s *srv) headers(next http.Handler) http.Handler {
+	hsts := strings.HasPrefix(s.deps.PublicURL, "https://")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -127,6 +128,11 @@ func (s *srv) headers(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if hsts {
+			// Only when the operator declared an https address: a plain-HTTP
+			// trial install must not teach browsers to refuse it for a year.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
