@@ -178,6 +178,9 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 
 // GoalSets lists the goal sets owned inside the actor's scope, newest first.
 func (s *Service) GoalSets(ctx context.Context, actor access.Actor) ([]GoalSet, error) {
+	if !actor.CanAnywhere(access.UnitRead) {
+		return nil, errNoRead
+	}
 	scope, args := actor.ScopeSQL("o.path", access.UnitRead)
 	rows, err := s.db.Query(ctx, `SELECT g.id FROM goal_sets g WHERE EXISTS (SELECT 1 FROM goal_targets t JOIN orgs o ON o.id = t.org_id WHERE t.set_id = g.id AND `+scope+`)
 		ORDER BY g.year DESC, g.id DESC`, args...)
