@@ -161,9 +161,9 @@ func (h *Handler) SetGoalTarget(w http.ResponseWriter, r *http.Request) {
 	h.GoalProgress(w, r)
 }
 
-// CoverageSettings returns the coverage settings.
+// CoverageSettings returns the coverage settings to anyone who may read units.
 func (h *Handler) CoverageSettings(w http.ResponseWriter, r *http.Request) {
-	st, err := h.Coverage.Settings(r.Context())
+	st, err := h.Coverage.ReadSettings(r.Context(), actorOf(r))
 	if err != nil {
 		h.Fail(w, r, err)
 		return

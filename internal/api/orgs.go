@@ -3,9 +3,8 @@ package api
 import (
 	"net/http"
 
-	"jiceng/internal/access"
 	"jiceng/internal/coverage"
-
+	"jiceng/internal/errs"
 	"jiceng/internal/org"
 )
 
@@ -83,13 +82,15 @@ func (h *Handler) Stats(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]any{"org_id": o.ID, "orgs": c}
 	// Each module adds its key when the caller may read it.
-	if h.Coverage != nil && actor.Can(access.UnitRead, o.Path) {
-		cov, err := h.Coverage.Totals(r.Context(), o.ID)
-		if err != nil {
+	if h.Coverage != nil {
+		cov, err := h.Coverage.Totals(r.Context(), actor, o.ID)
+		switch {
+		case err == nil:
+			out["coverage"] = coverage.Summarize(cov)
+		case !errs.Is(err, errs.Forbidden):
 			h.Fail(w, r, err)
 			return
 		}
-		out["coverage"] = coverage.Summarize(cov)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"strconv"
 
+	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
@@ -116,7 +117,19 @@ func (s *Service) checkDissolve(ctx context.Context, tx *db.Tx, o org.Org) error
 	return nil
 }
 
-// Settings returns the current settings.
+// ReadSettings returns the current settings to a reader: the thresholds
+// behind every coverage figure are shown to whoever may read units somewhere
+// (unit.read on any subtree); other roles have no business with them.
+func (s *Service) ReadSettings(ctx context.Context, actor access.Actor) (Settings, error) {
+	if !actor.CanAnywhere(access.UnitRead) {
+		return Settings{}, errs.New(errs.Forbidden, "您没有查看两新覆盖统计口径的权限", "you may not read the coverage settings")
+	}
+	return s.Settings(ctx)
+}
+
+// Settings returns the current settings for the service's own rules
+// (classifying units, flagging joint branches); pages and the API read them
+// through ReadSettings, which checks the reader.
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	out := DefaultSettings
 	rows, err := s.db.Query(ctx, "SELECT key, value FROM settings WHERE key LIKE 'coverage.%'")

@@ -27,14 +27,22 @@ var Indicators = []org.Choice{
 
 // GoalSet is a named set of indicators with yearly targets per scope.
 type GoalSet struct {
-	ID         int64                        `json:"id"`
-	Name       string                       `json:"name"`
-	Year       int                          `json:"year"`
-	OwnerOrgID int64                        `json:"owner_org_id"`
-	Indicators []string                     `json:"indicators"`
-	Targets    map[int64]map[string]float64 `json:"targets"` // org id → indicator → target %
-	ownerPath  string
+	ID         int64    `json:"id"`
+	Name       string   `json:"name"`
+	Year       int      `json:"year"`
+	OwnerOrgID int64    `json:"owner_org_id"`
+	Indicators []string `json:"indicators"`
+	// Targets holds only the scopes inside the reader's scope: a county sees
+	// the city's goals for itself, never its sibling counties' targets.
+	Targets   map[int64]map[string]float64 `json:"targets"` // org id → indicator → target %
+	ownerPath string
+	head      int64
 }
+
+// Head returns the topmost scope of the goal set the reader may see: the
+// owner when it is inside the reader's scope, else the reader's own highest
+// scope with targets. Lists show its targets as the set's summary.
+func (g GoalSet) Head() int64 { return g.head }
 
 // GoalInput creates a goal set: the indicators with one target each, applied
 // to the owner and every child organization (targets can then differ per scope).
@@ -46,8 +54,26 @@ type GoalInput struct {
 }
 
 // CreateGoalSet creates a goal set owned by an organization the actor manages.
+// Permission comes before the fields: a reader who may not set goals learns
+// nothing from the validation of a form it may not submit.
 func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in GoalInput) (GoalSet, error) {
+	if !actor.CanAnywhere(access.GoalManage) {
+		return GoalSet{}, errs.New(errs.Forbidden, "您没有为党组织制定目标的权限", "you may not set goals")
+	}
+	var owner org.Org
+	if in.OwnerOrgID != 0 {
+		var err error
+		if owner, err = s.orgs.Get(ctx, actor, in.OwnerOrgID); err != nil {
+			return GoalSet{}, err
+		}
+		if !actor.Can(access.GoalManage, owner.Path) {
+			return GoalSet{}, errs.New(errs.Forbidden, "您没有为该党组织制定目标的权限", "you may not set goals for this organization")
+		}
+	}
 	var f errs.Fields
+	if in.OwnerOrgID == 0 {
+		f.Add("owner_org_id", "请填写制定目标的党组织编号", "enter the id of the organization that sets the goals")
+	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 {
 		f.Add("name", "请填写目标名称（最多 100 字），如“2026年‘4+1’两新党建目标”", "enter a name of at most 100 characters")
@@ -67,13 +93,6 @@ func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in Goal
 	}
 	if err := f.Err(); err != nil {
 		return GoalSet{}, err
-	}
-	owner, err := s.orgs.Get(ctx, actor, in.OwnerOrgID)
-	if err != nil {
-		return GoalSet{}, err
-	}
-	if !actor.Can(access.GoalManage, owner.Path) {
-		return GoalSet{}, errs.New(errs.Forbidden, "您没有为该党组织制定目标的权限", "you may not set goals for this organization")
 	}
 	kids, _, err := s.orgs.List(ctx, actor, org.ListQuery{Under: owner.ID, ChildrenOnly: true, Limit: 5000})
 	if err != nil {
@@ -118,6 +137,7 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 	defer rows.Close()
 	visible := actor.Can(access.UnitRead, g.ownerPath)
 	seen := map[string]bool{}
+	headPath := ""
 	for rows.Next() {
 		var k, path string
 		var oid int64
@@ -125,7 +145,14 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 		if err := rows.Scan(&k, &oid, &v, &path); err != nil {
 			return g, errs.Wrap(err, "scan target")
 		}
-		visible = visible || actor.Can(access.UnitRead, path)
+		// Targets of scopes the reader may not read stay on the server.
+		if !actor.Can(access.UnitRead, path) {
+			continue
+		}
+		visible = true
+		if headPath == "" || len(path) < len(headPath) || (len(path) == len(headPath) && path < headPath) {
+			g.head, headPath = oid, path
+		}
 		if g.Targets[oid] == nil {
 			g.Targets[oid] = map[string]float64{}
 		}
@@ -151,6 +178,9 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 
 // GoalSets lists the goal sets owned inside the actor's scope, newest first.
 func (s *Service) GoalSets(ctx context.Context, actor access.Actor) ([]GoalSet, error) {
+	if !actor.CanAnywhere(access.UnitRead) {
+		return nil, errNoRead
+	}
 	scope, args := actor.ScopeSQL("o.path", access.UnitRead)
 	rows, err := s.db.Query(ctx, `SELECT g.id FROM goal_sets g WHERE EXISTS (SELECT 1 FROM goal_targets t JOIN orgs o ON o.id = t.org_id WHERE t.set_id = g.id AND `+scope+`)
 		ORDER BY g.year DESC, g.id DESC`, args...)

@@ -86,9 +86,14 @@ type Rates struct {
 }
 
 // Totals reads the coverage counts of an organization's subtree from the
-// aggregates, for the statistics endpoint.
-func (s *Service) Totals(ctx context.Context, orgID int64) (Counts, error) {
+// aggregates, for the statistics endpoint. Like Rates it needs unit.read on
+// the organization; callers that add the figures only when allowed test for
+// errs.Forbidden.
+func (s *Service) Totals(ctx context.Context, actor access.Actor, orgID int64) (Counts, error) {
 	var c Counts
+	if _, err := s.readable(ctx, actor, orgID); err != nil {
+		return c, err
+	}
 	rows, err := s.db.Query(ctx, "SELECT coverage, n FROM coverage_agg WHERE org_id = ? AND n <> 0", orgID)
 	if err != nil {
 		return c, errs.Wrap(err, "coverage totals")
@@ -105,16 +110,27 @@ func (s *Service) Totals(ctx context.Context, orgID int64) (Counts, error) {
 	return c, errs.Wrap(rows.Err(), "totals rows")
 }
 
+// readable returns the organization whose coverage figures the actor asks
+// for: outside its scope it does not exist (404), inside it the actor needs
+// unit.read (403).
+func (s *Service) readable(ctx context.Context, actor access.Actor, orgID int64) (org.Org, error) {
+	o, err := s.orgs.Get(ctx, actor, orgID)
+	if err != nil {
+		return org.Org{}, err
+	}
+	if !actor.Can(access.UnitRead, o.Path) {
+		return org.Org{}, errs.New(errs.Forbidden, "您没有查看两新组织覆盖情况的权限", "you may not read coverage here")
+	}
+	return o, nil
+}
+
 // Rates returns the coverage of an organization's subtree: totals, slices by
 // category, size class and, when asked, industry, and each child
 // organization's subtree — all read from the aggregates.
 func (s *Service) Rates(ctx context.Context, actor access.Actor, orgID int64, withIndustry bool) (Rates, error) {
-	o, err := s.orgs.Get(ctx, actor, orgID)
+	o, err := s.readable(ctx, actor, orgID)
 	if err != nil {
 		return Rates{}, err
-	}
-	if !actor.Can(access.UnitRead, o.Path) {
-		return Rates{}, errs.New(errs.Forbidden, "您没有查看两新组织覆盖情况的权限", "you may not read coverage here")
 	}
 	r := Rates{Org: o, ByCategory: map[string]Counts{}, BySize: map[string]Counts{}}
 	if withIndustry {
@@ -211,12 +227,8 @@ func (s *Service) Snapshot(ctx context.Context, month string) error {
 // Trend returns the month-end figures of an organization's subtree, oldest
 // first, for the last n months that have them.
 func (s *Service) Trend(ctx context.Context, actor access.Actor, orgID int64, n int) ([]MonthRate, error) {
-	o, err := s.orgs.Get(ctx, actor, orgID)
-	if err != nil {
+	if _, err := s.readable(ctx, actor, orgID); err != nil {
 		return nil, err
-	}
-	if !actor.Can(access.UnitRead, o.Path) {
-		return nil, errs.New(errs.Forbidden, "您没有查看两新组织覆盖情况的权限", "you may not read coverage here")
 	}
 	rows, err := s.db.Query(ctx, "SELECT month, units, org_covered, work_covered FROM coverage_monthly WHERE org_id = ? ORDER BY month DESC LIMIT ?", orgID, n)
 	if err != nil {
@@ -257,8 +269,10 @@ func (f JointFlag) In(lang string) JointFlag {
 }
 
 // JointFlags lists the joint branches of a subtree that the rules flag.
+// They name units' organizations and counts, so they need unit.read like
+// the rates.
 func (s *Service) JointFlags(ctx context.Context, actor access.Actor, orgID int64) ([]JointFlag, error) {
-	o, err := s.orgs.Get(ctx, actor, orgID)
+	o, err := s.readable(ctx, actor, orgID)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
-	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/ids"
 	"jiceng/internal/org"
@@ -227,8 +226,26 @@ func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (Unit, 
 	return u, nil
 }
 
+// errNoRead refuses a reader who may read units nowhere: it gets a refusal,
+// not an empty list that looks like a county without units.
+var errNoRead = errs.New(errs.Forbidden, "您没有查看两新组织的权限", "you may not read units")
+
+// errNoManage refuses a reader who may manage units nowhere.
+var errNoManage = errs.New(errs.Forbidden, "您没有管理两新组织的权限", "you may not manage units")
+
+// CheckManage refuses, before a form is shown, an actor who may manage units
+// nowhere.
+func CheckManage(actor access.Actor) error {
+	if !actor.CanAnywhere(access.UnitManage) {
+		return errNoManage
+	}
+	return nil
+}
+
 // affiliation checks that the actor manages units under the organization.
-func (s *Service) affiliation(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (string, error) {
+func (s *Service) affiliation(ctx context.Context, tx interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+}, actor access.Actor, id int64) (string, error) {
 	var path, status string
 	err := tx.QueryRow(ctx, "SELECT path, status FROM orgs WHERE id = ?", id).Scan(&path, &status)
 	if err == sql.ErrNoRows || (err == nil && !actor.Can(access.OrgRead, path)) {

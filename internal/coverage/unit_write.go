@@ -38,6 +38,15 @@ func (s *Service) duplicate(ctx context.Context, tx *db.Tx, actor access.Actor, 
 
 // Create registers a unit, not yet covered.
 func (s *Service) Create(ctx context.Context, actor access.Actor, in Input) (Unit, error) {
+	// Permission before the fields; the transaction checks again.
+	if !actor.CanAnywhere(access.UnitManage) {
+		return Unit{}, errNoManage
+	}
+	if in.AffiliationOrgID != 0 {
+		if _, err := s.affiliation(ctx, s.db, actor, in.AffiliationOrgID); err != nil {
+			return Unit{}, err
+		}
+	}
 	if err := s.validate(&in); err != nil {
 		return Unit{}, err
 	}
@@ -220,22 +229,16 @@ type CoverageInput struct {
 func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64, in CoverageInput) (Unit, error) {
 	in.Instructor = strings.TrimSpace(in.Instructor)
 	in.Note = strings.TrimSpace(in.Note)
-	k, ok := org.KeyOf(Statuses, in.Coverage)
-	if !ok {
-		return Unit{}, errs.Field("coverage", "覆盖方式应为 单独组建、联合组建、选派党建指导员 或 未覆盖", "coverage must be own, joint, instructor or none")
-	}
-	in.Coverage = k
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		u, err := loadUnit(ctx, tx, id)
+		u, err := manageable(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
-		if !actor.Can(access.UnitRead, u.affPath) {
-			return unitNotFound(id)
+		k, ok := org.KeyOf(Statuses, in.Coverage)
+		if !ok {
+			return errs.Field("coverage", "覆盖方式应为 单独组建、联合组建、选派党建指导员 或 未覆盖", "coverage must be own, joint, instructor or none")
 		}
-		if !actor.Can(access.UnitManage, u.affPath) {
-			return errs.New(errs.Forbidden, "您没有修改该单位的权限", "you may not change this unit")
-		}
+		in.Coverage = k
 		if u.Status != "active" {
 			return errs.Newf(errs.Conflict, "“%s”已注销，不能修改覆盖方式；如单位仍在经营，请先恢复", "%q is closed: reopen it before changing its coverage", u.Name)
 		}

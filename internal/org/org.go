@@ -215,8 +215,19 @@ func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (Org, e
 	return o, nil
 }
 
-// GetForUpdate loads an organization inside tx and checks action on it.
-func (s *Service) getTx(ctx context.Context, tx *db.Tx, actor access.Actor, id int64, action access.Action) (Org, error) {
+// Check returns an organization on which the actor may perform action:
+// outside its scope the organization does not exist (404), inside it the
+// role decides (403). Forms call it before they are shown, and writes before
+// they look at their input, so that a refused reader learns nothing from
+// the validation of a form it may not submit.
+func (s *Service) Check(ctx context.Context, actor access.Actor, id int64, action access.Action) (Org, error) {
+	return s.getTx(ctx, s.db, actor, id, action)
+}
+
+// getTx loads an organization inside tx and checks action on it.
+func (s *Service) getTx(ctx context.Context, tx interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+}, actor access.Actor, id int64, action access.Action) (Org, error) {
 	o, err := s.load(ctx, tx, id)
 	if err != nil {
 		return Org{}, err

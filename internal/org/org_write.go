@@ -128,6 +128,14 @@ func nullable(s string) any {
 // Create adds an organization under in.ParentID. The actor needs org.create
 // on the parent; the region, if given, must lie in the parent's region.
 func (s *Service) Create(ctx context.Context, actor access.Actor, in Input) (Org, error) {
+	// Permission before the fields; the transaction checks again.
+	if in.ParentID != 0 {
+		if _, err := s.Check(ctx, actor, in.ParentID, access.OrgCreate); err != nil {
+			return Org{}, err
+		}
+	} else if !actor.CanAnywhere(access.OrgCreate) {
+		return Org{}, errs.New(errs.Forbidden, "您没有新建党组织的权限", "you may not create organizations")
+	}
 	if err := s.validate(&in); err != nil {
 		return Org{}, err
 	}

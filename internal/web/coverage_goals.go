@@ -18,7 +18,7 @@ import (
 type goalRow struct {
 	Set     coverage.GoalSet
 	Owner   org.Org
-	Targets []string // the owner's targets: "组织覆盖率 ≥ 90%"
+	Targets []string // the owner's targets, or the reader's own when the owner is above it: "组织覆盖率 ≥ 90%"
 }
 
 // covGoals is the goal list with its create form.
@@ -48,7 +48,7 @@ func (h *Handler) goalsData(r *http.Request) (*covGoals, error) {
 		o, _ := h.Orgs.Get(r.Context(), actor, g.OwnerOrgID)
 		row := goalRow{Set: g, Owner: o}
 		for _, k := range g.Indicators {
-			row.Targets = append(row.Targets, covLabel("indicator", k, lang)+" ≥ "+formatTarget(g.Targets[g.OwnerOrgID][k]))
+			row.Targets = append(row.Targets, covLabel("indicator", k, lang)+" ≥ "+formatTarget(g.Targets[g.Head()][k]))
 		}
 		v.Rows = append(v.Rows, row)
 	}

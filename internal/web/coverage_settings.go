@@ -9,10 +9,10 @@ import (
 )
 
 // CoverageSettingsForm shows the coverage settings; administrators may
-// change them, everyone else sees what the figures are based on.
+// change them, whoever may read units sees what the figures are based on.
 func (h *Handler) CoverageSettingsForm(w http.ResponseWriter, r *http.Request) {
 	p := h.page(r, "coverage", i18n.T(i18n.FromRequest(r), "covset.title"))
-	st, err := h.Coverage.Settings(r.Context())
+	st, err := h.Coverage.ReadSettings(r.Context(), actorOf(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return

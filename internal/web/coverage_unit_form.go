@@ -63,6 +63,10 @@ func (h *Handler) unitNewPage(r *http.Request) *Page {
 // CoverageUnitNewForm shows the form that registers a unit; the leading
 // organization is ?affiliation_org_id= or the root of the actor's scope.
 func (h *Handler) CoverageUnitNewForm(w http.ResponseWriter, r *http.Request) {
+	if err := coverage.CheckManage(actorOf(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p := h.unitNewPage(r)
 	aff := r.URL.Query().Get("affiliation_org_id")
 	if aff == "" {

@@ -55,24 +55,15 @@ func (h *Handler) OrgExport(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		o, err := h.Orgs.Get(r.Context(), actor, id)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		if !actor.Can(access.OrgExport, o.Path) {
-			h.fail(w, r, errs.New(errs.Forbidden, "您没有导出该党组织名单的权限", "you may not export this list"))
-			return
-		}
-		q.Under, q.ChildrenOnly, scopeName = id, v.Get("scope") != "subtree", o.Label()
-	} else if !actor.CanAnywhere(access.OrgExport) {
-		h.fail(w, r, errs.New(errs.Forbidden, "您没有导出党组织名单的权限", "you may not export organization lists"))
-		return
+		q.Under, q.ChildrenOnly = id, v.Get("scope") != "subtree"
 	}
-	rows, _, err := h.Orgs.List(r.Context(), actor, q)
+	under, rows, err := h.Orgs.Export(r.Context(), actor, q)
 	if err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	if under.ID != 0 {
+		scopeName = under.Label()
 	}
 	if scopeName == "" && len(actor.Grants) > 0 {
 		scopeName = actor.Grants[0].OrgName

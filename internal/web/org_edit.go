@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"jiceng/internal/access"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -24,13 +25,15 @@ func formFromOrg(o org.Org) map[string][]string {
 	}
 }
 
-func (h *Handler) orgFormPage(w http.ResponseWriter, r *http.Request, isNew bool) (*Page, *orgForm, bool) {
+// orgFormPage loads the organization of a form page; a reader who may not
+// perform the form's action is refused before it sees the form.
+func (h *Handler) orgFormPage(w http.ResponseWriter, r *http.Request, isNew bool, action access.Action) (*Page, *orgForm, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
 		return nil, nil, false
 	}
-	o, err := h.Orgs.Get(r.Context(), actorOf(r), id)
+	o, err := h.Orgs.Check(r.Context(), actorOf(r), id, action)
 	if err != nil {
 		h.fail(w, r, err)
 		return nil, nil, false
@@ -52,7 +55,7 @@ func (h *Handler) orgFormPage(w http.ResponseWriter, r *http.Request, isNew bool
 
 // OrgEditForm shows the edit form.
 func (h *Handler) OrgEditForm(w http.ResponseWriter, r *http.Request) {
-	p, f, ok := h.orgFormPage(w, r, false)
+	p, f, ok := h.orgFormPage(w, r, false, access.OrgUpdate)
 	if !ok {
 		return
 	}
@@ -63,7 +66,7 @@ func (h *Handler) OrgEditForm(w http.ResponseWriter, r *http.Request) {
 // OrgEdit saves the edit form; on error it shows the form again with what
 // was typed and each message next to its field.
 func (h *Handler) OrgEdit(w http.ResponseWriter, r *http.Request) {
-	p, f, ok := h.orgFormPage(w, r, false)
+	p, f, ok := h.orgFormPage(w, r, false, access.OrgUpdate)
 	if !ok {
 		return
 	}
@@ -100,7 +103,7 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, p *Page, pag
 
 // OrgNewForm shows the form for a new child organization.
 func (h *Handler) OrgNewForm(w http.ResponseWriter, r *http.Request) {
-	p, f, ok := h.orgFormPage(w, r, true)
+	p, f, ok := h.orgFormPage(w, r, true, access.OrgCreate)
 	if !ok {
 		return
 	}
@@ -112,7 +115,7 @@ func (h *Handler) OrgNewForm(w http.ResponseWriter, r *http.Request) {
 
 // OrgNew creates the child organization.
 func (h *Handler) OrgNew(w http.ResponseWriter, r *http.Request) {
-	p, f, ok := h.orgFormPage(w, r, true)
+	p, f, ok := h.orgFormPage(w, r, true, access.OrgCreate)
 	if !ok {
 		return
 	}
@@ -130,7 +133,7 @@ func (h *Handler) OrgNew(w http.ResponseWriter, r *http.Request) {
 
 // OrgMoveForm lets the user pick a new parent by searching for it.
 func (h *Handler) OrgMoveForm(w http.ResponseWriter, r *http.Request) {
-	p, f, ok := h.orgFormPage(w, r, false)
+	p, f, ok := h.orgFormPage(w, r, false, access.OrgMove)
 	if !ok {
 		return
 	}
@@ -148,7 +151,7 @@ func (h *Handler) OrgMoveForm(w http.ResponseWriter, r *http.Request) {
 
 // OrgMove moves the organization under the chosen parent.
 func (h *Handler) OrgMove(w http.ResponseWriter, r *http.Request) {
-	p, f, ok := h.orgFormPage(w, r, false)
+	p, f, ok := h.orgFormPage(w, r, false, access.OrgMove)
 	if !ok {
 		return
 	}
@@ -166,7 +169,7 @@ func (h *Handler) OrgMove(w http.ResponseWriter, r *http.Request) {
 
 // OrgDissolveForm asks for confirmation and says what will change.
 func (h *Handler) OrgDissolveForm(w http.ResponseWriter, r *http.Request) {
-	p, f, ok := h.orgFormPage(w, r, false)
+	p, f, ok := h.orgFormPage(w, r, false, access.OrgDissolve)
 	if !ok {
 		return
 	}
@@ -180,7 +183,7 @@ func (h *Handler) OrgDissolveForm(w http.ResponseWriter, r *http.Request) {
 
 // OrgDissolve dissolves the organization.
 func (h *Handler) OrgDissolve(w http.ResponseWriter, r *http.Request) {
-	p, f, ok := h.orgFormPage(w, r, false)
+	p, f, ok := h.orgFormPage(w, r, false, access.OrgDissolve)
 	if !ok {
 		return
 	}
