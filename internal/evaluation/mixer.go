@@ -84,8 +84,12 @@ func (s *Service) Mix(ctx context.Context, campaignID int64, minBatch int, force
 		})
 		total += moved
 		if err != nil || moved < s.mixBatch {
-			if err == nil && total > 0 {
-				err = s.db.Scrub(ctx, "ballot_inbox")
+			if total > 0 {
+				// The ballots are moved whatever happens here; a scrub
+				// that fails is done again by the next mix or close.
+				if err := s.db.Scrub(ctx, "ballot_inbox"); err != nil && ctx.Err() == nil {
+					slog.ErrorContext(ctx, "scrub after mixing", "campaign", campaignID, "err", err)
+				}
 			}
 			return total, err
 		}
