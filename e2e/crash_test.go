@@ -99,11 +99,12 @@ func pgSchema(t *testing.T, base string) string {
 
 func ballotsSurviveKill(t *testing.T, bin, dbURL string) {
 	began := time.Now()
+	// The demo and every restarted server must share one token key; on
+	// PostgreSQL there is no directory to keep it beside, so name a file.
+	t.Setenv("JICENG_KEY_FILE", filepath.Join(t.TempDir(), "jiceng.key"))
 	password := demoPassword(t, runDemo(t, bin, dbURL), "admin")
 
-	// PostgreSQL has no directory to keep the token key beside: every
-	// restart names the same key file.
-	srv := &crashServer{bin: bin, dbURL: dbURL, keyFile: filepath.Join(t.TempDir(), "jiceng.key")}
+	srv := &crashServer{bin: bin, dbURL: dbURL}
 	t.Cleanup(func() {
 		srv.stop()
 		if t.Failed() {
@@ -485,8 +486,8 @@ func crashRootOrg(t *testing.T, base, token string) int64 {
 // crashServer is `jiceng serve` on one database, killed and restarted on a
 // new port. Clients wait for it between a kill and the next /healthz.
 type crashServer struct {
-	bin, dbURL, keyFile string
-	out                 syncBuffer
+	bin, dbURL string
+	out        syncBuffer
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -540,7 +541,7 @@ func (s *crashServer) start() error {
 	n := s.n + 1
 	s.mu.Unlock()
 	fmt.Fprintf(&s.out, "--- server %d on %s\n", n, addr)
-	cmd := exec.Command(s.bin, "serve", "--addr", addr, "--db", s.dbURL, "--key-file", s.keyFile)
+	cmd := exec.Command(s.bin, "serve", "--addr", addr, "--db", s.dbURL)
 	cmd.Stdout, cmd.Stderr = &s.out, &s.out
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start jiceng serve: %w", err)
