@@ -123,8 +123,9 @@ func TestPhoneBallot(t *testing.T) {
 			t.Errorf("the server's output holds %s (%s)", what, s)
 		}
 	}
-	if !strings.Contains(out, "path=/vote/submit") {
-		t.Errorf("the request log lacks the ballot requests; output:\n%s", out)
+	// Public ballot requests are only counted per minute: no line of their own.
+	if strings.Contains(out, "path=/vote") {
+		t.Errorf("the request log has a line per ballot request; output:\n%s", out)
 	}
 	t.Logf("screenshots in %s", shots)
 }

@@ -99,6 +99,9 @@ func pgSchema(t *testing.T, base string) string {
 
 func ballotsSurviveKill(t *testing.T, bin, dbURL string) {
 	began := time.Now()
+	// The demo and every restarted server must share one token key; on
+	// PostgreSQL there is no directory to keep it beside, so name a file.
+	t.Setenv("JICENG_KEY_FILE", filepath.Join(t.TempDir(), "jiceng.key"))
 	password := demoPassword(t, runDemo(t, bin, dbURL), "admin")
 
 	srv := &crashServer{bin: bin, dbURL: dbURL}

@@ -112,7 +112,7 @@ func run(ctx context.Context, c config) error {
 	if _, err := orgs.InitRegion(ctx, sys, "450102"); err != nil {
 		return err
 	}
-	key, err := evaluation.LoadOrCreateKey(ctx, d)
+	key, err := evaluation.NewKey()
 	if err != nil {
 		return err
 	}

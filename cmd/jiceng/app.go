@@ -21,8 +21,15 @@ type app struct {
 	eval     *evaluation.Service
 }
 
-// openApp opens url and brings its schema up to date.
-func openApp(ctx context.Context, url string) (*app, error) {
+// openApp opens url, brings its schema up to date and loads the ballot
+// token key from keyFile (--key-file), JICENG_KEY_FILE or JICENG_KEY (see
+// resolveKey), moving a key kept in the database by an earlier version out
+// to the key file.
+func openApp(ctx context.Context, env cmdEnv, url, keyFile string) (*app, error) {
+	src, err := resolveKey(url, keyFile, env.getenv)
+	if err != nil {
+		return nil, err
+	}
 	d, err := db.Open(ctx, url)
 	if err != nil {
 		return nil, err
@@ -33,7 +40,7 @@ func openApp(ctx context.Context, url string) (*app, error) {
 	}
 	regions := region.NewHolder()
 	orgs := org.NewService(d, regions)
-	key, err := evaluation.LoadOrCreateKey(ctx, d)
+	key, err := src.load(ctx, d)
 	if err != nil {
 		d.Close()
 		return nil, err

@@ -45,5 +45,6 @@ func cmdBackup(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "已备份到 %s（%.1f MB）\n", *out, float64(st.Size())/1e6)
+	fmt.Fprintln(env.stdout, "测评码密钥不在备份中：请把密钥文件与数据库备份分开保存（见 docs/OPERATIONS.md）")
 	return nil
 }

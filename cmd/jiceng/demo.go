@@ -11,12 +11,13 @@ import (
 func cmdDemo(ctx context.Context, env cmdEnv, args []string) error {
 	fs := flags("demo")
 	regionCode := fs.String("region", "4501", "division code")
+	keyFile := keyFileFlag(fs)
 	dbFlag := fs.String("db", "", "database URL")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	url := dbURL(*dbFlag, env.getenv)
-	a, err := openApp(ctx, url)
+	a, err := openApp(ctx, env, url, *keyFile)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 func cmdInit(ctx context.Context, env cmdEnv, args []string) error {
 	fs := flags("init")
 	regionCode := fs.String("region", "", "division code: 2, 4, 6 or 9 digits, or all")
+	keyFile := keyFileFlag(fs)
 	dbFlag := fs.String("db", "", "database URL")
 	admin := fs.String("admin", "", "create this administrator")
 	pwStdin := fs.Bool("password-stdin", false, "read the administrator's password from stdin")
@@ -24,7 +25,7 @@ func cmdInit(ctx context.Context, env cmdEnv, args []string) error {
 	if *pwStdin && *admin == "" {
 		return fmt.Errorf("jiceng init: --password-stdin 需要与 --admin 一起使用")
 	}
-	a, err := openApp(ctx, dbURL(*dbFlag, env.getenv))
+	a, err := openApp(ctx, env, dbURL(*dbFlag, env.getenv), *keyFile)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,9 @@ const usage = `用法: jiceng <命令> [参数]
   migrate  [--db URL]   升级数据库结构
   backup   --out FILE [--db URL]   备份数据库
   version   显示版本
-数据库 URL: sqlite:PATH 或 postgres://…（也可用环境变量 JICENG_DB、JICENG_ADDR）`
+数据库 URL: sqlite:PATH 或 postgres://…（也可用环境变量 JICENG_DB、JICENG_ADDR）
+测评码密钥: serve、init、user add、demo 均可加 --key-file PATH（或环境变量 JICENG_KEY_FILE、JICENG_KEY）；
+  SQLite 默认为数据库旁的 <数据库>.key，PostgreSQL 必须指定`
 
 // run is the whole program behind main, with its environment passed in so
 // that tests can drive it.

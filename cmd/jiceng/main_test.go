@@ -127,7 +127,7 @@ func TestBackupUnderWrites(t *testing.T) {
 		t.Fatal(e)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := openApp(ctx, url)
+	a, err := openApp(ctx, cmdEnv{getenv: func(string) string { return "" }}, url, "")
 	if err != nil {
 		t.Fatal(err)
 	}

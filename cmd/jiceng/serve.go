@@ -21,6 +21,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	addr := fs.String("addr", "", "listen address")
 	dbFlag := fs.String("db", "", "database URL")
 	withDemo := fs.Bool("demo", false, "serve a fresh demo database of Nanning")
+	keyFile := keyFileFlag(fs)
 	publicURL := fs.String("public-url", "", "the address users reach jiceng by, e.g. https://dj.example.gov.cn")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -52,7 +53,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		}
 		url = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
-	a, err := openApp(ctx, url)
+	a, err := openApp(ctx, env, url, *keyFile)
 	if err != nil {
 		return err
 	}
@@ -79,8 +80,9 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go snapshotMonthly(ctx, a, logger)
-	// Ballots wait in the inbox until at least 20 can be shuffled together;
-	// closing a campaign flushes the rest.
+	// Ballots wait in the inbox until at least 20 can be shuffled together,
+	// with at least max(k, 10) of every rater group in a batch; closing a
+	// campaign flushes the rest.
 	go a.eval.RunMixer(ctx, time.Minute, 20)
 	select {
 	case err := <-errc:

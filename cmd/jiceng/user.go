@@ -16,6 +16,7 @@ func cmdUserAdd(ctx context.Context, env cmdEnv, args []string) error {
 	name := fs.String("name", "", "display name")
 	role := fs.String("role", "", "role id")
 	orgRef := fs.String("org", "", "organization id or division code")
+	keyFile := keyFileFlag(fs)
 	dbFlag := fs.String("db", "", "database URL")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from stdin")
 	if err := parse(fs, args); err != nil {
@@ -27,7 +28,7 @@ func cmdUserAdd(ctx context.Context, env cmdEnv, args []string) error {
 	if !access.ValidRole(access.Role(*role)) {
 		return fmt.Errorf("jiceng user add: 角色 %q 不存在；可用角色: admin、org_admin、secretary、evaluation_manager、case_handler、integrity_officer、custodian、auditor", *role)
 	}
-	a, err := openApp(ctx, dbURL(*dbFlag, env.getenv))
+	a, err := openApp(ctx, env, dbURL(*dbFlag, env.getenv), *keyFile)
 	if err != nil {
 		return err
 	}

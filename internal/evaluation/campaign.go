@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -34,8 +35,11 @@ const (
 	SubjectPerson = "person" // a cadre or agency staff member
 )
 
-// keySetting is the settings row that keeps the token HMAC key, so that
-// codes printed before a restart still work after it.
+// keySetting is the settings row in which earlier versions kept the token
+// HMAC key. The key now lives outside the database (a key file or the
+// environment, see cmd/jiceng): a dump of the database alone must not be
+// able to test a printed code. StoredKey and DropStoredKey let the program
+// move an old key out.
 const keySetting = "evaluation.token_key"
 
 // Service stores campaigns, their subjects, ballot tokens and ballots. key
@@ -53,39 +57,52 @@ type Service struct {
 }
 
 // NewService returns the evaluation service over d. key must hold at least
-// 16 bytes (LoadOrCreateKey gives 32); a shorter one is a programming error
-// and panics rather than quietly weakening every stored token.
+// MinKeyBytes (NewKey gives 32); a shorter one is a programming error and
+// panics rather than quietly weakening every stored token.
 func NewService(d *db.DB, orgs *org.Service, key []byte) *Service {
-	if len(key) < 16 {
+	if len(key) < MinKeyBytes {
 		panic("evaluation: token key shorter than 16 bytes")
 	}
 	return &Service{db: d, orgs: orgs, key: append([]byte(nil), key...), now: time.Now, mixBatch: maxMixBatch}
 }
 
-// LoadOrCreateKey returns the token HMAC key kept in the settings table,
-// creating a random 32-byte key on first use. Two processes starting at once
-// agree on one key: the insert does nothing when the row already exists and
-// the key is read back afterwards.
-func LoadOrCreateKey(ctx context.Context, d *db.DB) ([]byte, error) {
-	var fresh [32]byte
-	if _, err := rand.Read(fresh[:]); err != nil {
+// MinKeyBytes is the shortest token key NewService accepts.
+const MinKeyBytes = 16
+
+// NewKey returns a fresh random 32-byte token key.
+func NewKey() ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
 		return nil, errs.Wrap(err, "token key")
 	}
+	return key, nil
+}
+
+// StoredKey returns the token key that an earlier version kept in the
+// settings table, and whether there is one.
+func StoredKey(ctx context.Context, d *db.DB) ([]byte, bool, error) {
 	var stored string
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", keySetting, hex.EncodeToString(fresh[:])); err != nil {
-			return errs.Wrap(err, "save token key")
-		}
-		return errs.Wrap(tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", keySetting).Scan(&stored), "read token key")
-	})
+	err := d.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", keySetting).Scan(&stored)
+	if err == sql.ErrNoRows {
+		return nil, false, nil
+	}
 	if err != nil {
-		return nil, err
+		return nil, false, errs.Wrap(err, "read token key")
 	}
 	key, err := hex.DecodeString(stored)
-	if err != nil || len(key) < 16 {
-		return nil, errs.Wrap(fmt.Errorf("setting %s is not a hex key of at least 16 bytes", keySetting), "token key")
+	if err != nil || len(key) < MinKeyBytes {
+		return nil, false, errs.Wrap(fmt.Errorf("setting %s is not a hex key of at least %d bytes", keySetting, MinKeyBytes), "token key")
 	}
-	return key, nil
+	return key, true, nil
+}
+
+// DropStoredKey deletes the settings row of the token key once the key is
+// kept elsewhere, and only if it still holds key.
+func DropStoredKey(ctx context.Context, d *db.DB, key []byte) error {
+	return d.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM settings WHERE key = ? AND value = ?", keySetting, hex.EncodeToString(key))
+		return errs.Wrap(err, "drop token key")
+	})
 }
 
 // Campaign is one evaluation campaign. Rules are frozen once it opens.
@@ -559,20 +576,44 @@ func (s *Service) Open(ctx context.Context, actor access.Actor, id int64) (Campa
 
 // Close stops accepting ballots and moves every ballot still in the inbox
 // to the counted ballots, in the same transaction, so that a closed campaign
-// has no ballot left uncounted.
+// has no ballot left uncounted. The last batch is the whole inbox, groups
+// below max(k, 10) included.
+//
+// The same transaction rewrites every token row of the campaign, and its
+// per-group counts, unchanged: on PostgreSQL each row version keeps the id
+// of the transaction that wrote it (xmin), and a spent token would
+// otherwise keep its casting transaction's, which orders it against the
+// mixer's batches. Afterwards every token of the campaign carries the close
+// transaction's id, and Scrub removes the old versions (and, on SQLite,
+// the write-ahead log that holds the pages as each cast left them).
 func (s *Service) Close(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
-	return s.transition(ctx, actor, id, "evaluation.close", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
+	c, err := s.transition(ctx, actor, id, "evaluation.close", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
 		if c.Status != StatusOpen {
 			return "", errs.New(errs.Conflict, "只有进行中的测评可以结束", "only an open campaign can be closed")
 		}
 		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'closed', updated_at = ? WHERE id = ?", db.Now(), id); err != nil {
 			return "", errs.Wrap(err, "close campaign")
 		}
-		if _, err := mixTx(ctx, tx, id, 0); err != nil {
+		if _, err := mixTx(ctx, tx, id, c.Rules, nil, 0); err != nil {
 			return "", err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE ballot_tokens SET status = status WHERE campaign_id = ?", id); err != nil {
+			return "", errs.Wrap(err, "rewrite tokens")
+		}
+		if _, err := tx.Exec(ctx, "UPDATE ballot_token_counts SET used = used WHERE campaign_id = ?", id); err != nil {
+			return "", errs.Wrap(err, "rewrite token counts")
 		}
 		return "结束测评 " + c.Name, nil
 	})
+	if err != nil {
+		return c, err
+	}
+	// The campaign is closed whatever happens here; a scrub that fails is
+	// done again by the next mix or close (and by autovacuum).
+	if err := s.db.Scrub(ctx, "ballot_tokens", "ballot_token_counts", "ballot_inbox"); err != nil {
+		slog.ErrorContext(ctx, "scrub after close", "campaign", id, "err", err)
+	}
+	return c, nil
 }
 
 // Publish computes the results of a closed campaign from its counted

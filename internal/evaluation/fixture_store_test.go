@@ -39,7 +39,7 @@ func newFx(t *testing.T) *fx {
 	if _, err := orgs.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
 		t.Fatal(err)
 	}
-	key, err := evaluation.LoadOrCreateKey(ctx, d)
+	key, err := evaluation.NewKey()
 	if err != nil {
 		t.Fatal(err)
 	}

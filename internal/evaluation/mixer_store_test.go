@@ -375,17 +375,17 @@ func TestCloseWhileCasting(t *testing.T) {
 }
 
 // TestRunMixerMovesFullBatches: the background mixer moves an inbox once it
-// reaches the batch size, and not before.
+// reaches the batch size and its group max(k, 10) ballots, and not before.
 func TestRunMixerMovesFullBatches(t *testing.T) {
 	ctx := context.Background()
 	f := newFx(t)
 	c, subs := f.villageCampaign(t, 1)
-	codes := f.issue(t, c, "masses", 5)
+	codes := f.issue(t, c, "masses", 10)
 	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	for _, code := range codes[:4] {
+	for _, code := range codes[:9] {
 		if _, err := f.ev.CastBallot(ctx, code, map[string]map[string]float64{subs[0].Key: villageAnswers(rng)}, ""); err != nil {
 			t.Fatal(err)
 		}
@@ -395,12 +395,12 @@ func TestRunMixerMovesFullBatches(t *testing.T) {
 	go f.ev.RunMixer(mctx, time.Millisecond, 5)
 	time.Sleep(50 * time.Millisecond)
 	if got := f.count(t, "SELECT COUNT(*) FROM ballots"); got != 0 {
-		t.Fatalf("%d ballots moved below the batch size", got)
+		t.Fatalf("%d ballots moved below the group's floor of 10", got)
 	}
-	if _, err := f.ev.CastBallot(ctx, codes[4], map[string]map[string]float64{subs[0].Key: villageAnswers(rng)}, ""); err != nil {
+	if _, err := f.ev.CastBallot(ctx, codes[9], map[string]map[string]float64{subs[0].Key: villageAnswers(rng)}, ""); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); f.count(t, "SELECT COUNT(*) FROM ballots") != 5; {
+	for deadline := time.Now().Add(10 * time.Second); f.count(t, "SELECT COUNT(*) FROM ballots") != 10; {
 		if time.Now().After(deadline) {
 			t.Fatal("the mixer did not move a full batch")
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"jiceng/internal/access"
@@ -33,6 +34,9 @@ type Deps struct {
 	// TLS proxy in front). Slips print it in their QR codes; when it is
 	// https, cookies are marked Secure.
 	PublicURL string
+	// PublicLogEvery is the period of the count of public ballot and
+	// bulletin requests in the log; zero means a minute.
+	PublicLogEvery time.Duration
 }
 
 // ParsePublicURL checks a public address: http or https, a host and an
@@ -149,16 +153,65 @@ func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter
 
 // logRequests logs method, path (never the query, which may carry search
 // terms), status and duration; no client address or user agent is logged.
+// Public ballot and bulletin requests are not logged one by one: the time
+// of a line would date a ballot. They are counted, and the count is logged
+// once a minute (see publicCounter).
 func (s *srv) logRequests(next http.Handler) http.Handler {
+	every := s.deps.PublicLogEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	public := &publicCounter{every: every, logger: s.deps.Logger}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		next.ServeHTTP(sw, r)
-		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/static/") || p == "/healthz" {
 			return
 		}
-		s.deps.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
+		if strings.HasPrefix(p, "/vote") || strings.HasPrefix(p, "/bulletin") || strings.HasPrefix(p, "/api/v1/public/") {
+			public.add()
+			return
+		}
+		s.deps.Logger.Info("request", "method", r.Method, "path", p, "status", sw.status, "ms", time.Since(start).Milliseconds())
 	})
+}
+
+// publicCounter counts public requests and logs the count at the end of
+// each period that had any, at the period's boundary, so that the line's
+// time says nothing of the requests it counts. Its goroutine runs only
+// while requests come in: it ends after a period without any, and the next
+// request starts it again.
+type publicCounter struct {
+	n       atomic.Int64
+	running atomic.Bool
+	every   time.Duration
+	logger  *slog.Logger
+}
+
+func (c *publicCounter) add() {
+	c.n.Add(1)
+	if c.running.CompareAndSwap(false, true) {
+		go c.run()
+	}
+}
+
+func (c *publicCounter) run() {
+	for {
+		now := time.Now()
+		time.Sleep(now.Truncate(c.every).Add(c.every).Sub(now))
+		if n := c.n.Swap(0); n > 0 {
+			c.logger.Info("public requests", "count", n, "period", c.every.String())
+			continue
+		}
+		c.running.Store(false)
+		// A request that came after the swap and found the goroutine
+		// running is counted by this one, unless a new one has started.
+		if c.n.Load() == 0 || !c.running.CompareAndSwap(false, true) {
+			return
+		}
+	}
 }
 
 func (s *srv) recoverPanics(next http.Handler) http.Handler {
