@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/api"
+	"jiceng/internal/clientip"
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
@@ -33,6 +35,9 @@ type Deps struct {
 	// TLS proxy in front). Slips print it in their QR codes; when it is
 	// https, cookies are marked Secure.
 	PublicURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client, for rate limits (see clientip).
+	TrustedProxies []netip.Prefix
 }
 
 // ParsePublicURL checks a public address: http or https, a host and an
@@ -70,6 +75,8 @@ func NewServer(d Deps) (http.Handler, error) {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.auth(rt))
 	}
 	var h http.Handler = mux
+	h = w.RefuseBadUTF8(h, a.Fail)
+	h = clientip.Middleware(d.TrustedProxies)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.headers(h)
 	h = s.logRequests(h)
