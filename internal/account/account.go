@@ -36,9 +36,9 @@ type Service struct {
 	// hashSlots caps the password hashes computed at once: each takes
 	// Params.Memory, so a flood of logins would otherwise take memory
 	// without bound. hashing and peak count them, for tests.
-	hashSlots     chan struct{}
-	hashing, peak atomic.Int64
-	hashes        atomic.Int64
+	hashSlots              chan struct{}
+	hashing, peak, waiting atomic.Int64
+	hashes                 atomic.Int64
 }
 
 // DefaultIdleTimeout is how long a session may go unused.
@@ -55,9 +55,12 @@ func NewService(d *db.DB, p Params) *Service {
 // hashWork runs f, which hashes a password, once a hash slot is free; a
 // request that gives up while waiting leaves without hashing.
 func (s *Service) hashWork(ctx context.Context, f func()) error {
+	s.waiting.Add(1)
 	select {
 	case s.hashSlots <- struct{}{}:
+		s.waiting.Add(-1)
 	case <-ctx.Done():
+		s.waiting.Add(-1)
 		return errs.New(errs.TooMany, "服务器繁忙，请稍后再试", "the server is busy: try again shortly")
 	}
 	n := s.hashing.Add(1)
