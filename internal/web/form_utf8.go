@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"mime"
 	"net/http"
 	"net/url"
@@ -24,7 +25,15 @@ func (h *Handler) RefuseBadUTF8(next http.Handler, apiFail func(http.ResponseWri
 		bad := !validValues(r.URL.Query())
 		if !bad && r.Body != nil && (r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH") {
 			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+				// The cap the ballot form set for itself, now for every form:
+				// the body is read here, before any handler could limit it.
+				r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 				if err := r.ParseForm(); err != nil {
+					var mbe *http.MaxBytesError
+					if errors.As(err, &mbe) {
+						h.refuse(w, r, apiFail, errs.New(errs.TooLarge, "表单超过 1 MB 上限", "the form exceeds the 1 MB limit"))
+						return
+					}
 					h.refuse(w, r, apiFail, errs.New(errs.Invalid, "表单无效", "invalid form"))
 					return
 				}
@@ -39,14 +48,18 @@ func (h *Handler) RefuseBadUTF8(next http.Handler, apiFail func(http.ResponseWri
 	})
 }
 
+// maxForm is the largest url-encoded form accepted.
+const maxForm = 1 << 20
+
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, apiFail func(http.ResponseWriter, *http.Request, error), err error) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		apiFail(w, r, err)
 		return
 	}
 	p := h.page(r, "", i18n.T(i18n.FromRequest(r), "error.title"))
-	p.Data = map[string]any{"Message": errs.As(err).Message(p.Lang), "Status": http.StatusBadRequest}
-	h.render(w, r, http.StatusBadRequest, "error", "layout", p)
+	e := errs.As(err)
+	p.Data = map[string]any{"Message": e.Message(p.Lang), "Status": errs.HTTPStatus(e.Kind)}
+	h.render(w, r, errs.HTTPStatus(e.Kind), "error", "layout", p)
 }
 
 func validValues(v url.Values) bool {
