@@ -102,6 +102,9 @@ func TestStreetAdminCannotTakeOverCityAdmin(t *testing.T) {
 	if strings.Contains(page, "中共南宁市委员会") || strings.Contains(page, "系统管理员") {
 		t.Errorf("the user page shows the grant on the city committee to street_admin")
 	}
+	if list := b.get(t, "/users?q=shuangzhi"); !strings.Contains(list, "shuangzhi") || strings.Contains(list, "南宁市委") {
+		t.Errorf("the user list hides the account or shows its grant on the city committee")
+	}
 	for _, form := range []url.Values{
 		{"op": {"password"}, "password": {newPW}},
 		{"op": {"disable"}},
