@@ -42,6 +42,27 @@ func countOrgs(t *testing.T, path string) int {
 	return n
 }
 
+// TestServeSettingsFromEnvironment: the environment variables are checked
+// like the flags.
+func TestServeSettingsFromEnvironment(t *testing.T) {
+	for env, want := range map[string]string{
+		"JICENG_TRUSTED_PROXIES": `jiceng serve: --trusted-proxies "10.0.0.1-10.0.0.9" 无效：应为以逗号分隔的 IP 地址或网段，例如 127.0.0.1/32,10.0.0.0/8`,
+		"JICENG_SESSION_IDLE":    `jiceng serve: --session-idle "10.0.0.1-10.0.0.9" 无效：应为 1m 至 12h 之间的时长，例如 30m`,
+	} {
+		var out, errb bytes.Buffer
+		getenv := func(k string) string {
+			if k == env {
+				return "10.0.0.1-10.0.0.9"
+			}
+			return ""
+		}
+		err := run(context.Background(), []string{"serve"}, getenv, strings.NewReader(""), &out, &errb)
+		if err == nil || oneLine(err) != want {
+			t.Errorf("%s: %v", env, err)
+		}
+	}
+}
+
 func TestInitAndBadInput(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "j.db")
@@ -59,6 +80,10 @@ func TestInitAndBadInput(t *testing.T) {
 		{[]string{"serve", "--addr", "8080"}, `jiceng serve: --addr "8080" 无效，应为 主机:端口，例如 127.0.0.1:8080`},
 		{[]string{"serve", "--public-url", "dj.example.gov.cn"}, `jiceng serve: --public-url "dj.example.gov.cn" 无效：应为用户访问本系统的地址，只含协议、域名和端口，例如 https://dj.example.gov.cn`},
 		{[]string{"serve", "--public-url", "https://dj.example.gov.cn/jiceng"}, `jiceng serve: --public-url "https://dj.example.gov.cn/jiceng" 无效：应为用户访问本系统的地址，只含协议、域名和端口，例如 https://dj.example.gov.cn`},
+		{[]string{"serve", "--trusted-proxies", "10.0.0.0/33"}, `jiceng serve: --trusted-proxies "10.0.0.0/33" 无效：应为以逗号分隔的 IP 地址或网段，例如 127.0.0.1/32,10.0.0.0/8`},
+		{[]string{"serve", "--trusted-proxies", "127.0.0.1,proxy.local"}, `jiceng serve: --trusted-proxies "proxy.local" 无效：应为以逗号分隔的 IP 地址或网段，例如 127.0.0.1/32,10.0.0.0/8`},
+		{[]string{"serve", "--session-idle", "30"}, `jiceng serve: --session-idle "30" 无效：应为 1m 至 12h 之间的时长，例如 30m`},
+		{[]string{"serve", "--session-idle", "24h"}, `jiceng serve: --session-idle "24h" 无效：应为 1m 至 12h 之间的时长，例如 30m`},
 		{[]string{"frobnicate"}, `未知命令 "frobnicate"；可用命令: serve、init、user add、demo、migrate、backup、version`},
 		{[]string{"user", "add", "--username", "x", "--role", "boss", "--org", "4501", "--db", url}, `jiceng user add: 角色 "boss" 不存在；可用角色: admin、org_admin、secretary、evaluation_manager、case_handler、integrity_officer、custodian、auditor`},
 	}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"jiceng/internal/account"
+	"jiceng/internal/clientip"
 	"jiceng/internal/demo"
 	"jiceng/internal/org"
 	"jiceng/internal/server"
@@ -23,8 +25,27 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	withDemo := fs.Bool("demo", false, "serve a fresh demo database of Nanning")
 	keyFile := keyFileFlag(fs)
 	publicURL := fs.String("public-url", "", "the address users reach jiceng by, e.g. https://dj.example.gov.cn")
+	proxies := fs.String("trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1/32,10.0.0.0/8")
+	idleFlag := fs.String("session-idle", "", "end a session unused this long, e.g. 30m (default 30m)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *proxies == "" {
+		*proxies = env.getenv("JICENG_TRUSTED_PROXIES")
+	}
+	trusted, err := clientip.Parse(*proxies)
+	if err != nil {
+		return fmt.Errorf("jiceng serve: --trusted-proxies %w", err)
+	}
+	if *idleFlag == "" {
+		*idleFlag = env.getenv("JICENG_SESSION_IDLE")
+	}
+	idle := account.DefaultIdleTimeout
+	if *idleFlag != "" {
+		idle, err = time.ParseDuration(*idleFlag)
+		if err != nil || idle < time.Minute || idle > 12*time.Hour {
+			return fmt.Errorf("jiceng serve: --session-idle %q 无效：应为 1m 至 12h 之间的时长，例如 30m", *idleFlag)
+		}
 	}
 	if *publicURL == "" {
 		*publicURL = env.getenv("JICENG_PUBLIC_URL")
@@ -58,6 +79,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
+	a.accounts.IdleTimeout = idle
 	if *withDemo {
 		res, err := demo.Seed(ctx, a.orgs, a.accounts, a.coverage, a.eval, "4501")
 		if err != nil {
@@ -67,7 +89,8 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
 	a.eval.StartCommitter(ctx) // ballots cast together share one durable commit
-	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger, PublicURL: *publicURL})
+	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger, PublicURL: *publicURL,
+		TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -28,14 +30,66 @@ type Service struct {
 	now     func() time.Time
 	// SessionTTL is how long a session lasts after login.
 	SessionTTL time.Duration
-	dummyHash  string
+	// IdleTimeout ends a session not used for this long (0: never).
+	IdleTimeout time.Duration
+	dummyHash   string
+	// hashSlots caps the password hashes computed at once: each takes
+	// Params.Memory, so a flood of logins would otherwise take memory
+	// without bound. hashing and peak count them, for tests.
+	hashSlots              chan struct{}
+	hashing, peak, waiting atomic.Int64
+	hashes                 atomic.Int64
 }
+
+// DefaultIdleTimeout is how long a session may go unused.
+const DefaultIdleTimeout = 30 * time.Minute
 
 // NewService returns the account service. Pass DefaultParams outside tests.
 func NewService(d *db.DB, p Params) *Service {
-	s := &Service{db: d, params: p, limiter: NewLimiter(nil), now: time.Now, SessionTTL: 12 * time.Hour}
+	s := &Service{db: d, params: p, limiter: NewLimiter(nil), now: time.Now, SessionTTL: 12 * time.Hour, IdleTimeout: DefaultIdleTimeout,
+		hashSlots: make(chan struct{}, runtime.NumCPU())}
 	s.dummyHash, _ = HashPassword("timing-equaliser-0", p)
 	return s
+}
+
+// hashWork runs f, which hashes a password, once a hash slot is free; a
+// request that gives up while waiting leaves without hashing.
+func (s *Service) hashWork(ctx context.Context, f func()) error {
+	s.waiting.Add(1)
+	select {
+	case s.hashSlots <- struct{}{}:
+		s.waiting.Add(-1)
+	case <-ctx.Done():
+		s.waiting.Add(-1)
+		return errs.New(errs.TooMany, "服务器繁忙，请稍后再试", "the server is busy: try again shortly")
+	}
+	n := s.hashing.Add(1)
+	for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
+	}
+	s.hashes.Add(1)
+	defer func() {
+		s.hashing.Add(-1)
+		<-s.hashSlots
+	}()
+	f()
+	return nil
+}
+
+// hash returns the encoded hash of pw, computed in a hash slot.
+func (s *Service) hash(ctx context.Context, pw string) (string, error) {
+	var h string
+	var err error
+	if werr := s.hashWork(ctx, func() { h, err = HashPassword(pw, s.params) }); werr != nil {
+		return "", werr
+	}
+	return h, errs.Wrap(err, "hash")
+}
+
+// check compares pw with an encoded hash in a hash slot.
+func (s *Service) check(ctx context.Context, encoded, pw string) (bool, error) {
+	var ok bool
+	err := s.hashWork(ctx, func() { ok = CheckPassword(encoded, pw) })
+	return ok, err
 }
 
 // Limiter exposes the login limiter so that other credential entries share it.
@@ -53,7 +107,44 @@ type User struct {
 	CreatedAt   string         `json:"created_at"`
 	LastLoginAt string         `json:"last_login_at"`
 	Grants      []access.Grant `json:"grants"`
+	// manageable: the reader may act on this account (see canManage).
+	manageable bool
 }
+
+// Manageable reports whether the actor that read the user may act on it:
+// change its password, status and grants.
+func (u User) Manageable() bool { return u.manageable }
+
+// canManage reports whether actor may act on an account homed at home that
+// holds grants: it must manage users there and be able to give every role
+// the account holds where it holds it, so that nobody takes over an account
+// that can do more than they could hand out themselves.
+func canManage(actor access.Actor, home string, grants []access.Grant) bool {
+	if !actor.Can(access.UserManage, home) {
+		return false
+	}
+	for _, g := range grants {
+		if !actor.CanGrant(g.Role, g.OrgPath) {
+			return false
+		}
+	}
+	return true
+}
+
+// visibleGrants keeps the grants on organizations whose users the actor may
+// read: a grant elsewhere is none of its business.
+func visibleGrants(actor access.Actor, grants []access.Grant) []access.Grant {
+	out := []access.Grant{}
+	for _, g := range grants {
+		if actor.Can(access.UserRead, g.OrgPath) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// errNotYours refuses an action on an account the actor cannot manage.
+var errNotYours = errs.New(errs.Forbidden, "您不能管理该用户：该账号拥有您无权授予的角色", "you may not manage this user: the account holds roles you may not grant")
 
 // NewUser is the input of Create.
 type NewUser struct {
@@ -105,9 +196,9 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 	if err := f.Err(); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPassword(in.Password, s.params)
+	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
-		return User{}, errs.Wrap(err, "hash")
+		return User{}, err
 	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -209,15 +300,22 @@ func (s *Service) list(ctx context.Context, actor access.Actor, cond string, arg
 		return nil, 0, errs.Wrap(err, "user rows")
 	}
 	for i := range out {
-		if out[i].Grants, err = s.grants(ctx, out[i].ID); err != nil {
+		all, err := s.grants(ctx, s.db, out[i].ID)
+		if err != nil {
 			return nil, 0, err
 		}
+		out[i].manageable = canManage(actor, out[i].HomeOrgPath, all)
+		out[i].Grants = visibleGrants(actor, all)
 	}
 	return out, total, nil
 }
 
-func (s *Service) grants(ctx context.Context, userID int64) ([]access.Grant, error) {
-	rows, err := s.db.Query(ctx, `SELECT g.id, g.role, g.org_id, o.path, CASE WHEN o.short_name <> '' THEN o.short_name ELSE o.name END
+type querier interface {
+	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func (s *Service) grants(ctx context.Context, q querier, userID int64) ([]access.Grant, error) {
+	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.org_id, o.path, CASE WHEN o.short_name <> '' THEN o.short_name ELSE o.name END
 		FROM grants g JOIN orgs o ON o.id = g.org_id WHERE g.user_id = ? ORDER BY g.id`, userID)
 	if err != nil {
 		return nil, errs.Wrap(err, "grants")
@@ -234,17 +332,50 @@ func (s *Service) grants(ctx context.Context, userID int64) ([]access.Grant, err
 	return out, errs.Wrap(rows.Err(), "grant rows")
 }
 
-// Grant gives a user a role on an organization. The actor must manage the
-// user's home organization and be allowed to give the role there.
+// target is an account as it stands inside the transaction that acts on it.
+type target struct {
+	id                     int64
+	username, status, home string
+	grants                 []access.Grant
+}
+
+// loadTarget loads the account userID for actor to act on: not found unless
+// the actor may read the users of its home organization, forbidden unless
+// the actor may manage it (canManage). It reads inside tx so that a grant
+// added meanwhile cannot slip between the check and the change.
+func (s *Service) loadTarget(ctx context.Context, tx *db.Tx, actor access.Actor, userID int64) (target, error) {
+	t := target{id: userID}
+	err := tx.QueryRow(ctx, "SELECT u.username, u.status, o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.id = ?", userID).
+		Scan(&t.username, &t.status, &t.home)
+	if err == sql.ErrNoRows || (err == nil && !actor.Can(access.UserRead, t.home)) {
+		return t, errs.Newf(errs.NotFound, "用户 %d 不存在或不在您的管理范围内", "user %d not found or outside your scope", userID)
+	}
+	if err != nil {
+		return t, errs.Wrap(err, "load user")
+	}
+	if t.grants, err = s.grants(ctx, tx, userID); err != nil {
+		return t, err
+	}
+	if !actor.Can(access.UserManage, t.home) {
+		return t, errs.New(errs.Forbidden, "您不能管理该用户", "you may not manage this user")
+	}
+	if !canManage(actor, t.home, t.grants) {
+		return t, errNotYours
+	}
+	return t, nil
+}
+
+// Grant gives a user a role on an organization. The actor must be able to
+// manage the user (canManage) and to give the role there.
 func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, role access.Role, orgID int64) error {
 	if !access.ValidRole(role) {
 		return errs.Field("role", "角色不存在："+string(role), "unknown role: "+string(role))
 	}
-	u, err := s.Get(ctx, actor, userID)
-	if err != nil {
-		return err
-	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		u, err := s.loadTarget(ctx, tx, actor, userID)
+		if err != nil {
+			return err
+		}
 		o, ok, err := loadOrg(ctx, tx, orgID)
 		if err != nil {
 			return err
@@ -252,7 +383,7 @@ func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, r
 		if !ok || !actor.Can(access.OrgRead, o.path) {
 			return errs.Field("org_id", fmt.Sprintf("党组织 %d 不存在或不在您的管理范围内", orgID), fmt.Sprintf("organization %d not found or outside your scope", orgID))
 		}
-		if !actor.Can(access.UserManage, u.HomeOrgPath) || !actor.CanGrant(role, o.path) {
+		if !actor.CanGrant(role, o.path) {
 			return errs.New(errs.Forbidden, "您不能在该党组织上授予此角色", "you may not grant this role on this organization")
 		}
 		_, err = tx.Exec(ctx, "INSERT INTO grants (user_id, role, org_id, created_at) VALUES (?, ?, ?, ?)", userID, role, orgID, db.Now())
@@ -264,19 +395,32 @@ func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, r
 		}
 		zh, _ := access.RoleLabel(role)
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "grant.create", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			OrgPath: o.path, Summary: fmt.Sprintf("授予 %s 在 %s 的角色：%s", u.Username, o.name, zh),
+			OrgPath: o.path, Summary: fmt.Sprintf("授予 %s 在 %s 的角色：%s", u.username, o.name, zh),
 			After: map[string]any{"user_id": userID, "role": role, "org_id": orgID}})
 	})
 }
 
-// Revoke removes a grant.
+// Revoke removes a grant. The actor must be able to manage its holder
+// (canManage: user.manage on the holder's home and every role the holder
+// has, this one included, within what the actor may grant).
 func (s *Service) Revoke(ctx context.Context, actor access.Actor, grantID int64) error {
+	return s.revoke(ctx, actor, 0, grantID)
+}
+
+// RevokeFrom removes a grant of user userID: a grant of anyone else is not
+// found, so that a form on one user's page cannot reach another's.
+func (s *Service) RevokeFrom(ctx context.Context, actor access.Actor, userID, grantID int64) error {
+	return s.revoke(ctx, actor, userID, grantID)
+}
+
+func (s *Service) revoke(ctx context.Context, actor access.Actor, holder, grantID int64) error {
+	notFound := errs.Newf(errs.NotFound, "授权 %d 不存在", "grant %d not found", grantID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		var userID, orgID int64
 		var role access.Role
 		err := tx.QueryRow(ctx, "SELECT user_id, role, org_id FROM grants WHERE id = ?", grantID).Scan(&userID, &role, &orgID)
-		if err == sql.ErrNoRows {
-			return errs.Newf(errs.NotFound, "授权 %d 不存在", "grant %d not found", grantID)
+		if err == sql.ErrNoRows || (err == nil && holder != 0 && userID != holder) {
+			return notFound
 		}
 		if err != nil {
 			return errs.Wrap(err, "load grant")
@@ -285,42 +429,53 @@ func (s *Service) Revoke(ctx context.Context, actor access.Actor, grantID int64)
 		if err != nil {
 			return err
 		}
-		if !actor.Can(access.OrgRead, o.path) {
-			return errs.Newf(errs.NotFound, "授权 %d 不存在", "grant %d not found", grantID)
+		if !actor.Can(access.OrgRead, o.path) || !actor.Can(access.UserRead, o.path) {
+			return notFound
 		}
-		if !actor.CanGrant(role, o.path) {
-			return errs.New(errs.Forbidden, "您不能撤销该授权", "you may not revoke this grant")
+		u, err := s.loadTarget(ctx, tx, actor, userID)
+		if errs.Is(err, errs.NotFound) {
+			return notFound
 		}
-		if userID == actor.UserID && role == access.Admin {
-			return errs.New(errs.Conflict, "不能撤销自己的系统管理员角色", "you cannot revoke your own administrator role")
+		if err != nil {
+			return err
+		}
+		if userID == actor.UserID && !actor.System && access.Allows(role, access.UserManage) {
+			// Nobody locks themselves out: the last grant that lets one
+			// manage users stays until another administrator removes it.
+			left := 0
+			for _, g := range u.grants {
+				if g.ID != grantID && access.Allows(g.Role, access.UserManage) {
+					left++
+				}
+			}
+			if left == 0 {
+				return errs.New(errs.Conflict, "不能撤销自己最后一个管理角色", "you cannot revoke your own last administrative role")
+			}
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM grants WHERE id = ?", grantID); err != nil {
 			return errs.Wrap(err, "delete grant")
 		}
 		zh, _ := access.RoleLabel(role)
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "grant.revoke", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			OrgPath: o.path, Summary: fmt.Sprintf("撤销用户 %d 在 %s 的角色：%s", userID, o.name, zh),
+			OrgPath: o.path, Summary: fmt.Sprintf("撤销用户 %s 在 %s 的角色：%s", u.username, o.name, zh),
 			Before: map[string]any{"user_id": userID, "role": role, "org_id": orgID}})
 	})
 }
 
-// SetStatus enables ("active") or disables ("disabled") a user; disabling
-// also ends the user's sessions.
+// SetStatus enables ("active") or disables ("disabled") a user the actor may
+// manage; disabling also ends the user's sessions.
 func (s *Service) SetStatus(ctx context.Context, actor access.Actor, userID int64, status string) error {
 	if status != "active" && status != "disabled" {
 		return errs.Field("status", "状态只能是 active 或 disabled", "status must be active or disabled")
 	}
-	u, err := s.Get(ctx, actor, userID)
-	if err != nil {
-		return err
-	}
-	if !actor.Can(access.UserManage, u.HomeOrgPath) {
-		return errs.New(errs.Forbidden, "您不能管理该用户", "you may not manage this user")
-	}
-	if userID == actor.UserID && status == "disabled" {
-		return errs.New(errs.Conflict, "不能停用自己的账号", "you cannot disable your own account")
-	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		u, err := s.loadTarget(ctx, tx, actor, userID)
+		if err != nil {
+			return err
+		}
+		if userID == actor.UserID && status == "disabled" {
+			return errs.New(errs.Conflict, "不能停用自己的账号", "you cannot disable your own account")
+		}
 		if _, err := tx.Exec(ctx, "UPDATE users SET status = ?, updated_at = ? WHERE id = ?", status, db.Now(), userID); err != nil {
 			return errs.Wrap(err, "set status")
 		}
@@ -330,40 +485,83 @@ func (s *Service) SetStatus(ctx context.Context, actor access.Actor, userID int6
 			}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "user.status", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			OrgPath: u.HomeOrgPath, Summary: fmt.Sprintf("用户 %s 状态 %s → %s", u.Username, u.Status, status),
-			Before: map[string]any{"status": u.Status}, After: map[string]any{"status": status}})
+			OrgPath: u.home, Summary: fmt.Sprintf("用户 %s 状态 %s → %s", u.username, u.status, status),
+			Before: map[string]any{"status": u.status}, After: map[string]any{"status": status}})
 	})
 }
 
-// SetPassword replaces a user's password (the user's own, or one the actor
-// manages) and ends the user's other sessions.
+// SetPassword replaces the password of a user the actor manages; see
+// ChangePassword.
 func (s *Service) SetPassword(ctx context.Context, actor access.Actor, userID int64, pw string) error {
-	u, err := s.Get(ctx, actor, userID)
-	if err != nil && userID != actor.UserID {
+	return s.ChangePassword(ctx, actor, userID, "", pw)
+}
+
+// ChangePassword replaces a user's password and ends the user's sessions.
+// One's own password needs the current one, so that a session left open
+// cannot be turned into the account; another's needs canManage.
+func (s *Service) ChangePassword(ctx context.Context, actor access.Actor, userID int64, current, pw string) error {
+	self := userID == actor.UserID && !actor.System
+	var u target
+	var oldHash string
+	if self {
+		err := s.db.QueryRow(ctx, "SELECT u.username, u.password_hash, o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.id = ?", userID).
+			Scan(&u.username, &oldHash, &u.home)
+		if err != nil {
+			return errs.Wrap(err, "load user")
+		}
+		if current == "" {
+			return errs.Field("current_password", "请输入当前密码", "enter your current password")
+		}
+		// Guessing the current password here counts like guessing it at
+		// the login form.
+		key := Key{Name: "p:" + u.username + "\x00session", Free: pairFree}
+		if w := s.limiter.Attempt(key); w > 0 {
+			return tooManyLogins(w)
+		}
+		ok, err := s.check(ctx, oldHash, current)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.Field("current_password", "当前密码不正确", "the current password is wrong")
+		}
+		s.limiter.Succeed(key.Name)
+	} else {
+		err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			var err error
+			u, err = s.loadTarget(ctx, tx, actor, userID)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := CheckStrength(u.username, pw); err != nil {
 		return err
 	}
-	if userID != actor.UserID && !actor.Can(access.UserManage, u.HomeOrgPath) {
-		return errs.New(errs.Forbidden, "您不能修改该用户的密码", "you may not change this user's password")
-	}
-	if u.Username == "" {
-		s.db.QueryRow(ctx, "SELECT username FROM users WHERE id = ?", userID).Scan(&u.Username)
-	}
-	if err := CheckStrength(u.Username, pw); err != nil {
-		return err
-	}
-	hash, err := HashPassword(pw, s.params)
+	hash, err := s.hash(ctx, pw)
 	if err != nil {
-		return errs.Wrap(err, "hash")
+		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, db.Now(), userID); err != nil {
+		if !self {
+			// Checked again with the write, in case a grant arrived while hashing.
+			if _, err := s.loadTarget(ctx, tx, actor, userID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND (? = '' OR password_hash = ?)", hash, db.Now(), userID, oldHash, oldHash)
+		if err != nil {
 			return errs.Wrap(err, "set password")
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.New(errs.Conflict, "密码已被修改，请重新登录后再试", "the password was changed meanwhile: log in again and retry")
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 			return errs.Wrap(err, "end sessions")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "user.password", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			OrgPath: u.HomeOrgPath, Summary: "修改用户 " + u.Username + " 的密码"})
+			OrgPath: u.home, Summary: "修改用户 " + u.username + " 的密码"})
 	})
 }
 
@@ -373,16 +571,47 @@ type Session struct {
 	Expires time.Time
 }
 
+// Login failures are counted under three keys, so that a guesser is slowed
+// down without locking out the account holder from elsewhere:
+//   - the (username, client) pair: 5 free attempts, then the wait doubles
+//     from 2 s to 15 min. This is what stops guessing one account from one
+//     place, and it is the only key another client's mistakes never touch.
+//   - the client alone: 20, against one client trying many usernames. It is
+//     higher because an office behind one NAT address shares it.
+//   - the username alone: 100, against guessing one account from many
+//     addresses. Only at this much higher threshold can strangers lock the
+//     holder out, and a success does not clear it (it only takes back its
+//     own attempt), so logging in cannot reset a guesser's count.
+const (
+	pairFree   = 5
+	clientFree = 20
+	nameFree   = 100
+	// maxUsername bounds what a login request can make a limiter key of;
+	// real usernames have at most 32 bytes.
+	maxUsername = 64
+)
+
+func tooManyLogins(w time.Duration) error {
+	secs := int(w.Seconds() + 0.999)
+	return errs.Newf(errs.TooMany, "登录失败次数过多，请 %d 秒后再试", "too many failed logins: try again in %d seconds", secs)
+}
+
 // Login checks a username and password and opens a session. client is the
 // key the rate limit uses besides the username (the client address; it is
 // kept in memory only). Unknown users and wrong passwords get the same
-// answer after the same work.
+// answer after the same work. The attempt is counted before the password is
+// hashed, so parallel guesses cannot all be tried, and hashes wait for one
+// of a few slots, so parallel logins cannot exhaust memory.
 func (s *Service) Login(ctx context.Context, username, password, client string) (Session, access.Actor, error) {
 	username = strings.TrimSpace(strings.ToLower(username))
-	keys := []string{"u:" + username, "c:" + client}
-	if w := s.limiter.Wait(keys...); w > 0 {
-		secs := int(w.Seconds() + 0.999)
-		return Session{}, access.Actor{}, errs.Newf(errs.TooMany, "登录失败次数过多，请 %d 秒后再试", "too many failed logins: try again in %d seconds", secs)
+	if len(username) > maxUsername {
+		return Session{}, access.Actor{}, errs.Field("username", "用户名过长：最多 64 个字节", "the username is too long: at most 64 bytes")
+	}
+	pair := Key{Name: "p:" + username + "\x00" + client, Free: pairFree}
+	cli := Key{Name: "c:" + client, Free: clientFree}
+	name := Key{Name: "u:" + username, Free: nameFree}
+	if w := s.limiter.Attempt(pair, cli, name); w > 0 {
+		return Session{}, access.Actor{}, tooManyLogins(w)
 	}
 	var id int64
 	var hash, status, home string
@@ -393,32 +622,37 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 	}
 	wrong := errs.New(errs.Unauthorized, "用户名或密码错误", "wrong username or password")
 	if err == sql.ErrNoRows {
-		CheckPassword(s.dummyHash, password)
-		s.limiter.Fail(keys...)
+		if _, err := s.check(ctx, s.dummyHash, password); err != nil {
+			return Session{}, access.Actor{}, err
+		}
 		// Logged like a wrong password, so that the two take the same work;
 		// the name typed is not kept: it may be a password typed in the wrong field.
 		return Session{}, access.Actor{}, s.auditLogin(ctx, 0, "", "", "auth.login_failed", "以不存在的用户名登录失败", wrong)
 	}
-	if !CheckPassword(hash, password) {
-		s.limiter.Fail(keys...)
+	ok, err := s.check(ctx, hash, password)
+	if err != nil {
+		return Session{}, access.Actor{}, err
+	}
+	if !ok {
 		return Session{}, access.Actor{}, s.auditLogin(ctx, id, username, home, "auth.login_failed", "密码错误，登录失败", wrong)
 	}
 	if status != "active" {
 		return Session{}, access.Actor{}, s.auditLogin(ctx, id, username, home, "auth.login_failed", "已停用的账号尝试登录",
 			errs.New(errs.Unauthorized, "该账号已停用，请联系管理员", "this account is disabled: contact your administrator"))
 	}
-	s.limiter.Succeed(keys...)
+	s.limiter.Succeed(pair.Name, cli.Name)
+	s.limiter.Refund(name.Name)
 	raw := make([]byte, 32)
 	rand.Read(raw)
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
 	exp := now.Add(s.SessionTTL)
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE expires_at < ?", db.FormatTime(now)); err != nil {
+		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?", db.FormatTime(now), db.FormatTime(now.Add(-s.idle()))); err != nil {
 			return errs.Wrap(err, "expire sessions")
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-			tokenHash(token), id, db.FormatTime(now), db.FormatTime(exp)); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+			tokenHash(token), id, db.FormatTime(now), db.FormatTime(exp), db.FormatTime(now)); err != nil {
 			return errs.Wrap(err, "insert session")
 		}
 		if _, err := tx.Exec(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", db.FormatTime(now), id); err != nil {
@@ -458,21 +692,56 @@ func tokenHash(t string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Authenticate returns the actor of a session token.
+// idle returns the idle timeout, the absolute one when none is set.
+func (s *Service) idle() time.Duration {
+	if s.IdleTimeout <= 0 {
+		return s.SessionTTL
+	}
+	return s.IdleTimeout
+}
+
+// touchEvery is how stale last_seen_at may grow before a request writes it:
+// at most one write a minute per session, not one per request.
+const touchEvery = time.Minute
+
+// Authenticate returns the actor of a session token. A session ends at its
+// absolute expiry or after IdleTimeout without use, whichever comes first.
 func (s *Service) Authenticate(ctx context.Context, token string) (access.Actor, error) {
 	unauth := errs.New(errs.Unauthorized, "请先登录", "please log in")
 	if token == "" || len(token) > 100 {
 		return access.Actor{}, unauth
 	}
 	var id int64
-	var exp string
-	err := s.db.QueryRow(ctx, "SELECT s.user_id, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.status = 'active'",
-		tokenHash(token)).Scan(&id, &exp)
-	if err == sql.ErrNoRows || (err == nil && exp < db.FormatTime(s.now())) {
+	var exp, seen string
+	th := tokenHash(token)
+	err := s.db.QueryRow(ctx, "SELECT s.user_id, s.expires_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.status = 'active'",
+		th).Scan(&id, &exp, &seen)
+	if err == sql.ErrNoRows {
 		return access.Actor{}, unauth
 	}
 	if err != nil {
 		return access.Actor{}, errs.Wrap(err, "session")
+	}
+	now := s.now()
+	last := db.ParseTime(seen)
+	if exp < db.FormatTime(now) || now.Sub(last) > s.idle() {
+		err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", th)
+			return errs.Wrap(err, "end session")
+		})
+		if err != nil {
+			return access.Actor{}, err
+		}
+		return access.Actor{}, unauth
+	}
+	if now.Sub(last) >= touchEvery {
+		err := s.db.InTx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", db.FormatTime(now), th)
+			return errs.Wrap(err, "touch session")
+		})
+		if err != nil {
+			return access.Actor{}, err
+		}
 	}
 	return s.actor(ctx, id)
 }
@@ -483,7 +752,7 @@ func (s *Service) actor(ctx context.Context, id int64) (access.Actor, error) {
 		return a, errs.Wrap(err, "actor")
 	}
 	var err error
-	a.Grants, err = s.grants(ctx, id)
+	a.Grants, err = s.grants(ctx, s.db, id)
 	return a, err
 }
 

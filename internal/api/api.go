@@ -4,6 +4,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
@@ -64,11 +66,26 @@ func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, errs.HTTPStatus(e.Kind), map[string]any{"error": body})
 }
 
-// decode reads a JSON body strictly: size-capped, unknown fields refused,
-// one value only.
+// errBadUTF8 refuses text that is not UTF-8. encoding/json would turn each
+// bad byte into U+FFFD and store that silently; a form value would reach
+// PostgreSQL and fail there with 500.
+var errBadUTF8 = errs.New(errs.Invalid, "请求内容含有无效的 UTF-8 字符：请以 UTF-8 编码提交", "the request holds invalid UTF-8: send text encoded as UTF-8")
+
+// decode reads a JSON body strictly: size-capped, UTF-8 only, unknown
+// fields refused, one value only.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errs.New(errs.TooLarge, "请求体超过 1 MB 上限", "the request body exceeds the 1 MB limit")
+	}
+	if err != nil {
+		return errs.New(errs.Invalid, "请求体读取失败", "the request body could not be read")
+	}
+	if !utf8.Valid(body) {
+		return errBadUTF8
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError

@@ -1,9 +1,10 @@
 package api
 
 import (
-	"net"
 	"net/http"
 	"strings"
+
+	"jiceng/internal/clientip"
 )
 
 // Login exchanges a username and password for a bearer token.
@@ -16,11 +17,7 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	sess, _, err := h.Accounts.Login(r.Context(), in.Username, in.Password, host)
+	sess, _, err := h.Accounts.Login(r.Context(), in.Username, in.Password, clientip.From(r))
 	if err != nil {
 		h.Fail(w, r, err)
 		return

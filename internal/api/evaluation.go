@@ -2,11 +2,11 @@ package api
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strconv"
 
 	"jiceng/internal/access"
+	"jiceng/internal/clientip"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 )
@@ -287,11 +287,7 @@ func publicHeaders(w http.ResponseWriter) {
 // BallotLimitKey is the rate-limit key of ballot code entries from one
 // client, shared by the API and the pages; it lives in memory only.
 func BallotLimitKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return "ballot:" + host
+	return "ballot:" + clientip.From(r)
 }
 
 // TooManyCodes answers a client that has entered too many wrong codes.

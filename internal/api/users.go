@@ -89,6 +89,29 @@ func (h *Handler) AddGrant(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, u)
 }
 
+// SetUserPassword sets a user's password: one's own with current_password,
+// another's when the caller may manage that account.
+func (h *Handler) SetUserPassword(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var in struct {
+		Password        string `json:"password"`
+		CurrentPassword string `json:"current_password"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if err := h.Accounts.ChangePassword(r.Context(), actorOf(r), id, in.CurrentPassword, in.Password); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
 // RevokeGrant removes a grant.
 func (h *Handler) RevokeGrant(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)

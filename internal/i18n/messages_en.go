@@ -155,6 +155,7 @@ var enCore = map[string]string{
 	"users.last_login":          "Last login",
 	"users.new":                 "New user",
 	"users.new_password":        "New password",
+	"users.current_password":    "Current password",
 	"users.no_grants":           "No roles granted",
 	"users.no_role":             "No role yet",
 	"users.password":            "Initial password",

@@ -155,6 +155,7 @@ var zhCore = map[string]string{
 	"users.last_login":          "最近登录",
 	"users.new":                 "新建用户",
 	"users.new_password":        "新密码",
+	"users.current_password":    "当前密码",
 	"users.no_grants":           "尚未授予任何角色",
 	"users.no_role":             "暂不授权",
 	"users.password":            "初始密码",

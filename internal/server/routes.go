@@ -129,6 +129,7 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 		f("POST", "/api/v1/users", API, a.CreateUser),
 		f("GET", "/api/v1/users/{id}", API, a.GetUser),
 		f("POST", "/api/v1/users/{id}/grants", API, a.AddGrant),
+		f("POST", "/api/v1/users/{id}/password", API, a.SetUserPassword),
 		f("DELETE", "/api/v1/grants/{id}", API, a.RevokeGrant),
 		f("GET", "/api/v1/audit", API, a.Audit),
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/api"
+	"jiceng/internal/clientip"
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
@@ -37,6 +39,9 @@ type Deps struct {
 	// PublicLogEvery is the period of the count of public ballot and
 	// bulletin requests in the log; zero means a minute.
 	PublicLogEvery time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client, for rate limits (see clientip).
+	TrustedProxies []netip.Prefix
 }
 
 // ParsePublicURL checks a public address: http or https, a host and an
@@ -74,6 +79,8 @@ func NewServer(d Deps) (http.Handler, error) {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.auth(rt))
 	}
 	var h http.Handler = mux
+	h = w.RefuseBadUTF8(h, a.Fail)
+	h = clientip.Middleware(d.TrustedProxies)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.headers(h)
 	h = s.logRequests(h)

@@ -1,9 +1,12 @@
 package web
 
 import (
-	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode/utf8"
+
+	"jiceng/internal/clientip"
 
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
@@ -36,7 +39,9 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, Status(e.Kind), "login", "bare", p)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sess.Token, Path: "/", Expires: sess.Expires,
+	// No Expires: the cookie ends with the browser session; the server ends
+	// the session itself after the idle timeout or the absolute limit.
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sess.Token, Path: "/",
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.Secure})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -60,19 +65,48 @@ func (h *Handler) Lang(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 
-// safeNext keeps redirects on this site.
+// safeNext keeps redirects on this site: s must be a path here, such as
+// /orgs?q=民生. Browsers drop tabs and newlines from a URL and read a
+// backslash as a slash, so "/\t/host" or "/\\host" would lead to another
+// host; such targets, and any whose decoded form has a control character,
+// a backslash or a leading "//", give "/".
 func safeNext(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	if !onSite(s) {
 		return "/"
 	}
 	return s
 }
 
-// ClientKey identifies the client for rate limits; it is kept in memory only.
-func ClientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+func onSite(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !utf8.ValidString(s) || badChars(s) {
+		return false
 	}
-	return host
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	// The decoded path and query, as a browser or a later hop may see them.
+	for _, enc := range []string{u.EscapedPath(), u.RawQuery} {
+		dec, err := url.PathUnescape(enc)
+		if err != nil || badChars(dec) {
+			return false
+		}
+	}
+	dec, _ := url.PathUnescape(u.EscapedPath())
+	return !strings.HasPrefix(dec, "//")
 }
+
+// badChars reports control characters and backslashes.
+func badChars(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r < 0xa0) {
+			return true
+		}
+	}
+	return false
+}
+
+// ClientKey identifies the client for rate limits: the address
+// clientip.Middleware found (the client behind a trusted proxy). It is kept
+// in memory only.
+func ClientKey(r *http.Request) string { return clientip.From(r) }

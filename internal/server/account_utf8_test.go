@@ -1,0 +1,37 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestInvalidUTF8Refused: an org name holding the byte 0xFF, through the API
+// and through the page form, is refused with 400 and a clear message (it
+// gave 500 on PostgreSQL), and the name stays as it was.
+func TestInvalidUTF8Refused(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(t, "admin")
+	path := fmt.Sprintf("/api/v1/orgs/%d", f.root)
+	st, out := f.call(t, "PATCH", path, admin, "{\"name\":\"\xff\"}")
+	if st != 400 || errMsg(out) != "请求内容含有无效的 UTF-8 字符：请以 UTF-8 编码提交" {
+		t.Errorf("API: %d %v", st, out)
+	}
+	b := f.browser(t, "admin")
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/orgs/%d/edit", f.srv.URL, f.root), strings.NewReader("name=%FF&kind=committee&category=other"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(body), "请求内容含有无效的 UTF-8 字符：请以 UTF-8 编码提交") {
+		t.Errorf("page: %d %.300s", resp.StatusCode, body)
+	}
+	if _, o := f.call(t, "GET", path, admin, ""); o["name"] != "中共南宁市委员会" {
+		t.Errorf("name now %q", o["name"])
+	}
+}
