@@ -149,7 +149,9 @@ func TestUploadBombsRefused(t *testing.T) {
 				if m.alloc > memoryBudget {
 					t.Errorf("without the right: %d MB allocated", m.alloc>>20)
 				}
+				deniedAlloc := m.alloc
 				m = f.serveMeasured(t, allowed[api], rt.path, part{name, data})
+				t.Logf("allocated %d KB without the right, %d KB with it", deniedAlloc>>10, m.alloc>>10)
 				want := 422
 				if api {
 					want = 400
