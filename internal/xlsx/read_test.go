@@ -24,7 +24,7 @@ const (
 	msgNoRows  = "文件中没有数据行"
 )
 
-func makeXLSX(t *testing.T, rows [][]any) []byte {
+func makeXLSX(t testing.TB, rows [][]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -47,7 +47,7 @@ func makeXLSX(t *testing.T, rows [][]any) []byte {
 	return buf.Bytes()
 }
 
-func makeZip(t *testing.T, files map[string][]byte) []byte {
+func makeZip(t testing.TB, files map[string][]byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
