@@ -32,9 +32,15 @@ func cmdBackup(ctx context.Context, env cmdEnv, args []string) error {
 		if _, err := exec.LookPath("pg_dump"); err != nil {
 			return fmt.Errorf("jiceng backup: PostgreSQL 备份需要 pg_dump：请安装 postgresql-client，或手动运行 pg_dump --format=custom --file=%s '%s'", *out, url)
 		}
+		// The dump holds password hashes and ballots: the file is created
+		// 0600 first, and pg_dump writes into it without changing its mode.
+		if err := db.CreateBackupFile(*out); err != nil {
+			return fmt.Errorf("jiceng backup: 无法创建 %s：%v", *out, err)
+		}
 		cmd := exec.CommandContext(ctx, "pg_dump", "--format=custom", "--no-owner", "--file="+*out, url)
 		cmd.Stderr = env.stderr
 		if err := cmd.Run(); err != nil {
+			os.Remove(*out)
 			return fmt.Errorf("jiceng backup: pg_dump 失败：%v", err)
 		}
 	} else if err := db.BackupSQLite(ctx, d, *out); err != nil {

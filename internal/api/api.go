@@ -127,6 +127,10 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// maxOffset caps the offset a cursor may carry: 1,000,000 pages of 500,
+// as on the pages, so that offset+limit cannot overflow.
+const maxOffset = 500_000_000
+
 // page reads ?limit= and the opaque ?cursor= (an encoded offset).
 func page(r *http.Request) (limit, offset int, err error) {
 	limit = 50
@@ -138,7 +142,7 @@ func page(r *http.Request) (limit, offset int, err error) {
 	if c := r.URL.Query().Get("cursor"); c != "" {
 		b, derr := base64.RawURLEncoding.DecodeString(c)
 		n, aerr := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
-		if derr != nil || aerr != nil || n < 0 {
+		if derr != nil || aerr != nil || n < 0 || n > maxOffset {
 			return 0, 0, errs.Field("cursor", "cursor 无效，请使用上一页返回的 next_cursor", "invalid cursor: use next_cursor from the previous page")
 		}
 		offset = n

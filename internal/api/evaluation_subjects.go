@@ -19,12 +19,16 @@ func (h *Handler) ImportCampaignSubjects(w http.ResponseWriter, r *http.Request)
 		h.Fail(w, r, err)
 		return
 	}
+	actor := actorOf(r)
+	if err := h.Eval.CanImportSubjects(r.Context(), actor, id); err != nil {
+		h.Fail(w, r, err) // before the body is read
+		return
+	}
 	name, header, rows, err := xlsx.ReadUpload(w, r, true)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	actor := actorOf(r)
 	sess, err := h.Eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, id, name, header, rows)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -72,6 +76,10 @@ func (h *Handler) AttachSubjectFiles(w http.ResponseWriter, r *http.Request) {
 	id, sid, err := subjectPath(r)
 	if err != nil {
 		h.Fail(w, r, err)
+		return
+	}
+	if err := h.Eval.CanAttachFiles(r.Context(), actorOf(r), id, sid); err != nil {
+		h.Fail(w, r, err) // before the body is read
 		return
 	}
 	ups, err := evaluation.ReadReportUploads(w, r)

@@ -16,12 +16,16 @@ func importJSON(s xlsx.Session) map[string]any {
 // the raw body) and returns the import session with every bad row. Nothing
 // changes until the session is applied.
 func (h *Handler) ImportOrgs(w http.ResponseWriter, r *http.Request) {
+	actor := actorOf(r)
+	if err := h.Orgs.CanImport(r.Context(), actor); err != nil {
+		h.Fail(w, r, err) // before the body is read
+		return
+	}
 	name, header, rows, err := xlsx.ReadUpload(w, r, true)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	actor := actorOf(r)
 	sess, err := h.Orgs.PrepareImport(r.Context(), actor, actor.UserID, name, header, rows)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -33,12 +37,16 @@ func (h *Handler) ImportOrgs(w http.ResponseWriter, r *http.Request) {
 // ImportUnits validates an uploaded file of host units and returns the
 // import session with every bad row; nothing changes until it is applied.
 func (h *Handler) ImportUnits(w http.ResponseWriter, r *http.Request) {
+	actor := actorOf(r)
+	if err := h.Coverage.CanImport(r.Context(), actor); err != nil {
+		h.Fail(w, r, err) // before the body is read
+		return
+	}
 	name, header, rows, err := xlsx.ReadUpload(w, r, true)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	actor := actorOf(r)
 	sess, err := h.Coverage.PrepareImport(r.Context(), actor, actor.UserID, name, header, rows)
 	if err != nil {
 		h.Fail(w, r, err)

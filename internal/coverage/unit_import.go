@@ -264,6 +264,17 @@ func yesNo(col, v string) (bool, *msg) {
 	return false, &msg{fmt.Sprintf("%s应填“是”或“否”，现为“%s”", col, v), fmt.Sprintf("%s must be 是 or 否, not %q", col, v)}
 }
 
+// CanImport reports (as a Forbidden error) whether actor may import units
+// at all. Upload handlers call it before they read the file, so that an
+// account without the right cannot make the server parse one; each row's
+// organization is checked later, by PrepareImport.
+func (s *Service) CanImport(ctx context.Context, actor access.Actor) error {
+	if !actor.CanAnywhere(access.UnitManage) {
+		return errs.New(errs.Forbidden, "您没有导入两新组织的权限", "you may not import units")
+	}
+	return nil
+}
+
 // PrepareImport validates every row of an uploaded file of units and stores
 // the result as an import session; nothing is registered until ApplyImport.
 // Each row follows the rules of Create; credit codes must be new to the
@@ -271,8 +282,8 @@ func yesNo(col, v string) (bool, *msg) {
 // up once each and the registry is searched 500 codes per query, so a file
 // of 50,000 rows costs about a hundred queries.
 func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID int64, fileName string, header []string, rows [][]string) (ImportSession, error) {
-	if !actor.CanAnywhere(access.UnitManage) {
-		return ImportSession{}, errs.New(errs.Forbidden, "您没有导入两新组织的权限", "you may not import units")
+	if err := s.CanImport(ctx, actor); err != nil {
+		return ImportSession{}, err
 	}
 	cols, err := xlsxColumns(header)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 
 	"jiceng/internal/errs"
 )
@@ -11,6 +12,7 @@ import (
 // BackupSQLite writes a consistent snapshot of the database to out with
 // VACUUM INTO. It runs on a connection of its own, so the server keeps
 // writing: WAL gives the snapshot a fixed view without blocking the writer.
+// out must not exist; it is created with mode 0600 before SQLite fills it.
 func BackupSQLite(ctx context.Context, d *DB, out string) error {
 	if d.Dialect != SQLite {
 		return errs.New(errs.Invalid, "只有 SQLite 数据库可以这样备份", "only SQLite databases are backed up this way")
@@ -20,10 +22,14 @@ func BackupSQLite(ctx context.Context, d *DB, out string) error {
 		return errs.Wrap(err, "open for backup")
 	}
 	defer c.Close()
-	if _, err := c.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
+	if err := createPrivate(out); err != nil {
 		return fmt.Errorf("备份失败：%w", err)
 	}
-	return nil
+	if _, err := c.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
+		os.Remove(out)
+		return fmt.Errorf("备份失败：%w", err)
+	}
+	return os.Chmod(out, privateMode)
 }
 
 // IntegrityCheck runs SQLite's integrity check and returns its verdict ("ok" when sound).

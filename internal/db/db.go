@@ -64,6 +64,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errs.New(errs.Invalid, "sqlite: 后缺少数据库文件路径", "sqlite: needs a file path")
 	}
+	if err := makePrivate(path); err != nil {
+		return nil, err
+	}
 	// synchronous=FULL: an acknowledged write survives power loss, not only a crash.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 	// secure_delete zeroes deleted content, so that rows removed on purpose
@@ -90,6 +93,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, errs.Wrap(err, "journal mode")
 	}
+	privateSidecars(path)
 	r, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&"+common)
 	if err != nil {
 		w.Close()

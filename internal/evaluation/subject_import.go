@@ -167,6 +167,15 @@ func (p *parsedRow) problem(col, zh, en string) {
 	p.ownCol[col] = true
 }
 
+// CanImportSubjects reports whether actor may import subjects into the
+// campaign: it must manage the campaign, which must be a draft. Upload
+// handlers call it before they read the file, so that an account without
+// the right cannot make the server parse one.
+func (s *Service) CanImportSubjects(ctx context.Context, actor access.Actor, campaignID int64) error {
+	_, err := s.draftCampaign(ctx, actor, campaignID)
+	return err
+}
+
 // PrepareSubjectImport validates every row of an uploaded list of subjects
 // for a draft campaign and stores the result as an import session of the
 // user; nothing is added until ApplySubjectImport. Each row becomes a

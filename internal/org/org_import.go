@@ -29,12 +29,23 @@ type ImportSession struct {
 	Rows []Input
 }
 
+// CanImport reports (as a Forbidden error) whether actor may import
+// organizations at all. Upload handlers call it before they read the
+// file, so that an account without the right cannot make the server parse
+// one; PrepareImport checks it again, with each row's scope.
+func (s *Service) CanImport(ctx context.Context, actor access.Actor) error {
+	if !actor.CanAnywhere(access.OrgImport) {
+		return errs.New(errs.Forbidden, "您没有导入党组织的权限", "you may not import organizations")
+	}
+	return nil
+}
+
 // PrepareImport validates every row of an uploaded file and stores the
 // result as an import session. Nothing is written to the tree: the session
 // is applied, all rows or none, by ApplyImport.
 func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID int64, fileName string, header []string, rows [][]string) (ImportSession, error) {
-	if !actor.CanAnywhere(access.OrgImport) {
-		return ImportSession{}, errs.New(errs.Forbidden, "您没有导入党组织的权限", "you may not import organizations")
+	if err := s.CanImport(ctx, actor); err != nil {
+		return ImportSession{}, err
 	}
 	cols, err := xlsx.Columns(header, ImportRequired, ImportOptional)
 	if err != nil {

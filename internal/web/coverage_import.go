@@ -42,7 +42,7 @@ func (h *Handler) CoverageImportTemplate(w http.ResponseWriter, r *http.Request)
 // CoverageImportUpload validates an uploaded file of units and shows every
 // bad row, or the number of rows ready to import.
 func (h *Handler) CoverageImportUpload(w http.ResponseWriter, r *http.Request) {
-	h.importUpload(w, r, h.unitImportPage(r), "coverage_import", func(name string, header []string, rows [][]string) (any, error) {
+	h.importUpload(w, r, h.unitImportPage(r), "coverage_import", h.Coverage.CanImport(r.Context(), actorOf(r)), func(name string, header []string, rows [][]string) (any, error) {
 		return h.Coverage.PrepareImport(r.Context(), actorOf(r), actorOf(r).UserID, name, header, rows)
 	})
 }

@@ -30,7 +30,13 @@ func (h *Handler) EvalAttachFiles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := i18n.FromRequest(r)
-	ups, err := evaluation.ReadReportUploads(w, r)
+	// The right comes first: the request is read only for those who may
+	// attach files.
+	err = h.Eval.CanAttachFiles(r.Context(), actorOf(r), id, sid)
+	var ups []evaluation.Upload
+	if err == nil {
+		ups, err = evaluation.ReadReportUploads(w, r)
+	}
 	var files []evaluation.SubjectFile
 	if err == nil {
 		files, err = h.Eval.AttachFiles(r.Context(), actorOf(r), id, sid, ups)

@@ -87,7 +87,15 @@ func (h *Handler) EvalImportUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	actor := actorOf(r)
-	name, header, rows, err := xlsx.ReadUpload(w, r, false)
+	// The right to import comes first: the file is read only for those who
+	// may use it.
+	err := h.Eval.CanImportSubjects(r.Context(), actor, v.C.ID)
+	var name string
+	var header []string
+	var rows [][]string
+	if err == nil {
+		name, header, rows, err = xlsx.ReadUpload(w, r, false)
+	}
 	if err == nil {
 		var sess evaluation.SubjectImport
 		sess, err = h.Eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, v.C.ID, name, header, rows)

@@ -40,16 +40,24 @@ func (h *Handler) ImportTemplate(w http.ResponseWriter, r *http.Request) {
 // rows ready to import.
 func (h *Handler) ImportUpload(w http.ResponseWriter, r *http.Request) {
 	p := h.page(r, "import", i18n.T(i18n.FromRequest(r), "import.title"))
-	h.importUpload(w, r, p, "import", func(name string, header []string, rows [][]string) (any, error) {
+	h.importUpload(w, r, p, "import", h.Orgs.CanImport(r.Context(), actorOf(r)), func(name string, header []string, rows [][]string) (any, error) {
 		return h.Orgs.PrepareImport(r.Context(), actorOf(r), actorOf(r).UserID, name, header, rows)
 	})
 }
 
 // importUpload reads the uploaded file, lets prepare validate it into an
 // import session and shows that session (its problems, or the rows ready)
-// on page; an unreadable file shows why.
-func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *Page, page string, prepare func(name string, header []string, rows [][]string) (any, error)) {
-	name, header, rows, err := xlsx.ReadUpload(w, r, false)
+// on page; an unreadable file shows why. allowed is the domain's answer to
+// whether the actor may import at all: when it is an error the file is
+// never read.
+func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *Page, page string, allowed error, prepare func(name string, header []string, rows [][]string) (any, error)) {
+	err := allowed
+	var name string
+	var header []string
+	var rows [][]string
+	if err == nil {
+		name, header, rows, err = xlsx.ReadUpload(w, r, false)
+	}
 	if err == nil {
 		p.Data, err = prepare(name, header, rows)
 	}

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // List is the state of a searchable, sortable, paged table. It lives in
@@ -18,15 +20,26 @@ type List struct {
 	Total  int
 }
 
+// maxPage caps ?page=: far beyond any list a person pages through (10
+// million organizations at 10 a page), and small enough that Offset
+// cannot overflow whatever ?per= says. A larger or unparsable number shows
+// the empty page past the end, which links back to the last page.
+const maxPage = 1_000_000
+
 func listFrom(r *http.Request, defaultSort string) *List {
 	v := r.URL.Query()
 	l := &List{Path: r.URL.Path, Values: v, Q: v.Get("q"), Sort: v.Get("sort"), Per: 50}
 	if l.Sort == "" {
 		l.Sort = defaultSort
 	}
-	l.Page, _ = strconv.Atoi(v.Get("page"))
-	if l.Page < 1 {
+	page, err := strconv.Atoi(v.Get("page"))
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v.Get("page"), "-"):
+		l.Page = maxPage // a number too big for an int
+	case err != nil || page < 1:
 		l.Page = 1
+	default:
+		l.Page = min(page, maxPage)
 	}
 	if n, err := strconv.Atoi(v.Get("per")); err == nil && n >= 10 && n <= 500 {
 		l.Per = n
@@ -85,11 +98,13 @@ func (l *List) Pages() int {
 }
 
 // PrevHref and NextHref link to the neighbouring pages, "" at the ends.
+// Past the end (a typed or stale page number) the previous page is the
+// last one.
 func (l *List) PrevHref() string {
 	if l.Page <= 1 {
 		return ""
 	}
-	return l.with("page", strconv.Itoa(l.Page-1))
+	return l.with("page", strconv.Itoa(min(l.Page-1, l.Pages())))
 }
 
 // NextHref links to the next page, "" on the last one.

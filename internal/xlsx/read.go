@@ -24,11 +24,33 @@ const MaxUpload = 10 << 20 // 10 MiB
 // import stays within a single request and transaction.
 const maxRows = 100_000
 
+// MaxColumns is the widest row Read accepts. The widest template has 15
+// columns; a row is as wide as its last non-empty cell, so a stray value in
+// column XFD (16,384) is refused here instead of making every row that
+// wide.
+const MaxColumns = 200
+
+// MaxCells caps the non-empty-row cells of one file (each row counted up to
+// its last non-empty cell). The biggest real import is about 20,000 units
+// of 15 columns (300,000 cells); 1,000,000 admits 50,000 rows of 20
+// columns, while keeping the parsed file to a few tens of MB (a string
+// header is 16 bytes, plus the text, itself bounded by maxText).
+const MaxCells = 1_000_000
+
+// maxText caps the bytes of cell text of one file. A CSV's text is bounded
+// by MaxUpload, but a workbook can point a million cells at one long shared
+// string; 32 MiB admits 500 subjects with a 20,000-character report each.
+const maxText = 32 << 20
+
 // Limits on what a workbook may unpack to: a 10 MiB zip can expand a
 // thousandfold, so these refuse zip bombs before excelize inflates them.
+// Worksheets and shared strings above unzipXMLLimit go to a temporary file
+// instead of memory; the other parts (styles, themes, pictures) are read
+// into memory and are capped together by otherPartsLimit.
 const (
-	unzipLimit    = 64 << 20
-	unzipXMLLimit = 32 << 20
+	unzipLimit      = 64 << 20
+	unzipXMLLimit   = 8 << 20
+	otherPartsLimit = 16 << 20
 )
 
 var (
@@ -68,13 +90,16 @@ func errNoRows() error {
 // GB18030/GBK as saved by Chinese editions of Excel.
 //
 // rows[i] is row i+2 of the sheet (record i+2 of a CSV), so callers can
-// quote row numbers in messages: blank rows inside the data are kept (all
-// cells ""), while blank rows at the end are dropped. Every row has at least len(header) cells.
+// quote row numbers in messages: blank rows inside the data are kept (as
+// empty rows), while blank rows at the end are dropped. Rows are not padded
+// to the header's width: each ends at its last non-empty cell, so callers
+// must treat a missing cell as "".
 //
-// The error is an *errs.Error: TooLarge above MaxUpload bytes or for a
-// workbook that would unpack beyond 64 MiB, Invalid for anything that is not
-// a readable spreadsheet, for a file without data rows and for more than
-// 100,000 data rows.
+// The error is an *errs.Error: TooLarge above MaxUpload bytes, for a
+// workbook that would unpack beyond 64 MiB, for more than MaxCells cells or
+// 32 MiB of text; Invalid for anything that is not a readable spreadsheet,
+// for a file without data rows, for a row wider than MaxColumns and for
+// more than 100,000 data rows.
 func Read(r io.Reader) (header []string, rows [][]string, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxUpload+1))
 	if err != nil {
@@ -116,41 +141,70 @@ func Read(r io.Reader) (header []string, rows [][]string, err error) {
 	if len(header) == 0 || len(rows) == 0 {
 		return nil, nil, errNoRows()
 	}
-	for i, row := range rows {
-		for len(row) < len(header) {
-			row = append(row, "")
-		}
-		rows[i] = row
-	}
 	return header, rows, nil
+}
+
+func errTooWide(row, cols int) error {
+	return errs.Newf(errs.Invalid, "第%d行有 %s 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入",
+		"row %d has %s columns; at most 200 are allowed: delete the extra columns (or stray cells far to the right) and retry", row, grouped(cols))
+}
+
+func errTooManyCells() error {
+	return errs.New(errs.TooLarge, "文件超过 1,000,000 个单元格的上限，请拆分后分批导入",
+		"the file has more than 1,000,000 cells: split it and import it in parts")
+}
+
+func errTooMuchText() error {
+	return errs.New(errs.TooLarge, "文件中的文字超过 32 MB 上限，请拆分后分批导入",
+		"the file holds more than 32 MB of text: split it and import it in parts")
 }
 
 // collector gathers trimmed rows, drops trailing blank ones and counts data
 // rows past maxRows without keeping them, so the error can say how many
-// rows the file really has.
+// rows the file really has. Each row is copied up to its last non-empty
+// cell, so that neither a reader's padding nor a reused record is kept, and
+// the caps on width, cells and text are checked row by row, before the
+// next row is read.
 type collector struct {
 	rows  [][]string
 	kept  int // len(rows) up to the last non-blank row
 	total int // data rows up to the last non-blank row, kept or not
 	seen  int // rows seen, header included
+	cells int
+	text  int
 }
 
-func (c *collector) add(cells []string) {
+func (c *collector) add(cells []string) error {
 	c.seen++
-	blank := true
-	for i, v := range cells {
-		cells[i] = trim(v)
-		if cells[i] != "" {
-			blank = false
+	width := 0
+	for i := len(cells) - 1; i >= 0; i-- {
+		if trim(cells[i]) != "" {
+			width = i + 1
+			break
 		}
 	}
-	if c.seen <= maxRows+1 {
-		c.rows = append(c.rows, cells)
+	if width > MaxColumns {
+		return errTooWide(c.seen, width)
 	}
-	if !blank {
+	if c.cells += width; c.cells > MaxCells {
+		return errTooManyCells()
+	}
+	row := make([]string, width)
+	for i := range row {
+		row[i] = trim(cells[i])
+		c.text += len(row[i])
+	}
+	if c.text > maxText {
+		return errTooMuchText()
+	}
+	if c.seen <= maxRows+1 {
+		c.rows = append(c.rows, row)
+	}
+	if width > 0 {
 		c.kept = len(c.rows)
 		c.total = c.seen - 1
 	}
+	return nil
 }
 
 func (c *collector) result() ([][]string, int) {
@@ -170,16 +224,24 @@ func readXLSX(data []byte) ([][]string, int, error) {
 	if err != nil {
 		return nil, 0, errNotSpreadsheet(err)
 	}
-	var size uint64
+	var size, other uint64
 	workbook := false
 	for _, zf := range zr.File {
 		size += zf.UncompressedSize64
-		if strings.EqualFold(strings.ReplaceAll(zf.Name, `\`, "/"), "xl/workbook.xml") {
+		name := strings.ToLower(strings.ReplaceAll(zf.Name, `\`, "/"))
+		if name == "xl/workbook.xml" {
 			workbook = true
+		}
+		if !strings.HasPrefix(name, "xl/worksheets/sheet") && name != "xl/sharedstrings.xml" {
+			other += zf.UncompressedSize64
 		}
 	}
 	if size > unzipLimit {
 		return nil, 0, errUnzipTooLarge()
+	}
+	if other > otherPartsLimit {
+		return nil, 0, errs.New(errs.TooLarge, "文件中的样式、图片等内容解压后超过 16 MB 上限，请删除图片或把数据复制到新的工作簿后再导入",
+			"the workbook's styles, pictures and other parts exceed 16 MB once unpacked: remove pictures or copy the data into a new workbook")
 	}
 	if !workbook {
 		return nil, 0, errNotSpreadsheet(errors.New("zip without xl/workbook.xml"))
@@ -213,7 +275,9 @@ func readXLSX(data []byte) ([][]string, int, error) {
 		if err != nil {
 			return nil, 0, errNotSpreadsheet(err)
 		}
-		c.add(cells)
+		if err := c.add(cells); err != nil {
+			return nil, 0, err
+		}
 	}
 	if err := it.Error(); err != nil {
 		return nil, 0, errNotSpreadsheet(err)
@@ -246,6 +310,7 @@ func readCSV(data []byte) ([][]string, int, error) {
 	cr.Comma = delimiter(text)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
+	cr.ReuseRecord = true // add copies what it keeps
 	var c collector
 	for {
 		rec, err := cr.Read()
@@ -255,7 +320,9 @@ func readCSV(data []byte) ([][]string, int, error) {
 		if err != nil {
 			return nil, 0, errNotSpreadsheet(err)
 		}
-		c.add(rec)
+		if err := c.add(rec); err != nil {
+			return nil, 0, err
+		}
 	}
 	rows, total := c.result()
 	return rows, total, nil

@@ -24,7 +24,7 @@ const (
 	msgNoRows  = "文件中没有数据行"
 )
 
-func makeXLSX(t *testing.T, rows [][]any) []byte {
+func makeXLSX(t testing.TB, rows [][]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -47,7 +47,7 @@ func makeXLSX(t *testing.T, rows [][]any) []byte {
 	return buf.Bytes()
 }
 
-func makeZip(t *testing.T, files map[string][]byte) []byte {
+func makeZip(t testing.TB, files map[string][]byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -77,9 +77,11 @@ func gbk(t *testing.T, s string) []byte {
 
 func TestReadOK(t *testing.T) {
 	wantHeader := []string{"名称*", "类型", "书记"}
+	// Rows end at their last non-empty cell: they are not padded to the
+	// header's width.
 	wantRows := [][]string{
 		{"第一社区党支部", "党支部", "王五"},
-		{"第二社区党支部", "党总支", ""},
+		{"第二社区党支部", "党总支"},
 	}
 	csvText := "名称*,类型,书记\r\n 第一社区党支部 ,党支部,王五\r\n第二社区党支部,党总支\r\n,,\r\n"
 	tests := []struct {
@@ -123,7 +125,7 @@ func TestReadKeepsInnerBlankRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"甲", "1"}, {"", ""}, {"乙", ""}}
+	want := [][]string{{"甲", "1"}, {}, {"乙"}}
 	if len(header) != 2 || !reflect.DeepEqual(rows, want) {
 		t.Errorf("rows = %q, want %q", rows, want)
 	}
@@ -355,4 +357,98 @@ func TestColumns(t *testing.T) {
 	if e := errs.As(err); e.EN != "missing required columns: 名称, 类型" {
 		t.Errorf("EN = %q", e.EN)
 	}
+}
+
+func wantErr(t *testing.T, err error, kind errs.Kind, zh string) {
+	t.Helper()
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Kind != kind || e.ZH != zh || e.EN == "" {
+		t.Fatalf("err = %v, want %s %q", err, kind, zh)
+	}
+}
+
+func TestReadColumnLimit(t *testing.T) {
+	row := func(width int) string {
+		cells := make([]string, width)
+		for i := range cells {
+			cells[i] = fmt.Sprint("c", i+1)
+		}
+		return strings.Join(cells, ",")
+	}
+	// 200 columns are read; trailing empty cells (Excel pads a CSV to its
+	// used range) do not count.
+	header, rows, err := Read(strings.NewReader(row(200) + strings.Repeat(",", 500) + "\n" + "a" + strings.Repeat(",", 5000) + "\n"))
+	if err != nil || len(header) != 200 || len(rows) != 1 || len(rows[0]) != 1 {
+		t.Fatalf("200 columns: %d, %v, %v", len(header), rows, err)
+	}
+	_, _, err = Read(strings.NewReader("名称\n" + row(201) + "\n"))
+	wantErr(t, err, errs.Invalid, "第2行有 201 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入")
+
+	// One cell in XFD, the last column of a sheet.
+	x := excelize.NewFile()
+	x.SetCellStr("Sheet1", "A1", "名称")
+	x.SetCellStr("Sheet1", "A2", "甲")
+	x.SetCellStr("Sheet1", "XFD3", "x")
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = Read(&buf)
+	wantErr(t, err, errs.Invalid, "第3行有 16,384 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入")
+}
+
+func TestReadCellLimit(t *testing.T) {
+	file := func(rows int) string {
+		var b strings.Builder
+		line := strings.Repeat("ab,", 19) + "ab\n"
+		for range rows + 1 {
+			b.WriteString(line)
+		}
+		return b.String()
+	}
+	// 50,000 rows of 20 columns, the biggest import planned for, are read.
+	_, rows, err := Read(strings.NewReader(file(49_999)))
+	if err != nil || len(rows) != 49_999 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	_, _, err = Read(strings.NewReader(file(50_000)))
+	wantErr(t, err, errs.TooLarge, "文件超过 1,000,000 个单元格的上限，请拆分后分批导入")
+}
+
+// TestReadTextLimit points many cells of a small workbook at one long
+// shared string: each read copy counts against the 32 MiB of text.
+func TestReadTextLimit(t *testing.T) {
+	long := strings.Repeat("长", 10_000) // 30,000 bytes
+	x := excelize.NewFile()
+	x.SetCellStr("Sheet1", "A1", "述职报告")
+	for r := 2; r <= 1200; r++ {
+		x.SetCellStr("Sheet1", fmt.Sprint("A", r), long)
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 1<<20 {
+		t.Fatalf("workbook of %d bytes", buf.Len())
+	}
+	_, _, err := Read(&buf)
+	wantErr(t, err, errs.TooLarge, "文件中的文字超过 32 MB 上限，请拆分后分批导入")
+}
+
+// TestReadOtherPartsLimit refuses a workbook whose parts other than sheets
+// and shared strings, which excelize keeps in memory, unpack beyond 16 MiB.
+func TestReadOtherPartsLimit(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml"} {
+		w, _ := zw.Create(name)
+		w.Write([]byte("<x/>"))
+	}
+	w, _ := zw.Create("xl/styles.xml")
+	w.Write(bytes.Repeat([]byte{' '}, 17<<20))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Read(&buf)
+	wantErr(t, err, errs.TooLarge, "文件中的样式、图片等内容解压后超过 16 MB 上限，请删除图片或把数据复制到新的工作簿后再导入")
 }

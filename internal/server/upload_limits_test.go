@@ -1,0 +1,231 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"jiceng/internal/evaluation"
+)
+
+// wideCSV is the reviewer's 22 KB CSV: a header of 20,000 columns (the last
+// one filled) over 1,000 one-cell rows. Padding every row to the header's
+// width made it 320 MB of strings.
+func wideCSV() []byte {
+	head := make([]string, 20000)
+	head[0], head[1], head[19999] = "名称", "类型", "x"
+	return []byte(strings.Join(head, ",") + "\n" + strings.Repeat("a\n", 1000))
+}
+
+// xfdWorkbook is the reviewer's small .xlsx: one cell in column XFD (the
+// 16,384th) of the header and 999 one-cell rows under it.
+func xfdWorkbook(t *testing.T) []byte {
+	t.Helper()
+	x := excelize.NewFile()
+	x.SetCellStr("Sheet1", "A1", "名称")
+	x.SetCellStr("Sheet1", "B1", "类型")
+	x.SetCellStr("Sheet1", "XFD1", "x")
+	for r := 2; r <= 1000; r++ {
+		x.SetCellStr("Sheet1", fmt.Sprintf("A%d", r), "a")
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// countingBody records how many bytes of a request body the server read.
+type countingBody struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingBody) Close() error { return nil }
+
+// measured is what one request cost the server.
+type measured struct {
+	status int
+	body   string
+	read   int64  // bytes of the request body read
+	alloc  uint64 // bytes allocated while it was served
+}
+
+// serveMeasured sends one multipart upload through the whole handler in
+// this process, as user (a bearer token for /api/v1 paths, the browser's
+// session cookie otherwise), and measures the bytes allocated while it is
+// served: TotalAlloc counts every allocation, freed or not, so it bounds
+// the heap's growth from above.
+func (f *fixture) serveMeasured(t *testing.T, auth func(*http.Request), path string, files ...part) measured {
+	t.Helper()
+	ct, buf := multipartBody(files...)
+	body := &countingBody{r: bytes.NewReader(buf.Bytes())}
+	req := httptest.NewRequest("POST", path, body)
+	req.Header.Set("Content-Type", ct)
+	auth(req)
+	rec := httptest.NewRecorder()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f.srv.Config.Handler.ServeHTTP(rec, req)
+	runtime.ReadMemStats(&after)
+	return measured{status: rec.Code, body: rec.Body.String(), read: body.n, alloc: after.TotalAlloc - before.TotalAlloc}
+}
+
+func bearer(tok string) func(*http.Request) {
+	return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok) }
+}
+
+func (f *fixture) sessionOf(t *testing.T, user string) func(*http.Request) {
+	b := f.browser(t, user)
+	u, _ := url.Parse(f.srv.URL)
+	cookies := b.c.Jar.Cookies(u)
+	return func(r *http.Request) {
+		for _, c := range cookies {
+			r.AddCookie(c)
+		}
+	}
+}
+
+// memoryBudget is the most one refused upload may allocate.
+const memoryBudget = 64 << 20
+
+// TestUploadBombsRefused sends the reviewer's two files to every import
+// route: an account without the right is refused before one byte of the
+// file is read; one with the right gets the width limit, and nothing is
+// imported; no request allocates 64 MB.
+func TestUploadBombsRefused(t *testing.T) {
+	f := newFixture(t)
+	tok := f.token(t, "street_admin")
+	campaign := f.qianqi(t, tok)
+	files := map[string][]byte{"wide.csv": wideCSV(), "xfd.xlsx": xfdWorkbook(t)}
+	if n := len(files["wide.csv"]); n > 23<<10 {
+		t.Fatalf("the CSV has %d bytes", n)
+	}
+	if n := len(files["xfd.xlsx"]); n > 12<<10 {
+		t.Fatalf("the workbook has %d bytes", n)
+	}
+	wantWidth := map[string]string{
+		"wide.csv": "第1行有 20,000 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入",
+		"xfd.xlsx": "第1行有 16,384 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入",
+	}
+	routes := []struct {
+		path, denied string
+	}{
+		{"/import", "您没有导入党组织的权限"},
+		{"/coverage/units/import", "您没有导入两新组织的权限"},
+		{fmt.Sprintf("/evaluation/%d/subjects/import", campaign), "您没有管理该测评的权限"},
+		{"/api/v1/orgs/import", "您没有导入党组织的权限"},
+		{"/api/v1/units/import", "您没有导入两新组织的权限"},
+		{fmt.Sprintf("/api/v1/campaigns/%d/subjects/import", campaign), "您没有管理该测评的权限"},
+	}
+	// The auditor reads everything, the campaign included, and may import
+	// nothing.
+	denied := map[bool]func(*http.Request){true: bearer(f.token(t, "auditor")), false: f.sessionOf(t, "auditor")}
+	allowed := map[bool]func(*http.Request){true: bearer(tok), false: f.sessionOf(t, "street_admin")}
+	for _, rt := range routes {
+		api := strings.HasPrefix(rt.path, "/api/")
+		for name, data := range files {
+			t.Run(rt.path+" "+name, func(t *testing.T) {
+				m := f.serveMeasured(t, denied[api], rt.path, part{name, data})
+				if m.status != 403 || m.read != 0 || !strings.Contains(m.body, rt.denied) {
+					t.Errorf("without the right: %d, %d bytes read, body has %q: %v", m.status, m.read, rt.denied, strings.Contains(m.body, rt.denied))
+				}
+				if m.alloc > memoryBudget {
+					t.Errorf("without the right: %d MB allocated", m.alloc>>20)
+				}
+				deniedAlloc := m.alloc
+				m = f.serveMeasured(t, allowed[api], rt.path, part{name, data})
+				t.Logf("allocated %d KB without the right, %d KB with it", deniedAlloc>>10, m.alloc>>10)
+				want := 422
+				if api {
+					want = 400
+					var out map[string]any
+					json.Unmarshal([]byte(m.body), &out)
+					if errMsg(out) != wantWidth[name] || out["id"] != nil {
+						t.Errorf("with the right: %.300s", m.body)
+					}
+				} else if !strings.Contains(m.body, wantWidth[name]) || strings.Contains(m.body, "/apply") {
+					t.Errorf("with the right: page without %q, or with an apply button", wantWidth[name])
+				}
+				if m.status != want {
+					t.Errorf("with the right: %d, want %d", m.status, want)
+				}
+				if m.alloc > memoryBudget {
+					t.Errorf("with the right: %d MB allocated", m.alloc>>20)
+				}
+			})
+		}
+	}
+	// Nothing was imported: no import session exists to apply.
+	for _, who := range []string{"street_admin", "auditor"} {
+		st, out := f.call(t, "POST", "/api/v1/imports/0/apply", f.token(t, who), "")
+		if st != 404 {
+			t.Errorf("apply as %s: %d %v", who, st, out)
+		}
+	}
+}
+
+// TestReportUploadPermissionFirst sends 20 MB of report files as an
+// account that may read the campaign but not manage it: refused before
+// the body is read. The manager's oversized file is refused by its size
+// and nothing is attached.
+func TestReportUploadPermissionFirst(t *testing.T) {
+	f := newFixture(t)
+	tok := f.token(t, "street_admin")
+	town, villages := f.evalTown(t, tok, 1)
+	st, c := f.call(t, "POST", "/api/v1/campaigns", tok, campaignBody(town, "2026年度社区党组织书记抓基层党建述职评议", `,"template":"village_secretary"`))
+	if st != 201 {
+		t.Fatalf("create: %d %v", st, c)
+	}
+	id := int64(c["id"].(float64))
+	st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/campaigns/%d/subjects", id), tok, fmt.Sprintf(`{"subjects":[{"kind":"org","org_id":%d}]}`, villages[0]))
+	if st != 201 {
+		t.Fatalf("subjects: %d %v", st, out)
+	}
+	sid := int64(out["items"].([]any)[0].(map[string]any)["id"].(float64))
+	big := append([]byte("%PDF-1.4\n"), make([]byte, 10<<20)...)
+	api := fmt.Sprintf("/api/v1/campaigns/%d/subjects/%d/files", id, sid)
+	web := fmt.Sprintf("/evaluation/%d/subjects/%d/files", id, sid)
+
+	for _, tc := range []struct {
+		path string
+		auth func(*http.Request)
+	}{{api, bearer(f.token(t, "auditor"))}, {web, f.sessionOf(t, "auditor")}} {
+		m := f.serveMeasured(t, tc.auth, tc.path, part{"a.pdf", big}, part{"b.pdf", big})
+		if m.status != 403 || m.read != 0 || !strings.Contains(m.body, "您没有管理该测评的权限") {
+			t.Errorf("%s without the right: %d, %d bytes read", tc.path, m.status, m.read)
+		}
+		if m.alloc > memoryBudget {
+			t.Errorf("%s without the right: %d MB allocated", tc.path, m.alloc>>20)
+		}
+	}
+	m := f.serveMeasured(t, bearer(tok), api, part{"报告.pdf", big})
+	var res map[string]any
+	json.Unmarshal([]byte(m.body), &res)
+	if want := "“报告.pdf”有 " + evaluation.FormatSize(int64(len(big))) + "，PDF 文件不能超过 10 MB，请压缩或拆分后上传"; m.status != 400 || errMsg(res) != want {
+		t.Errorf("oversized file: %d %.300s", m.status, m.body)
+	}
+	if m.alloc > memoryBudget {
+		t.Errorf("oversized file: %d MB allocated", m.alloc>>20)
+	}
+	st, out = f.call(t, "GET", api, tok, "")
+	if items, _ := out["items"].([]any); st != 200 || len(items) != 0 {
+		t.Errorf("files: %d %v", st, out)
+	}
+}
