@@ -153,6 +153,7 @@ var matrix = []decl{
 	{"POST /api/v1/users", access.UserManage, oOrgBody, `{"username":"","home_org_id":{org},"role":"secretary"}`},
 	{"GET /api/v1/users/{id}", access.UserRead, oUser, ""},
 	{"POST /api/v1/users/{id}/grants", access.UserManage, oUser, `{"role":"bogus","org_id":0}`},
+	{"POST /api/v1/users/{id}/password", access.UserManage, oUser, `{"password":"x"}`},
 	{"DELETE /api/v1/grants/{id}", access.UserManage, oFreshGrant, ""},
 	{"GET /api/v1/audit", access.AuditRead, none, ""},
 
