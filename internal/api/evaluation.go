@@ -248,7 +248,8 @@ func (h *Handler) RevokeToken(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// CampaignResults returns the results: frozen once published, live before.
+// CampaignResults returns the results of a closed campaign, frozen once
+// published; before the close the domain answers 409 and no score.
 func (h *Handler) CampaignResults(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -263,7 +264,7 @@ func (h *Handler) CampaignResults(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-// CampaignFlags lists the subjects graded lowest or vetoed.
+// CampaignFlags lists the subjects graded lowest or vetoed, once closed.
 func (h *Handler) CampaignFlags(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
