@@ -14,9 +14,10 @@ import (
 
 // The public ballot pages. A rater holds a slip with a code (or its QR
 // code); the pages need no login and keep the code out of URLs, logs,
-// history and referrers: GET /vote?c= only fills the form, app.js then
-// replaces the address with /vote, and every later step posts the code in a
-// hidden field.
+// history and referrers: the QR code opens /vote#c=CODE, whose fragment no
+// browser sends to a server or a proxy; app.js moves the code into the form
+// and clears the fragment from the address and the history entry, and every
+// step posts the code in the body.
 
 // publicPage sets the headers of every public ballot page.
 func publicPage(w http.ResponseWriter) {
@@ -184,15 +185,18 @@ func (h *Handler) votePage(r *http.Request, title string) *Page {
 	return p
 }
 
-// VoteForm shows the code entry. With ?c= (the URL of a slip's QR code) the
-// code is put into the form; app.js drops it from the address at once.
+// VoteForm shows the code entry. Slips printed before the code moved to the
+// fragment carry /vote?c=CODE: such a request is sent on to /vote with no
+// query at all, so that the code reaches neither a form nor a page, and the
+// rater types it or scans a new slip.
 func (h *Handler) VoteForm(w http.ResponseWriter, r *http.Request) {
 	publicPage(w)
+	if r.URL.RawQuery != "" {
+		http.Redirect(w, r, "/vote", http.StatusSeeOther)
+		return
+	}
 	p := h.votePage(r, i18n.T(i18n.FromRequest(r), "evp.title"))
 	p.Path = "/vote"
-	if c := r.URL.Query().Get("c"); c != "" {
-		p.Form.Set("code", c)
-	}
 	h.render(w, r, http.StatusOK, "eval_public_vote", "bare", p)
 }
 

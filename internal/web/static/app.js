@@ -9,8 +9,9 @@
  *   [data-autosubmit]          submit the form when a select / input changes
  *   [data-print]               button that prints the page
  *   .tree .toggle              expand / collapse a subtree (children loaded by htmx)
- *   /vote?c=CODE               a ballot slip's QR code: the code is already in the form, so the
- *                              address becomes /vote at once and the code stays in no history entry
+ *   /vote#c=CODE               a ballot slip's QR code: the code, in the fragment that no browser
+ *                              sends to a server, is put into the form and cleared from the address
+ *                              and its history entry at once
  */
 (function () {
   "use strict";
@@ -483,9 +484,23 @@
 
   /* ---------------- ballot code in the address ---------------- */
 
-  if (window.location.pathname === "/vote" && window.location.search && window.history && window.history.replaceState) {
-    window.history.replaceState(null, "", "/vote");
-  }
+  // The code leaves the address before anything else can read it; the
+  // history entry of the QR address is replaced, not kept beside /vote.
+  (function () {
+    var hash = window.location.hash;
+    if (window.location.pathname !== "/vote" || !hash) return;
+    if (window.history && window.history.replaceState) window.history.replaceState(null, "", "/vote");
+    else window.location.hash = "";
+    var m = /^#c=([^&]*)/.exec(hash);
+    if (!m) return;
+    var code;
+    try { code = decodeURIComponent(m[1]); } catch (err) { code = m[1]; }
+    var input = doc.getElementById("code");
+    if (input && /^[0-9A-Za-z*~$=-]{1,64}$/.test(code)) {
+      input.value = code;
+      input.focus();
+    }
+  })();
 
   /* ---------------- start ---------------- */
 
