@@ -10,8 +10,8 @@
  *   [data-print]               button that prints the page
  *   .tree .toggle              expand / collapse a subtree (children loaded by htmx)
  *   /vote#c=CODE               a ballot slip's QR code: the code, in the fragment that no browser
- *                              sends to a server, is put into the form and cleared from the address
- *                              and its history entry at once
+ *                              sends to a server, is cleared from the address and posted at once,
+ *                              replacing the history entry of the QR address
  */
 (function () {
   "use strict";
@@ -484,8 +484,11 @@
 
   /* ---------------- ballot code in the address ---------------- */
 
-  // The code leaves the address before anything else can read it; the
-  // history entry of the QR address is replaced, not kept beside /vote.
+  // The code leaves the address before anything else can read it. The
+  // address is cleared at once; then the form posts the code. Submitted
+  // before the page has finished loading, the post replaces the history
+  // entry of the QR address rather than adding one after it, so that not
+  // even the URL Chromium keeps as "typed" for that entry survives.
   (function () {
     var hash = window.location.hash;
     if (window.location.pathname !== "/vote" || !hash) return;
@@ -496,10 +499,9 @@
     var code;
     try { code = decodeURIComponent(m[1]); } catch (err) { code = m[1]; }
     var input = doc.getElementById("code");
-    if (input && /^[0-9A-Za-z*~$=-]{1,64}$/.test(code)) {
-      input.value = code;
-      input.focus();
-    }
+    if (!input || !/^[0-9A-Za-z*~$=-]{1,64}$/.test(code)) return;
+    input.value = code;
+    if (input.form) input.form.submit();
   })();
 
   /* ---------------- start ---------------- */
