@@ -15,9 +15,10 @@ import (
 // The public ballot pages. A rater holds a slip with a code (or its QR
 // code); the pages need no login and keep the code out of URLs, logs,
 // history and referrers: the QR code opens /vote#c=CODE, whose fragment no
-// browser sends to a server or a proxy; app.js moves the code into the form
-// and clears the fragment from the address and the history entry, and every
-// step posts the code in the body.
+// browser sends to a server or a proxy; app.js clears the fragment from the
+// address and posts the code before the page has loaded, which replaces the
+// history entry of the QR address, and every later step posts the code in
+// the body.
 
 // publicPage sets the headers of every public ballot page.
 func publicPage(w http.ResponseWriter) {
