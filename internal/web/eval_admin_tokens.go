@@ -55,8 +55,8 @@ func (h *Handler) voteURL() (string, error) {
 }
 
 // slipURL is the address of one slip's QR code. The code is in the
-// fragment, which browsers send to no server and no proxy; app.js moves it
-// into the form and clears it from the address.
+// fragment, which browsers send to no server and no proxy; app.js clears
+// it from the address and posts it.
 func slipURL(vote, code string) string {
 	return vote + "#c=" + strings.ReplaceAll(code, "-", "")
 }
