@@ -10,7 +10,6 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -345,10 +344,18 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 		}
 	}
 	// The phone that scans a spent slip is told so.
-	phoneB.open("/vote?c=" + url.QueryEscape(strings.ReplaceAll(codes[g0.key][0], "-", "")))
-	phoneB.submitAndWait("enter a spent code", `form[action="/vote"] button[type=submit]`)
+	phoneB.openSlip(strings.ReplaceAll(codes[g0.key][0], "-", ""))
 	if txt := phoneB.eval(`(document.querySelector("#err-code, .field.has-error .error") || {}).textContent || ""`); !strings.Contains(txt, campUsedMessage) {
 		t.Errorf("the code entry with a spent code shows %q next to the code, want %q; page text:\n%s", txt, campUsedMessage, phoneB.bodyText())
+	}
+
+	// While the campaign is open, the results page shows the count and no score.
+	desk.open(campPath + "/results")
+	if msg := desk.eval(`(document.querySelector("#scores-hidden") || {}).textContent || ""`); msg != "测评结束前不显示任何得分，只显示计票进度" {
+		t.Errorf("the results page of an open campaign says %q; page text:\n%s", msg, desk.bodyText())
+	}
+	if n := desk.eval(`String(document.querySelectorAll("table.ranking, [data-chart], a[href$='/results.xlsx']").length)`); n != "0" {
+		t.Errorf("the results page of an open campaign shows %s rankings, charts or exports", n)
 	}
 
 	// 6. Close the campaign: the inbox is mixed into the counted ballots.
@@ -376,7 +383,7 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 		}
 	}
 	for i, tr := range uiTrackers {
-		phoneB.open(board + "?t=" + url.QueryEscape(tr))
+		phoneB.searchTracker(board, tr)
 		if hit := phoneB.eval(`(document.querySelector("li.hit mark") || {}).textContent || ""`); hit != tr {
 			t.Errorf("bulletin: the tracker %s is not marked as found (marked %q)", tr, hit)
 		}
@@ -522,7 +529,6 @@ func phoneBallot(t *testing.T, b *browser, g campaignGroup, first bool, code str
 	if first {
 		shot(b, "vote")
 	}
-	b.submitAndWait("start with the code", `form[action="/vote"] button[type=submit]`)
 	b.waitVisible("the ballot of "+g.name, `form[action="/vote/review"]`)
 	if line := b.eval(`(document.querySelector(".notice strong") || {}).textContent || ""`); !strings.Contains(line, g.name) {
 		t.Errorf("the ballot of %s introduces the group as %q", g.name, line)

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,6 +29,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -287,7 +288,8 @@ func startServer(t *testing.T, bin, dbURL string) (string, *syncBuffer) {
 	l.Close()
 
 	out := &syncBuffer{}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbURL)
+	// Slips print only the configured public address.
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbURL, "--public-url", "http://"+addr)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start jiceng serve: %v", err)
@@ -458,24 +460,56 @@ func (b *browser) open(path string) {
 	}
 }
 
-// openSlip opens the address a slip's QR code holds, /vote?c=CODE, and
-// checks that the code has left the address bar for the form's field.
+// openSlip opens the address a slip's QR code holds, /vote#c=CODE with the
+// code as the QR code carries it: the page posts the code at once and
+// answers with the ballot, or with the code entry and the code's error.
+// The code must have left the address and every history entry.
 func (b *browser) openSlip(code string) {
 	b.t.Helper()
-	b.open("/vote?c=" + url.QueryEscape(code))
-	var addr string
-	for range 50 {
-		if addr = b.eval(`location.href`); strings.HasSuffix(addr, "/vote") {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if !strings.HasSuffix(addr, "/vote") {
+	b.open("/vote#c=" + code)
+	b.waitVisible("the answer to the slip's code", `form[action="/vote/review"], #err-code`)
+	if addr := b.eval(`location.href`); !strings.HasSuffix(addr, "/vote") {
 		b.t.Errorf("the address bar reads %q, want it to end in /vote (the code must leave the URL)", addr)
 	}
-	if got := b.value(`input#code`); got != code {
-		b.t.Fatalf("the code field holds %q, want %q", got, code)
+	if got := b.value(`form input[name="code"]`); got != code {
+		b.t.Fatalf("the form holds the code %q, want %q", got, code)
 	}
+	b.historyWithout("the slip's code", code)
+}
+
+// historyWithout checks that no entry of the tab's navigation history,
+// as Chromium keeps it, holds any of secrets.
+func (b *browser) historyWithout(what string, secrets ...string) {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	h, err := chromedp.Call(ctx, page.GetNavigationHistory, cdp.Empty{})
+	if err != nil {
+		b.fail("read the navigation history", err)
+	}
+	if len(h.Entries) == 0 {
+		b.t.Fatalf("the navigation history is empty")
+	}
+	for _, e := range h.Entries {
+		for _, s := range secrets {
+			if s != "" && (strings.Contains(e.URL, s) || strings.Contains(e.UserTypedURL, s) || strings.Contains(e.Title, s)) {
+				b.t.Errorf("the navigation history holds %s: entry %q (typed %q)", what, e.URL, e.UserTypedURL)
+			}
+		}
+	}
+}
+
+// searchTracker looks a tracker up on a bulletin through its form, which
+// posts it: the tracker stays out of the address and the history.
+func (b *browser) searchTracker(board, tracker string) {
+	b.t.Helper()
+	b.open(board)
+	b.do("type the tracker", chromedp.SetValue(chromedp.CSS(`form[action="`+board+`"] input#t`), tracker))
+	b.submitAndWait("search for the tracker", `form[action="`+board+`"] button[type=submit]`)
+	if p := b.eval(`location.pathname + location.search`); p != board {
+		b.t.Errorf("after the tracker search the address reads %q, want %q", p, board)
+	}
+	b.historyWithout("the tracker", tracker, strings.ReplaceAll(tracker, "-", ""))
 }
 
 func (b *browser) openStatus(path string) int {

@@ -248,7 +248,8 @@ func (h *Handler) RevokeToken(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// CampaignResults returns the results: frozen once published, live before.
+// CampaignResults returns the results of a closed campaign, frozen once
+// published; before the close the domain answers 409 and no score.
 func (h *Handler) CampaignResults(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -263,7 +264,7 @@ func (h *Handler) CampaignResults(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-// CampaignFlags lists the subjects graded lowest or vetoed.
+// CampaignFlags lists the subjects graded lowest or vetoed, once closed.
 func (h *Handler) CampaignFlags(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -298,11 +299,6 @@ func TooManyCodes(wait int) error {
 // CastBallot is the public ballot box: the code is the only credential.
 func (h *Handler) CastBallot(w http.ResponseWriter, r *http.Request) {
 	publicHeaders(w)
-	key := BallotLimitKey(r)
-	if wait := h.Limiter.Wait(key); wait > 0 {
-		h.Fail(w, r, TooManyCodes(int(wait.Seconds()+0.999)))
-		return
-	}
 	var in struct {
 		Token   string                        `json:"token"`
 		Scores  map[string]map[string]float64 `json:"scores"`
@@ -312,14 +308,18 @@ func (h *Handler) CastBallot(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
+	// The code is checked first and a valid one always counts: only wrong
+	// codes are throttled, per client, and a valid code neither waits for
+	// nor clears that count (see web's lookup for why this is safe).
 	tracker, err := h.Eval.CastBallot(r.Context(), in.Token, in.Scores, in.Comment)
 	if err != nil {
 		if e := errs.As(err); e.Kind == errs.Invalid && e.Field == "code" {
+			key := BallotLimitKey(r)
 			h.Limiter.Fail(key)
 			c := *e
 			c.Field = "token"
 			err = &c
-			// The failure that starts the back-off already says how long to wait.
+			// Over the limit, every wrong code is answered with the wait.
 			if wait := h.Limiter.Wait(key); wait > 0 {
 				err = TooManyCodes(int(wait.Seconds() + 0.999))
 			}
@@ -327,7 +327,6 @@ func (h *Handler) CastBallot(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	h.Limiter.Succeed(key)
 	writeJSON(w, http.StatusCreated, map[string]any{"tracker": tracker})
 }
 

@@ -99,14 +99,32 @@ func (s *Service) Bulletin(ctx context.Context, campaignID int64) (Bulletin, err
 
 func ptrInt(n int) *int { return &n }
 
-// Results returns a campaign's results. A published campaign gives its
-// frozen results, checked against the stored SHA-256; any other gives the
-// live view of the ballots counted so far (those still in the inbox wait
-// for the mixer), for its managers and readers.
+// ScoresHidden answers a request for the scores of a campaign that has not
+// closed yet.
+func ScoresHidden() error {
+	return errs.New(errs.Conflict, "测评结束前不显示任何得分，只显示计票进度",
+		"no score is shown before the campaign closes: only the progress of the count")
+}
+
+// ScoresVisible reports whether any score of c may leave the server: only
+// once it has closed. While ballots still arrive, two readings of the
+// results taken a batch apart would give the answers of the raters of that
+// batch — of one rater, for a manager who knows who voted in between.
+func ScoresVisible(c Campaign) bool {
+	return c.Status == StatusClosed || c.Status == StatusPublished
+}
+
+// Results returns a campaign's results, for its managers and readers, once
+// it has closed. A published campaign gives its frozen results, checked
+// against the stored SHA-256; a closed one those of all its ballots. Before
+// that it answers ScoresHidden: TokenCounts gives the progress instead.
 func (s *Service) Results(ctx context.Context, actor access.Actor, campaignID int64) (Results, error) {
 	c, err := s.Get(ctx, actor, campaignID)
 	if err != nil {
 		return Results{}, err
+	}
+	if !ScoresVisible(c) {
+		return Results{}, ScoresHidden()
 	}
 	if c.Status == StatusPublished {
 		var body, sum string
@@ -131,7 +149,8 @@ func (s *Service) Results(ctx context.Context, actor access.Actor, campaignID in
 }
 
 // Flags returns the subjects graded lowest or hit by a veto, in rank order:
-// the candidates for rectification.
+// the candidates for rectification. Like Results, it answers ScoresHidden
+// before the campaign closes.
 func (s *Service) Flags(ctx context.Context, actor access.Actor, campaignID int64) ([]Subject, error) {
 	res, err := s.Results(ctx, actor, campaignID)
 	if err != nil {

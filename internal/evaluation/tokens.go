@@ -79,6 +79,43 @@ func (s *Service) IssueTokens(ctx context.Context, actor access.Actor, campaignI
 	return codes, nil
 }
 
+// SlipList is what the export of a batch of slips writes: the campaign,
+// the rater group and its codes in print form.
+type SlipList struct {
+	Campaign  Campaign
+	Group     string
+	GroupName string
+	Codes     []string
+}
+
+// SlipExport checks a batch of codes posted back from the slips page for
+// export: only the campaign's managers may write slips. The platform keeps
+// no codes, so the codes are checked for their form (check character
+// included), not looked up; a manager gains nothing by exporting others.
+func (s *Service) SlipExport(ctx context.Context, actor access.Actor, campaignID int64, group string, codes []string) (SlipList, error) {
+	c, err := s.Get(ctx, actor, campaignID)
+	if err != nil {
+		return SlipList{}, err
+	}
+	if !actor.Can(access.EvaluationManage, c.ownerPath) {
+		return SlipList{}, forbidden()
+	}
+	bad := errs.New(errs.Invalid, "导出的测评码无效，请重新发放", "the codes to export are not valid: issue new ones")
+	name, ok := groupName(c.Rules, group)
+	if !ok || len(codes) == 0 || len(codes) > maxTokensPerBatch {
+		return SlipList{}, bad
+	}
+	out := SlipList{Campaign: c, Group: group, GroupName: name, Codes: make([]string, len(codes))}
+	for i, code := range codes {
+		raw, err := ParseCode(code)
+		if err != nil {
+			return SlipList{}, bad
+		}
+		out.Codes[i] = FormatCode(raw)
+	}
+	return out, nil
+}
+
 // RevokeToken withdraws an unused code, such as one on a lost slip. A used
 // code cannot be revoked: its ballot is already counted and cannot be found.
 func (s *Service) RevokeToken(ctx context.Context, actor access.Actor, campaignID int64, code string) error {

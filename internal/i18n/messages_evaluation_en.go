@@ -189,6 +189,7 @@ var enEvaluation = map[string]string{
 	"eva.live_draft":            "The campaign has not opened yet: no results.",
 	"eva.live_open":             "The campaign is open: these live results use the ballots counted so far (cast ballots are counted in batches); nothing is published yet.",
 	"eva.live_closed":           "The campaign has closed and every ballot is counted; these results are not yet published — publish them from the campaign page.",
+	"eva.progress":              "Progress of the count",
 	"eva.ranking":               "Ranking",
 	"eva.ranking_hint":          "The total weighs each group's score; groups below the minimum size show no figure at all.",
 	"eva.rank":                  "Rank",

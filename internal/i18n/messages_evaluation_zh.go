@@ -189,6 +189,7 @@ var zhEvaluation = map[string]string{
 	"eva.live_draft":            "测评尚未开始，暂无结果。",
 	"eva.live_open":             "测评进行中：以下为已计入选票的实时结果，提交后分批混合计入，尚未发布。",
 	"eva.live_closed":           "测评已结束，全部选票已计入；以下结果尚未发布，核对后可在测评页发布。",
+	"eva.progress":              "计票进度",
 	"eva.ranking":               "排名",
 	"eva.ranking_hint":          "总分为各评委组得分按权重加权；不足最少人数的评委组不显示任何数据。",
 	"eva.rank":                  "名次",

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,14 +44,25 @@ func TestEvalPublicVoteFlow(t *testing.T) {
 	id, subs, codes := f.newCampaign(t, admin, "village_secretary", 2, map[string]int{"masses": 7})
 	code := codes["masses"][0]
 
-	// The QR code's URL fills the form and sends no referrer; the code is
-	// nowhere else on the page.
-	st, hdr, body := f.publicPage(t, "GET", "/vote?c="+url.QueryEscape(code), nil)
-	if st != 200 || hdr.Get("Referrer-Policy") != "no-referrer" || hdr.Get("Cache-Control") != "no-store" {
-		t.Fatalf("GET /vote?c=: %d %v", st, hdr)
+	// A slip printed before the code moved to the fragment opens /vote?c=:
+	// it is sent on to /vote without its query, and the code is nowhere.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(f.srv.URL + "/vote?c=" + url.QueryEscape(code))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(body, `name="code"`) || !strings.Contains(body, `value="`+code+`"`) || strings.Count(body, code) != 1 {
-		t.Errorf("the code should appear once, in the form field:\n%s", body)
+	old, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/vote" || strings.Contains(string(old), code) ||
+		resp.Header.Get("Referrer-Policy") != "no-referrer" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("GET /vote?c=: %d Location %q %v\n%s", resp.StatusCode, resp.Header.Get("Location"), resp.Header, old)
+	}
+	st, hdr, body := f.publicPage(t, "GET", "/vote?c="+url.QueryEscape(code), nil)
+	if st != 200 || hdr.Get("Referrer-Policy") != "no-referrer" || strings.Contains(body, code) || strings.Contains(body, strings.ReplaceAll(code, "-", "")) {
+		t.Fatalf("/vote after the redirect: %d, holds the code: %v", st, strings.Contains(body, code))
+	}
+	if !strings.Contains(body, `name="code"`) || !strings.Contains(body, `id="code"`) || !strings.Contains(body, `<form class="form card" method="post" action="/vote"`) {
+		t.Errorf("the code entry lacks its form:\n%s", body)
 	}
 	if !strings.Contains(body, "不记录您的姓名、手机号、IP 地址") || !strings.Contains(body, "只能使用一次") {
 		t.Errorf("the page does not explain the anonymity")
@@ -143,13 +155,31 @@ func TestEvalPublicVoteFlow(t *testing.T) {
 	if strings.Count(body, "少于 5 张，不公布") != 2 {
 		t.Errorf("superiors and members should be hidden:\n%s", body)
 	}
-	st, _, body = f.publicPage(t, "GET", fmt.Sprintf("/bulletin/%d?t=%s", id, strings.ToLower(strings.ReplaceAll(tracker, "-", ""))), nil)
+	// The tracker is searched for by POST; the form says so, and the
+	// language links carry no query.
+	board := fmt.Sprintf("/bulletin/%d", id)
+	if !strings.Contains(body, `<form class="form" method="post" action="`+board+`"`) || !strings.Contains(body, `back=%2fbulletin%2f`) {
+		t.Errorf("the tracker search is not a POST form:\n%s", body)
+	}
+	st, _, body = f.publicPage(t, "POST", board, url.Values{"t": {strings.ToLower(strings.ReplaceAll(tracker, "-", ""))}})
 	if st != 200 || !strings.Contains(body, "已找到：这张测评票已被计入") || !strings.Contains(body, `<li class="hit"><mark>`+tracker+`</mark></li>`) {
 		t.Errorf("tracker search: %d\n%s", st, body)
 	}
-	st, _, body = f.publicPage(t, "GET", fmt.Sprintf("/bulletin/%d?t=ZZZZZ-ZZZZZ", id), nil)
+	if strings.Contains(body, "back=%2fbulletin%2f"+strconv.FormatInt(id, 10)+"%3f") || strings.Contains(body, "?t=") {
+		t.Errorf("the answer to a search puts the tracker into a link:\n%s", body)
+	}
+	st, _, body = f.publicPage(t, "POST", board, url.Values{"t": {"ZZZZZ-ZZZZZ"}})
 	if st != 200 || !strings.Contains(body, "未找到这个跟踪码") {
 		t.Errorf("tracker not found: %d", st)
+	}
+	// An old link with the tracker in the query is sent on without it.
+	resp, err = noRedirect.Get(f.srv.URL + board + "?t=" + strings.ReplaceAll(tracker, "-", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != board {
+		t.Errorf("GET %s?t=: %d Location %q, want 303 %s", board, resp.StatusCode, resp.Header.Get("Location"), board)
 	}
 	st, _, _ = f.publicPage(t, "GET", "/bulletin/999999", nil)
 	if st != 404 {

@@ -37,6 +37,7 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 		f("POST", "/vote/submit", Public, w.VoteSubmit),
 		f("GET", "/vote/files/{id}", Public, w.VoteFile),
 		f("GET", "/bulletin/{id}", Public, w.Bulletin),
+		f("POST", "/bulletin/{id}", Public, w.BulletinSearch),
 		f("GET", "/{$}", Web, w.Cockpit),
 		f("GET", "/tree", Web, w.Tree),
 		f("GET", "/tree/{id}", Web, w.TreeChildren),

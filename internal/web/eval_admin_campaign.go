@@ -40,6 +40,7 @@ type evaCampaign struct {
 	GroupName map[string]string
 	Draft     bool
 	CanIssue  bool
+	NoSlips   string // why no slips can be printed: the server has no public address
 	HasBoard  bool
 	Types     map[string]string
 	Masses    map[string]bool
@@ -103,6 +104,9 @@ func (h *Handler) evaLoad(w http.ResponseWriter, r *http.Request, p *Page) (*eva
 	v.Owner, v.CanManage = h.campaignOwner(ctx, actor, c)
 	v.Draft = c.Status == evaluation.StatusDraft
 	v.CanIssue = v.CanManage && (v.Draft || c.Status == evaluation.StatusOpen)
+	if _, err := h.voteURL(); v.CanIssue && err != nil {
+		v.NoSlips = errs.As(err).Message(i18n.FromRequest(r))
+	}
 	v.HasBoard = !v.Draft
 	flattenInds(v.Rules.Indicators, 0, p.Lang, &v.Inds)
 	for _, g := range v.Rules.Groups {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
 	"jiceng/internal/xlsx"
@@ -44,6 +45,10 @@ type evaResults struct {
 	GroupMean template.JS
 	Published bool
 	Live      bool
+	// Hidden is set before the campaign closes: the page then shows the
+	// domain's message and the counts, and not one score.
+	Hidden string
+	Counts []evaluation.TokenCount
 	// NotRating is set when some group does not rate some subject, so
 	// that the page explains its mark.
 	NotRating bool
@@ -77,6 +82,16 @@ func (h *Handler) evaResultsData(w http.ResponseWriter, r *http.Request, lang st
 		return nil, false
 	}
 	res, err := h.Eval.Results(ctx, actor, id)
+	if err != nil && !evaluation.ScoresVisible(c) && errs.KindOf(err) == errs.Conflict {
+		// Before the close the domain gives no score; the page shows how
+		// far the count has come.
+		v := &evaResults{C: c, Rules: c.Rules.WithDefaults(), Hidden: errs.As(err).Message(lang)}
+		if v.Counts, err = h.Eval.TokenCounts(ctx, actor, id); err != nil {
+			h.fail(w, r, err)
+			return nil, false
+		}
+		return v, true
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return nil, false
@@ -153,8 +168,9 @@ func (h *Handler) evaResultsData(w http.ResponseWriter, r *http.Request, lang st
 }
 
 // EvalResults shows the ranking, grades, marks and per-group scores of a
-// campaign (live until it is published, then the frozen results with their
-// checksum), two charts and the candidates for rectification.
+// closed campaign (then the frozen results with their checksum once it is
+// published), two charts and the candidates for rectification; before the
+// close, only the counts of codes and ballots.
 func (h *Handler) EvalResults(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
 	p := h.evaPage(r, "", Crumb{})
@@ -177,6 +193,10 @@ func (h *Handler) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if v.Hidden != "" {
+		h.fail(w, r, evaluation.ScoresHidden())
+		return
+	}
 	header := []string{"名次", "测评对象", "职务", "单位/科室", "总分", "等次", "按分数等次", "否决", "限额调整", "未定等原因", "群众满意率（%）", "不满意率（%）"}
 	widths := []float64{6, 30, 16, 24, 10, 8, 10, 8, 8, 24, 14, 12}
 	for _, g := range v.Rules.Groups {
@@ -187,7 +207,7 @@ func (h *Handler) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 	if v.Published {
 		filters += "；发布时间：" + localTime(v.C.PublishedAt, "2006-01-02 15:04") + "；SHA-256：" + v.C.ResultsSHA256
 	} else {
-		filters += "；尚未发布，为截至导出时已计入选票的结果"
+		filters += "；测评已结束，结果尚未发布"
 	}
 	if v.NotRating {
 		filters += "；“不参评”：该评委组不评价此测评对象，不计入其总分"

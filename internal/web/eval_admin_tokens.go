@@ -36,17 +36,52 @@ type evaSlips struct {
 	Campaign int64
 }
 
-// baseURL is the address the raters reach this server by: the configured
-// public address, or else the request's.
-func (h *Handler) baseURL(r *http.Request) string {
-	if h.PublicURL != "" {
-		return h.PublicURL
+// noPublicURL refuses to print slips on a server started without
+// --public-url.
+func noPublicURL() error {
+	return errs.New(errs.Conflict, "未设置公开网址，不能打印测评票：请用 jiceng serve --public-url https://评委访问的地址 重新启动服务后再发放",
+		"no public address is set, so no slips can be printed: restart with jiceng serve --public-url https://<the address raters reach>, then issue the codes")
+}
+
+// voteURL is the address printed on slips and held by their QR codes: the
+// configured public address, never the request's Host header, which the
+// client chooses — a slip printed with another host would send raters and
+// their codes to it.
+func (h *Handler) voteURL() (string, error) {
+	if h.PublicURL == "" {
+		return "", noPublicURL()
 	}
-	scheme := "http"
-	if r.TLS != nil || h.Secure {
-		scheme = "https"
+	return h.PublicURL + "/vote", nil
+}
+
+// slipURL is the address of one slip's QR code. The code is in the
+// fragment, which browsers send to no server and no proxy; app.js clears
+// it from the address and posts it.
+func slipURL(vote, code string) string {
+	return vote + "#c=" + strings.ReplaceAll(code, "-", "")
+}
+
+// slipSheets lays the slips out ten to a sheet, each with the QR code of
+// its slipURL made by encode; noQR reports a QR code that failed.
+func slipSheets(vote string, codes []string, encode func(string) (template.URL, error)) (sheets [][]evaSlip, noQR bool, err error) {
+	var sheet []evaSlip
+	for i, code := range codes {
+		s := evaSlip{Seq: i + 1, Code: code}
+		qr, qerr := encode(slipURL(vote, code))
+		if qerr != nil {
+			noQR, err = true, qerr
+		} else {
+			s.QR = qr
+		}
+		sheet = append(sheet, s)
+		if len(sheet) == 10 {
+			sheets, sheet = append(sheets, sheet), nil
+		}
 	}
-	return scheme + "://" + r.Host
+	if len(sheet) > 0 {
+		sheets = append(sheets, sheet)
+	}
+	return sheets, noQR, err
 }
 
 // privateResponse keeps a response that carries ballot codes out of caches
@@ -77,6 +112,11 @@ func (h *Handler) EvalIssueTokens(w http.ResponseWriter, r *http.Request) {
 		h.evaShowError(w, r, errs.Field("group", "请选择评委组", "choose a rater group"), nil)
 		return
 	}
+	// Codes that cannot be printed would be lost: none are issued then.
+	if _, err := h.voteURL(); err != nil {
+		h.redirect(w, r, evaHref(id, "")+"#tokens", "err", errs.As(err).Message(lang))
+		return
+	}
 	codes, err := h.Eval.IssueTokens(r.Context(), actorOf(r), id, group, n)
 	if err != nil {
 		if k := errs.KindOf(err); k == errs.Conflict {
@@ -99,24 +139,15 @@ func (h *Handler) renderSlips(w http.ResponseWriter, r *http.Request, id int64, 
 	name, _ := groupLabel(c.Rules, group)
 	p := h.evaPage(r, i18n.T(lang, "eva.slips_title"), Crumb{Label: c.Name, Href: evaHref(id, "")}, Crumb{Label: i18n.T(lang, "eva.slips_title")})
 	p.ScopeName = c.OwnerName
-	v := &evaSlips{C: c, Group: group, Name: name, VoteURL: h.baseURL(r) + "/vote", Codes: codes, Issued: len(codes), Campaign: id}
-	var sheet []evaSlip
-	for i, code := range codes {
-		s := evaSlip{Seq: i + 1, Code: code}
-		qr, err := qrSVG(v.VoteURL + "?c=" + strings.ReplaceAll(code, "-", ""))
-		if err != nil {
-			h.Logger.Error("qr code", "err", err)
-			v.NoQR = true
-		} else {
-			s.QR = qr
-		}
-		sheet = append(sheet, s)
-		if len(sheet) == 10 {
-			v.Sheets, sheet = append(v.Sheets, sheet), nil
-		}
+	vote, err := h.voteURL()
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	if len(sheet) > 0 {
-		v.Sheets = append(v.Sheets, sheet)
+	v := &evaSlips{C: c, Group: group, Name: name, VoteURL: vote, Codes: codes, Issued: len(codes), Campaign: id}
+	v.Sheets, v.NoQR, err = slipSheets(vote, codes, qrSVG)
+	if err != nil {
+		h.Logger.Error("qr code", "err", err)
 	}
 	p.Data = v
 	privateResponse(w)
@@ -154,8 +185,8 @@ func (h *Handler) EvalRevokeToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // EvalTokensExport writes the codes posted back from the slips page to
-// Excel. The codes come in the body of a POST, never in a URL; only the
-// campaign's managers may export them.
+// Excel. The codes come in the body of a POST, never in a URL; the domain
+// lets only the campaign's managers export them.
 func (h *Handler) EvalTokensExport(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), actorOf(r)
 	id, err := pathID(r, "id")
@@ -163,40 +194,29 @@ func (h *Handler) EvalTokensExport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	c, err := h.Eval.Get(ctx, actor, id)
+	r.ParseForm()
+	sl, err := h.Eval.SlipExport(ctx, actor, id, r.PostForm.Get("group"), r.PostForm["code"])
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	owner, can := h.campaignOwner(ctx, actor, c)
-	if !can {
-		h.fail(w, r, errs.New(errs.Forbidden, "您没有管理该测评的权限", "you may not manage this campaign"))
+	vote, err := h.voteURL()
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
-	r.ParseForm()
-	group := r.PostForm.Get("group")
-	name, ok := groupLabel(c.Rules, group)
-	codes := r.PostForm["code"]
-	if !ok || len(codes) == 0 || len(codes) > maxSlips {
-		h.fail(w, r, errs.New(errs.Invalid, "导出的测评码无效，请重新发放", "the codes to export are not valid"))
-		return
+	scope := sl.Campaign.OwnerName
+	if o, err := h.Orgs.Get(ctx, actor, sl.Campaign.OwnerOrgID); err == nil {
+		scope = o.Label()
 	}
-	for i, s := range codes {
-		raw, err := evaluation.ParseCode(s)
-		if err != nil {
-			h.fail(w, r, errs.New(errs.Invalid, "导出的测评码无效，请重新发放", "the codes to export are not valid"))
-			return
-		}
-		codes[i] = evaluation.FormatCode(raw)
-	}
-	vote := h.baseURL(r) + "/vote"
+	c, name, codes := sl.Campaign, sl.GroupName, sl.Codes
 	list := "测评码_" + name
 	s := xlsx.Sheet{Title: c.Name + " 测评码（" + name + "）", Filters: "评委组：" + name + "；共 " + strconv.Itoa(len(codes)) + " 张",
 		Exporter: actor.Username, Time: h.Now(), Header: []string{"序号", "评委组", "测评码", "投票网址"}, Widths: []float64{6, 16, 40, 80}}
 	privateResponse(w)
-	h.sendXLSX(w, r, owner.Label(), list, s, func(yield func([]any) bool) {
+	h.sendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
 		for i, code := range codes {
-			if !yield([]any{i + 1, name, code, vote + "?c=" + strings.ReplaceAll(code, "-", "")}) {
+			if !yield([]any{i + 1, name, code, slipURL(vote, code)}) {
 				return
 			}
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"jiceng/internal/errs"
@@ -44,9 +45,31 @@ func normTracker(s string) string {
 
 // Bulletin is the public bulletin of a campaign: per rater group the codes
 // issued, used and the ballots counted, and the trackers of the counted
-// ballots, which ?t= looks up.
+// ballots. A tracker is searched for by POST (BulletinSearch), never in
+// the address: the history or a proxy's log would tie it to the client.
+// An old link with ?t= is sent on to the bulletin without its query.
 func (h *Handler) Bulletin(w http.ResponseWriter, r *http.Request) {
 	publicPage(w)
+	if r.URL.RawQuery != "" {
+		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
+		return
+	}
+	h.bulletin(w, r, "")
+}
+
+// BulletinSearch shows the bulletin with the tracker posted in the form
+// field t looked up.
+func (h *Handler) BulletinSearch(w http.ResponseWriter, r *http.Request) {
+	publicPage(w)
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+	if err := r.ParseForm(); err != nil {
+		h.publicFail(w, r, errs.New(errs.Invalid, "表单无效，请重新输入跟踪码", "invalid form: enter the tracker again"))
+		return
+	}
+	h.bulletin(w, r, strings.TrimSpace(r.PostForm.Get("t")))
+}
+
+func (h *Handler) bulletin(w http.ResponseWriter, r *http.Request, query string) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.publicFail(w, r, err)
@@ -57,7 +80,7 @@ func (h *Handler) Bulletin(w http.ResponseWriter, r *http.Request) {
 		h.publicFail(w, r, err)
 		return
 	}
-	d := &bulletinData{Bulletin: b, Query: strings.TrimSpace(r.URL.Query().Get("t"))}
+	d := &bulletinData{Bulletin: b, Query: query}
 	if d.Query != "" {
 		want := normTracker(d.Query)
 		for _, t := range b.Trackers {
@@ -68,6 +91,7 @@ func (h *Handler) Bulletin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := h.votePage(r, b.Name)
+	p.Path = "/bulletin/" + strconv.FormatInt(id, 10)
 	p.Data = d
 	h.render(w, r, http.StatusOK, "eval_public_bulletin", "bare", p)
 }

@@ -14,9 +14,11 @@ import (
 
 // The public ballot pages. A rater holds a slip with a code (or its QR
 // code); the pages need no login and keep the code out of URLs, logs,
-// history and referrers: GET /vote?c= only fills the form, app.js then
-// replaces the address with /vote, and every later step posts the code in a
-// hidden field.
+// history and referrers: the QR code opens /vote#c=CODE, whose fragment no
+// browser sends to a server or a proxy; app.js clears the fragment from the
+// address and posts the code before the page has loaded, which replaces the
+// history entry of the QR address, and every later step posts the code in
+// the body.
 
 // publicPage sets the headers of every public ballot page.
 func publicPage(w http.ResponseWriter) {
@@ -184,15 +186,18 @@ func (h *Handler) votePage(r *http.Request, title string) *Page {
 	return p
 }
 
-// VoteForm shows the code entry. With ?c= (the URL of a slip's QR code) the
-// code is put into the form; app.js drops it from the address at once.
+// VoteForm shows the code entry. Slips printed before the code moved to the
+// fragment carry /vote?c=CODE: such a request is sent on to /vote with no
+// query at all, so that the code reaches neither a form nor a page, and the
+// rater types it or scans a new slip.
 func (h *Handler) VoteForm(w http.ResponseWriter, r *http.Request) {
 	publicPage(w)
+	if r.URL.RawQuery != "" {
+		http.Redirect(w, r, "/vote", http.StatusSeeOther)
+		return
+	}
 	p := h.votePage(r, i18n.T(i18n.FromRequest(r), "evp.title"))
 	p.Path = "/vote"
-	if c := r.URL.Query().Get("c"); c != "" {
-		p.Form.Set("code", c)
-	}
 	h.render(w, r, http.StatusOK, "eval_public_vote", "bare", p)
 }
 
@@ -209,8 +214,20 @@ func (h *Handler) codeError(w http.ResponseWriter, r *http.Request, code string,
 	h.render(w, r, Status(e.Kind), "eval_public_vote", "bare", p)
 }
 
-// lookup checks the rate limit and the code posted in r, answering the
-// client itself when either fails.
+// lookup checks the code posted in r, answering the client itself when it
+// is wrong or when the client has entered too many wrong codes.
+//
+// The code is checked first and a valid one always passes: the limit
+// counts wrong codes per client address, and behind a proxy, or a
+// village's one mobile network, that address is shared by every rater —
+// one person's typos must not lock out the others. Only wrong codes are
+// throttled, and a valid lookup leaves the count alone (it does not clear
+// it either: a guesser holding one real slip would otherwise reset the
+// count with it). A limited client therefore still learns at once that a
+// code is valid; that oracle is harmless, since a code carries at least
+// 128 random bits and no rate of guessing finds one. What the limit buys is
+// cost control: a client that keeps sending wrong codes is answered "too
+// many" and its back-off grows.
 func (h *Handler) lookup(w http.ResponseWriter, r *http.Request) (string, evaluation.BallotForm, bool) {
 	publicPage(w)
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -219,11 +236,6 @@ func (h *Handler) lookup(w http.ResponseWriter, r *http.Request) (string, evalua
 		return "", evaluation.BallotForm{}, false
 	}
 	code := strings.TrimSpace(r.PostForm.Get("code"))
-	key := ballotLimitKey(r)
-	if wait := h.Limiter.Wait(key); wait > 0 {
-		h.codeError(w, r, code, tooManyCodes(wait))
-		return "", evaluation.BallotForm{}, false
-	}
 	if code == "" {
 		h.codeError(w, r, code, errs.Field("code", "请输入测评票上的测评码", "enter the code printed on your ballot slip"))
 		return "", evaluation.BallotForm{}, false
@@ -231,17 +243,17 @@ func (h *Handler) lookup(w http.ResponseWriter, r *http.Request) (string, evalua
 	bf, err := h.Eval.BallotForm(r.Context(), code)
 	if err != nil {
 		if e := errs.As(err); e.Kind == errs.Invalid && e.Field == "code" {
-			err = h.failCode(key, err)
+			err = h.failCode(ballotLimitKey(r), err)
 		}
 		h.codeError(w, r, code, err)
 		return "", evaluation.BallotForm{}, false
 	}
-	h.Limiter.Succeed(key)
 	return code, bf, true
 }
 
-// failCode records a wrong code; the failure that starts the back-off is
-// answered with the wait rather than with the code's error.
+// failCode records a wrong code. Once the client is over the limit every
+// wrong code is answered with the wait rather than with the code's error,
+// the one that starts the back-off included.
 func (h *Handler) failCode(key string, err error) error {
 	h.Limiter.Fail(key)
 	if wait := h.Limiter.Wait(key); wait > 0 {

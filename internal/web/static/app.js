@@ -9,8 +9,9 @@
  *   [data-autosubmit]          submit the form when a select / input changes
  *   [data-print]               button that prints the page
  *   .tree .toggle              expand / collapse a subtree (children loaded by htmx)
- *   /vote?c=CODE               a ballot slip's QR code: the code is already in the form, so the
- *                              address becomes /vote at once and the code stays in no history entry
+ *   /vote#c=CODE               a ballot slip's QR code: the code, in the fragment that no browser
+ *                              sends to a server, is cleared from the address and posted at once,
+ *                              replacing the history entry of the QR address
  */
 (function () {
   "use strict";
@@ -483,9 +484,25 @@
 
   /* ---------------- ballot code in the address ---------------- */
 
-  if (window.location.pathname === "/vote" && window.location.search && window.history && window.history.replaceState) {
-    window.history.replaceState(null, "", "/vote");
-  }
+  // The code leaves the address before anything else can read it. The
+  // address is cleared at once; then the form posts the code. Submitted
+  // before the page has finished loading, the post replaces the history
+  // entry of the QR address rather than adding one after it, so that not
+  // even the URL Chromium keeps as "typed" for that entry survives.
+  (function () {
+    var hash = window.location.hash;
+    if (window.location.pathname !== "/vote" || !hash) return;
+    if (window.history && window.history.replaceState) window.history.replaceState(null, "", "/vote");
+    else window.location.hash = "";
+    var m = /^#c=([^&]*)/.exec(hash);
+    if (!m) return;
+    var code;
+    try { code = decodeURIComponent(m[1]); } catch (err) { code = m[1]; }
+    var input = doc.getElementById("code");
+    if (!input || !/^[0-9A-Za-z*~$=-]{1,64}$/.test(code)) return;
+    input.value = code;
+    if (input.form) input.form.submit();
+  })();
 
   /* ---------------- start ---------------- */
 
