@@ -87,16 +87,23 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		}
 		printDemo(env, res, url, "http://"+*addr)
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("jiceng serve: 无法监听 %s：%v", *addr, err)
+	}
+	if *withDemo && *publicURL == "" {
+		// A demo is tried on the machine it runs on: its own address is the
+		// one to print on slips. A real install names its public address.
+		*publicURL = "http://" + ln.Addr().String()
+		fmt.Fprintf(env.stdout, "演示：选票二维码指向 %s；要用手机扫码，请以 --public-url 指定手机能访问的地址\n", *publicURL)
+	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
 	a.eval.StartCommitter(ctx) // ballots cast together share one durable commit
 	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger, PublicURL: *publicURL,
 		TrustedProxies: trusted})
 	if err != nil {
+		ln.Close()
 		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("jiceng serve: 无法监听 %s：%v", *addr, err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	fmt.Fprintf(env.stdout, "jiceng 已启动：http://%s/ （数据库 %s）\n", ln.Addr(), url)

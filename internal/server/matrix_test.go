@@ -64,6 +64,7 @@ var matrix = []decl{
 	{"POST /vote/submit", public, none, "c="},
 	{"GET /vote/files/{id}", public, none, ""},
 	{"GET /bulletin/{id}", public, none, ""},
+	{"POST /bulletin/{id}", public, none, "t="},
 	{"GET /{$}", loggedIn, none, ""},
 	{"GET /tree", loggedIn, none, ""},
 	{"GET /tree/{id}", access.OrgRead, oOrg, ""},
