@@ -174,6 +174,16 @@ func loadOrg(ctx context.Context, tx *db.Tx, id int64) (orgRef, bool, error) {
 // Create adds a user whose home is an organization the actor manages, and
 // optionally grants it a role there.
 func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (User, error) {
+	// The permission comes before the input: an account that may not
+	// create users learns that, not which fields it got wrong.
+	if err := s.CanCreate(ctx, actor); err != nil {
+		return User{}, err
+	}
+	if in.HomeOrgID != 0 {
+		if _, err := s.homeFor(ctx, s.db, actor, in.HomeOrgID); err != nil {
+			return User{}, err
+		}
+	}
 	var f errs.Fields
 	in.Username = strings.TrimSpace(in.Username)
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
@@ -202,15 +212,10 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		home, ok, err := loadOrg(ctx, tx, in.HomeOrgID)
+		// Checked again with the write, in case the organization moved.
+		home, err := s.homeFor(ctx, tx, actor, in.HomeOrgID)
 		if err != nil {
 			return err
-		}
-		if !ok || !actor.Can(access.OrgRead, home.path) {
-			return errs.Field("home_org_id", fmt.Sprintf("党组织 %d 不存在或不在您的管理范围内", in.HomeOrgID), fmt.Sprintf("organization %d not found or outside your scope", in.HomeOrgID))
-		}
-		if !actor.Can(access.UserManage, home.path) {
-			return errs.New(errs.Forbidden, "您没有在该党组织下创建用户的权限", "you may not create users in this organization")
 		}
 		if in.Role != "" && !actor.CanGrant(in.Role, home.path) {
 			return errs.Field("role", "您不能授予该角色", "you may not grant this role")
@@ -247,6 +252,42 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 	return s.Get(ctx, actor, id)
 }
 
+// errNoUserManage refuses an actor that may manage users nowhere.
+var errNoUserManage = errs.New(errs.Forbidden, "您没有管理用户的权限（需要 user.manage 权限）", "you may not manage users (the user.manage permission is needed)")
+
+// CanCreate reports (as a Forbidden error) whether actor may create users
+// anywhere at all: the new-user form is shown, and a new user's fields are
+// read, only when it may.
+func (s *Service) CanCreate(ctx context.Context, actor access.Actor) error {
+	if !actor.CanAnywhere(access.UserManage) {
+		return errNoUserManage
+	}
+	return nil
+}
+
+// queryRower is a database or a transaction.
+type queryRower interface {
+	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// homeFor resolves the home organization of a new user: answered at its
+// field as not found unless the actor may see it, forbidden unless it may
+// manage users there.
+func (s *Service) homeFor(ctx context.Context, q queryRower, actor access.Actor, id int64) (orgRef, error) {
+	var o orgRef
+	err := q.QueryRow(ctx, "SELECT id, path, CASE WHEN short_name <> '' THEN short_name ELSE name END FROM orgs WHERE id = ?", id).Scan(&o.id, &o.path, &o.name)
+	if err != nil && err != sql.ErrNoRows {
+		return o, errs.Wrap(err, "load org")
+	}
+	if err == sql.ErrNoRows || !actor.Can(access.OrgRead, o.path) {
+		return o, errs.Field("home_org_id", fmt.Sprintf("党组织 %d 不存在或不在您的管理范围内", id), fmt.Sprintf("organization %d not found or outside your scope", id))
+	}
+	if !actor.Can(access.UserManage, o.path) {
+		return o, errs.New(errs.Forbidden, "您没有在该党组织下创建用户的权限（需要 user.manage 权限）", "you may not create users in this organization (the user.manage permission is needed)")
+	}
+	return o, nil
+}
+
 // Get returns a user whose home organization the actor may read users of.
 func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (User, error) {
 	us, _, err := s.list(ctx, actor, "u.id = ?", []any{id}, 1, 0)
@@ -261,7 +302,12 @@ func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (User, 
 
 // List returns the users the actor may see, filtered by a search string over
 // usernames and names.
+// An actor that may read users nowhere is refused rather than shown an
+// empty list, so that it knows the page is not for it.
 func (s *Service) List(ctx context.Context, actor access.Actor, q string, limit, offset int) ([]User, int, error) {
+	if !actor.CanAnywhere(access.UserRead) {
+		return nil, 0, errs.New(errs.Forbidden, "您没有查看用户的权限（需要 user.read 权限）", "you may not view users (the user.read permission is needed)")
+	}
 	if q = strings.TrimSpace(q); q != "" {
 		like := "%" + q + "%"
 		return s.list(ctx, actor, "(u.username LIKE ? OR u.display_name LIKE ?)", []any{like, like}, limit, offset)
@@ -357,7 +403,7 @@ func (s *Service) loadTarget(ctx context.Context, tx *db.Tx, actor access.Actor,
 		return t, err
 	}
 	if !actor.Can(access.UserManage, t.home) {
-		return t, errs.New(errs.Forbidden, "您不能管理该用户", "you may not manage this user")
+		return t, errs.New(errs.Forbidden, "您没有管理该用户的权限（需要 user.manage 权限）", "you may not manage this user (the user.manage permission is needed)")
 	}
 	if !canManage(actor, t.home, t.grants) {
 		return t, errNotYours
@@ -368,13 +414,15 @@ func (s *Service) loadTarget(ctx context.Context, tx *db.Tx, actor access.Actor,
 // Grant gives a user a role on an organization. The actor must be able to
 // manage the user (canManage) and to give the role there.
 func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, role access.Role, orgID int64) error {
-	if !access.ValidRole(role) {
-		return errs.Field("role", "角色不存在："+string(role), "unknown role: "+string(role))
-	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		// The account first, then the input: who may not manage it learns
+		// nothing about what it sent.
 		u, err := s.loadTarget(ctx, tx, actor, userID)
 		if err != nil {
 			return err
+		}
+		if !access.ValidRole(role) {
+			return errs.Field("role", "角色不存在："+string(role), "unknown role: "+string(role))
 		}
 		o, ok, err := loadOrg(ctx, tx, orgID)
 		if err != nil {

@@ -60,14 +60,21 @@ func (h *Handler) ImportUnits(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) ApplyImport(w http.ResponseWriter, r *http.Request) {
 	actor := actorOf(r)
 	id := r.PathValue("id")
-	n, err := h.Orgs.ApplyImport(r.Context(), actor, actor.UserID, id)
-	if errs.Is(err, errs.NotFound) {
-		n, err = h.Coverage.ApplyImport(r.Context(), actor, actor.UserID, id)
-	}
-	if errs.Is(err, errs.NotFound) {
-		var sess evaluation.SubjectImport
-		sess, err = h.Eval.ApplySubjectImport(r.Context(), actor, actor.UserID, id)
-		n = len(sess.Rows)
+	// The kind of the caller's own session picks the import: each kind
+	// checks its permission before it looks for the session, so trying
+	// them in turn would answer "forbidden" for another kind's session.
+	var n int
+	_, err := h.Orgs.LoadImport(r.Context(), actor.UserID, id)
+	if err == nil {
+		n, err = h.Orgs.ApplyImport(r.Context(), actor, actor.UserID, id)
+	} else if errs.Is(err, errs.NotFound) {
+		if _, err = h.Coverage.LoadImport(r.Context(), actor.UserID, id); err == nil {
+			n, err = h.Coverage.ApplyImport(r.Context(), actor, actor.UserID, id)
+		} else if errs.Is(err, errs.NotFound) {
+			var sess evaluation.SubjectImport
+			sess, err = h.Eval.ApplySubjectImport(r.Context(), actor, actor.UserID, id)
+			n = len(sess.Rows)
+		}
 	}
 	if err != nil {
 		h.Fail(w, r, err)

@@ -270,7 +270,7 @@ func yesNo(col, v string) (bool, *msg) {
 // organization is checked later, by PrepareImport.
 func (s *Service) CanImport(ctx context.Context, actor access.Actor) error {
 	if !actor.CanAnywhere(access.UnitManage) {
-		return errs.New(errs.Forbidden, "您没有导入两新组织的权限", "you may not import units")
+		return errs.New(errs.Forbidden, "您没有导入两新组织的权限（需要 unit.manage 权限）", "you may not import units (the unit.manage permission is needed)")
 	}
 	return nil
 }
@@ -446,6 +446,11 @@ func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (sess
 // checking each row again against the registry as it is now: if any row
 // fails, nothing is registered. A session is applied once.
 func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID int64, id string) (int, error) {
+	// The permission first: without it, whether the session exists is
+	// none of the caller's business.
+	if err := s.CanImport(ctx, actor); err != nil {
+		return 0, err
+	}
 	sess, err := s.LoadImport(ctx, userID, id)
 	if err != nil {
 		return 0, err

@@ -35,7 +35,7 @@ type ImportSession struct {
 // one; PrepareImport checks it again, with each row's scope.
 func (s *Service) CanImport(ctx context.Context, actor access.Actor) error {
 	if !actor.CanAnywhere(access.OrgImport) {
-		return errs.New(errs.Forbidden, "您没有导入党组织的权限", "you may not import organizations")
+		return errs.New(errs.Forbidden, "您没有导入党组织的权限（需要 org.import 权限）", "you may not import organizations (the org.import permission is needed)")
 	}
 	return nil
 }
@@ -165,6 +165,11 @@ func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (sess
 // ApplyImport creates every organization of a valid session in one
 // transaction: if any row fails now, nothing is created.
 func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID int64, id string) (int, error) {
+	// The permission first: without it, whether the session exists is
+	// none of the caller's business.
+	if err := s.CanImport(ctx, actor); err != nil {
+		return 0, err
+	}
 	sess, err := s.LoadImport(ctx, userID, id)
 	if err != nil {
 		return 0, err

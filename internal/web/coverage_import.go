@@ -19,11 +19,19 @@ func (h *Handler) unitImportPage(r *http.Request) *Page {
 
 // CoverageImportForm shows the upload form of the unit import.
 func (h *Handler) CoverageImportForm(w http.ResponseWriter, r *http.Request) {
+	if err := h.Coverage.CanImport(r.Context(), actorOf(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "coverage_import", "layout", h.unitImportPage(r))
 }
 
 // CoverageImportTemplate sends the unit import template.
 func (h *Handler) CoverageImportTemplate(w http.ResponseWriter, r *http.Request) {
+	if err := h.Coverage.CanImport(r.Context(), actorOf(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	req := map[string]bool{}
 	for _, c := range coverage.ImportRequired {
 		req[c] = true
@@ -52,6 +60,10 @@ func (h *Handler) CoverageImportApply(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
 	actor := actorOf(r)
 	n, err := h.Coverage.ApplyImport(r.Context(), actor, actor.UserID, r.PathValue("id"))
+	if errs.Is(err, errs.Forbidden) {
+		h.fail(w, r, err)
+		return
+	}
 	if err != nil {
 		h.redirect(w, r, "/coverage/units/import", "err", errMessage(err, lang))
 		return

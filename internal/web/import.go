@@ -12,12 +12,20 @@ import (
 
 // ImportForm shows the upload form and the template link.
 func (h *Handler) ImportForm(w http.ResponseWriter, r *http.Request) {
+	if err := h.Orgs.CanImport(r.Context(), actorOf(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p := h.page(r, "import", i18n.T(i18n.FromRequest(r), "import.title"))
 	h.render(w, r, http.StatusOK, "import", "layout", p)
 }
 
 // ImportTemplate sends the organization import template.
 func (h *Handler) ImportTemplate(w http.ResponseWriter, r *http.Request) {
+	if err := h.Orgs.CanImport(r.Context(), actorOf(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	header := append(append([]string{}, org.ImportRequired...), org.ImportOptional...)
 	req := map[string]bool{"名称": true, "类型": true}
 	example := []string{"南宁市某某科技有限公司党支部", "党支部", "某某科技党支部", "", "450102001", "450102001", "非公企业", "2020-07-01", ""}
@@ -75,6 +83,10 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *Page, 
 func (h *Handler) ImportApply(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
 	n, err := h.Orgs.ApplyImport(r.Context(), actorOf(r), actorOf(r).UserID, r.PathValue("id"))
+	if errs.Is(err, errs.Forbidden) {
+		h.fail(w, r, err)
+		return
+	}
 	if err != nil {
 		h.redirect(w, r, "/import", "err", errMessage(err, lang))
 		return

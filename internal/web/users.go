@@ -26,6 +26,10 @@ func (h *Handler) Users(w http.ResponseWriter, r *http.Request) {
 
 // UserNewForm shows the form for a new account.
 func (h *Handler) UserNewForm(w http.ResponseWriter, r *http.Request) {
+	if err := h.Accounts.CanCreate(r.Context(), actorOf(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p := h.page(r, "users", i18n.T(i18n.FromRequest(r), "users.new"))
 	p.Form = r.URL.Query()
 	p.Data = map[string]any{"Roles": access.Roles}
