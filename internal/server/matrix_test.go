@@ -225,23 +225,6 @@ var knownGaps = map[string]string{
 	"POST /coverage/units/import":              "imports: parsed before the permission",
 	"POST /coverage/units/import/{id}/apply":   "imports: missing session answered before the permission",
 	"POST /api/v1/units/import":                "imports: parsed before the permission",
-	// evaluation: lists answer roles without evaluation.read; forms and
-	// writes validate before the permission.
-	"GET /evaluation":                                    "evaluation: empty list instead of 403",
-	"GET /evaluation/export.xlsx":                        "evaluation: empty list instead of 403",
-	"GET /api/v1/campaigns":                              "evaluation: empty list instead of 403",
-	"GET /evaluation/new":                                "evaluation: form shown without evaluation.manage",
-	"POST /evaluation/new":                               "evaluation: validates before the permission",
-	"POST /api/v1/campaigns":                             "evaluation: validates before the permission",
-	"GET /evaluation/{id}/subjects/import":               "evaluation: form shown without evaluation.manage",
-	"GET /evaluation/{id}/subjects/import/template.xlsx": "evaluation: template sent without evaluation.manage",
-	"POST /evaluation/{id}/subjects/import":              "evaluation: parsed before the permission",
-	"POST /evaluation/{id}/subjects/import/{sid}/apply":  "evaluation: missing session answered before the permission",
-	"POST /api/v1/campaigns/{id}/subjects/import":        "evaluation: parsed before the permission",
-	"POST /evaluation/{id}/tokens":                       "evaluation: validates before the permission",
-	"POST /evaluation/{id}/tokens/revoke":                "evaluation: validates before the permission",
-	"POST /api/v1/campaigns/{id}/tokens":                 "evaluation: validates before the permission",
-	"POST /api/v1/campaigns/{id}/tokens/revoke":          "evaluation: validates before the permission",
 }
 
 // decl is one line of the matrix.
