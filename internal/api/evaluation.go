@@ -24,6 +24,10 @@ var campaignStatuses = map[string]bool{
 // ListCampaigns lists the campaigns the caller may read, ?org_id= (owner
 // subtree), ?year= and ?status= filtering.
 func (h *Handler) ListCampaigns(w http.ResponseWriter, r *http.Request) {
+	if err := h.Eval.CheckReadAnywhere(actorOf(r)); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
 	limit, offset, err := page(r)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -66,6 +70,12 @@ func (h *Handler) CreateCampaign(w http.ResponseWriter, r *http.Request) {
 		Template string `json:"template"`
 	}
 	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	// The owner comes before the rest of the input (the domain checks it
+	// again when it creates the campaign).
+	if _, err := h.Eval.CheckOwner(r.Context(), actorOf(r), in.OwnerOrgID); err != nil {
 		h.Fail(w, r, err)
 		return
 	}

@@ -181,6 +181,67 @@ func forbidden() error {
 	return errs.New(errs.Forbidden, "您没有管理该测评的权限", "you may not manage this campaign")
 }
 
+// errNoRead refuses an actor who may read campaigns nowhere: a list would
+// come back empty and look like a scope without campaigns.
+var errNoRead = errs.New(errs.Forbidden, "您没有查看评议考核的权限", "you may not see evaluation campaigns")
+
+// errNoManage refuses an actor who may manage campaigns nowhere.
+var errNoManage = errs.New(errs.Forbidden, "您没有管理评议考核的权限", "you may not manage evaluation campaigns")
+
+// CheckReadAnywhere refuses an actor who may read campaigns nowhere, before
+// the filters of a list are looked at.
+func (s *Service) CheckReadAnywhere(actor access.Actor) error {
+	if !actor.CanAnywhere(access.EvaluationRead) {
+		return errNoRead
+	}
+	return nil
+}
+
+// CheckManageAnywhere refuses, before a create form is shown or read, an
+// actor who may manage campaigns nowhere.
+func (s *Service) CheckManageAnywhere(actor access.Actor) error {
+	if !actor.CanAnywhere(access.EvaluationManage) {
+		return errNoManage
+	}
+	return nil
+}
+
+// CheckOwner returns the organization that is to run a new campaign, if the
+// actor may run campaigns for it: outside the actor's scope it does not
+// exist (404), inside it the role decides (403). Forms and CreateCampaign
+// call it before they look at the rest of the input, so that a refused
+// account learns nothing from the validation of a form it may not submit.
+func (s *Service) CheckOwner(ctx context.Context, actor access.Actor, ownerOrgID int64) (org.Org, error) {
+	if err := s.CheckManageAnywhere(actor); err != nil {
+		return org.Org{}, err
+	}
+	if ownerOrgID == 0 {
+		return org.Org{}, errs.Field("owner_org_id", "请选择组织测评的党组织", "choose the organization that runs the campaign")
+	}
+	owner, err := s.orgs.Get(ctx, actor, ownerOrgID)
+	if err != nil {
+		return org.Org{}, err
+	}
+	if !actor.Can(access.EvaluationManage, owner.Path) {
+		return org.Org{}, errs.New(errs.Forbidden, "您没有为该党组织组织测评的权限", "you may not run campaigns for this organization")
+	}
+	return owner, nil
+}
+
+// CheckManage returns a campaign the actor may manage: outside its scope
+// the campaign does not exist (404), a reader of it is refused (403).
+// Handlers call it before they read a form that changes the campaign.
+func (s *Service) CheckManage(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return Campaign{}, err
+	}
+	if !actor.Can(access.EvaluationManage, c.ownerPath) {
+		return Campaign{}, forbidden()
+	}
+	return c, nil
+}
+
 const campaignCols = `c.id, c.owner_org_id, o.name, o.path, c.name, c.type, c.year, c.opens_at, c.closes_at, c.status, c.rules_json,
 	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, '')`
 
@@ -290,16 +351,14 @@ func validateCampaign(in *CampaignInput) error {
 
 // CreateCampaign creates a draft campaign owned by an organization on which
 // the actor holds evaluation.manage; the owner's subtree is its scope.
+// The owner is checked before the input (CheckOwner).
 func (s *Service) CreateCampaign(ctx context.Context, actor access.Actor, in CampaignInput) (Campaign, error) {
-	if err := validateCampaign(&in); err != nil {
-		return Campaign{}, err
-	}
-	owner, err := s.orgs.Get(ctx, actor, in.OwnerOrgID)
+	owner, err := s.CheckOwner(ctx, actor, in.OwnerOrgID)
 	if err != nil {
 		return Campaign{}, err
 	}
-	if !actor.Can(access.EvaluationManage, owner.Path) {
-		return Campaign{}, errs.New(errs.Forbidden, "您没有为该党组织组织测评的权限", "you may not run campaigns for this organization")
+	if err := validateCampaign(&in); err != nil {
+		return Campaign{}, err
 	}
 	rules, err := json.Marshal(in.Rules)
 	if err != nil {
@@ -694,8 +753,12 @@ type CampaignQuery struct {
 	Offset int
 }
 
-// List returns the campaigns the actor may read, newest first, and their total.
+// List returns the campaigns the actor may read, newest first, and their
+// total; an actor who may read campaigns nowhere is refused.
 func (s *Service) List(ctx context.Context, actor access.Actor, q CampaignQuery) ([]Campaign, int, error) {
+	if err := s.CheckReadAnywhere(actor); err != nil {
+		return nil, 0, err
+	}
 	scope, args := actor.ScopeSQL("o.path", access.EvaluationRead)
 	where := []string{scope}
 	if q.Under != 0 {

@@ -53,12 +53,9 @@ func personLabel(name, unit, section string) string {
 // draftCampaign returns a campaign whose subjects the actor may change now:
 // evaluation.manage on its owner, and still a draft.
 func (s *Service) draftCampaign(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
-	c, err := s.Get(ctx, actor, id)
+	c, err := s.CheckManage(ctx, actor, id)
 	if err != nil {
 		return Campaign{}, err
-	}
-	if !actor.Can(access.EvaluationManage, c.ownerPath) {
-		return Campaign{}, forbidden()
 	}
 	if c.Status != StatusDraft {
 		return Campaign{}, rulesFrozen()

@@ -199,30 +199,6 @@ var matrix = []decl{
 	{"GET /api/v1/public/campaigns/{id}/bulletin", public, none, ""},
 }
 
-// knownGaps are routes whose domain calls, owned by other changes of the
-// same hardening, still answer differently from the matrix: a list that
-// comes back empty instead of refused, a form shown to a role that may not
-// submit it, or input validated (or an upload parsed) before the permission
-// is checked. Their mismatches are logged, not failed; a gap that closes is
-// logged too, so that its line can go. Keep this list short.
-var knownGaps = map[string]string{
-	// evaluation: lists answer roles without evaluation.read; forms and
-	// writes validate before the permission.
-	"GET /evaluation":                                    "evaluation: empty list instead of 403",
-	"GET /evaluation/export.xlsx":                        "evaluation: empty list instead of 403",
-	"GET /api/v1/campaigns":                              "evaluation: empty list instead of 403",
-	"GET /evaluation/new":                                "evaluation: form shown without evaluation.manage",
-	"POST /evaluation/new":                               "evaluation: validates before the permission",
-	"POST /api/v1/campaigns":                             "evaluation: validates before the permission",
-	"GET /evaluation/{id}/subjects/import":               "evaluation: form shown without evaluation.manage",
-	"GET /evaluation/{id}/subjects/import/template.xlsx": "evaluation: template sent without evaluation.manage",
-	"POST /evaluation/{id}/subjects/import/{sid}/apply":  "evaluation: missing session answered before the permission",
-	"POST /evaluation/{id}/tokens":                       "evaluation: validates before the permission",
-	"POST /evaluation/{id}/tokens/revoke":                "evaluation: validates before the permission",
-	"POST /api/v1/campaigns/{id}/tokens":                 "evaluation: validates before the permission",
-	"POST /api/v1/campaigns/{id}/tokens/revoke":          "evaluation: validates before the permission",
-}
-
 // decl is one line of the matrix.
 type decl struct {
 	route string        // "METHOD /pattern" exactly as in routes.go
@@ -607,13 +583,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 
 	f := newMatrixFixture(t)
 	var failures []string
-	gaps := map[string][]string{}
 	for _, d := range table {
 		fail := func(format string, args ...any) {
-			if _, gap := knownGaps[d.route]; gap {
-				gaps[d.route] = append(gaps[d.route], fmt.Sprintf(format, args...))
-				return
-			}
 			failures = append(failures, fmt.Sprintf(format, args...))
 		}
 		api := strings.Contains(d.route, " /api/")
@@ -669,17 +640,5 @@ func TestRoleRouteMatrix(t *testing.T) {
 	sort.Strings(failures)
 	for _, s := range failures {
 		t.Error(s)
-	}
-	var gapRoutes []string
-	for r := range knownGaps {
-		gapRoutes = append(gapRoutes, r)
-	}
-	sort.Strings(gapRoutes)
-	for _, r := range gapRoutes {
-		if len(gaps[r]) == 0 {
-			t.Logf("known gap closed: %s now follows the matrix; remove it from knownGaps", r)
-			continue
-		}
-		t.Logf("known gap (%s): %s", knownGaps[r], strings.Join(gaps[r], "; "))
 	}
 }

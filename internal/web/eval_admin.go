@@ -226,6 +226,10 @@ func (h *Handler) ownerPick(r *http.Request, p *Page, posted string) {
 // EvalNewForm shows the form that creates a campaign, with the year, the
 // owner (the scope's root) and a four-week window filled in.
 func (h *Handler) EvalNewForm(w http.ResponseWriter, r *http.Request) {
+	if err := h.Eval.CheckManageAnywhere(actorOf(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	p := h.evaNewPage(r)
 	h.ownerPick(r, p, "")
 	now := h.Now().In(org.Shanghai)
@@ -285,8 +289,16 @@ func (h *Handler) evaFormError(w http.ResponseWriter, r *http.Request, p *Page, 
 // EvalNew creates a draft campaign from the chosen template's rules. The
 // owner comes from the select, or from the number field beside it when
 // that is filled; the type follows the template unless one of the types
-// without a template of its own was chosen.
+// without a template of its own was chosen. The owner is checked before
+// the rest of the form: a role that may manage campaigns nowhere gets the
+// forbidden page, and an owner it may not use is named at its field, with
+// no word on the other fields.
 func (h *Handler) EvalNew(w http.ResponseWriter, r *http.Request) {
+	actor := actorOf(r)
+	if err := h.Eval.CheckManageAnywhere(actor); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	r.ParseForm()
 	f := r.PostForm
 	owner := f.Get("owner_org_id")
@@ -295,6 +307,23 @@ func (h *Handler) EvalNew(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.evaNewPage(r)
 	p.Form = f
+	if id, err := strconv.ParseInt(strings.TrimSpace(owner), 10, 64); err == nil && id > 0 {
+		if _, err := h.Eval.CheckOwner(r.Context(), actor, id); err != nil {
+			// An owner outside the scope can only have come from the number
+			// field or a stale form: say so at the field, with the status
+			// of the refusal.
+			e := errs.As(err)
+			if e.Kind != errs.NotFound && e.Kind != errs.Forbidden {
+				h.fail(w, r, err)
+				return
+			}
+			h.ownerPick(r, p, owner)
+			p.Errors = map[string]string{"owner_org_id": e.Message(p.Lang)}
+			p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
+			h.render(w, r, Status(e.Kind), "eval_admin_new", "layout", p)
+			return
+		}
+	}
 	bad := map[string]bool{}
 	in := evaluation.CampaignInput{Name: f.Get("name"), Type: strings.TrimSpace(f.Get("type")),
 		Year:       atoiField(f.Get("year"), "year", bad),
@@ -334,10 +363,10 @@ func (h *Handler) EvalNew(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := evaluation.Campaign{}, fs.Err()
 	if err == nil && len(extra) == 0 {
-		c, err = h.Eval.CreateCampaign(r.Context(), actorOf(r), in)
+		c, err = h.Eval.CreateCampaign(r.Context(), actor, in)
 		if err != nil {
-			// An owner outside the scope can only have come from the number
-			// field or a stale form: say so at the field.
+			// The owner may have been dissolved or moved since it was
+			// checked above: say so at the field.
 			if k := errs.KindOf(err); k == errs.NotFound || k == errs.Forbidden {
 				e := errs.As(err)
 				err = errs.Field("owner_org_id", e.ZH, e.EN)

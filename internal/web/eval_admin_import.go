@@ -30,15 +30,16 @@ type evaImportRow struct {
 	Report                           int // characters of the report text
 }
 
-// evaImportPage loads the campaign of an import page; it answers the
-// client itself when that fails.
+// evaImportPage loads the campaign of an import page, which only its
+// managers may see (the form, the template and the upload alike); it
+// answers the client itself when that fails.
 func (h *Handler) evaImportPage(w http.ResponseWriter, r *http.Request) (*Page, *evaImport, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
 		return nil, nil, false
 	}
-	c, err := h.Eval.Get(r.Context(), actorOf(r), id)
+	c, err := h.Eval.CheckManage(r.Context(), actorOf(r), id)
 	if err != nil {
 		h.fail(w, r, err)
 		return nil, nil, false
@@ -47,8 +48,8 @@ func (h *Handler) evaImportPage(w http.ResponseWriter, r *http.Request) (*Page, 
 	title := i18n.T(lang, "eva.import_title")
 	p := h.evaPage(r, title, Crumb{Label: c.Name, Href: evaHref(id, "")}, Crumb{Label: title})
 	p.ScopeName = c.OwnerName
-	v := &evaImport{C: c, Draft: c.Status == evaluation.StatusDraft}
-	_, v.CanManage = h.campaignOwner(r.Context(), actorOf(r), c)
+	// CheckManage has shown that the actor manages the campaign.
+	v := &evaImport{C: c, Draft: c.Status == evaluation.StatusDraft, CanManage: true}
 	p.Data = v
 	return p, v, true
 }
@@ -140,6 +141,16 @@ func (h *Handler) EvalImportApply(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := i18n.FromRequest(r)
 	actor := actorOf(r)
+	// The right to import into the campaign comes before the session, so
+	// that a reader is refused whatever session it names.
+	if err := h.Eval.CanImportSubjects(r.Context(), actor, id); err != nil {
+		if k := errs.KindOf(err); k == errs.NotFound || k == errs.Forbidden || k == errs.Internal {
+			h.fail(w, r, err)
+			return
+		}
+		h.redirect(w, r, evaHref(id, "/subjects/import"), "err", errMessage(err, lang))
+		return
+	}
 	sess, err := h.Eval.ApplySubjectImport(r.Context(), actor, actor.UserID, r.PathValue("sid"))
 	if err != nil {
 		if errs.KindOf(err) == errs.Internal {

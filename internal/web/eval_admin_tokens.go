@@ -100,6 +100,12 @@ func (h *Handler) EvalIssueTokens(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// The right to the campaign comes before the form: a reader of the
+	// campaign learns nothing from the validation of the count.
+	if _, err := h.Eval.CheckManage(r.Context(), actorOf(r), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	r.ParseForm()
 	lang := i18n.FromRequest(r)
 	group := r.PostForm.Get("group")
