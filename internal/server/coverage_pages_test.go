@@ -188,6 +188,19 @@ func (b *browser) status(t *testing.T, method, path string, form url.Values) (in
 func (b *browser) xlsx(t *testing.T, path string) (string, [][]string) {
 	t.Helper()
 	resp, err := b.c.Get(b.base + path)
+	return readXLSX(t, path, resp, err)
+}
+
+// xlsxPost posts form to path and reads the Excel file it answers with.
+func (b *browser) xlsxPost(t *testing.T, path string, form url.Values) (string, [][]string) {
+	t.Helper()
+	resp, err := b.c.PostForm(b.base+path, form)
+	return readXLSX(t, path, resp, err)
+}
+
+// readXLSX reads an Excel answer: its file name and the rows of its first sheet.
+func readXLSX(t *testing.T, path string, resp *http.Response, err error) (string, [][]string) {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}

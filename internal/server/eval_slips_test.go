@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"jiceng/internal/access"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
@@ -126,23 +124,4 @@ func TestSlipExportChecksInDomain(t *testing.T) {
 	if st != 403 || !strings.Contains(text(body), "您没有管理该测评的权限") {
 		t.Errorf("export by the auditor: %d\n%s", st, text(body))
 	}
-}
-
-// xlsxPost posts form to path and reads the Excel file it answers with.
-func (b *browser) xlsxPost(t *testing.T, path string, form url.Values) (string, [][]string) {
-	t.Helper()
-	resp, err := b.c.PostForm(b.base+path, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
-		t.Fatalf("%s: %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	x, err := excelize.OpenReader(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, _ := x.GetRows(x.GetSheetName(0))
-	return resp.Header.Get("Content-Disposition"), rows
 }
