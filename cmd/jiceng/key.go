@@ -82,8 +82,17 @@ func parseKey(s string) ([]byte, bool) {
 // then is the row deleted, so that a crash in between leaves both, equal,
 // and the next start deletes the row. A row that differs from the key in
 // use is refused: codes printed under it would stop working.
+//
+// The database records a check value of its key (evaluation.KeyCheck): a
+// key that does not match it — another key file, a mistyped path that would
+// otherwise get a fresh key — is refused, since every code printed under
+// the right key would be answered "invalid".
 func (src keySource) load(ctx context.Context, d *db.DB) ([]byte, error) {
 	stored, has, err := evaluation.StoredKey(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	check, hasCheck, err := evaluation.StoredKeyCheck(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +102,12 @@ func (src keySource) load(ctx context.Context, d *db.DB) ([]byte, error) {
 		where = src.path
 		key, err = readKeyFile(src.path)
 		if errors.Is(err, fs.ErrNotExist) {
+			if hasCheck && !has {
+				return nil, errs.Newf(errs.Invalid,
+					"测评码密钥文件 %s 不存在，而本数据库已有密钥：请用 --key-file 或 JICENG_KEY_FILE 指定原来的密钥文件（新建密钥会使已印发的测评码全部失效）",
+					"the ballot token key file %s does not exist but this database already has a key: name the original key file with --key-file or JICENG_KEY_FILE (a new key would void every printed code)",
+					src.path)
+			}
 			fresh := stored
 			if !has {
 				if fresh, err = evaluation.NewKey(); err != nil {
@@ -105,14 +120,25 @@ func (src keySource) load(ctx context.Context, d *db.DB) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if !has {
-		return key, nil
-	}
-	if !bytes.Equal(stored, key) {
+	if has && !bytes.Equal(stored, key) {
 		return nil, errs.Newf(errs.Conflict,
 			"数据库中保存的旧测评码密钥与 %s 中的密钥不同：已印发的测评码只能用旧密钥验证。请确认应使用哪个密钥；若用旧密钥，删除或改名 %[1]s 后重新启动，程序会把旧密钥移入密钥文件",
 			"the ballot token key kept in the database differs from the key in %s: printed codes verify only under the old key. Decide which key is right; to keep the old one, remove or rename %[1]s and start again, and it moves into the key file",
 			where)
+	}
+	if !hasCheck {
+		if check, err = evaluation.SaveKeyCheck(ctx, d, key); err != nil {
+			return nil, err
+		}
+	}
+	if check != evaluation.KeyCheck(key) {
+		return nil, errs.Newf(errs.Conflict,
+			"%s 中的测评码密钥不是本数据库使用的密钥：用它启动，已印发的测评码将全部无效。请指定原来的密钥文件或 JICENG_KEY",
+			"the ballot token key in %s is not the key this database is used with: every printed code would be refused. Name the original key file or JICENG_KEY",
+			where)
+	}
+	if !has {
+		return key, nil
 	}
 	if err := evaluation.DropStoredKey(ctx, d, stored); err != nil {
 		return nil, err
@@ -132,6 +158,12 @@ func readKeyFile(path string) ([]byte, error) {
 			return nil, err
 		}
 		return nil, errs.Newf(errs.Invalid, "无法读取测评码密钥文件 %s：%v", "cannot read the ballot token key file %s: %v", path, err)
+	}
+	// Like ssh with its private keys: a key others may read is refused, so
+	// that a loose mode is fixed rather than overlooked.
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		return nil, errs.Newf(errs.Invalid, "测评码密钥文件 %s 的权限为 %04o，其他用户可读：请执行 chmod 600 %[1]s 后重新启动",
+			"the ballot token key file %s has mode %04o and others may read it: run chmod 600 %[1]s and start again", path, st.Mode().Perm())
 	}
 	key, ok := parseKey(string(b))
 	if !ok {

@@ -340,3 +340,51 @@ func TestDumpHoldsNoKey(t *testing.T) {
 		}
 	}
 }
+
+// TestWrongKeyRefused: a server started with a key other than the one its
+// database was used with — another key file, a mistyped path that would get
+// a fresh key, another JICENG_KEY — refuses to start instead of answering
+// every printed code "invalid", and creates no file. A key file others may
+// read is refused too.
+func TestWrongKeyRefused(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "j.db")
+	url := "sqlite:" + path
+	if _, e := runCLI(t, "", "init", "--region", "450102", "--db", url); e != "" {
+		t.Fatal(e)
+	}
+	other := filepath.Join(dir, "other.key")
+	os.WriteFile(other, []byte(strings.Repeat("cd", 32)+"\n"), 0o600)
+	typo := filepath.Join(dir, "j.db.kye")
+	loose := filepath.Join(dir, "loose.key")
+	os.WriteFile(loose, []byte(strings.Repeat("ef", 32)+"\n"), 0o644)
+	os.Chmod(loose, 0o644)
+	notOurs := func(where string) string {
+		return where + " 中的测评码密钥不是本数据库使用的密钥：用它启动，已印发的测评码将全部无效。请指定原来的密钥文件或 JICENG_KEY"
+	}
+	cases := []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"init", "--region", "450102", "--db", url, "--key-file", other}, notOurs(other)},
+		{map[string]string{"JICENG_KEY_FILE": other}, []string{"user", "add", "--username", "x", "--role", "auditor", "--org", "450102", "--db", url}, notOurs(other)},
+		{map[string]string{"JICENG_KEY": strings.Repeat("ab", 16)}, []string{"init", "--region", "450102", "--db", url}, notOurs("JICENG_KEY")},
+		{nil, []string{"init", "--region", "450102", "--db", url, "--key-file", typo},
+			"测评码密钥文件 " + typo + " 不存在，而本数据库已有密钥：请用 --key-file 或 JICENG_KEY_FILE 指定原来的密钥文件（新建密钥会使已印发的测评码全部失效）"},
+		{nil, []string{"init", "--region", "450102", "--db", url, "--key-file", loose},
+			"测评码密钥文件 " + loose + " 的权限为 0644，其他用户可读：请执行 chmod 600 " + loose + " 后重新启动"},
+	}
+	for _, c := range cases {
+		if _, got := runCLIEnv(t, c.env, c.args...); got != c.want {
+			t.Errorf("%v %v:\n got %q\nwant %q", c.env, c.args, got, c.want)
+		}
+	}
+	if _, err := os.Stat(typo); err == nil {
+		t.Error("a mistyped --key-file was created")
+	}
+	// The right key still starts.
+	if _, e := runCLI(t, "", "init", "--region", "450102", "--db", url); e != "" {
+		t.Fatal(e)
+	}
+}

@@ -2,7 +2,9 @@ package evaluation
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -103,6 +105,46 @@ func DropStoredKey(ctx context.Context, d *db.DB, key []byte) error {
 		_, err := tx.Exec(ctx, "DELETE FROM settings WHERE key = ? AND value = ?", keySetting, hex.EncodeToString(key))
 		return errs.Wrap(err, "drop token key")
 	})
+}
+
+// keyCheckSetting is the settings row that keeps KeyCheck of the key the
+// database's codes were issued under, so that a server started with
+// another key — a mistyped --key-file creates a fresh one — refuses to
+// start instead of answering every printed code "invalid".
+const keyCheckSetting = "evaluation.token_key_check"
+
+// KeyCheck returns a check value of key: an HMAC of a fixed text, which
+// tells whether two keys are the same and nothing else (it cannot test a
+// code, nor lead back to the key).
+func KeyCheck(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("jiceng ballot token key check v1"))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// StoredKeyCheck returns the check value of the key the database is used
+// with, and whether one was recorded.
+func StoredKeyCheck(ctx context.Context, d *db.DB) (string, bool, error) {
+	var v string
+	err := d.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", keyCheckSetting).Scan(&v)
+	if err == sql.ErrNoRows {
+		return "", false, nil
+	}
+	return v, err == nil, errs.Wrap(err, "read token key check")
+}
+
+// SaveKeyCheck records the check value of key unless one is recorded
+// already; it returns the value the database holds afterwards, so that two
+// processes starting at once with different keys cannot both win.
+func SaveKeyCheck(ctx context.Context, d *db.DB, key []byte) (string, error) {
+	var v string
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", keyCheckSetting, KeyCheck(key)); err != nil {
+			return errs.Wrap(err, "save token key check")
+		}
+		return errs.Wrap(tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", keyCheckSetting).Scan(&v), "read token key check")
+	})
+	return v, err
 }
 
 // Campaign is one evaluation campaign. Rules are frozen once it opens.
