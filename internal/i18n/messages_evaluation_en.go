@@ -42,7 +42,7 @@ var enEvaluation = map[string]string{
 	"evp.used":                  "Used",
 	"evp.counted":               "Counted",
 	"evp.fewer_than":            "Fewer than",
-	"evp.fewer_than_tail":       "ballots: not shown",
+	"evp.fewer_than_tail":       "ballots counted: not shown; while a campaign is open, a group's ballots are counted in batches of at least 10",
 	"evp.bulletin_match":        "“Issued” leaves out revoked codes.",
 	"evp.tracker_search":        "Find your tracker",
 	"evp.found":                 "Found: this ballot has been counted.",

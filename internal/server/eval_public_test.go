@@ -139,7 +139,7 @@ func TestEvalPublicVoteFlow(t *testing.T) {
 		}
 	}
 	st, _, body = f.publicPage(t, "GET", fmt.Sprintf("/bulletin/%d", id), nil)
-	if st != 200 || !strings.Contains(body, "少于 5 张，不公布") || strings.Contains(body, tracker) {
+	if st != 200 || !strings.Contains(body, "已计票少于 5 张，不公布；测评进行中时，每组的票攒够一批（至少 10 张）才计入") || strings.Contains(body, tracker) {
 		t.Errorf("open bulletin: %d\n%s", st, body)
 	}
 	if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/campaigns/%d/close", id), admin, ""); st != 200 {
@@ -152,7 +152,7 @@ func TestEvalPublicVoteFlow(t *testing.T) {
 	if !regexp.MustCompile(`群众代表</th>\s*<td class="num">7</td><td class="num">5</td><td class="num">5</td>`).MatchString(body) {
 		t.Errorf("masses' row should read 7 / 5 / 5:\n%s", body)
 	}
-	if strings.Count(body, "少于 5 张，不公布") != 2 {
+	if strings.Count(body, "已计票少于 5 张，不公布；测评进行中时，每组的票攒够一批（至少 10 张）才计入") != 2 {
 		t.Errorf("superiors and members should be hidden:\n%s", body)
 	}
 	// The tracker is searched for by POST; the form says so, and the
