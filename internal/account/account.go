@@ -144,7 +144,9 @@ func visibleGrants(actor access.Actor, grants []access.Grant) []access.Grant {
 }
 
 // errNotYours refuses an action on an account the actor cannot manage.
-var errNotYours = errs.New(errs.Forbidden, "您不能管理该用户：该账号拥有您无权授予的角色", "you may not manage this user: the account holds roles you may not grant")
+// It names no role: the actor may not see the grant that makes the account
+// out of reach, and the message must not reveal it.
+var errNotYours = errs.New(errs.Forbidden, "您不能管理该用户", "you may not manage this user")
 
 // NewUser is the input of Create.
 type NewUser struct {
