@@ -80,7 +80,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	}
 	var h http.Handler = mux
 	h = w.RefuseBadUTF8(h, a.Fail)
-	h = clientip.Middleware(d.TrustedProxies)(h)
+	h = clientip.Middleware(d.TrustedProxies, d.Logger)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.headers(h)
 	h = s.logRequests(h)
