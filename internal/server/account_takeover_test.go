@@ -216,7 +216,7 @@ func TestOwnPasswordNeedsTheCurrentOne(t *testing.T) {
 		{"", "请输入当前密码"},
 		{"Not-the-pass-2026", "当前密码不正确"},
 	} {
-		_, _, body := b.status(t, "POST", "/users/"+id, url.Values{"op": {"password"}, "password": {"Brand-new-2026"}, "current_password": {c.current}})
+		_, _, body := b.status(t, "POST", "/users/"+id, url.Values{"op": {"password"}, "password": {"Brand-new-2026"}, "password_confirm": {"Brand-new-2026"}, "current_password": {c.current}})
 		if flashOf(body) != c.flash {
 			t.Errorf("page, current %q: %q", c.current, flashOf(body))
 		}
