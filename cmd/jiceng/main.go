@@ -37,8 +37,11 @@ func oneLine(err error) string {
 
 const usage = `用法: jiceng <命令> [参数]
   serve    [--addr 127.0.0.1:8080] [--db URL] [--demo]   启动服务
+           [--public-url https://dj.example.gov.cn]   用户访问本系统的地址（经 HTTPS 代理时填写；JICENG_PUBLIC_URL）
+           [--trusted-proxies 127.0.0.1/32,10.0.0.0/8]   受信任的反向代理，按其 X-Forwarded-For 区分客户端（JICENG_TRUSTED_PROXIES）
+           [--session-idle 30m]   会话闲置多久后失效，1m 至 12h（JICENG_SESSION_IDLE）
   init     --region CODE [--db URL] [--admin NAME] [--password-stdin]   按行政区划建立党组织体系
-  user add --username NAME --role ROLE --org ID|REGION_CODE [--db URL] [--password-stdin]
+  user add --username NAME --role ROLE --org ID|REGION_CODE [--name 姓名] [--db URL] [--password-stdin]
   demo     --region CODE [--db URL]   在新数据库中生成演示数据
   migrate  [--db URL]   升级数据库结构
   backup   --out FILE [--db URL]   备份数据库

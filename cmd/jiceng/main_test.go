@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -196,4 +197,41 @@ func TestBackupUnderWrites(t *testing.T) {
 		t.Errorf("overwrite: %q", e)
 	}
 	os.Remove(filepath.Join(dir, "copy.db"))
+}
+
+// TestHelpNamesEveryFlag: jiceng help left out --public-url,
+// --trusted-proxies and --session-idle, so an operator behind a proxy
+// could not learn of them. Every flag any command defines (read from the
+// sources, so that a new one cannot be forgotten) appears in the help.
+func TestHelpNamesEveryFlag(t *testing.T) {
+	out, errLine := runCLI(t, "", "help")
+	if errLine != "" {
+		t.Fatal(errLine)
+	}
+	want := map[string]bool{"--public-url": true, "--trusted-proxies": true, "--session-idle": true, "--key-file": true}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := regexp.MustCompile(`fs\.(?:String|Bool|Int|Duration)\("([a-z-]+)"`)
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range def.FindAllStringSubmatch(string(src), -1) {
+			want["--"+m[1]] = true
+		}
+	}
+	if len(want) < 10 {
+		t.Fatalf("found only %d flags in the sources: %v", len(want), want)
+	}
+	for f := range want {
+		if !regexp.MustCompile(regexp.QuoteMeta(f) + `\b`).MatchString(out) {
+			t.Errorf("jiceng help does not name %s", f)
+		}
+	}
 }

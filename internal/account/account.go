@@ -131,6 +131,41 @@ func canManage(actor access.Actor, home string, grants []access.Grant) bool {
 	return true
 }
 
+// GrantableRoles lists, in display order, the roles actor may give on at
+// least one organization: the choices of a grant form.
+func GrantableRoles(actor access.Actor) []access.Role {
+	scopes := actor.Scopes(access.UserManage)
+	out := []access.Role{}
+	for _, r := range access.Roles {
+		ok := actor.System
+		for _, sc := range scopes {
+			ok = ok || actor.CanGrant(r, sc)
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// CanRevoke reports whether actor, which read u, may revoke u's grant g:
+// it may manage u and give g's role there, and g is not the actor's own
+// last grant that lets it manage users (see revoke).
+func CanRevoke(actor access.Actor, u User, g access.Grant) bool {
+	if !u.manageable || !actor.CanGrant(g.Role, g.OrgPath) || !actor.Can(access.OrgRead, g.OrgPath) {
+		return false
+	}
+	if u.ID != actor.UserID || actor.System || !access.Allows(g.Role, access.UserManage) {
+		return true
+	}
+	for _, o := range u.Grants {
+		if o.ID != g.ID && access.Allows(o.Role, access.UserManage) {
+			return true
+		}
+	}
+	return false
+}
+
 // visibleGrants keeps the grants on organizations whose users the actor may
 // read: a grant elsewhere is none of its business.
 func visibleGrants(actor access.Actor, grants []access.Grant) []access.Grant {
@@ -144,7 +179,9 @@ func visibleGrants(actor access.Actor, grants []access.Grant) []access.Grant {
 }
 
 // errNotYours refuses an action on an account the actor cannot manage.
-var errNotYours = errs.New(errs.Forbidden, "您不能管理该用户：该账号拥有您无权授予的角色", "you may not manage this user: the account holds roles you may not grant")
+// It names no role: the actor may not see the grant that makes the account
+// out of reach, and the message must not reveal it.
+var errNotYours = errs.New(errs.Forbidden, "您不能管理该用户", "you may not manage this user")
 
 // NewUser is the input of Create.
 type NewUser struct {

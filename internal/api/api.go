@@ -71,6 +71,31 @@ func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) {
 // PostgreSQL and fail there with 500.
 var errBadUTF8 = errs.New(errs.Invalid, "请求内容含有无效的 UTF-8 字符：请以 UTF-8 编码提交", "the request holds invalid UTF-8: send text encoded as UTF-8")
 
+// errNUL refuses a string holding U+0000, which PostgreSQL cannot store
+// in text (500) and SQLite would keep; the form middleware says the same.
+var errNUL = errs.New(errs.Invalid, "请求内容含有不允许的控制字符（NUL）：请删除后重试", "the request holds a NUL control character: remove it and try again")
+
+// hasNULEscape reports whether body holds the escape \u0000. A raw NUL byte
+// is invalid JSON already; the escape counts only when its backslash is not
+// itself escaped, that is when an even number of backslashes precede it.
+func hasNULEscape(body []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(body[i:], []byte(`\u0000`))
+		if j < 0 {
+			return false
+		}
+		j += i
+		n := 0
+		for k := j - 1; k >= 0 && body[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return true
+		}
+		i = j + 1
+	}
+}
+
 // decode reads a JSON body strictly: size-capped, UTF-8 only, unknown
 // fields refused, one value only.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
@@ -84,6 +109,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	if !utf8.Valid(body) {
 		return errBadUTF8
+	}
+	if hasNULEscape(body) {
+		return errNUL
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -8,10 +8,12 @@ package clientip
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 )
 
 // Parse reads a comma-separated list of trusted proxies: networks in CIDR
@@ -94,12 +96,26 @@ type ctxKey struct{}
 
 // Middleware finds each request's client address once, with the trusted
 // proxies, so that every handler reads the same one through From.
-func Middleware(trusted []netip.Prefix) func(http.Handler) http.Handler {
+//
+// The first request that carries X-Forwarded-For from a peer that is not a
+// trusted proxy is reported once to logger (nil: not at all): behind a proxy
+// the operator did not declare, every client shares the proxy's address and
+// its limits. The line names neither the peer nor the header's value.
+func Middleware(trusted []netip.Prefix, logger *slog.Logger) func(http.Handler) http.Handler {
+	var warned atomic.Bool
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if logger != nil && !warned.Load() && r.Header.Get("X-Forwarded-For") != "" && !peerTrusted(r, trusted) && warned.CompareAndSwap(false, true) {
+				logger.Warn("X-Forwarded-For received from an untrusted peer: set --trusted-proxies to the proxy's address, or per-client limits count the proxy")
+			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, Addr(r, trusted))))
 		})
 	}
+}
+
+func peerTrusted(r *http.Request, trusted []netip.Prefix) bool {
+	p, err := netip.ParseAddr(peerOf(r))
+	return err == nil && isTrusted(p, trusted)
 }
 
 // From returns the client address Middleware found, or the connecting peer

@@ -156,6 +156,8 @@ var enCore = map[string]string{
 	"users.new":                 "New user",
 	"users.new_password":        "New password",
 	"users.current_password":    "Current password",
+	"users.password_heading":    "Change password",
+	"users.confirm_password":    "Confirm new password",
 	"users.no_grants":           "No roles granted",
 	"users.no_role":             "No role yet",
 	"users.password":            "Initial password",

@@ -156,6 +156,8 @@ var zhCore = map[string]string{
 	"users.new":                 "新建用户",
 	"users.new_password":        "新密码",
 	"users.current_password":    "当前密码",
+	"users.password_heading":    "修改密码",
+	"users.confirm_password":    "确认新密码",
 	"users.no_grants":           "尚未授予任何角色",
 	"users.no_role":             "暂不授权",
 	"users.password":            "初始密码",

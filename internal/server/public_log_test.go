@@ -35,7 +35,8 @@ func (l *lockedBuffer) String() string {
 // TestPublicRequestsNotLoggedOneByOne: the request log once dated every
 // accepted ballot to the millisecond. Fifty ballots cast through the API,
 // the ballot page and the bulletins must leave no line of their own, only
-// counts per period, whose lines carry no path; other requests are still
+// counts per period, whose lines carry no path; so must the language
+// switch linked from the ballot page. Other requests are still
 // logged one by one.
 func TestPublicRequestsNotLoggedOneByOne(t *testing.T) {
 	var logs lockedBuffer
@@ -65,6 +66,21 @@ func TestPublicRequestsNotLoggedOneByOne(t *testing.T) {
 		public++
 	}
 
+	// The language switch is linked from the ballot page: a rater who
+	// switches leaves no line of its own either.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, to := range []string{"en", "zh"} {
+		resp, err := noFollow.Get(f.srv.URL + "/lang?to=" + to + "&back=/vote")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 303 {
+			t.Fatalf("/lang?to=%s: %d", to, resp.StatusCode)
+		}
+		public++
+	}
+
 	count := regexp.MustCompile(`msg="public requests" count=(\d+) period=100ms$`)
 	var lines []string
 	counted := 0
@@ -82,7 +98,7 @@ func TestPublicRequestsNotLoggedOneByOne(t *testing.T) {
 		t.Fatalf("the count lines add up to %d public requests, want %d:\n%s", counted, public, logs.String())
 	}
 	out := logs.String()
-	for _, s := range []string{"/api/v1/public", "/vote", "/bulletin"} {
+	for _, s := range []string{"/api/v1/public", "/vote", "/bulletin", "/lang"} {
 		if strings.Contains(out, s) {
 			t.Errorf("the log names %s:\n%s", s, out)
 		}

@@ -80,7 +80,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	}
 	var h http.Handler = mux
 	h = w.RefuseBadUTF8(h, a.Fail)
-	h = clientip.Middleware(d.TrustedProxies)(h)
+	h = clientip.Middleware(d.TrustedProxies, d.Logger)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.headers(h)
 	h = s.logRequests(h)
@@ -161,7 +161,7 @@ func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter
 // logRequests logs method, path (never the query, which may carry search
 // terms), status and duration; no client address or user agent is logged.
 // Public ballot and bulletin requests are not logged one by one: the time
-// of a line would date a ballot. They are counted, and the count is logged
+// of a line would date a ballot. Nor is /lang, linked from the ballot page. They are counted, and the count is logged
 // once a minute (see publicCounter).
 func (s *srv) logRequests(next http.Handler) http.Handler {
 	every := s.deps.PublicLogEvery
@@ -177,7 +177,7 @@ func (s *srv) logRequests(next http.Handler) http.Handler {
 		if strings.HasPrefix(p, "/static/") || p == "/healthz" {
 			return
 		}
-		if strings.HasPrefix(p, "/vote") || strings.HasPrefix(p, "/bulletin") || strings.HasPrefix(p, "/api/v1/public/") {
+		if strings.HasPrefix(p, "/vote") || strings.HasPrefix(p, "/bulletin") || strings.HasPrefix(p, "/api/v1/public/") || p == "/lang" {
 			public.add()
 			return
 		}

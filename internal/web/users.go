@@ -6,6 +6,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 )
 
@@ -55,22 +56,45 @@ func (h *Handler) UserNew(w http.ResponseWriter, r *http.Request) {
 
 // UserShow shows an account with its grants and the forms to change them.
 func (h *Handler) UserShow(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.userPage(w, r)
+	if !ok {
+		return
+	}
+	h.render(w, r, http.StatusOK, "user_show", "layout", p)
+}
+
+// grantRow is a grant on the user page, with whether the reader may revoke it.
+type grantRow struct {
+	access.Grant
+	Revocable bool
+}
+
+// userPage builds the user page of the account in the path, or answers the
+// error and returns false.
+func (h *Handler) userPage(w http.ResponseWriter, r *http.Request) (*Page, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
-		return
+		return nil, false
 	}
-	u, err := h.Accounts.Get(r.Context(), actorOf(r), id)
+	actor := actorOf(r)
+	u, err := h.Accounts.Get(r.Context(), actor, id)
 	if err != nil {
 		h.fail(w, r, err)
-		return
+		return nil, false
 	}
 	p := h.page(r, "users", u.Username)
 	p.Crumbs = []Crumb{{Label: i18n.T(p.Lang, "users.title"), Href: "/users"}, {Label: u.Username}}
 	// CanManage comes from the domain: managing users at the home is not
-	// enough when the account holds roles the reader could not grant.
-	p.Data = map[string]any{"U": u, "Roles": access.Roles, "CanManage": u.Manageable(), "Self": u.ID == actorOf(r).UserID}
-	h.render(w, r, http.StatusOK, "user_show", "layout", p)
+	// enough when the account holds roles the reader could not grant. The
+	// forms offer only what the domain would accept: the roles the reader
+	// may grant, and 撤销 on grants it may revoke.
+	grants := make([]grantRow, len(u.Grants))
+	for i, g := range u.Grants {
+		grants[i] = grantRow{Grant: g, Revocable: account.CanRevoke(actor, u, g)}
+	}
+	p.Data = map[string]any{"U": u, "Grants": grants, "Roles": account.GrantableRoles(actor), "CanManage": u.Manageable(), "Self": u.ID == actor.UserID}
+	return p, true
 }
 
 // UserAction handles the forms of the user page: grant, revoke, enable,
@@ -103,6 +127,19 @@ func (h *Handler) UserAction(w http.ResponseWriter, r *http.Request) {
 		err = h.Accounts.SetStatus(r.Context(), actor, id, st)
 		done = msg(lang, "已更新账号状态", "Account status updated")
 	case "password":
+		if r.PostForm.Get("password") != r.PostForm.Get("password_confirm") {
+			// Checked before anything is hashed, for whoever was shown the
+			// form; the page comes back with neither password in it. Others
+			// get the domain's refusal below, whatever they sent.
+			p, ok := h.userPage(w, r)
+			if !ok {
+				return
+			}
+			if d := p.Data.(map[string]any); d["CanManage"] == true || d["Self"] == true {
+				h.formError(w, r, p, "user_show", errs.Field("password_confirm", "两次输入的新密码不一致", "the two new passwords differ"))
+				return
+			}
+		}
 		err = h.Accounts.ChangePassword(r.Context(), actor, id, r.PostForm.Get("current_password"), r.PostForm.Get("password"))
 		done = msg(lang, "已修改密码", "Password changed")
 	default:
