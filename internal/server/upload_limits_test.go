@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"jiceng/internal/evaluation"
+	"jiceng/internal/xlsx/xlsxtest"
 )
 
 // wideCSV is the reviewer's 22 KB CSV: a header of 20,000 columns (the last
@@ -42,6 +43,17 @@ func xfdWorkbook(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// sstBomb is the reviewer's 134 KB workbook whose shared-strings table
+// holds 3,200,000 empty items: excelize indexed them all, 300 MB a request.
+func sstBomb(t *testing.T, items int) []byte {
+	t.Helper()
+	b, err := xlsxtest.SharedStringsBomb(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // countingBody records how many bytes of a request body the server read.
@@ -113,17 +125,24 @@ func TestUploadBombsRefused(t *testing.T) {
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	campaign := f.qianqi(t, tok)
-	files := map[string][]byte{"wide.csv": wideCSV(), "xfd.xlsx": xfdWorkbook(t)}
+	files := map[string][]byte{"wide.csv": wideCSV(), "xfd.xlsx": xfdWorkbook(t), "sst.xlsx": sstBomb(t, 3_200_000)}
 	if n := len(files["wide.csv"]); n > 23<<10 {
 		t.Fatalf("the CSV has %d bytes", n)
 	}
 	if n := len(files["xfd.xlsx"]); n > 12<<10 {
 		t.Fatalf("the workbook has %d bytes", n)
 	}
+	if n := len(files["sst.xlsx"]); n > 400<<10 {
+		t.Fatalf("the shared-strings workbook has %d bytes", n)
+	}
 	wantWidth := map[string]string{
 		"wide.csv": "第1行有 20,000 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入",
 		"xfd.xlsx": "第1行有 16,384 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入",
+		"sst.xlsx": "文件中的共享字符串过多（超过 1,000,000 个）：请另存为新的 .xlsx 或改用 CSV 后再导入",
 	}
+	// The width limit is a bad file (422 on a page, 400 from the API); too
+	// many shared strings is a file too large (413 from both).
+	wantStatus := map[string][2]int{"wide.csv": {422, 400}, "xfd.xlsx": {422, 400}, "sst.xlsx": {413, 413}}
 	routes := []struct {
 		path, denied string
 	}{
@@ -152,9 +171,9 @@ func TestUploadBombsRefused(t *testing.T) {
 				deniedAlloc := m.alloc
 				m = f.serveMeasured(t, allowed[api], rt.path, part{name, data})
 				t.Logf("allocated %d KB without the right, %d KB with it", deniedAlloc>>10, m.alloc>>10)
-				want := 422
+				want := wantStatus[name][0]
 				if api {
-					want = 400
+					want = wantStatus[name][1]
 					var out map[string]any
 					json.Unmarshal([]byte(m.body), &out)
 					if errMsg(out) != wantWidth[name] || out["id"] != nil {
