@@ -97,8 +97,10 @@ func errNoRows() error {
 // must treat a missing cell as "".
 //
 // The error is an *errs.Error: TooLarge above MaxUpload bytes, for a
-// workbook that would unpack beyond 64 MiB, for more than MaxCells cells or
-// 32 MiB of text; Invalid for anything that is not a readable spreadsheet,
+// workbook that would unpack beyond 64 MiB or whose shared-strings table
+// holds more than MaxCells items (or 40 MiB), for more than MaxCells cells
+// or 32 MiB of text; TooMany when the server is busy parsing other files
+// (see ReadContext); Invalid for anything that is not a readable spreadsheet,
 // for a file without data rows, for a row wider than MaxColumns and for
 // more than 100,000 data rows.
 func Read(r io.Reader) (header []string, rows [][]string, err error) {
