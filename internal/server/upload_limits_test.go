@@ -141,7 +141,7 @@ func TestUploadBombsRefused(t *testing.T) {
 	wantWidth := map[string]string{
 		"wide.csv": "第1行有 20,000 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入",
 		"xfd.xlsx": "第1行有 16,384 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入",
-		"sst.xlsx": "文件中的共享字符串过多（超过 1,000,000 个）：请另存为新的 .xlsx 或改用 CSV 后再导入",
+		"sst.xlsx": "文件中的共享字符串过多（超过 500,000 个）：请另存为新的 .xlsx 或改用 CSV 后再导入",
 	}
 	// The width limit is a bad file (422 on a page, 400 from the API); too
 	// many shared strings is a file too large (413 from both).

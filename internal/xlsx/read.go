@@ -46,11 +46,14 @@ const maxText = 32 << 20
 // Limits on what a workbook may unpack to: a 10 MiB zip can expand a
 // thousandfold, so these refuse zip bombs before excelize inflates them.
 // Worksheets and shared strings above unzipXMLLimit go to a temporary file
-// instead of memory; the other parts (styles, themes, pictures) are read
-// into memory and are capped together by otherPartsLimit.
+// instead of memory: excelize decodes an in-memory shared-strings table
+// whole, at several hundred bytes an item (300,000 short strings took
+// 110 MB), while from a file it keeps only an index of offsets. The other
+// parts (styles, themes, pictures) are read into memory and are capped
+// together by otherPartsLimit.
 const (
 	unzipLimit      = 64 << 20
-	unzipXMLLimit   = 8 << 20
+	unzipXMLLimit   = 1 << 20
 	otherPartsLimit = 16 << 20
 )
 
@@ -98,7 +101,7 @@ func errNoRows() error {
 //
 // The error is an *errs.Error: TooLarge above MaxUpload bytes, for a
 // workbook that would unpack beyond 64 MiB or whose shared-strings table
-// holds more than MaxCells items (or 40 MiB), for more than MaxCells cells
+// holds more than 500,000 items (or 40 MiB), for more than MaxCells cells
 // or 32 MiB of text; TooMany when the server is busy parsing other files
 // (see ReadContext); Invalid for anything that is not a readable spreadsheet,
 // for a file without data rows, for a row wider than MaxColumns and for

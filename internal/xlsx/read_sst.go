@@ -9,12 +9,15 @@ import (
 )
 
 // maxSharedStrings caps the items of a workbook's shared-strings table.
-// Only a cell can use an item, and a file may hold at most MaxCells cells,
-// so a table with more items holds strings no cell reads; the biggest real
-// import (about 20,000 rows of 15 columns, 300,000 cells, mostly distinct
-// text) needs at most 300,000. excelize indexes every item before it
-// returns the first cell, so the count is checked before it opens the file.
-const maxSharedStrings = MaxCells
+// excelize indexes every item before it returns the first cell, whether a
+// cell uses it or not, at about 100 bytes of heap per item at its peak
+// (with the table in a temporary file, see unzipXMLLimit): 3,200,000 empty
+// items fit in 54 MB unpacked and cost 300 MB. Only a cell can use an item;
+// the biggest real import (about 20,000 rows of 15 columns, 300,000 cells
+// of mostly distinct text) needs at most 300,000, and Excel keeps only the
+// strings its cells use. 500,000 leaves room for that and keeps the index
+// near 50 MB. The count is checked before excelize opens the file.
+const maxSharedStrings = 500_000
 
 // maxSharedStringsSize caps the unpacked size of xl/sharedStrings.xml. The
 // text itself is capped at maxText (32 MiB, for 500 reports of 20,000

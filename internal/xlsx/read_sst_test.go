@@ -41,7 +41,7 @@ func TestReadSharedStringsBomb(t *testing.T) {
 	}
 	var err error
 	alloc := allocated(func() { _, _, err = Read(bytes.NewReader(bomb)) })
-	wantErr(t, err, errs.TooLarge, "文件中的共享字符串过多（超过 1,000,000 个）：请另存为新的 .xlsx 或改用 CSV 后再导入")
+	wantErr(t, err, errs.TooLarge, "文件中的共享字符串过多（超过 500,000 个）：请另存为新的 .xlsx 或改用 CSV 后再导入")
 	if alloc > 64<<20 {
 		t.Errorf("Read allocated %d MB", alloc>>20)
 	}
