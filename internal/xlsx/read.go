@@ -113,8 +113,13 @@ func Read(r io.Reader) (header []string, rows [][]string, err error) {
 // ReadContext is Read for a request: the file is parsed in one of a few
 // parse slots shared by the whole server, and a request that gives up while
 // waiting for one (ctx ends) leaves with errs.TooMany, as does one that
-// finds too many requests already waiting.
+// finds too many requests already reading or waiting.
 func ReadContext(ctx context.Context, r io.Reader) (header []string, rows [][]string, err error) {
+	leave, err := parseSlots.admit()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer leave()
 	data, err := io.ReadAll(io.LimitReader(r, MaxUpload+1))
 	if err != nil {
 		return nil, nil, errs.Wrap(err, "xlsx: read upload")

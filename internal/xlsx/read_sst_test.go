@@ -93,9 +93,9 @@ func TestReadParseSlots(t *testing.T) {
 		t.Errorf("a cancelled wait: %v", err)
 	}
 	// With the queue full, one more is refused at once.
-	parseSlots.waiting.Add(maxParseWaiting)
+	parseSlots.admitted.Add(maxParseWaiting + maxParses - n)
 	_, _, err = Read(strings.NewReader(file))
-	parseSlots.waiting.Add(-maxParseWaiting)
+	parseSlots.admitted.Add(-(maxParseWaiting + maxParses - n))
 	if e, ok := err.(*errs.Error); !ok || e.Kind != errs.TooMany || e.ZH != "服务器正忙，请稍后再试" {
 		t.Errorf("a full queue: %v", err)
 	}
@@ -113,7 +113,7 @@ func TestReadParseSlots(t *testing.T) {
 	if m := most.Load(); m != maxParses {
 		t.Errorf("at most %d files parsed at once, want %d", m, maxParses)
 	}
-	if p := parseSlots.parsing.Load(); p != 0 {
-		t.Errorf("%d slots still held", p)
+	if p, a := parseSlots.parsing.Load(), parseSlots.admitted.Load(); p != 0 || a != 0 {
+		t.Errorf("%d slots still held, %d requests still admitted", p, a)
 	}
 }
