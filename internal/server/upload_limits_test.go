@@ -5,16 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
 	"jiceng/internal/evaluation"
+	"jiceng/internal/xlsx/xlsxtest"
 )
 
 // wideCSV is the reviewer's 22 KB CSV: a header of 20,000 columns (the last
@@ -42,6 +46,17 @@ func xfdWorkbook(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// sstBomb is the reviewer's 134 KB workbook whose shared-strings table
+// holds 3,200,000 empty items: excelize indexed them all, 300 MB a request.
+func sstBomb(t *testing.T, items int) []byte {
+	t.Helper()
+	b, err := xlsxtest.SharedStringsBomb(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // countingBody records how many bytes of a request body the server read.
@@ -113,17 +128,24 @@ func TestUploadBombsRefused(t *testing.T) {
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	campaign := f.qianqi(t, tok)
-	files := map[string][]byte{"wide.csv": wideCSV(), "xfd.xlsx": xfdWorkbook(t)}
+	files := map[string][]byte{"wide.csv": wideCSV(), "xfd.xlsx": xfdWorkbook(t), "sst.xlsx": sstBomb(t, 3_200_000)}
 	if n := len(files["wide.csv"]); n > 23<<10 {
 		t.Fatalf("the CSV has %d bytes", n)
 	}
 	if n := len(files["xfd.xlsx"]); n > 12<<10 {
 		t.Fatalf("the workbook has %d bytes", n)
 	}
+	if n := len(files["sst.xlsx"]); n > 400<<10 {
+		t.Fatalf("the shared-strings workbook has %d bytes", n)
+	}
 	wantWidth := map[string]string{
 		"wide.csv": "第1行有 20,000 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入",
 		"xfd.xlsx": "第1行有 16,384 列，最多 200 列：请删除多余的列（或表格右侧远处的内容）后再导入",
+		"sst.xlsx": "文件中的共享字符串过多（超过 500,000 个）：请另存为新的 .xlsx 或改用 CSV 后再导入",
 	}
+	// The width limit is a bad file (422 on a page, 400 from the API); too
+	// many shared strings is a file too large (413 from both).
+	wantStatus := map[string][2]int{"wide.csv": {422, 400}, "xfd.xlsx": {422, 400}, "sst.xlsx": {413, 413}}
 	routes := []struct {
 		path, denied string
 	}{
@@ -152,9 +174,9 @@ func TestUploadBombsRefused(t *testing.T) {
 				deniedAlloc := m.alloc
 				m = f.serveMeasured(t, allowed[api], rt.path, part{name, data})
 				t.Logf("allocated %d KB without the right, %d KB with it", deniedAlloc>>10, m.alloc>>10)
-				want := 422
+				want := wantStatus[name][0]
 				if api {
-					want = 400
+					want = wantStatus[name][1]
 					var out map[string]any
 					json.Unmarshal([]byte(m.body), &out)
 					if errMsg(out) != wantWidth[name] || out["id"] != nil {
@@ -227,5 +249,69 @@ func TestReportUploadPermissionFirst(t *testing.T) {
 	st, out = f.call(t, "GET", api, tok, "")
 	if items, _ := out["items"].([]any); st != 200 || len(items) != 0 {
 		t.Errorf("files: %d %v", st, out)
+	}
+}
+
+// rawNamePart is a multipart body whose file part names the file in
+// Content-Disposition exactly as disposition says, e.g. with an RFC 5987
+// filename* that percent-encodes any byte.
+func rawNamePart(disposition string, data []byte) (string, *bytes.Buffer) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="file"; `+disposition)
+	h.Set("Content-Type", "text/csv")
+	w, _ := mw.CreatePart(h)
+	w.Write(data)
+	mw.Close()
+	return mw.FormDataContentType(), &buf
+}
+
+// TestUploadFileNameCleaned imports files whose names hold invalid UTF-8,
+// a NUL and line breaks (PostgreSQL refused the first two with a 500): the
+// imports succeed and the session and the audit log keep a clean name.
+func TestUploadFileNameCleaned(t *testing.T) {
+	f := newFixture(t)
+	tok, admin := f.token(t, "street_admin"), f.token(t, "admin")
+	csv := []byte("名称,类型,上级区划代码\n某某协会党支部,党支部,450102001\n")
+	for i, tc := range []struct{ disposition, kept string }{
+		{"filename=\"a\xff.csv\"", "a.csv"},
+		{"filename*=UTF-8''a%FF.csv", "a.csv"},
+		{"filename*=UTF-8''b%00.csv", "b.csv"},
+		{"filename*=UTF-8''c%0D%0A%E2%80%8B%1B.csv", "c\u200b.csv"},
+		{"filename*=UTF-8''%FF%FE", "upload"},
+		{"filename=\"" + strings.Repeat("长", 100) + ".csv\"", strings.Repeat("长", 66)},
+	} {
+		data := bytes.Replace(csv, []byte("某某"), []byte(fmt.Sprint("某某", i)), 1)
+		ct, body := rawNamePart(tc.disposition, data)
+		req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/orgs/import", body)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", ct)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != 201 || out["status"] != "ready" || out["file_name"] != tc.kept {
+			t.Errorf("%s: %d %v, want file_name %q", tc.disposition, resp.StatusCode, out, tc.kept)
+			continue
+		}
+		st, res := f.call(t, "POST", fmt.Sprintf("/api/v1/imports/%s/apply", out["id"]), tok, "")
+		if st != 200 || res["created"] != float64(1) {
+			t.Errorf("%s: apply %d %v", tc.disposition, st, res)
+		}
+		st, res = f.call(t, "GET", fmt.Sprintf("/api/v1/audit?action=org.import&target_id=%s", out["id"]), admin, "")
+		items, _ := res["items"].([]any)
+		if st != 200 || len(items) != 1 || items[0].(map[string]any)["summary"] != "从 "+tc.kept+" 导入党组织 1 个" {
+			t.Errorf("%s: audit %d %v", tc.disposition, st, res)
+		}
+	}
+	// The page's upload keeps a clean name too.
+	b := f.browser(t, "street_admin")
+	st, _, page := b.postFiles(t, "/import", part{"d\xff.csv", bytes.Replace(csv, []byte("某某"), []byte("某某9"), 1)})
+	if st != 200 || !strings.Contains(page, "校验结果 · d.csv") || !utf8.ValidString(page) {
+		t.Errorf("page: %d, has d.csv: %v", st, strings.Contains(page, "d.csv"))
 	}
 }

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -45,11 +46,14 @@ const maxText = 32 << 20
 // Limits on what a workbook may unpack to: a 10 MiB zip can expand a
 // thousandfold, so these refuse zip bombs before excelize inflates them.
 // Worksheets and shared strings above unzipXMLLimit go to a temporary file
-// instead of memory; the other parts (styles, themes, pictures) are read
-// into memory and are capped together by otherPartsLimit.
+// instead of memory: excelize decodes an in-memory shared-strings table
+// whole, at several hundred bytes an item (300,000 short strings took
+// 110 MB), while from a file it keeps only an index of offsets. The other
+// parts (styles, themes, pictures) are read into memory and are capped
+// together by otherPartsLimit.
 const (
 	unzipLimit      = 64 << 20
-	unzipXMLLimit   = 8 << 20
+	unzipXMLLimit   = 1 << 20
 	otherPartsLimit = 16 << 20
 )
 
@@ -96,17 +100,40 @@ func errNoRows() error {
 // must treat a missing cell as "".
 //
 // The error is an *errs.Error: TooLarge above MaxUpload bytes, for a
-// workbook that would unpack beyond 64 MiB, for more than MaxCells cells or
-// 32 MiB of text; Invalid for anything that is not a readable spreadsheet,
+// workbook that would unpack beyond 64 MiB or whose shared-strings table
+// holds more than 500,000 items (or 40 MiB), for more than MaxCells cells
+// or 32 MiB of text; TooMany when the server is busy parsing other files
+// (see ReadContext); Invalid for anything that is not a readable spreadsheet,
 // for a file without data rows, for a row wider than MaxColumns and for
 // more than 100,000 data rows.
 func Read(r io.Reader) (header []string, rows [][]string, err error) {
+	return ReadContext(context.Background(), r)
+}
+
+// ReadContext is Read for a request: the file is parsed in one of a few
+// parse slots shared by the whole server, and a request that gives up while
+// waiting for one (ctx ends) leaves with errs.TooMany, as does one that
+// finds too many requests already reading or waiting.
+func ReadContext(ctx context.Context, r io.Reader) (header []string, rows [][]string, err error) {
+	leave, err := parseSlots.admit()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer leave()
 	data, err := io.ReadAll(io.LimitReader(r, MaxUpload+1))
 	if err != nil {
 		return nil, nil, errs.Wrap(err, "xlsx: read upload")
 	}
 	if len(data) > MaxUpload {
 		return nil, nil, errTooLarge()
+	}
+	release, err := parseSlots.acquire(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer release()
+	if parseHook != nil {
+		parseHook()
 	}
 	var all [][]string
 	var total int
@@ -245,6 +272,17 @@ func readXLSX(data []byte) ([][]string, int, error) {
 	}
 	if !workbook {
 		return nil, 0, errNotSpreadsheet(errors.New("zip without xl/workbook.xml"))
+	}
+	// excelize keeps an index entry (and, below unzipXMLLimit, a decoded
+	// struct) for every shared string, whether any cell uses it or not:
+	// 3,200,000 empty items fit in 54 MB unpacked and cost it 300 MB. So the
+	// items are counted first, streaming and without allocating per item.
+	for _, zf := range zr.File {
+		if strings.EqualFold(strings.ReplaceAll(zf.Name, `\`, "/"), "xl/sharedStrings.xml") {
+			if err := checkSharedStrings(zf); err != nil {
+				return nil, 0, err
+			}
+		}
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    unzipLimit,

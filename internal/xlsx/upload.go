@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"jiceng/internal/errs"
 )
@@ -27,7 +29,7 @@ func ReadUpload(w http.ResponseWriter, r *http.Request, rawBody bool) (string, [
 		if !rawBody {
 			return "", nil, nil, errChooseFile()
 		}
-		header, rows, err := Read(r.Body)
+		header, rows, err := ReadContext(r.Context(), r.Body)
 		return "upload", header, rows, tooBig(err)
 	}
 	mr, err := r.MultipartReader()
@@ -46,11 +48,42 @@ func ReadUpload(w http.ResponseWriter, r *http.Request, rawBody bool) (string, [
 			p.Close()
 			continue
 		}
-		name := filepath.Base(strings.ReplaceAll(p.FileName(), `\`, "/"))
-		header, rows, err := Read(p)
+		name := cleanFileName(p.FileName())
+		header, rows, err := ReadContext(r.Context(), p)
 		p.Close()
 		return name, header, rows, tooBig(err)
 	}
+}
+
+// maxFileName caps the bytes of a stored upload name.
+const maxFileName = 200
+
+// cleanFileName makes the name a browser or client sent for a file fit to
+// store and show: its base name only, invalid UTF-8 dropped (PostgreSQL
+// refuses it in a text column), no control characters (NUL included),
+// at most maxFileName bytes cut at a character boundary; "upload" when
+// nothing is left.
+func cleanFileName(name string) string {
+	name = strings.ToValidUTF8(name, "")
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\uFEFF' {
+			return -1
+		}
+		return r
+	}, name)
+	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.TrimSpace(name)
+	if len(name) > maxFileName {
+		cut := maxFileName
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut]
+	}
+	if name == "" || name == "." || name == "/" {
+		return "upload"
+	}
+	return name
 }
 
 // tooBig turns the error of a request body cut at its cap into the message
