@@ -111,7 +111,7 @@ func DropStoredKey(ctx context.Context, d *db.DB, key []byte) error {
 // database's codes were issued under, so that a server started with
 // another key — a mistyped --key-file creates a fresh one — refuses to
 // start instead of answering every printed code "invalid".
-const keyCheckSetting = "evaluation.token_key_check"
+const keyCheckSetting = "evaluation.key_check"
 
 // KeyCheck returns a check value of key: an HMAC of a fixed text, which
 // tells whether two keys are the same and nothing else (it cannot test a
