@@ -2,8 +2,7 @@ package server
 
 import (
 	"fmt"
-	"io"
-	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -20,16 +19,9 @@ func TestInvalidUTF8Refused(t *testing.T) {
 		t.Errorf("API: %d %v", st, out)
 	}
 	b := f.browser(t, "admin")
-	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/orgs/%d/edit", f.srv.URL, f.root), strings.NewReader("name=%FF&kind=committee&category=other"))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := b.c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 400 || !strings.Contains(string(body), "请求内容含有无效的 UTF-8 字符：请以 UTF-8 编码提交") {
-		t.Errorf("page: %d %.300s", resp.StatusCode, body)
+	st, _, body := b.status(t, "POST", fmt.Sprintf("/orgs/%d/edit", f.root), url.Values{"name": {"\xff"}, "kind": {"committee"}, "category": {"other"}})
+	if st != 400 || !strings.Contains(body, "请求内容含有无效的 UTF-8 字符：请以 UTF-8 编码提交") {
+		t.Errorf("page: %d %.300s", st, body)
 	}
 	if _, o := f.call(t, "GET", path, admin, ""); o["name"] != "中共南宁市委员会" {
 		t.Errorf("name now %q", o["name"])

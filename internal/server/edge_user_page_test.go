@@ -1,8 +1,6 @@
 package server
 
 import (
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -86,17 +84,9 @@ func TestUserPagePasswordConfirmed(t *testing.T) {
 	}
 
 	form := url.Values{"op": {"password"}, "password": {"Typed-once-2026"}, "password_confirm": {"Typed-twice-2026"}}
-	req, _ := http.NewRequest("POST", f.srv.URL+"/users/"+itoa(id), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := b.c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	got := string(body)
-	if resp.StatusCode != 422 || !strings.Contains(got, `<p class="error" id="err-password_confirm">两次输入的新密码不一致</p>`) {
-		t.Errorf("mismatch: %d %.400s", resp.StatusCode, got)
+	st, _, got := b.status(t, "POST", "/users/"+itoa(id), form)
+	if st != 422 || !strings.Contains(got, `<p class="error" id="err-password_confirm">两次输入的新密码不一致</p>`) {
+		t.Errorf("mismatch: %d %.400s", st, got)
 	}
 	if strings.Contains(got, "Typed-once-2026") || strings.Contains(got, "Typed-twice-2026") {
 		t.Errorf("the page keeps a password")
@@ -108,11 +98,7 @@ func TestUserPagePasswordConfirmed(t *testing.T) {
 
 	// Matching fields change it.
 	form.Set("password_confirm", "Typed-once-2026")
-	resp, err = b.c.PostForm(f.srv.URL+"/users/"+itoa(id), form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	b.status(t, "POST", "/users/"+itoa(id), form)
 	if st, out := f.call(t, "POST", "/api/v1/auth/login", "", `{"username":"secretary","password":"Typed-once-2026"}`); st != 200 {
 		t.Errorf("the new password does not work: %d %v", st, out)
 	}
