@@ -656,6 +656,11 @@ func (s *Service) ChangePassword(ctx context.Context, actor access.Actor, userID
 	})
 }
 
+// SessionCookie is the name of the cookie that carries a browser's session
+// token. Requests send either it or a bearer token; the pages set and clear
+// it, and the API logout clears it too.
+const SessionCookie = "jiceng_session"
+
 // Session is a logged-in session.
 type Session struct {
 	Token   string
