@@ -57,6 +57,14 @@ func TestStreetAdminCannotRevokeCityGrant(t *testing.T) {
 		t.Errorf("%d revocations logged", n)
 	}
 
+	// Nor can it remove its own last administrative grant through the API.
+	selfID, _ := f.accounts.FindByUsername(ctx, "street_admin")
+	self, _ := f.accounts.Get(ctx, testrig.Admin, selfID)
+	st, out = f.call(t, "DELETE", fmt.Sprintf("/api/v1/grants/%d", self.Grants[0].ID), sa, "")
+	if st != 409 || errMsg(out) != "不能撤销自己最后一个管理角色" {
+		t.Errorf("street admin revokes its own last grant: %d %v", st, out)
+	}
+
 	// Who manages the holder may take it back.
 	ca := f.token(t, "county_admin")
 	if st, out := f.call(t, "DELETE", fmt.Sprintf("/api/v1/grants/%d", gid), ca, ""); st != 204 {
