@@ -194,6 +194,12 @@ type NewUser struct {
 
 var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{2,31}$`)
 
+// The username rule, as Create and Login state it.
+const (
+	usernameRuleZH = "用户名须为 3–32 位小写字母、数字或 _ . -，并以字母开头"
+	usernameRuleEN = "a username has 3–32 lower-case letters, digits, _ . or -, starting with a letter"
+)
+
 type orgRef struct {
 	id         int64
 	path, name string
@@ -225,7 +231,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 	in.Username = strings.TrimSpace(in.Username)
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	if !usernameRE.MatchString(in.Username) {
-		f.Add("username", "用户名须为 3–32 位小写字母、数字或 _ . -，并以字母开头", "a username has 3–32 lower-case letters, digits, _ . or -, starting with a letter")
+		f.Add("username", usernameRuleZH, usernameRuleEN)
 	}
 	if utf8.RuneCountInString(in.DisplayName) > 50 {
 		f.Add("display_name", "姓名最多 50 个字", "the display name may have at most 50 characters")
@@ -650,6 +656,11 @@ func (s *Service) ChangePassword(ctx context.Context, actor access.Actor, userID
 	})
 }
 
+// SessionCookie is the name of the cookie that carries a browser's session
+// token. Requests send either it or a bearer token; the pages set and clear
+// it, and the API logout clears it too.
+const SessionCookie = "jiceng_session"
+
 // Session is a logged-in session.
 type Session struct {
 	Token   string
@@ -671,9 +682,6 @@ const (
 	pairFree   = 5
 	clientFree = 20
 	nameFree   = 100
-	// maxUsername bounds what a login request can make a limiter key of;
-	// real usernames have at most 32 bytes.
-	maxUsername = 64
 )
 
 func tooManyLogins(w time.Duration) error {
@@ -689,8 +697,11 @@ func tooManyLogins(w time.Duration) error {
 // of a few slots, so parallel logins cannot exhaust memory.
 func (s *Service) Login(ctx context.Context, username, password, client string) (Session, access.Actor, error) {
 	username = strings.TrimSpace(strings.ToLower(username))
-	if len(username) > maxUsername {
-		return Session{}, access.Actor{}, errs.Field("username", "用户名过长：最多 64 个字节", "the username is too long: at most 64 bytes")
+	// No account can have a name that breaks the rule (Create enforces it),
+	// so such a name is refused before it becomes a limiter key or costs a
+	// hash: nothing is learnt from the answer, and nothing is kept.
+	if !usernameRE.MatchString(username) {
+		return Session{}, access.Actor{}, errs.Field("username", usernameRuleZH, usernameRuleEN)
 	}
 	pair := Key{Name: "p:" + username + "\x00" + client, Free: pairFree}
 	cli := Key{Name: "c:" + client, Free: clientFree}

@@ -30,15 +30,22 @@ func FillHashSlots(s *Service) (release func()) {
 // LimiterOf returns the login limiter of the service.
 func LimiterOf(s *Service) *Limiter { return s.limiter }
 
-// Keys returns the keys the limiter holds.
-func Keys(l *Limiter) []string {
+// Keys returns the keys the limiter holds, as it holds them.
+func Keys(l *Limiter) [][]byte {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []string
+	var out [][]byte
 	for k := range l.seen {
-		out = append(out, k)
+		out = append(out, k[:])
 	}
 	return out
+}
+
+// Holds reports whether the limiter holds key.
+func Holds(l *Limiter, key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.seen[keyOf(key)] != nil
 }
 
 // HashWaiting returns how many requests wait for a hash slot.

@@ -2,7 +2,7 @@ package account
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
+	"sort"
 	"sync"
 	"time"
 )
@@ -13,12 +13,20 @@ import (
 type Limiter struct {
 	mu        sync.Mutex
 	now       func() time.Time
-	seen      map[string]*attempts
+	seen      map[keyHash]*attempts
 	lastSweep time.Time
 	Free      int
 	Base      time.Duration
 	Max       time.Duration
+	// MaxKeys bounds the keys held; past it the least recently failed are
+	// forgotten first.
+	MaxKeys int
 }
+
+// keyHash is what the limiter keeps of a key: its SHA-256, so that every
+// entry has the same small size whatever a client sends (a username of 9 MB
+// once became a key of 9 MB, held for the life of the process).
+type keyHash [sha256.Size]byte
 
 type attempts struct {
 	fails int
@@ -27,15 +35,16 @@ type attempts struct {
 	last  time.Time
 }
 
-// Bounds of the limiter's memory: keys longer than maxKeyLen are replaced
-// by their hash, a key is forgotten a day after its last failure (checked
-// once a minute), and past maxKeys entries those not holding anyone back
-// are dropped at once.
+// Bounds of the limiter's memory besides the fixed key size: a key is
+// forgotten a day after its last failure (checked once a minute), and at
+// DefaultMaxKeys entries those holding no one back are dropped, then the
+// least recently failed, down to nine tenths of the bound, so that a flood
+// of new keys pays for one such sweep per tenth of the bound, not one per
+// request.
 const (
-	maxKeyLen  = 96
-	forgetIdle = 24 * time.Hour
-	sweepEvery = time.Minute
-	maxKeys    = 100000
+	forgetIdle     = 24 * time.Hour
+	sweepEvery     = time.Minute
+	DefaultMaxKeys = 100000
 )
 
 // NewLimiter returns a limiter with 5 free attempts and a back-off from 2 s
@@ -44,17 +53,11 @@ func NewLimiter(now func() time.Time) *Limiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &Limiter{now: now, seen: map[string]*attempts{}, Free: 5, Base: 2 * time.Second, Max: 15 * time.Minute}
+	return &Limiter{now: now, seen: map[keyHash]*attempts{}, Free: 5, Base: 2 * time.Second, Max: 15 * time.Minute, MaxKeys: DefaultMaxKeys}
 }
 
-// keyOf bounds the memory one key takes, whatever a client sends.
-func keyOf(k string) string {
-	if len(k) <= maxKeyLen {
-		return k
-	}
-	h := sha256.Sum256([]byte(k))
-	return "#" + hex.EncodeToString(h[:])
-}
+// keyOf is the fixed-size form of a key.
+func keyOf(k string) keyHash { return sha256.Sum256([]byte(k)) }
 
 // Wait returns how long the key must still wait before trying again.
 func (l *Limiter) Wait(keys ...string) time.Duration {
@@ -87,7 +90,7 @@ func (l *Limiter) Fail(keys ...string) {
 // count adds one failure to key; with offset 1 the wait starts after free
 // failures (Fail records a failure already made), with offset 0 after the
 // free-th attempt (Attempt counts attempts before they are made).
-func (l *Limiter) count(now time.Time, k string, free, offset int) {
+func (l *Limiter) count(now time.Time, k keyHash, free, offset int) {
 	a := l.seen[k]
 	if a == nil {
 		a = &attempts{}
@@ -180,11 +183,18 @@ func (l *Limiter) Len() int {
 	return len(l.seen)
 }
 
-// maybeSweep forgets idle keys once a minute, and under a flood of new keys
-// also the ones that hold no one back, so that memory stays bounded by what
-// arrives in a day and by maxKeys at any moment.
+// maybeSweep forgets idle keys once a minute, and when the map reaches
+// MaxKeys also the ones that hold no one back and then the least recently
+// failed, so that memory stays bounded by what arrives in a day and by
+// MaxKeys at any moment. Dropping a key that holds someone back lets that
+// client try again sooner; it happens only under a flood of new keys, and
+// the oldest go first.
 func (l *Limiter) maybeSweep(now time.Time) {
-	if now.Sub(l.lastSweep) < sweepEvery && len(l.seen) < maxKeys {
+	limit := l.MaxKeys
+	if limit <= 0 {
+		limit = DefaultMaxKeys
+	}
+	if now.Sub(l.lastSweep) < sweepEvery && len(l.seen) < limit {
 		return
 	}
 	l.lastSweep = now
@@ -193,11 +203,28 @@ func (l *Limiter) maybeSweep(now time.Time) {
 			delete(l.seen, k)
 		}
 	}
-	if len(l.seen) >= maxKeys {
-		for k, a := range l.seen {
-			if !a.until.After(now) {
-				delete(l.seen, k)
-			}
+	if len(l.seen) < limit {
+		return
+	}
+	keep := limit - limit/10
+	for k, a := range l.seen {
+		if !a.until.After(now) {
+			delete(l.seen, k)
 		}
+	}
+	if len(l.seen) <= keep {
+		return
+	}
+	type aged struct {
+		k    keyHash
+		last time.Time
+	}
+	all := make([]aged, 0, len(l.seen))
+	for k, a := range l.seen {
+		all = append(all, aged{k, a.last})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].last.Before(all[j].last) })
+	for _, e := range all[:len(all)-keep] {
+		delete(l.seen, e.k)
 	}
 }

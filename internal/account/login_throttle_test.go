@@ -115,15 +115,25 @@ func TestLoginWaitingForHashLeavesOnCancel(t *testing.T) {
 	}
 }
 
-// TestLongUsernameNeverAKey: a username over 64 bytes is refused before it
-// becomes a limiter key or costs a hash.
-func TestLongUsernameNeverAKey(t *testing.T) {
+// TestBadUsernameNeverAKey: a username that breaks the username rule (too
+// long, upper case kept after folding, a space, a leading digit) is refused
+// with the rule before it becomes a limiter key or costs a hash.
+func TestBadUsernameNeverAKey(t *testing.T) {
 	s := newLoginService(t, testrig.FastParams)
 	before, _ := account.HashStats(s)
-	_, _, err := s.Login(context.Background(), strings.Repeat("a", 65), "x", "203.0.113.9")
+	for _, name := range []string{strings.Repeat("a", 33), strings.Repeat("a", 65), "zhang san", "9lives", "张三", "ab", ""} {
+		_, _, err := s.Login(context.Background(), name, "x", "203.0.113.9")
+		if e := errs.As(err); e.ZH != "用户名须为 3–32 位小写字母、数字或 _ . -，并以字母开头" || e.Field != "username" || e.Kind != errs.Invalid {
+			t.Errorf("%q: %v", name, err)
+		}
+	}
 	after, _ := account.HashStats(s)
-	if errs.As(err).ZH != "用户名过长：最多 64 个字节" || after != before || account.LimiterOf(s).Len() != 0 {
-		t.Errorf("long name: %v, %d hashes, %d keys", err, after-before, account.LimiterOf(s).Len())
+	if after != before || account.LimiterOf(s).Len() != 0 {
+		t.Errorf("bad names: %d hashes, %d keys", after-before, account.LimiterOf(s).Len())
+	}
+	// Case and surrounding spaces are forgiven, as before.
+	if _, _, err := s.Login(context.Background(), "  Street ", "Jiedao-pass-2026", "203.0.113.9"); err != nil {
+		t.Errorf("name with case and spaces: %v", err)
 	}
 }
 
@@ -189,19 +199,20 @@ func TestLimiterAttempt(t *testing.T) {
 	}
 }
 
-// TestLimiterMemoryBound: keys are at most 96 bytes whatever is sent, and
-// idle keys are swept by age, not only past 100,000 entries.
+// TestLimiterMemoryBound: every key is held as a 32-byte hash whatever is
+// sent, and idle keys are swept by age, not only past the key bound.
 func TestLimiterMemoryBound(t *testing.T) {
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	l := account.NewLimiter(func() time.Time { return now })
 	l.Fail("c:" + strings.Repeat("x", 100000))
 	l.Fail("c:" + strings.Repeat("x", 100001))
+	l.Fail("c:a")
 	for _, k := range account.Keys(l) {
-		if len(k) > 96 {
+		if len(k) != 32 {
 			t.Errorf("key of %d bytes", len(k))
 		}
 	}
-	if l.Len() != 2 {
+	if l.Len() != 3 {
 		t.Fatalf("%d keys", l.Len())
 	}
 	now = now.Add(25 * time.Hour)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"jiceng/internal/account"
 	"jiceng/internal/clientip"
 )
 
@@ -25,9 +26,23 @@ func (h *Handler) Login(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "expires_at": sess.Expires.UTC().Format("2006-01-02T15:04:05Z")})
 }
 
-// Logout ends the bearer session.
+// Logout ends the session the request was authenticated by: the bearer
+// token when one is sent, else the session cookie, in the order the
+// server's authentication takes them. A cookie session's cookie is cleared
+// as well, like the page's logout does.
 func (h *Handler) Logout(w http.ResponseWriter, r *http.Request) {
-	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-	h.Accounts.Logout(r.Context(), tok)
+	tok, fromCookie := "", false
+	if a := r.Header.Get("Authorization"); strings.HasPrefix(a, "Bearer ") {
+		tok = strings.TrimPrefix(a, "Bearer ")
+	} else if c, err := r.Cookie(account.SessionCookie); err == nil {
+		tok, fromCookie = c.Value, true
+	}
+	if err := h.Accounts.Logout(r.Context(), tok); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if fromCookie {
+		http.SetCookie(w, &http.Cookie{Name: account.SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -6,14 +6,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"jiceng/internal/account"
 	"jiceng/internal/clientip"
-
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 )
 
 // SessionCookie is the name of the session cookie.
-const SessionCookie = "jiceng_session"
+const SessionCookie = account.SessionCookie
 
 // LoginForm shows the login page.
 func (h *Handler) LoginForm(w http.ResponseWriter, r *http.Request) {
