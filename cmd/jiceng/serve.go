@@ -13,6 +13,7 @@ import (
 
 	"jiceng/internal/account"
 	"jiceng/internal/clientip"
+	"jiceng/internal/db"
 	"jiceng/internal/demo"
 	"jiceng/internal/org"
 	"jiceng/internal/server"
@@ -74,7 +75,12 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		}
 		url = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
-	a, err := openApp(ctx, env, url, *keyFile)
+	// Only a demo may create its database; a mistyped --db is refused.
+	open := openApp
+	if *withDemo {
+		open = createApp
+	}
+	a, err := open(ctx, env, url, *keyFile)
 	if err != nil {
 		return err
 	}
@@ -106,7 +112,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
-	fmt.Fprintf(env.stdout, "jiceng 已启动：http://%s/ （数据库 %s）\n", ln.Addr(), url)
+	fmt.Fprintf(env.stdout, "jiceng 已启动：http://%s/ （数据库 %s）\n", ln.Addr(), db.Redact(url))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go snapshotMonthly(ctx, a, logger)
