@@ -109,7 +109,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
 	a.eval.StartCommitter(ctx) // ballots cast together share one durable commit
 	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger, PublicURL: *publicURL,
-		TrustedProxies: trusted})
+		TrustedProxies: trusted, Demo: *withDemo})
 	if err != nil {
 		ln.Close()
 		return err
