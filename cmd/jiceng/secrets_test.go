@@ -50,6 +50,9 @@ func TestPasswordNotInErrors(t *testing.T) {
 		if err == nil {
 			t.Fatal("serve started without a database")
 		}
+		if strings.Contains(oneLine(err), "\n") {
+			t.Errorf("serve: the error spans lines: %q", oneLine(err))
+		}
 		for what, s := range map[string]string{"error": oneLine(err), "stdout": out.String(), "stderr": errb.String()} {
 			if strings.Contains(s, canary) {
 				t.Errorf("serve %s: the %s shows the password: %q", db.Redact(u), what, s)
