@@ -101,6 +101,24 @@ func TestBrowserFlow(t *testing.T) {
 		func(path string) bool { return path == "/" })
 	b.waitVisible("the home page", `main`)
 
+	// The cockpit's charts are drawn by the vendored ECharts, the release
+	// that scripts/vendor.sh recorded: every chart holds an SVG with shapes.
+	b.waitVisible("the cockpit's charts", `[data-chart] svg`)
+	drawn := b.eval(`(() => { const cs = [...document.querySelectorAll("[data-chart]")];
+		return cs.length + " " + cs.filter(c => c.querySelector("svg path, svg rect")).length + " " + window.echarts.version })()`)
+	versions, err := os.ReadFile(filepath.Join(moduleRoot(t), "internal/web/static/vendor/VERSIONS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vendored := regexp.MustCompile(`(?m)^echarts\.min\.js  echarts@(\S+) `).FindStringSubmatch(string(versions))
+	var charts, withShapes int
+	var version string
+	fmt.Sscan(drawn, &charts, &withShapes, &version)
+	if charts < 2 || withShapes != charts || vendored == nil || version != vendored[1] {
+		t.Errorf("cockpit: %q (charts, charts drawn, ECharts version), want every chart drawn by ECharts %v", drawn, vendored)
+	}
+	b.screenshot("cockpit-1366.png")
+
 	// Find the street committee through the search page.
 	b.open("/orgs?level=township&q=" + streetName)
 	links := b.links(`table.list a`)

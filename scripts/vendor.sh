@@ -3,27 +3,90 @@
 # npm packages htmx.org and echarts, with their licences and a VERSIONS file
 # (package@version and sha256 of every vendored file).
 #
-# Usage: scripts/vendor.sh [htmx-spec] [echarts-spec]
-#   defaults: htmx.org@2 echarts@6
+# The versions are pinned below, each with the integrity hash the npm registry
+# publishes for its tarball (dist.integrity, sha512): a tarball that does not
+# match is refused, so that a refresh vendors exactly the reviewed release.
+#
+# Usage:
+#   scripts/vendor.sh           download the pinned releases, check them, vendor them
+#   scripts/vendor.sh --check   check the vendored files against VERSIONS (no network)
+#   scripts/vendor.sh --latest  print the newest releases and their hashes, to update the pins
+#
+# To move to a new release: read its hash with
+#   npm view echarts@X.Y.Z dist.integrity
+# set ECHARTS_VERSION and ECHARTS_INTEGRITY (or the HTMX_ pair), run this
+# script, and check the pages that use the library (the browser tests in e2e/).
+# htmx stays on major version 2 (htmx 4 changed its attributes and events).
 set -euo pipefail
 
-HTMX_SPEC="${1:-htmx.org@2}"
-ECHARTS_SPEC="${2:-echarts@6}"
+HTMX_VERSION=2.0.11
+HTMX_INTEGRITY=sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==
+ECHARTS_VERSION=6.1.0
+ECHARTS_INTEGRITY=sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA==
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$root/internal/web/static/vendor"
+
+case "${1:-}" in
+--check)
+  cd "$dest"
+  bad=0
+  while read -r f spec sum; do
+    case "$f" in ''|'#'*) continue ;; esac
+    if [ "$(sha256sum "$f" | cut -d' ' -f1)" != "$sum" ]; then
+      echo "vendor.sh: $f does not match VERSIONS ($spec)" >&2
+      bad=1
+    fi
+  done < VERSIONS
+  grep -q "^htmx.min.js  htmx.org@$HTMX_VERSION " VERSIONS || { echo "vendor.sh: VERSIONS does not name htmx.org@$HTMX_VERSION" >&2; bad=1; }
+  grep -q "^echarts.min.js  echarts@$ECHARTS_VERSION " VERSIONS || { echo "vendor.sh: VERSIONS does not name echarts@$ECHARTS_VERSION" >&2; bad=1; }
+  [ "$bad" = 0 ] && echo "vendored files match VERSIONS (htmx.org@$HTMX_VERSION, echarts@$ECHARTS_VERSION)"
+  exit "$bad"
+  ;;
+--latest)
+  command -v npm >/dev/null || { echo "vendor.sh: npm is required (apt-get install npm)" >&2; exit 1; }
+  for spec in htmx.org@2 echarts@latest; do
+    v="$(npm view "$spec" version | tail -n 1 | sed "s/.* '\(.*\)'$/\1/")"
+    printf '%s  %s@%s  %s\n' "$spec" "${spec%@*}" "$v" "$(npm view "${spec%@*}@$v" dist.integrity)"
+  done
+  echo "pinned: htmx.org@$HTMX_VERSION echarts@$ECHARTS_VERSION"
+  exit 0
+  ;;
+"") ;;
+*)
+  echo "usage: scripts/vendor.sh [--check | --latest]" >&2
+  exit 2
+  ;;
+esac
+
+command -v npm >/dev/null || { echo "vendor.sh: npm is required (apt-get install npm)" >&2; exit 1; }
+command -v node >/dev/null || { echo "vendor.sh: node is required (apt-get install nodejs)" >&2; exit 1; }
+
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-command -v npm >/dev/null || { echo "vendor.sh: npm is required (apt-get install npm)" >&2; exit 1; }
+# integrity FILE: prints the npm integrity string (sha512, base64) of FILE.
+integrity() {
+  node -e 'const c = require("crypto"), fs = require("fs");
+process.stdout.write("sha512-" + c.createHash("sha512").update(fs.readFileSync(process.argv[1])).digest("base64"))' "$1"
+}
 
-# unpack SPEC DIR: downloads the package tarball and extracts it into DIR.
+# unpack NAME VERSION INTEGRITY DIR: downloads the package tarball, refuses
+# it unless its hash is INTEGRITY, and extracts it into DIR.
 unpack() {
-  local spec="$1" dir="$2" tgz
+  local name="$1" version="$2" want="$3" dir="$4" tgz got
   mkdir -p "$dir"
-  tgz="$(cd "$tmp" && npm pack --silent "$spec" | tail -n 1)"
+  tgz="$(cd "$tmp" && npm pack --silent "$name@$version" | tail -n 1)"
+  got="$(integrity "$tmp/$tgz")"
+  if [ "$got" != "$want" ]; then
+    echo "vendor.sh: $name@$version: the tarball's hash is $got, the pinned one $want; refusing it" >&2
+    exit 1
+  fi
   tar -xzf "$tmp/$tgz" -C "$dir"
   rm -f "$tmp/$tgz"
+  local v
+  v="$(node -p "require('$dir/package/package.json').version")"
+  [ "$v" = "$version" ] || { echo "vendor.sh: $name@$version unpacked as version $v" >&2; exit 1; }
 }
 
 # license_of DIR: prints the path of the package's licence file.
@@ -36,16 +99,13 @@ license_of() {
   exit 1
 }
 
-version_of() { node -p "require('$1/package.json').version"; }
-name_of() { node -p "require('$1/package.json').name"; }
-
-unpack "$HTMX_SPEC" "$tmp/htmx"
-unpack "$ECHARTS_SPEC" "$tmp/echarts"
+unpack htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY" "$tmp/htmx"
+unpack echarts "$ECHARTS_VERSION" "$ECHARTS_INTEGRITY" "$tmp/echarts"
 h="$tmp/htmx/package"
 e="$tmp/echarts/package"
 
-[ -f "$h/dist/htmx.min.js" ] || { echo "vendor.sh: $HTMX_SPEC has no dist/htmx.min.js" >&2; exit 1; }
-[ -f "$e/dist/echarts.min.js" ] || { echo "vendor.sh: $ECHARTS_SPEC has no dist/echarts.min.js" >&2; exit 1; }
+[ -f "$h/dist/htmx.min.js" ] || { echo "vendor.sh: htmx.org@$HTMX_VERSION has no dist/htmx.min.js" >&2; exit 1; }
+[ -f "$e/dist/echarts.min.js" ] || { echo "vendor.sh: echarts@$ECHARTS_VERSION has no dist/echarts.min.js" >&2; exit 1; }
 
 mkdir -p "$dest"
 rm -f "$dest"/htmx.min.js "$dest"/htmx.LICENSE "$dest"/echarts.min.js "$dest"/echarts.LICENSE "$dest"/echarts.NOTICE
@@ -55,11 +115,13 @@ cp "$e/dist/echarts.min.js" "$dest/echarts.min.js"
 cp "$(license_of "$e")" "$dest/echarts.LICENSE"
 [ -f "$e/NOTICE" ] && cp "$e/NOTICE" "$dest/echarts.NOTICE"
 
-hv="$(name_of "$h")@$(version_of "$h")"
-ev="$(name_of "$e")@$(version_of "$e")"
+hv="htmx.org@$HTMX_VERSION"
+ev="echarts@$ECHARTS_VERSION"
 
 {
   echo "# Vendored front-end files. Refresh with scripts/vendor.sh; do not edit by hand."
+  echo "# tarball  $hv  $HTMX_INTEGRITY"
+  echo "# tarball  $ev  $ECHARTS_INTEGRITY"
   echo "# file  package@version  sha256"
   cd "$dest"
   for f in htmx.min.js htmx.LICENSE; do

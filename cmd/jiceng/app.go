@@ -21,16 +21,27 @@ type app struct {
 	eval     *evaluation.Service
 }
 
-// openApp opens url, brings its schema up to date and loads the ballot
+// openApp opens the database at url, which init or demo must have set up
+// (see db.OpenExisting), brings its schema up to date and loads the ballot
 // token key from keyFile (--key-file), JICENG_KEY_FILE or JICENG_KEY (see
 // resolveKey), moving a key kept in the database by an earlier version out
 // to the key file.
 func openApp(ctx context.Context, env cmdEnv, url, keyFile string) (*app, error) {
+	return startApp(ctx, env, url, keyFile, db.OpenExisting)
+}
+
+// createApp is openApp for init and demo, the commands that may create the
+// database.
+func createApp(ctx context.Context, env cmdEnv, url, keyFile string) (*app, error) {
+	return startApp(ctx, env, url, keyFile, db.Open)
+}
+
+func startApp(ctx context.Context, env cmdEnv, url, keyFile string, open func(context.Context, string) (*db.DB, error)) (*app, error) {
 	src, err := resolveKey(url, keyFile, env.getenv)
 	if err != nil {
 		return nil, err
 	}
-	d, err := db.Open(ctx, url)
+	d, err := open(ctx, url)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,8 @@ func TestBackupFilesPrivate(t *testing.T) {
 	live := filepath.Join(dir, "live.db")
 	urls := map[string]string{"sqlite": "sqlite:" + live}
 	if pg := os.Getenv("JICENG_TEST_POSTGRES"); pg != "" {
-		urls["postgres"] = pg
+		urls["postgres"] = pgSchemaURL(t, pg)
+		migrated(t, urls["postgres"])
 	}
 	for engine, url := range urls {
 		if engine == "sqlite" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/demo"
 )
 
@@ -17,7 +18,7 @@ func cmdDemo(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	url := dbURL(*dbFlag, env.getenv)
-	a, err := openApp(ctx, env, url, *keyFile)
+	a, err := createApp(ctx, env, url, *keyFile)
 	if err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func cmdDemo(ctx context.Context, env cmdEnv, args []string) error {
 // site is the address the server answers at, for the trial ballot.
 func printDemo(env cmdEnv, res demo.Result, url, site string) {
 	fmt.Fprintf(env.stdout, "演示数据：%s（%s），行政区划党组织 %d 个，党组织共 %d 个，两新组织 %d 个，数据库 %s\n",
-		res.Init.Name, res.Init.Region, res.Init.Created, res.Orgs, res.Units, url)
+		res.Init.Name, res.Init.Region, res.Init.Created, res.Orgs, res.Units, db.Redact(url))
 	fmt.Fprintln(env.stdout, "演示账号（用户名 / 角色 / 授权范围 / 密码）：")
 	for _, a := range res.Accounts {
 		zh, _ := access.RoleLabel(a.Role)

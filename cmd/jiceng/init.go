@@ -25,7 +25,7 @@ func cmdInit(ctx context.Context, env cmdEnv, args []string) error {
 	if *pwStdin && *admin == "" {
 		return fmt.Errorf("jiceng init: --password-stdin 需要与 --admin 一起使用")
 	}
-	a, err := openApp(ctx, env, dbURL(*dbFlag, env.getenv), *keyFile)
+	a, err := createApp(ctx, env, dbURL(*dbFlag, env.getenv), *keyFile)
 	if err != nil {
 		return err
 	}

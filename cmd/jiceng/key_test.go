@@ -154,9 +154,7 @@ func TestStoredKeyMovesToFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "old.db")
 	url := "sqlite:" + path
-	if _, e := runCLI(t, "", "migrate", "--db", url); e != "" {
-		t.Fatal(e)
-	}
+	migrated(t, url)
 	d, err := db.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -290,9 +288,7 @@ func TestDumpHoldsNoKey(t *testing.T) {
 	u.RawQuery = q.Encode()
 	dbURL := u.String()
 
-	if _, e := runCLI(t, "", "migrate", "--db", dbURL); e != "" {
-		t.Fatal(e)
-	}
+	migrated(t, dbURL)
 	d, err := db.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)

@@ -29,10 +29,12 @@ func main() {
 // oneLine renders an error as the single line the user sees.
 func oneLine(err error) string {
 	var e *errs.Error
+	msg := err.Error()
 	if errors.As(err, &e) && e.Kind != errs.Internal {
-		return e.ZH
+		msg = e.ZH
 	}
-	return strings.ReplaceAll(err.Error(), "\n", " ")
+	// A driver's message may span lines (pgx lists every address tried).
+	return strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
 }
 
 const usage = `用法: jiceng <命令> [参数]

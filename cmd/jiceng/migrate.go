@@ -13,7 +13,7 @@ func cmdMigrate(ctx context.Context, env cmdEnv, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	d, err := db.Open(ctx, dbURL(*dbFlag, env.getenv))
+	d, err := db.OpenExisting(ctx, dbURL(*dbFlag, env.getenv))
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"jiceng/internal/account"
 	"jiceng/internal/clientip"
+	"jiceng/internal/db"
 	"jiceng/internal/demo"
 	"jiceng/internal/org"
 	"jiceng/internal/server"
@@ -72,9 +73,17 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		if err != nil {
 			return err
 		}
+		// The demo database and its key are thrown away on exit; deferred
+		// before the database is opened, this runs after it is closed.
+		defer os.RemoveAll(dir)
 		url = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
-	a, err := openApp(ctx, env, url, *keyFile)
+	// Only a demo may create its database; a mistyped --db is refused.
+	open := openApp
+	if *withDemo {
+		open = createApp
+	}
+	a, err := open(ctx, env, url, *keyFile)
 	if err != nil {
 		return err
 	}
@@ -100,13 +109,13 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
 	a.eval.StartCommitter(ctx) // ballots cast together share one durable commit
 	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger, PublicURL: *publicURL,
-		TrustedProxies: trusted})
+		TrustedProxies: trusted, Demo: *withDemo})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
-	fmt.Fprintf(env.stdout, "jiceng 已启动：http://%s/ （数据库 %s）\n", ln.Addr(), url)
+	fmt.Fprintf(env.stdout, "jiceng 已启动：http://%s/ （数据库 %s）\n", ln.Addr(), db.Redact(url))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go snapshotMonthly(ctx, a, logger)

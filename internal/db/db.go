@@ -48,16 +48,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	return nil, errs.Newf(errs.Invalid,
 		"不支持的数据库地址 %q：请使用 sqlite:文件路径 或 postgres://用户@主机/库名",
-		"unsupported database URL %q: use sqlite:PATH or postgres://user@host/dbname", redact(url))
-}
-
-func redact(url string) string {
-	if i := strings.Index(url, "@"); i >= 0 {
-		if j := strings.Index(url, "://"); j >= 0 && j < i {
-			return url[:j+3] + "…" + url[i:]
-		}
-	}
-	return url
+		"unsupported database URL %q: use sqlite:PATH or postgres://user@host/dbname", Redact(url))
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
@@ -117,7 +108,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	defer cancel()
 	if err := p.PingContext(pctx); err != nil {
 		p.Close()
-		return nil, errs.Newf(errs.Invalid, "无法连接 PostgreSQL %s：%v", "cannot connect to PostgreSQL %s: %v", redact(url), err)
+		return nil, errs.Newf(errs.Invalid, "无法连接 PostgreSQL %s：%v", "cannot connect to PostgreSQL %s: %v", Redact(url), err)
 	}
 	return &DB{Dialect: Postgres, W: p, R: p, URL: url}, nil
 }

@@ -62,6 +62,7 @@ var enCore = map[string]string{
 	"import.row":                "Row",
 	"import.template":           "Download template",
 	"import.title":              "Import organizations",
+	"layout.demo":               "Demo data: everything here is made up, for trying the system out",
 	"layout.lang":               "Language",
 	"layout.logout":             "Log out",
 	"layout.nav":                "Main menu",

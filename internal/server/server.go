@@ -42,6 +42,8 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client, for rate limits (see clientip).
 	TrustedProxies []netip.Prefix
+	// Demo marks every page with the demo banner (serve --demo).
+	Demo bool
 }
 
 // ParsePublicURL checks a public address: http or https, a host and an
@@ -68,7 +70,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	// One limiter for every public code entry, shared by the pages and the API.
 	publicLimiter := account.NewLimiter(nil)
 	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Logger: d.Logger, Now: d.Now,
-		PublicURL: d.PublicURL, Secure: strings.HasPrefix(d.PublicURL, "https://")})
+		PublicURL: d.PublicURL, Secure: strings.HasPrefix(d.PublicURL, "https://"), Demo: d.Demo})
 	if err != nil {
 		return nil, err
 	}

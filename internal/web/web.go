@@ -50,6 +50,9 @@ type Deps struct {
 	// PublicURL, when set, is the address raters reach the server by; slips
 	// print it instead of the request's own host.
 	PublicURL string
+	// Demo shows the demo banner on every page, so that made-up data on a
+	// screen or on paper is never taken for real.
+	Demo bool
 }
 
 // Handler holds the parsed templates and the services.
@@ -206,6 +209,7 @@ type Page struct {
 	Crumbs    []Crumb
 	Flash     *Flash
 	Charts    bool
+	Demo      bool
 	ScopeName string
 	Today     string
 	Errors    map[string]string
@@ -264,6 +268,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if p.Flash != nil {
 		http.SetCookie(w, &http.Cookie{Name: "flash", Path: "/", MaxAge: -1})
 	}
+	p.Demo = h.Demo
 	if len(p.Crumbs) == 0 && p.Title != "" {
 		p.Crumbs = []Crumb{{Label: p.Title}}
 	}

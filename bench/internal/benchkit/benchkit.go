@@ -340,17 +340,8 @@ func isIdent(s string) bool {
 	return true
 }
 
-// Redact hides a password in a database URL for printing.
-func Redact(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.User == nil {
-		return rawURL
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxx")
-	}
-	return u.String()
-}
+// Redact hides a password in a database URL for printing (see db.Redact).
+func Redact(rawURL string) string { return db.Redact(rawURL) }
 
 // CopyTable creates <table>_baseline with the CREATE TABLE statement and the
 // indexes of table taken from migration version of the database's dialect,

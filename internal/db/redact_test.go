@@ -1,0 +1,42 @@
+package db
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRedact: no form of a password survives redaction; the rest of the
+// address stays readable.
+func TestRedact(t *testing.T) {
+	const canary = "Canary-7f3a"
+	for in, want := range map[string]string{
+		"postgres://jiceng:" + canary + "@db.example:5432/jiceng?sslmode=verify-full": "postgres://jiceng@db.example:5432/jiceng?sslmode=verify-full",
+		"postgres://jiceng@db.example/jiceng?password=" + canary + "&sslmode=disable": "postgres://jiceng@db.example/jiceng?sslmode=disable",
+		"postgresql://jiceng:" + canary + "@db.example/jiceng?password=" + canary:     "postgresql://jiceng@db.example/jiceng",
+		"postgres://db.example/jiceng?PASSWORD=x&password=" + canary:                  "postgres://db.example/jiceng?PASSWORD=x",
+		"host=db.example user=jiceng password=" + canary + " dbname=jiceng":           "host=db.example user=jiceng dbname=jiceng",
+		"host=db.example password='" + canary + " x' dbname=jiceng":                   "host=db.example dbname=jiceng",
+		"postgres://jiceng:" + canary + "@db.example:5432/jic%eng":                    "postgres://jiceng@db.example:5432/jic%eng",
+		"sqlite:/var/lib/jiceng/jiceng.db":                                            "sqlite:/var/lib/jiceng/jiceng.db",
+		"postgres://jiceng@db.example/jiceng":                                         "postgres://jiceng@db.example/jiceng",
+	} {
+		got := Redact(in)
+		if strings.Contains(got, canary) {
+			t.Errorf("Redact(%q) = %q keeps the password", in, got)
+		}
+		if got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+	pw, rest, ok := Password("postgres://jiceng:" + canary + "@db.example/jiceng?sslmode=disable")
+	if !ok || pw != canary || rest != "postgres://jiceng@db.example/jiceng?sslmode=disable" {
+		t.Errorf("Password: %q %q %v", pw, rest, ok)
+	}
+	pw, rest, ok = Password("postgres://jiceng@db.example/jiceng?password=" + canary)
+	if !ok || pw != canary || rest != "postgres://jiceng@db.example/jiceng" {
+		t.Errorf("Password from the query: %q %q %v", pw, rest, ok)
+	}
+	if _, _, ok := Password("postgres://jiceng@db.example/jiceng"); ok {
+		t.Error("Password found one in a URL without")
+	}
+}
