@@ -56,6 +56,8 @@ type Service struct {
 	// committer batches concurrent ballots into one transaction once
 	// StartCommitter has run; nil means one transaction per ballot.
 	committer atomic.Pointer[committer]
+	// bulletins keeps computed public bulletins (see BulletinPage).
+	bulletins *bulletinCache
 }
 
 // NewService returns the evaluation service over d. key must hold at least
@@ -65,7 +67,7 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) *Service {
 	if len(key) < MinKeyBytes {
 		panic("evaluation: token key shorter than 16 bytes")
 	}
-	return &Service{db: d, orgs: orgs, key: append([]byte(nil), key...), now: time.Now, mixBatch: maxMixBatch}
+	return &Service{db: d, orgs: orgs, key: append([]byte(nil), key...), now: time.Now, mixBatch: maxMixBatch, bulletins: newBulletinCache()}
 }
 
 // MinKeyBytes is the shortest token key NewService accepts.

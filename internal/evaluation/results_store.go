@@ -4,98 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 )
-
-// Bulletin is a campaign's public board: per rater group the tokens issued,
-// the tokens used and the ballots counted, which anyone can check against
-// each other, and the trackers of the counted ballots, with which each
-// rater checks that their own ballot was counted.
-type Bulletin struct {
-	CampaignID int64           `json:"campaign_id"`
-	Name       string          `json:"name"`
-	OwnerName  string          `json:"owner_name"`
-	Status     string          `json:"status"`
-	K          int             `json:"k"`
-	Groups     []BulletinGroup `json:"groups"`
-	// Trackers are those of the counted ballots of the groups shown, sorted,
-	// so that their order says nothing about when a ballot was cast.
-	Trackers []string `json:"trackers"`
-}
-
-// BulletinGroup is one rater group on the bulletin. A group with fewer
-// than K counted ballots shows FewerThanK and no figure at all — not even
-// its trackers, whose number would give its count away.
-type BulletinGroup struct {
-	Group      string `json:"group"`
-	Name       string `json:"name"`
-	FewerThanK bool   `json:"fewer_than_k"`
-	Issued     *int   `json:"issued,omitempty"`
-	Used       *int   `json:"used,omitempty"`
-	Counted    *int   `json:"counted,omitempty"`
-}
-
-// Bulletin returns the public bulletin of an opened campaign. It is public:
-// draft campaigns answer not found.
-func (s *Service) Bulletin(ctx context.Context, campaignID int64) (Bulletin, error) {
-	notFound := errs.Newf(errs.NotFound, "测评 %d 不存在或尚未开始", "campaign %d not found or not yet open", campaignID)
-	var out Bulletin
-	err := s.readTx(ctx, func(q querier) error {
-		c, err := scanCampaign(q.QueryRow(ctx, "SELECT "+campaignCols+campaignFrom+" WHERE c.id = ?", campaignID))
-		if err == sql.ErrNoRows {
-			return notFound
-		}
-		if err != nil {
-			return errs.Wrap(err, "load campaign")
-		}
-		if c.Status == StatusDraft {
-			return notFound
-		}
-		r := c.Rules.WithDefaults()
-		out = Bulletin{CampaignID: c.ID, Name: c.Name, OwnerName: c.OwnerName, Status: c.Status, K: r.K, Groups: []BulletinGroup{}, Trackers: []string{}}
-		counts, err := groupCounts(ctx, q, c)
-		if err != nil {
-			return err
-		}
-		shown := map[string]bool{}
-		for _, gc := range counts {
-			bg := BulletinGroup{Group: gc.Group, Name: gc.Name, FewerThanK: gc.Counted < r.K}
-			if !bg.FewerThanK {
-				shown[gc.Group] = true
-				bg.Issued, bg.Used, bg.Counted = ptrInt(gc.Issued), ptrInt(gc.Used), ptrInt(gc.Counted)
-			}
-			out.Groups = append(out.Groups, bg)
-		}
-		rows, err := q.Query(ctx, "SELECT group_key, tracker FROM ballots WHERE campaign_id = ?", campaignID)
-		if err != nil {
-			return errs.Wrap(err, "trackers")
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var g, t string
-			if err := rows.Scan(&g, &t); err != nil {
-				return errs.Wrap(err, "trackers")
-			}
-			if shown[g] {
-				out.Trackers = append(out.Trackers, t)
-			}
-		}
-		return errs.Wrap(rows.Err(), "trackers")
-	})
-	if err != nil {
-		return Bulletin{}, err
-	}
-	sort.Strings(out.Trackers)
-	return out, nil
-}
 
 func ptrInt(n int) *int { return &n }
 
