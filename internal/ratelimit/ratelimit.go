@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -53,7 +54,15 @@ func New(burst int, every time.Duration, maxClients int, now func() time.Time) *
 // key is the client's address hashed under the limiter's salt: the map
 // holds nothing from which an address can be read back or tested without
 // the salt, which lives only in this process.
+//
+// An IPv6 client is known by its /64: one subscriber line commonly holds a
+// whole /64, and would otherwise count as 2^64 clients.
 func (l *Limiter) key(client string) uint64 {
+	if a, err := netip.ParseAddr(client); err == nil && a.Is6() && !a.Is4In6() {
+		if p, err := a.Prefix(64); err == nil {
+			client = p.String()
+		}
+	}
 	h := sha256.New()
 	h.Write(l.salt[:])
 	h.Write([]byte(client))
