@@ -22,6 +22,7 @@ import (
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/ratelimit"
 )
 
 // MaxBody is the largest JSON body accepted.
@@ -35,7 +36,9 @@ type Handler struct {
 	Eval     *evaluation.Service
 	// Limiter slows down guessing of public codes (ballot tokens), per client.
 	Limiter *account.Limiter
-	Logger  *slog.Logger
+	// Reads bounds the bulletin requests of each client.
+	Reads  *ratelimit.Limiter
+	Logger *slog.Logger
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -167,15 +170,22 @@ func page(r *http.Request) (limit, offset int, err error) {
 			return 0, 0, errs.Field("limit", "limit 应为 1–1000 的整数", "limit must be an integer from 1 to 1000")
 		}
 	}
-	if c := r.URL.Query().Get("cursor"); c != "" {
-		b, derr := base64.RawURLEncoding.DecodeString(c)
-		n, aerr := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
-		if derr != nil || aerr != nil || n < 0 || n > maxOffset {
-			return 0, 0, errs.Field("cursor", "cursor 无效，请使用上一页返回的 next_cursor", "invalid cursor: use next_cursor from the previous page")
-		}
-		offset = n
+	offset, err = cursorOffset(r)
+	return limit, offset, err
+}
+
+// cursorOffset reads the offset that ?cursor= encodes, 0 without one.
+func cursorOffset(r *http.Request) (int, error) {
+	c := r.URL.Query().Get("cursor")
+	if c == "" {
+		return 0, nil
 	}
-	return limit, offset, nil
+	b, derr := base64.RawURLEncoding.DecodeString(c)
+	n, aerr := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
+	if derr != nil || aerr != nil || n < 0 || n > maxOffset {
+		return 0, errs.Field("cursor", "cursor 无效，请使用上一页返回的 next_cursor", "invalid cursor: use next_cursor from the previous page")
+	}
+	return n, nil
 }
 
 func nextCursor(offset, n, total int) string {

@@ -9,6 +9,7 @@ import (
 	"jiceng/internal/clientip"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
+	"jiceng/internal/ratelimit"
 )
 
 // Rule templates a campaign may be created from instead of spelling out its rules.
@@ -341,18 +342,50 @@ func (h *Handler) CastBallot(w http.ResponseWriter, r *http.Request) {
 }
 
 // CampaignBulletin is the public bulletin of a campaign: per group tokens
-// issued, used and ballots counted, and the trackers of counted ballots.
+// issued, used and ballots counted, and the trackers of counted ballots, a
+// page at a time: ?limit= (1–10000, default 10000) and ?cursor= from the
+// previous page's next_cursor.
 func (h *Handler) CampaignBulletin(w http.ResponseWriter, r *http.Request) {
 	publicHeaders(w)
+	if h.Reads != nil {
+		if err := ratelimit.Check(w, r, h.Reads); err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+	}
 	id, err := pathID(r)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	b, err := h.Eval.Bulletin(r.Context(), id)
+	limit, offset, err := bulletinPage(r)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, b)
+	b, err := h.Eval.BulletinPage(r.Context(), id, offset, limit)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"campaign_id": b.CampaignID, "name": b.Name, "owner_name": b.OwnerName, "status": b.Status,
+		"k": b.K, "groups": b.Groups, "trackers": b.Trackers, "tracker_total": b.TrackerTotal,
+		"next_cursor": nextCursor(b.TrackerOffset, len(b.Trackers), b.TrackerTotal)})
+}
+
+// maxBulletinLimit is the most trackers one page of the bulletin carries
+// through the API (about 140 KB of JSON).
+const maxBulletinLimit = 10000
+
+// bulletinPage reads the paging of the bulletin's trackers: the cursors of
+// every other list, with longer pages.
+func bulletinPage(r *http.Request) (limit, offset int, err error) {
+	limit = maxBulletinLimit
+	if s := r.URL.Query().Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > maxBulletinLimit {
+			return 0, 0, errs.Field("limit", "limit 应为 1–10000 的整数", "limit must be an integer from 1 to 10000")
+		}
+	}
+	offset, err = cursorOffset(r)
+	return limit, offset, err
 }

@@ -135,7 +135,9 @@ type bulletinEntry struct {
 	used     time.Time
 }
 
-func (e *bulletinEntry) size() int { return len(e.trackers.data) + 4*len(e.trackers.off) + 256*len(e.groups) }
+func (e *bulletinEntry) size() int {
+	return len(e.trackers.data) + 4*len(e.trackers.off) + 256*len(e.groups)
+}
 
 // final reports whether a bulletin computed at status can no longer change.
 func final(status string) bool { return status == StatusClosed || status == StatusPublished }

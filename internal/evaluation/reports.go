@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"math"
 	"path"
 	"strconv"
@@ -307,9 +309,17 @@ func (s *Service) AttachFiles(ctx context.Context, actor access.Actor, campaignI
 			sort++
 			fl := &files[i]
 			fl.Sort, fl.CreatedAt = sort, now
-			if _, err := tx.Exec(ctx, "INSERT INTO subject_files ("+fileCols+", data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				fl.ID, fl.CampaignID, fl.SubjectID, fl.Name, fl.ContentType, fl.Size, fl.SHA256, fl.Width, fl.Height, fl.Sort, fl.CreatedAt, ups[i].Data); err != nil {
+			if _, err := tx.Exec(ctx, "INSERT INTO subject_files ("+fileCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				fl.ID, fl.CampaignID, fl.SubjectID, fl.Name, fl.ContentType, fl.Size, fl.SHA256, fl.Width, fl.Height, fl.Sort, fl.CreatedAt); err != nil {
 				return errs.Wrap(err, "insert subject file")
+			}
+			data := ups[i].Data
+			for seq := 0; len(data) > 0; seq++ {
+				n := min(len(data), fileChunk)
+				if _, err := tx.Exec(ctx, "INSERT INTO subject_file_chunks (file_id, seq, data) VALUES (?, ?, ?)", fl.ID, seq, data[:n]); err != nil {
+					return errs.Wrap(err, "insert subject file")
+				}
+				data = data[n:]
 			}
 		}
 		names := make([]string, len(files))
@@ -350,6 +360,9 @@ func (s *Service) RemoveFile(ctx context.Context, actor access.Actor, campaignID
 		if err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, "DELETE FROM subject_file_chunks WHERE file_id = ?", fileID); err != nil {
+			return errs.Wrap(err, "delete subject file")
+		}
 		if _, err := tx.Exec(ctx, "DELETE FROM subject_files WHERE id = ?", fileID); err != nil {
 			return errs.Wrap(err, "delete subject file")
 		}
@@ -389,7 +402,15 @@ func (s *Service) File(ctx context.Context, actor access.Actor, campaignID int64
 	if _, err := s.Get(ctx, actor, campaignID); err != nil {
 		return SubjectFile{}, nil, err
 	}
-	return s.readFile(ctx, "f.campaign_id = ?", fileID, campaignID)
+	fl, content, err := s.openFile(ctx, "f.campaign_id = ?", fileID, campaignID)
+	if err != nil {
+		return SubjectFile{}, nil, err
+	}
+	data := make([]byte, fl.Size)
+	if _, err := io.ReadFull(content, data); err != nil {
+		return SubjectFile{}, nil, errs.Wrap(err, "read subject file")
+	}
+	return fl, data, nil
 }
 
 // BallotFiles returns, by subject id, the report files of a campaign that
@@ -411,29 +432,97 @@ func (s *Service) BallotFiles(ctx context.Context, campaignID int64) (map[int64]
 	return bySubject(fs), nil
 }
 
-// PublicFile returns a report file for the public link of the ballot page:
+// PublicFile opens a report file for the public link of the ballot page:
 // files of campaigns that are open, closed or published. A draft's files,
-// still being prepared, are not found.
-func (s *Service) PublicFile(ctx context.Context, fileID string) (SubjectFile, []byte, error) {
-	return s.readFile(ctx, "c.status <> ?", fileID, StatusDraft)
+// still being prepared, are not found. The bytes are read as the content is.
+func (s *Service) PublicFile(ctx context.Context, fileID string) (SubjectFile, *FileContent, error) {
+	return s.openFile(ctx, "c.status <> ?", fileID, StatusDraft)
 }
 
-// readFile loads a file with its bytes under one more condition on the file
-// (f) or its campaign (c).
-func (s *Service) readFile(ctx context.Context, cond, fileID string, arg any) (SubjectFile, []byte, error) {
+// openFile finds a file under one more condition on the file (f) or its
+// campaign (c), and opens its content.
+func (s *Service) openFile(ctx context.Context, cond, fileID string, arg any) (SubjectFile, *FileContent, error) {
 	if !validFileID(fileID) {
 		return SubjectFile{}, nil, fileNotFound()
 	}
-	var fl SubjectFile
-	var data []byte
-	err := s.db.QueryRow(ctx, `SELECT f.id, f.campaign_id, f.subject_id, f.name, f.content_type, f.size, f.sha256, f.width, f.height, f.sort, f.created_at, f.data
-		FROM subject_files f JOIN campaigns c ON c.id = f.campaign_id WHERE f.id = ? AND `+cond, fileID, arg).
-		Scan(&fl.ID, &fl.CampaignID, &fl.SubjectID, &fl.Name, &fl.ContentType, &fl.Size, &fl.SHA256, &fl.Width, &fl.Height, &fl.Sort, &fl.CreatedAt, &data)
+	fl, err := scanFile(s.db.QueryRow(ctx, `SELECT f.id, f.campaign_id, f.subject_id, f.name, f.content_type, f.size, f.sha256, f.width, f.height, f.sort, f.created_at
+		FROM subject_files f JOIN campaigns c ON c.id = f.campaign_id WHERE f.id = ? AND `+cond, fileID, arg))
 	if err == sql.ErrNoRows {
 		return SubjectFile{}, nil, fileNotFound()
 	}
 	if err != nil {
 		return SubjectFile{}, nil, errs.Wrap(err, "load subject file")
 	}
-	return fl, data, nil
+	return fl, &FileContent{ctx: ctx, d: s.db, id: fl.ID, size: fl.Size}, nil
+}
+
+// fileChunk is the size of the pieces a report file is stored in (see
+// migration 0010).
+const fileChunk = 64 << 10
+
+// FileContent reads a stored report file as an io.ReadSeeker for
+// http.ServeContent. Each Read asks the database for the bytes it returns,
+// up to the end of one chunk, in a query of its own: a Range request costs
+// what it returns, and no connection is held while the client reads. A
+// file never changes under its id, so the pieces read one by one make up
+// the file.
+type FileContent struct {
+	ctx  context.Context
+	d    *db.DB
+	id   string
+	size int64
+	off  int64
+}
+
+// Read reads the next bytes of the file.
+func (c *FileContent) Read(p []byte) (int, error) {
+	if c.off >= c.size {
+		return 0, io.EOF
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	seq, in := c.off/fileChunk, c.off%fileChunk
+	n := min(int64(len(p)), fileChunk-in, c.size-c.off)
+	rows, err := c.d.Query(c.ctx, "SELECT substr(data, ?, ?) FROM subject_file_chunks WHERE file_id = ? AND seq = ?", in+1, n, c.id, seq)
+	if err != nil {
+		return 0, errs.Wrap(err, "read subject file")
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return 0, errs.Wrap(err, "read subject file")
+		}
+		return 0, fileNotFound()
+	}
+	// RawBytes are the driver's own buffer: copied straight into p, the
+	// piece costs no allocation of its own.
+	var raw sql.RawBytes
+	if err := rows.Scan(&raw); err != nil {
+		return 0, errs.Wrap(err, "read subject file")
+	}
+	if int64(len(raw)) != n {
+		return 0, errs.Wrap(fmt.Errorf("file %s: chunk %d holds %d bytes from %d, want %d", c.id, seq, len(raw), in, n), "read subject file")
+	}
+	copy(p, raw)
+	c.off += n
+	return int(n), nil
+}
+
+// Seek sets where the next Read starts.
+func (c *FileContent) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += c.off
+	case io.SeekEnd:
+		offset += c.size
+	default:
+		return 0, errors.New("seek: invalid whence")
+	}
+	if offset < 0 {
+		return 0, errors.New("seek: negative position")
+	}
+	c.off = offset
+	return offset, nil
 }

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"strings"
 	"testing"
 
@@ -119,7 +120,10 @@ func TestSubjectReportFiles(t *testing.T) {
 	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	fl, data, err = f.ev.PublicFile(ctx, files[0].ID)
+	fl, content, err := f.ev.PublicFile(ctx, files[0].ID)
+	if err == nil {
+		data, err = io.ReadAll(content)
+	}
 	if err != nil || !bytes.Equal(data, pdf) || fl.ContentType != "application/pdf" {
 		t.Fatalf("public file: %v", err)
 	}

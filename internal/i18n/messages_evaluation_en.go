@@ -49,6 +49,7 @@ var enEvaluation = map[string]string{
 	"evp.not_found":             "This tracker is not listed. While the campaign is open ballots are counted later; trackers of groups below the minimum size are not shown; please also check what you typed.",
 	"evp.all_trackers":          "All counted trackers",
 	"evp.no_trackers":           "No trackers are shown yet.",
+	"evp.trackers_paged":        "Listed in alphabetical order, 100 to a page. To find your own tracker, use the search above rather than the pages.",
 	"evp.bulletin_privacy":      "The bulletin lists counts and trackers only: no answers, and no tracker leads back to a code or a rater.",
 	"eva.list_title":            "Evaluations",
 	"eva.list_sub":              "Report-and-review assessments, enterprises rating agency sections and other campaigns",

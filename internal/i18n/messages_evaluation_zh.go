@@ -49,6 +49,7 @@ var zhEvaluation = map[string]string{
 	"evp.not_found":             "未找到这个跟踪码。测评进行中时票会稍后计入；所在评委组不足最少人数时跟踪码不公布；也请核对是否输入有误。",
 	"evp.all_trackers":          "全部已计入的跟踪码",
 	"evp.no_trackers":           "暂无已公布的跟踪码。",
+	"evp.trackers_paged":        "按字母顺序分页列出，每页 100 个。查找自己的跟踪码请用上面的查询，不必逐页翻找。",
 	"evp.bulletin_privacy":      "公示只列出数量和跟踪码，不含任何评价内容，也无法由跟踪码追溯到测评码或评委。",
 	"eva.list_title":            "评议考核",
 	"eva.list_sub":              "述职评议考核、千企议科长等测评",

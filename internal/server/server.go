@@ -20,6 +20,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
+	"jiceng/internal/ratelimit"
 	"jiceng/internal/web"
 )
 
@@ -69,12 +70,14 @@ func NewServer(d Deps) (http.Handler, error) {
 	}
 	// One limiter for every public code entry, shared by the pages and the API.
 	publicLimiter := account.NewLimiter(nil)
-	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Logger: d.Logger, Now: d.Now,
+	// And one for bulletin reads.
+	reads := ratelimit.NewBulletin(d.Now)
+	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Reads: reads, Logger: d.Logger, Now: d.Now,
 		PublicURL: d.PublicURL, Secure: strings.HasPrefix(d.PublicURL, "https://"), Demo: d.Demo})
 	if err != nil {
 		return nil, err
 	}
-	a := &api.Handler{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Logger: d.Logger}
+	a := &api.Handler{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Reads: reads, Logger: d.Logger}
 	mux := http.NewServeMux()
 	s := &srv{deps: d, api: a}
 	for _, rt := range routes(w, a) {

@@ -8,15 +8,29 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
+	"jiceng/internal/ratelimit"
 )
 
-// bulletinData is the public bulletin with the tracker searched for.
+// bulletinData is the public bulletin with one page of its trackers and
+// the tracker searched for.
 type bulletinData struct {
 	evaluation.Bulletin
-	Query string // the tracker as typed
-	Found bool
-	Hit   string // the tracker found, as listed
+	Query  string // the tracker as typed
+	Found  bool
+	Hit    string // the tracker found, as listed
+	Listed bool   // a page of the list was asked for: it is shown open
+	Pager  bulletinPager
 }
+
+// bulletinPager is the paging of the tracker list, as the pager partial
+// shows it.
+type bulletinPager struct {
+	Total, Page, Pages int
+	PrevHref, NextHref string
+}
+
+// trackersPerPage is the length of a page of the bulletin's tracker list.
+const trackersPerPage = 100
 
 // normTracker writes a tracker as the bulletin lists it: upper case, in
 // groups of five, with the letters a rater may confuse read as digits.
@@ -44,17 +58,24 @@ func normTracker(s string) string {
 }
 
 // Bulletin is the public bulletin of a campaign: per rater group the codes
-// issued, used and the ballots counted, and the trackers of the counted
-// ballots. A tracker is searched for by POST (BulletinSearch), never in
-// the address: the history or a proxy's log would tie it to the client.
-// An old link with ?t= is sent on to the bulletin without its query.
+// issued, used and the ballots counted, and a page of the trackers of the
+// counted ballots (?page=N). A tracker is searched for by POST
+// (BulletinSearch), never in the address: the history or a proxy's log
+// would tie it to the client. An old link with ?t= or any other query is
+// sent on to the bulletin without it.
 func (h *Handler) Bulletin(w http.ResponseWriter, r *http.Request) {
 	publicPage(w)
+	page := 0
 	if r.URL.RawQuery != "" {
-		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
-		return
+		q := r.URL.Query()
+		n, err := strconv.Atoi(q.Get("page"))
+		if len(q) != 1 || err != nil || n < 1 {
+			http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
+			return
+		}
+		page = n
 	}
-	h.bulletin(w, r, "")
+	h.bulletin(w, r, "", page)
 }
 
 // BulletinSearch shows the bulletin with the tracker posted in the form
@@ -66,32 +87,62 @@ func (h *Handler) BulletinSearch(w http.ResponseWriter, r *http.Request) {
 		h.publicFail(w, r, errs.New(errs.Invalid, "表单无效，请重新输入跟踪码", "invalid form: enter the tracker again"))
 		return
 	}
-	h.bulletin(w, r, strings.TrimSpace(r.PostForm.Get("t")))
+	h.bulletin(w, r, strings.TrimSpace(r.PostForm.Get("t")), 0)
 }
 
-func (h *Handler) bulletin(w http.ResponseWriter, r *http.Request, query string) {
+// bulletin shows page (1 when 0) of the tracker list, and the lookup of
+// query when it is not empty. Everything is read before the page is
+// rendered: no database connection waits on a slow client.
+func (h *Handler) bulletin(w http.ResponseWriter, r *http.Request, query string, page int) {
+	if err := ratelimit.Check(w, r, h.Reads); err != nil {
+		h.publicFail(w, r, err)
+		return
+	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.publicFail(w, r, err)
 		return
 	}
-	b, err := h.Eval.Bulletin(r.Context(), id)
+	d := &bulletinData{Query: query, Listed: page > 0}
+	if d.Query != "" {
+		want := normTracker(d.Query)
+		b, found, _, err := h.Eval.FindTracker(r.Context(), id, want)
+		if err != nil {
+			h.publicFail(w, r, err)
+			return
+		}
+		d.Bulletin, d.Found = b, found
+		if found {
+			d.Hit = want
+		}
+	}
+	page = max(page, 1)
+	b, err := h.Eval.BulletinPage(r.Context(), id, (page-1)*trackersPerPage, trackersPerPage)
 	if err != nil {
 		h.publicFail(w, r, err)
 		return
 	}
-	d := &bulletinData{Bulletin: b, Query: query}
-	if d.Query != "" {
-		want := normTracker(d.Query)
-		for _, t := range b.Trackers {
-			if t == want {
-				d.Found, d.Hit = true, t
-				break
-			}
+	pages := max(1, (b.TrackerTotal+trackersPerPage-1)/trackersPerPage)
+	if page > pages {
+		// Past the end (the list is shorter than the link remembered):
+		// the last page.
+		page = pages
+		if b, err = h.Eval.BulletinPage(r.Context(), id, (page-1)*trackersPerPage, trackersPerPage); err != nil {
+			h.publicFail(w, r, err)
+			return
 		}
 	}
+	d.Bulletin = b
+	base := "/bulletin/" + strconv.FormatInt(id, 10)
+	d.Pager = bulletinPager{Total: b.TrackerTotal, Page: page, Pages: pages}
+	if page > 1 {
+		d.Pager.PrevHref = base + "?page=" + strconv.Itoa(page-1)
+	}
+	if page < pages {
+		d.Pager.NextHref = base + "?page=" + strconv.Itoa(page+1)
+	}
 	p := h.votePage(r, b.Name)
-	p.Path = "/bulletin/" + strconv.FormatInt(id, 10)
+	p.Path = base
 	p.Data = d
 	h.render(w, r, http.StatusOK, "eval_public_bulletin", "bare", p)
 }

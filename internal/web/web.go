@@ -21,6 +21,7 @@ import (
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/ratelimit"
 )
 
 //go:embed templates
@@ -43,8 +44,11 @@ type Deps struct {
 	Eval     *evaluation.Service
 	// Limiter slows down guessing of public codes (ballot tokens), per client.
 	Limiter *account.Limiter
-	Logger  *slog.Logger
-	Now     func() time.Time
+	// Reads bounds the bulletin requests of each client; nil gets
+	// ratelimit.NewBulletin.
+	Reads  *ratelimit.Limiter
+	Logger *slog.Logger
+	Now    func() time.Time
 	// Secure marks cookies Secure (set when served over HTTPS).
 	Secure bool
 	// PublicURL, when set, is the address raters reach the server by; slips
@@ -68,6 +72,9 @@ func New(d Deps) (*Handler, error) {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.Reads == nil {
+		d.Reads = ratelimit.NewBulletin(d.Now)
 	}
 	h := &Handler{Deps: d, pages: map[string]map[string]*template.Template{}}
 	entries, err := fs.ReadDir(templateFS, "templates")
