@@ -1,6 +1,7 @@
 package api
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 
@@ -102,7 +103,7 @@ func (h *Handler) SubjectFile(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	fl, data, err := h.Eval.File(r.Context(), actorOf(r), id, r.PathValue("fid"))
+	fl, content, err := h.Eval.File(r.Context(), actorOf(r), id, r.PathValue("fid"))
 	if err == nil && fl.SubjectID != sid {
 		err = errs.New(errs.NotFound, "文件不存在或已删除", "file not found or removed")
 	}
@@ -113,9 +114,10 @@ func (h *Handler) SubjectFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", fl.ContentType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Disposition", xlsx.Disposition("attachment", fl.Name, "report"))
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Header().Set("Content-Length", strconv.FormatInt(fl.Size, 10))
 	w.WriteHeader(http.StatusOK)
-	w.Write(data)
+	// The status is sent: a read that fails now can only cut the body short.
+	io.Copy(w, content)
 }
 
 // RemoveSubjectFile deletes a report file of a subject of a draft campaign.

@@ -397,20 +397,13 @@ func (s *Service) CampaignFiles(ctx context.Context, actor access.Actor, campaig
 	return bySubject(fs), nil
 }
 
-// File returns a report file of a campaign the actor may read, with its bytes.
-func (s *Service) File(ctx context.Context, actor access.Actor, campaignID int64, fileID string) (SubjectFile, []byte, error) {
+// File opens a report file of a campaign the actor may read; its bytes are
+// read as the content is, like PublicFile's.
+func (s *Service) File(ctx context.Context, actor access.Actor, campaignID int64, fileID string) (SubjectFile, *FileContent, error) {
 	if _, err := s.Get(ctx, actor, campaignID); err != nil {
 		return SubjectFile{}, nil, err
 	}
-	fl, content, err := s.openFile(ctx, "f.campaign_id = ?", fileID, campaignID)
-	if err != nil {
-		return SubjectFile{}, nil, err
-	}
-	data := make([]byte, fl.Size)
-	if _, err := io.ReadFull(content, data); err != nil {
-		return SubjectFile{}, nil, errs.Wrap(err, "read subject file")
-	}
-	return fl, data, nil
+	return s.openFile(ctx, "f.campaign_id = ?", fileID, campaignID)
 }
 
 // BallotFiles returns, by subject id, the report files of a campaign that

@@ -68,7 +68,7 @@ func TestReportChunksMigration(t *testing.T) {
 		t.Fatalf("%d chunks after the migration, want 8", n)
 	}
 	for i, fl := range files {
-		_, data, err := f.ev.File(ctx, f.admin, c.ID, fl.ID)
+		_, data, err := readFile(f.ev.File(ctx, f.admin, c.ID, fl.ID))
 		if err != nil || !bytes.Equal(data, want[i]) {
 			t.Fatalf("file %d of %d bytes after the migration: %v, equal %v", i+1, len(want[i]), err, bytes.Equal(data, want[i]))
 		}

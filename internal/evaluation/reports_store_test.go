@@ -62,7 +62,7 @@ func TestSubjectReportFiles(t *testing.T) {
 	if err != nil || len(byS[sb.ID]) != 2 || len(byS[subs[1].ID]) != 0 {
 		t.Fatalf("campaign files: %v %v", err, byS)
 	}
-	fl, data, err := f.ev.File(ctx, f.admin, c.ID, files[1].ID)
+	fl, data, err := readFile(f.ev.File(ctx, f.admin, c.ID, files[1].ID))
 	if err != nil || !bytes.Equal(data, pic) || fl.Name != "第1页.png" {
 		t.Fatalf("read: %v %s", err, fl.Name)
 	}
@@ -154,4 +154,13 @@ func TestFormatSize(t *testing.T) {
 			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
 		}
 	}
+}
+
+// readFile reads the whole content File opened.
+func readFile(fl evaluation.SubjectFile, content *evaluation.FileContent, err error) (evaluation.SubjectFile, []byte, error) {
+	if err != nil {
+		return fl, nil, err
+	}
+	data, err := io.ReadAll(content)
+	return fl, data, err
 }

@@ -82,8 +82,14 @@ func TestEvalReportFiles(t *testing.T) {
 	}
 	req, _ := http.NewRequest("GET", f.srv.URL+files+"/"+pngID, nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
-		t.Fatalf("download: %v %v", err, resp)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || resp.ContentLength != int64(len(page)) || !bytes.Equal(got, page) {
+		t.Fatalf("download: %d %q, %d of %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(got), len(page))
 	}
 
 	// Refused files: named, with the limit, and nothing kept.

@@ -1,15 +1,12 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
-	"time"
 
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
-	"jiceng/internal/xlsx"
 )
 
 // fileErrorKey is the key under which the campaign page shows an upload
@@ -104,26 +101,12 @@ func (h *Handler) EvalFile(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	fl, data, err := h.Eval.File(r.Context(), actorOf(r), id, r.PathValue("fid"))
+	fl, content, err := h.Eval.File(r.Context(), actorOf(r), id, r.PathValue("fid"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	serveReportFile(w, r, fl, data)
-}
-
-// serveReportFile writes a report file with the type found from its bytes
-// when it was attached, and nosniff, so that a browser shows a PDF or an
-// image and nothing else; it opens in place, under its own name. The
-// content's SHA-256 is its ETag, and ranges are served, as PDF viewers ask
-// for a long report page by page.
-func serveReportFile(w http.ResponseWriter, r *http.Request, fl evaluation.SubjectFile, data []byte) {
-	h := w.Header()
-	h.Set("Content-Type", fl.ContentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Disposition", xlsx.Disposition("inline", fl.Name, "report"+extOf(fl.ContentType)))
-	h.Set("ETag", `"`+fl.SHA256+`"`)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+	serveReportContent(w, r, fl, content)
 }
 
 func extOf(contentType string) string {
