@@ -65,7 +65,79 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) *Service {
 	if len(key) < MinKeyBytes {
 		panic("evaluation: token key shorter than 16 bytes")
 	}
-	return &Service{db: d, orgs: orgs, key: append([]byte(nil), key...), now: time.Now, mixBatch: maxMixBatch}
+	s := &Service{db: d, orgs: orgs, key: append([]byte(nil), key...), now: time.Now, mixBatch: maxMixBatch}
+	orgs.Attach(nil, s.checkDissolve)
+	return s
+}
+
+// checkDissolve refuses to dissolve an organization that runs an open
+// campaign or is rated in one: its raters hold slips that name it.
+func (s *Service) checkDissolve(ctx context.Context, tx *db.Tx, o org.Org) error {
+	var name string
+	err := tx.QueryRow(ctx, "SELECT name FROM campaigns WHERE owner_org_id = ? AND status = 'open' ORDER BY id LIMIT 1", o.ID).Scan(&name)
+	if err == nil {
+		return errs.Newf(errs.Conflict, "“%s”正在组织测评“%s”，请先结束该测评再撤销", "%q runs the open campaign %q: close it before dissolving", o.Label(), name)
+	}
+	if err != sql.ErrNoRows {
+		return errs.Wrap(err, "campaigns of org")
+	}
+	err = tx.QueryRow(ctx, `SELECT c.name FROM campaign_subjects sb JOIN campaigns c ON c.id = sb.campaign_id
+		WHERE sb.org_id = ? AND c.status = 'open' ORDER BY c.id LIMIT 1`, o.ID).Scan(&name)
+	if err == nil {
+		return errs.Newf(errs.Conflict, "“%s”是进行中的测评“%s”的测评对象，请先结束该测评再撤销", "%q is rated in the open campaign %q: close it before dissolving", o.Label(), name)
+	}
+	if err != sql.ErrNoRows {
+		return errs.Wrap(err, "campaign subjects of org")
+	}
+	return nil
+}
+
+// activeOwnerTx checks inside tx, under the shared tree lock, that the
+// organization running campaign c (or to run it) is not dissolved.
+func activeOwnerTx(ctx context.Context, tx *db.Tx, ownerID int64) error {
+	if err := tx.LockTreeShared(ctx); err != nil {
+		return errs.Wrap(err, "lock tree")
+	}
+	var name, short, status string
+	if err := tx.QueryRow(ctx, "SELECT name, short_name, status FROM orgs WHERE id = ?", ownerID).Scan(&name, &short, &status); err != nil {
+		return errs.Wrap(err, "campaign owner")
+	}
+	if status != org.StatusActive {
+		if short != "" {
+			name = short
+		}
+		return &errs.Error{Kind: errs.Conflict, Field: "owner_org_id",
+			ZH: fmt.Sprintf("“%s”已撤销，不能组织测评", name), EN: fmt.Sprintf("%q is dissolved and cannot run a campaign", name)}
+	}
+	return nil
+}
+
+// activeSubjectsTx checks inside tx, under the shared tree lock, that no
+// organization among the subjects has been dissolved.
+func activeSubjectsTx(ctx context.Context, tx *db.Tx, in []SubjectInput) error {
+	if err := tx.LockTreeShared(ctx); err != nil {
+		return errs.Wrap(err, "lock tree")
+	}
+	for i, sb := range in {
+		if sb.Kind != SubjectOrg {
+			continue
+		}
+		var name, status string
+		if err := tx.QueryRow(ctx, "SELECT name, status FROM orgs WHERE id = ?", sb.OrgID).Scan(&name, &status); err != nil {
+			return errs.Wrap(err, "subject org")
+		}
+		if status != org.StatusActive {
+			return subjectDissolved(i, name)
+		}
+	}
+	return nil
+}
+
+// subjectDissolved refuses a dissolved organization as the i-th subject.
+func subjectDissolved(i int, name string) error {
+	return &errs.Error{Kind: errs.Conflict, Field: fmt.Sprintf("subjects[%d].org_id", i),
+		ZH: fmt.Sprintf("第 %d 个测评对象：“%s”已撤销，不能作为测评对象", i+1, name),
+		EN: fmt.Sprintf("subject %d: %q is dissolved and cannot be rated", i+1, name)}
 }
 
 // MinKeyBytes is the shortest token key NewService accepts.
@@ -267,6 +339,9 @@ func (s *Service) CheckOwner(ctx context.Context, actor access.Actor, ownerOrgID
 	if !actor.Can(access.EvaluationManage, owner.Path) {
 		return org.Org{}, errs.New(errs.Forbidden, "您没有为该党组织组织测评的权限", "you may not run campaigns for this organization")
 	}
+	if !owner.Active() {
+		return org.Org{}, errs.Field("owner_org_id", fmt.Sprintf("“%s”已撤销，不能组织测评", owner.Label()), fmt.Sprintf("%q is dissolved and cannot run a campaign", owner.Label()))
+	}
 	return owner, nil
 }
 
@@ -408,6 +483,9 @@ func (s *Service) CreateCampaign(ctx context.Context, actor access.Actor, in Cam
 	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := activeOwnerTx(ctx, tx, owner.ID); err != nil {
+			return err
+		}
 		now := db.Now()
 		if err := tx.QueryRow(ctx, `INSERT INTO campaigns (owner_org_id, name, type, year, opens_at, closes_at, status, rules_json, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id`,
@@ -594,6 +672,9 @@ func (s *Service) AddSubjects(ctx context.Context, actor access.Actor, id int64,
 		if err != nil {
 			return err
 		}
+		if err := activeSubjectsTx(ctx, tx, in); err != nil {
+			return err
+		}
 		if err := insertSubjectsTx(ctx, tx, id, in); err != nil {
 			return err
 		}
@@ -670,7 +751,21 @@ func (s *Service) Open(ctx context.Context, actor access.Actor, id int64) (Campa
 		if n == 0 {
 			return "", errs.Field("subjects", "请至少添加一个测评对象后再开始测评", "add at least one subject before opening the campaign")
 		}
-		_, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ? WHERE id = ?", db.Now(), id)
+		// Dissolving refuses an organization with an open campaign; the
+		// shared tree lock keeps a dissolution from slipping in between.
+		if err := activeOwnerTx(ctx, tx, c.OwnerOrgID); err != nil {
+			return "", err
+		}
+		var dissolved string
+		err := tx.QueryRow(ctx, `SELECT o.name FROM campaign_subjects sb JOIN orgs o ON o.id = sb.org_id
+			WHERE sb.campaign_id = ? AND o.status <> 'active' ORDER BY sb.sort, sb.id LIMIT 1`, id).Scan(&dissolved)
+		if err == nil {
+			return "", errs.Newf(errs.Conflict, "测评对象“%s”已撤销，不能开始测评", "the subject %q is dissolved: the campaign cannot open", dissolved)
+		}
+		if err != sql.ErrNoRows {
+			return "", errs.Wrap(err, "dissolved subjects")
+		}
+		_, err = tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ? WHERE id = ?", db.Now(), id)
 		return "开始测评 " + c.Name, errs.Wrap(err, "open campaign")
 	})
 }

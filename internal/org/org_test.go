@@ -337,3 +337,26 @@ func TestConcurrentChangesKeepAggregates(t *testing.T) {
 	}
 	assertAggregates(t, s)
 }
+
+// TestDissolvedDoesNotMove: a dissolved organization keeps the place where
+// it ended.
+func TestDissolvedDoesNotMove(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newNanning(t)
+	ms, st := byRegion(t, s, "450102001"), byRegion(t, s, "450102101")
+	b, err := s.Create(ctx, testrig.Admin, org.Input{ParentID: ms.ID, Name: "民生街道某公司党支部", Kind: "branch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Dissolve(ctx, testrig.Admin, b.ID, "2026-01-05", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Move(ctx, testrig.Admin, b.ID, st.ID)
+	if e := errs.As(err); e == nil || e.Kind != errs.Conflict || e.ZH != "“民生街道某公司党支部”已于 2026-01-05 撤销，不能移动" {
+		t.Fatalf("move of a dissolved organization: %v", err)
+	}
+	got, _ := s.Get(ctx, testrig.Admin, b.ID)
+	if got.ParentID == nil || *got.ParentID != ms.ID {
+		t.Errorf("parent %v, want %d", got.ParentID, ms.ID)
+	}
+}

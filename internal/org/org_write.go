@@ -331,6 +331,9 @@ func (s *Service) Move(ctx context.Context, actor access.Actor, id, newParent in
 		if err != nil {
 			return err
 		}
+		if !o.Active() {
+			return errs.Newf(errs.Conflict, "“%s”已于 %s 撤销，不能移动", "%q was dissolved on %s and cannot move", o.Label(), o.DissolvedOn)
+		}
 		if newParent == 0 {
 			return errs.Field("parent_id", "请选择新的上级党组织", "choose the new parent organization")
 		}

@@ -74,7 +74,7 @@ func LoadSession(ctx context.Context, d *db.DB, userID int64, kind, id string, p
 	err := d.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems, created_at FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, kind).
 		Scan(&s.ID, &s.FileName, &s.Status, &s.Total, &p, &pr, &created)
 	if err == sql.ErrNoRows {
-		return s, errs.New(errs.NotFound, "导入批次不存在或已过期，请重新上传文件", "import session not found or expired: upload the file again")
+		return s, errs.New(errs.NotFound, "导入批次不存在或已过期", "import session not found")
 	}
 	if err != nil {
 		return s, errs.Wrap(err, "load import")
