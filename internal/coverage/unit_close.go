@@ -95,7 +95,7 @@ func manageable(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (U
 // coverage and its history but leaves the rates: its count moves out of the
 // aggregates of its leading organization and every ancestor.
 func (s *Service) Close(ctx context.Context, actor access.Actor, id int64, in CloseInput) (Unit, error) {
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.unitTx(ctx, func(tx *db.Tx) error {
 		u, err := manageable(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -144,7 +144,7 @@ func (s *Service) Close(ctx context.Context, actor access.Actor, id int64, in Cl
 // organization of another unit, the unit comes back uncovered.
 func (s *Service) Reopen(ctx context.Context, actor access.Actor, id int64, in ReopenInput) (Unit, error) {
 	in.Note = strings.TrimSpace(in.Note)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.unitTx(ctx, func(tx *db.Tx) error {
 		u, err := manageable(ctx, tx, actor, id)
 		if err != nil {
 			return err

@@ -55,7 +55,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in Input) (Uni
 		return Unit{}, err
 	}
 	var id int64
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.unitTx(ctx, func(tx *db.Tx) error {
 		id, err = s.createTx(ctx, tx, actor, in, st)
 		return err
 	})
@@ -121,7 +121,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 	if err != nil {
 		return Unit{}, err
 	}
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.unitTx(ctx, func(tx *db.Tx) error {
 		before, err := loadUnit(ctx, tx, id)
 		if err != nil {
 			return err
@@ -194,10 +194,10 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		}
 		old, cur := aggUnit{before.Category, before.SizeClass, before.Industry}, aggUnit{in.Category, size, in.Industry}
 		if before.Status == "active" && (path != before.affPath || old != cur) {
-			if err := bump(ctx, tx, before.affPath, old, before.Coverage, -1); err != nil {
-				return err
-			}
-			if err := bump(ctx, tx, path, cur, before.Coverage, 1); err != nil {
+			agg := map[aggKey]int{}
+			addAgg(agg, before.affPath, old, before.Coverage, -1)
+			addAgg(agg, path, cur, before.Coverage, 1)
+			if err := bumpMany(ctx, tx, agg); err != nil {
 				return err
 			}
 		}
@@ -229,7 +229,7 @@ type CoverageInput struct {
 func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64, in CoverageInput) (Unit, error) {
 	in.Instructor = strings.TrimSpace(in.Instructor)
 	in.Note = strings.TrimSpace(in.Note)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.unitTx(ctx, func(tx *db.Tx) error {
 		u, err := manageable(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -295,10 +295,10 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 		}
 		if u.Coverage != in.Coverage {
 			au := aggUnit{u.Category, u.SizeClass, u.Industry}
-			if err := bump(ctx, tx, u.affPath, au, u.Coverage, -1); err != nil {
-				return err
-			}
-			if err := bump(ctx, tx, u.affPath, au, in.Coverage, 1); err != nil {
+			agg := map[aggKey]int{}
+			addAgg(agg, u.affPath, au, u.Coverage, -1)
+			addAgg(agg, u.affPath, au, in.Coverage, 1)
+			if err := bumpMany(ctx, tx, agg); err != nil {
 				return err
 			}
 		}
