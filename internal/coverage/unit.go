@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/ids"
 	"jiceng/internal/org"
@@ -208,6 +209,26 @@ func loadUnit(ctx context.Context, q interface {
 		return Unit{}, unitNotFound(id)
 	}
 	return u, errs.Wrap(err, "load unit")
+}
+
+// lockUnit reads a unit for a change inside tx. On PostgreSQL the row is
+// locked first, so that two writers of the same unit take turns and the
+// second moves the unit's counts from where the first left them, not from
+// where both found them. (The lock is taken on the row alone: a join locked
+// FOR UPDATE would be rechecked against the organization row it first
+// read, and lose a unit whose organization the other writer changed.)
+func lockUnit(ctx context.Context, tx *db.Tx, id int64) (Unit, error) {
+	if tx.Dialect() == db.Postgres {
+		var x int64
+		err := tx.QueryRow(ctx, "SELECT id FROM units WHERE id = ? FOR UPDATE", id).Scan(&x)
+		if err == sql.ErrNoRows {
+			return Unit{}, unitNotFound(id)
+		}
+		if err != nil {
+			return Unit{}, errs.Wrap(err, "lock unit")
+		}
+	}
+	return loadUnit(ctx, tx, id)
 }
 
 func unitNotFound(id int64) error {

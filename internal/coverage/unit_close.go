@@ -78,7 +78,7 @@ func (in *CloseInput) validate() error {
 // manageable loads a unit for a change: outside the actor's scope it is not
 // found, within it the actor needs unit.manage.
 func manageable(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (Unit, error) {
-	u, err := loadUnit(ctx, tx, id)
+	u, err := lockUnit(ctx, tx, id)
 	if err != nil {
 		return Unit{}, err
 	}

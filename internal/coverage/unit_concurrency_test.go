@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"jiceng/internal/coverage"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 	"jiceng/internal/testrig"
@@ -82,8 +83,9 @@ func TestAggregatesUnderConcurrentTreeChanges(t *testing.T) {
 		if len(ids) == 0 {
 			return 0
 		}
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		return ids[r.IntN(len(ids))]
+		// The newest few, so that both writers often change the same unit.
+		sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
+		return ids[r.IntN(min(len(ids), 4))]
 	}
 	input := func(r *rand.Rand, aff int64) coverage.Input {
 		n := int(serial.Add(1))
@@ -188,8 +190,15 @@ func TestAggregatesUnderConcurrentTreeChanges(t *testing.T) {
 		WHERE u.status = 'active' AND o.status <> 'active'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d active units belong to dissolved organizations (%v)", n, err)
 	}
+	checkAggregates(t, d)
+}
+
+// checkAggregates compares every coverage_agg and org_agg row with a
+// recount from the units and organizations.
+func checkAggregates(t *testing.T, d *db.DB) {
+	t.Helper()
+	ctx := context.Background()
 	compare := func(name, stored, recount string) {
-		t.Helper()
 		read := func(q string) map[string]int {
 			rows, err := d.Query(ctx, q)
 			if err != nil {
@@ -236,4 +245,37 @@ func TestAggregatesUnderConcurrentTreeChanges(t *testing.T) {
 		`SELECT CAST(a.id AS TEXT) || ' ' || o.kind || ' ' || o.level, COUNT(*)
 			FROM orgs a JOIN orgs o ON o.path LIKE a.path || '%' AND o.id <> a.id
 			WHERE o.status = 'active' GROUP BY a.id, o.kind, o.level`)
+}
+
+// TestConcurrentEditsOfOneUnit: two writers change the same unit's leading
+// organization and size at once; each must move the unit's count from
+// where the other left it.
+func TestConcurrentEditsOfOneUnit(t *testing.T) {
+	ctx := context.Background()
+	f := newFx(t)
+	var leaves []int64
+	for i := 0; i < 4; i++ {
+		b, err := f.orgs.Create(ctx, f.admin, org.Input{ParentID: f.ms.ID, Name: fmt.Sprintf("测试商圈第%d党支部", i+1), Kind: "branch", Category: "private"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, b.ID)
+	}
+	u := f.unit(t, 1, f.ms, "450102001003", 10, 0)
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 40; i++ {
+				aff, emp := leaves[(i+w)%len(leaves)], 10+80*((i+w)%2)
+				if _, err := f.cov.Update(ctx, f.admin, u.ID, coverage.Patch{Employees: &emp, AffiliationOrgID: &aff}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	checkAggregates(t, f.orgs.DB())
 }

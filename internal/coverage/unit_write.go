@@ -122,7 +122,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		return Unit{}, err
 	}
 	err = s.unitTx(ctx, func(tx *db.Tx) error {
-		before, err := loadUnit(ctx, tx, id)
+		before, err := lockUnit(ctx, tx, id)
 		if err != nil {
 			return err
 		}
