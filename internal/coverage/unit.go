@@ -38,6 +38,9 @@ type Unit struct {
 	Status              string `json:"status"`
 	CreatedAt           string `json:"created_at"`
 	UpdatedAt           string `json:"updated_at"`
+	// Version counts the changes of the row; an edit names the version it
+	// was made from (see Patch.Version).
+	Version int `json:"version"`
 	// Rule is what the unit needs according to the coverage rules ("" when nothing).
 	Rule string `json:"rule"`
 	// Advice says what the leading organization should do about Rule, in
@@ -64,7 +67,7 @@ func (u Unit) In(lang string) Unit {
 const unitCols = `u.id, u.credit_code, u.name, u.category, u.category_confirmed, u.industry, u.employees, u.size_class, u.region_code,
 	u.address, u.legal_rep, u.legal_rep_member, u.full_members, u.probationary_members, u.affiliation_org_id,
 	CASE WHEN a.short_name <> '' THEN a.short_name ELSE a.name END, a.path, u.coverage, u.coverage_org_id, COALESCE(c.name, ''),
-	u.instructor, u.status, u.created_at, u.updated_at`
+	u.instructor, u.status, u.created_at, u.updated_at, u.version`
 
 const unitFrom = ` FROM units u JOIN orgs a ON a.id = u.affiliation_org_id LEFT JOIN orgs c ON c.id = u.coverage_org_id`
 
@@ -73,7 +76,7 @@ func scanUnit(r interface{ Scan(...any) error }) (Unit, error) {
 	var cov sql.NullInt64
 	err := r.Scan(&u.ID, &u.CreditCode, &u.Name, &u.Category, &u.CategoryConfirmed, &u.Industry, &u.Employees, &u.SizeClass, &u.RegionCode,
 		&u.Address, &u.LegalRep, &u.LegalRepMember, &u.FullMembers, &u.ProbationaryMembers, &u.AffiliationOrgID,
-		&u.AffiliationName, &u.affPath, &u.Coverage, &cov, &u.CoverageOrgName, &u.Instructor, &u.Status, &u.CreatedAt, &u.UpdatedAt)
+		&u.AffiliationName, &u.affPath, &u.Coverage, &cov, &u.CoverageOrgName, &u.Instructor, &u.Status, &u.CreatedAt, &u.UpdatedAt, &u.Version)
 	if cov.Valid {
 		v := cov.Int64
 		u.CoverageOrgID = &v

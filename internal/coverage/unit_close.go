@@ -109,7 +109,7 @@ func (s *Service) Close(ctx context.Context, actor access.Actor, id int64, in Cl
 		now := db.Now()
 		// The status in the condition keeps two concurrent closings from
 		// both taking the unit out of the aggregates.
-		res, err := tx.Exec(ctx, "UPDATE units SET status = 'closed', updated_at = ? WHERE id = ? AND status = 'active'", now, id)
+		res, err := tx.Exec(ctx, "UPDATE units SET status = 'closed', updated_at = ?, version = version + 1 WHERE id = ? AND status = 'active'", now, id)
 		if err != nil {
 			return errs.Wrap(err, "close unit")
 		}
@@ -174,7 +174,7 @@ func (s *Service) Reopen(ctx context.Context, actor access.Actor, id int64, in R
 			note += "（" + lost + "，覆盖方式改为未覆盖）"
 		}
 		now := db.Now()
-		res, err := tx.Exec(ctx, "UPDATE units SET status = 'active', coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ? WHERE id = ? AND status = 'closed'",
+		res, err := tx.Exec(ctx, "UPDATE units SET status = 'active', coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'closed'",
 			cov, nullable(covOrg), instr, now, id)
 		if err != nil {
 			return errs.Wrap(err, "reopen unit")

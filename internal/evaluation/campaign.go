@@ -235,7 +235,10 @@ type Campaign struct {
 	UpdatedAt     string    `json:"updated_at"`
 	PublishedAt   string    `json:"published_at,omitempty"`
 	ResultsSHA256 string    `json:"results_sha256,omitempty"`
-	ownerPath     string
+	// Version counts the changes of the row: rules and every change of
+	// status. An edit of the rules may name the version it was made from.
+	Version   int `json:"version"`
+	ownerPath string
 }
 
 // CampaignInput creates a campaign. Rules.Type is taken from Type.
@@ -360,7 +363,7 @@ func (s *Service) CheckManage(ctx context.Context, actor access.Actor, id int64)
 }
 
 const campaignCols = `c.id, c.owner_org_id, o.name, o.path, c.name, c.type, c.year, c.opens_at, c.closes_at, c.status, c.rules_json,
-	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, '')`
+	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, ''), c.version`
 
 const campaignFrom = " FROM campaigns c JOIN orgs o ON o.id = c.owner_org_id"
 
@@ -370,7 +373,7 @@ func scanCampaign(r rowScanner) (Campaign, error) {
 	var c Campaign
 	var opens, closes, rules string
 	err := r.Scan(&c.ID, &c.OwnerOrgID, &c.OwnerName, &c.ownerPath, &c.Name, &c.Type, &c.Year, &opens, &closes, &c.Status, &rules,
-		&c.CreatedAt, &c.UpdatedAt, &c.PublishedAt, &c.ResultsSHA256)
+		&c.CreatedAt, &c.UpdatedAt, &c.PublishedAt, &c.ResultsSHA256, &c.Version)
 	if err != nil {
 		return c, err
 	}
@@ -504,9 +507,19 @@ func (s *Service) CreateCampaign(ctx context.Context, actor access.Actor, in Cam
 // UpdateRules replaces the rules of a draft campaign. Groups that already
 // have tokens, or that subjects name, must stay: their slips are printed.
 func (s *Service) UpdateRules(ctx context.Context, actor access.Actor, id int64, r Rules) (Campaign, error) {
+	return s.UpdateRulesAt(ctx, actor, id, r, nil)
+}
+
+// UpdateRulesAt is UpdateRules made from the campaign's version: when
+// version is given and the campaign has changed since, nothing changes and
+// the edit is refused (org.Stale).
+func (s *Service) UpdateRulesAt(ctx context.Context, actor access.Actor, id int64, r Rules, version *int) (Campaign, error) {
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		c, err := s.lockTx(ctx, tx, actor, id)
 		if err != nil {
+			return err
+		}
+		if err := org.CheckVersion(version, c.Version); err != nil {
 			return err
 		}
 		if c.Status != StatusDraft {
@@ -537,7 +550,7 @@ func (s *Service) UpdateRules(ctx context.Context, actor access.Actor, id int64,
 		if err != nil {
 			return errs.Wrap(err, "rules json")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE campaigns SET rules_json = ?, updated_at = ? WHERE id = ?", string(b), db.Now(), id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET rules_json = ?, updated_at = ?, version = version + 1 WHERE id = ?", string(b), db.Now(), id); err != nil {
 			return errs.Wrap(err, "update rules")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.rules", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
@@ -765,7 +778,7 @@ func (s *Service) Open(ctx context.Context, actor access.Actor, id int64) (Campa
 		if err != sql.ErrNoRows {
 			return "", errs.Wrap(err, "dissolved subjects")
 		}
-		_, err = tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ? WHERE id = ?", db.Now(), id)
+		_, err = tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ?, version = version + 1 WHERE id = ?", db.Now(), id)
 		return "开始测评 " + c.Name, errs.Wrap(err, "open campaign")
 	})
 }
@@ -787,7 +800,7 @@ func (s *Service) Close(ctx context.Context, actor access.Actor, id int64) (Camp
 		if c.Status != StatusOpen {
 			return "", errs.New(errs.Conflict, "只有进行中的测评可以结束", "only an open campaign can be closed")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'closed', updated_at = ? WHERE id = ?", db.Now(), id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'closed', updated_at = ?, version = version + 1 WHERE id = ?", db.Now(), id); err != nil {
 			return "", errs.Wrap(err, "close campaign")
 		}
 		if _, err := mixTx(ctx, tx, id, c.Rules, nil, 0); err != nil {
@@ -847,7 +860,7 @@ func (s *Service) Publish(ctx context.Context, actor access.Actor, id int64) (Ca
 			return "", err
 		}
 		now := db.Now()
-		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'published', published_at = ?, results_json = ?, results_sha256 = ?, updated_at = ? WHERE id = ?",
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'published', published_at = ?, results_json = ?, results_sha256 = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			now, string(b), sum, now, id); err != nil {
 			return "", errs.Wrap(err, "publish")
 		}

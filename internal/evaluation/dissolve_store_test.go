@@ -101,3 +101,33 @@ func TestDissolvedOrganizationsTakeNoPart(t *testing.T) {
 		t.Errorf("status %s, want draft", got.Status)
 	}
 }
+
+// TestConcurrentRuleEditsDetected: two managers load the same draft and
+// save its rules in turn; the second save is refused and the first one's
+// rules stay. Opening the campaign changes its version too.
+func TestConcurrentRuleEditsDetected(t *testing.T) {
+	ctx := context.Background()
+	f := newFx(t)
+	c, _ := f.villageCampaign(t, 1)
+	first, _ := f.ev.Get(ctx, f.admin, c.ID)
+	second, _ := f.ev.Get(ctx, f.admin, c.ID)
+	r1, r2 := first.Rules, second.Rules
+	r1.MinBallots, r2.MinBallots = 21, 22
+	saved, err := f.ev.UpdateRulesAt(ctx, f.admin, c.ID, r1, &first.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.ev.UpdateRulesAt(ctx, f.admin, c.ID, r2, &second.Version)
+	wantErr(t, "second save", err, errs.Conflict, "该记录已被他人修改，请刷新后重试")
+	got, _ := f.ev.Get(ctx, f.admin, c.ID)
+	if got.Rules.MinBallots != 21 || got.Version != saved.Version || saved.Version != first.Version+1 {
+		t.Errorf("after the refused save: min ballots %d, version %d (saved %d, loaded %d)", got.Rules.MinBallots, got.Version, saved.Version, first.Version)
+	}
+	opened, err := f.ev.Open(ctx, f.admin, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opened.Version != saved.Version+1 {
+		t.Errorf("version %d after opening, want %d", opened.Version, saved.Version+1)
+	}
+}
