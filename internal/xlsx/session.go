@@ -112,6 +112,11 @@ func ClaimSession(ctx context.Context, tx *db.Tx, userID int64, kind, id string)
 		return errs.Wrap(err, "claim import")
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
+		// Gone meanwhile: purged by an upload once it had expired.
+		var one int
+		if err := tx.QueryRow(ctx, "SELECT 1 FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, kind).Scan(&one); err == sql.ErrNoRows {
+			return errExpired()
+		}
 		return errAppliedAlready()
 	}
 	return nil

@@ -132,4 +132,10 @@ func TestExpiredSessionRefused(t *testing.T) {
 	if _, err := xlsx.LoadSession(ctx, d, user, "unit", fresh, &rows); err != nil || len(rows) != 1 {
 		t.Errorf("fresh session: %v, %d rows", err, len(rows))
 	}
+	// An apply that loaded the session just before it was purged is told
+	// why, not that it was applied already.
+	err = d.InTx(ctx, func(tx *db.Tx) error { return xlsx.ClaimSession(ctx, tx, user, "unit", old) })
+	if e := errs.As(err); e == nil || e.ZH != "导入批次已过期（上传超过 24 小时），请重新上传文件" {
+		t.Errorf("claim of a purged session: %v", err)
+	}
 }
