@@ -753,7 +753,17 @@ func insertSubjectsTx(ctx context.Context, tx *db.Tx, id int64, in []SubjectInpu
 // Open starts accepting ballots (within OpensAt and ClosesAt) and freezes
 // the rules and the subjects.
 func (s *Service) Open(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
+	return s.OpenAt(ctx, actor, id, nil)
+}
+
+// OpenAt is Open from the page a manager loaded: when version is given and
+// the campaign has changed since (its rules edited by someone else), it does
+// not open, so that nobody freezes rules they have not seen.
+func (s *Service) OpenAt(ctx context.Context, actor access.Actor, id int64, version *int) (Campaign, error) {
 	return s.transition(ctx, actor, id, "evaluation.open", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
+		if err := org.CheckVersion(version, c.Version); err != nil {
+			return "", err
+		}
 		if c.Status != StatusDraft {
 			return "", errs.New(errs.Conflict, "只有草稿状态的测评可以开始", "only a draft campaign can be opened")
 		}

@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
 	"jiceng/internal/testrig"
 )
@@ -124,5 +126,41 @@ func TestWebUnitEditConflict(t *testing.T) {
 	got, _ := f.cov.Get(context.Background(), testrig.Admin, u.ID)
 	if got.Employees != 21 {
 		t.Errorf("%d employees after the refused save, want 21", got.Employees)
+	}
+}
+
+// TestWebOpenAfterRulesChanged: a manager loads a draft campaign while
+// someone else edits its rules; pressing 开始测评 on the stale page does not
+// open the campaign with rules the manager has not seen.
+func TestWebOpenAfterRulesChanged(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, _, owner := evalOrgs(t, f)
+	opens, closes := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	c, err := f.eval.CreateCampaign(ctx, testrig.Admin, evaluation.CampaignInput{OwnerOrgID: owner.ID, Name: "2026年度社区评议",
+		Type: evaluation.TypeReview, Year: 2026, OpensAt: opens, ClosesAt: closes, Rules: evaluation.TemplateVillageSecretary()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eval.AddSubjects(ctx, testrig.Admin, c.ID, []evaluation.SubjectInput{{Kind: evaluation.SubjectOrg, OrgID: owner.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t, "street_admin")
+	base := fmt.Sprintf("/evaluation/%d", c.ID)
+	loaded := formFields(t, b.get(t, base))
+	rules := c.Rules
+	rules.MinBallots = 30
+	if _, err := f.eval.UpdateRules(ctx, testrig.Admin, c.ID, rules); err != nil {
+		t.Fatal(err)
+	}
+	st, at, body := b.status(t, "POST", base+"/open", loaded)
+	if st != 200 || strings.Split(at, "?")[0] != base || flashOf(body) != staleZH {
+		t.Fatalf("open from a stale page: %d at %s, flash %q", st, at, flashOf(body))
+	}
+	if got, _ := f.eval.Get(ctx, testrig.Admin, c.ID); got.Status != evaluation.StatusDraft {
+		t.Fatalf("status %s after a stale open", got.Status)
+	}
+	if st, _, body := b.status(t, "POST", base+"/open", formFields(t, b.get(t, base))); st != 200 || !strings.Contains(text(body), "● 进行中") {
+		t.Fatalf("open from a fresh page: %d %q", st, flashOf(body))
 	}
 }
