@@ -93,7 +93,8 @@ func (s *Service) checkDissolve(ctx context.Context, tx *db.Tx, o org.Org) error
 }
 
 // activeOwnerTx checks inside tx, under the shared tree lock, that the
-// organization running campaign c (or to run it) is not dissolved.
+// organization that runs (or is to run) a campaign is not dissolved; the
+// lock keeps a dissolution from committing between the check and the write.
 func activeOwnerTx(ctx context.Context, tx *db.Tx, ownerID int64) error {
 	if err := tx.LockTreeShared(ctx); err != nil {
 		return errs.Wrap(err, "lock tree")
