@@ -126,12 +126,17 @@ func (h *Handler) SetCampaignRules(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	var rules evaluation.Rules
-	if err := decode(w, r, &rules); err != nil {
+	// The rules, and optionally the campaign version they were edited from:
+	// a stale version is refused with 409 instead of overwriting.
+	var body struct {
+		evaluation.Rules
+		Version *int `json:"version"`
+	}
+	if err := decode(w, r, &body); err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	c, err := h.Eval.UpdateRules(r.Context(), actorOf(r), id, rules)
+	c, err := h.Eval.UpdateRulesAt(r.Context(), actorOf(r), id, body.Rules, body.Version)
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -12,7 +12,7 @@ func orgJSON(o org.Org) map[string]any {
 	return map[string]any{"id": o.ID, "name": o.Name, "short_name": o.ShortName, "kind": o.Kind, "kind_confirmed": o.KindConfirmed,
 		"category": o.Category, "level": o.Level, "parent_id": o.ParentID, "region_code": o.RegionCode, "territorial": o.Territorial,
 		"status": o.Status, "founded_on": o.FoundedOn, "dissolved_on": o.DissolvedOn, "note": o.Note, "depth": o.Depth,
-		"subtree_total": o.SubtreeTotal, "created_at": o.CreatedAt, "updated_at": o.UpdatedAt}
+		"subtree_total": o.SubtreeTotal, "created_at": o.CreatedAt, "updated_at": o.UpdatedAt, "version": o.Version}
 }
 
 func (h *Handler) listOrgs(w http.ResponseWriter, r *http.Request, q org.ListQuery) {

@@ -164,14 +164,32 @@ func sizeClass(employees int, st Settings) string {
 // bump adds delta to the (category, size, industry, coverage) count of the
 // organization at path and every one of its ancestors.
 func bump(ctx context.Context, tx *db.Tx, path string, u aggUnit, coverage string, delta int) error {
+	agg := map[aggKey]int{}
+	addAgg(agg, path, u, coverage, delta)
+	return bumpMany(ctx, tx, agg)
+}
+
+// addAgg adds delta to the counts of the organization at path and its
+// ancestors in agg, for bumpMany: a change that takes a unit out of one
+// count and into another writes both in one sorted pass, so that two
+// writers never lock the same aggregate rows in opposite orders.
+func addAgg(agg map[aggKey]int, path string, u aggUnit, coverage string, delta int) {
 	for _, id := range org.PathIDs(path) {
-		_, err := tx.Exec(ctx, `INSERT INTO coverage_agg (org_id, category, size_class, industry, coverage, n) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (org_id, category, size_class, industry, coverage) DO UPDATE SET n = coverage_agg.n + excluded.n`, id, u.category, u.size, u.industry, coverage, delta)
-		if err != nil {
-			return errs.Wrap(err, "bump coverage")
-		}
+		agg[aggKey{id, u.category, u.size, u.industry, coverage}] += delta
 	}
-	return nil
+}
+
+// unitTx runs a write of units in a transaction that holds the tree lock in
+// share mode: units read their organization's path and status and count
+// themselves under its ancestors, which a concurrent move or dissolution
+// would make stale. Writes of units still run beside each other.
+func (s *Service) unitTx(ctx context.Context, fn func(tx *db.Tx) error) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := tx.LockTreeShared(ctx); err != nil {
+			return errs.Wrap(err, "lock tree")
+		}
+		return fn(tx)
+	})
 }
 
 // aggUnit is what the aggregates know of a unit besides its coverage.

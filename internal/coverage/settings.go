@@ -33,7 +33,7 @@ func (s *Service) SetSettings(ctx context.Context, actor access.Actor, st Settin
 	if err != nil {
 		return Settings{}, err
 	}
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.unitTx(ctx, func(tx *db.Tx) error {
 		for k, v := range map[string]int{"coverage.size_employees": st.SizeEmployees, "coverage.joint_max_units": st.JointMaxUnits} {
 			if _, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", k, strconv.Itoa(v)); err != nil {
 				return errs.Wrap(err, "save setting")

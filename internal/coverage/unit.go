@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/ids"
 	"jiceng/internal/org"
@@ -37,6 +38,9 @@ type Unit struct {
 	Status              string `json:"status"`
 	CreatedAt           string `json:"created_at"`
 	UpdatedAt           string `json:"updated_at"`
+	// Version counts the changes of the row; an edit names the version it
+	// was made from (see Patch.Version).
+	Version int `json:"version"`
 	// Rule is what the unit needs according to the coverage rules ("" when nothing).
 	Rule string `json:"rule"`
 	// Advice says what the leading organization should do about Rule, in
@@ -63,7 +67,7 @@ func (u Unit) In(lang string) Unit {
 const unitCols = `u.id, u.credit_code, u.name, u.category, u.category_confirmed, u.industry, u.employees, u.size_class, u.region_code,
 	u.address, u.legal_rep, u.legal_rep_member, u.full_members, u.probationary_members, u.affiliation_org_id,
 	CASE WHEN a.short_name <> '' THEN a.short_name ELSE a.name END, a.path, u.coverage, u.coverage_org_id, COALESCE(c.name, ''),
-	u.instructor, u.status, u.created_at, u.updated_at`
+	u.instructor, u.status, u.created_at, u.updated_at, u.version`
 
 const unitFrom = ` FROM units u JOIN orgs a ON a.id = u.affiliation_org_id LEFT JOIN orgs c ON c.id = u.coverage_org_id`
 
@@ -72,7 +76,7 @@ func scanUnit(r interface{ Scan(...any) error }) (Unit, error) {
 	var cov sql.NullInt64
 	err := r.Scan(&u.ID, &u.CreditCode, &u.Name, &u.Category, &u.CategoryConfirmed, &u.Industry, &u.Employees, &u.SizeClass, &u.RegionCode,
 		&u.Address, &u.LegalRep, &u.LegalRepMember, &u.FullMembers, &u.ProbationaryMembers, &u.AffiliationOrgID,
-		&u.AffiliationName, &u.affPath, &u.Coverage, &cov, &u.CoverageOrgName, &u.Instructor, &u.Status, &u.CreatedAt, &u.UpdatedAt)
+		&u.AffiliationName, &u.affPath, &u.Coverage, &cov, &u.CoverageOrgName, &u.Instructor, &u.Status, &u.CreatedAt, &u.UpdatedAt, &u.Version)
 	if cov.Valid {
 		v := cov.Int64
 		u.CoverageOrgID = &v
@@ -208,6 +212,26 @@ func loadUnit(ctx context.Context, q interface {
 		return Unit{}, unitNotFound(id)
 	}
 	return u, errs.Wrap(err, "load unit")
+}
+
+// lockUnit reads a unit for a change inside tx. On PostgreSQL the row is
+// locked first, so that two writers of the same unit take turns and the
+// second moves the unit's counts from where the first left them, not from
+// where both found them. (The lock is taken on the row alone: a join locked
+// FOR UPDATE would be rechecked against the organization row it first
+// read, and lose a unit whose organization the other writer changed.)
+func lockUnit(ctx context.Context, tx *db.Tx, id int64) (Unit, error) {
+	if tx.Dialect() == db.Postgres {
+		var x int64
+		err := tx.QueryRow(ctx, "SELECT id FROM units WHERE id = ? FOR UPDATE", id).Scan(&x)
+		if err == sql.ErrNoRows {
+			return Unit{}, unitNotFound(id)
+		}
+		if err != nil {
+			return Unit{}, errs.Wrap(err, "lock unit")
+		}
+	}
+	return loadUnit(ctx, tx, id)
 }
 
 func unitNotFound(id int64) error {

@@ -78,7 +78,7 @@ func (in *CloseInput) validate() error {
 // manageable loads a unit for a change: outside the actor's scope it is not
 // found, within it the actor needs unit.manage.
 func manageable(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (Unit, error) {
-	u, err := loadUnit(ctx, tx, id)
+	u, err := lockUnit(ctx, tx, id)
 	if err != nil {
 		return Unit{}, err
 	}
@@ -95,7 +95,7 @@ func manageable(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (U
 // coverage and its history but leaves the rates: its count moves out of the
 // aggregates of its leading organization and every ancestor.
 func (s *Service) Close(ctx context.Context, actor access.Actor, id int64, in CloseInput) (Unit, error) {
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.unitTx(ctx, func(tx *db.Tx) error {
 		u, err := manageable(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -109,7 +109,7 @@ func (s *Service) Close(ctx context.Context, actor access.Actor, id int64, in Cl
 		now := db.Now()
 		// The status in the condition keeps two concurrent closings from
 		// both taking the unit out of the aggregates.
-		res, err := tx.Exec(ctx, "UPDATE units SET status = 'closed', updated_at = ? WHERE id = ? AND status = 'active'", now, id)
+		res, err := tx.Exec(ctx, "UPDATE units SET status = 'closed', updated_at = ?, version = version + 1 WHERE id = ? AND status = 'active'", now, id)
 		if err != nil {
 			return errs.Wrap(err, "close unit")
 		}
@@ -144,7 +144,7 @@ func (s *Service) Close(ctx context.Context, actor access.Actor, id int64, in Cl
 // organization of another unit, the unit comes back uncovered.
 func (s *Service) Reopen(ctx context.Context, actor access.Actor, id int64, in ReopenInput) (Unit, error) {
 	in.Note = strings.TrimSpace(in.Note)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.unitTx(ctx, func(tx *db.Tx) error {
 		u, err := manageable(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -174,7 +174,7 @@ func (s *Service) Reopen(ctx context.Context, actor access.Actor, id int64, in R
 			note += "（" + lost + "，覆盖方式改为未覆盖）"
 		}
 		now := db.Now()
-		res, err := tx.Exec(ctx, "UPDATE units SET status = 'active', coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ? WHERE id = ? AND status = 'closed'",
+		res, err := tx.Exec(ctx, "UPDATE units SET status = 'active', coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'closed'",
 			cov, nullable(covOrg), instr, now, id)
 		if err != nil {
 			return errs.Wrap(err, "reopen unit")

@@ -294,3 +294,53 @@ func TestUnitTextsInEnglish(t *testing.T) {
 		t.Errorf("back to Chinese: %q", zh.Warnings)
 	}
 }
+
+// TestConcurrentUnitEditsDetected: two people load the same unit and save
+// in turn; the second save is refused and the first one's values stay.
+// Closing, reopening and changing the coverage also make a form stale.
+func TestConcurrentUnitEditsDetected(t *testing.T) {
+	ctx := context.Background()
+	f := newFx(t)
+	u := f.unit(t, 1, f.ms, "450102001003", 10, 0)
+	first, _ := f.cov.Get(ctx, f.admin, u.ID)
+	second, _ := f.cov.Get(ctx, f.admin, u.ID)
+	n20, n30 := 20, 30
+	saved, err := f.cov.Update(ctx, f.admin, u.ID, coverage.Patch{Employees: &n20, Version: &first.Version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.cov.Update(ctx, f.admin, u.ID, coverage.Patch{Employees: &n30, Version: &second.Version})
+	if e := errs.As(err); e == nil || e.Kind != errs.Conflict || e.ZH != "该记录已被他人修改，请刷新后重试" {
+		t.Fatalf("second save: %v", err)
+	}
+	got, _ := f.cov.Get(ctx, f.admin, u.ID)
+	if got.Employees != 20 || got.Version != saved.Version || saved.Version != first.Version+1 {
+		t.Errorf("after the refused save: %d employees, version %d (saved %d, loaded %d)", got.Employees, got.Version, saved.Version, first.Version)
+	}
+	for _, step := range []struct {
+		name string
+		do   func() error
+	}{
+		{"coverage", func() error {
+			_, err := f.cov.SetCoverage(ctx, f.admin, u.ID, coverage.CoverageInput{Coverage: coverage.Instructor, Instructor: "张指导"})
+			return err
+		}},
+		{"close", func() error {
+			_, err := f.cov.Close(ctx, f.admin, u.ID, coverage.CloseInput{Reason: coverage.CloseDeregistered, EffectiveOn: "2026-01-05"})
+			return err
+		}},
+		{"reopen", func() error {
+			_, err := f.cov.Reopen(ctx, f.admin, u.ID, coverage.ReopenInput{Note: "注销有误"})
+			return err
+		}},
+	} {
+		loaded, _ := f.cov.Get(ctx, f.admin, u.ID)
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		_, err := f.cov.Update(ctx, f.admin, u.ID, coverage.Patch{Employees: &n30, Version: &loaded.Version})
+		if errs.KindOf(err) != errs.Conflict {
+			t.Errorf("save from before %s: %v", step.name, err)
+		}
+	}
+}

@@ -468,7 +468,7 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 		batch[i] = BulkUnit{Input: in, CreatedAt: now}
 	}
 	label := func(i int) int { return sess.lines[i] }
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.unitTx(ctx, func(tx *db.Tx) error {
 		if err := xlsx.ClaimSession(ctx, tx, userID, "unit", id); err != nil {
 			return err
 		}
@@ -527,7 +527,7 @@ func (s *Service) BulkCreate(ctx context.Context, actor access.Actor, units []Bu
 	if _, err := s.regions.Get(); err != nil {
 		return 0, errs.Wrap(err, "regions")
 	}
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.unitTx(ctx, func(tx *db.Tx) error {
 		path, err := s.writeUnits(ctx, tx, actor, units, st, nil, "登记")
 		if err != nil {
 			return err
@@ -822,8 +822,10 @@ func allocateIDs(ctx context.Context, tx *db.Tx, n int) ([]int64, error) {
 // bumpMany adds each count to coverage_agg, many rows per statement.
 func bumpMany(ctx context.Context, tx *db.Tx, agg map[aggKey]int) error {
 	keys := make([]aggKey, 0, len(agg))
-	for k := range agg {
-		keys = append(keys, k)
+	for k, n := range agg {
+		if n != 0 {
+			keys = append(keys, k)
+		}
 	}
 	// A fixed order keeps concurrent writers on PostgreSQL from locking the
 	// same rows in opposite orders.

@@ -55,7 +55,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in Input) (Uni
 		return Unit{}, err
 	}
 	var id int64
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.unitTx(ctx, func(tx *db.Tx) error {
 		id, err = s.createTx(ctx, tx, actor, in, st)
 		return err
 	})
@@ -112,6 +112,9 @@ type Patch struct {
 	FullMembers         *int    `json:"full_members"`
 	ProbationaryMembers *int    `json:"probationary_members"`
 	AffiliationOrgID    *int64  `json:"affiliation_org_id"`
+	// Version is the version the edit was made from; when given and no
+	// longer current, the edit is refused and nothing changes.
+	Version *int `json:"version"`
 }
 
 // Update changes a unit. Moving its affiliation needs unit.manage on both
@@ -121,8 +124,8 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 	if err != nil {
 		return Unit{}, err
 	}
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		before, err := loadUnit(ctx, tx, id)
+	err = s.unitTx(ctx, func(tx *db.Tx) error {
+		before, err := lockUnit(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -131,6 +134,9 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		}
 		if !actor.Can(access.UnitManage, before.affPath) {
 			return errs.New(errs.Forbidden, "您没有修改该单位的权限", "you may not change this unit")
+		}
+		if err := org.CheckVersion(p.Version, before.Version); err != nil {
+			return err
 		}
 		in := Input{CreditCode: before.CreditCode, Name: before.Name, Category: before.Category, Industry: before.Industry, Employees: before.Employees,
 			RegionCode: before.RegionCode, Address: before.Address, LegalRep: before.LegalRep, LegalRepMember: before.LegalRepMember,
@@ -182,22 +188,26 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 			}
 		}
 		size := sizeClass(in.Employees, st)
-		_, err = tx.Exec(ctx, `UPDATE units SET credit_code = ?, name = ?, category = ?, category_confirmed = ?, industry = ?, employees = ?, size_class = ?,
-			region_code = ?, address = ?, legal_rep = ?, legal_rep_member = ?, full_members = ?, probationary_members = ?, affiliation_org_id = ?, updated_at = ? WHERE id = ?`,
+		res, err := tx.Exec(ctx, `UPDATE units SET credit_code = ?, name = ?, category = ?, category_confirmed = ?, industry = ?, employees = ?, size_class = ?,
+			region_code = ?, address = ?, legal_rep = ?, legal_rep_member = ?, full_members = ?, probationary_members = ?, affiliation_org_id = ?, updated_at = ?,
+			version = version + 1 WHERE id = ? AND version = ?`,
 			in.CreditCode, in.Name, in.Category, confirmed, in.Industry, in.Employees, size, in.RegionCode, in.Address, in.LegalRep, in.LegalRepMember,
-			in.FullMembers, in.ProbationaryMembers, in.AffiliationOrgID, db.Now(), id)
+			in.FullMembers, in.ProbationaryMembers, in.AffiliationOrgID, db.Now(), id, before.Version)
 		if db.IsUniqueViolation(err) {
 			return s.duplicate(ctx, tx, actor, in.CreditCode, id)
 		}
 		if err != nil {
 			return errs.Wrap(err, "update unit")
 		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return org.Stale()
+		}
 		old, cur := aggUnit{before.Category, before.SizeClass, before.Industry}, aggUnit{in.Category, size, in.Industry}
 		if before.Status == "active" && (path != before.affPath || old != cur) {
-			if err := bump(ctx, tx, before.affPath, old, before.Coverage, -1); err != nil {
-				return err
-			}
-			if err := bump(ctx, tx, path, cur, before.Coverage, 1); err != nil {
+			agg := map[aggKey]int{}
+			addAgg(agg, before.affPath, old, before.Coverage, -1)
+			addAgg(agg, path, cur, before.Coverage, 1)
+			if err := bumpMany(ctx, tx, agg); err != nil {
 				return err
 			}
 		}
@@ -229,7 +239,7 @@ type CoverageInput struct {
 func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64, in CoverageInput) (Unit, error) {
 	in.Instructor = strings.TrimSpace(in.Instructor)
 	in.Note = strings.TrimSpace(in.Note)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.unitTx(ctx, func(tx *db.Tx) error {
 		u, err := manageable(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -285,7 +295,7 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 		case None:
 			in.Instructor = ""
 		}
-		if _, err := tx.Exec(ctx, "UPDATE units SET coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ? WHERE id = ?",
+		if _, err := tx.Exec(ctx, "UPDATE units SET coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			in.Coverage, covOrg, in.Instructor, db.Now(), id); err != nil {
 			return errs.Wrap(err, "set coverage")
 		}
@@ -295,10 +305,10 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 		}
 		if u.Coverage != in.Coverage {
 			au := aggUnit{u.Category, u.SizeClass, u.Industry}
-			if err := bump(ctx, tx, u.affPath, au, u.Coverage, -1); err != nil {
-				return err
-			}
-			if err := bump(ctx, tx, u.affPath, au, in.Coverage, 1); err != nil {
+			agg := map[aggKey]int{}
+			addAgg(agg, u.affPath, au, u.Coverage, -1)
+			addAgg(agg, u.affPath, au, in.Coverage, 1)
+			if err := bumpMany(ctx, tx, agg); err != nil {
 				return err
 			}
 		}

@@ -213,6 +213,18 @@ func (t *Tx) LockTree(ctx context.Context) error {
 	return err
 }
 
+// LockTreeShared lets writes that rely on the tree as it stands (a unit
+// counted under its organization's ancestors, a campaign for an active
+// owner) run beside each other but never beside a move or a dissolution,
+// which hold LockTree. SQLite's single writer serialises them already.
+func (t *Tx) LockTreeShared(ctx context.Context) error {
+	if t.d.Dialect != Postgres {
+		return nil
+	}
+	_, err := t.Tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock_shared(7105001)")
+	return err
+}
+
 // Now returns the timestamp format stored in every *_at column: UTC,
 // millisecond precision, fixed width so that text order is time order.
 func Now() string { return FormatTime(time.Now()) }

@@ -67,7 +67,80 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) *Service {
 	if len(key) < MinKeyBytes {
 		panic("evaluation: token key shorter than 16 bytes")
 	}
-	return &Service{db: d, orgs: orgs, key: append([]byte(nil), key...), now: time.Now, mixBatch: maxMixBatch, bulletins: newBulletinCache()}
+	s := &Service{db: d, orgs: orgs, key: append([]byte(nil), key...), now: time.Now, mixBatch: maxMixBatch, bulletins: newBulletinCache()}
+	orgs.Attach(nil, s.checkDissolve)
+	return s
+}
+
+// checkDissolve refuses to dissolve an organization that runs an open
+// campaign or is rated in one: its raters hold slips that name it.
+func (s *Service) checkDissolve(ctx context.Context, tx *db.Tx, o org.Org) error {
+	var name string
+	err := tx.QueryRow(ctx, "SELECT name FROM campaigns WHERE owner_org_id = ? AND status = 'open' ORDER BY id LIMIT 1", o.ID).Scan(&name)
+	if err == nil {
+		return errs.Newf(errs.Conflict, "“%s”正在组织测评“%s”，请先结束该测评再撤销", "%q runs the open campaign %q: close it before dissolving", o.Label(), name)
+	}
+	if err != sql.ErrNoRows {
+		return errs.Wrap(err, "campaigns of org")
+	}
+	err = tx.QueryRow(ctx, `SELECT c.name FROM campaign_subjects sb JOIN campaigns c ON c.id = sb.campaign_id
+		WHERE sb.org_id = ? AND c.status = 'open' ORDER BY c.id LIMIT 1`, o.ID).Scan(&name)
+	if err == nil {
+		return errs.Newf(errs.Conflict, "“%s”是进行中的测评“%s”的测评对象，请先结束该测评再撤销", "%q is rated in the open campaign %q: close it before dissolving", o.Label(), name)
+	}
+	if err != sql.ErrNoRows {
+		return errs.Wrap(err, "campaign subjects of org")
+	}
+	return nil
+}
+
+// activeOwnerTx checks inside tx, under the shared tree lock, that the
+// organization that runs (or is to run) a campaign is not dissolved; the
+// lock keeps a dissolution from committing between the check and the write.
+func activeOwnerTx(ctx context.Context, tx *db.Tx, ownerID int64) error {
+	if err := tx.LockTreeShared(ctx); err != nil {
+		return errs.Wrap(err, "lock tree")
+	}
+	var name, short, status string
+	if err := tx.QueryRow(ctx, "SELECT name, short_name, status FROM orgs WHERE id = ?", ownerID).Scan(&name, &short, &status); err != nil {
+		return errs.Wrap(err, "campaign owner")
+	}
+	if status != org.StatusActive {
+		if short != "" {
+			name = short
+		}
+		return &errs.Error{Kind: errs.Conflict, Field: "owner_org_id",
+			ZH: fmt.Sprintf("“%s”已撤销，不能组织测评", name), EN: fmt.Sprintf("%q is dissolved and cannot run a campaign", name)}
+	}
+	return nil
+}
+
+// activeSubjectsTx checks inside tx, under the shared tree lock, that no
+// organization among the subjects has been dissolved.
+func activeSubjectsTx(ctx context.Context, tx *db.Tx, in []SubjectInput) error {
+	if err := tx.LockTreeShared(ctx); err != nil {
+		return errs.Wrap(err, "lock tree")
+	}
+	for i, sb := range in {
+		if sb.Kind != SubjectOrg {
+			continue
+		}
+		var name, status string
+		if err := tx.QueryRow(ctx, "SELECT name, status FROM orgs WHERE id = ?", sb.OrgID).Scan(&name, &status); err != nil {
+			return errs.Wrap(err, "subject org")
+		}
+		if status != org.StatusActive {
+			return subjectDissolved(i, name)
+		}
+	}
+	return nil
+}
+
+// subjectDissolved refuses a dissolved organization as the i-th subject.
+func subjectDissolved(i int, name string) error {
+	return &errs.Error{Kind: errs.Conflict, Field: fmt.Sprintf("subjects[%d].org_id", i),
+		ZH: fmt.Sprintf("第 %d 个测评对象：“%s”已撤销，不能作为测评对象", i+1, name),
+		EN: fmt.Sprintf("subject %d: %q is dissolved and cannot be rated", i+1, name)}
 }
 
 // MinKeyBytes is the shortest token key NewService accepts.
@@ -165,7 +238,10 @@ type Campaign struct {
 	UpdatedAt     string    `json:"updated_at"`
 	PublishedAt   string    `json:"published_at,omitempty"`
 	ResultsSHA256 string    `json:"results_sha256,omitempty"`
-	ownerPath     string
+	// Version counts the changes of the row: rules and every change of
+	// status. An edit of the rules may name the version it was made from.
+	Version   int `json:"version"`
+	ownerPath string
 }
 
 // CampaignInput creates a campaign. Rules.Type is taken from Type.
@@ -269,6 +345,9 @@ func (s *Service) CheckOwner(ctx context.Context, actor access.Actor, ownerOrgID
 	if !actor.Can(access.EvaluationManage, owner.Path) {
 		return org.Org{}, errs.New(errs.Forbidden, "您没有为该党组织组织测评的权限", "you may not run campaigns for this organization")
 	}
+	if !owner.Active() {
+		return org.Org{}, errs.Field("owner_org_id", fmt.Sprintf("“%s”已撤销，不能组织测评", owner.Label()), fmt.Sprintf("%q is dissolved and cannot run a campaign", owner.Label()))
+	}
 	return owner, nil
 }
 
@@ -287,7 +366,7 @@ func (s *Service) CheckManage(ctx context.Context, actor access.Actor, id int64)
 }
 
 const campaignCols = `c.id, c.owner_org_id, o.name, o.path, c.name, c.type, c.year, c.opens_at, c.closes_at, c.status, c.rules_json,
-	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, '')`
+	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, ''), c.version`
 
 const campaignFrom = " FROM campaigns c JOIN orgs o ON o.id = c.owner_org_id"
 
@@ -297,7 +376,7 @@ func scanCampaign(r rowScanner) (Campaign, error) {
 	var c Campaign
 	var opens, closes, rules string
 	err := r.Scan(&c.ID, &c.OwnerOrgID, &c.OwnerName, &c.ownerPath, &c.Name, &c.Type, &c.Year, &opens, &closes, &c.Status, &rules,
-		&c.CreatedAt, &c.UpdatedAt, &c.PublishedAt, &c.ResultsSHA256)
+		&c.CreatedAt, &c.UpdatedAt, &c.PublishedAt, &c.ResultsSHA256, &c.Version)
 	if err != nil {
 		return c, err
 	}
@@ -410,6 +489,9 @@ func (s *Service) CreateCampaign(ctx context.Context, actor access.Actor, in Cam
 	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := activeOwnerTx(ctx, tx, owner.ID); err != nil {
+			return err
+		}
 		now := db.Now()
 		if err := tx.QueryRow(ctx, `INSERT INTO campaigns (owner_org_id, name, type, year, opens_at, closes_at, status, rules_json, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id`,
@@ -428,9 +510,19 @@ func (s *Service) CreateCampaign(ctx context.Context, actor access.Actor, in Cam
 // UpdateRules replaces the rules of a draft campaign. Groups that already
 // have tokens, or that subjects name, must stay: their slips are printed.
 func (s *Service) UpdateRules(ctx context.Context, actor access.Actor, id int64, r Rules) (Campaign, error) {
+	return s.UpdateRulesAt(ctx, actor, id, r, nil)
+}
+
+// UpdateRulesAt is UpdateRules made from the campaign's version: when
+// version is given and the campaign has changed since, nothing changes and
+// the edit is refused (org.Stale).
+func (s *Service) UpdateRulesAt(ctx context.Context, actor access.Actor, id int64, r Rules, version *int) (Campaign, error) {
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		c, err := s.lockTx(ctx, tx, actor, id)
 		if err != nil {
+			return err
+		}
+		if err := org.CheckVersion(version, c.Version); err != nil {
 			return err
 		}
 		if c.Status != StatusDraft {
@@ -461,7 +553,7 @@ func (s *Service) UpdateRules(ctx context.Context, actor access.Actor, id int64,
 		if err != nil {
 			return errs.Wrap(err, "rules json")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE campaigns SET rules_json = ?, updated_at = ? WHERE id = ?", string(b), db.Now(), id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET rules_json = ?, updated_at = ?, version = version + 1 WHERE id = ?", string(b), db.Now(), id); err != nil {
 			return errs.Wrap(err, "update rules")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.rules", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
@@ -596,6 +688,9 @@ func (s *Service) AddSubjects(ctx context.Context, actor access.Actor, id int64,
 		if err != nil {
 			return err
 		}
+		if err := activeSubjectsTx(ctx, tx, in); err != nil {
+			return err
+		}
 		if err := insertSubjectsTx(ctx, tx, id, in); err != nil {
 			return err
 		}
@@ -661,7 +756,17 @@ func insertSubjectsTx(ctx context.Context, tx *db.Tx, id int64, in []SubjectInpu
 // Open starts accepting ballots (within OpensAt and ClosesAt) and freezes
 // the rules and the subjects.
 func (s *Service) Open(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
+	return s.OpenAt(ctx, actor, id, nil)
+}
+
+// OpenAt is Open from the page a manager loaded: when version is given and
+// the campaign has changed since (its rules edited by someone else), it does
+// not open, so that nobody freezes rules they have not seen.
+func (s *Service) OpenAt(ctx context.Context, actor access.Actor, id int64, version *int) (Campaign, error) {
 	return s.transition(ctx, actor, id, "evaluation.open", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
+		if err := org.CheckVersion(version, c.Version); err != nil {
+			return "", err
+		}
 		if c.Status != StatusDraft {
 			return "", errs.New(errs.Conflict, "只有草稿状态的测评可以开始", "only a draft campaign can be opened")
 		}
@@ -672,7 +777,21 @@ func (s *Service) Open(ctx context.Context, actor access.Actor, id int64) (Campa
 		if n == 0 {
 			return "", errs.Field("subjects", "请至少添加一个测评对象后再开始测评", "add at least one subject before opening the campaign")
 		}
-		_, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ? WHERE id = ?", db.Now(), id)
+		// Dissolving refuses an organization with an open campaign; the
+		// shared tree lock keeps a dissolution from slipping in between.
+		if err := activeOwnerTx(ctx, tx, c.OwnerOrgID); err != nil {
+			return "", err
+		}
+		var dissolved string
+		err := tx.QueryRow(ctx, `SELECT o.name FROM campaign_subjects sb JOIN orgs o ON o.id = sb.org_id
+			WHERE sb.campaign_id = ? AND o.status <> 'active' ORDER BY sb.sort, sb.id LIMIT 1`, id).Scan(&dissolved)
+		if err == nil {
+			return "", errs.Newf(errs.Conflict, "测评对象“%s”已撤销，不能开始测评", "the subject %q is dissolved: the campaign cannot open", dissolved)
+		}
+		if err != sql.ErrNoRows {
+			return "", errs.Wrap(err, "dissolved subjects")
+		}
+		_, err = tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ?, version = version + 1 WHERE id = ?", db.Now(), id)
 		return "开始测评 " + c.Name, errs.Wrap(err, "open campaign")
 	})
 }
@@ -694,7 +813,7 @@ func (s *Service) Close(ctx context.Context, actor access.Actor, id int64) (Camp
 		if c.Status != StatusOpen {
 			return "", errs.New(errs.Conflict, "只有进行中的测评可以结束", "only an open campaign can be closed")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'closed', updated_at = ? WHERE id = ?", db.Now(), id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'closed', updated_at = ?, version = version + 1 WHERE id = ?", db.Now(), id); err != nil {
 			return "", errs.Wrap(err, "close campaign")
 		}
 		if _, err := mixTx(ctx, tx, id, c.Rules, nil, 0); err != nil {
@@ -754,7 +873,7 @@ func (s *Service) Publish(ctx context.Context, actor access.Actor, id int64) (Ca
 			return "", err
 		}
 		now := db.Now()
-		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'published', published_at = ?, results_json = ?, results_sha256 = ?, updated_at = ? WHERE id = ?",
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'published', published_at = ?, results_json = ?, results_sha256 = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			now, string(b), sum, now, id); err != nil {
 			return "", errs.Wrap(err, "publish")
 		}

@@ -345,6 +345,10 @@ func (s *Service) ApplySubjectImport(ctx context.Context, actor access.Actor, us
 		if err != nil {
 			return err
 		}
+		// No organization is dissolved between the check and the insert.
+		if err := tx.LockTreeShared(ctx); err != nil {
+			return errs.Wrap(err, "lock tree")
+		}
 		probs, err := s.checkSubjects(ctx, actor, c, sess.Rows)
 		if err != nil {
 			return err

@@ -36,6 +36,9 @@ type Org struct {
 	Note          string `json:"note"`
 	CreatedAt     string `json:"created_at"`
 	UpdatedAt     string `json:"updated_at"`
+	// Version counts the changes of the row; an edit names the version it
+	// was made from (see Patch.Version).
+	Version int `json:"version"`
 	// SubtreeTotal is the number of active organizations in the subtree,
 	// itself included; filled by listing functions that show it.
 	SubtreeTotal int `json:"subtree_total,omitempty"`
@@ -153,7 +156,7 @@ func NewService(d *db.DB, regions *region.Holder) *Service {
 func (s *Service) DB() *db.DB { return s.db }
 
 const orgCols = `id, parent_id, path, depth, name, short_name, kind, kind_confirmed, category, level,
-	COALESCE(region_code, ''), territorial, status, COALESCE(founded_on, ''), COALESCE(dissolved_on, ''), note, created_at, updated_at`
+	COALESCE(region_code, ''), territorial, status, COALESCE(founded_on, ''), COALESCE(dissolved_on, ''), note, created_at, updated_at, version`
 
 type scanner interface{ Scan(...any) error }
 
@@ -161,7 +164,7 @@ func scanOrg(r scanner) (Org, error) {
 	var o Org
 	var parent sql.NullInt64
 	err := r.Scan(&o.ID, &parent, &o.Path, &o.Depth, &o.Name, &o.ShortName, &o.Kind, &o.KindConfirmed, &o.Category, &o.Level,
-		&o.RegionCode, &o.Territorial, &o.Status, &o.FoundedOn, &o.DissolvedOn, &o.Note, &o.CreatedAt, &o.UpdatedAt)
+		&o.RegionCode, &o.Territorial, &o.Status, &o.FoundedOn, &o.DissolvedOn, &o.Note, &o.CreatedAt, &o.UpdatedAt, &o.Version)
 	if parent.Valid {
 		p := parent.Int64
 		o.ParentID = &p
@@ -185,6 +188,21 @@ func childPath(parentPath string, id int64) string {
 		parentPath = "/"
 	}
 	return parentPath + strconv.FormatInt(id, 10) + "/"
+}
+
+// Stale refuses an edit made from a version of a record (an organization,
+// a unit, a campaign) that someone else has changed since it was loaded.
+func Stale() error {
+	return errs.New(errs.Conflict, "该记录已被他人修改，请刷新后重试", "this record was changed by someone else: reload it and try again")
+}
+
+// CheckVersion refuses an edit whose version, when given, is not the
+// record's current one.
+func CheckVersion(given *int, current int) error {
+	if given != nil && *given != current {
+		return Stale()
+	}
+	return nil
 }
 
 func notFound(id int64) error {

@@ -337,3 +337,78 @@ func TestConcurrentChangesKeepAggregates(t *testing.T) {
 	}
 	assertAggregates(t, s)
 }
+
+// TestDissolvedDoesNotMove: a dissolved organization keeps the place where
+// it ended.
+func TestDissolvedDoesNotMove(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newNanning(t)
+	ms, st := byRegion(t, s, "450102001"), byRegion(t, s, "450102101")
+	b, err := s.Create(ctx, testrig.Admin, org.Input{ParentID: ms.ID, Name: "民生街道某公司党支部", Kind: "branch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Dissolve(ctx, testrig.Admin, b.ID, "2026-01-05", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Move(ctx, testrig.Admin, b.ID, st.ID)
+	if e := errs.As(err); e == nil || e.Kind != errs.Conflict || e.ZH != "“民生街道某公司党支部”已于 2026-01-05 撤销，不能移动" {
+		t.Fatalf("move of a dissolved organization: %v", err)
+	}
+	got, _ := s.Get(ctx, testrig.Admin, b.ID)
+	if got.ParentID == nil || *got.ParentID != ms.ID {
+		t.Errorf("parent %v, want %d", got.ParentID, ms.ID)
+	}
+}
+
+// TestConcurrentEditsDetected: two people load the same organization and
+// save in turn; the second save is refused and the first one's values stay.
+// A move or a dissolution also makes an open form stale.
+func TestConcurrentEditsDetected(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newNanning(t)
+	ms, st := byRegion(t, s, "450102001"), byRegion(t, s, "450102101")
+	b, err := s.Create(ctx, testrig.Admin, org.Input{ParentID: ms.ID, Name: "民生街道某公司党支部", Kind: "branch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := s.Get(ctx, testrig.Admin, b.ID)
+	second, _ := s.Get(ctx, testrig.Admin, b.ID)
+	str := func(v string) *string { return &v }
+	saved, err := s.Update(ctx, testrig.Admin, b.ID, org.Patch{Name: str("民生街道甲公司党支部"), Version: &first.Version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Version != first.Version+1 {
+		t.Errorf("version %d after a save, want %d", saved.Version, first.Version+1)
+	}
+	_, err = s.Update(ctx, testrig.Admin, b.ID, org.Patch{Name: str("民生街道乙公司党支部"), Note: str("第二人"), Version: &second.Version})
+	if e := errs.As(err); e == nil || e.Kind != errs.Conflict || e.ZH != "该记录已被他人修改，请刷新后重试" || e.EN != "this record was changed by someone else: reload it and try again" {
+		t.Fatalf("second save: %v", err)
+	}
+	got, _ := s.Get(ctx, testrig.Admin, b.ID)
+	if got.Name != "民生街道甲公司党支部" || got.Note != "" || got.Version != saved.Version {
+		t.Errorf("after the refused save: %q %q version %d", got.Name, got.Note, got.Version)
+	}
+	// Without a version (an older API client) the save goes through.
+	if _, err := s.Update(ctx, testrig.Admin, b.ID, org.Patch{Note: str("无版本")}); err != nil {
+		t.Fatal(err)
+	}
+	// Moving and dissolving change the version too.
+	loaded, _ := s.Get(ctx, testrig.Admin, b.ID)
+	if _, err := s.Move(ctx, testrig.Admin, b.ID, st.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Update(ctx, testrig.Admin, b.ID, org.Patch{Note: str("移动前加载"), Version: &loaded.Version})
+	if errs.KindOf(err) != errs.Conflict {
+		t.Errorf("save from before a move: %v", err)
+	}
+	loaded, _ = s.Get(ctx, testrig.Admin, b.ID)
+	if _, err := s.Dissolve(ctx, testrig.Admin, b.ID, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Update(ctx, testrig.Admin, b.ID, org.Patch{Note: str("撤销前加载"), Version: &loaded.Version})
+	if errs.KindOf(err) != errs.Conflict {
+		t.Errorf("save from before a dissolution: %v", err)
+	}
+}

@@ -206,6 +206,9 @@ type Patch struct {
 	RegionCode    *string `json:"region_code"`
 	FoundedOn     *string `json:"founded_on"`
 	Note          *string `json:"note"`
+	// Version is the version the edit was made from; when given and no
+	// longer current, the edit is refused (Stale) and nothing changes.
+	Version *int `json:"version"`
 }
 
 // Update changes an organization's fields. Saving a kind confirms it. The
@@ -219,6 +222,9 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		}
 		before, err := s.getTx(ctx, tx, actor, id, access.OrgUpdate)
 		if err != nil {
+			return err
+		}
+		if err := CheckVersion(p.Version, before.Version); err != nil {
 			return err
 		}
 		in := Input{Name: before.Name, ShortName: before.ShortName, Kind: before.Kind, Category: before.Category,
@@ -265,10 +271,14 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 					fmt.Sprintf("division %s lies outside the region of %q (%s)", in.RegionCode, label, scope))
 			}
 		}
-		_, err = tx.Exec(ctx, `UPDATE orgs SET name = ?, short_name = ?, kind = ?, kind_confirmed = ?, category = ?, region_code = ?, founded_on = ?, note = ?, updated_at = ? WHERE id = ?`,
-			in.Name, in.ShortName, in.Kind, confirmed, in.Category, nullable(in.RegionCode), nullable(in.FoundedOn), in.Note, db.Now(), id)
+		res, err := tx.Exec(ctx, `UPDATE orgs SET name = ?, short_name = ?, kind = ?, kind_confirmed = ?, category = ?, region_code = ?, founded_on = ?, note = ?, updated_at = ?,
+			version = version + 1 WHERE id = ? AND version = ?`,
+			in.Name, in.ShortName, in.Kind, confirmed, in.Category, nullable(in.RegionCode), nullable(in.FoundedOn), in.Note, db.Now(), id, before.Version)
 		if err != nil {
 			return errs.Wrap(err, "update org")
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return Stale()
 		}
 		if in.Kind != before.Kind && before.Active() {
 			anc := ancestorsOf(before.Path)
@@ -331,6 +341,9 @@ func (s *Service) Move(ctx context.Context, actor access.Actor, id, newParent in
 		if err != nil {
 			return err
 		}
+		if !o.Active() {
+			return errs.Newf(errs.Conflict, "“%s”已于 %s 撤销，不能移动", "%q was dissolved on %s and cannot move", o.Label(), o.DissolvedOn)
+		}
 		if newParent == 0 {
 			return errs.Field("parent_id", "请选择新的上级党组织", "choose the new parent organization")
 		}
@@ -389,7 +402,7 @@ func (s *Service) relink(ctx context.Context, tx *db.Tx, o, p Org) error {
 	if err != nil {
 		return errs.Wrap(err, "rewrite paths")
 	}
-	_, err = tx.Exec(ctx, "UPDATE orgs SET parent_id = ? WHERE id = ?", p.ID, o.ID)
+	_, err = tx.Exec(ctx, "UPDATE orgs SET parent_id = ?, version = version + 1 WHERE id = ?", p.ID, o.ID)
 	return errs.Wrap(err, "set parent")
 }
 
@@ -426,7 +439,7 @@ func (s *Service) Dissolve(ctx context.Context, actor access.Actor, id int64, da
 		} else if _, err := time.Parse("2006-01-02", date); err != nil {
 			return errs.Field("dissolved_on", "撤销日期格式应为 2006-01-02", "the date must look like 2006-01-02")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE orgs SET status = 'dissolved', dissolved_on = ?, updated_at = ? WHERE id = ?", date, db.Now(), id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE orgs SET status = 'dissolved', dissolved_on = ?, updated_at = ?, version = version + 1 WHERE id = ?", date, db.Now(), id); err != nil {
 			return errs.Wrap(err, "dissolve")
 		}
 		if err := bump(ctx, tx, ancestorsOf(o.Path), o.Kind, o.Level, -1); err != nil {

@@ -127,7 +127,7 @@ func (s *Service) InitRegion(ctx context.Context, actor access.Actor, code strin
 			}
 			if t, ok := existing[d.Code]; ok {
 				if t.regionName != d.Name {
-					if _, err := tx.Exec(ctx, "UPDATE orgs SET name = ?, short_name = ?, region_name = ?, updated_at = ? WHERE id = ?", spec.Name, spec.ShortName, d.Name, now, t.id); err != nil {
+					if _, err := tx.Exec(ctx, "UPDATE orgs SET name = ?, short_name = ?, region_name = ?, updated_at = ?, version = version + 1 WHERE id = ?", spec.Name, spec.ShortName, d.Name, now, t.id); err != nil {
 						return errs.Wrap(err, "rename")
 					}
 					res.Renamed++

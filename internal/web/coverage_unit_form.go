@@ -25,7 +25,7 @@ func formFromUnit(u coverage.Unit) url.Values {
 		"credit_code": {u.CreditCode}, "name": {u.Name}, "category": {u.Category}, "industry": {u.Industry},
 		"employees": {strconv.Itoa(u.Employees)}, "region_code": {u.RegionCode}, "address": {u.Address}, "legal_rep": {u.LegalRep},
 		"full_members": {strconv.Itoa(u.FullMembers)}, "probationary_members": {strconv.Itoa(u.ProbationaryMembers)},
-		"affiliation_org_id": {strconv.FormatInt(u.AffiliationOrgID, 10)},
+		"affiliation_org_id": {strconv.FormatInt(u.AffiliationOrgID, 10)}, "version": {strconv.Itoa(u.Version)},
 	}
 	if u.LegalRepMember {
 		f.Set("legal_rep_member", "1")
@@ -143,7 +143,8 @@ func (h *Handler) CoverageUnitEdit(w http.ResponseWriter, r *http.Request) {
 	in := unitInput(r.PostForm, bad)
 	patch := coverage.Patch{CreditCode: &in.CreditCode, Name: &in.Name, Category: &in.Category, Industry: &in.Industry, Employees: &in.Employees,
 		RegionCode: &in.RegionCode, Address: &in.Address, LegalRep: &in.LegalRep, LegalRepMember: &in.LegalRepMember,
-		FullMembers: &in.FullMembers, ProbationaryMembers: &in.ProbationaryMembers, AffiliationOrgID: &in.AffiliationOrgID}
+		FullMembers: &in.FullMembers, ProbationaryMembers: &in.ProbationaryMembers, AffiliationOrgID: &in.AffiliationOrgID,
+		Version: formVersion(r.PostForm)}
 	if in.Category == "" {
 		auto := false
 		patch.CategoryConfirmed = &auto

@@ -193,7 +193,10 @@ func (h *Handler) evaTransition(w http.ResponseWriter, r *http.Request, do func(
 
 // EvalOpen starts a campaign.
 func (h *Handler) EvalOpen(w http.ResponseWriter, r *http.Request) {
-	h.evaTransition(w, r, func(id int64) (evaluation.Campaign, error) { return h.Eval.Open(r.Context(), actorOf(r), id) },
+	h.evaTransition(w, r, func(id int64) (evaluation.Campaign, error) {
+		r.ParseForm()
+		return h.Eval.OpenAt(r.Context(), actorOf(r), id, formVersion(r.PostForm))
+	},
 		"测评“%s”已开始，测评对象和规则已锁定", "The campaign %s has started; its subjects and rules are now fixed")
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -21,8 +22,19 @@ type orgForm struct {
 func formFromOrg(o org.Org) map[string][]string {
 	return map[string][]string{
 		"name": {o.Name}, "short_name": {o.ShortName}, "kind": {o.Kind}, "category": {o.Category},
-		"region_code": {o.RegionCode}, "founded_on": {o.FoundedOn}, "note": {o.Note},
+		"region_code": {o.RegionCode}, "founded_on": {o.FoundedOn}, "note": {o.Note}, "version": {strconv.Itoa(o.Version)},
 	}
+}
+
+// formVersion reads the version an edit form was loaded with: the save is
+// refused when the record has changed since. A form without one (sent by
+// hand) is not checked.
+func formVersion(f url.Values) *int {
+	v, err := strconv.Atoi(f.Get("version"))
+	if err != nil {
+		return nil
+	}
+	return &v
 }
 
 // orgFormPage loads the organization of a form page; a reader who may not
@@ -74,7 +86,7 @@ func (h *Handler) OrgEdit(w http.ResponseWriter, r *http.Request) {
 	p.Form = r.PostForm
 	get := func(k string) *string { v := r.PostForm.Get(k); return &v }
 	patch := org.Patch{Name: get("name"), ShortName: get("short_name"), Kind: get("kind"), Category: get("category"),
-		FoundedOn: get("founded_on"), Note: get("note")}
+		FoundedOn: get("founded_on"), Note: get("note"), Version: formVersion(r.PostForm)}
 	if !f.Org.Territorial {
 		patch.RegionCode = get("region_code")
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"time"
 
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
@@ -18,6 +19,12 @@ type Problem struct {
 	ZH  string `json:"message"`
 	EN  string `json:"message_en"`
 }
+
+// SessionTTL is how long an upload stays applicable. Sessions hold credit
+// codes and legal representatives' names from every file uploaded, valid or
+// not, so they are kept no longer than an operator needs to check and apply
+// one: after that the session is refused, and deleted on the next upload.
+const SessionTTL = 24 * time.Hour
 
 // Session is the stored part of an import session that every kind of
 // import shares; the validated rows travel as the kind's own payload.
@@ -49,6 +56,9 @@ func SaveSession(ctx context.Context, d *db.DB, userID int64, kind, fileName str
 	}
 	pr, _ := json.Marshal(s.Problems)
 	err = d.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := PurgeSessions(ctx, tx, time.Now()); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, userID, kind, fileName, s.Status, total, string(p), string(pr), db.Now())
 		return errs.Wrap(err, "save import")
@@ -60,14 +70,17 @@ func SaveSession(ctx context.Context, d *db.DB, userID int64, kind, fileName str
 // decodes its payload into payload.
 func LoadSession(ctx context.Context, d *db.DB, userID int64, kind, id string, payload any) (Session, error) {
 	var s Session
-	var p, pr string
-	err := d.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, kind).
-		Scan(&s.ID, &s.FileName, &s.Status, &s.Total, &p, &pr)
+	var p, pr, created string
+	err := d.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems, created_at FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, kind).
+		Scan(&s.ID, &s.FileName, &s.Status, &s.Total, &p, &pr, &created)
 	if err == sql.ErrNoRows {
 		return s, errs.New(errs.NotFound, "导入批次不存在或已过期", "import session not found")
 	}
 	if err != nil {
 		return s, errs.Wrap(err, "load import")
+	}
+	if created < cutoff(time.Now()) {
+		return Session{}, errExpired()
 	}
 	if err := json.Unmarshal([]byte(p), payload); err != nil {
 		return s, errs.Wrap(err, "decode import")
@@ -99,9 +112,33 @@ func ClaimSession(ctx context.Context, tx *db.Tx, userID int64, kind, id string)
 		return errs.Wrap(err, "claim import")
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
+		// Gone meanwhile: purged by an upload once it had expired.
+		var one int
+		if err := tx.QueryRow(ctx, "SELECT 1 FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, kind).Scan(&one); err == sql.ErrNoRows {
+			return errExpired()
+		}
 		return errAppliedAlready()
 	}
 	return nil
+}
+
+// PurgeSessions deletes every session older than SessionTTL at now, applied
+// or not, and returns how many it deleted.
+func PurgeSessions(ctx context.Context, tx *db.Tx, now time.Time) (int64, error) {
+	res, err := tx.Exec(ctx, "DELETE FROM import_sessions WHERE created_at < ?", cutoff(now))
+	if err != nil {
+		return 0, errs.Wrap(err, "purge imports")
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// cutoff is the oldest creation time of a session still valid at now; the
+// stored timestamps are fixed-width UTC text, so text order is time order.
+func cutoff(now time.Time) string { return db.FormatTime(now.Add(-SessionTTL)) }
+
+func errExpired() error {
+	return errs.New(errs.Conflict, "导入批次已过期（上传超过 24 小时），请重新上传文件", "this import has expired (uploaded more than 24 hours ago): upload the file again")
 }
 
 func errAppliedAlready() error {
