@@ -96,3 +96,73 @@ func TestAuditFollowsMovedOrganization(t *testing.T) {
 		t.Errorf("street A searching the creation: %v %d %d", err, total, len(rows))
 	}
 }
+
+// The migration that introduced org_id places the entries written before it
+// the same way: by the last organization of their path, and a move also by
+// its old parent.
+func TestAuditBackfillPlacesOldEntries(t *testing.T) {
+	ctx := context.Background()
+	d := testrig.NewTestDB(t)
+	s := org.NewService(d, regions)
+	res, err := s.InitRegion(ctx, testrig.Admin, "450102")
+	if err != nil {
+		t.Fatal(err)
+	}
+	streets, _, err := s.List(ctx, testrig.Admin, org.ListQuery{Under: res.RootID, ChildrenOnly: true, Limit: 2})
+	if err != nil || len(streets) != 2 {
+		t.Fatalf("two streets: %v %d", err, len(streets))
+	}
+	a, b := streets[0], streets[1]
+	o, err := s.Create(ctx, testrig.Admin, org.Input{ParentID: a.ID, Name: "迁出测试党支部", Kind: "branch", Category: "private"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Move(ctx, testrig.Admin, o.ID, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	// As the log was before the migration: paths only.
+	if _, err := d.W.ExecContext(ctx, "UPDATE audit_log SET org_id = NULL, from_org_id = NULL"); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := d.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	for _, m := range ms {
+		if m.Version != 8 {
+			continue
+		}
+		for _, stmt := range strings.Split(m.SQL, ";") {
+			var lines []string
+			for _, l := range strings.Split(stmt, "\n") {
+				if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+					lines = append(lines, l)
+				}
+			}
+			if stmt = strings.TrimSpace(strings.Join(lines, "\n")); strings.HasPrefix(stmt, "UPDATE") {
+				if _, err := d.W.ExecContext(ctx, stmt); err != nil {
+					t.Fatalf("%s: %v", stmt, err)
+				}
+				ran++
+			}
+		}
+	}
+	if ran != 2 {
+		t.Fatalf("%d backfill statements, want 2", ran)
+	}
+	var missing int
+	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE org_path <> '' AND org_id IS NULL").Scan(&missing); err != nil || missing != 0 {
+		t.Fatalf("%d entries left without an organization (%v)", missing, err)
+	}
+	admin := func(o org.Org) access.Actor {
+		return access.Actor{UserID: 1000 + o.ID, Username: "admin_of_" + o.Name, Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: o.ID, OrgPath: o.Path}}}
+	}
+	target := strconv.FormatInt(o.ID, 10)
+	if got := actions(t, s, admin(a), target); strings.Join(got, ",") != "org.move" {
+		t.Errorf("street A reads %v, want only org.move", got)
+	}
+	if got := actions(t, s, admin(b), target); strings.Join(got, ",") != "org.create,org.move" {
+		t.Errorf("street B reads %v, want org.create,org.move", got)
+	}
+}
