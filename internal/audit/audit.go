@@ -192,13 +192,15 @@ func where(d *db.DB, actor access.Actor, q Query) (string, string, []any, error)
 	return visible(d.Dialect, actor), strings.Join(conds, " AND "), args, nil
 }
 
-func scanRecords(rows *sql.Rows, fn func(Record) bool) (n int, lastID int64, stopped bool, err error) {
+// scanRecords passes rows to fn until fn returns false (stopped) and closes
+// them; n counts the rows read.
+func scanRecords(rows *sql.Rows, fn func(Record) bool) (n int, stopped bool, err error) {
 	defer rows.Close()
 	for rows.Next() {
 		var r Record
 		var before, after *string
 		if err := rows.Scan(&r.ID, &r.At, &r.ActorName, &r.Action, &r.TargetType, &r.TargetID, &r.Summary, &before, &after); err != nil {
-			return n, lastID, false, errs.Wrap(err, "audit scan")
+			return n, false, errs.Wrap(err, "audit scan")
 		}
 		if before != nil {
 			r.Before = json.RawMessage(*before)
@@ -207,12 +209,11 @@ func scanRecords(rows *sql.Rows, fn func(Record) bool) (n int, lastID int64, sto
 			r.After = json.RawMessage(*after)
 		}
 		n++
-		lastID = r.ID
 		if !fn(r) {
-			return n, lastID, true, nil
+			return n, true, nil
 		}
 	}
-	return n, lastID, false, errs.Wrap(rows.Err(), "audit rows")
+	return n, false, errs.Wrap(rows.Err(), "audit rows")
 }
 
 // Count returns how many entries the actor may read match q.
@@ -245,7 +246,7 @@ func List(ctx context.Context, d *db.DB, actor access.Actor, q Query) ([]Record,
 		return nil, 0, errs.Wrap(err, "audit list")
 	}
 	var out []Record
-	_, _, _, err = scanRecords(rows, func(r Record) bool { out = append(out, r); return true })
+	_, _, err = scanRecords(rows, func(r Record) bool { out = append(out, r); return true })
 	return out, total, err
 }
 
@@ -271,7 +272,7 @@ func Each(ctx context.Context, d *db.DB, actor access.Actor, q Query, fn func(Re
 		if err != nil {
 			return errs.Wrap(err, "audit list")
 		}
-		n, _, stopped, err := scanRecords(rows, fn)
+		n, stopped, err := scanRecords(rows, fn)
 		if err != nil || stopped {
 			return err
 		}
