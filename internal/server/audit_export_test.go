@@ -104,3 +104,24 @@ func TestEveryExportIsAudited(t *testing.T) {
 		t.Errorf("exported lists (newest first): %v", lists)
 	}
 }
+
+// A list longer than an export holds says so on its page, before anyone
+// downloads a file that stops early.
+func TestAuditPageWarnsOfExportCap(t *testing.T) {
+	f := newFixture(t)
+	d := f.orgs.DB()
+	_, err := d.W.ExecContext(context.Background(), fmt.Sprintf(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 200001)
+		INSERT INTO audit_log (at, actor_name, action, target_type, target_id, org_path, org_id, summary)
+		SELECT '2026-11-30T00:00:00Z', 'bulk', 'org.update', 'org', '1', '/%d/', %d, 'bulk' FROM g`, f.root, f.root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t, "auditor")
+	note := "本列表共 200,001 行，超过单次导出上限 200,000 行：导出文件只含前 200,000 行，请先筛选再导出。"
+	if page := b.get(t, "/audit?actor=bulk"); !strings.Contains(page, note) {
+		t.Errorf("the audit page of 200,001 entries does not warn of the export cap")
+	}
+	if page := b.get(t, "/audit?actor=bulk&q=none"); strings.Contains(page, "超过单次导出上限") {
+		t.Errorf("a short list warns of the export cap")
+	}
+}
