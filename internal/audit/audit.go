@@ -5,7 +5,10 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 
 	"jiceng/internal/access"
@@ -13,16 +16,21 @@ import (
 	"jiceng/internal/errs"
 )
 
-// Entry is one change to record. OrgPath places the change in the tree, so
-// that auditors of a subtree see exactly the changes inside it.
+// Entry is one change to record. OrgPath places the change in the tree: the
+// last organization of the path is stored with the entry, and readers see it
+// wherever that organization is now, so that auditors of a subtree see
+// exactly the changes of the organizations inside it.
 type Entry struct {
 	Action     string
 	TargetType string
 	TargetID   string
 	OrgPath    string
-	Summary    string
-	Before     any
-	After      any
+	// MovedFrom is, for a move, the organization's path before it: the entry
+	// is then also visible under the old parent, the side it left.
+	MovedFrom string
+	Summary   string
+	Before    any
+	After     any
 }
 
 // Write appends e to the log inside tx.
@@ -35,10 +43,40 @@ func Write(ctx context.Context, tx *db.Tx, actor access.Actor, e Entry) error {
 	if actor.System {
 		name = "system:" + actor.Username
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id, org_path, summary, before_json, after_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		db.Now(), actorID, name, e.Action, e.TargetType, e.TargetID, e.OrgPath, e.Summary, toJSON(e.Before), toJSON(e.After))
+	var fromOrg any
+	if ids := pathIDs(e.MovedFrom); len(ids) >= 2 {
+		fromOrg = ids[len(ids)-2]
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id, org_path, org_id, from_org_id, summary, before_json, after_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		db.Now(), actorID, name, e.Action, e.TargetType, e.TargetID, e.OrgPath, orgOf(e.OrgPath), fromOrg, e.Summary, toJSON(e.Before), toJSON(e.After))
 	return errs.Wrap(err, "audit write")
+}
+
+// pathIDs splits a materialized path ("/1/17/203/") into its ids; anything
+// that is not such a path gives none.
+func pathIDs(path string) []int64 {
+	if path == "" {
+		return nil
+	}
+	var ids []int64
+	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id <= 0 {
+			return nil
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// orgOf is the organization at the end of path, or NULL for entries outside
+// the tree (which only administrators read).
+func orgOf(path string) any {
+	if ids := pathIDs(path); len(ids) > 0 {
+		return ids[len(ids)-1]
+	}
+	return nil
 }
 
 func toJSON(v any) any {
@@ -74,65 +112,95 @@ type Query struct {
 	TargetID   string
 	From, To   string
 	Q          string
-	Limit      int
+	Limit      int // a page: 50 when 0, at most maxPage
 	Offset     int
 }
 
-// List returns the entries the actor may read (audit.read on the subtree the
-// entry belongs to; entries outside any organization only for administrators),
-// newest first, and the total count.
-func List(ctx context.Context, d *db.DB, actor access.Actor, q Query) ([]Record, int, error) {
-	if !actor.CanAnywhere(access.AuditRead) {
-		return nil, 0, errs.New(errs.Forbidden, "您没有查看审计日志的权限", "you may not read the audit log")
-	}
-	scope, args := actor.ScopeSQL("org_path", access.AuditRead)
+// maxPage is the largest page List returns; whole lists go through Each.
+const maxPage = 1000
+
+// eachPage is how many entries Each reads per query.
+const eachPage = 5000
+
+// logCols are the columns of the log that readers use.
+const logCols = "a.id, a.at, a.actor_name, a.action, a.target_type, a.target_id, a.summary, a.before_json, a.after_json"
+
+// visible is the part of the log the actor may read, as a FROM source
+// aliased a: the entries of the organizations that are now inside the
+// actor's audit.read subtrees (wherever they were when the entry was
+// written), and the moves out of those subtrees. Entries outside the tree
+// are read by administrators only.
+//
+// The two parts are disjoint, so that neither needs an OR (under which
+// PostgreSQL scans the whole log). Each looks the subtree's organizations up
+// by the path index, with the bounds as literals (access.InSubtree), then the
+// log by org_id. On PostgreSQL the ids go in as an array computed once: as a
+// join the planner hashes the whole log for a county-sized subtree, as an
+// array it reads the index (measured with 600,000 entries: 12 ms against
+// 700 ms for a county's count).
+func visible(dialect db.Dialect, actor access.Actor) string {
 	if actor.IsAdmin() {
-		scope, args = "1=1", nil
+		return "audit_log a"
 	}
-	where := []string{scope}
-	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	roots := actor.Scopes(access.AuditRead)
+	if len(roots) == 0 {
+		return "(SELECT " + logCols + " FROM audit_log a WHERE 1=0) a"
+	}
+	var parts []string
+	for _, r := range roots {
+		parts = append(parts, access.InSubtree("o.path", r))
+	}
+	orgs := "SELECT o.id FROM orgs o WHERE " + strings.Join(parts, " OR ")
+	in := func(col string) string { return col + " IN (" + orgs + ")" }
+	if dialect == db.Postgres {
+		in = func(col string) string { return col + " = ANY(ARRAY(" + orgs + "))" }
+	}
+	return "(SELECT " + logCols + " FROM audit_log a WHERE " + in("a.org_id") +
+		" UNION ALL SELECT " + logCols + " FROM audit_log a WHERE " + in("a.from_org_id") + " AND NOT " + in("a.org_id") + ") a"
+}
+
+// where builds the source, condition and arguments of q for actor, after
+// checking that the actor may read the log at all.
+func where(d *db.DB, actor access.Actor, q Query) (string, string, []any, error) {
+	if !actor.CanAnywhere(access.AuditRead) {
+		return "", "", nil, errs.New(errs.Forbidden, "您没有查看审计日志的权限", "you may not read the audit log")
+	}
+	conds := []string{"1=1"}
+	var args []any
+	add := func(cond string, v any) { conds = append(conds, cond); args = append(args, v) }
 	if q.Actor != "" {
-		add("actor_name = ?", q.Actor)
+		add("a.actor_name = ?", q.Actor)
 	}
 	if q.Action != "" {
-		add("action = ?", q.Action)
+		add("a.action = ?", q.Action)
 	}
 	if q.TargetType != "" {
-		add("target_type = ?", q.TargetType)
+		add("a.target_type = ?", q.TargetType)
 	}
 	if q.TargetID != "" {
-		add("target_id = ?", q.TargetID)
+		add("a.target_id = ?", q.TargetID)
 	}
 	if q.From != "" {
-		add("at >= ?", q.From)
+		add("a.at >= ?", q.From)
 	}
 	if q.To != "" {
-		add("at < ?", q.To)
+		add("a.at < ?", q.To)
 	}
 	if q.Q != "" {
-		add("summary LIKE ?", "%"+q.Q+"%")
+		add("a.summary LIKE ?", "%"+q.Q+"%")
 	}
-	w := strings.Join(where, " AND ")
-	var total int
-	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, errs.Wrap(err, "audit count")
-	}
-	limit := q.Limit
-	if limit <= 0 || limit > 100000 {
-		limit = 50
-	}
-	rows, err := d.Query(ctx, "SELECT id, at, actor_name, action, target_type, target_id, summary, before_json, after_json FROM audit_log WHERE "+w+
-		" ORDER BY id DESC LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
-	if err != nil {
-		return nil, 0, errs.Wrap(err, "audit list")
-	}
+	return visible(d.Dialect, actor), strings.Join(conds, " AND "), args, nil
+}
+
+// scanRecords passes rows to fn until fn returns false (stopped) and closes
+// them; n counts the rows read.
+func scanRecords(rows *sql.Rows, fn func(Record) bool) (n int, stopped bool, err error) {
 	defer rows.Close()
-	var out []Record
 	for rows.Next() {
 		var r Record
 		var before, after *string
 		if err := rows.Scan(&r.ID, &r.At, &r.ActorName, &r.Action, &r.TargetType, &r.TargetID, &r.Summary, &before, &after); err != nil {
-			return nil, 0, errs.Wrap(err, "audit scan")
+			return n, false, errs.Wrap(err, "audit scan")
 		}
 		if before != nil {
 			r.Before = json.RawMessage(*before)
@@ -140,7 +208,133 @@ func List(ctx context.Context, d *db.DB, actor access.Actor, q Query) ([]Record,
 		if after != nil {
 			r.After = json.RawMessage(*after)
 		}
-		out = append(out, r)
+		n++
+		if !fn(r) {
+			return n, true, nil
+		}
 	}
-	return out, total, errs.Wrap(rows.Err(), "audit rows")
+	return n, false, errs.Wrap(rows.Err(), "audit rows")
+}
+
+// Count returns how many entries the actor may read match q.
+func Count(ctx context.Context, d *db.DB, actor access.Actor, q Query) (int, error) {
+	src, w, args, err := where(d, actor, q)
+	if err != nil {
+		return 0, err
+	}
+	var total int
+	err = d.QueryRow(ctx, "SELECT COUNT(*) FROM "+src+" WHERE "+w, args...).Scan(&total)
+	return total, errs.Wrap(err, "audit count")
+}
+
+// List returns a page of the entries the actor may read (audit.read on the
+// subtree the entry's organization lies in now; entries outside any
+// organization only for administrators), newest first, and the total count.
+func List(ctx context.Context, d *db.DB, actor access.Actor, q Query) ([]Record, int, error) {
+	total, err := Count(ctx, d, actor, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	src, w, args, _ := where(d, actor, q)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, maxPage)
+	rows, err := d.Query(ctx, "SELECT "+logCols+" FROM "+src+" WHERE "+w+" ORDER BY a.id DESC LIMIT ? OFFSET ?", append(args, limit, max(q.Offset, 0))...)
+	if err != nil {
+		return nil, 0, errs.Wrap(err, "audit list")
+	}
+	var out []Record
+	_, _, err = scanRecords(rows, func(r Record) bool { out = append(out, r); return true })
+	return out, total, err
+}
+
+// Each calls fn with every entry the actor may read that matches q, newest
+// first, until fn returns false. It reads the log in windows of ids, so that
+// a whole log is exported without holding it in memory, each query costs
+// what it returns (the (org_id, id) index bounds both), and entries written
+// meanwhile are left out. Windows widen where the actor's entries are sparse
+// and narrow where they are dense, to about eachPage entries each.
+func Each(ctx context.Context, d *db.DB, actor access.Actor, q Query, fn func(Record) bool) error {
+	src, w, args, err := where(d, actor, q)
+	if err != nil {
+		return err
+	}
+	var below int64
+	if err := d.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log").Scan(&below); err != nil {
+		return errs.Wrap(err, "audit last id")
+	}
+	width := int64(eachPage)
+	for below > 1 {
+		lo := max(below-width, 1)
+		rows, err := d.Query(ctx, "SELECT "+logCols+" FROM "+src+" WHERE "+w+" AND a.id >= ? AND a.id < ? ORDER BY a.id DESC", append(args, lo, below)...)
+		if err != nil {
+			return errs.Wrap(err, "audit list")
+		}
+		n, stopped, err := scanRecords(rows, fn)
+		if err != nil || stopped {
+			return err
+		}
+		below = lo
+		switch {
+		case n < eachPage/2:
+			width *= 2
+		case n > eachPage*2:
+			width = max(width*eachPage/int64(n), eachPage)
+		}
+	}
+	return nil
+}
+
+// Export describes one download of a list, for the entry that records it.
+type Export struct {
+	List      string `json:"list"`            // the list as the file names it ("审计日志")
+	Path      string `json:"path"`            // the address it was downloaded from
+	Scope     string `json:"scope"`           // the organization whose list it is
+	Filters   string `json:"filters"`         // the filter line of the file
+	Rows      int    `json:"rows"`            // data rows in the file
+	Total     int    `json:"total,omitempty"` // rows in scope, when the list was counted
+	Truncated bool   `json:"truncated"`       // the file stopped before the end of the list
+}
+
+// RecordExport writes the entry of an export: who downloaded which list, for
+// which scope and filters, and how many rows. It is placed at the exporter's
+// home organization, like their logins, so that the auditors over the
+// exporter read it.
+func RecordExport(ctx context.Context, d *db.DB, actor access.Actor, e Export) error {
+	var home string
+	if actor.UserID != 0 {
+		err := d.QueryRow(ctx, "SELECT o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.id = ?", actor.UserID).Scan(&home)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return errs.Wrap(err, "exporter's organization")
+		}
+	}
+	summary := "导出" + e.List
+	if e.Scope != "" {
+		summary += "（" + e.Scope + "）"
+	}
+	summary += grouped(e.Rows) + " 行"
+	if e.Truncated {
+		if e.Total > 0 {
+			summary += "（共 " + grouped(e.Total) + " 行，未导出完）"
+		} else {
+			summary += "（未导出完）"
+		}
+	}
+	if e.Filters != "" {
+		summary += "；" + e.Filters
+	}
+	return d.InTx(ctx, func(tx *db.Tx) error {
+		return Write(ctx, tx, actor, Entry{Action: "export", TargetType: "export", TargetID: e.Path, OrgPath: home, Summary: summary, After: e})
+	})
+}
+
+// grouped writes n with thousands separators (4,802).
+func grouped(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

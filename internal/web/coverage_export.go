@@ -64,7 +64,7 @@ func (h *Handler) CoverageUnitsExport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	q.Limit, q.Offset = maxExportRows, 0
+	q.Limit, q.Offset = exportFetch, 0
 	var under org.Org
 	if q.Under != 0 {
 		if under, err = h.Orgs.Get(ctx, actor, q.Under); err != nil {

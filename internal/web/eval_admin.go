@@ -87,7 +87,7 @@ func (h *Handler) evaCampaigns(r *http.Request, l *List) ([]evaluation.Campaign,
 			return nil, nil, err
 		}
 		all = append(all, rows...)
-		if len(rows) == 0 || len(all) >= total || len(all) >= maxExportRows {
+		if len(rows) == 0 || len(all) >= total || len(all) >= exportFetch {
 			break
 		}
 	}

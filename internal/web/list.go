@@ -47,6 +47,14 @@ func listFrom(r *http.Request, defaultSort string) *List {
 	return l
 }
 
+// ExportCapped reports whether the list is longer than an export holds:
+// every list page with a pager offers an export, and says so before anyone
+// downloads a file that stops early.
+func (l *List) ExportCapped() bool { return l.Total > maxExportRows }
+
+// ExportCap is how many rows an export holds.
+func (l *List) ExportCap() int { return maxExportRows }
+
 // Offset is the first row of the current page.
 func (l *List) Offset() int { return (l.Page - 1) * l.Per }
 
