@@ -29,6 +29,10 @@ type bulletinPager struct {
 	PrevHref, NextHref string
 }
 
+// ExportCapped is false: the bulletin offers no export, so the pager
+// partial's notice of a capped export never applies to it.
+func (bulletinPager) ExportCapped() bool { return false }
+
 // trackersPerPage is the length of a page of the bulletin's tracker list.
 const trackersPerPage = 100
 
