@@ -17,6 +17,7 @@ import (
 	"jiceng/internal/demo"
 	"jiceng/internal/org"
 	"jiceng/internal/server"
+	"jiceng/internal/xlsx"
 )
 
 func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
@@ -118,7 +119,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	fmt.Fprintf(env.stdout, "jiceng 已启动：http://%s/ （数据库 %s）\n", ln.Addr(), db.Redact(url))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go snapshotMonthly(ctx, a, logger)
+	go hourly(ctx, a, logger)
 	// Ballots wait in the inbox until at least 20 can be shuffled together,
 	// with at least max(k, 10) of every rater group in a batch; closing a
 	// campaign flushes the rest.
@@ -136,10 +137,13 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	return nil
 }
 
-// snapshotMonthly records the coverage of every organization as the current
-// month's figures at start and every hour, so that the last record of a
-// month is its month-end value and trends are read, never replayed.
-func snapshotMonthly(ctx context.Context, a *app, logger *slog.Logger) {
+// hourly runs the housekeeping at start and every hour: it records the
+// coverage of every organization as the current month's figures, so that
+// the last record of a month is its month-end value and trends are read,
+// never replayed; and it deletes import sessions past their day, so that
+// the credit codes and names of old uploads are not kept when nobody
+// uploads again (an upload purges them too).
+func hourly(ctx context.Context, a *app, logger *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -147,10 +151,21 @@ func snapshotMonthly(ctx context.Context, a *app, logger *slog.Logger) {
 		if err := a.coverage.Snapshot(ctx, month); err != nil && ctx.Err() == nil {
 			logger.Error("coverage snapshot", "month", month, "err", err)
 		}
+		if err := purgeImports(ctx, a.db, time.Now()); err != nil && ctx.Err() == nil {
+			logger.Error("purge import sessions", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// purgeImports deletes the import sessions that expired before now.
+func purgeImports(ctx context.Context, d *db.DB, now time.Time) error {
+	return d.InTx(ctx, func(tx *db.Tx) error {
+		_, err := xlsx.PurgeSessions(ctx, tx, now)
+		return err
+	})
 }
