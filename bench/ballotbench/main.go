@@ -82,19 +82,11 @@ var sys = access.SystemActor("bench")
 func run(ctx context.Context, c config) error {
 	out := os.Stdout
 	benchkit.Header(out, "ballotbench: ballots through HTTP with group commit, raw inserts, results", "./bench/ballotbench")
-	did, err := benchkit.Reset(ctx, c.url)
-	if err != nil {
-		return fmt.Errorf("reset: %w", err)
-	}
-	d, err := db.Open(ctx, c.url)
+	d, err := benchkit.Fresh(ctx, out, c.url)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if _, err := d.Migrate(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "- database: %s, %s (%s)\n", benchkit.Redact(c.url), benchkit.EngineVersion(ctx, d), did)
 	if d.Dialect == db.SQLite {
 		var sync string
 		d.W.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync)

@@ -14,11 +14,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -70,19 +68,11 @@ var sys = access.SystemActor("bench")
 func run(ctx context.Context, c config) error {
 	out := os.Stdout
 	benchkit.Header(out, "bulletinbench: the public bulletin of a closed campaign under load", "./bench/bulletinbench")
-	did, err := benchkit.Reset(ctx, c.url)
-	if err != nil {
-		return fmt.Errorf("reset: %w", err)
-	}
-	d, err := db.Open(ctx, c.url)
+	d, err := benchkit.Fresh(ctx, out, c.url)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if _, err := d.Migrate(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "- database: %s, %s (%s)\n", benchkit.Redact(c.url), benchkit.EngineVersion(ctx, d), did)
 	fmt.Fprintf(out, "- load: %d readers of GET /bulletin/{id} (each request from another address through a trusted proxy, so no per-client limit applies) for %s; one administrator's GET /api/v1/campaigns at a time beside them; client and server share the %d CPUs\n\n",
 		c.readers, c.duration, runtime.NumCPU())
 
@@ -126,7 +116,7 @@ func run(ctx context.Context, c config) error {
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 	cl := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * c.readers, DisableCompression: true}, Timeout: 10 * time.Minute}
-	token, err := login(cl, base, pw)
+	token, err := benchkit.Login(cl, base, "benchadmin", pw)
 	if err != nil {
 		return err
 	}
@@ -253,23 +243,6 @@ func closedCampaign(ctx context.Context, d *db.DB, ev *evaluation.Service, owner
 		return 0, err
 	}
 	return camp.ID, nil
-}
-
-func login(cl *http.Client, base, pw string) (string, error) {
-	b, _ := json.Marshal(map[string]string{"username": "benchadmin", "password": pw})
-	resp, err := cl.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(b))
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Token string `json:"token"`
-	}
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &out) != nil || out.Token == "" {
-		return "", fmt.Errorf("login: %s %s", resp.Status, body)
-	}
-	return out.Token, nil
 }
 
 // get times one GET through the whole body.

@@ -120,19 +120,11 @@ func (g *gen) unit() (coverage.Input, place) {
 func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile string) error {
 	out := os.Stdout
 	benchkit.Header(out, "coveragebench: coverage rates and unit import", "./bench/coveragebench")
-	did, err := benchkit.Reset(ctx, url)
-	if err != nil {
-		return fmt.Errorf("reset: %w", err)
-	}
-	d, err := db.Open(ctx, url)
+	d, err := benchkit.Fresh(ctx, out, url)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if _, err := d.Migrate(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "- database: %s, %s (%s)\n", benchkit.Redact(url), benchkit.EngineVersion(ctx, d), did)
 	fmt.Fprintf(out, "- synthetic units: %d; import file: %d rows; rates calls per target: %d\n\n", nUnits, nImport, calls)
 
 	regions := region.NewHolder()

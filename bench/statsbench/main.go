@@ -120,7 +120,7 @@ func run(ctx context.Context, c config) error {
 	ts := httptest.NewServer(h)
 	defer ts.Close()
 	cl := newClient()
-	token, err := apiLogin(cl, ts.URL, c.user, pw)
+	token, err := benchkit.Login(cl, ts.URL, c.user, pw)
 	if err != nil {
 		return err
 	}
@@ -254,23 +254,6 @@ func newClient() *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Timeout:       5 * time.Minute,
 	}
-}
-
-func apiLogin(cl *http.Client, base, user, pw string) (string, error) {
-	b, _ := json.Marshal(map[string]string{"username": user, "password": pw})
-	resp, err := cl.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(b))
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Token string `json:"token"`
-	}
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &out) != nil || out.Token == "" {
-		return "", fmt.Errorf("login: %s %s", resp.Status, body)
-	}
-	return out.Token, nil
 }
 
 func formLogin(cl *http.Client, base, user, pw string) (*http.Cookie, error) {
@@ -420,7 +403,7 @@ func measureServe(ctx context.Context, c config, pw string, root int64) error {
 		return fmt.Errorf("jiceng serve did not answer on %s:\n%s", addr, b)
 	}
 	rssIdle, hwmIdle := benchkit.ProcStatus(pid)
-	token, err := apiLogin(cl, base, c.user, pw)
+	token, err := benchkit.Login(cl, base, c.user, pw)
 	if err != nil {
 		return err
 	}

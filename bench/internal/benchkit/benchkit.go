@@ -5,11 +5,14 @@ package benchkit
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"net/http"
 	"net/url"
 	"os"
 	"regexp"
@@ -342,6 +345,43 @@ func isIdent(s string) bool {
 
 // Redact hides a password in a database URL for printing (see db.Redact).
 func Redact(rawURL string) string { return db.Redact(rawURL) }
+
+// Fresh empties the database at rawURL (see Reset), opens it, creates the
+// schema and writes the "- database:" line of the report to out.
+func Fresh(ctx context.Context, out io.Writer, rawURL string) (*db.DB, error) {
+	did, err := Reset(ctx, rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("reset: %w", err)
+	}
+	d, err := db.Open(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	fmt.Fprintf(out, "- database: %s, %s (%s)\n", Redact(rawURL), EngineVersion(ctx, d), did)
+	return d, nil
+}
+
+// Login signs in through the JSON API at base and returns the bearer token.
+func Login(cl *http.Client, base, user, pw string) (string, error) {
+	b, _ := json.Marshal(map[string]string{"username": user, "password": pw})
+	resp, err := cl.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(b))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &out) != nil || out.Token == "" {
+		return "", fmt.Errorf("login: %s %s", resp.Status, body)
+	}
+	return out.Token, nil
+}
 
 // CopyTable creates <table>_baseline with the CREATE TABLE statement and the
 // indexes of table taken from migration version of the database's dialect,
