@@ -36,6 +36,7 @@ var enCore = map[string]string{
 	"chart.by_level":            "By level",
 	"cockpit.details":           "Details",
 	"cockpit.drill":             "Click a bar to drill down",
+	"cockpit.others":            "%d others",
 	"cockpit.empty":             "Your account has no grants yet: contact your administrator",
 	"cockpit.title":             "Cockpit",
 	"common.cancel":             "Cancel",

@@ -36,6 +36,7 @@ var zhCore = map[string]string{
 	"chart.by_level":            "按层级",
 	"cockpit.details":           "组织详情",
 	"cockpit.drill":             "点击柱条进入下级组织",
+	"cockpit.others":            "其余 %d 个组织",
 	"cockpit.empty":             "您的账号尚未被授予任何党组织的权限，请联系管理员",
 	"cockpit.title":             "党建驾驶舱",
 	"common.cancel":             "取消",

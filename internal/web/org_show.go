@@ -1,9 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"jiceng/internal/access"
@@ -166,13 +169,36 @@ func (h *Handler) Cockpit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	byChild := chart{Type: "hbar", Title: i18n.T(p.Lang, "chart.by_child"), Unit: i18n.T(p.Lang, "unit.org")}
-	for _, c := range v.Children {
-		byChild.Items = append(byChild.Items, chartItem{Name: c.Label(), Value: c.SubtreeTotal, Href: "/?org=" + strconv.FormatInt(c.ID, 10)})
-	}
+	byChild.Items = largestChildren(v.Children, cockpitBars, p.Lang)
 	v.ByChild = chartJSON(byChild)
 	p.Charts = true
 	p.Data = map[string]any{"V": v, "Roots": roots}
 	h.render(w, r, http.StatusOK, "cockpit", "layout", p)
+}
+
+// cockpitBars is how many children the cockpit's chart shows by name: a
+// street with 143 direct children drew 143 bars too thin to read.
+const cockpitBars = 20
+
+// largestChildren are the n largest children by subtree size, for the
+// cockpit's drill-down chart, largest first (the list's order among equals);
+// the others are one bar, "其余 N 个组织", with their sum and no link.
+func largestChildren(children []org.Org, n int, lang string) []chartItem {
+	cs := slices.Clone(children)
+	slices.SortStableFunc(cs, func(a, b org.Org) int { return cmp.Compare(b.SubtreeTotal, a.SubtreeTotal) })
+	var items []chartItem
+	rest := 0
+	for i, c := range cs {
+		if i < n {
+			items = append(items, chartItem{Name: c.Label(), Value: c.SubtreeTotal, Href: "/?org=" + strconv.FormatInt(c.ID, 10)})
+		} else {
+			rest += c.SubtreeTotal
+		}
+	}
+	if len(cs) > n {
+		items = append(items, chartItem{Name: fmt.Sprintf(i18n.T(lang, "cockpit.others"), len(cs)-n), Value: rest})
+	}
+	return items
 }
 
 // treeNode is a root of the tree page with its children already open.
