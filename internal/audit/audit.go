@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -299,17 +298,10 @@ type Export struct {
 }
 
 // RecordExport writes the entry of an export: who downloaded which list, for
-// which scope and filters, and how many rows. It is placed at the exporter's
-// home organization, like their logins, so that the auditors over the
-// exporter read it.
+// which scope and filters, and how many rows. It is filed at exportPlace, so
+// that only those who can see everything the exporter can reach read it.
 func RecordExport(ctx context.Context, d *db.DB, actor access.Actor, e Export) error {
-	var home string
-	if actor.UserID != 0 {
-		err := d.QueryRow(ctx, "SELECT o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.id = ?", actor.UserID).Scan(&home)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return errs.Wrap(err, "exporter's organization")
-		}
-	}
+	place := exportPlace(actor)
 	summary := "导出" + e.List
 	if e.Scope != "" {
 		summary += "（" + e.Scope + "）"
@@ -326,8 +318,34 @@ func RecordExport(ctx context.Context, d *db.DB, actor access.Actor, e Export) e
 		summary += "；" + e.Filters
 	}
 	return d.InTx(ctx, func(tx *db.Tx) error {
-		return Write(ctx, tx, actor, Entry{Action: "export", TargetType: "export", TargetID: e.Path, OrgPath: home, Summary: summary, After: e})
+		return Write(ctx, tx, actor, Entry{Action: "export", TargetType: "export", TargetID: e.Path, OrgPath: place, Summary: summary, After: e})
 	})
+}
+
+// exportPlace is the organization an export's entry is filed at: the
+// nearest one above every grant of the exporter. Filed at the exporter's
+// home organization, the entry of a branch secretary who also audits the
+// city told the street's auditors what the user list hides from them, that
+// the secretary reads the whole city. The system actor's exports are
+// filed at no organization: administrators read them.
+func exportPlace(a access.Actor) string {
+	var common []string
+	for i, g := range a.Grants {
+		segs := strings.Split(strings.Trim(g.OrgPath, "/"), "/")
+		if i == 0 {
+			common = segs
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(segs) && common[n] == segs[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	if len(common) == 0 || common[0] == "" {
+		return ""
+	}
+	return "/" + strings.Join(common, "/") + "/"
 }
 
 // grouped writes n with thousands separators (4,802).

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"jiceng/internal/access"
+	"jiceng/internal/account"
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/testrig"
@@ -123,5 +124,46 @@ func TestAuditPageWarnsOfExportCap(t *testing.T) {
 	}
 	if page := b.get(t, "/audit?actor=bulk&q=none"); strings.Contains(page, "超过单次导出上限") {
 		t.Errorf("a short list warns of the export cap")
+	}
+}
+
+// TestExportEntryNamesItsScopeAndHidesReach: a user of a street who also
+// audits the city exported the city's audit log and user list; the entries
+// named the street (the user's first grant) and were filed at the street,
+// where its administrator read them and so learned of the city grant that
+// the user list hides. They now name the city and are filed at the city:
+// the street's administrator does not read them, the city's does.
+func TestExportEntryNamesItsScopeAndHidesReach(t *testing.T) {
+	f := newAcctFixture(t, nil)
+	ctx := context.Background()
+	street := f.homeOf(t, "street_admin")
+	u, err := f.accounts.Create(ctx, testrig.Admin, account.NewUser{Username: "jianzhi", Password: "Two-posts-2026", HomeOrgID: street, Role: access.Secretary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.accounts.Grant(ctx, testrig.Admin, u.ID, access.Auditor, f.root); err != nil {
+		t.Fatal(err)
+	}
+	u, _ = f.accounts.Get(ctx, testrig.Admin, u.ID)
+	city := u.Grants[1].OrgName
+	f.pw["jianzhi"] = "Two-posts-2026"
+	b := f.browser(t, "jianzhi")
+	cd, rows := b.xlsx(t, "/audit/export.xlsx")
+	if !strings.Contains(cd, "''"+city+"_审计日志_") || len(rows) == 0 || len(rows[0]) == 0 || rows[0][0] != city+" 审计日志" {
+		t.Errorf("audit export named %q, titled %v: want %s", cd, rows[:1], city)
+	}
+	b.xlsx(t, "/users/export.xlsx")
+	got, total, err := audit.List(ctx, f.orgs.DB(), testrig.Admin, audit.Query{Action: "export"})
+	if err != nil || total != 2 {
+		t.Fatalf("export entries: %v %d", err, total)
+	}
+	if !strings.HasPrefix(got[0].Summary, "导出用户（"+city+"）") || !strings.HasPrefix(got[1].Summary, "导出审计日志（"+city+"）") {
+		t.Errorf("summaries %q, %q: want them to name %s", got[0].Summary, got[1].Summary, city)
+	}
+	if page := f.browser(t, "street_admin").get(t, "/audit?action=export"); strings.Contains(page, "jianzhi") {
+		t.Errorf("the street's administrator reads the exports of a user who audits the city")
+	}
+	if page := f.browser(t, "admin").get(t, "/audit?action=export"); strings.Count(page, "jianzhi") < 2 {
+		t.Errorf("the city's administrator does not read both exports")
 	}
 }

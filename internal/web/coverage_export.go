@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"jiceng/internal/access"
 	"jiceng/internal/coverage"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -43,15 +44,28 @@ func unitFilterText(r *http.Request, under org.Org, lang string) string {
 }
 
 // exportScope names the organization of an export: the one looked at, else
-// the actor's first scope.
-func exportScope(r *http.Request, o org.Org) string {
+// the roots of the actor's subtrees in which action is allowed — the whole
+// of what the list can hold, not merely the actor's first grant.
+func exportScope(r *http.Request, o org.Org, action access.Action) string {
 	if o.ID != 0 {
 		return o.Label()
 	}
-	if a := actorOf(r); len(a.Grants) > 0 {
-		return a.Grants[0].OrgName
+	return scopeName(actorOf(r), action)
+}
+
+// scopeName names the roots of the subtrees in which the actor may perform
+// action, joined with "、".
+func scopeName(a access.Actor, action access.Action) string {
+	var names []string
+	for _, root := range a.Scopes(action) {
+		for _, g := range a.Grants {
+			if g.OrgPath == root {
+				names = append(names, g.OrgName)
+				break
+			}
+		}
 	}
-	return ""
+	return strings.Join(names, "、")
 }
 
 // CoverageUnitsExport exports the unit list with the filters of the page;
@@ -91,7 +105,7 @@ func (h *Handler) CoverageUnitsExport(w http.ResponseWriter, r *http.Request) {
 		header = append(header, msg(lang, "处理建议", "Advice"))
 		widths = append(widths, 60)
 	}
-	scope := exportScope(r, under)
+	scope := exportScope(r, under, access.UnitRead)
 	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list), Filters: unitFilterText(r, under, lang), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
 	h.sendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
 		for i, u := range rows {
@@ -175,7 +189,7 @@ func (h *Handler) CoverageGoalExport(w http.ResponseWriter, r *http.Request) {
 		header = append(header, l+"（%）", l+" 目标（%）", l+" 是否达标")
 		widths = append(widths, 16, 16, 12)
 	}
-	scope := exportScope(r, owner)
+	scope := exportScope(r, owner, access.UnitRead)
 	s := xlsx.Sheet{Title: g.Name + " 目标进度", Filters: "年度：" + strconv.Itoa(g.Year) + "；制定单位：" + scope, Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
 	h.sendXLSX(w, r, scope, g.Name+"_目标进度", s, func(yield func([]any) bool) {
 		for i, p := range progress {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"jiceng/internal/access"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
@@ -232,7 +233,7 @@ func (h *Handler) EvalTokensExport(w http.ResponseWriter, r *http.Request) {
 // evaListXLSX exports campaigns.
 func (h *Handler) evaListXLSX(w http.ResponseWriter, r *http.Request, rows []evaluation.Campaign) {
 	actor := actorOf(r)
-	scope := exportScope(r, org.Org{})
+	scope := exportScope(r, org.Org{}, access.EvaluationRead)
 	list := "评议考核测评"
 	var parts []string
 	v := r.URL.Query()

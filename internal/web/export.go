@@ -157,7 +157,7 @@ func (h *Handler) OrgExport(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), actorOf(r)
 	v := r.URL.Query()
 	q := org.ListQuery{Q: v.Get("q"), Kind: v.Get("kind"), Level: v.Get("level"), Status: v.Get("status"), Unconfirmed: v.Get("unconfirmed") == "1", Sort: v.Get("sort"), Limit: orgExportPage}
-	scopeName := ""
+	scope := ""
 	if r.PathValue("id") != "" {
 		id, err := pathID(r, "id")
 		if err != nil {
@@ -180,17 +180,17 @@ func (h *Handler) OrgExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if under.ID != 0 {
-		scopeName = under.Label()
+		scope = under.Label()
 	}
-	if scopeName == "" && len(actor.Grants) > 0 {
-		scopeName = actor.Grants[0].OrgName
+	if scope == "" {
+		scope = scopeName(actor, access.OrgExport)
 	}
 	lang := i18n.FromRequest(r)
 	list := msg(lang, "党组织名单", "organizations")
-	s := xlsx.Sheet{Title: scopeName + " " + list, Filters: filterText(r, "q", "scope", "kind", "level", "status", "unconfirmed"), Exporter: actor.Username, Time: h.Now(),
+	s := xlsx.Sheet{Title: scope + " " + list, Filters: filterText(r, "q", "scope", "kind", "level", "status", "unconfirmed"), Exporter: actor.Username, Time: h.Now(),
 		Header: []string{"序号", "编号", "名称", "简称", "类型", "层级", "单位类别", "区划代码", "状态", "成立日期", "下辖组织数"},
 		Widths: []float64{6, 8, 36, 20, 12, 12, 12, 14, 8, 12, 10}}
-	h.sendExport(w, r, exportFile{Scope: scopeName, List: list, Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
+	h.sendExport(w, r, exportFile{Scope: scope, List: list, Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
 		page, i := first, 0
 		for {
 			for _, o := range page {
@@ -226,10 +226,7 @@ func (h *Handler) AuditExport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	scope := ""
-	if len(actor.Grants) > 0 {
-		scope = actor.Grants[0].OrgName
-	}
+	scope := scopeName(actor, access.AuditRead)
 	s := xlsx.Sheet{Title: scope + " 审计日志", Filters: filterText(r, "q", "actor", "action", "target_type", "target_id", "from", "to"), Exporter: actor.Username, Time: h.Now(),
 		Header: []string{"序号", "时间", "操作人", "操作", "对象", "摘要", "修改前", "修改后"}, Widths: []float64{6, 18, 14, 14, 14, 50, 40, 40}}
 	h.sendExport(w, r, exportFile{Scope: scope, List: "审计日志", Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
@@ -249,10 +246,7 @@ func (h *Handler) UserExport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	scope := ""
-	if len(actor.Grants) > 0 {
-		scope = actor.Grants[0].OrgName
-	}
+	scope := scopeName(actor, access.UserRead)
 	s := xlsx.Sheet{Title: scope + " 用户", Filters: filterText(r, "q"), Exporter: actor.Username, Time: h.Now(),
 		Header: []string{"序号", "用户名", "姓名", "所属党组织", "角色", "状态", "最近登录"}, Widths: []float64{6, 16, 14, 24, 50, 8, 18}}
 	h.sendXLSX(w, r, scope, "用户", s, func(yield func([]any) bool) {
