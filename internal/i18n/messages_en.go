@@ -67,6 +67,7 @@ var enCore = map[string]string{
 	"import.template":           "Download template",
 	"import.title":              "Import organizations",
 	"layout.demo":               "Demo data: everything here is made up, for trying the system out",
+	"export.demo":               "Demo data, made up",
 	"layout.lang":               "Language",
 	"layout.logout":             "Log out",
 	"layout.nav":                "Main menu",

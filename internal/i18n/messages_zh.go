@@ -67,6 +67,7 @@ var zhCore = map[string]string{
 	"import.template":           "下载导入模板",
 	"import.title":              "导入党组织",
 	"layout.demo":               "演示数据：本站数据均为虚构，仅供试用",
+	"export.demo":               "演示数据，均为虚构",
 	"layout.lang":               "语言",
 	"layout.logout":             "退出",
 	"layout.nav":                "主菜单",

@@ -61,6 +61,10 @@ func (h *Handler) sendExport(w http.ResponseWriter, r *http.Request, f exportFil
 	limit := cmp.Or(f.Max, maxExportRows)
 	lang := i18n.FromRequest(r)
 	s := f.Sheet
+	if h.Demo {
+		// A file outlives the page and its banner: it says so itself.
+		s.Title = "【" + i18n.T(lang, "export.demo") + "】" + s.Title
+	}
 	if f.Total > limit {
 		s.Filters = cmp.Or(strings.TrimSpace(s.Filters), "筛选：无") + "　" + exportCapNote(lang, limit, f.Total)
 	}

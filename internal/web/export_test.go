@@ -95,3 +95,34 @@ func TestPagerWarnsOfExportCap(t *testing.T) {
 		}
 	}
 }
+
+// A file exported in demo mode says in its title that its data are made up:
+// it outlives the page and its banner.
+func TestDemoExportSaysSo(t *testing.T) {
+	d := testrig.NewTestDB(t)
+	for _, demo := range []bool{true, false} {
+		h, err := New(Deps{Orgs: org.NewService(d, region.NewHolder()), Demo: demo, Now: func() time.Time { return time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest("GET", "/things/export.xlsx", nil)
+		r = r.WithContext(access.WithActor(r.Context(), access.Actor{Username: "tester"}))
+		w := httptest.NewRecorder()
+		h.sendExport(w, r, exportFile{Scope: "测试支部", List: "测试名单", Total: 1, Rows: func(yield func([]any) bool) error {
+			yield([]any{1})
+			return nil
+		}, Sheet: xlsx.Sheet{Title: "测试支部 测试名单", Exporter: "tester", Header: []string{"序号"}}})
+		f, err := excelize.OpenReader(w.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(f.GetSheetName(0))
+		want := "测试支部 测试名单"
+		if demo {
+			want = "【演示数据，均为虚构】测试支部 测试名单"
+		}
+		if len(rows) == 0 || rows[0][0] != want {
+			t.Errorf("demo %v: title row %q, want %q", demo, rows[:1], want)
+		}
+	}
+}
