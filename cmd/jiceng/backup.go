@@ -26,6 +26,15 @@ func cmdBackup(ctx context.Context, env cmdEnv, args []string) error {
 	url := dbURL(*dbFlag, env.getenv)
 	pg := strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 	if pg {
+		// libpq reads the passphrase of the client key from the URL or a
+		// service file only, never from the environment: passed on, it
+		// would stand on pg_dump's command line, which ps shows to every
+		// user of the machine. Refused rather than written to a temporary
+		// service file, which is one more copy of the secret on disk.
+		if secret := db.SecretParams(url); len(secret) > 0 {
+			return fmt.Errorf("jiceng backup: 数据库地址带有 %s，它会出现在 pg_dump 的命令行上，本机所有用户都能看到：请改用没有口令的客户端密钥，或自行运行 pg_dump 并把 %s 写在 pg_service.conf 中",
+				strings.Join(secret, "、"), strings.Join(secret, "、"))
+		}
 		if _, err := exec.LookPath("pg_dump"); err != nil {
 			return fmt.Errorf("jiceng backup: PostgreSQL 备份需要 pg_dump：请安装 postgresql-client，或手动运行 PGPASSWORD=… pg_dump --format=custom --no-owner --file=%s '%s'（密码放在环境变量 PGPASSWORD 或 ~/.pgpass 中，不要写在命令行上）",
 				*out, db.Redact(url))

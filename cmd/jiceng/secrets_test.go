@@ -169,3 +169,34 @@ for a in "$@"; do case "$a" in --file=*) printf 'PGDMP' > "${a#--file=}";; esac;
 		}
 	}
 }
+
+// TestSSLPasswordNotShown: the passphrase of the client key, ?sslpassword=,
+// appeared in migrate's error and went on pg_dump's command line. It is in
+// no message now, and backup refuses such an address in one line that says
+// what to do, without running pg_dump.
+func TestSSLPasswordNotShown(t *testing.T) {
+	u := "postgres://u:" + canary + "@127.0.0.1:1/x?sslmode=disable&sslpassword=" + canary
+	out, e := runCLI(t, "", "migrate", "--db", u)
+	if e == "" || strings.Contains(e, canary) || strings.Contains(out, canary) {
+		t.Errorf("migrate: %q %q, want an error without the passphrase", out, e)
+	}
+
+	fake := t.TempDir()
+	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"" + fake + "/argv\"\n"
+	if err := os.WriteFile(filepath.Join(fake, "pg_dump"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", fake+string(os.PathListSeparator)+os.Getenv("PATH"))
+	file := filepath.Join(t.TempDir(), "b.dump")
+	out, e = runCLI(t, "", "backup", "--out", file, "--db", u)
+	want := "jiceng backup: 数据库地址带有 sslpassword，它会出现在 pg_dump 的命令行上，本机所有用户都能看到：请改用没有口令的客户端密钥，或自行运行 pg_dump 并把 sslpassword 写在 pg_service.conf 中"
+	if e != want || strings.Contains(out, canary) {
+		t.Errorf("backup:\n got %q %q\nwant %q", out, e, want)
+	}
+	if _, err := os.Stat(filepath.Join(fake, "argv")); err == nil {
+		t.Error("backup ran pg_dump with the passphrase on its command line")
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Error("backup left a file behind")
+	}
+}

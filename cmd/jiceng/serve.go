@@ -68,6 +68,13 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return fmt.Errorf("jiceng serve: --addr %q 无效，应为 主机:端口，例如 127.0.0.1:8080", *addr)
 	}
+	// The address is taken before anything else: on a port in use, serve
+	// fails at once, before a demo is seeded and its accounts printed.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("jiceng serve: 无法监听 %s：%v", *addr, err)
+	}
+	defer ln.Close() // closed by the server once it serves; this covers the errors before
 	url := dbURL(*dbFlag, env.getenv)
 	if *withDemo && *dbFlag == "" && env.getenv("JICENG_DB") == "" {
 		dir, err := os.MkdirTemp("", "jiceng-demo-")
@@ -97,10 +104,6 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		}
 		printDemo(env, res, url, "http://"+*addr)
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("jiceng serve: 无法监听 %s：%v", *addr, err)
-	}
 	if *withDemo && *publicURL == "" {
 		// A demo is tried on the machine it runs on: its own address is the
 		// one to print on slips. A real install names its public address.
@@ -112,7 +115,6 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger, PublicURL: *publicURL,
 		TrustedProxies: trusted, Demo: *withDemo})
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}

@@ -3,6 +3,7 @@ package db
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -18,8 +19,10 @@ func Redact(rawURL string) string {
 		}
 		if u.RawQuery != "" {
 			q := u.Query()
-			if q.Has("password") {
-				q.Del("password")
+			if secret := secretKeys(q); len(secret) > 0 {
+				for _, k := range secret {
+					q.Del(k)
+				}
 				u.RawQuery = q.Encode()
 			}
 		}
@@ -36,9 +39,42 @@ func Redact(rawURL string) string {
 	return passwordPair.ReplaceAllString(s, "${1}")
 }
 
-// passwordPair matches password=… in a key=value connection string or a
-// query, quoted or not, with what precedes it.
-var passwordPair = regexp.MustCompile(`(?i)(^|[\s&?;])password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]*)\s*`)
+// passwordPair matches password=…, sslpassword=… and the like in a
+// key=value connection string or a query, quoted or not, with what
+// precedes it.
+var passwordPair = regexp.MustCompile(`(?i)(^|[\s&?;])\w*password\w*\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]*)\s*`)
+
+// secretKeys returns the names in q that hold "password" in any case,
+// sorted.
+func secretKeys(q url.Values) []string {
+	var keys []string
+	for k := range q {
+		if strings.Contains(strings.ToLower(k), "password") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// SecretParams returns the names of the query parameters of rawURL that
+// hold "password" but that Password does not take out (sslpassword, the
+// passphrase of the client key): libpq reads sslpassword from no
+// environment variable, so a command that passes rawURL on to another
+// program cannot keep it off that program's command line.
+func SecretParams(rawURL string) []string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.RawQuery == "" {
+		return nil
+	}
+	var out []string
+	for _, k := range secretKeys(u.Query()) {
+		if k != "password" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // Password returns the password that rawURL carries, in its user
 // information or its password query parameter (the latter wins, as libpq

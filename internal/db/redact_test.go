@@ -13,7 +13,11 @@ func TestRedact(t *testing.T) {
 		"postgres://jiceng:" + canary + "@db.example:5432/jiceng?sslmode=verify-full": "postgres://jiceng@db.example:5432/jiceng?sslmode=verify-full",
 		"postgres://jiceng@db.example/jiceng?password=" + canary + "&sslmode=disable": "postgres://jiceng@db.example/jiceng?sslmode=disable",
 		"postgresql://jiceng:" + canary + "@db.example/jiceng?password=" + canary:     "postgresql://jiceng@db.example/jiceng",
-		"postgres://db.example/jiceng?PASSWORD=x&password=" + canary:                  "postgres://db.example/jiceng?PASSWORD=x",
+		"postgres://db.example/jiceng?PASSWORD=" + canary + "&password=" + canary:     "postgres://db.example/jiceng",
+		"postgres://u:" + canary + "@127.0.0.1:5439/x?sslpassword=" + canary:          "postgres://u@127.0.0.1:5439/x",
+		"postgres://db.example/x?sslmode=verify-full&SSLPassword=" + canary:           "postgres://db.example/x?sslmode=verify-full",
+		"host=db.example sslpassword=" + canary + " dbname=jiceng":                    "host=db.example dbname=jiceng",
+		"host=db.example SSLPASSWORD = '" + canary + "' dbname=jiceng":                "host=db.example dbname=jiceng",
 		"host=db.example user=jiceng password=" + canary + " dbname=jiceng":           "host=db.example user=jiceng dbname=jiceng",
 		"host=db.example password='" + canary + " x' dbname=jiceng":                   "host=db.example dbname=jiceng",
 		"postgres://jiceng:" + canary + "@db.example:5432/jic%eng":                    "postgres://jiceng@db.example:5432/jic%eng",
@@ -38,5 +42,20 @@ func TestRedact(t *testing.T) {
 	}
 	if _, _, ok := Password("postgres://jiceng@db.example/jiceng"); ok {
 		t.Error("Password found one in a URL without")
+	}
+}
+
+// TestSecretParams: the password-like query parameters that Password does
+// not take out, by name, so that no command line carries them.
+func TestSecretParams(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:pw@h/x?sslpassword=s&sslmode=require": "sslpassword",
+		"postgres://h/x?password=p&SSLPassword=s":           "SSLPassword",
+		"postgres://u:pw@h/x?password=p&sslmode=require":    "",
+		"postgres://h/x": "",
+	} {
+		if got := strings.Join(SecretParams(in), ","); got != want {
+			t.Errorf("SecretParams(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -35,6 +35,7 @@ var enEvaluation = map[string]string{
 	"evp.tracker_intro":         "This is the tracker of your ballot; it has nothing to do with your code. Write it down or take a screenshot:",
 	"evp.tracker_check":         "Once the campaign closes and ballots are counted, this tracker appears on the bulletin, so you can check that your ballot was counted.",
 	"evp.bulletin_link":         "Open the bulletin",
+	"evp.bulletin_back":         "Back to the bulletin",
 	"evp.bulletin":              "Bulletin",
 	"evp.bulletin_open":         "The campaign is open: cast ballots are counted in shuffled batches, so “counted” trails “used” for a while.",
 	"evp.bulletin_closed":       "The campaign has closed: in every rater group the codes used and the ballots counted must be equal.",

@@ -35,6 +35,7 @@ var zhEvaluation = map[string]string{
 	"evp.tracker_intro":         "这是您这张测评票的跟踪码，与您的测评码无关。可以记下或截图保存：",
 	"evp.tracker_check":         "测评结束、选票计入后，可在测评公示页查到这个跟踪码，以确认您的票已被计入。",
 	"evp.bulletin_link":         "查看测评公示",
+	"evp.bulletin_back":         "返回测评公示",
 	"evp.bulletin":              "测评公示",
 	"evp.bulletin_open":         "测评进行中：已提交的票分批混合后计入，“已计入”会稍晚于“已使用”。",
 	"evp.bulletin_closed":       "测评已结束：每个评委组的已使用测评码数与已计入票数应当相等。",

@@ -138,7 +138,12 @@ func NewBulletin(now func() time.Time) *Limiter { return New(BulletinBurst, Bull
 
 // TooManyBulletin answers a client over its bulletin limit, with the wait.
 func TooManyBulletin(wait time.Duration) error {
-	return errs.Newf(errs.TooMany, "查看公示过于频繁，请 %d 秒后再试", "too many bulletin requests: try again in %d seconds", seconds(wait))
+	n := seconds(wait)
+	en := "too many bulletin requests: try again in %d seconds"
+	if n == 1 {
+		en = "too many bulletin requests: try again in %d second"
+	}
+	return errs.Newf(errs.TooMany, "查看公示过于频繁，请 %d 秒后再试", en, n)
 }
 
 func seconds(d time.Duration) int { return max(1, int(d.Seconds()+0.999)) }

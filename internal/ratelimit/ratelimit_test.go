@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"jiceng/internal/errs"
 )
 
 func TestBurstThenRefill(t *testing.T) {
@@ -54,5 +56,23 @@ func TestIPv6ByPrefix(t *testing.T) {
 	}
 	if ok, _ := l.Allow("2001:db8:1:3::1"); !ok {
 		t.Fatal("another /64 refused")
+	}
+}
+
+// TestTooManyBulletinWording: the wait is given in whole seconds, rounded
+// up, and one second is "1 second" in English.
+func TestTooManyBulletinWording(t *testing.T) {
+	for _, c := range []struct {
+		wait   time.Duration
+		zh, en string
+	}{
+		{300 * time.Millisecond, "查看公示过于频繁，请 1 秒后再试", "too many bulletin requests: try again in 1 second"},
+		{time.Second, "查看公示过于频繁，请 1 秒后再试", "too many bulletin requests: try again in 1 second"},
+		{2500 * time.Millisecond, "查看公示过于频繁，请 3 秒后再试", "too many bulletin requests: try again in 3 seconds"},
+	} {
+		e := errs.As(TooManyBulletin(c.wait))
+		if e.Kind != errs.TooMany || e.ZH != c.zh || e.EN != c.en {
+			t.Errorf("wait %v: %v %q %q, want %q %q", c.wait, e.Kind, e.ZH, e.EN, c.zh, c.en)
+		}
 	}
 }

@@ -19,7 +19,10 @@ type bulletinData struct {
 	Found  bool
 	Hit    string // the tracker found, as listed
 	Listed bool   // a page of the list was asked for: it is shown open
-	Pager  bulletinPager
+	// Limited: the client is over its limit of bulletin requests. The
+	// page shows only the wait, the tracker as typed, and the way back.
+	Limited bool
+	Pager   bulletinPager
 }
 
 // bulletinPager is the paging of the tracker list, as the pager partial
@@ -98,16 +101,25 @@ func (h *Handler) BulletinSearch(w http.ResponseWriter, r *http.Request) {
 // query when it is not empty. Everything is read before the page is
 // rendered: no database connection waits on a slow client.
 func (h *Handler) bulletin(w http.ResponseWriter, r *http.Request, query string, page int) {
-	if err := ratelimit.Check(w, r, h.Reads); err != nil {
-		h.publicFail(w, r, err)
-		return
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.publicFail(w, r, err)
 		return
 	}
+	base := "/bulletin/" + strconv.FormatInt(id, 10)
 	d := &bulletinData{Query: query, Listed: page > 0}
+	if err := ratelimit.Check(w, r, h.Reads); err != nil {
+		// Still the bulletin's page, with a link back to it and the
+		// tracker kept, but without the campaign's name: the limit is
+		// there to spare the database, so nothing is read for it.
+		d.CampaignID, d.Limited = id, true
+		p := h.votePage(r, i18n.T(i18n.FromRequest(r), "evp.bulletin"))
+		p.Path = base
+		p.Data = d
+		p.Flash = &Flash{Kind: "err", Text: errMessage(err, p.Lang)}
+		h.render(w, r, Status(errs.As(err).Kind), "eval_public_bulletin", "bare", p)
+		return
+	}
 	if d.Query != "" {
 		want := normTracker(d.Query)
 		b, found, _, err := h.Eval.FindTracker(r.Context(), id, want)
@@ -137,7 +149,6 @@ func (h *Handler) bulletin(w http.ResponseWriter, r *http.Request, query string,
 		}
 	}
 	d.Bulletin = b
-	base := "/bulletin/" + strconv.FormatInt(id, 10)
 	d.Pager = bulletinPager{Total: b.TrackerTotal, Page: page, Pages: pages}
 	if page > 1 {
 		d.Pager.PrevHref = base + "?page=" + strconv.Itoa(page-1)

@@ -3,6 +3,7 @@ package web
 import (
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"jiceng/internal/evaluation"
@@ -30,6 +31,18 @@ func (h *Handler) VoteFile(w http.ResponseWriter, r *http.Request) {
 	serveReportContent(w, r, fl, content)
 }
 
+// maxRanges is the most ranges one request of a report file is served.
+// Each range is read from the database on its own, so a header of
+// thousands of one-byte ranges would cost thousands of queries. PDF
+// viewers in browsers ask for one range at a time, or a few; a request of
+// more ranges is answered with the whole file (200), as if it had asked
+// for no range at all, which every client must accept (a server may ignore
+// Range), rather than refused with 416, which a client might not recover
+// from. Overlapping or unsorted ranges need no check of their own: within
+// this many, the bytes read stay bounded, and http.ServeContent already
+// serves the whole file when the ranges add up to more than it.
+const maxRanges = 8
+
 // serveReportContent writes a report file, or the ranges asked for, with
 // the type found from its bytes, inline, under its SHA-256 as ETag.
 func serveReportContent(w http.ResponseWriter, r *http.Request, fl evaluation.SubjectFile, content io.ReadSeeker) {
@@ -38,5 +51,8 @@ func serveReportContent(w http.ResponseWriter, r *http.Request, fl evaluation.Su
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Disposition", xlsx.Disposition("inline", fl.Name, "report"+extOf(fl.ContentType)))
 	h.Set("ETag", `"`+fl.SHA256+`"`)
+	if rg := r.Header.Get("Range"); strings.Count(rg, ",") >= maxRanges {
+		r.Header.Del("Range")
+	}
 	http.ServeContent(w, r, "", time.Time{}, content)
 }
