@@ -685,8 +685,7 @@ const (
 )
 
 func tooManyLogins(w time.Duration) error {
-	secs := int(w.Seconds() + 0.999)
-	return errs.Newf(errs.TooMany, "登录失败次数过多，请 %d 秒后再试", "too many failed logins: try again in %d seconds", secs)
+	return errs.TooManyWait("登录失败次数过多", "too many failed logins", w)
 }
 
 // Login checks a username and password and opens a session. client is the

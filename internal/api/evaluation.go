@@ -307,11 +307,6 @@ func BallotLimitKey(r *http.Request) string {
 	return "ballot:" + clientip.From(r)
 }
 
-// TooManyCodes answers a client that has entered too many wrong codes.
-func TooManyCodes(wait int) error {
-	return errs.Newf(errs.TooMany, "测评码输错次数过多，请 %d 秒后再试", "too many wrong ballot codes: try again in %d seconds", wait)
-}
-
 // CastBallot is the public ballot box: the code is the only credential.
 func (h *Handler) CastBallot(w http.ResponseWriter, r *http.Request) {
 	publicHeaders(w)
@@ -337,7 +332,7 @@ func (h *Handler) CastBallot(w http.ResponseWriter, r *http.Request) {
 			err = &c
 			// Over the limit, every wrong code is answered with the wait.
 			if wait := h.Limiter.Wait(key); wait > 0 {
-				err = TooManyCodes(int(wait.Seconds() + 0.999))
+				err = evaluation.TooManyCodes(wait)
 			}
 		}
 		h.Fail(w, r, err)

@@ -5,6 +5,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for callers and for the HTTP layer.
@@ -59,6 +60,22 @@ func New(k Kind, zh, en string) *Error { return &Error{Kind: k, ZH: zh, EN: en} 
 func Newf(k Kind, zh, en string, args ...any) *Error {
 	return &Error{Kind: k, ZH: fmt.Sprintf(zh, args...), EN: fmt.Sprintf(en, args...)}
 }
+
+// TooManyWait is a too_many error that says how long to wait, in whole
+// seconds rounded up (at least 1): zh and en say what happened
+// ("登录失败次数过多", "too many failed logins").
+func TooManyWait(zh, en string, wait time.Duration) *Error {
+	n := WaitSeconds(wait)
+	unit := "seconds"
+	if n == 1 {
+		unit = "second"
+	}
+	return &Error{Kind: TooMany, ZH: fmt.Sprintf("%s，请 %d 秒后再试", zh, n), EN: fmt.Sprintf("%s: try again in %d %s", en, n, unit)}
+}
+
+// WaitSeconds is a wait in whole seconds, rounded up, at least 1, as
+// Retry-After and the messages give it.
+func WaitSeconds(wait time.Duration) int { return max(1, int(wait.Seconds()+0.999)) }
 
 // Field builds an invalid-input error attached to a field.
 func Field(field, zh, en string) *Error {

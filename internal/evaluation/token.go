@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+	"time"
 
 	"jiceng/internal/errs"
 )
@@ -164,4 +165,10 @@ func group(s []byte) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// TooManyCodes answers a client that has entered too many wrong codes, with
+// how long it must wait.
+func TooManyCodes(wait time.Duration) error {
+	return errs.TooManyWait("测评码输错次数过多", "too many wrong ballot codes", wait)
 }

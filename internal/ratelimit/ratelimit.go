@@ -138,15 +138,8 @@ func NewBulletin(now func() time.Time) *Limiter { return New(BulletinBurst, Bull
 
 // TooManyBulletin answers a client over its bulletin limit, with the wait.
 func TooManyBulletin(wait time.Duration) error {
-	n := seconds(wait)
-	en := "too many bulletin requests: try again in %d seconds"
-	if n == 1 {
-		en = "too many bulletin requests: try again in %d second"
-	}
-	return errs.Newf(errs.TooMany, "查看公示过于频繁，请 %d 秒后再试", en, n)
+	return errs.TooManyWait("查看公示过于频繁", "too many bulletin requests", wait)
 }
-
-func seconds(d time.Duration) int { return max(1, int(d.Seconds()+0.999)) }
 
 // Check takes one request of the client behind r (see clientip) from l;
 // when the client is over the limit it sets Retry-After and returns
@@ -156,6 +149,6 @@ func Check(w http.ResponseWriter, r *http.Request, l *Limiter) error {
 	if ok {
 		return nil
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(seconds(wait)))
+	w.Header().Set("Retry-After", strconv.Itoa(errs.WaitSeconds(wait)))
 	return TooManyBulletin(wait)
 }

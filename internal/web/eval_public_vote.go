@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"jiceng/internal/errs"
@@ -257,14 +256,9 @@ func (h *Handler) lookup(w http.ResponseWriter, r *http.Request) (string, evalua
 func (h *Handler) failCode(key string, err error) error {
 	h.Limiter.Fail(key)
 	if wait := h.Limiter.Wait(key); wait > 0 {
-		return tooManyCodes(wait)
+		return evaluation.TooManyCodes(wait)
 	}
 	return err
-}
-
-func tooManyCodes(wait time.Duration) error {
-	secs := int(wait.Seconds() + 0.999)
-	return errs.Newf(errs.TooMany, "测评码输错次数过多，请 %d 秒后再试", "too many wrong ballot codes: try again in %d seconds", secs)
 }
 
 func (h *Handler) renderBallot(w http.ResponseWriter, r *http.Request, status int, d *voteData, flash string) {
