@@ -127,3 +127,28 @@ func TestWebCoverageFormStale(t *testing.T) {
 		t.Errorf("instructor %q after the second save", got.Instructor)
 	}
 }
+
+// TestAPIUnitCoverageVersion: POST /api/v1/units/{id}/coverage takes an
+// optional version like the PATCHes: given and stale, 409 and nothing
+// changes; without it the change applies.
+func TestAPIUnitCoverageVersion(t *testing.T) {
+	f := newCovFixture(t)
+	tok := f.token(t, "street_admin")
+	path := fmt.Sprintf("/api/v1/units/%d", f.units[4].ID)
+	_, out := f.call(t, "GET", path, tok, "")
+	v := int(out["version"].(float64))
+	st, out := f.call(t, "POST", path+"/coverage", tok, fmt.Sprintf(`{"coverage":"instructor","instructor":"甲指导员","version":%d}`, v))
+	if st != 200 || out["instructor"] != "甲指导员" || int(out["version"].(float64)) != v+1 {
+		t.Fatalf("first change: %d %v", st, out)
+	}
+	st, out = f.call(t, "POST", path+"/coverage", tok, fmt.Sprintf(`{"coverage":"instructor","instructor":"乙指导员","version":%d}`, v))
+	if st != 409 || errMsg(out) != staleZH {
+		t.Fatalf("change from the same read: %d %v", st, out)
+	}
+	if _, out = f.call(t, "GET", path, tok, ""); out["instructor"] != "甲指导员" {
+		t.Errorf("instructor %v after the refused change", out["instructor"])
+	}
+	if st, out = f.call(t, "POST", path+"/coverage", tok, `{"coverage":"instructor","instructor":"丙指导员"}`); st != 200 || out["instructor"] != "丙指导员" {
+		t.Errorf("change without a version: %d %v", st, out)
+	}
+}
