@@ -152,3 +152,33 @@ func TestAPIUnitCoverageVersion(t *testing.T) {
 		t.Errorf("change without a version: %d %v", st, out)
 	}
 }
+
+// TestWebMoveFromStalePage: two tabs show the move page of the same
+// organization; the first moves it, the second, still showing the old
+// place, is refused and the organization stays where the first put it.
+func TestWebMoveFromStalePage(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	street, home, sibling := evalOrgs(t, f)
+	b, err := f.orgs.Create(ctx, testrig.Admin, org.Input{ParentID: home.ID, Name: "某公司党支部", Kind: "branch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/orgs/%d/move", b.ID)
+	br := f.browser(t, "street_admin")
+	page := br.get(t, path+"?q="+url.QueryEscape(sibling.Name))
+	v := versionRE.FindStringSubmatch(page)
+	if v == nil {
+		t.Fatal("the move form carries no version")
+	}
+	if st, _, _ := br.status(t, "POST", path, url.Values{"parent_id": {fmt.Sprint(street.ID)}, "version": {v[1]}}); st != 200 {
+		t.Fatalf("first move: %d", st)
+	}
+	st, _, body := br.status(t, "POST", path, url.Values{"parent_id": {fmt.Sprint(sibling.ID)}, "version": {v[1]}})
+	if st != 409 || flashOf(body) != staleZH {
+		t.Fatalf("move from the stale page: %d, flash %q", st, flashOf(body))
+	}
+	if got, _ := f.orgs.Get(ctx, testrig.Admin, b.ID); got.ParentID == nil || *got.ParentID != street.ID {
+		t.Errorf("parent %v, want %d", got.ParentID, street.ID)
+	}
+}

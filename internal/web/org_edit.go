@@ -224,7 +224,7 @@ func (h *Handler) OrgMove(w http.ResponseWriter, r *http.Request) {
 	}
 	r.ParseForm()
 	to, _ := strconv.ParseInt(r.PostForm.Get("parent_id"), 10, 64)
-	o, err := h.Orgs.Move(r.Context(), actorOf(r), f.Org.ID, to)
+	o, err := h.Orgs.MoveAt(r.Context(), actorOf(r), f.Org.ID, to, formVersion(r.PostForm))
 	if err != nil {
 		p.Title = i18n.T(p.Lang, "org.move") + " · " + f.Org.Label()
 		p.Data = map[string]any{"Org": f.Org}
