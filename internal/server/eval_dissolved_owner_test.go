@@ -46,4 +46,7 @@ func TestDissolvedOwnerDraftAPIAndPage(t *testing.T) {
 	if !strings.Contains(text(body), note) {
 		t.Errorf("the campaign page does not say the owner is dissolved:\n%s", text(body))
 	}
+	if strings.Contains(text(body), "草稿：可添加测评对象、发放测评码") {
+		t.Error("the page still says subjects and codes can be added")
+	}
 }
