@@ -42,7 +42,11 @@ func (h *Handler) closeFormError(w http.ResponseWriter, r *http.Request, p *Page
 }
 
 // CoverageUnitClose closes a unit (注销、吊销、迁出本地、其他) from a date;
-// it leaves the rates and keeps its coverage and history.
+// it leaves the rates and keeps its coverage and history. The close and
+// reopen forms carry no version on purpose: they write none of the fields
+// the page shows, only the status, and each applies to one status (closing
+// an active unit, reopening a closed one), so a second press from the same
+// page is refused by the domain, whoever changed the unit meanwhile.
 func (h *Handler) CoverageUnitClose(w http.ResponseWriter, r *http.Request) {
 	p := h.page(r, "coverage", "")
 	v, ok := h.unitView(w, r, p)

@@ -248,7 +248,9 @@ func (h *Handler) OrgDissolveForm(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "org_dissolve", "layout", p)
 }
 
-// OrgDissolve dissolves the organization.
+// OrgDissolve dissolves the organization. The form carries no version on
+// purpose: dissolving writes none of the fields the page shows, and a
+// second dissolution of the same organization is refused by the domain.
 func (h *Handler) OrgDissolve(w http.ResponseWriter, r *http.Request) {
 	p, f, ok := h.orgFormPage(w, r, false, access.OrgDissolve)
 	if !ok {
