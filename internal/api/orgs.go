@@ -148,12 +148,13 @@ func (h *Handler) MoveOrg(w http.ResponseWriter, r *http.Request) {
 	}
 	var in struct {
 		ParentID int64 `json:"parent_id"`
+		Version  *int  `json:"version"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	o, err := h.Orgs.Move(r.Context(), actorOf(r), id, in.ParentID)
+	o, err := h.Orgs.MoveAt(r.Context(), actorOf(r), id, in.ParentID, in.Version)
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -310,7 +310,7 @@ func TestConcurrentUnitEditsDetected(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.cov.Update(ctx, f.admin, u.ID, coverage.Patch{Employees: &n30, Version: &second.Version})
-	if e := errs.As(err); e == nil || e.Kind != errs.Conflict || e.ZH != "该记录已被他人修改，请刷新后重试" {
+	if e := errs.As(err); e == nil || e.Kind != errs.Conflict || e.ZH != "保存前此记录已被修改（可能是他人或您在另一个窗口中），请重新打开后再改" {
 		t.Fatalf("second save: %v", err)
 	}
 	got, _ := f.cov.Get(ctx, f.admin, u.ID)

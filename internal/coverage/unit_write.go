@@ -230,6 +230,9 @@ type CoverageInput struct {
 	OrgID      int64  `json:"org_id"`
 	Instructor string `json:"instructor"`
 	Note       string `json:"note"`
+	// Version is the version of the unit the change was made from; when
+	// given and no longer current, nothing changes (as with Patch.Version).
+	Version *int `json:"version"`
 }
 
 // SetCoverage changes how a unit is covered and records the change in its
@@ -242,6 +245,9 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 	err := s.unitTx(ctx, func(tx *db.Tx) error {
 		u, err := manageable(ctx, tx, actor, id)
 		if err != nil {
+			return err
+		}
+		if err := org.CheckVersion(in.Version, u.Version); err != nil {
 			return err
 		}
 		k, ok := org.KeyOf(Statuses, in.Coverage)
@@ -295,9 +301,13 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 		case None:
 			in.Instructor = ""
 		}
-		if _, err := tx.Exec(ctx, "UPDATE units SET coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-			in.Coverage, covOrg, in.Instructor, db.Now(), id); err != nil {
+		res, err := tx.Exec(ctx, "UPDATE units SET coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+			in.Coverage, covOrg, in.Instructor, db.Now(), id, u.Version)
+		if err != nil {
 			return errs.Wrap(err, "set coverage")
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return org.Stale()
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO unit_coverage_history (unit_id, coverage, coverage_org_id, instructor, changed_at, actor_name, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			id, in.Coverage, covOrg, in.Instructor, db.Now(), actor.Username, in.Note); err != nil {

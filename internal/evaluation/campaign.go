@@ -101,8 +101,16 @@ func activeOwnerTx(ctx context.Context, tx *db.Tx, ownerID int64) error {
 	if err := tx.LockTreeShared(ctx); err != nil {
 		return errs.Wrap(err, "lock tree")
 	}
+	return activeOwner(ctx, tx, ownerID)
+}
+
+// activeOwner refuses a campaign whose owner is dissolved, with the
+// message of the opening: a draft of a dissolved organization can never
+// open, so it takes no subjects, report files nor ballot codes either.
+// Outside a transaction holding the tree lock it is an early answer only.
+func activeOwner(ctx context.Context, q querier, ownerID int64) error {
 	var name, short, status string
-	if err := tx.QueryRow(ctx, "SELECT name, short_name, status FROM orgs WHERE id = ?", ownerID).Scan(&name, &short, &status); err != nil {
+	if err := q.QueryRow(ctx, "SELECT name, short_name, status FROM orgs WHERE id = ?", ownerID).Scan(&name, &short, &status); err != nil {
 		return errs.Wrap(err, "campaign owner")
 	}
 	if status != org.StatusActive {
@@ -238,10 +246,15 @@ type Campaign struct {
 	UpdatedAt     string    `json:"updated_at"`
 	PublishedAt   string    `json:"published_at,omitempty"`
 	ResultsSHA256 string    `json:"results_sha256,omitempty"`
-	// Version counts the changes of the row: rules and every change of
-	// status. An edit of the rules may name the version it was made from.
-	Version   int `json:"version"`
-	ownerPath string
+	// Version counts the changes of the campaign: its rules, every change
+	// of status, and every change of what raters will see of a draft (its
+	// subjects, imported or added, and their report files). An edit of the
+	// rules and the opening may name the version they were made from.
+	Version int `json:"version"`
+	// OwnerDissolved says the owner has been dissolved since the campaign
+	// was created: a draft can then never open, nor be prepared further.
+	OwnerDissolved bool `json:"owner_dissolved"`
+	ownerPath      string
 }
 
 // CampaignInput creates a campaign. Rules.Type is taken from Type.
@@ -366,7 +379,7 @@ func (s *Service) CheckManage(ctx context.Context, actor access.Actor, id int64)
 }
 
 const campaignCols = `c.id, c.owner_org_id, o.name, o.path, c.name, c.type, c.year, c.opens_at, c.closes_at, c.status, c.rules_json,
-	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, ''), c.version`
+	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, ''), c.version, o.status`
 
 const campaignFrom = " FROM campaigns c JOIN orgs o ON o.id = c.owner_org_id"
 
@@ -374,12 +387,13 @@ type rowScanner interface{ Scan(...any) error }
 
 func scanCampaign(r rowScanner) (Campaign, error) {
 	var c Campaign
-	var opens, closes, rules string
+	var opens, closes, rules, ownerStatus string
 	err := r.Scan(&c.ID, &c.OwnerOrgID, &c.OwnerName, &c.ownerPath, &c.Name, &c.Type, &c.Year, &opens, &closes, &c.Status, &rules,
-		&c.CreatedAt, &c.UpdatedAt, &c.PublishedAt, &c.ResultsSHA256, &c.Version)
+		&c.CreatedAt, &c.UpdatedAt, &c.PublishedAt, &c.ResultsSHA256, &c.Version, &ownerStatus)
 	if err != nil {
 		return c, err
 	}
+	c.OwnerDissolved = ownerStatus != org.StatusActive
 	c.OpensAt, c.ClosesAt = db.ParseTime(opens), db.ParseTime(closes)
 	if err := json.Unmarshal([]byte(rules), &c.Rules); err != nil {
 		return c, fmt.Errorf("campaign %d rules: %w", c.ID, err)
@@ -711,8 +725,11 @@ func (s *Service) AddSubjects(ctx context.Context, actor access.Actor, id int64,
 	return loadSubjects(ctx, s.db, id)
 }
 
-// lockDraftTx locks a campaign for a change of its subjects, which only a
-// draft allows.
+// lockDraftTx locks a campaign for a change of its subjects or their report
+// files, which only a draft of an organization not dissolved allows. The
+// change raises the campaign's version (the transaction rolls it back with
+// the change if it fails): a manager who loaded the campaign before a
+// colleague added subjects cannot open it without having seen them.
 func (s *Service) lockDraftTx(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (Campaign, error) {
 	c, err := s.lockTx(ctx, tx, actor, id)
 	if err != nil {
@@ -721,6 +738,13 @@ func (s *Service) lockDraftTx(ctx context.Context, tx *db.Tx, actor access.Actor
 	if c.Status != StatusDraft {
 		return Campaign{}, rulesFrozen()
 	}
+	if err := activeOwnerTx(ctx, tx, c.OwnerOrgID); err != nil {
+		return Campaign{}, err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE campaigns SET version = version + 1 WHERE id = ?", id); err != nil {
+		return Campaign{}, errs.Wrap(err, "campaign version")
+	}
+	c.Version++
 	return c, nil
 }
 

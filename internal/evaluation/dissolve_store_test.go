@@ -118,7 +118,7 @@ func TestConcurrentRuleEditsDetected(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.ev.UpdateRulesAt(ctx, f.admin, c.ID, r2, &second.Version)
-	wantErr(t, "second save", err, errs.Conflict, "该记录已被他人修改，请刷新后重试")
+	wantErr(t, "second save", err, errs.Conflict, "保存前此记录已被修改（可能是他人或您在另一个窗口中），请重新打开后再改")
 	got, _ := f.ev.Get(ctx, f.admin, c.ID)
 	if got.Rules.MinBallots != 21 || got.Version != saved.Version || saved.Version != first.Version+1 {
 		t.Errorf("after the refused save: min ballots %d, version %d (saved %d, loaded %d)", got.Rules.MinBallots, got.Version, saved.Version, first.Version)

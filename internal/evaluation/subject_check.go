@@ -51,7 +51,9 @@ func personLabel(name, unit, section string) string {
 }
 
 // draftCampaign returns a campaign whose subjects the actor may change now:
-// evaluation.manage on its owner, and still a draft.
+// evaluation.manage on its owner, still a draft, and its owner not
+// dissolved (checked again under the lock by lockDraftTx; here it answers
+// before any input is read or checked).
 func (s *Service) draftCampaign(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
 	c, err := s.CheckManage(ctx, actor, id)
 	if err != nil {
@@ -59,6 +61,9 @@ func (s *Service) draftCampaign(ctx context.Context, actor access.Actor, id int6
 	}
 	if c.Status != StatusDraft {
 		return Campaign{}, rulesFrozen()
+	}
+	if err := activeOwner(ctx, s.db, c.OwnerOrgID); err != nil {
+		return Campaign{}, err
 	}
 	return c, nil
 }

@@ -46,6 +46,11 @@ func (s *Service) IssueTokens(ctx context.Context, actor access.Actor, campaignI
 		if c.Status != StatusDraft && c.Status != StatusOpen {
 			return errs.New(errs.Conflict, "测评已结束，不能再发放测评码", "the campaign has ended: no more ballot codes can be issued")
 		}
+		// Slips of a draft whose owner is dissolved would name a campaign
+		// that can never open (an open campaign's owner cannot be dissolved).
+		if err := activeOwnerTx(ctx, tx, c.OwnerOrgID); err != nil {
+			return err
+		}
 		name, ok := groupName(c.Rules, group)
 		if !ok {
 			return errs.Field("group", fmt.Sprintf("评委组“%s”不在本次测评中", group), fmt.Sprintf("the rater group “%s” is not part of this campaign", group))

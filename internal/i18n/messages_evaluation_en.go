@@ -69,6 +69,8 @@ var enEvaluation = map[string]string{
 	"eva.type_hint":             "The rules template sets the type (named on each template); for a public satisfaction survey, a first secretary review or a custom campaign choose it here, with either template",
 	"eva.year":                  "Year",
 	"eva.owner":                 "Run by",
+	"eva.owner_dissolved_draft": "%s, which runs this campaign, is dissolved: the campaign cannot open, and no more subjects, report files or ballot codes can be added.",
+	"eva.owner_dissolved":       "%s, which ran this campaign, is dissolved; the campaign's results and records are kept.",
 	"eva.owner_id":              "Organization number",
 	"eva.owner_hint":            "Defaults to the top organization of your scope; subjects must lie under it",
 	"eva.owner_id_hint":         "Your scope holds too many organizations to list: enter the number of the organization that runs the campaign (find it with Search); subjects must lie under it",

@@ -69,6 +69,8 @@ var zhEvaluation = map[string]string{
 	"eva.type_hint":             "规则模板决定测评类型（见各模板所标）；群众满意度测评、第一书记评议或自定义测评请在此选择，可用任一模板",
 	"eva.year":                  "年度",
 	"eva.owner":                 "组织单位",
+	"eva.owner_dissolved_draft": "组织单位“%s”已撤销，本测评不能开始，也不能再添加测评对象、上传述职报告或发放测评码。",
+	"eva.owner_dissolved":       "组织单位“%s”已撤销；本测评的结果和记录照常保留。",
 	"eva.owner_id":              "组织单位编号",
 	"eva.owner_hint":            "默认为您管理范围的最高一级党组织；测评对象须在其管辖范围内",
 	"eva.owner_id_hint":         "您管理范围内的党组织较多，请填写组织测评的党组织编号（可在“党组织查询”中查到）；测评对象须在其管辖范围内",

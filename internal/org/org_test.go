@@ -383,7 +383,7 @@ func TestConcurrentEditsDetected(t *testing.T) {
 		t.Errorf("version %d after a save, want %d", saved.Version, first.Version+1)
 	}
 	_, err = s.Update(ctx, testrig.Admin, b.ID, org.Patch{Name: str("民生街道乙公司党支部"), Note: str("第二人"), Version: &second.Version})
-	if e := errs.As(err); e == nil || e.Kind != errs.Conflict || e.ZH != "该记录已被他人修改，请刷新后重试" || e.EN != "this record was changed by someone else: reload it and try again" {
+	if e := errs.As(err); e == nil || e.Kind != errs.Conflict || e.ZH != "保存前此记录已被修改（可能是他人或您在另一个窗口中），请重新打开后再改" || e.EN != "this record was changed before your save (by someone else, or by you in another window): reload it and try again" {
 		t.Fatalf("second save: %v", err)
 	}
 	got, _ := s.Get(ctx, testrig.Admin, b.ID)

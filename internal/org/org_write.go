@@ -332,6 +332,13 @@ func changeSummary(a, b Org) string {
 // Move puts the subtree of id under newParent. The actor needs org.move on
 // both; an organization cannot move under itself or its own descendants.
 func (s *Service) Move(ctx context.Context, actor access.Actor, id, newParent int64) (Org, error) {
+	return s.MoveAt(ctx, actor, id, newParent, nil)
+}
+
+// MoveAt is Move from the version of the organization the mover saw: when
+// version is given and the organization has changed since (moved by
+// someone else meanwhile, say), nothing moves.
+func (s *Service) MoveAt(ctx context.Context, actor access.Actor, id, newParent int64, version *int) (Org, error) {
 	var out Org
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := tx.LockTree(ctx); err != nil {
@@ -343,6 +350,9 @@ func (s *Service) Move(ctx context.Context, actor access.Actor, id, newParent in
 		}
 		if !o.Active() {
 			return errs.Newf(errs.Conflict, "“%s”已于 %s 撤销，不能移动", "%q was dissolved on %s and cannot move", o.Label(), o.DissolvedOn)
+		}
+		if err := CheckVersion(version, o.Version); err != nil {
+			return err
 		}
 		if newParent == 0 {
 			return errs.Field("parent_id", "请选择新的上级党组织", "choose the new parent organization")

@@ -14,7 +14,10 @@ import (
 	"jiceng/internal/testrig"
 )
 
-const staleZH = "该记录已被他人修改，请刷新后重试"
+const staleZH = "保存前此记录已被修改（可能是他人或您在另一个窗口中），请重新打开后再改"
+
+// staleFormZH begins the message of an edit form refused as stale.
+const staleFormZH = "保存前此记录已被修改（可能是他人或您在另一个窗口中）。下方保留了您填写的内容，并列出当前保存的值；核对后再次保存将覆盖。"
 
 var versionRE = regexp.MustCompile(`<input type="hidden" name="version" value="(\d+)">`)
 
@@ -58,7 +61,7 @@ func TestWebOrgEditConflict(t *testing.T) {
 	}
 	formB.Set("name", "兴宁社区党支部（乙改）")
 	st, _, body := b.status(t, "POST", path, formB)
-	if st != 409 || flashOf(body) != staleZH {
+	if st != 409 || !strings.HasPrefix(flashOf(body), staleFormZH) {
 		t.Fatalf("second save: %d, flash %q", st, flashOf(body))
 	}
 	if !strings.Contains(body, `value="兴宁社区党支部（乙改）"`) {
@@ -117,7 +120,7 @@ func TestWebUnitEditConflict(t *testing.T) {
 	}
 	formB.Set("employees", "99")
 	st, _, body := b.status(t, "POST", path, formB)
-	if st != 409 || flashOf(body) != staleZH {
+	if st != 409 || !strings.HasPrefix(flashOf(body), staleFormZH) {
 		t.Fatalf("second save: %d, flash %q", st, flashOf(body))
 	}
 	if !strings.Contains(body, `value="99"`) {

@@ -7,6 +7,7 @@ import (
 
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
+	"jiceng/internal/org"
 )
 
 // closeFields maps the fields of the domain's close and reopen errors to
@@ -41,7 +42,11 @@ func (h *Handler) closeFormError(w http.ResponseWriter, r *http.Request, p *Page
 }
 
 // CoverageUnitClose closes a unit (注销、吊销、迁出本地、其他) from a date;
-// it leaves the rates and keeps its coverage and history.
+// it leaves the rates and keeps its coverage and history. The close and
+// reopen forms carry no version on purpose: they write none of the fields
+// the page shows, only the status, and each applies to one status (closing
+// an active unit, reopening a closed one), so a second press from the same
+// page is refused by the domain, whoever changed the unit meanwhile.
 func (h *Handler) CoverageUnitClose(w http.ResponseWriter, r *http.Request) {
 	p := h.page(r, "coverage", "")
 	v, ok := h.unitView(w, r, p)
@@ -74,4 +79,20 @@ func (h *Handler) CoverageUnitReopen(w http.ResponseWriter, r *http.Request) {
 	}
 	h.redirect(w, r, "/coverage/units/"+strconv.FormatInt(u.ID, 10), "ok",
 		msg(p.Lang, "已恢复“"+u.Name+"”，该单位重新计入覆盖率", u.Name+" is active again and counts in the coverage rates"))
+}
+
+// staleCoverage shows the unit page again when a coverage change was made
+// from a page loaded before the unit last changed: the form keeps what was
+// typed, carries the current version and the message lists what is stored.
+func (h *Handler) staleCoverage(w http.ResponseWriter, r *http.Request, p *Page, v *covUnitView, err error) bool {
+	if !org.IsStale(err) {
+		return false
+	}
+	cur, gerr := h.Coverage.Get(r.Context(), actorOf(r), v.U.ID)
+	if gerr != nil {
+		return false
+	}
+	v.U = cur.In(p.Lang)
+	h.staleForm(w, r, p, "coverage_unit", url.Values(formFromCoverage(cur)), coverageStoredFields(p.Lang))
+	return true
 }

@@ -150,9 +150,41 @@ func (h *Handler) CoverageUnitEdit(w http.ResponseWriter, r *http.Request) {
 		patch.CategoryConfirmed = &auto
 	}
 	u, err := h.Coverage.Update(r.Context(), actorOf(r), f.U.ID, patch)
+	if org.IsStale(err) {
+		if cur, gerr := h.Coverage.Get(r.Context(), actorOf(r), f.U.ID); gerr == nil {
+			h.staleForm(w, r, p, "coverage_unit_form", formFromUnit(cur), unitStoredFields(p.Lang))
+			return
+		}
+	}
 	if err != nil {
 		h.covFormError(w, r, p, "coverage_unit_form", err, bad)
 		return
 	}
 	h.redirect(w, r, "/coverage/units/"+strconv.FormatInt(u.ID, 10), "ok", msg(p.Lang, "已保存“"+u.Name+"”", "Saved "+u.Name))
+}
+
+// unitStoredFields are the fields of the unit form listed with their stored
+// values after a stale save.
+func unitStoredFields(lang string) []storedField {
+	label := func(set string) func(string) string {
+		return func(v string) string { return covLabel(set, v, lang) }
+	}
+	yes := func(v string) string {
+		if v == "1" {
+			return i18n.T(lang, "cov.yes")
+		}
+		return i18n.T(lang, "cov.no")
+	}
+	return []storedField{{"credit_code", "cov.credit_code", nil}, {"name", "cov.unit_name", nil}, {"category", "cov.category", label("category")},
+		{"industry", "cov.industry", label("industry")}, {"employees", "cov.employees", nil}, {"region_code", "cov.region_code", nil},
+		{"address", "cov.address", nil}, {"legal_rep", "cov.legal_rep", nil}, {"legal_rep_member", "cov.legal_rep_member", yes},
+		{"full_members", "cov.full_members", nil}, {"probationary_members", "cov.probationary_members", nil},
+		{"affiliation_org_id", "cov.affiliation_id", nil}}
+}
+
+// coverageStoredFields are the fields of the coverage form listed with
+// their stored values after a stale save.
+func coverageStoredFields(lang string) []storedField {
+	return []storedField{{"coverage", "cov.coverage", func(v string) string { return covLabel("status", v, lang) }},
+		{"org_id", "cov.coverage_org_short", nil}, {"instructor", "cov.instructor", nil}}
 }

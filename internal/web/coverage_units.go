@@ -163,7 +163,7 @@ func (h *Handler) unitView(w http.ResponseWriter, r *http.Request, p *Page) (*co
 }
 
 func formFromCoverage(u coverage.Unit) map[string][]string {
-	f := map[string][]string{"coverage": {u.Coverage}, "instructor": {u.Instructor}}
+	f := map[string][]string{"coverage": {u.Coverage}, "instructor": {u.Instructor}, "version": {strconv.Itoa(u.Version)}}
 	if u.CoverageOrgID != nil {
 		f["org_id"] = []string{strconv.FormatInt(*u.CoverageOrgID, 10)}
 	}
@@ -193,11 +193,15 @@ func (h *Handler) CoverageUnitSetCoverage(w http.ResponseWriter, r *http.Request
 	r.ParseForm()
 	p.Form = r.PostForm
 	bad := map[string]bool{}
-	in := coverage.CoverageInput{Coverage: r.PostForm.Get("coverage"), Instructor: r.PostForm.Get("instructor"), Note: r.PostForm.Get("note")}
+	in := coverage.CoverageInput{Coverage: r.PostForm.Get("coverage"), Instructor: r.PostForm.Get("instructor"), Note: r.PostForm.Get("note"),
+		Version: formVersion(r.PostForm)}
 	if in.Coverage == coverage.Own || in.Coverage == coverage.Joint {
 		in.OrgID = idField(r.PostForm.Get("org_id"), "org_id", bad)
 	}
 	u, err := h.Coverage.SetCoverage(r.Context(), actorOf(r), v.U.ID, in)
+	if h.staleCoverage(w, r, p, v, err) {
+		return
+	}
 	if err != nil {
 		h.covFormError(w, r, p, "coverage_unit", err, bad)
 		return

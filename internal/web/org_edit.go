@@ -91,11 +91,66 @@ func (h *Handler) OrgEdit(w http.ResponseWriter, r *http.Request) {
 		patch.RegionCode = get("region_code")
 	}
 	o, err := h.Orgs.Update(r.Context(), actorOf(r), f.Org.ID, patch)
+	if org.IsStale(err) {
+		if cur, gerr := h.Orgs.Get(r.Context(), actorOf(r), f.Org.ID); gerr == nil {
+			fields := []storedField{{"name", "org.name", nil}, {"short_name", "org.short_name", nil},
+				{"kind", "org.kind", func(v string) string { return org.LabelOf(org.Kinds, v, p.Lang) }},
+				{"category", "org.category", func(v string) string { return org.LabelOf(org.Categories, v, p.Lang) }},
+				{"founded_on", "org.founded_on", nil}, {"note", "org.note", nil}}
+			if !cur.Territorial {
+				fields = append(fields, storedField{"region_code", "org.region_code", nil})
+			}
+			h.staleForm(w, r, p, "org_form", formFromOrg(cur), fields)
+			return
+		}
+	}
 	if err != nil {
 		h.formError(w, r, p, "org_form", err)
 		return
 	}
 	h.redirect(w, r, "/orgs/"+strconv.FormatInt(o.ID, 10), "ok", msg(p.Lang, "已保存“"+o.Label()+"”", "Saved "+o.Label()))
+}
+
+// storedField is a field of an edit form for the note that lists the
+// stored values after a stale save: its form name, the catalogue key of its
+// label and how a stored value reads (a label for a code), nil for as is.
+type storedField struct {
+	name, label string
+	show        func(string) string
+}
+
+// staleForm shows again a form whose save was refused because its record
+// changed since the form was loaded (by someone else, or by the same user
+// in another window). What was typed stays; the form now carries the
+// current version, so that saving again knowingly overwrites; and the
+// message lists the stored values of the fields that differ from the typed
+// ones, so the user sees what they would overwrite.
+func (h *Handler) staleForm(w http.ResponseWriter, r *http.Request, p *Page, page string, stored url.Values, fields []storedField) {
+	p.Form.Set("version", stored.Get("version"))
+	sep := "；"
+	if p.Lang == i18n.EN {
+		sep = "; "
+	}
+	var diffs []string
+	for _, f := range fields {
+		cur := stored.Get(f.name)
+		if strings.TrimSpace(p.Form.Get(f.name)) == strings.TrimSpace(cur) {
+			continue
+		}
+		if f.show != nil && cur != "" {
+			cur = f.show(cur)
+		}
+		diffs = append(diffs, i18n.T(p.Lang, f.label)+"“"+cur+"”")
+	}
+	text := i18n.T(p.Lang, "common.stale_form")
+	if len(diffs) > 0 {
+		text += i18n.T(p.Lang, "common.stale_stored") + strings.Join(diffs, sep)
+	} else {
+		text += i18n.T(p.Lang, "common.stale_same")
+	}
+	p.Errors = map[string]string{}
+	p.Flash = &Flash{Kind: "err", Text: text}
+	h.render(w, r, http.StatusConflict, page, "layout", p)
 }
 
 // formError re-renders a form with its field errors, or fails the page.
@@ -169,7 +224,7 @@ func (h *Handler) OrgMove(w http.ResponseWriter, r *http.Request) {
 	}
 	r.ParseForm()
 	to, _ := strconv.ParseInt(r.PostForm.Get("parent_id"), 10, 64)
-	o, err := h.Orgs.Move(r.Context(), actorOf(r), f.Org.ID, to)
+	o, err := h.Orgs.MoveAt(r.Context(), actorOf(r), f.Org.ID, to, formVersion(r.PostForm))
 	if err != nil {
 		p.Title = i18n.T(p.Lang, "org.move") + " · " + f.Org.Label()
 		p.Data = map[string]any{"Org": f.Org}
@@ -193,7 +248,9 @@ func (h *Handler) OrgDissolveForm(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "org_dissolve", "layout", p)
 }
 
-// OrgDissolve dissolves the organization.
+// OrgDissolve dissolves the organization. The form carries no version on
+// purpose: dissolving writes none of the fields the page shows, and a
+// second dissolution of the same organization is refused by the domain.
 func (h *Handler) OrgDissolve(w http.ResponseWriter, r *http.Request) {
 	p, f, ok := h.orgFormPage(w, r, false, access.OrgDissolve)
 	if !ok {
