@@ -24,12 +24,13 @@ type Entry struct {
 	TargetType string
 	TargetID   string
 	OrgPath    string
-	// MovedFrom is, for a move, the organization's path before it: the entry
-	// is then also visible under the old parent, the side it left.
-	MovedFrom string
-	Summary   string
-	Before    any
-	After     any
+	// LeftFrom is, for a move, the path of the organization the target
+	// left (an organization's old parent, a unit's old leading
+	// organization): the entry is then also visible on the side it left.
+	LeftFrom string
+	Summary  string
+	Before   any
+	After    any
 }
 
 // Write appends e to the log inside tx.
@@ -43,8 +44,8 @@ func Write(ctx context.Context, tx *db.Tx, actor access.Actor, e Entry) error {
 		name = "system:" + actor.Username
 	}
 	var fromOrg any
-	if ids := pathIDs(e.MovedFrom); len(ids) >= 2 {
-		fromOrg = ids[len(ids)-2]
+	if ids := pathIDs(e.LeftFrom); len(ids) >= 1 {
+		fromOrg = ids[len(ids)-1]
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id, org_path, org_id, from_org_id, summary, before_json, after_json)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

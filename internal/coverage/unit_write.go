@@ -215,8 +215,14 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		if err != nil {
 			return err
 		}
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.update", TargetType: "unit", TargetID: strconv.FormatInt(id, 10),
-			OrgPath: path, Summary: "修改两新组织 " + after.Name, Before: before, After: after})
+		e := audit.Entry{Action: "unit.update", TargetType: "unit", TargetID: strconv.FormatInt(id, 10),
+			OrgPath: path, Summary: "修改两新组织 " + after.Name, Before: before, After: after}
+		if path != before.affPath {
+			// Moved to another leading organization: the side it left sees
+			// the entry that took it away.
+			e.LeftFrom = before.affPath
+		}
+		return audit.Write(ctx, tx, actor, e)
 	})
 	if err != nil {
 		return Unit{}, err

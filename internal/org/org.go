@@ -183,6 +183,16 @@ func PathIDs(path string) []int64 {
 	return ids
 }
 
+// parentPath is the path of the parent of the organization at path; a root
+// has none ("").
+func parentPath(path string) string {
+	trimmed := strings.TrimSuffix(path, "/")
+	if i := strings.LastIndex(trimmed, "/"); i > 0 {
+		return trimmed[:i+1]
+	}
+	return ""
+}
+
 func childPath(parentPath string, id int64) string {
 	if parentPath == "" {
 		parentPath = "/"

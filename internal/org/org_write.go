@@ -380,7 +380,7 @@ func (s *Service) MoveAt(ctx context.Context, actor access.Actor, id, newParent 
 			return err
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "org.move", TargetType: "org", TargetID: strconv.FormatInt(id, 10),
-			OrgPath: out.Path, MovedFrom: o.Path, Summary: fmt.Sprintf("将 %s 移至 %s 之下", o.Name, p.Name),
+			OrgPath: out.Path, LeftFrom: parentPath(o.Path), Summary: fmt.Sprintf("将 %s 移至 %s 之下", o.Name, p.Name),
 			Before: map[string]any{"parent_id": o.ParentID, "path": o.Path}, After: map[string]any{"parent_id": p.ID, "path": out.Path}})
 	})
 	return out, err
