@@ -18,13 +18,13 @@ func Redact(rawURL string) string {
 			u.User = url.User(u.User.Username())
 		}
 		if u.RawQuery != "" {
-			q := u.Query()
-			if secret := secretKeys(q); len(secret) > 0 {
-				for _, k := range secret {
-					q.Del(k)
+			var keep []string
+			for _, p := range splitQuery(u.RawQuery) {
+				if !isSecret(p.key) {
+					keep = append(keep, p.raw)
 				}
-				u.RawQuery = q.Encode()
 			}
+			u.RawQuery = strings.Join(keep, "&")
 		}
 		return u.String()
 	}
@@ -44,18 +44,33 @@ func Redact(rawURL string) string {
 // precedes it.
 var passwordPair = regexp.MustCompile(`(?i)(^|[\s&?;])\w*password\w*\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]*)\s*`)
 
-// secretKeys returns the names in q that hold "password" in any case,
-// sorted.
-func secretKeys(q url.Values) []string {
-	var keys []string
-	for k := range q {
-		if strings.Contains(strings.ToLower(k), "password") {
-			keys = append(keys, k)
+// queryPair is one key=value of a raw query, as written and decoded.
+type queryPair struct{ raw, key, value string }
+
+// splitQuery splits a raw query on "&", as libpq does. url.Query is not
+// used: it drops a pair holding ";" or a bad "%" escape, and a password so
+// written would slip past the search for secrets while libpq still reads
+// it. A key or value that does not decode is kept as written.
+func splitQuery(raw string) []queryPair {
+	var out []queryPair
+	for _, part := range strings.Split(raw, "&") {
+		if part == "" {
+			continue
 		}
+		k, v, _ := strings.Cut(part, "=")
+		if d, err := url.QueryUnescape(k); err == nil {
+			k = d
+		}
+		if d, err := url.QueryUnescape(v); err == nil {
+			v = d
+		}
+		out = append(out, queryPair{raw: part, key: k, value: v})
 	}
-	slices.Sort(keys)
-	return keys
+	return out
 }
+
+// isSecret reports whether a query key holds "password" in any case.
+func isSecret(key string) bool { return strings.Contains(strings.ToLower(key), "password") }
 
 // SecretParams returns the names of the query parameters of rawURL that
 // hold "password" but that Password does not take out (sslpassword, the
@@ -68,11 +83,12 @@ func SecretParams(rawURL string) []string {
 		return nil
 	}
 	var out []string
-	for _, k := range secretKeys(u.Query()) {
-		if k != "password" {
-			out = append(out, k)
+	for _, p := range splitQuery(u.RawQuery) {
+		if isSecret(p.key) && p.key != "password" && !slices.Contains(out, p.key) {
+			out = append(out, p.key)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -91,12 +107,15 @@ func Password(rawURL string) (password, rest string, ok bool) {
 		}
 	}
 	if u.RawQuery != "" {
-		q := u.Query()
-		if q.Has("password") {
-			password, ok = q.Get("password"), true
-			q.Del("password")
-			u.RawQuery = q.Encode()
+		var keep []string
+		for _, p := range splitQuery(u.RawQuery) {
+			if p.key == "password" {
+				password, ok = p.value, true
+				continue
+			}
+			keep = append(keep, p.raw)
 		}
+		u.RawQuery = strings.Join(keep, "&")
 	}
 	return password, u.String(), ok
 }

@@ -21,8 +21,12 @@ func TestRedact(t *testing.T) {
 		"host=db.example user=jiceng password=" + canary + " dbname=jiceng":           "host=db.example user=jiceng dbname=jiceng",
 		"host=db.example password='" + canary + " x' dbname=jiceng":                   "host=db.example dbname=jiceng",
 		"postgres://jiceng:" + canary + "@db.example:5432/jic%eng":                    "postgres://jiceng@db.example:5432/jic%eng",
-		"sqlite:/var/lib/jiceng/jiceng.db":                                            "sqlite:/var/lib/jiceng/jiceng.db",
-		"postgres://jiceng@db.example/jiceng":                                         "postgres://jiceng@db.example/jiceng",
+		// url.Query drops a pair with ";" or a bad escape; libpq keeps it.
+		"postgres://u@127.0.0.1:1/db?sslpassword=" + canary + ";x&sslmode=require": "postgres://u@127.0.0.1:1/db?sslmode=require",
+		"postgres://u@127.0.0.1:1/db?password=" + canary + ";x":                    "postgres://u@127.0.0.1:1/db",
+		"postgres://u@127.0.0.1:1/db?sslmode=require&sslpassword=ab%ZZ" + canary:   "postgres://u@127.0.0.1:1/db?sslmode=require",
+		"sqlite:/var/lib/jiceng/jiceng.db":                                         "sqlite:/var/lib/jiceng/jiceng.db",
+		"postgres://jiceng@db.example/jiceng":                                      "postgres://jiceng@db.example/jiceng",
 	} {
 		got := Redact(in)
 		if strings.Contains(got, canary) {
@@ -35,6 +39,10 @@ func TestRedact(t *testing.T) {
 	pw, rest, ok := Password("postgres://jiceng:" + canary + "@db.example/jiceng?sslmode=disable")
 	if !ok || pw != canary || rest != "postgres://jiceng@db.example/jiceng?sslmode=disable" {
 		t.Errorf("Password: %q %q %v", pw, rest, ok)
+	}
+	pw, rest, ok = Password("postgres://jiceng@db.example/jiceng?sslmode=disable&password=" + canary + ";x")
+	if !ok || pw != canary+";x" || rest != "postgres://jiceng@db.example/jiceng?sslmode=disable" {
+		t.Errorf("Password with a semicolon: %q %q %v", pw, rest, ok)
 	}
 	pw, rest, ok = Password("postgres://jiceng@db.example/jiceng?password=" + canary)
 	if !ok || pw != canary || rest != "postgres://jiceng@db.example/jiceng" {
@@ -52,7 +60,9 @@ func TestSecretParams(t *testing.T) {
 		"postgres://u:pw@h/x?sslpassword=s&sslmode=require": "sslpassword",
 		"postgres://h/x?password=p&SSLPassword=s":           "SSLPassword",
 		"postgres://u:pw@h/x?password=p&sslmode=require":    "",
-		"postgres://h/x": "",
+		"postgres://h/x":                     "",
+		"postgres://h/x?sslpassword=se;cret": "sslpassword",
+		"postgres://h/x?sslpassword=ab%ZZcd": "sslpassword",
 	} {
 		if got := strings.Join(SecretParams(in), ","); got != want {
 			t.Errorf("SecretParams(%q) = %q, want %q", in, got, want)
