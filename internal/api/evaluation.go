@@ -199,9 +199,30 @@ func (h *Handler) campaignStep(w http.ResponseWriter, r *http.Request, step func
 	writeJSON(w, http.StatusOK, c)
 }
 
-// OpenCampaign starts accepting ballots and freezes the rules.
+// OpenCampaign starts accepting ballots and freezes the rules. An optional
+// body {"version": N} names the campaign as the client last read it: if its
+// rules, subjects or files changed since, it does not open (409).
 func (h *Handler) OpenCampaign(w http.ResponseWriter, r *http.Request) {
-	h.campaignStep(w, r, h.Eval.Open)
+	id, err := pathID(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var in struct {
+		Version *int `json:"version"`
+	}
+	if r.ContentLength != 0 {
+		if err := decode(w, r, &in); err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+	}
+	c, err := h.Eval.OpenAt(r.Context(), actorOf(r), id, in.Version)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
 }
 
 // CloseCampaign stops accepting ballots and counts every ballot cast.

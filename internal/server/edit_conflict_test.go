@@ -167,3 +167,33 @@ func TestWebOpenAfterRulesChanged(t *testing.T) {
 		t.Fatalf("open from a fresh page: %d %q", st, flashOf(body))
 	}
 }
+
+// TestAPIOpenFromStaleVersion: the API's open took no version, so a client
+// that had read a draft before a colleague added a subject opened it
+// anyway; a stale version is now refused and nothing changes.
+func TestAPIOpenFromStaleVersion(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, _, owner := evalOrgs(t, f)
+	c, err := f.eval.CreateCampaign(ctx, testrig.Admin, evaluation.CampaignInput{OwnerOrgID: owner.ID, Name: "2026年度社区评议",
+		Type: evaluation.TypeReview, Year: 2026, OpensAt: time.Now().Add(-time.Hour), ClosesAt: time.Now().Add(time.Hour), Rules: evaluation.TemplateVillageSecretary()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eval.AddSubjects(ctx, testrig.Admin, c.ID, []evaluation.SubjectInput{{Kind: evaluation.SubjectOrg, OrgID: owner.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	tok := f.token(t, "street_admin")
+	path := fmt.Sprintf("/api/v1/campaigns/%d/open", c.ID)
+	st, out := f.call(t, "POST", path, tok, fmt.Sprintf(`{"version":%d}`, c.Version))
+	if e, _ := out["error"].(map[string]any); st != 409 || e["message"] != staleZH {
+		t.Fatalf("open from version %d: %d %v", c.Version, st, out)
+	}
+	cur, _ := f.eval.Get(ctx, testrig.Admin, c.ID)
+	if cur.Status != evaluation.StatusDraft {
+		t.Fatalf("status %s after a stale open", cur.Status)
+	}
+	if st, out := f.call(t, "POST", path, tok, fmt.Sprintf(`{"version":%d}`, cur.Version)); st != 200 || out["status"] != evaluation.StatusOpen {
+		t.Fatalf("open from the current version: %d %v", st, out)
+	}
+}
