@@ -49,4 +49,9 @@ func TestDissolvedOwnerDraftAPIAndPage(t *testing.T) {
 	if strings.Contains(text(body), "草稿：可添加测评对象、发放测评码") {
 		t.Error("the page still says subjects and codes can be added")
 	}
+	for _, action := range []string{"/open", "/subjects", "/tokens", "/files"} {
+		if strings.Contains(body, fmt.Sprintf(`action="/evaluation/%d%s`, c.ID, action)) {
+			t.Errorf("the page still offers a form to %s, which would be refused", action)
+		}
+	}
 }

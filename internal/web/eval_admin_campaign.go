@@ -103,6 +103,10 @@ func (h *Handler) evaLoad(w http.ResponseWriter, r *http.Request, p *Page) (*eva
 	v.TopCap = weightText(v.Rules.TopCap)
 	v.Owner, v.CanManage = h.campaignOwner(ctx, actor, c)
 	v.Draft = c.Status == evaluation.StatusDraft
+	if v.Draft && c.OwnerDissolved {
+		// It can never open: offer none of the forms the domain would refuse.
+		v.CanManage = false
+	}
 	v.CanIssue = v.CanManage && (v.Draft || c.Status == evaluation.StatusOpen)
 	if _, err := h.voteURL(); v.CanIssue && err != nil {
 		v.NoSlips = errs.As(err).Message(i18n.FromRequest(r))
