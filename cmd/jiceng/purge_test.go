@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jiceng/internal/db"
+	"jiceng/internal/testrig"
 )
 
 // TestServePurgesExpiredImports: import sessions past their day, with the
@@ -18,7 +19,7 @@ func TestServePurgesExpiredImports(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "j.db")
 	url := "sqlite:" + path
-	var out, errb lockedBuffer
+	var out, errb testrig.Buffer
 	env := func(k string) string {
 		if k == "JICENG_KEY_FILE" {
 			return path + ".key"

@@ -7,33 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"jiceng/internal/db"
+	"jiceng/internal/testrig"
 )
 
 const canary = "Canary-pw-5e1d"
-
-// lockedBuffer is a bytes.Buffer that a running server and the test may
-// use at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestPasswordNotInErrors: a --db password, in the user information or as
 // ?password=, appears in no message, whether PostgreSQL cannot be reached
@@ -147,7 +128,7 @@ for a in "$@"; do case "$a" in --file=*) printf 'PGDMP' > "${a#--file=}";; esac;
 	// serve, briefly.
 	keyFile := filepath.Join(t.TempDir(), "jiceng.key")
 	sctx, cancel := context.WithCancel(ctx)
-	var out, errb lockedBuffer
+	var out, errb testrig.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(sctx, []string{"serve", "--addr", "127.0.0.1:0", "--key-file", keyFile, "--db", inUser.String()},

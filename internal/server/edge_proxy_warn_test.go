@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"jiceng/internal/testrig"
 )
 
 const proxyWarning = `level=WARN msg="X-Forwarded-For received from an untrusted peer: set --trusted-proxies to the proxy's address, or per-client limits count the proxy"`
@@ -42,7 +44,7 @@ func TestForwardedForFromUntrustedPeerWarnsOnce(t *testing.T) {
 		{"other proxy trusted", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, "203.0.113.7", 1},
 		{"peer trusted", []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}, "203.0.113.7", 0},
 	} {
-		var logs lockedBuffer
+		var logs testrig.Buffer
 		f := newFixtureWith(t, func(d *Deps) {
 			d.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			d.TrustedProxies = c.trusted

@@ -1,36 +1,17 @@
 package server
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"jiceng/internal/testrig"
 )
-
-// lockedBuffer is a log destination that tests may read while the server
-// writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestPublicRequestsNotLoggedOneByOne: the request log once dated every
 // accepted ballot to the millisecond. Fifty ballots cast through the API,
@@ -39,7 +20,7 @@ func (l *lockedBuffer) String() string {
 // switch linked from the ballot page. Other requests are still
 // logged one by one.
 func TestPublicRequestsNotLoggedOneByOne(t *testing.T) {
-	var logs lockedBuffer
+	var logs testrig.Buffer
 	f := newFixtureWith(t, func(d *Deps) {
 		d.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 		d.PublicLogEvery = 100 * time.Millisecond
