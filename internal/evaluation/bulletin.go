@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"jiceng/internal/errs"
 )
@@ -201,54 +204,56 @@ func (l trackerList) find(t string) (int, bool) {
 	return i, i < l.len() && l.at(i) == t
 }
 
-// bulletinCache keeps computed bulletins by campaign, and has concurrent
-// requests for the same one wait for a single computation.
+// bulletinCache keeps computed bulletins by campaign; concurrent requests
+// for the same one share a single computation.
 type bulletinCache struct {
 	mu      sync.Mutex
 	entries map[int64]*bulletinEntry
-	flights map[int64]*bulletinFlight
 	bytes   int
+	flights singleflight.Group
 	slots   chan struct{}
 	// computed counts the computations, so that tests and the benchmark
 	// can tell a kept bulletin from a computed one.
 	computed atomic.Int64
 }
 
-type bulletinFlight struct {
-	done chan struct{}
-	e    *bulletinEntry
-	err  error
-}
-
 func newBulletinCache() *bulletinCache {
-	return &bulletinCache{entries: map[int64]*bulletinEntry{}, flights: map[int64]*bulletinFlight{}, slots: make(chan struct{}, bulletinWorkers)}
+	return &bulletinCache{entries: map[int64]*bulletinEntry{}, slots: make(chan struct{}, bulletinWorkers)}
 }
 
 // get returns the bulletin of a campaign whose row reads status, kept or
 // computed.
 func (bc *bulletinCache) get(ctx context.Context, s *Service, id int64, status string) (*bulletinEntry, error) {
-	now := s.now()
-	bc.mu.Lock()
-	if e := bc.entries[id]; e != nil && e.fresh(status, now) {
-		e.used = now
-		bc.mu.Unlock()
+	if e := bc.kept(id, status, s.now()); e != nil {
 		return e, nil
 	}
-	f := bc.flights[id]
-	if f == nil {
-		f = &bulletinFlight{done: make(chan struct{})}
-		bc.flights[id] = f
-		// The computation outlives a reader who gives up: the others wait
-		// for it, and the next reader finds it kept.
-		go bc.compute(context.WithoutCancel(ctx), s, id, f)
-	}
-	bc.mu.Unlock()
+	// The computation outlives a reader who gives up: the others wait for
+	// it, and the next reader finds it kept.
+	ch := bc.flights.DoChan(strconv.FormatInt(id, 10), func() (any, error) {
+		return bc.compute(context.WithoutCancel(ctx), s, id, status)
+	})
 	select {
-	case <-f.done:
-		return f.e, f.err
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*bulletinEntry), nil
 	case <-ctx.Done():
 		return nil, errs.Wrap(ctx.Err(), "bulletin")
 	}
+}
+
+// kept returns the kept bulletin of a campaign whose row reads status, if
+// it still answers for it, and marks it read.
+func (bc *bulletinCache) kept(id int64, status string, now time.Time) *bulletinEntry {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	e := bc.entries[id]
+	if e == nil || !e.fresh(status, now) {
+		return nil
+	}
+	e.used = now
+	return e
 }
 
 // fresh reports whether a kept entry answers for a campaign whose row now
@@ -260,23 +265,27 @@ func (e *bulletinEntry) fresh(status string, now time.Time) bool {
 	return e.status == status && now.Before(e.expires)
 }
 
-func (bc *bulletinCache) compute(ctx context.Context, s *Service, id int64, f *bulletinFlight) {
+// compute computes and keeps a campaign's bulletin, unless a computation
+// that has just ended kept one that answers.
+func (bc *bulletinCache) compute(ctx context.Context, s *Service, id int64, status string) (*bulletinEntry, error) {
+	if e := bc.kept(id, status, s.now()); e != nil {
+		return e, nil
+	}
 	bc.slots <- struct{}{}
 	e, err := s.computeBulletin(ctx, id)
 	<-bc.slots
 	bc.computed.Add(1)
-	bc.mu.Lock()
-	delete(bc.flights, id)
-	if err == nil {
-		e.used = s.now()
-		if !final(e.status) {
-			e.expires = e.used.Add(openBulletinTTL)
-		}
-		bc.put(id, e)
+	if err != nil {
+		return nil, err
 	}
-	bc.mu.Unlock()
-	f.e, f.err = e, err
-	close(f.done)
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	e.used = s.now()
+	if !final(e.status) {
+		e.expires = e.used.Add(openBulletinTTL)
+	}
+	bc.put(id, e)
+	return e, nil
 }
 
 // put keeps e, dropping the least recently read bulletins beyond
