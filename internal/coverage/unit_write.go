@@ -135,7 +135,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		if !actor.Can(access.UnitManage, before.affPath) {
 			return errs.New(errs.Forbidden, "您没有修改该单位的权限", "you may not change this unit")
 		}
-		if err := org.CheckVersion(p.Version, before.Version); err != nil {
+		if err := errs.CheckVersion(p.Version, before.Version); err != nil {
 			return err
 		}
 		in := Input{CreditCode: before.CreditCode, Name: before.Name, Category: before.Category, Industry: before.Industry, Employees: before.Employees,
@@ -200,7 +200,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 			return errs.Wrap(err, "update unit")
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return org.Stale()
+			return errs.Stale()
 		}
 		old, cur := aggUnit{before.Category, before.SizeClass, before.Industry}, aggUnit{in.Category, size, in.Industry}
 		if before.Status == "active" && (path != before.affPath || old != cur) {
@@ -253,7 +253,7 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 		if err != nil {
 			return err
 		}
-		if err := org.CheckVersion(in.Version, u.Version); err != nil {
+		if err := errs.CheckVersion(in.Version, u.Version); err != nil {
 			return err
 		}
 		k, ok := org.KeyOf(Statuses, in.Coverage)
@@ -313,7 +313,7 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 			return errs.Wrap(err, "set coverage")
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return org.Stale()
+			return errs.Stale()
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO unit_coverage_history (unit_id, coverage, coverage_org_id, instructor, changed_at, actor_name, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			id, in.Coverage, covOrg, in.Instructor, db.Now(), actor.Username, in.Note); err != nil {

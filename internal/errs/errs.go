@@ -77,6 +77,32 @@ func TooManyWait(zh, en string, wait time.Duration) *Error {
 // Retry-After and the messages give it.
 func WaitSeconds(wait time.Duration) int { return max(1, int(wait.Seconds()+0.999)) }
 
+// errStale marks the refusal of Stale, so that IsStale does not depend on
+// its wording.
+var errStale = errors.New("stale version")
+
+// Stale refuses an edit made from a version of a record (an organization,
+// a unit, a campaign) that has changed since it was loaded — by someone
+// else, or by the same user in another window.
+func Stale() error {
+	return &Error{Kind: Conflict, Err: errStale,
+		ZH: "保存前此记录已被修改（可能是他人或您在另一个窗口中），请重新打开后再改",
+		EN: "this record was changed before your save (by someone else, or by you in another window): reload it and try again"}
+}
+
+// IsStale tells whether err is the refusal of Stale, for forms that show
+// the stored values beside what was typed.
+func IsStale(err error) bool { return errors.Is(err, errStale) }
+
+// CheckVersion refuses an edit whose version, when given, is not the
+// record's current one.
+func CheckVersion(given *int, current int) error {
+	if given != nil && *given != current {
+		return Stale()
+	}
+	return nil
+}
+
 // Field builds an invalid-input error attached to a field.
 func Field(field, zh, en string) *Error {
 	return &Error{Kind: Invalid, Field: field, ZH: zh, EN: en}

@@ -529,14 +529,14 @@ func (s *Service) UpdateRules(ctx context.Context, actor access.Actor, id int64,
 
 // UpdateRulesAt is UpdateRules made from the campaign's version: when
 // version is given and the campaign has changed since, nothing changes and
-// the edit is refused (org.Stale).
+// the edit is refused (errs.Stale).
 func (s *Service) UpdateRulesAt(ctx context.Context, actor access.Actor, id int64, r Rules, version *int) (Campaign, error) {
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		c, err := s.lockTx(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
-		if err := org.CheckVersion(version, c.Version); err != nil {
+		if err := errs.CheckVersion(version, c.Version); err != nil {
 			return err
 		}
 		if c.Status != StatusDraft {
@@ -788,7 +788,7 @@ func (s *Service) Open(ctx context.Context, actor access.Actor, id int64) (Campa
 // not open, so that nobody freezes rules they have not seen.
 func (s *Service) OpenAt(ctx context.Context, actor access.Actor, id int64, version *int) (Campaign, error) {
 	return s.transition(ctx, actor, id, "evaluation.open", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
-		if err := org.CheckVersion(version, c.Version); err != nil {
+		if err := errs.CheckVersion(version, c.Version); err != nil {
 			return "", err
 		}
 		if c.Status != StatusDraft {

@@ -200,28 +200,6 @@ func childPath(parentPath string, id int64) string {
 	return parentPath + strconv.FormatInt(id, 10) + "/"
 }
 
-// Stale refuses an edit made from a version of a record (an organization,
-// a unit, a campaign) that someone else has changed since it was loaded.
-func Stale() error {
-	return errs.New(errs.Conflict, "保存前此记录已被修改（可能是他人或您在另一个窗口中），请重新打开后再改", "this record was changed before your save (by someone else, or by you in another window): reload it and try again")
-}
-
-// IsStale tells whether err is the refusal of Stale, for forms that show
-// the stored values beside what was typed.
-func IsStale(err error) bool {
-	e, s := errs.As(err), errs.As(Stale())
-	return e != nil && e.Kind == s.Kind && e.EN == s.EN
-}
-
-// CheckVersion refuses an edit whose version, when given, is not the
-// record's current one.
-func CheckVersion(given *int, current int) error {
-	if given != nil && *given != current {
-		return Stale()
-	}
-	return nil
-}
-
 func notFound(id int64) error {
 	return errs.Newf(errs.NotFound, "党组织 %d 不存在或不在您的管理范围内", "organization %d not found or outside your scope", id)
 }

@@ -224,7 +224,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		if err != nil {
 			return err
 		}
-		if err := CheckVersion(p.Version, before.Version); err != nil {
+		if err := errs.CheckVersion(p.Version, before.Version); err != nil {
 			return err
 		}
 		in := Input{Name: before.Name, ShortName: before.ShortName, Kind: before.Kind, Category: before.Category,
@@ -278,7 +278,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 			return errs.Wrap(err, "update org")
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return Stale()
+			return errs.Stale()
 		}
 		if in.Kind != before.Kind && before.Active() {
 			anc := ancestorsOf(before.Path)
@@ -351,7 +351,7 @@ func (s *Service) MoveAt(ctx context.Context, actor access.Actor, id, newParent 
 		if !o.Active() {
 			return errs.Newf(errs.Conflict, "“%s”已于 %s 撤销，不能移动", "%q was dissolved on %s and cannot move", o.Label(), o.DissolvedOn)
 		}
-		if err := CheckVersion(version, o.Version); err != nil {
+		if err := errs.CheckVersion(version, o.Version); err != nil {
 			return err
 		}
 		if newParent == 0 {

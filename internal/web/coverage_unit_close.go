@@ -7,7 +7,6 @@ import (
 
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
-	"jiceng/internal/org"
 )
 
 // closeFields maps the fields of the domain's close and reopen errors to
@@ -85,7 +84,7 @@ func (h *Handler) CoverageUnitReopen(w http.ResponseWriter, r *http.Request) {
 // from a page loaded before the unit last changed: the form keeps what was
 // typed, carries the current version and the message lists what is stored.
 func (h *Handler) staleCoverage(w http.ResponseWriter, r *http.Request, p *Page, v *covUnitView, err error) bool {
-	if !org.IsStale(err) {
+	if !errs.IsStale(err) {
 		return false
 	}
 	cur, gerr := h.Coverage.Get(r.Context(), actorOf(r), v.U.ID)

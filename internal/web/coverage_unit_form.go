@@ -150,7 +150,7 @@ func (h *Handler) CoverageUnitEdit(w http.ResponseWriter, r *http.Request) {
 		patch.CategoryConfirmed = &auto
 	}
 	u, err := h.Coverage.Update(r.Context(), actorOf(r), f.U.ID, patch)
-	if org.IsStale(err) {
+	if errs.IsStale(err) {
 		if cur, gerr := h.Coverage.Get(r.Context(), actorOf(r), f.U.ID); gerr == nil {
 			h.staleForm(w, r, p, "coverage_unit_form", formFromUnit(cur), unitStoredFields(p.Lang))
 			return

@@ -91,7 +91,7 @@ func (h *Handler) OrgEdit(w http.ResponseWriter, r *http.Request) {
 		patch.RegionCode = get("region_code")
 	}
 	o, err := h.Orgs.Update(r.Context(), actorOf(r), f.Org.ID, patch)
-	if org.IsStale(err) {
+	if errs.IsStale(err) {
 		if cur, gerr := h.Orgs.Get(r.Context(), actorOf(r), f.Org.ID); gerr == nil {
 			fields := []storedField{{"name", "org.name", nil}, {"short_name", "org.short_name", nil},
 				{"kind", "org.kind", func(v string) string { return org.LabelOf(org.Kinds, v, p.Lang) }},
