@@ -72,8 +72,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	publicLimiter := account.NewLimiter(nil)
 	// And one for bulletin reads.
 	reads := ratelimit.NewBulletin(d.Now)
-	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Reads: reads, Logger: d.Logger, Now: d.Now,
-		PublicURL: d.PublicURL, Secure: strings.HasPrefix(d.PublicURL, "https://"), Demo: d.Demo})
+	w, err := newSite(d, publicLimiter, reads)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +83,7 @@ func NewServer(d Deps) (http.Handler, error) {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.auth(rt))
 	}
 	var h http.Handler = mux
-	h = w.RefuseBadUTF8(h, a.Fail)
+	h = w.kit.RefuseBadUTF8(h, a.Fail)
 	h = clientip.Middleware(d.TrustedProxies, d.Logger)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.headers(h)
@@ -97,13 +96,6 @@ type srv struct {
 	deps Deps
 	api  *api.Handler
 }
-
-// Auth levels of a route.
-const (
-	Public = "public" // anyone
-	Web    = "web"    // a logged-in browser; others are sent to /login
-	API    = "api"    // a bearer token or a session cookie; others get 401 JSON
-)
 
 // auth resolves the actor of the request according to the route's level.
 func (s *srv) auth(rt Route) http.Handler {
