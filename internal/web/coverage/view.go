@@ -122,8 +122,8 @@ func numberError(bad map[string]bool) error {
 	return f.Err()
 }
 
-// covFormError is formError for the coverage forms: it also puts "enter a
-// number" at each field that was not one.
+// covFormError is the kit's FormError for the coverage forms: it also puts
+// "enter a number" at each field that was not one.
 func (h *Pages) covFormError(w http.ResponseWriter, r *http.Request, p *web.Page, page string, err error, bad map[string]bool) {
 	e := errs.As(err)
 	if e.Kind != errs.Invalid && e.Kind != errs.Conflict {
