@@ -16,10 +16,12 @@ import (
 	"jiceng/internal/web/orgs"
 )
 
-// Route is one entry of the route table.
+// Route is one entry of the route table: the module's shape, under the name
+// the route-table tests use.
 type Route = module.Route
 
-// Auth levels of a route.
+// Auth levels of a route, the module's, under the names the route-table
+// tests use.
 const (
 	Public = module.Public
 	Web    = module.Web

@@ -19,6 +19,7 @@ import (
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
+	"jiceng/internal/module"
 	"jiceng/internal/org"
 	"jiceng/internal/ratelimit"
 	"jiceng/internal/web"
@@ -98,8 +99,8 @@ type srv struct {
 }
 
 // auth resolves the actor of the request according to the route's level.
-func (s *srv) auth(rt Route) http.Handler {
-	if rt.Auth == Public {
+func (s *srv) auth(rt module.Route) http.Handler {
+	if rt.Auth == module.Public {
 		return rt.Handler
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -111,7 +112,7 @@ func (s *srv) auth(rt Route) http.Handler {
 		}
 		actor, err := s.deps.Accounts.Authenticate(r.Context(), token)
 		if err != nil {
-			if rt.Auth == API {
+			if rt.Auth == module.API {
 				s.api.Fail(w, r, err)
 				return
 			}

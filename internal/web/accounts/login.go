@@ -1,11 +1,11 @@
 package accounts
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
+	"jiceng/internal/web"
 )
 
 // LoginForm shows the login page.

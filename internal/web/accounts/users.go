@@ -1,7 +1,6 @@
 package accounts
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 
@@ -9,6 +8,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
+	"jiceng/internal/web"
 )
 
 // Users lists the accounts the user may see.

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // auditQuery reads the audit filters from the URL; dates are Shanghai days.

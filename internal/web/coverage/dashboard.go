@@ -2,7 +2,6 @@ package coverage
 
 import (
 	"html/template"
-	"jiceng/internal/web"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"jiceng/internal/coverage"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // covGap is one rule of the gap summary with its number of units.

@@ -1,7 +1,6 @@
 package coverage
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"jiceng/internal/coverage"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 	"jiceng/internal/xlsx"
 )
 

@@ -3,7 +3,6 @@ package coverage
 import (
 	"fmt"
 	"html/template"
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // goalRow is one goal set in the list.

@@ -2,12 +2,12 @@ package coverage
 
 import (
 	"bytes"
-	"jiceng/internal/web"
 	"net/http"
 
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
+	"jiceng/internal/web"
 	"jiceng/internal/xlsx"
 )
 

@@ -1,12 +1,12 @@
 package coverage
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 
 	"jiceng/internal/coverage"
 	"jiceng/internal/i18n"
+	"jiceng/internal/web"
 )
 
 // CoverageSettingsForm shows the coverage settings; administrators may

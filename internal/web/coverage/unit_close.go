@@ -1,13 +1,13 @@
 package coverage
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
+	"jiceng/internal/web"
 )
 
 // closeFields maps the fields of the domain's close and reopen errors to

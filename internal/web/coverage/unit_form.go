@@ -1,7 +1,6 @@
 package coverage
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // covUnitForm is the data of the unit form.

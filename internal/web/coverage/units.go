@@ -1,7 +1,6 @@
 package coverage
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // unitFilters are the URL parameters of the unit list besides q, sort and page.

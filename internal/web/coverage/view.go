@@ -1,7 +1,6 @@
 package coverage
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 
@@ -9,6 +8,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // covSets names the label sets of the coverage pages for the covlabel

@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	"context"
-	"jiceng/internal/web"
 	"net/http"
 	"sort"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // evaStatuses are the campaign states in the order they are passed through.

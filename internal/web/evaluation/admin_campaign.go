@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	"fmt"
-	"jiceng/internal/web"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // evaIndRow is one indicator of the rules, flattened for a table.

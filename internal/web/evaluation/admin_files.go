@@ -1,13 +1,13 @@
 package evaluation
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
+	"jiceng/internal/web"
 )
 
 // fileErrorKey is the key under which the campaign page shows an upload

@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	"bytes"
-	"jiceng/internal/web"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -10,6 +9,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
+	"jiceng/internal/web"
 	"jiceng/internal/xlsx"
 )
 

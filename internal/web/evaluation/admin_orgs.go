@@ -2,13 +2,13 @@ package evaluation
 
 import (
 	"context"
-	"jiceng/internal/web"
 	"strconv"
 	"strings"
 
 	"jiceng/internal/access"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // evaScopeRoots returns the organizations at the top of the subtrees in

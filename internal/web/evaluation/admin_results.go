@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	"html/template"
-	"jiceng/internal/web"
 	"net/http"
 	"slices"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
+	"jiceng/internal/web"
 	"jiceng/internal/xlsx"
 )
 

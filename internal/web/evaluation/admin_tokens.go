@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	"html/template"
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 	"jiceng/internal/xlsx"
 )
 

@@ -1,7 +1,6 @@
 package evaluation
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
 	"jiceng/internal/ratelimit"
+	"jiceng/internal/web"
 )
 
 // bulletinData is the public bulletin with one page of its trackers and

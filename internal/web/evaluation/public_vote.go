@@ -1,7 +1,6 @@
 package evaluation
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
+	"jiceng/internal/web"
 )
 
 // The public ballot pages. A rater holds a slip with a code (or its QR

@@ -1,7 +1,6 @@
 package orgs
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // orgForm is the data of the edit and create forms.

@@ -2,12 +2,12 @@ package orgs
 
 import (
 	"bytes"
-	"jiceng/internal/web"
 	"net/http"
 
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 	"jiceng/internal/xlsx"
 )
 

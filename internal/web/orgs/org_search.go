@@ -1,11 +1,11 @@
 package orgs
 
 import (
-	"jiceng/internal/web"
 	"net/http"
 
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
+	"jiceng/internal/web"
 )
 
 // OrgSearch lists the organizations of the user's scope, searchable by name
