@@ -19,6 +19,7 @@ import (
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
+	"jiceng/internal/module"
 	"jiceng/internal/org"
 	"jiceng/internal/ratelimit"
 	"jiceng/internal/web"
@@ -72,8 +73,7 @@ func NewServer(d Deps) (http.Handler, error) {
 	publicLimiter := account.NewLimiter(nil)
 	// And one for bulletin reads.
 	reads := ratelimit.NewBulletin(d.Now)
-	w, err := web.New(web.Deps{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Reads: reads, Logger: d.Logger, Now: d.Now,
-		PublicURL: d.PublicURL, Secure: strings.HasPrefix(d.PublicURL, "https://"), Demo: d.Demo})
+	w, err := newSite(d, publicLimiter, reads)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func NewServer(d Deps) (http.Handler, error) {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.auth(rt))
 	}
 	var h http.Handler = mux
-	h = w.RefuseBadUTF8(h, a.Fail)
+	h = w.kit.RefuseBadUTF8(h, a.Fail)
 	h = clientip.Middleware(d.TrustedProxies, d.Logger)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.headers(h)
@@ -98,16 +98,9 @@ type srv struct {
 	api  *api.Handler
 }
 
-// Auth levels of a route.
-const (
-	Public = "public" // anyone
-	Web    = "web"    // a logged-in browser; others are sent to /login
-	API    = "api"    // a bearer token or a session cookie; others get 401 JSON
-)
-
 // auth resolves the actor of the request according to the route's level.
-func (s *srv) auth(rt Route) http.Handler {
-	if rt.Auth == Public {
+func (s *srv) auth(rt module.Route) http.Handler {
+	if rt.Auth == module.Public {
 		return rt.Handler
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -119,7 +112,7 @@ func (s *srv) auth(rt Route) http.Handler {
 		}
 		actor, err := s.deps.Accounts.Authenticate(r.Context(), token)
 		if err != nil {
-			if rt.Auth == API {
+			if rt.Auth == module.API {
 				s.api.Fail(w, r, err)
 				return
 			}

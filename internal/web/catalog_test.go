@@ -2,6 +2,7 @@ package web
 
 import (
 	"io/fs"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -26,11 +27,12 @@ func TestCataloguesComplete(t *testing.T) {
 	}
 	used := map[string]bool{}
 	re := regexp.MustCompile(`[{(]t "([a-z_.]+)"`)
-	fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	// The templates of the kit and of every page package below it.
+	fs.WalkDir(os.DirFS("."), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
 			return err
 		}
-		b, _ := fs.ReadFile(templateFS, path)
+		b, _ := os.ReadFile(path)
 		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
 			used[m[1]] = true
 		}
@@ -61,8 +63,8 @@ func TestCataloguesComplete(t *testing.T) {
 
 func TestFormatInt(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 665261: "665,261", -12345: "-12,345"} {
-		if got := formatInt(n); got != want {
-			t.Errorf("formatInt(%d) = %q, want %q", n, got, want)
+		if got := FormatInt(n); got != want {
+			t.Errorf("FormatInt(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func TestExportOverCapSaysSo(t *testing.T) {
 		r := httptest.NewRequest("GET", "/things/export.xlsx", nil)
 		r = r.WithContext(access.WithActor(r.Context(), access.Actor{Username: "tester"}))
 		w := httptest.NewRecorder()
-		h.sendExport(w, r, exportFile{Scope: "测试支部", List: "测试名单", Total: tt.total, Max: 3, Rows: five,
+		h.SendExport(w, r, ExportFile{Scope: "测试支部", List: "测试名单", Total: tt.total, Max: 3, Rows: five,
 			Sheet: xlsx.Sheet{Title: "测试名单", Exporter: "tester", Header: []string{"序号"}}})
 		if w.Code != 200 {
 			t.Fatalf("status %d: %s", w.Code, w.Body)
@@ -86,7 +86,7 @@ func TestPagerWarnsOfExportCap(t *testing.T) {
 	} {
 		var b strings.Builder
 		l := &List{Path: "/audit", Per: 50, Page: 1, Total: tt.total}
-		if err := h.pages["audit"][i18n.ZH].ExecuteTemplate(&b, "pager", l); err != nil {
+		if err := h.base.pages["error"][i18n.ZH].ExecuteTemplate(&b, "pager", l); err != nil {
 			t.Fatal(err)
 		}
 		has := strings.Contains(b.String(), "超过单次导出上限")
@@ -108,7 +108,7 @@ func TestDemoExportSaysSo(t *testing.T) {
 		r := httptest.NewRequest("GET", "/things/export.xlsx", nil)
 		r = r.WithContext(access.WithActor(r.Context(), access.Actor{Username: "tester"}))
 		w := httptest.NewRecorder()
-		h.sendExport(w, r, exportFile{Scope: "测试支部", List: "测试名单", Total: 1, Rows: func(yield func([]any) bool) error {
+		h.SendExport(w, r, ExportFile{Scope: "测试支部", List: "测试名单", Total: 1, Rows: func(yield func([]any) bool) error {
 			yield([]any{1})
 			return nil
 		}, Sheet: xlsx.Sheet{Title: "测试支部 测试名单", Exporter: "tester", Header: []string{"序号"}}})

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"jiceng/internal/errs"
-	"jiceng/internal/i18n"
 )
 
 // errBadUTF8 matches the API's refusal of the same input.
@@ -20,7 +19,7 @@ var errBadUTF8 = errs.New(errs.Invalid, "请求内容含有无效的 UTF-8 字�
 // refused it with a 500, SQLite kept the bytes). It parses the form once;
 // handlers that call ParseForm again get the parsed values. API paths get
 // their error from apiFail, in the JSON envelope.
-func (h *Handler) RefuseBadUTF8(next http.Handler, apiFail func(http.ResponseWriter, *http.Request, error)) http.Handler {
+func (k *Kit) RefuseBadUTF8(next http.Handler, apiFail func(http.ResponseWriter, *http.Request, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bad := validValues(r.URL.Query())
 		if bad == nil && r.Body != nil && (r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH") {
@@ -31,17 +30,17 @@ func (h *Handler) RefuseBadUTF8(next http.Handler, apiFail func(http.ResponseWri
 				if err := r.ParseForm(); err != nil {
 					var mbe *http.MaxBytesError
 					if errors.As(err, &mbe) {
-						h.refuse(w, r, apiFail, errs.New(errs.TooLarge, "表单超过 1 MB 上限", "the form exceeds the 1 MB limit"))
+						k.refuse(w, r, apiFail, errs.New(errs.TooLarge, "表单超过 1 MB 上限", "the form exceeds the 1 MB limit"))
 						return
 					}
-					h.refuse(w, r, apiFail, errs.New(errs.Invalid, "表单无效", "invalid form"))
+					k.refuse(w, r, apiFail, errs.New(errs.Invalid, "表单无效", "invalid form"))
 					return
 				}
 				bad = validValues(r.PostForm)
 			}
 		}
 		if bad != nil {
-			h.refuse(w, r, apiFail, bad)
+			k.refuse(w, r, apiFail, bad)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -51,15 +50,13 @@ func (h *Handler) RefuseBadUTF8(next http.Handler, apiFail func(http.ResponseWri
 // maxForm is the largest url-encoded form accepted.
 const maxForm = 1 << 20
 
-func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, apiFail func(http.ResponseWriter, *http.Request, error), err error) {
+func (k *Kit) refuse(w http.ResponseWriter, r *http.Request, apiFail func(http.ResponseWriter, *http.Request, error), err error) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		apiFail(w, r, err)
 		return
 	}
-	p := h.page(r, "", i18n.T(i18n.FromRequest(r), "error.title"))
 	e := errs.As(err)
-	p.Data = map[string]any{"Message": e.Message(p.Lang), "Status": errs.HTTPStatus(e.Kind)}
-	h.render(w, r, errs.HTTPStatus(e.Kind), "error", "layout", p)
+	k.errorPage(w, r, errs.HTTPStatus(e.Kind), e)
 }
 
 // errNUL matches the API's refusal of a string holding U+0000: PostgreSQL

@@ -26,7 +26,9 @@ type List struct {
 // the empty page past the end, which links back to the last page.
 const maxPage = 1_000_000
 
-func listFrom(r *http.Request, defaultSort string) *List {
+// ListFrom reads the list state of a page from its URL, sorted by
+// defaultSort unless the URL says otherwise.
+func ListFrom(r *http.Request, defaultSort string) *List {
 	v := r.URL.Query()
 	l := &List{Path: r.URL.Path, Values: v, Q: v.Get("q"), Sort: v.Get("sort"), Per: 50}
 	if l.Sort == "" {
@@ -50,10 +52,10 @@ func listFrom(r *http.Request, defaultSort string) *List {
 // ExportCapped reports whether the list is longer than an export holds:
 // every list page with a pager offers an export, and says so before anyone
 // downloads a file that stops early.
-func (l *List) ExportCapped() bool { return l.Total > maxExportRows }
+func (l *List) ExportCapped() bool { return l.Total > MaxExportRows }
 
 // ExportCap is how many rows an export holds.
-func (l *List) ExportCap() int { return maxExportRows }
+func (l *List) ExportCap() int { return MaxExportRows }
 
 // Offset is the first row of the current page.
 func (l *List) Offset() int { return (l.Page - 1) * l.Per }
@@ -140,3 +142,7 @@ func (l *List) Href(path string) string {
 
 // Seq is the 序号 of row i on this page.
 func (l *List) Seq(i int) int { return l.Offset() + i + 1 }
+
+// SortOnly links to the table sorted by key ascending, for a column whose
+// descending order the domain does not offer (the division code).
+func (l *List) SortOnly(key string) string { return l.with("sort", key) }

@@ -21,13 +21,13 @@ func TestListPageCapped(t *testing.T) {
 		{"99999999999999999999", 1_000_000, 49_999_950},
 		{"-99999999999999999999", 1, 0},
 	} {
-		l := listFrom(httptest.NewRequest("GET", "/users?page="+tt.page, nil), "")
+		l := ListFrom(httptest.NewRequest("GET", "/users?page="+tt.page, nil), "")
 		if l.Page != tt.want || l.Offset() != tt.offset {
 			t.Errorf("page=%s: page %d offset %d, want %d %d", tt.page, l.Page, l.Offset(), tt.want, tt.offset)
 		}
 	}
 	// Past the end, the previous page is the last one.
-	l := listFrom(httptest.NewRequest("GET", "/users?page=99999999999999999999&per=10", nil), "")
+	l := ListFrom(httptest.NewRequest("GET", "/users?page=99999999999999999999&per=10", nil), "")
 	l.Total = 25
 	if got := l.PrevHref(); got != "/users?page=3&per=10" {
 		t.Errorf("prev = %q", got)

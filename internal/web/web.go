@@ -1,27 +1,28 @@
-// Package web serves the admin HTML pages. Handlers parse the request, call
-// the domain services (which check permissions), and render templates.
+// Package web is the page kit every module's pages are built with: the
+// layout and its sidebar, rendering, redirects with a flash message, the
+// error page, form and list helpers, organization pickers, Excel downloads
+// with their audit record, the static files and the base templates. Each
+// module's pages live in a package below this one.
 package web
 
 import (
+	"cmp"
 	"embed"
-	"fmt"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
-	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
-	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
+	"jiceng/internal/module"
 	"jiceng/internal/org"
-	"jiceng/internal/ratelimit"
 )
 
 //go:embed templates
@@ -36,162 +37,58 @@ func Static() fs.FS {
 	return sub
 }
 
-// Deps are what the pages need.
+// Deps are what the kit needs.
 type Deps struct {
-	Orgs     *org.Service
-	Accounts *account.Service
-	Coverage *coverage.Service
-	Eval     *evaluation.Service
-	// Limiter slows down guessing of public codes (ballot tokens), per client.
-	Limiter *account.Limiter
-	// Reads bounds the bulletin requests of each client; nil gets
-	// ratelimit.NewBulletin.
-	Reads  *ratelimit.Limiter
+	// Orgs serves the organization pickers and scope names, and holds the
+	// database the audit record of an export is written to.
+	Orgs   *org.Service
 	Logger *slog.Logger
 	Now    func() time.Time
 	// Secure marks cookies Secure (set when served over HTTPS).
 	Secure bool
-	// PublicURL, when set, is the address raters reach the server by; slips
-	// print it instead of the request's own host.
-	PublicURL string
 	// Demo shows the demo banner on every page, so that made-up data on a
 	// screen or on paper is never taken for real.
 	Demo bool
+	// Nav are the sidebar entries of every module, in any order.
+	Nav []module.Nav
 }
 
-// Handler holds the parsed templates and the services.
-type Handler struct {
+// Kit is the page kit: what every page package renders and answers with.
+type Kit struct {
 	Deps
-	pages map[string]map[string]*template.Template // page → lang → template
+	base *Templates // the error page
 }
 
-// New parses every page template once per language.
-func New(d Deps) (*Handler, error) {
+// New builds the kit and parses its own templates.
+func New(d Deps) (*Kit, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	if d.Reads == nil {
-		d.Reads = ratelimit.NewBulletin(d.Now)
-	}
-	h := &Handler{Deps: d, pages: map[string]map[string]*template.Template{}}
-	entries, err := fs.ReadDir(templateFS, "templates")
+	d.Nav = slices.Clone(d.Nav)
+	slices.SortStableFunc(d.Nav, func(a, b module.Nav) int { return cmp.Compare(a.Order, b.Order) })
+	k := &Kit{Deps: d}
+	base, err := parse(templateFS, []string{"templates/error.html"}, nil)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		name := e.Name()
-		if name == "layout.html" || name == "partials.html" || !strings.HasSuffix(name, ".html") {
-			continue
-		}
-		page := strings.TrimSuffix(name, ".html")
-		h.pages[page] = map[string]*template.Template{}
-		for _, lang := range []string{i18n.ZH, i18n.EN} {
-			t, err := template.New(page).Funcs(funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name)
-			if err != nil {
-				return nil, fmt.Errorf("template %s: %w", name, err)
-			}
-			h.pages[page][lang] = t
-		}
-	}
-	return h, nil
+	k.base = base
+	return k, nil
 }
 
-func funcs(lang string) template.FuncMap {
-	return template.FuncMap{
-		"t":        func(key string) string { return i18n.T(lang, key) },
-		"num":      formatInt,
-		"kind":     func(k string) string { return org.LabelOf(org.Kinds, k, lang) },
-		"category": func(k string) string { return org.LabelOf(org.Categories, k, lang) },
-		"level":    func(k string) string { return org.LabelOf(org.Levels, k, lang) },
-		"status":   func(k string) string { return org.LabelOf(org.Statuses, k, lang) },
-		"role": func(r access.Role) string {
-			zh, en := access.RoleLabel(r)
-			if lang == i18n.EN {
-				return en
-			}
-			return zh
-		},
-		"date": func(ts string) string { return localTime(ts, "2006-01-02") },
-		"time": func(ts string) string { return localTime(ts, "2006-01-02 15:04") },
-		"add":  func(a, b int) int { return a + b },
-		"dict": func(kv ...any) map[string]any {
-			m := map[string]any{}
-			for i := 0; i+1 < len(kv); i += 2 {
-				m[kv[i].(string)] = kv[i+1]
-			}
-			return m
-		},
-		"list":    func(v ...string) []string { return v },
-		"pct":     func(a, b int) string { return pct(a, b) },
-		"deref":   func(p *int64) int64 { return derefID(p) },
-		"choices": func(name string) []org.Choice { return choices(name) },
-		"label": func(c org.Choice) string {
-			if lang == i18n.EN {
-				return c.EN
-			}
-			return c.ZH
-		},
-		"covlabel": func(set, key string) string { return covLabel(set, key, lang) },
-		"rate":     formatRate,
+// Routes are the kit's own routes: health check, static files and the
+// language switch.
+func (k *Kit) Routes() []module.Route {
+	return []module.Route{
+		module.R("GET", "/healthz", module.Public, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) }),
+		{Method: "GET", Pattern: "/static/", Auth: module.Public, Handler: http.StripPrefix("/static/", http.FileServerFS(Static()))},
+		module.R("GET", "/favicon.ico", module.Public, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+		}),
+		module.R("GET", "/lang", module.Public, k.Lang),
 	}
-}
-
-func derefID(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
-func choices(name string) []org.Choice {
-	switch name {
-	case "kinds":
-		return org.Kinds
-	case "categories":
-		return org.Categories
-	case "levels":
-		return org.Levels
-	}
-	return nil
-}
-
-func localTime(ts, layout string) string {
-	if ts == "" {
-		return ""
-	}
-	t, err := time.Parse("2006-01-02T15:04:05.000Z", ts)
-	if err != nil {
-		return ts
-	}
-	return t.In(org.Shanghai).Format(layout)
-}
-
-// formatInt writes n with thousands separators: 12345 → 12,345.
-func formatInt(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-func pct(a, b int) string {
-	if b == 0 {
-		return "—"
-	}
-	return strconv.FormatFloat(float64(a)*100/float64(b), 'f', 1, 64) + "%"
 }
 
 // NavItem is one sidebar link.
@@ -224,9 +121,11 @@ type Page struct {
 	Data      any
 }
 
-func (h *Handler) page(r *http.Request, active, title string) *Page {
+// Page starts the page of a request: language, date, user, the sidebar with
+// the entry active marked, and the flash message of a redirect.
+func (k *Kit) Page(r *http.Request, active, title string) *Page {
 	lang := i18n.FromRequest(r)
-	today := h.Now().In(org.Shanghai)
+	today := k.Now().In(org.Shanghai)
 	p := &Page{Title: title, Lang: lang, Path: r.URL.RequestURI(), Today: today.Format("2006年1月2日"), Errors: map[string]string{}, Form: url.Values{}}
 	if lang == i18n.EN {
 		p.Today = today.Format("2 January 2006")
@@ -237,22 +136,9 @@ func (h *Handler) page(r *http.Request, active, title string) *Page {
 		if len(actor.Grants) > 0 {
 			p.ScopeName = actor.Grants[0].OrgName
 		}
-		type item struct {
-			key, href string
-			need      access.Action
-		}
-		for _, it := range []item{
-			{"cockpit", "/", access.OrgRead},
-			{"orgs", "/tree", access.OrgRead},
-			{"search", "/orgs", access.OrgRead},
-			{"coverage", "/coverage", access.UnitRead},
-			{"evaluation", "/evaluation", access.EvaluationRead},
-			{"import", "/import", access.OrgImport},
-			{"users", "/users", access.UserRead},
-			{"audit", "/audit", access.AuditRead},
-		} {
-			if actor.CanAnywhere(it.need) {
-				p.Nav = append(p.Nav, NavItem{Key: it.key, Label: i18n.T(lang, "nav."+it.key), Href: it.href, Active: it.key == active})
+		for _, it := range k.Nav {
+			if actor.CanAnywhere(it.Need) {
+				p.Nav = append(p.Nav, NavItem{Key: it.Key, Label: i18n.T(lang, "nav."+it.Key), Href: it.Href, Active: it.Key == active})
 			}
 		}
 	}
@@ -265,23 +151,24 @@ func (h *Handler) page(r *http.Request, active, title string) *Page {
 	return p
 }
 
-// render writes a page with status.
-func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, frame string, p *Page) {
-	t := h.pages[name][p.Lang]
-	if t == nil {
+// Render writes page name of t in frame ("layout", "bare" or a fragment)
+// with status.
+func (k *Kit) Render(w http.ResponseWriter, r *http.Request, status int, t *Templates, name, frame string, p *Page) {
+	tmpl := t.pages[name][p.Lang]
+	if tmpl == nil {
 		http.Error(w, "missing template "+name, http.StatusInternalServerError)
 		return
 	}
 	if p.Flash != nil {
 		http.SetCookie(w, &http.Cookie{Name: "flash", Path: "/", MaxAge: -1})
 	}
-	p.Demo = h.Demo
+	p.Demo = k.Demo
 	if len(p.Crumbs) == 0 && p.Title != "" {
 		p.Crumbs = []Crumb{{Label: p.Title}}
 	}
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, frame, p); err != nil {
-		h.Logger.Error("render", "page", name, "err", err)
+	if err := tmpl.ExecuteTemplate(&b, frame, p); err != nil {
+		k.Logger.Error("render", "page", name, "err", err)
 		http.Error(w, "render error", http.StatusInternalServerError)
 		return
 	}
@@ -290,23 +177,28 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Write([]byte(b.String()))
 }
 
-// redirect sends the browser to url with a flash message for the next page.
-func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, to, kind, text string) {
+// Redirect sends the browser to url with a flash message for the next page.
+func (k *Kit) Redirect(w http.ResponseWriter, r *http.Request, to, kind, text string) {
 	if text != "" {
-		http.SetCookie(w, &http.Cookie{Name: "flash", Value: url.QueryEscape(kind + "|" + text), Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.Secure})
+		http.SetCookie(w, &http.Cookie{Name: "flash", Value: url.QueryEscape(kind + "|" + text), Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: k.Secure})
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// fail renders an error page for err with the status its kind implies.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+// Fail renders an error page for err with the status its kind implies.
+func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := errs.As(err)
 	if e.Kind == errs.Internal {
-		h.Logger.Error("request failed", "path", r.URL.Path, "err", err)
+		k.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 	}
-	p := h.page(r, "", i18n.T(i18n.FromRequest(r), "error.title"))
-	p.Data = map[string]any{"Message": e.Message(p.Lang), "Status": Status(e.Kind)}
-	h.render(w, r, Status(e.Kind), "error", "layout", p)
+	k.errorPage(w, r, Status(e.Kind), e)
+}
+
+// errorPage renders the error page of e with status.
+func (k *Kit) errorPage(w http.ResponseWriter, r *http.Request, status int, e *errs.Error) {
+	p := k.Page(r, "", i18n.T(i18n.FromRequest(r), "error.title"))
+	p.Data = map[string]any{"Message": e.Message(p.Lang), "Status": status}
+	k.Render(w, r, status, k.base, "error", "layout", p)
 }
 
 // Status maps an error kind to its HTTP status; a page whose form input was
@@ -318,12 +210,14 @@ func Status(k errs.Kind) int {
 	return errs.HTTPStatus(k)
 }
 
-func actorOf(r *http.Request) access.Actor {
+// Actor is the actor the server authenticated for the request.
+func Actor(r *http.Request) access.Actor {
 	a, _ := access.FromContext(r.Context())
 	return a
 }
 
-func pathID(r *http.Request, name string) (int64, error) {
+// PathID reads a positive number from the path; anything else is not found.
+func PathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, errs.Newf(errs.NotFound, "编号 %q 无效", "invalid id %q", r.PathValue(name))
@@ -331,10 +225,13 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// msg picks the Chinese or English text.
-func msg(lang, zh, en string) string {
+// Msg picks the Chinese or English text.
+func Msg(lang, zh, en string) string {
 	if lang == i18n.EN {
 		return en
 	}
 	return zh
 }
+
+// ErrMessage is the message of err in lang.
+func ErrMessage(err error, lang string) string { return errs.As(err).Message(lang) }

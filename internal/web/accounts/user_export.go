@@ -1,0 +1,35 @@
+package accounts
+
+import (
+	"net/http"
+	"strings"
+
+	"jiceng/internal/access"
+	"jiceng/internal/web"
+	"jiceng/internal/xlsx"
+)
+
+// UserExport exports the user list.
+func (h *Pages) UserExport(w http.ResponseWriter, r *http.Request) {
+	actor := web.Actor(r)
+	rows, _, err := h.accounts.List(r.Context(), actor, r.URL.Query().Get("q"), web.ExportFetch, 0)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	scope := web.ScopeName(actor, access.UserRead)
+	s := xlsx.Sheet{Title: scope + " 用户", Filters: web.FilterText(r, "q"), Exporter: actor.Username, Time: h.Now(),
+		Header: []string{"序号", "用户名", "姓名", "所属党组织", "角色", "状态", "最近登录"}, Widths: []float64{6, 16, 14, 24, 50, 8, 18}}
+	h.SendXLSX(w, r, scope, "用户", s, func(yield func([]any) bool) {
+		for i, u := range rows {
+			var roles []string
+			for _, g := range u.Grants {
+				zh, _ := access.RoleLabel(g.Role)
+				roles = append(roles, zh+"@"+g.OrgName)
+			}
+			if !yield([]any{i + 1, u.Username, u.DisplayName, u.HomeOrgName, strings.Join(roles, "；"), u.Status, web.LocalTime(u.LastLoginAt, "2006-01-02 15:04")}) {
+				return
+			}
+		}
+	})
+}

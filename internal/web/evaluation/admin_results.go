@@ -1,0 +1,259 @@
+package evaluation
+
+import (
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
+	"jiceng/internal/i18n"
+	"jiceng/internal/web"
+	"jiceng/internal/xlsx"
+)
+
+// evaGroupCell is one rater group's figure for a subject: its score when
+// the group reached k, otherwise nothing but the mark that it did not — or,
+// for a group that does not rate the subject at all, the mark saying so.
+type evaGroupCell struct {
+	Shown     bool
+	NotRating bool
+	Score     string
+	N         int
+}
+
+// evaResultRow is one subject's line of the ranking.
+type evaResultRow struct {
+	R       evaluation.SubjectResult
+	S       evaluation.Subject
+	Total   string
+	Dissat  string
+	Sat     string
+	Groups  []evaGroupCell
+	Flagged bool
+	ShortNm []string
+}
+
+// evaResults is the results page.
+type evaResults struct {
+	C         evaluation.Campaign
+	Rules     evaluation.Rules
+	Rows      []evaResultRow
+	Flags     []evaResultRow
+	Grades    template.JS
+	GroupMean template.JS
+	Published bool
+	Live      bool
+	// Hidden is set before the campaign closes: the page then shows the
+	// domain's message and the counts, and not one score.
+	Hidden string
+	Counts []evaluation.TokenCount
+	// NotRating is set when some group does not rate some subject, so
+	// that the page explains its mark.
+	NotRating bool
+}
+
+func fmt2(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*p, 'f', 2, 64)
+}
+
+func pct1(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(web.Round1(*p), 'f', 1, 64) + "%"
+}
+
+// evaResultsData computes what the results page and its export show.
+func (h *Pages) evaResultsData(w http.ResponseWriter, r *http.Request, lang string) (*evaResults, bool) {
+	ctx, actor := r.Context(), web.Actor(r)
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	c, err := h.eval.Get(ctx, actor, id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	res, err := h.eval.Results(ctx, actor, id)
+	if err != nil && !evaluation.ScoresVisible(c) && errs.KindOf(err) == errs.Conflict {
+		// Before the close the domain gives no score; the page shows how
+		// far the count has come.
+		v := &evaResults{C: c, Rules: c.Rules.WithDefaults(), Hidden: errs.As(err).Message(lang)}
+		if v.Counts, err = h.eval.TokenCounts(ctx, actor, id); err != nil {
+			h.Fail(w, r, err)
+			return nil, false
+		}
+		return v, true
+	}
+	if err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	subs, err := h.eval.Subjects(ctx, actor, id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	byKey := map[string]evaluation.Subject{}
+	for _, s := range subs {
+		byKey[s.Key] = s
+	}
+	flagged := map[string]bool{}
+	for _, k := range res.Flags {
+		flagged[k] = true
+	}
+	v := &evaResults{C: c, Rules: c.Rules.WithDefaults(), Published: c.Status == evaluation.StatusPublished}
+	v.Live = !v.Published
+	gradeCount := map[string]int{}
+	incomplete := 0
+	sum, cnt := map[string]float64{}, map[string]int{}
+	for _, sr := range res.Subjects {
+		row := evaResultRow{R: sr, S: byKey[sr.Subject], Total: fmt2(sr.Total), Dissat: pct1(sr.Dissatisfaction), Sat: pct1(sr.MassesSatisfaction), Flagged: flagged[sr.Subject]}
+		if row.S.Key == "" {
+			row.S.Name = sr.Subject
+		}
+		for _, g := range v.Rules.Groups {
+			cell := evaGroupCell{Shown: sr.Shown[g.Key], NotRating: slices.Contains(sr.NotRating, g.Key)}
+			if gr, ok := sr.Groups[g.Key]; ok && cell.Shown {
+				cell.Score = strconv.FormatFloat(gr.Score, 'f', 2, 64)
+				cell.N = sr.N[g.Key]
+				sum[g.Key] += gr.Score
+				cnt[g.Key]++
+			} else {
+				cell.Shown = false
+			}
+			row.Groups = append(row.Groups, cell)
+		}
+		if len(sr.NotRating) > 0 {
+			v.NotRating = true
+		}
+		for _, s := range sr.Short {
+			n, _ := groupLabel(v.Rules, s)
+			row.ShortNm = append(row.ShortNm, n)
+		}
+		if sr.Incomplete {
+			incomplete++
+		} else if sr.Grade != "" {
+			gradeCount[sr.Grade]++
+		}
+		v.Rows = append(v.Rows, row)
+		if row.Flagged {
+			v.Flags = append(v.Flags, row)
+		}
+	}
+	unit := web.Msg(lang, "个", "")
+	gc := web.Chart{Type: "bar", Title: i18n.T(lang, "eva.chart_grades"), Unit: unit}
+	for _, g := range v.Rules.Grades {
+		gc.Items = append(gc.Items, web.ChartItem{Name: g.Grade, Value: gradeCount[g.Grade]})
+	}
+	if incomplete > 0 {
+		gc.Items = append(gc.Items, web.ChartItem{Name: i18n.T(lang, "eva.incomplete"), Value: incomplete})
+	}
+	v.Grades = web.ChartJSON(gc)
+	mc := web.RateChart{Type: "bar", Title: i18n.T(lang, "eva.chart_groups"), Unit: web.Msg(lang, "分", "points")}
+	for _, g := range v.Rules.Groups {
+		if cnt[g.Key] > 0 {
+			mc.Items = append(mc.Items, web.RateItem{Name: g.Name, Value: web.Round1(sum[g.Key] / float64(cnt[g.Key]))})
+		}
+	}
+	v.GroupMean = web.RateChartJSON(mc)
+	return v, true
+}
+
+// EvalResults shows the ranking, grades, marks and per-group scores of a
+// closed campaign (then the frozen results with their checksum once it is
+// published), two charts and the candidates for rectification; before the
+// close, only the counts of codes and ballots.
+func (h *Pages) EvalResults(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.FromRequest(r)
+	p := h.evaPage(r, "", web.Crumb{})
+	v, ok := h.evaResultsData(w, r, lang)
+	if !ok {
+		return
+	}
+	p.Title = v.C.Name + " · " + i18n.T(lang, "eva.results_title")
+	p.Crumbs = p.Crumbs[:1]
+	p.Crumbs = append(p.Crumbs, web.Crumb{Label: v.C.Name, Href: evaHref(v.C.ID, "")}, web.Crumb{Label: i18n.T(lang, "eva.results_title")})
+	p.ScopeName = v.C.OwnerName
+	p.Charts = true
+	p.Data = v
+	h.render(w, r, http.StatusOK, "eval_admin_results", "layout", p)
+}
+
+// EvalResultsExport exports the ranking as on the page.
+func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.evaResultsData(w, r, i18n.ZH)
+	if !ok {
+		return
+	}
+	if v.Hidden != "" {
+		h.Fail(w, r, evaluation.ScoresHidden())
+		return
+	}
+	header := []string{"名次", "测评对象", "职务", "单位/科室", "总分", "等次", "按分数等次", "否决", "限额调整", "未定等原因", "群众满意率（%）", "不满意率（%）"}
+	widths := []float64{6, 30, 16, 24, 10, 8, 10, 8, 8, 24, 14, 12}
+	for _, g := range v.Rules.Groups {
+		header = append(header, g.Name+"得分", g.Name+"票数")
+		widths = append(widths, 12, 10)
+	}
+	filters := "状态：" + i18n.T(i18n.ZH, "eva.status_"+v.C.Status)
+	if v.Published {
+		filters += "；发布时间：" + web.LocalTime(v.C.PublishedAt, "2006-01-02 15:04") + "；SHA-256：" + v.C.ResultsSHA256
+	} else {
+		filters += "；测评已结束，结果尚未发布"
+	}
+	if v.NotRating {
+		filters += "；“不参评”：该评委组不评价此测评对象，不计入其总分"
+	}
+	s := xlsx.Sheet{Title: v.C.Name + " 测评结果", Filters: filters, Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths}
+	num := func(p *float64) any {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	h.SendXLSX(w, r, v.C.OwnerName, v.C.Name+"_测评结果", s, func(yield func([]any) bool) {
+		for _, row := range v.Rows {
+			rank := any("")
+			if row.R.Rank > 0 {
+				rank = row.R.Rank
+			}
+			veto, capped, why := "", "", ""
+			if len(row.R.Vetoed) > 0 {
+				veto = "是"
+			}
+			if row.R.Capped {
+				capped = "是"
+			}
+			if row.R.Incomplete {
+				why = "票数不足：" + strings.Join(row.ShortNm, "、")
+			}
+			unit := row.S.Unit
+			if row.S.Section != "" {
+				unit = strings.TrimSpace(unit + " " + row.S.Section)
+			}
+			out := []any{rank, row.S.Name, row.S.Post, unit, num(row.R.Total), row.R.Grade, row.R.ScoreGrade, veto, capped, why, num(row.R.MassesSatisfaction), num(row.R.Dissatisfaction)}
+			for _, g := range row.Groups {
+				switch {
+				case g.Shown:
+					out = append(out, g.Score, g.N)
+				case g.NotRating:
+					out = append(out, "不参评", "")
+				default:
+					out = append(out, "少于k人，不显示", "")
+				}
+			}
+			if !yield(out) {
+				return
+			}
+		}
+	})
+}

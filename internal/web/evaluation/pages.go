@@ -1,0 +1,99 @@
+// Package evaluation serves the pages of 评议考核: the campaign pages of
+// the organizers and the public ballot and bulletin pages of the raters.
+package evaluation
+
+import (
+	"embed"
+	"net/http"
+
+	"jiceng/internal/access"
+	"jiceng/internal/account"
+	"jiceng/internal/evaluation"
+	"jiceng/internal/module"
+	"jiceng/internal/ratelimit"
+	"jiceng/internal/web"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Pages are the campaign, ballot and bulletin pages.
+type Pages struct {
+	*web.Kit
+	eval *evaluation.Service
+	// limiter slows down guessing of public codes (ballot tokens), per client.
+	limiter *account.Limiter
+	// reads bounds the bulletin requests of each client.
+	reads *ratelimit.Limiter
+	// publicURL, when set, is the address raters reach the server by; slips
+	// print it instead of the request's own host.
+	publicURL string
+	tmpl      *web.Templates
+}
+
+// Deps are the services of the evaluation pages.
+type Deps struct {
+	Eval *evaluation.Service
+	// Limiter is shared with the API, so that both count the same guesses.
+	Limiter *account.Limiter
+	// Reads is shared with the API; nil gets ratelimit.NewBulletin.
+	Reads     *ratelimit.Limiter
+	PublicURL string
+}
+
+// New parses the evaluation templates.
+func New(k *web.Kit, d Deps) (*Pages, error) {
+	t, err := k.Parse(templateFS, nil)
+	if err != nil {
+		return nil, err
+	}
+	if d.Reads == nil {
+		d.Reads = ratelimit.NewBulletin(k.Now)
+	}
+	return &Pages{Kit: k, eval: d.Eval, limiter: d.Limiter, reads: d.Reads, publicURL: d.PublicURL, tmpl: t}, nil
+}
+
+// Nav are the sidebar entries of the evaluation pages.
+func Nav() []module.Nav {
+	return []module.Nav{{Key: "evaluation", Href: "/evaluation", Need: access.EvaluationRead, Order: 50}}
+}
+
+// Routes are the evaluation pages and their auth levels: the ballot and
+// bulletin pages are public (the code travels only in form bodies).
+func (h *Pages) Routes() []module.Route {
+	return []module.Route{
+		module.R("GET", "/vote", module.Public, h.VoteForm),
+		module.R("POST", "/vote", module.Public, h.VoteCode),
+		module.R("POST", "/vote/review", module.Public, h.VoteReview),
+		module.R("POST", "/vote/submit", module.Public, h.VoteSubmit),
+		module.R("GET", "/vote/files/{id}", module.Public, h.VoteFile),
+		module.R("GET", "/bulletin/{id}", module.Public, h.Bulletin),
+		module.R("POST", "/bulletin/{id}", module.Public, h.BulletinSearch),
+		module.R("GET", "/evaluation", module.Web, h.EvalList),
+		module.R("GET", "/evaluation/export.xlsx", module.Web, h.EvalListExport),
+		module.R("GET", "/evaluation/new", module.Web, h.EvalNewForm),
+		module.R("POST", "/evaluation/new", module.Web, h.EvalNew),
+		module.R("GET", "/evaluation/{id}", module.Web, h.EvalShow),
+		module.R("POST", "/evaluation/{id}/open", module.Web, h.EvalOpen),
+		module.R("POST", "/evaluation/{id}/close", module.Web, h.EvalClose),
+		module.R("POST", "/evaluation/{id}/publish", module.Web, h.EvalPublish),
+		module.R("POST", "/evaluation/{id}/subjects", module.Web, h.EvalAddSubject),
+		module.R("GET", "/evaluation/{id}/subjects/import", module.Web, h.EvalImportForm),
+		module.R("POST", "/evaluation/{id}/subjects/import", module.Web, h.EvalImportUpload),
+		module.R("GET", "/evaluation/{id}/subjects/import/template.xlsx", module.Web, h.EvalImportTemplate),
+		module.R("POST", "/evaluation/{id}/subjects/import/{sid}/apply", module.Web, h.EvalImportApply),
+		module.R("POST", "/evaluation/{id}/subjects/{sid}/files", module.Web, h.EvalAttachFiles),
+		module.R("POST", "/evaluation/{id}/subjects/{sid}/files/{fid}/remove", module.Web, h.EvalRemoveFile),
+		module.R("GET", "/evaluation/{id}/files/{fid}", module.Web, h.EvalFile),
+		module.R("POST", "/evaluation/{id}/tokens", module.Web, h.EvalIssueTokens),
+		module.R("POST", "/evaluation/{id}/tokens/revoke", module.Web, h.EvalRevokeToken),
+		module.R("POST", "/evaluation/{id}/tokens/export.xlsx", module.Web, h.EvalTokensExport),
+		module.R("GET", "/evaluation/{id}/results", module.Web, h.EvalResults),
+		module.R("GET", "/evaluation/{id}/results.xlsx", module.Web, h.EvalResultsExport),
+	}
+}
+
+// render writes one of the evaluation pages.
+func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name, frame string, p *web.Page) {
+	h.Render(w, r, status, h.tmpl, name, frame, p)
+}

@@ -1,0 +1,28 @@
+package orgs
+
+import (
+	"net/http"
+
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+	"jiceng/internal/web"
+)
+
+// OrgSearch lists the organizations of the user's scope, searchable by name
+// or division code and filtered by kind, level and status.
+func (h *Pages) OrgSearch(w http.ResponseWriter, r *http.Request) {
+	p := h.Page(r, "search", i18n.T(i18n.FromRequest(r), "search.title"))
+	l := web.ListFrom(r, "code")
+	v := r.URL.Query()
+	q := org.ListQuery{Q: l.Q, Kind: v.Get("kind"), Level: v.Get("level"), Status: v.Get("status"), Unconfirmed: v.Get("unconfirmed") == "1",
+		Sort: l.Sort, Limit: l.Per, Offset: l.Offset()}
+	rows, total, err := h.Orgs.List(r.Context(), web.Actor(r), q)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	l.Total = total
+	p.Form = v
+	p.Data = map[string]any{"Rows": rows, "List": l}
+	h.render(w, r, http.StatusOK, "org_search", "layout", p)
+}
