@@ -3,7 +3,15 @@ package server
 import (
 	"net/http"
 
+	"jiceng/internal/account"
 	"jiceng/internal/api"
+	accountsapi "jiceng/internal/api/accounts"
+	auditapi "jiceng/internal/api/audit"
+	coverageapi "jiceng/internal/api/coverage"
+	evaluationapi "jiceng/internal/api/evaluation"
+	orgsapi "jiceng/internal/api/orgs"
+	"jiceng/internal/module"
+	"jiceng/internal/ratelimit"
 	"jiceng/internal/web"
 )
 
@@ -16,9 +24,9 @@ type Route struct {
 }
 
 // routes is every route of the application and its auth level, on one screen.
-func routes(w *web.Handler, a *api.Handler) []Route {
+func routes(w *web.Handler, a *apiHandlers) []Route {
 	f := func(m, p, auth string, h http.HandlerFunc) Route { return Route{m, p, auth, h} }
-	return []Route{
+	return append([]Route{
 		f("GET", "/healthz", Public, func(rw http.ResponseWriter, r *http.Request) { rw.Write([]byte("ok\n")) }),
 		{"GET", "/static/", Public, http.StripPrefix("/static/", http.FileServerFS(web.Static()))},
 		f("GET", "/favicon.ico", Public, func(rw http.ResponseWriter, r *http.Request) {
@@ -111,69 +119,55 @@ func routes(w *web.Handler, a *api.Handler) []Route {
 		f("POST", "/evaluation/{id}/tokens/export.xlsx", Web, w.EvalTokensExport),
 		f("GET", "/evaluation/{id}/results", Web, w.EvalResults),
 		f("GET", "/evaluation/{id}/results.xlsx", Web, w.EvalResultsExport),
+	}, a.routes()...)
+}
 
-		// JSON API (described in internal/api/openapi.json)
-		f("GET", "/api/v1/openapi.json", Public, api.OpenAPI),
-		f("POST", "/api/v1/auth/login", Public, a.Login),
-		f("POST", "/api/v1/auth/logout", API, a.Logout),
-		f("GET", "/api/v1/orgs", API, a.ListOrgs),
-		f("POST", "/api/v1/orgs", API, a.CreateOrg),
-		f("POST", "/api/v1/orgs/import", API, a.ImportOrgs),
-		f("POST", "/api/v1/imports/{id}/apply", API, a.ApplyImport),
-		f("GET", "/api/v1/orgs/{id}", API, a.GetOrg),
-		f("PATCH", "/api/v1/orgs/{id}", API, a.PatchOrg),
-		f("GET", "/api/v1/orgs/{id}/children", API, a.Children),
-		f("GET", "/api/v1/orgs/{id}/stats", API, a.Stats),
-		f("POST", "/api/v1/orgs/{id}/move", API, a.MoveOrg),
-		f("POST", "/api/v1/orgs/{id}/dissolve", API, a.DissolveOrg),
-		f("GET", "/api/v1/users", API, a.ListUsers),
-		f("POST", "/api/v1/users", API, a.CreateUser),
-		f("GET", "/api/v1/users/{id}", API, a.GetUser),
-		f("POST", "/api/v1/users/{id}/grants", API, a.AddGrant),
-		f("POST", "/api/v1/users/{id}/password", API, a.SetUserPassword),
-		f("DELETE", "/api/v1/grants/{id}", API, a.RevokeGrant),
-		f("GET", "/api/v1/audit", API, a.Audit),
+// apiHandlers are the JSON API's handlers: the kit's own and each module's.
+type apiHandlers struct {
+	kit        *api.Kit
+	orgs       *orgsapi.Handlers
+	accounts   *accountsapi.Handlers
+	audit      *auditapi.Handlers
+	coverage   *coverageapi.Handlers
+	evaluation *evaluationapi.Handlers
+}
 
-		// 两新覆盖 (M1) API
-		f("GET", "/api/v1/orgs/{id}/coverage", API, a.OrgCoverage),
-		f("GET", "/api/v1/orgs/{id}/coverage/trend", API, a.CoverageTrend),
-		f("GET", "/api/v1/orgs/{id}/coverage/joint-flags", API, a.JointFlags),
-		f("GET", "/api/v1/units", API, a.ListUnits),
-		f("POST", "/api/v1/units/import", API, a.ImportUnits),
-		f("POST", "/api/v1/units", API, a.CreateUnit),
-		f("GET", "/api/v1/units/{id}", API, a.GetUnit),
-		f("PATCH", "/api/v1/units/{id}", API, a.PatchUnit),
-		f("POST", "/api/v1/units/{id}/coverage", API, a.SetUnitCoverage),
-		f("POST", "/api/v1/units/{id}/close", API, a.CloseUnit),
-		f("POST", "/api/v1/units/{id}/reopen", API, a.ReopenUnit),
-		f("GET", "/api/v1/units/{id}/history", API, a.UnitHistory),
-		f("GET", "/api/v1/coverage/settings", API, a.CoverageSettings),
-		f("PUT", "/api/v1/coverage/settings", API, a.SetCoverageSettings),
-		f("GET", "/api/v1/goal-sets", API, a.GoalSets),
-		f("POST", "/api/v1/goal-sets", API, a.CreateGoalSet),
-		f("GET", "/api/v1/goal-sets/{id}", API, a.GoalProgress),
-		f("POST", "/api/v1/goal-sets/{id}/targets", API, a.SetGoalTarget),
-
-		// 评议考核 (M2) API; the two public routes take a ballot code or show the bulletin
-		f("GET", "/api/v1/campaigns", API, a.ListCampaigns),
-		f("POST", "/api/v1/campaigns", API, a.CreateCampaign),
-		f("GET", "/api/v1/campaigns/{id}", API, a.GetCampaign),
-		f("PUT", "/api/v1/campaigns/{id}/rules", API, a.SetCampaignRules),
-		f("GET", "/api/v1/campaigns/{id}/subjects", API, a.CampaignSubjects),
-		f("POST", "/api/v1/campaigns/{id}/subjects", API, a.AddCampaignSubjects),
-		f("POST", "/api/v1/campaigns/{id}/subjects/import", API, a.ImportCampaignSubjects),
-		f("GET", "/api/v1/campaigns/{id}/subjects/{sid}/files", API, a.SubjectFiles),
-		f("POST", "/api/v1/campaigns/{id}/subjects/{sid}/files", API, a.AttachSubjectFiles),
-		f("GET", "/api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", API, a.SubjectFile),
-		f("DELETE", "/api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", API, a.RemoveSubjectFile),
-		f("POST", "/api/v1/campaigns/{id}/open", API, a.OpenCampaign),
-		f("POST", "/api/v1/campaigns/{id}/close", API, a.CloseCampaign),
-		f("POST", "/api/v1/campaigns/{id}/publish", API, a.PublishCampaign),
-		f("POST", "/api/v1/campaigns/{id}/tokens", API, a.IssueTokens),
-		f("POST", "/api/v1/campaigns/{id}/tokens/revoke", API, a.RevokeToken),
-		f("GET", "/api/v1/campaigns/{id}/results", API, a.CampaignResults),
-		f("GET", "/api/v1/campaigns/{id}/flags", API, a.CampaignFlags),
-		f("POST", "/api/v1/public/ballots", Public, a.CastBallot),
-		f("GET", "/api/v1/public/campaigns/{id}/bulletin", Public, a.CampaignBulletin),
+// newAPIHandlers builds the JSON API's handlers on the server's services.
+// codes and reads are the limits the API shares with the pages.
+func newAPIHandlers(d Deps, codes *account.Limiter, reads *ratelimit.Limiter) (*apiHandlers, error) {
+	k, err := api.New(d.Logger)
+	if err != nil {
+		return nil, err
 	}
+	a := &apiHandlers{kit: k, accounts: accountsapi.New(k, d.Accounts), audit: auditapi.New(k, d.Orgs.DB()),
+		coverage: coverageapi.New(k, d.Coverage), evaluation: evaluationapi.New(k, d.Eval, codes, reads)}
+	// A server may run without coverage or evaluation (the benchmarks do):
+	// their parts of the statistics and their import kinds go with them.
+	var stats []module.Stats
+	var imports []api.ImportKind
+	if d.Coverage != nil {
+		stats = append(stats, a.coverage.Stats())
+		imports = append(imports, a.coverage.Import())
+	}
+	if d.Eval != nil {
+		imports = append(imports, a.evaluation.Import())
+	}
+	a.orgs = orgsapi.New(k, d.Orgs, stats, imports)
+	return a, nil
+}
+
+// routes are the JSON API's routes, each described in the openapi.json
+// fragment of the package that serves it. A nil *apiHandlers still lists
+// them, with nil handlers, for the tests that read the route table.
+func (a *apiHandlers) routes() []Route {
+	if a == nil {
+		a = &apiHandlers{}
+	}
+	var rts []Route
+	for _, mr := range [][]module.Route{a.kit.Routes(), a.accounts.Routes(), a.orgs.Routes(), a.audit.Routes(), a.coverage.Routes(), a.evaluation.Routes()} {
+		for _, rt := range mr {
+			rts = append(rts, Route{Method: rt.Method, Pattern: rt.Pattern, Auth: string(rt.Auth), Handler: rt.Handler})
+		}
+	}
+	return rts
 }

@@ -1,32 +1,29 @@
-package api
+package coverage
 
 import (
 	"net/http"
 	"strconv"
 	"strings"
 
+	"jiceng/internal/api"
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 )
 
-func errFieldInt(field string) error {
-	return errs.Field(field, field+" 应为整数", field+" must be an integer")
-}
-
 // OrgCoverage returns the coverage rates of an organization's subtree with the
 // counts behind them, sliced by category, size class, child organization and,
 // with ?slices=industry, industry.
-func (h *Handler) OrgCoverage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (h *Handlers) OrgCoverage(w http.ResponseWriter, r *http.Request) {
+	id, err := api.PathID(r, "id")
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
 	withIndustry := strings.Contains(r.URL.Query().Get("slices"), "industry")
-	rt, err := h.Coverage.Rates(r.Context(), actorOf(r), id, withIndustry)
+	rt, err := h.cov.Rates(r.Context(), api.Actor(r), id, withIndustry)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
 	slice := func(m map[string]coverage.Counts) map[string]coverage.Summary {
@@ -45,44 +42,44 @@ func (h *Handler) OrgCoverage(w http.ResponseWriter, r *http.Request) {
 	if withIndustry {
 		out["by_industry"] = slice(rt.ByIndustry)
 	}
-	writeJSON(w, http.StatusOK, out)
+	h.k.JSON(w, r, http.StatusOK, out)
 }
 
 // CoverageTrend returns the month-end rates of the last ?months= (default 12) months.
-func (h *Handler) CoverageTrend(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (h *Handlers) CoverageTrend(w http.ResponseWriter, r *http.Request) {
+	id, err := api.PathID(r, "id")
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
 	n := 12
 	if s := r.URL.Query().Get("months"); s != "" {
 		if n, err = strconv.Atoi(s); err != nil || n < 1 || n > 120 {
-			h.Fail(w, r, errs.Field("months", "months 应为 1–120 的整数", "months must be an integer from 1 to 120"))
+			h.k.Fail(w, r, errs.Field("months", "months 应为 1–120 的整数", "months must be an integer from 1 to 120"))
 			return
 		}
 	}
-	tr, err := h.Coverage.Trend(r.Context(), actorOf(r), id, n)
+	tr, err := h.cov.Trend(r.Context(), api.Actor(r), id, n)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
 	if tr == nil {
 		tr = []coverage.MonthRate{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"org_id": id, "months": tr})
+	h.k.JSON(w, r, http.StatusOK, map[string]any{"org_id": id, "months": tr})
 }
 
 // JointFlags lists the flagged joint branches of a subtree.
-func (h *Handler) JointFlags(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (h *Handlers) JointFlags(w http.ResponseWriter, r *http.Request) {
+	id, err := api.PathID(r, "id")
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	fs, err := h.Coverage.JointFlags(r.Context(), actorOf(r), id)
+	fs, err := h.cov.JointFlags(r.Context(), api.Actor(r), id)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
 	if fs == nil {
@@ -92,57 +89,57 @@ func (h *Handler) JointFlags(w http.ResponseWriter, r *http.Request) {
 	for i := range fs {
 		fs[i] = fs[i].In(lang)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": fs})
+	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": fs})
 }
 
 // GoalSets lists the goal sets of the caller's scope.
-func (h *Handler) GoalSets(w http.ResponseWriter, r *http.Request) {
-	gs, err := h.Coverage.GoalSets(r.Context(), actorOf(r))
+func (h *Handlers) GoalSets(w http.ResponseWriter, r *http.Request) {
+	gs, err := h.cov.GoalSets(r.Context(), api.Actor(r))
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
 	if gs == nil {
 		gs = []coverage.GoalSet{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": gs})
+	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": gs})
 }
 
 // CreateGoalSet creates a goal set.
-func (h *Handler) CreateGoalSet(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CreateGoalSet(w http.ResponseWriter, r *http.Request) {
 	var in coverage.GoalInput
-	if err := decode(w, r, &in); err != nil {
-		h.Fail(w, r, err)
+	if err := api.Decode(w, r, &in); err != nil {
+		h.k.Fail(w, r, err)
 		return
 	}
-	g, err := h.Coverage.CreateGoalSet(r.Context(), actorOf(r), in)
+	g, err := h.cov.CreateGoalSet(r.Context(), api.Actor(r), in)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, g)
+	h.k.JSON(w, r, http.StatusCreated, g)
 }
 
 // GoalProgress returns every scope's values against its targets.
-func (h *Handler) GoalProgress(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (h *Handlers) GoalProgress(w http.ResponseWriter, r *http.Request) {
+	id, err := api.PathID(r, "id")
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	g, ps, err := h.Coverage.GoalProgress(r.Context(), actorOf(r), id)
+	g, ps, err := h.cov.GoalProgress(r.Context(), api.Actor(r), id)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"goal_set": g, "progress": ps})
+	h.k.JSON(w, r, http.StatusOK, map[string]any{"goal_set": g, "progress": ps})
 }
 
 // SetGoalTarget changes one scope's target of one indicator.
-func (h *Handler) SetGoalTarget(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (h *Handlers) SetGoalTarget(w http.ResponseWriter, r *http.Request) {
+	id, err := api.PathID(r, "id")
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
 	var in struct {
@@ -150,25 +147,25 @@ func (h *Handler) SetGoalTarget(w http.ResponseWriter, r *http.Request) {
 		OrgID     int64   `json:"org_id"`
 		Target    float64 `json:"target"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		h.Fail(w, r, err)
+	if err := api.Decode(w, r, &in); err != nil {
+		h.k.Fail(w, r, err)
 		return
 	}
-	if err := h.Coverage.SetTarget(r.Context(), actorOf(r), id, in.Indicator, in.OrgID, in.Target); err != nil {
-		h.Fail(w, r, err)
+	if err := h.cov.SetTarget(r.Context(), api.Actor(r), id, in.Indicator, in.OrgID, in.Target); err != nil {
+		h.k.Fail(w, r, err)
 		return
 	}
 	h.GoalProgress(w, r)
 }
 
 // CoverageSettings returns the coverage settings to anyone who may read units.
-func (h *Handler) CoverageSettings(w http.ResponseWriter, r *http.Request) {
-	st, err := h.Coverage.ReadSettings(r.Context(), actorOf(r))
+func (h *Handlers) CoverageSettings(w http.ResponseWriter, r *http.Request) {
+	st, err := h.cov.ReadSettings(r.Context(), api.Actor(r))
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, settingsJSON(st))
+	h.k.JSON(w, r, http.StatusOK, settingsJSON(st))
 }
 
 func settingsJSON(st coverage.Settings) map[string]int {
@@ -176,19 +173,19 @@ func settingsJSON(st coverage.Settings) map[string]int {
 }
 
 // SetCoverageSettings changes the coverage settings (administrators only).
-func (h *Handler) SetCoverageSettings(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) SetCoverageSettings(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		SizeEmployees int `json:"size_employees"`
 		JointMaxUnits int `json:"joint_max_units"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		h.Fail(w, r, err)
+	if err := api.Decode(w, r, &in); err != nil {
+		h.k.Fail(w, r, err)
 		return
 	}
-	st, err := h.Coverage.SetSettings(r.Context(), actorOf(r), coverage.Settings{SizeEmployees: in.SizeEmployees, JointMaxUnits: in.JointMaxUnits})
+	st, err := h.cov.SetSettings(r.Context(), api.Actor(r), coverage.Settings{SizeEmployees: in.SizeEmployees, JointMaxUnits: in.JointMaxUnits})
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, settingsJSON(st))
+	h.k.JSON(w, r, http.StatusOK, settingsJSON(st))
 }
