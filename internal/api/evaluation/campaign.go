@@ -86,7 +86,7 @@ func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) {
 		}
 		in.Rules = tpl.Rules()
 		if in.Type == "" {
-			in.Type = in.Rules.Type
+			in.Type = tpl.Type
 		}
 	}
 	c, err := h.eval.CreateCampaign(r.Context(), api.Actor(r), in.CampaignInput)
