@@ -6,6 +6,11 @@ import (
 
 	"jiceng/internal/account"
 	"jiceng/internal/api"
+	accountsapi "jiceng/internal/api/accounts"
+	auditapi "jiceng/internal/api/audit"
+	coverageapi "jiceng/internal/api/coverage"
+	evaluationapi "jiceng/internal/api/evaluation"
+	orgsapi "jiceng/internal/api/orgs"
 	"jiceng/internal/module"
 	"jiceng/internal/ratelimit"
 	"jiceng/internal/web"
@@ -72,7 +77,7 @@ func nav() []module.Nav {
 // routes is every route of the application and its auth level. Without a
 // site (nil) the page routes are listed with nil handlers, for the tests
 // that read the table.
-func routes(s *site, a *api.Handler) []Route {
+func routes(s *site, a *apiHandlers) []Route {
 	if s == nil {
 		s = &site{}
 	}
@@ -83,70 +88,50 @@ func routes(s *site, a *api.Handler) []Route {
 		s.orgs.Routes(),
 		s.audit.Routes(),
 		s.coverage.Routes(),
-		[]Route{
-			// JSON API (described in internal/api/openapi.json)
-			module.R("GET", "/api/v1/openapi.json", module.Public, api.OpenAPI),
-			module.R("POST", "/api/v1/auth/login", module.Public, a.Login),
-			module.R("POST", "/api/v1/auth/logout", module.API, a.Logout),
-			module.R("GET", "/api/v1/orgs", module.API, a.ListOrgs),
-			module.R("POST", "/api/v1/orgs", module.API, a.CreateOrg),
-			module.R("POST", "/api/v1/orgs/import", module.API, a.ImportOrgs),
-			module.R("POST", "/api/v1/imports/{id}/apply", module.API, a.ApplyImport),
-			module.R("GET", "/api/v1/orgs/{id}", module.API, a.GetOrg),
-			module.R("PATCH", "/api/v1/orgs/{id}", module.API, a.PatchOrg),
-			module.R("GET", "/api/v1/orgs/{id}/children", module.API, a.Children),
-			module.R("GET", "/api/v1/orgs/{id}/stats", module.API, a.Stats),
-			module.R("POST", "/api/v1/orgs/{id}/move", module.API, a.MoveOrg),
-			module.R("POST", "/api/v1/orgs/{id}/dissolve", module.API, a.DissolveOrg),
-			module.R("GET", "/api/v1/users", module.API, a.ListUsers),
-			module.R("POST", "/api/v1/users", module.API, a.CreateUser),
-			module.R("GET", "/api/v1/users/{id}", module.API, a.GetUser),
-			module.R("POST", "/api/v1/users/{id}/grants", module.API, a.AddGrant),
-			module.R("POST", "/api/v1/users/{id}/password", module.API, a.SetUserPassword),
-			module.R("DELETE", "/api/v1/grants/{id}", module.API, a.RevokeGrant),
-			module.R("GET", "/api/v1/audit", module.API, a.Audit),
-
-			// 两新覆盖 (M1) API
-			module.R("GET", "/api/v1/orgs/{id}/coverage", module.API, a.OrgCoverage),
-			module.R("GET", "/api/v1/orgs/{id}/coverage/trend", module.API, a.CoverageTrend),
-			module.R("GET", "/api/v1/orgs/{id}/coverage/joint-flags", module.API, a.JointFlags),
-			module.R("GET", "/api/v1/units", module.API, a.ListUnits),
-			module.R("POST", "/api/v1/units/import", module.API, a.ImportUnits),
-			module.R("POST", "/api/v1/units", module.API, a.CreateUnit),
-			module.R("GET", "/api/v1/units/{id}", module.API, a.GetUnit),
-			module.R("PATCH", "/api/v1/units/{id}", module.API, a.PatchUnit),
-			module.R("POST", "/api/v1/units/{id}/coverage", module.API, a.SetUnitCoverage),
-			module.R("POST", "/api/v1/units/{id}/close", module.API, a.CloseUnit),
-			module.R("POST", "/api/v1/units/{id}/reopen", module.API, a.ReopenUnit),
-			module.R("GET", "/api/v1/units/{id}/history", module.API, a.UnitHistory),
-			module.R("GET", "/api/v1/coverage/settings", module.API, a.CoverageSettings),
-			module.R("PUT", "/api/v1/coverage/settings", module.API, a.SetCoverageSettings),
-			module.R("GET", "/api/v1/goal-sets", module.API, a.GoalSets),
-			module.R("POST", "/api/v1/goal-sets", module.API, a.CreateGoalSet),
-			module.R("GET", "/api/v1/goal-sets/{id}", module.API, a.GoalProgress),
-			module.R("POST", "/api/v1/goal-sets/{id}/targets", module.API, a.SetGoalTarget),
-
-			// 评议考核 (M2) API; the two public routes take a ballot code or show the bulletin
-			module.R("GET", "/api/v1/campaigns", module.API, a.ListCampaigns),
-			module.R("POST", "/api/v1/campaigns", module.API, a.CreateCampaign),
-			module.R("GET", "/api/v1/campaigns/{id}", module.API, a.GetCampaign),
-			module.R("PUT", "/api/v1/campaigns/{id}/rules", module.API, a.SetCampaignRules),
-			module.R("GET", "/api/v1/campaigns/{id}/subjects", module.API, a.CampaignSubjects),
-			module.R("POST", "/api/v1/campaigns/{id}/subjects", module.API, a.AddCampaignSubjects),
-			module.R("POST", "/api/v1/campaigns/{id}/subjects/import", module.API, a.ImportCampaignSubjects),
-			module.R("GET", "/api/v1/campaigns/{id}/subjects/{sid}/files", module.API, a.SubjectFiles),
-			module.R("POST", "/api/v1/campaigns/{id}/subjects/{sid}/files", module.API, a.AttachSubjectFiles),
-			module.R("GET", "/api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", module.API, a.SubjectFile),
-			module.R("DELETE", "/api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", module.API, a.RemoveSubjectFile),
-			module.R("POST", "/api/v1/campaigns/{id}/open", module.API, a.OpenCampaign),
-			module.R("POST", "/api/v1/campaigns/{id}/close", module.API, a.CloseCampaign),
-			module.R("POST", "/api/v1/campaigns/{id}/publish", module.API, a.PublishCampaign),
-			module.R("POST", "/api/v1/campaigns/{id}/tokens", module.API, a.IssueTokens),
-			module.R("POST", "/api/v1/campaigns/{id}/tokens/revoke", module.API, a.RevokeToken),
-			module.R("GET", "/api/v1/campaigns/{id}/results", module.API, a.CampaignResults),
-			module.R("GET", "/api/v1/campaigns/{id}/flags", module.API, a.CampaignFlags),
-			module.R("POST", "/api/v1/public/ballots", module.Public, a.CastBallot),
-			module.R("GET", "/api/v1/public/campaigns/{id}/bulletin", module.Public, a.CampaignBulletin),
-		},
+		a.routes(),
 	)
+}
+
+// apiHandlers are the JSON API's handlers: the kit's own and each module's.
+type apiHandlers struct {
+	kit        *api.Kit
+	orgs       *orgsapi.Handlers
+	accounts   *accountsapi.Handlers
+	audit      *auditapi.Handlers
+	coverage   *coverageapi.Handlers
+	evaluation *evaluationapi.Handlers
+}
+
+// newAPIHandlers builds the JSON API's handlers on the server's services.
+// codes and reads are the limits the API shares with the pages.
+func newAPIHandlers(d Deps, codes *account.Limiter, reads *ratelimit.Limiter) (*apiHandlers, error) {
+	k, err := api.New(d.Logger)
+	if err != nil {
+		return nil, err
+	}
+	a := &apiHandlers{kit: k, accounts: accountsapi.New(k, d.Accounts), audit: auditapi.New(k, d.Orgs.DB()),
+		coverage: coverageapi.New(k, d.Coverage), evaluation: evaluationapi.New(k, d.Eval, codes, reads)}
+	// A server may run without coverage or evaluation (the benchmarks do):
+	// their parts of the statistics and their import kinds go with them.
+	var stats []module.Stats
+	var imports []api.ImportKind
+	if d.Coverage != nil {
+		stats = append(stats, a.coverage.Stats())
+		imports = append(imports, a.coverage.Import())
+	}
+	if d.Eval != nil {
+		imports = append(imports, a.evaluation.Import())
+	}
+	a.orgs = orgsapi.New(k, d.Orgs, stats, imports)
+	return a, nil
+}
+
+// routes are the JSON API's routes, each described in the openapi.json
+// fragment of the package that serves it. A nil *apiHandlers still lists
+// them, with nil handlers, for the tests that read the route table.
+func (a *apiHandlers) routes() []Route {
+	if a == nil {
+		a = &apiHandlers{}
+	}
+	return slices.Concat(a.kit.Routes(), a.accounts.Routes(), a.orgs.Routes(), a.audit.Routes(), a.coverage.Routes(), a.evaluation.Routes())
 }

@@ -77,14 +77,17 @@ func NewServer(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &api.Handler{Orgs: d.Orgs, Accounts: d.Accounts, Coverage: d.Coverage, Eval: d.Eval, Limiter: publicLimiter, Reads: reads, Logger: d.Logger}
+	a, err := newAPIHandlers(d, publicLimiter, reads)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	s := &srv{deps: d, api: a}
+	s := &srv{deps: d, api: a.kit}
 	for _, rt := range routes(w, a) {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.auth(rt))
 	}
 	var h http.Handler = mux
-	h = w.kit.RefuseBadUTF8(h, a.Fail)
+	h = w.kit.RefuseBadUTF8(h, a.kit.Fail)
 	h = clientip.Middleware(d.TrustedProxies, d.Logger)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.headers(h)
@@ -95,7 +98,7 @@ func NewServer(d Deps) (http.Handler, error) {
 
 type srv struct {
 	deps Deps
-	api  *api.Handler
+	api  *api.Kit
 }
 
 // auth resolves the actor of the request according to the route's level.

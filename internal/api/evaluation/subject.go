@@ -1,10 +1,11 @@
-package api
+package evaluation
 
 import (
 	"io"
 	"net/http"
 	"strconv"
 
+	"jiceng/internal/api"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/xlsx"
@@ -14,101 +15,101 @@ import (
 // .csv, multipart field "file" or the raw body) for a draft campaign and
 // returns the import session with every bad row, like the unit import;
 // nothing changes until POST /api/v1/imports/{id}/apply.
-func (h *Handler) ImportCampaignSubjects(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+func (h *Handlers) ImportCampaignSubjects(w http.ResponseWriter, r *http.Request) {
+	id, err := api.PathID(r, "id")
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	actor := actorOf(r)
-	if err := h.Eval.CanImportSubjects(r.Context(), actor, id); err != nil {
-		h.Fail(w, r, err) // before the body is read
+	actor := api.Actor(r)
+	if err := h.eval.CanImportSubjects(r.Context(), actor, id); err != nil {
+		h.k.Fail(w, r, err) // before the body is read
 		return
 	}
 	name, header, rows, err := xlsx.ReadUpload(w, r, true)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	sess, err := h.Eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, id, name, header, rows)
+	sess, err := h.eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, id, name, header, rows)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	out := importJSON(sess.Session)
+	out := api.ImportJSON(sess.Session)
 	out["campaign_id"] = sess.CampaignID
-	writeJSON(w, http.StatusCreated, out)
+	h.k.JSON(w, r, http.StatusCreated, out)
 }
 
 // subjectPath reads the campaign and subject ids of a subject's route.
 func subjectPath(r *http.Request) (int64, int64, error) {
-	id, err := pathID(r)
+	id, err := api.PathID(r, "id")
 	if err != nil {
 		return 0, 0, err
 	}
-	sid, err := strconv.ParseInt(r.PathValue("sid"), 10, 64)
-	if err != nil || sid <= 0 {
-		return 0, 0, errs.Newf(errs.NotFound, "编号 %q 无效", "invalid id %q", r.PathValue("sid"))
+	sid, err := api.PathID(r, "sid")
+	if err != nil {
+		return 0, 0, err
 	}
 	return id, sid, nil
 }
 
 // SubjectFiles lists the report files of a subject, without their bytes.
-func (h *Handler) SubjectFiles(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) SubjectFiles(w http.ResponseWriter, r *http.Request) {
 	id, sid, err := subjectPath(r)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	files, err := h.Eval.SubjectFiles(r.Context(), actorOf(r), id, sid)
+	files, err := h.eval.SubjectFiles(r.Context(), api.Actor(r), id, sid)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
 	if files == nil {
 		files = []evaluation.SubjectFile{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": files})
+	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": files})
 }
 
 // AttachSubjectFiles uploads report files (multipart field "file", one or
 // more) of a subject of a draft campaign; all or none.
-func (h *Handler) AttachSubjectFiles(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) AttachSubjectFiles(w http.ResponseWriter, r *http.Request) {
 	id, sid, err := subjectPath(r)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	if err := h.Eval.CanAttachFiles(r.Context(), actorOf(r), id, sid); err != nil {
-		h.Fail(w, r, err) // before the body is read
+	if err := h.eval.CanAttachFiles(r.Context(), api.Actor(r), id, sid); err != nil {
+		h.k.Fail(w, r, err) // before the body is read
 		return
 	}
 	ups, err := evaluation.ReadReportUploads(w, r)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	files, err := h.Eval.AttachFiles(r.Context(), actorOf(r), id, sid, ups)
+	files, err := h.eval.AttachFiles(r.Context(), api.Actor(r), id, sid, ups)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"items": files})
+	h.k.JSON(w, r, http.StatusCreated, map[string]any{"items": files})
 }
 
 // SubjectFile sends the bytes of a report file with its content type.
-func (h *Handler) SubjectFile(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) SubjectFile(w http.ResponseWriter, r *http.Request) {
 	id, sid, err := subjectPath(r)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	fl, content, err := h.Eval.File(r.Context(), actorOf(r), id, r.PathValue("fid"))
+	fl, content, err := h.eval.File(r.Context(), api.Actor(r), id, r.PathValue("fid"))
 	if err == nil && fl.SubjectID != sid {
 		err = errs.New(errs.NotFound, "文件不存在或已删除", "file not found or removed")
 	}
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", fl.ContentType)
@@ -117,18 +118,20 @@ func (h *Handler) SubjectFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.FormatInt(fl.Size, 10))
 	w.WriteHeader(http.StatusOK)
 	// The status is sent: a read that fails now can only cut the body short.
-	io.Copy(w, content)
+	if _, err := io.Copy(w, content); err != nil {
+		h.k.Log(r, "report file cut short", err)
+	}
 }
 
 // RemoveSubjectFile deletes a report file of a subject of a draft campaign.
-func (h *Handler) RemoveSubjectFile(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) RemoveSubjectFile(w http.ResponseWriter, r *http.Request) {
 	id, sid, err := subjectPath(r)
 	if err != nil {
-		h.Fail(w, r, err)
+		h.k.Fail(w, r, err)
 		return
 	}
-	if _, err := h.Eval.RemoveFile(r.Context(), actorOf(r), id, sid, r.PathValue("fid")); err != nil {
-		h.Fail(w, r, err)
+	if _, err := h.eval.RemoveFile(r.Context(), api.Actor(r), id, sid, r.PathValue("fid")); err != nil {
+		h.k.Fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -1,0 +1,75 @@
+// Package evaluation serves the JSON API of 评议考核 (M2): campaigns, their
+// rules, subjects, subject import and report files, ballot codes, results
+// and flags, and the two public routes a rater and an observer use without
+// an account, the ballot box and the bulletin.
+package evaluation
+
+import (
+	"context"
+
+	"jiceng/internal/access"
+	"jiceng/internal/account"
+	"jiceng/internal/api"
+	"jiceng/internal/evaluation"
+	"jiceng/internal/module"
+	"jiceng/internal/ratelimit"
+)
+
+// Handlers are the evaluation module's JSON handlers.
+type Handlers struct {
+	k    *api.Kit
+	eval *evaluation.Service
+	// codes slows down guessing of ballot codes, per client; the pages
+	// share it.
+	codes *account.Limiter
+	// reads bounds the bulletin requests of each client; nil leaves them
+	// unbounded.
+	reads *ratelimit.Limiter
+}
+
+// New returns the handlers.
+func New(k *api.Kit, eval *evaluation.Service, codes *account.Limiter, reads *ratelimit.Limiter) *Handlers {
+	return &Handlers{k: k, eval: eval, codes: codes, reads: reads}
+}
+
+// Routes are the evaluation module's API routes; the two public routes take
+// a ballot code or show the bulletin.
+func (h *Handlers) Routes() []module.Route {
+	return []module.Route{
+		module.R("GET", "/api/v1/campaigns", module.API, h.ListCampaigns),
+		module.R("POST", "/api/v1/campaigns", module.API, h.CreateCampaign),
+		module.R("GET", "/api/v1/campaigns/{id}", module.API, h.GetCampaign),
+		module.R("PUT", "/api/v1/campaigns/{id}/rules", module.API, h.SetCampaignRules),
+		module.R("GET", "/api/v1/campaigns/{id}/subjects", module.API, h.CampaignSubjects),
+		module.R("POST", "/api/v1/campaigns/{id}/subjects", module.API, h.AddCampaignSubjects),
+		module.R("POST", "/api/v1/campaigns/{id}/subjects/import", module.API, h.ImportCampaignSubjects),
+		module.R("GET", "/api/v1/campaigns/{id}/subjects/{sid}/files", module.API, h.SubjectFiles),
+		module.R("POST", "/api/v1/campaigns/{id}/subjects/{sid}/files", module.API, h.AttachSubjectFiles),
+		module.R("GET", "/api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", module.API, h.SubjectFile),
+		module.R("DELETE", "/api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", module.API, h.RemoveSubjectFile),
+		module.R("POST", "/api/v1/campaigns/{id}/open", module.API, h.OpenCampaign),
+		module.R("POST", "/api/v1/campaigns/{id}/close", module.API, h.CloseCampaign),
+		module.R("POST", "/api/v1/campaigns/{id}/publish", module.API, h.PublishCampaign),
+		module.R("POST", "/api/v1/campaigns/{id}/tokens", module.API, h.IssueTokens),
+		module.R("POST", "/api/v1/campaigns/{id}/tokens/revoke", module.API, h.RevokeToken),
+		module.R("GET", "/api/v1/campaigns/{id}/results", module.API, h.CampaignResults),
+		module.R("GET", "/api/v1/campaigns/{id}/flags", module.API, h.CampaignFlags),
+		module.R("POST", "/api/v1/public/ballots", module.Public, h.CastBallot),
+		module.R("GET", "/api/v1/public/campaigns/{id}/bulletin", module.Public, h.CampaignBulletin),
+	}
+}
+
+// Import is the subject import kind, applied by
+// POST /api/v1/imports/{id}/apply.
+func (h *Handlers) Import() api.ImportKind {
+	return api.ImportKind{
+		Load: func(ctx context.Context, userID int64, id string) error {
+			_, err := h.eval.LoadSubjectImport(ctx, userID, id)
+			return err
+		},
+		Apply: func(ctx context.Context, a access.Actor, userID int64, id string) (int, error) {
+			sess, err := h.eval.ApplySubjectImport(ctx, a, userID, id)
+			return len(sess.Rows), err
+		},
+	}
+}

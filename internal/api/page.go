@@ -1,0 +1,60 @@
+package api
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/errs"
+)
+
+// PathID reads the positive id in the path wildcard name; anything else
+// names nothing, hence not found.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.Newf(errs.NotFound, "编号 %q 无效", "invalid id %q", r.PathValue(name))
+	}
+	return id, nil
+}
+
+// maxOffset caps the offset a cursor may carry: 1,000,000 pages of 500,
+// as on the pages, so that offset+limit cannot overflow.
+const maxOffset = 500_000_000
+
+// Page reads ?limit= (1–1000, default 50) and the opaque ?cursor= (an
+// encoded offset).
+func Page(r *http.Request) (limit, offset int, err error) {
+	limit = 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 1000 {
+			return 0, 0, errs.Field("limit", "limit 应为 1–1000 的整数", "limit must be an integer from 1 to 1000")
+		}
+	}
+	offset, err = CursorOffset(r)
+	return limit, offset, err
+}
+
+// CursorOffset reads the offset that ?cursor= encodes, 0 without one.
+func CursorOffset(r *http.Request) (int, error) {
+	c := r.URL.Query().Get("cursor")
+	if c == "" {
+		return 0, nil
+	}
+	b, derr := base64.RawURLEncoding.DecodeString(c)
+	n, aerr := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
+	if derr != nil || aerr != nil || n < 0 || n > maxOffset {
+		return 0, errs.Field("cursor", "cursor 无效，请使用上一页返回的 next_cursor", "invalid cursor: use next_cursor from the previous page")
+	}
+	return n, nil
+}
+
+// NextCursor is the cursor of the page after n items from offset, empty
+// after the last page.
+func NextCursor(offset, n, total int) string {
+	if offset+n >= total {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+n)))
+}
