@@ -64,7 +64,7 @@ func TestEvalAdminPages(t *testing.T) {
 		t.Fatal("create form incomplete")
 	}
 	form := url.Values{"name": {""}, "type": {"review"}, "year": {"2026"}, "owner_org_id": {strconv.FormatInt(owner.ID, 10)},
-		"opens_at": {"2026-01-01T09:00"}, "closes_at": {"2030-12-31T17:00"}, "template": {"village"}}
+		"opens_at": {"2026-01-01T09:00"}, "closes_at": {"2030-12-31T17:00"}, "template": {"village_secretary"}}
 	st, _, body := b.status(t, "POST", "/evaluation/new", form)
 	if st != 422 || !strings.HasPrefix(errAt(body, "name"), "请填写测评名称（最多 100 字）") {
 		t.Fatalf("empty name: %d %q", st, errAt(body, "name"))

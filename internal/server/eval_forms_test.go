@@ -102,7 +102,7 @@ func TestEvalNewFormOwnerAndType(t *testing.T) {
 
 	// A 千企议科长 with the village template is refused at the template.
 	form.Set("type", "qianqi")
-	form.Set("template", "village")
+	form.Set("template", "village_secretary")
 	st, _, body := b.status(t, "POST", "/evaluation/new", form)
 	if want := "“千企议科长”须使用“千企议科长”规则模板；要用其他模板，请将测评类型改为“自定义”"; st != 422 || errAt(body, "template") != want {
 		t.Errorf("qianqi with the village template: %d %q, want 422 %q", st, errAt(body, "template"), want)

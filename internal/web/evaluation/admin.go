@@ -19,16 +19,6 @@ import (
 // evaStatuses are the campaign states in the order they are passed through.
 var evaStatuses = []string{evaluation.StatusDraft, evaluation.StatusOpen, evaluation.StatusClosed, evaluation.StatusPublished}
 
-// evaTemplates are the rule templates a new campaign starts from.
-var evaTemplates = []struct {
-	Key   string
-	Type  string
-	Rules func() evaluation.Rules
-}{
-	{"village", evaluation.TypeReview, evaluation.TemplateVillageSecretary},
-	{"qianqi", evaluation.TypeQianQi, evaluation.TemplateQianQiYiKeZhang},
-}
-
 func evaTypeLabel(key, lang string) string {
 	for _, t := range evaluation.CampaignTypes {
 		if t.Key == key {
@@ -185,7 +175,7 @@ type evaForm struct {
 // evaTemplateOpt is a template as the form offers it, with the type it
 // gives the campaign.
 type evaTemplateOpt struct {
-	Key, Type string
+	Key, Label, Type string
 }
 
 // evaOwnTemplate returns the template that a campaign type is bound to:
@@ -193,7 +183,7 @@ type evaTemplateOpt struct {
 // own, so that the type named on every list matches the rules. Other types
 // may use either.
 func evaOwnTemplate(typ string) string {
-	for _, t := range evaTemplates {
+	for _, t := range evaluation.Templates() {
 		if t.Type == typ {
 			return t.Key
 		}
@@ -212,8 +202,8 @@ func (h *Pages) evaNewPage(r *http.Request) *web.Page {
 			v.Types = append(v.Types, t)
 		}
 	}
-	for _, t := range evaTemplates {
-		v.Templates = append(v.Templates, evaTemplateOpt{Key: t.Key, Type: evaTypeLabel(t.Type, lang)})
+	for _, t := range evaluation.Templates() {
+		v.Templates = append(v.Templates, evaTemplateOpt{Key: t.Key, Label: web.Msg(lang, t.ZH, t.EN), Type: evaTypeLabel(t.Type, lang)})
 	}
 	p.Data = v
 	return p
@@ -235,7 +225,7 @@ func (h *Pages) EvalNewForm(w http.ResponseWriter, r *http.Request) {
 	h.ownerPick(r, p, "")
 	now := h.Now().In(org.Shanghai)
 	p.Form.Set("year", strconv.Itoa(now.Year()))
-	p.Form.Set("template", "village")
+	p.Form.Set("template", evaluation.Templates()[0].Key)
 	start := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, org.Shanghai)
 	p.Form.Set("opens_at", start.Format(dtLocal))
 	p.Form.Set("closes_at", start.AddDate(0, 0, 28).Add(8*time.Hour).Format(dtLocal))
@@ -345,7 +335,7 @@ func (h *Pages) EvalNew(w http.ResponseWriter, r *http.Request) {
 	}
 	tpl := f.Get("template")
 	found := false
-	for _, t := range evaTemplates {
+	for _, t := range evaluation.Templates() {
 		if t.Key == tpl {
 			in.Rules, found = t.Rules(), true
 			if in.Type == "" {
@@ -356,7 +346,8 @@ func (h *Pages) EvalNew(w http.ResponseWriter, r *http.Request) {
 	if !found {
 		extra["template"] = web.Msg(p.Lang, "请选择规则模板", "choose a rules template")
 	} else if own := evaOwnTemplate(in.Type); own != "" && own != tpl {
-		tl, ol := evaTypeLabel(in.Type, p.Lang), i18n.T(p.Lang, "eva.template_"+own)
+		ownT, _ := evaluation.TemplateByKey(own)
+		tl, ol := evaTypeLabel(in.Type, p.Lang), web.Msg(p.Lang, ownT.ZH, ownT.EN)
 		extra["template"] = web.Msg(p.Lang, "“"+tl+"”须使用“"+ol+"”规则模板；要用其他模板，请将测评类型改为“自定义”",
 			"a campaign of the type “"+tl+"” uses the template “"+ol+"”; for another template, set the type to “Custom”")
 	}
