@@ -134,7 +134,7 @@ func (h *Handler) Audit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.URL.Query()
-	rows, total, err := audit.List(r.Context(), h.Orgs.DB(), actorOf(r), audit.Query{Actor: v.Get("actor"), Action: v.Get("action"),
+	rows, total, err := h.Orgs.Audit().List(r.Context(), actorOf(r), audit.Query{Actor: v.Get("actor"), Action: v.Get("action"),
 		TargetType: v.Get("target_type"), TargetID: v.Get("target_id"), Q: v.Get("q"), Limit: limit, Offset: offset})
 	if err != nil {
 		h.Fail(w, r, err)

@@ -15,15 +15,15 @@ func TestSQLitePragmas(t *testing.T) {
 	defer d.Close()
 	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "secure_delete": "1"} {
 		var got string
-		if err := d.W.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil || got != want {
+		if err := d.w.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil || got != want {
 			t.Errorf("writer %s = %q (%v), want %q", pragma, got, err, want)
 		}
 	}
 	var qo string
-	if err := d.R.QueryRowContext(ctx, "PRAGMA query_only").Scan(&qo); err != nil || qo != "1" {
+	if err := d.r.QueryRowContext(ctx, "PRAGMA query_only").Scan(&qo); err != nil || qo != "1" {
 		t.Errorf("reader query_only = %q (%v)", qo, err)
 	}
-	if _, err := d.R.ExecContext(ctx, "CREATE TABLE x (a)"); err == nil {
+	if _, err := d.r.ExecContext(ctx, "CREATE TABLE x (a)"); err == nil {
 		t.Error("the read pool accepted a write")
 	}
 }
@@ -44,5 +44,29 @@ func TestOpenRejectsUnknownURL(t *testing.T) {
 	// The password in the URL is not repeated in the message.
 	if err == nil || err.Error() != `不支持的数据库地址 "mysql://root@localhost/x"：请使用 sqlite:文件路径 或 postgres://用户@主机/库名` {
 		t.Errorf("error %v", err)
+	}
+}
+
+func TestIsUniqueViolation(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "u.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Exec(ctx, "CREATE TABLE x (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Exec(ctx, "INSERT INTO x (id, name, n) VALUES (1, 'a', 1)"); err != nil {
+		t.Fatal(err)
+	}
+	_, dupName := d.Exec(ctx, "INSERT INTO x (id, name, n) VALUES (2, 'a', 1)")
+	_, dupID := d.Exec(ctx, "INSERT INTO x (id, name, n) VALUES (1, 'b', 1)")
+	_, null := d.Exec(ctx, "INSERT INTO x (id, name, n) VALUES (3, 'c', NULL)")
+	if !IsUniqueViolation(dupName) || !IsUniqueViolation(dupID) {
+		t.Errorf("duplicates not recognised: %v / %v", dupName, dupID)
+	}
+	if null == nil || IsUniqueViolation(null) || IsUniqueViolation(nil) {
+		t.Errorf("a NOT NULL failure (%v) or no error counted as a duplicate", null)
 	}
 }

@@ -50,7 +50,7 @@ func (h *Handler) Audit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Limit, q.Offset = l.Per, l.Offset()
-	rows, total, err := audit.List(r.Context(), h.Orgs.DB(), actorOf(r), q)
+	rows, total, err := h.Orgs.Audit().List(r.Context(), actorOf(r), q)
 	if err != nil {
 		h.fail(w, r, err)
 		return

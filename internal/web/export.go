@@ -96,7 +96,7 @@ func (h *Handler) sendExport(w http.ResponseWriter, r *http.Request, f exportFil
 		if f.Total >= 0 {
 			e.Total = f.Total
 		}
-		if err := audit.RecordExport(r.Context(), h.Orgs.DB(), actorOf(r), e); err != nil {
+		if err := h.Orgs.Audit().RecordExport(r.Context(), actorOf(r), e); err != nil {
 			return err
 		}
 		_, cd := xlsx.FileName(f.Scope, f.List, h.Now())
@@ -224,8 +224,8 @@ func (h *Handler) AuditExport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d := h.Orgs.DB()
-	total, err := audit.Count(ctx, d, actor, q)
+	auditLog := h.Orgs.Audit()
+	total, err := auditLog.Count(ctx, actor, q)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -235,7 +235,7 @@ func (h *Handler) AuditExport(w http.ResponseWriter, r *http.Request) {
 		Header: []string{"序号", "时间", "操作人", "操作", "对象", "摘要", "修改前", "修改后"}, Widths: []float64{6, 18, 14, 14, 14, 50, 40, 40}}
 	h.sendExport(w, r, exportFile{Scope: scope, List: "审计日志", Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
 		i := 0
-		return audit.Each(ctx, d, actor, q, func(e audit.Record) bool {
+		return auditLog.Each(ctx, actor, q, func(e audit.Record) bool {
 			i++
 			return yield([]any{i, localTime(e.At, "2006-01-02 15:04:05"), e.ActorName, e.Action, e.TargetType + " " + e.TargetID, e.Summary, string(e.Before), string(e.After)})
 		})
