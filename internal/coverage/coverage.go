@@ -193,4 +193,3 @@ func (s *Service) unitTx(ctx context.Context, fn func(tx *db.Tx) error) error {
 
 // aggUnit is what the aggregates know of a unit besides its coverage.
 type aggUnit struct{ category, size, industry string }
-
