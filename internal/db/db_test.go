@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -47,26 +49,42 @@ func TestOpenRejectsUnknownURL(t *testing.T) {
 	}
 }
 
+// TestIsUniqueViolation checks the drivers' error codes on SQLite, and on
+// PostgreSQL when JICENG_TEST_POSTGRES names a database (in a temporary
+// table, one transaction per statement since a failed statement ends a
+// PostgreSQL transaction).
 func TestIsUniqueViolation(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "u.db"))
+	url := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
+	if pg := os.Getenv("JICENG_TEST_POSTGRES"); pg != "" {
+		url = pg
+	}
+	d, err := Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if _, err := d.Exec(ctx, "CREATE TABLE x (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER NOT NULL)"); err != nil {
-		t.Fatal(err)
+	exec := func(q string) error {
+		return d.InTx(ctx, func(tx *Tx) error {
+			if _, err := tx.Exec(ctx, "CREATE TEMP TABLE x (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER NOT NULL)"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO x (id, name, n) VALUES (1, 'a', 1)"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+			return errors.New("rolled back")
+		})
 	}
-	if _, err := d.Exec(ctx, "INSERT INTO x (id, name, n) VALUES (1, 'a', 1)"); err != nil {
-		t.Fatal(err)
-	}
-	_, dupName := d.Exec(ctx, "INSERT INTO x (id, name, n) VALUES (2, 'a', 1)")
-	_, dupID := d.Exec(ctx, "INSERT INTO x (id, name, n) VALUES (1, 'b', 1)")
-	_, null := d.Exec(ctx, "INSERT INTO x (id, name, n) VALUES (3, 'c', NULL)")
+	dupName := exec("INSERT INTO x (id, name, n) VALUES (2, 'a', 1)")
+	dupID := exec("INSERT INTO x (id, name, n) VALUES (1, 'b', 1)")
+	null := exec("INSERT INTO x (id, name, n) VALUES (3, 'c', NULL)")
 	if !IsUniqueViolation(dupName) || !IsUniqueViolation(dupID) {
 		t.Errorf("duplicates not recognised: %v / %v", dupName, dupID)
 	}
-	if null == nil || IsUniqueViolation(null) || IsUniqueViolation(nil) {
+	if null == nil || null.Error() == "rolled back" || IsUniqueViolation(null) || IsUniqueViolation(nil) {
 		t.Errorf("a NOT NULL failure (%v) or no error counted as a duplicate", null)
 	}
 }
