@@ -89,7 +89,7 @@ func run(ctx context.Context, c config) error {
 	defer d.Close()
 	if d.Dialect == db.SQLite {
 		var sync string
-		d.W.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync)
+		d.WriteQueryRow(ctx, "PRAGMA synchronous").Scan(&sync)
 		fmt.Fprintf(out, "- durability: WAL, PRAGMA synchronous = %s (2 = FULL), one writer connection\n", sync)
 	} else {
 		var sc, fs string
@@ -247,7 +247,7 @@ func run(ctx context.Context, c config) error {
 		}
 	}
 	batchDur := time.Since(t2)
-	if _, err := d.W.ExecContext(ctx, "DROP TABLE ballot_inbox_baseline"); err != nil {
+	if _, err := d.Exec(ctx, "DROP TABLE ballot_inbox_baseline"); err != nil {
 		return err
 	}
 	singleRate := float64(c.singleRows) / singleDur.Seconds()
@@ -355,8 +355,8 @@ func resultsRun(ctx context.Context, out io.Writer, c config, d *db.DB, ev *eval
 	}
 	loadDur := time.Since(t0)
 	if d.Dialect == db.Postgres {
-		d.W.ExecContext(ctx, "ANALYZE ballots")
-		d.W.ExecContext(ctx, "ANALYZE ballot_tally")
+		d.Exec(ctx, "ANALYZE ballots")
+		d.Exec(ctx, "ANALYZE ballot_tally")
 	}
 	var durs []time.Duration
 	var res evaluation.Results
@@ -547,7 +547,7 @@ func createBaseline(ctx context.Context, d *db.DB) error {
 	}
 	ddl = append(ddl, "CREATE INDEX ballot_inbox_baseline_campaign ON ballot_inbox_baseline(campaign_id, group_key)")
 	for _, s := range ddl {
-		if _, err := d.W.ExecContext(ctx, s); err != nil {
+		if _, err := d.Exec(ctx, s); err != nil {
 			return err
 		}
 	}

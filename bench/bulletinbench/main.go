@@ -236,7 +236,7 @@ func closedCampaign(ctx context.Context, d *db.DB, ev *evaluation.Service, owner
 		}
 		done += k
 	}
-	if _, err := d.W.ExecContext(ctx, d.Rebind("UPDATE ballot_token_counts SET issued = issued + ?, used = used + ? WHERE campaign_id = ? AND group_key = 'masses'"), 0, n, camp.ID); err != nil {
+	if _, err := d.Exec(ctx, d.Rebind("UPDATE ballot_token_counts SET issued = issued + ?, used = used + ? WHERE campaign_id = ? AND group_key = 'masses'"), 0, n, camp.ID); err != nil {
 		return 0, err
 	}
 	if _, err := ev.Close(ctx, sys, camp.ID); err != nil {

@@ -380,7 +380,7 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	if err != nil {
 		return fmt.Errorf("baseline insert: %w", err)
 	}
-	d.W.ExecContext(ctx, "DROP TABLE units_baseline")
+	d.Exec(ctx, "DROP TABLE units_baseline")
 
 	var it benchkit.Table
 	it.Head = []string{"phase", "rows", "time", "rows/s", "vs baseline"}

@@ -125,7 +125,7 @@ func run(ctx context.Context, url, code, cpuprofile, memprofile string, keep boo
 	}
 	rows = nil
 	if !keep {
-		if _, err := d.W.ExecContext(ctx, "DROP TABLE orgs_baseline"); err != nil {
+		if _, err := d.Exec(ctx, "DROP TABLE orgs_baseline"); err != nil {
 			return fmt.Errorf("drop baseline: %w", err)
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -47,19 +48,10 @@ func cmdBackup(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	defer d.Close()
-	if d.Dialect == db.Postgres {
-		// The dump holds password hashes and ballots: the file is created
-		// 0600 first, and pg_dump writes into it without changing its mode.
-		if err := db.CreateBackupFile(*out); err != nil {
-			return fmt.Errorf("jiceng backup: 无法创建 %s：%v", *out, err)
+	if err := db.Backup(ctx, d, *out, env.stderr); err != nil {
+		if de := (*db.DumpError)(nil); errors.As(err, &de) {
+			return fmt.Errorf("jiceng backup: %v", err)
 		}
-		cmd := pgDumpCommand(ctx, url, *out)
-		cmd.Stderr = env.stderr
-		if err := cmd.Run(); err != nil {
-			os.Remove(*out)
-			return fmt.Errorf("jiceng backup: pg_dump 失败：%v", err)
-		}
-	} else if err := db.BackupSQLite(ctx, d, *out); err != nil {
 		return err
 	}
 	st, err := os.Stat(*out)
@@ -69,17 +61,4 @@ func cmdBackup(ctx context.Context, env cmdEnv, args []string) error {
 	fmt.Fprintf(env.stdout, "已备份到 %s（%.1f MB）\n", *out, float64(st.Size())/1e6)
 	fmt.Fprintln(env.stdout, "测评码密钥不在备份中：请把密钥文件与数据库备份分开保存（见 docs/OPERATIONS.md）")
 	return nil
-}
-
-// pgDumpCommand runs pg_dump on the database at url into out. A password
-// in url goes to pg_dump in its environment as PGPASSWORD, which only the
-// same user can read, and the URL on its command line has none: any user
-// of the machine can read a command line with ps.
-func pgDumpCommand(ctx context.Context, url, out string) *exec.Cmd {
-	pw, rest, ok := db.Password(url)
-	cmd := exec.CommandContext(ctx, "pg_dump", "--format=custom", "--no-owner", "--file="+out, rest)
-	if ok {
-		cmd.Env = append(os.Environ(), "PGPASSWORD="+pw)
-	}
-	return cmd
 }

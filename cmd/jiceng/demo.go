@@ -23,7 +23,7 @@ func cmdDemo(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	res, err := demo.Seed(ctx, a.orgs, a.accounts, a.coverage, a.eval, *regionCode)
+	res, err := demo.Seed(ctx, a.db, a.orgs, a.accounts, a.coverage, a.eval, *regionCode)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ var oldKey = bytes.Repeat([]byte{0x5a, 0xc3}, 16)
 
 func storeOldKey(t *testing.T, d *db.DB, key []byte) {
 	t.Helper()
-	if _, err := d.W.Exec(d.Rebind("INSERT INTO settings (key, value) VALUES ('evaluation.token_key', ?)"), hex.EncodeToString(key)); err != nil {
+	if _, err := d.Exec(context.Background(), d.Rebind("INSERT INTO settings (key, value) VALUES ('evaluation.token_key', ?)"), hex.EncodeToString(key)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -46,7 +46,7 @@ func storeOldKey(t *testing.T, d *db.DB, key []byte) {
 func storedKeys(t *testing.T, d *db.DB) int {
 	t.Helper()
 	var n int
-	if err := d.W.QueryRow("SELECT COUNT(*) FROM settings WHERE key = 'evaluation.token_key'").Scan(&n); err != nil {
+	if err := d.WriteQueryRow(context.Background(), "SELECT COUNT(*) FROM settings WHERE key = 'evaluation.token_key'").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

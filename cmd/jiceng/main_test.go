@@ -162,7 +162,7 @@ func TestBackupUnderWrites(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for ctx.Err() == nil {
-			_, err := a.db.W.ExecContext(ctx, "INSERT INTO audit_log (at, actor_name, action, target_type, target_id) VALUES (?, 'bench', 'test.write', 'x', ?)", db.Now(), fmt.Sprint(writes))
+			_, err := a.db.Exec(ctx, "INSERT INTO audit_log (at, actor_name, action, target_type, target_id) VALUES (?, 'bench', 'test.write', 'x', ?)", db.Now(), fmt.Sprint(writes))
 			if err == nil {
 				writes++
 			}
@@ -187,7 +187,7 @@ func TestBackupUnderWrites(t *testing.T) {
 		t.Fatalf("integrity %q %v", s, err)
 	}
 	var n int
-	c.R.QueryRow("SELECT COUNT(*) FROM orgs").Scan(&n)
+	c.QueryRow(context.Background(), "SELECT COUNT(*) FROM orgs").Scan(&n)
 	if n != 87 {
 		t.Errorf("backup holds %d organizations, want 87", n)
 	}

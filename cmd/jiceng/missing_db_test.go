@@ -140,13 +140,13 @@ func TestMigrateOlderSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.W.Exec(ms[0].SQL); err != nil {
+	if _, err := d.Exec(context.Background(), ms[0].SQL); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.SchemaVersion(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.W.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", ms[0].Version, ms[0].Name, db.Now()); err != nil {
+	if _, err := d.Exec(context.Background(), "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", ms[0].Version, ms[0].Name, db.Now()); err != nil {
 		t.Fatal(err)
 	}
 	d.Close()

@@ -38,7 +38,7 @@ func TestServePurgesExpiredImports(t *testing.T) {
 		id  string
 		age time.Duration
 	}{{"old-applied", 49 * time.Hour}, {"old-ready", 25 * time.Hour}, {"fresh", 23 * time.Hour}} {
-		if _, err := d.W.ExecContext(ctx, `INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at)
+		if _, err := d.Exec(ctx, `INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at)
 			VALUES (?, 1, 'units', '两新组织.xlsx', 'ready', 1, '[{"credit_code":"91450100MA5KXXXX0X","legal_rep":"张三"}]', '[]', ?)`, s.id, db.FormatTime(now.Add(-s.age))); err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +57,7 @@ func TestServePurgesExpiredImports(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer d.Close()
-		rows, err := d.R.QueryContext(ctx, "SELECT id FROM import_sessions ORDER BY id")
+		rows, err := d.Query(ctx, "SELECT id FROM import_sessions ORDER BY id")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -98,7 +98,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	defer a.Close()
 	a.accounts.IdleTimeout = idle
 	if *withDemo {
-		res, err := demo.Seed(ctx, a.orgs, a.accounts, a.coverage, a.eval, "4501")
+		res, err := demo.Seed(ctx, a.db, a.orgs, a.accounts, a.coverage, a.eval, "4501")
 		if err != nil {
 			return err
 		}

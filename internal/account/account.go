@@ -20,6 +20,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/org"
 )
 
 // Service manages users, grants and sessions.
@@ -206,8 +207,8 @@ type orgRef struct {
 }
 
 func loadOrg(ctx context.Context, tx *db.Tx, id int64) (orgRef, bool, error) {
-	var o orgRef
-	err := tx.QueryRow(ctx, "SELECT id, path, CASE WHEN short_name <> '' THEN short_name ELSE name END FROM orgs WHERE id = ?", id).Scan(&o.id, &o.path, &o.name)
+	r, err := org.Lookup(ctx, tx, id)
+	o := orgRef{id: r.ID, path: r.Path, name: r.Label()}
 	if err == sql.ErrNoRows {
 		return o, false, nil
 	}
@@ -308,17 +309,12 @@ func (s *Service) CanCreate(ctx context.Context, actor access.Actor) error {
 	return nil
 }
 
-// queryRower is a database or a transaction.
-type queryRower interface {
-	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
-}
-
 // homeFor resolves the home organization of a new user: answered at its
 // field as not found unless the actor may see it, forbidden unless it may
 // manage users there.
-func (s *Service) homeFor(ctx context.Context, q queryRower, actor access.Actor, id int64) (orgRef, error) {
-	var o orgRef
-	err := q.QueryRow(ctx, "SELECT id, path, CASE WHEN short_name <> '' THEN short_name ELSE name END FROM orgs WHERE id = ?", id).Scan(&o.id, &o.path, &o.name)
+func (s *Service) homeFor(ctx context.Context, q db.Querier, actor access.Actor, id int64) (orgRef, error) {
+	r, err := org.Lookup(ctx, q, id)
+	o := orgRef{id: r.ID, path: r.Path, name: r.Label()}
 	if err != nil && err != sql.ErrNoRows {
 		return o, errs.Wrap(err, "load org")
 	}
@@ -359,18 +355,18 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q string, limit,
 }
 
 func (s *Service) list(ctx context.Context, actor access.Actor, cond string, args []any, limit, offset int) ([]User, int, error) {
-	scope, sargs := actor.ScopeSQL("o.path", access.UserRead)
+	scope, sargs := actor.ScopeSQL(org.PathCol("o"), access.UserRead)
 	w := scope + " AND " + cond
 	all := append(sargs, args...)
 	var total int
-	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE "+w, all...).Scan(&total); err != nil {
+	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM users u"+org.Join("o", "u.home_org_id")+" WHERE "+w, all...).Scan(&total); err != nil {
 		return nil, 0, errs.Wrap(err, "count users")
 	}
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.Query(ctx, `SELECT u.id, u.username, u.display_name, u.home_org_id, CASE WHEN o.short_name <> '' THEN o.short_name ELSE o.name END, o.path,
-		u.status, u.created_at, COALESCE(u.last_login_at, '') FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE `+w+` ORDER BY u.username LIMIT ? OFFSET ?`,
+	rows, err := s.db.Query(ctx, `SELECT u.id, u.username, u.display_name, u.home_org_id, `+org.LabelCol("o")+`, `+org.PathCol("o")+`,
+		u.status, u.created_at, COALESCE(u.last_login_at, '') FROM users u`+org.Join("o", "u.home_org_id")+` WHERE `+w+` ORDER BY u.username LIMIT ? OFFSET ?`,
 		append(all, limit, offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list users")
@@ -399,13 +395,9 @@ func (s *Service) list(ctx context.Context, actor access.Actor, cond string, arg
 	return out, total, nil
 }
 
-type querier interface {
-	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
-
-func (s *Service) grants(ctx context.Context, q querier, userID int64) ([]access.Grant, error) {
-	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.org_id, o.path, CASE WHEN o.short_name <> '' THEN o.short_name ELSE o.name END
-		FROM grants g JOIN orgs o ON o.id = g.org_id WHERE g.user_id = ? ORDER BY g.id`, userID)
+func (s *Service) grants(ctx context.Context, q db.Querier, userID int64) ([]access.Grant, error) {
+	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.org_id, `+org.PathCol("o")+`, `+org.LabelCol("o")+`
+		FROM grants g`+org.Join("o", "g.org_id")+` WHERE g.user_id = ? ORDER BY g.id`, userID)
 	if err != nil {
 		return nil, errs.Wrap(err, "grants")
 	}
@@ -434,7 +426,7 @@ type target struct {
 // added meanwhile cannot slip between the check and the change.
 func (s *Service) loadTarget(ctx context.Context, tx *db.Tx, actor access.Actor, userID int64) (target, error) {
 	t := target{id: userID}
-	err := tx.QueryRow(ctx, "SELECT u.username, u.status, o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.id = ?", userID).
+	err := tx.QueryRow(ctx, "SELECT u.username, u.status, "+org.PathCol("o")+" FROM users u"+org.Join("o", "u.home_org_id")+" WHERE u.id = ?", userID).
 		Scan(&t.username, &t.status, &t.home)
 	if err == sql.ErrNoRows || (err == nil && !actor.Can(access.UserRead, t.home)) {
 		return t, errs.Newf(errs.NotFound, "用户 %d 不存在或不在您的管理范围内", "user %d not found or outside your scope", userID)
@@ -595,7 +587,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor access.Actor, userID
 	var u target
 	var oldHash string
 	if self {
-		err := s.db.QueryRow(ctx, "SELECT u.username, u.password_hash, o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.id = ?", userID).
+		err := s.db.QueryRow(ctx, "SELECT u.username, u.password_hash, "+org.PathCol("o")+" FROM users u"+org.Join("o", "u.home_org_id")+" WHERE u.id = ?", userID).
 			Scan(&u.username, &oldHash, &u.home)
 		if err != nil {
 			return errs.Wrap(err, "load user")
@@ -710,7 +702,7 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 	}
 	var id int64
 	var hash, status, home string
-	err := s.db.QueryRow(ctx, "SELECT u.id, u.password_hash, u.status, o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.username = ?",
+	err := s.db.QueryRow(ctx, "SELECT u.id, u.password_hash, u.status, "+org.PathCol("o")+" FROM users u"+org.Join("o", "u.home_org_id")+" WHERE u.username = ?",
 		username).Scan(&id, &hash, &status, &home)
 	if err != nil && err != sql.ErrNoRows {
 		return Session{}, access.Actor{}, errs.Wrap(err, "load user")
@@ -863,7 +855,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		if err != nil {
 			return errs.Wrap(err, "logout")
 		}
-		if err := tx.QueryRow(ctx, "SELECT u.username, o.path FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.id = ?", id).Scan(&username, &home); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT u.username, "+org.PathCol("o")+" FROM users u"+org.Join("o", "u.home_org_id")+" WHERE u.id = ?", id).Scan(&username, &home); err != nil {
 			return errs.Wrap(err, "logout user")
 		}
 		return audit.Write(ctx, tx, access.Actor{UserID: id, Username: username}, audit.Entry{Action: "auth.logout", TargetType: "user",

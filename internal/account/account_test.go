@@ -164,7 +164,7 @@ func TestLoginsAudited(t *testing.T) {
 
 	got := func(actor access.Actor) []string {
 		t.Helper()
-		recs, _, err := audit.List(ctx, d, actor, audit.Query{Q: "", Limit: 100})
+		recs, _, err := audit.NewService(d).List(ctx, actor, audit.Query{Q: "", Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -84,26 +84,26 @@ func TestGrantIDMigrationKeepsRows(t *testing.T) {
 		if m.Version >= 7 {
 			break
 		}
-		if _, err := d.W.ExecContext(ctx, m.SQL); err != nil {
+		if _, err := d.Exec(ctx, m.SQL); err != nil {
 			t.Fatalf("%04d: %v", m.Version, err)
 		}
-		if _, err := d.W.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.Version, m.Name, db.Now()); err != nil {
+		if _, err := d.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.Version, m.Name, db.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Rows written with the schema of that time: later migrations add
 	// columns the services of today expect, so the services run after it.
 	now := db.Now()
-	if _, err := d.W.ExecContext(ctx, `INSERT INTO orgs (id, path, depth, name, kind, category, level, created_at, updated_at)
+	if _, err := d.Exec(ctx, `INSERT INTO orgs (id, path, depth, name, kind, category, level, created_at, updated_at)
 		VALUES (1, '/1/', 0, '中共南宁市兴宁区委员会', 'committee', 'organ', 'county', ?, ?)`, now, now); err != nil {
 		t.Fatal(err)
 	}
 	var ids []int64
 	for i, name := range []string{"zhangsan", "lisi", "wangwu"} {
-		if _, err := d.W.ExecContext(ctx, "INSERT INTO users (id, username, password_hash, home_org_id, created_at, updated_at) VALUES (?, ?, 'x', 1, ?, ?)", i+2, name, now, now); err != nil {
+		if _, err := d.Exec(ctx, "INSERT INTO users (id, username, password_hash, home_org_id, created_at, updated_at) VALUES (?, ?, 'x', 1, ?, ?)", i+2, name, now, now); err != nil {
 			t.Fatal(err)
 		}
-		res, err := d.W.ExecContext(ctx, "INSERT INTO grants (user_id, role, org_id, created_at) VALUES (?, 'secretary', 1, ?)", i+2, now)
+		res, err := d.Exec(ctx, "INSERT INTO grants (user_id, role, org_id, created_at) VALUES (?, 'secretary', 1, ?)", i+2, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestGrantIDMigrationKeepsRows(t *testing.T) {
 		t.Fatalf("migrate: %d %v", n, err)
 	}
 	var got []int64
-	rows, err := d.W.QueryContext(ctx, "SELECT id FROM grants ORDER BY id")
+	rows, err := d.WriteQuery(ctx, "SELECT id FROM grants ORDER BY id")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,11 +128,11 @@ func TestGrantIDMigrationKeepsRows(t *testing.T) {
 		t.Errorf("grant ids after the migration %v, before %v", got, ids)
 	}
 	var sqlText string
-	if err := d.W.QueryRowContext(ctx, "SELECT sql FROM sqlite_master WHERE name = 'grants'").Scan(&sqlText); err != nil || !strings.Contains(strings.ToUpper(sqlText), "AUTOINCREMENT") {
+	if err := d.WriteQueryRow(ctx, "SELECT sql FROM sqlite_master WHERE name = 'grants'").Scan(&sqlText); err != nil || !strings.Contains(strings.ToUpper(sqlText), "AUTOINCREMENT") {
 		t.Errorf("grants table: %q %v", sqlText, err)
 	}
 	var idx int
-	d.W.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'grants_org' AND tbl_name = 'grants'").Scan(&idx)
+	d.WriteQueryRow(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'grants_org' AND tbl_name = 'grants'").Scan(&idx)
 	if idx != 1 {
 		t.Errorf("index grants_org: %d", idx)
 	}

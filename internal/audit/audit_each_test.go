@@ -47,7 +47,7 @@ func TestEachReadsEveryEntryInScope(t *testing.T) {
 	}
 	adminA := access.Actor{UserID: 7, Username: "a", Grants: []access.Grant{{Role: access.Auditor, OrgID: a.ID, OrgPath: a.Path}}}
 	var got []int64
-	if err := audit.Each(ctx, d, adminA, audit.Query{Actor: "bulk"}, func(r audit.Record) bool { got = append(got, r.ID); return true }); err != nil {
+	if err := audit.NewService(d).Each(ctx, adminA, audit.Query{Actor: "bulk"}, func(r audit.Record) bool { got = append(got, r.ID); return true }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != want {
@@ -58,12 +58,12 @@ func TestEachReadsEveryEntryInScope(t *testing.T) {
 			t.Fatalf("entry %d (id %d) after id %d", i, got[i], got[i-1])
 		}
 	}
-	total, err := audit.Count(ctx, d, adminA, audit.Query{Actor: "bulk"})
+	total, err := audit.NewService(d).Count(ctx, adminA, audit.Query{Actor: "bulk"})
 	if err != nil || total != want {
 		t.Fatalf("count %d (%v), want %d", total, err, want)
 	}
 	n := 0
-	audit.Each(ctx, d, adminA, audit.Query{}, func(audit.Record) bool { n++; return n < 10 })
+	audit.NewService(d).Each(ctx, adminA, audit.Query{}, func(audit.Record) bool { n++; return n < 10 })
 	if n != 10 {
 		t.Errorf("stopped after %d entries, want 10", n)
 	}

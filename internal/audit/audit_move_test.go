@@ -20,7 +20,7 @@ var regions = region.NewHolder()
 // whether the entry shows its before/after records.
 func actions(t *testing.T, s *org.Service, actor access.Actor, target string) []string {
 	t.Helper()
-	rows, total, err := audit.List(context.Background(), s.DB(), actor, audit.Query{TargetType: "org", TargetID: target, Limit: 100})
+	rows, total, err := s.Audit().List(context.Background(), actor, audit.Query{TargetType: "org", TargetID: target, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestAuditFollowsMovedOrganization(t *testing.T) {
 		t.Errorf("the county reads %v", got)
 	}
 	// Street A's filtered list counts the same as it shows.
-	rows, total, err := audit.List(ctx, s.DB(), adminA, audit.Query{Action: "org.create", Q: "迁出测试", Limit: 50})
+	rows, total, err := s.Audit().List(ctx, adminA, audit.Query{Action: "org.create", Q: "迁出测试", Limit: 50})
 	if err != nil || total != 0 || len(rows) != 0 {
 		t.Errorf("street A searching the creation: %v %d %d", err, total, len(rows))
 	}
@@ -121,7 +121,7 @@ func TestAuditBackfillPlacesOldEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	// As the log was before the migration: paths only.
-	if _, err := d.W.ExecContext(ctx, "UPDATE audit_log SET org_id = NULL, from_org_id = NULL"); err != nil {
+	if _, err := d.Exec(ctx, "UPDATE audit_log SET org_id = NULL, from_org_id = NULL"); err != nil {
 		t.Fatal(err)
 	}
 	ms, err := d.Migrations()
@@ -141,7 +141,7 @@ func TestAuditBackfillPlacesOldEntries(t *testing.T) {
 				}
 			}
 			if stmt = strings.TrimSpace(strings.Join(lines, "\n")); strings.HasPrefix(stmt, "UPDATE") {
-				if _, err := d.W.ExecContext(ctx, stmt); err != nil {
+				if _, err := d.Exec(ctx, stmt); err != nil {
 					t.Fatalf("%s: %v", stmt, err)
 				}
 				ran++

@@ -7,7 +7,6 @@ package coverage
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 
 	"jiceng/internal/access"
@@ -194,11 +193,3 @@ func (s *Service) unitTx(ctx context.Context, fn func(tx *db.Tx) error) error {
 
 // aggUnit is what the aggregates know of a unit besides its coverage.
 type aggUnit struct{ category, size, industry string }
-
-func orgPath(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-}, id int64) (string, error) {
-	var p string
-	err := q.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&p)
-	return p, errs.Wrap(err, "org path")
-}

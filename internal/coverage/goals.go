@@ -125,12 +125,12 @@ func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in Goal
 func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (GoalSet, error) {
 	g := GoalSet{ID: id, Targets: map[int64]map[string]float64{}}
 	notFound := errs.Newf(errs.NotFound, "目标 %d 不存在或不在您的管理范围内", "goal set %d not found or outside your scope", id)
-	err := s.db.QueryRow(ctx, "SELECT g.name, g.year, g.owner_org_id, o.path FROM goal_sets g JOIN orgs o ON o.id = g.owner_org_id WHERE g.id = ?", id).
+	err := s.db.QueryRow(ctx, "SELECT g.name, g.year, g.owner_org_id, "+org.PathCol("o")+" FROM goal_sets g"+org.Join("o", "g.owner_org_id")+" WHERE g.id = ?", id).
 		Scan(&g.Name, &g.Year, &g.OwnerOrgID, &g.ownerPath)
 	if err != nil {
 		return GoalSet{}, notFound
 	}
-	rows, err := s.db.Query(ctx, "SELECT t.indicator, t.org_id, t.target, o.path FROM goal_targets t JOIN orgs o ON o.id = t.org_id WHERE t.set_id = ?", id)
+	rows, err := s.db.Query(ctx, "SELECT t.indicator, t.org_id, t.target, "+org.PathCol("o")+" FROM goal_targets t"+org.Join("o", "t.org_id")+" WHERE t.set_id = ?", id)
 	if err != nil {
 		return g, errs.Wrap(err, "targets")
 	}
@@ -181,8 +181,8 @@ func (s *Service) GoalSets(ctx context.Context, actor access.Actor) ([]GoalSet, 
 	if !actor.CanAnywhere(access.UnitRead) {
 		return nil, errNoRead
 	}
-	scope, args := actor.ScopeSQL("o.path", access.UnitRead)
-	rows, err := s.db.Query(ctx, `SELECT g.id FROM goal_sets g WHERE EXISTS (SELECT 1 FROM goal_targets t JOIN orgs o ON o.id = t.org_id WHERE t.set_id = g.id AND `+scope+`)
+	scope, args := actor.ScopeSQL(org.PathCol("o"), access.UnitRead)
+	rows, err := s.db.Query(ctx, `SELECT g.id FROM goal_sets g WHERE EXISTS (SELECT 1 FROM goal_targets t`+org.Join("o", "t.org_id")+` WHERE t.set_id = g.id AND `+scope+`)
 		ORDER BY g.year DESC, g.id DESC`, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "goal sets")
@@ -294,8 +294,8 @@ func (s *Service) indicatorValues(ctx context.Context, o org.Org) (map[string]fl
 	}
 	rows.Close()
 	var eligible, eligibleOwn int
-	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN u.coverage = 'own' THEN 1 ELSE 0 END), 0) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id
-		WHERE `+access.InSubtree("a.path", o.Path)+` AND u.status = 'active' AND u.full_members >= 3`).Scan(&eligible, &eligibleOwn)
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN u.coverage = 'own' THEN 1 ELSE 0 END), 0) FROM units u`+org.Join("a", "u.affiliation_org_id")+`
+		WHERE `+access.InSubtree(org.PathCol("a"), o.Path)+` AND u.status = 'active' AND u.full_members >= 3`).Scan(&eligible, &eligibleOwn)
 	if err != nil {
 		return nil, errs.Wrap(err, "eligible units")
 	}

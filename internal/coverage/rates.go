@@ -280,8 +280,8 @@ func (s *Service) JointFlags(ctx context.Context, actor access.Actor, orgID int6
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT u.coverage_org_id, COUNT(*), COUNT(DISTINCT substr(u.region_code, 1, 9)) FROM units u JOIN orgs c ON c.id = u.coverage_org_id
-		WHERE u.coverage = 'joint' AND u.status = 'active' AND `+access.InSubtree("c.path", o.Path)+` GROUP BY u.coverage_org_id
+	rows, err := s.db.Query(ctx, `SELECT u.coverage_org_id, COUNT(*), COUNT(DISTINCT substr(u.region_code, 1, 9)) FROM units u`+org.Join("c", "u.coverage_org_id")+`
+		WHERE u.coverage = 'joint' AND u.status = 'active' AND `+access.InSubtree(org.PathCol("c"), o.Path)+` GROUP BY u.coverage_org_id
 		HAVING COUNT(*) > ? OR COUNT(DISTINCT substr(u.region_code, 1, 9)) > 1`, st.JointMaxUnits)
 	if err != nil {
 		return nil, errs.Wrap(err, "joint flags")

@@ -59,8 +59,8 @@ func (s *Service) SetSettings(ctx context.Context, actor access.Actor, st Settin
 
 // rebuildAggregates recomputes coverage_agg from the units.
 func rebuildAggregates(ctx context.Context, tx *db.Tx) error {
-	rows, err := tx.Query(ctx, `SELECT a.path, u.category, u.size_class, u.industry, u.coverage, COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id
-		WHERE u.status = 'active' GROUP BY a.path, u.category, u.size_class, u.industry, u.coverage`)
+	rows, err := tx.Query(ctx, `SELECT `+org.PathCol("a")+`, u.category, u.size_class, u.industry, u.coverage, COUNT(*) FROM units u`+org.Join("a", "u.affiliation_org_id")+`
+		WHERE u.status = 'active' GROUP BY `+org.PathCol("a")+`, u.category, u.size_class, u.industry, u.coverage`)
 	if err != nil {
 		return errs.Wrap(err, "regroup units")
 	}

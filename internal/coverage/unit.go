@@ -64,14 +64,14 @@ func (u Unit) In(lang string) Unit {
 	return u
 }
 
-const unitCols = `u.id, u.credit_code, u.name, u.category, u.category_confirmed, u.industry, u.employees, u.size_class, u.region_code,
+var unitCols = `u.id, u.credit_code, u.name, u.category, u.category_confirmed, u.industry, u.employees, u.size_class, u.region_code,
 	u.address, u.legal_rep, u.legal_rep_member, u.full_members, u.probationary_members, u.affiliation_org_id,
-	CASE WHEN a.short_name <> '' THEN a.short_name ELSE a.name END, a.path, u.coverage, u.coverage_org_id, COALESCE(c.name, ''),
+	` + org.LabelCol("a") + ", " + org.PathCol("a") + ", u.coverage, u.coverage_org_id, COALESCE(" + org.NameCol("c") + `, ''),
 	u.instructor, u.status, u.created_at, u.updated_at, u.version`
 
-const unitFrom = ` FROM units u JOIN orgs a ON a.id = u.affiliation_org_id LEFT JOIN orgs c ON c.id = u.coverage_org_id`
+var unitFrom = " FROM units u" + org.Join("a", "u.affiliation_org_id") + org.LeftJoin("c", "u.coverage_org_id")
 
-func scanUnit(r interface{ Scan(...any) error }) (Unit, error) {
+func scanUnit(r db.Scanner) (Unit, error) {
 	var u Unit
 	var cov sql.NullInt64
 	err := r.Scan(&u.ID, &u.CreditCode, &u.Name, &u.Category, &u.CategoryConfirmed, &u.Industry, &u.Employees, &u.SizeClass, &u.RegionCode,
@@ -221,15 +221,12 @@ func loadUnit(ctx context.Context, q interface {
 // FOR UPDATE would be rechecked against the organization row it first
 // read, and lose a unit whose organization the other writer changed.)
 func lockUnit(ctx context.Context, tx *db.Tx, id int64) (Unit, error) {
-	if tx.Dialect() == db.Postgres {
-		var x int64
-		err := tx.QueryRow(ctx, "SELECT id FROM units WHERE id = ? FOR UPDATE", id).Scan(&x)
-		if err == sql.ErrNoRows {
-			return Unit{}, unitNotFound(id)
-		}
-		if err != nil {
-			return Unit{}, errs.Wrap(err, "lock unit")
-		}
+	err := tx.LockRow(ctx, "units", id, db.ForUpdate)
+	if err == sql.ErrNoRows {
+		return Unit{}, unitNotFound(id)
+	}
+	if err != nil {
+		return Unit{}, errs.Wrap(err, "lock unit")
 	}
 	return loadUnit(ctx, tx, id)
 }
@@ -267,11 +264,9 @@ func CheckManage(actor access.Actor) error {
 }
 
 // affiliation checks that the actor manages units under the organization.
-func (s *Service) affiliation(ctx context.Context, tx interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-}, actor access.Actor, id int64) (string, error) {
-	var path, status string
-	err := tx.QueryRow(ctx, "SELECT path, status FROM orgs WHERE id = ?", id).Scan(&path, &status)
+func (s *Service) affiliation(ctx context.Context, tx db.Querier, actor access.Actor, id int64) (string, error) {
+	o, err := org.Lookup(ctx, tx, id)
+	path := o.Path
 	if err == sql.ErrNoRows || (err == nil && !actor.Can(access.OrgRead, path)) {
 		return "", errs.Field("affiliation_org_id", fmt.Sprintf("隶属党组织 %d 不存在或不在您的管理范围内", id), fmt.Sprintf("organization %d not found or outside your scope", id))
 	}
@@ -281,7 +276,7 @@ func (s *Service) affiliation(ctx context.Context, tx interface {
 	if !actor.Can(access.UnitManage, path) {
 		return "", errs.New(errs.Forbidden, "您没有管理该党组织下两新组织的权限", "you may not manage units under this organization")
 	}
-	if status != org.StatusActive {
+	if !o.Active() {
 		return "", errs.Field("affiliation_org_id", "隶属党组织已撤销，请选择其他党组织", "the organization is dissolved: choose another")
 	}
 	return path, nil

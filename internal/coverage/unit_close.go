@@ -158,11 +158,11 @@ func (s *Service) Reopen(ctx context.Context, actor access.Actor, id int64, in R
 		case n > 500:
 			return errs.Field("note", fmt.Sprintf("说明最多 500 个字，现有 %d 个", n), fmt.Sprintf("the note may have at most 500 characters, it has %d", n))
 		}
-		var affStatus string
-		if err := tx.QueryRow(ctx, "SELECT status FROM orgs WHERE id = ?", u.AffiliationOrgID).Scan(&affStatus); err != nil {
+		aff, err := org.Lookup(ctx, tx, u.AffiliationOrgID)
+		if err != nil {
 			return errs.Wrap(err, "affiliation status")
 		}
-		if affStatus != org.StatusActive {
+		if !aff.Active() {
 			return errs.Newf(errs.Conflict, "隶属党组织“%s”已撤销，请先修改该单位的隶属党组织再恢复", "the leading organization %q is dissolved: change the unit's leading organization first", u.AffiliationName)
 		}
 		cov, covOrg, instr := u.Coverage, u.CoverageOrgID, u.Instructor
@@ -205,11 +205,11 @@ func coverageLost(ctx context.Context, tx *db.Tx, u Unit) (string, error) {
 	if (u.Coverage != Own && u.Coverage != Joint) || u.CoverageOrgID == nil {
 		return "", nil
 	}
-	var status string
-	if err := tx.QueryRow(ctx, "SELECT status FROM orgs WHERE id = ?", *u.CoverageOrgID).Scan(&status); err != nil {
+	c, err := org.Lookup(ctx, tx, *u.CoverageOrgID)
+	if err != nil {
 		return "", errs.Wrap(err, "coverage org status")
 	}
-	if status != org.StatusActive {
+	if !c.Active() {
 		return "原党组织“" + u.CoverageOrgName + "”已撤销", nil
 	}
 	if u.Coverage == Own {

@@ -87,7 +87,7 @@ func (f *closeFx) state(t *testing.T, id int64) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, n, err := audit.List(ctx, f.d, f.admin, audit.Query{TargetType: "unit", TargetID: strconv.FormatInt(id, 10), Limit: 1})
+	_, n, err := audit.NewService(f.d).List(ctx, f.admin, audit.Query{TargetType: "unit", TargetID: strconv.FormatInt(id, 10), Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestCloseAndReopenMoveTheRates(t *testing.T) {
 	if len(h) != 3 || h[2].Note != "注销（吊销），2026-03-01 起：营业执照被吊销" || h[2].Coverage != "own" || h[2].Actor != "test" {
 		t.Errorf("history: %+v", h)
 	}
-	recs, _, err := audit.List(ctx, f.d, f.admin, audit.Query{Action: "unit.close", TargetID: strconv.FormatInt(u.ID, 10)})
+	recs, _, err := audit.NewService(f.d).List(ctx, f.admin, audit.Query{Action: "unit.close", TargetID: strconv.FormatInt(u.ID, 10)})
 	if err != nil || len(recs) != 1 || recs[0].Summary != "两新组织 南宁测试企业01有限公司（"+u.CreditCode+"）吊销，2026-03-01 起" ||
 		string(recs[0].After) != `{"effective_on":"2026-03-01","note":"营业执照被吊销","reason":"revoked","status":"closed"}` {
 		t.Errorf("close audit: %+v %v", recs, err)
@@ -156,7 +156,7 @@ func TestCloseAndReopenMoveTheRates(t *testing.T) {
 	if len(h) != 4 || h[3].Note != "恢复：吊销决定已撤销" || h[3].Coverage != "own" {
 		t.Errorf("history after reopening: %+v", h)
 	}
-	if recs, _, err := audit.List(ctx, f.d, f.admin, audit.Query{Action: "unit.reopen", TargetID: strconv.FormatInt(u.ID, 10)}); err != nil || len(recs) != 1 ||
+	if recs, _, err := audit.NewService(f.d).List(ctx, f.admin, audit.Query{Action: "unit.reopen", TargetID: strconv.FormatInt(u.ID, 10)}); err != nil || len(recs) != 1 ||
 		recs[0].Summary != "恢复两新组织 南宁测试企业01有限公司（"+u.CreditCode+"）" {
 		t.Errorf("reopen audit: %+v %v", recs, err)
 	}

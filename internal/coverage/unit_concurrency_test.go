@@ -178,7 +178,7 @@ func TestAggregatesUnderConcurrentTreeChanges(t *testing.T) {
 		t.Error(s)
 	}
 
-	d := f.orgs.DB()
+	d := f.d
 	var n int
 	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM units").Scan(&n); err != nil || n < 20 {
 		t.Fatalf("only %d units written (%v): the test did too little", n, err)
@@ -277,5 +277,5 @@ func TestConcurrentEditsOfOneUnit(t *testing.T) {
 		}(w)
 	}
 	wg.Wait()
-	checkAggregates(t, f.orgs.DB())
+	checkAggregates(t, f.d)
 }

@@ -109,16 +109,10 @@ func rowProblem(line int, ms []msg) Problem {
 	return Problem{Row: line, ZH: fmt.Sprintf("第%d行：%s", line, strings.Join(zs, "；")), EN: fmt.Sprintf("row %d: %s", line, strings.Join(es, "; "))}
 }
 
-// querier is a *db.DB or a *db.Tx.
-type querier interface {
-	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
-}
-
 // affCache resolves leading organizations once per id and per division
 // code, whatever the number of rows naming them.
 type affCache struct {
-	q        querier
+	q        db.Querier
 	actor    access.Actor
 	byID     map[int64]affResult
 	byRegion map[string]regionResult
@@ -134,7 +128,7 @@ type regionResult struct {
 	err error
 }
 
-func newAffCache(q querier, actor access.Actor) *affCache {
+func newAffCache(q db.Querier, actor access.Actor) *affCache {
 	return &affCache{q: q, actor: actor, byID: map[int64]affResult{}, byRegion: map[string]regionResult{}}
 }
 
@@ -193,7 +187,7 @@ const dupChunk = 500
 
 // registered returns the units already registered under any of codes,
 // looked up dupChunk codes per query.
-func registered(ctx context.Context, q querier, codes []string) (map[string]existing, error) {
+func registered(ctx context.Context, q db.Querier, codes []string) (map[string]existing, error) {
 	out := map[string]existing{}
 	for start := 0; start < len(codes); start += dupChunk {
 		part := codes[start:min(start+dupChunk, len(codes))]
@@ -789,34 +783,11 @@ func (s *Service) checkCoverageOrgs(ctx context.Context, tx *db.Tx, actor access
 	return nil
 }
 
-// allocateIDs reserves n unit ids: from the sequence on PostgreSQL, so that
-// concurrent single registrations never collide; above the largest id on
-// SQLite, whose single writer is this transaction.
+// allocateIDs reserves n unit ids (see db.Tx.NextIDs), so that concurrent
+// single registrations never collide.
 func allocateIDs(ctx context.Context, tx *db.Tx, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
-	if tx.Dialect() == db.Postgres {
-		rows, err := tx.Query(ctx, "SELECT nextval(pg_get_serial_sequence('units', 'id')) FROM generate_series(1, ?)", n)
-		if err != nil {
-			return nil, errs.Wrap(err, "unit ids")
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, errs.Wrap(err, "scan unit id")
-			}
-			ids = append(ids, id)
-		}
-		return ids, errs.Wrap(rows.Err(), "unit id rows")
-	}
-	var last int64
-	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM units").Scan(&last); err != nil {
-		return nil, errs.Wrap(err, "unit ids")
-	}
-	for i := range n {
-		ids = append(ids, last+1+int64(i))
-	}
-	return ids, nil
+	ids, err := tx.NextIDs(ctx, "units", n)
+	return ids, errs.Wrap(err, "unit ids")
 }
 
 // bumpMany adds each count to coverage_agg, many rows per statement.
@@ -881,9 +852,5 @@ func (s *Service) analyze(ctx context.Context, n int) {
 	if n < 1000 {
 		return
 	}
-	q := "PRAGMA optimize"
-	if s.db.Dialect == db.Postgres {
-		q = "ANALYZE units, unit_coverage_history, coverage_agg"
-	}
-	s.db.W.ExecContext(ctx, q)
+	s.db.Analyze(ctx, "units", "unit_coverage_history", "coverage_agg")
 }

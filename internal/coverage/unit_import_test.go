@@ -43,7 +43,7 @@ func with(m map[string]string, kv ...string) map[string]string {
 func unitCount(t *testing.T, f *fx) int {
 	t.Helper()
 	var n int
-	if err := f.orgs.DB().QueryRow(context.Background(), "SELECT COUNT(*) FROM units").Scan(&n); err != nil {
+	if err := f.d.QueryRow(context.Background(), "SELECT COUNT(*) FROM units").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -52,9 +52,9 @@ func unitCount(t *testing.T, f *fx) int {
 // user adds a user row for the sessions to belong to.
 func user(t *testing.T, f *fx, name string) int64 {
 	t.Helper()
-	d := f.orgs.DB()
+	d := f.d
 	var id int64
-	if err := d.W.QueryRowContext(context.Background(), d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES (?, 'x', ?, '', '') RETURNING id"), name, f.xn.ID).Scan(&id); err != nil {
+	if err := d.WriteQueryRow(context.Background(), d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES (?, 'x', ?, '', '') RETURNING id"), name, f.xn.ID).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -266,7 +266,7 @@ func TestImportApply(t *testing.T) {
 	// The aggregates equal a count over the rows, at every level.
 	for _, o := range []org.Org{f.xn, f.ms, f.st} {
 		var cnt int
-		f.orgs.DB().QueryRow(ctx, "SELECT COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ?", o.Path, access.PathUpper(o.Path)).Scan(&cnt)
+		f.d.QueryRow(ctx, "SELECT COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ?", o.Path, access.PathUpper(o.Path)).Scan(&cnt)
 		r, _ := f.cov.Rates(ctx, f.admin, o.ID, false)
 		if r.Total.Units != cnt {
 			t.Errorf("%s: rates %d, count %d", o.Name, r.Total.Units, cnt)
@@ -281,7 +281,7 @@ func TestImportApply(t *testing.T) {
 		t.Fatalf("history %+v", h)
 	}
 	var action, summary, auditPath string
-	f.orgs.DB().QueryRow(ctx, "SELECT action, summary, org_path FROM audit_log WHERE action = 'unit.import'").Scan(&action, &summary, &auditPath)
+	f.d.QueryRow(ctx, "SELECT action, summary, org_path FROM audit_log WHERE action = 'unit.import'").Scan(&action, &summary, &auditPath)
 	if summary != "从 units.xlsx 导入两新组织 12 个" || auditPath != f.xn.Path {
 		t.Errorf("audit %q %q %q", action, summary, auditPath)
 	}

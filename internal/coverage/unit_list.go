@@ -6,6 +6,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/errs"
+	"jiceng/internal/org"
 )
 
 // ListQuery selects units. Under restricts to the units affiliated to an
@@ -30,7 +31,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 	if !actor.CanAnywhere(access.UnitRead) {
 		return nil, 0, errNoRead
 	}
-	scope, args := actor.ScopeSQL("a.path", access.UnitRead)
+	scope, args := actor.ScopeSQL(org.PathCol("a"), access.UnitRead)
 	where := []string{scope}
 	add := func(cond string, vs ...any) { where = append(where, cond); args = append(args, vs...) }
 	if q.Under != 0 {
@@ -38,7 +39,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		if err != nil {
 			return nil, 0, err
 		}
-		add(access.InSubtree("a.path", root.Path))
+		add(access.InSubtree(org.PathCol("a"), root.Path))
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
 		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(q.Q) + "%"

@@ -19,7 +19,7 @@ import (
 func (s *Service) duplicate(ctx context.Context, tx *db.Tx, actor access.Actor, code string, except int64) error {
 	var id int64
 	var name, path string
-	err := tx.QueryRow(ctx, "SELECT u.id, u.name, a.path FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE u.credit_code = ? AND u.id <> ?", code, except).Scan(&id, &name, &path)
+	err := tx.QueryRow(ctx, "SELECT u.id, u.name, "+org.PathCol("a")+" FROM units u"+org.Join("a", "u.affiliation_org_id")+" WHERE u.credit_code = ? AND u.id <> ?", code, except).Scan(&id, &name, &path)
 	if err == sql.ErrNoRows {
 		return nil
 	}
@@ -270,15 +270,15 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 			if in.OrgID == 0 {
 				return errs.Field("org_id", "请选择该单位的党组织", "choose the unit's Party organization")
 			}
-			var kind, path, status string
-			err := tx.QueryRow(ctx, "SELECT kind, path, status FROM orgs WHERE id = ?", in.OrgID).Scan(&kind, &path, &status)
+			o, err := org.Lookup(ctx, tx, in.OrgID)
+			kind, path := o.Kind, o.Path
 			if err == sql.ErrNoRows || (err == nil && !actor.Can(access.OrgRead, path)) {
 				return errs.Field("org_id", fmt.Sprintf("党组织 %d 不存在或不在您的管理范围内", in.OrgID), fmt.Sprintf("organization %d not found or outside your scope", in.OrgID))
 			}
 			if err != nil {
 				return errs.Wrap(err, "coverage org")
 			}
-			if status != org.StatusActive {
+			if !o.Active() {
 				return errs.Field("org_id", "该党组织已撤销", "that organization is dissolved")
 			}
 			if in.Coverage == Joint && kind != "joint_branch" {
@@ -355,8 +355,8 @@ func (s *Service) History(ctx context.Context, actor access.Actor, id int64) ([]
 	if _, err := s.Get(ctx, actor, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT h.coverage, h.coverage_org_id, COALESCE(o.name, ''), h.instructor, h.changed_at, h.actor_name, h.note
-		FROM unit_coverage_history h LEFT JOIN orgs o ON o.id = h.coverage_org_id WHERE h.unit_id = ? ORDER BY h.id`, id)
+	rows, err := s.db.Query(ctx, `SELECT h.coverage, h.coverage_org_id, COALESCE(`+org.NameCol("o")+`, ''), h.instructor, h.changed_at, h.actor_name, h.note
+		FROM unit_coverage_history h`+org.LeftJoin("o", "h.coverage_org_id")+` WHERE h.unit_id = ? ORDER BY h.id`, id)
 	if err != nil {
 		return nil, errs.Wrap(err, "history")
 	}

@@ -46,7 +46,7 @@ func (t *Tx) BatchInsertOn(ctx context.Context, table string, cols []string, row
 		if n == per {
 			if full == nil {
 				var err error
-				if full, err = t.Tx.PrepareContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")+tail)); err != nil {
+				if full, err = t.tx.PrepareContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")+tail)); err != nil {
 					return err
 				}
 			}
@@ -55,7 +55,7 @@ func (t *Tx) BatchInsertOn(ctx context.Context, table string, cols []string, row
 			}
 			continue
 		}
-		if _, err := t.Tx.ExecContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")+tail), args...); err != nil {
+		if _, err := t.tx.ExecContext(ctx, t.d.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")+tail), args...); err != nil {
 			return err
 		}
 	}

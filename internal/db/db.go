@@ -25,14 +25,16 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// DB is an open database. On SQLite, W has exactly one connection so that
-// writers queue in Go instead of failing with SQLITE_BUSY, and R is a pool of
-// read-only connections that WAL lets run beside the writer. On PostgreSQL
-// both point at the same pool.
+// DB is an open database. On SQLite, the write pool w has exactly one
+// connection so that writers queue in Go instead of failing with
+// SQLITE_BUSY, and the read pool r holds read-only connections that WAL lets
+// run beside the writer. On PostgreSQL both point at the same pool. The pools
+// stay inside this package: callers go through the methods below, which
+// rebind placeholders and keep each difference between the engines here.
 type DB struct {
 	Dialect Dialect
-	W       *sql.DB
-	R       *sql.DB
+	w       *sql.DB
+	r       *sql.DB
 	// Path is the SQLite file, empty on PostgreSQL; URL is the PostgreSQL URL.
 	Path string
 	URL  string
@@ -93,7 +95,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(4, 2*runtime.NumCPU())
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{Dialect: SQLite, W: w, R: r, Path: path}, nil
+	return &DB{Dialect: SQLite, w: w, r: r, Path: path}, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
@@ -110,14 +112,14 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		p.Close()
 		return nil, errs.Newf(errs.Invalid, "无法连接 PostgreSQL %s：%v", "cannot connect to PostgreSQL %s: %v", Redact(url), err)
 	}
-	return &DB{Dialect: Postgres, W: p, R: p, URL: url}, nil
+	return &DB{Dialect: Postgres, w: p, r: p, URL: url}, nil
 }
 
 // Close closes both pools.
 func (d *DB) Close() error {
-	err := d.W.Close()
-	if d.R != d.W {
-		if e := d.R.Close(); err == nil {
+	err := d.w.Close()
+	if d.r != d.w {
+		if e := d.r.Close(); err == nil {
 			err = e
 		}
 	}
@@ -149,49 +151,118 @@ func (d *DB) Rebind(q string) string {
 	return b.String()
 }
 
+// Querier runs read queries: a *DB (on its read pool), a *Tx or a
+// *Snapshot. Code that only reads takes one, so that it runs alike inside and
+// outside a transaction.
+type Querier interface {
+	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// Scanner is a *sql.Row or *sql.Rows, for scanning functions that serve both.
+type Scanner interface {
+	Scan(dest ...any) error
+}
+
 // Query runs a read query on the read pool.
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return d.R.QueryContext(ctx, d.Rebind(q), args...)
+	return d.r.QueryContext(ctx, d.Rebind(q), args...)
 }
 
 // QueryRow runs a single-row read query on the read pool.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return d.R.QueryRowContext(ctx, d.Rebind(q), args...)
+	return d.r.QueryRowContext(ctx, d.Rebind(q), args...)
+}
+
+// Exec runs a statement on the write pool, outside any transaction.
+func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return d.w.ExecContext(ctx, d.Rebind(q), args...)
+}
+
+// WriteQuery runs a query on the write pool: a statement that returns rows
+// (INSERT … RETURNING), or a read that must see the latest commit before the
+// read pool does.
+func (d *DB) WriteQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return d.w.QueryContext(ctx, d.Rebind(q), args...)
+}
+
+// WriteQueryRow is WriteQuery for a single row.
+func (d *DB) WriteQueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.w.QueryRowContext(ctx, d.Rebind(q), args...)
+}
+
+// LimitConns caps both pools at n open connections. Tests use it to show
+// that a long reader or writer does not starve the others.
+func (d *DB) LimitConns(n int) {
+	d.r.SetMaxOpenConns(n)
+	d.w.SetMaxOpenConns(n)
 }
 
 // Tx is a write transaction whose methods rebind placeholders.
 type Tx struct {
-	*sql.Tx
-	d *DB
+	tx *sql.Tx
+	d  *DB
 }
-
-// Dialect returns the engine of the transaction's database.
-func (t *Tx) Dialect() Dialect { return t.d.Dialect }
 
 // Exec runs a statement inside the transaction.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.Tx.ExecContext(ctx, t.d.Rebind(q), args...)
+	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
 }
 
 // Query runs a query inside the transaction.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.Tx.QueryContext(ctx, t.d.Rebind(q), args...)
+	return t.tx.QueryContext(ctx, t.d.Rebind(q), args...)
 }
 
 // QueryRow runs a single-row query inside the transaction.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.Tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
+	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
+}
+
+// Snapshot is a read-only transaction of the read pool: every query in it
+// sees the database as it stood at one moment.
+type Snapshot struct {
+	tx *sql.Tx
+	d  *DB
+}
+
+// Query runs a query inside the snapshot.
+func (s *Snapshot) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return s.tx.QueryContext(ctx, s.d.Rebind(q), args...)
+}
+
+// QueryRow runs a single-row query inside the snapshot.
+func (s *Snapshot) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.tx.QueryRowContext(ctx, s.d.Rebind(q), args...)
+}
+
+// ReadTx gives fn one consistent snapshot, so that figures that must match
+// (tokens used and ballots counted) are read from the same moment. A SQLite
+// read transaction sees one state of the WAL by itself; PostgreSQL needs
+// REPEATABLE READ for that, its default READ COMMITTED takes a new view per
+// statement.
+func (d *DB) ReadTx(ctx context.Context, fn func(q *Snapshot) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d.Dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := d.r.BeginTx(ctx, opts)
+	if err != nil {
+		return errs.Wrap(err, "begin read")
+	}
+	defer tx.Rollback()
+	return fn(&Snapshot{tx: tx, d: d})
 }
 
 // InTx runs fn in a write transaction and commits it when fn returns nil.
 // The commit returns only once the engine has made it durable
 // (synchronous=FULL on SQLite, synchronous_commit on PostgreSQL).
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	stx, err := d.W.BeginTx(ctx, nil)
+	stx, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
 		return errs.Wrap(err, "begin")
 	}
-	tx := &Tx{Tx: stx, d: d}
+	tx := &Tx{tx: stx, d: d}
 	if err := fn(tx); err != nil {
 		stx.Rollback()
 		return err
@@ -209,7 +280,7 @@ func (t *Tx) LockTree(ctx context.Context) error {
 	if t.d.Dialect != Postgres {
 		return nil
 	}
-	_, err := t.Tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7105001)")
+	_, err := t.tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7105001)")
 	return err
 }
 
@@ -221,7 +292,7 @@ func (t *Tx) LockTreeShared(ctx context.Context) error {
 	if t.d.Dialect != Postgres {
 		return nil
 	}
-	_, err := t.Tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock_shared(7105001)")
+	_, err := t.tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock_shared(7105001)")
 	return err
 }
 
@@ -236,13 +307,4 @@ func FormatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05
 func ParseTime(s string) time.Time {
 	t, _ := time.Parse("2006-01-02T15:04:05.000Z", s)
 	return t
-}
-
-// IsUniqueViolation reports whether err is a unique-constraint failure.
-func IsUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	s := err.Error()
-	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }

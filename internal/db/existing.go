@@ -34,9 +34,9 @@ func OpenExisting(ctx context.Context, url string) (*DB, error) {
 		return d, nil
 	}
 	var ok bool
-	err = d.R.QueryRowContext(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&ok)
+	err = d.r.QueryRowContext(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&ok)
 	if err == nil && ok {
-		err = d.R.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations)").Scan(&ok)
+		err = d.r.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations)").Scan(&ok)
 	}
 	if err != nil {
 		d.Close()

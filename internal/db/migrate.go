@@ -52,12 +52,12 @@ func (d *DB) Migrations() ([]Migration, error) {
 
 // SchemaVersion returns the highest applied migration, 0 on an empty database.
 func (d *DB) SchemaVersion(ctx context.Context) (int, error) {
-	if _, err := d.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := d.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return 0, errs.Wrap(err, "schema_migrations")
 	}
 	var v int
-	err := d.W.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
+	err := d.w.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
 	return v, errs.Wrap(err, "schema version")
 }
 
@@ -86,7 +86,7 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 			continue
 		}
 		err := d.InTx(ctx, func(tx *Tx) error {
-			if _, err := tx.Tx.ExecContext(ctx, m.SQL); err != nil {
+			if _, err := tx.tx.ExecContext(ctx, m.SQL); err != nil {
 				return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 			}
 			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

@@ -25,15 +25,15 @@ func TestSQLiteFilesPrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if _, err := d.W.ExecContext(ctx, "CREATE TABLE x (a TEXT)"); err != nil {
+	if _, err := d.w.ExecContext(ctx, "CREATE TABLE x (a TEXT)"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.W.ExecContext(ctx, "INSERT INTO x VALUES ('secret')"); err != nil {
+	if _, err := d.w.ExecContext(ctx, "INSERT INTO x VALUES ('secret')"); err != nil {
 		t.Fatal(err)
 	}
 	// A reader opens the shared-memory file too.
 	var n int
-	if err := d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM x").Scan(&n); err != nil || n != 1 {
+	if err := d.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM x").Scan(&n); err != nil || n != 1 {
 		t.Fatal(n, err)
 	}
 	backup := filepath.Join(dir, "copy.db")
@@ -56,7 +56,7 @@ func TestSQLiteFilesPrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM x").Scan(&n); err != nil || n != 1 {
+	if err := c.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM x").Scan(&n); err != nil || n != 1 {
 		t.Errorf("backup holds %d rows (%v)", n, err)
 	}
 }

@@ -40,11 +40,11 @@ func (d *DB) Scrub(ctx context.Context, tables ...string) error {
 				return fmt.Errorf("scrub: bad table name %q", t)
 			}
 		}
-		_, err := d.W.ExecContext(ctx, "VACUUM "+strings.Join(tables, ", "))
+		_, err := d.w.ExecContext(ctx, "VACUUM "+strings.Join(tables, ", "))
 		return errs.Wrap(err, "vacuum "+strings.Join(tables, ", "))
 	default:
 		var busy, logFrames, done int
-		if err := d.W.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done); err != nil {
+		if err := d.w.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done); err != nil {
 			return errs.Wrap(err, "wal checkpoint")
 		}
 		if busy != 0 {

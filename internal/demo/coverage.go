@@ -164,7 +164,7 @@ type terr struct {
 // monthly figures and the city's "4+1" goals. The data is pseudo-random
 // with a fixed seed: the same every time, apart from the dates, which end
 // in the current month.
-func seedCoverage(ctx context.Context, orgs *org.Service, cov *coverage.Service, regionCode string, rootID int64) error {
+func seedCoverage(ctx context.Context, d *db.DB, orgs *org.Service, cov *coverage.Service, regionCode string, rootID int64) error {
 	if cov == nil || regionCode != "4501" {
 		return nil
 	}
@@ -175,7 +175,7 @@ func seedCoverage(ctx context.Context, orgs *org.Service, cov *coverage.Service,
 	if err != nil {
 		return err
 	}
-	counties, err := loadNanning(ctx, orgs, root)
+	counties, err := loadNanning(ctx, d, root)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func seedCoverage(ctx context.Context, orgs *org.Service, cov *coverage.Service,
 	if _, err := cov.BulkCreate(ctx, sys, batch); err != nil {
 		return fmt.Errorf("demo units: %w", err)
 	}
-	if err := backfillMonths(ctx, orgs.DB(), units, now); err != nil {
+	if err := backfillMonths(ctx, d, units, now); err != nil {
 		return err
 	}
 	if err := cov.Snapshot(ctx, now.Format("2006-01")); err != nil {
@@ -224,8 +224,8 @@ func seedCoverage(ctx context.Context, orgs *org.Service, cov *coverage.Service,
 
 // loadNanning reads the territorial organizations of the city: its
 // county-level units with their townships and villages.
-func loadNanning(ctx context.Context, orgs *org.Service, root org.Org) ([]*demoCounty, error) {
-	rows, err := orgs.DB().Query(ctx, `SELECT id, path, level, region_code, region_name FROM orgs
+func loadNanning(ctx context.Context, d *db.DB, root org.Org) ([]*demoCounty, error) {
+	rows, err := d.Query(ctx, `SELECT id, path, level, region_code, region_name FROM orgs
 		WHERE territorial = ? AND status = 'active' AND path >= ? AND path < ? ORDER BY region_code`, true, root.Path, access.PathUpper(root.Path))
 	if err != nil {
 		return nil, errs.Wrap(err, "demo territorial orgs")

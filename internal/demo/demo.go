@@ -9,6 +9,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/coverage"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
@@ -42,10 +43,10 @@ type Result struct {
 // monthly figures and goals (see coverage.go), and, when ev is not nil,
 // runs its evaluation campaigns: two published, one open (see evaluation.go).
 // A nil cov or ev leaves that part out.
-func Seed(ctx context.Context, orgs *org.Service, accounts *account.Service, cov *coverage.Service, ev *evaluation.Service, region string) (Result, error) {
+func Seed(ctx context.Context, d *db.DB, orgs *org.Service, accounts *account.Service, cov *coverage.Service, ev *evaluation.Service, region string) (Result, error) {
 	var res Result
 	var n int
-	if err := orgs.DB().QueryRow(ctx, "SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
+	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
 		return res, errs.Wrap(err, "count orgs")
 	}
 	if n > 0 {
@@ -101,14 +102,14 @@ func Seed(ctx context.Context, orgs *org.Service, accounts *account.Service, cov
 		}
 		res.Accounts = append(res.Accounts, Account{Username: p.user, Password: pw, Role: p.role, OrgID: p.org.ID, OrgName: p.org.Label()})
 	}
-	if err := seedCoverage(ctx, orgs, cov, region, init.RootID); err != nil {
+	if err := seedCoverage(ctx, d, orgs, cov, region, init.RootID); err != nil {
 		return res, err
 	}
 	if ev != nil && region == "4501" {
-		if res.Trial, err = seedEvaluation(ctx, orgs, ev, init.RootID); err != nil {
+		if res.Trial, err = seedEvaluation(ctx, d, orgs, ev, init.RootID); err != nil {
 			return res, err
 		}
 	}
-	err = orgs.DB().QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM orgs), (SELECT COUNT(*) FROM units)").Scan(&res.Orgs, &res.Units)
+	err = d.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM orgs), (SELECT COUNT(*) FROM units)").Scan(&res.Orgs, &res.Units)
 	return res, errs.Wrap(err, "count demo")
 }

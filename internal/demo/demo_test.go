@@ -24,7 +24,7 @@ func TestSeedNanningCoverage(t *testing.T) {
 	orgs := org.NewService(d, regions)
 	cov := coverage.NewService(d, orgs, regions)
 	start := time.Now()
-	res, err := demo.Seed(ctx, orgs, account.NewService(d, testrig.FastParams), cov, nil, "4501")
+	res, err := demo.Seed(ctx, d, orgs, account.NewService(d, testrig.FastParams), cov, nil, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func seedEval(t *testing.T) (*evaluation.Service, demo.Result) {
 	orgs := org.NewService(d, regions)
 	ev := evaluation.NewService(d, orgs, []byte("demo-test-key-for-ballot-tokens!"))
 	start := time.Now()
-	res, err := demo.Seed(context.Background(), orgs, account.NewService(d, testrig.FastParams), nil, ev, "4501")
+	res, err := demo.Seed(context.Background(), d, orgs, account.NewService(d, testrig.FastParams), nil, ev, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}

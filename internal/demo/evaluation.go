@@ -116,10 +116,10 @@ type evalTown struct {
 // 千企议科长 of ten city agencies, both cast, closed and published, and this
 // year's 述职评议 of 兴东街道, left open with unused codes. Answers are
 // pseudo-random with a fixed seed; ballot codes and trackers are random.
-func seedEvaluation(ctx context.Context, orgs *org.Service, ev *evaluation.Service, rootID int64) (Trial, error) {
+func seedEvaluation(ctx context.Context, d *db.DB, orgs *org.Service, ev *evaluation.Service, rootID int64) (Trial, error) {
 	sys := access.SystemActor("demo")
 	r := rand.New(rand.NewPCG(4501, 2019))
-	towns, county, err := loadXingning(ctx, orgs)
+	towns, county, err := loadXingning(ctx, d, orgs)
 	if err != nil {
 		return Trial{}, err
 	}
@@ -132,10 +132,10 @@ func seedEvaluation(ctx context.Context, orgs *org.Service, ev *evaluation.Servi
 		return Trial{}, errs.Wrap(fmt.Errorf("兴宁区 (450102) or its streets 朝阳、五塘、兴东 are missing from the division data"), "demo evaluation")
 	}
 	now := time.Now()
-	if err := seedVillageReview(ctx, orgs.DB(), ev, sys, r, county, []*evalTown{a, b}, now); err != nil {
+	if err := seedVillageReview(ctx, d, ev, sys, r, county, []*evalTown{a, b}, now); err != nil {
 		return Trial{}, fmt.Errorf("demo 述职评议: %w", err)
 	}
-	if err := seedQianQi(ctx, orgs.DB(), ev, sys, r, rootID, now); err != nil {
+	if err := seedQianQi(ctx, d, ev, sys, r, rootID, now); err != nil {
 		return Trial{}, fmt.Errorf("demo 千企议科长: %w", err)
 	}
 	trial, err := seedOpenReview(ctx, ev, sys, r, open, now)
@@ -147,9 +147,9 @@ func seedEvaluation(ctx context.Context, orgs *org.Service, ev *evaluation.Servi
 
 // loadXingning reads 兴宁区委 and its townships with their villages and
 // communities (statistical stand-ins left out).
-func loadXingning(ctx context.Context, orgs *org.Service) ([]*evalTown, int64, error) {
+func loadXingning(ctx context.Context, d *db.DB, orgs *org.Service) ([]*evalTown, int64, error) {
 	sys := access.SystemActor("demo")
-	rows, err := orgs.DB().Query(ctx, `SELECT id, level, region_code, region_name, COALESCE(short_name, region_name) FROM orgs
+	rows, err := d.Query(ctx, `SELECT id, level, region_code, region_name, COALESCE(short_name, region_name) FROM orgs
 		WHERE territorial = ? AND status = 'active' AND region_code LIKE '450102%' ORDER BY region_code`, true)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "demo 兴宁区")
@@ -289,7 +289,7 @@ func backdate(ctx context.Context, d *db.DB, id int64, created, opens, closes, p
 	if !published.Before(now) {
 		return nil // a clock before the demo's dates: keep today's
 	}
-	_, err := d.W.ExecContext(ctx, d.Rebind("UPDATE campaigns SET created_at = ?, opens_at = ?, closes_at = ?, published_at = ?, updated_at = ? WHERE id = ?"),
+	_, err := d.Exec(ctx, d.Rebind("UPDATE campaigns SET created_at = ?, opens_at = ?, closes_at = ?, published_at = ?, updated_at = ? WHERE id = ?"),
 		db.FormatTime(created), db.FormatTime(opens), db.FormatTime(closes), db.FormatTime(published), db.FormatTime(published), id)
 	return errs.Wrap(err, "demo campaign dates")
 }

@@ -272,7 +272,7 @@ func TestMixTruncatesTheWAL(t *testing.T) {
 		t.Fatalf("the WAL holds %d bytes after close", n)
 	}
 	var sd int
-	if err := f.d.W.QueryRow("PRAGMA secure_delete").Scan(&sd); err != nil || sd != 1 {
+	if err := f.d.WriteQueryRow(context.Background(), "PRAGMA secure_delete").Scan(&sd); err != nil || sd != 1 {
 		t.Fatalf("secure_delete = %d (%v)", sd, err)
 	}
 }

@@ -296,7 +296,7 @@ func TestGroupCommitTokenChangesUnderBatch(t *testing.T) {
 		for _, w := range []struct{ code, status string }{{codes[1], "revoked"}, {codes[2], "used"}} {
 			var err error
 			if pg {
-				_, err = f.d.W.ExecContext(ctx, "UPDATE ballot_tokens SET status = $1 WHERE mac = $2", w.status, f.ev.MAC(w.code))
+				_, err = f.d.Exec(ctx, "UPDATE ballot_tokens SET status = $1 WHERE mac = $2", w.status, f.ev.MAC(w.code))
 			} else {
 				_, err = tx.Exec(ctx, "UPDATE ballot_tokens SET status = ? WHERE mac = ?", w.status, f.ev.MAC(w.code))
 			}

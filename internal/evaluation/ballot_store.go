@@ -199,7 +199,7 @@ func (cc *castCache) forget() {
 
 // issuedToken finds the campaign and rater group of a token that may still
 // vote: unknown and revoked tokens answer like any wrong code, used ones say so.
-func issuedToken(ctx context.Context, q querier, mac string) (campaignID int64, group string, err error) {
+func issuedToken(ctx context.Context, q db.Querier, mac string) (campaignID int64, group string, err error) {
 	var status string
 	err = q.QueryRow(ctx, "SELECT campaign_id, group_key, status FROM ballot_tokens WHERE mac = ?", mac).Scan(&campaignID, &group, &status)
 	if err == sql.ErrNoRows {
@@ -254,10 +254,7 @@ func castCampaignTx(ctx context.Context, tx *db.Tx, campaignID int64, cache *cas
 	}
 	// FOR KEY SHARE lets ballots be cast side by side yet makes Close,
 	// which locks the campaign FOR UPDATE, wait until they are in the inbox.
-	q := "SELECT status, opens_at, closes_at, rules_json FROM campaigns WHERE id = ?"
-	if tx.Dialect() == db.Postgres {
-		q += " FOR KEY SHARE"
-	}
+	q := "SELECT status, opens_at, closes_at, rules_json FROM campaigns WHERE id = ?" + tx.Lock(db.ForKeyShare)
 	var cstatus, opens, closes, rulesJSON string
 	if err := tx.QueryRow(ctx, q, campaignID).Scan(&cstatus, &opens, &closes, &rulesJSON); err != nil {
 		return nil, errs.Wrap(err, "load campaign")
@@ -314,7 +311,7 @@ func (s *Service) BallotForm(ctx context.Context, code string) (BallotForm, erro
 	}
 	mac := TokenMAC(s.key, raw)
 	var out BallotForm
-	err = s.readTx(ctx, func(q querier) error {
+	err = s.readTx(ctx, func(q db.Querier) error {
 		campaignID, group, err := issuedToken(ctx, q, mac)
 		if err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 )
 
@@ -314,7 +315,7 @@ func (bc *bulletinCache) put(id int64, e *bulletinEntry) {
 // is the one the ballots were read under.
 func (s *Service) computeBulletin(ctx context.Context, campaignID int64) (*bulletinEntry, error) {
 	var e *bulletinEntry
-	err := s.readTx(ctx, func(q querier) error {
+	err := s.readTx(ctx, func(q db.Querier) error {
 		c, err := scanCampaign(q.QueryRow(ctx, "SELECT "+campaignCols+campaignFrom+" WHERE c.id = ?", campaignID))
 		if err == sql.ErrNoRows || (err == nil && c.Status == StatusDraft) {
 			return bulletinNotFound(campaignID)

@@ -97,7 +97,7 @@ func TestBulletinKeptAfterClose(t *testing.T) {
 		t.Fatalf("kept bulletin: %s with %d trackers, want closed with the 1200 cast", kept.Status, len(kept.Trackers))
 	}
 	// Publishing changes the status shown, not the figures.
-	if _, err := f.d.W.ExecContext(ctx, f.d.Rebind("UPDATE campaigns SET status = 'published' WHERE id = ?"), c.ID); err != nil {
+	if _, err := f.d.Exec(ctx, f.d.Rebind("UPDATE campaigns SET status = 'published' WHERE id = ?"), c.ID); err != nil {
 		t.Fatal(err)
 	}
 	pub, err := f.ev.BulletinPage(ctx, c.ID, 0, 0)

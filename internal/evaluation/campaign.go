@@ -108,15 +108,13 @@ func activeOwnerTx(ctx context.Context, tx *db.Tx, ownerID int64) error {
 // message of the opening: a draft of a dissolved organization can never
 // open, so it takes no subjects, report files nor ballot codes either.
 // Outside a transaction holding the tree lock it is an early answer only.
-func activeOwner(ctx context.Context, q querier, ownerID int64) error {
-	var name, short, status string
-	if err := q.QueryRow(ctx, "SELECT name, short_name, status FROM orgs WHERE id = ?", ownerID).Scan(&name, &short, &status); err != nil {
+func activeOwner(ctx context.Context, q db.Querier, ownerID int64) error {
+	o, err := org.Lookup(ctx, q, ownerID)
+	if err != nil {
 		return errs.Wrap(err, "campaign owner")
 	}
-	if status != org.StatusActive {
-		if short != "" {
-			name = short
-		}
+	if !o.Active() {
+		name := o.Label()
 		return &errs.Error{Kind: errs.Conflict, Field: "owner_org_id",
 			ZH: fmt.Sprintf("“%s”已撤销，不能组织测评", name), EN: fmt.Sprintf("%q is dissolved and cannot run a campaign", name)}
 	}
@@ -133,12 +131,12 @@ func activeSubjectsTx(ctx context.Context, tx *db.Tx, in []SubjectInput) error {
 		if sb.Kind != SubjectOrg {
 			continue
 		}
-		var name, status string
-		if err := tx.QueryRow(ctx, "SELECT name, status FROM orgs WHERE id = ?", sb.OrgID).Scan(&name, &status); err != nil {
+		o, err := org.Lookup(ctx, tx, sb.OrgID)
+		if err != nil {
 			return errs.Wrap(err, "subject org")
 		}
-		if status != org.StatusActive {
-			return subjectDissolved(i, name)
+		if !o.Active() {
+			return subjectDissolved(i, o.Name)
 		}
 	}
 	return nil
@@ -378,14 +376,12 @@ func (s *Service) CheckManage(ctx context.Context, actor access.Actor, id int64)
 	return c, nil
 }
 
-const campaignCols = `c.id, c.owner_org_id, o.name, o.path, c.name, c.type, c.year, c.opens_at, c.closes_at, c.status, c.rules_json,
-	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, ''), c.version, o.status`
+var campaignCols = `c.id, c.owner_org_id, ` + org.NameCol("o") + ", " + org.PathCol("o") + `, c.name, c.type, c.year, c.opens_at, c.closes_at, c.status, c.rules_json,
+	c.created_at, c.updated_at, COALESCE(c.published_at, ''), COALESCE(c.results_sha256, ''), c.version, ` + org.StatusCol("o")
 
-const campaignFrom = " FROM campaigns c JOIN orgs o ON o.id = c.owner_org_id"
+var campaignFrom = " FROM campaigns c" + org.Join("o", "c.owner_org_id")
 
-type rowScanner interface{ Scan(...any) error }
-
-func scanCampaign(r rowScanner) (Campaign, error) {
+func scanCampaign(r db.Scanner) (Campaign, error) {
 	var c Campaign
 	var opens, closes, rules, ownerStatus string
 	err := r.Scan(&c.ID, &c.OwnerOrgID, &c.OwnerName, &c.ownerPath, &c.Name, &c.Type, &c.Year, &opens, &closes, &c.Status, &rules,
@@ -422,10 +418,7 @@ func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (Campai
 // also waits for ballots being cast (they hold FOR KEY SHARE): a campaign
 // closes only after every ballot accepted under "open" has reached the inbox.
 func (s *Service) lockTx(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (Campaign, error) {
-	q := "SELECT " + campaignCols + campaignFrom + " WHERE c.id = ?"
-	if tx.Dialect() == db.Postgres {
-		q += " FOR UPDATE OF c"
-	}
+	q := "SELECT " + campaignCols + campaignFrom + " WHERE c.id = ?" + tx.Lock(db.ForUpdate, "c")
 	c, err := scanCampaign(tx.QueryRow(ctx, q, id))
 	if err == sql.ErrNoRows {
 		return Campaign{}, campaignNotFound(id)
@@ -614,13 +607,7 @@ func (s *Service) groupsInUse(ctx context.Context, tx *db.Tx, id int64) ([]strin
 	return out, nil
 }
 
-// querier is what reads need from a transaction or the read pool.
-type querier interface {
-	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
-}
-
-func loadSubjects(ctx context.Context, q querier, campaignID int64) ([]Subject, error) {
+func loadSubjects(ctx context.Context, q db.Querier, campaignID int64) ([]Subject, error) {
 	rows, err := q.Query(ctx, `SELECT id, key, kind, org_id, name, post, unit, section, report_text, rater_groups, sort
 		FROM campaign_subjects WHERE campaign_id = ? ORDER BY sort, id`, campaignID)
 	if err != nil {
@@ -807,8 +794,8 @@ func (s *Service) OpenAt(ctx context.Context, actor access.Actor, id int64, vers
 			return "", err
 		}
 		var dissolved string
-		err := tx.QueryRow(ctx, `SELECT o.name FROM campaign_subjects sb JOIN orgs o ON o.id = sb.org_id
-			WHERE sb.campaign_id = ? AND o.status <> 'active' ORDER BY sb.sort, sb.id LIMIT 1`, id).Scan(&dissolved)
+		err := tx.QueryRow(ctx, `SELECT `+org.NameCol("o")+` FROM campaign_subjects sb`+org.Join("o", "sb.org_id")+`
+			WHERE sb.campaign_id = ? AND `+org.StatusCol("o")+` <> 'active' ORDER BY sb.sort, sb.id LIMIT 1`, id).Scan(&dissolved)
 		if err == nil {
 			return "", errs.Newf(errs.Conflict, "测评对象“%s”已撤销，不能开始测评", "the subject %q is dissolved: the campaign cannot open", dissolved)
 		}
@@ -946,14 +933,14 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q CampaignQuery)
 	if err := s.CheckReadAnywhere(actor); err != nil {
 		return nil, 0, err
 	}
-	scope, args := actor.ScopeSQL("o.path", access.EvaluationRead)
+	scope, args := actor.ScopeSQL(org.PathCol("o"), access.EvaluationRead)
 	where := []string{scope}
 	if q.Under != 0 {
 		o, err := s.orgs.Get(ctx, actor, q.Under)
 		if err != nil {
 			return nil, 0, err
 		}
-		where = append(where, access.InSubtree("o.path", o.Path))
+		where = append(where, access.InSubtree(org.PathCol("o"), o.Path))
 	}
 	if q.Year != 0 {
 		where, args = append(where, "c.year = ?"), append(args, q.Year)

@@ -3,6 +3,7 @@ package evaluation
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -62,10 +63,8 @@ func (s *Service) Mix(ctx context.Context, campaignID int64, minBatch int, force
 			// KEY UPDATE lets ballots be cast meanwhile (they hold FOR KEY
 			// SHARE) but makes two mixers of a campaign take turns, so that
 			// the groups counted below are still there to be moved.
-			if tx.Dialect() == db.Postgres {
-				if _, err := tx.Exec(ctx, "SELECT 1 FROM campaigns WHERE id = ? FOR NO KEY UPDATE", campaignID); err != nil {
-					return errs.Wrap(err, "lock campaign")
-				}
+			if err := tx.LockRow(ctx, "campaigns", campaignID, db.ForNoKeyUpdate); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return errs.Wrap(err, "lock campaign")
 			}
 			r, err := campaignRulesTx(ctx, tx, campaignID)
 			if err != nil {

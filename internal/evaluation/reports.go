@@ -205,7 +205,7 @@ func validFileID(id string) bool {
 
 const fileCols = "id, campaign_id, subject_id, name, content_type, size, sha256, width, height, sort, created_at"
 
-func scanFile(r rowScanner) (SubjectFile, error) {
+func scanFile(r db.Scanner) (SubjectFile, error) {
 	var f SubjectFile
 	err := r.Scan(&f.ID, &f.CampaignID, &f.SubjectID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.Width, &f.Height, &f.Sort, &f.CreatedAt)
 	return f, err
@@ -213,7 +213,7 @@ func scanFile(r rowScanner) (SubjectFile, error) {
 
 // listFiles returns the files of a campaign (of one subject when subjectID
 // is not 0) in their order, without their bytes.
-func listFiles(ctx context.Context, q querier, campaignID, subjectID int64) ([]SubjectFile, error) {
+func listFiles(ctx context.Context, q db.Querier, campaignID, subjectID int64) ([]SubjectFile, error) {
 	query := "SELECT " + fileCols + " FROM subject_files WHERE campaign_id = ?"
 	args := []any{campaignID}
 	if subjectID != 0 {
@@ -245,7 +245,7 @@ func bySubject(fs []SubjectFile) map[int64][]SubjectFile {
 }
 
 // subjectOf returns a subject of the campaign, or not found.
-func subjectOf(ctx context.Context, q querier, campaignID, subjectID int64) (Subject, error) {
+func subjectOf(ctx context.Context, q db.Querier, campaignID, subjectID int64) (Subject, error) {
 	subs, err := loadSubjects(ctx, q, campaignID)
 	if err != nil {
 		return Subject{}, err

@@ -39,15 +39,15 @@ func TestReportChunksMigration(t *testing.T) {
 	if f.d.Dialect == "postgres" {
 		blob = "BYTEA"
 	}
-	if _, err := f.d.W.ExecContext(ctx, "ALTER TABLE subject_files ADD COLUMN data "+blob); err != nil {
+	if _, err := f.d.Exec(ctx, "ALTER TABLE subject_files ADD COLUMN data "+blob); err != nil {
 		t.Fatal(err)
 	}
 	for i, fl := range files {
-		if _, err := f.d.W.ExecContext(ctx, f.d.Rebind("UPDATE subject_files SET data = ? WHERE id = ?"), want[i], fl.ID); err != nil {
+		if _, err := f.d.Exec(ctx, f.d.Rebind("UPDATE subject_files SET data = ? WHERE id = ?"), want[i], fl.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.d.W.ExecContext(ctx, "DELETE FROM subject_file_chunks"); err != nil {
+	if _, err := f.d.Exec(ctx, "DELETE FROM subject_file_chunks"); err != nil {
 		t.Fatal(err)
 	}
 	ms, err := f.d.Migrations()
@@ -60,7 +60,7 @@ func TestReportChunksMigration(t *testing.T) {
 			move = m.SQL[strings.Index(m.SQL, "INSERT INTO subject_file_chunks"):]
 		}
 	}
-	if _, err := f.d.W.ExecContext(ctx, move); err != nil {
+	if _, err := f.d.Exec(ctx, move); err != nil {
 		t.Fatalf("migration 0010: %v", err)
 	}
 

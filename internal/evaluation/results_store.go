@@ -57,7 +57,7 @@ func (s *Service) Results(ctx context.Context, actor access.Actor, campaignID in
 		return res, nil
 	}
 	var res Results
-	err = s.readTx(ctx, func(q querier) error {
+	err = s.readTx(ctx, func(q db.Querier) error {
 		res, err = computeTx(ctx, q, c)
 		return err
 	})
@@ -91,7 +91,7 @@ func (s *Service) Flags(ctx context.Context, actor access.Actor, campaignID int6
 
 // computeTx computes the results of the campaign's counted ballots from
 // their tallies.
-func computeTx(ctx context.Context, q querier, c Campaign) (Results, error) {
+func computeTx(ctx context.Context, q db.Querier, c Campaign) (Results, error) {
 	subjects, err := loadSubjects(ctx, q, c.ID)
 	if err != nil {
 		return Results{}, err
@@ -120,7 +120,7 @@ func scoredSubjects(subjects []Subject) ([]string, map[string][]string) {
 }
 
 // loadTallies reads the ballot tallies of a campaign.
-func loadTallies(ctx context.Context, q querier, campaignID int64) ([]Tally, error) {
+func loadTallies(ctx context.Context, q db.Querier, campaignID int64) ([]Tally, error) {
 	rows, err := q.Query(ctx, "SELECT subject_key, group_key, indicator_key, points, n FROM ballot_tally WHERE campaign_id = ?", campaignID)
 	if err != nil {
 		return nil, errs.Wrap(err, "ballot tallies")
@@ -140,7 +140,7 @@ func loadTallies(ctx context.Context, q querier, campaignID int64) ([]Tally, err
 // recount computes a campaign's results from its ballots and from its
 // tallies and fails unless the two agree.
 func (s *Service) recount(ctx context.Context, c Campaign) error {
-	return s.readTx(ctx, func(q querier) error {
+	return s.readTx(ctx, func(q db.Querier) error {
 		subjects, err := loadSubjects(ctx, q, c.ID)
 		if err != nil {
 			return err
@@ -175,7 +175,7 @@ func (s *Service) recount(ctx context.Context, c Campaign) error {
 
 // loadBallots reads the counted ballots of a campaign in id order, which
 // is random; keys are the campaign's sorted leaf keys.
-func loadBallots(ctx context.Context, q querier, campaignID int64, keys []string) ([]Ballot, error) {
+func loadBallots(ctx context.Context, q db.Querier, campaignID int64, keys []string) ([]Ballot, error) {
 	rows, err := q.Query(ctx, "SELECT group_key, payload FROM ballots WHERE campaign_id = ? ORDER BY id", campaignID)
 	if err != nil {
 		return nil, errs.Wrap(err, "ballots")
@@ -208,4 +208,4 @@ func sealResults(res Results) ([]byte, string, error) {
 }
 
 // Both a write transaction and the read pool serve the loaders above.
-var _, _ querier = (*db.Tx)(nil), (*db.DB)(nil)
+var _, _ db.Querier = (*db.Tx)(nil), (*db.DB)(nil)

@@ -381,7 +381,7 @@ type orgLookup struct {
 
 // orgResolver finds the organizations a file names, once per distinct cell.
 type orgResolver struct {
-	q      querier
+	q      db.Querier
 	actor  access.Actor
 	byCode map[string]orgLookup
 }

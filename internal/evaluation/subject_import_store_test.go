@@ -18,7 +18,7 @@ import (
 func (f *fx) user(t *testing.T, name string) int64 {
 	t.Helper()
 	var id int64
-	if err := f.d.W.QueryRowContext(context.Background(), f.d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES (?, 'x', ?, '', '') RETURNING id"),
+	if err := f.d.WriteQueryRow(context.Background(), f.d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES (?, 'x', ?, '', '') RETURNING id"),
 		name, f.district.ID).Scan(&id); err != nil {
 		t.Fatal(err)
 	}

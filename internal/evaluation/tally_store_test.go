@@ -80,7 +80,7 @@ func TestTalliesFollowMixing(t *testing.T) {
 	// stored, as they were then, with named answers.
 	before := tallyRows(t, f, c.ID)
 	toNamedForm(t, f, c)
-	if _, err := f.d.W.ExecContext(ctx, "DELETE FROM ballot_tally"); err != nil {
+	if _, err := f.d.Exec(ctx, "DELETE FROM ballot_tally"); err != nil {
 		t.Fatal(err)
 	}
 	ms, err := f.d.Migrations()
@@ -94,7 +94,7 @@ func TestTalliesFollowMixing(t *testing.T) {
 			backfill = backfill[:strings.Index(backfill, ";")+1]
 		}
 	}
-	if _, err := f.d.W.ExecContext(ctx, backfill); err != nil {
+	if _, err := f.d.Exec(ctx, backfill); err != nil {
 		t.Fatalf("backfill: %v", err)
 	}
 	if after := tallyRows(t, f, c.ID); after != before {
@@ -102,7 +102,7 @@ func TestTalliesFollowMixing(t *testing.T) {
 	}
 
 	// A tally that no longer matches the ballots stops publication.
-	if _, err := f.d.W.ExecContext(ctx, f.d.Rebind("UPDATE ballot_tally SET n = n + 1 WHERE campaign_id = ? AND indicator_key = 'satisfaction' AND points = 100 AND group_key = 'masses'"), c.ID); err != nil {
+	if _, err := f.d.Exec(ctx, f.d.Rebind("UPDATE ballot_tally SET n = n + 1 WHERE campaign_id = ? AND indicator_key = 'satisfaction' AND points = 100 AND group_key = 'masses'"), c.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.ev.Publish(ctx, f.admin, c.ID); err == nil {
@@ -162,7 +162,7 @@ func toNamedForm(t *testing.T, f *fx, c evaluation.Campaign) {
 	}
 	rows.Close()
 	for id, body := range named {
-		if _, err := f.d.W.ExecContext(ctx, f.d.Rebind("UPDATE ballots SET payload = ? WHERE id = ?"), body, id); err != nil {
+		if _, err := f.d.Exec(ctx, f.d.Rebind("UPDATE ballots SET payload = ? WHERE id = ?"), body, id); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -304,10 +304,10 @@ func TestTokenCountsFollowTokens(t *testing.T) {
 		if m.Version == 4 {
 			stmt := m.SQL[strings.Index(m.SQL, "INSERT INTO ballot_token_counts"):]
 			stmt = stmt[:strings.Index(stmt, ";")+1]
-			if _, err := f.d.W.ExecContext(ctx, "DELETE FROM ballot_token_counts"); err != nil {
+			if _, err := f.d.Exec(ctx, "DELETE FROM ballot_token_counts"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.d.W.ExecContext(ctx, stmt); err != nil {
+			if _, err := f.d.Exec(ctx, stmt); err != nil {
 				t.Fatalf("backfill: %v", err)
 			}
 		}

@@ -184,7 +184,7 @@ func (s *Service) TokenCounts(ctx context.Context, actor access.Actor, campaignI
 		return nil, err
 	}
 	var out []TokenCount
-	err = s.readTx(ctx, func(q querier) error {
+	err = s.readTx(ctx, func(q db.Querier) error {
 		out, err = groupCounts(ctx, q, c)
 		return err
 	})
@@ -193,7 +193,7 @@ func (s *Service) TokenCounts(ctx context.Context, actor access.Actor, campaignI
 
 // groupCounts reads the counts of every group of c; it runs in one read
 // transaction so that used and counted come from the same moment.
-func groupCounts(ctx context.Context, q querier, c Campaign) ([]TokenCount, error) {
+func groupCounts(ctx context.Context, q db.Querier, c Campaign) ([]TokenCount, error) {
 	idx := map[string]int{}
 	out := make([]TokenCount, len(c.Rules.Groups))
 	for i, g := range c.Rules.Groups {
@@ -277,32 +277,9 @@ func groupName(r Rules, key string) (string, bool) {
 	return "", false
 }
 
-// reader runs read queries inside one read-only transaction of the read
-// pool, rebinding placeholders like db.Tx.
-type reader struct {
-	tx *sql.Tx
-	d  *db.DB
-}
-
-func (r reader) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return r.tx.QueryContext(ctx, r.d.Rebind(q), args...)
-}
-
-func (r reader) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return r.tx.QueryRowContext(ctx, r.d.Rebind(q), args...)
-}
-
-// readTx gives fn one consistent snapshot: figures that must match, such as
-// tokens used and ballots counted, are read from the same moment.
-func (s *Service) readTx(ctx context.Context, fn func(q querier) error) error {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if s.db.Dialect == db.Postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := s.db.R.BeginTx(ctx, opts)
-	if err != nil {
-		return errs.Wrap(err, "begin read")
-	}
-	defer tx.Rollback()
-	return fn(reader{tx: tx, d: s.db})
+// readTx gives fn one consistent snapshot (db.DB.ReadTx): figures that must
+// match, such as tokens used and ballots counted, are read from the same
+// moment.
+func (s *Service) readTx(ctx context.Context, fn func(q db.Querier) error) error {
+	return s.db.ReadTx(ctx, func(q *db.Snapshot) error { return fn(q) })
 }

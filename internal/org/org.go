@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
+	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/region"
@@ -142,6 +143,7 @@ func KeyOf(cs []Choice, s string) (string, bool) {
 // first use; it is shared with other services.
 type Service struct {
 	db             *db.DB
+	audit          *audit.Service
 	regions        *region.Holder
 	aggregates     []InclusiveAggregate
 	dissolveChecks []DissolveCheck
@@ -149,18 +151,18 @@ type Service struct {
 
 // NewService returns the organization service over d.
 func NewService(d *db.DB, regions *region.Holder) *Service {
-	return &Service{db: d, regions: regions}
+	return &Service{db: d, audit: audit.NewService(d), regions: regions}
 }
 
-// DB returns the underlying database.
-func (s *Service) DB() *db.DB { return s.db }
+// Audit returns the service of the audit log kept in the organization's
+// database, through which pages and API handlers that hold the organization
+// service read the log.
+func (s *Service) Audit() *audit.Service { return s.audit }
 
 const orgCols = `id, parent_id, path, depth, name, short_name, kind, kind_confirmed, category, level,
 	COALESCE(region_code, ''), territorial, status, COALESCE(founded_on, ''), COALESCE(dissolved_on, ''), note, created_at, updated_at, version`
 
-type scanner interface{ Scan(...any) error }
-
-func scanOrg(r scanner) (Org, error) {
+func scanOrg(r db.Scanner) (Org, error) {
 	var o Org
 	var parent sql.NullInt64
 	err := r.Scan(&o.ID, &parent, &o.Path, &o.Depth, &o.Name, &o.ShortName, &o.Kind, &o.KindConfirmed, &o.Category, &o.Level,

@@ -7,14 +7,19 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
+	"jiceng/internal/testrig"
 )
 
 func TestImportAllOrNothing(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newNanning(t)
+	d := testrig.NewTestDB(t)
+	s := org.NewService(d, regions)
+	if _, err := s.InitRegion(ctx, testrig.Admin, "4501"); err != nil {
+		t.Fatal(err)
+	}
 	ms := byRegion(t, s, "450102001")
 	var uid int64
-	if err := s.DB().W.QueryRowContext(ctx, s.DB().Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES ('ms', 'x', ?, '', '') RETURNING id"), ms.ID).Scan(&uid); err != nil {
+	if err := d.WriteQueryRow(ctx, "INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES ('ms', 'x', ?, '', '') RETURNING id", ms.ID).Scan(&uid); err != nil {
 		t.Fatal(err)
 	}
 	actor := access.Actor{UserID: uid, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: ms.ID, OrgPath: ms.Path}}}

@@ -254,7 +254,7 @@ func TestScopeOfMinshengAdmin(t *testing.T) {
 	if _, err := s.Update(ctx, actor, res.RootID, org.Patch{Name: &name}); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("update outside scope: %v", err)
 	}
-	recs, n, err := audit.List(ctx, s.DB(), actor, audit.Query{})
+	recs, n, err := s.Audit().List(ctx, actor, audit.Query{})
 	if err != nil || n != 1 || recs[0].Action != "org.update" || !strings.Contains(string(recs[0].Before), os[1].Name) || !strings.Contains(string(recs[0].After), name) {
 		t.Fatalf("audit seen by scoped admin: %d %+v %v", n, recs, err)
 	}

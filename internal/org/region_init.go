@@ -68,10 +68,8 @@ func (s *Service) InitRegion(ctx context.Context, actor access.Actor, code strin
 		if err := tx.LockTree(ctx); err != nil {
 			return errs.Wrap(err, "lock tree")
 		}
-		if tx.Dialect() == db.Postgres {
-			if _, err := tx.Exec(ctx, "LOCK TABLE orgs IN EXCLUSIVE MODE"); err != nil {
-				return errs.Wrap(err, "lock orgs")
-			}
+		if err := tx.LockTableExclusive(ctx, "orgs"); err != nil {
+			return errs.Wrap(err, "lock orgs")
 		}
 		existing, nationalID, err := loadTerritorial(ctx, tx, code, set)
 		if err != nil {
@@ -177,10 +175,8 @@ func (s *Service) InitRegion(ctx context.Context, actor access.Actor, code strin
 			}
 			res.Relinked++
 		}
-		if tx.Dialect() == db.Postgres {
-			if _, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence('orgs', 'id'), (SELECT MAX(id) FROM orgs))"); err != nil {
-				return errs.Wrap(err, "sequence")
-			}
+		if err := tx.ResetSequence(ctx, "orgs"); err != nil {
+			return errs.Wrap(err, "sequence")
 		}
 		if len(divs) == 0 {
 			return nil
@@ -215,11 +211,7 @@ func (s *Service) InitRegion(ctx context.Context, actor access.Actor, code strin
 // PostgreSQL does not plan subtree queries on an empty picture of the table.
 // A failure only costs speed, so it is not reported.
 func (s *Service) analyze(ctx context.Context) {
-	q := "PRAGMA optimize"
-	if s.db.Dialect == db.Postgres {
-		q = "ANALYZE orgs, org_agg"
-	}
-	s.db.W.ExecContext(ctx, q)
+	s.db.Analyze(ctx, "orgs", "org_agg")
 }
 
 func (t *territorial) idOr0() int64 {

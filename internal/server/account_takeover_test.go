@@ -70,7 +70,7 @@ func (f *acctFixture) homeOf(t *testing.T, username string) int64 {
 // auditCount counts the entries of action on user id.
 func (f *acctFixture) auditCount(t *testing.T, action string, id int64) int {
 	t.Helper()
-	recs, _, err := audit.List(context.Background(), f.orgs.DB(), testrig.Admin, audit.Query{Action: action, TargetType: "user", TargetID: itoa(id), Limit: 100})
+	recs, _, err := f.orgs.Audit().List(context.Background(), testrig.Admin, audit.Query{Action: action, TargetType: "user", TargetID: itoa(id), Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

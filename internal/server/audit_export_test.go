@@ -39,7 +39,7 @@ func TestAuditExportHoldsEveryEntryAndIsAudited(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	rootPath := fmt.Sprintf("/%d/", f.root)
-	bulkAudit(t, f.orgs.DB(), "bulk", rootPath, 4802)
+	bulkAudit(t, f.d, "bulk", rootPath, 4802)
 
 	b := f.browser(t, "auditor")
 	_, rows := b.xlsx(t, "/audit/export.xlsx?actor=bulk")
@@ -56,7 +56,7 @@ func TestAuditExportHoldsEveryEntryAndIsAudited(t *testing.T) {
 		}
 	}
 
-	got, total, err := audit.List(ctx, f.orgs.DB(), testrig.Admin, audit.Query{Action: "export"})
+	got, total, err := f.orgs.Audit().List(ctx, testrig.Admin, audit.Query{Action: "export"})
 	if err != nil || total != 1 {
 		t.Fatalf("export entries: %v %d", err, total)
 	}
@@ -90,7 +90,7 @@ func TestEveryExportIsAudited(t *testing.T) {
 	b.xlsx(t, "/users/export.xlsx")
 	b.xlsx(t, "/orgs/export.xlsx?q=社区")
 	b.xlsx(t, "/coverage/export.xlsx")
-	got, total, err := audit.List(ctx, f.orgs.DB(), testrig.Admin, audit.Query{Action: "export"})
+	got, total, err := f.orgs.Audit().List(ctx, testrig.Admin, audit.Query{Action: "export"})
 	if err != nil || total != 3 {
 		t.Fatalf("export entries: %v %d", err, total)
 	}
@@ -110,8 +110,8 @@ func TestEveryExportIsAudited(t *testing.T) {
 // downloads a file that stops early.
 func TestAuditPageWarnsOfExportCap(t *testing.T) {
 	f := newFixture(t)
-	d := f.orgs.DB()
-	_, err := d.W.ExecContext(context.Background(), fmt.Sprintf(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 200001)
+	d := f.d
+	_, err := d.Exec(context.Background(), fmt.Sprintf(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 200001)
 		INSERT INTO audit_log (at, actor_name, action, target_type, target_id, org_path, org_id, summary)
 		SELECT '2026-11-30T00:00:00Z', 'bulk', 'org.update', 'org', '1', '/%d/', %d, 'bulk' FROM g`, f.root, f.root))
 	if err != nil {
@@ -153,7 +153,7 @@ func TestExportEntryNamesItsScopeAndHidesReach(t *testing.T) {
 		t.Errorf("audit export named %q, titled %v: want %s", cd, rows[:1], city)
 	}
 	b.xlsx(t, "/users/export.xlsx")
-	got, total, err := audit.List(ctx, f.orgs.DB(), testrig.Admin, audit.Query{Action: "export"})
+	got, total, err := f.orgs.Audit().List(ctx, testrig.Admin, audit.Query{Action: "export"})
 	if err != nil || total != 2 {
 		t.Fatalf("export entries: %v %d", err, total)
 	}

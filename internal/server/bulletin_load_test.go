@@ -199,9 +199,8 @@ func (w *blockedWriter) Write(b []byte) (int, error) {
 func TestBulletinHoldsNoConnection(t *testing.T) {
 	f := newFixture(t)
 	id, _ := f.closedWithBallots(t, 12)
-	d := f.orgs.DB()
-	d.R.SetMaxOpenConns(1)
-	d.W.SetMaxOpenConns(1)
+	d := f.d
+	d.LimitConns(1)
 	for _, path := range []string{fmt.Sprintf("/bulletin/%d", id), fmt.Sprintf("/api/v1/public/campaigns/%d/bulletin", id)} {
 		w := &blockedWriter{h: http.Header{}, writing: make(chan struct{}), release: make(chan struct{})}
 		done := make(chan struct{})
@@ -216,7 +215,7 @@ func TestBulletinHoldsNoConnection(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		var n int
-		err := d.R.QueryRowContext(ctx, d.Rebind("SELECT COUNT(*) FROM campaigns WHERE id = ?"), id).Scan(&n)
+		err := d.QueryRow(ctx, d.Rebind("SELECT COUNT(*) FROM campaigns WHERE id = ?"), id).Scan(&n)
 		cancel()
 		close(w.release)
 		<-done

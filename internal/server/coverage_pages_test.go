@@ -68,7 +68,7 @@ func newBareFixture(t *testing.T) *fixture {
 	orgs := org.NewService(d, regions)
 	accts := account.NewService(d, testrig.FastParams)
 	cov := coverage.NewService(d, orgs, regions)
-	res, err := demo.Seed(context.Background(), orgs, accts, nil, nil, "4501")
+	res, err := demo.Seed(context.Background(), d, orgs, accts, nil, nil, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func newBareFixture(t *testing.T) *fixture {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, orgs: orgs, cov: cov, pw: map[string]string{}, root: res.Init.RootID}
+	f := &fixture{srv: srv, d: d, orgs: orgs, cov: cov, pw: map[string]string{}, root: res.Init.RootID}
 	for _, a := range res.Accounts {
 		f.pw[a.Username] = a.Password
 	}

@@ -134,9 +134,8 @@ func TestVoteFileRangeMemory(t *testing.T) {
 func TestVoteFileHoldsNoConnection(t *testing.T) {
 	f := newFixture(t)
 	path, _ := f.bigReport(t)
-	d := f.orgs.DB()
-	d.R.SetMaxOpenConns(1)
-	d.W.SetMaxOpenConns(1)
+	d := f.d
+	d.LimitConns(1)
 	w := &blockedWriter{h: http.Header{}, writing: make(chan struct{}), release: make(chan struct{})}
 	done := make(chan struct{})
 	go func() {
@@ -150,7 +149,7 @@ func TestVoteFileHoldsNoConnection(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	var n int
-	err := d.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM subject_files").Scan(&n)
+	err := d.QueryRow(ctx, "SELECT COUNT(*) FROM subject_files").Scan(&n)
 	cancel()
 	close(w.release)
 	<-done

@@ -109,7 +109,7 @@ func newAPIHandlers(d Deps, codes *account.Limiter, reads *ratelimit.Limiter) (*
 	if err != nil {
 		return nil, err
 	}
-	a := &apiHandlers{kit: k, accounts: accountsapi.New(k, d.Accounts), audit: auditapi.New(k, d.Orgs.DB()),
+	a := &apiHandlers{kit: k, accounts: accountsapi.New(k, d.Accounts), audit: auditapi.New(k, d.Orgs.Audit()),
 		coverage: coverageapi.New(k, d.Coverage), evaluation: evaluationapi.New(k, d.Eval, codes, reads)}
 	// A server may run without coverage or evaluation (the benchmarks do):
 	// their parts of the statistics and their import kinds go with them.

@@ -20,6 +20,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/api"
 	"jiceng/internal/coverage"
+	"jiceng/internal/db"
 	"jiceng/internal/demo"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
@@ -31,6 +32,7 @@ var regions = region.NewHolder()
 
 type fixture struct {
 	srv  *httptest.Server
+	d    *db.DB
 	orgs *org.Service
 	cov  *coverage.Service
 	eval *evaluation.Service
@@ -53,7 +55,7 @@ func newFixtureWith(t *testing.T, edit func(*Deps)) *fixture {
 	eval := evaluation.NewService(d, orgs, []byte("test-key-for-ballot-token-macs-0"))
 	// The tree and accounts of the demo without its 20,000 units: these tests
 	// count what they create themselves.
-	res, err := demo.Seed(context.Background(), orgs, accts, nil, nil, "4501")
+	res, err := demo.Seed(context.Background(), d, orgs, accts, nil, nil, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +67,7 @@ func newFixtureWith(t *testing.T, edit func(*Deps)) *fixture {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, orgs: orgs, cov: cov, eval: eval, pw: map[string]string{}, root: res.Init.RootID}
+	f := &fixture{srv: srv, d: d, orgs: orgs, cov: cov, eval: eval, pw: map[string]string{}, root: res.Init.RootID}
 	for _, a := range res.Accounts {
 		f.pw[a.Username] = a.Password
 	}

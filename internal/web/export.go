@@ -96,7 +96,7 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 		if f.Total >= 0 {
 			e.Total = f.Total
 		}
-		if err := audit.RecordExport(r.Context(), k.Orgs.DB(), Actor(r), e); err != nil {
+		if err := k.Orgs.Audit().RecordExport(r.Context(), Actor(r), e); err != nil {
 			return err
 		}
 		_, cd := xlsx.FileName(f.Scope, f.List, k.Now())

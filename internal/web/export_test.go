@@ -59,7 +59,7 @@ func TestExportOverCapSaysSo(t *testing.T) {
 		if len(rows) != 8 || rows[1][0] != tt.filters || rows[4][0] != "1" || rows[6][0] != "3" || rows[7][0] != tt.footer {
 			t.Errorf("total %d: rows %q", tt.total, rows)
 		}
-		got, _, err := audit.List(context.Background(), d, testrig.Admin, audit.Query{Action: "export", Limit: 1})
+		got, _, err := audit.NewService(d).List(context.Background(), testrig.Admin, audit.Query{Action: "export", Limit: 1})
 		if err != nil || len(got) != 1 {
 			t.Fatalf("export entry: %v %d", err, len(got))
 		}

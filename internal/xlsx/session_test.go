@@ -18,12 +18,12 @@ func sessionUser(t *testing.T, d *db.DB) int64 {
 	t.Helper()
 	ctx := context.Background()
 	var org, user int64
-	err := d.W.QueryRowContext(ctx, d.Rebind(`INSERT INTO orgs (parent_id, path, depth, name, short_name, kind, kind_confirmed, category, level, territorial, status, note, created_at, updated_at)
+	err := d.WriteQueryRow(ctx, d.Rebind(`INSERT INTO orgs (parent_id, path, depth, name, short_name, kind, kind_confirmed, category, level, territorial, status, note, created_at, updated_at)
 		VALUES (NULL, '/1/', 0, '测试市委', '', 'committee', true, 'organ', 'city', false, 'active', '', '', '') RETURNING id`)).Scan(&org)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = d.W.QueryRowContext(ctx, d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES ('importer', 'x', ?, '', '') RETURNING id"), org).Scan(&user)
+	err = d.WriteQueryRow(ctx, d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES ('importer', 'x', ?, '', '') RETURNING id"), org).Scan(&user)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func save(t *testing.T, d *db.DB, user int64, name string, problems []xlsx.Probl
 
 func setCreated(t *testing.T, d *db.DB, id string, at time.Time, status string) {
 	t.Helper()
-	if _, err := d.W.ExecContext(context.Background(), d.Rebind("UPDATE import_sessions SET created_at = ?, status = ? WHERE id = ?"), db.FormatTime(at), status, id); err != nil {
+	if _, err := d.Exec(context.Background(), d.Rebind("UPDATE import_sessions SET created_at = ?, status = ? WHERE id = ?"), db.FormatTime(at), status, id); err != nil {
 		t.Fatal(err)
 	}
 }

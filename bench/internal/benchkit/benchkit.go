@@ -404,7 +404,7 @@ func CopyTable(ctx context.Context, d *db.DB, version int, table string) error {
 	if tbl == "" || len(idx) == 0 {
 		return fmt.Errorf("CREATE TABLE %s or its indexes not found in migration %04d", table, version)
 	}
-	if _, err := d.W.ExecContext(ctx, "DROP TABLE IF EXISTS "+table+"_baseline"); err != nil {
+	if _, err := d.Exec(ctx, "DROP TABLE IF EXISTS "+table+"_baseline"); err != nil {
 		return err
 	}
 	word := regexp.MustCompile(`\b` + q + `\b|\b` + q + `_`)
@@ -415,7 +415,7 @@ func CopyTable(ctx context.Context, d *db.DB, version int, table string) error {
 			}
 			return table + "_baseline"
 		})
-		if _, err := d.W.ExecContext(ctx, s); err != nil {
+		if _, err := d.Exec(ctx, s); err != nil {
 			return fmt.Errorf("%w in %s", err, s)
 		}
 	}

@@ -6,19 +6,18 @@ import (
 
 	"jiceng/internal/api"
 	"jiceng/internal/audit"
-	"jiceng/internal/db"
 	"jiceng/internal/module"
 )
 
 // Handlers are the audit log's JSON handlers.
 type Handlers struct {
-	k  *api.Kit
-	db *db.DB
+	k   *api.Kit
+	log *audit.Service
 }
 
-// New returns the handlers reading the audit log of d.
-func New(k *api.Kit, d *db.DB) *Handlers {
-	return &Handlers{k: k, db: d}
+// New returns the handlers reading log.
+func New(k *api.Kit, log *audit.Service) *Handlers {
+	return &Handlers{k: k, log: log}
 }
 
 // Routes are the audit log's API routes.
@@ -36,7 +35,7 @@ func (h *Handlers) Audit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.URL.Query()
-	rows, total, err := audit.List(r.Context(), h.db, api.Actor(r), audit.Query{Actor: v.Get("actor"), Action: v.Get("action"),
+	rows, total, err := h.log.List(r.Context(), api.Actor(r), audit.Query{Actor: v.Get("actor"), Action: v.Get("action"),
 		TargetType: v.Get("target_type"), TargetID: v.Get("target_id"), Q: v.Get("q"), Limit: limit, Offset: offset})
 	if err != nil {
 		h.k.Fail(w, r, err)

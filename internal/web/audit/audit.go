@@ -47,7 +47,7 @@ func (h *Pages) Audit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Limit, q.Offset = l.Per, l.Offset()
-	rows, total, err := audit.List(r.Context(), h.Orgs.DB(), web.Actor(r), q)
+	rows, total, err := h.Orgs.Audit().List(r.Context(), web.Actor(r), q)
 	if err != nil {
 		h.Fail(w, r, err)
 		return

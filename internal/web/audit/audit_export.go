@@ -18,8 +18,8 @@ func (h *Pages) AuditExport(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	d := h.Orgs.DB()
-	total, err := audit.Count(ctx, d, actor, q)
+	log := h.Orgs.Audit()
+	total, err := log.Count(ctx, actor, q)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -29,7 +29,7 @@ func (h *Pages) AuditExport(w http.ResponseWriter, r *http.Request) {
 		Header: []string{"序号", "时间", "操作人", "操作", "对象", "摘要", "修改前", "修改后"}, Widths: []float64{6, 18, 14, 14, 14, 50, 40, 40}}
 	h.SendExport(w, r, web.ExportFile{Scope: scope, List: "审计日志", Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
 		i := 0
-		return audit.Each(ctx, d, actor, q, func(e audit.Record) bool {
+		return log.Each(ctx, actor, q, func(e audit.Record) bool {
 			i++
 			return yield([]any{i, web.LocalTime(e.At, "2006-01-02 15:04:05"), e.ActorName, e.Action, e.TargetType + " " + e.TargetID, e.Summary, string(e.Before), string(e.After)})
 		})
