@@ -229,7 +229,7 @@ func TestSessionIdleTimeout(t *testing.T) {
 	ctx := context.Background()
 	s := newLoginService(t, testrig.FastParams)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	account.SetClock(s, func() time.Time { return now })
+	s.WithClock(func() time.Time { return now })
 	idle, _, err := s.Login(ctx, "street", "Jiedao-pass-2026", "c1")
 	if err != nil {
 		t.Fatal(err)
