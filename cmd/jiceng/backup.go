@@ -56,7 +56,7 @@ func cmdBackup(ctx context.Context, env cmdEnv, args []string) error {
 		cmd := pgDumpCommand(ctx, url, *out)
 		cmd.Stderr = env.stderr
 		if err := cmd.Run(); err != nil {
-			os.Remove(*out)
+			_ = os.Remove(*out) // the failed dump is the error to report
 			return fmt.Errorf("jiceng backup: pg_dump 失败：%v", err)
 		}
 	} else if err := db.BackupSQLite(ctx, d, *out); err != nil {

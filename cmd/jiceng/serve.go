@@ -83,7 +83,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		}
 		// The demo database and its key are thrown away on exit; deferred
 		// before the database is opened, this runs after it is closed.
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 		url = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
 	// Only a demo may create its database; a mistyped --db is refused.

@@ -190,10 +190,16 @@ func (s *Service) GoalSets(ctx context.Context, actor access.Actor) ([]GoalSet, 
 	var ids []int64
 	for rows.Next() {
 		var id int64
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "scan goal set")
+		}
 		ids = append(ids, id)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "goal sets")
+	}
 	var out []GoalSet
 	for _, id := range ids {
 		g, err := s.GoalSet(ctx, actor, id)

@@ -885,5 +885,5 @@ func (s *Service) analyze(ctx context.Context, n int) {
 	if s.db.Dialect == db.Postgres {
 		q = "ANALYZE units, unit_coverage_history, coverage_agg"
 	}
-	s.db.W.ExecContext(ctx, q)
+	_, _ = s.db.W.ExecContext(ctx, q) // a failure only costs speed
 }

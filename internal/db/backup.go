@@ -26,7 +26,7 @@ func BackupSQLite(ctx context.Context, d *DB, out string) error {
 		return fmt.Errorf("备份失败：%w", err)
 	}
 	if _, err := c.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
-		os.Remove(out)
+		_ = os.Remove(out) // the failed VACUUM is the error to report
 		return fmt.Errorf("备份失败：%w", err)
 	}
 	return os.Chmod(out, privateMode)

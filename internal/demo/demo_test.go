@@ -88,7 +88,9 @@ func TestSeedNanningCoverage(t *testing.T) {
 	// Every county's aggregate equals a count over its subtree.
 	for _, c := range rates.Children {
 		var n int
-		d.QueryRow(ctx, "SELECT COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ?", c.Org.Path, access.PathUpper(c.Org.Path)).Scan(&n)
+		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ?", c.Org.Path, access.PathUpper(c.Org.Path)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if c.Counts.Units != n {
 			t.Errorf("%s: rates %d units, count %d", c.Org.Name, c.Counts.Units, n)
 		}

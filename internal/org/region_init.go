@@ -219,7 +219,7 @@ func (s *Service) analyze(ctx context.Context) {
 	if s.db.Dialect == db.Postgres {
 		q = "ANALYZE orgs, org_agg"
 	}
-	s.db.W.ExecContext(ctx, q)
+	_, _ = s.db.W.ExecContext(ctx, q)
 }
 
 func (t *territorial) idOr0() int64 {

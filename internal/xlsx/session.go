@@ -83,7 +83,9 @@ func LoadSession(ctx context.Context, d *db.DB, now time.Time, userID int64, kin
 	if err := json.Unmarshal([]byte(p), payload); err != nil {
 		return s, errs.Wrap(err, "decode import")
 	}
-	json.Unmarshal([]byte(pr), &s.Problems)
+	if err := json.Unmarshal([]byte(pr), &s.Problems); err != nil {
+		return s, errs.Wrap(err, "decode import problems")
+	}
 	if s.Problems == nil {
 		s.Problems = []Problem{}
 	}

@@ -56,7 +56,9 @@ func files(t *testing.T, d *db.DB) string {
 	var out []string
 	for rows.Next() {
 		var s string
-		rows.Scan(&s)
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
 		out = append(out, s)
 	}
 	sort.Strings(out)
