@@ -89,9 +89,7 @@ func (f *fixture) call(t *testing.T, method, path, token, body string) (int, map
 	defer resp.Body.Close()
 	var out map[string]any
 	b, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
+	_ = json.Unmarshal(b, &out) // a body that is empty (204) or not JSON leaves out nil
 	return resp.StatusCode, out
 }
 

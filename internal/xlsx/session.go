@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"time"
 
@@ -46,7 +47,11 @@ func SaveSession(ctx context.Context, d *db.DB, now time.Time, userID int64, kin
 	if s.Problems == nil {
 		s.Problems = []Problem{}
 	}
-	s.ID = rand.Text()
+	// The id keeps the shape pages and API clients have always seen: 24
+	// hex digits. crypto/rand.Read does not fail.
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	s.ID = hex.EncodeToString(b)
 	p, err := json.Marshal(payload)
 	if err != nil {
 		return s, errs.Wrap(err, "encode import")
