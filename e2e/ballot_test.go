@@ -179,6 +179,8 @@ func apiPost(t *testing.T, u, token, body string) (int, string) {
 	}
 	defer resp.Body.Close()
 	var buf bytes.Buffer
-	buf.ReadFrom(resp.Body)
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		t.Fatal(err)
+	}
 	return resp.StatusCode, buf.String()
 }

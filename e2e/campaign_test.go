@@ -1390,7 +1390,7 @@ func acceptDialogs(t *testing.T, b *browser) *dialogLog {
 			d.mu.Lock()
 			d.msgs = append(d.msgs, ev.Message)
 			d.mu.Unlock()
-			chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			_, _ = chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true}) // a page that failed shows in the assertions
 		}
 	}()
 	return d

@@ -83,7 +83,7 @@ func pgSchema(t *testing.T, base string) string {
 	}
 	t.Cleanup(func() {
 		if a, err := sql.Open("pgx", base); err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
+			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE") // best effort: schemas are per run
 			a.Close()
 		}
 	})
@@ -593,14 +593,14 @@ func (s *crashServer) kill() error {
 		return err
 	}
 	select {
-	case <-exited:
+	case err := <-exited:
+		fmt.Fprintf(&s.out, "--- server killed (%v)\n", err)
 	case <-time.After(10 * time.Second):
 		return fmt.Errorf("jiceng serve (pid %d) still runs 10 s after SIGKILL", cmd.Process.Pid)
 	}
 	s.mu.Lock()
 	s.cmd, s.exited = nil, nil
 	s.mu.Unlock()
-	fmt.Fprintf(&s.out, "--- server killed\n")
 	return nil
 }
 
@@ -619,11 +619,12 @@ func (s *crashServer) stop() {
 		return
 	default:
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case <-exited:
+	case err := <-exited:
+		fmt.Fprintf(&s.out, "--- server stopped: %v\n", err)
 	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		<-exited
+		_ = cmd.Process.Kill()
+		fmt.Fprintf(&s.out, "--- server killed after 10 s: %v\n", <-exited)
 	}
 }

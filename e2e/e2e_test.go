@@ -21,7 +21,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -113,7 +112,9 @@ func TestBrowserFlow(t *testing.T) {
 	vendored := regexp.MustCompile(`(?m)^echarts\.min\.js  echarts@(\S+) `).FindStringSubmatch(string(versions))
 	var charts, withShapes int
 	var version string
-	fmt.Sscan(drawn, &charts, &withShapes, &version)
+	if _, err := fmt.Sscan(drawn, &charts, &withShapes, &version); err != nil {
+		t.Fatal(err)
+	}
 	if charts < 2 || withShapes != charts || vendored == nil || version != vendored[1] {
 		t.Errorf("cockpit: %q (charts, charts drawn, ECharts version), want every chart drawn by ECharts %v", drawn, vendored)
 	}
@@ -229,17 +230,9 @@ func moduleRoot(t *testing.T) string {
 	return root
 }
 
-func goTool() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
-		return p
-	}
-	return "go"
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
+// goTool is the go command running these tests: go test puts the bin
+// folder of its own Go installation first on the test binary's PATH.
+func goTool() string { return "go" }
 
 func buildBinary(t *testing.T, tmp string) string {
 	t.Helper()
@@ -315,12 +308,15 @@ func startServer(t *testing.T, bin, dbURL string) (string, *syncBuffer) {
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
+		// How the server ended is logged; a test that needs it to end
+		// cleanly checks that itself.
+		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-exited:
+		case err := <-exited:
+			t.Logf("jiceng serve exited: %v", err)
 		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-exited
+			_ = cmd.Process.Kill()
+			t.Logf("jiceng serve killed after 10 s: %v", <-exited)
 		}
 		if t.Failed() {
 			t.Logf("jiceng serve output:\n%s", out.String())
@@ -415,7 +411,7 @@ func newBrowser(t *testing.T) *browser {
 		timer.Stop()
 		cancelCtx()
 		cancelAlloc()
-		os.RemoveAll(profile) // best effort: Chromium helpers may still be exiting
+		_ = os.RemoveAll(profile) // best effort: Chromium helpers may still be exiting
 	})
 	b := &browser{t: t, ctx: ctx}
 	if err := chromedp.Do(ctx); err != nil {

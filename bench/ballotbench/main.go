@@ -89,12 +89,18 @@ func run(ctx context.Context, c config) error {
 	defer d.Close()
 	if d.Dialect == db.SQLite {
 		var sync string
-		d.WriteQueryRow(ctx, "PRAGMA synchronous").Scan(&sync)
+		if err := d.WriteQueryRow(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+			return err
+		}
 		fmt.Fprintf(out, "- durability: WAL, PRAGMA synchronous = %s (2 = FULL), one writer connection\n", sync)
 	} else {
 		var sc, fs string
-		d.QueryRow(ctx, "SHOW synchronous_commit").Scan(&sc)
-		d.QueryRow(ctx, "SHOW fsync").Scan(&fs)
+		if err := d.QueryRow(ctx, "SHOW synchronous_commit").Scan(&sc); err != nil {
+			return err
+		}
+		if err := d.QueryRow(ctx, "SHOW fsync").Scan(&fs); err != nil {
+			return err
+		}
 		fmt.Fprintf(out, "- durability: synchronous_commit = %s, fsync = %s\n", sc, fs)
 	}
 	fmt.Fprintf(out, "- HTTP run: %d ballots from %d keep-alive clients on 127.0.0.1, each ballot rates %d subjects on 7 indicators; client and server share the %d CPUs\n\n",
@@ -146,7 +152,7 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // ErrServerClosed once the run is over
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 
@@ -355,8 +361,7 @@ func resultsRun(ctx context.Context, out io.Writer, c config, d *db.DB, ev *eval
 	}
 	loadDur := time.Since(t0)
 	if d.Dialect == db.Postgres {
-		d.Exec(ctx, "ANALYZE ballots")
-		d.Exec(ctx, "ANALYZE ballot_tally")
+		d.Analyze(ctx, "ballots", "ballot_tally")
 	}
 	var durs []time.Duration
 	var res evaluation.Results

@@ -112,7 +112,7 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // ErrServerClosed once the run is over
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 	cl := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * c.readers, DisableCompression: true}, Timeout: 10 * time.Minute}

@@ -148,10 +148,16 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	for rows.Next() {
 		var id int64
 		var code string
-		rows.Scan(&id, &code)
+		if err := rows.Scan(&id, &code); err != nil {
+			rows.Close()
+			return err
+		}
 		terr[code] = id
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	set, _ := regions.Get()
 	divs, _ := set.Subtree("45")
 	for _, dv := range divs {
@@ -202,7 +208,9 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	}
 	bulkDur := time.Since(t2)
 	var aggRows int
-	d.QueryRow(ctx, "SELECT COUNT(*) FROM coverage_agg").Scan(&aggRows)
+	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM coverage_agg").Scan(&aggRows); err != nil {
+		return err
+	}
 
 	var setup benchkit.Table
 	setup.Head = []string{"setup step", "rows", "time", "rows/s"}
@@ -330,7 +338,9 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	}
 	fmt.Fprintf(out, "Import file: %d rows, %.1f MB (.xlsx written with excelize's StreamWriter); affiliation given by the township's division code.\n\n", nImport, float64(len(file))/1e6)
 	var before int
-	d.QueryRow(ctx, "SELECT COUNT(*) FROM units").Scan(&before)
+	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM units").Scan(&before); err != nil {
+		return err
+	}
 	runtime.GC()
 	stop, err := benchkit.StartCPUProfile(cpuprofile)
 	if err != nil {
@@ -361,7 +371,9 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	total := readDur + prepDur + applyDur
 	_, hwm := benchkit.ProcStatus("self")
 	var after int
-	d.QueryRow(ctx, "SELECT COUNT(*) FROM units").Scan(&after)
+	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM units").Scan(&after); err != nil {
+		return err
+	}
 	rr, _ := cov.Rates(ctx, sys, root.ID, false)
 
 	// Baseline: the same rows, raw, into a copy of the units table.
@@ -380,7 +392,9 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	if err != nil {
 		return fmt.Errorf("baseline insert: %w", err)
 	}
-	d.Exec(ctx, "DROP TABLE units_baseline")
+	if _, err := d.Exec(ctx, "DROP TABLE units_baseline"); err != nil {
+		return fmt.Errorf("drop baseline table: %w", err)
+	}
 
 	var it benchkit.Table
 	it.Head = []string{"phase", "rows", "time", "rows/s", "vs baseline"}

@@ -261,7 +261,7 @@ func formLogin(cl *http.Client, base, user, pw string) (*http.Cookie, error) {
 	if err != nil {
 		return nil, err
 	}
-	io.Copy(io.Discard, resp.Body)
+	_, _ = io.Copy(io.Discard, resp.Body) // drained only to reuse the connection
 	resp.Body.Close()
 	for _, c := range resp.Cookies() {
 		if c.Name == web.SessionCookie && c.Value != "" {
@@ -352,7 +352,7 @@ func measureServe(ctx context.Context, c config, pw string, root int64) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // a temporary folder: best effort
 	bin := filepath.Join(dir, "jiceng")
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/jiceng")
 	build.Dir, err = moduleRoot()
@@ -370,20 +370,22 @@ func measureServe(ctx context.Context, c config, pw string, root int64) error {
 	if err != nil {
 		return err
 	}
-	defer logf.Close()
+	defer func() { _ = logf.Close() }() // the server's log, read only when it fails
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", c.url)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		return err
 	}
+	// Stopping the server after the run: it is killed when it does not stop
+	// in time, and how it ended does not change the figures.
 	defer func() {
-		cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
+		go func() { _ = cmd.Wait(); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
+			_ = cmd.Process.Kill()
 			<-done
 		}
 	}()

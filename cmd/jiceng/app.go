@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"jiceng/internal/account"
 	"jiceng/internal/coverage"
@@ -11,8 +12,10 @@ import (
 	"jiceng/internal/region"
 )
 
-// app holds the opened database and the services built on it.
+// app holds the opened database and the services built on it. Every
+// service reads the time from now, the one clock of the program.
 type app struct {
+	now      func() time.Time
 	db       *db.DB
 	regions  *region.Holder
 	orgs     *org.Service
@@ -56,8 +59,10 @@ func startApp(ctx context.Context, env cmdEnv, url, keyFile string, open func(co
 		d.Close()
 		return nil, err
 	}
-	return &app{db: d, regions: regions, orgs: orgs, accounts: account.NewService(d, account.DefaultParams),
-		coverage: coverage.NewService(d, orgs, regions), eval: evaluation.NewService(d, orgs, key)}, nil
+	now := time.Now
+	orgs.WithClock(now)
+	return &app{now: now, db: d, regions: regions, orgs: orgs, accounts: account.NewService(d, account.DefaultParams).WithClock(now),
+		coverage: coverage.NewService(d, orgs, regions).WithClock(now), eval: evaluation.NewService(d, orgs, key).WithClock(now)}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

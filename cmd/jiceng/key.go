@@ -187,17 +187,19 @@ func createKeyFile(path string, key []byte) ([]byte, error) {
 	if err != nil {
 		return fail(err)
 	}
-	defer os.Remove(tmp.Name())
+	// Once linked or failed, the temporary name is only litter: removing it
+	// is best effort.
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the error above is the one to report
 		return fail(err)
 	}
 	if _, err := tmp.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the error above is the one to report
 		return fail(err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the error above is the one to report
 		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
@@ -211,7 +213,7 @@ func createKeyFile(path string, key []byte) ([]byte, error) {
 	}
 	if d, err := os.Open(dir); err == nil {
 		err = d.Sync()
-		d.Close()
+		_ = d.Close() // opened for reading; the sync is what counts
 		if err != nil {
 			return fail(err)
 		}

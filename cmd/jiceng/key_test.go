@@ -132,7 +132,9 @@ func TestKeyFileBesideSQLite(t *testing.T) {
 	}
 	// An explicit --key-file is used instead, and created there.
 	other := filepath.Join(dir, "keys", "jiceng.key")
-	os.Mkdir(filepath.Dir(other), 0o700)
+	if err := os.Mkdir(filepath.Dir(other), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	if _, e := runCLI(t, "", "init", "--region", "450102", "--db", "sqlite:"+filepath.Join(dir, "k.db"), "--key-file", other); e != "" {
 		t.Fatal(e)
 	}
@@ -230,7 +232,9 @@ func TestKeyErrors(t *testing.T) {
 	dir := t.TempDir()
 	url := "sqlite:" + filepath.Join(dir, "j.db")
 	garbage := filepath.Join(dir, "garbage.key")
-	os.WriteFile(garbage, []byte("not a key\n"), 0o600)
+	if err := os.WriteFile(garbage, []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	badEnv := "环境变量 JICENG_KEY 无效：应为十六进制的密钥，至少 32 个十六进制字符（16 字节）"
 	noPG := "使用 PostgreSQL 时必须指定测评码密钥：请用 --key-file 指定密钥文件（不存在时自动创建），或设置环境变量 JICENG_KEY"
 	cases := []struct {
@@ -281,7 +285,7 @@ func TestDumpHoldsNoKey(t *testing.T) {
 	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE") }) // best effort
 	u, _ := url.Parse(pg)
 	q := u.Query()
 	q.Set("search_path", schema)
@@ -325,7 +329,9 @@ func TestDumpHoldsNoKey(t *testing.T) {
 		}
 		for rows.Next() {
 			var s string
-			rows.Scan(&s)
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
 			dump = append(dump, s+"\n"...)
 		}
 		rows.Close()
@@ -350,11 +356,17 @@ func TestWrongKeyRefused(t *testing.T) {
 		t.Fatal(e)
 	}
 	other := filepath.Join(dir, "other.key")
-	os.WriteFile(other, []byte(strings.Repeat("cd", 32)+"\n"), 0o600)
+	if err := os.WriteFile(other, []byte(strings.Repeat("cd", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	typo := filepath.Join(dir, "j.db.kye")
 	loose := filepath.Join(dir, "loose.key")
-	os.WriteFile(loose, []byte(strings.Repeat("ef", 32)+"\n"), 0o644)
-	os.Chmod(loose, 0o644)
+	if err := os.WriteFile(loose, []byte(strings.Repeat("ef", 32)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(loose, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	notOurs := func(where string) string {
 		return where + " 中的测评码密钥不是本数据库使用的密钥：用它启动，已印发的测评码将全部无效。请指定原来的密钥文件或 JICENG_KEY"
 	}

@@ -187,14 +187,18 @@ func TestBackupUnderWrites(t *testing.T) {
 		t.Fatalf("integrity %q %v", s, err)
 	}
 	var n int
-	c.QueryRow(context.Background(), "SELECT COUNT(*) FROM orgs").Scan(&n)
+	if err := c.QueryRow(context.Background(), "SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 87 {
 		t.Errorf("backup holds %d organizations, want 87", n)
 	}
 	if _, e := runCLI(t, "", "backup", "--out", filepath.Join(dir, "copy.db"), "--db", url); !strings.Contains(e, "已存在") {
 		t.Errorf("overwrite: %q", e)
 	}
-	os.Remove(filepath.Join(dir, "copy.db"))
+	if err := os.Remove(filepath.Join(dir, "copy.db")); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestHelpNamesEveryFlag: jiceng help left out --public-url,

@@ -83,7 +83,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		}
 		// The demo database and its key are thrown away on exit; deferred
 		// before the database is opened, this runs after it is closed.
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 		url = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
 	// Only a demo may create its database; a mistyped --db is refused.
@@ -113,7 +113,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
 	a.eval.StartCommitter(ctx) // ballots cast together share one durable commit
 	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger, PublicURL: *publicURL,
-		TrustedProxies: trusted, Demo: *withDemo})
+		TrustedProxies: trusted, Demo: *withDemo, Now: a.now})
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,11 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	case <-ctx.Done():
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		srv.Shutdown(sctx)
+		// Connections still open after the grace period are cut; that is
+		// worth a line in the log, not a failed exit.
+		if err := srv.Shutdown(sctx); err != nil {
+			logger.Error("shutdown", "err", err)
+		}
 	}
 	return nil
 }
@@ -149,18 +153,25 @@ func hourly(ctx context.Context, a *app, logger *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		month := time.Now().In(org.Shanghai).Format("2006-01")
-		if err := a.coverage.Snapshot(ctx, month); err != nil && ctx.Err() == nil {
-			logger.Error("coverage snapshot", "month", month, "err", err)
-		}
-		if err := purgeImports(ctx, a.db, time.Now()); err != nil && ctx.Err() == nil {
-			logger.Error("purge import sessions", "err", err)
-		}
+		housekeep(ctx, a, logger)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// housekeep runs one round of hourly's work at the app's clock: the month
+// is the one current in Asia/Shanghai, where the month-end is the users'.
+func housekeep(ctx context.Context, a *app, logger *slog.Logger) {
+	now := a.now()
+	month := now.In(org.Shanghai).Format("2006-01")
+	if err := a.coverage.Snapshot(ctx, month); err != nil && ctx.Err() == nil {
+		logger.Error("coverage snapshot", "month", month, "err", err)
+	}
+	if err := purgeImports(ctx, a.db, now); err != nil && ctx.Err() == nil {
+		logger.Error("purge import sessions", "err", err)
 	}
 }
 

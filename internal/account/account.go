@@ -53,6 +53,15 @@ func NewService(d *db.DB, p Params) *Service {
 	return s
 }
 
+// WithClock makes the service and its login limiter read the time from now
+// instead of the system clock, so that session lifetimes and lockouts are
+// tested exactly. It returns s.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = now
+	s.limiter.now = now
+	return s
+}
+
 // hashWork runs f, which hashes a password, once a hash slot is free; a
 // request that gives up while waiting leaves without hashing.
 func (s *Service) hashWork(ctx context.Context, f func()) error {
@@ -271,7 +280,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 		if n > 0 {
 			return &errs.Error{Kind: errs.Conflict, Field: "username", ZH: "用户名 " + in.Username + " 已被使用，请换一个", EN: "username " + in.Username + " is taken: choose another"}
 		}
-		now := db.Now()
+		now := db.FormatTime(s.now())
 		err = tx.QueryRow(ctx, "INSERT INTO users (username, display_name, password_hash, home_org_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?) RETURNING id",
 			in.Username, in.DisplayName, hash, home.id, now, now).Scan(&id)
 		if db.IsUniqueViolation(err) {
@@ -469,7 +478,7 @@ func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, r
 		if !actor.CanGrant(role, o.path) {
 			return errs.New(errs.Forbidden, "您不能在该党组织上授予此角色", "you may not grant this role on this organization")
 		}
-		_, err = tx.Exec(ctx, "INSERT INTO grants (user_id, role, org_id, created_at) VALUES (?, ?, ?, ?)", userID, role, orgID, db.Now())
+		_, err = tx.Exec(ctx, "INSERT INTO grants (user_id, role, org_id, created_at) VALUES (?, ?, ?, ?)", userID, role, orgID, db.FormatTime(s.now()))
 		if db.IsUniqueViolation(err) {
 			return errs.New(errs.Conflict, "该用户已有此授权", "the user already holds this grant")
 		}
@@ -559,7 +568,7 @@ func (s *Service) SetStatus(ctx context.Context, actor access.Actor, userID int6
 		if userID == actor.UserID && status == "disabled" {
 			return errs.New(errs.Conflict, "不能停用自己的账号", "you cannot disable your own account")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE users SET status = ?, updated_at = ? WHERE id = ?", status, db.Now(), userID); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE users SET status = ?, updated_at = ? WHERE id = ?", status, db.FormatTime(s.now()), userID); err != nil {
 			return errs.Wrap(err, "set status")
 		}
 		if status == "disabled" {
@@ -633,7 +642,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor access.Actor, userID
 				return err
 			}
 		}
-		res, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND (? = '' OR password_hash = ?)", hash, db.Now(), userID, oldHash, oldHash)
+		res, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND (? = '' OR password_hash = ?)", hash, db.FormatTime(s.now()), userID, oldHash, oldHash)
 		if err != nil {
 			return errs.Wrap(err, "set password")
 		}

@@ -1,13 +1,5 @@
 package account
 
-import "time"
-
-// SetClock makes the service and its limiter read time from now.
-func SetClock(s *Service, now func() time.Time) {
-	s.now = now
-	s.limiter.now = now
-}
-
 // HashStats returns how many password hashes the service has computed and
 // the most it computed at once.
 func HashStats(s *Service) (total, peak int64) { return s.hashes.Load(), s.peak.Load() }

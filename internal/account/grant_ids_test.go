@@ -120,7 +120,9 @@ func TestGrantIDMigrationKeepsRows(t *testing.T) {
 	}
 	for rows.Next() {
 		var id int64
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
 		got = append(got, id)
 	}
 	rows.Close()
@@ -132,7 +134,9 @@ func TestGrantIDMigrationKeepsRows(t *testing.T) {
 		t.Errorf("grants table: %q %v", sqlText, err)
 	}
 	var idx int
-	d.WriteQueryRow(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'grants_org' AND tbl_name = 'grants'").Scan(&idx)
+	if err := d.WriteQueryRow(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'grants_org' AND tbl_name = 'grants'").Scan(&idx); err != nil {
+		t.Fatal(err)
+	}
 	if idx != 1 {
 		t.Errorf("index grants_org: %d", idx)
 	}

@@ -63,7 +63,9 @@ func TestEachReadsEveryEntryInScope(t *testing.T) {
 		t.Fatalf("count %d (%v), want %d", total, err, want)
 	}
 	n := 0
-	audit.NewService(d).Each(ctx, adminA, audit.Query{}, func(audit.Record) bool { n++; return n < 10 })
+	if err := audit.NewService(d).Each(ctx, adminA, audit.Query{}, func(audit.Record) bool { n++; return n < 10 }); err != nil {
+		t.Fatal(err)
+	}
 	if n != 10 {
 		t.Errorf("stopped after %d entries, want 10", n)
 	}

@@ -8,6 +8,7 @@ package coverage
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"jiceng/internal/access"
 	"jiceng/internal/db"
@@ -89,15 +90,27 @@ type Service struct {
 	db      *db.DB
 	orgs    *org.Service
 	regions *region.Holder
+	now     func() time.Time
 }
 
 // NewService returns the coverage service and registers its aggregate and
 // its dissolve check with the organization tree.
 func NewService(d *db.DB, orgs *org.Service, regions *region.Holder) *Service {
-	s := &Service{db: d, orgs: orgs, regions: regions}
+	s := &Service{db: d, orgs: orgs, regions: regions, now: time.Now}
 	orgs.Attach(&org.InclusiveAggregate{Table: "coverage_agg", Keys: []string{"category", "size_class", "industry", "coverage"}}, s.checkDissolve)
 	return s
 }
+
+// WithClock makes the service read the time from now instead of the system
+// clock, so that dates such as a closure's "today" are tested exactly. It
+// returns s.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = now
+	return s
+}
+
+// Now is the current time on the service's clock; demo data is dated by it.
+func (s *Service) Now() time.Time { return s.now() }
 
 // checkDissolve refuses to dissolve an organization that units still
 // belong to or are covered by.

@@ -100,7 +100,7 @@ func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in Goal
 	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRow(ctx, "INSERT INTO goal_sets (name, year, owner_org_id, created_at) VALUES (?, ?, ?, ?) RETURNING id", in.Name, in.Year, owner.ID, db.Now()).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, "INSERT INTO goal_sets (name, year, owner_org_id, created_at) VALUES (?, ?, ?, ?) RETURNING id", in.Name, in.Year, owner.ID, db.FormatTime(s.now())).Scan(&id); err != nil {
 			return errs.Wrap(err, "insert goal set")
 		}
 		for k, v := range in.Targets {
@@ -190,10 +190,16 @@ func (s *Service) GoalSets(ctx context.Context, actor access.Actor) ([]GoalSet, 
 	var ids []int64
 	for rows.Next() {
 		var id int64
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "scan goal set")
+		}
 		ids = append(ids, id)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "goal sets")
+	}
 	var out []GoalSet
 	for _, id := range ids {
 		g, err := s.GoalSet(ctx, actor, id)

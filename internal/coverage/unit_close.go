@@ -45,10 +45,11 @@ type ReopenInput struct {
 }
 
 // today is the current date in Asia/Shanghai, the date users see.
-func today() string { return time.Now().In(org.Shanghai).Format("2006-01-02") }
+func (s *Service) today() string { return s.now().In(org.Shanghai).Format("2006-01-02") }
 
-// validate normalises in and reports every problem at once.
-func (in *CloseInput) validate() error {
+// validate normalises in and reports every problem at once; today gives the
+// date no closure may come after.
+func (in *CloseInput) validate(today func() string) error {
 	var f errs.Fields
 	in.Note = strings.TrimSpace(in.Note)
 	in.EffectiveOn = strings.TrimSpace(in.EffectiveOn)
@@ -103,10 +104,10 @@ func (s *Service) Close(ctx context.Context, actor access.Actor, id int64, in Cl
 		if u.Status != "active" {
 			return errs.Newf(errs.Conflict, "“%s”已注销，不能重复注销", "%q is already closed", u.Name)
 		}
-		if err := in.validate(); err != nil {
+		if err := in.validate(s.today); err != nil {
 			return err
 		}
-		now := db.Now()
+		now := db.FormatTime(s.now())
 		// The status in the condition keeps two concurrent closings from
 		// both taking the unit out of the aggregates.
 		res, err := tx.Exec(ctx, "UPDATE units SET status = 'closed', updated_at = ?, version = version + 1 WHERE id = ? AND status = 'active'", now, id)
@@ -173,7 +174,7 @@ func (s *Service) Reopen(ctx context.Context, actor access.Actor, id int64, in R
 			cov, covOrg, instr = None, nil, ""
 			note += "（" + lost + "，覆盖方式改为未覆盖）"
 		}
-		now := db.Now()
+		now := db.FormatTime(s.now())
 		res, err := tx.Exec(ctx, "UPDATE units SET status = 'active', coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'closed'",
 			cov, nullable(covOrg), instr, now, id)
 		if err != nil {

@@ -188,8 +188,10 @@ func TestCloseAndReopenRefuseBadInput(t *testing.T) {
 	ctx := context.Background()
 	f := newCloseFx(t)
 	u := f.units[1]
-	tomorrow := time.Now().In(org.Shanghai).AddDate(0, 0, 1).Format("2006-01-02")
-	today := time.Now().In(org.Shanghai).Format("2006-01-02")
+	// 00:30 on 1 December in Shanghai, still 30 November in UTC: today is
+	// the date users see.
+	f.cov.WithClock(func() time.Time { return time.Date(2026, 11, 30, 16, 30, 0, 0, time.UTC) })
+	tomorrow, today := "2026-12-02", "2026-12-01"
 	st := access.Actor{UserID: 8, Username: "st", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.st.ID, OrgPath: f.st.Path}}}
 	id := strconv.FormatInt(u.ID, 10)
 	cases := []refusal{

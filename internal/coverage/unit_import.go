@@ -404,7 +404,7 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 				Addr: in.Address, Rep: in.LegalRep, RepM: in.LegalRepMember, Full: in.FullMembers, Prob: in.ProbationaryMembers, Aff: in.AffiliationOrgID}
 		}
 	}
-	sess.Session, err = xlsx.SaveSession(ctx, s.db, userID, "unit", fileName, sess.Total, stored, sess.Problems)
+	sess.Session, err = xlsx.SaveSession(ctx, s.db, s.now(), userID, "unit", fileName, sess.Total, stored, sess.Problems)
 	return sess, err
 }
 
@@ -425,7 +425,7 @@ func xlsxColumns(header []string) (map[string]int, error) {
 // LoadImport returns a stored unit import session of the user.
 func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (sess ImportSession, err error) {
 	var stored []storedRow
-	if sess.Session, err = xlsx.LoadSession(ctx, s.db, userID, "unit", id, &stored); err != nil {
+	if sess.Session, err = xlsx.LoadSession(ctx, s.db, s.now(), userID, "unit", id, &stored); err != nil {
 		return sess, err
 	}
 	for _, r := range stored {
@@ -456,7 +456,7 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 	if err != nil {
 		return 0, err
 	}
-	now := db.Now()
+	now := db.FormatTime(s.now())
 	batch := make([]BulkUnit, len(sess.Rows))
 	for i, in := range sess.Rows {
 		batch[i] = BulkUnit{Input: in, CreatedAt: now}
@@ -639,7 +639,7 @@ func (s *Service) writeUnits(ctx context.Context, tx *db.Tx, actor access.Actor,
 	if err != nil {
 		return "", err
 	}
-	now := db.Now()
+	now := db.FormatTime(s.now())
 	rows := make([][]any, len(units))
 	var hist [][]any
 	counts := map[aggKey]int{}

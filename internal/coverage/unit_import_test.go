@@ -266,7 +266,9 @@ func TestImportApply(t *testing.T) {
 	// The aggregates equal a count over the rows, at every level.
 	for _, o := range []org.Org{f.xn, f.ms, f.st} {
 		var cnt int
-		f.d.QueryRow(ctx, "SELECT COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ?", o.Path, access.PathUpper(o.Path)).Scan(&cnt)
+		if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ?", o.Path, access.PathUpper(o.Path)).Scan(&cnt); err != nil {
+			t.Fatal(err)
+		}
 		r, _ := f.cov.Rates(ctx, f.admin, o.ID, false)
 		if r.Total.Units != cnt {
 			t.Errorf("%s: rates %d, count %d", o.Name, r.Total.Units, cnt)
@@ -281,7 +283,9 @@ func TestImportApply(t *testing.T) {
 		t.Fatalf("history %+v", h)
 	}
 	var action, summary, auditPath string
-	f.d.QueryRow(ctx, "SELECT action, summary, org_path FROM audit_log WHERE action = 'unit.import'").Scan(&action, &summary, &auditPath)
+	if err := f.d.QueryRow(ctx, "SELECT action, summary, org_path FROM audit_log WHERE action = 'unit.import'").Scan(&action, &summary, &auditPath); err != nil {
+		t.Fatal(err)
+	}
 	if summary != "从 units.xlsx 导入两新组织 12 个" || auditPath != f.xn.Path {
 		t.Errorf("audit %q %q %q", action, summary, auditPath)
 	}

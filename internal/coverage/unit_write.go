@@ -73,7 +73,7 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, actor access.Actor, i
 	if err := s.duplicate(ctx, tx, actor, in.CreditCode, 0); err != nil {
 		return 0, err
 	}
-	now := db.Now()
+	now := db.FormatTime(s.now())
 	size := sizeClass(in.Employees, st)
 	var id int64
 	err = tx.QueryRow(ctx, `INSERT INTO units (credit_code, name, category, category_confirmed, industry, employees, size_class, region_code, address,
@@ -192,7 +192,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 			region_code = ?, address = ?, legal_rep = ?, legal_rep_member = ?, full_members = ?, probationary_members = ?, affiliation_org_id = ?, updated_at = ?,
 			version = version + 1 WHERE id = ? AND version = ?`,
 			in.CreditCode, in.Name, in.Category, confirmed, in.Industry, in.Employees, size, in.RegionCode, in.Address, in.LegalRep, in.LegalRepMember,
-			in.FullMembers, in.ProbationaryMembers, in.AffiliationOrgID, db.Now(), id, before.Version)
+			in.FullMembers, in.ProbationaryMembers, in.AffiliationOrgID, db.FormatTime(s.now()), id, before.Version)
 		if db.IsUniqueViolation(err) {
 			return s.duplicate(ctx, tx, actor, in.CreditCode, id)
 		}
@@ -308,7 +308,7 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 			in.Instructor = ""
 		}
 		res, err := tx.Exec(ctx, "UPDATE units SET coverage = ?, coverage_org_id = ?, instructor = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-			in.Coverage, covOrg, in.Instructor, db.Now(), id, u.Version)
+			in.Coverage, covOrg, in.Instructor, db.FormatTime(s.now()), id, u.Version)
 		if err != nil {
 			return errs.Wrap(err, "set coverage")
 		}
@@ -316,7 +316,7 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 			return errs.Stale()
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO unit_coverage_history (unit_id, coverage, coverage_org_id, instructor, changed_at, actor_name, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			id, in.Coverage, covOrg, in.Instructor, db.Now(), actor.Username, in.Note); err != nil {
+			id, in.Coverage, covOrg, in.Instructor, db.FormatTime(s.now()), actor.Username, in.Note); err != nil {
 			return errs.Wrap(err, "history")
 		}
 		if u.Coverage != in.Coverage {

@@ -33,7 +33,7 @@ func Backup(ctx context.Context, d *DB, out string, stderr io.Writer) error {
 	cmd := pgDumpCommand(ctx, d.URL, out)
 	cmd.Stderr = stderr
 	if err := cmd.Run(); err != nil {
-		os.Remove(out)
+		_ = os.Remove(out) // the failed dump is the error to report
 		return &DumpError{fmt.Sprintf("pg_dump 失败：%v", err)}
 	}
 	return nil
@@ -69,7 +69,7 @@ func BackupSQLite(ctx context.Context, d *DB, out string) error {
 		return fmt.Errorf("备份失败：%w", err)
 	}
 	if _, err := c.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
-		os.Remove(out)
+		_ = os.Remove(out) // the failed VACUUM is the error to report
 		return fmt.Errorf("备份失败：%w", err)
 	}
 	return os.Chmod(out, privateMode)

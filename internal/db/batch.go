@@ -32,7 +32,7 @@ func (t *Tx) BatchInsertOn(ctx context.Context, table string, cols []string, row
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
-			full.Close()
+			_ = full.Close() // a statement of a finished transaction; its work is done
 		}
 	}()
 	args := make([]any, 0, per*len(cols))

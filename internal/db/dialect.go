@@ -135,7 +135,7 @@ func (d *DB) Analyze(ctx context.Context, tables ...string) {
 		}
 		q = "ANALYZE " + strings.Join(tables, ", ")
 	}
-	d.w.ExecContext(ctx, q)
+	_, _ = d.w.ExecContext(ctx, q)
 }
 
 // InIDs returns the condition that col is one of the ids a subquery

@@ -68,7 +68,9 @@ func TestSQLiteExistingFileTightened(t *testing.T) {
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	os.Chmod(path, 0o644)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	d, err := Open(context.Background(), "sqlite:"+path)
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ func makePrivate(path string) error {
 	if err != nil {
 		return errs.Newf(errs.Invalid, "无法打开 SQLite 数据库 %s：%v", "cannot open SQLite database %s: %v", path, err)
 	}
-	f.Close()
+	_ = f.Close() // opened only to create it; nothing was written
 	// A file owned by someone else cannot be changed; SQLite reports
 	// whether it can be used at all.
 	_ = os.Chmod(path, privateMode)
@@ -42,7 +42,9 @@ func createPrivate(out string) error {
 	if err != nil {
 		return err
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
 	return os.Chmod(out, privateMode)
 }
 

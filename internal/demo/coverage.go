@@ -163,12 +163,12 @@ type terr struct {
 // seedCoverage registers Nanning's 两新 units with their coverage, a year of
 // monthly figures and the city's "4+1" goals. The data is pseudo-random
 // with a fixed seed: the same every time, apart from the dates, which end
-// in the current month.
+// in the current month of the coverage service's clock.
 func seedCoverage(ctx context.Context, d *db.DB, orgs *org.Service, cov *coverage.Service, regionCode string, rootID int64) error {
 	if cov == nil || regionCode != "4501" {
 		return nil
 	}
-	now := time.Now()
+	now := cov.Now()
 	r := rand.New(rand.NewPCG(4501, 2017))
 	sys := access.SystemActor("demo")
 	root, err := orgs.Get(ctx, sys, rootID)

@@ -88,7 +88,9 @@ func TestSeedNanningCoverage(t *testing.T) {
 	// Every county's aggregate equals a count over its subtree.
 	for _, c := range rates.Children {
 		var n int
-		d.QueryRow(ctx, "SELECT COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ?", c.Org.Path, access.PathUpper(c.Org.Path)).Scan(&n)
+		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ?", c.Org.Path, access.PathUpper(c.Org.Path)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if c.Counts.Units != n {
 			t.Errorf("%s: rates %d units, count %d", c.Org.Name, c.Counts.Units, n)
 		}
@@ -147,12 +149,18 @@ func TestSeedNanningCoverage(t *testing.T) {
 
 // seedEval seeds the tree, the accounts and the evaluation campaigns,
 // without the 两新 units.
+// seedClock is the evaluation service's clock in the seeded demos: noon on
+// 15 June 2026 in Shanghai.
+var seedClock = time.Date(2026, 6, 15, 12, 0, 0, 0, org.Shanghai)
+
 func seedEval(t *testing.T) (*evaluation.Service, demo.Result) {
 	t.Helper()
 	d := testrig.NewTestDB(t)
 	regions := region.NewHolder()
 	orgs := org.NewService(d, regions)
-	ev := evaluation.NewService(d, orgs, []byte("demo-test-key-for-ballot-tokens!"))
+	// A fixed clock: the open campaign's dates follow it exactly (see
+	// TestSeedNanningEvaluation).
+	ev := evaluation.NewService(d, orgs, []byte("demo-test-key-for-ballot-tokens!")).WithClock(func() time.Time { return seedClock })
 	start := time.Now()
 	res, err := demo.Seed(context.Background(), d, orgs, account.NewService(d, testrig.FastParams), nil, ev, "4501")
 	if err != nil {
@@ -242,6 +250,10 @@ func TestSeedNanningEvaluation(t *testing.T) {
 	}
 	if bf.Campaign.ID != res.Trial.CampaignID || bf.Campaign.Status != evaluation.StatusOpen || len(bf.Subjects) == 0 {
 		t.Fatalf("ballot form %+v", bf)
+	}
+	// Opened at 08:00 three days before the clock's day, for 30 days and 10 hours.
+	if want := time.Date(2026, 6, 12, 8, 0, 0, 0, org.Shanghai); !bf.Campaign.OpensAt.Equal(want) || !bf.Campaign.ClosesAt.Equal(want.AddDate(0, 0, 30).Add(10*time.Hour)) || bf.Campaign.Year != 2026 {
+		t.Errorf("open campaign: year %d, %v to %v; want 2026, from %v", bf.Campaign.Year, bf.Campaign.OpensAt, bf.Campaign.ClosesAt, want)
 	}
 	scores := map[string]map[string]float64{}
 	for _, s := range bf.Subjects {

@@ -3,9 +3,10 @@ package demo
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,7 +74,7 @@ func leafScales(inds []evaluation.Indicator, out map[string]evaluation.Scale) {
 func ballotFor(r *rand.Rand, rules evaluation.Rules, subjects []*evalSubject) map[string]map[string]float64 {
 	scales := map[string]evaluation.Scale{}
 	leafScales(rules.Indicators, scales)
-	keys := sortedKeys(scales)
+	keys := slices.Sorted(maps.Keys(scales))
 	out := map[string]map[string]float64{}
 	for _, sb := range subjects {
 		m := map[string]float64{}
@@ -83,15 +84,6 @@ func ballotFor(r *rand.Rand, rules evaluation.Rules, subjects []*evalSubject) ma
 		out[sb.key] = m
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 type evalSubject struct {
@@ -131,7 +123,7 @@ func seedEvaluation(ctx context.Context, d *db.DB, orgs *org.Service, ev *evalua
 	if a == nil || b == nil || open == nil || county == 0 {
 		return Trial{}, errs.Wrap(fmt.Errorf("兴宁区 (450102) or its streets 朝阳、五塘、兴东 are missing from the division data"), "demo evaluation")
 	}
-	now := time.Now()
+	now := ev.Now()
 	if err := seedVillageReview(ctx, d, ev, sys, r, county, []*evalTown{a, b}, now); err != nil {
 		return Trial{}, fmt.Errorf("demo 述职评议: %w", err)
 	}

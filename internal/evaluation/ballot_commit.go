@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
-	"sync/atomic"
 
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
@@ -110,7 +109,7 @@ func (s *Service) applyBatch(ctx context.Context, batch []*castReq) {
 		return err
 	})
 	if retry {
-		batchRetries.Add(1)
+		s.batchRetries.Add(1)
 		if !errors.Is(err, errTokenMoved) {
 			slog.WarnContext(ctx, "ballot batch retried ballot by ballot", "ballots", len(batch), "err", err)
 		}
@@ -161,13 +160,6 @@ func (s *Service) applyEach(ctx context.Context, tx *db.Tx, batch []*castReq, er
 	}
 	return nil
 }
-
-// beforeSpend, when set, runs in applyFast between reading the tokens and
-// spending them. Tests use it to change a token in that gap.
-var beforeSpend func(ctx context.Context, tx *db.Tx)
-
-// batchRetries counts the batches that applyFast gave back to applyEach.
-var batchRetries atomic.Int64
 
 // applyFast applies batch inside tx in a fixed number of statements: one
 // SELECT of all the batch's tokens, one load of each campaign (FOR KEY
@@ -259,8 +251,8 @@ func (s *Service) applyFast(ctx context.Context, tx *db.Tx, batch []*castReq, ou
 	if len(spend) == 0 {
 		return nil
 	}
-	if beforeSpend != nil {
-		beforeSpend(ctx, tx)
+	if s.beforeSpend != nil {
+		s.beforeSpend(ctx, tx)
 	}
 	res, err := tx.Exec(ctx, "UPDATE ballot_tokens SET status = 'used' WHERE status = 'issued' AND mac IN ("+marks(len(spend))+")", spend...)
 	if err != nil {

@@ -165,7 +165,7 @@ func TestGroupCommitDuplicateCodes(t *testing.T) {
 	}
 	bad := good()
 	delete(bad[subs[0].Key], "integrity")
-	retries := evaluation.BatchRetries()
+	retries := f.ev.BatchRetries()
 	ans := f.ev.CastBatch(ctx, []evaluation.BatchBallot{
 		{Code: codes[0], Scores: good()}, // 0 wins codes[0]
 		{Code: codes[1], Scores: bad},    // 1 refused by the rules
@@ -184,7 +184,7 @@ func TestGroupCommitDuplicateCodes(t *testing.T) {
 	for _, i := range []int{2, 4, 6} {
 		wantErr(t, fmt.Sprintf("ballot %d", i), ans[i].Err, errs.Conflict, usedMsg)
 	}
-	if got := evaluation.BatchRetries() - retries; got != 0 {
+	if got := f.ev.BatchRetries() - retries; got != 0 {
 		t.Fatalf("%d batches retried ballot by ballot, want 0", got)
 	}
 	if got := f.count(t, "SELECT COUNT(*) FROM ballot_inbox WHERE campaign_id = ?", c.ID); got != 3 {
@@ -227,7 +227,7 @@ func TestGroupCommitMixedCampaigns(t *testing.T) {
 	}
 	bad := of(subs2[0], subs2[1])
 	delete(bad[subs2[1].Key], "integrity")
-	retries := evaluation.BatchRetries()
+	retries := f.ev.BatchRetries()
 	ans := f.ev.CastBatch(ctx, []evaluation.BatchBallot{
 		{Code: codes1[0], Scores: of(subs1[0])},           // 0 good
 		{Code: codes2[0], Scores: of(subs2[0], subs2[1])}, // 1 good
@@ -244,7 +244,7 @@ func TestGroupCommitMixedCampaigns(t *testing.T) {
 	wantErr(t, "ballot 2", ans[2].Err, errs.Conflict, "测评未开始或已结束")
 	wantErr(t, "ballot 3", ans[3].Err, errs.Invalid, "本测评票对“"+subs2[1].Key+"”缺少指标“党风廉政”的评分")
 	wantErr(t, "ballot 5", ans[5].Err, errs.Conflict, usedMsg)
-	if got := evaluation.BatchRetries() - retries; got != 0 {
+	if got := f.ev.BatchRetries() - retries; got != 0 {
 		t.Fatalf("%d batches retried ballot by ballot, want 0", got)
 	}
 	for _, w := range []struct {
@@ -291,7 +291,7 @@ func TestGroupCommitTokenChangesUnderBatch(t *testing.T) {
 	}
 	pg := f.d.Dialect == db.Postgres
 	calls := 0
-	evaluation.SetBeforeSpend(t, func(ctx context.Context, tx *db.Tx) {
+	f.ev.SetBeforeSpend(func(ctx context.Context, tx *db.Tx) {
 		calls++
 		for _, w := range []struct{ code, status string }{{codes[1], "revoked"}, {codes[2], "used"}} {
 			var err error
@@ -305,7 +305,7 @@ func TestGroupCommitTokenChangesUnderBatch(t *testing.T) {
 			}
 		}
 	})
-	retries := evaluation.BatchRetries()
+	retries := f.ev.BatchRetries()
 	ans := f.ev.CastBatch(ctx, []evaluation.BatchBallot{
 		{Code: codes[0], Scores: good()},
 		{Code: codes[1], Scores: good()},
@@ -315,7 +315,7 @@ func TestGroupCommitTokenChangesUnderBatch(t *testing.T) {
 	if calls != 1 {
 		t.Fatalf("the hook ran %d times, want 1", calls)
 	}
-	if got := evaluation.BatchRetries() - retries; got != 1 {
+	if got := f.ev.BatchRetries() - retries; got != 1 {
 		t.Fatalf("%d batches retried ballot by ballot, want 1", got)
 	}
 	cast := []int{0, 1, 2, 3}

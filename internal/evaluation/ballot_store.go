@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func EncodeBallot(scores map[string]map[string]float64, comment string) (string,
 	p := payload{Scores: make(map[string][]float64, len(scores)), Comment: comment}
 	for s, answers := range scores {
 		vals := make([]float64, 0, len(answers))
-		for _, k := range sortedKeys(answers) {
+		for _, k := range slices.Sorted(maps.Keys(answers)) {
 			vals = append(vals, answers[k])
 		}
 		p.Scores[s] = vals

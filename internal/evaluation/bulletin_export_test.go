@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	"context"
-	"time"
 )
 
 // BulletinComputations counts the bulletins computed from the ballots
@@ -27,6 +26,3 @@ func (s *Service) FreshBulletin(ctx context.Context, id int64) (Bulletin, error)
 	}
 	return b, nil
 }
-
-// SetNow sets the service's clock.
-func (s *Service) SetNow(now func() time.Time) { s.now = now }

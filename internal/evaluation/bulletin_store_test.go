@@ -115,7 +115,7 @@ func TestBulletinOpenKeptBriefly(t *testing.T) {
 	f := newFx(t)
 	ctx := context.Background()
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
-	f.ev.SetNow(func() time.Time { return now })
+	f.ev.WithClock(func() time.Time { return now })
 	c, _ := f.openWithBallots(t, 30)
 	before := f.ev.BulletinComputations()
 	for range 3 {

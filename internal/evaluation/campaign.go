@@ -58,6 +58,11 @@ type Service struct {
 	committer atomic.Pointer[committer]
 	// bulletins keeps computed public bulletins (see BulletinPage).
 	bulletins *bulletinCache
+	// beforeSpend, when set, runs in applyFast between reading the tokens
+	// and spending them. Tests use it to change a token in that gap.
+	beforeSpend func(ctx context.Context, tx *db.Tx)
+	// batchRetries counts the batches that applyFast gave back to applyEach.
+	batchRetries atomic.Int64
 }
 
 // NewService returns the evaluation service over d. key must hold at least
@@ -71,6 +76,17 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) *Service {
 	orgs.Attach(nil, s.checkDissolve)
 	return s
 }
+
+// WithClock makes the service read the time from now instead of the system
+// clock, so that deadlines, bulletin lifetimes and the mixer's schedule are
+// tested exactly. It returns s.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = now
+	return s
+}
+
+// Now is the current time on the service's clock; demo data is dated by it.
+func (s *Service) Now() time.Time { return s.now() }
 
 // checkDissolve refuses to dissolve an organization that runs an open
 // campaign or is rated in one: its raters hold slips that name it.
@@ -499,7 +515,7 @@ func (s *Service) CreateCampaign(ctx context.Context, actor access.Actor, in Cam
 		if err := activeOwnerTx(ctx, tx, owner.ID); err != nil {
 			return err
 		}
-		now := db.Now()
+		now := db.FormatTime(s.now())
 		if err := tx.QueryRow(ctx, `INSERT INTO campaigns (owner_org_id, name, type, year, opens_at, closes_at, status, rules_json, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id`,
 			owner.ID, in.Name, in.Type, in.Year, db.FormatTime(in.OpensAt), db.FormatTime(in.ClosesAt), string(rules), now, now).Scan(&id); err != nil {
@@ -560,7 +576,7 @@ func (s *Service) UpdateRulesAt(ctx context.Context, actor access.Actor, id int6
 		if err != nil {
 			return errs.Wrap(err, "rules json")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE campaigns SET rules_json = ?, updated_at = ?, version = version + 1 WHERE id = ?", string(b), db.Now(), id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET rules_json = ?, updated_at = ?, version = version + 1 WHERE id = ?", string(b), db.FormatTime(s.now()), id); err != nil {
 			return errs.Wrap(err, "update rules")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.rules", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
@@ -802,7 +818,7 @@ func (s *Service) OpenAt(ctx context.Context, actor access.Actor, id int64, vers
 		if err != sql.ErrNoRows {
 			return "", errs.Wrap(err, "dissolved subjects")
 		}
-		_, err = tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ?, version = version + 1 WHERE id = ?", db.Now(), id)
+		_, err = tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ?, version = version + 1 WHERE id = ?", db.FormatTime(s.now()), id)
 		return "开始测评 " + c.Name, errs.Wrap(err, "open campaign")
 	})
 }
@@ -824,7 +840,7 @@ func (s *Service) Close(ctx context.Context, actor access.Actor, id int64) (Camp
 		if c.Status != StatusOpen {
 			return "", errs.New(errs.Conflict, "只有进行中的测评可以结束", "only an open campaign can be closed")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'closed', updated_at = ?, version = version + 1 WHERE id = ?", db.Now(), id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'closed', updated_at = ?, version = version + 1 WHERE id = ?", db.FormatTime(s.now()), id); err != nil {
 			return "", errs.Wrap(err, "close campaign")
 		}
 		if _, err := mixTx(ctx, tx, id, c.Rules, nil, 0); err != nil {
@@ -883,7 +899,7 @@ func (s *Service) Publish(ctx context.Context, actor access.Actor, id int64) (Ca
 		if err != nil {
 			return "", err
 		}
-		now := db.Now()
+		now := db.FormatTime(s.now())
 		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'published', published_at = ?, results_json = ?, results_sha256 = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			now, string(b), sum, now, id); err != nil {
 			return "", errs.Wrap(err, "publish")

@@ -175,7 +175,9 @@ func TestVillageLifecycle(t *testing.T) {
 	}
 	for rows.Next() {
 		var a, s, after string
-		rows.Scan(&a, &s, &after)
+		if err := rows.Scan(&a, &s, &after); err != nil {
+			t.Fatal(err)
+		}
 		log = append(log, a)
 		for _, secret := range append(append(append([]string{}, codes["masses"]...), codes["members"]...), trackers...) {
 			if strings.Contains(s+after, secret) {

@@ -49,15 +49,12 @@ func (s *Service) CastBatch(ctx context.Context, ballots []BatchBallot) []BatchA
 }
 
 // SetBeforeSpend sets the hook that runs between the batch's token SELECT
-// and its UPDATE, until the test ends.
-func SetBeforeSpend(t interface{ Cleanup(func()) }, f func(ctx context.Context, tx *db.Tx)) {
-	beforeSpend = f
-	t.Cleanup(func() { beforeSpend = nil })
-}
+// and its UPDATE.
+func (s *Service) SetBeforeSpend(f func(ctx context.Context, tx *db.Tx)) { s.beforeSpend = f }
 
-// BatchRetries is the number of batches applied ballot by ballot after the
-// whole-batch attempt gave up.
-func BatchRetries() int64 { return batchRetries.Load() }
+// BatchRetries is the number of batches the service applied ballot by
+// ballot after the whole-batch attempt gave up.
+func (s *Service) BatchRetries() int64 { return s.batchRetries.Load() }
 
 // MAC returns the stored MAC of a code.
 func (s *Service) MAC(code string) string {

@@ -31,7 +31,9 @@ func (f *fx) columns(t *testing.T, table string) []string {
 	var out []string
 	for rows.Next() {
 		var c string
-		rows.Scan(&c)
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
 		out = append(out, c)
 	}
 	return out
@@ -189,7 +191,9 @@ func TestMixingHidesCastingOrder(t *testing.T) {
 	}
 	for rows.Next() {
 		var x string
-		rows.Scan(&x)
+		if err := rows.Scan(&x); err != nil {
+			t.Fatal(err)
+		}
 		tokenX[x] = true
 	}
 	rows.Close()

@@ -304,7 +304,7 @@ func (s *Service) AttachFiles(ctx context.Context, actor access.Actor, campaignI
 			return errs.Field("file", fmt.Sprintf("每个测评对象最多 %d 个文件：“%s”已有 %d 个，本次上传 %d 个，请先删除不需要的文件或合并为一个 PDF", MaxReportFiles, sb.Name, n, len(files)),
 				fmt.Sprintf("a subject has at most %d files: “%s” has %d and %d were uploaded; remove some or combine them into one PDF", MaxReportFiles, sb.Name, n, len(files)))
 		}
-		now := db.Now()
+		now := db.FormatTime(s.now())
 		for i := range files {
 			sort++
 			fl := &files[i]

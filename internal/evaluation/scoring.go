@@ -2,7 +2,9 @@ package evaluation
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -202,7 +204,7 @@ func Compute(r Rules, subjects []string, raters map[string][]string, ballots []B
 				fmt.Sprintf("%s: the rater group “%s” is not part of this campaign", whoEN, b.Group))
 			continue
 		}
-		for _, s := range sortedKeys(b.Scores) {
+		for _, s := range slices.Sorted(maps.Keys(b.Scores)) {
 			p := fmt.Sprintf("ballots[%d].scores[%s]", bi, s)
 			si, ok := sc.subjIdx[s]
 			if !ok {
@@ -375,7 +377,7 @@ func (sc *scoring) results() Results {
 // whoEN name the ballot in messages. It reports whether the answers are good.
 func checkAnswers(add func(field, zh, en string), p, whoZH, whoEN, s string, answers map[string]float64, leaves []leaf, leafIdx map[string]int) bool {
 	good := true
-	for _, k := range sortedKeys(answers) {
+	for _, k := range slices.Sorted(maps.Keys(answers)) {
 		if _, ok := leafIdx[k]; !ok {
 			good = false
 			add(p+"["+k+"]", fmt.Sprintf("%s对“%s”的评分中有未知指标“%s”", whoZH, s, k),
@@ -440,7 +442,7 @@ func ValidateBallot(r Rules, subjects []string, b Ballot) error {
 	for _, s := range subjects {
 		allowed[s] = true
 	}
-	for _, s := range sortedKeys(b.Scores) {
+	for _, s := range slices.Sorted(maps.Keys(b.Scores)) {
 		p := "scores[" + s + "]"
 		if !allowed[s] {
 			add(p, fmt.Sprintf("%s评价的对象“%s”不在本次测评中", whoZH, s),
@@ -668,12 +670,3 @@ func roundMap(m map[string]float64) map[string]float64 {
 }
 
 func ptr(x float64) *float64 { return &x }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

@@ -302,14 +302,14 @@ func (s *Service) PrepareSubjectImport(ctx context.Context, actor access.Actor, 
 	} else {
 		sess.Rows, sess.Lines = nil, nil
 	}
-	sess.Session, err = xlsx.SaveSession(ctx, s.db, userID, importKind, fileName, sess.Total, payload, sess.Problems)
+	sess.Session, err = xlsx.SaveSession(ctx, s.db, s.now(), userID, importKind, fileName, sess.Total, payload, sess.Problems)
 	return sess, err
 }
 
 // LoadSubjectImport returns a subject import session of the user.
 func (s *Service) LoadSubjectImport(ctx context.Context, userID int64, id string) (SubjectImport, error) {
 	var p subjectPayload
-	sess, err := xlsx.LoadSession(ctx, s.db, userID, importKind, id, &p)
+	sess, err := xlsx.LoadSession(ctx, s.db, s.now(), userID, importKind, id, &p)
 	if err != nil {
 		return SubjectImport{}, err
 	}

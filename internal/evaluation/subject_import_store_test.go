@@ -45,7 +45,9 @@ func workbook(t *testing.T, rows [][]string) ([]string, [][]string) {
 	for r, row := range rows {
 		for c, v := range row {
 			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
-			x.SetCellStr("Sheet1", ref, v)
+			if err := x.SetCellStr("Sheet1", ref, v); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	var buf bytes.Buffer

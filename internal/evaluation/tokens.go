@@ -59,7 +59,7 @@ func (s *Service) IssueTokens(ctx context.Context, actor access.Actor, campaignI
 		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(batch), 0) + 1 FROM ballot_tokens WHERE campaign_id = ?", campaignID).Scan(&batch); err != nil {
 			return errs.Wrap(err, "token batch")
 		}
-		now := db.Now()
+		now := db.FormatTime(s.now())
 		rows := make([][]any, 0, n)
 		codes = make([]string, 0, n)
 		for range n {

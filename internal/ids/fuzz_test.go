@@ -27,8 +27,8 @@ func FuzzCreditCode(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		CreditCodeCheckChar(s)
-		OrgCodeCheckChar(s)
+		_, _ = CreditCodeCheckChar(s)
+		_, _ = OrgCodeCheckChar(s)
 		c, err := ParseCreditCode(s)
 		if err != nil {
 			refusal(t, s, err)
@@ -52,7 +52,7 @@ func FuzzCreditCode(f *testing.F) {
 		if err != nil || again != c {
 			t.Fatalf("%q does not parse again: %+v %v", c.Code, again, err)
 		}
-		CategoryOf(c)
+		_, _ = CategoryOf(c)
 	})
 }
 
@@ -66,8 +66,8 @@ func FuzzIDCard(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		IDCardCheckChar(s)
-		MaskIDCard(s)
+		_ = IDCardCheckChar(s)
+		_ = MaskIDCard(s)
 		id, err := ParseIDCard(s, today)
 		if err != nil {
 			refusal(t, s, err)

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
@@ -147,11 +148,20 @@ type Service struct {
 	regions        *region.Holder
 	aggregates     []InclusiveAggregate
 	dissolveChecks []DissolveCheck
+	now            func() time.Time
 }
 
 // NewService returns the organization service over d.
 func NewService(d *db.DB, regions *region.Holder) *Service {
-	return &Service{db: d, audit: audit.NewService(d), regions: regions}
+	return &Service{db: d, audit: audit.NewService(d), regions: regions, now: time.Now}
+}
+
+// WithClock makes the service read the time from now instead of the system
+// clock, so that dates such as today's dissolution are tested exactly. It
+// returns s.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = now
+	return s
 }
 
 // Audit returns the service of the audit log kept in the organization's

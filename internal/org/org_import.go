@@ -75,7 +75,7 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 	if sess.Total == 0 {
 		return sess, errs.New(errs.Invalid, "文件中没有数据行", "the file has no data rows")
 	}
-	sess.Session, err = xlsx.SaveSession(ctx, s.db, userID, "org", fileName, sess.Total, sess.Rows, sess.Problems)
+	sess.Session, err = xlsx.SaveSession(ctx, s.db, s.now(), userID, "org", fileName, sess.Total, sess.Rows, sess.Problems)
 	return sess, err
 }
 
@@ -158,7 +158,7 @@ func (s *Service) regionInScope(ctx context.Context, actor access.Actor, code st
 
 // LoadImport returns a stored import session of the user.
 func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (sess ImportSession, err error) {
-	sess.Session, err = xlsx.LoadSession(ctx, s.db, userID, "org", id, &sess.Rows)
+	sess.Session, err = xlsx.LoadSession(ctx, s.db, s.now(), userID, "org", id, &sess.Rows)
 	return sess, err
 }
 

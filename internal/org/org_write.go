@@ -68,7 +68,7 @@ func (s *Service) validate(in *Input) error {
 		switch {
 		case err != nil:
 			f.Add("founded_on", "成立日期格式应为 2006-01-02", "the founding date must look like 2006-01-02")
-		case d.After(time.Now()):
+		case d.After(s.now()):
 			f.Add("founded_on", "成立日期不能晚于今天", "the founding date cannot be in the future")
 		}
 	}
@@ -173,7 +173,7 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, actor access.Actor, i
 				fmt.Sprintf("division %s lies outside the region of %q (%s)", in.RegionCode, label, scope))
 		}
 	}
-	now := db.Now()
+	now := db.FormatTime(s.now())
 	var id int64
 	err = tx.QueryRow(ctx, `INSERT INTO orgs (parent_id, path, depth, name, short_name, kind, kind_confirmed, category, level, region_code, territorial, status, founded_on, note, created_at, updated_at)
 		VALUES (?, '', ?, ?, ?, ?, ?, ?, 'unit', ?, ?, 'active', ?, ?, ?, ?) RETURNING id`,
@@ -273,7 +273,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		}
 		res, err := tx.Exec(ctx, `UPDATE orgs SET name = ?, short_name = ?, kind = ?, kind_confirmed = ?, category = ?, region_code = ?, founded_on = ?, note = ?, updated_at = ?,
 			version = version + 1 WHERE id = ? AND version = ?`,
-			in.Name, in.ShortName, in.Kind, confirmed, in.Category, nullable(in.RegionCode), nullable(in.FoundedOn), in.Note, db.Now(), id, before.Version)
+			in.Name, in.ShortName, in.Kind, confirmed, in.Category, nullable(in.RegionCode), nullable(in.FoundedOn), in.Note, db.FormatTime(s.now()), id, before.Version)
 		if err != nil {
 			return errs.Wrap(err, "update org")
 		}
@@ -408,7 +408,7 @@ func (s *Service) relink(ctx context.Context, tx *db.Tx, o, p Org) error {
 	newPath := childPath(p.Path, o.ID)
 	shift := p.Depth + 1 - o.Depth
 	_, err = tx.Exec(ctx, `UPDATE orgs SET path = ? || substr(path, ?), depth = depth + ?, updated_at = ? WHERE path >= ? AND path < ?`,
-		newPath, len(o.Path)+1, shift, db.Now(), o.Path, access.PathUpper(o.Path))
+		newPath, len(o.Path)+1, shift, db.FormatTime(s.now()), o.Path, access.PathUpper(o.Path))
 	if err != nil {
 		return errs.Wrap(err, "rewrite paths")
 	}
@@ -445,11 +445,11 @@ func (s *Service) Dissolve(ctx context.Context, actor access.Actor, id int64, da
 		}
 		date = strings.TrimSpace(date)
 		if date == "" {
-			date = time.Now().In(Shanghai).Format("2006-01-02")
+			date = s.now().In(Shanghai).Format("2006-01-02")
 		} else if _, err := time.Parse("2006-01-02", date); err != nil {
 			return errs.Field("dissolved_on", "撤销日期格式应为 2006-01-02", "the date must look like 2006-01-02")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE orgs SET status = 'dissolved', dissolved_on = ?, updated_at = ?, version = version + 1 WHERE id = ?", date, db.Now(), id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE orgs SET status = 'dissolved', dissolved_on = ?, updated_at = ?, version = version + 1 WHERE id = ?", date, db.FormatTime(s.now()), id); err != nil {
 			return errs.Wrap(err, "dissolve")
 		}
 		if err := bump(ctx, tx, ancestorsOf(o.Path), o.Kind, o.Level, -1); err != nil {

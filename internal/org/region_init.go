@@ -79,7 +79,7 @@ func (s *Service) InitRegion(ctx context.Context, actor access.Actor, code strin
 		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM orgs").Scan(&nextID); err != nil {
 			return errs.Wrap(err, "next id")
 		}
-		now := db.Now()
+		now := db.FormatTime(s.now())
 		cols := []string{"id", "parent_id", "path", "depth", "name", "short_name", "kind", "kind_confirmed", "category", "level",
 			"region_code", "region_name", "territorial", "status", "note", "created_at", "updated_at"}
 		var batch [][]any

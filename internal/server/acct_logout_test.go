@@ -84,7 +84,7 @@ func TestAPILogoutWithCookie(t *testing.T) {
 	if resp := do("GET", "/api/v1/orgs", ""); resp.StatusCode != 401 {
 		t.Errorf("the cookie after logout, API: %d, want 401", resp.StatusCode)
 	}
-	if resp := do("GET", "/orgs", ""); resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?next=/orgs" {
+	if resp := do("GET", "/orgs", ""); resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?next=%2Forgs" {
 		t.Errorf("the cookie after logout, page: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if n := f.auditCount(t, "auth.logout", selfID); n != logouts+2 {

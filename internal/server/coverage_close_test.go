@@ -32,7 +32,9 @@ func (f *fixture) callLang(t *testing.T, method, path, token, body, lang string)
 	defer resp.Body.Close()
 	var out map[string]any
 	b, _ := io.ReadAll(resp.Body)
-	json.Unmarshal(b, &out)
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
 	return resp.StatusCode, out
 }
 

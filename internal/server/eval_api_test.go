@@ -308,7 +308,9 @@ func TestEvalAPIBallotRateLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
 		resp.Body.Close()
 		if i == 7 {
 			if resp.StatusCode != 201 || out["tracker"] == nil {

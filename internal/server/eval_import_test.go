@@ -27,9 +27,9 @@ func multipartBody(files ...part) (string, *bytes.Buffer) {
 	mw := multipart.NewWriter(&buf)
 	for _, p := range files {
 		fw, _ := mw.CreateFormFile("file", p.name)
-		fw.Write(p.data)
+		_, _ = fw.Write(p.data) // into a bytes.Buffer, which does not fail
 	}
-	mw.Close()
+	_ = mw.Close()
 	return mw.FormDataContentType(), &buf
 }
 
@@ -47,7 +47,9 @@ func (f *fixture) send(t *testing.T, path, token string, files ...part) (int, ma
 	defer resp.Body.Close()
 	var out map[string]any
 	b, _ := io.ReadAll(resp.Body)
-	json.Unmarshal(b, &out)
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
 	return resp.StatusCode, out
 }
 
@@ -86,7 +88,9 @@ func staffWorkbook(t *testing.T) []byte {
 	for r, row := range rows {
 		for c, v := range row {
 			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
-			x.SetCellStr("Sheet1", ref, v)
+			if err := x.SetCellStr("Sheet1", ref, v); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	var buf bytes.Buffer

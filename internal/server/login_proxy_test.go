@@ -25,7 +25,9 @@ func (f *fixture) loginFrom(t *testing.T, forwardedFor, user, pw string) (int, m
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	var out map[string]any
-	json.Unmarshal(b, &out)
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
 	return resp.StatusCode, out
 }
 

@@ -268,7 +268,6 @@ type matrixFx struct {
 	in, out  instance
 	tokens   map[access.Role]string
 	userN    int
-	inUser   int64
 	sibling  org.Org
 	township [2]org.Org
 }
@@ -432,8 +431,12 @@ func (f *matrixFx) do(t *testing.T, d decl, path, token, body string, orgID int6
 			name, data = "report.txt", []byte("not a report")
 		}
 		fw, _ := mw.CreateFormFile("file", name)
-		fw.Write(data)
-		mw.Close()
+		if _, err := fw.Write(data); err != nil {
+			t.Fatal(err)
+		}
+		if err := mw.Close(); err != nil {
+			t.Fatal(err)
+		}
 		rd, ct = &buf, mw.FormDataContentType()
 	case strings.HasPrefix(body, "{"):
 		rd, ct = strings.NewReader(body), "application/json"
@@ -467,7 +470,9 @@ func (f *matrixFx) do(t *testing.T, d decl, path, token, body string, orgID int6
 					Fields  map[string]string `json:"fields"`
 				} `json:"error"`
 			}
-			json.Unmarshal(b, &e)
+			if err := json.Unmarshal(b, &e); err != nil {
+				t.Fatal(err)
+			}
 			msgs = append(msgs, e.Error.Message)
 			for _, m := range e.Error.Fields {
 				msgs = append(msgs, m)

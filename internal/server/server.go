@@ -120,7 +120,7 @@ func (s *srv) auth(rt module.Route) http.Handler {
 				return
 			}
 			if errs.Is(err, errs.Unauthorized) {
-				http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
 			http.Error(w, "internal error", http.StatusInternalServerError)
@@ -235,8 +235,4 @@ func (s *srv) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
-}
-
-func urlQueryEscape(s string) string {
-	return strings.NewReplacer("%", "%25", "&", "%26", "#", "%23", "+", "%2B", "?", "%3F", " ", "%20").Replace(s)
 }

@@ -35,11 +35,19 @@ func wideCSV() []byte {
 func xfdWorkbook(t *testing.T) []byte {
 	t.Helper()
 	x := excelize.NewFile()
-	x.SetCellStr("Sheet1", "A1", "名称")
-	x.SetCellStr("Sheet1", "B1", "类型")
-	x.SetCellStr("Sheet1", "XFD1", "x")
+	if err := x.SetCellStr("Sheet1", "A1", "名称"); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.SetCellStr("Sheet1", "B1", "类型"); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.SetCellStr("Sheet1", "XFD1", "x"); err != nil {
+		t.Fatal(err)
+	}
 	for r := 2; r <= 1000; r++ {
-		x.SetCellStr("Sheet1", fmt.Sprintf("A%d", r), "a")
+		if err := x.SetCellStr("Sheet1", fmt.Sprintf("A%d", r), "a"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var buf bytes.Buffer
 	if err := x.Write(&buf); err != nil {
@@ -178,7 +186,9 @@ func TestUploadBombsRefused(t *testing.T) {
 				if api {
 					want = wantStatus[name][1]
 					var out map[string]any
-					json.Unmarshal([]byte(m.body), &out)
+					if err := json.Unmarshal([]byte(m.body), &out); err != nil {
+						t.Fatal(err)
+					}
 					if errMsg(out) != wantWidth[name] || out["id"] != nil {
 						t.Errorf("with the right: %.300s", m.body)
 					}
@@ -239,7 +249,9 @@ func TestReportUploadPermissionFirst(t *testing.T) {
 	}
 	m := f.serveMeasured(t, bearer(tok), api, part{"报告.pdf", big})
 	var res map[string]any
-	json.Unmarshal([]byte(m.body), &res)
+	if err := json.Unmarshal([]byte(m.body), &res); err != nil {
+		t.Fatal(err)
+	}
 	if want := "“报告.pdf”有 " + evaluation.FormatSize(int64(len(big))) + "，PDF 文件不能超过 10 MB，请压缩或拆分后上传"; m.status != 400 || errMsg(res) != want {
 		t.Errorf("oversized file: %d %.300s", m.status, m.body)
 	}
@@ -262,8 +274,8 @@ func rawNamePart(disposition string, data []byte) (string, *bytes.Buffer) {
 	h.Set("Content-Disposition", `form-data; name="file"; `+disposition)
 	h.Set("Content-Type", "text/csv")
 	w, _ := mw.CreatePart(h)
-	w.Write(data)
-	mw.Close()
+	_, _ = w.Write(data) // into a bytes.Buffer, which does not fail
+	_ = mw.Close()
 	return mw.FormDataContentType(), &buf
 }
 
@@ -292,7 +304,9 @@ func TestUploadFileNameCleaned(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
 		resp.Body.Close()
 		if resp.StatusCode != 201 || out["status"] != "ready" || out["file_name"] != tc.kept {
 			t.Errorf("%s: %d %v, want file_name %q", tc.disposition, resp.StatusCode, out, tc.kept)

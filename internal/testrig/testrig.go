@@ -7,10 +7,10 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"jiceng/internal/access"
@@ -52,9 +52,7 @@ func Engine() string {
 // openPostgresSchema creates a schema of its own for the test and points
 // every connection's search_path at it, so parallel tests never meet.
 func openPostgresSchema(t testing.TB, base string) (*db.DB, error) {
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
+	schema := "t_" + strings.ToLower(rand.Text())
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		return nil, err
@@ -77,7 +75,7 @@ func openPostgresSchema(t testing.TB, base string) (*db.DB, error) {
 	t.Cleanup(func() {
 		d.Close()
 		if a, err := sql.Open("pgx", base); err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
+			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE") // best effort: schemas are per test
 			a.Close()
 		}
 	})

@@ -28,7 +28,7 @@ func TestCataloguesComplete(t *testing.T) {
 	used := map[string]bool{}
 	re := regexp.MustCompile(`[{(]t "([a-z_.]+)"`)
 	// The templates of the kit and of every page package below it.
-	fs.WalkDir(os.DirFS("."), ".", func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(os.DirFS("."), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
 			return err
 		}
@@ -43,6 +43,9 @@ func TestCataloguesComplete(t *testing.T) {
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range []string{"nav.cockpit", "nav.orgs", "nav.search", "nav.import", "nav.users", "nav.audit"} {
 		used[k] = true
 	}

@@ -64,7 +64,9 @@ func TestExportOverCapSaysSo(t *testing.T) {
 			t.Fatalf("export entry: %v %d", err, len(got))
 		}
 		var after audit.Export
-		json.Unmarshal(got[0].After, &after)
+		if err := json.Unmarshal(got[0].After, &after); err != nil {
+			t.Fatal(err)
+		}
 		if got[0].Summary != tt.summ || !after.Truncated || after.Rows != 3 || got[0].ActorName != "tester" || got[0].TargetID != "/things/export.xlsx" {
 			t.Errorf("total %d: entry %q %s", tt.total, got[0].Summary, got[0].After)
 		}

@@ -386,9 +386,15 @@ func TestReadColumnLimit(t *testing.T) {
 
 	// One cell in XFD, the last column of a sheet.
 	x := excelize.NewFile()
-	x.SetCellStr("Sheet1", "A1", "名称")
-	x.SetCellStr("Sheet1", "A2", "甲")
-	x.SetCellStr("Sheet1", "XFD3", "x")
+	if err := x.SetCellStr("Sheet1", "A1", "名称"); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.SetCellStr("Sheet1", "A2", "甲"); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.SetCellStr("Sheet1", "XFD3", "x"); err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	if err := x.Write(&buf); err != nil {
 		t.Fatal(err)
@@ -420,9 +426,13 @@ func TestReadCellLimit(t *testing.T) {
 func TestReadTextLimit(t *testing.T) {
 	long := strings.Repeat("长", 10_000) // 30,000 bytes
 	x := excelize.NewFile()
-	x.SetCellStr("Sheet1", "A1", "述职报告")
+	if err := x.SetCellStr("Sheet1", "A1", "述职报告"); err != nil {
+		t.Fatal(err)
+	}
 	for r := 2; r <= 1200; r++ {
-		x.SetCellStr("Sheet1", fmt.Sprint("A", r), long)
+		if err := x.SetCellStr("Sheet1", fmt.Sprint("A", r), long); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var buf bytes.Buffer
 	if err := x.Write(&buf); err != nil {
@@ -442,10 +452,14 @@ func TestReadOtherPartsLimit(t *testing.T) {
 	zw := zip.NewWriter(&buf)
 	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml"} {
 		w, _ := zw.Create(name)
-		w.Write([]byte("<x/>"))
+		if _, err := w.Write([]byte("<x/>")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w, _ := zw.Create("xl/styles.xml")
-	w.Write(bytes.Repeat([]byte{' '}, 17<<20))
+	if _, err := w.Write(bytes.Repeat([]byte{' '}, 17<<20)); err != nil {
+		t.Fatal(err)
+	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -37,9 +37,9 @@ type Session struct {
 }
 
 // SaveSession stores a validated upload as an import session of kind for
-// the user and returns its id. A session with problems is stored as
-// invalid and can never be applied.
-func SaveSession(ctx context.Context, d *db.DB, userID int64, kind, fileName string, total int, payload any, problems []Problem) (Session, error) {
+// the user, created at now, and returns its id. A session with problems is
+// stored as invalid and can never be applied.
+func SaveSession(ctx context.Context, d *db.DB, now time.Time, userID int64, kind, fileName string, total int, payload any, problems []Problem) (Session, error) {
 	s := Session{FileName: fileName, Status: "ready", Total: total, Problems: problems}
 	if len(problems) > 0 {
 		s.Status = "invalid"
@@ -47,8 +47,10 @@ func SaveSession(ctx context.Context, d *db.DB, userID int64, kind, fileName str
 	if s.Problems == nil {
 		s.Problems = []Problem{}
 	}
+	// The id keeps the shape pages and API clients have always seen: 24
+	// hex digits. crypto/rand.Read does not fail.
 	b := make([]byte, 12)
-	rand.Read(b)
+	_, _ = rand.Read(b)
 	s.ID = hex.EncodeToString(b)
 	p, err := json.Marshal(payload)
 	if err != nil {
@@ -56,19 +58,20 @@ func SaveSession(ctx context.Context, d *db.DB, userID int64, kind, fileName str
 	}
 	pr, _ := json.Marshal(s.Problems)
 	err = d.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := PurgeSessions(ctx, tx, time.Now()); err != nil {
+		if _, err := PurgeSessions(ctx, tx, now); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, userID, kind, fileName, s.Status, total, string(p), string(pr), db.Now())
+			s.ID, userID, kind, fileName, s.Status, total, string(p), string(pr), db.FormatTime(now))
 		return errs.Wrap(err, "save import")
 	})
 	return s, err
 }
 
 // LoadSession reads an import session of kind that belongs to the user and
-// decodes its payload into payload.
-func LoadSession(ctx context.Context, d *db.DB, userID int64, kind, id string, payload any) (Session, error) {
+// decodes its payload into payload; at now, a session older than SessionTTL
+// is refused as expired.
+func LoadSession(ctx context.Context, d *db.DB, now time.Time, userID int64, kind, id string, payload any) (Session, error) {
 	var s Session
 	var p, pr, created string
 	err := d.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems, created_at FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, kind).
@@ -79,13 +82,15 @@ func LoadSession(ctx context.Context, d *db.DB, userID int64, kind, id string, p
 	if err != nil {
 		return s, errs.Wrap(err, "load import")
 	}
-	if created < cutoff(time.Now()) {
+	if created < cutoff(now) {
 		return Session{}, errExpired()
 	}
 	if err := json.Unmarshal([]byte(p), payload); err != nil {
 		return s, errs.Wrap(err, "decode import")
 	}
-	json.Unmarshal([]byte(pr), &s.Problems)
+	if err := json.Unmarshal([]byte(pr), &s.Problems); err != nil {
+		return s, errs.Wrap(err, "decode import problems")
+	}
 	if s.Problems == nil {
 		s.Problems = []Problem{}
 	}

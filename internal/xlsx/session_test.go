@@ -30,9 +30,9 @@ func sessionUser(t *testing.T, d *db.DB) int64 {
 	return user
 }
 
-func save(t *testing.T, d *db.DB, user int64, name string, problems []xlsx.Problem) string {
+func save(t *testing.T, d *db.DB, now time.Time, user int64, name string, problems []xlsx.Problem) string {
 	t.Helper()
-	s, err := xlsx.SaveSession(context.Background(), d, user, "unit", name, 1, []string{"91450102MA000001X"}, problems)
+	s, err := xlsx.SaveSession(context.Background(), d, now, user, "unit", name, 1, []string{"91450102MA000001X"}, problems)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,9 @@ func files(t *testing.T, d *db.DB) string {
 	var out []string
 	for rows.Next() {
 		var s string
-		rows.Scan(&s)
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
 		out = append(out, s)
 	}
 	sort.Strings(out)
@@ -84,14 +86,14 @@ func TestSessionsPurgedAfterADay(t *testing.T) {
 		{"new-applied.xlsx", time.Hour, "applied"},
 		{"new-invalid.xlsx", 0, "invalid"},
 	}
-	// Saved first, dated after: each upload purges by the real clock.
+	// Saved first, dated after: each upload purges what is older than a day.
 	ids := make([]string, len(cases))
 	for i, c := range cases {
 		var p []xlsx.Problem
 		if c.status == "invalid" {
 			p = bad
 		}
-		ids[i] = save(t, d, user, c.name, p)
+		ids[i] = save(t, d, now, user, c.name, p)
 	}
 	for i, c := range cases {
 		setCreated(t, d, ids[i], now.Add(-c.age), c.status)
@@ -118,18 +120,18 @@ func TestExpiredSessionRefused(t *testing.T) {
 	ctx := context.Background()
 	d := testrig.NewTestDB(t)
 	user := sessionUser(t, d)
-	old := save(t, d, user, "old.xlsx", nil)
-	setCreated(t, d, old, time.Now().Add(-25*time.Hour), "ready")
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	old := save(t, d, now.Add(-25*time.Hour), user, "old.xlsx", nil)
 	var rows []string
-	_, err := xlsx.LoadSession(ctx, d, user, "unit", old, &rows)
+	_, err := xlsx.LoadSession(ctx, d, now, user, "unit", old, &rows)
 	if e := errs.As(err); e == nil || e.ZH != "导入批次已过期（上传超过 24 小时），请重新上传文件" || e.Kind != errs.Conflict {
 		t.Fatalf("load of an expired session: %v", err)
 	}
-	fresh := save(t, d, user, "fresh.xlsx", nil)
+	fresh := save(t, d, now, user, "fresh.xlsx", nil)
 	if got := files(t, d); got != "fresh.xlsx" {
 		t.Errorf("after a new upload the sessions are %q, want only fresh.xlsx", got)
 	}
-	if _, err := xlsx.LoadSession(ctx, d, user, "unit", fresh, &rows); err != nil || len(rows) != 1 {
+	if _, err := xlsx.LoadSession(ctx, d, now, user, "unit", fresh, &rows); err != nil || len(rows) != 1 {
 		t.Errorf("fresh session: %v, %d rows", err, len(rows))
 	}
 	// An apply that loaded the session just before it was purged is told
@@ -137,5 +139,23 @@ func TestExpiredSessionRefused(t *testing.T) {
 	err = d.InTx(ctx, func(tx *db.Tx) error { return xlsx.ClaimSession(ctx, tx, user, "unit", old) })
 	if e := errs.As(err); e == nil || e.ZH != "导入批次已过期（上传超过 24 小时），请重新上传文件" {
 		t.Errorf("claim of a purged session: %v", err)
+	}
+}
+
+// TestSessionExpiresAfterExactlyADay: on a fixed clock a session loads up to
+// SessionTTL after its upload, to the second, and is refused one second later.
+func TestSessionExpiresAfterExactlyADay(t *testing.T) {
+	ctx := context.Background()
+	d := testrig.NewTestDB(t)
+	user := sessionUser(t, d)
+	uploaded := time.Date(2026, 11, 30, 23, 59, 59, 0, time.UTC)
+	id := save(t, d, uploaded, user, "day.xlsx", nil)
+	var rows []string
+	if _, err := xlsx.LoadSession(ctx, d, uploaded.Add(xlsx.SessionTTL), user, "unit", id, &rows); err != nil {
+		t.Fatalf("load exactly a day after the upload: %v", err)
+	}
+	_, err := xlsx.LoadSession(ctx, d, uploaded.Add(xlsx.SessionTTL+time.Second), user, "unit", id, &rows)
+	if e := errs.As(err); e == nil || e.Kind != errs.Conflict {
+		t.Fatalf("load a day and a second after the upload: %v, want the expiry", err)
 	}
 }

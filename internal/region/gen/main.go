@@ -106,7 +106,7 @@ func run(src, out string, log io.Writer) error {
 		return err
 	}
 	if err := write(f, rows); err != nil {
-		f.Close()
+		_ = f.Close() // the write error is the one to report
 		return err
 	}
 	if err := f.Close(); err != nil {
@@ -140,11 +140,11 @@ func readAll(dir string) ([]*row, error) {
 		rd.ReuseRecord = true
 		head, err := rd.Read()
 		if err != nil {
-			f.Close()
+			_ = f.Close()
 			return nil, fmt.Errorf("%s: %w", s.file, err)
 		}
 		if !slices.Equal(head, s.header) {
-			f.Close()
+			_ = f.Close()
 			return nil, fmt.Errorf("%s: header %v, want %v", s.file, head, s.header)
 		}
 		for {
@@ -153,22 +153,22 @@ func readAll(dir string) ([]*row, error) {
 				break
 			}
 			if err != nil {
-				f.Close()
+				_ = f.Close()
 				return nil, fmt.Errorf("%s: %w", s.file, err)
 			}
 			r, err := parseRow(s, rec)
 			if err != nil {
-				f.Close()
+				_ = f.Close()
 				return nil, fmt.Errorf("%s: %w", s.file, err)
 			}
 			if seen[r.code] {
-				f.Close()
+				_ = f.Close()
 				return nil, fmt.Errorf("%s: duplicate code %s", s.file, r.code)
 			}
 			seen[r.code] = true
 			rows = append(rows, r)
 		}
-		f.Close()
+		_ = f.Close()
 	}
 	for _, r := range rows {
 		if r.parent != "" && !seen[r.parent] {

@@ -42,7 +42,12 @@ func (h *Pages) Login(w http.ResponseWriter, r *http.Request) {
 // Logout ends the session.
 func (h *Pages) Logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(web.SessionCookie); err == nil {
-		h.accounts.Logout(r.Context(), c.Value)
+		// A session that could not be ended stays valid: say so rather
+		// than let the user believe they have left.
+		if err := h.accounts.Logout(r.Context(), c.Value); err != nil {
+			h.Fail(w, r, err)
+			return
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.Secure})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)

@@ -31,18 +31,26 @@ func SharedStringsBomb(items int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		w.Write([]byte(p[1]))
+		if _, err := w.Write([]byte(p[1])); err != nil {
+			return nil, err
+		}
 	}
 	w, err := zw.Create("xl/sharedStrings.xml")
 	if err != nil {
 		return nil, err
 	}
-	w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`))
+	if _, err := w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)); err != nil {
+		return nil, err
+	}
 	chunk := []byte(strings.Repeat("<si><t>x</t></si>", 10_000))
 	for n := items; n > 0; n -= 10_000 {
-		w.Write(chunk[:min(n, 10_000)*len("<si><t>x</t></si>")])
+		if _, err := w.Write(chunk[:min(n, 10_000)*len("<si><t>x</t></si>")]); err != nil {
+			return nil, err
+		}
 	}
-	w.Write([]byte(`</sst>`))
+	if _, err := w.Write([]byte(`</sst>`)); err != nil {
+		return nil, err
+	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
