@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -158,25 +159,28 @@ func TestBackupUnderWrites(t *testing.T) {
 	defer a.Close()
 	var wg sync.WaitGroup
 	wg.Add(1)
-	writes := 0
+	var writes atomic.Int64
 	go func() {
 		defer wg.Done()
 		for ctx.Err() == nil {
-			_, err := a.db.Exec(ctx, "INSERT INTO audit_log (at, actor_name, action, target_type, target_id) VALUES (?, 'bench', 'test.write', 'x', ?)", db.Now(), fmt.Sprint(writes))
+			_, err := a.db.Exec(ctx, "INSERT INTO audit_log (at, actor_name, action, target_type, target_id) VALUES (?, 'bench', 'test.write', 'x', ?)", db.Now(), fmt.Sprint(writes.Load()))
 			if err == nil {
-				writes++
+				writes.Add(1)
 			}
 		}
 	}()
-	time.Sleep(50 * time.Millisecond)
+	// The backup starts once the writer is writing, however loaded the
+	// machine is.
+	for deadline := time.Now().Add(10 * time.Second); writes.Load() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the writer never wrote")
+		}
+	}
 	out, e := runCLI(t, "", "backup", "--out", filepath.Join(dir, "copy.db"), "--db", url)
 	cancel()
 	wg.Wait()
 	if e != "" || !strings.HasPrefix(out, "已备份到 ") {
 		t.Fatalf("backup: %q %q", out, e)
-	}
-	if writes == 0 {
-		t.Fatal("no writes ran during the backup")
 	}
 	c, err := db.Open(context.Background(), "sqlite:"+filepath.Join(dir, "copy.db"))
 	if err != nil {

@@ -70,7 +70,7 @@ func NewServer(d Deps) (http.Handler, error) {
 		d.Now = time.Now
 	}
 	// One limiter for every public code entry, shared by the pages and the API.
-	publicLimiter := account.NewLimiter(nil)
+	publicLimiter := account.NewLimiter(d.Now)
 	// And one for bulletin reads.
 	reads := ratelimit.NewBulletin(d.Now)
 	w, err := newSite(d, publicLimiter, reads)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"jiceng/internal/access"
 	"jiceng/internal/coverage"
@@ -138,7 +137,7 @@ func (h *Pages) unitView(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 		return nil, false
 	}
 	u = u.In(p.Lang)
-	v := &covUnitView{U: u, Advice: u.Advice, Opts: covOpts, Reasons: coverage.CloseReasons, Today: time.Now().In(org.Shanghai).Format("2006-01-02")}
+	v := &covUnitView{U: u, Advice: u.Advice, Opts: covOpts, Reasons: coverage.CloseReasons, Today: h.Now().In(org.Shanghai).Format("2006-01-02")}
 	if v.History, err = h.cov.History(ctx, actor, id); err != nil {
 		h.Fail(w, r, err)
 		return nil, false
