@@ -1,4 +1,4 @@
-package xlsx_test
+package imports_test
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/imports"
 	"jiceng/internal/testrig"
-	"jiceng/internal/xlsx"
 )
 
 // sessionUser adds an organization and a user for sessions to belong to.
@@ -30,9 +30,9 @@ func sessionUser(t *testing.T, d *db.DB) int64 {
 	return user
 }
 
-func save(t *testing.T, d *db.DB, user int64, name string, problems []xlsx.Problem) string {
+func save(t *testing.T, d *db.DB, user int64, name string, problems []imports.Problem) string {
 	t.Helper()
-	s, err := xlsx.SaveSession(context.Background(), d, user, "unit", name, 1, []string{"91450102MA000001X"}, problems)
+	s, err := imports.Save(context.Background(), d, user, "unit", name, 1, []string{"91450102MA000001X"}, problems)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestSessionsPurgedAfterADay(t *testing.T) {
 	d := testrig.NewTestDB(t)
 	user := sessionUser(t, d)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	bad := []xlsx.Problem{{Row: 2, ZH: "第2行：统一社会信用代码有误"}}
+	bad := []imports.Problem{{Row: 2, ZH: "第2行：统一社会信用代码有误"}}
 	cases := []struct {
 		name   string
 		age    time.Duration
@@ -87,7 +87,7 @@ func TestSessionsPurgedAfterADay(t *testing.T) {
 	// Saved first, dated after: each upload purges by the real clock.
 	ids := make([]string, len(cases))
 	for i, c := range cases {
-		var p []xlsx.Problem
+		var p []imports.Problem
 		if c.status == "invalid" {
 			p = bad
 		}
@@ -98,7 +98,7 @@ func TestSessionsPurgedAfterADay(t *testing.T) {
 	}
 	var n int64
 	err := d.InTx(ctx, func(tx *db.Tx) (err error) {
-		n, err = xlsx.PurgeSessions(ctx, tx, now)
+		n, err = imports.Purge(ctx, tx, now)
 		return err
 	})
 	if err != nil {
@@ -121,7 +121,7 @@ func TestExpiredSessionRefused(t *testing.T) {
 	old := save(t, d, user, "old.xlsx", nil)
 	setCreated(t, d, old, time.Now().Add(-25*time.Hour), "ready")
 	var rows []string
-	_, err := xlsx.LoadSession(ctx, d, user, "unit", old, &rows)
+	_, err := imports.Load(ctx, d, user, "unit", old, &rows)
 	if e := errs.As(err); e == nil || e.ZH != "导入批次已过期（上传超过 24 小时），请重新上传文件" || e.Kind != errs.Conflict {
 		t.Fatalf("load of an expired session: %v", err)
 	}
@@ -129,12 +129,12 @@ func TestExpiredSessionRefused(t *testing.T) {
 	if got := files(t, d); got != "fresh.xlsx" {
 		t.Errorf("after a new upload the sessions are %q, want only fresh.xlsx", got)
 	}
-	if _, err := xlsx.LoadSession(ctx, d, user, "unit", fresh, &rows); err != nil || len(rows) != 1 {
+	if _, err := imports.Load(ctx, d, user, "unit", fresh, &rows); err != nil || len(rows) != 1 {
 		t.Errorf("fresh session: %v, %d rows", err, len(rows))
 	}
 	// An apply that loaded the session just before it was purged is told
 	// why, not that it was applied already.
-	err = d.InTx(ctx, func(tx *db.Tx) error { return xlsx.ClaimSession(ctx, tx, user, "unit", old) })
+	err = d.InTx(ctx, func(tx *db.Tx) error { return imports.Claim(ctx, tx, user, "unit", old) })
 	if e := errs.As(err); e == nil || e.ZH != "导入批次已过期（上传超过 24 小时），请重新上传文件" {
 		t.Errorf("claim of a purged session: %v", err)
 	}
