@@ -15,9 +15,9 @@ import (
 	"jiceng/internal/clientip"
 	"jiceng/internal/db"
 	"jiceng/internal/demo"
+	"jiceng/internal/imports"
 	"jiceng/internal/org"
 	"jiceng/internal/server"
-	"jiceng/internal/xlsx"
 )
 
 func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
@@ -178,7 +178,7 @@ func housekeep(ctx context.Context, a *app, logger *slog.Logger) {
 // purgeImports deletes the import sessions that expired before now.
 func purgeImports(ctx context.Context, d *db.DB, now time.Time) error {
 	return d.InTx(ctx, func(tx *db.Tx) error {
-		_, err := xlsx.PurgeSessions(ctx, tx, now)
+		_, err := imports.Purge(ctx, tx, now)
 		return err
 	})
 }

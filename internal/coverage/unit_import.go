@@ -14,6 +14,7 @@ import (
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/ids"
+	"jiceng/internal/imports"
 	"jiceng/internal/org"
 	"jiceng/internal/xlsx"
 )
@@ -58,11 +59,14 @@ func ImportHeader() []string {
 }
 
 // Problem is one bad row of an import, as for organizations.
-type Problem = xlsx.Problem
+type Problem = imports.Problem
+
+// importKind is the kind of the unit import sessions.
+const importKind = "unit"
 
 // ImportSession is a validated upload of units waiting to be applied.
 type ImportSession struct {
-	xlsx.Session
+	imports.Session
 	Rows  []Input
 	lines []int // spreadsheet row of each of Rows
 }
@@ -137,8 +141,8 @@ func (c *affCache) byOrg(ctx context.Context, id int64) (string, error) {
 	if r, ok := c.byID[id]; ok {
 		return r.path, r.err
 	}
-	var path, status string
-	err := c.q.QueryRow(ctx, "SELECT path, status FROM orgs WHERE id = ?", id).Scan(&path, &status)
+	o, err := org.Lookup(ctx, c.q, id)
+	path, status := o.Path, o.Status
 	var r affResult
 	switch {
 	case err == sql.ErrNoRows || (err == nil && !c.actor.Can(access.OrgRead, path)):
@@ -162,14 +166,14 @@ func (c *affCache) territorial(ctx context.Context, code string) (int64, error) 
 		return r.id, r.err
 	}
 	var r regionResult
-	var path string
-	err := c.q.QueryRow(ctx, "SELECT id, path FROM orgs WHERE region_code = ? AND territorial = ?", code, true).Scan(&r.id, &path)
+	o, err := org.Territorial(ctx, c.q, code)
+	r.id = o.ID
 	switch {
 	case err == sql.ErrNoRows:
 		r.err = errs.Newf(errs.Invalid, "没有与隶属党组织区划代码 %s 关联的党组织", "no organization stands for division %s", code)
 	case err != nil:
 		return 0, errs.Wrap(err, "affiliation by region")
-	case !c.actor.Can(access.OrgRead, path):
+	case !c.actor.Can(access.OrgRead, o.Path):
 		r = regionResult{err: errs.Newf(errs.Invalid, "隶属党组织区划代码 %s 对应的党组织不在您的管理范围内", "the organization of division %s is outside your scope", code)}
 	}
 	c.byRegion[code] = r
@@ -195,7 +199,7 @@ func registered(ctx context.Context, q db.Querier, codes []string) (map[string]e
 		for i, c := range part {
 			args[i] = c
 		}
-		rows, err := q.Query(ctx, "SELECT u.credit_code, u.id, u.name, a.path FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE u.credit_code IN ("+
+		rows, err := q.Query(ctx, "SELECT u.credit_code, u.id, u.name, "+org.PathCol("a")+" FROM units u"+org.Join("a", "u.affiliation_org_id")+" WHERE u.credit_code IN ("+
 			strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+")", args...)
 		if err != nil {
 			return nil, errs.Wrap(err, "duplicate check")
@@ -283,16 +287,10 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 	if err != nil {
 		return ImportSession{}, err
 	}
-	cell := func(r []string, name string) string {
-		if i, ok := cols[name]; ok && i < len(r) {
-			return strings.TrimSpace(r[i])
-		}
-		return ""
-	}
 	if _, err := s.regions.Get(); err != nil {
 		return ImportSession{}, errs.Wrap(err, "regions")
 	}
-	sess := ImportSession{Session: xlsx.Session{FileName: fileName}}
+	sess := ImportSession{Session: imports.Session{FileName: fileName}}
 	type parsed struct {
 		line int
 		in   Input
@@ -301,15 +299,12 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 	var all []*parsed
 	aff := newAffCache(s.db, actor)
 	firstLine := map[string]int{}
-	for i, r := range rows {
-		if strings.TrimSpace(strings.Join(r, "")) == "" {
-			continue
-		}
-		p := &parsed{line: i + 2} // the header is row 1
+	for r := range imports.Rows(cols, rows) {
+		p := &parsed{line: r.Line}
 		sess.Total++
 		all = append(all, p)
-		in := Input{CreditCode: cell(r, "统一社会信用代码"), Name: cell(r, "名称"), Category: cell(r, "类别"), Industry: cell(r, "行业"),
-			RegionCode: cell(r, "所在区划代码"), Address: cell(r, "住所"), LegalRep: cell(r, "法定代表人")}
+		in := Input{CreditCode: r.Cell("统一社会信用代码"), Name: r.Cell("名称"), Category: r.Cell("类别"), Industry: r.Cell("行业"),
+			RegionCode: r.Cell("所在区划代码"), Address: r.Cell("住所"), LegalRep: r.Cell("法定代表人")}
 		if k, ok := categoryAliases[in.Category]; ok {
 			in.Category = k
 		}
@@ -317,18 +312,18 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 			col string
 			dst *int
 		}{{"从业人数", &in.Employees}, {"正式党员", &in.FullMembers}, {"预备党员", &in.ProbationaryMembers}} {
-			n, m := intCell(f.col, cell(r, f.col))
+			n, m := intCell(f.col, r.Cell(f.col))
 			if m != nil {
 				p.ms = append(p.ms, *m)
 			}
 			*f.dst = n
 		}
 		var m *msg
-		if in.LegalRepMember, m = yesNo("法定代表人是否党员", cell(r, "法定代表人是否党员")); m != nil {
+		if in.LegalRepMember, m = yesNo("法定代表人是否党员", r.Cell("法定代表人是否党员")); m != nil {
 			p.ms = append(p.ms, *m)
 		}
 		// The leading organization: by number, else by division code.
-		idCell, regionCell := cell(r, "隶属党组织编号"), cell(r, "隶属党组织区划代码")
+		idCell, regionCell := r.Cell("隶属党组织编号"), r.Cell("隶属党组织区划代码")
 		var affErr error
 		switch {
 		case idCell != "":
@@ -373,9 +368,6 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 		}
 		p.in = in
 	}
-	if sess.Total == 0 {
-		return sess, errs.New(errs.Invalid, "文件中没有数据行", "the file has no data rows")
-	}
 	codes := make([]string, 0, len(firstLine))
 	for c := range firstLine {
 		codes = append(codes, c)
@@ -404,7 +396,7 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 				Addr: in.Address, Rep: in.LegalRep, RepM: in.LegalRepMember, Full: in.FullMembers, Prob: in.ProbationaryMembers, Aff: in.AffiliationOrgID}
 		}
 	}
-	sess.Session, err = xlsx.SaveSession(ctx, s.db, s.now(), userID, "unit", fileName, sess.Total, stored, sess.Problems)
+	sess.Session, err = imports.Save(ctx, s.db, s.now(), userID, importKind, fileName, sess.Total, stored, sess.Problems)
 	return sess, err
 }
 
@@ -423,65 +415,66 @@ func xlsxColumns(header []string) (map[string]int, error) {
 }
 
 // LoadImport returns a stored unit import session of the user.
-func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (sess ImportSession, err error) {
+func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (ImportSession, error) {
 	var stored []storedRow
-	if sess.Session, err = xlsx.LoadSession(ctx, s.db, s.now(), userID, "unit", id, &stored); err != nil {
-		return sess, err
+	sess, err := imports.Load(ctx, s.db, s.now(), userID, importKind, id, &stored)
+	if err != nil {
+		return ImportSession{Session: sess}, err
 	}
+	return sessionOf(sess, stored), nil
+}
+
+// sessionOf is the session with the rows of its payload.
+func sessionOf(sess imports.Session, stored []storedRow) ImportSession {
+	out := ImportSession{Session: sess}
 	for _, r := range stored {
-		sess.Rows = append(sess.Rows, Input{CreditCode: r.Code, Name: r.Name, Category: r.Cat, Industry: r.Ind, Employees: r.Emp, RegionCode: r.Reg,
+		out.Rows = append(out.Rows, Input{CreditCode: r.Code, Name: r.Name, Category: r.Cat, Industry: r.Ind, Employees: r.Emp, RegionCode: r.Reg,
 			Address: r.Addr, LegalRep: r.Rep, LegalRepMember: r.RepM, FullMembers: r.Full, ProbationaryMembers: r.Prob, AffiliationOrgID: r.Aff})
-		sess.lines = append(sess.lines, r.Line)
+		out.lines = append(out.lines, r.Line)
 	}
-	return sess, nil
+	return out
 }
 
 // ApplyImport registers every unit of a valid session in one transaction,
 // checking each row again against the registry as it is now: if any row
 // fails, nothing is registered. A session is applied once.
 func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID int64, id string) (int, error) {
-	// The permission first: without it, whether the session exists is
-	// none of the caller's business.
-	if err := s.CanImport(ctx, actor); err != nil {
-		return 0, err
-	}
-	sess, err := s.LoadImport(ctx, userID, id)
-	if err != nil {
-		return 0, err
-	}
-	if err := sess.Applicable(); err != nil {
-		return 0, err
-	}
-	st, err := s.Settings(ctx)
-	if err != nil {
-		return 0, err
-	}
-	now := db.FormatTime(s.now())
-	batch := make([]BulkUnit, len(sess.Rows))
-	for i, in := range sess.Rows {
-		batch[i] = BulkUnit{Input: in, CreatedAt: now}
-	}
-	label := func(i int) int { return sess.lines[i] }
-	err = s.unitTx(ctx, func(tx *db.Tx) error {
-		if err := xlsx.ClaimSession(ctx, tx, userID, "unit", id); err != nil {
-			return err
-		}
-		path, err := s.writeUnits(ctx, tx, actor, batch, st, label, "导入")
-		if err != nil {
-			e := errs.As(err)
-			if e.Kind == errs.Internal {
-				return err
+	_, _, n, err := imports.Apply(ctx, s.db, s.importKind(), actor, userID, id)
+	return n, err
+}
+
+// ImportApplier is the unit import as the API's apply endpoint finds it.
+func (s *Service) ImportApplier() imports.Applier { return imports.NewApplier(s.db, s.importKind()) }
+
+// importKind is what the import flow needs of units: the right to import,
+// the transaction that holds the tree lock, and how the rows of a session
+// are registered.
+func (s *Service) importKind() imports.Kind[[]storedRow] {
+	return imports.Kind[[]storedRow]{
+		Name:    importKind,
+		Now:     s.now,
+		Allowed: s.CanImport,
+		InTx:    s.unitTx,
+		Write: func(ctx context.Context, tx *db.Tx, actor access.Actor, sess imports.Session, stored []storedRow) (int, audit.Entry, error) {
+			st, err := s.Settings(ctx)
+			if err != nil {
+				return 0, audit.Entry{}, err
 			}
-			return &errs.Error{Kind: e.Kind, ZH: e.ZH + "（未导入任何数据）", EN: e.EN + " (nothing was imported)", Err: err}
-		}
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.import", TargetType: "import", TargetID: id, OrgPath: path,
-			Summary: fmt.Sprintf("从 %s 导入两新组织 %d 个", sess.FileName, len(batch)), After: map[string]any{"rows": len(batch), "file": sess.FileName}})
-	})
-	if err != nil {
-		return 0, err
+			is := sessionOf(sess, stored)
+			now := db.Now()
+			batch := make([]BulkUnit, len(is.Rows))
+			for i, in := range is.Rows {
+				batch[i] = BulkUnit{Input: in, CreatedAt: now}
+			}
+			path, err := s.writeUnits(ctx, tx, actor, batch, st, func(i int) int { return is.lines[i] }, "导入")
+			if err != nil {
+				return 0, audit.Entry{}, imports.NothingImported(err)
+			}
+			return len(batch), audit.Entry{Action: "unit.import", TargetType: "import", TargetID: sess.ID, OrgPath: path,
+				Summary: fmt.Sprintf("从 %s 导入两新组织 %d 个", sess.FileName, len(batch)), After: map[string]any{"rows": len(batch), "file": sess.FileName}}, nil
+		},
+		After: s.analyze,
 	}
-	s.analyze(ctx, len(batch))
-	return len(batch), nil
 }
 
 // BulkUnit is a unit for BulkCreate: the fields of a registration, how it
@@ -711,14 +704,16 @@ func (s *Service) checkCoverageOrgs(ctx context.Context, tx *db.Tx, actor access
 	if len(ids) == 0 {
 		return nil
 	}
-	type info struct{ kind, path, status string }
-	orgs := map[int64]info{}
 	ownBy := map[int64]string{}
 	list := make([]int64, 0, len(ids))
 	for id := range ids {
 		list = append(list, id)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i] < list[j] })
+	orgs, err := org.LookupMany(ctx, tx, list)
+	if err != nil {
+		return errs.Wrap(err, "coverage orgs")
+	}
 	for start := 0; start < len(list); start += dupChunk {
 		part := list[start:min(start+dupChunk, len(list))]
 		args := make([]any, len(part))
@@ -726,21 +721,7 @@ func (s *Service) checkCoverageOrgs(ctx context.Context, tx *db.Tx, actor access
 			args[i] = id
 		}
 		ph := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
-		rows, err := tx.Query(ctx, "SELECT id, kind, path, status FROM orgs WHERE id IN ("+ph+")", args...)
-		if err != nil {
-			return errs.Wrap(err, "coverage orgs")
-		}
-		for rows.Next() {
-			var id int64
-			var o info
-			if err := rows.Scan(&id, &o.kind, &o.path, &o.status); err != nil {
-				rows.Close()
-				return errs.Wrap(err, "scan coverage org")
-			}
-			orgs[id] = o
-		}
-		rows.Close()
-		rows, err = tx.Query(ctx, "SELECT coverage_org_id, name FROM units WHERE coverage = 'own' AND status = 'active' AND coverage_org_id IN ("+ph+")", args...)
+		rows, err := tx.Query(ctx, "SELECT coverage_org_id, name FROM units WHERE coverage = 'own' AND status = 'active' AND coverage_org_id IN ("+ph+")", args...)
 		if err != nil {
 			return errs.Wrap(err, "own organizations")
 		}
@@ -761,17 +742,17 @@ func (s *Service) checkCoverageOrgs(ctx context.Context, tx *db.Tx, actor access
 			continue
 		}
 		o, ok := orgs[u.CoverageOrgID]
-		if !ok || !actor.Can(access.OrgRead, o.path) {
+		if !ok || !actor.Can(access.OrgRead, o.Path) {
 			return fail(i, errs.Field("org_id", fmt.Sprintf("党组织 %d 不存在或不在您的管理范围内", u.CoverageOrgID), fmt.Sprintf("organization %d not found or outside your scope", u.CoverageOrgID)))
 		}
-		if o.status != org.StatusActive {
+		if !o.Active() {
 			return fail(i, errs.Field("org_id", "该党组织已撤销", "that organization is dissolved"))
 		}
-		if u.Coverage == Joint && o.kind != "joint_branch" {
+		if u.Coverage == Joint && o.Kind != "joint_branch" {
 			return fail(i, errs.Field("org_id", "联合组建须关联一个联合党支部；请先在组织体系中建立联合党支部", "joint coverage needs a joint branch: create one first"))
 		}
 		if u.Coverage == Own {
-			if o.kind == "joint_branch" {
+			if o.Kind == "joint_branch" {
 				return fail(i, errs.Field("org_id", "联合党支部不能作为单独组建的党组织，请选择“联合组建”", "a joint branch is not a unit's own organization: choose joint coverage"))
 			}
 			if other, taken := ownBy[u.CoverageOrgID]; taken {

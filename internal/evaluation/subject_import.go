@@ -12,6 +12,8 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/imports"
+	"jiceng/internal/org"
 	"jiceng/internal/xlsx"
 )
 
@@ -36,7 +38,7 @@ var SubjectImportHeader = []string{ColKind, ColName, ColPost, ColUnit, ColSectio
 // template marks them with *.
 var SubjectImportRequired = map[string]bool{ColName: true, ColPost: true, ColUnit: true}
 
-// importKind is the kind of the subject import sessions in import_sessions.
+// importKind is the kind of the subject import sessions.
 const importKind = "subject"
 
 // columnOf is the import column of each field of a subject, for messages.
@@ -119,7 +121,7 @@ func SubjectImportExample(c Campaign) []string {
 // its campaign. Rows (with the spreadsheet row of each in Lines) are the
 // subjects as they will be added; they are empty when the file has problems.
 type SubjectImport struct {
-	xlsx.Session
+	imports.Session
 	CampaignID int64
 	Rows       []SubjectInput
 	Lines      []int
@@ -140,13 +142,13 @@ type importedRow struct {
 type rowMsg struct{ col, zh, en string }
 
 // rowProblem words the problems of one row as "第 5 行“职务”：请填写职务；“科室”：…".
-func rowProblem(line int, ms []rowMsg) xlsx.Problem {
+func rowProblem(line int, ms []rowMsg) imports.Problem {
 	zs, es := make([]string, len(ms)), make([]string, len(ms))
 	for i, m := range ms {
 		zs[i] = "“" + m.col + "”：" + m.zh
 		es[i] = m.col + ": " + m.en
 	}
-	return xlsx.Problem{Row: line, ZH: fmt.Sprintf("第 %d 行%s", line, strings.Join(zs, "；")), EN: fmt.Sprintf("row %d, %s", line, strings.Join(es, "; "))}
+	return imports.Problem{Row: line, ZH: fmt.Sprintf("第 %d 行%s", line, strings.Join(zs, "；")), EN: fmt.Sprintf("row %d, %s", line, strings.Join(es, "; "))}
 }
 
 // groupSplit separates the rater groups of a cell.
@@ -191,12 +193,6 @@ func (s *Service) PrepareSubjectImport(ctx context.Context, actor access.Actor, 
 	if err != nil {
 		return SubjectImport{}, err
 	}
-	cell := func(r []string, name string) string {
-		if i, ok := cols[name]; ok && i < len(r) {
-			return strings.TrimSpace(r[i])
-		}
-		return ""
-	}
 	groupKey := map[string]string{}
 	names := make([]string, len(c.Rules.Groups))
 	for i, g := range c.Rules.Groups {
@@ -206,23 +202,20 @@ func (s *Service) PrepareSubjectImport(ctx context.Context, actor access.Actor, 
 	orgs := orgResolver{q: s.db, actor: actor, byCode: map[string]orgLookup{}}
 	var parsed []*parsedRow
 	persons := false
-	for i, r := range rows {
-		if strings.TrimSpace(strings.Join(r, "")) == "" {
-			continue
-		}
-		p := &parsedRow{line: i + 2, ownCol: map[string]bool{}} // the header is row 1
-		p.in = SubjectInput{Name: cell(r, ColName), Post: cell(r, ColPost), Unit: cell(r, ColUnit), Section: cell(r, ColSection), ReportText: cell(r, ColReport)}
-		switch k := cell(r, ColKind); strings.ToLower(k) {
+	for r := range imports.Rows(cols, rows) {
+		p := &parsedRow{line: r.Line, ownCol: map[string]bool{}}
+		p.in = SubjectInput{Name: r.Cell(ColName), Post: r.Cell(ColPost), Unit: r.Cell(ColUnit), Section: r.Cell(ColSection), ReportText: r.Cell(ColReport)}
+		switch k := r.Cell(ColKind); strings.ToLower(k) {
 		case "", "个人", "人员", "person":
 			p.in.Kind = SubjectPerson
 			persons = true
-			if code := cell(r, ColOrg); code != "" {
+			if code := r.Cell(ColOrg); code != "" {
 				p.problem(ColOrg, "个人不填党组织代码或ID；如要测评党组织，请把“类型”改为“党组织”",
 					"leave it empty for a person; to rate an organization, set 类型 to 党组织")
 			}
 		case "党组织", "组织", "org":
 			p.in.Kind = SubjectOrg
-			id, zh, en, err := orgs.resolve(ctx, cell(r, ColOrg))
+			id, zh, en, err := orgs.resolve(ctx, r.Cell(ColOrg))
 			if err != nil {
 				return SubjectImport{}, err
 			}
@@ -234,7 +227,7 @@ func (s *Service) PrepareSubjectImport(ctx context.Context, actor access.Actor, 
 			p.in.Kind = k
 			p.problem(ColKind, fmt.Sprintf("类型应填“个人”或“党组织”，现为“%s”", k), fmt.Sprintf("the kind must be 个人 or 党组织, not “%s”", k))
 		}
-		for _, g := range groupSplit.Split(cell(r, ColGroups), -1) {
+		for _, g := range groupSplit.Split(r.Cell(ColGroups), -1) {
 			if g == "" {
 				continue
 			}
@@ -245,9 +238,9 @@ func (s *Service) PrepareSubjectImport(ctx context.Context, actor access.Actor, 
 		}
 		parsed = append(parsed, p)
 	}
-	sess := SubjectImport{Session: xlsx.Session{FileName: fileName, Total: len(parsed)}, CampaignID: c.ID}
+	sess := SubjectImport{Session: imports.Session{FileName: fileName, Total: len(parsed)}, CampaignID: c.ID}
 	if len(parsed) == 0 {
-		return sess, errs.New(errs.Invalid, "文件中没有数据行", "the file has no data rows")
+		return sess, imports.NoDataRows()
 	}
 	if len(parsed) > maxSubjectsPerCall {
 		return sess, errs.Newf(errs.Invalid, "每次最多导入 %d 个测评对象，文件有 %d 行，请拆分后分批导入",
@@ -302,23 +295,28 @@ func (s *Service) PrepareSubjectImport(ctx context.Context, actor access.Actor, 
 	} else {
 		sess.Rows, sess.Lines = nil, nil
 	}
-	sess.Session, err = xlsx.SaveSession(ctx, s.db, s.now(), userID, importKind, fileName, sess.Total, payload, sess.Problems)
+	sess.Session, err = imports.Save(ctx, s.db, s.now(), userID, importKind, fileName, sess.Total, payload, sess.Problems)
 	return sess, err
 }
 
 // LoadSubjectImport returns a subject import session of the user.
 func (s *Service) LoadSubjectImport(ctx context.Context, userID int64, id string) (SubjectImport, error) {
 	var p subjectPayload
-	sess, err := xlsx.LoadSession(ctx, s.db, s.now(), userID, importKind, id, &p)
+	sess, err := imports.Load(ctx, s.db, s.now(), userID, importKind, id, &p)
 	if err != nil {
 		return SubjectImport{}, err
 	}
+	return subjectImportOf(sess, p), nil
+}
+
+// subjectImportOf is the session with the campaign and rows of its payload.
+func subjectImportOf(sess imports.Session, p subjectPayload) SubjectImport {
 	out := SubjectImport{Session: sess, CampaignID: p.Campaign}
 	for _, r := range p.Rows {
 		out.Rows = append(out.Rows, r.SubjectInput)
 		out.Lines = append(out.Lines, r.Line)
 	}
-	return out, nil
+	return out
 }
 
 // ApplySubjectImport adds every subject of a valid session to its campaign
@@ -327,50 +325,55 @@ func (s *Service) LoadSubjectImport(ctx context.Context, userID int64, id string
 // has opened meanwhile, nothing is added. A session is applied once. It
 // returns the session with the campaign and the rows added.
 func (s *Service) ApplySubjectImport(ctx context.Context, actor access.Actor, userID int64, id string) (SubjectImport, error) {
-	sess, err := s.LoadSubjectImport(ctx, userID, id)
-	if err != nil {
-		return sess, err
-	}
-	if err := sess.Applicable(); err != nil {
-		return sess, err
-	}
-	if _, err := s.draftCampaign(ctx, actor, sess.CampaignID); err != nil {
-		return sess, err
-	}
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := xlsx.ClaimSession(ctx, tx, userID, importKind, id); err != nil {
+	sess, p, _, err := imports.Apply(ctx, s.db, s.subjectImportKind(), actor, userID, id)
+	return subjectImportOf(sess, p), err
+}
+
+// SubjectImportApplier is the subject import as the API's apply endpoint
+// finds it.
+func (s *Service) SubjectImportApplier() imports.Applier {
+	return imports.NewApplier(s.db, s.subjectImportKind())
+}
+
+// subjectImportKind is what the import flow needs of subjects. The right
+// to import depends on the campaign the session names, so it is checked
+// once the session is read, and again under the campaign's lock.
+func (s *Service) subjectImportKind() imports.Kind[subjectPayload] {
+	return imports.Kind[subjectPayload]{
+		Name: importKind,
+		Now:  s.now,
+		Check: func(ctx context.Context, actor access.Actor, _ imports.Session, p subjectPayload) error {
+			_, err := s.draftCampaign(ctx, actor, p.Campaign)
 			return err
-		}
-		c, err := s.lockDraftTx(ctx, tx, actor, sess.CampaignID)
-		if err != nil {
-			return err
-		}
-		// No organization is dissolved between the check and the insert.
-		if err := tx.LockTreeShared(ctx); err != nil {
-			return errs.Wrap(err, "lock tree")
-		}
-		probs, err := s.checkSubjects(ctx, actor, c, sess.Rows)
-		if err != nil {
-			return err
-		}
-		if len(probs) > 0 {
-			p := probs[0]
-			zh, en := p.message(fmt.Sprintf("第 %d 行", sess.Lines[max(p.same, 0)]), fmt.Sprintf("row %d", sess.Lines[max(p.same, 0)]))
-			rp := rowProblem(sess.Lines[p.index], []rowMsg{{columnOf[p.field], zh, en}})
-			return errs.New(errs.Conflict, rp.ZH+"（未导入任何数据，请重新上传）", rp.EN+" (nothing was imported: upload the file again)")
-		}
-		if err := insertSubjectsTx(ctx, tx, c.ID, sess.Rows); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.subjects_import", TargetType: "campaign", TargetID: strconv.FormatInt(c.ID, 10),
-			OrgPath: c.ownerPath, Summary: fmt.Sprintf("从 %s 为测评 %s 导入测评对象 %d 个", sess.FileName, c.Name, len(sess.Rows)),
-			After: map[string]any{"file": sess.FileName, "import": id, "subjects": sess.Rows}})
-	})
-	if err != nil {
-		return sess, err
+		},
+		Write: func(ctx context.Context, tx *db.Tx, actor access.Actor, is imports.Session, p subjectPayload) (int, audit.Entry, error) {
+			sess := subjectImportOf(is, p)
+			c, err := s.lockDraftTx(ctx, tx, actor, sess.CampaignID)
+			if err != nil {
+				return 0, audit.Entry{}, err
+			}
+			// No organization is dissolved between the check and the insert.
+			if err := tx.LockTreeShared(ctx); err != nil {
+				return 0, audit.Entry{}, errs.Wrap(err, "lock tree")
+			}
+			probs, err := s.checkSubjects(ctx, actor, c, sess.Rows)
+			if err != nil {
+				return 0, audit.Entry{}, err
+			}
+			if len(probs) > 0 {
+				p := probs[0]
+				zh, en := p.message(fmt.Sprintf("第 %d 行", sess.Lines[max(p.same, 0)]), fmt.Sprintf("row %d", sess.Lines[max(p.same, 0)]))
+				rp := rowProblem(sess.Lines[p.index], []rowMsg{{columnOf[p.field], zh, en}})
+				return 0, audit.Entry{}, errs.New(errs.Conflict, rp.ZH+"（未导入任何数据，请重新上传）", rp.EN+" (nothing was imported: upload the file again)")
+			}
+			if err := insertSubjectsTx(ctx, tx, c.ID, sess.Rows); err != nil {
+				return 0, audit.Entry{}, err
+			}
+			return len(sess.Rows), audit.Entry{Action: "evaluation.subjects_import", TargetType: "campaign", TargetID: strconv.FormatInt(c.ID, 10),
+				OrgPath: c.ownerPath, Summary: fmt.Sprintf("从 %s 为测评 %s 导入测评对象 %d 个", sess.FileName, c.Name, len(sess.Rows)),
+				After: map[string]any{"file": sess.FileName, "import": is.ID, "subjects": sess.Rows}}, nil
+		},
 	}
-	sess.Status = "applied"
-	return sess, nil
 }
 
 // orgLookup is a resolved 党组织代码或ID: an organization id, or why none.
@@ -426,10 +429,11 @@ func (r *orgResolver) lookup(ctx context.Context, v string) (orgLookup, error) {
 	var territorial int64
 	var path string
 	if !idOnly && regionCodeLengths[len(num)] {
-		err := r.q.QueryRow(ctx, "SELECT id, path FROM orgs WHERE region_code = ? AND territorial = ?", num, true).Scan(&territorial, &path)
+		o, err := org.Territorial(ctx, r.q, num)
 		if err != nil && err != sql.ErrNoRows {
 			return orgLookup{}, errs.Wrap(err, "organization by division")
 		}
+		territorial, path = o.ID, o.Path
 	}
 	if territorial == 0 {
 		return orgLookup{id: id}, nil
@@ -439,11 +443,11 @@ func (r *orgResolver) lookup(ctx context.Context, v string) (orgLookup, error) {
 		return orgLookup{zh: fmt.Sprintf("区划代码 %s 对应的党组织不在您的管理范围内", num), en: fmt.Sprintf("the organization of division %s is outside your scope", num)}, nil
 	}
 	if territorial != id {
-		var n int
-		if err := r.q.QueryRow(ctx, "SELECT COUNT(*) FROM orgs WHERE id = ?", id).Scan(&n); err != nil {
+		_, err := org.Lookup(ctx, r.q, id)
+		if err != nil && err != sql.ErrNoRows {
 			return orgLookup{}, errs.Wrap(err, "organization by id")
 		}
-		if n > 0 {
+		if err == nil {
 			return orgLookup{zh: fmt.Sprintf("%s 既是一个党组织的编号，又是另一个党组织的区划代码：按编号请写 ID:%s，按区划代码请改用党组织编号", num, num),
 				en: fmt.Sprintf("%s is the number of one organization and the division code of another: write ID:%s for the number, or give the other's number", num, num)}, nil
 		}

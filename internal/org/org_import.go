@@ -11,6 +11,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/imports"
 	"jiceng/internal/xlsx"
 )
 
@@ -21,13 +22,16 @@ var (
 )
 
 // Problem is one bad row of an import.
-type Problem = xlsx.Problem
+type Problem = imports.Problem
 
 // ImportSession is a validated upload waiting to be applied.
 type ImportSession struct {
-	xlsx.Session
+	imports.Session
 	Rows []Input
 }
+
+// importKind is the kind of the organization import sessions.
+const importKind = "org"
 
 // CanImport reports (as a Forbidden error) whether actor may import
 // organizations at all. Upload handlers call it before they read the
@@ -52,30 +56,17 @@ func (s *Service) PrepareImport(ctx context.Context, actor access.Actor, userID 
 		return ImportSession{}, err
 	}
 	var sess ImportSession
-	cell := func(r []string, name string) string {
-		if i, ok := cols[name]; ok && i < len(r) {
-			return strings.TrimSpace(r[i])
-		}
-		return ""
-	}
-	for i, r := range rows {
-		if strings.TrimSpace(strings.Join(r, "")) == "" {
-			continue
-		}
-		n := i + 2 // the header is row 1
+	for r := range imports.Rows(cols, rows) {
 		sess.Total++
-		in := Input{Name: cell(r, "名称"), ShortName: cell(r, "简称"), Kind: cell(r, "类型"), Category: cell(r, "单位类别"),
-			RegionCode: cell(r, "区划代码"), FoundedOn: cell(r, "成立日期"), Note: cell(r, "备注")}
-		if err := s.resolveImportRow(ctx, actor, &in, cell(r, "上级党组织编号"), cell(r, "上级区划代码")); err != nil {
-			sess.Problems = append(sess.Problems, problem(n, err))
+		in := Input{Name: r.Cell("名称"), ShortName: r.Cell("简称"), Kind: r.Cell("类型"), Category: r.Cell("单位类别"),
+			RegionCode: r.Cell("区划代码"), FoundedOn: r.Cell("成立日期"), Note: r.Cell("备注")}
+		if err := s.resolveImportRow(ctx, actor, &in, r.Cell("上级党组织编号"), r.Cell("上级区划代码")); err != nil {
+			sess.Problems = append(sess.Problems, problem(r.Line, err))
 			continue
 		}
 		sess.Rows = append(sess.Rows, in)
 	}
-	if sess.Total == 0 {
-		return sess, errs.New(errs.Invalid, "文件中没有数据行", "the file has no data rows")
-	}
-	sess.Session, err = xlsx.SaveSession(ctx, s.db, s.now(), userID, "org", fileName, sess.Total, sess.Rows, sess.Problems)
+	sess.Session, err = imports.Save(ctx, s.db, s.now(), userID, importKind, fileName, sess.Total, sess.Rows, sess.Problems)
 	return sess, err
 }
 
@@ -108,15 +99,14 @@ func (s *Service) resolveImportRow(ctx context.Context, actor access.Actor, in *
 		}
 		parent, err = s.Get(ctx, actor, id)
 	case parentRegion != "":
-		var id int64
-		qerr := s.db.QueryRow(ctx, "SELECT id FROM orgs WHERE region_code = ? AND territorial = ?", parentRegion, true).Scan(&id)
+		ref, qerr := Territorial(ctx, s.db, parentRegion)
 		if qerr == sql.ErrNoRows {
 			return errs.Newf(errs.Invalid, "没有与上级区划代码 %s 关联的党组织", "no organization stands for division %s", parentRegion)
 		}
 		if qerr != nil {
 			return errs.Wrap(qerr, "parent by region")
 		}
-		parent, err = s.Get(ctx, actor, id)
+		parent, err = s.Get(ctx, actor, ref.ID)
 	default:
 		return errs.New(errs.Invalid, "请填写上级党组织编号或上级区划代码", "give the parent's id or division code")
 	}
@@ -158,43 +148,41 @@ func (s *Service) regionInScope(ctx context.Context, actor access.Actor, code st
 
 // LoadImport returns a stored import session of the user.
 func (s *Service) LoadImport(ctx context.Context, userID int64, id string) (sess ImportSession, err error) {
-	sess.Session, err = xlsx.LoadSession(ctx, s.db, s.now(), userID, "org", id, &sess.Rows)
+	sess.Session, err = imports.Load(ctx, s.db, s.now(), userID, importKind, id, &sess.Rows)
 	return sess, err
 }
 
 // ApplyImport creates every organization of a valid session in one
 // transaction: if any row fails now, nothing is created.
 func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID int64, id string) (int, error) {
-	// The permission first: without it, whether the session exists is
-	// none of the caller's business.
-	if err := s.CanImport(ctx, actor); err != nil {
-		return 0, err
-	}
-	sess, err := s.LoadImport(ctx, userID, id)
-	if err != nil {
-		return 0, err
-	}
-	if err := sess.Applicable(); err != nil {
-		return 0, err
-	}
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := xlsx.ClaimSession(ctx, tx, userID, "org", id); err != nil {
-			return err
-		}
-		for i, in := range sess.Rows {
-			if err := s.validate(&in); err != nil {
-				return errs.New(errs.Invalid, problem(i+2, err).ZH, problem(i+2, err).EN)
+	_, _, n, err := imports.Apply(ctx, s.db, s.importKind(), actor, userID, id)
+	return n, err
+}
+
+// ImportApplier is the organization import as the API's apply endpoint
+// finds it.
+func (s *Service) ImportApplier() imports.Applier { return imports.NewApplier(s.db, s.importKind()) }
+
+// importKind is what the import flow needs of organizations: the right to
+// import, and how the rows of a session are created.
+func (s *Service) importKind() imports.Kind[[]Input] {
+	return imports.Kind[[]Input]{
+		Name:    importKind,
+		Now:     s.now,
+		Allowed: s.CanImport,
+		Write: func(ctx context.Context, tx *db.Tx, actor access.Actor, sess imports.Session, rows []Input) (int, audit.Entry, error) {
+			for i, in := range rows {
+				if err := s.validate(&in); err != nil {
+					p := problem(i+2, err)
+					return 0, audit.Entry{}, errs.New(errs.Invalid, p.ZH, p.EN)
+				}
+				if _, err := s.createTx(ctx, tx, actor, in); err != nil {
+					p := problem(i+2, err)
+					return 0, audit.Entry{}, imports.NothingImported(&errs.Error{Kind: errs.KindOf(err), ZH: p.ZH, EN: p.EN, Err: err})
+				}
 			}
-			if _, err := s.createTx(ctx, tx, actor, in); err != nil {
-				p := problem(i+2, err)
-				return &errs.Error{Kind: errs.KindOf(err), ZH: p.ZH + "（未导入任何数据）", EN: p.EN + " (nothing was imported)"}
-			}
-		}
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "org.import", TargetType: "import", TargetID: id,
-			Summary: fmt.Sprintf("从 %s 导入党组织 %d 个", sess.FileName, len(sess.Rows)), After: map[string]any{"rows": len(sess.Rows), "file": sess.FileName}})
-	})
-	if err != nil {
-		return 0, err
+			return len(rows), audit.Entry{Action: "org.import", TargetType: "import", TargetID: sess.ID,
+				Summary: fmt.Sprintf("从 %s 导入党组织 %d 个", sess.FileName, len(rows)), After: map[string]any{"rows": len(rows), "file": sess.FileName}}, nil
+		},
 	}
-	return len(sess.Rows), nil
 }

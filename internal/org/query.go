@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"strings"
 
 	"jiceng/internal/db"
 )
@@ -69,4 +70,47 @@ func StatusCol(alias string) string { return alias + ".status" }
 // the query.
 func LabelCol(alias string) string {
 	return "CASE WHEN " + alias + ".short_name <> '' THEN " + alias + ".short_name ELSE " + alias + ".name END"
+}
+
+// Territorial reads, through q, the territorial organization that stands
+// for the division code, as Lookup does; none is sql.ErrNoRows.
+func Territorial(ctx context.Context, q db.Querier, code string) (Ref, error) {
+	var r Ref
+	err := q.QueryRow(ctx, "SELECT id, path, name, short_name, kind, status FROM orgs WHERE region_code = ? AND territorial = ?", code, true).
+		Scan(&r.ID, &r.Path, &r.Name, &r.ShortName, &r.Kind, &r.Status)
+	return r, err
+}
+
+// lookupChunk is the number of ids LookupMany reads per query.
+const lookupChunk = 500
+
+// LookupMany reads the organizations ids through q, as Lookup does, a few
+// hundred per query; the missing ones are absent from the map.
+func LookupMany(ctx context.Context, q db.Querier, ids []int64) (map[int64]Ref, error) {
+	out := make(map[int64]Ref, len(ids))
+	for start := 0; start < len(ids); start += lookupChunk {
+		part := ids[start:min(start+lookupChunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := q.Query(ctx, "SELECT id, path, name, short_name, kind, status FROM orgs WHERE id IN ("+
+			strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var r Ref
+			if err := rows.Scan(&r.ID, &r.Path, &r.Name, &r.ShortName, &r.Kind, &r.Status); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[r.ID] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

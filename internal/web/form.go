@@ -8,7 +8,6 @@ import (
 
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
-	"jiceng/internal/xlsx"
 )
 
 // ErrFormOp refuses a form whose operation the page does not know.
@@ -124,30 +123,4 @@ func IDField(v, field string, bad map[string]bool) int64 {
 		return -1
 	}
 	return n
-}
-
-// ImportUpload reads the uploaded file, lets prepare validate it into an
-// import session and shows that session (its problems, or the rows ready)
-// on page; an unreadable file shows why. allowed is the domain's answer to
-// whether the actor may import at all: when it is an error the file is
-// never read.
-func (k *Kit) ImportUpload(w http.ResponseWriter, r *http.Request, t *Templates, p *Page, page string, allowed error, prepare func(name string, header []string, rows [][]string) (any, error)) {
-	err := allowed
-	var name string
-	var header []string
-	var rows [][]string
-	if err == nil {
-		name, header, rows, err = xlsx.ReadUpload(w, r, false)
-	}
-	if err == nil {
-		p.Data, err = prepare(name, header, rows)
-	}
-	if err != nil {
-		e := errs.As(err)
-		p.Data = nil
-		p.Flash = &Flash{Kind: "err", Text: e.Message(p.Lang)}
-		k.Render(w, r, Status(e.Kind), t, page, "layout", p)
-		return
-	}
-	k.Render(w, r, http.StatusOK, t, page, "layout", p)
 }

@@ -1,7 +1,6 @@
 package coverage
 
 import (
-	"context"
 	"net/http"
 
 	"jiceng/internal/api"
@@ -30,12 +29,4 @@ func (h *Handlers) ImportUnits(w http.ResponseWriter, r *http.Request) {
 }
 
 // Import is the unit import kind, applied by POST /api/v1/imports/{id}/apply.
-func (h *Handlers) Import() api.ImportKind {
-	return api.ImportKind{
-		Load: func(ctx context.Context, userID int64, id string) error {
-			_, err := h.cov.LoadImport(ctx, userID, id)
-			return err
-		},
-		Apply: h.cov.ApplyImport,
-	}
-}
+func (h *Handlers) Import() api.ImportKind { return h.cov.ImportApplier() }

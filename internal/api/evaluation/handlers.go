@@ -5,9 +5,6 @@
 package evaluation
 
 import (
-	"context"
-
-	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/api"
 	"jiceng/internal/evaluation"
@@ -61,15 +58,4 @@ func (h *Handlers) Routes() []module.Route {
 
 // Import is the subject import kind, applied by
 // POST /api/v1/imports/{id}/apply.
-func (h *Handlers) Import() api.ImportKind {
-	return api.ImportKind{
-		Load: func(ctx context.Context, userID int64, id string) error {
-			_, err := h.eval.LoadSubjectImport(ctx, userID, id)
-			return err
-		},
-		Apply: func(ctx context.Context, a access.Actor, userID int64, id string) (int, error) {
-			sess, err := h.eval.ApplySubjectImport(ctx, a, userID, id)
-			return len(sess.Rows), err
-		},
-	}
-}
+func (h *Handlers) Import() api.ImportKind { return h.eval.SubjectImportApplier() }

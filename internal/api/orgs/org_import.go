@@ -1,11 +1,10 @@
 package orgs
 
 import (
-	"context"
 	"net/http"
 
 	"jiceng/internal/api"
-	"jiceng/internal/errs"
+	"jiceng/internal/imports"
 	"jiceng/internal/xlsx"
 )
 
@@ -37,27 +36,8 @@ func (h *Handlers) ImportOrgs(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) ApplyImport(w http.ResponseWriter, r *http.Request) {
 	actor := api.Actor(r)
 	id := r.PathValue("id")
-	// The kind of the caller's own session picks the import: each kind
-	// checks its permission before it looks for the session, so trying
-	// them in turn would answer "forbidden" for another kind's session.
-	kinds := append([]api.ImportKind{{
-		Load: func(ctx context.Context, userID int64, id string) error {
-			_, err := h.orgs.LoadImport(ctx, userID, id)
-			return err
-		},
-		Apply: h.orgs.ApplyImport,
-	}}, h.imports...)
-	var n int
-	var err error
-	for _, kind := range kinds {
-		if err = kind.Load(r.Context(), actor.UserID, id); err == nil {
-			n, err = kind.Apply(r.Context(), actor, actor.UserID, id)
-			break
-		}
-		if !errs.Is(err, errs.NotFound) {
-			break
-		}
-	}
+	kinds := append([]api.ImportKind{h.orgs.ImportApplier()}, h.imports...)
+	n, err := imports.ApplyAny(r.Context(), actor, actor.UserID, id, kinds...)
 	if err != nil {
 		h.k.Fail(w, r, err)
 		return

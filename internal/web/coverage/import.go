@@ -51,8 +51,13 @@ func (h *Pages) CoverageImportTemplate(w http.ResponseWriter, r *http.Request) {
 // CoverageImportUpload validates an uploaded file of units and shows every
 // bad row, or the number of rows ready to import.
 func (h *Pages) CoverageImportUpload(w http.ResponseWriter, r *http.Request) {
-	h.ImportUpload(w, r, h.tmpl, h.unitImportPage(r), "coverage_import", h.cov.CanImport(r.Context(), web.Actor(r)), func(name string, header []string, rows [][]string) (any, error) {
-		return h.cov.PrepareImport(r.Context(), web.Actor(r), web.Actor(r).UserID, name, header, rows)
+	p := h.unitImportPage(r)
+	h.ImportUpload(w, r, h.tmpl, p, "coverage_import", h.cov.CanImport(r.Context(), web.Actor(r)), func(name string, header []string, rows [][]string) error {
+		sess, err := h.cov.PrepareImport(r.Context(), web.Actor(r), web.Actor(r).UserID, name, header, rows)
+		if err == nil {
+			p.Data = sess
+		}
+		return err
 	})
 }
 
@@ -61,13 +66,5 @@ func (h *Pages) CoverageImportApply(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
 	actor := web.Actor(r)
 	n, err := h.cov.ApplyImport(r.Context(), actor, actor.UserID, r.PathValue("id"))
-	if errs.Is(err, errs.Forbidden) {
-		h.Fail(w, r, err)
-		return
-	}
-	if err != nil {
-		h.Redirect(w, r, "/coverage/units/import", "err", web.ErrMessage(err, lang))
-		return
-	}
-	h.Redirect(w, r, "/coverage/units?sort=-created", "ok", web.Msg(lang, "已导入 "+web.FormatInt(n)+" 个两新组织", "Imported "+web.FormatInt(n)+" units"))
+	h.ImportApplied(w, r, err, "/coverage/units/import", "/coverage/units?sort=-created", web.Msg(lang, "已导入 "+web.FormatInt(n)+" 个两新组织", "Imported "+web.FormatInt(n)+" units"))
 }

@@ -91,32 +91,14 @@ func (h *Pages) EvalImportUpload(w http.ResponseWriter, r *http.Request) {
 	actor := web.Actor(r)
 	// The right to import comes first: the file is read only for those who
 	// may use it.
-	err := h.eval.CanImportSubjects(r.Context(), actor, v.C.ID)
-	var name string
-	var header []string
-	var rows [][]string
-	if err == nil {
-		name, header, rows, err = xlsx.ReadUpload(w, r, false)
-	}
-	if err == nil {
-		var sess evaluation.SubjectImport
-		sess, err = h.eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, v.C.ID, name, header, rows)
+	h.ImportUpload(w, r, h.tmpl, p, "eval_admin_import", h.eval.CanImportSubjects(r.Context(), actor, v.C.ID), func(name string, header []string, rows [][]string) error {
+		sess, err := h.eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, v.C.ID, name, header, rows)
 		if err == nil {
 			v.Sess = &sess
 			v.Rows = importPreview(v.C, sess)
 		}
-	}
-	if err != nil {
-		e := errs.As(err)
-		if e.Kind == errs.Internal {
-			h.Fail(w, r, err)
-			return
-		}
-		p.Flash = &web.Flash{Kind: "err", Text: e.Message(p.Lang)}
-		h.render(w, r, web.Status(e.Kind), "eval_admin_import", "layout", p)
-		return
-	}
-	h.render(w, r, http.StatusOK, "eval_admin_import", "layout", p)
+		return err
+	})
 }
 
 // importPreview lists the rows of a ready session with group names.
@@ -153,14 +135,7 @@ func (h *Pages) EvalImportApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, err := h.eval.ApplySubjectImport(r.Context(), actor, actor.UserID, r.PathValue("sid"))
-	if err != nil {
-		if errs.KindOf(err) == errs.Internal {
-			h.Fail(w, r, err)
-			return
-		}
-		h.Redirect(w, r, evaHref(id, "/subjects/import"), "err", web.ErrMessage(err, lang))
-		return
-	}
 	n := web.FormatInt(len(sess.Rows))
-	h.Redirect(w, r, evaHref(sess.CampaignID, "#subjects"), "ok", web.Msg(lang, "已从 "+sess.FileName+" 导入 "+n+" 个测评对象", "Imported "+n+" subjects from "+sess.FileName))
+	h.ImportApplied(w, r, err, evaHref(id, "/subjects/import"), evaHref(sess.CampaignID, "#subjects"),
+		web.Msg(lang, "已从 "+sess.FileName+" 导入 "+n+" 个测评对象", "Imported "+n+" subjects from "+sess.FileName))
 }

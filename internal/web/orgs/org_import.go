@@ -49,8 +49,12 @@ func (h *Pages) ImportTemplate(w http.ResponseWriter, r *http.Request) {
 // rows ready to import.
 func (h *Pages) ImportUpload(w http.ResponseWriter, r *http.Request) {
 	p := h.Page(r, "import", i18n.T(i18n.FromRequest(r), "import.title"))
-	h.Kit.ImportUpload(w, r, h.tmpl, p, "import", h.Orgs.CanImport(r.Context(), web.Actor(r)), func(name string, header []string, rows [][]string) (any, error) {
-		return h.Orgs.PrepareImport(r.Context(), web.Actor(r), web.Actor(r).UserID, name, header, rows)
+	h.Kit.ImportUpload(w, r, h.tmpl, p, "import", h.Orgs.CanImport(r.Context(), web.Actor(r)), func(name string, header []string, rows [][]string) error {
+		sess, err := h.Orgs.PrepareImport(r.Context(), web.Actor(r), web.Actor(r).UserID, name, header, rows)
+		if err == nil {
+			p.Data = sess
+		}
+		return err
 	})
 }
 
@@ -58,13 +62,5 @@ func (h *Pages) ImportUpload(w http.ResponseWriter, r *http.Request) {
 func (h *Pages) ImportApply(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
 	n, err := h.Orgs.ApplyImport(r.Context(), web.Actor(r), web.Actor(r).UserID, r.PathValue("id"))
-	if errs.Is(err, errs.Forbidden) {
-		h.Fail(w, r, err)
-		return
-	}
-	if err != nil {
-		h.Redirect(w, r, "/import", "err", web.ErrMessage(err, lang))
-		return
-	}
-	h.Redirect(w, r, "/orgs?sort=-created", "ok", web.Msg(lang, "已导入 "+web.FormatInt(n)+" 个党组织", "Imported "+web.FormatInt(n)+" organizations"))
+	h.ImportApplied(w, r, err, "/import", "/orgs?sort=-created", web.Msg(lang, "已导入 "+web.FormatInt(n)+" 个党组织", "Imported "+web.FormatInt(n)+" organizations"))
 }

@@ -1,4 +1,10 @@
-package xlsx
+// Package imports holds the import sessions of every module: an upload is
+// read and validated by its module into a session with its per-row
+// problems, stored for SessionTTL, and applied once, all rows or none, by
+// the one flow of Apply. A module supplies only what is its own, as a Kind:
+// how its rows are written inside the apply transaction and the audit entry
+// that records them.
+package imports
 
 import (
 	"context"
@@ -36,10 +42,14 @@ type Session struct {
 	Problems []Problem
 }
 
-// SaveSession stores a validated upload as an import session of kind for
-// the user, created at now, and returns its id. A session with problems is
-// stored as invalid and can never be applied.
-func SaveSession(ctx context.Context, d *db.DB, now time.Time, userID int64, kind, fileName string, total int, payload any, problems []Problem) (Session, error) {
+// Save stores a validated upload of total data rows as an import session
+// of kind for the user, with payload (what the kind's Write needs to apply
+// it), created at now, and returns it. A file without data rows is refused; a session with
+// problems is stored as invalid and can never be applied.
+func Save(ctx context.Context, d *db.DB, now time.Time, userID int64, kind, fileName string, total int, payload any, problems []Problem) (Session, error) {
+	if total == 0 {
+		return Session{FileName: fileName}, NoDataRows()
+	}
 	s := Session{FileName: fileName, Status: "ready", Total: total, Problems: problems}
 	if len(problems) > 0 {
 		s.Status = "invalid"
@@ -56,9 +66,12 @@ func SaveSession(ctx context.Context, d *db.DB, now time.Time, userID int64, kin
 	if err != nil {
 		return s, errs.Wrap(err, "encode import")
 	}
-	pr, _ := json.Marshal(s.Problems)
+	pr, err := json.Marshal(s.Problems)
+	if err != nil {
+		return s, errs.Wrap(err, "encode problems")
+	}
 	err = d.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := PurgeSessions(ctx, tx, now); err != nil {
+		if _, err := Purge(ctx, tx, now); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -68,16 +81,17 @@ func SaveSession(ctx context.Context, d *db.DB, now time.Time, userID int64, kin
 	return s, err
 }
 
-// LoadSession reads an import session of kind that belongs to the user and
-// decodes its payload into payload; at now, a session older than SessionTTL
-// is refused as expired.
-func LoadSession(ctx context.Context, d *db.DB, now time.Time, userID int64, kind, id string, payload any) (Session, error) {
+// Load reads an import session of kind that belongs to the user and
+// decodes its payload into payload. A session of another kind or of
+// another user is not found; at now, one older than SessionTTL has
+// expired.
+func Load(ctx context.Context, d *db.DB, now time.Time, userID int64, kind, id string, payload any) (Session, error) {
 	var s Session
 	var p, pr, created string
 	err := d.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems, created_at FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, kind).
 		Scan(&s.ID, &s.FileName, &s.Status, &s.Total, &p, &pr, &created)
 	if err == sql.ErrNoRows {
-		return s, errs.New(errs.NotFound, "导入批次不存在或已过期", "import session not found")
+		return s, errNotFound()
 	}
 	if err != nil {
 		return s, errs.Wrap(err, "load import")
@@ -89,7 +103,7 @@ func LoadSession(ctx context.Context, d *db.DB, now time.Time, userID int64, kin
 		return s, errs.Wrap(err, "decode import")
 	}
 	if err := json.Unmarshal([]byte(pr), &s.Problems); err != nil {
-		return s, errs.Wrap(err, "decode import problems")
+		return s, errs.Wrap(err, "decode problems")
 	}
 	if s.Problems == nil {
 		s.Problems = []Problem{}
@@ -108,10 +122,10 @@ func (s Session) Applicable() error {
 	return nil
 }
 
-// ClaimSession marks a ready session applied inside the transaction that
-// applies it. Claiming first makes a concurrent second apply wait for this
+// claim marks a ready session applied inside the transaction that applies
+// it. Claiming first makes a concurrent second apply wait for this
 // transaction and then find nothing to claim.
-func ClaimSession(ctx context.Context, tx *db.Tx, userID int64, kind, id string) error {
+func claim(ctx context.Context, tx *db.Tx, userID int64, kind, id string) error {
 	res, err := tx.Exec(ctx, "UPDATE import_sessions SET status = 'applied' WHERE id = ? AND user_id = ? AND kind = ? AND status = 'ready'", id, userID, kind)
 	if err != nil {
 		return errs.Wrap(err, "claim import")
@@ -127,9 +141,9 @@ func ClaimSession(ctx context.Context, tx *db.Tx, userID int64, kind, id string)
 	return nil
 }
 
-// PurgeSessions deletes every session older than SessionTTL at now, applied
-// or not, and returns how many it deleted.
-func PurgeSessions(ctx context.Context, tx *db.Tx, now time.Time) (int64, error) {
+// Purge deletes every session older than SessionTTL at now, applied or
+// not, and returns how many it deleted.
+func Purge(ctx context.Context, tx *db.Tx, now time.Time) (int64, error) {
 	res, err := tx.Exec(ctx, "DELETE FROM import_sessions WHERE created_at < ?", cutoff(now))
 	if err != nil {
 		return 0, errs.Wrap(err, "purge imports")
@@ -142,10 +156,19 @@ func PurgeSessions(ctx context.Context, tx *db.Tx, now time.Time) (int64, error)
 // stored timestamps are fixed-width UTC text, so text order is time order.
 func cutoff(now time.Time) string { return db.FormatTime(now.Add(-SessionTTL)) }
 
+func errNotFound() error {
+	return errs.New(errs.NotFound, "导入批次不存在或已过期", "import session not found")
+}
+
 func errExpired() error {
 	return errs.New(errs.Conflict, "导入批次已过期（上传超过 24 小时），请重新上传文件", "this import has expired (uploaded more than 24 hours ago): upload the file again")
 }
 
 func errAppliedAlready() error {
 	return errs.New(errs.Conflict, "该导入批次已经导入过了", "this import was already applied")
+}
+
+// NoDataRows is the error of a file whose rows are all blank.
+func NoDataRows() error {
+	return errs.New(errs.Invalid, "文件中没有数据行", "the file has no data rows")
 }

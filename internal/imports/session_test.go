@@ -1,4 +1,4 @@
-package xlsx_test
+package imports_test
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/imports"
 	"jiceng/internal/testrig"
-	"jiceng/internal/xlsx"
 )
 
 // sessionUser adds an organization and a user for sessions to belong to.
@@ -30,9 +30,9 @@ func sessionUser(t *testing.T, d *db.DB) int64 {
 	return user
 }
 
-func save(t *testing.T, d *db.DB, now time.Time, user int64, name string, problems []xlsx.Problem) string {
+func save(t *testing.T, d *db.DB, now time.Time, user int64, name string, problems []imports.Problem) string {
 	t.Helper()
-	s, err := xlsx.SaveSession(context.Background(), d, now, user, "unit", name, 1, []string{"91450102MA000001X"}, problems)
+	s, err := imports.Save(context.Background(), d, now, user, "unit", name, 1, []string{"91450102MA000001X"}, problems)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestSessionsPurgedAfterADay(t *testing.T) {
 	d := testrig.NewTestDB(t)
 	user := sessionUser(t, d)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	bad := []xlsx.Problem{{Row: 2, ZH: "第2行：统一社会信用代码有误"}}
+	bad := []imports.Problem{{Row: 2, ZH: "第2行：统一社会信用代码有误"}}
 	cases := []struct {
 		name   string
 		age    time.Duration
@@ -89,7 +89,7 @@ func TestSessionsPurgedAfterADay(t *testing.T) {
 	// Saved first, dated after: each upload purges what is older than a day.
 	ids := make([]string, len(cases))
 	for i, c := range cases {
-		var p []xlsx.Problem
+		var p []imports.Problem
 		if c.status == "invalid" {
 			p = bad
 		}
@@ -100,7 +100,7 @@ func TestSessionsPurgedAfterADay(t *testing.T) {
 	}
 	var n int64
 	err := d.InTx(ctx, func(tx *db.Tx) (err error) {
-		n, err = xlsx.PurgeSessions(ctx, tx, now)
+		n, err = imports.Purge(ctx, tx, now)
 		return err
 	})
 	if err != nil {
@@ -123,7 +123,7 @@ func TestExpiredSessionRefused(t *testing.T) {
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	old := save(t, d, now.Add(-25*time.Hour), user, "old.xlsx", nil)
 	var rows []string
-	_, err := xlsx.LoadSession(ctx, d, now, user, "unit", old, &rows)
+	_, err := imports.Load(ctx, d, now, user, "unit", old, &rows)
 	if e := errs.As(err); e == nil || e.ZH != "导入批次已过期（上传超过 24 小时），请重新上传文件" || e.Kind != errs.Conflict {
 		t.Fatalf("load of an expired session: %v", err)
 	}
@@ -131,12 +131,12 @@ func TestExpiredSessionRefused(t *testing.T) {
 	if got := files(t, d); got != "fresh.xlsx" {
 		t.Errorf("after a new upload the sessions are %q, want only fresh.xlsx", got)
 	}
-	if _, err := xlsx.LoadSession(ctx, d, now, user, "unit", fresh, &rows); err != nil || len(rows) != 1 {
+	if _, err := imports.Load(ctx, d, now, user, "unit", fresh, &rows); err != nil || len(rows) != 1 {
 		t.Errorf("fresh session: %v, %d rows", err, len(rows))
 	}
 	// An apply that loaded the session just before it was purged is told
 	// why, not that it was applied already.
-	err = d.InTx(ctx, func(tx *db.Tx) error { return xlsx.ClaimSession(ctx, tx, user, "unit", old) })
+	err = d.InTx(ctx, func(tx *db.Tx) error { return imports.Claim(ctx, tx, user, "unit", old) })
 	if e := errs.As(err); e == nil || e.ZH != "导入批次已过期（上传超过 24 小时），请重新上传文件" {
 		t.Errorf("claim of a purged session: %v", err)
 	}
@@ -151,10 +151,10 @@ func TestSessionExpiresAfterExactlyADay(t *testing.T) {
 	uploaded := time.Date(2026, 11, 30, 23, 59, 59, 0, time.UTC)
 	id := save(t, d, uploaded, user, "day.xlsx", nil)
 	var rows []string
-	if _, err := xlsx.LoadSession(ctx, d, uploaded.Add(xlsx.SessionTTL), user, "unit", id, &rows); err != nil {
+	if _, err := imports.Load(ctx, d, uploaded.Add(imports.SessionTTL), user, "unit", id, &rows); err != nil {
 		t.Fatalf("load exactly a day after the upload: %v", err)
 	}
-	_, err := xlsx.LoadSession(ctx, d, uploaded.Add(xlsx.SessionTTL+time.Second), user, "unit", id, &rows)
+	_, err := imports.Load(ctx, d, uploaded.Add(imports.SessionTTL+time.Second), user, "unit", id, &rows)
 	if e := errs.As(err); e == nil || e.Kind != errs.Conflict {
 		t.Fatalf("load a day and a second after the upload: %v, want the expiry", err)
 	}
