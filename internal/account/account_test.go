@@ -18,14 +18,15 @@ import (
 
 var regions = region.NewHolder()
 
+// xingning is the tree of 兴宁区, seeded once for the package's tests.
+var xingning = testrig.Tree(regions, "450102")
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 func setup(t *testing.T) (*account.Service, *org.Service, org.Org, org.Org) {
 	t.Helper()
-	d := testrig.NewTestDB(t)
+	d, res := xingning.Open(t)
 	orgs := org.NewService(d, regions)
-	res, err := orgs.InitRegion(context.Background(), testrig.Admin, "450102")
-	if err != nil {
-		t.Fatal(err)
-	}
 	root, _ := orgs.Get(context.Background(), testrig.Admin, res.RootID)
 	list, _, _ := orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001"})
 	return account.NewService(d, testrig.FastParams), orgs, root, list[0]
@@ -129,12 +130,8 @@ func TestAccountsAndGrants(t *testing.T) {
 // without the name typed, and no entry holds the client's address.
 func TestLoginsAudited(t *testing.T) {
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
+	d, res := xingning.Open(t)
 	orgs := org.NewService(d, regions)
-	res, err := orgs.InitRegion(ctx, testrig.Admin, "450102")
-	if err != nil {
-		t.Fatal(err)
-	}
 	list, _, _ := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: "450102001"})
 	s := account.NewService(d, testrig.FastParams)
 	if _, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "shiwei", Password: "Chief-pass-2026", HomeOrgID: res.RootID, Role: access.Admin}); err != nil {

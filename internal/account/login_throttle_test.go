@@ -12,7 +12,6 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/errs"
-	"jiceng/internal/org"
 	"jiceng/internal/testrig"
 )
 
@@ -20,12 +19,7 @@ import (
 func newLoginService(t *testing.T, p account.Params) *account.Service {
 	t.Helper()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
-	orgs := org.NewService(d, regions)
-	res, err := orgs.InitRegion(ctx, testrig.Admin, "450102")
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, res := xingning.Open(t)
 	s := account.NewService(d, p)
 	if _, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "street", Password: "Jiedao-pass-2026", HomeOrgID: res.RootID, Role: access.OrgAdmin}); err != nil {
 		t.Fatal(err)

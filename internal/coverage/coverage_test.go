@@ -18,6 +18,11 @@ import (
 
 var regions = region.NewHolder()
 
+// xingning is the tree of 兴宁区, seeded once for the package's tests.
+var xingning = testrig.Tree(regions, "450102")
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 // code builds a valid credit code with registrar/kind prefix, region and serial.
 func code(prefix, region string, serial int) string {
 	oc := fmt.Sprintf("MA%06d", serial)
@@ -46,12 +51,9 @@ type fx struct {
 func newFx(t *testing.T) *fx {
 	t.Helper()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
+	d, _ := xingning.Open(t)
 	orgs := org.NewService(d, regions)
 	cov := coverage.NewService(d, orgs, regions)
-	if _, err := orgs.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
-		t.Fatal(err)
-	}
 	get := func(code string) org.Org {
 		l, _, _ := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: code})
 		return l[0]

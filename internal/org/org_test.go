@@ -19,15 +19,15 @@ import (
 // once keeps the suite fast.
 var regions = region.NewHolder()
 
+// nanning is the tree of 南宁市, seeded once for the package's tests.
+var nanning = testrig.Tree(regions, "4501")
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 func newNanning(t *testing.T) (*org.Service, org.InitResult) {
 	t.Helper()
-	d := testrig.NewTestDB(t)
-	s := org.NewService(d, regions)
-	res, err := s.InitRegion(context.Background(), testrig.Admin, "4501")
-	if err != nil {
-		t.Fatalf("init 4501: %v", err)
-	}
-	return s, res
+	d, res := nanning.Open(t)
+	return org.NewService(d, regions), res
 }
 
 func byRegion(t *testing.T, s *org.Service, code string) org.Org {

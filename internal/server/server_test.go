@@ -20,6 +20,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/api"
 	"jiceng/internal/coverage"
+	"jiceng/internal/db"
 	"jiceng/internal/demo"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
@@ -38,6 +39,14 @@ type fixture struct {
 	root int64
 }
 
+// nanning is the tree and accounts of the demo without its 20,000 units:
+// these tests count what they create themselves.
+var nanning = testrig.NewFixture("nanning", func(ctx context.Context, d *db.DB) (demo.Result, error) {
+	return demo.Seed(ctx, org.NewService(d, regions), account.NewService(d, testrig.FastParams), nil, nil, "4501")
+})
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	return newFixtureWith(t, func(*Deps) {})
@@ -46,17 +55,11 @@ func newFixture(t *testing.T) *fixture {
 // newFixtureWith is newFixture with the server's dependencies changed by edit.
 func newFixtureWith(t *testing.T, edit func(*Deps)) *fixture {
 	t.Helper()
-	d := testrig.NewTestDB(t)
+	d, res := nanning.Open(t)
 	orgs := org.NewService(d, regions)
 	accts := account.NewService(d, testrig.FastParams)
 	cov := coverage.NewService(d, orgs, regions)
 	eval := evaluation.NewService(d, orgs, []byte("test-key-for-ballot-token-macs-0"))
-	// The tree and accounts of the demo without its 20,000 units: these tests
-	// count what they create themselves.
-	res, err := demo.Seed(context.Background(), orgs, accts, nil, nil, "4501")
-	if err != nil {
-		t.Fatal(err)
-	}
 	deps := Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Eval: eval, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	edit(&deps)
 	h, err := NewServer(deps)
@@ -109,6 +112,7 @@ func errMsg(m map[string]any) string {
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Paths map[string]map[string]any `json:"paths"`
 	}
@@ -131,6 +135,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestAPIStatsAndScope(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	st, stats := f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d/stats", f.root), admin, "")
@@ -170,6 +175,7 @@ func TestAPIStatsAndScope(t *testing.T) {
 }
 
 func TestAPIBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	path := fmt.Sprintf("/api/v1/orgs/%d", f.root)
@@ -204,6 +210,7 @@ func TestAPIBadInput(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for i := 0; i < 5; i++ {
 		st, out := f.call(t, "POST", "/api/v1/auth/login", "", `{"username":"auditor","password":"wrong-password-1"}`)
@@ -247,6 +254,7 @@ func (b *browser) get(t *testing.T, path string) string {
 }
 
 func TestWebRenameShowsInAudit(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	b := f.browser(t, "street_admin")
 	list, _, _ := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001003"})
@@ -281,6 +289,7 @@ func TestWebRenameShowsInAudit(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	resp, err := http.Get(f.srv.URL + "/login")
 	if err != nil {
@@ -322,6 +331,7 @@ func (b *browser) upload(t *testing.T, path, name string, content []byte) (int, 
 }
 
 func TestWebImport(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	b := f.browser(t, "street_admin")
 	st, body := b.upload(t, "/import", "notes.xlsx", []byte("this is not a spreadsheet at all \x00\x01\x02"))
@@ -357,6 +367,7 @@ func TestWebImport(t *testing.T) {
 }
 
 func TestExportChildren(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	b := f.browser(t, "street_admin")
 	list, _, _ := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001"})
@@ -380,6 +391,7 @@ func TestExportChildren(t *testing.T) {
 }
 
 func TestAPIImport(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	st, out := f.call(t, "POST", "/api/v1/orgs/import", tok, "名称,类型,上级区划代码\n,党支部,450102001\n")
