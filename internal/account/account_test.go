@@ -33,6 +33,7 @@ func setup(t *testing.T) (*account.Service, *org.Service, org.Org, org.Org) {
 }
 
 func TestPasswordRule(t *testing.T) {
+	t.Parallel()
 	for pw, ok := range map[string]bool{"short1": false, "onlyletterslong": false, "1234567890123": false, "Good-pass-2026": true, "hasadmin12345": false} {
 		err := account.CheckStrength("admin", pw)
 		if (err == nil) != ok {
@@ -49,6 +50,7 @@ func TestPasswordRule(t *testing.T) {
 }
 
 func TestLimiterBacksOff(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	l := account.NewLimiter(func() time.Time { return now })
 	for i := 0; i < 5; i++ {
@@ -79,6 +81,7 @@ func TestLimiterBacksOff(t *testing.T) {
 }
 
 func TestAccountsAndGrants(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _, root, ms := setup(t)
 	admin, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "admin", Password: "Chief-pass-2026", HomeOrgID: root.ID, Role: access.Admin})
@@ -129,6 +132,7 @@ func TestAccountsAndGrants(t *testing.T) {
 // scoped to the account's organization; an unknown username is recorded
 // without the name typed, and no entry holds the client's address.
 func TestLoginsAudited(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, res := xingning.Open(t)
 	orgs := org.NewService(d, regions)

@@ -16,6 +16,7 @@ import (
 // the entries in scope are dense and where they are sparse, and stops when
 // told to.
 func TestEachReadsEveryEntryInScope(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, res := xingning.Open(t)
 	s := org.NewService(d, regions)

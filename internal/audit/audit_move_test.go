@@ -42,6 +42,7 @@ func actions(t *testing.T, s *org.Service, actor access.Actor, target string) []
 // An organization's history follows it when it moves: the street it left
 // keeps only the move, the street it joined reads everything.
 func TestAuditFollowsMovedOrganization(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, res := xingning.Open(t)
 	s := org.NewService(d, regions)
@@ -102,6 +103,7 @@ func TestAuditFollowsMovedOrganization(t *testing.T) {
 // the same way: by the last organization of their path, and a move also by
 // its old parent.
 func TestAuditBackfillPlacesOldEntries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, res := xingning.Open(t)
 	s := org.NewService(d, regions)

@@ -74,6 +74,7 @@ func (f *fx) unit(t *testing.T, n int, aff org.Org, region string, employees, me
 // TestRatesEqualHandCount builds a fixed fixture of 10 units in 兴宁区 and
 // checks every figure against a count by hand.
 func TestRatesEqualHandCount(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	joint, err := f.orgs.Create(ctx, f.admin, org.Input{ParentID: f.ms.ID, Name: "民生街道商圈联合党支部", Kind: "joint_branch", Category: "private"})
@@ -197,6 +198,7 @@ func TestRatesEqualHandCount(t *testing.T) {
 }
 
 func TestUnitBadInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	good := code("91", "450102", 1)
@@ -300,6 +302,7 @@ func TestUnitBadInput(t *testing.T) {
 }
 
 func TestGoalProgress(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	own, _ := f.orgs.Create(ctx, f.admin, org.Input{ParentID: f.ms.ID, Name: "甲公司党支部", Kind: "branch"})
@@ -369,6 +372,7 @@ func TestGoalProgress(t *testing.T) {
 type Progress = coverage.Progress
 
 func TestSettingsReclassify(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	f.unit(t, 1, f.ms, "450102001003", 30, 0)

@@ -88,6 +88,7 @@ func staffList() [][]string {
 }
 
 func TestSubjectImportQianQi(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid := f.user(t, "importer")
@@ -154,6 +155,7 @@ func TestSubjectImportQianQi(t *testing.T) {
 }
 
 func TestSubjectImportBadRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid := f.user(t, "importer")
@@ -246,6 +248,7 @@ func TestSubjectImportBadRows(t *testing.T) {
 }
 
 func TestSubjectImportFrozen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid := f.user(t, "importer")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestImportAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _ := newNanning(t)
 	ms := byRegion(t, s, "450102001")

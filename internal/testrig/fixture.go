@@ -277,6 +277,9 @@ func newDatabase(base, template, kind string) (string, string, error) {
 	return name, u.String(), nil
 }
 
+// migrated is the empty database NewTestDB copies.
+var migrated = NewFixture("migrated", func(context.Context, *db.DB) (struct{}, error) { return struct{}{}, nil })
+
 // Tree returns a fixture holding the territorial tree of the region code,
 // as InitRegion builds it for the system actor, and nothing else; Open
 // hands over InitRegion's result. Each test binary seeds it once.

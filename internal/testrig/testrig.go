@@ -18,9 +18,15 @@ import (
 	"jiceng/internal/db"
 )
 
-// NewTestDB opens a migrated database that the test owns and removes at cleanup.
+// NewTestDB opens a migrated database that the test owns and removes at
+// cleanup. In a package whose TestMain calls Main it is a copy of one
+// migrated once for the test binary, which is faster than migrating again.
 func NewTestDB(t testing.TB) *db.DB {
 	t.Helper()
+	if mainCalled {
+		d, _ := migrated.Open(t)
+		return d
+	}
 	ctx := context.Background()
 	var d *db.DB
 	var err error
