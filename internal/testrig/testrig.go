@@ -1,6 +1,8 @@
 // Package testrig gives tests a fresh, migrated database: a temporary SQLite
-// file, or a private schema on PostgreSQL when JICENG_TEST_POSTGRES holds a
-// URL. CI sets the variable, so the same suites run on both engines.
+// file, or a database or private schema of their own on PostgreSQL when
+// JICENG_TEST_POSTGRES holds a URL. CI sets the variable, so the same suites
+// run on both engines. A Fixture seeds a database once per test binary and
+// hands each test a copy.
 package testrig
 
 import (
