@@ -11,6 +11,8 @@ import (
 	"jiceng/internal/testrig"
 )
 
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 // TestServePurgesExpiredImports: import sessions past their day, with the
 // credit codes and names of their files, were deleted only by the next
 // upload; serve deletes them at start and every hour, and leaves the

@@ -16,6 +16,7 @@ import (
 // (or this user, or users in this organization) learns that before anything
 // about the fields it sent; nothing is written.
 func TestAccountsRefuseBeforeInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _, root, ms := setup(t)
 	login := func(name string, role access.Role) access.Actor {

@@ -18,20 +18,22 @@ import (
 
 var regions = region.NewHolder()
 
+// xingning is the tree of 兴宁区, seeded once for the package's tests.
+var xingning = testrig.Tree(regions, "450102")
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 func setup(t *testing.T) (*account.Service, *org.Service, org.Org, org.Org) {
 	t.Helper()
-	d := testrig.NewTestDB(t)
+	d, res := xingning.Open(t)
 	orgs := org.NewService(d, regions)
-	res, err := orgs.InitRegion(context.Background(), testrig.Admin, "450102")
-	if err != nil {
-		t.Fatal(err)
-	}
 	root, _ := orgs.Get(context.Background(), testrig.Admin, res.RootID)
 	list, _, _ := orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001"})
 	return account.NewService(d, testrig.FastParams), orgs, root, list[0]
 }
 
 func TestPasswordRule(t *testing.T) {
+	t.Parallel()
 	for pw, ok := range map[string]bool{"short1": false, "onlyletterslong": false, "1234567890123": false, "Good-pass-2026": true, "hasadmin12345": false} {
 		err := account.CheckStrength("admin", pw)
 		if (err == nil) != ok {
@@ -48,6 +50,7 @@ func TestPasswordRule(t *testing.T) {
 }
 
 func TestLimiterBacksOff(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	l := account.NewLimiter(func() time.Time { return now })
 	for i := 0; i < 5; i++ {
@@ -78,6 +81,7 @@ func TestLimiterBacksOff(t *testing.T) {
 }
 
 func TestAccountsAndGrants(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _, root, ms := setup(t)
 	admin, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "admin", Password: "Chief-pass-2026", HomeOrgID: root.ID, Role: access.Admin})
@@ -128,13 +132,10 @@ func TestAccountsAndGrants(t *testing.T) {
 // scoped to the account's organization; an unknown username is recorded
 // without the name typed, and no entry holds the client's address.
 func TestLoginsAudited(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
+	d, res := xingning.Open(t)
 	orgs := org.NewService(d, regions)
-	res, err := orgs.InitRegion(ctx, testrig.Admin, "450102")
-	if err != nil {
-		t.Fatal(err)
-	}
 	list, _, _ := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: "450102001"})
 	s := account.NewService(d, testrig.FastParams)
 	if _, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "shiwei", Password: "Chief-pass-2026", HomeOrgID: res.RootID, Role: access.Admin}); err != nil {

@@ -29,6 +29,7 @@ func newestGrant(t *testing.T, s *account.Service, id int64) int64 {
 // later. A grant made after a revocation now has a new id, on both engines,
 // and the stale form finds nothing to remove.
 func TestGrantIDsNeverReused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _, root, street := setup(t)
 	a, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "zhangsan", Password: "Zhang-san-2026", HomeOrgID: street.ID, Role: access.Secretary})
@@ -66,6 +67,7 @@ func TestGrantIDsNeverReused(t *testing.T) {
 // TestGrantIDMigrationKeepsRows: migration 0007 rebuilds the SQLite grants
 // table with AUTOINCREMENT and keeps every row with its id, and its index.
 func TestGrantIDMigrationKeepsRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, err := db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "old.db"))
 	if err != nil {

@@ -73,6 +73,7 @@ func TestNineMegabyteNamesKeepNoMemory(t *testing.T) {
 // holding no one back, so such keys grew without bound). The least
 // recently failed go first; the newest keep their wait.
 func TestLimiterBoundEvictsOldest(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	l := account.NewLimiter(func() time.Time { return now })
 	l.MaxKeys = 100

@@ -12,7 +12,6 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/errs"
-	"jiceng/internal/org"
 	"jiceng/internal/testrig"
 )
 
@@ -20,12 +19,7 @@ import (
 func newLoginService(t *testing.T, p account.Params) *account.Service {
 	t.Helper()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
-	orgs := org.NewService(d, regions)
-	res, err := orgs.InitRegion(ctx, testrig.Admin, "450102")
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, res := xingning.Open(t)
 	s := account.NewService(d, p)
 	if _, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "street", Password: "Jiedao-pass-2026", HomeOrgID: res.RootID, Role: access.OrgAdmin}); err != nil {
 		t.Fatal(err)
@@ -47,6 +41,7 @@ func kinds(errsOut []error) map[errs.Kind]int {
 // is counted before the hash: 5 are tried and answered "wrong", 15 are
 // refused without hashing.
 func TestParallelWrongPasswordsHashOnlyFree(t *testing.T) {
+	t.Parallel()
 	s := newLoginService(t, testrig.FastParams)
 	before, _ := account.HashStats(s)
 	results := make([]error, 20)
@@ -119,6 +114,7 @@ func TestLoginWaitingForHashLeavesOnCancel(t *testing.T) {
 // long, upper case kept after folding, a space, a leading digit) is refused
 // with the rule before it becomes a limiter key or costs a hash.
 func TestBadUsernameNeverAKey(t *testing.T) {
+	t.Parallel()
 	s := newLoginService(t, testrig.FastParams)
 	before, _ := account.HashStats(s)
 	for _, name := range []string{strings.Repeat("a", 33), strings.Repeat("a", 65), "zhang san", "9lives", "张三", "ab", ""} {
@@ -140,6 +136,7 @@ func TestBadUsernameNeverAKey(t *testing.T) {
 // TestOtherClientKeepsLoggingIn is finding 6: one client's wrong passwords
 // lock that client out of the account, not the holder at another address.
 func TestOtherClientKeepsLoggingIn(t *testing.T) {
+	t.Parallel()
 	s := newLoginService(t, testrig.FastParams)
 	ctx := context.Background()
 	for i := 0; i < 5; i++ {
@@ -158,6 +155,7 @@ func TestOtherClientKeepsLoggingIn(t *testing.T) {
 // TestLoginAccountWideLimit: from many addresses, the account is held back
 // only after 100 failures, and a success does not wipe that count.
 func TestLoginAccountWideLimit(t *testing.T) {
+	t.Parallel()
 	s := newLoginService(t, testrig.FastParams)
 	ctx := context.Background()
 	for i := 0; i < 99; i++ {
@@ -177,6 +175,7 @@ func TestLoginAccountWideLimit(t *testing.T) {
 }
 
 func TestLimiterAttempt(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	l := account.NewLimiter(func() time.Time { return now })
 	k := account.Key{Name: "p:a", Free: 3}
@@ -226,6 +225,7 @@ func TestLimiterMemoryBound(t *testing.T) {
 // used every 20 minutes lasts past 30, until the absolute limit; use is
 // written at most once a minute.
 func TestSessionIdleTimeout(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newLoginService(t, testrig.FastParams)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)

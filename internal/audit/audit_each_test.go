@@ -16,13 +16,10 @@ import (
 // the entries in scope are dense and where they are sparse, and stops when
 // told to.
 func TestEachReadsEveryEntryInScope(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
+	d, res := xingning.Open(t)
 	s := org.NewService(d, regions)
-	res, err := s.InitRegion(ctx, testrig.Admin, "450102")
-	if err != nil {
-		t.Fatal(err)
-	}
 	streets, _, err := s.List(ctx, testrig.Admin, org.ListQuery{Under: res.RootID, ChildrenOnly: true, Limit: 2})
 	if err != nil || len(streets) != 2 {
 		t.Fatalf("two streets: %v %d", err, len(streets))

@@ -16,6 +16,11 @@ import (
 
 var regions = region.NewHolder()
 
+// xingning is the tree of 兴宁区, seeded once for the package's tests.
+var xingning = testrig.Tree(regions, "450102")
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 // actions lists what the actor reads about the target, oldest first, with
 // whether the entry shows its before/after records.
 func actions(t *testing.T, s *org.Service, actor access.Actor, target string) []string {
@@ -37,13 +42,10 @@ func actions(t *testing.T, s *org.Service, actor access.Actor, target string) []
 // An organization's history follows it when it moves: the street it left
 // keeps only the move, the street it joined reads everything.
 func TestAuditFollowsMovedOrganization(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
+	d, res := xingning.Open(t)
 	s := org.NewService(d, regions)
-	res, err := s.InitRegion(ctx, testrig.Admin, "450102")
-	if err != nil {
-		t.Fatal(err)
-	}
 	streets, _, err := s.List(ctx, testrig.Admin, org.ListQuery{Under: res.RootID, ChildrenOnly: true, Limit: 2})
 	if err != nil || len(streets) != 2 {
 		t.Fatalf("two streets: %v %d", err, len(streets))
@@ -101,13 +103,10 @@ func TestAuditFollowsMovedOrganization(t *testing.T) {
 // the same way: by the last organization of their path, and a move also by
 // its old parent.
 func TestAuditBackfillPlacesOldEntries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
+	d, res := xingning.Open(t)
 	s := org.NewService(d, regions)
-	res, err := s.InitRegion(ctx, testrig.Admin, "450102")
-	if err != nil {
-		t.Fatal(err)
-	}
 	streets, _, err := s.List(ctx, testrig.Admin, org.ListQuery{Under: res.RootID, ChildrenOnly: true, Limit: 2})
 	if err != nil || len(streets) != 2 {
 		t.Fatalf("two streets: %v %d", err, len(streets))

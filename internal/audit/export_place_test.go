@@ -9,6 +9,7 @@ import (
 // TestExportPlace: an export's entry is filed at the nearest organization
 // above every grant of the exporter.
 func TestExportPlace(t *testing.T) {
+	t.Parallel()
 	grants := func(paths ...string) access.Actor {
 		var a access.Actor
 		for _, p := range paths {

@@ -16,6 +16,7 @@ import (
 // joint-branch flags and the settings are coverage data; a role that may see
 // the tree but not the units (the evaluation manager) gets none of them.
 func TestReadersNeedUnitRead(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	joint, err := f.orgs.Create(ctx, f.admin, org.Input{ParentID: f.ms.ID, Name: "跨镇联合党支部", Kind: "joint_branch", Category: "private"})
@@ -65,6 +66,7 @@ func TestReadersNeedUnitRead(t *testing.T) {
 // and each street or township; a street administrator sees the set with its
 // own target, never its neighbours'.
 func TestGoalSetShowsOnlyTargetsInScope(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	g, err := f.cov.CreateGoalSet(ctx, f.admin, coverage.GoalInput{Name: "2026年目标", Year: 2026, OwnerOrgID: f.xn.ID, Targets: map[string]float64{"org_coverage": 90}})
@@ -100,6 +102,7 @@ func TestGoalSetShowsOnlyTargetsInScope(t *testing.T) {
 // TestCreateGoalSetChecksPermissionFirst: a reader without goal.manage is
 // refused before its fields are looked at.
 func TestCreateGoalSetChecksPermissionFirst(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	sec := access.Actor{UserID: 6, Username: "sec", Grants: []access.Grant{{Role: access.Secretary, OrgID: f.xn.ID, OrgPath: f.xn.Path}}}

@@ -18,6 +18,11 @@ import (
 
 var regions = region.NewHolder()
 
+// xingning is the tree of 兴宁区, seeded once for the package's tests.
+var xingning = testrig.Tree(regions, "450102")
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 // code builds a valid credit code with registrar/kind prefix, region and serial.
 func code(prefix, region string, serial int) string {
 	oc := fmt.Sprintf("MA%06d", serial)
@@ -46,12 +51,9 @@ type fx struct {
 func newFx(t *testing.T) *fx {
 	t.Helper()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
+	d, _ := xingning.Open(t)
 	orgs := org.NewService(d, regions)
 	cov := coverage.NewService(d, orgs, regions)
-	if _, err := orgs.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
-		t.Fatal(err)
-	}
 	get := func(code string) org.Org {
 		l, _, _ := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: code})
 		return l[0]
@@ -72,6 +74,7 @@ func (f *fx) unit(t *testing.T, n int, aff org.Org, region string, employees, me
 // TestRatesEqualHandCount builds a fixed fixture of 10 units in 兴宁区 and
 // checks every figure against a count by hand.
 func TestRatesEqualHandCount(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	joint, err := f.orgs.Create(ctx, f.admin, org.Input{ParentID: f.ms.ID, Name: "民生街道商圈联合党支部", Kind: "joint_branch", Category: "private"})
@@ -195,6 +198,7 @@ func TestRatesEqualHandCount(t *testing.T) {
 }
 
 func TestUnitBadInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	good := code("91", "450102", 1)
@@ -298,6 +302,7 @@ func TestUnitBadInput(t *testing.T) {
 }
 
 func TestGoalProgress(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	own, _ := f.orgs.Create(ctx, f.admin, org.Input{ParentID: f.ms.ID, Name: "甲公司党支部", Kind: "branch"})
@@ -367,6 +372,7 @@ func TestGoalProgress(t *testing.T) {
 type Progress = coverage.Progress
 
 func TestSettingsReclassify(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	f.unit(t, 1, f.ms, "450102001003", 30, 0)

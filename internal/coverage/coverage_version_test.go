@@ -12,6 +12,7 @@ import (
 // page (instructor 甲指导员, then 乙指导员) — the second is refused and the
 // first one's instructor stays; a change without a version still works.
 func TestStaleCoverageFormRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	u := f.unit(t, 1, f.ms, "450102001003", 10, 0)

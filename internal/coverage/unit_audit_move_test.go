@@ -15,6 +15,7 @@ import (
 // from never read the change that took it away. The entry of that change is
 // now read by both streets' auditors.
 func TestUnitMoveAuditSeenFromBothSides(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	u := f.unit(t, 1, f.ms, "450102001003", 10, 0)

@@ -95,6 +95,7 @@ func (f *closeFx) state(t *testing.T, id int64) string {
 }
 
 func TestCloseAndReopenMoveTheRates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newCloseFx(t)
 	before := "兴宁社区党支部 3 units own 1 instructor 1 none 1 org 33.3% work 66.7%; " +
@@ -185,6 +186,7 @@ func TestCloseAndReopenMoveTheRates(t *testing.T) {
 }
 
 func TestCloseAndReopenRefuseBadInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newCloseFx(t)
 	u := f.units[1]
@@ -275,6 +277,7 @@ func (f *closeFx) refused(t *testing.T, unitID int64, cases []refusal) {
 }
 
 func TestUnitTextsInEnglish(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	u := f.unit(t, 1, f.ms, "450102001003", 20, 0)
@@ -301,6 +304,7 @@ func TestUnitTextsInEnglish(t *testing.T) {
 // in turn; the second save is refused and the first one's values stay.
 // Closing, reopening and changing the coverage also make a form stale.
 func TestConcurrentUnitEditsDetected(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	u := f.unit(t, 1, f.ms, "450102001003", 10, 0)

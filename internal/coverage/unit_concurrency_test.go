@@ -24,6 +24,7 @@ import (
 // from the units and organizations, and no active unit belongs to a
 // dissolved organization.
 func TestAggregatesUnderConcurrentTreeChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	towns, _, err := f.orgs.List(ctx, f.admin, org.ListQuery{Under: f.xn.ID, ChildrenOnly: true, Limit: 6})
@@ -251,6 +252,7 @@ func checkAggregates(t *testing.T, d *db.DB) {
 // organization and size at once; each must move the unit's count from
 // where the other left it.
 func TestConcurrentEditsOfOneUnit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	var leaves []int64

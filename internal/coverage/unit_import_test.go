@@ -61,6 +61,7 @@ func user(t *testing.T, f *fx, name string) int64 {
 }
 
 func TestImportBadRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid, other := user(t, f, "a"), user(t, f, "b")
@@ -150,6 +151,7 @@ func TestImportBadRows(t *testing.T) {
 }
 
 func TestImportHeaderAndScope(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid := user(t, f, "ms")
@@ -209,6 +211,7 @@ func TestImportHeaderAndScope(t *testing.T) {
 }
 
 func TestImportApply(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid := user(t, f, "a")
@@ -302,6 +305,7 @@ func TestImportApply(t *testing.T) {
 // TestImportApplyRechecks registers one of the file's codes between
 // preparation and application: nothing of the file is registered.
 func TestImportApplyRechecks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid := user(t, f, "a")
@@ -330,6 +334,7 @@ func TestImportApplyRechecks(t *testing.T) {
 }
 
 func TestBulkCreate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	joint, _ := f.orgs.Create(ctx, f.admin, org.Input{ParentID: f.ms.ID, Name: "民生街道商圈联合党支部", Kind: "joint_branch"})

@@ -17,7 +17,10 @@ import (
 	"jiceng/internal/testrig"
 )
 
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 func TestSeedNanningCoverage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := testrig.NewTestDB(t)
 	regions := region.NewHolder()
@@ -171,6 +174,7 @@ func seedEval(t *testing.T) (*evaluation.Service, demo.Result) {
 }
 
 func TestSeedNanningEvaluation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ev, res := seedEval(t)
 	sys := access.SystemActor("test")
@@ -290,6 +294,7 @@ func TestSeedNanningEvaluation(t *testing.T) {
 // TestSeedEvaluationDeterministic seeds twice: the published results are
 // the same, checksum and all.
 func TestSeedEvaluationDeterministic(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("seeds twice")
 	}

@@ -11,6 +11,7 @@ import (
 // TestBallotFormSpendsNothing: looking a code up shows the group's subjects
 // and leaves the code usable; bad, revoked and used codes answer like CastBallot.
 func TestBallotFormSpendsNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, subs := f.villageCampaign(t, 2)

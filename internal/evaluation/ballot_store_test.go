@@ -78,6 +78,7 @@ func oneTokenManySubmissions(t *testing.T, groupCommit bool) {
 // TestBadCodesAnswerAlike: unknown, revoked and malformed codes all get
 // InvalidCode's message and change nothing.
 func TestBadCodesAnswerAlike(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, subs := f.villageCampaign(t, 1)
@@ -124,6 +125,7 @@ func TestBadCodesAnswerAlike(t *testing.T) {
 // TestBadBallotsChangeNothing checks each refused ballot's exact message
 // and that its token stays unused.
 func TestBadBallotsChangeNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	opens, closes := window()

@@ -49,6 +49,7 @@ func (f *fx) openWithBallots(t *testing.T, n int) (evaluation.Campaign, []string
 // computed once; later requests, however many at once, take the kept one,
 // which reads exactly as a fresh computation does.
 func TestBulletinKeptAfterClose(t *testing.T) {
+	t.Parallel()
 	f := newFx(t)
 	ctx := context.Background()
 	c, trackers := f.openWithBallots(t, 1200)
@@ -112,6 +113,7 @@ func TestBulletinKeptAfterClose(t *testing.T) {
 // TestBulletinOpenKeptBriefly: an open campaign's bulletin is kept for ten
 // seconds, then computed again with the ballots counted meanwhile.
 func TestBulletinOpenKeptBriefly(t *testing.T) {
+	t.Parallel()
 	f := newFx(t)
 	ctx := context.Background()
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
@@ -139,6 +141,7 @@ func TestBulletinOpenKeptBriefly(t *testing.T) {
 // order, and a lookup finds one tracker among 1,200 and its place, and says
 // when one is not there.
 func TestBulletinPagesAndLookup(t *testing.T) {
+	t.Parallel()
 	f := newFx(t)
 	ctx := context.Background()
 	c, trackers := f.openWithBallots(t, 1200)

@@ -15,6 +15,7 @@ import (
 // campaign (or the owner) learns nothing from the validation of a count, a
 // code or a form it may not submit. Nothing is written.
 func TestPermissionBeforeInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, _ := f.villageCampaign(t, 1)

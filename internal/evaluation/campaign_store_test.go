@@ -20,6 +20,7 @@ import (
 // in batches, and the published results equal to Compute over the very
 // ballots the raters cast.
 func TestVillageLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, subs := f.villageCampaign(t, 3)
@@ -199,6 +200,7 @@ func TestVillageLifecycle(t *testing.T) {
 // TestCampaignInputErrors checks the exact field errors of bad campaigns,
 // and that nothing is stored.
 func TestCampaignInputErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	opens, closes := window()
@@ -278,6 +280,7 @@ func TestCampaignInputErrors(t *testing.T) {
 
 // TestCampaignScope checks who sees and who runs a campaign.
 func TestCampaignScope(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, _ := f.villageCampaign(t, 2)

@@ -16,6 +16,7 @@ const staleMsg = "保存前此记录已被修改（可能是他人或您在另�
 // report file. Each change raises the campaign's version, so opening from
 // the page loaded before it is refused and the campaign stays a draft.
 func TestSubjectChangesRaiseCampaignVersion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, subs := f.villageCampaign(t, 1)
@@ -82,6 +83,7 @@ func TestSubjectChangesRaiseCampaignVersion(t *testing.T) {
 // attaching reports and issuing ballot codes are refused with the message
 // of the opening, and nothing is written.
 func TestDissolvedOwnerDraftTakesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	owner := f.villages[4]

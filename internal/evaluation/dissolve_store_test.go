@@ -12,6 +12,7 @@ import (
 // TestDissolveRefusedWhileCampaignOpen: an organization that runs an open
 // campaign, or is rated in one, keeps its place until the campaign closes.
 func TestDissolveRefusedWhileCampaignOpen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, _ := f.villageCampaign(t, 2)
@@ -59,6 +60,7 @@ func TestDissolveRefusedWhileCampaignOpen(t *testing.T) {
 // a new campaign nor be added or imported as a subject, and a draft whose
 // subject was dissolved does not open.
 func TestDissolvedOrganizationsTakeNoPart(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, _ := f.villageCampaign(t, 1)
@@ -106,6 +108,7 @@ func TestDissolvedOrganizationsTakeNoPart(t *testing.T) {
 // save its rules in turn; the second save is refused and the first one's
 // rules stay. Opening the campaign changes its version too.
 func TestConcurrentRuleEditsDetected(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, _ := f.villageCampaign(t, 1)

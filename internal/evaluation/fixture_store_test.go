@@ -18,6 +18,11 @@ import (
 
 var regions = region.NewHolder()
 
+// xingning is the tree of 兴宁区, seeded once for the package's tests.
+var xingning = testrig.Tree(regions, "450102")
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 // fx is a migrated database with the territorial tree of 兴宁区 and the
 // evaluation service over it.
 type fx struct {
@@ -34,11 +39,8 @@ type fx struct {
 func newFx(t *testing.T) *fx {
 	t.Helper()
 	ctx := context.Background()
-	d := testrig.NewTestDB(t)
+	d, _ := xingning.Open(t)
 	orgs := org.NewService(d, regions)
-	if _, err := orgs.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
-		t.Fatal(err)
-	}
 	key, err := evaluation.NewKey()
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 // are moved into chunks byte for byte, at the chunk boundaries too, and
 // read back the same through the public link and the managers' download.
 func TestReportChunksMigration(t *testing.T) {
+	t.Parallel()
 	f := newFx(t)
 	ctx := context.Background()
 	c, subs := f.villageCampaign(t, 1)

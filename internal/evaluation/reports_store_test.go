@@ -39,6 +39,7 @@ func tinyPNG(t *testing.T, w, h int) []byte {
 }
 
 func TestSubjectReportFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, subs := f.villageCampaign(t, 2)
@@ -149,6 +150,7 @@ func TestSubjectReportFiles(t *testing.T) {
 }
 
 func TestFormatSize(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1 KB", 1025: "2 KB", 1 << 20: "1.0 MB", 1258291: "1.2 MB", 10<<20 + 1: "10.1 MB"} {
 		if got := evaluation.FormatSize(n); got != want {
 			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)

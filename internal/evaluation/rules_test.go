@@ -28,6 +28,7 @@ func details(t *testing.T, err error) errs.Fields {
 }
 
 func TestTemplatesAreValid(t *testing.T) {
+	t.Parallel()
 	for name, r := range map[string]Rules{"village": TemplateVillageSecretary(), "qianqi": TemplateQianQiYiKeZhang()} {
 		if err := r.Validate(); err != nil {
 			t.Errorf("%s: %v (%v)", name, err, errs.FieldMessages(err, "zh"))
@@ -61,6 +62,7 @@ func TestTemplatesAreValid(t *testing.T) {
 }
 
 func TestValidateMessages(t *testing.T) {
+	t.Parallel()
 	village := TemplateVillageSecretary
 	qianqi := TemplateQianQiYiKeZhang
 	tests := []struct {
@@ -173,6 +175,7 @@ func TestValidateMessages(t *testing.T) {
 // TestValidateReportsEverything checks that one call lists every problem, so
 // that a form shows them all at once.
 func TestValidateReportsEverything(t *testing.T) {
+	t.Parallel()
 	r := TemplateVillageSecretary()
 	r.Indicators[0].Weight = 0.1
 	r.Groups[2].Weight = 0.45
@@ -199,6 +202,7 @@ func TestValidateReportsEverything(t *testing.T) {
 }
 
 func TestWithDefaults(t *testing.T) {
+	t.Parallel()
 	r := Rules{Type: TypeCustom}.WithDefaults()
 	if r.K != 5 || r.MinBallots != 5 || r.FewBallots != FewIncomplete || len(r.Grades) != 4 || r.Grades[0] != (GradeThreshold{"好", 90}) {
 		t.Errorf("defaults: %+v", r)

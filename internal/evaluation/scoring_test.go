@@ -100,6 +100,7 @@ func tallyOf(bs []Ballot) []Tally {
 // TestTalliesMatchBallots computes random campaigns both ways: from the
 // ballots and from their tallies, with and without trimming, veto and cap.
 func TestTalliesMatchBallots(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(11, 12))
 	for round := range 200 {
 		r := TemplateVillageSecretary()
@@ -149,6 +150,7 @@ func randomAnswers(rng *rand.Rand) map[string]float64 {
 // TestDamagedTallies: tallies that do not fit the rules or contradict
 // themselves are an error, never skipped.
 func TestDamagedTallies(t *testing.T) {
+	t.Parallel()
 	r := rules3()
 	good := tallyOf(ballots("up", 3, 80, "a"))
 	tests := []struct {
@@ -247,6 +249,7 @@ func eq(t *testing.T, what string, got *float64, want float64) {
 // under the template's "incomplete" rule the subject has no total, grade or
 // rank. Those 4 ballots are all 差/不满意; none of it may appear anywhere.
 func TestVillageGolden(t *testing.T) {
+	t.Parallel()
 	c, res, out := golden(t, "village")
 
 	// The test data are the template but for the cap.
@@ -350,6 +353,7 @@ func TestVillageGolden(t *testing.T) {
 // anjian — 4 企业 and 2 项目业主 ballots, no 服务对象: no group reaches k, so there
 // is nothing to renormalise: incomplete, and every group hidden.
 func TestQianQiGolden(t *testing.T) {
+	t.Parallel()
 	c, res, _ := golden(t, "qianqi")
 	if !reflect.DeepEqual(c.Rules, TemplateQianQiYiKeZhang()) {
 		t.Errorf("qianqi.json rules are not the 千企议科长 template:\n%+v", c.Rules)
@@ -424,6 +428,7 @@ func ballots(g string, n int, work float64, subjects ...string) []Ballot {
 }
 
 func TestComputeBallotErrors(t *testing.T) {
+	t.Parallel()
 	r := rules3()
 	good := func() Ballot { return ballots("up", 1, 80, "a")[0] }
 	tests := []struct {
@@ -478,6 +483,7 @@ func TestComputeBallotErrors(t *testing.T) {
 // TestFewBallots: a group between K and MinBallots is shown but not counted;
 // below K it is hidden; "incomplete" withholds the total.
 func TestFewBallots(t *testing.T) {
+	t.Parallel()
 	r := rules3()
 	r.MinBallots = 4
 	var bs []Ballot
@@ -510,6 +516,7 @@ func TestFewBallots(t *testing.T) {
 // masses rate is neither short of members' ballots nor left incomplete for
 // lack of them; its total is weighted over the groups that rate it.
 func TestSubjectRatedBySomeGroups(t *testing.T) {
+	t.Parallel()
 	r := rules3()
 	r.FewBallots = FewIncomplete
 	raters := map[string][]string{"b": {"up", "pub"}}
@@ -561,6 +568,7 @@ func TestSubjectRatedBySomeGroups(t *testing.T) {
 // grade a secretary once the masses' share of the counted weights drops
 // below 40 %.
 func TestVillageRenormalizeGuard(t *testing.T) {
+	t.Parallel()
 	r := TemplateVillageSecretary()
 	r.FewBallots = FewRenormalize
 	mk := func(g string, n int) []Ballot {
@@ -587,6 +595,7 @@ func TestVillageRenormalizeGuard(t *testing.T) {
 // TestTopCap: lowest totals move down first, and subjects tied with the
 // first one over the limit move down with it.
 func TestTopCap(t *testing.T) {
+	t.Parallel()
 	r := rules3()
 	r.TopCap = 0.3 // ⌊0.3 × 10⌋ = 3 of 10 keep 好 (0.3·10 is 2.9999… in binary)
 	subjects := []string{"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9"}
@@ -636,6 +645,7 @@ func TestTopCap(t *testing.T) {
 // TestGradeOnRoundedTotal: a total that prints as 90.00 earns 好, and a
 // veto never raises a grade.
 func TestGradeOnRoundedTotal(t *testing.T) {
+	t.Parallel()
 	r := rules3()
 	r.Vetoes = []Veto{{Kind: VetoMassesSatisfaction, Threshold: 50, Grade: "一般"}}
 	// work 79.99 → total 0.5·79.99 + 50 = 89.995 → 90.00.
@@ -666,6 +676,7 @@ func TestGradeOnRoundedTotal(t *testing.T) {
 // TestHiddenGroupNeverPublished scans the JSON of a result for the figures
 // of a group below K.
 func TestHiddenGroupNeverPublished(t *testing.T) {
+	t.Parallel()
 	r := rules3()
 	r.K, r.MinBallots = 5, 5
 	var bs []Ballot
@@ -690,6 +701,7 @@ func TestHiddenGroupNeverPublished(t *testing.T) {
 // TestRound2 rounds as a person reading the decimals would, although 1.005
 // and 2.675 are stored as 1.00499999… and 2.67499999… in binary.
 func TestRound2(t *testing.T) {
+	t.Parallel()
 	for _, c := range [][2]float64{{1.005, 1.01}, {2.675, 2.68}, {98.125, 98.13}, {99.8875, 99.89}, {89.3333333, 89.33}, {0, 0}, {100, 100}} {
 		if got := round2(c[0]); got != c[1] {
 			t.Errorf("round2(%v) = %v, want %v", c[0], got, c[1])

@@ -90,6 +90,7 @@ func staffList() [][]string {
 }
 
 func TestSubjectImportQianQi(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid := f.user(t, "importer")
@@ -156,6 +157,7 @@ func TestSubjectImportQianQi(t *testing.T) {
 }
 
 func TestSubjectImportBadRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid := f.user(t, "importer")
@@ -248,6 +250,7 @@ func TestSubjectImportBadRows(t *testing.T) {
 }
 
 func TestSubjectImportFrozen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	uid := f.user(t, "importer")

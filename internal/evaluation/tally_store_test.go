@@ -17,6 +17,7 @@ import (
 // backfill of existing ballots rebuilds the same tallies, and that a
 // damaged tally stops publication.
 func TestTalliesFollowMixing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, subs := f.villageCampaign(t, 3)
@@ -204,6 +205,7 @@ func marshal(t *testing.T, v any) []byte {
 // TestMixInBoundedBatches: a large inbox is moved in transactions of at
 // most the batch bound, and what stays behind is less than the minimum.
 func TestMixInBoundedBatches(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	f.ev.SetMixBatch(10)
@@ -236,6 +238,7 @@ func TestMixInBoundedBatches(t *testing.T) {
 // and revokes tokens, and checks the kept counts against ballot_tokens;
 // the migration's backfill must rebuild the same counts.
 func TestTokenCountsFollowTokens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
 	c, subs := f.villageCampaign(t, 1)

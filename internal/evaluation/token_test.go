@@ -43,6 +43,7 @@ func newToken(t *testing.T) [16]byte {
 //	2^128 − 1         → 7ZZZZ…, (2^128 − 1) mod 37 = 32 → "*"
 //	bytes 00 01 … 0f  → 0x000102…0f mod 37 = 6 → "6"
 func TestFormatCodeKnown(t *testing.T) {
+	t.Parallel()
 	var zero, one, thirtySix, max, seq [16]byte
 	one[15] = 1
 	thirtySix[15] = 36
@@ -70,6 +71,7 @@ func TestFormatCodeKnown(t *testing.T) {
 }
 
 func TestCodeRoundTrip(t *testing.T) {
+	t.Parallel()
 	seen := map[[16]byte]bool{}
 	for range 2000 {
 		raw := newToken(t)
@@ -91,6 +93,7 @@ func TestCodeRoundTrip(t *testing.T) {
 // TestParseCodeForgiving covers what people type: lower case, no dashes,
 // spaces, full-width characters and Crockford's look-alikes.
 func TestParseCodeForgiving(t *testing.T) {
+	t.Parallel()
 	var raw [16]byte
 	for i := range raw {
 		raw[i] = byte(i)
@@ -129,6 +132,7 @@ func TestParseCodeForgiving(t *testing.T) {
 // so a single wrong character always changes the check value: none may pass.
 // Swapping two neighbours is caught for the same reason.
 func TestEverySubstitutionRejected(t *testing.T) {
+	t.Parallel()
 	for range 30 {
 		code := strings.ReplaceAll(FormatCode(newToken(t)), "-", "")
 		for i := range len(code) {
@@ -152,6 +156,7 @@ func TestEverySubstitutionRejected(t *testing.T) {
 // TestParseCodeGeneric checks that every kind of wrong input gets the same
 // message, so that guessing learns nothing.
 func TestParseCodeGeneric(t *testing.T) {
+	t.Parallel()
 	good := FormatCode(newToken(t))
 	for _, in := range []string{
 		"",
@@ -170,6 +175,7 @@ func TestParseCodeGeneric(t *testing.T) {
 }
 
 func TestTokenMAC(t *testing.T) {
+	t.Parallel()
 	var raw [16]byte
 	for i := range raw {
 		raw[i] = byte(i)
@@ -189,6 +195,7 @@ func TestTokenMAC(t *testing.T) {
 }
 
 func TestNewTracker(t *testing.T) {
+	t.Parallel()
 	shape := regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$`)
 	seen := map[string]bool{}
 	for range 2000 {
@@ -206,6 +213,7 @@ func TestNewTracker(t *testing.T) {
 // TestStoredBallot: the compact stored form gives the answers back, so do
 // ballots stored before it, and a row that does not fit the rules is an error.
 func TestStoredBallot(t *testing.T) {
+	t.Parallel()
 	r := TemplateQianQiYiKeZhang()
 	keys := leafKeys(r)
 	answers := map[string]float64{}

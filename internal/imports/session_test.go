@@ -13,6 +13,8 @@ import (
 	"jiceng/internal/testrig"
 )
 
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 // sessionUser adds an organization and a user for sessions to belong to.
 func sessionUser(t *testing.T, d *db.DB) int64 {
 	t.Helper()

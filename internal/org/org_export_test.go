@@ -15,6 +15,7 @@ import (
 // whichever page or client calls it; outside the scope the organization does
 // not exist.
 func TestExportNeedsOrgExport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _ := newNanning(t)
 	ms, xn, qx := byRegion(t, s, "450102001"), byRegion(t, s, "450102"), byRegion(t, s, "450103")

@@ -11,6 +11,7 @@ import (
 )
 
 func TestImportAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := testrig.NewTestDB(t)
 	s := org.NewService(d, regions)

@@ -14,6 +14,7 @@ import (
 // before, picks a third parent: the second move is refused and the branch
 // stays where the first put it.
 func TestStaleMoveRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _ := newNanning(t)
 	ms, st := byRegion(t, s, "450102001"), byRegion(t, s, "450102101")

@@ -19,15 +19,15 @@ import (
 // once keeps the suite fast.
 var regions = region.NewHolder()
 
+// nanning is the tree of 南宁市, seeded once for the package's tests.
+var nanning = testrig.Tree(regions, "4501")
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 func newNanning(t *testing.T) (*org.Service, org.InitResult) {
 	t.Helper()
-	d := testrig.NewTestDB(t)
-	s := org.NewService(d, regions)
-	res, err := s.InitRegion(context.Background(), testrig.Admin, "4501")
-	if err != nil {
-		t.Fatalf("init 4501: %v", err)
-	}
-	return s, res
+	d, res := nanning.Open(t)
+	return org.NewService(d, regions), res
 }
 
 func byRegion(t *testing.T, s *org.Service, code string) org.Org {
@@ -40,6 +40,7 @@ func byRegion(t *testing.T, s *org.Service, code string) org.Org {
 }
 
 func TestInitNanning(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, res := newNanning(t)
 	if res.Created != 2007 || res.Divisions != 2007 {
@@ -103,6 +104,7 @@ func TestInitNanning(t *testing.T) {
 }
 
 func TestInitLargerRegionAttachesOldRoot(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := testrig.NewTestDB(t)
 	s := org.NewService(d, regions)
@@ -129,6 +131,7 @@ func TestInitLargerRegionAttachesOldRoot(t *testing.T) {
 }
 
 func TestInitErrors(t *testing.T) {
+	t.Parallel()
 	d := testrig.NewTestDB(t)
 	s := org.NewService(d, regions)
 	for code, want := range map[string]string{
@@ -167,6 +170,7 @@ func assertAggregates(t *testing.T, s *org.Service) {
 }
 
 func TestCreateMoveDissolveKeepAggregates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := testrig.NewTestDB(t)
 	s := org.NewService(d, regions)
@@ -217,6 +221,7 @@ func TestCreateMoveDissolveKeepAggregates(t *testing.T) {
 }
 
 func TestBadMovesAndDissolves(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _ := newNanning(t)
 	xn := byRegion(t, s, "450102")
@@ -236,6 +241,7 @@ func TestBadMovesAndDissolves(t *testing.T) {
 }
 
 func TestScopeOfMinshengAdmin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, res := newNanning(t)
 	ms := byRegion(t, s, "450102001")
@@ -264,6 +270,7 @@ func TestScopeOfMinshengAdmin(t *testing.T) {
 // districts hang under the province, a city without counties, a county
 // without townships, a single township.
 func TestInitVariousCodes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	set, err := regions.Get()
 	if err != nil {
@@ -295,6 +302,7 @@ func TestInitVariousCodes(t *testing.T) {
 // many goroutines at once against the real database; the aggregates must
 // still equal a recount.
 func TestConcurrentChangesKeepAggregates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := testrig.NewTestDB(t)
 	s := org.NewService(d, regions)
@@ -341,6 +349,7 @@ func TestConcurrentChangesKeepAggregates(t *testing.T) {
 // TestDissolvedDoesNotMove: a dissolved organization keeps the place where
 // it ended.
 func TestDissolvedDoesNotMove(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _ := newNanning(t)
 	ms, st := byRegion(t, s, "450102001"), byRegion(t, s, "450102101")
@@ -365,6 +374,7 @@ func TestDissolvedDoesNotMove(t *testing.T) {
 // save in turn; the second save is refused and the first one's values stay.
 // A move or a dissolution also makes an open form stale.
 func TestConcurrentEditsDetected(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, _ := newNanning(t)
 	ms, st := byRegion(t, s, "450102001"), byRegion(t, s, "450102101")

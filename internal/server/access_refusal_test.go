@@ -16,6 +16,7 @@ import (
 // forbidden page that names the permission; the menu offers 用户管理 only to
 // who may read users. Nothing is created.
 func TestAccountPagesRefuseWithoutPermission(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	ctx := context.Background()
 	count := func() int {
@@ -93,6 +94,7 @@ func TestAccountPagesRefuseWithoutPermission(t *testing.T) {
 // permission missing to an account without it, even for an import session
 // that does not exist.
 func TestImportPagesRefuseWithoutPermission(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	const noOrgs = "您没有导入党组织的权限（需要 org.import 权限）"
 	const noUnits = "您没有导入两新组织的权限（需要 unit.manage 权限）"

@@ -83,6 +83,7 @@ func (f *acctFixture) auditCount(t *testing.T, action string, id int64) int {
 // committee, through the page and through the API. Every attempt is refused,
 // the password still works, and nothing is in the audit log.
 func TestStreetAdminCannotTakeOverCityAdmin(t *testing.T) {
+	t.Parallel()
 	f, victim := takeoverFixture(t)
 	id := itoa(victim.ID)
 	// The refusal is the generic one: the hidden grant on the city committee
@@ -163,6 +164,7 @@ func TestStreetAdminCannotTakeOverCityAdmin(t *testing.T) {
 // remove another user's grant, and nobody can remove their own last
 // administrative grant.
 func TestRevokeFormChecksTheUser(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	ctx := context.Background()
 	streetID := f.homeOf(t, "street_admin")
@@ -206,6 +208,7 @@ func TestRevokeFormChecksTheUser(t *testing.T) {
 // TestOwnPasswordNeedsTheCurrentOne: a stolen session cannot change the
 // password without the current one, on the page or through the API.
 func TestOwnPasswordNeedsTheCurrentOne(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	selfID, _ := f.accounts.FindByUsername(context.Background(), "secretary")
 	id := itoa(selfID)

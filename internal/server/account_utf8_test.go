@@ -11,6 +11,7 @@ import (
 // and through the page form, is refused with 400 and a clear message (it
 // gave 500 on PostgreSQL), and the name stays as it was.
 func TestInvalidUTF8Refused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	path := fmt.Sprintf("/api/v1/orgs/%d", f.root)

@@ -13,6 +13,7 @@ import (
 // it was authenticated by and clears the cookie; a bearer token ends its
 // own session and leaves a cookie's alone.
 func TestAPILogoutWithCookie(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	b := f.browser(t, "secretary")
 	base, _ := url.Parse(f.srv.URL)

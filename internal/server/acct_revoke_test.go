@@ -20,6 +20,7 @@ import (
 // refused through the API and the user page, the grant stays, nothing is
 // logged; the county administrator, who manages the holder, may revoke it.
 func TestStreetAdminCannotRevokeCityGrant(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	ctx := context.Background()
 	county, street := f.homeOf(t, "county_admin"), f.homeOf(t, "street_admin")

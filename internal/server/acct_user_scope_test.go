@@ -17,6 +17,7 @@ import (
 // export and the JSON list and record show the street grant only; the city
 // administrator sees both.
 func TestUserListShowsGrantsInScope(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	ctx := context.Background()
 	street := f.homeOf(t, "street_admin")

@@ -36,6 +36,7 @@ func bulkAudit(t *testing.T, d *db.DB, actor, path string, n int) {
 // The audit export holds every entry in scope, and the export itself is in
 // the audit log, readable by the auditor.
 func TestAuditExportHoldsEveryEntryAndIsAudited(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	rootPath := fmt.Sprintf("/%d/", f.root)
@@ -84,6 +85,7 @@ func TestAuditExportHoldsEveryEntryAndIsAudited(t *testing.T) {
 
 // Every list export leaves an entry naming the list and its row count.
 func TestEveryExportIsAudited(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	b := f.browser(t, "county_admin")
@@ -109,6 +111,7 @@ func TestEveryExportIsAudited(t *testing.T) {
 // A list longer than an export holds says so on its page, before anyone
 // downloads a file that stops early.
 func TestAuditPageWarnsOfExportCap(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	d := f.d
 	_, err := d.Exec(context.Background(), fmt.Sprintf(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 200001)
@@ -134,6 +137,7 @@ func TestAuditPageWarnsOfExportCap(t *testing.T) {
 // the user list hides. They now name the city and are filed at the city:
 // the street's administrator does not read them, the city's does.
 func TestExportEntryNamesItsScopeAndHidesReach(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	ctx := context.Background()
 	street := f.homeOf(t, "street_admin")

@@ -47,6 +47,7 @@ func publicText(body string) string {
 // wait, a link back to the bulletin and, on a lookup, the tracker it typed;
 // in Chinese and in English, where one second is "1 second".
 func TestBulletinLimitPage(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	f := newFixtureWith(t, func(d *Deps) { d.Now = func() time.Time { return now } })
 	admin := f.token(t, "admin")

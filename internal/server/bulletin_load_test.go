@@ -50,6 +50,7 @@ func listed(body string) []string {
 // lookup wherever it is in the list, and is told plainly when it is not
 // there. The API hands the trackers out a page at a time as well.
 func TestBulletinTrackerPages(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	id, trackers := f.closedWithBallots(t, 230)
 	board := fmt.Sprintf("/bulletin/%d", id)
@@ -136,6 +137,7 @@ func TestBulletinTrackerPages(t *testing.T) {
 // one client is refused with 429 and the wait, on the page and through the
 // API, while another client is still served.
 func TestBulletinRateLimit(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	f := newFixtureWith(t, func(d *Deps) { d.Now = func() time.Time { return now } })
 	admin := f.token(t, "admin")
@@ -197,6 +199,7 @@ func (w *blockedWriter) Write(b []byte) (int, error) {
 // connection, a bulletin being written to a client that does not read
 // leaves that connection free for the next query.
 func TestBulletinHoldsNoConnection(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	id, _ := f.closedWithBallots(t, 12)
 	d := f.d

@@ -18,6 +18,7 @@ func creditCode(region string, serial int) string {
 }
 
 func TestCoverageAPI(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	_, list := f.call(t, "GET", "/api/v1/orgs?region_code=450102001", tok, "")
@@ -90,6 +91,7 @@ func TestCoverageAPI(t *testing.T) {
 }
 
 func TestUnitImportAPI(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	good := fmt.Sprintf("名称,统一社会信用代码,所在区划代码,隶属党组织区划代码,正式党员,从业人数\n南宁导入甲公司,%s,450102001003,450102001,3,20\n", creditCode("450102", 41))
@@ -114,6 +116,7 @@ func TestUnitImportAPI(t *testing.T) {
 }
 
 func TestCoverageSettings(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	st, out := f.call(t, "PUT", "/api/v1/coverage/settings", f.token(t, "street_admin"), `{"size_employees":20,"joint_max_units":8}`)
 	if st != 403 || errMsg(out) != "只有系统管理员可以修改两新覆盖的统计口径" {

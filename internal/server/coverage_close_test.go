@@ -39,6 +39,7 @@ func (f *fixture) callLang(t *testing.T, method, path, token, body, lang string)
 }
 
 func TestUnitCloseAPI(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	tok := f.token(t, "street_admin")
 	u := f.units[0] // own, under 兴宁社区
@@ -126,6 +127,7 @@ func TestUnitCloseAPI(t *testing.T) {
 }
 
 func TestUnitCloseForm(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	u := f.units[1] // joint, 兴宁社区
@@ -198,6 +200,7 @@ func TestUnitCloseForm(t *testing.T) {
 // unit's warning and the reasons a joint branch is flagged in both
 // languages, on the pages, in the export and in the API.
 func TestUnitTextsFollowTheLanguage(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	// A unit registered in Beijing but located in 兴宁区: worth a check.
 	w, err := f.cov.Create(context.Background(), testrig.Admin, coverage.Input{CreditCode: creditCode("110105", 77), Name: "北京登记南宁经营有限公司",

@@ -17,7 +17,6 @@ import (
 
 	"jiceng/internal/account"
 	"jiceng/internal/coverage"
-	"jiceng/internal/demo"
 	"jiceng/internal/ids"
 	"jiceng/internal/org"
 	"jiceng/internal/testrig"
@@ -64,14 +63,10 @@ type covFixture struct {
 // figure on the pages can be counted by hand.
 func newBareFixture(t *testing.T) *fixture {
 	t.Helper()
-	d := testrig.NewTestDB(t)
+	d, res := nanning.Open(t)
 	orgs := org.NewService(d, regions)
 	accts := account.NewService(d, testrig.FastParams)
 	cov := coverage.NewService(d, orgs, regions)
-	res, err := demo.Seed(context.Background(), d, orgs, accts, nil, nil, "4501")
-	if err != nil {
-		t.Fatal(err)
-	}
 	h, err := NewServer(Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -218,6 +213,7 @@ func readXLSX(t *testing.T, path string, resp *http.Response, err error) (string
 }
 
 func TestCoverageDashboardPage(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	body := b.get(t, "/coverage")
@@ -294,6 +290,7 @@ func TestCoverageDashboardPage(t *testing.T) {
 }
 
 func TestCoverageUnitList(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	body := b.get(t, "/coverage/units")
@@ -351,6 +348,7 @@ func TestCoverageUnitList(t *testing.T) {
 }
 
 func TestCoverageUnitForm(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	body := b.get(t, fmt.Sprintf("/coverage/units/new?affiliation_org_id=%d", f.c3.ID))
@@ -417,6 +415,7 @@ func TestCoverageUnitForm(t *testing.T) {
 }
 
 func TestCoverageChangeAndHistory(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	u := f.units[4] // 社区 004, no members, not covered
@@ -463,6 +462,7 @@ func TestCoverageChangeAndHistory(t *testing.T) {
 }
 
 func TestCoverageGoals(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	body := b.get(t, "/coverage/goals")
@@ -522,6 +522,7 @@ func TestCoverageGoals(t *testing.T) {
 }
 
 func TestCoveragePagesInEnglish(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	b := f.browser(t, "admin")
 	b.get(t, "/lang?to=en")
@@ -537,6 +538,7 @@ func TestCoveragePagesInEnglish(t *testing.T) {
 }
 
 func TestCoverageImportPage(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	if st, _, body := b.status(t, "GET", "/coverage/units/import", nil); st != 200 || !strings.Contains(body, `href="/coverage/units/import/template.xlsx"`) {
@@ -565,6 +567,7 @@ func TestCoverageImportPage(t *testing.T) {
 }
 
 func TestCoverageUnitSortLinks(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	body := b.get(t, "/coverage/units?sort=-employees")

@@ -11,6 +11,7 @@ import (
 // screenshot or a printed page of made-up data could pass for real. In demo
 // mode every page, admin and public, carries the banner; otherwise none.
 func TestDemoBanner(t *testing.T) {
+	t.Parallel()
 	const zh = `<p class="demo-banner" role="note">演示数据：本站数据均为虚构，仅供试用</p>`
 	const en = `<p class="demo-banner" role="note">Demo data: everything here is made up, for trying the system out</p>`
 	public := func(t *testing.T, f *fixture, path, lang string) string {

@@ -19,6 +19,7 @@ const nulRefused = "请求内容含有不允许的控制字符（NUL）：请删
 // refused with 400 and a message that says what to remove, on both
 // engines, and creates nothing.
 func TestNULRefused(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	admin := f.token(t, "admin")
 	users := func() int {

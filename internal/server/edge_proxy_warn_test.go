@@ -18,6 +18,7 @@ const proxyWarning = `level=WARN msg="X-Forwarded-For received from an untrusted
 // from an untrusted peer now leaves one warning; three leave one line,
 // requests without the header none, and a declared proxy none.
 func TestForwardedForFromUntrustedPeerWarnsOnce(t *testing.T) {
+	t.Parallel()
 	get := func(f *fixture, xff string) {
 		t.Helper()
 		req, _ := http.NewRequest("GET", f.srv.URL+"/login", nil)

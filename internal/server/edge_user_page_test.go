@@ -26,6 +26,7 @@ func roleOptions(page string) []string {
 // last managing grant, both refused when submitted. It now lists the roles
 // the reader may grant and offers 撤销 only where revoking is allowed.
 func TestUserPageOffersOnlyWhatTheActorMayDo(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	county := f.browser(t, "county_admin")
 	streetID, err := f.accounts.FindByUsername(t.Context(), "street_admin")
@@ -70,6 +71,7 @@ func TestUserPageOffersOnlyWhatTheActorMayDo(t *testing.T) {
 // confirmation checked on the server: a mismatch is refused at the field,
 // the page keeps neither password, and the old password still works.
 func TestUserPagePasswordConfirmed(t *testing.T) {
+	t.Parallel()
 	f := newAcctFixture(t, nil)
 	b := f.browser(t, "admin")
 	id, err := f.accounts.FindByUsername(t.Context(), "secretary")

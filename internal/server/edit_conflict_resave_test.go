@@ -16,6 +16,7 @@ import (
 // what is stored now, keeps what was typed and carries the current version,
 // so a second save knowingly overwrites with the user's input.
 func TestWebOrgEditConflictThenSave(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	list, _, _ := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001003"})
 	o := list[0]
@@ -57,6 +58,7 @@ func TestWebOrgEditConflictThenSave(t *testing.T) {
 
 // TestWebUnitEditConflictThenSave: the same for the unit form.
 func TestWebUnitEditConflictThenSave(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	u := f.units[4]
 	path := fmt.Sprintf("/coverage/units/%d/edit", u.ID)
@@ -96,6 +98,7 @@ func TestWebUnitEditConflictThenSave(t *testing.T) {
 // (instructor 甲指导员, then 乙指导员): the second is refused and lists the
 // stored instructor; saving the form shown then stores 乙指导员.
 func TestWebCoverageFormStale(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	u := f.units[4]
 	page := fmt.Sprintf("/coverage/units/%d", u.ID)
@@ -132,6 +135,7 @@ func TestWebCoverageFormStale(t *testing.T) {
 // optional version like the PATCHes: given and stale, 409 and nothing
 // changes; without it the change applies.
 func TestAPIUnitCoverageVersion(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	tok := f.token(t, "street_admin")
 	path := fmt.Sprintf("/api/v1/units/%d", f.units[4].ID)
@@ -157,6 +161,7 @@ func TestAPIUnitCoverageVersion(t *testing.T) {
 // organization; the first moves it, the second, still showing the old
 // place, is refused and the organization stays where the first put it.
 func TestWebMoveFromStalePage(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	street, home, sibling := evalOrgs(t, f)

@@ -43,6 +43,7 @@ func formFields(t *testing.T, body string, names ...string) url.Values {
 // organization and save in turn; the second is told, sees the form with
 // what they typed, and the first one's name stays.
 func TestWebOrgEditConflict(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	list, _, _ := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001003"})
 	o := list[0]
@@ -77,6 +78,7 @@ func TestWebOrgEditConflict(t *testing.T) {
 // (and unit) and PATCH it with the version they read; the second gets 409
 // and the first one's change stays. A PATCH without a version still works.
 func TestAPIOrgAndUnitPatchConflict(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	tok := f.token(t, "street_admin")
 	for _, c := range []struct{ path, field string }{
@@ -107,6 +109,7 @@ func TestAPIOrgAndUnitPatchConflict(t *testing.T) {
 
 // TestWebUnitEditConflict: the same for the unit form.
 func TestWebUnitEditConflict(t *testing.T) {
+	t.Parallel()
 	f := newCovFixture(t)
 	u := f.units[4]
 	path := fmt.Sprintf("/coverage/units/%d/edit", u.ID)
@@ -136,6 +139,7 @@ func TestWebUnitEditConflict(t *testing.T) {
 // someone else edits its rules; pressing 开始测评 on the stale page does not
 // open the campaign with rules the manager has not seen.
 func TestWebOpenAfterRulesChanged(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	_, _, owner := evalOrgs(t, f)
@@ -172,6 +176,7 @@ func TestWebOpenAfterRulesChanged(t *testing.T) {
 // that had read a draft before a colleague added a subject opened it
 // anyway; a stale version is now refused and nothing changes.
 func TestAPIOpenFromStaleVersion(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	_, _, owner := evalOrgs(t, f)

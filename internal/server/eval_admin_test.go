@@ -47,6 +47,7 @@ func answers(level, satisfied float64) map[string]float64 {
 var slipCodeRE = regexp.MustCompile(`<p class="slip-code">([^<]+)</p>`)
 
 func TestEvalAdminPages(t *testing.T) {
+	t.Parallel()
 	// Slips print the public address (plain http here, so that the cookie
 	// jar keeps the session cookie).
 	f := newFixtureWith(t, func(d *Deps) { d.PublicURL = "http://dj.example.org" })

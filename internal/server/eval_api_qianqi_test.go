@@ -27,6 +27,7 @@ func qianqi(sat, overall float64) map[string]float64 {
 //	      answers = 50 % (no veto: the threshold is below 50 %),
 //	      dissatisfaction 50 %.
 func TestEvalAPIQianQiCampaign(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	town, _ := f.evalTown(t, admin, 1)

@@ -97,6 +97,7 @@ func village(good, sat float64) map[string]float64 {
 //	           → total 0.3×100 + 0.3×100 + 0.4×80 = 92.00, which earns 好, but the
 //	           masses' satisfaction is 0 % < 50 %, so the veto makes it 差.
 func TestEvalAPIVillageCampaign(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	id, subs, codes := f.newCampaign(t, admin, "village_secretary", 2, map[string]int{"superior": 6, "members": 6, "masses": 7})
@@ -193,6 +194,7 @@ func TestEvalAPIVillageCampaign(t *testing.T) {
 
 // TestEvalAPIBadInput checks the answers to wrong input, message by message.
 func TestEvalAPIBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	invalid := evaluation.InvalidCode().ZH
@@ -290,6 +292,7 @@ func TestEvalAPIBadInput(t *testing.T) {
 // the sixth starts the back-off and is answered with the wait; a good code
 // still counts at once, and the next wrong code waits again.
 func TestEvalAPIBallotRateLimit(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	_, subs, codes := f.newCampaign(t, admin, "qianqi", 1, map[string]int{"enterprise": 5})

@@ -15,6 +15,7 @@ import (
 // later takes no subjects and no ballot codes through the API (409 with the
 // message of the opening), and its page says why it cannot go on.
 func TestDissolvedOwnerDraftAPIAndPage(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	_, _, owner := evalOrgs(t, f)

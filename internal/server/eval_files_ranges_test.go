@@ -16,6 +16,7 @@ import (
 // while three ranges across the stored pieces still get a 206
 // multipart/byteranges of exactly those bytes.
 func TestVoteFileManyRanges(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	path, data := f.bigReport(t)
 	var spec []string

@@ -56,6 +56,7 @@ func (f *fixture) bigReport(t *testing.T) (string, []byte) {
 // SHA-256, and a Range request gets exactly the bytes asked for, across
 // the pieces the file is stored in.
 func TestVoteFileRanges(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	path, data := f.bigReport(t)
 	sum := sha256.Sum256(data)
@@ -132,6 +133,7 @@ func TestVoteFileRangeMemory(t *testing.T) {
 // TestVoteFileHoldsNoConnection: with the pools cut to one connection, a
 // client that does not read the file leaves the connection free.
 func TestVoteFileHoldsNoConnection(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	path, _ := f.bigReport(t)
 	d := f.d

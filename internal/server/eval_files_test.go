@@ -50,6 +50,7 @@ func (f *fixture) get(t *testing.T, path string) (*http.Response, []byte) {
 }
 
 func TestEvalReportFiles(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	town, villages := f.evalTown(t, tok, 2)

@@ -44,6 +44,7 @@ func selectOf(t *testing.T, body, id string) []string {
 // down to the townships, and the template decides the type unless one of
 // the types without a template of its own is chosen.
 func TestEvalNewFormOwnerAndType(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	street, home, _ := evalOrgs(t, f)
@@ -130,6 +131,7 @@ func TestEvalNewFormOwnerAndType(t *testing.T) {
 // TestEvalSubjectOrgPicker: the subject form offers the owner's children,
 // greys out those already added, and takes a number for anything deeper.
 func TestEvalSubjectOrgPicker(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	street, home, sibling := evalOrgs(t, f)
@@ -189,6 +191,7 @@ func slicesContains(s []string, v string) bool {
 // on the page and in the export — not 不足k人, and is not short of ballots;
 // a chief the people served could rate but whom too few did shows 不足k人.
 func TestEvalResultsNotRating(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	street, _, _ := evalOrgs(t, f)

@@ -124,6 +124,7 @@ func (f *fixture) qianqi(t *testing.T, token string) int64 {
 const frozenMsg = "测评已开始，指标、评委组、权重和阈值不能再修改"
 
 func TestEvalSubjectImportAPI(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	id := f.qianqi(t, tok)
@@ -208,6 +209,7 @@ func TestEvalSubjectImportAPI(t *testing.T) {
 }
 
 func TestEvalSubjectImportPages(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	id := f.qianqi(t, tok)

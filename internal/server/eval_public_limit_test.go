@@ -34,6 +34,7 @@ const formType = "application/x-www-form-urlencoded"
 // from any other, and it does not reset the count: the next wrong code from
 // the first client is still refused as one too many.
 func TestBallotCodeLimitSparesValidCodes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	_, subs, codes := f.newCampaign(t, admin, "village_secretary", 1, map[string]int{"masses": 4})

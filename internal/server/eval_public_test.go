@@ -39,6 +39,7 @@ func (f *fixture) publicPage(t *testing.T, method, path string, form url.Values)
 var trackerRe = regexp.MustCompile(`class="receipt" id="tracker">([0-9A-Z]{5}-[0-9A-Z]{5})<`)
 
 func TestEvalPublicVoteFlow(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	id, subs, codes := f.newCampaign(t, admin, "village_secretary", 2, map[string]int{"masses": 7})

@@ -51,6 +51,7 @@ func issuedTokens(t *testing.T, f *fixture, id int64) int {
 // list, its export and the API list instead of shown an empty list that
 // looks like a county without campaigns; the sidebar does not offer it.
 func TestEvalListRefusesRolesWithoutRead(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	b := f.browser(t, "handler")
 	const want = "403 您没有查看评议考核的权限"
@@ -79,6 +80,7 @@ func TestEvalListRefusesRolesWithoutRead(t *testing.T) {
 
 // The create form is not shown to a role that may manage campaigns nowhere.
 func TestEvalNewFormRefusesReaders(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for _, user := range []string{"secretary", "auditor", "handler"} {
 		st, _, body := f.browser(t, user).status(t, "GET", "/evaluation/new", nil)
@@ -95,6 +97,7 @@ func TestEvalNewFormRefusesReaders(t *testing.T) {
 // nothing from the validation of a form it may not submit, and an owner
 // outside the scope is not found, whatever else the request gets wrong.
 func TestEvalCreateChecksOwnerFirst(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	street, home, _ := evalOrgs(t, f)
 	county := int64(0)
@@ -147,6 +150,7 @@ func TestEvalCreateChecksOwnerFirst(t *testing.T) {
 // before the group, the count or the code: a reader of the campaign gets
 // 403, a manager of another scope 404, and no code is issued or revoked.
 func TestEvalTokensCheckCampaignFirst(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	_, home, _ := evalOrgs(t, f)
 	st, c := f.call(t, "POST", "/api/v1/campaigns", f.token(t, "street_admin"), campaignBody(home.ID, "2026年度社区党组织书记述职评议", `,"template":"village_secretary"`))
@@ -198,6 +202,7 @@ func TestEvalTokensCheckCampaignFirst(t *testing.T) {
 // for the campaign's managers: a reader of the campaign is refused before
 // any session is looked up.
 func TestEvalSubjectImportRefusesReaders(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	_, home, _ := evalOrgs(t, f)
 	st, c := f.call(t, "POST", "/api/v1/campaigns", f.token(t, "street_admin"), campaignBody(home.ID, "2026年度社区党组织书记述职评议", `,"template":"village_secretary"`))

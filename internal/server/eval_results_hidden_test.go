@@ -20,6 +20,7 @@ import (
 // of them holds a score — only the counts; after the close the scores are
 // there, exactly.
 func TestEvalScoresHiddenUntilClose(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	id, subs, codes := f.newCampaign(t, admin, "village_secretary", 2, map[string]int{"superior": 5, "members": 5, "masses": 7})

@@ -33,6 +33,7 @@ const noPublicURL = "未设置公开网址，不能打印测评票：请用 jice
 // slips with the request's Host header, which the client chooses. Now it
 // issues no codes for slips, says how to fix it, and exports none.
 func TestSlipsNeedPublicURL(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.slipCampaign(t)
 	b := f.browser(t, "admin")
@@ -66,6 +67,7 @@ func TestSlipsNeedPublicURL(t *testing.T) {
 // TestSlipQRCarriesCodeInFragment: a slip's address, in its QR code and in
 // the export, holds the code in the fragment, never in a query.
 func TestSlipQRCarriesCodeInFragment(t *testing.T) {
+	t.Parallel()
 	f := newFixtureWith(t, func(d *Deps) { d.PublicURL = "http://dj.example.org" })
 	c := f.slipCampaign(t)
 	b := f.browser(t, "admin")
@@ -97,6 +99,7 @@ func TestSlipQRCarriesCodeInFragment(t *testing.T) {
 // TestSlipExportChecksInDomain: the export of slips is refused by the
 // domain call itself to a reader who may not manage the campaign.
 func TestSlipExportChecksInDomain(t *testing.T) {
+	t.Parallel()
 	f := newFixtureWith(t, func(d *Deps) { d.PublicURL = "http://dj.example.org" })
 	c := f.slipCampaign(t)
 	ctx := context.Background()

@@ -8,6 +8,7 @@ import (
 // TestHSTS: browsers are told to keep to https only when the public address
 // is https; a plain-HTTP install sends no such header.
 func TestHSTS(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		publicURL, want string
 	}{

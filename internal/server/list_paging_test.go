@@ -13,6 +13,7 @@ import (
 // Before, the offset overflowed to a negative number, which PostgreSQL
 // refuses (500).
 func TestHugePageNumbers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	b := f.browser(t, "admin")
 	for _, path := range []string{"/orgs?q=党", "/users", "/audit", "/coverage/units", "/evaluation"} {

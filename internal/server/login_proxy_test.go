@@ -35,6 +35,7 @@ func (f *fixture) loginFrom(t *testing.T, forwardedFor, user, pw string) (int, m
 // client A's wrong passwords for admin lock A out but do not stop admin
 // logging in from client B.
 func TestLoginBehindProxyCountsPerClient(t *testing.T) {
+	t.Parallel()
 	f := newFixtureWith(t, func(d *Deps) { d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
 	const a, b = "203.0.113.7", "198.51.100.20"
 	for i := 1; i <= 5; i++ {
@@ -57,6 +58,7 @@ func TestLoginBehindProxyCountsPerClient(t *testing.T) {
 // X-Forwarded-For header is the client's own word and changes nothing: the
 // six failures and the right password all come from the same peer.
 func TestLoginIgnoresForwardedForFromUntrustedPeer(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for i := 1; i <= 5; i++ {
 		if st, _ := f.loginFrom(t, fmt.Sprintf("203.0.113.%d", i), "admin", "Wrong-guess-2026"); st != 401 {

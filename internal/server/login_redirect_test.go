@@ -13,6 +13,7 @@ var noFollow = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) 
 // TestLangBackStaysOnSite is finding 7: /lang?back=/%09/host/ sent Chromium
 // to another host (it drops the tab and reads //host/).
 func TestLangBackStaysOnSite(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for back, want := range map[string]string{
 		"/%09/host/":        "/",

@@ -566,6 +566,7 @@ func declarations(rts []Route, lines []decl) ([]decl, []string) {
 
 // TestMatrixRefusesUndeclaredRoutes: a route added without its line fails.
 func TestMatrixRefusesUndeclaredRoutes(t *testing.T) {
+	t.Parallel()
 	rts := append(routes(nil, nil), Route{Method: "POST", Pattern: "/orgs/{id}/merge", Auth: Web})
 	_, problems := declarations(rts, matrix)
 	if len(problems) != 1 || problems[0] != "route POST /orgs/{id}/merge has no permission declaration in matrix_test.go" {
@@ -578,6 +579,7 @@ func TestMatrixRefusesUndeclaredRoutes(t *testing.T) {
 }
 
 func TestRoleRouteMatrix(t *testing.T) {
+	t.Parallel()
 	table, problems := declarations(routes(nil, nil), matrix)
 	for _, p := range problems {
 		t.Error(p)

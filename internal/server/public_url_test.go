@@ -28,6 +28,7 @@ func (w withCookie) RoundTrip(r *http.Request) (*http.Response, error) {
 // TestPublicURL: behind a TLS proxy the server marks its cookies Secure and
 // prints the public address, not the request's host, on ballot slips.
 func TestPublicURL(t *testing.T) {
+	t.Parallel()
 	f := newFixtureWith(t, func(d *Deps) { d.PublicURL = "https://dj.example.gov.cn" })
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := noRedirect.PostForm(f.srv.URL+"/login", url.Values{"username": {"admin"}, "password": {f.pw["admin"]}})

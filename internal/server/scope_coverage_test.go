@@ -26,6 +26,7 @@ func (f *fixture) counties(t *testing.T) (home, sibling org.Org) {
 // city, asked for the joint branches the rules flag. They name units'
 // organizations and counts, which its role does not cover.
 func TestJointFlagsNeedUnitRead(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	st, out := f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d/coverage/joint-flags", f.root), f.token(t, "evaluator"), "")
 	if st != 403 || errMsg(out) != "您没有查看两新组织覆盖情况的权限" {
@@ -51,6 +52,7 @@ func TestJointFlagsNeedUnitRead(t *testing.T) {
 // administrator read the set and saw every county's target; now it sees its
 // own, on the pages, in the Excel file and in the API.
 func TestGoalSetsHideSiblingTargets(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	home, sibling := f.counties(t)
 	admin := f.token(t, "admin")
@@ -100,6 +102,7 @@ func TestGoalSetsHideSiblingTargets(t *testing.T) {
 // are shown to roles that read units (here the auditor), not to a case
 // handler, an integrity officer or a custodian.
 func TestCoverageSettingsNeedARole(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for _, user := range []string{"handler", "integrity", "custodian", "evaluator"} {
 		st, out := f.call(t, "GET", "/api/v1/coverage/settings", f.token(t, user), "")
@@ -123,6 +126,7 @@ func TestCoverageSettingsNeedARole(t *testing.T) {
 // TestOrgExportRefusedToHandler: the organization export needs org.export,
 // on the organization asked for or anywhere for the whole list.
 func TestOrgExportRefusedToHandler(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	b := f.browser(t, "handler")
 	home, _ := f.counties(t)

@@ -40,6 +40,14 @@ type fixture struct {
 	root int64
 }
 
+// nanning is the tree and accounts of the demo without its 20,000 units:
+// these tests count what they create themselves.
+var nanning = testrig.NewFixture("nanning", func(ctx context.Context, d *db.DB) (demo.Result, error) {
+	return demo.Seed(ctx, d, org.NewService(d, regions), account.NewService(d, testrig.FastParams), nil, nil, "4501")
+})
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	return newFixtureWith(t, func(*Deps) {})
@@ -48,17 +56,11 @@ func newFixture(t *testing.T) *fixture {
 // newFixtureWith is newFixture with the server's dependencies changed by edit.
 func newFixtureWith(t *testing.T, edit func(*Deps)) *fixture {
 	t.Helper()
-	d := testrig.NewTestDB(t)
+	d, res := nanning.Open(t)
 	orgs := org.NewService(d, regions)
 	accts := account.NewService(d, testrig.FastParams)
 	cov := coverage.NewService(d, orgs, regions)
 	eval := evaluation.NewService(d, orgs, []byte("test-key-for-ballot-token-macs-0"))
-	// The tree and accounts of the demo without its 20,000 units: these tests
-	// count what they create themselves.
-	res, err := demo.Seed(context.Background(), d, orgs, accts, nil, nil, "4501")
-	if err != nil {
-		t.Fatal(err)
-	}
 	deps := Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Eval: eval, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	edit(&deps)
 	h, err := NewServer(deps)
@@ -111,6 +113,7 @@ func errMsg(m map[string]any) string {
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Paths map[string]map[string]any `json:"paths"`
 	}
@@ -133,6 +136,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestAPIStatsAndScope(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	st, stats := f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d/stats", f.root), admin, "")
@@ -172,6 +176,7 @@ func TestAPIStatsAndScope(t *testing.T) {
 }
 
 func TestAPIBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.token(t, "admin")
 	path := fmt.Sprintf("/api/v1/orgs/%d", f.root)
@@ -206,6 +211,7 @@ func TestAPIBadInput(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for i := 0; i < 5; i++ {
 		st, out := f.call(t, "POST", "/api/v1/auth/login", "", `{"username":"auditor","password":"wrong-password-1"}`)
@@ -249,6 +255,7 @@ func (b *browser) get(t *testing.T, path string) string {
 }
 
 func TestWebRenameShowsInAudit(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	b := f.browser(t, "street_admin")
 	list, _, _ := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001003"})
@@ -283,6 +290,7 @@ func TestWebRenameShowsInAudit(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	resp, err := http.Get(f.srv.URL + "/login")
 	if err != nil {
@@ -328,6 +336,7 @@ func (b *browser) upload(t *testing.T, path, name string, content []byte) (int, 
 }
 
 func TestWebImport(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	b := f.browser(t, "street_admin")
 	st, body := b.upload(t, "/import", "notes.xlsx", []byte("this is not a spreadsheet at all \x00\x01\x02"))
@@ -363,6 +372,7 @@ func TestWebImport(t *testing.T) {
 }
 
 func TestExportChildren(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	b := f.browser(t, "street_admin")
 	list, _, _ := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001"})
@@ -386,6 +396,7 @@ func TestExportChildren(t *testing.T) {
 }
 
 func TestAPIImport(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	st, out := f.call(t, "POST", "/api/v1/orgs/import", tok, "名称,类型,上级区划代码\n,党支部,450102001\n")

@@ -218,6 +218,7 @@ func TestUploadBombsRefused(t *testing.T) {
 // the body is read. The manager's oversized file is refused by its size
 // and nothing is attached.
 func TestReportUploadPermissionFirst(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	town, villages := f.evalTown(t, tok, 1)
@@ -283,6 +284,7 @@ func rawNamePart(disposition string, data []byte) (string, *bytes.Buffer) {
 // a NUL and line breaks (PostgreSQL refused the first two with a 500): the
 // imports succeed and the session and the audit log keep a clean name.
 func TestUploadFileNameCleaned(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tok, admin := f.token(t, "street_admin"), f.token(t, "admin")
 	csv := []byte("名称,类型,上级区划代码\n某某协会党支部,党支部,450102001\n")

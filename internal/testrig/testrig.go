@@ -1,6 +1,8 @@
 // Package testrig gives tests a fresh, migrated database: a temporary SQLite
-// file, or a private schema on PostgreSQL when JICENG_TEST_POSTGRES holds a
-// URL. CI sets the variable, so the same suites run on both engines.
+// file, or a database or private schema of their own on PostgreSQL when
+// JICENG_TEST_POSTGRES holds a URL. CI sets the variable, so the same suites
+// run on both engines. A Fixture seeds a database once per test binary and
+// hands each test a copy.
 package testrig
 
 import (
@@ -18,9 +20,15 @@ import (
 	"jiceng/internal/db"
 )
 
-// NewTestDB opens a migrated database that the test owns and removes at cleanup.
+// NewTestDB opens a migrated database that the test owns and removes at
+// cleanup. In a package whose TestMain calls Main it is a copy of one
+// migrated once for the test binary, which is faster than migrating again.
 func NewTestDB(t testing.TB) *db.DB {
 	t.Helper()
+	if mainCalled {
+		d, _ := migrated.Open(t)
+		return d
+	}
 	ctx := context.Background()
 	var d *db.DB
 	var err error

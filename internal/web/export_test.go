@@ -19,6 +19,8 @@ import (
 	"jiceng/internal/xlsx"
 )
 
+func TestMain(m *testing.M) { testrig.Main(m) }
+
 // An export longer than a file holds says so above the header and below
 // the last row, and its audit entry says it stopped.
 func TestExportOverCapSaysSo(t *testing.T) {
