@@ -20,6 +20,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -269,13 +270,13 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 			return errs.Wrap(err, "check username")
 		}
 		if n > 0 {
-			return &errs.Error{Kind: errs.Conflict, Field: "username", ZH: "用户名 " + in.Username + " 已被使用，请换一个", EN: "username " + in.Username + " is taken: choose another"}
+			return &errs.Error{Kind: errs.Conflict, Field: "username", Text: i18n.Text{ZH: "用户名 " + in.Username + " 已被使用，请换一个", EN: "username " + in.Username + " is taken: choose another"}}
 		}
 		now := db.Now()
 		err = tx.QueryRow(ctx, "INSERT INTO users (username, display_name, password_hash, home_org_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?) RETURNING id",
 			in.Username, in.DisplayName, hash, home.id, now, now).Scan(&id)
 		if db.IsUniqueViolation(err) {
-			return &errs.Error{Kind: errs.Conflict, Field: "username", ZH: "用户名 " + in.Username + " 已被使用，请换一个", EN: "username " + in.Username + " is taken: choose another"}
+			return &errs.Error{Kind: errs.Conflict, Field: "username", Text: i18n.Text{ZH: "用户名 " + in.Username + " 已被使用，请换一个", EN: "username " + in.Username + " is taken: choose another"}}
 		}
 		if err != nil {
 			return errs.Wrap(err, "insert user")
@@ -476,7 +477,7 @@ func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, r
 		if err != nil {
 			return errs.Wrap(err, "insert grant")
 		}
-		zh, _ := access.RoleLabel(role)
+		zh := access.RoleLabel(role).ZH
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "grant.create", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
 			OrgPath: o.path, Summary: fmt.Sprintf("授予 %s 在 %s 的角色：%s", u.username, o.name, zh),
 			After: map[string]any{"user_id": userID, "role": role, "org_id": orgID}})
@@ -538,7 +539,7 @@ func (s *Service) revoke(ctx context.Context, actor access.Actor, holder, grantI
 		if _, err := tx.Exec(ctx, "DELETE FROM grants WHERE id = ?", grantID); err != nil {
 			return errs.Wrap(err, "delete grant")
 		}
-		zh, _ := access.RoleLabel(role)
+		zh := access.RoleLabel(role).ZH
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "grant.revoke", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
 			OrgPath: o.path, Summary: fmt.Sprintf("撤销用户 %s 在 %s 的角色：%s", u.username, o.name, zh),
 			Before: map[string]any{"user_id": userID, "role": role, "org_id": orgID}})

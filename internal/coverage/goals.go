@@ -12,17 +12,18 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
 // Indicators is the menu goal sets are composed from; every value is a
 // percentage computed from the registry, never typed in.
 var Indicators = []org.Choice{
-	{Key: "org_coverage", ZH: "组织覆盖率", EN: "Organizational coverage"},
-	{Key: "work_coverage", ZH: "工作覆盖率", EN: "Work coverage"},
-	{Key: "above_size_org_coverage", ZH: "规模以上单位组织覆盖率", EN: "Organizational coverage of units above size"},
-	{Key: "own_when_eligible", ZH: "有 3 名以上正式党员的单位单独组建率", EN: "Own organizations where 3+ full members"},
-	{Key: "instructor_share", ZH: "未建组织单位选派党建指导员比例", EN: "Instructors for units without an organization"},
+	{Key: "org_coverage", Text: i18n.Text{ZH: "组织覆盖率", EN: "Organizational coverage"}},
+	{Key: "work_coverage", Text: i18n.Text{ZH: "工作覆盖率", EN: "Work coverage"}},
+	{Key: "above_size_org_coverage", Text: i18n.Text{ZH: "规模以上单位组织覆盖率", EN: "Organizational coverage of units above size"}},
+	{Key: "own_when_eligible", Text: i18n.Text{ZH: "有 3 名以上正式党员的单位单独组建率", EN: "Own organizations where 3+ full members"}},
+	{Key: "instructor_share", Text: i18n.Text{ZH: "未建组织单位选派党建指导员比例", EN: "Instructors for units without an organization"}},
 }
 
 // GoalSet is a named set of indicators with yearly targets per scope.

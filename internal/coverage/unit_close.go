@@ -12,6 +12,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -25,10 +26,10 @@ const (
 
 // CloseReasons lists the reasons a unit is closed with their labels.
 var CloseReasons = []org.Choice{
-	{Key: CloseDeregistered, ZH: "注销", EN: "Deregistered"},
-	{Key: CloseRevoked, ZH: "吊销", EN: "Licence revoked"},
-	{Key: CloseMoved, ZH: "迁出本地", EN: "Moved away"},
-	{Key: CloseOther, ZH: "其他", EN: "Other"},
+	{Key: CloseDeregistered, Text: i18n.Text{ZH: "注销", EN: "Deregistered"}},
+	{Key: CloseRevoked, Text: i18n.Text{ZH: "吊销", EN: "Licence revoked"}},
+	{Key: CloseMoved, Text: i18n.Text{ZH: "迁出本地", EN: "Moved away"}},
+	{Key: CloseOther, Text: i18n.Text{ZH: "其他", EN: "Other"}},
 }
 
 // CloseInput closes a unit: why, from when (2006-01-02, not in the

@@ -13,6 +13,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/ids"
 	"jiceng/internal/org"
 	"jiceng/internal/xlsx"
@@ -472,7 +473,7 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 			if e.Kind == errs.Internal {
 				return err
 			}
-			return &errs.Error{Kind: e.Kind, ZH: e.ZH + "（未导入任何数据）", EN: e.EN + " (nothing was imported)", Err: err}
+			return &errs.Error{Kind: e.Kind, Text: i18n.Text{ZH: e.ZH + "（未导入任何数据）", EN: e.EN + " (nothing was imported)"}, Err: err}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.import", TargetType: "import", TargetID: id, OrgPath: path,
 			Summary: fmt.Sprintf("从 %s 导入两新组织 %d 个", sess.FileName, len(batch)), After: map[string]any{"rows": len(batch), "file": sess.FileName}})
@@ -568,7 +569,7 @@ func (s *Service) writeUnits(ctx context.Context, tx *db.Tx, actor access.Actor,
 			p.ZH = fmt.Sprintf("第%d个单位：%s", i+1, strings.TrimPrefix(p.ZH, fmt.Sprintf("第%d行：", i+1)))
 			p.EN = fmt.Sprintf("unit %d: %s", i+1, strings.TrimPrefix(p.EN, fmt.Sprintf("row %d: ", i+1)))
 		}
-		return &errs.Error{Kind: errs.KindOf(err), ZH: p.ZH, EN: p.EN}
+		return &errs.Error{Kind: errs.KindOf(err), Text: i18n.Text{ZH: p.ZH, EN: p.EN}}
 	}
 	aff := newAffCache(tx, actor)
 	paths := make([]string, len(units))

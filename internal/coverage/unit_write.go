@@ -11,6 +11,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -28,12 +29,12 @@ func (s *Service) duplicate(ctx context.Context, tx *db.Tx, actor access.Actor, 
 	}
 	if actor.Can(access.UnitRead, path) {
 		return &errs.Error{Kind: errs.Conflict, Field: "credit_code",
-			ZH: fmt.Sprintf("统一社会信用代码 %s 已登记：%s（编号 %d）", code, name, id),
-			EN: fmt.Sprintf("credit code %s is already registered: %s (id %d)", code, name, id)}
+			Text: i18n.Text{ZH: fmt.Sprintf("统一社会信用代码 %s 已登记：%s（编号 %d）", code, name, id),
+				EN: fmt.Sprintf("credit code %s is already registered: %s (id %d)", code, name, id)}}
 	}
 	return &errs.Error{Kind: errs.Conflict, Field: "credit_code",
-		ZH: fmt.Sprintf("统一社会信用代码 %s 已由其他党组织登记，请联系上级组织部门核实隶属关系", code),
-		EN: fmt.Sprintf("credit code %s is already registered by another organization: ask the department above to check the affiliation", code)}
+		Text: i18n.Text{ZH: fmt.Sprintf("统一社会信用代码 %s 已由其他党组织登记，请联系上级组织部门核实隶属关系", code),
+			EN: fmt.Sprintf("credit code %s is already registered by another organization: ask the department above to check the affiliation", code)}}
 }
 
 // Create registers a unit, not yet covered.

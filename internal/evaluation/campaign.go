@@ -20,6 +20,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -116,7 +117,7 @@ func activeOwner(ctx context.Context, q db.Querier, ownerID int64) error {
 	if !o.Active() {
 		name := o.Label()
 		return &errs.Error{Kind: errs.Conflict, Field: "owner_org_id",
-			ZH: fmt.Sprintf("“%s”已撤销，不能组织测评", name), EN: fmt.Sprintf("%q is dissolved and cannot run a campaign", name)}
+			Text: i18n.Text{ZH: fmt.Sprintf("“%s”已撤销，不能组织测评", name), EN: fmt.Sprintf("%q is dissolved and cannot run a campaign", name)}}
 	}
 	return nil
 }
@@ -145,8 +146,8 @@ func activeSubjectsTx(ctx context.Context, tx *db.Tx, in []SubjectInput) error {
 // subjectDissolved refuses a dissolved organization as the i-th subject.
 func subjectDissolved(i int, name string) error {
 	return &errs.Error{Kind: errs.Conflict, Field: fmt.Sprintf("subjects[%d].org_id", i),
-		ZH: fmt.Sprintf("第 %d 个测评对象：“%s”已撤销，不能作为测评对象", i+1, name),
-		EN: fmt.Sprintf("subject %d: %q is dissolved and cannot be rated", i+1, name)}
+		Text: i18n.Text{ZH: fmt.Sprintf("第 %d 个测评对象：“%s”已撤销，不能作为测评对象", i+1, name),
+			EN: fmt.Sprintf("subject %d: %q is dissolved and cannot be rated", i+1, name)}}
 }
 
 // MinKeyBytes is the shortest token key NewService accepts.

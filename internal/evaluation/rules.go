@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 )
 
 // The campaign types. The keys are stored and used in URLs, so they stay
@@ -32,17 +33,16 @@ const (
 // CampaignType is a campaign type with its labels.
 type CampaignType struct {
 	Key string `json:"key"`
-	ZH  string `json:"zh"`
-	EN  string `json:"en"`
+	i18n.Text
 }
 
 // CampaignTypes lists the campaign types in the order forms offer them.
 var CampaignTypes = []CampaignType{
-	{TypeReview, "述职评议考核", "Report-and-review assessment"},
-	{TypeQianQi, "千企议科长", "Enterprises rate agency sections"},
-	{TypeSatisfaction, "群众满意度测评", "Public satisfaction survey"},
-	{TypeFirstSecretary, "第一书记评议", "First secretary review"},
-	{TypeCustom, "自定义", "Custom"},
+	{TypeReview, i18n.Text{ZH: "述职评议考核", EN: "Report-and-review assessment"}},
+	{TypeQianQi, i18n.Text{ZH: "千企议科长", EN: "Enterprises rate agency sections"}},
+	{TypeSatisfaction, i18n.Text{ZH: "群众满意度测评", EN: "Public satisfaction survey"}},
+	{TypeFirstSecretary, i18n.Text{ZH: "第一书记评议", EN: "First secretary review"}},
+	{TypeCustom, i18n.Text{ZH: "自定义", EN: "Custom"}},
 }
 
 // The scale kinds of an indicator.

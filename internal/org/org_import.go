@@ -11,6 +11,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/xlsx"
 )
 
@@ -187,7 +188,7 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 			}
 			if _, err := s.createTx(ctx, tx, actor, in); err != nil {
 				p := problem(i+2, err)
-				return &errs.Error{Kind: errs.KindOf(err), ZH: p.ZH + "（未导入任何数据）", EN: p.EN + " (nothing was imported)"}
+				return &errs.Error{Kind: errs.KindOf(err), Text: i18n.Text{ZH: p.ZH + "（未导入任何数据）", EN: p.EN + " (nothing was imported)"}}
 			}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "org.import", TargetType: "import", TargetID: id,

@@ -45,11 +45,11 @@ func (k *Kit) SendXLSX(w http.ResponseWriter, r *http.Request, scope, list strin
 
 // exportCapNote is the line of a file that stopped at limit rows of total
 // (-1: not counted).
-func exportCapNote(lang string, limit, total int) string {
+func (k *Kit) exportCapNote(lang string, limit, total int) string {
 	if total > limit {
-		return fmt.Sprintf(i18n.T(lang, "export.capped_total"), FormatInt(limit), FormatInt(total))
+		return fmt.Sprintf(k.T(lang, "export.capped_total"), FormatInt(limit), FormatInt(total))
 	}
-	return fmt.Sprintf(i18n.T(lang, "export.capped"), FormatInt(limit))
+	return fmt.Sprintf(k.T(lang, "export.capped"), FormatInt(limit))
 }
 
 // SendExport streams f to the client as an Excel file. A list longer than a
@@ -63,10 +63,10 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 	s := f.Sheet
 	if k.Demo {
 		// A file outlives the page and its banner: it says so itself.
-		s.Title = "【" + i18n.T(lang, "export.demo") + "】" + s.Title
+		s.Title = "【" + k.T(lang, "export.demo") + "】" + s.Title
 	}
 	if f.Total > limit {
-		s.Filters = cmp.Or(strings.TrimSpace(s.Filters), "筛选：无") + "　" + exportCapNote(lang, limit, f.Total)
+		s.Filters = cmp.Or(strings.TrimSpace(s.Filters), "筛选：无") + "　" + k.exportCapNote(lang, limit, f.Total)
 	}
 	n, more := 0, false
 	var srcErr error
@@ -85,7 +85,7 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 			return true
 		})
 		if more && !stopped && srcErr == nil {
-			yield([]any{exportCapNote(lang, limit, f.Total)})
+			yield([]any{k.exportCapNote(lang, limit, f.Total)})
 		}
 	}
 	out := &exportWriter{w: w, start: func() error {

@@ -24,7 +24,7 @@ func (h *Pages) UserExport(w http.ResponseWriter, r *http.Request) {
 		for i, u := range rows {
 			var roles []string
 			for _, g := range u.Grants {
-				zh, _ := access.RoleLabel(g.Role)
+				zh := access.RoleLabel(g.Role).ZH
 				roles = append(roles, zh+"@"+g.OrgName)
 			}
 			if !yield([]any{i + 1, u.Username, u.DisplayName, u.HomeOrgName, strings.Join(roles, "；"), u.Status, web.LocalTime(u.LastLoginAt, "2006-01-02 15:04")}) {

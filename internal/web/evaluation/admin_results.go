@@ -150,15 +150,15 @@ func (h *Pages) evaResultsData(w http.ResponseWriter, r *http.Request, lang stri
 		}
 	}
 	unit := web.Msg(lang, "个", "")
-	gc := web.Chart{Type: "bar", Title: i18n.T(lang, "eva.chart_grades"), Unit: unit}
+	gc := web.Chart{Type: "bar", Title: h.T(lang, "eva.chart_grades"), Unit: unit}
 	for _, g := range v.Rules.Grades {
 		gc.Items = append(gc.Items, web.ChartItem{Name: g.Grade, Value: gradeCount[g.Grade]})
 	}
 	if incomplete > 0 {
-		gc.Items = append(gc.Items, web.ChartItem{Name: i18n.T(lang, "eva.incomplete"), Value: incomplete})
+		gc.Items = append(gc.Items, web.ChartItem{Name: h.T(lang, "eva.incomplete"), Value: incomplete})
 	}
 	v.Grades = web.ChartJSON(gc)
-	mc := web.RateChart{Type: "bar", Title: i18n.T(lang, "eva.chart_groups"), Unit: web.Msg(lang, "分", "points")}
+	mc := web.RateChart{Type: "bar", Title: h.T(lang, "eva.chart_groups"), Unit: web.Msg(lang, "分", "points")}
 	for _, g := range v.Rules.Groups {
 		if cnt[g.Key] > 0 {
 			mc.Items = append(mc.Items, web.RateItem{Name: g.Name, Value: web.Round1(sum[g.Key] / float64(cnt[g.Key]))})
@@ -179,9 +179,9 @@ func (h *Pages) EvalResults(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p.Title = v.C.Name + " · " + i18n.T(lang, "eva.results_title")
+	p.Title = v.C.Name + " · " + h.T(lang, "eva.results_title")
 	p.Crumbs = p.Crumbs[:1]
-	p.Crumbs = append(p.Crumbs, web.Crumb{Label: v.C.Name, Href: evaHref(v.C.ID, "")}, web.Crumb{Label: i18n.T(lang, "eva.results_title")})
+	p.Crumbs = append(p.Crumbs, web.Crumb{Label: v.C.Name, Href: evaHref(v.C.ID, "")}, web.Crumb{Label: h.T(lang, "eva.results_title")})
 	p.ScopeName = v.C.OwnerName
 	p.Charts = true
 	p.Data = v
@@ -204,7 +204,7 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 		header = append(header, g.Name+"得分", g.Name+"票数")
 		widths = append(widths, 12, 10)
 	}
-	filters := "状态：" + i18n.T(i18n.ZH, "eva.status_"+v.C.Status)
+	filters := "状态：" + h.T(i18n.ZH, "eva.status_"+v.C.Status)
 	if v.Published {
 		filters += "；发布时间：" + web.LocalTime(v.C.PublishedAt, "2006-01-02 15:04") + "；SHA-256：" + v.C.ResultsSHA256
 	} else {

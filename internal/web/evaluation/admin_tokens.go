@@ -147,7 +147,7 @@ func (h *Pages) renderSlips(w http.ResponseWriter, r *http.Request, id int64, gr
 	}
 	lang := i18n.FromRequest(r)
 	name, _ := groupLabel(c.Rules, group)
-	p := h.evaPage(r, i18n.T(lang, "eva.slips_title"), web.Crumb{Label: c.Name, Href: evaHref(id, "")}, web.Crumb{Label: i18n.T(lang, "eva.slips_title")})
+	p := h.evaPage(r, h.T(lang, "eva.slips_title"), web.Crumb{Label: c.Name, Href: evaHref(id, "")}, web.Crumb{Label: h.T(lang, "eva.slips_title")})
 	p.ScopeName = c.OwnerName
 	vote, err := h.voteURL()
 	if err != nil {
@@ -251,7 +251,7 @@ func (h *Pages) evaListXLSX(w http.ResponseWriter, r *http.Request, rows []evalu
 		parts = append(parts, "年度="+y)
 	}
 	if st := v.Get("status"); st != "" {
-		parts = append(parts, "状态="+i18n.T(i18n.ZH, "eva.status_"+st))
+		parts = append(parts, "状态="+h.T(i18n.ZH, "eva.status_"+st))
 	}
 	filters := ""
 	if len(parts) > 0 {
@@ -262,7 +262,7 @@ func (h *Pages) evaListXLSX(w http.ResponseWriter, r *http.Request, rows []evalu
 		Widths: []float64{6, 40, 16, 8, 28, 10, 18, 18, 68}}
 	h.SendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
 		for i, c := range rows {
-			if !yield([]any{i + 1, c.Name, evaTypeLabel(c.Type, i18n.ZH), c.Year, c.OwnerName, i18n.T(i18n.ZH, "eva.status_"+c.Status),
+			if !yield([]any{i + 1, c.Name, evaTypeLabel(c.Type, i18n.ZH), c.Year, c.OwnerName, h.T(i18n.ZH, "eva.status_"+c.Status),
 				c.OpensAt.In(org.Shanghai).Format("2006-01-02 15:04"), c.ClosesAt.In(org.Shanghai).Format("2006-01-02 15:04"), c.ResultsSHA256}) {
 				return
 			}

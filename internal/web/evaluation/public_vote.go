@@ -196,7 +196,7 @@ func (h *Pages) VoteForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/vote", http.StatusSeeOther)
 		return
 	}
-	p := h.votePage(r, i18n.T(i18n.FromRequest(r), "evp.title"))
+	p := h.votePage(r, h.T(i18n.FromRequest(r), "evp.title"))
 	p.Path = "/vote"
 	h.render(w, r, http.StatusOK, "eval_public_vote", "bare", p)
 }
@@ -207,7 +207,7 @@ func (h *Pages) codeError(w http.ResponseWriter, r *http.Request, code string, e
 	if e.Kind == errs.Internal {
 		h.Logger.Error("ballot", "path", r.URL.Path, "err", err)
 	}
-	p := h.votePage(r, i18n.T(i18n.FromRequest(r), "evp.title"))
+	p := h.votePage(r, h.T(i18n.FromRequest(r), "evp.title"))
 	p.Path = "/vote"
 	p.Form.Set("code", code)
 	p.Errors["code"] = e.Message(p.Lang)
