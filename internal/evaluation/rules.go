@@ -160,6 +160,35 @@ type Rules struct {
 	VillageTemplate bool `json:"village_template,omitempty"`
 }
 
+// builtinNames are the English names of the grades, answer levels and rater
+// groups the built-in templates and DefaultGrades give in Chinese. Rules are
+// stored with the Chinese names (scoring and vetoes compare them), so the
+// English is looked up when a page is shown.
+var builtinNames = map[string]string{
+	"好":     "Good",
+	"较好":    "Fairly good",
+	"一般":    "Average",
+	"差":     "Poor",
+	"满意":    "Satisfied",
+	"基本满意":  "Fairly satisfied",
+	"不满意":   "Dissatisfied",
+	"上级党组织": "Higher Party organization",
+	"党员代表":  "Party member representatives",
+	"群众代表":  "Public representatives",
+	"企业":    "Enterprises",
+	"项目业主":  "Project owners",
+	"服务对象":  "People served",
+}
+
+// NameText returns a grade, answer level or rater-group name of a campaign's
+// rules as a text: the built-in names have an English one, a name a user
+// typed has only itself.
+func NameText(name string) i18n.Text { return i18n.Text{ZH: name, EN: builtinNames[name]} }
+
+// NameIn returns the name of a grade, answer level or rater group in lang;
+// see NameText.
+func NameIn(name, lang string) string { return NameText(name).In(lang) }
+
 // DefaultGrades returns the usual grades 好 ≥ 90, 较好 ≥ 80, 一般 ≥ 60, 差.
 func DefaultGrades() []GradeThreshold {
 	return []GradeThreshold{{"好", 90}, {"较好", 80}, {"一般", 60}, {"差", 0}}

@@ -152,7 +152,7 @@ func (h *Pages) evaResultsData(w http.ResponseWriter, r *http.Request, lang stri
 	unit := web.Msg(lang, "个", "")
 	gc := web.Chart{Type: "bar", Title: h.T(lang, "eva.chart_grades"), Unit: unit}
 	for _, g := range v.Rules.Grades {
-		gc.Items = append(gc.Items, web.ChartItem{Name: g.Grade, Value: gradeCount[g.Grade]})
+		gc.Items = append(gc.Items, web.ChartItem{Name: evaluation.NameIn(g.Grade, lang), Value: gradeCount[g.Grade]})
 	}
 	if incomplete > 0 {
 		gc.Items = append(gc.Items, web.ChartItem{Name: h.T(lang, "eva.incomplete"), Value: incomplete})
@@ -161,7 +161,7 @@ func (h *Pages) evaResultsData(w http.ResponseWriter, r *http.Request, lang stri
 	mc := web.RateChart{Type: "bar", Title: h.T(lang, "eva.chart_groups"), Unit: web.Msg(lang, "分", "points")}
 	for _, g := range v.Rules.Groups {
 		if cnt[g.Key] > 0 {
-			mc.Items = append(mc.Items, web.RateItem{Name: g.Name, Value: web.Round1(sum[g.Key] / float64(cnt[g.Key]))})
+			mc.Items = append(mc.Items, web.RateItem{Name: evaluation.NameIn(g.Name, lang), Value: web.Round1(sum[g.Key] / float64(cnt[g.Key]))})
 		}
 	}
 	v.GroupMean = web.RateChartJSON(mc)
