@@ -112,7 +112,7 @@ func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in Goal
 			}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "goal.create", TargetType: "goal_set", TargetID: strconv.FormatInt(id, 10), OrgPath: owner.Path,
-			Summary: fmt.Sprintf("制定目标 %s（%d 年，%d 项指标）", in.Name, in.Year, len(in.Targets)), After: in})
+			Summary: i18n.Textf("制定目标 %s（%d 年，%d 项指标）", "set the goals %s (%d, %d indicators)", in.Name, in.Year, len(in.Targets)), After: in})
 	})
 	if err != nil {
 		return GoalSet{}, err
@@ -226,8 +226,9 @@ func (s *Service) SetTarget(ctx context.Context, actor access.Actor, setID int64
 			return errs.Wrap(err, "set target")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "goal.target", TargetType: "goal_set", TargetID: strconv.FormatInt(setID, 10), OrgPath: g.ownerPath,
-			Summary: fmt.Sprintf("调整目标 %s：组织 %d 的 %s %.1f%% → %.1f%%", g.Name, orgID, org.LabelOf(Indicators, indicator, ""), g.Targets[orgID][indicator], target),
-			Before:  map[string]any{"target": g.Targets[orgID][indicator]}, After: map[string]any{"target": target}})
+			Summary: i18n.Text{ZH: fmt.Sprintf("调整目标 %s：组织 %d 的 %s %.1f%% → %.1f%%", g.Name, orgID, org.LabelOf(Indicators, indicator, ""), g.Targets[orgID][indicator], target),
+				EN: fmt.Sprintf("changed the goals %s: %s of organization %d %.1f%% → %.1f%%", g.Name, org.LabelOf(Indicators, indicator, i18n.EN), orgID, g.Targets[orgID][indicator], target)},
+			Before: map[string]any{"target": g.Targets[orgID][indicator]}, After: map[string]any{"target": target}})
 	})
 }
 

@@ -476,7 +476,7 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 			return &errs.Error{Kind: e.Kind, Text: i18n.Text{ZH: e.ZH + "（未导入任何数据）", EN: e.EN + " (nothing was imported)"}, Err: err}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.import", TargetType: "import", TargetID: id, OrgPath: path,
-			Summary: fmt.Sprintf("从 %s 导入两新组织 %d 个", sess.FileName, len(batch)), After: map[string]any{"rows": len(batch), "file": sess.FileName}})
+			Summary: i18n.Textf("从 %s 导入两新组织 %d 个", "imported %[2]d units from %[1]s", sess.FileName, len(batch)), After: map[string]any{"rows": len(batch), "file": sess.FileName}})
 	})
 	if err != nil {
 		return 0, err
@@ -528,7 +528,7 @@ func (s *Service) BulkCreate(ctx context.Context, actor access.Actor, units []Bu
 			return err
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.bulk_create", TargetType: "unit", TargetID: "", OrgPath: path,
-			Summary: fmt.Sprintf("批量登记两新组织 %d 个", len(units)), After: map[string]any{"rows": len(units)}})
+			Summary: i18n.Textf("批量登记两新组织 %d 个", "registered %d units at once", len(units)), After: map[string]any{"rows": len(units)}})
 	})
 	if err != nil {
 		return 0, err

@@ -192,7 +192,7 @@ func (s *Service) ApplyImport(ctx context.Context, actor access.Actor, userID in
 			}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "org.import", TargetType: "import", TargetID: id,
-			Summary: fmt.Sprintf("从 %s 导入党组织 %d 个", sess.FileName, len(sess.Rows)), After: map[string]any{"rows": len(sess.Rows), "file": sess.FileName}})
+			Summary: i18n.Textf("从 %s 导入党组织 %d 个", "imported %[2]d organizations from %[1]s", sess.FileName, len(sess.Rows)), After: map[string]any{"rows": len(sess.Rows), "file": sess.FileName}})
 	})
 	if err != nil {
 		return 0, err
