@@ -332,7 +332,10 @@ func (s *Service) RecordExport(ctx context.Context, actor access.Actor, e Export
 		en += " (" + e.Scope + ")"
 	}
 	summary += grouped(e.Rows) + " 行"
-	en += ", " + grouped(e.Rows) + " rows"
+	en += ", " + grouped(e.Rows) + " row"
+	if e.Rows != 1 {
+		en += "s"
+	}
 	if e.Truncated {
 		if e.Total > 0 {
 			summary += "（共 " + grouped(e.Total) + " 行，未导出完）"

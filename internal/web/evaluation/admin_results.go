@@ -198,10 +198,15 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, evaluation.ScoresHidden())
 		return
 	}
+	lang := i18n.FromRequest(r)
 	header := []string{"名次", "测评对象", "职务", "单位/科室", "总分", "等次", "按分数等次", "否决", "限额调整", "未定等原因", "群众满意率（%）", "不满意率（%）"}
+	if lang == i18n.EN {
+		header = []string{"Rank", "Subject", "Post", "Unit / section", "Total", "Grade", "Grade by score", "Veto", "Capped", "Why ungraded", "Masses satisfied (%)", "Dissatisfied (%)"}
+	}
 	widths := []float64{6, 30, 16, 24, 10, 8, 10, 8, 8, 24, 14, 12}
 	for _, g := range v.Rules.Groups {
-		header = append(header, g.Name+"得分", g.Name+"票数")
+		name := evaluation.NameIn(g.Name, lang)
+		header = append(header, web.Msg(lang, name+"得分", name+" score"), web.Msg(lang, name+"票数", name+" ballots"))
 		widths = append(widths, 12, 10)
 	}
 	filters := "状态：" + h.T(i18n.ZH, "eva.status_"+v.C.Status)
@@ -213,14 +218,15 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 	if v.NotRating {
 		filters += "；“不参评”：该评委组不评价此测评对象，不计入其总分"
 	}
-	s := xlsx.Sheet{Title: v.C.Name + " 测评结果", Filters: filters, Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths}
+	list := i18n.Text{ZH: v.C.Name + "_测评结果", EN: v.C.Name + "_results"}
+	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 测评结果", v.C.Name+" results"), Filters: filters, Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths}
 	num := func(p *float64) any {
 		if p == nil {
 			return ""
 		}
 		return *p
 	}
-	h.SendXLSX(w, r, v.C.OwnerName, v.C.Name+"_测评结果", s, func(yield func([]any) bool) {
+	h.SendXLSX(w, r, v.C.OwnerName, list, s, func(yield func([]any) bool) {
 		for _, row := range v.Rows {
 			rank := any("")
 			if row.R.Rank > 0 {
@@ -240,7 +246,7 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 			if row.S.Section != "" {
 				unit = strings.TrimSpace(unit + " " + row.S.Section)
 			}
-			out := []any{rank, row.S.Name, row.S.Post, unit, num(row.R.Total), row.R.Grade, row.R.ScoreGrade, veto, capped, why, num(row.R.MassesSatisfaction), num(row.R.Dissatisfaction)}
+			out := []any{rank, row.S.Name, row.S.Post, unit, num(row.R.Total), evaluation.NameIn(row.R.Grade, lang), evaluation.NameIn(row.R.ScoreGrade, lang), veto, capped, why, num(row.R.MassesSatisfaction), num(row.R.Dissatisfaction)}
 			for _, g := range row.Groups {
 				switch {
 				case g.Shown:
