@@ -209,14 +209,14 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 		header = append(header, web.Msg(lang, name+"得分", name+" score"), web.Msg(lang, name+"票数", name+" ballots"))
 		widths = append(widths, 12, 10)
 	}
-	filters := "状态：" + h.T(i18n.ZH, "eva.status_"+v.C.Status)
+	filters := web.Msg(lang, "状态：", "Status: ") + h.T(lang, "eva.status_"+v.C.Status)
 	if v.Published {
-		filters += "；发布时间：" + web.LocalTime(v.C.PublishedAt, "2006-01-02 15:04") + "；SHA-256：" + v.C.ResultsSHA256
+		filters += web.Msg(lang, "；发布时间：", "; published ") + web.LocalTime(v.C.PublishedAt, "2006-01-02 15:04") + web.Msg(lang, "；SHA-256：", "; SHA-256: ") + v.C.ResultsSHA256
 	} else {
-		filters += "；测评已结束，结果尚未发布"
+		filters += web.Msg(lang, "；测评已结束，结果尚未发布", "; the campaign has closed, the results are not published yet")
 	}
 	if v.NotRating {
-		filters += "；“不参评”：该评委组不评价此测评对象，不计入其总分"
+		filters += web.Msg(lang, "；“不参评”：该评委组不评价此测评对象，不计入其总分", "; “not rating”: the rater group does not rate this subject, which does not count in its total")
 	}
 	list := i18n.Text{ZH: v.C.Name + "_测评结果", EN: v.C.Name + "_results"}
 	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 测评结果", v.C.Name+" results"), Filters: filters, Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths}
@@ -234,13 +234,17 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 			}
 			veto, capped, why := "", "", ""
 			if len(row.R.Vetoed) > 0 {
-				veto = "是"
+				veto = web.Msg(lang, "是", "yes")
 			}
 			if row.R.Capped {
-				capped = "是"
+				capped = web.Msg(lang, "是", "yes")
 			}
 			if row.R.Incomplete {
-				why = "票数不足：" + strings.Join(row.ShortNm, "、")
+				short := make([]string, len(row.ShortNm))
+				for i, n := range row.ShortNm {
+					short[i] = evaluation.NameIn(n, lang)
+				}
+				why = web.Msg(lang, "票数不足：", "too few ballots: ") + strings.Join(short, web.Msg(lang, "、", ", "))
 			}
 			unit := row.S.Unit
 			if row.S.Section != "" {
@@ -252,9 +256,9 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 				case g.Shown:
 					out = append(out, g.Score, g.N)
 				case g.NotRating:
-					out = append(out, "不参评", "")
+					out = append(out, web.Msg(lang, "不参评", "not rating"), "")
 				default:
-					out = append(out, "少于k人，不显示", "")
+					out = append(out, web.Msg(lang, "少于k人，不显示", "fewer than k, not shown"), "")
 				}
 			}
 			if !yield(out) {
