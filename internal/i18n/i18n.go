@@ -62,13 +62,13 @@ func (c Catalog) Check() error {
 	return nil
 }
 
-// Catalogs are catalogues merged into one, read-only after Merge.
-type Catalogs struct{ m map[string]Text }
+// Merged holds catalogues merged into one; it is read-only after Merge.
+type Merged struct{ m map[string]Text }
 
 // Merge merges parts into one set of messages, refusing a key defined in two
 // parts (one would silently hide the other) and a key that lacks either
 // language.
-func Merge(parts ...Catalog) (*Catalogs, error) {
+func Merge(parts ...Catalog) (*Merged, error) {
 	m := map[string]Text{}
 	for _, p := range parts {
 		if err := p.Check(); err != nil {
@@ -81,12 +81,12 @@ func Merge(parts ...Catalog) (*Catalogs, error) {
 			m[k] = v
 		}
 	}
-	return &Catalogs{m: m}, nil
+	return &Merged{m: m}, nil
 }
 
 // T returns the message key in lang; a missing key shows as itself, and a
 // test keeps every key used by a template in the catalogues.
-func (c *Catalogs) T(lang, key string) string {
+func (c *Merged) T(lang, key string) string {
 	if t, ok := c.m[key]; ok {
 		return t.In(lang)
 	}
@@ -94,13 +94,10 @@ func (c *Catalogs) T(lang, key string) string {
 }
 
 // Has tells whether key is defined.
-func (c *Catalogs) Has(key string) bool {
+func (c *Merged) Has(key string) bool {
 	_, ok := c.m[key]
 	return ok
 }
-
-// Keys returns every key, sorted.
-func (c *Catalogs) Keys() []string { return slices.Sorted(maps.Keys(c.m)) }
 
 var matcher = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})
 

@@ -59,7 +59,7 @@ type Deps struct {
 // Kit is the page kit: what every page package renders and answers with.
 type Kit struct {
 	Deps
-	msgs *i18n.Catalogs
+	msgs *i18n.Merged
 	base *Templates // the error page
 }
 
