@@ -38,7 +38,7 @@ func printDemo(env cmdEnv, res demo.Result, url, site string) {
 		res.Init.Name, res.Init.Region, res.Init.Created, res.Orgs, res.Units, db.Redact(url))
 	fmt.Fprintln(env.stdout, "演示账号（用户名 / 角色 / 授权范围 / 密码）：")
 	for _, a := range res.Accounts {
-		zh, _ := access.RoleLabel(a.Role)
+		zh := access.RoleLabel(a.Role).ZH
 		fmt.Fprintf(env.stdout, "  %-13s %-10s %-16s %s\n", a.Username, zh, a.OrgName, a.Password)
 	}
 	if t := res.Trial; t.Code != "" {

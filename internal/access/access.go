@@ -6,6 +6,8 @@ package access
 import (
 	"context"
 	"strings"
+
+	"jiceng/internal/i18n"
 )
 
 // Role is the stable id of a role.
@@ -214,27 +216,27 @@ func (a Actor) ScopeSQL(col string, action Action) (string, []any) {
 	return "(" + strings.Join(parts, " OR ") + ")", nil
 }
 
-// RoleLabel returns the Chinese and English name of a role.
-func RoleLabel(r Role) (zh, en string) {
+// RoleLabel returns the name of a role.
+func RoleLabel(r Role) i18n.Text {
 	switch r {
 	case Admin:
-		return "系统管理员", "System administrator"
+		return i18n.Text{ZH: "系统管理员", EN: "System administrator"}
 	case OrgAdmin:
-		return "组织部门管理员", "Organization department administrator"
+		return i18n.Text{ZH: "组织部门管理员", EN: "Organization department administrator"}
 	case Secretary:
-		return "党组织书记", "Party secretary"
+		return i18n.Text{ZH: "党组织书记", EN: "Party secretary"}
 	case EvaluationManager:
-		return "评议考核管理员", "Evaluation manager"
+		return i18n.Text{ZH: "评议考核管理员", EN: "Evaluation manager"}
 	case CaseHandler:
-		return "诉求办理员", "Case handler"
+		return i18n.Text{ZH: "诉求办理员", EN: "Case handler"}
 	case IntegrityOfficer:
-		return "廉洁工作站专员", "Integrity officer"
+		return i18n.Text{ZH: "廉洁工作站专员", EN: "Integrity officer"}
 	case Custodian:
-		return "身份信息保管人", "Identity custodian"
+		return i18n.Text{ZH: "身份信息保管人", EN: "Identity custodian"}
 	case Auditor:
-		return "审计员", "Auditor"
+		return i18n.Text{ZH: "审计员", EN: "Auditor"}
 	}
-	return string(r), string(r)
+	return i18n.Text{ZH: string(r), EN: string(r)}
 }
 
 type ctxKey struct{}

@@ -20,6 +20,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -278,13 +279,13 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 			return errs.Wrap(err, "check username")
 		}
 		if n > 0 {
-			return &errs.Error{Kind: errs.Conflict, Field: "username", ZH: "用户名 " + in.Username + " 已被使用，请换一个", EN: "username " + in.Username + " is taken: choose another"}
+			return &errs.Error{Kind: errs.Conflict, Field: "username", Text: i18n.Text{ZH: "用户名 " + in.Username + " 已被使用，请换一个", EN: "username " + in.Username + " is taken: choose another"}}
 		}
 		now := db.FormatTime(s.now())
 		err = tx.QueryRow(ctx, "INSERT INTO users (username, display_name, password_hash, home_org_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?) RETURNING id",
 			in.Username, in.DisplayName, hash, home.id, now, now).Scan(&id)
 		if db.IsUniqueViolation(err) {
-			return &errs.Error{Kind: errs.Conflict, Field: "username", ZH: "用户名 " + in.Username + " 已被使用，请换一个", EN: "username " + in.Username + " is taken: choose another"}
+			return &errs.Error{Kind: errs.Conflict, Field: "username", Text: i18n.Text{ZH: "用户名 " + in.Username + " 已被使用，请换一个", EN: "username " + in.Username + " is taken: choose another"}}
 		}
 		if err != nil {
 			return errs.Wrap(err, "insert user")
@@ -297,7 +298,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 			after["role"] = in.Role
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "user.create", TargetType: "user", TargetID: strconv.FormatInt(id, 10),
-			OrgPath: home.path, Summary: fmt.Sprintf("新建用户 %s（%s）", in.Username, home.name), After: after})
+			OrgPath: home.path, Summary: i18n.Textf("新建用户 %s（%s）", "created the user %s (%s)", in.Username, home.name), After: after})
 	})
 	if err != nil {
 		return User{}, err
@@ -485,9 +486,9 @@ func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, r
 		if err != nil {
 			return errs.Wrap(err, "insert grant")
 		}
-		zh, _ := access.RoleLabel(role)
+		label := access.RoleLabel(role)
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "grant.create", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			OrgPath: o.path, Summary: fmt.Sprintf("授予 %s 在 %s 的角色：%s", u.username, o.name, zh),
+			OrgPath: o.path, Summary: i18n.Text{ZH: fmt.Sprintf("授予 %s 在 %s 的角色：%s", u.username, o.name, label.ZH), EN: fmt.Sprintf("granted %s the role %s in %s", u.username, label.EN, o.name)},
 			After: map[string]any{"user_id": userID, "role": role, "org_id": orgID}})
 	})
 }
@@ -547,9 +548,9 @@ func (s *Service) revoke(ctx context.Context, actor access.Actor, holder, grantI
 		if _, err := tx.Exec(ctx, "DELETE FROM grants WHERE id = ?", grantID); err != nil {
 			return errs.Wrap(err, "delete grant")
 		}
-		zh, _ := access.RoleLabel(role)
+		label := access.RoleLabel(role)
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "grant.revoke", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			OrgPath: o.path, Summary: fmt.Sprintf("撤销用户 %s 在 %s 的角色：%s", u.username, o.name, zh),
+			OrgPath: o.path, Summary: i18n.Text{ZH: fmt.Sprintf("撤销用户 %s 在 %s 的角色：%s", u.username, o.name, label.ZH), EN: fmt.Sprintf("revoked the role %s of %s in %s", label.EN, u.username, o.name)},
 			Before: map[string]any{"user_id": userID, "role": role, "org_id": orgID}})
 	})
 }
@@ -577,7 +578,7 @@ func (s *Service) SetStatus(ctx context.Context, actor access.Actor, userID int6
 			}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "user.status", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			OrgPath: u.home, Summary: fmt.Sprintf("用户 %s 状态 %s → %s", u.username, u.status, status),
+			OrgPath: u.home, Summary: i18n.Textf("用户 %s 状态 %s → %s", "user %s status %s → %s", u.username, u.status, status),
 			Before: map[string]any{"status": u.status}, After: map[string]any{"status": status}})
 	})
 }
@@ -653,7 +654,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor access.Actor, userID
 			return errs.Wrap(err, "end sessions")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "user.password", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			OrgPath: u.home, Summary: "修改用户 " + u.username + " 的密码"})
+			OrgPath: u.home, Summary: i18n.Text{ZH: "修改用户 " + u.username + " 的密码", EN: "changed the password of " + u.username}})
 	})
 }
 
@@ -723,17 +724,17 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 		}
 		// Logged like a wrong password, so that the two take the same work;
 		// the name typed is not kept: it may be a password typed in the wrong field.
-		return Session{}, access.Actor{}, s.auditLogin(ctx, 0, "", "", "auth.login_failed", "以不存在的用户名登录失败", wrong)
+		return Session{}, access.Actor{}, s.auditLogin(ctx, 0, "", "", "auth.login_failed", i18n.Text{ZH: "以不存在的用户名登录失败", EN: "failed login with an unknown username"}, wrong)
 	}
 	ok, err := s.check(ctx, hash, password)
 	if err != nil {
 		return Session{}, access.Actor{}, err
 	}
 	if !ok {
-		return Session{}, access.Actor{}, s.auditLogin(ctx, id, username, home, "auth.login_failed", "密码错误，登录失败", wrong)
+		return Session{}, access.Actor{}, s.auditLogin(ctx, id, username, home, "auth.login_failed", i18n.Text{ZH: "密码错误，登录失败", EN: "failed login: wrong password"}, wrong)
 	}
 	if status != "active" {
-		return Session{}, access.Actor{}, s.auditLogin(ctx, id, username, home, "auth.login_failed", "已停用的账号尝试登录",
+		return Session{}, access.Actor{}, s.auditLogin(ctx, id, username, home, "auth.login_failed", i18n.Text{ZH: "已停用的账号尝试登录", EN: "login attempt by a disabled account"},
 			errs.New(errs.Unauthorized, "该账号已停用，请联系管理员", "this account is disabled: contact your administrator"))
 	}
 	s.limiter.Succeed(pair.Name, cli.Name)
@@ -755,7 +756,7 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 			return errs.Wrap(err, "last login")
 		}
 		return audit.Write(ctx, tx, access.Actor{UserID: id, Username: username}, audit.Entry{Action: "auth.login", TargetType: "user",
-			TargetID: strconv.FormatInt(id, 10), OrgPath: home, Summary: "登录"})
+			TargetID: strconv.FormatInt(id, 10), OrgPath: home, Summary: i18n.Text{ZH: "登录", EN: "logged in"}})
 	})
 	if err != nil {
 		return Session{}, access.Actor{}, err
@@ -768,7 +769,7 @@ func (s *Service) Login(ctx context.Context, username, password, client string) 
 // give; if the record cannot be written, that error is returned instead.
 // The entry names the account (none for an unknown username) and never the
 // client's address.
-func (s *Service) auditLogin(ctx context.Context, id int64, username, home, action, summary string, refusal error) error {
+func (s *Service) auditLogin(ctx context.Context, id int64, username, home, action string, summary i18n.Text, refusal error) error {
 	target := ""
 	if id != 0 {
 		target = strconv.FormatInt(id, 10)
@@ -868,7 +869,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 			return errs.Wrap(err, "logout user")
 		}
 		return audit.Write(ctx, tx, access.Actor{UserID: id, Username: username}, audit.Entry{Action: "auth.logout", TargetType: "user",
-			TargetID: strconv.FormatInt(id, 10), OrgPath: home, Summary: "退出登录"})
+			TargetID: strconv.FormatInt(id, 10), OrgPath: home, Summary: i18n.Text{ZH: "退出登录", EN: "logged out"}})
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 )
 
 // MaxBody is the largest JSON body accepted.
@@ -76,10 +77,10 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return errs.New(errs.Invalid, "JSON 不完整：请检查括号和引号是否成对", "incomplete JSON: check that brackets and quotes are closed")
 		case errors.As(err, &te):
-			return &errs.Error{Kind: errs.Invalid, Field: te.Field, ZH: "字段 " + te.Field + " 的类型应为 " + te.Type.String(), EN: "field " + te.Field + " must be of type " + te.Type.String()}
+			return &errs.Error{Kind: errs.Invalid, Field: te.Field, Text: i18n.Text{ZH: "字段 " + te.Field + " 的类型应为 " + te.Type.String(), EN: "field " + te.Field + " must be of type " + te.Type.String()}}
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return &errs.Error{Kind: errs.Invalid, Field: f, ZH: "未知字段 " + f, EN: "unknown field " + f}
+			return &errs.Error{Kind: errs.Invalid, Field: f, Text: i18n.Text{ZH: "未知字段 " + f, EN: "unknown field " + f}}
 		case errors.Is(err, io.EOF):
 			return errs.New(errs.Invalid, "请求体为空，应为 JSON 对象", "empty body: send a JSON object")
 		}

@@ -4,6 +4,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 )
 
 // Service reads the log and records the exports of lists. Changes are
@@ -37,9 +39,11 @@ type Entry struct {
 	// left (an organization's old parent, a unit's old leading
 	// organization): the entry is then also visible on the side it left.
 	LeftFrom string
-	Summary  string
-	Before   any
-	After    any
+	// Summary says what happened in a line, in both languages: English
+	// pages show the English.
+	Summary i18n.Text
+	Before  any
+	After   any
 }
 
 // Write appends e to the log inside tx.
@@ -56,9 +60,9 @@ func Write(ctx context.Context, tx *db.Tx, actor access.Actor, e Entry) error {
 	if ids := pathIDs(e.LeftFrom); len(ids) >= 1 {
 		fromOrg = ids[len(ids)-1]
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id, org_path, org_id, from_org_id, summary, before_json, after_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		db.Now(), actorID, name, e.Action, e.TargetType, e.TargetID, e.OrgPath, orgOf(e.OrgPath), fromOrg, e.Summary, toJSON(e.Before), toJSON(e.After))
+	_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id, org_path, org_id, from_org_id, summary, summary_en, before_json, after_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		db.Now(), actorID, name, e.Action, e.TargetType, e.TargetID, e.OrgPath, orgOf(e.OrgPath), fromOrg, e.Summary.ZH, e.Summary.EN, toJSON(e.Before), toJSON(e.After))
 	return errs.Wrap(err, "audit write")
 }
 
@@ -101,15 +105,23 @@ func toJSON(v any) any {
 
 // Record is a stored entry as shown to auditors.
 type Record struct {
-	ID         int64           `json:"id"`
-	At         string          `json:"at"`
-	ActorName  string          `json:"actor"`
-	Action     string          `json:"action"`
-	TargetType string          `json:"target_type"`
-	TargetID   string          `json:"target_id"`
-	Summary    string          `json:"summary"`
-	Before     json.RawMessage `json:"before,omitempty"`
-	After      json.RawMessage `json:"after,omitempty"`
+	ID         int64  `json:"id"`
+	At         string `json:"at"`
+	ActorName  string `json:"actor"`
+	Action     string `json:"action"`
+	TargetType string `json:"target_type"`
+	TargetID   string `json:"target_id"`
+	Summary    string `json:"summary"`
+	// SummaryEN is the English summary; entries written before the log
+	// kept one have the Chinese here too.
+	SummaryEN string          `json:"summary_en"`
+	Before    json.RawMessage `json:"before,omitempty"`
+	After     json.RawMessage `json:"after,omitempty"`
+}
+
+// SummaryIn returns the summary in lang.
+func (r Record) SummaryIn(lang string) string {
+	return i18n.Text{ZH: r.Summary, EN: r.SummaryEN}.In(lang)
 }
 
 // Query filters the log. From and To are dates (YYYY-MM-DD, inclusive) in
@@ -132,7 +144,7 @@ const maxPage = 1000
 const eachPage = 5000
 
 // logCols are the columns of the log that readers use.
-const logCols = "a.id, a.at, a.actor_name, a.action, a.target_type, a.target_id, a.summary, a.before_json, a.after_json"
+const logCols = "a.id, a.at, a.actor_name, a.action, a.target_type, a.target_id, a.summary, a.summary_en, a.before_json, a.after_json"
 
 // visible is the part of the log the actor may read, as a FROM source
 // aliased a: the entries of the organizations that are now inside the
@@ -202,8 +214,11 @@ func scanRecords(rows *sql.Rows, fn func(Record) bool) (n int, stopped bool, err
 	for rows.Next() {
 		var r Record
 		var before, after *string
-		if err := rows.Scan(&r.ID, &r.At, &r.ActorName, &r.Action, &r.TargetType, &r.TargetID, &r.Summary, &before, &after); err != nil {
+		if err := rows.Scan(&r.ID, &r.At, &r.ActorName, &r.Action, &r.TargetType, &r.TargetID, &r.Summary, &r.SummaryEN, &before, &after); err != nil {
 			return n, false, errs.Wrap(err, "audit scan")
+		}
+		if r.SummaryEN == "" {
+			r.SummaryEN = r.Summary
 		}
 		if before != nil {
 			r.Before = json.RawMessage(*before)
@@ -296,6 +311,7 @@ func (s *Service) Each(ctx context.Context, actor access.Actor, q Query, fn func
 // Export describes one download of a list, for the entry that records it.
 type Export struct {
 	List      string `json:"list"`            // the list as the file names it ("审计日志")
+	ListEN    string `json:"-"`               // its English name, for the English summary
 	Path      string `json:"path"`            // the address it was downloaded from
 	Scope     string `json:"scope"`           // the organization whose list it is
 	Filters   string `json:"filters"`         // the filter line of the file
@@ -310,22 +326,31 @@ type Export struct {
 func (s *Service) RecordExport(ctx context.Context, actor access.Actor, e Export) error {
 	place := exportPlace(actor)
 	summary := "导出" + e.List
+	en := "Exported " + cmp.Or(e.ListEN, e.List)
 	if e.Scope != "" {
 		summary += "（" + e.Scope + "）"
+		en += " (" + e.Scope + ")"
 	}
 	summary += grouped(e.Rows) + " 行"
+	en += ", " + grouped(e.Rows) + " row"
+	if e.Rows != 1 {
+		en += "s"
+	}
 	if e.Truncated {
 		if e.Total > 0 {
 			summary += "（共 " + grouped(e.Total) + " 行，未导出完）"
+			en += " (of " + grouped(e.Total) + ", not all exported)"
 		} else {
 			summary += "（未导出完）"
+			en += " (not all exported)"
 		}
 	}
 	if e.Filters != "" {
 		summary += "；" + e.Filters
+		en += "; " + e.Filters
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		return Write(ctx, tx, actor, Entry{Action: "export", TargetType: "export", TargetID: e.Path, OrgPath: place, Summary: summary, After: e})
+		return Write(ctx, tx, actor, Entry{Action: "export", TargetType: "export", TargetID: e.Path, OrgPath: place, Summary: i18n.Text{ZH: summary, EN: en}, After: e})
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 	"jiceng/internal/region"
 )
@@ -27,49 +28,49 @@ const (
 
 // Statuses lists the coverage statuses with their labels.
 var Statuses = []org.Choice{
-	{Key: Own, ZH: "单独组建", EN: "Own organization"},
-	{Key: Joint, ZH: "联合组建", EN: "Joint branch"},
-	{Key: Instructor, ZH: "选派党建指导员", EN: "Instructor only"},
-	{Key: None, ZH: "未覆盖", EN: "Not covered"},
+	{Key: Own, Text: i18n.Text{ZH: "单独组建", EN: "Own organization"}},
+	{Key: Joint, Text: i18n.Text{ZH: "联合组建", EN: "Joint branch"}},
+	{Key: Instructor, Text: i18n.Text{ZH: "选派党建指导员", EN: "Instructor only"}},
+	{Key: None, Text: i18n.Text{ZH: "未覆盖", EN: "Not covered"}},
 }
 
 // Categories of host units, derived from the credit code and confirmable.
 var Categories = []org.Choice{
-	{Key: "private", ZH: "非公有制企业", EN: "Non-public enterprise"},
-	{Key: "social_group", ZH: "社会团体", EN: "Social group"},
-	{Key: "civil_nonenterprise", ZH: "民办非企业单位（社会服务机构）", EN: "Social service institution"},
-	{Key: "foundation", ZH: "基金会", EN: "Foundation"},
-	{Key: "other", ZH: "其他", EN: "Other"},
+	{Key: "private", Text: i18n.Text{ZH: "非公有制企业", EN: "Non-public enterprise"}},
+	{Key: "social_group", Text: i18n.Text{ZH: "社会团体", EN: "Social group"}},
+	{Key: "civil_nonenterprise", Text: i18n.Text{ZH: "民办非企业单位（社会服务机构）", EN: "Social service institution"}},
+	{Key: "foundation", Text: i18n.Text{ZH: "基金会", EN: "Foundation"}},
+	{Key: "other", Text: i18n.Text{ZH: "其他", EN: "Other"}},
 }
 
 // SizeClasses of units.
 var SizeClasses = []org.Choice{
-	{Key: "above", ZH: "规模以上", EN: "Above designated size"},
-	{Key: "below", ZH: "规模以下", EN: "Below designated size"},
+	{Key: "above", Text: i18n.Text{ZH: "规模以上", EN: "Above designated size"}},
+	{Key: "below", Text: i18n.Text{ZH: "规模以下", EN: "Below designated size"}},
 }
 
 // Industries are the sections (门类) of GB/T 4754-2017.
 var Industries = []org.Choice{
-	{Key: "A", ZH: "农、林、牧、渔业", EN: "Agriculture, forestry, animal husbandry and fishery"},
-	{Key: "B", ZH: "采矿业", EN: "Mining"},
-	{Key: "C", ZH: "制造业", EN: "Manufacturing"},
-	{Key: "D", ZH: "电力、热力、燃气及水生产和供应业", EN: "Electricity, heat, gas and water"},
-	{Key: "E", ZH: "建筑业", EN: "Construction"},
-	{Key: "F", ZH: "批发和零售业", EN: "Wholesale and retail"},
-	{Key: "G", ZH: "交通运输、仓储和邮政业", EN: "Transport, storage and post"},
-	{Key: "H", ZH: "住宿和餐饮业", EN: "Accommodation and catering"},
-	{Key: "I", ZH: "信息传输、软件和信息技术服务业", EN: "Information and software services"},
-	{Key: "J", ZH: "金融业", EN: "Finance"},
-	{Key: "K", ZH: "房地产业", EN: "Real estate"},
-	{Key: "L", ZH: "租赁和商务服务业", EN: "Leasing and business services"},
-	{Key: "M", ZH: "科学研究和技术服务业", EN: "Research and technical services"},
-	{Key: "N", ZH: "水利、环境和公共设施管理业", EN: "Water, environment and public facilities"},
-	{Key: "O", ZH: "居民服务、修理和其他服务业", EN: "Residential and repair services"},
-	{Key: "P", ZH: "教育", EN: "Education"},
-	{Key: "Q", ZH: "卫生和社会工作", EN: "Health and social work"},
-	{Key: "R", ZH: "文化、体育和娱乐业", EN: "Culture, sports and entertainment"},
-	{Key: "S", ZH: "公共管理、社会保障和社会组织", EN: "Public administration and social organizations"},
-	{Key: "T", ZH: "国际组织", EN: "International organizations"},
+	{Key: "A", Text: i18n.Text{ZH: "农、林、牧、渔业", EN: "Agriculture, forestry, animal husbandry and fishery"}},
+	{Key: "B", Text: i18n.Text{ZH: "采矿业", EN: "Mining"}},
+	{Key: "C", Text: i18n.Text{ZH: "制造业", EN: "Manufacturing"}},
+	{Key: "D", Text: i18n.Text{ZH: "电力、热力、燃气及水生产和供应业", EN: "Electricity, heat, gas and water"}},
+	{Key: "E", Text: i18n.Text{ZH: "建筑业", EN: "Construction"}},
+	{Key: "F", Text: i18n.Text{ZH: "批发和零售业", EN: "Wholesale and retail"}},
+	{Key: "G", Text: i18n.Text{ZH: "交通运输、仓储和邮政业", EN: "Transport, storage and post"}},
+	{Key: "H", Text: i18n.Text{ZH: "住宿和餐饮业", EN: "Accommodation and catering"}},
+	{Key: "I", Text: i18n.Text{ZH: "信息传输、软件和信息技术服务业", EN: "Information and software services"}},
+	{Key: "J", Text: i18n.Text{ZH: "金融业", EN: "Finance"}},
+	{Key: "K", Text: i18n.Text{ZH: "房地产业", EN: "Real estate"}},
+	{Key: "L", Text: i18n.Text{ZH: "租赁和商务服务业", EN: "Leasing and business services"}},
+	{Key: "M", Text: i18n.Text{ZH: "科学研究和技术服务业", EN: "Research and technical services"}},
+	{Key: "N", Text: i18n.Text{ZH: "水利、环境和公共设施管理业", EN: "Water, environment and public facilities"}},
+	{Key: "O", Text: i18n.Text{ZH: "居民服务、修理和其他服务业", EN: "Residential and repair services"}},
+	{Key: "P", Text: i18n.Text{ZH: "教育", EN: "Education"}},
+	{Key: "Q", Text: i18n.Text{ZH: "卫生和社会工作", EN: "Health and social work"}},
+	{Key: "R", Text: i18n.Text{ZH: "文化、体育和娱乐业", EN: "Culture, sports and entertainment"}},
+	{Key: "S", Text: i18n.Text{ZH: "公共管理、社会保障和社会组织", EN: "Public administration and social organizations"}},
+	{Key: "T", Text: i18n.Text{ZH: "国际组织", EN: "International organizations"}},
 }
 
 // Settings the department may change.

@@ -12,17 +12,18 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
 // Indicators is the menu goal sets are composed from; every value is a
 // percentage computed from the registry, never typed in.
 var Indicators = []org.Choice{
-	{Key: "org_coverage", ZH: "组织覆盖率", EN: "Organizational coverage"},
-	{Key: "work_coverage", ZH: "工作覆盖率", EN: "Work coverage"},
-	{Key: "above_size_org_coverage", ZH: "规模以上单位组织覆盖率", EN: "Organizational coverage of units above size"},
-	{Key: "own_when_eligible", ZH: "有 3 名以上正式党员的单位单独组建率", EN: "Own organizations where 3+ full members"},
-	{Key: "instructor_share", ZH: "未建组织单位选派党建指导员比例", EN: "Instructors for units without an organization"},
+	{Key: "org_coverage", Text: i18n.Text{ZH: "组织覆盖率", EN: "Organizational coverage"}},
+	{Key: "work_coverage", Text: i18n.Text{ZH: "工作覆盖率", EN: "Work coverage"}},
+	{Key: "above_size_org_coverage", Text: i18n.Text{ZH: "规模以上单位组织覆盖率", EN: "Organizational coverage of units above size"}},
+	{Key: "own_when_eligible", Text: i18n.Text{ZH: "有 3 名以上正式党员的单位单独组建率", EN: "Own organizations where 3+ full members"}},
+	{Key: "instructor_share", Text: i18n.Text{ZH: "未建组织单位选派党建指导员比例", EN: "Instructors for units without an organization"}},
 }
 
 // GoalSet is a named set of indicators with yearly targets per scope.
@@ -111,7 +112,7 @@ func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in Goal
 			}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "goal.create", TargetType: "goal_set", TargetID: strconv.FormatInt(id, 10), OrgPath: owner.Path,
-			Summary: fmt.Sprintf("制定目标 %s（%d 年，%d 项指标）", in.Name, in.Year, len(in.Targets)), After: in})
+			Summary: i18n.Textf("制定目标 %s（%d 年，%d 项指标）", "set the goals %s (%d, %d indicators)", in.Name, in.Year, len(in.Targets)), After: in})
 	})
 	if err != nil {
 		return GoalSet{}, err
@@ -231,8 +232,9 @@ func (s *Service) SetTarget(ctx context.Context, actor access.Actor, setID int64
 			return errs.Wrap(err, "set target")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "goal.target", TargetType: "goal_set", TargetID: strconv.FormatInt(setID, 10), OrgPath: g.ownerPath,
-			Summary: fmt.Sprintf("调整目标 %s：组织 %d 的 %s %.1f%% → %.1f%%", g.Name, orgID, org.LabelOf(Indicators, indicator, ""), g.Targets[orgID][indicator], target),
-			Before:  map[string]any{"target": g.Targets[orgID][indicator]}, After: map[string]any{"target": target}})
+			Summary: i18n.Text{ZH: fmt.Sprintf("调整目标 %s：组织 %d 的 %s %.1f%% → %.1f%%", g.Name, orgID, org.LabelOf(Indicators, indicator, ""), g.Targets[orgID][indicator], target),
+				EN: fmt.Sprintf("changed the goals %s: %s of organization %d %.1f%% → %.1f%%", g.Name, org.LabelOf(Indicators, indicator, i18n.EN), orgID, g.Targets[orgID][indicator], target)},
+			Before: map[string]any{"target": g.Targets[orgID][indicator]}, After: map[string]any{"target": target}})
 	})
 }
 

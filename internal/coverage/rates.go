@@ -9,6 +9,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -256,7 +257,7 @@ type JointFlag struct {
 	// Reasons say why the branch is flagged, in the language chosen with In
 	// (Chinese until then).
 	Reasons []string `json:"reasons"`
-	reasons []Text
+	reasons []i18n.Text
 }
 
 // In returns the flag with its reasons in lang ("en" or Chinese).
@@ -308,11 +309,11 @@ func (s *Service) JointFlags(ctx context.Context, actor access.Actor, orgID int6
 		}
 		f := JointFlag{Org: jo, Units: r.n, Townships: r.towns}
 		if r.towns > 1 {
-			f.reasons = append(f.reasons, Textf("所联合的单位分布在 %d 个乡镇（街道），应按属地就近调整联合范围",
+			f.reasons = append(f.reasons, i18n.Textf("所联合的单位分布在 %d 个乡镇（街道），应按属地就近调整联合范围",
 				"its units lie in %d townships or streets: regroup them with their neighbours", r.towns))
 		}
 		if r.n > st.JointMaxUnits {
-			f.reasons = append(f.reasons, Textf("联合了 %d 个单位，超过 %d 个，应拆分或推动党员多的单位单独组建",
+			f.reasons = append(f.reasons, i18n.Textf("联合了 %d 个单位，超过 %d 个，应拆分或推动党员多的单位单独组建",
 				"it joins %d units, more than %d: split it, or help the units with more members form their own", r.n, st.JointMaxUnits))
 		}
 		out = append(out, f.In("zh-CN"))

@@ -1,6 +1,10 @@
 package coverage
 
-import "jiceng/internal/org"
+import (
+	"jiceng/internal/org"
+
+	"jiceng/internal/i18n"
+)
 
 // Rules: what a unit needs, computed from its members and coverage, never typed in.
 const (
@@ -11,9 +15,9 @@ const (
 
 // Rules lists the rules with their labels.
 var Rules = []org.Choice{
-	{Key: RuleFormOwn, ZH: "应单独组建", EN: "Should form its own organization"},
-	{Key: RuleFormOwnJoint, ZH: "应单独或联合组建", EN: "Should form its own or a joint branch"},
-	{Key: RuleInstructor, ZH: "应选派党建指导员", EN: "Needs an instructor"},
+	{Key: RuleFormOwn, Text: i18n.Text{ZH: "应单独组建", EN: "Should form its own organization"}},
+	{Key: RuleFormOwnJoint, Text: i18n.Text{ZH: "应单独或联合组建", EN: "Should form its own or a joint branch"}},
+	{Key: RuleInstructor, Text: i18n.Text{ZH: "应选派党建指导员", EN: "Needs an instructor"}},
 }
 
 // RuleOf applies the coverage rules to a unit.
@@ -36,22 +40,22 @@ func Advice(u Unit) string { return AdviceIn(u, "zh-CN") }
 // AdviceIn is Advice in lang ("en" or Chinese).
 func AdviceIn(u Unit, lang string) string { return adviceOf(u).In(lang) }
 
-func adviceOf(u Unit) Text {
+func adviceOf(u Unit) i18n.Text {
 	switch u.Rule {
 	case RuleFormOwn:
 		if u.Coverage == Joint {
-			return Textf("现有正式党员 %d 名，已具备单独组建条件，应从联合党支部中单独组建党支部",
+			return i18n.Textf("现有正式党员 %d 名，已具备单独组建条件，应从联合党支部中单独组建党支部",
 				"%d full members: ready to leave the joint branch and form its own branch", u.FullMembers)
 		}
-		return Textf("现有正式党员 %d 名，应单独组建党支部", "%d full members: should form its own branch", u.FullMembers)
+		return i18n.Textf("现有正式党员 %d 名，应单独组建党支部", "%d full members: should form its own branch", u.FullMembers)
 	case RuleFormOwnJoint:
-		return Textf("现有正式党员 %d 名，不足 3 名，应与邻近单位联合组建党支部，或发展党员后单独组建",
+		return i18n.Textf("现有正式党员 %d 名，不足 3 名，应与邻近单位联合组建党支部，或发展党员后单独组建",
 			"%d full member(s), fewer than 3: should form a joint branch with neighbouring units, or its own after recruiting members", u.FullMembers)
 	case RuleInstructor:
-		return Text{ZH: "暂无正式党员，应选派党建指导员开展工作，做好发现和培养入党积极分子工作",
+		return i18n.Text{ZH: "暂无正式党员，应选派党建指导员开展工作，做好发现和培养入党积极分子工作",
 			EN: "No full members yet: send a Party-building instructor and look for activists to recruit"}
 	}
-	return Text{}
+	return i18n.Text{}
 }
 
 // ruleSQL is the condition of each rule over the units table aliased u.

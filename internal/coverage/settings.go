@@ -2,13 +2,13 @@ package coverage
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -48,7 +48,7 @@ func (s *Service) SetSettings(ctx context.Context, actor access.Actor, st Settin
 			}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "coverage.settings", TargetType: "settings", TargetID: "coverage",
-			Summary: fmt.Sprintf("两新覆盖统计口径：规模以上从业人数 %d → %d，联合党支部单位上限 %d → %d", before.SizeEmployees, st.SizeEmployees, before.JointMaxUnits, st.JointMaxUnits),
+			Summary: i18n.Textf("两新覆盖统计口径：规模以上从业人数 %d → %d，联合党支部单位上限 %d → %d", "coverage settings: employees above size %d → %d, units per joint branch %d → %d", before.SizeEmployees, st.SizeEmployees, before.JointMaxUnits, st.JointMaxUnits),
 			Before:  before, After: st})
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/ids"
 	"jiceng/internal/org"
 )
@@ -49,7 +50,7 @@ type Unit struct {
 	// Warnings are facts worth a second look that do not block saving, in
 	// the language chosen with In (Chinese until then).
 	Warnings []string `json:"warnings,omitempty"`
-	warnings []Text
+	warnings []i18n.Text
 	affPath  string
 }
 
@@ -86,7 +87,7 @@ func scanUnit(r db.Scanner) (Unit, error) {
 		u.Rule = RuleOf(u.FullMembers, u.Coverage)
 	}
 	if c, err := ids.ParseCreditCode(u.CreditCode); err == nil && !strings.HasPrefix(u.RegionCode, registrarPrefix(c.RegionCode)) {
-		u.warnings = append(u.warnings, Textf("统一社会信用代码中的登记机关区划 %s 与单位所在区划 %s 不一致，请核对",
+		u.warnings = append(u.warnings, i18n.Textf("统一社会信用代码中的登记机关区划 %s 与单位所在区划 %s 不一致，请核对",
 			"the registrar's division %s in the credit code does not match the unit's division %s: check them", c.RegionCode, u.RegionCode))
 	}
 	return u.In("zh-CN"), err

@@ -12,6 +12,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -25,10 +26,10 @@ const (
 
 // CloseReasons lists the reasons a unit is closed with their labels.
 var CloseReasons = []org.Choice{
-	{Key: CloseDeregistered, ZH: "注销", EN: "Deregistered"},
-	{Key: CloseRevoked, ZH: "吊销", EN: "Licence revoked"},
-	{Key: CloseMoved, ZH: "迁出本地", EN: "Moved away"},
-	{Key: CloseOther, ZH: "其他", EN: "Other"},
+	{Key: CloseDeregistered, Text: i18n.Text{ZH: "注销", EN: "Deregistered"}},
+	{Key: CloseRevoked, Text: i18n.Text{ZH: "吊销", EN: "Licence revoked"}},
+	{Key: CloseMoved, Text: i18n.Text{ZH: "迁出本地", EN: "Moved away"}},
+	{Key: CloseOther, Text: i18n.Text{ZH: "其他", EN: "Other"}},
 }
 
 // CloseInput closes a unit: why, from when (2006-01-02, not in the
@@ -129,9 +130,10 @@ func (s *Service) Close(ctx context.Context, actor access.Actor, id int64, in Cl
 			return err
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.close", TargetType: "unit", TargetID: strconv.FormatInt(id, 10), OrgPath: u.affPath,
-			Summary: fmt.Sprintf("两新组织 %s（%s）%s，%s 起", u.Name, u.CreditCode, reason, in.EffectiveOn),
-			Before:  map[string]any{"status": u.Status},
-			After:   map[string]any{"status": "closed", "reason": in.Reason, "effective_on": in.EffectiveOn, "note": in.Note}})
+			Summary: i18n.Text{ZH: fmt.Sprintf("两新组织 %s（%s）%s，%s 起", u.Name, u.CreditCode, reason, in.EffectiveOn),
+				EN: fmt.Sprintf("unit %s (%s) closed: %s, from %s", u.Name, u.CreditCode, org.LabelOf(CloseReasons, in.Reason, i18n.EN), in.EffectiveOn)},
+			Before: map[string]any{"status": u.Status},
+			After:  map[string]any{"status": "closed", "reason": in.Reason, "effective_on": in.EffectiveOn, "note": in.Note}})
 	})
 	if err != nil {
 		return Unit{}, err
@@ -190,7 +192,7 @@ func (s *Service) Reopen(ctx context.Context, actor access.Actor, id int64, in R
 			return err
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.reopen", TargetType: "unit", TargetID: strconv.FormatInt(id, 10), OrgPath: u.affPath,
-			Summary: fmt.Sprintf("恢复两新组织 %s（%s）", u.Name, u.CreditCode),
+			Summary: i18n.Textf("恢复两新组织 %s（%s）", "reopened the unit %s (%s)", u.Name, u.CreditCode),
 			Before:  map[string]any{"status": u.Status, "coverage": u.Coverage, "org_id": u.CoverageOrgID},
 			After:   map[string]any{"status": "active", "coverage": cov, "org_id": covOrg, "note": in.Note}})
 	})

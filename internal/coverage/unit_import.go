@@ -13,6 +13,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/ids"
 	"jiceng/internal/imports"
 	"jiceng/internal/org"
@@ -461,7 +462,7 @@ func (s *Service) importKind() imports.Kind[[]storedRow] {
 				return 0, audit.Entry{}, err
 			}
 			is := sessionOf(sess, stored)
-			now := db.Now()
+			now := db.FormatTime(s.now())
 			batch := make([]BulkUnit, len(is.Rows))
 			for i, in := range is.Rows {
 				batch[i] = BulkUnit{Input: in, CreatedAt: now}
@@ -471,7 +472,7 @@ func (s *Service) importKind() imports.Kind[[]storedRow] {
 				return 0, audit.Entry{}, imports.NothingImported(err)
 			}
 			return len(batch), audit.Entry{Action: "unit.import", TargetType: "import", TargetID: sess.ID, OrgPath: path,
-				Summary: fmt.Sprintf("从 %s 导入两新组织 %d 个", sess.FileName, len(batch)), After: map[string]any{"rows": len(batch), "file": sess.FileName}}, nil
+				Summary: i18n.Textf("从 %s 导入两新组织 %d 个", "imported %[2]d units from %[1]s", sess.FileName, len(batch)), After: map[string]any{"rows": len(batch), "file": sess.FileName}}, nil
 		},
 		After: s.analyze,
 	}
@@ -520,7 +521,7 @@ func (s *Service) BulkCreate(ctx context.Context, actor access.Actor, units []Bu
 			return err
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.bulk_create", TargetType: "unit", TargetID: "", OrgPath: path,
-			Summary: fmt.Sprintf("批量登记两新组织 %d 个", len(units)), After: map[string]any{"rows": len(units)}})
+			Summary: i18n.Textf("批量登记两新组织 %d 个", "registered %d units at once", len(units)), After: map[string]any{"rows": len(units)}})
 	})
 	if err != nil {
 		return 0, err
@@ -561,7 +562,7 @@ func (s *Service) writeUnits(ctx context.Context, tx *db.Tx, actor access.Actor,
 			p.ZH = fmt.Sprintf("第%d个单位：%s", i+1, strings.TrimPrefix(p.ZH, fmt.Sprintf("第%d行：", i+1)))
 			p.EN = fmt.Sprintf("unit %d: %s", i+1, strings.TrimPrefix(p.EN, fmt.Sprintf("row %d: ", i+1)))
 		}
-		return &errs.Error{Kind: errs.KindOf(err), ZH: p.ZH, EN: p.EN}
+		return &errs.Error{Kind: errs.KindOf(err), Text: i18n.Text{ZH: p.ZH, EN: p.EN}}
 	}
 	aff := newAffCache(tx, actor)
 	paths := make([]string, len(units))

@@ -11,6 +11,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -28,12 +29,12 @@ func (s *Service) duplicate(ctx context.Context, tx *db.Tx, actor access.Actor, 
 	}
 	if actor.Can(access.UnitRead, path) {
 		return &errs.Error{Kind: errs.Conflict, Field: "credit_code",
-			ZH: fmt.Sprintf("统一社会信用代码 %s 已登记：%s（编号 %d）", code, name, id),
-			EN: fmt.Sprintf("credit code %s is already registered: %s (id %d)", code, name, id)}
+			Text: i18n.Text{ZH: fmt.Sprintf("统一社会信用代码 %s 已登记：%s（编号 %d）", code, name, id),
+				EN: fmt.Sprintf("credit code %s is already registered: %s (id %d)", code, name, id)}}
 	}
 	return &errs.Error{Kind: errs.Conflict, Field: "credit_code",
-		ZH: fmt.Sprintf("统一社会信用代码 %s 已由其他党组织登记，请联系上级组织部门核实隶属关系", code),
-		EN: fmt.Sprintf("credit code %s is already registered by another organization: ask the department above to check the affiliation", code)}
+		Text: i18n.Text{ZH: fmt.Sprintf("统一社会信用代码 %s 已由其他党组织登记，请联系上级组织部门核实隶属关系", code),
+			EN: fmt.Sprintf("credit code %s is already registered by another organization: ask the department above to check the affiliation", code)}}
 }
 
 // Create registers a unit, not yet covered.
@@ -94,7 +95,7 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, actor access.Actor, i
 		return 0, err
 	}
 	return id, audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.create", TargetType: "unit", TargetID: strconv.FormatInt(id, 10),
-		OrgPath: path, Summary: fmt.Sprintf("登记两新组织 %s（%s）", in.Name, in.CreditCode), After: in})
+		OrgPath: path, Summary: i18n.Textf("登记两新组织 %s（%s）", "registered the unit %s (%s)", in.Name, in.CreditCode), After: in})
 }
 
 // Patch holds the fields of an update; nil fields stay as they are.
@@ -216,7 +217,7 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 			return err
 		}
 		e := audit.Entry{Action: "unit.update", TargetType: "unit", TargetID: strconv.FormatInt(id, 10),
-			OrgPath: path, Summary: "修改两新组织 " + after.Name, Before: before, After: after}
+			OrgPath: path, Summary: i18n.Text{ZH: "修改两新组织 " + after.Name, EN: "edited the unit " + after.Name}, Before: before, After: after}
 		if path != before.affPath {
 			// Moved to another leading organization: the side it left sees
 			// the entry that took it away.
@@ -329,9 +330,10 @@ func (s *Service) SetCoverage(ctx context.Context, actor access.Actor, id int64,
 			}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "unit.coverage", TargetType: "unit", TargetID: strconv.FormatInt(id, 10), OrgPath: u.affPath,
-			Summary: fmt.Sprintf("%s 覆盖方式 %s → %s", u.Name, org.LabelOf(Statuses, u.Coverage, ""), org.LabelOf(Statuses, in.Coverage, "")),
-			Before:  map[string]any{"coverage": u.Coverage, "org_id": u.CoverageOrgID, "instructor": u.Instructor},
-			After:   map[string]any{"coverage": in.Coverage, "org_id": covOrg, "instructor": in.Instructor}})
+			Summary: i18n.Text{ZH: fmt.Sprintf("%s 覆盖方式 %s → %s", u.Name, org.LabelOf(Statuses, u.Coverage, ""), org.LabelOf(Statuses, in.Coverage, "")),
+				EN: fmt.Sprintf("%s coverage %s → %s", u.Name, org.LabelOf(Statuses, u.Coverage, i18n.EN), org.LabelOf(Statuses, in.Coverage, i18n.EN))},
+			Before: map[string]any{"coverage": u.Coverage, "org_id": u.CoverageOrgID, "instructor": u.Instructor},
+			After:  map[string]any{"coverage": in.Coverage, "org_id": covOrg, "instructor": in.Instructor}})
 	})
 	if err != nil {
 		return Unit{}, err

@@ -96,7 +96,7 @@ func Seed(ctx context.Context, d *db.DB, orgs *org.Service, accounts *account.Se
 	}
 	for _, p := range plan {
 		pw := account.RandomPassword()
-		zh, _ := access.RoleLabel(p.role)
+		zh := access.RoleLabel(p.role).ZH
 		if _, err := accounts.Create(ctx, sys, account.NewUser{Username: p.user, DisplayName: zh, Password: pw, HomeOrgID: p.org.ID, Role: p.role}); err != nil {
 			return res, fmt.Errorf("demo user %s: %w", p.user, err)
 		}

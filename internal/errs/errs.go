@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"jiceng/internal/i18n"
 )
 
 // Kind classifies an error for callers and for the HTTP layer.
@@ -23,15 +25,13 @@ const (
 	Internal     Kind = "internal"
 )
 
-// Error is an error whose message may be shown to the user. ZH is the
-// Chinese message (the default language), EN its English counterpart; Field
-// names the form field or JSON key at fault, when there is one.
+// Error is an error whose message (the embedded Text) may be shown to the
+// user; Field names the form field or JSON key at fault, when there is one.
 type Error struct {
 	Kind  Kind
 	Field string
-	ZH    string
-	EN    string
-	Err   error // the cause, never shown
+	i18n.Text
+	Err error // the cause, never shown
 	// Details lists every field error when a form had several.
 	Details Fields
 }
@@ -45,20 +45,16 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Message returns the message in the language lang ("en" or anything else for Chinese).
-func (e *Error) Message(lang string) string {
-	if lang == "en" && e.EN != "" {
-		return e.EN
-	}
-	return e.ZH
-}
+// Message returns the message in the language lang (i18n.EN or anything
+// else for Chinese).
+func (e *Error) Message(lang string) string { return e.In(lang) }
 
 // New builds an error of kind k with a Chinese and an English message.
-func New(k Kind, zh, en string) *Error { return &Error{Kind: k, ZH: zh, EN: en} }
+func New(k Kind, zh, en string) *Error { return &Error{Kind: k, Text: i18n.Text{ZH: zh, EN: en}} }
 
 // Newf is New with fmt-style arguments applied to both messages.
 func Newf(k Kind, zh, en string, args ...any) *Error {
-	return &Error{Kind: k, ZH: fmt.Sprintf(zh, args...), EN: fmt.Sprintf(en, args...)}
+	return &Error{Kind: k, Text: i18n.Textf(zh, en, args...)}
 }
 
 // TooManyWait is a too_many error that says how long to wait, in whole
@@ -70,7 +66,7 @@ func TooManyWait(zh, en string, wait time.Duration) *Error {
 	if n == 1 {
 		unit = "second"
 	}
-	return &Error{Kind: TooMany, ZH: fmt.Sprintf("%s，请 %d 秒后再试", zh, n), EN: fmt.Sprintf("%s: try again in %d %s", en, n, unit)}
+	return &Error{Kind: TooMany, Text: i18n.Text{ZH: fmt.Sprintf("%s，请 %d 秒后再试", zh, n), EN: fmt.Sprintf("%s: try again in %d %s", en, n, unit)}}
 }
 
 // WaitSeconds is a wait in whole seconds, rounded up, at least 1, as
@@ -85,9 +81,9 @@ var errStale = errors.New("stale version")
 // a unit, a campaign) that has changed since it was loaded — by someone
 // else, or by the same user in another window.
 func Stale() error {
-	return &Error{Kind: Conflict, Err: errStale,
+	return &Error{Kind: Conflict, Err: errStale, Text: i18n.Text{
 		ZH: "保存前此记录已被修改（可能是他人或您在另一个窗口中），请重新打开后再改",
-		EN: "this record was changed before your save (by someone else, or by you in another window): reload it and try again"}
+		EN: "this record was changed before your save (by someone else, or by you in another window): reload it and try again"}}
 }
 
 // IsStale tells whether err is the refusal of Stale, for forms that show
@@ -105,7 +101,7 @@ func CheckVersion(given *int, current int) error {
 
 // Field builds an invalid-input error attached to a field.
 func Field(field, zh, en string) *Error {
-	return &Error{Kind: Invalid, Field: field, ZH: zh, EN: en}
+	return &Error{Kind: Invalid, Field: field, Text: i18n.Text{ZH: zh, EN: en}}
 }
 
 // Wrap turns an unexpected error into an internal one with a generic message.
@@ -117,8 +113,12 @@ func Wrap(err error, what string) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	return &Error{Kind: Internal, ZH: "系统内部错误，请稍后重试", EN: "internal error, please retry later", Err: fmt.Errorf("%s: %w", what, err)}
+	return &Error{Kind: Internal, Text: internalText, Err: fmt.Errorf("%s: %w", what, err)}
 }
+
+// internalText is the message of an unexpected error: its cause may name
+// tables or files, so it is never shown.
+var internalText = i18n.Text{ZH: "系统内部错误，请稍后重试", EN: "internal error, please retry later"}
 
 // KindOf reports the kind of err, Internal for foreign errors.
 func KindOf(err error) Kind {
@@ -135,7 +135,7 @@ func As(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Kind: Internal, ZH: "系统内部错误，请稍后重试", EN: "internal error, please retry later", Err: err}
+	return &Error{Kind: Internal, Text: internalText, Err: err}
 }
 
 // HTTPStatus is the status code that answers an error of kind k.

@@ -20,6 +20,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 )
 
@@ -132,7 +133,7 @@ func activeOwner(ctx context.Context, q db.Querier, ownerID int64) error {
 	if !o.Active() {
 		name := o.Label()
 		return &errs.Error{Kind: errs.Conflict, Field: "owner_org_id",
-			ZH: fmt.Sprintf("“%s”已撤销，不能组织测评", name), EN: fmt.Sprintf("%q is dissolved and cannot run a campaign", name)}
+			Text: i18n.Text{ZH: fmt.Sprintf("“%s”已撤销，不能组织测评", name), EN: fmt.Sprintf("%q is dissolved and cannot run a campaign", name)}}
 	}
 	return nil
 }
@@ -161,8 +162,8 @@ func activeSubjectsTx(ctx context.Context, tx *db.Tx, in []SubjectInput) error {
 // subjectDissolved refuses a dissolved organization as the i-th subject.
 func subjectDissolved(i int, name string) error {
 	return &errs.Error{Kind: errs.Conflict, Field: fmt.Sprintf("subjects[%d].org_id", i),
-		ZH: fmt.Sprintf("第 %d 个测评对象：“%s”已撤销，不能作为测评对象", i+1, name),
-		EN: fmt.Sprintf("subject %d: %q is dissolved and cannot be rated", i+1, name)}
+		Text: i18n.Text{ZH: fmt.Sprintf("第 %d 个测评对象：“%s”已撤销，不能作为测评对象", i+1, name),
+			EN: fmt.Sprintf("subject %d: %q is dissolved and cannot be rated", i+1, name)}}
 }
 
 // MinKeyBytes is the shortest token key NewService accepts.
@@ -522,7 +523,7 @@ func (s *Service) CreateCampaign(ctx context.Context, actor access.Actor, in Cam
 			return errs.Wrap(err, "insert campaign")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.create", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
-			OrgPath: owner.Path, Summary: fmt.Sprintf("创建测评 %s（%d 年）", in.Name, in.Year), After: in})
+			OrgPath: owner.Path, Summary: i18n.Textf("创建测评 %s（%d 年）", "created the campaign %s (%d)", in.Name, in.Year), After: in})
 	})
 	if err != nil {
 		return Campaign{}, err
@@ -580,7 +581,7 @@ func (s *Service) UpdateRulesAt(ctx context.Context, actor access.Actor, id int6
 			return errs.Wrap(err, "update rules")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.rules", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
-			OrgPath: c.ownerPath, Summary: "修改测评规则：" + c.Name, Before: c.Rules, After: r})
+			OrgPath: c.ownerPath, Summary: i18n.Text{ZH: "修改测评规则：" + c.Name, EN: "changed the rules of " + c.Name}, Before: c.Rules, After: r})
 	})
 	if err != nil {
 		return Campaign{}, err
@@ -715,9 +716,11 @@ func (s *Service) AddSubjects(ctx context.Context, actor access.Actor, id int64,
 		for i := 0; i < len(in) && i < 3; i++ {
 			names = append(names, in[i].Name)
 		}
-		summary := fmt.Sprintf("为测评 %s 添加测评对象 %d 个：%s", c.Name, len(in), strings.Join(names, "、"))
+		summary := i18n.Text{ZH: fmt.Sprintf("为测评 %s 添加测评对象 %d 个：%s", c.Name, len(in), strings.Join(names, "、")),
+			EN: fmt.Sprintf("added %d subjects to %s: %s", len(in), c.Name, strings.Join(names, ", "))}
 		if len(in) > 3 {
-			summary += " 等"
+			summary.ZH += " 等"
+			summary.EN += " …"
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.subjects", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
 			OrgPath: c.ownerPath, Summary: summary, After: in})
@@ -790,36 +793,36 @@ func (s *Service) Open(ctx context.Context, actor access.Actor, id int64) (Campa
 // the campaign has changed since (its rules edited by someone else), it does
 // not open, so that nobody freezes rules they have not seen.
 func (s *Service) OpenAt(ctx context.Context, actor access.Actor, id int64, version *int) (Campaign, error) {
-	return s.transition(ctx, actor, id, "evaluation.open", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
+	return s.transition(ctx, actor, id, "evaluation.open", func(ctx context.Context, tx *db.Tx, c Campaign) (i18n.Text, error) {
 		if err := errs.CheckVersion(version, c.Version); err != nil {
-			return "", err
+			return i18n.Text{}, err
 		}
 		if c.Status != StatusDraft {
-			return "", errs.New(errs.Conflict, "只有草稿状态的测评可以开始", "only a draft campaign can be opened")
+			return i18n.Text{}, errs.New(errs.Conflict, "只有草稿状态的测评可以开始", "only a draft campaign can be opened")
 		}
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM campaign_subjects WHERE campaign_id = ?", id).Scan(&n); err != nil {
-			return "", errs.Wrap(err, "count subjects")
+			return i18n.Text{}, errs.Wrap(err, "count subjects")
 		}
 		if n == 0 {
-			return "", errs.Field("subjects", "请至少添加一个测评对象后再开始测评", "add at least one subject before opening the campaign")
+			return i18n.Text{}, errs.Field("subjects", "请至少添加一个测评对象后再开始测评", "add at least one subject before opening the campaign")
 		}
 		// Dissolving refuses an organization with an open campaign; the
 		// shared tree lock keeps a dissolution from slipping in between.
 		if err := activeOwnerTx(ctx, tx, c.OwnerOrgID); err != nil {
-			return "", err
+			return i18n.Text{}, err
 		}
 		var dissolved string
 		err := tx.QueryRow(ctx, `SELECT `+org.NameCol("o")+` FROM campaign_subjects sb`+org.Join("o", "sb.org_id")+`
 			WHERE sb.campaign_id = ? AND `+org.StatusCol("o")+` <> 'active' ORDER BY sb.sort, sb.id LIMIT 1`, id).Scan(&dissolved)
 		if err == nil {
-			return "", errs.Newf(errs.Conflict, "测评对象“%s”已撤销，不能开始测评", "the subject %q is dissolved: the campaign cannot open", dissolved)
+			return i18n.Text{}, errs.Newf(errs.Conflict, "测评对象“%s”已撤销，不能开始测评", "the subject %q is dissolved: the campaign cannot open", dissolved)
 		}
 		if err != sql.ErrNoRows {
-			return "", errs.Wrap(err, "dissolved subjects")
+			return i18n.Text{}, errs.Wrap(err, "dissolved subjects")
 		}
 		_, err = tx.Exec(ctx, "UPDATE campaigns SET status = 'open', updated_at = ?, version = version + 1 WHERE id = ?", db.FormatTime(s.now()), id)
-		return "开始测评 " + c.Name, errs.Wrap(err, "open campaign")
+		return i18n.Text{ZH: "开始测评 " + c.Name, EN: "opened the campaign " + c.Name}, errs.Wrap(err, "open campaign")
 	})
 }
 
@@ -836,23 +839,23 @@ func (s *Service) OpenAt(ctx context.Context, actor access.Actor, id int64, vers
 // transaction's id, and Scrub removes the old versions (and, on SQLite,
 // the write-ahead log that holds the pages as each cast left them).
 func (s *Service) Close(ctx context.Context, actor access.Actor, id int64) (Campaign, error) {
-	c, err := s.transition(ctx, actor, id, "evaluation.close", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
+	c, err := s.transition(ctx, actor, id, "evaluation.close", func(ctx context.Context, tx *db.Tx, c Campaign) (i18n.Text, error) {
 		if c.Status != StatusOpen {
-			return "", errs.New(errs.Conflict, "只有进行中的测评可以结束", "only an open campaign can be closed")
+			return i18n.Text{}, errs.New(errs.Conflict, "只有进行中的测评可以结束", "only an open campaign can be closed")
 		}
 		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'closed', updated_at = ?, version = version + 1 WHERE id = ?", db.FormatTime(s.now()), id); err != nil {
-			return "", errs.Wrap(err, "close campaign")
+			return i18n.Text{}, errs.Wrap(err, "close campaign")
 		}
 		if _, err := mixTx(ctx, tx, id, c.Rules, nil, 0); err != nil {
-			return "", err
+			return i18n.Text{}, err
 		}
 		if _, err := tx.Exec(ctx, "UPDATE ballot_tokens SET status = status WHERE campaign_id = ?", id); err != nil {
-			return "", errs.Wrap(err, "rewrite tokens")
+			return i18n.Text{}, errs.Wrap(err, "rewrite tokens")
 		}
 		if _, err := tx.Exec(ctx, "UPDATE ballot_token_counts SET used = used WHERE campaign_id = ?", id); err != nil {
-			return "", errs.Wrap(err, "rewrite token counts")
+			return i18n.Text{}, errs.Wrap(err, "rewrite token counts")
 		}
-		return "结束测评 " + c.Name, nil
+		return i18n.Text{ZH: "结束测评 " + c.Name, EN: "closed the campaign " + c.Name}, nil
 	})
 	if err != nil {
 		return c, err
@@ -883,34 +886,34 @@ func (s *Service) Publish(ctx context.Context, actor access.Actor, id int64) (Ca
 			return Campaign{}, err
 		}
 	}
-	return s.transition(ctx, actor, id, "evaluation.publish", func(ctx context.Context, tx *db.Tx, c Campaign) (string, error) {
+	return s.transition(ctx, actor, id, "evaluation.publish", func(ctx context.Context, tx *db.Tx, c Campaign) (i18n.Text, error) {
 		switch c.Status {
 		case StatusPublished:
-			return "", errs.New(errs.Conflict, "测评结果已发布，不能重复发布", "the results are already published")
+			return i18n.Text{}, errs.New(errs.Conflict, "测评结果已发布，不能重复发布", "the results are already published")
 		case StatusClosed:
 		default:
-			return "", errs.New(errs.Conflict, "请先结束测评再发布结果", "close the campaign before publishing its results")
+			return i18n.Text{}, errs.New(errs.Conflict, "请先结束测评再发布结果", "close the campaign before publishing its results")
 		}
 		res, err := computeTx(ctx, tx, c)
 		if err != nil {
-			return "", err
+			return i18n.Text{}, err
 		}
 		b, sum, err := sealResults(res)
 		if err != nil {
-			return "", err
+			return i18n.Text{}, err
 		}
 		now := db.FormatTime(s.now())
 		if _, err := tx.Exec(ctx, "UPDATE campaigns SET status = 'published', published_at = ?, results_json = ?, results_sha256 = ?, updated_at = ?, version = version + 1 WHERE id = ?",
 			now, string(b), sum, now, id); err != nil {
-			return "", errs.Wrap(err, "publish")
+			return i18n.Text{}, errs.Wrap(err, "publish")
 		}
-		return fmt.Sprintf("发布测评结果 %s（SHA-256 %s）", c.Name, sum), nil
+		return i18n.Textf("发布测评结果 %s（SHA-256 %s）", "published the results of %s (SHA-256 %s)", c.Name, sum), nil
 	})
 }
 
 // transition runs one status change of a campaign under its lock and audits it.
 func (s *Service) transition(ctx context.Context, actor access.Actor, id int64, action string,
-	fn func(ctx context.Context, tx *db.Tx, c Campaign) (string, error)) (Campaign, error) {
+	fn func(ctx context.Context, tx *db.Tx, c Campaign) (i18n.Text, error)) (Campaign, error) {
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		c, err := s.lockTx(ctx, tx, actor, id)
 		if err != nil {

@@ -23,6 +23,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 )
 
 // Limits on the files of a subject's work report. A scanned report is a
@@ -327,7 +328,7 @@ func (s *Service) AttachFiles(ctx context.Context, actor access.Actor, campaignI
 			names[i] = fmt.Sprintf("%s（%s）", fl.Name, fl.SizeText())
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.file_attach", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
-			OrgPath: c.ownerPath, Summary: fmt.Sprintf("为测评 %s 的测评对象 %s 上传述职报告：%s", c.Name, sb.Name, strings.Join(names, "、")), After: files})
+			OrgPath: c.ownerPath, Summary: i18n.Text{ZH: fmt.Sprintf("为测评 %s 的测评对象 %s 上传述职报告：%s", c.Name, sb.Name, strings.Join(names, "、")), EN: fmt.Sprintf("uploaded the report of %s in %s: %s", sb.Name, c.Name, strings.Join(names, ", "))}, After: files})
 	})
 	if err != nil {
 		return nil, err
@@ -367,7 +368,7 @@ func (s *Service) RemoveFile(ctx context.Context, actor access.Actor, campaignID
 			return errs.Wrap(err, "delete subject file")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.file_remove", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
-			OrgPath: c.ownerPath, Summary: fmt.Sprintf("删除测评 %s 的测评对象 %s 的述职报告 %s", c.Name, sb.Name, fl.Name), Before: fl})
+			OrgPath: c.ownerPath, Summary: i18n.Textf("删除测评 %s 的测评对象 %s 的述职报告 %s", "removed the report %[3]s of %[2]s in %[1]s", c.Name, sb.Name, fl.Name), Before: fl})
 	})
 	return fl, err
 }

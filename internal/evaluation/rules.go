@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 )
 
 // The campaign types. The keys are stored and used in URLs, so they stay
@@ -32,17 +33,16 @@ const (
 // CampaignType is a campaign type with its labels.
 type CampaignType struct {
 	Key string `json:"key"`
-	ZH  string `json:"zh"`
-	EN  string `json:"en"`
+	i18n.Text
 }
 
 // CampaignTypes lists the campaign types in the order forms offer them.
 var CampaignTypes = []CampaignType{
-	{TypeReview, "述职评议考核", "Report-and-review assessment"},
-	{TypeQianQi, "千企议科长", "Enterprises rate agency sections"},
-	{TypeSatisfaction, "群众满意度测评", "Public satisfaction survey"},
-	{TypeFirstSecretary, "第一书记评议", "First secretary review"},
-	{TypeCustom, "自定义", "Custom"},
+	{TypeReview, i18n.Text{ZH: "述职评议考核", EN: "Report-and-review assessment"}},
+	{TypeQianQi, i18n.Text{ZH: "千企议科长", EN: "Enterprises rate agency sections"}},
+	{TypeSatisfaction, i18n.Text{ZH: "群众满意度测评", EN: "Public satisfaction survey"}},
+	{TypeFirstSecretary, i18n.Text{ZH: "第一书记评议", EN: "First secretary review"}},
+	{TypeCustom, i18n.Text{ZH: "自定义", EN: "Custom"}},
 }
 
 // The scale kinds of an indicator.
@@ -159,6 +159,35 @@ type Rules struct {
 	// community 述职评议.
 	VillageTemplate bool `json:"village_template,omitempty"`
 }
+
+// builtinNames are the English names of the grades, answer levels and rater
+// groups the built-in templates and DefaultGrades give in Chinese. Rules are
+// stored with the Chinese names (scoring and vetoes compare them), so the
+// English is looked up when a page is shown.
+var builtinNames = map[string]string{
+	"好":     "Good",
+	"较好":    "Fairly good",
+	"一般":    "Average",
+	"差":     "Poor",
+	"满意":    "Satisfied",
+	"基本满意":  "Fairly satisfied",
+	"不满意":   "Dissatisfied",
+	"上级党组织": "Higher Party organization",
+	"党员代表":  "Party member representatives",
+	"群众代表":  "Public representatives",
+	"企业":    "Enterprises",
+	"项目业主":  "Project owners",
+	"服务对象":  "People served",
+}
+
+// NameText returns a grade, answer level or rater-group name of a campaign's
+// rules as a text: the built-in names have an English one, a name a user
+// typed has only itself.
+func NameText(name string) i18n.Text { return i18n.Text{ZH: name, EN: builtinNames[name]} }
+
+// NameIn returns the name of a grade, answer level or rater group in lang;
+// see NameText.
+func NameIn(name, lang string) string { return NameText(name).In(lang) }
 
 // DefaultGrades returns the usual grades 好 ≥ 90, 较好 ≥ 80, 一般 ≥ 60, 差.
 func DefaultGrades() []GradeThreshold {

@@ -13,6 +13,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 )
 
 // The states of a ballot token.
@@ -77,7 +78,7 @@ func (s *Service) IssueTokens(ctx context.Context, actor access.Actor, campaignI
 			return err
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.tokens", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
-			OrgPath: c.ownerPath, Summary: fmt.Sprintf("测评 %s：为评委组“%s”发放测评码 %d 张（第 %d 批）", c.Name, name, n, batch),
+			OrgPath: c.ownerPath, Summary: i18n.Textf("测评 %s：为评委组“%s”发放测评码 %d 张（第 %d 批）", "%[1]s: issued %[3]d codes to the rater group “%[2]s” (batch %[4]d)", c.Name, name, n, batch),
 			After: map[string]any{"group": group, "n": n, "batch": batch}})
 	})
 	if err != nil {
@@ -160,7 +161,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor access.Actor, campaignI
 		name, _ := groupName(c.Rules, group)
 		// Neither the code nor its MAC goes into the log: the count is enough.
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.revoke", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
-			OrgPath: c.ownerPath, Summary: fmt.Sprintf("测评 %s：作废评委组“%s”的测评码 1 张", c.Name, name)})
+			OrgPath: c.ownerPath, Summary: i18n.Textf("测评 %s：作废评委组“%s”的测评码 1 张", "%s: revoked one code of the rater group “%s”", c.Name, name)})
 	})
 }
 

@@ -1,9 +1,14 @@
-// Package i18n holds the message catalogues (zh-CN first, English second)
-// and picks the language of a request.
+// Package i18n holds the bilingual text type (Chinese first, English
+// second), merges the message catalogues the modules' pages bring, and picks
+// the language of a request.
 package i18n
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 
 	"golang.org/x/text/language"
 )
@@ -14,30 +19,84 @@ const (
 	EN = "en"
 )
 
-// The catalogues, one part per module; a test checks that no key is defined
-// twice and that both languages have the same keys.
-var (
-	zh = merge(zhCore, zhCoverage, zhEvaluation)
-	en = merge(enCore, enCoverage, enEvaluation)
-)
-
-func merge(parts ...map[string]string) map[string]string {
-	out := map[string]string{}
-	for _, p := range parts {
-		for k, v := range p {
-			out[k] = v
-		}
-	}
-	return out
+// Text is a message in Chinese (the default language) and English: an error
+// message, the label of a choice, a computed warning. It marshals as
+// {"zh","en"}.
+type Text struct {
+	ZH string `json:"zh"`
+	EN string `json:"en"`
 }
 
-// Parts returns the catalogue parts of a language, for the test that no key
-// is defined twice.
-func Parts(lang string) []map[string]string {
-	if lang == EN {
-		return []map[string]string{enCore, enCoverage, enEvaluation}
+// Textf is a Text with fmt-style arguments applied to both messages.
+func Textf(zh, en string, args ...any) Text {
+	return Text{ZH: fmt.Sprintf(zh, args...), EN: fmt.Sprintf(en, args...)}
+}
+
+// In returns the message in lang: English when lang is EN and there is an
+// English message, else Chinese.
+func (t Text) In(lang string) string {
+	if lang == EN && t.EN != "" {
+		return t.EN
 	}
-	return []map[string]string{zhCore, zhCoverage, zhEvaluation}
+	return t.ZH
+}
+
+// Catalog maps message keys to their text; each module's pages bring one,
+// the page kit another for the platform's own pages.
+type Catalog map[string]Text
+
+// Check refuses a catalogue in which a key lacks either language.
+func (c Catalog) Check() error {
+	var missing []string
+	for _, k := range slices.Sorted(maps.Keys(c)) {
+		if c[k].ZH == "" {
+			missing = append(missing, k+" (Chinese)")
+		}
+		if c[k].EN == "" {
+			missing = append(missing, k+" (English)")
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("i18n: keys without a message: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// Merged holds catalogues merged into one; it is read-only after Merge.
+type Merged struct{ m map[string]Text }
+
+// Merge merges parts into one set of messages, refusing a key defined in two
+// parts (one would silently hide the other) and a key that lacks either
+// language.
+func Merge(parts ...Catalog) (*Merged, error) {
+	m := map[string]Text{}
+	for _, p := range parts {
+		if err := p.Check(); err != nil {
+			return nil, err
+		}
+		for k, v := range p {
+			if _, ok := m[k]; ok {
+				return nil, fmt.Errorf("i18n: key %s defined in two catalogues", k)
+			}
+			m[k] = v
+		}
+	}
+	return &Merged{m: m}, nil
+}
+
+// T returns the message key in lang; a missing key shows as itself, and a
+// test keeps every key used by a template in the catalogues.
+func (c *Merged) T(lang, key string) string {
+	if t, ok := c.m[key]; ok {
+		return t.In(lang)
+	}
+	return key
+}
+
+// Has tells whether key is defined.
+func (c *Merged) Has(key string) bool {
+	_, ok := c.m[key]
+	return ok
 }
 
 var matcher = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})
@@ -62,25 +121,4 @@ func FromRequest(r *http.Request) string {
 		return EN
 	}
 	return ZH
-}
-
-// T returns the message key in lang; a missing key shows as itself, and a
-// test keeps both catalogues complete.
-func T(lang, key string) string {
-	m := zh
-	if lang == EN {
-		m = en
-	}
-	if s, ok := m[key]; ok {
-		return s
-	}
-	return key
-}
-
-// Keys returns the keys of a catalogue, for tests.
-func Keys(lang string) map[string]string {
-	if lang == EN {
-		return en
-	}
-	return zh
 }

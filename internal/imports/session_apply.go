@@ -9,6 +9,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 )
 
 // Kind is one module's kind of import, whose sessions store a payload of
@@ -100,7 +101,7 @@ func NothingImported(err error) error {
 	if e.Kind == errs.Internal {
 		return err
 	}
-	return &errs.Error{Kind: e.Kind, ZH: e.ZH + "（未导入任何数据）", EN: e.EN + " (nothing was imported)", Err: err}
+	return &errs.Error{Kind: e.Kind, Text: i18n.Text{ZH: e.ZH + "（未导入任何数据）", EN: e.EN + " (nothing was imported)"}, Err: err}
 }
 
 // Applier is one kind of import as POST /api/v1/imports/{id}/apply sees

@@ -10,6 +10,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/imports"
 	"jiceng/internal/testrig"
 )
@@ -33,7 +34,7 @@ func settingsKind(allowed error) imports.Kind[[]string] {
 					return 0, audit.Entry{}, errs.Wrap(err, "insert")
 				}
 			}
-			return len(keys), audit.Entry{Action: "setting.import", TargetType: "import", TargetID: s.ID, Summary: s.FileName}, nil
+			return len(keys), audit.Entry{Action: "setting.import", TargetType: "import", TargetID: s.ID, Summary: i18n.Text{ZH: s.FileName}}, nil
 		},
 	}
 }

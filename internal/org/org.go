@@ -15,6 +15,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/region"
 )
 
@@ -63,48 +64,51 @@ const (
 	StatusDissolved = "dissolved"
 )
 
-// Choice is an enumerated value with its Chinese and English labels.
-type Choice struct{ Key, ZH, EN string }
+// Choice is an enumerated value with its label.
+type Choice struct {
+	Key string
+	i18n.Text
+}
 
 // Kinds of Party organization.
 var Kinds = []Choice{
-	{"committee", "党委", "Party committee"},
-	{"work_committee", "党工委", "Party work committee"},
-	{"general_branch", "党总支", "General Party branch"},
-	{"branch", "党支部", "Party branch"},
-	{"joint_branch", "联合党支部", "Joint Party branch"},
-	{"temp_branch", "临时党支部", "Temporary Party branch"},
+	{"committee", i18n.Text{ZH: "党委", EN: "Party committee"}},
+	{"work_committee", i18n.Text{ZH: "党工委", EN: "Party work committee"}},
+	{"general_branch", i18n.Text{ZH: "党总支", EN: "General Party branch"}},
+	{"branch", i18n.Text{ZH: "党支部", EN: "Party branch"}},
+	{"joint_branch", i18n.Text{ZH: "联合党支部", EN: "Joint Party branch"}},
+	{"temp_branch", i18n.Text{ZH: "临时党支部", EN: "Temporary Party branch"}},
 }
 
 // Categories of the host unit an organization is built in.
 var Categories = []Choice{
-	{"organ", "机关", "Government organ"},
-	{"institution", "事业单位", "Public institution"},
-	{"soe", "国有企业", "State-owned enterprise"},
-	{"private", "非公企业", "Non-public enterprise"},
-	{"social", "社会组织", "Social organization"},
-	{"rural", "农村", "Village"},
-	{"community", "社区", "Urban community"},
-	{"school", "学校", "School"},
-	{"other", "其他", "Other"},
+	{"organ", i18n.Text{ZH: "机关", EN: "Government organ"}},
+	{"institution", i18n.Text{ZH: "事业单位", EN: "Public institution"}},
+	{"soe", i18n.Text{ZH: "国有企业", EN: "State-owned enterprise"}},
+	{"private", i18n.Text{ZH: "非公企业", EN: "Non-public enterprise"}},
+	{"social", i18n.Text{ZH: "社会组织", EN: "Social organization"}},
+	{"rural", i18n.Text{ZH: "农村", EN: "Village"}},
+	{"community", i18n.Text{ZH: "社区", EN: "Urban community"}},
+	{"school", i18n.Text{ZH: "学校", EN: "School"}},
+	{"other", i18n.Text{ZH: "其他", EN: "Other"}},
 }
 
 // Levels of an organization in the territorial hierarchy; "unit" is an
 // organization of a workplace or other host unit rather than of a division.
 var Levels = []Choice{
-	{"national", "全国", "National"},
-	{"province", "省级", "Province"},
-	{"city", "市级", "City"},
-	{"county", "县级", "County"},
-	{"township", "乡镇（街道）级", "Township"},
-	{"village", "村（社区）级", "Village"},
-	{"unit", "单位", "Workplace"},
+	{"national", i18n.Text{ZH: "全国", EN: "National"}},
+	{"province", i18n.Text{ZH: "省级", EN: "Province"}},
+	{"city", i18n.Text{ZH: "市级", EN: "City"}},
+	{"county", i18n.Text{ZH: "县级", EN: "County"}},
+	{"township", i18n.Text{ZH: "乡镇（街道）级", EN: "Township"}},
+	{"village", i18n.Text{ZH: "村（社区）级", EN: "Village"}},
+	{"unit", i18n.Text{ZH: "单位", EN: "Workplace"}},
 }
 
 // Statuses with labels.
 var Statuses = []Choice{
-	{StatusActive, "正常", "Active"},
-	{StatusDissolved, "已撤销", "Dissolved"},
+	{StatusActive, i18n.Text{ZH: "正常", EN: "Active"}},
+	{StatusDissolved, i18n.Text{ZH: "已撤销", EN: "Dissolved"}},
 }
 
 func lookup(cs []Choice, key string) (Choice, bool) {
@@ -122,10 +126,7 @@ func LabelOf(cs []Choice, key, lang string) string {
 	if !ok {
 		return key
 	}
-	if lang == "en" {
-		return c.EN
-	}
-	return c.ZH
+	return c.In(lang)
 }
 
 // KeyOf finds the key of a choice given its key or either label, as typed in

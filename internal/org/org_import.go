@@ -11,6 +11,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/imports"
 	"jiceng/internal/xlsx"
 )
@@ -178,11 +179,11 @@ func (s *Service) importKind() imports.Kind[[]Input] {
 				}
 				if _, err := s.createTx(ctx, tx, actor, in); err != nil {
 					p := problem(i+2, err)
-					return 0, audit.Entry{}, imports.NothingImported(&errs.Error{Kind: errs.KindOf(err), ZH: p.ZH, EN: p.EN, Err: err})
+					return 0, audit.Entry{}, imports.NothingImported(&errs.Error{Kind: errs.KindOf(err), Text: i18n.Text{ZH: p.ZH, EN: p.EN}, Err: err})
 				}
 			}
 			return len(rows), audit.Entry{Action: "org.import", TargetType: "import", TargetID: sess.ID,
-				Summary: fmt.Sprintf("从 %s 导入党组织 %d 个", sess.FileName, len(rows)), After: map[string]any{"rows": len(rows), "file": sess.FileName}}, nil
+				Summary: i18n.Textf("从 %s 导入党组织 %d 个", "imported %[2]d organizations from %[1]s", sess.FileName, len(rows)), After: map[string]any{"rows": len(rows), "file": sess.FileName}}, nil
 		},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/region"
 )
 
@@ -193,7 +194,7 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, actor access.Actor, i
 		return Org{}, err
 	}
 	return o, audit.Write(ctx, tx, actor, audit.Entry{Action: "org.create", TargetType: "org", TargetID: strconv.FormatInt(id, 10),
-		OrgPath: o.Path, Summary: "新建党组织 " + o.Name, After: o})
+		OrgPath: o.Path, Summary: i18n.Text{ZH: "新建党组织 " + o.Name, EN: "created the organization " + o.Name}, After: o})
 }
 
 // Patch holds the fields of an update; nil fields stay as they are.
@@ -298,35 +299,38 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 	return out, err
 }
 
-func changeSummary(a, b Org) string {
-	var parts []string
+func changeSummary(a, b Org) i18n.Text {
+	var zh, en []string
+	add := func(t i18n.Text) { zh, en = append(zh, t.ZH), append(en, t.EN) }
 	if a.Name != b.Name {
-		parts = append(parts, fmt.Sprintf("名称 %s → %s", a.Name, b.Name))
+		add(i18n.Textf("名称 %s → %s", "name %s → %s", a.Name, b.Name))
 	}
 	if a.ShortName != b.ShortName {
-		parts = append(parts, fmt.Sprintf("简称 %s → %s", a.ShortName, b.ShortName))
+		add(i18n.Textf("简称 %s → %s", "short name %s → %s", a.ShortName, b.ShortName))
 	}
 	switch {
 	case a.Kind != b.Kind:
-		parts = append(parts, fmt.Sprintf("类型 %s → %s", LabelOf(Kinds, a.Kind, ""), LabelOf(Kinds, b.Kind, "")))
+		add(i18n.Text{ZH: fmt.Sprintf("类型 %s → %s", LabelOf(Kinds, a.Kind, ""), LabelOf(Kinds, b.Kind, "")),
+			EN: fmt.Sprintf("kind %s → %s", LabelOf(Kinds, a.Kind, i18n.EN), LabelOf(Kinds, b.Kind, i18n.EN))})
 	case !a.KindConfirmed && b.KindConfirmed:
-		parts = append(parts, "确认类型为"+LabelOf(Kinds, b.Kind, ""))
+		add(i18n.Text{ZH: "确认类型为" + LabelOf(Kinds, b.Kind, ""), EN: "kind confirmed as " + LabelOf(Kinds, b.Kind, i18n.EN)})
 	case a.KindConfirmed && !b.KindConfirmed:
-		parts = append(parts, "类型改为待确认")
+		add(i18n.Text{ZH: "类型改为待确认", EN: "kind to be confirmed"})
 	}
 	if a.Category != b.Category {
-		parts = append(parts, fmt.Sprintf("单位类别 %s → %s", LabelOf(Categories, a.Category, ""), LabelOf(Categories, b.Category, "")))
+		add(i18n.Text{ZH: fmt.Sprintf("单位类别 %s → %s", LabelOf(Categories, a.Category, ""), LabelOf(Categories, b.Category, "")),
+			EN: fmt.Sprintf("category %s → %s", LabelOf(Categories, a.Category, i18n.EN), LabelOf(Categories, b.Category, i18n.EN))})
 	}
 	if a.RegionCode != b.RegionCode {
-		parts = append(parts, fmt.Sprintf("区划代码 %s → %s", a.RegionCode, b.RegionCode))
+		add(i18n.Textf("区划代码 %s → %s", "division code %s → %s", a.RegionCode, b.RegionCode))
 	}
 	if a.FoundedOn != b.FoundedOn || a.Note != b.Note {
-		parts = append(parts, "其他信息")
+		add(i18n.Text{ZH: "其他信息", EN: "other details"})
 	}
-	if len(parts) == 0 {
-		return "修改党组织 " + b.Name + "（无变化）"
+	if len(zh) == 0 {
+		return i18n.Text{ZH: "修改党组织 " + b.Name + "（无变化）", EN: "edited the organization " + b.Name + " (no change)"}
 	}
-	return "修改党组织 " + b.Name + "：" + strings.Join(parts, "；")
+	return i18n.Text{ZH: "修改党组织 " + b.Name + "：" + strings.Join(zh, "；"), EN: "edited the organization " + b.Name + ": " + strings.Join(en, "; ")}
 }
 
 // Move puts the subtree of id under newParent. The actor needs org.move on
@@ -380,7 +384,7 @@ func (s *Service) MoveAt(ctx context.Context, actor access.Actor, id, newParent 
 			return err
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "org.move", TargetType: "org", TargetID: strconv.FormatInt(id, 10),
-			OrgPath: out.Path, LeftFrom: parentPath(o.Path), Summary: fmt.Sprintf("将 %s 移至 %s 之下", o.Name, p.Name),
+			OrgPath: out.Path, LeftFrom: parentPath(o.Path), Summary: i18n.Textf("将 %s 移至 %s 之下", "moved %s under %s", o.Name, p.Name),
 			Before: map[string]any{"parent_id": o.ParentID, "path": o.Path}, After: map[string]any{"parent_id": p.ID, "path": out.Path}})
 	})
 	return out, err
@@ -459,7 +463,7 @@ func (s *Service) Dissolve(ctx context.Context, actor access.Actor, id int64, da
 			return err
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "org.dissolve", TargetType: "org", TargetID: strconv.FormatInt(id, 10),
-			OrgPath: o.Path, Summary: "撤销党组织 " + o.Name + reasonSuffix(reason), Before: o, After: out})
+			OrgPath: o.Path, Summary: i18n.Text{ZH: "撤销党组织 " + o.Name + reasonSuffix(reason), EN: "dissolved the organization " + o.Name + reasonSuffixEN(reason)}, Before: o, After: out})
 	})
 	return out, err
 }
@@ -467,6 +471,14 @@ func (s *Service) Dissolve(ctx context.Context, actor access.Actor, id int64, da
 func reasonSuffix(r string) string {
 	if r = strings.TrimSpace(r); r != "" {
 		return "，原因：" + r
+	}
+	return ""
+}
+
+// reasonSuffixEN is reasonSuffix for the English summary.
+func reasonSuffixEN(r string) string {
+	if r = strings.TrimSpace(r); r != "" {
+		return "; reason: " + r
 	}
 	return ""
 }

@@ -3,12 +3,12 @@ package org
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/region"
 )
 
@@ -198,7 +198,7 @@ func (s *Service) InitRegion(ctx context.Context, actor access.Actor, code strin
 			}
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "region.init", TargetType: "region", TargetID: code, OrgPath: top.path,
-			Summary: fmt.Sprintf("初始化 %s（%s）组织体系：新建 %d 个，更名 %d 个，挂接 %d 个", res.Name, code, res.Created, res.Renamed, res.Relinked),
+			Summary: i18n.Textf("初始化 %s（%s）组织体系：新建 %d 个，更名 %d 个，挂接 %d 个", "set up the organizations of %s (%s): %d created, %d renamed, %d relinked", res.Name, code, res.Created, res.Renamed, res.Relinked),
 			After:   res})
 	})
 	if err == nil && res.Created > 0 {

@@ -33,8 +33,8 @@ func TestUserListShowsGrantsInScope(t *testing.T) {
 		t.Fatalf("grants %+v", u.Grants)
 	}
 	streetName, cityName := u.Grants[0].OrgName, u.Grants[1].OrgName
-	secretary, _ := access.RoleLabel(access.Secretary)
-	auditor, _ := access.RoleLabel(access.Auditor)
+	secretary := access.RoleLabel(access.Secretary).ZH
+	auditor := access.RoleLabel(access.Auditor).ZH
 
 	b := f.browser(t, "street_admin")
 	page := b.get(t, "/users?q=jianzhi")

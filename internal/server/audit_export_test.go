@@ -11,6 +11,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
+	"jiceng/internal/i18n"
 	"jiceng/internal/testrig"
 )
 
@@ -22,7 +23,7 @@ func bulkAudit(t *testing.T, d *db.DB, actor, path string, n int) {
 	err := d.InTx(ctx, func(tx *db.Tx) error {
 		for i := range n {
 			if err := audit.Write(ctx, tx, access.Actor{Username: actor}, audit.Entry{Action: "org.update", TargetType: "org", TargetID: "1",
-				OrgPath: path, Summary: fmt.Sprintf("批量记录 %d", i+1)}); err != nil {
+				OrgPath: path, Summary: i18n.Textf("批量记录 %d", "bulk entry %d", i+1)}); err != nil {
 				return err
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	coverageapi "jiceng/internal/api/coverage"
 	evaluationapi "jiceng/internal/api/evaluation"
 	orgsapi "jiceng/internal/api/orgs"
+	"jiceng/internal/i18n"
 	"jiceng/internal/module"
 	"jiceng/internal/ratelimit"
 	"jiceng/internal/web"
@@ -45,7 +46,7 @@ type site struct {
 
 // newSite builds the page kit and every module's pages on it.
 func newSite(d Deps, publicLimiter *account.Limiter, reads *ratelimit.Limiter) (*site, error) {
-	kit, err := web.New(web.Deps{Orgs: d.Orgs, Logger: d.Logger, Now: d.Now, Secure: strings.HasPrefix(d.PublicURL, "https://"), Demo: d.Demo, Nav: nav()})
+	kit, err := web.New(web.Deps{Orgs: d.Orgs, Logger: d.Logger, Now: d.Now, Secure: strings.HasPrefix(d.PublicURL, "https://"), Demo: d.Demo, Nav: nav(), Catalogs: catalogs()})
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +73,11 @@ func newSite(d Deps, publicLimiter *account.Limiter, reads *ratelimit.Limiter) (
 // nav are the sidebar entries of every module's pages.
 func nav() []module.Nav {
 	return slices.Concat(orgs.Nav(), coverage.Nav(), evaluation.Nav(), accounts.Nav(), audit.Nav())
+}
+
+// catalogs are the message catalogues of every module's pages.
+func catalogs() []i18n.Catalog {
+	return []i18n.Catalog{orgs.Messages, coverage.Messages, evaluation.Messages, accounts.Messages, audit.Messages}
 }
 
 // routes is every route of the application and its auth level. Without a

@@ -26,17 +26,20 @@ const ExportFetch = MaxExportRows + 1
 
 // ExportFile is one Excel download.
 type ExportFile struct {
-	Scope, List string // the file name's parts; also what the audit entry names
-	Sheet       xlsx.Sheet
-	Total       int // rows in scope when the handler counted them, -1 when not
-	Max         int // rows a file holds; 0 means MaxExportRows
+	Scope string // the file name's first part; also what the audit entry names
+	// List names the list: in the page's language in the file name, in
+	// both in the audit entry.
+	List  i18n.Text
+	Sheet xlsx.Sheet
+	Total int // rows in scope when the handler counted them, -1 when not
+	Max   int // rows a file holds; 0 means MaxExportRows
 	// Rows yields the rows in order, reading them as it goes, and reports a
 	// failure of its source.
 	Rows func(yield func([]any) bool) error
 }
 
 // SendXLSX sends an export whose handler did not count its rows.
-func (k *Kit) SendXLSX(w http.ResponseWriter, r *http.Request, scope, list string, s xlsx.Sheet, rows iter.Seq[[]any]) {
+func (k *Kit) SendXLSX(w http.ResponseWriter, r *http.Request, scope string, list i18n.Text, s xlsx.Sheet, rows iter.Seq[[]any]) {
 	k.SendExport(w, r, ExportFile{Scope: scope, List: list, Sheet: s, Total: -1, Rows: func(yield func([]any) bool) error {
 		rows(yield)
 		return nil
@@ -45,11 +48,11 @@ func (k *Kit) SendXLSX(w http.ResponseWriter, r *http.Request, scope, list strin
 
 // exportCapNote is the line of a file that stopped at limit rows of total
 // (-1: not counted).
-func exportCapNote(lang string, limit, total int) string {
+func (k *Kit) exportCapNote(lang string, limit, total int) string {
 	if total > limit {
-		return fmt.Sprintf(i18n.T(lang, "export.capped_total"), FormatInt(limit), FormatInt(total))
+		return fmt.Sprintf(k.T(lang, "export.capped_total"), FormatInt(limit), FormatInt(total))
 	}
-	return fmt.Sprintf(i18n.T(lang, "export.capped"), FormatInt(limit))
+	return fmt.Sprintf(k.T(lang, "export.capped"), FormatInt(limit))
 }
 
 // SendExport streams f to the client as an Excel file. A list longer than a
@@ -61,12 +64,13 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 	limit := cmp.Or(f.Max, MaxExportRows)
 	lang := i18n.FromRequest(r)
 	s := f.Sheet
+	s.EN = lang == i18n.EN
 	if k.Demo {
 		// A file outlives the page and its banner: it says so itself.
-		s.Title = "【" + i18n.T(lang, "export.demo") + "】" + s.Title
+		s.Title = "【" + k.T(lang, "export.demo") + "】" + s.Title
 	}
 	if f.Total > limit {
-		s.Filters = cmp.Or(strings.TrimSpace(s.Filters), "筛选：无") + "　" + exportCapNote(lang, limit, f.Total)
+		s.Filters = cmp.Or(strings.TrimSpace(s.Filters), Msg(lang, "筛选：无", "Filters: none")) + "　" + k.exportCapNote(lang, limit, f.Total)
 	}
 	n, more := 0, false
 	var srcErr error
@@ -85,21 +89,21 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 			return true
 		})
 		if more && !stopped && srcErr == nil {
-			yield([]any{exportCapNote(lang, limit, f.Total)})
+			yield([]any{k.exportCapNote(lang, limit, f.Total)})
 		}
 	}
 	out := &exportWriter{w: w, start: func() error {
 		if srcErr != nil {
 			return srcErr
 		}
-		e := audit.Export{List: f.List, Path: r.URL.Path, Scope: f.Scope, Filters: strings.TrimSpace(f.Sheet.Filters), Rows: n, Truncated: more || f.Total > limit}
+		e := audit.Export{List: f.List.ZH, ListEN: f.List.EN, Path: r.URL.Path, Scope: f.Scope, Filters: strings.TrimSpace(f.Sheet.Filters), Rows: n, Truncated: more || f.Total > limit}
 		if f.Total >= 0 {
 			e.Total = f.Total
 		}
 		if err := k.Orgs.Audit().RecordExport(r.Context(), Actor(r), e); err != nil {
 			return err
 		}
-		_, cd := xlsx.FileName(f.Scope, f.List, k.Now())
+		_, cd := xlsx.FileName(f.Scope, f.List.In(lang), k.Now())
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", cd)
 		return nil
@@ -139,8 +143,8 @@ func (x *exportWriter) Write(p []byte) (int, error) {
 	return x.w.Write(p)
 }
 
-// FilterText is the filters line of an export: the query parameters keys
-// that the request sets.
+// FilterText is the filters line of an export, in the page's language: the
+// query parameters keys that the request sets.
 func FilterText(r *http.Request, keys ...string) string {
 	var parts []string
 	for _, k := range keys {
@@ -151,7 +155,8 @@ func FilterText(r *http.Request, keys ...string) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return "筛选：" + strings.Join(parts, "；")
+	lang := i18n.FromRequest(r)
+	return Msg(lang, "筛选：", "Filters: ") + strings.Join(parts, Msg(lang, "；", "; "))
 }
 
 // ExportScope names the organization of an export: the one looked at, else

@@ -48,7 +48,7 @@ func TestExportOverCapSaysSo(t *testing.T) {
 		r := httptest.NewRequest("GET", "/things/export.xlsx", nil)
 		r = r.WithContext(access.WithActor(r.Context(), access.Actor{Username: "tester"}))
 		w := httptest.NewRecorder()
-		h.SendExport(w, r, ExportFile{Scope: "测试支部", List: "测试名单", Total: tt.total, Max: 3, Rows: five,
+		h.SendExport(w, r, ExportFile{Scope: "测试支部", List: i18n.Text{ZH: "测试名单", EN: "test list"}, Total: tt.total, Max: 3, Rows: five,
 			Sheet: xlsx.Sheet{Title: "测试名单", Exporter: "tester", Header: []string{"序号"}}})
 		if w.Code != 200 {
 			t.Fatalf("status %d: %s", w.Code, w.Body)
@@ -112,7 +112,7 @@ func TestDemoExportSaysSo(t *testing.T) {
 		r := httptest.NewRequest("GET", "/things/export.xlsx", nil)
 		r = r.WithContext(access.WithActor(r.Context(), access.Actor{Username: "tester"}))
 		w := httptest.NewRecorder()
-		h.SendExport(w, r, ExportFile{Scope: "测试支部", List: "测试名单", Total: 1, Rows: func(yield func([]any) bool) error {
+		h.SendExport(w, r, ExportFile{Scope: "测试支部", List: i18n.Text{ZH: "测试名单", EN: "test list"}, Total: 1, Rows: func(yield func([]any) bool) error {
 			yield([]any{1})
 			return nil
 		}, Sheet: xlsx.Sheet{Title: "测试支部 测试名单", Exporter: "tester", Header: []string{"序号"}}})
@@ -128,5 +128,44 @@ func TestDemoExportSaysSo(t *testing.T) {
 		if len(rows) == 0 || rows[0][0] != want {
 			t.Errorf("demo %v: title row %q, want %q", demo, rows[:1], want)
 		}
+	}
+}
+
+// An export from an English page has its describing lines and file name in
+// English, and its audit entry an English summary beside the Chinese one.
+func TestExportInEnglish(t *testing.T) {
+	d := testrig.NewTestDB(t)
+	h, err := New(Deps{Orgs: org.NewService(d, region.NewHolder()), Now: func() time.Time { return time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/things/export.xlsx", nil)
+	r.Header.Set("Accept-Language", "en")
+	r = r.WithContext(access.WithActor(r.Context(), access.Actor{Username: "tester"}))
+	w := httptest.NewRecorder()
+	h.SendExport(w, r, ExportFile{Scope: "测试支部", List: i18n.Text{ZH: "测试名单", EN: "test list"}, Total: 1, Rows: func(yield func([]any) bool) error {
+		yield([]any{1})
+		return nil
+	}, Sheet: xlsx.Sheet{Title: "测试支部 test list", Exporter: "tester", Time: h.Now(), Header: []string{"No."}}})
+	if w.Code != 200 {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, "test%20list") {
+		t.Errorf("Content-Disposition %q: want the English list name", cd)
+	}
+	f, err := excelize.OpenReader(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetName(0))
+	if len(rows) < 4 || rows[1][0] != "Filters: none" || rows[2][0] != "Exported by tester at 2026-12-02 10:00" || rows[3][0] != "No." {
+		t.Errorf("rows %q", rows)
+	}
+	got, _, err := audit.NewService(d).List(context.Background(), testrig.Admin, audit.Query{Action: "export", Limit: 1})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("export entry: %v %d", err, len(got))
+	}
+	if got[0].Summary != "导出测试名单（测试支部）1 行" || got[0].SummaryEN != "Exported test list (测试支部), 1 row" {
+		t.Errorf("summaries %q / %q", got[0].Summary, got[0].SummaryEN)
 	}
 }

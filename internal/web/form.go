@@ -67,13 +67,13 @@ func (k *Kit) StaleForm(w http.ResponseWriter, r *http.Request, t *Templates, p 
 		if f.Show != nil && cur != "" {
 			cur = f.Show(cur)
 		}
-		diffs = append(diffs, i18n.T(p.Lang, f.Label)+"“"+cur+"”")
+		diffs = append(diffs, k.T(p.Lang, f.Label)+"“"+cur+"”")
 	}
-	text := i18n.T(p.Lang, "common.stale_form")
+	text := k.T(p.Lang, "common.stale_form")
 	if len(diffs) > 0 {
-		text += i18n.T(p.Lang, "common.stale_stored") + strings.Join(diffs, sep)
+		text += k.T(p.Lang, "common.stale_stored") + strings.Join(diffs, sep)
 	} else {
-		text += i18n.T(p.Lang, "common.stale_same")
+		text += k.T(p.Lang, "common.stale_same")
 	}
 	p.Errors = map[string]string{}
 	p.Flash = &Flash{Kind: "err", Text: text}

@@ -29,18 +29,18 @@ func (k *Kit) Parse(fsys fs.FS, extra func(lang string) template.FuncMap) (*Temp
 	if err != nil {
 		return nil, err
 	}
-	return parse(fsys, names, extra)
+	return k.parse(fsys, names, extra)
 }
 
 // parse parses the named files of fsys as pages.
-func parse(fsys fs.FS, names []string, extra func(lang string) template.FuncMap) (*Templates, error) {
+func (k *Kit) parse(fsys fs.FS, names []string, extra func(lang string) template.FuncMap) (*Templates, error) {
 	t := &Templates{pages: map[string]map[string]*template.Template{}}
 	for _, name := range names {
 		file := path.Base(name)
 		page := strings.TrimSuffix(file, ".html")
 		t.pages[page] = map[string]*template.Template{}
 		for _, lang := range []string{i18n.ZH, i18n.EN} {
-			fm := funcs(lang)
+			fm := k.funcs(lang)
 			if extra != nil {
 				maps.Copy(fm, extra(lang))
 			}
@@ -57,17 +57,16 @@ func parse(fsys fs.FS, names []string, extra func(lang string) template.FuncMap)
 	return t, nil
 }
 
-func funcs(lang string) template.FuncMap {
+func (k *Kit) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":        func(key string) string { return i18n.T(lang, key) },
+		"t":        func(key string) string { return k.T(lang, key) },
 		"num":      FormatInt,
 		"kind":     func(k string) string { return org.LabelOf(org.Kinds, k, lang) },
 		"category": func(k string) string { return org.LabelOf(org.Categories, k, lang) },
 		"level":    func(k string) string { return org.LabelOf(org.Levels, k, lang) },
 		"status":   func(k string) string { return org.LabelOf(org.Statuses, k, lang) },
 		"role": func(r access.Role) string {
-			zh, en := access.RoleLabel(r)
-			return Msg(lang, zh, en)
+			return access.RoleLabel(r).In(lang)
 		},
 		"date": func(ts string) string { return LocalTime(ts, "2006-01-02") },
 		"time": func(ts string) string { return LocalTime(ts, "2006-01-02 15:04") },
@@ -84,7 +83,7 @@ func funcs(lang string) template.FuncMap {
 		"deref":   func(p *int64) int64 { return derefID(p) },
 		"choices": func(name string) []org.Choice { return choices(name) },
 		"label": func(c org.Choice) string {
-			return Msg(lang, c.ZH, c.EN)
+			return c.In(lang)
 		},
 	}
 }

@@ -51,11 +51,15 @@ type Deps struct {
 	Demo bool
 	// Nav are the sidebar entries of every module, in any order.
 	Nav []module.Nav
+	// Catalogs are the message catalogues of every module's pages; the
+	// kit adds its own (layout, login, errors, navigation).
+	Catalogs []i18n.Catalog
 }
 
 // Kit is the page kit: what every page package renders and answers with.
 type Kit struct {
 	Deps
+	msgs *i18n.Merged
 	base *Templates // the error page
 }
 
@@ -69,8 +73,12 @@ func New(d Deps) (*Kit, error) {
 	}
 	d.Nav = slices.Clone(d.Nav)
 	slices.SortStableFunc(d.Nav, func(a, b module.Nav) int { return cmp.Compare(a.Order, b.Order) })
-	k := &Kit{Deps: d}
-	base, err := parse(templateFS, []string{"templates/error.html"}, nil)
+	msgs, err := i18n.Merge(append([]i18n.Catalog{Messages}, d.Catalogs...)...)
+	if err != nil {
+		return nil, err
+	}
+	k := &Kit{Deps: d, msgs: msgs}
+	base, err := k.parse(templateFS, []string{"templates/error.html"}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +146,7 @@ func (k *Kit) Page(r *http.Request, active, title string) *Page {
 		}
 		for _, it := range k.Nav {
 			if actor.CanAnywhere(it.Need) {
-				p.Nav = append(p.Nav, NavItem{Key: it.Key, Label: i18n.T(lang, "nav."+it.Key), Href: it.Href, Active: it.Key == active})
+				p.Nav = append(p.Nav, NavItem{Key: it.Key, Label: k.T(lang, "nav."+it.Key), Href: it.Href, Active: it.Key == active})
 			}
 		}
 	}
@@ -196,7 +204,7 @@ func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // errorPage renders the error page of e with status.
 func (k *Kit) errorPage(w http.ResponseWriter, r *http.Request, status int, e *errs.Error) {
-	p := k.Page(r, "", i18n.T(i18n.FromRequest(r), "error.title"))
+	p := k.Page(r, "", k.T(i18n.FromRequest(r), "error.title"))
 	p.Data = map[string]any{"Message": e.Message(p.Lang), "Status": status}
 	k.Render(w, r, status, k.base, "error", "layout", p)
 }
@@ -225,13 +233,12 @@ func PathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// Msg picks the Chinese or English text.
-func Msg(lang, zh, en string) string {
-	if lang == i18n.EN {
-		return en
-	}
-	return zh
-}
+// T returns the message key of the merged catalogues in lang.
+func (k *Kit) T(lang, key string) string { return k.msgs.T(lang, key) }
+
+// Msg picks the Chinese or English text, for messages written beside the
+// code that shows them rather than in a catalogue.
+func Msg(lang, zh, en string) string { return i18n.Text{ZH: zh, EN: en}.In(lang) }
 
 // ErrMessage is the message of err in lang.
 func ErrMessage(err error, lang string) string { return errs.As(err).Message(lang) }

@@ -36,6 +36,7 @@ type Sheet struct {
 	Time     time.Time // shown in Asia/Shanghai as 2026-11-26 22:30
 	Header   []string
 	Widths   []float64 // optional column widths; 0 or missing means sized from the header
+	EN       bool      // the describing lines in English, for an English page's export
 }
 
 // Layout of an export: rows 1–3 describe the export, row 4 is the header.
@@ -108,8 +109,14 @@ func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) (err error) {
 	filters := strings.TrimSpace(s.Filters)
 	if filters == "" {
 		filters = noFilters
+		if s.EN {
+			filters = "Filters: none"
+		}
 	}
 	meta := "导出人：" + s.Exporter + "　导出时间：" + s.Time.In(shanghai).Format("2006-01-02 15:04")
+	if s.EN {
+		meta = "Exported by " + s.Exporter + " at " + s.Time.In(shanghai).Format("2006-01-02 15:04")
+	}
 	if err := sw.SetRow(cell(1, titleRow), []any{excelize.Cell{StyleID: st.title, Value: neutralise(s.Title)}},
 		excelize.RowOpts{Height: 24}); err != nil {
 		return fmt.Errorf("xlsx: title: %w", err)

@@ -10,14 +10,14 @@ import (
 
 // LoginForm shows the login page.
 func (h *Pages) LoginForm(w http.ResponseWriter, r *http.Request) {
-	p := h.Page(r, "", i18n.T(i18n.FromRequest(r), "login.title"))
+	p := h.Page(r, "", h.T(i18n.FromRequest(r), "login.title"))
 	p.Form.Set("next", web.SafeNext(r.URL.Query().Get("next")))
 	h.render(w, r, http.StatusOK, "login", "bare", p)
 }
 
 // Login checks the credentials and opens a session.
 func (h *Pages) Login(w http.ResponseWriter, r *http.Request) {
-	p := h.Page(r, "", i18n.T(i18n.FromRequest(r), "login.title"))
+	p := h.Page(r, "", h.T(i18n.FromRequest(r), "login.title"))
 	if err := r.ParseForm(); err != nil {
 		h.Fail(w, r, errs.New(errs.Invalid, "表单无效", "invalid form"))
 		return

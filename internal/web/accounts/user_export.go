@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
+	"jiceng/internal/i18n"
 	"jiceng/internal/web"
 	"jiceng/internal/xlsx"
 )
@@ -18,16 +19,21 @@ func (h *Pages) UserExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := web.ScopeName(actor, access.UserRead)
-	s := xlsx.Sheet{Title: scope + " 用户", Filters: web.FilterText(r, "q"), Exporter: actor.Username, Time: h.Now(),
-		Header: []string{"序号", "用户名", "姓名", "所属党组织", "角色", "状态", "最近登录"}, Widths: []float64{6, 16, 14, 24, 50, 8, 18}}
-	h.SendXLSX(w, r, scope, "用户", s, func(yield func([]any) bool) {
+	lang := i18n.FromRequest(r)
+	list := i18n.Text{ZH: "用户", EN: "users"}
+	header := []string{"序号", "用户名", "姓名", "所属党组织", "角色", "状态", "最近登录"}
+	if lang == i18n.EN {
+		header = []string{"No.", "Username", "Name", "Home organization", "Roles", "Status", "Last login"}
+	}
+	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Filters: web.FilterText(r, "q"), Exporter: actor.Username, Time: h.Now(),
+		Header: header, Widths: []float64{6, 16, 14, 24, 50, 8, 18}}
+	h.SendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
 		for i, u := range rows {
 			var roles []string
 			for _, g := range u.Grants {
-				zh, _ := access.RoleLabel(g.Role)
-				roles = append(roles, zh+"@"+g.OrgName)
+				roles = append(roles, access.RoleLabel(g.Role).In(lang)+"@"+g.OrgName)
 			}
-			if !yield([]any{i + 1, u.Username, u.DisplayName, u.HomeOrgName, strings.Join(roles, "；"), u.Status, web.LocalTime(u.LastLoginAt, "2006-01-02 15:04")}) {
+			if !yield([]any{i + 1, u.Username, u.DisplayName, u.HomeOrgName, strings.Join(roles, web.Msg(lang, "；", "; ")), u.Status, web.LocalTime(u.LastLoginAt, "2006-01-02 15:04")}) {
 				return
 			}
 		}

@@ -13,7 +13,7 @@ import (
 
 // Users lists the accounts the user may see.
 func (h *Pages) Users(w http.ResponseWriter, r *http.Request) {
-	p := h.Page(r, "users", i18n.T(i18n.FromRequest(r), "users.title"))
+	p := h.Page(r, "users", h.T(i18n.FromRequest(r), "users.title"))
 	l := web.ListFrom(r, "username")
 	rows, total, err := h.accounts.List(r.Context(), web.Actor(r), l.Q, l.Per, l.Offset())
 	if err != nil {
@@ -32,7 +32,7 @@ func (h *Pages) UserNewForm(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	p := h.Page(r, "users", i18n.T(i18n.FromRequest(r), "users.new"))
+	p := h.Page(r, "users", h.T(i18n.FromRequest(r), "users.new"))
 	p.Form = r.URL.Query()
 	p.Data = map[string]any{"Roles": access.Roles}
 	h.render(w, r, http.StatusOK, "user_form", "layout", p)
@@ -40,7 +40,7 @@ func (h *Pages) UserNewForm(w http.ResponseWriter, r *http.Request) {
 
 // UserNew creates the account.
 func (h *Pages) UserNew(w http.ResponseWriter, r *http.Request) {
-	p := h.Page(r, "users", i18n.T(i18n.FromRequest(r), "users.new"))
+	p := h.Page(r, "users", h.T(i18n.FromRequest(r), "users.new"))
 	if !h.ParseForm(w, r) {
 		return
 	}
@@ -87,7 +87,7 @@ func (h *Pages) userPage(w http.ResponseWriter, r *http.Request) (*web.Page, boo
 		return nil, false
 	}
 	p := h.Page(r, "users", u.Username)
-	p.Crumbs = []web.Crumb{{Label: i18n.T(p.Lang, "users.title"), Href: "/users"}, {Label: u.Username}}
+	p.Crumbs = []web.Crumb{{Label: h.T(p.Lang, "users.title"), Href: "/users"}, {Label: u.Username}}
 	// CanManage comes from the domain: managing users at the home is not
 	// enough when the account holds roles the reader could not grant. The
 	// forms offer only what the domain would accept: the roles the reader

@@ -39,7 +39,7 @@ func auditQuery(r *http.Request) (audit.Query, error) {
 
 // Audit lists the audit log of the user's scope with filters.
 func (h *Pages) Audit(w http.ResponseWriter, r *http.Request) {
-	p := h.Page(r, "audit", i18n.T(i18n.FromRequest(r), "audit.title"))
+	p := h.Page(r, "audit", h.T(i18n.FromRequest(r), "audit.title"))
 	l := web.ListFrom(r, "")
 	q, err := auditQuery(r)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
+	"jiceng/internal/i18n"
 	"jiceng/internal/web"
 	"jiceng/internal/xlsx"
 )
@@ -25,13 +26,19 @@ func (h *Pages) AuditExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := web.ScopeName(actor, access.AuditRead)
-	s := xlsx.Sheet{Title: scope + " 审计日志", Filters: web.FilterText(r, "q", "actor", "action", "target_type", "target_id", "from", "to"), Exporter: actor.Username, Time: h.Now(),
-		Header: []string{"序号", "时间", "操作人", "操作", "对象", "摘要", "修改前", "修改后"}, Widths: []float64{6, 18, 14, 14, 14, 50, 40, 40}}
-	h.SendExport(w, r, web.ExportFile{Scope: scope, List: "审计日志", Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
+	lang := i18n.FromRequest(r)
+	list := i18n.Text{ZH: "审计日志", EN: "audit log"}
+	header := []string{"序号", "时间", "操作人", "操作", "对象", "摘要", "修改前", "修改后"}
+	if lang == i18n.EN {
+		header = []string{"No.", "Time", "Actor", "Action", "Target", "Summary", "Before", "After"}
+	}
+	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Filters: web.FilterText(r, "q", "actor", "action", "target_type", "target_id", "from", "to"), Exporter: actor.Username, Time: h.Now(),
+		Header: header, Widths: []float64{6, 18, 14, 14, 14, 50, 40, 40}}
+	h.SendExport(w, r, web.ExportFile{Scope: scope, List: list, Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
 		i := 0
 		return log.Each(ctx, actor, q, func(e audit.Record) bool {
 			i++
-			return yield([]any{i, web.LocalTime(e.At, "2006-01-02 15:04:05"), e.ActorName, e.Action, e.TargetType + " " + e.TargetID, e.Summary, string(e.Before), string(e.After)})
+			return yield([]any{i, web.LocalTime(e.At, "2006-01-02 15:04:05"), e.ActorName, e.Action, e.TargetType + " " + e.TargetID, e.SummaryIn(lang), string(e.Before), string(e.After)})
 		})
 	}})
 }

@@ -64,7 +64,7 @@ func unitsHref(orgID int64, kv ...string) string {
 func (h *Pages) CoverageDashboard(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), web.Actor(r)
 	lang := i18n.FromRequest(r)
-	p := h.Page(r, "coverage", i18n.T(lang, "cov.title"))
+	p := h.Page(r, "coverage", h.T(lang, "cov.title"))
 	o, roots, err := h.covScope(r)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -77,7 +77,7 @@ func (h *Pages) CoverageDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &covDashboard{Org: o, Roots: roots, Total: rates.Total,
 		CanManage: actor.Can(access.UnitManage, o.Path) && o.Active(), CanGoals: actor.CanAnywhere(access.GoalManage)}
-	p.Title = i18n.T(lang, "cov.title") + " · " + o.Label()
+	p.Title = h.T(lang, "cov.title") + " · " + o.Label()
 	h.covCrumbs(r, p, o)
 
 	// Gaps: one count per rule, and all of them together.
@@ -97,9 +97,9 @@ func (h *Pages) CoverageDashboard(w http.ResponseWriter, r *http.Request) {
 
 	// The children's subtrees, and what is left for the organization itself.
 	v.Direct = v.Total
-	unit := i18n.T(lang, "cov.unit_units")
-	childOrg := web.RateChart{Type: "hbar", Title: i18n.T(lang, "cov.org_rate") + " · " + i18n.T(lang, "cov.by_child"), Unit: "%"}
-	childWork := web.RateChart{Type: "hbar", Title: i18n.T(lang, "cov.work_rate") + " · " + i18n.T(lang, "cov.by_child"), Unit: "%"}
+	unit := h.T(lang, "cov.unit_units")
+	childOrg := web.RateChart{Type: "hbar", Title: h.T(lang, "cov.org_rate") + " · " + h.T(lang, "cov.by_child"), Unit: "%"}
+	childWork := web.RateChart{Type: "hbar", Title: h.T(lang, "cov.work_rate") + " · " + h.T(lang, "cov.by_child"), Unit: "%"}
 	for _, c := range rates.Children {
 		if c.Counts.Units == 0 {
 			v.Quiet++
@@ -117,7 +117,7 @@ func (h *Pages) CoverageDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	v.ChildOrg, v.ChildWork = web.RateChartJSON(childOrg), web.RateChartJSON(childWork)
 
-	status := web.Chart{Type: "pie", Title: i18n.T(lang, "cov.by_status"), Unit: unit}
+	status := web.Chart{Type: "pie", Title: h.T(lang, "cov.by_status"), Unit: unit}
 	for _, s := range coverage.Statuses {
 		n := map[string]int{coverage.Own: v.Total.Own, coverage.Joint: v.Total.Joint, coverage.Instructor: v.Total.Instructor, coverage.None: v.Total.None}[s.Key]
 		if n > 0 {
@@ -130,7 +130,7 @@ func (h *Pages) CoverageDashboard(w http.ResponseWriter, r *http.Request) {
 	v.ByStatus = web.ChartJSON(status)
 
 	slices := func(set, param string, cs []org.Choice, m map[string]coverage.Counts, title string) template.JS {
-		c := web.RateChart{Type: "hbar", Title: i18n.T(lang, "cov.org_rate") + " · " + title, Unit: "%"}
+		c := web.RateChart{Type: "hbar", Title: h.T(lang, "cov.org_rate") + " · " + title, Unit: "%"}
 		for _, k := range cs {
 			n, ok := m[k.Key]
 			if !ok || n.Units == 0 {
@@ -143,14 +143,14 @@ func (h *Pages) CoverageDashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		return web.RateChartJSON(c)
 	}
-	v.ByCategory = slices("category", "category", coverage.Categories, rates.ByCategory, i18n.T(lang, "cov.by_category"))
-	v.BySize = slices("size", "size", coverage.SizeClasses, rates.BySize, i18n.T(lang, "cov.by_size"))
+	v.ByCategory = slices("category", "category", coverage.Categories, rates.ByCategory, h.T(lang, "cov.by_category"))
+	v.BySize = slices("size", "size", coverage.SizeClasses, rates.BySize, h.T(lang, "cov.by_size"))
 
 	if v.Trend, err = h.cov.Trend(ctx, actor, o.ID, 12); err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	trend := web.RateChart{Type: "bar", Title: i18n.T(lang, "cov.org_rate") + " · " + i18n.T(lang, "cov.trend"), Unit: "%"}
+	trend := web.RateChart{Type: "bar", Title: h.T(lang, "cov.org_rate") + " · " + h.T(lang, "cov.trend"), Unit: "%"}
 	for _, m := range v.Trend {
 		trend.Items = append(trend.Items, web.RateItem{Name: m.Month, Value: m.OrgRate})
 	}

@@ -69,7 +69,7 @@ func (h *Pages) CoverageUnitsExport(w http.ResponseWriter, r *http.Request) {
 	}
 	orders := q.Rule != ""
 	lang := i18n.FromRequest(r)
-	list := web.Msg(lang, "两新组织名单", "units")
+	list := i18n.Text{ZH: "两新组织名单", EN: "units"}
 	header := []string{"序号", "单位名称", "统一社会信用代码", "单位类别", "行业", "规模", "从业人数", "正式党员", "预备党员", "所在区划代码", "住所", "法定代表人", "隶属党组织", "覆盖方式", "党组织", "党建指导员", "需要"}
 	if lang == i18n.EN {
 		header = []string{"No.", "Name", "Credit code", "Category", "Industry", "Size", "Employees", "Full members", "Probationary members", "Division code", "Address",
@@ -77,12 +77,12 @@ func (h *Pages) CoverageUnitsExport(w http.ResponseWriter, r *http.Request) {
 	}
 	widths := []float64{6, 36, 22, 16, 20, 10, 10, 10, 10, 14, 30, 12, 24, 14, 28, 12, 18}
 	if orders {
-		list = web.Msg(lang, "工作清单", "work orders")
+		list = i18n.Text{ZH: "工作清单", EN: "work orders"}
 		header = append(header, web.Msg(lang, "处理建议", "Advice"))
 		widths = append(widths, 60)
 	}
 	scope := web.ExportScope(r, under, access.UnitRead)
-	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list), Filters: unitFilterText(r, under, lang), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
+	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Filters: unitFilterText(r, under, lang), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
 	h.SendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
 		for i, u := range rows {
 			u = u.In(lang)
@@ -113,9 +113,15 @@ func (h *Pages) CoverageRatesExport(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	list := "两新组织覆盖率"
-	s := xlsx.Sheet{Title: o.Label() + " 下级组织" + list, Exporter: actor.Username, Time: h.Now(),
-		Header: []string{"序号", "党组织", "单位数", "单独组建", "联合组建", "选派党建指导员", "未覆盖", "组织覆盖单位数", "组织覆盖率（%）", "工作覆盖单位数", "工作覆盖率（%）"},
+	lang := i18n.FromRequest(r)
+	list := i18n.Text{ZH: "两新组织覆盖率", EN: "coverage of units"}
+	header := []string{"序号", "党组织", "单位数", "单独组建", "联合组建", "选派党建指导员", "未覆盖", "组织覆盖单位数", "组织覆盖率（%）", "工作覆盖单位数", "工作覆盖率（%）"}
+	if lang == i18n.EN {
+		header = []string{"No.", "Party organization", "Units", "Own organization", "Joint branch", "Instructor only", "Not covered",
+			"Covered by an organization", "Organizational coverage (%)", "Covered by work", "Work coverage (%)"}
+	}
+	s := xlsx.Sheet{Title: web.Msg(lang, o.Label()+" 下级组织"+list.ZH, o.Label()+": "+list.EN+" by subordinate organization"), Exporter: actor.Username, Time: h.Now(),
+		Header: header,
 		Widths: []float64{6, 30, 10, 10, 10, 14, 10, 14, 14, 14, 14}}
 	row := func(seq any, name string, c coverage.Counts) []any {
 		return []any{seq, name, c.Units, c.Own, c.Joint, c.Instructor, c.None, c.OrgCovered(), web.Round1(c.OrgRate()), c.WorkCovered(), web.Round1(c.WorkRate())}
@@ -136,10 +142,10 @@ func (h *Pages) CoverageRatesExport(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		if direct.Units > 0 && !yield(row(seq+1, "本级直属", direct)) {
+		if direct.Units > 0 && !yield(row(seq+1, web.Msg(lang, "本级直属", "Directly led"), direct)) {
 			return
 		}
-		yield(row("", "合计", rates.Total))
+		yield(row("", web.Msg(lang, "合计", "Total"), rates.Total))
 	})
 }
 
@@ -158,16 +164,20 @@ func (h *Pages) CoverageGoalExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	owner, _ := h.Orgs.Get(ctx, actor, g.OwnerOrgID)
-	header := []string{"序号", "范围"}
+	lang := i18n.FromRequest(r)
+	header := []string{web.Msg(lang, "序号", "No."), web.Msg(lang, "范围", "Scope")}
 	widths := []float64{6, 30}
 	for _, k := range g.Indicators {
-		l := covLabel("indicator", k, i18n.ZH)
-		header = append(header, l+"（%）", l+" 目标（%）", l+" 是否达标")
+		l := covLabel("indicator", k, lang)
+		header = append(header, web.Msg(lang, l+"（%）", l+" (%)"), web.Msg(lang, l+" 目标（%）", l+" target (%)"), web.Msg(lang, l+" 是否达标", l+" met"))
 		widths = append(widths, 16, 16, 12)
 	}
 	scope := web.ExportScope(r, owner, access.UnitRead)
-	s := xlsx.Sheet{Title: g.Name + " 目标进度", Filters: "年度：" + strconv.Itoa(g.Year) + "；制定单位：" + scope, Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
-	h.SendXLSX(w, r, scope, g.Name+"_目标进度", s, func(yield func([]any) bool) {
+	list := i18n.Text{ZH: g.Name + "_目标进度", EN: g.Name + "_goal progress"}
+	s := xlsx.Sheet{Title: web.Msg(lang, g.Name+" 目标进度", g.Name+" goal progress"),
+		Filters:  web.Msg(lang, "年度："+strconv.Itoa(g.Year)+"；制定单位："+scope, "Year: "+strconv.Itoa(g.Year)+"; set by: "+scope),
+		Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
+	h.SendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
 		for i, p := range progress {
 			behind := map[string]bool{}
 			for _, k := range p.Behind {
@@ -175,9 +185,9 @@ func (h *Pages) CoverageGoalExport(w http.ResponseWriter, r *http.Request) {
 			}
 			row := []any{i + 1, p.Org.Label()}
 			for _, k := range g.Indicators {
-				met := "达标"
+				met := web.Msg(lang, "达标", "met")
 				if behind[k] {
-					met = "未达标"
+					met = web.Msg(lang, "未达标", "behind")
 				}
 				row = append(row, web.Round1(p.Values[k]), p.Target[k], met)
 			}

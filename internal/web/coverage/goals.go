@@ -32,8 +32,8 @@ type covGoals struct {
 
 func (h *Pages) goalsPage(r *http.Request) *web.Page {
 	lang := i18n.FromRequest(r)
-	p := h.Page(r, "coverage", i18n.T(lang, "cov.goals_title"))
-	p.Crumbs = []web.Crumb{{Label: i18n.T(lang, "nav.coverage"), Href: "/coverage"}, {Label: p.Title}}
+	p := h.Page(r, "coverage", h.T(lang, "cov.goals_title"))
+	p.Crumbs = []web.Crumb{{Label: h.T(lang, "nav.coverage"), Href: "/coverage"}, {Label: p.Title}}
 	return p
 }
 
@@ -217,7 +217,7 @@ func (h *Pages) goalData(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 		v.Charts = append(v.Charts, web.RateChartJSON(c))
 	}
 	p.Title = g.Name
-	p.Crumbs = []web.Crumb{{Label: i18n.T(p.Lang, "nav.coverage"), Href: "/coverage"}, {Label: i18n.T(p.Lang, "cov.goals_title"), Href: "/coverage/goals"}, {Label: g.Name}}
+	p.Crumbs = []web.Crumb{{Label: h.T(p.Lang, "nav.coverage"), Href: "/coverage"}, {Label: h.T(p.Lang, "cov.goals_title"), Href: "/coverage/goals"}, {Label: g.Name}}
 	if v.Owner.ID != 0 {
 		p.ScopeName = v.Owner.Label()
 	}

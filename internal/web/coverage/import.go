@@ -13,8 +13,8 @@ import (
 
 func (h *Pages) unitImportPage(r *http.Request) *web.Page {
 	lang := i18n.FromRequest(r)
-	p := h.Page(r, "coverage", i18n.T(lang, "cov.import_title"))
-	p.Crumbs = []web.Crumb{{Label: i18n.T(lang, "nav.coverage"), Href: "/coverage"}, {Label: i18n.T(lang, "cov.units_title"), Href: "/coverage/units"}, {Label: p.Title}}
+	p := h.Page(r, "coverage", h.T(lang, "cov.import_title"))
+	p.Crumbs = []web.Crumb{{Label: h.T(lang, "nav.coverage"), Href: "/coverage"}, {Label: h.T(lang, "cov.units_title"), Href: "/coverage/units"}, {Label: p.Title}}
 	return p
 }
 

@@ -12,7 +12,7 @@ import (
 // CoverageSettingsForm shows the coverage settings; administrators may
 // change them, whoever may read units sees what the figures are based on.
 func (h *Pages) CoverageSettingsForm(w http.ResponseWriter, r *http.Request) {
-	p := h.Page(r, "coverage", i18n.T(i18n.FromRequest(r), "covset.title"))
+	p := h.Page(r, "coverage", h.T(i18n.FromRequest(r), "covset.title"))
 	st, err := h.cov.ReadSettings(r.Context(), web.Actor(r))
 	if err != nil {
 		h.Fail(w, r, err)
@@ -26,7 +26,7 @@ func (h *Pages) CoverageSettingsForm(w http.ResponseWriter, r *http.Request) {
 
 // CoverageSettings saves the settings.
 func (h *Pages) CoverageSettings(w http.ResponseWriter, r *http.Request) {
-	p := h.Page(r, "coverage", i18n.T(i18n.FromRequest(r), "covset.title"))
+	p := h.Page(r, "coverage", h.T(i18n.FromRequest(r), "covset.title"))
 	if !h.ParseForm(w, r) {
 		return
 	}
@@ -44,5 +44,5 @@ func (h *Pages) CoverageSettings(w http.ResponseWriter, r *http.Request) {
 		h.FormError(w, r, h.tmpl, p, "coverage_settings", err)
 		return
 	}
-	h.Redirect(w, r, "/coverage/settings", "ok", i18n.T(p.Lang, "covset.saved"))
+	h.Redirect(w, r, "/coverage/settings", "ok", h.T(p.Lang, "covset.saved"))
 }

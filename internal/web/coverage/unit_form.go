@@ -56,8 +56,8 @@ func (h *Pages) affOf(r *http.Request, s string) org.Org {
 
 func (h *Pages) unitNewPage(r *http.Request) *web.Page {
 	lang := i18n.FromRequest(r)
-	p := h.Page(r, "coverage", i18n.T(lang, "cov.unit_new"))
-	p.Crumbs = []web.Crumb{{Label: i18n.T(lang, "nav.coverage"), Href: "/coverage"}, {Label: i18n.T(lang, "cov.units_title"), Href: "/coverage/units"}, {Label: p.Title}}
+	p := h.Page(r, "coverage", h.T(lang, "cov.unit_new"))
+	p.Crumbs = []web.Crumb{{Label: h.T(lang, "nav.coverage"), Href: "/coverage"}, {Label: h.T(lang, "cov.units_title"), Href: "/coverage/units"}, {Label: p.Title}}
 	return p
 }
 
@@ -109,14 +109,14 @@ func (h *Pages) unitEditPage(w http.ResponseWriter, r *http.Request) (*web.Page,
 		return nil, nil, false
 	}
 	lang := i18n.FromRequest(r)
-	p := h.Page(r, "coverage", i18n.T(lang, "cov.unit_edit")+" · "+u.Name)
+	p := h.Page(r, "coverage", h.T(lang, "cov.unit_edit")+" · "+u.Name)
 	aff := h.affOf(r, strconv.FormatInt(u.AffiliationOrgID, 10))
 	if !web.Actor(r).Can(access.UnitManage, aff.Path) || aff.ID == 0 {
 		h.Fail(w, r, errs.New(errs.Forbidden, "您没有修改该单位的权限", "you may not change this unit"))
 		return nil, nil, false
 	}
-	h.covCrumbs(r, p, aff, web.Crumb{Label: i18n.T(lang, "cov.units_title"), Href: unitsHref(u.AffiliationOrgID)},
-		web.Crumb{Label: u.Name, Href: "/coverage/units/" + strconv.FormatInt(u.ID, 10)}, web.Crumb{Label: i18n.T(lang, "cov.unit_edit")})
+	h.covCrumbs(r, p, aff, web.Crumb{Label: h.T(lang, "cov.units_title"), Href: unitsHref(u.AffiliationOrgID)},
+		web.Crumb{Label: u.Name, Href: "/coverage/units/" + strconv.FormatInt(u.ID, 10)}, web.Crumb{Label: h.T(lang, "cov.unit_edit")})
 	f := &covUnitForm{U: u, Aff: aff, Opts: covOpts}
 	p.Data = f
 	return p, f, true
@@ -176,9 +176,9 @@ func unitStoredFields(lang string) []web.StoredField {
 	}
 	yes := func(v string) string {
 		if v == "1" {
-			return i18n.T(lang, "cov.yes")
+			return Messages["cov.yes"].In(lang)
 		}
-		return i18n.T(lang, "cov.no")
+		return Messages["cov.no"].In(lang)
 	}
 	return []web.StoredField{{Name: "credit_code", Label: "cov.credit_code", Show: nil}, {Name: "name", Label: "cov.unit_name", Show: nil}, {Name: "category", Label: "cov.category", Show: label("category")},
 		{Name: "industry", Label: "cov.industry", Show: label("industry")}, {Name: "employees", Label: "cov.employees", Show: nil}, {Name: "region_code", Label: "cov.region_code", Show: nil},

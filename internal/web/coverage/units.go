@@ -50,9 +50,9 @@ type covUnits struct {
 func (h *Pages) CoverageUnits(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), web.Actor(r)
 	lang := i18n.FromRequest(r)
-	title := i18n.T(lang, "cov.units_title")
+	title := h.T(lang, "cov.units_title")
 	if r.URL.Query().Get("rule") != "" {
-		title = i18n.T(lang, "cov.orders_title")
+		title = h.T(lang, "cov.orders_title")
 	}
 	p := h.Page(r, "coverage", title)
 	l := web.ListFrom(r, "region")
@@ -157,7 +157,7 @@ func (h *Pages) unitView(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 		}
 	}
 	p.Title = u.Name
-	h.covCrumbs(r, p, v.Aff, web.Crumb{Label: i18n.T(p.Lang, "cov.units_title"), Href: unitsHref(u.AffiliationOrgID)}, web.Crumb{Label: u.Name})
+	h.covCrumbs(r, p, v.Aff, web.Crumb{Label: h.T(p.Lang, "cov.units_title"), Href: unitsHref(u.AffiliationOrgID)}, web.Crumb{Label: u.Name})
 	p.Data = v
 	return v, true
 }

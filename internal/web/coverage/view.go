@@ -6,7 +6,6 @@ import (
 
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
-	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 	"jiceng/internal/web"
 )
@@ -74,7 +73,7 @@ func (h *Pages) covScope(r *http.Request) (org.Org, []org.Org, error) {
 // organizations from the actor's root down to o (each a drill-down link),
 // then the extra steps.
 func (h *Pages) covCrumbs(r *http.Request, p *web.Page, o org.Org, extra ...web.Crumb) {
-	p.Crumbs = []web.Crumb{{Label: i18n.T(p.Lang, "nav.coverage"), Href: "/coverage"}}
+	p.Crumbs = []web.Crumb{{Label: h.T(p.Lang, "nav.coverage"), Href: "/coverage"}}
 	if o.ID != 0 {
 		bc, _ := h.Orgs.Breadcrumb(r.Context(), web.Actor(r), o)
 		for _, b := range bc {

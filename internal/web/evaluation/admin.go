@@ -22,7 +22,7 @@ var evaStatuses = []string{evaluation.StatusDraft, evaluation.StatusOpen, evalua
 func evaTypeLabel(key, lang string) string {
 	for _, t := range evaluation.CampaignTypes {
 		if t.Key == key {
-			return web.Msg(lang, t.ZH, t.EN)
+			return t.In(lang)
 		}
 	}
 	return key
@@ -36,7 +36,7 @@ func evaHref(id int64, tail string) string {
 func (h *Pages) evaPage(r *http.Request, title string, extra ...web.Crumb) *web.Page {
 	lang := i18n.FromRequest(r)
 	p := h.Page(r, "evaluation", title)
-	p.Crumbs = append([]web.Crumb{{Label: i18n.T(lang, "nav.evaluation"), Href: "/evaluation"}}, extra...)
+	p.Crumbs = append([]web.Crumb{{Label: h.T(lang, "nav.evaluation"), Href: "/evaluation"}}, extra...)
 	if len(extra) == 0 {
 		p.Crumbs[0].Href = ""
 	}
@@ -60,7 +60,7 @@ func (evaList) Date(t time.Time) string { return t.In(org.Shanghai).Format("2006
 func evaTypes(lang string) map[string]string {
 	m := map[string]string{}
 	for _, t := range evaluation.CampaignTypes {
-		m[t.Key] = web.Msg(lang, t.ZH, t.EN)
+		m[t.Key] = t.In(lang)
 	}
 	return m
 }
@@ -131,7 +131,7 @@ func statusOrder(s string) int {
 // filtered by year and status, sorted by header, paged and exported.
 func (h *Pages) EvalList(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
-	p := h.evaPage(r, i18n.T(lang, "eva.list_title"))
+	p := h.evaPage(r, h.T(lang, "eva.list_title"))
 	l := web.ListFrom(r, "")
 	rows, years, err := h.evaCampaigns(r, l)
 	if err != nil {
@@ -195,7 +195,7 @@ func evaOwnTemplate(typ string) string {
 // the form is shown (ownerPick), not when a post succeeds.
 func (h *Pages) evaNewPage(r *http.Request) *web.Page {
 	lang := i18n.FromRequest(r)
-	p := h.evaPage(r, i18n.T(lang, "eva.new_title"), web.Crumb{Label: i18n.T(lang, "eva.new_title")})
+	p := h.evaPage(r, h.T(lang, "eva.new_title"), web.Crumb{Label: h.T(lang, "eva.new_title")})
 	v := &evaForm{}
 	for _, t := range evaluation.CampaignTypes {
 		if evaOwnTemplate(t.Key) == "" {
@@ -203,7 +203,7 @@ func (h *Pages) evaNewPage(r *http.Request) *web.Page {
 		}
 	}
 	for _, t := range evaluation.Templates() {
-		v.Templates = append(v.Templates, evaTemplateOpt{Key: t.Key, Label: web.Msg(lang, t.ZH, t.EN), Type: evaTypeLabel(t.Type, lang)})
+		v.Templates = append(v.Templates, evaTemplateOpt{Key: t.Key, Label: t.In(lang), Type: evaTypeLabel(t.Type, lang)})
 	}
 	p.Data = v
 	return p
@@ -347,7 +347,7 @@ func (h *Pages) EvalNew(w http.ResponseWriter, r *http.Request) {
 		extra["template"] = web.Msg(p.Lang, "请选择规则模板", "choose a rules template")
 	} else if own := evaOwnTemplate(in.Type); own != "" && own != tpl {
 		ownT, _ := evaluation.TemplateByKey(own)
-		tl, ol := evaTypeLabel(in.Type, p.Lang), web.Msg(p.Lang, ownT.ZH, ownT.EN)
+		tl, ol := evaTypeLabel(in.Type, p.Lang), ownT.In(p.Lang)
 		extra["template"] = web.Msg(p.Lang, "“"+tl+"”须使用“"+ol+"”规则模板；要用其他模板，请将测评类型改为“自定义”",
 			"a campaign of the type “"+tl+"” uses the template “"+ol+"”; for another template, set the type to “Custom”")
 	}

@@ -120,9 +120,9 @@ func (h *Pages) evaLoad(w http.ResponseWriter, r *http.Request, p *web.Page) (*e
 		v.Weights[g.Key] = weightText(g.Weight)
 	}
 	if v.Rules.FewBallots == evaluation.FewRenormalize {
-		v.Few = i18n.T(p.Lang, "eva.few_renormalize")
+		v.Few = h.T(p.Lang, "eva.few_renormalize")
 	} else {
-		v.Few = i18n.T(p.Lang, "eva.few_incomplete")
+		v.Few = h.T(p.Lang, "eva.few_incomplete")
 	}
 	for _, vt := range v.Rules.Vetoes {
 		th := strconv.FormatFloat(vt.Threshold, 'f', -1, 64)

@@ -46,7 +46,7 @@ func (h *Pages) evaImportPage(w http.ResponseWriter, r *http.Request) (*web.Page
 		return nil, nil, false
 	}
 	lang := i18n.FromRequest(r)
-	title := i18n.T(lang, "eva.import_title")
+	title := h.T(lang, "eva.import_title")
 	p := h.evaPage(r, title, web.Crumb{Label: c.Name, Href: evaHref(id, "")}, web.Crumb{Label: title})
 	p.ScopeName = c.OwnerName
 	// CheckManage has shown that the actor manages the campaign.

@@ -150,18 +150,18 @@ func (h *Pages) evaResultsData(w http.ResponseWriter, r *http.Request, lang stri
 		}
 	}
 	unit := web.Msg(lang, "个", "")
-	gc := web.Chart{Type: "bar", Title: i18n.T(lang, "eva.chart_grades"), Unit: unit}
+	gc := web.Chart{Type: "bar", Title: h.T(lang, "eva.chart_grades"), Unit: unit}
 	for _, g := range v.Rules.Grades {
-		gc.Items = append(gc.Items, web.ChartItem{Name: g.Grade, Value: gradeCount[g.Grade]})
+		gc.Items = append(gc.Items, web.ChartItem{Name: evaluation.NameIn(g.Grade, lang), Value: gradeCount[g.Grade]})
 	}
 	if incomplete > 0 {
-		gc.Items = append(gc.Items, web.ChartItem{Name: i18n.T(lang, "eva.incomplete"), Value: incomplete})
+		gc.Items = append(gc.Items, web.ChartItem{Name: h.T(lang, "eva.incomplete"), Value: incomplete})
 	}
 	v.Grades = web.ChartJSON(gc)
-	mc := web.RateChart{Type: "bar", Title: i18n.T(lang, "eva.chart_groups"), Unit: web.Msg(lang, "分", "points")}
+	mc := web.RateChart{Type: "bar", Title: h.T(lang, "eva.chart_groups"), Unit: web.Msg(lang, "分", "points")}
 	for _, g := range v.Rules.Groups {
 		if cnt[g.Key] > 0 {
-			mc.Items = append(mc.Items, web.RateItem{Name: g.Name, Value: web.Round1(sum[g.Key] / float64(cnt[g.Key]))})
+			mc.Items = append(mc.Items, web.RateItem{Name: evaluation.NameIn(g.Name, lang), Value: web.Round1(sum[g.Key] / float64(cnt[g.Key]))})
 		}
 	}
 	v.GroupMean = web.RateChartJSON(mc)
@@ -179,9 +179,9 @@ func (h *Pages) EvalResults(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p.Title = v.C.Name + " · " + i18n.T(lang, "eva.results_title")
+	p.Title = v.C.Name + " · " + h.T(lang, "eva.results_title")
 	p.Crumbs = p.Crumbs[:1]
-	p.Crumbs = append(p.Crumbs, web.Crumb{Label: v.C.Name, Href: evaHref(v.C.ID, "")}, web.Crumb{Label: i18n.T(lang, "eva.results_title")})
+	p.Crumbs = append(p.Crumbs, web.Crumb{Label: v.C.Name, Href: evaHref(v.C.ID, "")}, web.Crumb{Label: h.T(lang, "eva.results_title")})
 	p.ScopeName = v.C.OwnerName
 	p.Charts = true
 	p.Data = v
@@ -198,29 +198,35 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, evaluation.ScoresHidden())
 		return
 	}
+	lang := i18n.FromRequest(r)
 	header := []string{"名次", "测评对象", "职务", "单位/科室", "总分", "等次", "按分数等次", "否决", "限额调整", "未定等原因", "群众满意率（%）", "不满意率（%）"}
+	if lang == i18n.EN {
+		header = []string{"Rank", "Subject", "Post", "Unit / section", "Total", "Grade", "Grade by score", "Veto", "Capped", "Why ungraded", "Masses satisfied (%)", "Dissatisfied (%)"}
+	}
 	widths := []float64{6, 30, 16, 24, 10, 8, 10, 8, 8, 24, 14, 12}
 	for _, g := range v.Rules.Groups {
-		header = append(header, g.Name+"得分", g.Name+"票数")
+		name := evaluation.NameIn(g.Name, lang)
+		header = append(header, web.Msg(lang, name+"得分", name+" score"), web.Msg(lang, name+"票数", name+" ballots"))
 		widths = append(widths, 12, 10)
 	}
-	filters := "状态：" + i18n.T(i18n.ZH, "eva.status_"+v.C.Status)
+	filters := web.Msg(lang, "状态：", "Status: ") + h.T(lang, "eva.status_"+v.C.Status)
 	if v.Published {
-		filters += "；发布时间：" + web.LocalTime(v.C.PublishedAt, "2006-01-02 15:04") + "；SHA-256：" + v.C.ResultsSHA256
+		filters += web.Msg(lang, "；发布时间：", "; published ") + web.LocalTime(v.C.PublishedAt, "2006-01-02 15:04") + web.Msg(lang, "；SHA-256：", "; SHA-256: ") + v.C.ResultsSHA256
 	} else {
-		filters += "；测评已结束，结果尚未发布"
+		filters += web.Msg(lang, "；测评已结束，结果尚未发布", "; the campaign has closed, the results are not published yet")
 	}
 	if v.NotRating {
-		filters += "；“不参评”：该评委组不评价此测评对象，不计入其总分"
+		filters += web.Msg(lang, "；“不参评”：该评委组不评价此测评对象，不计入其总分", "; “not rating”: the rater group does not rate this subject, which does not count in its total")
 	}
-	s := xlsx.Sheet{Title: v.C.Name + " 测评结果", Filters: filters, Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths}
+	list := i18n.Text{ZH: v.C.Name + "_测评结果", EN: v.C.Name + "_results"}
+	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 测评结果", v.C.Name+" results"), Filters: filters, Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths}
 	num := func(p *float64) any {
 		if p == nil {
 			return ""
 		}
 		return *p
 	}
-	h.SendXLSX(w, r, v.C.OwnerName, v.C.Name+"_测评结果", s, func(yield func([]any) bool) {
+	h.SendXLSX(w, r, v.C.OwnerName, list, s, func(yield func([]any) bool) {
 		for _, row := range v.Rows {
 			rank := any("")
 			if row.R.Rank > 0 {
@@ -228,27 +234,31 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 			}
 			veto, capped, why := "", "", ""
 			if len(row.R.Vetoed) > 0 {
-				veto = "是"
+				veto = web.Msg(lang, "是", "yes")
 			}
 			if row.R.Capped {
-				capped = "是"
+				capped = web.Msg(lang, "是", "yes")
 			}
 			if row.R.Incomplete {
-				why = "票数不足：" + strings.Join(row.ShortNm, "、")
+				short := make([]string, len(row.ShortNm))
+				for i, n := range row.ShortNm {
+					short[i] = evaluation.NameIn(n, lang)
+				}
+				why = web.Msg(lang, "票数不足：", "too few ballots: ") + strings.Join(short, web.Msg(lang, "、", ", "))
 			}
 			unit := row.S.Unit
 			if row.S.Section != "" {
 				unit = strings.TrimSpace(unit + " " + row.S.Section)
 			}
-			out := []any{rank, row.S.Name, row.S.Post, unit, num(row.R.Total), row.R.Grade, row.R.ScoreGrade, veto, capped, why, num(row.R.MassesSatisfaction), num(row.R.Dissatisfaction)}
+			out := []any{rank, row.S.Name, row.S.Post, unit, num(row.R.Total), evaluation.NameIn(row.R.Grade, lang), evaluation.NameIn(row.R.ScoreGrade, lang), veto, capped, why, num(row.R.MassesSatisfaction), num(row.R.Dissatisfaction)}
 			for _, g := range row.Groups {
 				switch {
 				case g.Shown:
 					out = append(out, g.Score, g.N)
 				case g.NotRating:
-					out = append(out, "不参评", "")
+					out = append(out, web.Msg(lang, "不参评", "not rating"), "")
 				default:
-					out = append(out, "少于k人，不显示", "")
+					out = append(out, web.Msg(lang, "少于k人，不显示", "fewer than k, not shown"), "")
 				}
 			}
 			if !yield(out) {

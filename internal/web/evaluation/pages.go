@@ -6,6 +6,7 @@ import (
 	"embed"
 	"net/http"
 
+	"html/template"
 	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/evaluation"
@@ -41,9 +42,18 @@ type Deps struct {
 	PublicURL string
 }
 
+// funcs are the template functions of the evaluation pages.
+func funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		// rname shows a grade, answer level or rater-group name of a
+		// campaign's rules in the page's language.
+		"rname": func(name string) string { return evaluation.NameIn(name, lang) },
+	}
+}
+
 // New parses the evaluation templates.
 func New(k *web.Kit, d Deps) (*Pages, error) {
-	t, err := k.Parse(templateFS, nil)
+	t, err := k.Parse(templateFS, funcs)
 	if err != nil {
 		return nil, err
 	}

@@ -114,7 +114,7 @@ func (h *Pages) bulletin(w http.ResponseWriter, r *http.Request, query string, p
 		// tracker kept, but without the campaign's name: the limit is
 		// there to spare the database, so nothing is read for it.
 		d.CampaignID, d.Limited = id, true
-		p := h.votePage(r, i18n.T(i18n.FromRequest(r), "evp.bulletin"))
+		p := h.votePage(r, h.T(i18n.FromRequest(r), "evp.bulletin"))
 		p.Path = base
 		p.Data = d
 		p.Flash = &web.Flash{Kind: "err", Text: web.ErrMessage(err, p.Lang)}
@@ -165,7 +165,7 @@ func (h *Pages) bulletin(w http.ResponseWriter, r *http.Request, query string, p
 
 // publicFail shows an error on the public frame, without the admin sidebar.
 func (h *Pages) publicFail(w http.ResponseWriter, r *http.Request, err error) {
-	p := h.votePage(r, i18n.T(i18n.FromRequest(r), "evp.title"))
+	p := h.votePage(r, h.T(i18n.FromRequest(r), "evp.title"))
 	p.Path = "/vote"
 	p.Flash = &web.Flash{Kind: "err", Text: web.ErrMessage(err, p.Lang)}
 	h.render(w, r, web.Status(errs.As(err).Kind), "eval_public_vote", "bare", p)

@@ -95,7 +95,7 @@ func ballotData(r *http.Request, lang, code string, bf evaluation.BallotForm) *v
 	c := bf.Campaign
 	d := &voteData{Campaign: c, GroupName: c.Rules.GroupName(bf.Group), Code: code, MaxRunes: evaluation.MaxCommentRunes,
 		Skippable: c.Type != evaluation.TypeReview && c.Type != evaluation.TypeFirstSecretary}
-	d.GroupLine = web.Msg(lang, "评委组："+d.GroupName+"。", "Rater group: "+d.GroupName+". ")
+	d.GroupLine = web.Msg(lang, "评委组："+d.GroupName+"。", "Rater group: "+evaluation.NameIn(d.GroupName, lang)+". ")
 	d.Comment = strings.TrimSpace(r.PostFormValue("comment"))
 	var ls []leafPath
 	leaves(c.Rules.Indicators, "", &ls)
@@ -107,9 +107,9 @@ func ballotData(r *http.Request, lang, code string, bf evaluation.BallotForm) *v
 			it.Display = it.Value
 			for _, lv := range l.ind.Scale.Levels {
 				v := fmtPoints(lv.Points)
-				it.Levels = append(it.Levels, voteLevel{Label: lv.Label, Value: v, Checked: v == it.Value})
+				it.Levels = append(it.Levels, voteLevel{Label: evaluation.NameIn(lv.Label, lang), Value: v, Checked: v == it.Value})
 				if v == it.Value {
-					it.Display = lv.Label
+					it.Display = evaluation.NameIn(lv.Label, lang)
 				}
 			}
 			vs.Items = append(vs.Items, it)
@@ -196,7 +196,7 @@ func (h *Pages) VoteForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/vote", http.StatusSeeOther)
 		return
 	}
-	p := h.votePage(r, i18n.T(i18n.FromRequest(r), "evp.title"))
+	p := h.votePage(r, h.T(i18n.FromRequest(r), "evp.title"))
 	p.Path = "/vote"
 	h.render(w, r, http.StatusOK, "eval_public_vote", "bare", p)
 }
@@ -207,7 +207,7 @@ func (h *Pages) codeError(w http.ResponseWriter, r *http.Request, code string, e
 	if e.Kind == errs.Internal {
 		h.Logger.Error("ballot", "path", r.URL.Path, "err", err)
 	}
-	p := h.votePage(r, i18n.T(i18n.FromRequest(r), "evp.title"))
+	p := h.votePage(r, h.T(i18n.FromRequest(r), "evp.title"))
 	p.Path = "/vote"
 	p.Form.Set("code", code)
 	p.Errors["code"] = e.Message(p.Lang)

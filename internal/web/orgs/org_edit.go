@@ -40,9 +40,9 @@ func (h *Pages) orgFormPage(w http.ResponseWriter, r *http.Request, isNew bool, 
 		return nil, nil, false
 	}
 	lang := i18n.FromRequest(r)
-	title := i18n.T(lang, "org.edit") + " · " + o.Label()
+	title := h.T(lang, "org.edit") + " · " + o.Label()
 	if isNew {
-		title = i18n.T(lang, "org.new_child") + " · " + o.Label()
+		title = h.T(lang, "org.new_child") + " · " + o.Label()
 	}
 	p := h.Page(r, "orgs", title)
 	bc, _ := h.Orgs.Breadcrumb(r.Context(), web.Actor(r), o)
@@ -140,7 +140,7 @@ func (h *Pages) OrgMoveForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p.Title = i18n.T(p.Lang, "org.move") + " · " + f.Org.Label()
+	p.Title = h.T(p.Lang, "org.move") + " · " + f.Org.Label()
 	p.Crumbs[len(p.Crumbs)-1].Label = p.Title
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	p.Form.Set("q", q)
@@ -164,7 +164,7 @@ func (h *Pages) OrgMove(w http.ResponseWriter, r *http.Request) {
 	to, _ := strconv.ParseInt(r.PostForm.Get("parent_id"), 10, 64)
 	o, err := h.Orgs.MoveAt(r.Context(), web.Actor(r), f.Org.ID, to, web.FormVersion(r.PostForm))
 	if err != nil {
-		p.Title = i18n.T(p.Lang, "org.move") + " · " + f.Org.Label()
+		p.Title = h.T(p.Lang, "org.move") + " · " + f.Org.Label()
 		p.Data = map[string]any{"Org": f.Org}
 		h.FormError(w, r, h.tmpl, p, "org_move", err)
 		return
@@ -178,7 +178,7 @@ func (h *Pages) OrgDissolveForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p.Title = i18n.T(p.Lang, "org.dissolve") + " · " + f.Org.Label()
+	p.Title = h.T(p.Lang, "org.dissolve") + " · " + f.Org.Label()
 	p.Crumbs[len(p.Crumbs)-1].Label = p.Title
 	_, c, _ := h.Orgs.Stats(r.Context(), web.Actor(r), f.Org.ID)
 	p.Data = map[string]any{"Org": f.Org, "Children": c.Children}
@@ -200,7 +200,7 @@ func (h *Pages) OrgDissolve(w http.ResponseWriter, r *http.Request) {
 	p.Form = r.PostForm
 	o, err := h.Orgs.Dissolve(r.Context(), web.Actor(r), f.Org.ID, r.PostForm.Get("dissolved_on"), r.PostForm.Get("reason"))
 	if err != nil {
-		p.Title = i18n.T(p.Lang, "org.dissolve") + " · " + f.Org.Label()
+		p.Title = h.T(p.Lang, "org.dissolve") + " · " + f.Org.Label()
 		_, c, _ := h.Orgs.Stats(r.Context(), web.Actor(r), f.Org.ID)
 		p.Data = map[string]any{"Org": f.Org, "Children": c.Children}
 		h.FormError(w, r, h.tmpl, p, "org_dissolve", err)

@@ -48,17 +48,21 @@ func (h *Pages) OrgExport(w http.ResponseWriter, r *http.Request) {
 		scope = web.ScopeName(actor, access.OrgExport)
 	}
 	lang := i18n.FromRequest(r)
-	list := web.Msg(lang, "党组织名单", "organizations")
-	s := xlsx.Sheet{Title: scope + " " + list, Filters: web.FilterText(r, "q", "scope", "kind", "level", "status", "unconfirmed"), Exporter: actor.Username, Time: h.Now(),
-		Header: []string{"序号", "编号", "名称", "简称", "类型", "层级", "单位类别", "区划代码", "状态", "成立日期", "下辖组织数"},
+	list := i18n.Text{ZH: "党组织名单", EN: "organizations"}
+	header := []string{"序号", "编号", "名称", "简称", "类型", "层级", "单位类别", "区划代码", "状态", "成立日期", "下辖组织数"}
+	if lang == i18n.EN {
+		header = []string{"No.", "ID", "Name", "Short name", "Kind", "Level", "Category", "Division code", "Status", "Founded on", "Organizations below"}
+	}
+	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Filters: web.FilterText(r, "q", "scope", "kind", "level", "status", "unconfirmed"), Exporter: actor.Username, Time: h.Now(),
+		Header: header,
 		Widths: []float64{6, 8, 36, 20, 12, 12, 12, 14, 8, 12, 10}}
 	h.SendExport(w, r, web.ExportFile{Scope: scope, List: list, Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
 		page, i := first, 0
 		for {
 			for _, o := range page {
 				i++
-				if !yield([]any{i, o.ID, o.Name, o.ShortName, org.LabelOf(org.Kinds, o.Kind, ""), org.LabelOf(org.Levels, o.Level, ""),
-					org.LabelOf(org.Categories, o.Category, ""), o.RegionCode, org.LabelOf(org.Statuses, o.Status, ""), o.FoundedOn, o.SubtreeTotal}) {
+				if !yield([]any{i, o.ID, o.Name, o.ShortName, org.LabelOf(org.Kinds, o.Kind, lang), org.LabelOf(org.Levels, o.Level, lang),
+					org.LabelOf(org.Categories, o.Category, lang), o.RegionCode, org.LabelOf(org.Statuses, o.Status, lang), o.FoundedOn, o.SubtreeTotal}) {
 					return nil
 				}
 			}

@@ -17,7 +17,7 @@ func (h *Pages) ImportForm(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	p := h.Page(r, "import", i18n.T(i18n.FromRequest(r), "import.title"))
+	p := h.Page(r, "import", h.T(i18n.FromRequest(r), "import.title"))
 	h.render(w, r, http.StatusOK, "import", "layout", p)
 }
 
@@ -48,7 +48,7 @@ func (h *Pages) ImportTemplate(w http.ResponseWriter, r *http.Request) {
 // ImportUpload validates an uploaded file and shows every bad row, or the
 // rows ready to import.
 func (h *Pages) ImportUpload(w http.ResponseWriter, r *http.Request) {
-	p := h.Page(r, "import", i18n.T(i18n.FromRequest(r), "import.title"))
+	p := h.Page(r, "import", h.T(i18n.FromRequest(r), "import.title"))
 	h.Kit.ImportUpload(w, r, h.tmpl, p, "import", h.Orgs.CanImport(r.Context(), web.Actor(r)), func(name string, header []string, rows [][]string) error {
 		sess, err := h.Orgs.PrepareImport(r.Context(), web.Actor(r), web.Actor(r).UserID, name, header, rows)
 		if err == nil {

@@ -11,7 +11,7 @@ import (
 // OrgSearch lists the organizations of the user's scope, searchable by name
 // or division code and filtered by kind, level and status.
 func (h *Pages) OrgSearch(w http.ResponseWriter, r *http.Request) {
-	p := h.Page(r, "search", i18n.T(i18n.FromRequest(r), "search.title"))
+	p := h.Page(r, "search", h.T(i18n.FromRequest(r), "search.title"))
 	l := web.ListFrom(r, "code")
 	v := r.URL.Query()
 	q := org.ListQuery{Q: l.Q, Kind: v.Get("kind"), Level: v.Get("level"), Status: v.Get("status"), Unconfirmed: v.Get("unconfirmed") == "1",

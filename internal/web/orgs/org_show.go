@@ -58,13 +58,13 @@ func (h *Pages) orgView(r *http.Request, p *web.Page, id int64) (*orgView, error
 	h.crumbs(p, bc)
 	p.ScopeName = o.Label()
 	lang := p.Lang
-	kinds := web.Chart{Type: "pie", Title: i18n.T(lang, "chart.by_kind"), Unit: i18n.T(lang, "unit.org")}
+	kinds := web.Chart{Type: "pie", Title: h.T(lang, "chart.by_kind"), Unit: h.T(lang, "unit.org")}
 	for _, k := range org.Kinds {
 		if n := c.ByKind[k.Key]; n > 0 {
 			kinds.Items = append(kinds.Items, web.ChartItem{Name: org.LabelOf(org.Kinds, k.Key, lang), Value: n})
 		}
 	}
-	levels := web.Chart{Type: "bar", Title: i18n.T(lang, "chart.by_level"), Unit: i18n.T(lang, "unit.org")}
+	levels := web.Chart{Type: "bar", Title: h.T(lang, "chart.by_level"), Unit: h.T(lang, "unit.org")}
 	for _, l := range org.Levels {
 		if n := c.ByLevel[l.Key]; n > 0 {
 			levels.Items = append(levels.Items, web.ChartItem{Name: org.LabelOf(org.Levels, l.Key, lang), Value: n})
@@ -99,7 +99,7 @@ func (h *Pages) OrgShow(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	byChild := web.Chart{Type: "hbar", Title: i18n.T(p.Lang, "chart.by_child"), Unit: i18n.T(p.Lang, "unit.org")}
+	byChild := web.Chart{Type: "hbar", Title: h.T(p.Lang, "chart.by_child"), Unit: h.T(p.Lang, "unit.org")}
 	if q.ChildrenOnly && v.List.Q == "" && v.List.Total <= 40 {
 		for _, c := range v.Children {
 			byChild.Items = append(byChild.Items, web.ChartItem{Name: c.Label(), Value: c.SubtreeTotal, Href: "/orgs/" + strconv.FormatInt(c.ID, 10)})
@@ -125,7 +125,7 @@ func (h *Pages) Cockpit(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	p := h.Page(r, "cockpit", i18n.T(i18n.FromRequest(r), "cockpit.title"))
+	p := h.Page(r, "cockpit", h.T(i18n.FromRequest(r), "cockpit.title"))
 	if len(roots) == 0 {
 		p.Data = map[string]any{"Empty": true}
 		h.render(w, r, http.StatusOK, "cockpit", "layout", p)
@@ -149,7 +149,7 @@ func (h *Pages) Cockpit(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	byChild := web.Chart{Type: "hbar", Title: i18n.T(p.Lang, "chart.by_child"), Unit: i18n.T(p.Lang, "unit.org")}
+	byChild := web.Chart{Type: "hbar", Title: h.T(p.Lang, "chart.by_child"), Unit: h.T(p.Lang, "unit.org")}
 	byChild.Items = largestChildren(v.Children, cockpitBars, p.Lang)
 	v.ByChild = web.ChartJSON(byChild)
 	p.Charts = true
@@ -177,7 +177,7 @@ func largestChildren(children []org.Org, n int, lang string) []web.ChartItem {
 		}
 	}
 	if len(cs) > n {
-		items = append(items, web.ChartItem{Name: fmt.Sprintf(i18n.T(lang, "cockpit.others"), len(cs)-n), Value: rest})
+		items = append(items, web.ChartItem{Name: fmt.Sprintf(Messages["cockpit.others"].In(lang), len(cs)-n), Value: rest})
 	}
 	return items
 }
@@ -212,7 +212,7 @@ func (h *Pages) Tree(w http.ResponseWriter, r *http.Request) {
 		}
 		nodes = append(nodes, treeNode{Org: o, Children: kids})
 	}
-	p := h.Page(r, "orgs", i18n.T(i18n.FromRequest(r), "tree.title"))
+	p := h.Page(r, "orgs", h.T(i18n.FromRequest(r), "tree.title"))
 	p.Crumbs = []web.Crumb{{Label: p.Title}}
 	p.Data = nodes
 	h.render(w, r, http.StatusOK, "tree", "layout", p)

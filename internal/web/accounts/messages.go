@@ -1,0 +1,41 @@
+package accounts
+
+import "jiceng/internal/i18n"
+
+// Messages is the catalogue of the account pages: users, their grants and passwords.
+var Messages = i18n.Catalog{
+	"users.account":          {ZH: "账号信息", EN: "Account"},
+	"users.active":           {ZH: "正常", EN: "Active"},
+	"users.confirm_password": {ZH: "确认新密码", EN: "Confirm new password"},
+	"users.confirm_revoke":   {ZH: "确定撤销该授权？", EN: "Revoke this grant?"},
+	"users.confirm_status":   {ZH: "确定更改该账号的状态？", EN: "Change this account's status?"},
+	"users.created":          {ZH: "创建时间", EN: "Created"},
+	"users.current_password": {ZH: "当前密码", EN: "Current password"},
+	"users.disable":          {ZH: "停用账号", EN: "Disable account"},
+	"users.disabled":         {ZH: "已停用", EN: "Disabled"},
+	"users.display_name":     {ZH: "姓名", EN: "Name"},
+	"users.empty":            {ZH: "尚无用户，可点击“新建用户”", EN: "No users yet: create one"},
+	"users.enable":           {ZH: "启用账号", EN: "Enable account"},
+	"users.grant":            {ZH: "授权", EN: "Grant"},
+	"users.home":             {ZH: "所属党组织", EN: "Organization"},
+	"users.home_hint":        {ZH: "党组织编号，可在党组织详情页查看", EN: "The organization's ID, shown on its page"},
+	"users.home_id":          {ZH: "所属党组织编号", EN: "Organization ID"},
+	"users.last_login":       {ZH: "最近登录", EN: "Last login"},
+	"users.new_password":     {ZH: "新密码", EN: "New password"},
+	"users.no_grants":        {ZH: "尚未授予任何角色", EN: "No roles granted"},
+	"users.no_role":          {ZH: "暂不授权", EN: "No role yet"},
+	"users.password":         {ZH: "初始密码", EN: "Initial password"},
+	"users.password_heading": {ZH: "修改密码", EN: "Change password"},
+	"users.password_rule":    {ZH: "至少 10 位，须同时包含字母和数字，且不能包含用户名", EN: "At least 10 characters with letters and digits, not containing the username"},
+	"users.revoke":           {ZH: "撤销", EN: "Revoke"},
+	"users.role":             {ZH: "角色", EN: "Role"},
+	"users.roles":            {ZH: "角色与范围", EN: "Roles and scopes"},
+	"users.scope":            {ZH: "授权范围", EN: "Scope"},
+	"users.scope_id":         {ZH: "授权党组织编号", EN: "Organization ID"},
+	"users.search":           {ZH: "用户名或姓名", EN: "Username or name"},
+	"users.set_password":     {ZH: "修改密码", EN: "Change password"},
+	"users.status":           {ZH: "状态", EN: "Status"},
+	"users.title":            {ZH: "用户与授权", EN: "Users and roles"},
+	"users.username":         {ZH: "用户名", EN: "Username"},
+	"users.username_hint":    {ZH: "3–32 位小写字母、数字或 _ . -，以字母开头", EN: "3–32 lower-case letters, digits, _ . or -, starting with a letter"},
+}
