@@ -4,28 +4,16 @@ import (
 	"net/http"
 
 	"jiceng/internal/api"
-	"jiceng/internal/xlsx"
 )
 
 // ImportUnits validates an uploaded file of host units and returns the
 // import session with every bad row; nothing changes until it is applied.
 func (h *Handlers) ImportUnits(w http.ResponseWriter, r *http.Request) {
 	actor := api.Actor(r)
-	if err := h.cov.CanImport(r.Context(), actor); err != nil {
-		h.k.Fail(w, r, err) // before the body is read
-		return
-	}
-	name, header, rows, err := xlsx.ReadUpload(w, r, true)
-	if err != nil {
-		h.k.Fail(w, r, err)
-		return
-	}
-	sess, err := h.cov.PrepareImport(r.Context(), actor, actor.UserID, name, header, rows)
-	if err != nil {
-		h.k.Fail(w, r, err)
-		return
-	}
-	h.k.JSON(w, r, http.StatusCreated, api.ImportJSON(sess.Session))
+	h.k.Upload(w, r, h.cov.CanImport(r.Context(), actor), func(name string, header []string, rows [][]string) (map[string]any, error) {
+		sess, err := h.cov.PrepareImport(r.Context(), actor, actor.UserID, name, header, rows)
+		return api.ImportJSON(sess.Session), err
+	})
 }
 
 // Import is the unit import kind, applied by POST /api/v1/imports/{id}/apply.

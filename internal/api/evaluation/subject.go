@@ -22,23 +22,12 @@ func (h *Handlers) ImportCampaignSubjects(w http.ResponseWriter, r *http.Request
 		return
 	}
 	actor := api.Actor(r)
-	if err := h.eval.CanImportSubjects(r.Context(), actor, id); err != nil {
-		h.k.Fail(w, r, err) // before the body is read
-		return
-	}
-	name, header, rows, err := xlsx.ReadUpload(w, r, true)
-	if err != nil {
-		h.k.Fail(w, r, err)
-		return
-	}
-	sess, err := h.eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, id, name, header, rows)
-	if err != nil {
-		h.k.Fail(w, r, err)
-		return
-	}
-	out := api.ImportJSON(sess.Session)
-	out["campaign_id"] = sess.CampaignID
-	h.k.JSON(w, r, http.StatusCreated, out)
+	h.k.Upload(w, r, h.eval.CanImportSubjects(r.Context(), actor, id), func(name string, header []string, rows [][]string) (map[string]any, error) {
+		sess, err := h.eval.PrepareSubjectImport(r.Context(), actor, actor.UserID, id, name, header, rows)
+		out := api.ImportJSON(sess.Session)
+		out["campaign_id"] = sess.CampaignID
+		return out, err
+	})
 }
 
 // subjectPath reads the campaign and subject ids of a subject's route.

@@ -5,7 +5,6 @@ import (
 
 	"jiceng/internal/api"
 	"jiceng/internal/imports"
-	"jiceng/internal/xlsx"
 )
 
 // ImportOrgs validates an uploaded .xlsx or .csv (multipart field "file", or
@@ -13,21 +12,10 @@ import (
 // changes until the session is applied.
 func (h *Handlers) ImportOrgs(w http.ResponseWriter, r *http.Request) {
 	actor := api.Actor(r)
-	if err := h.orgs.CanImport(r.Context(), actor); err != nil {
-		h.k.Fail(w, r, err) // before the body is read
-		return
-	}
-	name, header, rows, err := xlsx.ReadUpload(w, r, true)
-	if err != nil {
-		h.k.Fail(w, r, err)
-		return
-	}
-	sess, err := h.orgs.PrepareImport(r.Context(), actor, actor.UserID, name, header, rows)
-	if err != nil {
-		h.k.Fail(w, r, err)
-		return
-	}
-	h.k.JSON(w, r, http.StatusCreated, api.ImportJSON(sess.Session))
+	h.k.Upload(w, r, h.orgs.CanImport(r.Context(), actor), func(name string, header []string, rows [][]string) (map[string]any, error) {
+		sess, err := h.orgs.PrepareImport(r.Context(), actor, actor.UserID, name, header, rows)
+		return api.ImportJSON(sess.Session), err
+	})
 }
 
 // ApplyImport applies a valid import session of any kind (organizations,
