@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,7 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"jiceng/internal/account"
+	"jiceng/internal/app"
 	"jiceng/internal/coverage"
 	"jiceng/internal/demo"
 	"jiceng/internal/ids"
@@ -65,20 +64,15 @@ type covFixture struct {
 func newBareFixture(t *testing.T) *fixture {
 	t.Helper()
 	d := testrig.NewTestDB(t)
-	orgs := org.NewService(d, regions)
-	accts := account.NewService(d, testrig.FastParams)
-	cov := coverage.NewService(d, orgs, regions)
-	res, err := demo.Seed(context.Background(), d, orgs, accts, nil, nil, "4501")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := NewServer(Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	a, h := newApp(t, d, nil)
+	orgs, cov := a.Core().Orgs, app.Service[*coverage.Service](a)
+	res, err := demo.Seed(context.Background(), a.Core(), nil, "4501")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, d: d, orgs: orgs, cov: cov, pw: map[string]string{}, root: res.Init.RootID}
+	f := &fixture{srv: srv, d: d, orgs: orgs, accts: a.Core().Accounts, cov: cov, pw: map[string]string{}, root: res.Init.RootID}
 	for _, a := range res.Accounts {
 		f.pw[a.Username] = a.Password
 	}

@@ -23,6 +23,7 @@ import (
 	"jiceng/internal/i18n"
 	"jiceng/internal/module"
 	"jiceng/internal/org"
+	"jiceng/internal/ratelimit"
 )
 
 //go:embed templates
@@ -49,8 +50,23 @@ type Deps struct {
 	// Demo shows the demo banner on every page, so that made-up data on a
 	// screen or on paper is never taken for real.
 	Demo bool
-	// Nav are the sidebar entries of every module, in any order.
+	// Nav are the sidebar entries of every module, in any order; the app
+	// adds each module's with AddNav.
 	Nav []module.Nav
+	// PublicURL is the address users reach jiceng by, or "" (see
+	// module.Core); slips print it in their QR codes.
+	PublicURL string
+	// Codes slows down guessing of public codes, per client; Reads limits
+	// bulletin reads. Both are shared with the JSON API.
+	Codes *account.Limiter
+	Reads *ratelimit.Limiter
+}
+
+// Module is what a module's pages hand the platform: their sidebar entries
+// and their routes.
+type Module struct {
+	Nav    []module.Nav
+	Routes []module.Route
 }
 
 // Kit is the page kit: what every page package renders and answers with.
@@ -67,15 +83,21 @@ func New(d Deps) (*Kit, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	d.Nav = slices.Clone(d.Nav)
-	slices.SortStableFunc(d.Nav, func(a, b module.Nav) int { return cmp.Compare(a.Order, b.Order) })
 	k := &Kit{Deps: d}
+	k.AddNav()
 	base, err := parse(templateFS, []string{"templates/error.html"}, nil)
 	if err != nil {
 		return nil, err
 	}
 	k.base = base
 	return k, nil
+}
+
+// AddNav adds sidebar entries, kept sorted by their Order. The app adds
+// every module's before the server takes requests.
+func (k *Kit) AddNav(n ...module.Nav) {
+	k.Nav = slices.Concat(k.Nav, n)
+	slices.SortStableFunc(k.Nav, func(a, b module.Nav) int { return cmp.Compare(a.Order, b.Order) })
 }
 
 // Routes are the kit's own routes: health check, static files and the
