@@ -44,7 +44,7 @@ func TestHousekeepAtFixedClock(t *testing.T) {
 			VALUES (?, ?, 'unit', 'u.xlsx', 'ready', 1, '[]', '[]', ?)`, s.id, userID, db.FormatTime(now.Add(-s.age)))
 	}
 	var log testrig.Buffer
-	a, err := app.New(ctx, app.Config{DB: d, Now: clock, Logger: slog.New(slog.NewTextHandler(&log, nil)), Params: testrig.FastParams})
+	a, err := app.New(ctx, app.Config{DB: d, Key: []byte("test-key-for-ballot-token-macs-0"), Now: clock, Logger: slog.New(slog.NewTextHandler(&log, nil)), Params: testrig.FastParams})
 	if err != nil {
 		t.Fatal(err)
 	}

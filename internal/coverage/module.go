@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"jiceng/internal/module"
@@ -20,7 +21,11 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 			// month-end value and trends are read, never replayed. The month is
 			// the one current in Asia/Shanghai, where the month-end is the users'.
 			{Name: "coverage snapshot", Every: time.Hour, Run: func(ctx context.Context) error {
-				return s.Snapshot(ctx, s.Now().In(org.Shanghai).Format("2006-01"))
+				month := s.Now().In(org.Shanghai).Format("2006-01")
+				if err := s.Snapshot(ctx, month); err != nil {
+					return fmt.Errorf("month %s: %w", month, err)
+				}
+				return nil
 			}},
 		},
 		Seed: func(ctx context.Context, in module.Seeding) (module.Seeded, error) {
