@@ -112,8 +112,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	if demoURL {
 		fmt.Fprintf(env.stdout, "演示：选票二维码指向 %s；要用手机扫码，请以 --public-url 指定手机能访问的地址\n", *publicURL)
 	}
-	// Every module's background work: the ballot committer, the mixer, the
-	// hourly coverage snapshot and purge of import sessions.
+	// Every module's background work, until ctx ends (see module.Job).
 	a.Start(ctx)
 	h, err := server.NewServer(a, server.Options{TrustedProxies: trusted})
 	if err != nil {
