@@ -18,7 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -30,11 +29,10 @@ import (
 
 	"jiceng/bench/internal/benchkit"
 	"jiceng/internal/access"
-	"jiceng/internal/account"
+	"jiceng/internal/app"
 	"jiceng/internal/db"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
-	"jiceng/internal/region"
 	"jiceng/internal/server"
 )
 
@@ -106,15 +104,15 @@ func run(ctx context.Context, c config) error {
 	fmt.Fprintf(out, "- HTTP run: %d ballots from %d keep-alive clients on 127.0.0.1, each ballot rates %d subjects on 7 indicators; client and server share the %d CPUs\n\n",
 		c.n, c.c, c.subjects, runtime.NumCPU())
 
-	orgs := org.NewService(d, region.NewHolder())
-	if _, err := orgs.InitRegion(ctx, sys, "450102"); err != nil {
-		return err
-	}
-	key, err := evaluation.NewKey()
+	a, err := benchkit.App(ctx, d)
 	if err != nil {
 		return err
 	}
-	ev := evaluation.NewService(d, orgs, key)
+	orgs := a.Core().Orgs
+	if _, err := orgs.InitRegion(ctx, sys, "450102"); err != nil {
+		return err
+	}
+	ev := app.Service[*evaluation.Service](a)
 	owner, err := orgID(ctx, orgs, "450102")
 	if err != nil {
 		return err
@@ -137,13 +135,13 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 
-	// The server, as `jiceng serve` runs it.
+	// The server, as `jiceng serve` runs it, with the mixer at the run's
+	// own period.
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	ev.StartCommitter(sctx)
 	go ev.RunMixer(sctx, c.mixEvery, 20)
-	h, err := server.NewServer(server.Deps{Orgs: orgs, Accounts: account.NewService(d, account.DefaultParams), Eval: ev,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := server.NewServer(a, server.Options{})
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -34,10 +33,9 @@ import (
 	"jiceng/bench/internal/benchkit"
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/app"
 	"jiceng/internal/db"
 	"jiceng/internal/evaluation"
-	"jiceng/internal/org"
-	"jiceng/internal/region"
 	"jiceng/internal/server"
 )
 
@@ -76,7 +74,11 @@ func run(ctx context.Context, c config) error {
 	fmt.Fprintf(out, "- load: %d readers of GET /bulletin/{id} (each request from another address through a trusted proxy, so no per-client limit applies) for %s; one administrator's GET /api/v1/campaigns at a time beside them; client and server share the %d CPUs\n\n",
 		c.readers, c.duration, runtime.NumCPU())
 
-	orgs := org.NewService(d, region.NewHolder())
+	a, err := benchkit.App(ctx, d)
+	if err != nil {
+		return err
+	}
+	orgs := a.Core().Orgs
 	if _, err := orgs.InitRegion(ctx, sys, "450102"); err != nil {
 		return err
 	}
@@ -84,12 +86,8 @@ func run(ctx context.Context, c config) error {
 	if err := d.QueryRow(ctx, "SELECT id FROM orgs WHERE region_code = ?", "450102").Scan(&owner); err != nil {
 		return err
 	}
-	key, err := evaluation.NewKey()
-	if err != nil {
-		return err
-	}
-	ev := evaluation.NewService(d, orgs, key)
-	accts := account.NewService(d, account.DefaultParams)
+	ev := app.Service[*evaluation.Service](a)
+	accts := a.Core().Accounts
 	pw := account.RandomPassword()
 	if _, err := accts.Create(ctx, sys, account.NewUser{Username: "benchadmin", DisplayName: "性能测试管理员", Password: pw, HomeOrgID: owner, Role: access.Admin}); err != nil {
 		return err
@@ -102,8 +100,7 @@ func run(ctx context.Context, c config) error {
 	}
 	fmt.Fprintf(out, "- setup: a closed campaign with %d counted ballots in %s\n\n", c.ballots, benchkit.Sec(time.Since(t0)))
 
-	h, err := server.NewServer(server.Deps{Orgs: orgs, Accounts: accts, Eval: ev, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	h, err := server.NewServer(a, server.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	if err != nil {
 		return err
 	}

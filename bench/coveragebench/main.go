@@ -30,6 +30,7 @@ import (
 	"jiceng/bench/internal/benchkit"
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/app"
 	"jiceng/internal/coverage"
 	"jiceng/internal/db"
 	"jiceng/internal/ids"
@@ -127,9 +128,12 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	defer d.Close()
 	fmt.Fprintf(out, "- synthetic units: %d; import file: %d rows; rates calls per target: %d\n\n", nUnits, nImport, calls)
 
-	regions := region.NewHolder()
-	orgs := org.NewService(d, regions)
-	cov := coverage.NewService(d, orgs, regions)
+	a, err := benchkit.App(ctx, d)
+	if err != nil {
+		return err
+	}
+	orgs := a.Core().Orgs
+	cov, regions := app.Service[*coverage.Service](a), a.Core().Regions
 	sys := access.SystemActor("bench")
 	t0 := time.Now()
 	init, err := orgs.InitRegion(ctx, sys, "45")
@@ -317,7 +321,7 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	rt.Print(out)
 
 	// (b) Import of an .xlsx file.
-	accts := account.NewService(d, account.DefaultParams)
+	accts := a.Core().Accounts
 	u, err := accts.Create(ctx, sys, account.NewUser{Username: "benchimport", DisplayName: "导入测试", Password: account.RandomPassword(), HomeOrgID: root.ID, Role: access.Admin})
 	if err != nil {
 		return fmt.Errorf("user: %w", err)

@@ -18,7 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -37,7 +36,6 @@ import (
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
-	"jiceng/internal/region"
 	"jiceng/internal/server"
 	"jiceng/internal/web"
 )
@@ -107,13 +105,16 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 
-	orgs := org.NewService(d, region.NewHolder())
-	accts := account.NewService(d, account.DefaultParams)
+	a, err := benchkit.App(ctx, d)
+	if err != nil {
+		return err
+	}
+	orgs, accts := a.Core().Orgs, a.Core().Accounts
 	pw, err := ensureAdmin(ctx, accts, c.user, targets[0].id)
 	if err != nil {
 		return err
 	}
-	h, err := server.NewServer(server.Deps{Orgs: orgs, Accounts: accts, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := server.NewServer(a, server.Options{})
 	if err != nil {
 		return err
 	}

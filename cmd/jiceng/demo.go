@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"jiceng/internal/access"
+	"jiceng/internal/app"
 	"jiceng/internal/db"
 	"jiceng/internal/demo"
 )
@@ -18,12 +19,12 @@ func cmdDemo(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	url := dbURL(*dbFlag, env.getenv)
-	a, err := createApp(ctx, env, url, *keyFile)
+	a, err := createApp(ctx, env, url, *keyFile, app.Config{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	res, err := demo.Seed(ctx, a.db, a.orgs, a.accounts, a.coverage, a.eval, *regionCode)
+	res, err := a.Seed(ctx, *regionCode)
 	if err != nil {
 		return err
 	}
@@ -41,8 +42,7 @@ func printDemo(env cmdEnv, res demo.Result, url, site string) {
 		zh := access.RoleLabel(a.Role).ZH
 		fmt.Fprintf(env.stdout, "  %-13s %-10s %-16s %s\n", a.Username, zh, a.OrgName, a.Password)
 	}
-	if t := res.Trial; t.Code != "" {
-		fmt.Fprintf(env.stdout, "进行中的测评：%s（编号 %d），以下为%s的一张未使用测评票\n", t.Campaign, t.CampaignID, t.Group)
-		fmt.Fprintf(env.stdout, "试投一票：%s/vote 测评码 %s\n", site, t.Code)
+	for _, l := range res.Lines(site) {
+		fmt.Fprintln(env.stdout, l)
 	}
 }

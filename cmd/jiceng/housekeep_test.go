@@ -7,10 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"jiceng/internal/coverage"
+	"jiceng/internal/app"
 	"jiceng/internal/db"
-	"jiceng/internal/org"
-	"jiceng/internal/region"
 	"jiceng/internal/testrig"
 )
 
@@ -45,13 +43,23 @@ func TestHousekeepAtFixedClock(t *testing.T) {
 		exec(`INSERT INTO import_sessions (id, user_id, kind, file_name, status, total_rows, payload, problems, created_at)
 			VALUES (?, ?, 'unit', 'u.xlsx', 'ready', 1, '[]', '[]', ?)`, s.id, userID, db.FormatTime(now.Add(-s.age)))
 	}
-	regions := region.NewHolder()
-	orgs := org.NewService(d, regions).WithClock(clock)
-	a := &app{now: clock, db: d, regions: regions, orgs: orgs, coverage: coverage.NewService(d, orgs, regions).WithClock(clock)}
 	var log testrig.Buffer
-	housekeep(ctx, a, slog.New(slog.NewTextHandler(&log, nil)))
-	if log.String() != "" {
-		t.Fatalf("housekeeping logged: %s", log.String())
+	a, err := app.New(ctx, app.Config{DB: d, Key: []byte("test-key-for-ballot-token-macs-0"), Now: clock, Logger: slog.New(slog.NewTextHandler(&log, nil)), Params: testrig.FastParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hourly := 0
+	for _, j := range a.Jobs() {
+		if j.Every != time.Hour {
+			continue
+		}
+		hourly++
+		if err := j.Run(ctx); err != nil {
+			t.Fatalf("%s: %v", j.Name, err)
+		}
+	}
+	if hourly != 2 {
+		t.Fatalf("%d hourly jobs, want the coverage snapshot and the purge of import sessions", hourly)
 	}
 	var month string
 	var units int

@@ -7,6 +7,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/app"
 )
 
 func cmdInit(ctx context.Context, env cmdEnv, args []string) error {
@@ -25,13 +26,13 @@ func cmdInit(ctx context.Context, env cmdEnv, args []string) error {
 	if *pwStdin && *admin == "" {
 		return fmt.Errorf("jiceng init: --password-stdin 需要与 --admin 一起使用")
 	}
-	a, err := createApp(ctx, env, dbURL(*dbFlag, env.getenv), *keyFile)
+	a, err := createApp(ctx, env, dbURL(*dbFlag, env.getenv), *keyFile, app.Config{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	start := time.Now()
-	res, err := a.orgs.InitRegion(ctx, access.SystemActor("init"), *regionCode)
+	res, err := a.Core().Orgs.InitRegion(ctx, access.SystemActor("init"), *regionCode)
 	if err != nil {
 		return err
 	}
@@ -40,7 +41,7 @@ func cmdInit(ctx context.Context, env cmdEnv, args []string) error {
 	if *admin == "" {
 		return nil
 	}
-	if _, err := a.accounts.FindByUsername(ctx, *admin); err == nil {
+	if _, err := a.Core().Accounts.FindByUsername(ctx, *admin); err == nil {
 		fmt.Fprintf(env.stdout, "管理员 %s 已存在，未修改其密码\n", *admin)
 		return nil
 	}
@@ -52,7 +53,7 @@ func cmdInit(ctx context.Context, env cmdEnv, args []string) error {
 	} else {
 		pw = account.RandomPassword()
 	}
-	if _, err := a.accounts.Create(ctx, access.SystemActor("init"), account.NewUser{Username: *admin, DisplayName: "系统管理员", Password: pw, HomeOrgID: res.RootID, Role: access.Admin}); err != nil {
+	if _, err := a.Core().Accounts.Create(ctx, access.SystemActor("init"), account.NewUser{Username: *admin, DisplayName: "系统管理员", Password: pw, HomeOrgID: res.RootID, Role: access.Admin}); err != nil {
 		return err
 	}
 	if *pwStdin {

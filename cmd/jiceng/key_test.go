@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"jiceng/internal/access"
+	"jiceng/internal/app"
 	"jiceng/internal/db"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
@@ -166,7 +167,7 @@ func TestStoredKeyMovesToFile(t *testing.T) {
 	d.Close()
 
 	env := cmdEnv{getenv: func(string) string { return "" }}
-	a, err := openApp(ctx, env, url, "")
+	a, err := openApp(ctx, env, url, "", app.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,10 +175,10 @@ func TestStoredKeyMovesToFile(t *testing.T) {
 	if string(b) != hex.EncodeToString(oldKey)+"\n" {
 		t.Fatalf("key file %q, want the stored key", b)
 	}
-	if n := storedKeys(t, a.db); n != 0 {
+	if n := storedKeys(t, a.Core().DB); n != 0 {
 		t.Fatal("the key is still in the database")
 	}
-	if _, err := a.eval.CastBallot(ctx, codes[0], villageBallot(subject), ""); err != nil {
+	if _, err := app.Service[*evaluation.Service](a).CastBallot(ctx, codes[0], villageBallot(subject), ""); err != nil {
 		t.Fatalf("a slip printed before the move: %v", err)
 	}
 	// Neither the database file nor its WAL holds the key any more.
@@ -193,14 +194,14 @@ func TestStoredKeyMovesToFile(t *testing.T) {
 	d, _ = db.Open(ctx, url)
 	storeOldKey(t, d, oldKey)
 	d.Close()
-	a, err = openApp(ctx, env, url, "")
+	a, err = openApp(ctx, env, url, "", app.Config{})
 	if err != nil {
 		t.Fatalf("restart after a crash during the move: %v", err)
 	}
-	if n := storedKeys(t, a.db); n != 0 {
+	if n := storedKeys(t, a.Core().DB); n != 0 {
 		t.Fatal("the row survived the second start")
 	}
-	if _, err := a.eval.CastBallot(ctx, codes[1], villageBallot(subject), ""); err != nil {
+	if _, err := app.Service[*evaluation.Service](a).CastBallot(ctx, codes[1], villageBallot(subject), ""); err != nil {
 		t.Fatalf("second slip: %v", err)
 	}
 	a.Close()
@@ -302,12 +303,12 @@ func TestDumpHoldsNoKey(t *testing.T) {
 	d.Close()
 
 	keyFile := filepath.Join(t.TempDir(), "jiceng.key")
-	a, err := openApp(ctx, cmdEnv{getenv: func(string) string { return "" }}, dbURL, keyFile)
+	a, err := openApp(ctx, cmdEnv{getenv: func(string) string { return "" }}, dbURL, keyFile, app.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if _, err := a.eval.CastBallot(ctx, codes[0], villageBallot(subject), ""); err != nil {
+	if _, err := app.Service[*evaluation.Service](a).CastBallot(ctx, codes[0], villageBallot(subject), ""); err != nil {
 		t.Fatalf("a slip printed before the move: %v", err)
 	}
 	if b, _ := os.ReadFile(keyFile); string(b) != hex.EncodeToString(oldKey)+"\n" {
@@ -323,7 +324,7 @@ func TestDumpHoldsNoKey(t *testing.T) {
 			t.Fatalf("pg_dump did not dump the schema:\n%s", dump)
 		}
 	} else {
-		rows, err := a.db.Query(ctx, "SELECT key || '=' || value FROM settings")
+		rows, err := a.Core().DB.Query(ctx, "SELECT key || '=' || value FROM settings")
 		if err != nil {
 			t.Fatal(err)
 		}

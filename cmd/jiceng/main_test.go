@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"jiceng/internal/app"
 	"jiceng/internal/db"
 	_ "modernc.org/sqlite"
 )
@@ -152,7 +153,7 @@ func TestBackupUnderWrites(t *testing.T) {
 		t.Fatal(e)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := openApp(ctx, cmdEnv{getenv: func(string) string { return "" }}, url, "")
+	a, err := openApp(ctx, cmdEnv{getenv: func(string) string { return "" }}, url, "", app.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func TestBackupUnderWrites(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for ctx.Err() == nil {
-			_, err := a.db.Exec(ctx, "INSERT INTO audit_log (at, actor_name, action, target_type, target_id) VALUES (?, 'bench', 'test.write', 'x', ?)", db.Now(), fmt.Sprint(writes.Load()))
+			_, err := a.Core().DB.Exec(ctx, "INSERT INTO audit_log (at, actor_name, action, target_type, target_id) VALUES (?, 'bench', 'test.write', 'x', ?)", db.Now(), fmt.Sprint(writes.Load()))
 			if err == nil {
 				writes.Add(1)
 			}

@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"jiceng/internal/account"
+	"jiceng/internal/app"
 	"jiceng/internal/clientip"
 	"jiceng/internal/db"
-	"jiceng/internal/demo"
-	"jiceng/internal/imports"
-	"jiceng/internal/org"
 	"jiceng/internal/server"
 )
 
@@ -86,34 +84,37 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		defer func() { _ = os.RemoveAll(dir) }()
 		url = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
+	// A demo is tried on the machine it runs on: its own address is the
+	// one to print on slips. A real install names its public address.
+	demoURL := *withDemo && *publicURL == ""
+	if demoURL {
+		*publicURL = "http://" + ln.Addr().String()
+	}
+	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
+	cfg := app.Config{Logger: logger, IdleTimeout: idle, PublicURL: *publicURL, Demo: *withDemo}
 	// Only a demo may create its database; a mistyped --db is refused.
 	open := openApp
 	if *withDemo {
 		open = createApp
 	}
-	a, err := open(ctx, env, url, *keyFile)
+	a, err := open(ctx, env, url, *keyFile, cfg)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	a.accounts.IdleTimeout = idle
 	if *withDemo {
-		res, err := demo.Seed(ctx, a.db, a.orgs, a.accounts, a.coverage, a.eval, "4501")
+		res, err := a.Seed(ctx, "4501")
 		if err != nil {
 			return err
 		}
 		printDemo(env, res, url, "http://"+*addr)
 	}
-	if *withDemo && *publicURL == "" {
-		// A demo is tried on the machine it runs on: its own address is the
-		// one to print on slips. A real install names its public address.
-		*publicURL = "http://" + ln.Addr().String()
+	if demoURL {
 		fmt.Fprintf(env.stdout, "演示：选票二维码指向 %s；要用手机扫码，请以 --public-url 指定手机能访问的地址\n", *publicURL)
 	}
-	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
-	a.eval.StartCommitter(ctx) // ballots cast together share one durable commit
-	h, err := server.NewServer(server.Deps{Orgs: a.orgs, Accounts: a.accounts, Coverage: a.coverage, Eval: a.eval, Logger: logger, PublicURL: *publicURL,
-		TrustedProxies: trusted, Demo: *withDemo, Now: a.now})
+	// Every module's background work, until ctx ends (see module.Job).
+	a.Start(ctx)
+	h, err := server.NewServer(a, server.Options{TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -121,11 +122,6 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	fmt.Fprintf(env.stdout, "jiceng 已启动：http://%s/ （数据库 %s）\n", ln.Addr(), db.Redact(url))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go hourly(ctx, a, logger)
-	// Ballots wait in the inbox until at least 20 can be shuffled together,
-	// with at least max(k, 10) of every rater group in a batch; closing a
-	// campaign flushes the rest.
-	go a.eval.RunMixer(ctx, time.Minute, 20)
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -141,44 +137,4 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		}
 	}
 	return nil
-}
-
-// hourly runs the housekeeping at start and every hour: it records the
-// coverage of every organization as the current month's figures, so that
-// the last record of a month is its month-end value and trends are read,
-// never replayed; and it deletes import sessions past their day, so that
-// the credit codes and names of old uploads are not kept when nobody
-// uploads again (an upload purges them too).
-func hourly(ctx context.Context, a *app, logger *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		housekeep(ctx, a, logger)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// housekeep runs one round of hourly's work at the app's clock: the month
-// is the one current in Asia/Shanghai, where the month-end is the users'.
-func housekeep(ctx context.Context, a *app, logger *slog.Logger) {
-	now := a.now()
-	month := now.In(org.Shanghai).Format("2006-01")
-	if err := a.coverage.Snapshot(ctx, month); err != nil && ctx.Err() == nil {
-		logger.Error("coverage snapshot", "month", month, "err", err)
-	}
-	if err := purgeImports(ctx, a.db, now); err != nil && ctx.Err() == nil {
-		logger.Error("purge import sessions", "err", err)
-	}
-}
-
-// purgeImports deletes the import sessions that expired before now.
-func purgeImports(ctx context.Context, d *db.DB, now time.Time) error {
-	return d.InTx(ctx, func(tx *db.Tx) error {
-		_, err := imports.Purge(ctx, tx, now)
-		return err
-	})
 }

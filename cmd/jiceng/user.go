@@ -8,6 +8,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/app"
 )
 
 func cmdUserAdd(ctx context.Context, env cmdEnv, args []string) error {
@@ -28,7 +29,7 @@ func cmdUserAdd(ctx context.Context, env cmdEnv, args []string) error {
 	if !access.ValidRole(access.Role(*role)) {
 		return fmt.Errorf("jiceng user add: 角色 %q 不存在；可用角色: admin、org_admin、secretary、evaluation_manager、case_handler、integrity_officer、custodian、auditor", *role)
 	}
-	a, err := openApp(ctx, env, dbURL(*dbFlag, env.getenv), *keyFile)
+	a, err := openApp(ctx, env, dbURL(*dbFlag, env.getenv), *keyFile, app.Config{})
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func cmdUserAdd(ctx context.Context, env cmdEnv, args []string) error {
 			return err
 		}
 	}
-	u, err := a.accounts.Create(ctx, access.SystemActor("cli"), account.NewUser{Username: *username, DisplayName: *name, Password: pw, HomeOrgID: orgID, Role: access.Role(*role)})
+	u, err := a.Core().Accounts.Create(ctx, access.SystemActor("cli"), account.NewUser{Username: *username, DisplayName: *name, Password: pw, HomeOrgID: orgID, Role: access.Role(*role)})
 	if err != nil {
 		return err
 	}
@@ -57,9 +58,9 @@ func cmdUserAdd(ctx context.Context, env cmdEnv, args []string) error {
 
 // resolveOrg finds an organization by division code (2, 4, 6, 9 or 12
 // digits naming a territorial organization) or else by id.
-func resolveOrg(ctx context.Context, a *app, ref string) (int64, error) {
+func resolveOrg(ctx context.Context, a *app.App, ref string) (int64, error) {
 	var id int64
-	err := a.db.QueryRow(ctx, "SELECT id FROM orgs WHERE region_code = ? AND territorial = ?", ref, true).Scan(&id)
+	err := a.Core().DB.QueryRow(ctx, "SELECT id FROM orgs WHERE region_code = ? AND territorial = ?", ref, true).Scan(&id)
 	if err == nil {
 		return id, nil
 	}
@@ -68,7 +69,7 @@ func resolveOrg(ctx context.Context, a *app, ref string) (int64, error) {
 	}
 	n, perr := strconv.ParseInt(ref, 10, 64)
 	if perr == nil {
-		if err := a.db.QueryRow(ctx, "SELECT id FROM orgs WHERE id = ?", n).Scan(&id); err == nil {
+		if err := a.Core().DB.QueryRow(ctx, "SELECT id FROM orgs WHERE id = ?", n).Scan(&id); err == nil {
 			return id, nil
 		}
 	}

@@ -12,16 +12,53 @@ import (
 	"net/http"
 
 	"jiceng/internal/access"
+	"jiceng/internal/account"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
+	"jiceng/internal/module"
+	"jiceng/internal/ratelimit"
 )
 
-// Kit is what every module's handlers share: the logger of failures and the
-// merged OpenAPI document.
+// Kit is what every module's handlers share: the logger of failures, the
+// merged OpenAPI document, the limits shared with the pages and what every
+// module adds to the platform's own handlers.
 type Kit struct {
 	logger *slog.Logger
 	spec   []byte
+	// Codes slows down guessing of public codes, per client; Reads limits
+	// bulletin reads. The pages share both.
+	Codes *account.Limiter
+	Reads *ratelimit.Limiter
+	// stats and imports are every module's, gathered by Use.
+	stats   []module.Stats
+	imports []ImportKind
 }
+
+// Module is what a module's JSON handlers hand the platform: their routes,
+// their part of an organization's statistics and their kinds of import
+// session.
+type Module struct {
+	Routes  []module.Route
+	Stats   []module.Stats
+	Imports []ImportKind
+}
+
+// Use gathers the statistics and import kinds of every module, in the
+// module list's order, for the handlers that serve them all (GET
+// /api/v1/orgs/{id}/stats, POST /api/v1/imports/{id}/apply). The app calls
+// it once, before the server takes requests.
+func (k *Kit) Use(ms []Module) {
+	for _, m := range ms {
+		k.stats = append(k.stats, m.Stats...)
+		k.imports = append(k.imports, m.Imports...)
+	}
+}
+
+// Stats are every module's parts of an organization's statistics.
+func (k *Kit) Stats() []module.Stats { return k.stats }
+
+// Imports are every module's kinds of import session.
+func (k *Kit) Imports() []ImportKind { return k.imports }
 
 // New returns the kit. It fails when two modules' OpenAPI fragments define
 // the same path or schema.

@@ -1,5 +1,6 @@
 // Package demo fills a fresh database with a region's real organization tree
-// and one account per role, so that anyone can try jiceng in a minute.
+// and one account per role, then has every module add its own demo data, so
+// that anyone can try jiceng in a minute.
 package demo
 
 import (
@@ -8,10 +9,8 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
-	"jiceng/internal/coverage"
-	"jiceng/internal/db"
 	"jiceng/internal/errs"
-	"jiceng/internal/evaluation"
+	"jiceng/internal/module"
 	"jiceng/internal/org"
 )
 
@@ -31,20 +30,30 @@ type Result struct {
 	// Orgs and Units count what the demo holds in the end: the territorial
 	// tree plus the organizations of the 两新 units, and those units.
 	Orgs, Units int
-	// Trial is the open campaign with an unused ballot code, when the
-	// evaluation demo was seeded.
-	Trial Trial
+	// Seeded are the reports of the modules that had something to say,
+	// in the order they were seeded.
+	Seeded []module.Seeded
+}
+
+// Lines are the modules' lines after the accounts; site is the address the
+// server answers at.
+func (r Result) Lines(site string) []string {
+	var ls []string
+	for _, s := range r.Seeded {
+		ls = append(ls, s.Lines(site)...)
+	}
+	return ls
 }
 
 // Seed builds the territorial tree of region and creates one user per role
-// with a random password. It refuses a database that already has
-// organizations: demo data belongs in a fresh database. For Nanning (4501)
-// it also registers the city's 两新 units with their coverage history,
-// monthly figures and goals (see coverage.go), and, when ev is not nil,
-// runs its evaluation campaigns: two published, one open (see evaluation.go).
-// A nil cov or ev leaves that part out.
-func Seed(ctx context.Context, d *db.DB, orgs *org.Service, accounts *account.Service, cov *coverage.Service, ev *evaluation.Service, region string) (Result, error) {
+// with a random password, then runs the demo seeder of every domain in
+// their order (for Nanning, 4501: the 两新 units with their coverage history
+// and goals, the evaluation campaigns). It refuses a database that already
+// has organizations: demo data belongs in a fresh database. Without
+// domains only the tree and the accounts are built.
+func Seed(ctx context.Context, c *module.Core, domains []module.Domain, region string) (Result, error) {
 	var res Result
+	d, orgs, accounts := c.DB, c.Orgs, c.Accounts
 	var n int
 	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
 		return res, errs.Wrap(err, "count orgs")
@@ -102,12 +111,16 @@ func Seed(ctx context.Context, d *db.DB, orgs *org.Service, accounts *account.Se
 		}
 		res.Accounts = append(res.Accounts, Account{Username: p.user, Password: pw, Role: p.role, OrgID: p.org.ID, OrgName: p.org.Label()})
 	}
-	if err := seedCoverage(ctx, d, orgs, cov, region, init.RootID); err != nil {
-		return res, err
-	}
-	if ev != nil && region == "4501" {
-		if res.Trial, err = seedEvaluation(ctx, d, orgs, ev, init.RootID); err != nil {
+	for _, dom := range domains {
+		if dom.Seed == nil {
+			continue
+		}
+		s, err := dom.Seed(ctx, module.Seeding{Region: region, RootID: init.RootID})
+		if err != nil {
 			return res, err
+		}
+		if s != nil {
+			res.Seeded = append(res.Seeded, s)
 		}
 	}
 	err = d.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM orgs), (SELECT COUNT(*) FROM units)").Scan(&res.Orgs, &res.Units)

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"jiceng/internal/access"
-	"jiceng/internal/account"
+	"jiceng/internal/app"
 	"jiceng/internal/coverage"
+	"jiceng/internal/db"
 	"jiceng/internal/demo"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/ids"
+	"jiceng/internal/module"
 	"jiceng/internal/org"
-	"jiceng/internal/region"
 	"jiceng/internal/testrig"
 )
 
@@ -23,11 +24,10 @@ func TestSeedNanningCoverage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := testrig.NewTestDB(t)
-	regions := region.NewHolder()
-	orgs := org.NewService(d, regions)
-	cov := coverage.NewService(d, orgs, regions)
+	a := newApp(t, d, time.Now)
+	cov := app.Service[*coverage.Service](a)
 	start := time.Now()
-	res, err := demo.Seed(ctx, d, orgs, account.NewService(d, testrig.FastParams), cov, nil, "4501")
+	res, err := demo.Seed(ctx, a.Core(), domain(t, a, "coverage"), "4501")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,14 +158,12 @@ var seedClock = time.Date(2026, 6, 15, 12, 0, 0, 0, org.Shanghai)
 
 func seedEval(t *testing.T) (*evaluation.Service, demo.Result) {
 	t.Helper()
-	d := testrig.NewTestDB(t)
-	regions := region.NewHolder()
-	orgs := org.NewService(d, regions)
 	// A fixed clock: the open campaign's dates follow it exactly (see
 	// TestSeedNanningEvaluation).
-	ev := evaluation.NewService(d, orgs, []byte("demo-test-key-for-ballot-tokens!")).WithClock(func() time.Time { return seedClock })
+	a := newApp(t, testrig.NewTestDB(t), func() time.Time { return seedClock })
+	ev := app.Service[*evaluation.Service](a)
 	start := time.Now()
-	res, err := demo.Seed(context.Background(), d, orgs, account.NewService(d, testrig.FastParams), nil, ev, "4501")
+	res, err := demo.Seed(context.Background(), a.Core(), domain(t, a, "evaluation"), "4501")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,14 +243,14 @@ func TestSeedNanningEvaluation(t *testing.T) {
 	}
 
 	// The open campaign takes the printed code.
-	if res.Trial.Code == "" || res.Trial.CampaignID == 0 {
-		t.Fatalf("trial %+v", res.Trial)
+	if trial(t, res).Code == "" || trial(t, res).CampaignID == 0 {
+		t.Fatalf("trial %+v", trial(t, res))
 	}
-	bf, err := ev.BallotForm(ctx, res.Trial.Code)
+	bf, err := ev.BallotForm(ctx, trial(t, res).Code)
 	if err != nil {
 		t.Fatalf("ballot form of the printed code: %v", err)
 	}
-	if bf.Campaign.ID != res.Trial.CampaignID || bf.Campaign.Status != evaluation.StatusOpen || len(bf.Subjects) == 0 {
+	if bf.Campaign.ID != trial(t, res).CampaignID || bf.Campaign.Status != evaluation.StatusOpen || len(bf.Subjects) == 0 {
 		t.Fatalf("ballot form %+v", bf)
 	}
 	// Opened at 08:00 three days before the clock's day, for 30 days and 10 hours.
@@ -275,14 +273,14 @@ func TestSeedNanningEvaluation(t *testing.T) {
 		walk(bf.Campaign.Rules.Indicators)
 		scores[s.Key] = m
 	}
-	tracker, err := ev.CastBallot(ctx, res.Trial.Code, scores, "")
+	tracker, err := ev.CastBallot(ctx, trial(t, res).Code, scores, "")
 	if err != nil {
 		t.Fatalf("cast with the printed code: %v", err)
 	}
-	if _, err := ev.Close(ctx, sys, res.Trial.CampaignID); err != nil {
+	if _, err := ev.Close(ctx, sys, trial(t, res).CampaignID); err != nil {
 		t.Fatal(err)
 	}
-	b, err := ev.Bulletin(ctx, res.Trial.CampaignID)
+	b, err := ev.Bulletin(ctx, trial(t, res).CampaignID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,4 +312,37 @@ func TestSeedEvaluationDeterministic(t *testing.T) {
 	if !slices.Equal(sums[0], sums[1]) || len(sums[0]) != 2 {
 		t.Errorf("two seeds differ:\n%v\n%v", sums[0], sums[1])
 	}
+}
+
+// newApp builds the app on d with the clock now and cheap password hashing.
+func newApp(t *testing.T, d *db.DB, now func() time.Time) *app.App {
+	t.Helper()
+	a, err := app.New(context.Background(), app.Config{DB: d, Key: []byte("demo-test-key-for-ballot-tokens!"), Now: now, Params: testrig.FastParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// domain is the module called name alone, whose demo data a test seeds
+// without the others'.
+func domain(t *testing.T, a *app.App, name string) []module.Domain {
+	t.Helper()
+	d, ok := a.Domain(name)
+	if !ok {
+		t.Fatalf("no module %s", name)
+	}
+	return []module.Domain{d}
+}
+
+// trial is the open campaign the evaluation demo reported.
+func trial(t *testing.T, res demo.Result) evaluation.DemoTrial {
+	t.Helper()
+	for _, s := range res.Seeded {
+		if tr, ok := s.(evaluation.DemoTrial); ok {
+			return tr
+		}
+	}
+	t.Fatal("the evaluation demo reported no trial ballot")
+	return evaluation.DemoTrial{}
 }

@@ -1,7 +1,10 @@
 // Package module is the contract between the platform and its modules. A
 // module (organizations, accounts, coverage, evaluation, and those to come)
-// hands the platform its routes with their auth level and its navigation
-// entries in these shapes; the server assembles them into one route table.
+// is built on the Core the platform builds once, supplies its Domain (its
+// background jobs and demo data), and hands the platform its routes with
+// their auth level, its navigation entries and its part of the statistics
+// in these shapes; internal/app gathers them and the server assembles one
+// route table.
 package module
 
 import (

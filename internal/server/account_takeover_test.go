@@ -43,14 +43,12 @@ type acctFixture struct {
 // newAcctFixture is newFixtureWith that keeps the account service; edit may be nil.
 func newAcctFixture(t *testing.T, edit func(*Deps)) *acctFixture {
 	t.Helper()
-	var a *account.Service
 	f := newFixtureWith(t, func(d *Deps) {
-		a = d.Accounts
 		if edit != nil {
 			edit(d)
 		}
 	})
-	return &acctFixture{fixture: f, accounts: a}
+	return &acctFixture{fixture: f, accounts: f.accts}
 }
 
 // homeOf returns the home organization of a demo account.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"jiceng/internal/i18n"
+	"jiceng/internal/testrig"
 	"jiceng/internal/web"
 )
 
@@ -17,12 +18,17 @@ import (
 // every message key used by a template of the kit or of a page package
 // exists.
 func TestCataloguesComplete(t *testing.T) {
-	for _, c := range append([]i18n.Catalog{web.Messages}, catalogs()...) {
+	a, _ := newApp(t, testrig.NewTestDB(t), nil)
+	kit := a.WebKit()
+	if len(kit.Catalogs) != 5 {
+		t.Fatalf("%d module catalogues, want one per module (5)", len(kit.Catalogs))
+	}
+	for _, c := range append([]i18n.Catalog{web.Messages}, kit.Catalogs...) {
 		if err := c.Check(); err != nil {
 			t.Error(err)
 		}
 	}
-	msgs, err := i18n.Merge(append([]i18n.Catalog{web.Messages}, catalogs()...)...)
+	msgs, err := i18n.Merge(append([]i18n.Catalog{web.Messages}, kit.Catalogs...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +53,7 @@ func TestCataloguesComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range nav() {
+	for _, n := range kit.Nav {
 		used["nav."+n.Key] = true
 	}
 	var missing []string

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,7 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"jiceng/internal/account"
+	"jiceng/internal/app"
 	"jiceng/internal/coverage"
 	"jiceng/internal/ids"
 	"jiceng/internal/org"
@@ -64,16 +63,11 @@ type covFixture struct {
 func newBareFixture(t *testing.T) *fixture {
 	t.Helper()
 	d, res := nanning.Open(t)
-	orgs := org.NewService(d, regions)
-	accts := account.NewService(d, testrig.FastParams)
-	cov := coverage.NewService(d, orgs, regions)
-	h, err := NewServer(Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, h := newApp(t, d, nil)
+	orgs, cov := a.Core().Orgs, app.Service[*coverage.Service](a)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, d: d, orgs: orgs, cov: cov, pw: map[string]string{}, root: res.Init.RootID}
+	f := &fixture{srv: srv, d: d, orgs: orgs, accts: a.Core().Accounts, cov: cov, pw: map[string]string{}, root: res.Init.RootID}
 	for _, a := range res.Accounts {
 		f.pw[a.Username] = a.Password
 	}

@@ -264,7 +264,6 @@ type instance struct {
 
 type matrixFx struct {
 	*fixture
-	accts    *account.Service
 	in, out  instance
 	tokens   map[access.Role]string
 	userN    int
@@ -278,9 +277,7 @@ type matrixFx struct {
 func newMatrixFixture(t *testing.T) *matrixFx {
 	t.Helper()
 	ctx := context.Background()
-	var accts *account.Service
-	f := &matrixFx{fixture: newFixtureWith(t, func(d *Deps) { accts = d.Accounts }), tokens: map[access.Role]string{}}
-	f.accts = accts
+	f := &matrixFx{fixture: newFixture(t), tokens: map[access.Role]string{}}
 	home, sibling := f.counties(t)
 	f.sibling = sibling
 	sys := testrig.Admin
@@ -330,7 +327,7 @@ func newMatrixFixture(t *testing.T) *matrixFx {
 	for _, role := range access.Roles {
 		name := "mx_" + string(role)
 		pw := "Matrix-password-2026"
-		if _, err := accts.Create(ctx, sys, account.NewUser{Username: name, DisplayName: name, Password: pw, HomeOrgID: home.ID, Role: role}); err != nil {
+		if _, err := f.accts.Create(ctx, sys, account.NewUser{Username: name, DisplayName: name, Password: pw, HomeOrgID: home.ID, Role: role}); err != nil {
 			t.Fatalf("account %s: %v", name, err)
 		}
 		f.pw[name] = pw
@@ -567,12 +564,12 @@ func declarations(rts []Route, lines []decl) ([]decl, []string) {
 // TestMatrixRefusesUndeclaredRoutes: a route added without its line fails.
 func TestMatrixRefusesUndeclaredRoutes(t *testing.T) {
 	t.Parallel()
-	rts := append(routes(nil, nil), Route{Method: "POST", Pattern: "/orgs/{id}/merge", Auth: Web})
+	rts := append(routeTable(t), Route{Method: "POST", Pattern: "/orgs/{id}/merge", Auth: Web})
 	_, problems := declarations(rts, matrix)
 	if len(problems) != 1 || problems[0] != "route POST /orgs/{id}/merge has no permission declaration in matrix_test.go" {
 		t.Fatalf("problems: %q", problems)
 	}
-	_, problems = declarations(routes(nil, nil), append(matrix[:len(matrix):len(matrix)], decl{"GET /orgs", access.OrgRead, none, ""}))
+	_, problems = declarations(routeTable(t), append(matrix[:len(matrix):len(matrix)], decl{"GET /orgs", access.OrgRead, none, ""}))
 	if len(problems) != 1 || problems[0] != "route GET /orgs is declared twice" {
 		t.Fatalf("problems: %q", problems)
 	}
@@ -580,7 +577,7 @@ func TestMatrixRefusesUndeclaredRoutes(t *testing.T) {
 
 func TestRoleRouteMatrix(t *testing.T) {
 	t.Parallel()
-	table, problems := declarations(routes(nil, nil), matrix)
+	table, problems := declarations(routeTable(t), matrix)
 	for _, p := range problems {
 		t.Error(p)
 	}

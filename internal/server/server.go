@@ -13,39 +13,22 @@ import (
 	"time"
 
 	"jiceng/internal/access"
-	"jiceng/internal/account"
 	"jiceng/internal/api"
+	"jiceng/internal/app"
 	"jiceng/internal/clientip"
-	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
-	"jiceng/internal/evaluation"
 	"jiceng/internal/module"
-	"jiceng/internal/org"
-	"jiceng/internal/ratelimit"
 	"jiceng/internal/web"
 )
 
-// Deps are the services the server needs.
-type Deps struct {
-	Orgs     *org.Service
-	Accounts *account.Service
-	Coverage *coverage.Service
-	Eval     *evaluation.Service
-	Logger   *slog.Logger
-	Now      func() time.Time
-	// PublicURL is the address users and raters reach jiceng by, such as
-	// https://dj.example.gov.cn, when it differs from the request's own (a
-	// TLS proxy in front). Slips print it in their QR codes; when it is
-	// https, cookies are marked Secure.
-	PublicURL string
+// Options are the server's own settings; everything else comes from the app.
+type Options struct {
 	// PublicLogEvery is the period of the count of public ballot and
 	// bulletin requests in the log; zero means a minute.
 	PublicLogEvery time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client, for rate limits (see clientip).
 	TrustedProxies []netip.Prefix
-	// Demo marks every page with the demo banner (serve --demo).
-	Demo bool
 }
 
 // ParsePublicURL checks a public address: http or https, a host and an
@@ -61,34 +44,18 @@ func ParsePublicURL(s string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
-// NewServer returns the whole application as one handler.
-func NewServer(d Deps) (http.Handler, error) {
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	// One limiter for every public code entry, shared by the pages and the API.
-	publicLimiter := account.NewLimiter(d.Now)
-	// And one for bulletin reads.
-	reads := ratelimit.NewBulletin(d.Now)
-	w, err := newSite(d, publicLimiter, reads)
-	if err != nil {
-		return nil, err
-	}
-	a, err := newAPIHandlers(d, publicLimiter, reads)
-	if err != nil {
-		return nil, err
-	}
+// NewServer returns the whole application as one handler: the route
+// table of a's modules behind the middleware every request passes through.
+func NewServer(a *app.App, o Options) (http.Handler, error) {
+	c := a.Core()
 	mux := http.NewServeMux()
-	s := &srv{deps: d, api: a.kit}
-	for _, rt := range routes(w, a) {
+	s := &srv{core: c, opts: o, api: a.APIKit()}
+	for _, rt := range a.Routes() {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.auth(rt))
 	}
 	var h http.Handler = mux
-	h = w.kit.RefuseBadUTF8(h, a.kit.Fail)
-	h = clientip.Middleware(d.TrustedProxies, d.Logger)(h)
+	h = a.WebKit().RefuseBadUTF8(h, s.api.Fail)
+	h = clientip.Middleware(o.TrustedProxies, c.Logger)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.headers(h)
 	h = s.logRequests(h)
@@ -97,7 +64,8 @@ func NewServer(d Deps) (http.Handler, error) {
 }
 
 type srv struct {
-	deps Deps
+	core *module.Core
+	opts Options
 	api  *api.Kit
 }
 
@@ -113,7 +81,7 @@ func (s *srv) auth(rt module.Route) http.Handler {
 		} else if c, err := r.Cookie(web.SessionCookie); err == nil {
 			token = c.Value
 		}
-		actor, err := s.deps.Accounts.Authenticate(r.Context(), token)
+		actor, err := s.core.Accounts.Authenticate(r.Context(), token)
 		if err != nil {
 			if rt.Auth == module.API {
 				s.api.Fail(w, r, err)
@@ -132,7 +100,7 @@ func (s *srv) auth(rt module.Route) http.Handler {
 
 // headers sets the security headers of every response.
 func (s *srv) headers(next http.Handler) http.Handler {
-	hsts := strings.HasPrefix(s.deps.PublicURL, "https://")
+	hsts := strings.HasPrefix(s.core.PublicURL, "https://")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -165,11 +133,11 @@ func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter
 // of a line would date a ballot. Nor is /lang, linked from the ballot page. They are counted, and the count is logged
 // once a minute (see publicCounter).
 func (s *srv) logRequests(next http.Handler) http.Handler {
-	every := s.deps.PublicLogEvery
+	every := s.opts.PublicLogEvery
 	if every <= 0 {
 		every = time.Minute
 	}
-	public := &publicCounter{every: every, logger: s.deps.Logger}
+	public := &publicCounter{every: every, logger: s.core.Logger}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
@@ -182,7 +150,7 @@ func (s *srv) logRequests(next http.Handler) http.Handler {
 			public.add()
 			return
 		}
-		s.deps.Logger.Info("request", "method", r.Method, "path", p, "status", sw.status, "ms", time.Since(start).Milliseconds())
+		s.core.Logger.Info("request", "method", r.Method, "path", p, "status", sw.status, "ms", time.Since(start).Milliseconds())
 	})
 }
 
@@ -229,7 +197,7 @@ func (s *srv) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.deps.Logger.Error("panic", "path", r.URL.Path, "panic", v)
+				s.core.Logger.Error("panic", "path", r.URL.Path, "panic", v)
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()

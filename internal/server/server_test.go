@@ -19,10 +19,12 @@ import (
 
 	"jiceng/internal/account"
 	"jiceng/internal/api"
+	"jiceng/internal/app"
 	"jiceng/internal/coverage"
 	"jiceng/internal/db"
 	"jiceng/internal/demo"
 	"jiceng/internal/evaluation"
+	"jiceng/internal/module"
 	"jiceng/internal/org"
 	"jiceng/internal/region"
 	"jiceng/internal/testrig"
@@ -31,19 +33,27 @@ import (
 var regions = region.NewHolder()
 
 type fixture struct {
-	srv  *httptest.Server
-	d    *db.DB
-	orgs *org.Service
-	cov  *coverage.Service
-	eval *evaluation.Service
-	pw   map[string]string
-	root int64
+	srv   *httptest.Server
+	d     *db.DB
+	orgs  *org.Service
+	accts *account.Service
+	cov   *coverage.Service
+	eval  *evaluation.Service
+	pw    map[string]string
+	root  int64
+}
+
+// Deps are what a test changes before its server is built: the app's
+// configuration and the server's options.
+type Deps struct {
+	app.Config
+	Options
 }
 
 // nanning is the tree and accounts of the demo without its 20,000 units:
 // these tests count what they create themselves.
 var nanning = testrig.NewFixture("nanning", func(ctx context.Context, d *db.DB) (demo.Result, error) {
-	return demo.Seed(ctx, d, org.NewService(d, regions), account.NewService(d, testrig.FastParams), nil, nil, "4501")
+	return demo.Seed(ctx, &module.Core{DB: d, Orgs: org.NewService(d, regions), Accounts: account.NewService(d, testrig.FastParams)}, nil, "4501")
 })
 
 func TestMain(m *testing.M) { testrig.Main(m) }
@@ -57,23 +67,45 @@ func newFixture(t *testing.T) *fixture {
 func newFixtureWith(t *testing.T, edit func(*Deps)) *fixture {
 	t.Helper()
 	d, res := nanning.Open(t)
-	orgs := org.NewService(d, regions)
-	accts := account.NewService(d, testrig.FastParams)
-	cov := coverage.NewService(d, orgs, regions)
-	eval := evaluation.NewService(d, orgs, []byte("test-key-for-ballot-token-macs-0"))
-	deps := Deps{Orgs: orgs, Accounts: accts, Coverage: cov, Eval: eval, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	edit(&deps)
-	h, err := NewServer(deps)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, h := newApp(t, d, edit)
+	orgs, accts := a.Core().Orgs, a.Core().Accounts
+	cov, eval := app.Service[*coverage.Service](a), app.Service[*evaluation.Service](a)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, d: d, orgs: orgs, cov: cov, eval: eval, pw: map[string]string{}, root: res.Init.RootID}
+	f := &fixture{srv: srv, d: d, orgs: orgs, accts: accts, cov: cov, eval: eval, pw: map[string]string{}, root: res.Init.RootID}
 	for _, a := range res.Accounts {
 		f.pw[a.Username] = a.Password
 	}
 	return f
+}
+
+// newApp builds the app on d and its server, with the test key, cheap
+// password hashing, a silent logger and the changes of edit (which may be
+// nil).
+func newApp(t *testing.T, d *db.DB, edit func(*Deps)) (*app.App, http.Handler) {
+	t.Helper()
+	deps := Deps{Config: app.Config{DB: d, Key: []byte("test-key-for-ballot-token-macs-0"), Params: testrig.FastParams, Regions: regions,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+	if edit != nil {
+		edit(&deps)
+	}
+	a, err := app.New(context.Background(), deps.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewServer(a, deps.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, h
+}
+
+// routeTable is every route of the application, as a server built on a
+// fresh database serves it.
+func routeTable(t *testing.T) []Route {
+	t.Helper()
+	a, _ := newApp(t, testrig.NewTestDB(t), nil)
+	return a.Routes()
 }
 
 // call sends a JSON request and decodes the JSON answer.
@@ -121,7 +153,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, rt := range routes(nil, nil) {
+	for _, rt := range routeTable(t) {
 		if !strings.HasPrefix(rt.Pattern, "/api/v1/") {
 			continue
 		}

@@ -23,6 +23,7 @@ import (
 	"jiceng/internal/i18n"
 	"jiceng/internal/module"
 	"jiceng/internal/org"
+	"jiceng/internal/ratelimit"
 )
 
 //go:embed templates
@@ -49,11 +50,28 @@ type Deps struct {
 	// Demo shows the demo banner on every page, so that made-up data on a
 	// screen or on paper is never taken for real.
 	Demo bool
-	// Nav are the sidebar entries of every module, in any order.
+	// Nav are the sidebar entries of every module, in any order; the app
+	// adds each module's with AddNav.
 	Nav []module.Nav
 	// Catalogs are the message catalogues of every module's pages; the
 	// kit adds its own (layout, login, errors, navigation).
 	Catalogs []i18n.Catalog
+	// PublicURL is the address users reach jiceng by, or "" (see
+	// module.Core); slips print it in their QR codes.
+	PublicURL string
+	// Codes slows down guessing of public codes, per client; Reads limits
+	// bulletin reads. Both are shared with the JSON API.
+	Codes *account.Limiter
+	Reads *ratelimit.Limiter
+}
+
+// Module is what a module's pages hand the platform: their sidebar entries
+// and their routes.
+type Module struct {
+	Nav    []module.Nav
+	Routes []module.Route
+	// Catalog holds the messages of the module's pages.
+	Catalog i18n.Catalog
 }
 
 // Kit is the page kit: what every page package renders and answers with.
@@ -71,19 +89,39 @@ func New(d Deps) (*Kit, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	d.Nav = slices.Clone(d.Nav)
-	slices.SortStableFunc(d.Nav, func(a, b module.Nav) int { return cmp.Compare(a.Order, b.Order) })
 	msgs, err := i18n.Merge(append([]i18n.Catalog{Messages}, d.Catalogs...)...)
 	if err != nil {
 		return nil, err
 	}
 	k := &Kit{Deps: d, msgs: msgs}
+	k.AddNav()
 	base, err := k.parse(templateFS, []string{"templates/error.html"}, nil)
 	if err != nil {
 		return nil, err
 	}
 	k.base = base
 	return k, nil
+}
+
+// AddNav adds sidebar entries, kept sorted by their Order. The app adds
+// every module's before the server takes requests.
+func (k *Kit) AddNav(n ...module.Nav) {
+	k.Nav = slices.Concat(k.Nav, n)
+	slices.SortStableFunc(k.Nav, func(a, b module.Nav) int { return cmp.Compare(a.Order, b.Order) })
+}
+
+// AddCatalog adds a module's messages to the kit's, refusing a key another
+// catalogue already defines or one that lacks a language. The app adds
+// every module's before the server takes requests; templates look messages
+// up when they run, so pages parsed before still find them.
+func (k *Kit) AddCatalog(c i18n.Catalog) error {
+	k.Catalogs = append(slices.Clip(k.Catalogs), c)
+	msgs, err := i18n.Merge(append([]i18n.Catalog{Messages}, k.Catalogs...)...)
+	if err != nil {
+		return err
+	}
+	k.msgs = msgs
+	return nil
 }
 
 // Routes are the kit's own routes: health check, static files and the

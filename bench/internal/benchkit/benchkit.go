@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
@@ -23,7 +24,9 @@ import (
 	"strings"
 	"time"
 
+	"jiceng/internal/app"
 	"jiceng/internal/db"
+	"jiceng/internal/evaluation"
 )
 
 // Header prints the title, the machine, the date and the exact command.
@@ -425,4 +428,15 @@ func CopyTable(ctx context.Context, d *db.DB, version int, table string) error {
 		}
 	}
 	return nil
+}
+
+// App builds the application on d as `jiceng serve` does, with a fresh
+// ballot-token key and a logger that drops everything, so that the runs
+// measure the server and services users get.
+func App(ctx context.Context, d *db.DB) (*app.App, error) {
+	key, err := evaluation.NewKey()
+	if err != nil {
+		return nil, err
+	}
+	return app.New(ctx, app.Config{DB: d, Key: key, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }

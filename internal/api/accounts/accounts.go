@@ -14,9 +14,10 @@ type Handlers struct {
 	accounts *account.Service
 }
 
-// New returns the handlers.
-func New(k *api.Kit, accounts *account.Service) *Handlers {
-	return &Handlers{k: k, accounts: accounts}
+// Module builds the accounts' JSON handlers.
+func Module(k *api.Kit, accounts *account.Service) api.Module {
+	h := &Handlers{k: k, accounts: accounts}
+	return api.Module{Routes: h.Routes()}
 }
 
 // Routes are the accounts' API routes; logging in is public.

@@ -15,9 +15,10 @@ type Handlers struct {
 	log *audit.Service
 }
 
-// New returns the handlers reading log.
-func New(k *api.Kit, log *audit.Service) *Handlers {
-	return &Handlers{k: k, log: log}
+// Module builds the audit log's JSON handlers, reading log.
+func Module(k *api.Kit, log *audit.Service) api.Module {
+	h := &Handlers{k: k, log: log}
+	return api.Module{Routes: h.Routes()}
 }
 
 // Routes are the audit log's API routes.

@@ -20,9 +20,11 @@ type Handlers struct {
 	cov *coverage.Service
 }
 
-// New returns the handlers.
-func New(k *api.Kit, cov *coverage.Service) *Handlers {
-	return &Handlers{k: k, cov: cov}
+// Module builds the coverage module's JSON handlers, its part of an
+// organization's statistics and its unit import.
+func Module(k *api.Kit, cov *coverage.Service) api.Module {
+	h := &Handlers{k: k, cov: cov}
+	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}, Imports: []api.ImportKind{h.Import()}}
 }
 
 // Routes are the coverage module's API routes.

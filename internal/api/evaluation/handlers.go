@@ -24,9 +24,11 @@ type Handlers struct {
 	reads *ratelimit.Limiter
 }
 
-// New returns the handlers.
-func New(k *api.Kit, eval *evaluation.Service, codes *account.Limiter, reads *ratelimit.Limiter) *Handlers {
-	return &Handlers{k: k, eval: eval, codes: codes, reads: reads}
+// Module builds the evaluation module's JSON handlers and its subject
+// import, with the kit's limits, which the pages share.
+func Module(k *api.Kit, eval *evaluation.Service) api.Module {
+	h := &Handlers{k: k, eval: eval, codes: k.Codes, reads: k.Reads}
+	return api.Module{Routes: h.Routes(), Imports: []api.ImportKind{h.Import()}}
 }
 
 // Routes are the evaluation module's API routes; the two public routes take

@@ -82,7 +82,7 @@ func (h *Handlers) Stats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := map[string]any{"org_id": o.ID, "orgs": c}
-	for _, st := range h.stats {
+	for _, st := range h.k.Stats() {
 		v, err := st.Of(r.Context(), actor, o.ID)
 		switch {
 		case err == nil:

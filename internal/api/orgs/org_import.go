@@ -24,7 +24,7 @@ func (h *Handlers) ImportOrgs(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) ApplyImport(w http.ResponseWriter, r *http.Request) {
 	actor := api.Actor(r)
 	id := r.PathValue("id")
-	kinds := append([]api.ImportKind{h.orgs.ImportApplier()}, h.imports...)
+	kinds := append([]api.ImportKind{h.orgs.ImportApplier()}, h.k.Imports()...)
 	n, err := imports.ApplyAny(r.Context(), actor, actor.UserID, id, kinds...)
 	if err != nil {
 		h.k.Fail(w, r, err)

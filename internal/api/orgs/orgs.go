@@ -10,19 +10,19 @@ import (
 	"jiceng/internal/org"
 )
 
-// Handlers are the organization tree's JSON handlers.
+// Handlers are the organization tree's JSON handlers. An organization's
+// statistics gather every module's part, and the apply route tries every
+// module's import kind after the organization import, both as the kit has
+// them (see api.Kit.Use).
 type Handlers struct {
-	k       *api.Kit
-	orgs    *org.Service
-	stats   []module.Stats
-	imports []api.ImportKind
+	k    *api.Kit
+	orgs *org.Service
 }
 
-// New returns the handlers. stats are the other modules' parts of an
-// organization's statistics; imports are the other modules' import kinds,
-// tried after the organization import in their order.
-func New(k *api.Kit, orgs *org.Service, stats []module.Stats, imports []api.ImportKind) *Handlers {
-	return &Handlers{k: k, orgs: orgs, stats: stats, imports: imports}
+// Module builds the organization tree's JSON handlers.
+func Module(k *api.Kit, orgs *org.Service) api.Module {
+	h := &Handlers{k: k, orgs: orgs}
+	return api.Module{Routes: h.Routes()}
 }
 
 // Routes are the organization tree's API routes.

@@ -21,8 +21,8 @@ type Pages struct {
 	tmpl     *web.Templates
 }
 
-// New parses the account templates.
-func New(k *web.Kit, accounts *account.Service) (*Pages, error) {
+// newPages parses the account templates.
+func newPages(k *web.Kit, accounts *account.Service) (*Pages, error) {
 	t, err := k.Parse(templateFS, nil)
 	if err != nil {
 		return nil, err
@@ -30,8 +30,8 @@ func New(k *web.Kit, accounts *account.Service) (*Pages, error) {
 	return &Pages{Kit: k, accounts: accounts, tmpl: t}, nil
 }
 
-// Nav are the sidebar entries of the user pages.
-func Nav() []module.Nav {
+// nav are the sidebar entries of the user pages.
+func nav() []module.Nav {
 	return []module.Nav{{Key: "users", Href: "/users", Need: access.UserRead, Order: 70}}
 }
 
@@ -53,4 +53,13 @@ func (h *Pages) Routes() []module.Route {
 // render writes one of the account pages.
 func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name, frame string, p *web.Page) {
 	h.Render(w, r, status, h.tmpl, name, frame, p)
+}
+
+// Module builds the account pages: their sidebar entries and routes.
+func Module(k *web.Kit, s *account.Service) (web.Module, error) {
+	h, err := newPages(k, s)
+	if err != nil {
+		return web.Module{}, err
+	}
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages}, nil
 }

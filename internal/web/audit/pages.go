@@ -3,6 +3,7 @@ package audit
 
 import (
 	"embed"
+	"jiceng/internal/audit"
 	"net/http"
 
 	"jiceng/internal/access"
@@ -19,8 +20,8 @@ type Pages struct {
 	tmpl *web.Templates
 }
 
-// New parses the audit templates.
-func New(k *web.Kit) (*Pages, error) {
+// newPages parses the audit templates.
+func newPages(k *web.Kit) (*Pages, error) {
 	t, err := k.Parse(templateFS, nil)
 	if err != nil {
 		return nil, err
@@ -28,8 +29,8 @@ func New(k *web.Kit) (*Pages, error) {
 	return &Pages{Kit: k, tmpl: t}, nil
 }
 
-// Nav are the sidebar entries of the audit log.
-func Nav() []module.Nav {
+// nav are the sidebar entries of the audit log.
+func nav() []module.Nav {
 	return []module.Nav{{Key: "audit", Href: "/audit", Need: access.AuditRead, Order: 80}}
 }
 
@@ -44,4 +45,13 @@ func (h *Pages) Routes() []module.Route {
 // render writes one of the audit pages.
 func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name, frame string, p *web.Page) {
 	h.Render(w, r, status, h.tmpl, name, frame, p)
+}
+
+// Module builds the audit log pages: their sidebar entries and routes.
+func Module(k *web.Kit, _ *audit.Service) (web.Module, error) {
+	h, err := newPages(k) // the log is read through the kit's Orgs, whose audit it is
+	if err != nil {
+		return web.Module{}, err
+	}
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages}, nil
 }

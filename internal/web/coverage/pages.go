@@ -23,8 +23,8 @@ type Pages struct {
 	tmpl *web.Templates
 }
 
-// New parses the coverage templates.
-func New(k *web.Kit, cov *coverage.Service) (*Pages, error) {
+// newPages parses the coverage templates.
+func newPages(k *web.Kit, cov *coverage.Service) (*Pages, error) {
 	t, err := k.Parse(templateFS, funcs)
 	if err != nil {
 		return nil, err
@@ -40,8 +40,8 @@ func funcs(lang string) template.FuncMap {
 	}
 }
 
-// Nav are the sidebar entries of the coverage pages.
-func Nav() []module.Nav {
+// nav are the sidebar entries of the coverage pages.
+func nav() []module.Nav {
 	return []module.Nav{{Key: "coverage", Href: "/coverage", Need: access.UnitRead, Order: 40}}
 }
 
@@ -77,4 +77,13 @@ func (h *Pages) Routes() []module.Route {
 // render writes one of the coverage pages.
 func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name, frame string, p *web.Page) {
 	h.Render(w, r, status, h.tmpl, name, frame, p)
+}
+
+// Module builds the coverage pages: their sidebar entries and routes.
+func Module(k *web.Kit, s *coverage.Service) (web.Module, error) {
+	h, err := newPages(k, s)
+	if err != nil {
+		return web.Module{}, err
+	}
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages}, nil
 }

@@ -32,16 +32,6 @@ type Pages struct {
 	tmpl      *web.Templates
 }
 
-// Deps are the services of the evaluation pages.
-type Deps struct {
-	Eval *evaluation.Service
-	// Limiter is shared with the API, so that both count the same guesses.
-	Limiter *account.Limiter
-	// Reads is shared with the API; nil gets ratelimit.NewBulletin.
-	Reads     *ratelimit.Limiter
-	PublicURL string
-}
-
 // funcs are the template functions of the evaluation pages.
 func funcs(lang string) template.FuncMap {
 	return template.FuncMap{
@@ -51,20 +41,26 @@ func funcs(lang string) template.FuncMap {
 	}
 }
 
-// New parses the evaluation templates.
-func New(k *web.Kit, d Deps) (*Pages, error) {
+// newPages parses the evaluation templates.
+// The limits are the kit's, shared with the API so that both count the
+// same guesses and reads; a kit without them gets limits of its own.
+func newPages(k *web.Kit, eval *evaluation.Service) (*Pages, error) {
 	t, err := k.Parse(templateFS, funcs)
 	if err != nil {
 		return nil, err
 	}
-	if d.Reads == nil {
-		d.Reads = ratelimit.NewBulletin(k.Now)
+	limiter, reads := k.Codes, k.Reads
+	if limiter == nil {
+		limiter = account.NewLimiter(k.Now)
 	}
-	return &Pages{Kit: k, eval: d.Eval, limiter: d.Limiter, reads: d.Reads, publicURL: d.PublicURL, tmpl: t}, nil
+	if reads == nil {
+		reads = ratelimit.NewBulletin(k.Now)
+	}
+	return &Pages{Kit: k, eval: eval, limiter: limiter, reads: reads, publicURL: k.PublicURL, tmpl: t}, nil
 }
 
-// Nav are the sidebar entries of the evaluation pages.
-func Nav() []module.Nav {
+// nav are the sidebar entries of the evaluation pages.
+func nav() []module.Nav {
 	return []module.Nav{{Key: "evaluation", Href: "/evaluation", Need: access.EvaluationRead, Order: 50}}
 }
 
@@ -106,4 +102,13 @@ func (h *Pages) Routes() []module.Route {
 // render writes one of the evaluation pages.
 func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name, frame string, p *web.Page) {
 	h.Render(w, r, status, h.tmpl, name, frame, p)
+}
+
+// Module builds the campaign, ballot and bulletin pages: their sidebar entries and routes.
+func Module(k *web.Kit, s *evaluation.Service) (web.Module, error) {
+	h, err := newPages(k, s)
+	if err != nil {
+		return web.Module{}, err
+	}
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages}, nil
 }

@@ -4,6 +4,7 @@ package orgs
 
 import (
 	"embed"
+	"jiceng/internal/org"
 	"net/http"
 
 	"jiceng/internal/access"
@@ -20,8 +21,8 @@ type Pages struct {
 	tmpl *web.Templates
 }
 
-// New parses the organization templates.
-func New(k *web.Kit) (*Pages, error) {
+// newPages parses the organization templates.
+func newPages(k *web.Kit) (*Pages, error) {
 	t, err := k.Parse(templateFS, nil)
 	if err != nil {
 		return nil, err
@@ -29,8 +30,8 @@ func New(k *web.Kit) (*Pages, error) {
 	return &Pages{Kit: k, tmpl: t}, nil
 }
 
-// Nav are the sidebar entries of the organization pages.
-func Nav() []module.Nav {
+// nav are the sidebar entries of the organization pages.
+func nav() []module.Nav {
 	return []module.Nav{
 		{Key: "cockpit", Href: "/", Need: access.OrgRead, Order: 10},
 		{Key: "orgs", Href: "/tree", Need: access.OrgRead, Order: 20},
@@ -67,4 +68,13 @@ func (h *Pages) Routes() []module.Route {
 // render writes one of the organization pages.
 func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name, frame string, p *web.Page) {
 	h.Render(w, r, status, h.tmpl, name, frame, p)
+}
+
+// Module builds the organization pages: their sidebar entries and routes.
+func Module(k *web.Kit, _ *org.Service) (web.Module, error) {
+	h, err := newPages(k) // the kit's Orgs is the service: the pickers share it
+	if err != nil {
+		return web.Module{}, err
+	}
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages}, nil
 }

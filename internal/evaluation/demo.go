@@ -1,4 +1,4 @@
-package demo
+package evaluation
 
 import (
 	"context"
@@ -13,13 +13,12 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
-	"jiceng/internal/evaluation"
 	"jiceng/internal/org"
 )
 
-// Trial is the demo's open campaign and one of its unused ballot codes,
+// DemoTrial is the demo's open campaign and one of its unused ballot codes,
 // printed so that a visitor can cast a ballot from a phone.
-type Trial struct {
+type DemoTrial struct {
 	CampaignID int64
 	Campaign   string
 	Group      string // the rater group of Code
@@ -49,8 +48,8 @@ var (
 
 // answer draws one answer of a leaf for a subject of tier t. Levels are
 // listed from the best down in both templates.
-func (t tier) answer(r *rand.Rand, sc evaluation.Scale) float64 {
-	if sc.Kind == evaluation.ScalePoints {
+func (t tier) answer(r *rand.Rand, sc Scale) float64 {
+	if sc.Kind == ScalePoints {
 		return math.Round(math.Max(0, math.Min(100, t.mean+t.sd*r.NormFloat64())))
 	}
 	probs := t.four
@@ -60,7 +59,7 @@ func (t tier) answer(r *rand.Rand, sc evaluation.Scale) float64 {
 	return sc.Levels[min(pickIndex(r, probs), len(sc.Levels)-1)].Points
 }
 
-func leafScales(inds []evaluation.Indicator, out map[string]evaluation.Scale) {
+func leafScales(inds []Indicator, out map[string]Scale) {
 	for _, in := range inds {
 		if len(in.Children) > 0 {
 			leafScales(in.Children, out)
@@ -71,8 +70,8 @@ func leafScales(inds []evaluation.Indicator, out map[string]evaluation.Scale) {
 }
 
 // ballotFor draws a ballot rating subjects, each by its tier.
-func ballotFor(r *rand.Rand, rules evaluation.Rules, subjects []*evalSubject) map[string]map[string]float64 {
-	scales := map[string]evaluation.Scale{}
+func ballotFor(r *rand.Rand, rules Rules, subjects []*evalSubject) map[string]map[string]float64 {
+	scales := map[string]Scale{}
 	leafScales(rules.Indicators, scales)
 	keys := slices.Sorted(maps.Keys(scales))
 	out := map[string]map[string]float64{}
@@ -87,7 +86,7 @@ func ballotFor(r *rand.Rand, rules evaluation.Rules, subjects []*evalSubject) ma
 }
 
 type evalSubject struct {
-	in   evaluation.SubjectInput
+	in   SubjectInput
 	tier tier
 	town int // index of the township whose representatives rate it
 	key  string
@@ -108,12 +107,12 @@ type evalTown struct {
 // 千企议科长 of ten city agencies, both cast, closed and published, and this
 // year's 述职评议 of 兴东街道, left open with unused codes. Answers are
 // pseudo-random with a fixed seed; ballot codes and trackers are random.
-func seedEvaluation(ctx context.Context, d *db.DB, orgs *org.Service, ev *evaluation.Service, rootID int64) (Trial, error) {
+func seedEvaluation(ctx context.Context, d *db.DB, orgs *org.Service, ev *Service, rootID int64) (DemoTrial, error) {
 	sys := access.SystemActor("demo")
 	r := rand.New(rand.NewPCG(4501, 2019))
 	towns, county, err := loadXingning(ctx, d, orgs)
 	if err != nil {
-		return Trial{}, err
+		return DemoTrial{}, err
 	}
 	byCode := map[string]*evalTown{}
 	for _, t := range towns {
@@ -121,18 +120,18 @@ func seedEvaluation(ctx context.Context, d *db.DB, orgs *org.Service, ev *evalua
 	}
 	a, b, open := byCode["450102002"], byCode["450102102"], byCode["450102003"]
 	if a == nil || b == nil || open == nil || county == 0 {
-		return Trial{}, errs.Wrap(fmt.Errorf("兴宁区 (450102) or its streets 朝阳、五塘、兴东 are missing from the division data"), "demo evaluation")
+		return DemoTrial{}, errs.Wrap(fmt.Errorf("兴宁区 (450102) or its streets 朝阳、五塘、兴东 are missing from the division data"), "demo evaluation")
 	}
 	now := ev.Now()
 	if err := seedVillageReview(ctx, d, ev, sys, r, county, []*evalTown{a, b}, now); err != nil {
-		return Trial{}, fmt.Errorf("demo 述职评议: %w", err)
+		return DemoTrial{}, fmt.Errorf("demo 述职评议: %w", err)
 	}
 	if err := seedQianQi(ctx, d, ev, sys, r, rootID, now); err != nil {
-		return Trial{}, fmt.Errorf("demo 千企议科长: %w", err)
+		return DemoTrial{}, fmt.Errorf("demo 千企议科长: %w", err)
 	}
 	trial, err := seedOpenReview(ctx, ev, sys, r, open, now)
 	if err != nil {
-		return Trial{}, fmt.Errorf("demo open 述职评议: %w", err)
+		return DemoTrial{}, fmt.Errorf("demo open 述职评议: %w", err)
 	}
 	return trial, nil
 }
@@ -294,15 +293,15 @@ func shanghai(y int, m time.Month, d, h int) time.Time {
 // secretaries of two townships, owned by 兴宁区委: the superiors rate every
 // organization, each township's Party members' and masses' representatives
 // rate their own township's.
-func seedVillageReview(ctx context.Context, d *db.DB, ev *evaluation.Service, sys access.Actor, r *rand.Rand, county int64, towns []*evalTown, now time.Time) error {
+func seedVillageReview(ctx context.Context, d *db.DB, ev *Service, sys access.Actor, r *rand.Rand, county int64, towns []*evalTown, now time.Time) error {
 	const year = 2025
-	rules := evaluation.TemplateVillageSecretary()
+	rules := TemplateVillageSecretary()
 	names := make([]string, len(towns))
 	for i, t := range towns {
 		names[i] = t.name
 	}
 	opens := shanghai(2026, time.January, 8, 9)
-	c, err := ev.CreateCampaign(ctx, sys, evaluation.CampaignInput{OwnerOrgID: county, Type: evaluation.TypeReview, Year: year, Rules: rules,
+	c, err := ev.CreateCampaign(ctx, sys, CampaignInput{OwnerOrgID: county, Type: TypeReview, Year: year, Rules: rules,
 		Name:    fmt.Sprintf("%d年度兴宁区%s村（社区）党组织书记抓基层党建工作述职评议", year, strings.Join(names, "、")),
 		OpensAt: minTime(opens, now.Add(-time.Hour)), ClosesAt: now.Add(24 * time.Hour)})
 	if err != nil {
@@ -318,7 +317,7 @@ func seedVillageReview(ctx context.Context, d *db.DB, ev *evaluation.Service, sy
 					tr = tierFair
 				}
 			}
-			subjects = append(subjects, &evalSubject{tier: tr, town: ti, in: evaluation.SubjectInput{Kind: evaluation.SubjectOrg, OrgID: v.ID,
+			subjects = append(subjects, &evalSubject{tier: tr, town: ti, in: SubjectInput{Kind: SubjectOrg, OrgID: v.ID,
 				Unit: t.name, ReportText: reportText(r, year, v, t.leader, tr)}})
 		}
 	}
@@ -380,13 +379,13 @@ func seedVillageReview(ctx context.Context, d *db.DB, ev *evaluation.Service, sy
 
 // castMixed casts the ballots and lets the mixer move them in batches of
 // twenty, as the server does; Close moves the rest.
-func castMixed(ctx context.Context, ev *evaluation.Service, id int64, codes []string, ballots []map[string]map[string]float64) error {
+func castMixed(ctx context.Context, ev *Service, id int64, codes []string, ballots []map[string]map[string]float64) error {
 	for i, scores := range ballots {
 		if _, err := ev.CastBallot(ctx, codes[i], scores, ""); err != nil {
 			return fmt.Errorf("ballot %d: %w", i+1, err)
 		}
-		if (i+1)%mixBatch == 0 {
-			if _, err := ev.Mix(ctx, id, mixBatch, false); err != nil {
+		if (i+1)%serveMinBatch == 0 {
+			if _, err := ev.Mix(ctx, id, serveMinBatch, false); err != nil {
 				return err
 			}
 		}
@@ -394,11 +393,11 @@ func castMixed(ctx context.Context, ev *evaluation.Service, id int64, codes []st
 	return nil
 }
 
-// mixBatch is the batch size of `jiceng serve`'s mixer.
-const mixBatch = 20
+// serveMinBatch is the batch size of `jiceng serve`'s mixer.
+const serveMinBatch = 20
 
-func addSubjects(ctx context.Context, ev *evaluation.Service, sys access.Actor, id int64, subjects []*evalSubject) error {
-	in := make([]evaluation.SubjectInput, len(subjects))
+func addSubjects(ctx context.Context, ev *Service, sys access.Actor, id int64, subjects []*evalSubject) error {
+	in := make([]SubjectInput, len(subjects))
 	for i, sb := range subjects {
 		in[i] = sb.in
 	}
@@ -447,11 +446,11 @@ const qianqiFewOwners = 8
 
 // seedQianQi runs the 2025 千企议科长 of ten city agencies, owned by 南宁市委.
 // Each rater rates the few agencies they dealt with.
-func seedQianQi(ctx context.Context, d *db.DB, ev *evaluation.Service, sys access.Actor, r *rand.Rand, rootID int64, now time.Time) error {
+func seedQianQi(ctx context.Context, d *db.DB, ev *Service, sys access.Actor, r *rand.Rand, rootID int64, now time.Time) error {
 	const year = 2025
-	rules := evaluation.TemplateQianQiYiKeZhang()
+	rules := TemplateQianQiYiKeZhang()
 	opens := shanghai(2025, time.November, 20, 9)
-	c, err := ev.CreateCampaign(ctx, sys, evaluation.CampaignInput{OwnerOrgID: rootID, Type: evaluation.TypeQianQi, Year: year, Rules: rules,
+	c, err := ev.CreateCampaign(ctx, sys, CampaignInput{OwnerOrgID: rootID, Type: TypeQianQi, Year: year, Rules: rules,
 		Name:    fmt.Sprintf("%d年度南宁市“千企议科长”评议活动", year),
 		OpensAt: minTime(opens, now.Add(-time.Hour)), ClosesAt: now.Add(24 * time.Hour)})
 	if err != nil {
@@ -459,7 +458,7 @@ func seedQianQi(ctx context.Context, d *db.DB, ev *evaluation.Service, sys acces
 	}
 	subjects := make([]*evalSubject, len(qianqiAgencies))
 	for i, a := range qianqiAgencies {
-		subjects[i] = &evalSubject{tier: a.tier, in: evaluation.SubjectInput{Kind: evaluation.SubjectPerson,
+		subjects[i] = &evalSubject{tier: a.tier, in: SubjectInput{Kind: SubjectPerson,
 			Name: personName(r), Post: a.post, Unit: a.unit, Section: a.section}}
 	}
 	if err := addSubjects(ctx, ev, sys, c.ID, subjects); err != nil {
@@ -531,16 +530,16 @@ func seedQianQi(ctx context.Context, d *db.DB, ev *evaluation.Service, sys acces
 // seedOpenReview opens this year's 述职评议 of 兴东街道's organizations, owned
 // by the street's work committee, with part of the ballots already cast and
 // the rest of the codes unused; one masses' code is returned for a visitor.
-func seedOpenReview(ctx context.Context, ev *evaluation.Service, sys access.Actor, r *rand.Rand, t *evalTown, now time.Time) (Trial, error) {
+func seedOpenReview(ctx context.Context, ev *Service, sys access.Actor, r *rand.Rand, t *evalTown, now time.Time) (DemoTrial, error) {
 	year := now.In(org.Shanghai).Year()
-	rules := evaluation.TemplateVillageSecretary()
+	rules := TemplateVillageSecretary()
 	day := now.In(org.Shanghai)
 	opens := time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, org.Shanghai).AddDate(0, 0, -3)
-	c, err := ev.CreateCampaign(ctx, sys, evaluation.CampaignInput{OwnerOrgID: t.id, Type: evaluation.TypeReview, Year: year, Rules: rules,
+	c, err := ev.CreateCampaign(ctx, sys, CampaignInput{OwnerOrgID: t.id, Type: TypeReview, Year: year, Rules: rules,
 		Name:    fmt.Sprintf("%d年度%s社区（村）党组织书记抓基层党建工作述职评议", year, t.name),
 		OpensAt: opens, ClosesAt: opens.AddDate(0, 0, 30).Add(10 * time.Hour)})
 	if err != nil {
-		return Trial{}, err
+		return DemoTrial{}, err
 	}
 	var subjects []*evalSubject
 	for _, v := range t.villages {
@@ -548,11 +547,11 @@ func seedOpenReview(ctx context.Context, ev *evaluation.Service, sys access.Acto
 		if r.IntN(100) < 45 {
 			tr = tierFair
 		}
-		subjects = append(subjects, &evalSubject{tier: tr, in: evaluation.SubjectInput{Kind: evaluation.SubjectOrg, OrgID: v.ID,
+		subjects = append(subjects, &evalSubject{tier: tr, in: SubjectInput{Kind: SubjectOrg, OrgID: v.ID,
 			Unit: t.name, ReportText: reportText(r, year, v, t.leader, tr)}})
 	}
 	if err := addSubjects(ctx, ev, sys, c.ID, subjects); err != nil {
-		return Trial{}, err
+		return DemoTrial{}, err
 	}
 	plan := []struct {
 		group        string
@@ -564,7 +563,7 @@ func seedOpenReview(ctx context.Context, ev *evaluation.Service, sys access.Acto
 	for _, p := range plan {
 		codes, err := ev.IssueTokens(ctx, sys, c.ID, p.group, p.issued)
 		if err != nil {
-			return Trial{}, err
+			return DemoTrial{}, err
 		}
 		for i := range p.cast {
 			ballots = append(ballots, ballotFor(r, rules, subjects))
@@ -575,10 +574,43 @@ func seedOpenReview(ctx context.Context, ev *evaluation.Service, sys access.Acto
 		}
 	}
 	if _, err := ev.Open(ctx, sys, c.ID); err != nil {
-		return Trial{}, err
+		return DemoTrial{}, err
 	}
 	if err := castMixed(ctx, ev, c.ID, used, ballots); err != nil {
-		return Trial{}, err
+		return DemoTrial{}, err
 	}
-	return Trial{CampaignID: c.ID, Campaign: c.Name, Group: rules.GroupName("masses"), Code: trial}, nil
+	return DemoTrial{CampaignID: c.ID, Campaign: c.Name, Group: rules.GroupName("masses"), Code: trial}, nil
+}
+
+// The demo's names and draws, the same as the coverage demo's so that the
+// people of one demo look alike; each module's demo stands on its own.
+const (
+	surnames   = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁韦覃莫蒙陆潘农蓝谢唐邓冯曾宋蒋廖卢"
+	givenChars = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲红梅燕斌宇浩凯鹏辉婷雪琳宁海波春兰志坚东升"
+)
+
+func pickIndex(r *rand.Rand, weights []float64) int {
+	total := 0.0
+	for _, w := range weights {
+		total += w
+	}
+	x := r.Float64() * total
+	for i, w := range weights {
+		if x -= w; x < 0 {
+			return i
+		}
+	}
+	return len(weights) - 1
+}
+
+func oneOf[T any](r *rand.Rand, items []T) T { return items[r.IntN(len(items))] }
+
+func personName(r *rand.Rand) string {
+	s := []rune(surnames)
+	g := []rune(givenChars)
+	name := string(s[r.IntN(len(s))]) + string(g[r.IntN(len(g))])
+	if r.IntN(3) > 0 {
+		name += string(g[r.IntN(len(g))])
+	}
+	return name
 }

@@ -1,4 +1,4 @@
-package demo
+package coverage
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"jiceng/internal/access"
-	"jiceng/internal/coverage"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/ids"
@@ -120,7 +119,7 @@ const givenChars = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平
 
 // demoUnit is one generated unit before it is written.
 type demoUnit struct {
-	in         coverage.Input
+	in         Input
 	county     *demoCounty
 	town       *demoTown
 	social     bool
@@ -164,7 +163,7 @@ type terr struct {
 // monthly figures and the city's "4+1" goals. The data is pseudo-random
 // with a fixed seed: the same every time, apart from the dates, which end
 // in the current month of the coverage service's clock.
-func seedCoverage(ctx context.Context, d *db.DB, orgs *org.Service, cov *coverage.Service, regionCode string, rootID int64) error {
+func seedCoverage(ctx context.Context, d *db.DB, orgs *org.Service, cov *Service, regionCode string, rootID int64) error {
 	if cov == nil || regionCode != "4501" {
 		return nil
 	}
@@ -204,7 +203,7 @@ func seedCoverage(ctx context.Context, d *db.DB, orgs *org.Service, cov *coverag
 	if err := createOrganizations(ctx, r, orgs, sys, units); err != nil {
 		return err
 	}
-	batch := make([]coverage.BulkUnit, len(units))
+	batch := make([]BulkUnit, len(units))
 	for i, u := range units {
 		batch[i] = u.bulk(r)
 	}
@@ -217,7 +216,7 @@ func seedCoverage(ctx context.Context, d *db.DB, orgs *org.Service, cov *coverag
 	if err := cov.Snapshot(ctx, now.Format("2006-01")); err != nil {
 		return err
 	}
-	_, err = cov.CreateGoalSet(ctx, sys, coverage.GoalInput{Name: fmt.Sprintf("%d年“4+1”两新党建目标", now.Year()), Year: now.Year(), OwnerOrgID: root.ID,
+	_, err = cov.CreateGoalSet(ctx, sys, GoalInput{Name: fmt.Sprintf("%d年“4+1”两新党建目标", now.Year()), Year: now.Year(), OwnerOrgID: root.ID,
 		Targets: map[string]float64{"org_coverage": 75, "work_coverage": 95, "above_size_org_coverage": 90, "own_when_eligible": 85, "instructor_share": 90}})
 	return err
 }
@@ -501,7 +500,7 @@ func countyPrefix(c *demoCounty) string {
 }
 
 // unitName invents a plausible registered name for a unit.
-func unitName(r *rand.Rand, prefix string, c *demoCounty, t *demoTown, in *coverage.Input) string {
+func unitName(r *rand.Rand, prefix string, c *demoCounty, t *demoTown, in *Input) string {
 	urban := strings.HasSuffix(c.plan.name, "区")
 	switch prefix {
 	case "91":
@@ -612,9 +611,9 @@ func assignCoverage(r *rand.Rand, units []*demoUnit) {
 		for i, u := range group {
 			if i < k {
 				if u.in.FullMembers >= 3 && r.Float64() < 0.9 {
-					u.coverage = coverage.Own
+					u.coverage = Own
 				} else {
-					u.coverage = coverage.Joint
+					u.coverage = Joint
 				}
 				continue
 			}
@@ -623,9 +622,9 @@ func assignCoverage(r *rand.Rand, units []*demoUnit) {
 				pNone += 0.05
 			}
 			if r.Float64() < pNone {
-				u.coverage = coverage.None
+				u.coverage = None
 			} else {
-				u.coverage = coverage.Instructor
+				u.coverage = Instructor
 				u.instructor = oneOf(r, u.town.instructors)
 			}
 		}
@@ -659,13 +658,13 @@ func assignDates(r *rand.Rand, units []*demoUnit, now time.Time) {
 			u.reg = between(start, window)
 		}
 		switch u.coverage {
-		case coverage.Own, coverage.Joint:
+		case Own, Joint:
 			u.orgAt = event(u.reg, 0.11)
 			if r.Float64() < 0.35 {
 				u.instrAt = between(u.reg, u.orgAt)
 				u.prevInstr = u.town.instructors[int(r.Float64()*float64(len(u.town.instructors)))]
 			}
-		case coverage.Instructor:
+		case Instructor:
 			u.instrAt = event(u.reg, 0.10)
 		}
 	}
@@ -711,7 +710,7 @@ func createOrganizations(ctx context.Context, r *rand.Rand, orgs *org.Service, s
 		return "private"
 	}
 	for _, u := range units {
-		if u.coverage != coverage.Own {
+		if u.coverage != Own {
 			continue
 		}
 		in := org.Input{ParentID: u.in.AffiliationOrgID, Name: u.in.Name + "党支部", Kind: "branch", Category: category(u), FoundedOn: u.orgAt.Format("2006-01-02")}
@@ -736,7 +735,7 @@ func createOrganizations(ctx context.Context, r *rand.Rand, orgs *org.Service, s
 	buckets := map[bucketKey][]*demoUnit{}
 	var keys []bucketKey
 	for _, u := range units {
-		if u.coverage != coverage.Joint {
+		if u.coverage != Joint {
 			continue
 		}
 		k := bucketKey{u.in.AffiliationOrgID, u.town.org.code}
@@ -758,7 +757,7 @@ func createOrganizations(ctx context.Context, r *rand.Rand, orgs *org.Service, s
 		if len(b) == 1 {
 			// Nobody to join: the unit keeps the instructor it had.
 			u := b[0]
-			u.coverage, u.instrAt, u.instructor = coverage.Instructor, u.orgAt, oneOf(r, u.town.instructors)
+			u.coverage, u.instrAt, u.instructor = Instructor, u.orgAt, oneOf(r, u.town.instructors)
 			u.orgAt, u.prevInstr = time.Time{}, ""
 			continue
 		}
@@ -834,21 +833,21 @@ func affShort(u *demoUnit) string {
 func stamp(t time.Time) string { return db.FormatTime(t) }
 
 // bulk turns a generated unit into its registration with its history.
-func (u *demoUnit) bulk(r *rand.Rand) coverage.BulkUnit {
-	b := coverage.BulkUnit{Input: u.in, Coverage: u.coverage, CoverageOrgID: u.covOrg, Instructor: u.instructor, CreatedAt: stamp(u.reg), Confirmed: r.Float64() < 0.8}
-	b.History = []coverage.BulkChange{{Coverage: coverage.None, At: stamp(u.reg), Note: "登记"}}
+func (u *demoUnit) bulk(r *rand.Rand) BulkUnit {
+	b := BulkUnit{Input: u.in, Coverage: u.coverage, CoverageOrgID: u.covOrg, Instructor: u.instructor, CreatedAt: stamp(u.reg), Confirmed: r.Float64() < 0.8}
+	b.History = []BulkChange{{Coverage: None, At: stamp(u.reg), Note: "登记"}}
 	if !u.instrAt.IsZero() {
 		name := u.instructor
 		if u.prevInstr != "" {
 			name = u.prevInstr
 		}
-		b.History = append(b.History, coverage.BulkChange{Coverage: coverage.Instructor, Instructor: name, At: stamp(u.instrAt), Note: "选派党建指导员"})
+		b.History = append(b.History, BulkChange{Coverage: Instructor, Instructor: name, At: stamp(u.instrAt), Note: "选派党建指导员"})
 	}
 	switch u.coverage {
-	case coverage.Own:
-		b.History = append(b.History, coverage.BulkChange{Coverage: coverage.Own, OrgID: u.covOrg, At: stamp(u.orgAt), Note: "单独组建党组织"})
-	case coverage.Joint:
-		b.History = append(b.History, coverage.BulkChange{Coverage: coverage.Joint, OrgID: u.covOrg, At: stamp(u.orgAt), Note: "纳入联合党支部"})
+	case Own:
+		b.History = append(b.History, BulkChange{Coverage: Own, OrgID: u.covOrg, At: stamp(u.orgAt), Note: "单独组建党组织"})
+	case Joint:
+		b.History = append(b.History, BulkChange{Coverage: Joint, OrgID: u.covOrg, At: stamp(u.orgAt), Note: "纳入联合党支部"})
 	}
 	return b
 }

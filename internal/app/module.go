@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"jiceng/internal/account"
+	"jiceng/internal/api"
+	"jiceng/internal/audit"
+	"jiceng/internal/db"
+	"jiceng/internal/imports"
+	"jiceng/internal/module"
+	"jiceng/internal/org"
+	"jiceng/internal/web"
+)
+
+// Module is one line of the module list: how to build a module's service,
+// pages and JSON handlers.
+type Module struct {
+	build func(c *module.Core, wk *web.Kit, ak *api.Kit) (part, error)
+}
+
+// part is a built module.
+type part struct {
+	service any
+	domain  module.Domain
+	web     web.Module
+	api     api.Module
+}
+
+// Use makes a line of the module list from a module's three constructors:
+// its domain's, which builds its service on the core, its pages' and its
+// JSON handlers', which are built on the kits and that service.
+func Use[S any](domain func(*module.Core) (S, module.Domain, error), pages func(*web.Kit, S) (web.Module, error), handlers func(*api.Kit, S) api.Module) Module {
+	return Module{build: func(c *module.Core, wk *web.Kit, ak *api.Kit) (part, error) {
+		s, d, err := domain(c)
+		if err != nil {
+			return part{}, err
+		}
+		w, err := pages(wk, s)
+		if err != nil {
+			return part{}, err
+		}
+		return part{service: s, domain: d, web: w, api: handlers(ak, s)}, nil
+	}}
+}
+
+// The platform's own modules: their services are built with the core.
+
+func orgsDomain(c *module.Core) (*org.Service, module.Domain, error) {
+	return c.Orgs, module.Domain{Name: "orgs", Jobs: []module.Job{{
+		// Import sessions past their day are deleted, so that the credit
+		// codes and names of old uploads are not kept when nobody uploads
+		// again (an upload purges them too). Every module's sessions are
+		// in the one table.
+		Name: "purge import sessions", Every: time.Hour, Run: func(ctx context.Context) error {
+			return c.DB.InTx(ctx, func(tx *db.Tx) error {
+				_, err := imports.Purge(ctx, tx, c.Now())
+				return err
+			})
+		},
+	}}}, nil
+}
+
+func accountsDomain(c *module.Core) (*account.Service, module.Domain, error) {
+	return c.Accounts, module.Domain{Name: "accounts"}, nil
+}
+
+func auditDomain(c *module.Core) (*audit.Service, module.Domain, error) {
+	return c.Audit, module.Domain{Name: "audit"}, nil
+}

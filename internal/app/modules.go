@@ -1,0 +1,27 @@
+package app
+
+import (
+	apiaccounts "jiceng/internal/api/accounts"
+	apiaudit "jiceng/internal/api/audit"
+	apicoverage "jiceng/internal/api/coverage"
+	apievaluation "jiceng/internal/api/evaluation"
+	apiorgs "jiceng/internal/api/orgs"
+	"jiceng/internal/coverage"
+	"jiceng/internal/evaluation"
+	webaccounts "jiceng/internal/web/accounts"
+	webaudit "jiceng/internal/web/audit"
+	webcoverage "jiceng/internal/web/coverage"
+	webevaluation "jiceng/internal/web/evaluation"
+	weborgs "jiceng/internal/web/orgs"
+)
+
+// modules is the module list: one line per module, its domain, its pages
+// and its JSON handlers. The order is the order of the statistics, the
+// import kinds and the demo data; the sidebar has an order of its own.
+var modules = []Module{
+	Use(orgsDomain, weborgs.Module, apiorgs.Module),
+	Use(accountsDomain, webaccounts.Module, apiaccounts.Module),
+	Use(auditDomain, webaudit.Module, apiaudit.Module),
+	Use(coverage.Module, webcoverage.Module, apicoverage.Module),
+	Use(evaluation.Module, webevaluation.Module, apievaluation.Module),
+}

@@ -1,0 +1,68 @@
+package module
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"jiceng/internal/account"
+	"jiceng/internal/audit"
+	"jiceng/internal/db"
+	"jiceng/internal/org"
+	"jiceng/internal/region"
+)
+
+// Core is what the platform builds once and hands every module: the
+// database, the one clock of the program, the logger, the division data,
+// the platform's own services and what serve was told.
+type Core struct {
+	DB       *db.DB
+	Now      func() time.Time
+	Logger   *slog.Logger
+	Regions  *region.Holder
+	Orgs     *org.Service
+	Accounts *account.Service
+	Audit    *audit.Service
+	// Key is the ballot-token key (see cmd/jiceng key.go).
+	Key []byte
+	// PublicURL is the address users reach jiceng by, without a trailing
+	// slash, or "" when it is the request's own.
+	PublicURL string
+	// Demo marks a demo install (serve --demo).
+	Demo bool
+}
+
+// Domain is what a module's domain package supplies besides its service:
+// its name, its background work and its demo data.
+type Domain struct {
+	Name string
+	Jobs []Job
+	// Seed, when not nil, adds the module's demo data to a fresh demo
+	// database whose territorial tree of Region is built (see internal/demo).
+	Seed func(ctx context.Context, s Seeding) (Seeded, error)
+}
+
+// Job is a module's background work, which serve runs for as long as it
+// serves and whose failures it logs. A job with Every > 0 runs at start and
+// then every Every. A job with Every == 0 runs once, before the server takes
+// requests, and must return at once: work that lasts (the ballot committer)
+// starts its own goroutine, bound to ctx.
+type Job struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context) error
+}
+
+// Seeding is where a module's demo data goes: the division code the demo
+// was asked for and the id of its root organization.
+type Seeding struct {
+	Region string
+	RootID int64
+}
+
+// Seeded is what a module's demo seeder reports: the lines the demo prints
+// after the accounts, given the address the server answers at. A module
+// that has nothing to say returns nil.
+type Seeded interface {
+	Lines(site string) []string
+}
