@@ -91,7 +91,7 @@ func Load(ctx context.Context, d *db.DB, now time.Time, userID int64, kind, id s
 	err := d.QueryRow(ctx, "SELECT id, file_name, status, total_rows, payload, problems, created_at FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, kind).
 		Scan(&s.ID, &s.FileName, &s.Status, &s.Total, &p, &pr, &created)
 	if err == sql.ErrNoRows {
-		return s, errNotFound()
+		return s, NotFound()
 	}
 	if err != nil {
 		return s, errs.Wrap(err, "load import")
@@ -156,7 +156,9 @@ func Purge(ctx context.Context, tx *db.Tx, now time.Time) (int64, error) {
 // stored timestamps are fixed-width UTC text, so text order is time order.
 func cutoff(now time.Time) string { return db.FormatTime(now.Add(-SessionTTL)) }
 
-func errNotFound() error {
+// NotFound is the refusal of a session that does not exist, is not the
+// caller's, or belongs elsewhere.
+func NotFound() error {
 	return errs.New(errs.NotFound, "导入批次不存在或已过期", "import session not found")
 }
 

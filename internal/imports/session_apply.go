@@ -133,7 +133,7 @@ func NewApplier[P any](d *db.DB, k Kind[P]) Applier {
 // session, so trying them in turn would answer "forbidden" for another
 // kind's session.
 func ApplyAny(ctx context.Context, actor access.Actor, userID int64, id string, kinds ...Applier) (int, error) {
-	err := errNotFound()
+	err := NotFound()
 	for _, k := range kinds {
 		if err = k.find(ctx, userID, id); err == nil {
 			return k.apply(ctx, actor, userID, id)

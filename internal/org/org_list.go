@@ -89,13 +89,14 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 	}
 	byName := q.Sort == "name" || q.Sort == "-name"
 	order := map[string]string{
-		"": "COALESCE(region_code, ''), id", "code": "COALESCE(region_code, ''), id",
+		"": "COALESCE(region_code, ''), id", "code": "COALESCE(region_code, ''), id", "-code": "COALESCE(region_code, '') DESC, id DESC",
 		"name": "name, id", "-name": "name DESC, id DESC",
-		"kind":    "kind, COALESCE(region_code, ''), id",
+		"kind": "kind, COALESCE(region_code, ''), id", "-kind": "kind DESC, COALESCE(region_code, ''), id",
 		"created": "id", "-created": "id DESC",
 	}[q.Sort]
 	if order == "" {
-		return nil, 0, errs.Field("sort", "排序方式不正确：可用 code、name、-name、kind、created、-created", "unknown sort: use code, name, -name, kind, created or -created")
+		return nil, 0, errs.Field("sort", "排序方式不正确：可用 code、-code、name、-name、kind、-kind、created、-created",
+			"unknown sort: use code, -code, name, -name, kind, -kind, created or -created")
 	}
 	var out []Org
 	if byName && total <= pinyinSortMax {

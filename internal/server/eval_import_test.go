@@ -278,3 +278,34 @@ func TestEvalSubjectImportPages(t *testing.T) {
 		t.Fatal("the campaign page of an open campaign links the import")
 	}
 }
+
+// TestEvalSubjectImportStaysWithItsCampaign: a session uploaded for one
+// campaign, applied through another campaign's address (both managed by
+// the same user), filled the first campaign. It is not found there now, and
+// neither campaign changes.
+func TestEvalSubjectImportStaysWithItsCampaign(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	tok := f.token(t, "street_admin")
+	first, second := f.qianqi(t, tok), f.qianqi(t, tok)
+	b := f.browser(t, "street_admin")
+	base := fmt.Sprintf("/evaluation/%d", first)
+	st, _, body := b.postFiles(t, base+"/subjects/import", part{"科长名单.xlsx", staffWorkbook(t)})
+	m := regexp.MustCompile(base + `/subjects/import/([0-9a-f]+)/apply`).FindStringSubmatch(body)
+	if st != 200 || m == nil {
+		t.Fatalf("upload: %d %s", st, text(body))
+	}
+	st, _, body = b.status(t, "POST", fmt.Sprintf("/evaluation/%d/subjects/import/%s/apply", second, m[1]), nil)
+	if st != 404 || !strings.Contains(text(body), "导入批次不存在或已过期") {
+		t.Fatalf("apply through the other campaign: %d %s", st, text(body))
+	}
+	for _, id := range []int64{first, second} {
+		if _, c := f.call(t, "GET", fmt.Sprintf("/api/v1/campaigns/%d/subjects", id), tok, ""); len(c["items"].([]any)) != 0 {
+			t.Errorf("campaign %d has %d subjects, want 0", id, len(c["items"].([]any)))
+		}
+	}
+	// Through its own campaign's address it still applies.
+	if st, at, _ := b.status(t, "POST", m[0], nil); st != 200 || at != base {
+		t.Fatalf("apply: %d %s", st, at)
+	}
+}

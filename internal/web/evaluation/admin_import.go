@@ -9,6 +9,7 @@ import (
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
+	"jiceng/internal/imports"
 	"jiceng/internal/web"
 	"jiceng/internal/xlsx"
 )
@@ -132,6 +133,13 @@ func (h *Pages) EvalImportApply(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.Redirect(w, r, evaHref(id, "/subjects/import"), "err", web.ErrMessage(err, lang))
+		return
+	}
+	// A session belongs to the campaign it was uploaded for: applied through
+	// another campaign's address it is not found, rather than filling the
+	// campaign the address does not name.
+	if s, err := h.eval.LoadSubjectImport(r.Context(), actor.UserID, r.PathValue("sid")); err == nil && s.CampaignID != id {
+		h.Fail(w, r, imports.NotFound())
 		return
 	}
 	sess, err := h.eval.ApplySubjectImport(r.Context(), actor, actor.UserID, r.PathValue("sid"))
