@@ -202,7 +202,9 @@ func where(d *db.DB, actor access.Actor, q Query) (string, string, []any, error)
 		add("a.at < ?", q.To)
 	}
 	if q.Q != "" {
-		add("a.summary LIKE ?", "%"+q.Q+"%")
+		// The English page shows the English summaries: both are searched.
+		conds = append(conds, "(a.summary LIKE ? OR a.summary_en LIKE ?)")
+		args = append(args, "%"+q.Q+"%", "%"+q.Q+"%")
 	}
 	return visible(d, actor), strings.Join(conds, " AND "), args, nil
 }
@@ -314,7 +316,8 @@ type Export struct {
 	ListEN    string `json:"-"`               // its English name, for the English summary
 	Path      string `json:"path"`            // the address it was downloaded from
 	Scope     string `json:"scope"`           // the organization whose list it is
-	Filters   string `json:"filters"`         // the filter line of the file
+	Filters   string `json:"filters"`         // the filter line of the file, in Chinese
+	FiltersEN string `json:"-"`               // the filter line in English, for the English summary
 	Rows      int    `json:"rows"`            // data rows in the file
 	Total     int    `json:"total,omitempty"` // rows in scope, when the list was counted
 	Truncated bool   `json:"truncated"`       // the file stopped before the end of the list
@@ -345,9 +348,13 @@ func (s *Service) RecordExport(ctx context.Context, actor access.Actor, e Export
 			en += " (not all exported)"
 		}
 	}
+	// Each summary takes the filter line in its own language, whichever
+	// language the file was written in.
 	if e.Filters != "" {
 		summary += "；" + e.Filters
-		en += "; " + e.Filters
+	}
+	if e.FiltersEN != "" {
+		en += "; " + e.FiltersEN
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		return Write(ctx, tx, actor, Entry{Action: "export", TargetType: "export", TargetID: e.Path, OrgPath: place, Summary: i18n.Text{ZH: summary, EN: en}, After: e})

@@ -29,18 +29,22 @@ type ExportFile struct {
 	Scope string // the file name's first part; also what the audit entry names
 	// List names the list: in the page's language in the file name, in
 	// both in the audit entry.
-	List  i18n.Text
-	Sheet xlsx.Sheet
-	Total int // rows in scope when the handler counted them, -1 when not
-	Max   int // rows a file holds; 0 means MaxExportRows
+	List i18n.Text
+	// Filters is the filter line in both languages: in the page's language
+	// in the file, in each language in its summary of the audit entry. It
+	// replaces the sheet's own filter line.
+	Filters i18n.Text
+	Sheet   xlsx.Sheet
+	Total   int // rows in scope when the handler counted them, -1 when not
+	Max     int // rows a file holds; 0 means MaxExportRows
 	// Rows yields the rows in order, reading them as it goes, and reports a
 	// failure of its source.
 	Rows func(yield func([]any) bool) error
 }
 
 // SendXLSX sends an export whose handler did not count its rows.
-func (k *Kit) SendXLSX(w http.ResponseWriter, r *http.Request, scope string, list i18n.Text, s xlsx.Sheet, rows iter.Seq[[]any]) {
-	k.SendExport(w, r, ExportFile{Scope: scope, List: list, Sheet: s, Total: -1, Rows: func(yield func([]any) bool) error {
+func (k *Kit) SendXLSX(w http.ResponseWriter, r *http.Request, scope string, list, filters i18n.Text, s xlsx.Sheet, rows iter.Seq[[]any]) {
+	k.SendExport(w, r, ExportFile{Scope: scope, List: list, Filters: filters, Sheet: s, Total: -1, Rows: func(yield func([]any) bool) error {
 		rows(yield)
 		return nil
 	}})
@@ -65,12 +69,13 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 	lang := i18n.FromRequest(r)
 	s := f.Sheet
 	s.EN = lang == i18n.EN
+	s.Filters = strings.TrimSpace(f.Filters.In(lang))
 	if k.Demo {
 		// A file outlives the page and its banner: it says so itself.
 		s.Title = "【" + k.T(lang, "export.demo") + "】" + s.Title
 	}
 	if f.Total > limit {
-		s.Filters = cmp.Or(strings.TrimSpace(s.Filters), Msg(lang, "筛选：无", "Filters: none")) + "　" + k.exportCapNote(lang, limit, f.Total)
+		s.Filters = cmp.Or(s.Filters, Msg(lang, "筛选：无", "Filters: none")) + "　" + k.exportCapNote(lang, limit, f.Total)
 	}
 	n, more := 0, false
 	var srcErr error
@@ -96,7 +101,8 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 		if srcErr != nil {
 			return srcErr
 		}
-		e := audit.Export{List: f.List.ZH, ListEN: f.List.EN, Path: r.URL.Path, Scope: f.Scope, Filters: strings.TrimSpace(f.Sheet.Filters), Rows: n, Truncated: more || f.Total > limit}
+		e := audit.Export{List: f.List.ZH, ListEN: f.List.EN, Path: r.URL.Path, Scope: f.Scope,
+			Filters: strings.TrimSpace(f.Filters.ZH), FiltersEN: strings.TrimSpace(f.Filters.EN), Rows: n, Truncated: more || f.Total > limit}
 		if f.Total >= 0 {
 			e.Total = f.Total
 		}
@@ -143,9 +149,9 @@ func (x *exportWriter) Write(p []byte) (int, error) {
 	return x.w.Write(p)
 }
 
-// FilterText is the filters line of an export, in the page's language: the
+// FilterText is the filters line of an export, in both languages: the
 // query parameters keys that the request sets.
-func FilterText(r *http.Request, keys ...string) string {
+func FilterText(r *http.Request, keys ...string) i18n.Text {
 	var parts []string
 	for _, k := range keys {
 		if v := r.URL.Query().Get(k); v != "" {
@@ -153,10 +159,16 @@ func FilterText(r *http.Request, keys ...string) string {
 		}
 	}
 	if len(parts) == 0 {
-		return ""
+		return i18n.Text{}
 	}
-	lang := i18n.FromRequest(r)
-	return Msg(lang, "筛选：", "Filters: ") + strings.Join(parts, Msg(lang, "；", "; "))
+	return i18n.Text{ZH: "筛选：" + strings.Join(parts, "；"), EN: "Filters: " + strings.Join(parts, "; ")}
+}
+
+// Bilingual is the text that in writes in Chinese and in English, for a
+// line a handler builds in the page's language that the audit entry of its
+// export needs in both.
+func Bilingual(in func(lang string) string) i18n.Text {
+	return i18n.Text{ZH: in(i18n.ZH), EN: in(i18n.EN)}
 }
 
 // ExportScope names the organization of an export: the one looked at, else

@@ -25,9 +25,9 @@ func (h *Pages) UserExport(w http.ResponseWriter, r *http.Request) {
 	if lang == i18n.EN {
 		header = []string{"No.", "Username", "Name", "Home organization", "Roles", "Status", "Last login"}
 	}
-	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Filters: web.FilterText(r, "q"), Exporter: actor.Username, Time: h.Now(),
+	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Exporter: actor.Username, Time: h.Now(),
 		Header: header, Widths: []float64{6, 16, 14, 24, 50, 8, 18}}
-	h.SendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
+	h.SendXLSX(w, r, scope, list, web.FilterText(r, "q"), s, func(yield func([]any) bool) {
 		for i, u := range rows {
 			var roles []string
 			for _, g := range u.Grants {

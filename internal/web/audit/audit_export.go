@@ -32,9 +32,9 @@ func (h *Pages) AuditExport(w http.ResponseWriter, r *http.Request) {
 	if lang == i18n.EN {
 		header = []string{"No.", "Time", "Actor", "Action", "Target", "Summary", "Before", "After"}
 	}
-	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Filters: web.FilterText(r, "q", "actor", "action", "target_type", "target_id", "from", "to"), Exporter: actor.Username, Time: h.Now(),
+	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Exporter: actor.Username, Time: h.Now(),
 		Header: header, Widths: []float64{6, 18, 14, 14, 14, 50, 40, 40}}
-	h.SendExport(w, r, web.ExportFile{Scope: scope, List: list, Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
+	h.SendExport(w, r, web.ExportFile{Scope: scope, List: list, Filters: web.FilterText(r, "q", "actor", "action", "target_type", "target_id", "from", "to"), Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
 		i := 0
 		return log.Each(ctx, actor, q, func(e audit.Record) bool {
 			i++

@@ -82,8 +82,9 @@ func (h *Pages) CoverageUnitsExport(w http.ResponseWriter, r *http.Request) {
 		widths = append(widths, 60)
 	}
 	scope := web.ExportScope(r, under, access.UnitRead)
-	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Filters: unitFilterText(r, under, lang), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
-	h.SendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
+	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
+	filters := web.Bilingual(func(lang string) string { return unitFilterText(r, under, lang) })
+	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, u := range rows {
 			u = u.In(lang)
 			row := []any{i + 1, u.Name, u.CreditCode, covLabel("category", u.Category, lang), covLabel("industry", u.Industry, lang),
@@ -126,7 +127,7 @@ func (h *Pages) CoverageRatesExport(w http.ResponseWriter, r *http.Request) {
 	row := func(seq any, name string, c coverage.Counts) []any {
 		return []any{seq, name, c.Units, c.Own, c.Joint, c.Instructor, c.None, c.OrgCovered(), web.Round1(c.OrgRate()), c.WorkCovered(), web.Round1(c.WorkRate())}
 	}
-	h.SendXLSX(w, r, o.Label(), list, s, func(yield func([]any) bool) {
+	h.SendXLSX(w, r, o.Label(), list, i18n.Text{}, s, func(yield func([]any) bool) {
 		direct, seq := rates.Total, 0
 		for _, c := range rates.Children {
 			if c.Counts.Units == 0 {
@@ -175,9 +176,9 @@ func (h *Pages) CoverageGoalExport(w http.ResponseWriter, r *http.Request) {
 	scope := web.ExportScope(r, owner, access.UnitRead)
 	list := i18n.Text{ZH: g.Name + "_目标进度", EN: g.Name + "_goal progress"}
 	s := xlsx.Sheet{Title: web.Msg(lang, g.Name+" 目标进度", g.Name+" goal progress"),
-		Filters:  web.Msg(lang, "年度："+strconv.Itoa(g.Year)+"；制定单位："+scope, "Year: "+strconv.Itoa(g.Year)+"; set by: "+scope),
 		Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
-	h.SendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
+	filters := i18n.Text{ZH: "年度：" + strconv.Itoa(g.Year) + "；制定单位：" + scope, EN: "Year: " + strconv.Itoa(g.Year) + "; set by: " + scope}
+	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, p := range progress {
 			behind := map[string]bool{}
 			for _, k := range p.Behind {

@@ -209,24 +209,27 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 		header = append(header, web.Msg(lang, name+"得分", name+" score"), web.Msg(lang, name+"票数", name+" ballots"))
 		widths = append(widths, 12, 10)
 	}
-	filters := web.Msg(lang, "状态：", "Status: ") + h.T(lang, "eva.status_"+v.C.Status)
-	if v.Published {
-		filters += web.Msg(lang, "；发布时间：", "; published ") + web.LocalTime(v.C.PublishedAt, "2006-01-02 15:04") + web.Msg(lang, "；SHA-256：", "; SHA-256: ") + v.C.ResultsSHA256
-	} else {
-		filters += web.Msg(lang, "；测评已结束，结果尚未发布", "; the campaign has closed, the results are not published yet")
-	}
-	if v.NotRating {
-		filters += web.Msg(lang, "；“不参评”：该评委组不评价此测评对象，不计入其总分", "; “not rating”: the rater group does not rate this subject, which does not count in its total")
-	}
+	filters := web.Bilingual(func(lang string) string {
+		filters := web.Msg(lang, "状态：", "Status: ") + h.T(lang, "eva.status_"+v.C.Status)
+		if v.Published {
+			filters += web.Msg(lang, "；发布时间：", "; published ") + web.LocalTime(v.C.PublishedAt, "2006-01-02 15:04") + web.Msg(lang, "；SHA-256：", "; SHA-256: ") + v.C.ResultsSHA256
+		} else {
+			filters += web.Msg(lang, "；测评已结束，结果尚未发布", "; the campaign has closed, the results are not published yet")
+		}
+		if v.NotRating {
+			filters += web.Msg(lang, "；“不参评”：该评委组不评价此测评对象，不计入其总分", "; “not rating”: the rater group does not rate this subject, which does not count in its total")
+		}
+		return filters
+	})
 	list := i18n.Text{ZH: v.C.Name + "_测评结果", EN: v.C.Name + "_results"}
-	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 测评结果", v.C.Name+" results"), Filters: filters, Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths}
+	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 测评结果", v.C.Name+" results"), Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths}
 	num := func(p *float64) any {
 		if p == nil {
 			return ""
 		}
 		return *p
 	}
-	h.SendXLSX(w, r, v.C.OwnerName, list, s, func(yield func([]any) bool) {
+	h.SendXLSX(w, r, v.C.OwnerName, list, filters, s, func(yield func([]any) bool) {
 		for _, row := range v.Rows {
 			rank := any("")
 			if row.R.Rank > 0 {

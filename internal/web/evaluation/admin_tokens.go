@@ -226,16 +226,16 @@ func (h *Pages) EvalTokensExport(w http.ResponseWriter, r *http.Request) {
 	c, name, codes := sl.Campaign, sl.GroupName, sl.Codes
 	lang := i18n.FromRequest(r)
 	shown := evaluation.NameIn(name, lang)
-	list := i18n.Text{ZH: "测评码_" + name, EN: "codes_" + shown}
+	list := i18n.Text{ZH: "测评码_" + name, EN: "codes_" + evaluation.NameIn(name, i18n.EN)}
 	header := []string{"序号", "评委组", "测评码", "投票网址"}
 	if lang == i18n.EN {
 		header = []string{"No.", "Rater group", "Code", "Voting address"}
 	}
 	s := xlsx.Sheet{Title: web.Msg(lang, c.Name+" 测评码（"+name+"）", c.Name+" codes ("+shown+")"),
-		Filters:  web.Msg(lang, "评委组："+name+"；共 "+strconv.Itoa(len(codes))+" 张", "Rater group: "+shown+"; "+strconv.Itoa(len(codes))+" codes"),
 		Exporter: actor.Username, Time: h.Now(), Header: header, Widths: []float64{6, 16, 40, 80}}
 	privateResponse(w)
-	h.SendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
+	filters := i18n.Text{ZH: "评委组：" + name + "；共 " + strconv.Itoa(len(codes)) + " 张", EN: "Rater group: " + evaluation.NameIn(name, i18n.EN) + "; " + strconv.Itoa(len(codes)) + " codes"}
+	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, code := range codes {
 			if !yield([]any{i + 1, shown, code, slipURL(vote, code)}) {
 				return
@@ -250,29 +250,31 @@ func (h *Pages) evaListXLSX(w http.ResponseWriter, r *http.Request, rows []evalu
 	scope := web.ExportScope(r, org.Org{}, access.EvaluationRead)
 	lang := i18n.FromRequest(r)
 	list := i18n.Text{ZH: "评议考核测评", EN: "evaluation campaigns"}
-	var parts []string
 	v := r.URL.Query()
-	if q := strings.TrimSpace(v.Get("q")); q != "" {
-		parts = append(parts, web.Msg(lang, "关键词=", "keyword=")+q)
-	}
-	if y := v.Get("year"); y != "" {
-		parts = append(parts, web.Msg(lang, "年度=", "year=")+y)
-	}
-	if st := v.Get("status"); st != "" {
-		parts = append(parts, web.Msg(lang, "状态=", "status=")+h.T(lang, "eva.status_"+st))
-	}
-	filters := ""
-	if len(parts) > 0 {
-		filters = web.Msg(lang, "筛选：", "Filters: ") + strings.Join(parts, web.Msg(lang, "；", "; "))
-	}
+	filters := web.Bilingual(func(lang string) string {
+		var parts []string
+		if q := strings.TrimSpace(v.Get("q")); q != "" {
+			parts = append(parts, web.Msg(lang, "关键词=", "keyword=")+q)
+		}
+		if y := v.Get("year"); y != "" {
+			parts = append(parts, web.Msg(lang, "年度=", "year=")+y)
+		}
+		if st := v.Get("status"); st != "" {
+			parts = append(parts, web.Msg(lang, "状态=", "status=")+h.T(lang, "eva.status_"+st))
+		}
+		if len(parts) == 0 {
+			return ""
+		}
+		return web.Msg(lang, "筛选：", "Filters: ") + strings.Join(parts, web.Msg(lang, "；", "; "))
+	})
 	header := []string{"序号", "测评名称", "类型", "年度", "组织单位", "状态", "开始时间", "结束时间", "结果校验值（SHA-256）"}
 	if lang == i18n.EN {
 		header = []string{"No.", "Campaign", "Type", "Year", "Organizer", "Status", "Opens", "Closes", "Results checksum (SHA-256)"}
 	}
-	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Filters: filters, Exporter: actor.Username, Time: h.Now(),
+	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(),
 		Header: header,
 		Widths: []float64{6, 40, 16, 8, 28, 10, 18, 18, 68}}
-	h.SendXLSX(w, r, scope, list, s, func(yield func([]any) bool) {
+	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, c := range rows {
 			if !yield([]any{i + 1, c.Name, evaTypeLabel(c.Type, i18n.ZH), c.Year, c.OwnerName, h.T(i18n.ZH, "eva.status_"+c.Status),
 				c.OpensAt.In(org.Shanghai).Format("2006-01-02 15:04"), c.ClosesAt.In(org.Shanghai).Format("2006-01-02 15:04"), c.ResultsSHA256}) {

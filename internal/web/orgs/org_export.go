@@ -53,10 +53,10 @@ func (h *Pages) OrgExport(w http.ResponseWriter, r *http.Request) {
 	if lang == i18n.EN {
 		header = []string{"No.", "ID", "Name", "Short name", "Kind", "Level", "Category", "Division code", "Status", "Founded on", "Organizations below"}
 	}
-	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Filters: web.FilterText(r, "q", "scope", "kind", "level", "status", "unconfirmed"), Exporter: actor.Username, Time: h.Now(),
+	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Exporter: actor.Username, Time: h.Now(),
 		Header: header,
 		Widths: []float64{6, 8, 36, 20, 12, 12, 12, 14, 8, 12, 10}}
-	h.SendExport(w, r, web.ExportFile{Scope: scope, List: list, Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
+	h.SendExport(w, r, web.ExportFile{Scope: scope, List: list, Filters: web.FilterText(r, "q", "scope", "kind", "level", "status", "unconfirmed"), Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
 		page, i := first, 0
 		for {
 			for _, o := range page {
