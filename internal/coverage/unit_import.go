@@ -472,7 +472,7 @@ func (s *Service) importKind() imports.Kind[[]storedRow] {
 				return 0, audit.Entry{}, imports.NothingImported(err)
 			}
 			return len(batch), audit.Entry{Action: "unit.import", TargetType: "import", TargetID: sess.ID, OrgPath: path,
-				Summary: i18n.Textf("从 %s 导入两新组织 %d 个", "imported %[2]d units from %[1]s", sess.FileName, len(batch)), After: map[string]any{"rows": len(batch), "file": sess.FileName}}, nil
+				Summary: i18n.Text{ZH: fmt.Sprintf("从 %s 导入两新组织 %d 个", sess.FileName, len(batch)), EN: "imported " + i18n.Count(len(batch), "unit", "units") + " from " + sess.FileName}, After: map[string]any{"rows": len(batch), "file": sess.FileName}}, nil
 		},
 		After: s.analyze,
 	}

@@ -371,7 +371,7 @@ func (s *Service) subjectImportKind() imports.Kind[subjectPayload] {
 				return 0, audit.Entry{}, err
 			}
 			return len(sess.Rows), audit.Entry{Action: "evaluation.subjects_import", TargetType: "campaign", TargetID: strconv.FormatInt(c.ID, 10),
-				OrgPath: c.ownerPath, Summary: i18n.Textf("从 %s 为测评 %s 导入测评对象 %d 个", "imported %[3]d subjects into %[2]s from %[1]s", sess.FileName, c.Name, len(sess.Rows)),
+				OrgPath: c.ownerPath, Summary: i18n.Text{ZH: fmt.Sprintf("从 %s 为测评 %s 导入测评对象 %d 个", sess.FileName, c.Name, len(sess.Rows)), EN: "imported " + i18n.Count(len(sess.Rows), "subject", "subjects") + " into " + c.Name + " from " + sess.FileName},
 				After: map[string]any{"file": sess.FileName, "import": is.ID, "subjects": sess.Rows}}, nil
 		},
 	}

@@ -78,13 +78,30 @@ func (s *Service) IssueTokens(ctx context.Context, actor access.Actor, campaignI
 			return err
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.tokens", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
-			OrgPath: c.ownerPath, Summary: i18n.Textf("测评 %s：为评委组“%s”发放测评码 %d 张（第 %d 批）", "%[1]s: issued %[3]d codes to the rater group “%[2]s” (batch %[4]d)", c.Name, name, n, batch),
+			OrgPath: c.ownerPath, Summary: issuedSummary(c.Name, name, n, batch),
 			After: map[string]any{"group": group, "n": n, "batch": batch}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return codes, nil
+}
+
+// issuedSummary is the audit summary of a batch of codes; the English names
+// a built-in rater group in English, as the pages do.
+func issuedSummary(campaign, group string, n, batch int) i18n.Text {
+	return i18n.Text{
+		ZH: fmt.Sprintf("测评 %s：为评委组“%s”发放测评码 %d 张（第 %d 批）", campaign, group, n, batch),
+		EN: fmt.Sprintf("%s: issued %s to the rater group “%s” (batch %d)", campaign, i18n.Count(n, "code", "codes"), NameIn(group, i18n.EN), batch),
+	}
+}
+
+// revokedSummary is the audit summary of a revoked code.
+func revokedSummary(campaign, group string) i18n.Text {
+	return i18n.Text{
+		ZH: fmt.Sprintf("测评 %s：作废评委组“%s”的测评码 1 张", campaign, group),
+		EN: fmt.Sprintf("%s: revoked one code of the rater group “%s”", campaign, NameIn(group, i18n.EN)),
+	}
 }
 
 // SlipList is what the export of a batch of slips writes: the campaign,
@@ -161,7 +178,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor access.Actor, campaignI
 		name, _ := groupName(c.Rules, group)
 		// Neither the code nor its MAC goes into the log: the count is enough.
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.revoke", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
-			OrgPath: c.ownerPath, Summary: i18n.Textf("测评 %s：作废评委组“%s”的测评码 1 张", "%s: revoked one code of the rater group “%s”", c.Name, name)})
+			OrgPath: c.ownerPath, Summary: revokedSummary(c.Name, name)})
 	})
 }
 

@@ -183,7 +183,7 @@ func (s *Service) importKind() imports.Kind[[]Input] {
 				}
 			}
 			return len(rows), audit.Entry{Action: "org.import", TargetType: "import", TargetID: sess.ID,
-				Summary: i18n.Textf("从 %s 导入党组织 %d 个", "imported %[2]d organizations from %[1]s", sess.FileName, len(rows)), After: map[string]any{"rows": len(rows), "file": sess.FileName}}, nil
+				Summary: i18n.Text{ZH: fmt.Sprintf("从 %s 导入党组织 %d 个", sess.FileName, len(rows)), EN: "imported " + i18n.Count(len(rows), "organization", "organizations") + " from " + sess.FileName}, After: map[string]any{"rows": len(rows), "file": sess.FileName}}, nil
 		},
 	}
 }

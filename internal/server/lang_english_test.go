@@ -65,7 +65,7 @@ func TestEnglishPagesShowBuiltinNames(t *testing.T) {
 	en := f.browser(t, "admin")
 	en.english(t)
 	body = html.UnescapeString(en.get(t, page))
-	for _, want := range []string{"Good ≥ 90；Fairly good ≥ 80；Average ≥ 60；Poor ≥ 0", "<td>Higher Party organization</td>", "<td>Party member representatives</td>", "<td>Public representatives</td>"} {
+	for _, want := range []string{"Good ≥ 90; Fairly good ≥ 80; Average ≥ 60; Poor ≥ 0", "<td>Higher Party organization</td>", "<td>Party member representatives</td>", "<td>Public representatives</td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English campaign page lacks %q", want)
 		}

@@ -276,7 +276,7 @@ func (h *Pages) evaListXLSX(w http.ResponseWriter, r *http.Request, rows []evalu
 		Widths: []float64{6, 40, 16, 8, 28, 10, 18, 18, 68}}
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, c := range rows {
-			if !yield([]any{i + 1, c.Name, evaTypeLabel(c.Type, i18n.ZH), c.Year, c.OwnerName, h.T(i18n.ZH, "eva.status_"+c.Status),
+			if !yield([]any{i + 1, c.Name, evaTypeLabel(c.Type, lang), c.Year, c.OwnerName, h.T(lang, "eva.status_"+c.Status),
 				c.OpensAt.In(org.Shanghai).Format("2006-01-02 15:04"), c.ClosesAt.In(org.Shanghai).Format("2006-01-02 15:04"), c.ResultsSHA256}) {
 				return
 			}

@@ -185,7 +185,7 @@ var Messages = i18n.Catalog{
 	"eva.template":                        {ZH: "规则模板", EN: "Rules template"},
 	"eva.template_qianqi_note":            {ZH: "企业 50%、项目业主 30%、服务对象 20% 评价机关科室；票数不足的评委组不计入并按其余权重折算；“好”等次不超过 10%", EN: "Enterprises 50%, project owners 30%, people served 20% rate agency sections; a group with too few ballots is left out and the others reweighted; at most 10% graded “good”"},
 	"eva.template_type":                   {ZH: "测评类型：%s", EN: "Type: %s"},
-	"eva.template_village_secretary_note": {ZH: "6 项指标按好/较好/一般/差评价；上级党组织 30%、党员代表 30%、群众代表 40%；任一评委组不足 5 票不定等次；群众满意率低于 50% 定为“差”", EN: "Six indicators rated good / fairly good / fair / poor; superiors 30%, members 30%, the masses 40%; no grade when a group has fewer than 5 ballots; masses' satisfaction below 50% means “poor”"},
+	"eva.template_village_secretary_note": {ZH: "6 项指标按好/较好/一般/差评价；上级党组织 30%、党员代表 30%、群众代表 40%；任一评委组不足 5 票不定等次；群众满意率低于 50% 定为“差”", EN: "Six indicators rated good / fairly good / average / poor; superiors 30%, members 30%, the masses 40%; no grade when a group has fewer than 5 ballots; masses' satisfaction below 50% means “poor”"},
 	"eva.thresholds":                      {ZH: "计分规则", EN: "Scoring"},
 	"eva.time_hint":                       {ZH: "北京时间；只在开始与结束时间之间接受投票", EN: "Beijing time; ballots are accepted only between these times"},
 	"eva.tokens":                          {ZH: "测评码", EN: "Ballot codes"},

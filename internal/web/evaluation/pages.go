@@ -38,6 +38,12 @@ func funcs(lang string) template.FuncMap {
 		// rname shows a grade, answer level or rater-group name of a
 		// campaign's rules in the page's language.
 		"rname": func(name string) string { return evaluation.NameIn(name, lang) },
+		// colon, semi and comma are the punctuation after a label, between
+		// the clauses of a list and between its names: full-width in
+		// Chinese, ASCII in English.
+		"colon": func() string { return web.Msg(lang, "：", ": ") },
+		"semi":  func() string { return web.Msg(lang, "；", "; ") },
+		"comma": func() string { return web.Msg(lang, "、", ", ") },
 	}
 }
 

@@ -23,8 +23,8 @@
   var lang = (root.getAttribute("lang") || "zh-CN").toLowerCase();
   var zh = lang.indexOf("zh") === 0;
   var words = zh
-    ? { data: "数据表", name: "名称", value: "数值", share: "占比", total: "合计", noData: "暂无数据" }
-    : { data: "Data table", name: "Name", value: "Value", share: "Share", total: "Total", noData: "No data" };
+    ? { data: "数据表", colon: "：", name: "名称", value: "数值", share: "占比", total: "合计", noData: "暂无数据" }
+    : { data: "Data table", colon: ": ", name: "Name", value: "Value", share: "Share", total: "Total", noData: "No data" };
 
   var numberFormat = new Intl.NumberFormat(zh ? "zh-CN" : "en", { maximumFractionDigits: 2 });
   function fmt(n) {
@@ -84,6 +84,24 @@
     return String(s).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
+  }
+
+  // wrapWords breaks a label at its spaces into lines of about 12 characters:
+  // upright labels have no width to break at, and long English names side by
+  // side would otherwise overlap and be hidden. Chinese names have no spaces
+  // and stay on one line.
+  function wrapWords(name) {
+    var lines = [], line = "";
+    String(name).split(" ").forEach(function (w) {
+      if (line && line.length + 1 + w.length > 12) {
+        lines.push(line);
+        line = w;
+      } else {
+        line = line ? line + " " + w : w;
+      }
+    });
+    lines.push(line);
+    return lines.join("\n");
   }
 
   function chartOption(spec, t, narrow) {
@@ -218,6 +236,8 @@
         rotate: rotate,
         width: horizontal ? (narrow ? 84 : 140) : (rotate ? 90 : undefined),
         overflow: horizontal || rotate ? "truncate" : "break",
+        formatter: horizontal || rotate ? undefined : wrapWords,
+        lineHeight: 16,
         hideOverlap: !horizontal
       }
     };
@@ -231,7 +251,10 @@
     };
     // ECharts 6 keeps axis labels inside the chart by itself (grid.outerBoundsMode "auto");
     // containLabel keeps ECharts 5 doing the same.
-    option.grid = { left: 4, right: horizontal ? 56 : 12, top: top + (horizontal ? 8 : 22), bottom: 4, containLabel: !isV6 };
+    // Wrapped labels leave their last line's descenders below the measured box.
+    var wrapped = !horizontal && !rotate && names.some(function (n) { return wrapWords(n).indexOf("\n") >= 0; });
+    option.grid = { left: 4, right: horizontal ? 56 : 12, top: top + (horizontal ? 8 : 22), bottom: wrapped ? 10 : 4, containLabel: !isV6 };
+    if (wrapped && isV6) option.grid.outerBounds = { left: 0, right: 0, top: 0, bottom: 6 };
     option.xAxis = horizontal ? valueAxis : categoryAxis;
     option.yAxis = horizontal ? categoryAxis : valueAxis;
     option.series = [{
@@ -259,7 +282,7 @@
     var details = doc.createElement("details");
     details.className = "chart-data";
     var summary = doc.createElement("summary");
-    summary.textContent = words.data + (spec.title ? "：" + spec.title : "");
+    summary.textContent = words.data + (spec.title ? words.colon + spec.title : "");
     details.appendChild(summary);
 
     var wrap = doc.createElement("div");
