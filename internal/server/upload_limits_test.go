@@ -218,7 +218,7 @@ func TestUploadBombsRefused(t *testing.T) {
 // the body is read. The manager's oversized file is refused by its size
 // and nothing is attached.
 func TestReportUploadPermissionFirst(t *testing.T) {
-	t.Parallel()
+	// Not parallel: serveMeasured counts every allocation of the process.
 	f := newFixture(t)
 	tok := f.token(t, "street_admin")
 	town, villages := f.evalTown(t, tok, 1)
