@@ -79,7 +79,7 @@ type campaignSubject struct {
 var campaignCases = []campaignCase{{
 	name:        "village",
 	typ:         "review",
-	template:    "village",
+	template:    "village_secretary",
 	title:       "民生街道社区党组织书记抓基层党建工作述职评议（测试）",
 	ownerRegion: "450102001", // 民生街道党工委: its village-level children are community branches
 	groups: []campaignGroup{
@@ -496,7 +496,7 @@ func checkTemplate(t *testing.T, c campaignCase, r campRules) {
 			masses += got.Weight
 		}
 	}
-	if c.template == "village" && (!r.VillageTemplate || masses < 0.4-1e-9) {
+	if c.template == "village_secretary" && (!r.VillageTemplate || masses < 0.4-1e-9) {
 		t.Errorf("the village template: village_template %v, masses weigh %v; want true and at least 0.4", r.VillageTemplate, masses)
 	}
 	if r.K != 5 {
