@@ -326,7 +326,7 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	if err != nil {
 		return fmt.Errorf("user: %w", err)
 	}
-	actor := access.Actor{UserID: u.ID, Username: "benchimport", Grants: []access.Grant{{Role: access.Admin, OrgID: root.ID, OrgPath: root.Path}}}
+	actor := a.Core().Perms.Bind(access.Actor{UserID: u.ID, Username: "benchimport", Grants: []access.Grant{{Role: access.Admin, OrgID: root.ID, OrgPath: root.Path}}})
 	header := coverage.ImportHeader()
 	var inputs []coverage.Input
 	var places []place

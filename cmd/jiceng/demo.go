@@ -35,8 +35,8 @@ func cmdDemo(ctx context.Context, env cmdEnv, args []string) error {
 // printDemo prints the demo accounts: one line per account, password last;
 // site is the address the server answers at, for the trial ballot.
 func printDemo(env cmdEnv, res demo.Result, url, site string) {
-	fmt.Fprintf(env.stdout, "演示数据：%s（%s），行政区划党组织 %d 个，党组织共 %d 个，两新组织 %d 个，数据库 %s\n",
-		res.Init.Name, res.Init.Region, res.Init.Created, res.Orgs, res.Units, db.Redact(url))
+	fmt.Fprintf(env.stdout, "演示数据：%s（%s），行政区划党组织 %d 个，党组织共 %d 个，数据库 %s\n",
+		res.Init.Name, res.Init.Region, res.Init.Created, res.Orgs, db.Redact(url))
 	fmt.Fprintln(env.stdout, "演示账号（用户名 / 角色 / 授权范围 / 密码）：")
 	for _, a := range res.Accounts {
 		zh := access.RoleLabel(a.Role).ZH

@@ -1,10 +1,11 @@
 // Package access decides who may do what: roles granted on an organization
-// reach its whole subtree, the permission catalogue is data, and anything not
-// granted is denied.
+// reach its whole subtree, the permission catalogue is data that each module
+// adds its part to, and anything not granted is denied.
 package access
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"jiceng/internal/i18n"
@@ -31,7 +32,7 @@ var Roles = []Role{Admin, OrgAdmin, Secretary, EvaluationManager, CaseHandler, I
 // Action is one permission of the catalogue.
 type Action string
 
-// The actions known so far; each module adds its own.
+// The platform's own actions; each module declares its own (see Catalogue).
 const (
 	OrgRead     Action = "org.read"
 	OrgCreate   Action = "org.create"
@@ -44,44 +45,26 @@ const (
 	UserRead    Action = "user.read"
 	UserManage  Action = "user.manage"
 	AuditRead   Action = "audit.read"
-	UnitRead    Action = "unit.read"
-	UnitManage  Action = "unit.manage"
-	GoalManage  Action = "goal.manage"
-	// EvaluationRead sees campaigns, token counts and live results;
-	// EvaluationManage creates and runs them and issues ballot codes.
-	EvaluationRead   Action = "evaluation.read"
-	EvaluationManage Action = "evaluation.manage"
 )
 
-// Actions lists every action of the catalogue.
-var Actions = []Action{OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, RegionInit, UserRead, UserManage, AuditRead,
-	UnitRead, UnitManage, GoalManage, EvaluationRead, EvaluationManage}
-
-// catalogue is the permission catalogue: what each role may do inside the
-// subtree it is granted on. It is read-only data; a test prints it in full.
-var catalogue = map[Role][]Action{
-	Admin:             Actions,
-	OrgAdmin:          {OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, UserRead, UserManage, AuditRead, UnitRead, UnitManage, GoalManage, EvaluationRead, EvaluationManage},
-	Secretary:         {OrgRead, OrgUpdate, OrgExport, UnitRead, UnitManage, EvaluationRead},
-	EvaluationManager: {OrgRead, OrgExport, EvaluationRead, EvaluationManage},
-	CaseHandler:       {OrgRead},
-	IntegrityOfficer:  {OrgRead},
-	Custodian:         {OrgRead},
-	Auditor:           {OrgRead, OrgExport, UserRead, AuditRead, UnitRead, EvaluationRead},
-}
-
-// Allows reports whether role includes action.
-func Allows(role Role, action Action) bool {
-	for _, a := range catalogue[role] {
-		if a == action {
-			return true
-		}
-	}
-	return false
+// Platform is the permission part of the organization tree, the accounts
+// and the audit log, which every catalogue holds.
+var Platform = Permissions{
+	Module:  "platform",
+	Actions: []Action{OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, RegionInit, UserRead, UserManage, AuditRead},
+	Roles: map[Role][]Action{
+		OrgAdmin:          {OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, UserRead, UserManage, AuditRead},
+		Secretary:         {OrgRead, OrgUpdate, OrgExport},
+		EvaluationManager: {OrgRead, OrgExport},
+		CaseHandler:       {OrgRead},
+		IntegrityOfficer:  {OrgRead},
+		Custodian:         {OrgRead},
+		Auditor:           {OrgRead, OrgExport, UserRead, AuditRead},
+	},
 }
 
 // ValidRole reports whether r is a known role.
-func ValidRole(r Role) bool { _, ok := catalogue[r]; return ok }
+func ValidRole(r Role) bool { return slices.Contains(Roles, r) }
 
 // Grant is a role held on an organization; Path is that organization's path.
 type Grant struct {
@@ -99,6 +82,9 @@ type Actor struct {
 	Username string
 	Grants   []Grant
 	System   bool
+	// perms is the catalogue the grants are read with, set by
+	// Catalogue.Bind; an actor without one may do nothing.
+	perms *Catalogue
 }
 
 // SystemActor returns the actor for command-line operations.
@@ -114,12 +100,17 @@ func (a Actor) Can(action Action, orgPath string) bool {
 		return true
 	}
 	for _, g := range a.Grants {
-		if Allows(g.Role, action) && Within(orgPath, g.OrgPath) {
+		if a.perms.Allows(g.Role, action) && Within(orgPath, g.OrgPath) {
 			return true
 		}
 	}
 	return false
 }
+
+// RoleCan reports whether role includes action in the catalogue the actor
+// is read with; it answers for someone else's grants too, such as whether
+// revoking one leaves its holder able to manage users.
+func (a Actor) RoleCan(role Role, action Action) bool { return a.perms.Allows(role, action) }
 
 // CanAnywhere reports whether the actor holds action on at least one subtree.
 func (a Actor) CanAnywhere(action Action) bool {
@@ -130,6 +121,9 @@ func (a Actor) CanAnywhere(action Action) bool {
 func (a Actor) IsAdmin() bool {
 	if a.System {
 		return true
+	}
+	if a.perms == nil {
+		return false
 	}
 	for _, g := range a.Grants {
 		if g.Role == Admin {
@@ -145,7 +139,7 @@ func (a Actor) IsAdmin() bool {
 func (a Actor) Scopes(action Action) []string {
 	var roots []string
 	for _, g := range a.Grants {
-		if Allows(g.Role, action) {
+		if a.perms.Allows(g.Role, action) {
 			roots = append(roots, g.OrgPath)
 		}
 	}

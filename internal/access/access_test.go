@@ -5,33 +5,47 @@ import (
 	"testing"
 )
 
-// TestRoleActionMatrix spells out, for every role and every action, whether
-// a grant on an organization allows the action on that organization, on a
-// descendant, and on an organization outside the subtree (never).
+// notes is a module's part for these tests: a module whose notes secretaries
+// write and auditors read.
+var notes = Permissions{Module: "notes", Actions: []Action{"note.read", "note.write"},
+	Roles: map[Role][]Action{Secretary: {"note.read", "note.write"}, Auditor: {"note.read"}}}
+
+var perms = MustCatalogue(notes)
+
+// TestRoleActionMatrix spells out, for every role and every action of the
+// platform and a module's part, whether a grant on an organization allows
+// the action on that organization, on a descendant, and on an organization
+// outside the subtree (never). The application's full catalogue is spelled
+// out in internal/server's route matrix.
 func TestRoleActionMatrix(t *testing.T) {
 	// Columns: org.read create update move dissolve import export region.init user.read user.manage audit.read
-	// unit.read unit.manage goal.manage | evaluation.read evaluation.manage
+	// | note.read note.write
 	want := map[Role]string{
-		Admin:             "YYYYYYYYYYY" + "YYY" + "YY",
-		OrgAdmin:          "YYYYYYY.YYY" + "YYY" + "YY",
-		Secretary:         "Y.Y...Y...." + "YY." + "Y.",
-		EvaluationManager: "Y.....Y...." + "..." + "YY",
-		CaseHandler:       "Y.........." + "..." + "..",
-		IntegrityOfficer:  "Y.........." + "..." + "..",
-		Custodian:         "Y.........." + "..." + "..",
-		Auditor:           "Y.....Y.Y.Y" + "Y.." + "Y.",
+		Admin:             "YYYYYYYYYYY" + "YY",
+		OrgAdmin:          "YYYYYYY.YYY" + "..",
+		Secretary:         "Y.Y...Y...." + "YY",
+		EvaluationManager: "Y.....Y...." + "..",
+		CaseHandler:       "Y.........." + "..",
+		IntegrityOfficer:  "Y.........." + "..",
+		Custodian:         "Y.........." + "..",
+		Auditor:           "Y.....Y.Y.Y" + "Y.",
 	}
 	if len(want) != len(Roles) {
 		t.Fatalf("matrix covers %d roles, catalogue has %d", len(want), len(Roles))
 	}
 	const grantPath, child, outside = "/1/5/", "/1/5/77/", "/1/6/"
+	actions := perms.Actions()
 	for _, role := range Roles {
 		row := want[role]
-		if len(row) != len(Actions) {
-			t.Fatalf("%s: %d columns for %d actions", role, len(row), len(Actions))
+		if len(row) != len(actions) {
+			t.Fatalf("%s: %d columns for %d actions", role, len(row), len(actions))
 		}
-		a := Actor{UserID: 1, Grants: []Grant{{Role: role, OrgPath: grantPath}}}
-		for i, action := range Actions {
+		a := perms.Bind(Actor{UserID: 1, Grants: []Grant{{Role: role, OrgPath: grantPath}}})
+		unbound := Actor{UserID: 1, Grants: []Grant{{Role: role, OrgPath: grantPath}}}
+		for i, action := range actions {
+			if unbound.Can(action, grantPath) || unbound.CanAnywhere(action) {
+				t.Errorf("%s %s allowed to an actor no catalogue was bound to", role, action)
+			}
 			allowed := row[i] == 'Y'
 			for _, target := range []string{grantPath, child} {
 				if got := a.Can(action, target); got != allowed {
@@ -46,8 +60,8 @@ func TestRoleActionMatrix(t *testing.T) {
 }
 
 func TestNoGrantDeniesEverything(t *testing.T) {
-	a := Actor{UserID: 1}
-	for _, action := range Actions {
+	a := perms.Bind(Actor{UserID: 1})
+	for _, action := range perms.Actions() {
 		if a.Can(action, "/1/") || a.CanAnywhere(action) {
 			t.Errorf("%s allowed without grants", action)
 		}
@@ -58,7 +72,7 @@ func TestNoGrantDeniesEverything(t *testing.T) {
 }
 
 func TestScopesDropNestedRoots(t *testing.T) {
-	a := Actor{Grants: []Grant{{Role: OrgAdmin, OrgPath: "/1/5/"}, {Role: Secretary, OrgPath: "/1/5/9/"}, {Role: Auditor, OrgPath: "/1/8/"}}}
+	a := perms.Bind(Actor{Grants: []Grant{{Role: OrgAdmin, OrgPath: "/1/5/"}, {Role: Secretary, OrgPath: "/1/5/9/"}, {Role: Auditor, OrgPath: "/1/8/"}}})
 	got := strings.Join(a.Scopes(OrgRead), " ")
 	if got != "/1/5/ /1/8/" {
 		t.Errorf("scopes %q", got)
@@ -83,16 +97,19 @@ func TestPathUpperBoundsTheSubtree(t *testing.T) {
 }
 
 func TestOnlyAdminsGrantAdmin(t *testing.T) {
-	oa := Actor{Grants: []Grant{{Role: OrgAdmin, OrgPath: "/1/"}}}
+	oa := perms.Bind(Actor{Grants: []Grant{{Role: OrgAdmin, OrgPath: "/1/"}}})
 	if oa.CanGrant(Admin, "/1/2/") {
 		t.Error("org_admin may grant admin")
 	}
 	if !oa.CanGrant(Auditor, "/1/2/") || oa.CanGrant(Auditor, "/3/") {
 		t.Error("org_admin grant scope wrong")
 	}
-	ad := Actor{Grants: []Grant{{Role: Admin, OrgPath: "/1/"}}}
+	ad := perms.Bind(Actor{Grants: []Grant{{Role: Admin, OrgPath: "/1/"}}})
 	if !ad.CanGrant(Admin, "/1/2/") {
 		t.Error("admin may not grant admin")
+	}
+	if unbound := (Actor{Grants: ad.Grants}); unbound.IsAdmin() || unbound.CanGrant(Admin, "/1/2/") {
+		t.Error("an administrator's grant counts without a catalogue")
 	}
 }
 
@@ -102,5 +119,32 @@ func TestInSubtreeWritesSafeLiterals(t *testing.T) {
 	}
 	if got := InSubtree("path", "/1/' OR 1=1 --"); got != "1=0" {
 		t.Errorf("non-path accepted: %s", got)
+	}
+}
+
+// TestCatalogueRefusesBadParts checks that a module's part cannot take
+// another's action, give one it does not declare, or name a role that does
+// not exist, each with a message that says which part and what.
+func TestCatalogueRefusesBadParts(t *testing.T) {
+	for _, tc := range []struct {
+		part Permissions
+		want string
+	}{
+		{Permissions{Module: "m", Actions: []Action{"org.read"}}, "access: m: action org.read is already declared by platform"},
+		{Permissions{Module: "m", Actions: []Action{"x.read"}, Roles: map[Role][]Action{Auditor: {"x.write"}}}, "access: m: role auditor is given x.write, which the part does not declare"},
+		{Permissions{Module: "m", Actions: []Action{"x.read"}, Roles: map[Role][]Action{"reader": {"x.read"}}}, `access: m: role "reader" cannot be given actions (unknown, or the administrator, who holds every action)`},
+		{Permissions{Module: "m", Actions: []Action{"x.read"}, Roles: map[Role][]Action{Admin: {"x.read"}}}, `access: m: role "admin" cannot be given actions (unknown, or the administrator, who holds every action)`},
+		{Permissions{Module: "m", Actions: []Action{"Read"}}, `access: m: action "Read" is not of the form thing.verb`},
+	} {
+		_, err := NewCatalogue(notes, tc.part)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("part %+v: error %v, want %q", tc.part, err, tc.want)
+		}
+	}
+	if _, err := NewCatalogue(notes, notes); err == nil || err.Error() != "access: notes: action note.read is already declared by notes" {
+		t.Errorf("a part added twice: %v", err)
+	}
+	if got := perms.Actions(); len(got) != 13 || got[11] != "note.read" {
+		t.Errorf("actions %v", got)
 	}
 }

@@ -27,6 +27,7 @@ import (
 // Service manages users, grants and sessions.
 type Service struct {
 	db      *db.DB
+	perms   *access.Catalogue
 	params  Params
 	limiter *Limiter
 	now     func() time.Time
@@ -46,9 +47,10 @@ type Service struct {
 // DefaultIdleTimeout is how long a session may go unused.
 const DefaultIdleTimeout = 30 * time.Minute
 
-// NewService returns the account service. Pass DefaultParams outside tests.
-func NewService(d *db.DB, p Params) *Service {
-	s := &Service{db: d, params: p, limiter: NewLimiter(nil), now: time.Now, SessionTTL: 12 * time.Hour, IdleTimeout: DefaultIdleTimeout,
+// NewService returns the account service, which binds every actor it
+// authenticates to perms. Pass DefaultParams outside tests.
+func NewService(d *db.DB, p Params, perms *access.Catalogue) *Service {
+	s := &Service{db: d, params: p, perms: perms, limiter: NewLimiter(nil), now: time.Now, SessionTTL: 12 * time.Hour, IdleTimeout: DefaultIdleTimeout,
 		hashSlots: make(chan struct{}, runtime.NumCPU())}
 	s.dummyHash, _ = HashPassword("timing-equaliser-0", p)
 	return s
@@ -166,11 +168,11 @@ func CanRevoke(actor access.Actor, u User, g access.Grant) bool {
 	if !u.manageable || !actor.CanGrant(g.Role, g.OrgPath) || !actor.Can(access.OrgRead, g.OrgPath) {
 		return false
 	}
-	if u.ID != actor.UserID || actor.System || !access.Allows(g.Role, access.UserManage) {
+	if u.ID != actor.UserID || actor.System || !actor.RoleCan(g.Role, access.UserManage) {
 		return true
 	}
 	for _, o := range u.Grants {
-		if o.ID != g.ID && access.Allows(o.Role, access.UserManage) {
+		if o.ID != g.ID && actor.RoleCan(o.Role, access.UserManage) {
 			return true
 		}
 	}
@@ -532,12 +534,12 @@ func (s *Service) revoke(ctx context.Context, actor access.Actor, holder, grantI
 		if err != nil {
 			return err
 		}
-		if userID == actor.UserID && !actor.System && access.Allows(role, access.UserManage) {
+		if userID == actor.UserID && !actor.System && actor.RoleCan(role, access.UserManage) {
 			// Nobody locks themselves out: the last grant that lets one
 			// manage users stays until another administrator removes it.
 			left := 0
 			for _, g := range u.grants {
-				if g.ID != grantID && access.Allows(g.Role, access.UserManage) {
+				if g.ID != grantID && actor.RoleCan(g.Role, access.UserManage) {
 					left++
 				}
 			}
@@ -844,7 +846,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (access.Actor,
 }
 
 func (s *Service) actor(ctx context.Context, id int64) (access.Actor, error) {
-	a := access.Actor{UserID: id}
+	a := s.perms.Bind(access.Actor{UserID: id})
 	if err := s.db.QueryRow(ctx, "SELECT username FROM users WHERE id = ?", id).Scan(&a.Username); err != nil {
 		return a, errs.Wrap(err, "actor")
 	}

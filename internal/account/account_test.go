@@ -29,7 +29,7 @@ func setup(t *testing.T) (*account.Service, *org.Service, org.Org, org.Org) {
 	orgs := org.NewService(d, regions)
 	root, _ := orgs.Get(context.Background(), testrig.Admin, res.RootID)
 	list, _, _ := orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: "450102001"})
-	return account.NewService(d, testrig.FastParams), orgs, root, list[0]
+	return account.NewService(d, testrig.FastParams, access.MustCatalogue()), orgs, root, list[0]
 }
 
 func TestPasswordRule(t *testing.T) {
@@ -137,7 +137,7 @@ func TestLoginsAudited(t *testing.T) {
 	d, res := xingning.Open(t)
 	orgs := org.NewService(d, regions)
 	list, _, _ := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: "450102001"})
-	s := account.NewService(d, testrig.FastParams)
+	s := account.NewService(d, testrig.FastParams, access.MustCatalogue())
 	if _, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "shiwei", Password: "Chief-pass-2026", HomeOrgID: res.RootID, Role: access.Admin}); err != nil {
 		t.Fatal(err)
 	}

@@ -143,7 +143,7 @@ func TestGrantIDMigrationKeepsRows(t *testing.T) {
 		t.Errorf("index grants_org: %d", idx)
 	}
 	// The newest grant revoked, the next one still gets a new id.
-	s := account.NewService(d, testrig.FastParams)
+	s := account.NewService(d, testrig.FastParams, access.MustCatalogue())
 	last, _ := s.FindByUsername(ctx, "wangwu")
 	if err := s.Revoke(ctx, testrig.Admin, ids[2]); err != nil {
 		t.Fatal(err)

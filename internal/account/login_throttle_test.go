@@ -20,7 +20,7 @@ func newLoginService(t *testing.T, p account.Params) *account.Service {
 	t.Helper()
 	ctx := context.Background()
 	d, res := xingning.Open(t)
-	s := account.NewService(d, p)
+	s := account.NewService(d, p, access.MustCatalogue())
 	if _, err := s.Create(ctx, testrig.Admin, account.NewUser{Username: "street", Password: "Jiedao-pass-2026", HomeOrgID: res.RootID, Role: access.OrgAdmin}); err != nil {
 		t.Fatal(err)
 	}

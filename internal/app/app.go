@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/api"
 	"jiceng/internal/db"
@@ -73,13 +74,20 @@ func New(_ context.Context, cfg Config) (*App, error) {
 	if cfg.Regions == nil {
 		cfg.Regions = region.NewHolder()
 	}
+	cfg.DB.SetClock(cfg.Now) // the audit log's times
 	orgs := org.NewService(cfg.DB, cfg.Regions).WithClock(cfg.Now)
-	accounts := account.NewService(cfg.DB, cfg.Params).WithClock(cfg.Now)
+	// The catalogue starts with the platform's part; each module adds its
+	// own below, before anyone is authenticated.
+	perms, err := access.NewCatalogue()
+	if err != nil {
+		return nil, err
+	}
+	accounts := account.NewService(cfg.DB, cfg.Params, perms).WithClock(cfg.Now)
 	if cfg.IdleTimeout > 0 {
 		accounts.IdleTimeout = cfg.IdleTimeout
 	}
 	c := &module.Core{DB: cfg.DB, Now: cfg.Now, Logger: cfg.Logger, Regions: cfg.Regions, Orgs: orgs, Accounts: accounts,
-		Audit: orgs.Audit(), Key: cfg.Key, PublicURL: cfg.PublicURL, Demo: cfg.Demo}
+		Audit: orgs.Audit(), Perms: perms, Key: cfg.Key, PublicURL: cfg.PublicURL, Demo: cfg.Demo}
 	// One limiter for every public code entry and one for bulletin reads,
 	// shared by the pages and the API so that both count the same requests.
 	codes, reads := account.NewLimiter(c.Now), ratelimit.NewBulletin(c.Now)
@@ -98,6 +106,9 @@ func New(_ context.Context, cfg Config) (*App, error) {
 	for _, m := range modules {
 		p, err := m.build(c, wk, ak)
 		if err != nil {
+			return nil, err
+		}
+		if err := perms.Add(p.domain.Permissions); err != nil {
 			return nil, err
 		}
 		a.parts = append(a.parts, p)

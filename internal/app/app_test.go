@@ -2,10 +2,14 @@ package app_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"jiceng/internal/access"
 	"jiceng/internal/app"
+	"jiceng/internal/audit"
 	"jiceng/internal/coverage"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/testrig"
@@ -66,5 +70,81 @@ func TestModules(t *testing.T) {
 	}
 	if len(jobs) != len(want) {
 		t.Errorf("jobs %v", jobs)
+	}
+}
+
+// TestPermissions spells out the application's permission catalogue as the
+// platform and the modules declare it: every action in order, and for every
+// role which of them it holds. Each sidebar entry needs an action of it.
+func TestPermissions(t *testing.T) {
+	a := newApp(t)
+	perms := a.Core().Perms
+	var names []string
+	for _, act := range perms.Actions() {
+		names = append(names, string(act))
+	}
+	const actions = "org.read org.create org.update org.move org.dissolve org.import org.export region.init user.read user.manage audit.read " +
+		"unit.read unit.manage goal.manage evaluation.read evaluation.manage"
+	if got := strings.Join(names, " "); got != actions {
+		t.Fatalf("actions\n %s\nwant\n %s", got, actions)
+	}
+	//                    platform      coverage evaluation
+	want := map[access.Role]string{
+		access.Admin:             "YYYYYYYYYYY" + "YYY" + "YY",
+		access.OrgAdmin:          "YYYYYYY.YYY" + "YYY" + "YY",
+		access.Secretary:         "Y.Y...Y...." + "YY." + "Y.",
+		access.EvaluationManager: "Y.....Y...." + "..." + "YY",
+		access.CaseHandler:       "Y.........." + "..." + "..",
+		access.IntegrityOfficer:  "Y.........." + "..." + "..",
+		access.Custodian:         "Y.........." + "..." + "..",
+		access.Auditor:           "Y.....Y.Y.Y" + "Y.." + "Y.",
+	}
+	for _, role := range access.Roles {
+		var got []byte
+		for _, act := range perms.Actions() {
+			got = append(got, ".Y"[boolInt(perms.Allows(role, act))])
+		}
+		if string(got) != want[role] {
+			t.Errorf("%s holds %s, want %s", role, got, want[role])
+		}
+	}
+	if len(a.WebKit().Nav) < 5 {
+		t.Errorf("%d sidebar entries, want one per module at least", len(a.WebKit().Nav))
+	}
+	for _, n := range a.WebKit().Nav {
+		if !slices.Contains(perms.Actions(), n.Need) {
+			t.Errorf("sidebar entry %s needs %q, which no part of the catalogue declares", n.Key, n.Need)
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestAuditTakesTheClock checks that the audit log stamps its entries with
+// the application's clock, as every domain time is, so that a test clock
+// governs them too.
+func TestAuditTakesTheClock(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC)
+	a, err := app.New(ctx, app.Config{DB: testrig.NewTestDB(t), Key: []byte("test-key-for-ballot-token-macs-0"), Params: testrig.FastParams,
+		Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := access.SystemActor("test")
+	if _, err := a.Core().Orgs.InitRegion(ctx, sys, "450102"); err != nil {
+		t.Fatal(err)
+	}
+	recs, _, err := a.Core().Audit.List(ctx, sys, audit.Query{Limit: 10})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("audit %v, %v; want the one entry of the init", recs, err)
+	}
+	if recs[0].At != "2026-03-01T08:30:00.000Z" {
+		t.Errorf("entry at %s, want the app's clock 2026-03-01T08:30:00.000Z", recs[0].At)
 	}
 }

@@ -62,7 +62,7 @@ func Write(ctx context.Context, tx *db.Tx, actor access.Actor, e Entry) error {
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id, org_path, org_id, from_org_id, summary, summary_en, before_json, after_json)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		db.Now(), actorID, name, e.Action, e.TargetType, e.TargetID, e.OrgPath, orgOf(e.OrgPath), fromOrg, e.Summary.ZH, e.Summary.EN, toJSON(e.Before), toJSON(e.After))
+		db.FormatTime(tx.Now()), actorID, name, e.Action, e.TargetType, e.TargetID, e.OrgPath, orgOf(e.OrgPath), fromOrg, e.Summary.ZH, e.Summary.EN, toJSON(e.Before), toJSON(e.After))
 	return errs.Wrap(err, "audit write")
 }
 

@@ -42,7 +42,7 @@ func TestEachReadsEveryEntryInScope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adminA := access.Actor{UserID: 7, Username: "a", Grants: []access.Grant{{Role: access.Auditor, OrgID: a.ID, OrgPath: a.Path}}}
+	adminA := testPerms.Bind(access.Actor{UserID: 7, Username: "a", Grants: []access.Grant{{Role: access.Auditor, OrgID: a.ID, OrgPath: a.Path}}})
 	var got []int64
 	if err := audit.NewService(d).Each(ctx, adminA, audit.Query{Actor: "bulk"}, func(r audit.Record) bool { got = append(got, r.ID); return true }); err != nil {
 		t.Fatal(err)

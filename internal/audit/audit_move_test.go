@@ -14,6 +14,10 @@ import (
 	"jiceng/internal/testrig"
 )
 
+// testPerms is the permission catalogue of the platform's part alone; the actors these
+// tests build are bound to it, as the accounts service binds real ones.
+var testPerms = access.MustCatalogue()
+
 var regions = region.NewHolder()
 
 // xingning is the tree of 兴宁区, seeded once for the package's tests.
@@ -52,7 +56,7 @@ func TestAuditFollowsMovedOrganization(t *testing.T) {
 	}
 	a, b := streets[0], streets[1]
 	admin := func(o org.Org) access.Actor {
-		return access.Actor{UserID: 1000 + o.ID, Username: "admin_of_" + o.Name, Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: o.ID, OrgPath: o.Path, OrgName: o.Name}}}
+		return testPerms.Bind(access.Actor{UserID: 1000 + o.ID, Username: "admin_of_" + o.Name, Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: o.ID, OrgPath: o.Path, OrgName: o.Name}}})
 	}
 	adminA, adminB := admin(a), admin(b)
 
@@ -73,7 +77,7 @@ func TestAuditFollowsMovedOrganization(t *testing.T) {
 	}
 
 	// The county moves it from street A to street B; street B dissolves it.
-	county := access.Actor{UserID: 999, Username: "county", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: res.RootID, OrgPath: "/" + strconv.FormatInt(res.RootID, 10) + "/"}}}
+	county := testPerms.Bind(access.Actor{UserID: 999, Username: "county", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: res.RootID, OrgPath: "/" + strconv.FormatInt(res.RootID, 10) + "/"}}})
 	if _, err := s.Move(ctx, county, o.ID, b.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +159,7 @@ func TestAuditBackfillPlacesOldEntries(t *testing.T) {
 		t.Fatalf("%d entries left without an organization (%v)", missing, err)
 	}
 	admin := func(o org.Org) access.Actor {
-		return access.Actor{UserID: 1000 + o.ID, Username: "admin_of_" + o.Name, Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: o.ID, OrgPath: o.Path}}}
+		return testPerms.Bind(access.Actor{UserID: 1000 + o.ID, Username: "admin_of_" + o.Name, Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: o.ID, OrgPath: o.Path}}})
 	}
 	target := strconv.FormatInt(o.ID, 10)
 	if got := actions(t, s, admin(a), target); strings.Join(got, ",") != "org.move" {

@@ -134,7 +134,7 @@ func (s *Service) checkDissolve(ctx context.Context, tx *db.Tx, o org.Org) error
 // behind every coverage figure are shown to whoever may read units somewhere
 // (unit.read on any subtree); other roles have no business with them.
 func (s *Service) ReadSettings(ctx context.Context, actor access.Actor) (Settings, error) {
-	if !actor.CanAnywhere(access.UnitRead) {
+	if !actor.CanAnywhere(UnitRead) {
 		return Settings{}, errs.New(errs.Forbidden, "您没有查看两新覆盖统计口径的权限", "you may not read the coverage settings")
 	}
 	return s.Settings(ctx)

@@ -32,8 +32,8 @@ func TestReadersNeedUnitRead(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eval := access.Actor{UserID: 5, Username: "eval", Grants: []access.Grant{{Role: access.EvaluationManager, OrgID: f.xn.ID, OrgPath: f.xn.Path}}}
-	sec := access.Actor{UserID: 6, Username: "sec", Grants: []access.Grant{{Role: access.Secretary, OrgID: f.xn.ID, OrgPath: f.xn.Path}}}
+	eval := testPerms.Bind(access.Actor{UserID: 5, Username: "eval", Grants: []access.Grant{{Role: access.EvaluationManager, OrgID: f.xn.ID, OrgPath: f.xn.Path}}})
+	sec := testPerms.Bind(access.Actor{UserID: 6, Username: "sec", Grants: []access.Grant{{Role: access.Secretary, OrgID: f.xn.ID, OrgPath: f.xn.Path}}})
 	const noCoverage = "您没有查看两新组织覆盖情况的权限"
 
 	if _, err := f.cov.Totals(ctx, eval, f.xn.ID); !errs.Is(err, errs.Forbidden) || errs.As(err).ZH != noCoverage {
@@ -42,7 +42,7 @@ func TestReadersNeedUnitRead(t *testing.T) {
 	if c, err := f.cov.Totals(ctx, sec, f.xn.ID); err != nil || c.Units != 2 || c.Joint != 2 {
 		t.Errorf("totals for the secretary: %+v %v", c, err)
 	}
-	ms := access.Actor{UserID: 7, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}}
+	ms := testPerms.Bind(access.Actor{UserID: 7, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}})
 	if _, err := f.cov.Totals(ctx, ms, f.xn.ID); !errs.Is(err, errs.NotFound) {
 		t.Errorf("totals of the district for a street: %v", err)
 	}
@@ -82,7 +82,7 @@ func TestGoalSetShowsOnlyTargetsInScope(t *testing.T) {
 	if err := f.cov.SetTarget(ctx, f.admin, g.ID, "org_coverage", f.st.ID, 55); err != nil {
 		t.Fatal(err)
 	}
-	street := access.Actor{UserID: 9, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}}
+	street := testPerms.Bind(access.Actor{UserID: 9, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}})
 	want := fmt.Sprint(map[int64]map[string]float64{f.ms.ID: {"org_coverage": 70}})
 	sets, err := f.cov.GoalSets(ctx, street)
 	if err != nil || len(sets) != 1 || fmt.Sprint(sets[0].Targets) != want || sets[0].Head() != f.ms.ID {
@@ -105,12 +105,12 @@ func TestCreateGoalSetChecksPermissionFirst(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFx(t)
-	sec := access.Actor{UserID: 6, Username: "sec", Grants: []access.Grant{{Role: access.Secretary, OrgID: f.xn.ID, OrgPath: f.xn.Path}}}
+	sec := testPerms.Bind(access.Actor{UserID: 6, Username: "sec", Grants: []access.Grant{{Role: access.Secretary, OrgID: f.xn.ID, OrgPath: f.xn.Path}}})
 	_, err := f.cov.CreateGoalSet(ctx, sec, coverage.GoalInput{Name: "", Year: 1, OwnerOrgID: f.xn.ID})
 	if !errs.Is(err, errs.Forbidden) || errs.As(err).ZH != "您没有为党组织制定目标的权限" {
 		t.Fatalf("secretary: %v", err)
 	}
-	ms := access.Actor{UserID: 7, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}}
+	ms := testPerms.Bind(access.Actor{UserID: 7, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}})
 	_, err = f.cov.CreateGoalSet(ctx, ms, coverage.GoalInput{Name: "", Year: 1, OwnerOrgID: f.xn.ID})
 	if !errs.Is(err, errs.NotFound) {
 		t.Fatalf("street for the district: %v", err)

@@ -16,6 +16,10 @@ import (
 	"jiceng/internal/testrig"
 )
 
+// testPerms is the permission catalogue of the coverage module's part; the actors these
+// tests build are bound to it, as the accounts service binds real ones.
+var testPerms = access.MustCatalogue(coverage.Permissions)
+
 var regions = region.NewHolder()
 
 // xingning is the tree of 兴宁区, seeded once for the package's tests.
@@ -253,7 +257,7 @@ func TestUnitBadInput(t *testing.T) {
 		}
 	}
 	// Outside the actor's scope: affiliation under 三塘镇 for a 民生街道 admin.
-	ms := access.Actor{UserID: 7, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}}
+	ms := testPerms.Bind(access.Actor{UserID: 7, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}})
 	in := base
 	in.CreditCode, in.AffiliationOrgID = code("91", "450102", 3), f.st.ID
 	if _, err := f.cov.Create(ctx, ms, in); err == nil || errs.As(err).ZH != fmt.Sprintf("隶属党组织 %d 不存在或不在您的管理范围内", f.st.ID) {
@@ -275,7 +279,7 @@ func TestUnitBadInput(t *testing.T) {
 		t.Errorf("street admin lists %d units, want 1", total)
 	}
 	// A duplicate seen by someone who may not see the existing unit does not name it.
-	stAdmin := access.Actor{UserID: 8, Username: "st", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.st.ID, OrgPath: f.st.Path}}}
+	stAdmin := testPerms.Bind(access.Actor{UserID: 8, Username: "st", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.st.ID, OrgPath: f.st.Path}}})
 	in = base
 	in.AffiliationOrgID = f.st.ID
 	if _, err := f.cov.Create(ctx, stAdmin, in); err == nil || errs.As(err).ZH != fmt.Sprintf("统一社会信用代码 %s 已由其他党组织登记，请联系上级组织部门核实隶属关系", good) {
@@ -355,7 +359,7 @@ func TestGoalProgress(t *testing.T) {
 		t.Errorf("owner not first")
 	}
 	// A street administrator sees the district's goal set, with its own row only.
-	street := access.Actor{UserID: 9, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}}
+	street := testPerms.Bind(access.Actor{UserID: 9, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}})
 	sets, err := f.cov.GoalSets(ctx, street)
 	if err != nil || len(sets) != 1 {
 		t.Fatalf("street goal sets: %d %v", len(sets), err)
@@ -381,7 +385,7 @@ func TestSettingsReclassify(t *testing.T) {
 	if r.BySize["above"].Units != 1 || r.BySize["below"].Units != 1 {
 		t.Fatalf("before: %+v", r.BySize)
 	}
-	street := access.Actor{UserID: 9, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}}
+	street := testPerms.Bind(access.Actor{UserID: 9, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}})
 	if _, err := f.cov.SetSettings(ctx, street, coverage.Settings{SizeEmployees: 20, JointMaxUnits: 10}); !errs.Is(err, errs.Forbidden) {
 		t.Fatalf("org admin changed settings: %v", err)
 	}

@@ -224,20 +224,15 @@ func seedCoverage(ctx context.Context, d *db.DB, orgs *org.Service, cov *Service
 // loadNanning reads the territorial organizations of the city: its
 // county-level units with their townships and villages.
 func loadNanning(ctx context.Context, d *db.DB, root org.Org) ([]*demoCounty, error) {
-	rows, err := d.Query(ctx, `SELECT id, path, level, region_code, region_name FROM orgs
-		WHERE territorial = ? AND status = 'active' AND path >= ? AND path < ? ORDER BY region_code`, true, root.Path, access.PathUpper(root.Path))
+	places, err := org.TerritorialUnder(ctx, d, root.Path)
 	if err != nil {
 		return nil, errs.Wrap(err, "demo territorial orgs")
 	}
-	defer rows.Close()
 	var counties []*demoCounty
 	byCounty := map[string]*demoCounty{}
 	byTown := map[string]*demoTown{}
-	for rows.Next() {
-		var t terr
-		if err := rows.Scan(&t.id, &t.path, &t.level, &t.code, &t.name); err != nil {
-			return nil, errs.Wrap(err, "scan territorial")
-		}
+	for _, p := range places {
+		t := terr{id: p.ID, path: p.Path, level: p.Level, code: p.Code, name: p.RegionName}
 		switch t.level {
 		case "county":
 			plan, ok := nanningCounties[t.code]
@@ -277,9 +272,6 @@ func loadNanning(ctx context.Context, d *db.DB, root org.Org) ([]*demoCounty, er
 			town.villages = append(town.villages, t)
 			town.vweights = append(town.vweights, w)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Wrap(err, "territorial rows")
 	}
 	var out []*demoCounty
 	for _, c := range counties {

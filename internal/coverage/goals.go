@@ -58,7 +58,7 @@ type GoalInput struct {
 // Permission comes before the fields: a reader who may not set goals learns
 // nothing from the validation of a form it may not submit.
 func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in GoalInput) (GoalSet, error) {
-	if !actor.CanAnywhere(access.GoalManage) {
+	if !actor.CanAnywhere(GoalManage) {
 		return GoalSet{}, errs.New(errs.Forbidden, "您没有为党组织制定目标的权限", "you may not set goals")
 	}
 	var owner org.Org
@@ -67,7 +67,7 @@ func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in Goal
 		if owner, err = s.orgs.Get(ctx, actor, in.OwnerOrgID); err != nil {
 			return GoalSet{}, err
 		}
-		if !actor.Can(access.GoalManage, owner.Path) {
+		if !actor.Can(GoalManage, owner.Path) {
 			return GoalSet{}, errs.New(errs.Forbidden, "您没有为该党组织制定目标的权限", "you may not set goals for this organization")
 		}
 	}
@@ -136,7 +136,7 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 		return g, errs.Wrap(err, "targets")
 	}
 	defer rows.Close()
-	visible := actor.Can(access.UnitRead, g.ownerPath)
+	visible := actor.Can(UnitRead, g.ownerPath)
 	seen := map[string]bool{}
 	headPath := ""
 	for rows.Next() {
@@ -147,7 +147,7 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 			return g, errs.Wrap(err, "scan target")
 		}
 		// Targets of scopes the reader may not read stay on the server.
-		if !actor.Can(access.UnitRead, path) {
+		if !actor.Can(UnitRead, path) {
 			continue
 		}
 		visible = true
@@ -179,10 +179,10 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 
 // GoalSets lists the goal sets owned inside the actor's scope, newest first.
 func (s *Service) GoalSets(ctx context.Context, actor access.Actor) ([]GoalSet, error) {
-	if !actor.CanAnywhere(access.UnitRead) {
+	if !actor.CanAnywhere(UnitRead) {
 		return nil, errNoRead
 	}
-	scope, args := actor.ScopeSQL(org.PathCol("o"), access.UnitRead)
+	scope, args := actor.ScopeSQL(org.PathCol("o"), UnitRead)
 	rows, err := s.db.Query(ctx, `SELECT g.id FROM goal_sets g WHERE EXISTS (SELECT 1 FROM goal_targets t`+org.Join("o", "t.org_id")+` WHERE t.set_id = g.id AND `+scope+`)
 		ORDER BY g.year DESC, g.id DESC`, args...)
 	if err != nil {
@@ -218,7 +218,7 @@ func (s *Service) SetTarget(ctx context.Context, actor access.Actor, setID int64
 	if err != nil {
 		return err
 	}
-	if !actor.Can(access.GoalManage, g.ownerPath) {
+	if !actor.Can(GoalManage, g.ownerPath) {
 		return errs.New(errs.Forbidden, "您没有修改该目标的权限", "you may not change this goal set")
 	}
 	if target < 0 || target > 100 {

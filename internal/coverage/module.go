@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"jiceng/internal/errs"
 	"jiceng/internal/module"
 	"jiceng/internal/org"
 )
@@ -14,7 +15,8 @@ import (
 func Module(c *module.Core) (*Service, module.Domain, error) {
 	s := NewService(c.DB, c.Orgs, c.Regions).WithClock(c.Now)
 	return s, module.Domain{
-		Name: "coverage",
+		Name:        "coverage",
+		Permissions: Permissions,
 		Jobs: []module.Job{
 			// The coverage of every organization is recorded every hour as the
 			// current month's figures, so that the last record of a month is its
@@ -29,7 +31,23 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 			}},
 		},
 		Seed: func(ctx context.Context, in module.Seeding) (module.Seeded, error) {
-			return nil, seedCoverage(ctx, c.DB, c.Orgs, s, in.Region, in.RootID)
+			if err := seedCoverage(ctx, c.DB, c.Orgs, s, in.Region, in.RootID); err != nil {
+				return nil, err
+			}
+			var n demoUnits
+			err := c.DB.QueryRow(ctx, "SELECT COUNT(*) FROM units").Scan(&n)
+			return n, errs.Wrap(err, "count demo units")
 		},
 	}, nil
+}
+
+// demoUnits is the number of units the demo holds.
+type demoUnits int
+
+// Lines is the demo's line about the units, none when there are none.
+func (n demoUnits) Lines(string) []string {
+	if n == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("两新组织 %d 个，含近 12 个月的覆盖数据和本年度“4+1”目标", n)}
 }

@@ -119,7 +119,7 @@ func (s *Service) readable(ctx context.Context, actor access.Actor, orgID int64)
 	if err != nil {
 		return org.Org{}, err
 	}
-	if !actor.Can(access.UnitRead, o.Path) {
+	if !actor.Can(UnitRead, o.Path) {
 		return org.Org{}, errs.New(errs.Forbidden, "您没有查看两新组织覆盖情况的权限", "you may not read coverage here")
 	}
 	return o, nil

@@ -242,7 +242,7 @@ func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (Unit, 
 	if err != nil {
 		return Unit{}, err
 	}
-	if !actor.Can(access.UnitRead, u.affPath) {
+	if !actor.Can(UnitRead, u.affPath) {
 		return Unit{}, unitNotFound(id)
 	}
 	return u, nil
@@ -258,7 +258,7 @@ var errNoManage = errs.New(errs.Forbidden, "您没有管理两新组织的权限
 // CheckManage refuses, before a form is shown, an actor who may manage units
 // nowhere.
 func CheckManage(actor access.Actor) error {
-	if !actor.CanAnywhere(access.UnitManage) {
+	if !actor.CanAnywhere(UnitManage) {
 		return errNoManage
 	}
 	return nil
@@ -274,7 +274,7 @@ func (s *Service) affiliation(ctx context.Context, tx db.Querier, actor access.A
 	if err != nil {
 		return "", errs.Wrap(err, "affiliation")
 	}
-	if !actor.Can(access.UnitManage, path) {
+	if !actor.Can(UnitManage, path) {
 		return "", errs.New(errs.Forbidden, "您没有管理该党组织下两新组织的权限", "you may not manage units under this organization")
 	}
 	if !o.Active() {

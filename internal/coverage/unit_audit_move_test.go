@@ -28,7 +28,7 @@ func TestUnitMoveAuditSeenFromBothSides(t *testing.T) {
 		name string
 		path string
 	}{{"the street it left", f.ms.Path}, {"the street it joined", f.st.Path}} {
-		auditor := access.Actor{UserID: 99, Username: "auditor", Grants: []access.Grant{{Role: access.Auditor, OrgPath: side.path}}}
+		auditor := testPerms.Bind(access.Actor{UserID: 99, Username: "auditor", Grants: []access.Grant{{Role: access.Auditor, OrgPath: side.path}}})
 		got, _, err := audit.NewService(f.d).List(ctx, auditor, audit.Query{Action: "unit.update", TargetType: "unit", TargetID: strconv.FormatInt(u.ID, 10)})
 		if err != nil {
 			t.Fatal(err)

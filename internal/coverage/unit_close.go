@@ -84,10 +84,10 @@ func manageable(ctx context.Context, tx *db.Tx, actor access.Actor, id int64) (U
 	if err != nil {
 		return Unit{}, err
 	}
-	if !actor.Can(access.UnitRead, u.affPath) {
+	if !actor.Can(UnitRead, u.affPath) {
 		return Unit{}, unitNotFound(id)
 	}
-	if !actor.Can(access.UnitManage, u.affPath) {
+	if !actor.Can(UnitManage, u.affPath) {
 		return Unit{}, errs.New(errs.Forbidden, "您没有修改该单位的权限", "you may not change this unit")
 	}
 	return u, nil

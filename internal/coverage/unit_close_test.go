@@ -194,7 +194,7 @@ func TestCloseAndReopenRefuseBadInput(t *testing.T) {
 	// the date users see.
 	f.cov.WithClock(func() time.Time { return time.Date(2026, 11, 30, 16, 30, 0, 0, time.UTC) })
 	tomorrow, today := "2026-12-02", "2026-12-01"
-	st := access.Actor{UserID: 8, Username: "st", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.st.ID, OrgPath: f.st.Path}}}
+	st := testPerms.Bind(access.Actor{UserID: 8, Username: "st", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.st.ID, OrgPath: f.st.Path}}})
 	id := strconv.FormatInt(u.ID, 10)
 	cases := []refusal{
 		{"future date", func() error {

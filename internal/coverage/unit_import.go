@@ -150,7 +150,7 @@ func (c *affCache) byOrg(ctx context.Context, id int64) (string, error) {
 		r.err = errs.Field("affiliation_org_id", fmt.Sprintf("隶属党组织 %d 不存在或不在您的管理范围内", id), fmt.Sprintf("organization %d not found or outside your scope", id))
 	case err != nil:
 		return "", errs.Wrap(err, "affiliation")
-	case !c.actor.Can(access.UnitManage, path):
+	case !c.actor.Can(UnitManage, path):
 		r.err = errs.New(errs.Forbidden, "您没有管理该党组织下两新组织的权限", "you may not manage units under this organization")
 	case status != org.StatusActive:
 		r.err = errs.Field("affiliation_org_id", "隶属党组织已撤销，请选择其他党组织", "the organization is dissolved: choose another")
@@ -225,7 +225,7 @@ func registered(ctx context.Context, q db.Querier, codes []string) (map[string]e
 // duplicateOf words a registered credit code as Service.Create does: the
 // existing unit is named only to an actor who may see it.
 func duplicateOf(actor access.Actor, code string, e existing) msg {
-	if actor.Can(access.UnitRead, e.path) {
+	if actor.Can(UnitRead, e.path) {
 		return msg{fmt.Sprintf("统一社会信用代码 %s 已登记：%s（编号 %d）", code, e.name, e.id), fmt.Sprintf("credit code %s is already registered: %s (id %d)", code, e.name, e.id)}
 	}
 	return msg{fmt.Sprintf("统一社会信用代码 %s 已由其他党组织登记，请联系上级组织部门核实隶属关系", code),
@@ -268,7 +268,7 @@ func yesNo(col, v string) (bool, *msg) {
 // account without the right cannot make the server parse one; each row's
 // organization is checked later, by PrepareImport.
 func (s *Service) CanImport(ctx context.Context, actor access.Actor) error {
-	if !actor.CanAnywhere(access.UnitManage) {
+	if !actor.CanAnywhere(UnitManage) {
 		return errs.New(errs.Forbidden, "您没有导入两新组织的权限（需要 unit.manage 权限）", "you may not import units (the unit.manage permission is needed)")
 	}
 	return nil

@@ -178,13 +178,13 @@ func TestImportHeaderAndScope(t *testing.T) {
 	if s, err := f.cov.PrepareImport(ctx, f.admin, uid, "example.xlsx", importHeader, [][]string{coverage.ImportExample}); err != nil || s.Status != "ready" {
 		t.Errorf("example row: %+v %v", s.Problems, err)
 	}
-	auditor := access.Actor{UserID: 9, Username: "au", Grants: []access.Grant{{Role: access.Auditor, OrgID: f.xn.ID, OrgPath: f.xn.Path}}}
+	auditor := testPerms.Bind(access.Actor{UserID: 9, Username: "au", Grants: []access.Grant{{Role: access.Auditor, OrgID: f.xn.ID, OrgPath: f.xn.Path}}})
 	if _, err := f.cov.PrepareImport(ctx, auditor, uid, "a.xlsx", importHeader, [][]string{row(good(1))}); errs.KindOf(err) != errs.Forbidden {
 		t.Errorf("auditor: %v", err)
 	}
 	// A 民生街道 administrator cannot place units under 三塘镇, by number or by division.
 	existing := f.unit(t, 1, f.st, "450102101001", 10, 0)
-	ms := access.Actor{UserID: 7, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}}
+	ms := testPerms.Bind(access.Actor{UserID: 7, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}})
 	rows := [][]string{
 		row(good(1)),
 		row(with(good(2), "隶属党组织区划代码", "", "隶属党组织编号", fmt.Sprint(f.st.ID))),

@@ -28,10 +28,10 @@ type ListQuery struct {
 
 // List returns the units matching q that the actor may read, and their total.
 func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]Unit, int, error) {
-	if !actor.CanAnywhere(access.UnitRead) {
+	if !actor.CanAnywhere(UnitRead) {
 		return nil, 0, errNoRead
 	}
-	scope, args := actor.ScopeSQL(org.PathCol("a"), access.UnitRead)
+	scope, args := actor.ScopeSQL(org.PathCol("a"), UnitRead)
 	where := []string{scope}
 	add := func(cond string, vs ...any) { where = append(where, cond); args = append(args, vs...) }
 	if q.Under != 0 {

@@ -27,7 +27,7 @@ func (s *Service) duplicate(ctx context.Context, tx *db.Tx, actor access.Actor, 
 	if err != nil {
 		return errs.Wrap(err, "duplicate check")
 	}
-	if actor.Can(access.UnitRead, path) {
+	if actor.Can(UnitRead, path) {
 		return &errs.Error{Kind: errs.Conflict, Field: "credit_code",
 			Text: i18n.Text{ZH: fmt.Sprintf("统一社会信用代码 %s 已登记：%s（编号 %d）", code, name, id),
 				EN: fmt.Sprintf("credit code %s is already registered: %s (id %d)", code, name, id)}}
@@ -40,7 +40,7 @@ func (s *Service) duplicate(ctx context.Context, tx *db.Tx, actor access.Actor, 
 // Create registers a unit, not yet covered.
 func (s *Service) Create(ctx context.Context, actor access.Actor, in Input) (Unit, error) {
 	// Permission before the fields; the transaction checks again.
-	if !actor.CanAnywhere(access.UnitManage) {
+	if !actor.CanAnywhere(UnitManage) {
 		return Unit{}, errNoManage
 	}
 	if in.AffiliationOrgID != 0 {
@@ -130,10 +130,10 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		if err != nil {
 			return err
 		}
-		if !actor.Can(access.UnitRead, before.affPath) {
+		if !actor.Can(UnitRead, before.affPath) {
 			return unitNotFound(id)
 		}
-		if !actor.Can(access.UnitManage, before.affPath) {
+		if !actor.Can(UnitManage, before.affPath) {
 			return errs.New(errs.Forbidden, "您没有修改该单位的权限", "you may not change this unit")
 		}
 		if err := errs.CheckVersion(p.Version, before.Version); err != nil {

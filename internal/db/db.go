@@ -38,7 +38,14 @@ type DB struct {
 	// Path is the SQLite file, empty on PostgreSQL; URL is the PostgreSQL URL.
 	Path string
 	URL  string
+	// now is the program's clock (SetClock), for the times that writes
+	// stamp inside a transaction, such as the audit log's.
+	now func() time.Time
 }
+
+// SetClock makes transactions read the time from now instead of the system
+// clock; the application sets its one clock here before it serves.
+func (d *DB) SetClock(now func() time.Time) { d.now = now }
 
 // Open connects to url: "sqlite:PATH" or "postgres://…" / "postgresql://…".
 func Open(ctx context.Context, url string) (*DB, error) {
@@ -202,6 +209,14 @@ func (d *DB) LimitConns(n int) {
 type Tx struct {
 	tx *sql.Tx
 	d  *DB
+}
+
+// Now is the time of the database's clock (see SetClock).
+func (t *Tx) Now() time.Time {
+	if t.d.now == nil {
+		return time.Now()
+	}
+	return t.d.now()
 }
 
 // Exec runs a statement inside the transaction.

@@ -27,9 +27,9 @@ type Account struct {
 type Result struct {
 	Init     org.InitResult
 	Accounts []Account
-	// Orgs and Units count what the demo holds in the end: the territorial
-	// tree plus the organizations of the 两新 units, and those units.
-	Orgs, Units int
+	// Orgs counts the organizations the demo holds in the end: the
+	// territorial tree plus those the modules' demo data added.
+	Orgs int
 	// Seeded are the reports of the modules that had something to say,
 	// in the order they were seeded.
 	Seeded []module.Seeded
@@ -123,6 +123,6 @@ func Seed(ctx context.Context, c *module.Core, domains []module.Domain, region s
 			res.Seeded = append(res.Seeded, s)
 		}
 	}
-	err = d.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM orgs), (SELECT COUNT(*) FROM units)").Scan(&res.Orgs, &res.Units)
+	err = d.QueryRow(ctx, "SELECT COUNT(*) FROM orgs").Scan(&res.Orgs)
 	return res, errs.Wrap(err, "count demo")
 }

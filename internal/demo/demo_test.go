@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -71,6 +72,9 @@ func TestSeedNanningCoverage(t *testing.T) {
 	rows.Close()
 	if total.Units < 19000 || total.Units > 21000 {
 		t.Fatalf("%d units, want about 20,000", total.Units)
+	}
+	if got, want := res.Lines("http://x"), []string{fmt.Sprintf("两新组织 %d 个，含近 12 个月的覆盖数据和本年度“4+1”目标", total.Units)}; !slices.Equal(got, want) {
+		t.Errorf("demo lines %q, want %q", got, want)
 	}
 	ent, soc := byGroup[false], byGroup[true]
 	t.Logf("units %d: enterprises %d org %.1f%% work %.1f%%; social %d org %.1f%% work %.1f%%; own %d joint %d instructor %d none %d",

@@ -339,7 +339,7 @@ var errNoManage = errs.New(errs.Forbidden, "您没有管理评议考核的权限
 // CheckReadAnywhere refuses an actor who may read campaigns nowhere, before
 // the filters of a list are looked at.
 func (s *Service) CheckReadAnywhere(actor access.Actor) error {
-	if !actor.CanAnywhere(access.EvaluationRead) {
+	if !actor.CanAnywhere(EvaluationRead) {
 		return errNoRead
 	}
 	return nil
@@ -348,7 +348,7 @@ func (s *Service) CheckReadAnywhere(actor access.Actor) error {
 // CheckManageAnywhere refuses, before a create form is shown or read, an
 // actor who may manage campaigns nowhere.
 func (s *Service) CheckManageAnywhere(actor access.Actor) error {
-	if !actor.CanAnywhere(access.EvaluationManage) {
+	if !actor.CanAnywhere(EvaluationManage) {
 		return errNoManage
 	}
 	return nil
@@ -370,7 +370,7 @@ func (s *Service) CheckOwner(ctx context.Context, actor access.Actor, ownerOrgID
 	if err != nil {
 		return org.Org{}, err
 	}
-	if !actor.Can(access.EvaluationManage, owner.Path) {
+	if !actor.Can(EvaluationManage, owner.Path) {
 		return org.Org{}, errs.New(errs.Forbidden, "您没有为该党组织组织测评的权限", "you may not run campaigns for this organization")
 	}
 	if !owner.Active() {
@@ -387,7 +387,7 @@ func (s *Service) CheckManage(ctx context.Context, actor access.Actor, id int64)
 	if err != nil {
 		return Campaign{}, err
 	}
-	if !actor.Can(access.EvaluationManage, c.ownerPath) {
+	if !actor.Can(EvaluationManage, c.ownerPath) {
 		return Campaign{}, forbidden()
 	}
 	return c, nil
@@ -424,7 +424,7 @@ func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (Campai
 	if err != nil {
 		return Campaign{}, errs.Wrap(err, "load campaign")
 	}
-	if !actor.Can(access.EvaluationRead, c.ownerPath) {
+	if !actor.Can(EvaluationRead, c.ownerPath) {
 		return Campaign{}, campaignNotFound(id)
 	}
 	return c, nil
@@ -443,10 +443,10 @@ func (s *Service) lockTx(ctx context.Context, tx *db.Tx, actor access.Actor, id 
 	if err != nil {
 		return Campaign{}, errs.Wrap(err, "lock campaign")
 	}
-	if !actor.Can(access.EvaluationRead, c.ownerPath) {
+	if !actor.Can(EvaluationRead, c.ownerPath) {
 		return Campaign{}, campaignNotFound(id)
 	}
-	if !actor.Can(access.EvaluationManage, c.ownerPath) {
+	if !actor.Can(EvaluationManage, c.ownerPath) {
 		return Campaign{}, forbidden()
 	}
 	return c, nil
@@ -881,7 +881,7 @@ func (s *Service) Publish(ctx context.Context, actor access.Actor, id int64) (Ca
 	if err != nil {
 		return Campaign{}, err
 	}
-	if c.Status == StatusClosed && actor.Can(access.EvaluationManage, c.ownerPath) {
+	if c.Status == StatusClosed && actor.Can(EvaluationManage, c.ownerPath) {
 		if err := s.recount(ctx, c); err != nil {
 			return Campaign{}, err
 		}
@@ -952,7 +952,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q CampaignQuery)
 	if err := s.CheckReadAnywhere(actor); err != nil {
 		return nil, 0, err
 	}
-	scope, args := actor.ScopeSQL(org.PathCol("o"), access.EvaluationRead)
+	scope, args := actor.ScopeSQL(org.PathCol("o"), EvaluationRead)
 	where := []string{scope}
 	if q.Under != 0 {
 		o, err := s.orgs.Get(ctx, actor, q.Under)

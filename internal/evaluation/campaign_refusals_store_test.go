@@ -20,7 +20,7 @@ func TestPermissionBeforeInput(t *testing.T) {
 	f := newFx(t)
 	c, _ := f.villageCampaign(t, 1)
 	as := func(role access.Role, id int64, path string) access.Actor {
-		return access.Actor{UserID: 9, Username: string(role), Grants: []access.Grant{{Role: role, OrgID: id, OrgPath: path}}}
+		return testPerms.Bind(access.Actor{UserID: 9, Username: string(role), Grants: []access.Grant{{Role: role, OrgID: id, OrgPath: path}}})
 	}
 	townMgr := as(access.EvaluationManager, f.town.ID, f.town.Path)
 	otherMgr := as(access.EvaluationManager, f.other.ID, f.other.Path)

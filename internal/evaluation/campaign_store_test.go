@@ -15,6 +15,10 @@ import (
 	"jiceng/internal/evaluation"
 )
 
+// testPerms is the permission catalogue of the evaluation module's part; the actors these
+// tests build are bound to it, as the accounts service binds real ones.
+var testPerms = access.MustCatalogue(evaluation.Permissions)
+
 // TestVillageLifecycle runs a 述职评议 of three communities from creation to
 // publication: three rater groups above k, every token used, ballots mixed
 // in batches, and the published results equal to Compute over the very
@@ -285,7 +289,7 @@ func TestCampaignScope(t *testing.T) {
 	f := newFx(t)
 	c, _ := f.villageCampaign(t, 2)
 	as := func(role access.Role, id int64, path string) access.Actor {
-		return access.Actor{UserID: 9, Username: string(role), Grants: []access.Grant{{Role: role, OrgID: id, OrgPath: path}}}
+		return testPerms.Bind(access.Actor{UserID: 9, Username: string(role), Grants: []access.Grant{{Role: role, OrgID: id, OrgPath: path}}})
 	}
 	townMgr := as(access.EvaluationManager, f.town.ID, f.town.Path)
 	otherMgr := as(access.EvaluationManager, f.other.ID, f.other.Path)

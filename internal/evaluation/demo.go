@@ -140,51 +140,38 @@ func seedEvaluation(ctx context.Context, d *db.DB, orgs *org.Service, ev *Servic
 // communities (statistical stand-ins left out).
 func loadXingning(ctx context.Context, d *db.DB, orgs *org.Service) ([]*evalTown, int64, error) {
 	sys := access.SystemActor("demo")
-	rows, err := d.Query(ctx, `SELECT id, level, region_code, region_name, COALESCE(short_name, region_name) FROM orgs
-		WHERE territorial = ? AND status = 'active' AND region_code LIKE '450102%' ORDER BY region_code`, true)
+	xn, err := org.Territorial(ctx, d, "450102")
+	if err != nil {
+		return nil, 0, errs.Wrap(err, "demo 兴宁区")
+	}
+	places, err := org.TerritorialUnder(ctx, d, xn.Path)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "demo 兴宁区")
 	}
 	var county int64
 	var towns []*evalTown
 	byCode := map[string]*evalTown{}
-	var villages []struct {
-		id   int64
-		code string
-	}
-	for rows.Next() {
-		var id int64
-		var level, code, name, short string
-		if err := rows.Scan(&id, &level, &code, &name, &short); err != nil {
-			rows.Close()
-			return nil, 0, errs.Wrap(err, "demo 兴宁区")
-		}
-		switch level {
+	var villages []org.Place
+	for _, p := range places {
+		switch p.Level {
 		case "county":
-			county = id
+			county = p.ID
 		case "township":
-			t := &evalTown{id: id, code: code, name: strings.TrimSuffix(name, "办事处"), leader: short}
+			t := &evalTown{id: p.ID, code: p.Code, name: strings.TrimSuffix(p.RegionName, "办事处"), leader: p.ShortName}
 			towns = append(towns, t)
-			byCode[code] = t
+			byCode[p.Code] = t
 		case "village":
-			if !strings.Contains(name, "虚拟") {
-				villages = append(villages, struct {
-					id   int64
-					code string
-				}{id, code})
+			if !strings.Contains(p.RegionName, "虚拟") {
+				villages = append(villages, p)
 			}
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, errs.Wrap(err, "demo 兴宁区")
-	}
 	for _, v := range villages {
-		t := byCode[v.code[:min(9, len(v.code))]]
+		t := byCode[v.Code[:min(9, len(v.Code))]]
 		if t == nil {
 			continue
 		}
-		o, err := orgs.Get(ctx, sys, v.id)
+		o, err := orgs.Get(ctx, sys, v.ID)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -13,7 +13,8 @@ import (
 func Module(c *module.Core) (*Service, module.Domain, error) {
 	s := NewService(c.DB, c.Orgs, c.Key).WithClock(c.Now)
 	return s, module.Domain{
-		Name: "evaluation",
+		Name:        "evaluation",
+		Permissions: Permissions,
 		Jobs: []module.Job{
 			// Ballots cast together share one durable commit.
 			{Name: "ballot committer", Run: func(ctx context.Context) error { s.StartCommitter(ctx); return nil }},

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
@@ -23,6 +24,9 @@ type Core struct {
 	Orgs     *org.Service
 	Accounts *account.Service
 	Audit    *audit.Service
+	// Perms is the permission catalogue; the application adds each
+	// module's part to it as it builds the module.
+	Perms *access.Catalogue
 	// Key is the ballot-token key (see cmd/jiceng key.go).
 	Key []byte
 	// PublicURL is the address users reach jiceng by, without a trailing
@@ -33,10 +37,12 @@ type Core struct {
 }
 
 // Domain is what a module's domain package supplies besides its service:
-// its name, its background work and its demo data.
+// its name, its part of the permission catalogue, its background work and
+// its demo data.
 type Domain struct {
-	Name string
-	Jobs []Job
+	Name        string
+	Permissions access.Permissions
+	Jobs        []Job
 	// Seed, when not nil, adds the module's demo data to a fresh demo
 	// database whose territorial tree of Region is built (see internal/demo).
 	Seed func(ctx context.Context, s Seeding) (Seeded, error)

@@ -19,8 +19,8 @@ func TestExportNeedsOrgExport(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newNanning(t)
 	ms, xn, qx := byRegion(t, s, "450102001"), byRegion(t, s, "450102"), byRegion(t, s, "450103")
-	handler := access.Actor{UserID: 7, Username: "handler", Grants: []access.Grant{{Role: access.CaseHandler, OrgID: ms.ID, OrgPath: ms.Path}}}
-	street := access.Actor{UserID: 8, Username: "street", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: ms.ID, OrgPath: ms.Path}}}
+	handler := testPerms.Bind(access.Actor{UserID: 7, Username: "handler", Grants: []access.Grant{{Role: access.CaseHandler, OrgID: ms.ID, OrgPath: ms.Path}}})
+	street := testPerms.Bind(access.Actor{UserID: 8, Username: "street", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: ms.ID, OrgPath: ms.Path}}})
 	for _, c := range []struct {
 		name  string
 		actor access.Actor

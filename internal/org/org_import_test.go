@@ -23,7 +23,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	if err := d.WriteQueryRow(ctx, "INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES ('ms', 'x', ?, '', '') RETURNING id", ms.ID).Scan(&uid); err != nil {
 		t.Fatal(err)
 	}
-	actor := access.Actor{UserID: uid, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: ms.ID, OrgPath: ms.Path}}}
+	actor := testPerms.Bind(access.Actor{UserID: uid, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: ms.ID, OrgPath: ms.Path}}})
 	header := []string{"名称*", "类型*", "上级区划代码", "区划代码", "单位类别", "成立日期"}
 	bad := [][]string{
 		{"民生街道某某科技有限公司党支部", "党支部", "450102001", "450102001003", "非公企业", "2020-07-01"},

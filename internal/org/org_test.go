@@ -15,6 +15,10 @@ import (
 	"jiceng/internal/testrig"
 )
 
+// testPerms is the permission catalogue of the platform's part alone; the actors these
+// tests build are bound to it, as the accounts service binds real ones.
+var testPerms = access.MustCatalogue()
+
 // regions is shared by the tests of this package: loading the national data
 // once keeps the suite fast.
 var regions = region.NewHolder()
@@ -245,7 +249,7 @@ func TestScopeOfMinshengAdmin(t *testing.T) {
 	ctx := context.Background()
 	s, res := newNanning(t)
 	ms := byRegion(t, s, "450102001")
-	actor := access.Actor{UserID: 99, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: ms.ID, OrgPath: ms.Path}}}
+	actor := testPerms.Bind(access.Actor{UserID: 99, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: ms.ID, OrgPath: ms.Path}}})
 	os, total, err := s.List(ctx, actor, org.ListQuery{Limit: 100})
 	if err != nil || total != 14 || len(os) != 14 {
 		t.Fatalf("民生街道 admin sees %d (%d rows): %v", total, len(os), err)

@@ -81,6 +81,35 @@ func Territorial(ctx context.Context, q db.Querier, code string) (Ref, error) {
 	return r, err
 }
 
+// Place is a territorial organization with the division it stands for.
+type Place struct {
+	Ref
+	Level      string // the division's level: province, city, county, township, village
+	Code       string // the division code
+	RegionName string // the division's name
+}
+
+// TerritorialUnder reads, through q, the active territorial organizations
+// of the subtree at path, in division-code order (so each parent comes
+// before its children), for demo data and other whole-region work.
+func TerritorialUnder(ctx context.Context, q db.Querier, path string) ([]Place, error) {
+	rows, err := q.Query(ctx, `SELECT id, path, name, short_name, kind, status, level, region_code, region_name FROM orgs
+		WHERE territorial = ? AND status = 'active' AND path >= ? AND path < ? ORDER BY region_code`, true, path, strings.TrimSuffix(path, "/")+"0")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Place
+	for rows.Next() {
+		var p Place
+		if err := rows.Scan(&p.ID, &p.Path, &p.Name, &p.ShortName, &p.Kind, &p.Status, &p.Level, &p.Code, &p.RegionName); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // lookupChunk is the number of ids LookupMany reads per query.
 const lookupChunk = 500
 

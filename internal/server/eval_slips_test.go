@@ -111,7 +111,7 @@ func TestSlipExportChecksInDomain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reader := access.Actor{UserID: 99, Username: "reader", Grants: []access.Grant{{Role: access.Auditor, OrgID: root.ID, OrgPath: root.Path}}}
+	reader := f.perms.Bind(access.Actor{UserID: 99, Username: "reader", Grants: []access.Grant{{Role: access.Auditor, OrgID: root.ID, OrgPath: root.Path}}})
 	if _, err := f.eval.SlipExport(ctx, reader, c.ID, "enterprise", codes); errs.KindOf(err) != errs.Forbidden || err.Error() != "您没有管理该测评的权限" {
 		t.Errorf("SlipExport by a reader: %v, want forbidden", err)
 	}

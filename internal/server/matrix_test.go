@@ -39,7 +39,7 @@ import (
 //
 // Expected answers: without a login, a public route answers (not 401, 403
 // or the login page), a page sends to /login with 303 and the API says 401.
-// With a login, a role whose permissions (access.Allows) include the need
+// With a login, a role whose permissions (the app's catalogue) include the need
 // passes inside its scope (2xx, a redirect elsewhere than /login, or 400,
 // 409, 413, 422 for the refused input) and gets 404 outside it; a role
 // without it gets 403, or 404 where the object is looked up within the
@@ -92,50 +92,50 @@ var matrix = []decl{
 	{"POST /users/{id}", access.UserManage, oUser, "op=password&password=x"},
 	{"GET /audit", access.AuditRead, none, ""},
 	{"GET /audit/export.xlsx", access.AuditRead, none, ""},
-	{"GET /coverage", access.UnitRead, none, ""},
-	{"GET /coverage/export.xlsx", access.UnitRead, none, ""},
-	{"GET /coverage/units", access.UnitRead, none, ""},
-	{"GET /coverage/units/export.xlsx", access.UnitRead, none, ""},
-	{"GET /coverage/units/import", access.UnitManage, none, ""},
-	{"POST /coverage/units/import", access.UnitManage, none, "file:统一社会信用代码,单位名称\n,\n"},
-	{"GET /coverage/units/import/template.xlsx", access.UnitManage, none, ""},
-	{"POST /coverage/units/import/{id}/apply", access.UnitManage, oSession, ""},
-	{"GET /coverage/units/new", access.UnitManage, none, ""},
-	{"POST /coverage/units/new", access.UnitManage, oOrgBody, "affiliation_org_id={org}&credit_code=&name="},
-	{"GET /coverage/units/{id}", access.UnitRead, oUnit, ""},
-	{"GET /coverage/units/{id}/edit", access.UnitManage, oUnit, ""},
-	{"POST /coverage/units/{id}/edit", access.UnitManage, oUnit, "name="},
-	{"POST /coverage/units/{id}/coverage", access.UnitManage, oUnit, "coverage=bogus"},
-	{"POST /coverage/units/{id}/close", access.UnitManage, oUnit, "close_reason=&close_on="},
-	{"POST /coverage/units/{id}/reopen", access.UnitManage, oUnit, "reopen_note="},
-	{"GET /coverage/settings", access.UnitRead, none, ""},
+	{"GET /coverage", coverage.UnitRead, none, ""},
+	{"GET /coverage/export.xlsx", coverage.UnitRead, none, ""},
+	{"GET /coverage/units", coverage.UnitRead, none, ""},
+	{"GET /coverage/units/export.xlsx", coverage.UnitRead, none, ""},
+	{"GET /coverage/units/import", coverage.UnitManage, none, ""},
+	{"POST /coverage/units/import", coverage.UnitManage, none, "file:统一社会信用代码,单位名称\n,\n"},
+	{"GET /coverage/units/import/template.xlsx", coverage.UnitManage, none, ""},
+	{"POST /coverage/units/import/{id}/apply", coverage.UnitManage, oSession, ""},
+	{"GET /coverage/units/new", coverage.UnitManage, none, ""},
+	{"POST /coverage/units/new", coverage.UnitManage, oOrgBody, "affiliation_org_id={org}&credit_code=&name="},
+	{"GET /coverage/units/{id}", coverage.UnitRead, oUnit, ""},
+	{"GET /coverage/units/{id}/edit", coverage.UnitManage, oUnit, ""},
+	{"POST /coverage/units/{id}/edit", coverage.UnitManage, oUnit, "name="},
+	{"POST /coverage/units/{id}/coverage", coverage.UnitManage, oUnit, "coverage=bogus"},
+	{"POST /coverage/units/{id}/close", coverage.UnitManage, oUnit, "close_reason=&close_on="},
+	{"POST /coverage/units/{id}/reopen", coverage.UnitManage, oUnit, "reopen_note="},
+	{"GET /coverage/settings", coverage.UnitRead, none, ""},
 	{"POST /coverage/settings", adminOnly, none, "size_employees=0&joint_max_units=0"},
-	{"GET /coverage/goals", access.UnitRead, none, ""},
-	{"POST /coverage/goals", access.GoalManage, oOrgBody, "name=&year=2026&owner_org_id={org}&indicator=org_coverage&target_org_coverage=50"},
-	{"GET /coverage/goals/{id}", access.UnitRead, oGoal, ""},
-	{"GET /coverage/goals/{id}/export.xlsx", access.UnitRead, oGoal, ""},
-	{"POST /coverage/goals/{id}/target", access.GoalManage, oGoal, "org_id=1&indicator=org_coverage&target=1000"},
-	{"GET /evaluation", access.EvaluationRead, none, ""},
-	{"GET /evaluation/export.xlsx", access.EvaluationRead, none, ""},
-	{"GET /evaluation/new", access.EvaluationManage, none, ""},
-	{"POST /evaluation/new", access.EvaluationManage, oOrgBody, "owner_org_id={org}&name=&type=village_secretary&year=2026"},
-	{"GET /evaluation/{id}", access.EvaluationRead, oCampaign, ""},
-	{"POST /evaluation/{id}/open", access.EvaluationManage, oCampaign, ""},
-	{"POST /evaluation/{id}/close", access.EvaluationManage, oCampaign, ""},
-	{"POST /evaluation/{id}/publish", access.EvaluationManage, oCampaign, ""},
-	{"POST /evaluation/{id}/subjects", access.EvaluationManage, oCampaign, "kind=person&name="},
-	{"GET /evaluation/{id}/subjects/import", access.EvaluationManage, oCampaign, ""},
-	{"POST /evaluation/{id}/subjects/import", access.EvaluationManage, oCampaign, "file:单位,姓名\n,\n"},
-	{"GET /evaluation/{id}/subjects/import/template.xlsx", access.EvaluationManage, oCampaign, ""},
-	{"POST /evaluation/{id}/subjects/import/{sid}/apply", access.EvaluationManage, oCampaignSession, ""},
-	{"POST /evaluation/{id}/subjects/{sid}/files", access.EvaluationManage, oSubject, "file:"},
-	{"POST /evaluation/{id}/subjects/{sid}/files/{fid}/remove", access.EvaluationManage, oFreshFile, ""},
-	{"GET /evaluation/{id}/files/{fid}", access.EvaluationRead, oFile, ""},
-	{"POST /evaluation/{id}/tokens", access.EvaluationManage, oCampaign, "group=&n=0"},
-	{"POST /evaluation/{id}/tokens/revoke", access.EvaluationManage, oCampaign, "code="},
-	{"POST /evaluation/{id}/tokens/export.xlsx", access.EvaluationManage, oCampaign, "group=&n=0"},
-	{"GET /evaluation/{id}/results", access.EvaluationRead, oCampaign, ""},
-	{"GET /evaluation/{id}/results.xlsx", access.EvaluationRead, oCampaign, ""},
+	{"GET /coverage/goals", coverage.UnitRead, none, ""},
+	{"POST /coverage/goals", coverage.GoalManage, oOrgBody, "name=&year=2026&owner_org_id={org}&indicator=org_coverage&target_org_coverage=50"},
+	{"GET /coverage/goals/{id}", coverage.UnitRead, oGoal, ""},
+	{"GET /coverage/goals/{id}/export.xlsx", coverage.UnitRead, oGoal, ""},
+	{"POST /coverage/goals/{id}/target", coverage.GoalManage, oGoal, "org_id=1&indicator=org_coverage&target=1000"},
+	{"GET /evaluation", evaluation.EvaluationRead, none, ""},
+	{"GET /evaluation/export.xlsx", evaluation.EvaluationRead, none, ""},
+	{"GET /evaluation/new", evaluation.EvaluationManage, none, ""},
+	{"POST /evaluation/new", evaluation.EvaluationManage, oOrgBody, "owner_org_id={org}&name=&type=village_secretary&year=2026"},
+	{"GET /evaluation/{id}", evaluation.EvaluationRead, oCampaign, ""},
+	{"POST /evaluation/{id}/open", evaluation.EvaluationManage, oCampaign, ""},
+	{"POST /evaluation/{id}/close", evaluation.EvaluationManage, oCampaign, ""},
+	{"POST /evaluation/{id}/publish", evaluation.EvaluationManage, oCampaign, ""},
+	{"POST /evaluation/{id}/subjects", evaluation.EvaluationManage, oCampaign, "kind=person&name="},
+	{"GET /evaluation/{id}/subjects/import", evaluation.EvaluationManage, oCampaign, ""},
+	{"POST /evaluation/{id}/subjects/import", evaluation.EvaluationManage, oCampaign, "file:单位,姓名\n,\n"},
+	{"GET /evaluation/{id}/subjects/import/template.xlsx", evaluation.EvaluationManage, oCampaign, ""},
+	{"POST /evaluation/{id}/subjects/import/{sid}/apply", evaluation.EvaluationManage, oCampaignSession, ""},
+	{"POST /evaluation/{id}/subjects/{sid}/files", evaluation.EvaluationManage, oSubject, "file:"},
+	{"POST /evaluation/{id}/subjects/{sid}/files/{fid}/remove", evaluation.EvaluationManage, oFreshFile, ""},
+	{"GET /evaluation/{id}/files/{fid}", evaluation.EvaluationRead, oFile, ""},
+	{"POST /evaluation/{id}/tokens", evaluation.EvaluationManage, oCampaign, "group=&n=0"},
+	{"POST /evaluation/{id}/tokens/revoke", evaluation.EvaluationManage, oCampaign, "code="},
+	{"POST /evaluation/{id}/tokens/export.xlsx", evaluation.EvaluationManage, oCampaign, "group=&n=0"},
+	{"GET /evaluation/{id}/results", evaluation.EvaluationRead, oCampaign, ""},
+	{"GET /evaluation/{id}/results.xlsx", evaluation.EvaluationRead, oCampaign, ""},
 
 	{"GET /api/v1/openapi.json", public, none, ""},
 	{"POST /api/v1/auth/login", public, none, `{"username":"","password":""}`},
@@ -158,43 +158,43 @@ var matrix = []decl{
 	{"DELETE /api/v1/grants/{id}", access.UserManage, oFreshGrant, ""},
 	{"GET /api/v1/audit", access.AuditRead, none, ""},
 
-	{"GET /api/v1/orgs/{id}/coverage", access.UnitRead, oOrg, ""},
-	{"GET /api/v1/orgs/{id}/coverage/trend", access.UnitRead, oOrg, ""},
-	{"GET /api/v1/orgs/{id}/coverage/joint-flags", access.UnitRead, oOrg, ""},
-	{"GET /api/v1/units", access.UnitRead, none, ""},
-	{"POST /api/v1/units/import", access.UnitManage, none, "file:统一社会信用代码,单位名称\n,\n"},
-	{"POST /api/v1/units", access.UnitManage, oOrgBody, `{"affiliation_org_id":{org},"credit_code":"","name":""}`},
-	{"GET /api/v1/units/{id}", access.UnitRead, oUnit, ""},
-	{"PATCH /api/v1/units/{id}", access.UnitManage, oUnit, `{"name":""}`},
-	{"POST /api/v1/units/{id}/coverage", access.UnitManage, oUnit, `{"coverage":"bogus"}`},
-	{"POST /api/v1/units/{id}/close", access.UnitManage, oUnit, `{"reason":""}`},
-	{"POST /api/v1/units/{id}/reopen", access.UnitManage, oUnit, `{"note":""}`},
-	{"GET /api/v1/units/{id}/history", access.UnitRead, oUnit, ""},
-	{"GET /api/v1/coverage/settings", access.UnitRead, none, ""},
+	{"GET /api/v1/orgs/{id}/coverage", coverage.UnitRead, oOrg, ""},
+	{"GET /api/v1/orgs/{id}/coverage/trend", coverage.UnitRead, oOrg, ""},
+	{"GET /api/v1/orgs/{id}/coverage/joint-flags", coverage.UnitRead, oOrg, ""},
+	{"GET /api/v1/units", coverage.UnitRead, none, ""},
+	{"POST /api/v1/units/import", coverage.UnitManage, none, "file:统一社会信用代码,单位名称\n,\n"},
+	{"POST /api/v1/units", coverage.UnitManage, oOrgBody, `{"affiliation_org_id":{org},"credit_code":"","name":""}`},
+	{"GET /api/v1/units/{id}", coverage.UnitRead, oUnit, ""},
+	{"PATCH /api/v1/units/{id}", coverage.UnitManage, oUnit, `{"name":""}`},
+	{"POST /api/v1/units/{id}/coverage", coverage.UnitManage, oUnit, `{"coverage":"bogus"}`},
+	{"POST /api/v1/units/{id}/close", coverage.UnitManage, oUnit, `{"reason":""}`},
+	{"POST /api/v1/units/{id}/reopen", coverage.UnitManage, oUnit, `{"note":""}`},
+	{"GET /api/v1/units/{id}/history", coverage.UnitRead, oUnit, ""},
+	{"GET /api/v1/coverage/settings", coverage.UnitRead, none, ""},
 	{"PUT /api/v1/coverage/settings", adminOnly, none, `{"size_employees":0,"joint_max_units":0}`},
-	{"GET /api/v1/goal-sets", access.UnitRead, none, ""},
-	{"POST /api/v1/goal-sets", access.GoalManage, oOrgBody, `{"name":"","year":2026,"owner_org_id":{org},"targets":{}}`},
-	{"GET /api/v1/goal-sets/{id}", access.UnitRead, oGoal, ""},
-	{"POST /api/v1/goal-sets/{id}/targets", access.GoalManage, oGoal, `{"indicator":"org_coverage","org_id":1,"target":1000}`},
+	{"GET /api/v1/goal-sets", coverage.UnitRead, none, ""},
+	{"POST /api/v1/goal-sets", coverage.GoalManage, oOrgBody, `{"name":"","year":2026,"owner_org_id":{org},"targets":{}}`},
+	{"GET /api/v1/goal-sets/{id}", coverage.UnitRead, oGoal, ""},
+	{"POST /api/v1/goal-sets/{id}/targets", coverage.GoalManage, oGoal, `{"indicator":"org_coverage","org_id":1,"target":1000}`},
 
-	{"GET /api/v1/campaigns", access.EvaluationRead, none, ""},
-	{"POST /api/v1/campaigns", access.EvaluationManage, oOrgBody, `{"owner_org_id":{org},"name":"","year":2026}`},
-	{"GET /api/v1/campaigns/{id}", access.EvaluationRead, oCampaign, ""},
-	{"PUT /api/v1/campaigns/{id}/rules", access.EvaluationManage, oCampaign, `{}`},
-	{"GET /api/v1/campaigns/{id}/subjects", access.EvaluationRead, oCampaign, ""},
-	{"POST /api/v1/campaigns/{id}/subjects", access.EvaluationManage, oCampaign, `{"subjects":[]}`},
-	{"POST /api/v1/campaigns/{id}/subjects/import", access.EvaluationManage, oCampaign, "file:单位,姓名\n,\n"},
-	{"GET /api/v1/campaigns/{id}/subjects/{sid}/files", access.EvaluationRead, oSubject, ""},
-	{"POST /api/v1/campaigns/{id}/subjects/{sid}/files", access.EvaluationManage, oSubject, "file:"},
-	{"GET /api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", access.EvaluationRead, oFile, ""},
-	{"DELETE /api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", access.EvaluationManage, oFreshFile, ""},
-	{"POST /api/v1/campaigns/{id}/open", access.EvaluationManage, oCampaign, ""},
-	{"POST /api/v1/campaigns/{id}/close", access.EvaluationManage, oCampaign, ""},
-	{"POST /api/v1/campaigns/{id}/publish", access.EvaluationManage, oCampaign, ""},
-	{"POST /api/v1/campaigns/{id}/tokens", access.EvaluationManage, oCampaign, `{"group":"","count":0}`},
-	{"POST /api/v1/campaigns/{id}/tokens/revoke", access.EvaluationManage, oCampaign, `{"code":""}`},
-	{"GET /api/v1/campaigns/{id}/results", access.EvaluationRead, oCampaign, ""},
-	{"GET /api/v1/campaigns/{id}/flags", access.EvaluationRead, oCampaign, ""},
+	{"GET /api/v1/campaigns", evaluation.EvaluationRead, none, ""},
+	{"POST /api/v1/campaigns", evaluation.EvaluationManage, oOrgBody, `{"owner_org_id":{org},"name":"","year":2026}`},
+	{"GET /api/v1/campaigns/{id}", evaluation.EvaluationRead, oCampaign, ""},
+	{"PUT /api/v1/campaigns/{id}/rules", evaluation.EvaluationManage, oCampaign, `{}`},
+	{"GET /api/v1/campaigns/{id}/subjects", evaluation.EvaluationRead, oCampaign, ""},
+	{"POST /api/v1/campaigns/{id}/subjects", evaluation.EvaluationManage, oCampaign, `{"subjects":[]}`},
+	{"POST /api/v1/campaigns/{id}/subjects/import", evaluation.EvaluationManage, oCampaign, "file:单位,姓名\n,\n"},
+	{"GET /api/v1/campaigns/{id}/subjects/{sid}/files", evaluation.EvaluationRead, oSubject, ""},
+	{"POST /api/v1/campaigns/{id}/subjects/{sid}/files", evaluation.EvaluationManage, oSubject, "file:"},
+	{"GET /api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", evaluation.EvaluationRead, oFile, ""},
+	{"DELETE /api/v1/campaigns/{id}/subjects/{sid}/files/{fid}", evaluation.EvaluationManage, oFreshFile, ""},
+	{"POST /api/v1/campaigns/{id}/open", evaluation.EvaluationManage, oCampaign, ""},
+	{"POST /api/v1/campaigns/{id}/close", evaluation.EvaluationManage, oCampaign, ""},
+	{"POST /api/v1/campaigns/{id}/publish", evaluation.EvaluationManage, oCampaign, ""},
+	{"POST /api/v1/campaigns/{id}/tokens", evaluation.EvaluationManage, oCampaign, `{"group":"","count":0}`},
+	{"POST /api/v1/campaigns/{id}/tokens/revoke", evaluation.EvaluationManage, oCampaign, `{"code":""}`},
+	{"GET /api/v1/campaigns/{id}/results", evaluation.EvaluationRead, oCampaign, ""},
+	{"GET /api/v1/campaigns/{id}/flags", evaluation.EvaluationRead, oCampaign, ""},
 	{"POST /api/v1/public/ballots", public, none, `{"token":"","scores":{}}`},
 	{"GET /api/v1/public/campaigns/{id}/bulletin", public, none, ""},
 }
@@ -245,15 +245,16 @@ func (o object) scoped() bool { return o != none && o != oOwnSession }
 // missing reports whether the object never exists: an allowed actor gets 404.
 func (o object) missing() bool { return o == oSession || o == oCampaignSession }
 
-// allows reports whether role may use a route that needs n.
-func allows(role access.Role, n access.Action) bool {
+// allows reports whether role may use a route that needs n, by the app's
+// catalogue.
+func allows(perms *access.Catalogue, role access.Role, n access.Action) bool {
 	switch n {
 	case public, loggedIn:
 		return true
 	case adminOnly:
 		return role == access.Admin
 	}
-	return access.Allows(role, n)
+	return perms.Allows(role, n)
 }
 
 // instance is the set of objects on one side of the scope line.
@@ -607,7 +608,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 			fail("%s without login: %s, want 303 → /login", d.route, a)
 		}
 		for _, role := range access.Roles {
-			ok := allows(role, d.need)
+			ok := allows(f.perms, role, d.need)
 			token := f.tokens[role]
 			if d.obj == oOwnSession {
 				token = f.token(t, "mx_"+string(role))

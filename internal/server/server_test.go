@@ -17,6 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/api"
 	"jiceng/internal/app"
@@ -39,6 +40,7 @@ type fixture struct {
 	accts *account.Service
 	cov   *coverage.Service
 	eval  *evaluation.Service
+	perms *access.Catalogue
 	pw    map[string]string
 	root  int64
 }
@@ -53,7 +55,7 @@ type Deps struct {
 // nanning is the tree and accounts of the demo without its 20,000 units:
 // these tests count what they create themselves.
 var nanning = testrig.NewFixture("nanning", func(ctx context.Context, d *db.DB) (demo.Result, error) {
-	return demo.Seed(ctx, &module.Core{DB: d, Orgs: org.NewService(d, regions), Accounts: account.NewService(d, testrig.FastParams)}, nil, "4501")
+	return demo.Seed(ctx, &module.Core{DB: d, Orgs: org.NewService(d, regions), Accounts: account.NewService(d, testrig.FastParams, access.MustCatalogue())}, nil, "4501")
 })
 
 func TestMain(m *testing.M) { testrig.Main(m) }
@@ -72,7 +74,7 @@ func newFixtureWith(t *testing.T, edit func(*Deps)) *fixture {
 	cov, eval := app.Service[*coverage.Service](a), app.Service[*evaluation.Service](a)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, d: d, orgs: orgs, accts: accts, cov: cov, eval: eval, pw: map[string]string{}, root: res.Init.RootID}
+	f := &fixture{srv: srv, d: d, orgs: orgs, accts: accts, cov: cov, eval: eval, perms: a.Core().Perms, pw: map[string]string{}, root: res.Init.RootID}
 	for _, a := range res.Accounts {
 		f.pw[a.Username] = a.Password
 	}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"jiceng/internal/access"
 	"jiceng/internal/coverage"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -76,7 +75,7 @@ func (h *Pages) CoverageDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &covDashboard{Org: o, Roots: roots, Total: rates.Total,
-		CanManage: actor.Can(access.UnitManage, o.Path) && o.Active(), CanGoals: actor.CanAnywhere(access.GoalManage)}
+		CanManage: actor.Can(coverage.UnitManage, o.Path) && o.Active(), CanGoals: actor.CanAnywhere(coverage.GoalManage)}
 	p.Title = h.T(lang, "cov.title") + " · " + o.Label()
 	h.covCrumbs(r, p, o)
 

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"jiceng/internal/access"
 	"jiceng/internal/coverage"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -81,7 +80,7 @@ func (h *Pages) CoverageUnitsExport(w http.ResponseWriter, r *http.Request) {
 		header = append(header, web.Msg(lang, "处理建议", "Advice"))
 		widths = append(widths, 60)
 	}
-	scope := web.ExportScope(r, under, access.UnitRead)
+	scope := web.ExportScope(r, under, coverage.UnitRead)
 	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
 	filters := web.Bilingual(func(lang string) string { return unitFilterText(r, under, lang) })
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
@@ -173,7 +172,7 @@ func (h *Pages) CoverageGoalExport(w http.ResponseWriter, r *http.Request) {
 		header = append(header, web.Msg(lang, l+"（%）", l+" (%)"), web.Msg(lang, l+" 目标（%）", l+" target (%)"), web.Msg(lang, l+" 是否达标", l+" met"))
 		widths = append(widths, 16, 16, 12)
 	}
-	scope := web.ExportScope(r, owner, access.UnitRead)
+	scope := web.ExportScope(r, owner, coverage.UnitRead)
 	list := i18n.Text{ZH: g.Name + "_目标进度", EN: g.Name + "_goal progress"}
 	s := xlsx.Sheet{Title: web.Msg(lang, g.Name+" 目标进度", g.Name+" goal progress"),
 		Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}

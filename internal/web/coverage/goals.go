@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"jiceng/internal/access"
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
@@ -43,7 +42,7 @@ func (h *Pages) goalsData(r *http.Request) (*covGoals, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &covGoals{CanNew: actor.CanAnywhere(access.GoalManage), Opts: covOpts, Checked: map[string]bool{}}
+	v := &covGoals{CanNew: actor.CanAnywhere(coverage.GoalManage), Opts: covOpts, Checked: map[string]bool{}}
 	lang := i18n.FromRequest(r)
 	for _, g := range sets {
 		o, _ := h.Orgs.Get(r.Context(), actor, g.OwnerOrgID)
@@ -192,7 +191,7 @@ func (h *Pages) goalData(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 	}
 	v := &covGoal{Set: g}
 	v.Owner, _ = h.Orgs.Get(ctx, actor, g.OwnerOrgID)
-	v.CanManage = v.Owner.ID != 0 && actor.Can(access.GoalManage, v.Owner.Path)
+	v.CanManage = v.Owner.ID != 0 && actor.Can(coverage.GoalManage, v.Owner.Path)
 	for _, pr := range progress {
 		row := goalScope{Org: pr.Org, Owner: pr.Org.ID == g.OwnerOrgID}
 		behind := map[string]bool{}

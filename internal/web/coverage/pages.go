@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"net/http"
 
-	"jiceng/internal/access"
 	"jiceng/internal/coverage"
 	"jiceng/internal/module"
 	"jiceng/internal/web"
@@ -42,7 +41,7 @@ func funcs(lang string) template.FuncMap {
 
 // nav are the sidebar entries of the coverage pages.
 func nav() []module.Nav {
-	return []module.Nav{{Key: "coverage", Href: "/coverage", Need: access.UnitRead, Order: 40}}
+	return []module.Nav{{Key: "coverage", Href: "/coverage", Need: coverage.UnitRead, Order: 40}}
 }
 
 // Routes are the coverage pages and their auth levels.

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"jiceng/internal/access"
 	"jiceng/internal/coverage"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
@@ -111,7 +110,7 @@ func (h *Pages) unitEditPage(w http.ResponseWriter, r *http.Request) (*web.Page,
 	lang := i18n.FromRequest(r)
 	p := h.Page(r, "coverage", h.T(lang, "cov.unit_edit")+" · "+u.Name)
 	aff := h.affOf(r, strconv.FormatInt(u.AffiliationOrgID, 10))
-	if !web.Actor(r).Can(access.UnitManage, aff.Path) || aff.ID == 0 {
+	if !web.Actor(r).Can(coverage.UnitManage, aff.Path) || aff.ID == 0 {
 		h.Fail(w, r, errs.New(errs.Forbidden, "您没有修改该单位的权限", "you may not change this unit"))
 		return nil, nil, false
 	}

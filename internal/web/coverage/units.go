@@ -61,7 +61,7 @@ func (h *Pages) CoverageUnits(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	v := &covUnits{List: l, Opts: covOpts, CanManage: actor.CanAnywhere(access.UnitManage), Advice: map[int64]string{}, Short: map[string]string{}, Industry: map[string]string{}}
+	v := &covUnits{List: l, Opts: covOpts, CanManage: actor.CanAnywhere(coverage.UnitManage), Advice: map[int64]string{}, Short: map[string]string{}, Industry: map[string]string{}}
 	for _, c := range coverage.Industries {
 		l := []rune(org.LabelOf(coverage.Industries, c.Key, lang))
 		if n := map[bool]int{true: 8, false: 24}[lang != i18n.EN]; len(l) > n {
@@ -77,7 +77,7 @@ func (h *Pages) CoverageUnits(w http.ResponseWriter, r *http.Request) {
 			h.Fail(w, r, err)
 			return
 		}
-		v.CanManage = actor.Can(access.UnitManage, v.Under.Path) && v.Under.Active()
+		v.CanManage = actor.Can(coverage.UnitManage, v.Under.Path) && v.Under.Active()
 	}
 	h.covCrumbs(r, p, v.Under, web.Crumb{Label: title})
 	if v.Under.ID == 0 {
@@ -144,7 +144,7 @@ func (h *Pages) unitView(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 	}
 	if aff, err := h.Orgs.Get(ctx, actor, u.AffiliationOrgID); err == nil {
 		v.Aff = aff
-		v.CanClose = actor.Can(access.UnitManage, aff.Path)
+		v.CanClose = actor.Can(coverage.UnitManage, aff.Path)
 		v.CanManage = v.CanClose && u.Status == "active"
 		v.CanAudit = actor.Can(access.AuditRead, aff.Path)
 		if v.CanManage {

@@ -145,7 +145,7 @@ func (h *Pages) EvalList(w http.ResponseWriter, r *http.Request) {
 	} else {
 		rows = nil
 	}
-	v := &evaList{Rows: rows, List: l, CanNew: web.Actor(r).CanAnywhere(access.EvaluationManage), Years: years, Types: evaTypes(lang)}
+	v := &evaList{Rows: rows, List: l, CanNew: web.Actor(r).CanAnywhere(evaluation.EvaluationManage), Years: years, Types: evaTypes(lang)}
 	v.Filtered = l.Q != "" || r.URL.Query().Get("year") != "" || r.URL.Query().Get("status") != ""
 	p.Form = r.URL.Query()
 	p.Data = v
@@ -384,5 +384,5 @@ func (h *Pages) campaignOwner(ctx context.Context, actor access.Actor, c evaluat
 	if err != nil {
 		return org.Org{}, false
 	}
-	return o, actor.Can(access.EvaluationManage, o.Path)
+	return o, actor.Can(evaluation.EvaluationManage, o.Path)
 }

@@ -19,7 +19,7 @@ func (h *Pages) evaScopeRoots(ctx context.Context, actor access.Actor) []org.Org
 		return roots
 	}
 	var roots []org.Org
-	for _, p := range actor.Scopes(access.EvaluationManage) {
+	for _, p := range actor.Scopes(evaluation.EvaluationManage) {
 		ids := org.PathIDs(p)
 		if len(ids) == 0 {
 			continue

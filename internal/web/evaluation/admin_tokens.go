@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"jiceng/internal/access"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/i18n"
@@ -247,7 +246,7 @@ func (h *Pages) EvalTokensExport(w http.ResponseWriter, r *http.Request) {
 // evaListXLSX exports campaigns.
 func (h *Pages) evaListXLSX(w http.ResponseWriter, r *http.Request, rows []evaluation.Campaign) {
 	actor := web.Actor(r)
-	scope := web.ExportScope(r, org.Org{}, access.EvaluationRead)
+	scope := web.ExportScope(r, org.Org{}, evaluation.EvaluationRead)
 	lang := i18n.FromRequest(r)
 	list := i18n.Text{ZH: "评议考核测评", EN: "evaluation campaigns"}
 	v := r.URL.Query()

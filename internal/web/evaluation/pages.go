@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"html/template"
-	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/module"
@@ -67,7 +66,7 @@ func newPages(k *web.Kit, eval *evaluation.Service) (*Pages, error) {
 
 // nav are the sidebar entries of the evaluation pages.
 func nav() []module.Nav {
-	return []module.Nav{{Key: "evaluation", Href: "/evaluation", Need: access.EvaluationRead, Order: 50}}
+	return []module.Nav{{Key: "evaluation", Href: "/evaluation", Need: evaluation.EvaluationRead, Order: 50}}
 }
 
 // Routes are the evaluation pages and their auth levels: the ballot and
