@@ -48,19 +48,22 @@ const (
 )
 
 // Platform is the permission part of the organization tree, the accounts
-// and the audit log, which every catalogue holds.
-var Platform = Permissions{
-	Module:  "platform",
-	Actions: []Action{OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, RegionInit, UserRead, UserManage, AuditRead},
-	Roles: map[Role][]Action{
-		OrgAdmin:          {OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, UserRead, UserManage, AuditRead},
-		Secretary:         {OrgRead, OrgUpdate, OrgExport},
-		EvaluationManager: {OrgRead, OrgExport},
-		CaseHandler:       {OrgRead},
-		IntegrityOfficer:  {OrgRead},
-		Custodian:         {OrgRead},
-		Auditor:           {OrgRead, OrgExport, UserRead, AuditRead},
-	},
+// and the audit log, which every catalogue holds. It is a function so that
+// nobody can change the table it returns for everyone.
+func Platform() Permissions {
+	return Permissions{
+		Module:  "platform",
+		Actions: []Action{OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, RegionInit, UserRead, UserManage, AuditRead},
+		Roles: map[Role][]Action{
+			OrgAdmin:          {OrgRead, OrgCreate, OrgUpdate, OrgMove, OrgDissolve, OrgImport, OrgExport, UserRead, UserManage, AuditRead},
+			Secretary:         {OrgRead, OrgUpdate, OrgExport},
+			EvaluationManager: {OrgRead, OrgExport},
+			CaseHandler:       {OrgRead},
+			IntegrityOfficer:  {OrgRead},
+			Custodian:         {OrgRead},
+			Auditor:           {OrgRead, OrgExport, UserRead, AuditRead},
+		},
+	}
 }
 
 // ValidRole reports whether r is a known role.
@@ -117,7 +120,10 @@ func (a Actor) CanAnywhere(action Action) bool {
 	return a.System || len(a.Scopes(action)) > 0
 }
 
-// IsAdmin reports whether the actor holds the system administrator role.
+// IsAdmin reports whether the actor is a system administrator: it holds the
+// administrator role on a top-level organization. System-wide powers (the
+// whole audit log, the coverage rules, initializing a region) ask this; an
+// administrator grant below the top holds every action in its subtree only.
 func (a Actor) IsAdmin() bool {
 	if a.System {
 		return true
@@ -126,7 +132,7 @@ func (a Actor) IsAdmin() bool {
 		return false
 	}
 	for _, g := range a.Grants {
-		if g.Role == Admin {
+		if g.Role == Admin && IsTop(g.OrgPath) {
 			return true
 		}
 	}
@@ -163,16 +169,20 @@ func (a Actor) Scopes(action Action) []string {
 func (a Actor) Unrestricted() bool { return a.System }
 
 // CanGrant reports whether the actor may give role on the organization at
-// orgPath: it needs user.manage there, and only administrators hand out admin.
+// orgPath: it needs user.manage there, and only system administrators hand
+// out admin, on a top-level organization only.
 func (a Actor) CanGrant(role Role, orgPath string) bool {
 	if !ValidRole(role) || !a.Can(UserManage, orgPath) {
 		return false
 	}
 	if role == Admin {
-		return a.IsAdmin()
+		return a.IsAdmin() && IsTop(orgPath)
 	}
 	return true
 }
+
+// IsTop reports whether path is that of a top-level organization ("/7/").
+func IsTop(path string) bool { return len(path) > 2 && strings.Count(path, "/") == 2 && path[0] == '/' }
 
 // PathUpper returns the exclusive upper bound of the subtree range of path:
 // every descendant path p satisfies path <= p < PathUpper(path), because

@@ -105,8 +105,21 @@ func TestOnlyAdminsGrantAdmin(t *testing.T) {
 		t.Error("org_admin grant scope wrong")
 	}
 	ad := perms.Bind(Actor{Grants: []Grant{{Role: Admin, OrgPath: "/1/"}}})
-	if !ad.CanGrant(Admin, "/1/2/") {
-		t.Error("admin may not grant admin")
+	if !ad.CanGrant(Admin, "/1/") || !ad.IsAdmin() {
+		t.Error("a system administrator may not grant admin at the top")
+	}
+	if ad.CanGrant(Admin, "/1/2/") {
+		t.Error("admin granted below the top of the tree")
+	}
+	// An administrator grant below the top (granted before the rule, or
+	// by the command line) holds every action in its subtree and no
+	// system-wide power: it is not IsAdmin and cannot hand out admin.
+	street := perms.Bind(Actor{Grants: []Grant{{Role: Admin, OrgPath: "/1/5/"}}})
+	if street.IsAdmin() || street.CanGrant(Admin, "/1/5/") || street.CanGrant(Admin, "/1/") {
+		t.Error("an administrator grant on a street acts system-wide")
+	}
+	if !street.Can(UserManage, "/1/5/9/") || street.Can(OrgRead, "/1/6/") {
+		t.Error("an administrator grant on a street does not hold its subtree, or reaches outside it")
 	}
 	if unbound := (Actor{Grants: ad.Grants}); unbound.IsAdmin() || unbound.CanGrant(Admin, "/1/2/") {
 		t.Error("an administrator's grant counts without a catalogue")
@@ -141,10 +154,48 @@ func TestCatalogueRefusesBadParts(t *testing.T) {
 			t.Errorf("part %+v: error %v, want %q", tc.part, err, tc.want)
 		}
 	}
+	for _, tc := range []struct {
+		part Permissions
+		want string
+	}{
+		{Permissions{Module: "m", Actions: []Action{"x.read", "x.read"}}, "access: m: action x.read is declared twice"},
+		{Permissions{Module: "m", Actions: []Action{"x.read"}, Reserved: []Action{"x.reveal"}}, "access: m: reserved action x.reveal is not one the part declares"},
+	} {
+		_, err := NewCatalogue(tc.part)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("part %+v: error %v, want %q", tc.part, err, tc.want)
+		}
+	}
+	sealed := MustCatalogue()
+	sealed.Seal()
+	if err := sealed.Add(notes); err == nil || err.Error() != "access: notes: the catalogue is sealed once the application is built" {
+		t.Errorf("a part added after Seal: %v", err)
+	}
+	if sealed.Allows(Secretary, "note.read") {
+		t.Error("the refused part was added anyway")
+	}
 	if _, err := NewCatalogue(notes, notes); err == nil || err.Error() != "access: notes: action note.read is already declared by notes" {
 		t.Errorf("a part added twice: %v", err)
 	}
 	if got := perms.Actions(); len(got) != 13 || got[11] != "note.read" {
 		t.Errorf("actions %v", got)
+	}
+}
+
+// TestReservedActionsSkipTheAdministrator: a part may keep an action from
+// the administrator, as a cases module keeps revealing a reporter's
+// identity for the custodian.
+func TestReservedActionsSkipTheAdministrator(t *testing.T) {
+	cases := Permissions{Module: "cases", Actions: []Action{"case.read", "identity.reveal"},
+		Roles:    map[Role][]Action{CaseHandler: {"case.read"}, Custodian: {"identity.reveal"}},
+		Reserved: []Action{"identity.reveal"}}
+	c := MustCatalogue(cases)
+	admin := c.Bind(Actor{Grants: []Grant{{Role: Admin, OrgPath: "/1/"}}})
+	custodian := c.Bind(Actor{Grants: []Grant{{Role: Custodian, OrgPath: "/1/"}}})
+	if admin.Can("identity.reveal", "/1/5/") || !admin.Can("case.read", "/1/5/") {
+		t.Error("the administrator holds a reserved action, or lost an ordinary one")
+	}
+	if !custodian.Can("identity.reveal", "/1/5/") || custodian.Can("case.read", "/1/5/") {
+		t.Error("the custodian's reserved action is not theirs alone")
 	}
 }

@@ -273,6 +273,9 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 		if err != nil {
 			return err
 		}
+		if in.Role == access.Admin && actor.IsAdmin() && !access.IsTop(home.path) {
+			return errAdminBelowTop("role")
+		}
 		if in.Role != "" && !actor.CanGrant(in.Role, home.path) {
 			return errs.Field("role", "您不能授予该角色", "you may not grant this role")
 		}
@@ -458,6 +461,14 @@ func (s *Service) loadTarget(ctx context.Context, tx *db.Tx, actor access.Actor,
 	return t, nil
 }
 
+// errAdminBelowTop refuses the administrator role below the top of the
+// tree: it carries system-wide powers, so it is held on a top-level
+// organization only.
+func errAdminBelowTop(field string) error {
+	return errs.Field(field, "系统管理员角色只能授予在最上级党组织上；管理本辖区请授予“组织部门管理员”",
+		"the system administrator role is granted on a top-level organization only; to manage a subtree, grant organization department administrator")
+}
+
 // Grant gives a user a role on an organization. The actor must be able to
 // manage the user (canManage) and to give the role there.
 func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, role access.Role, orgID int64) error {
@@ -477,6 +488,9 @@ func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, r
 		}
 		if !ok || !actor.Can(access.OrgRead, o.path) {
 			return errs.Field("org_id", fmt.Sprintf("党组织 %d 不存在或不在您的管理范围内", orgID), fmt.Sprintf("organization %d not found or outside your scope", orgID))
+		}
+		if role == access.Admin && actor.IsAdmin() && !access.IsTop(o.path) {
+			return errAdminBelowTop("org_id")
 		}
 		if !actor.CanGrant(role, o.path) {
 			return errs.New(errs.Forbidden, "您不能在该党组织上授予此角色", "you may not grant this role on this organization")

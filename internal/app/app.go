@@ -119,6 +119,7 @@ func New(_ context.Context, cfg Config) (*App, error) {
 		apis = append(apis, p.api)
 	}
 	ak.Use(apis)
+	perms.Seal()
 	return a, nil
 }
 

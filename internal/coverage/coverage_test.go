@@ -18,7 +18,7 @@ import (
 
 // testPerms is the permission catalogue of the coverage module's part; the actors these
 // tests build are bound to it, as the accounts service binds real ones.
-var testPerms = access.MustCatalogue(coverage.Permissions)
+var testPerms = access.MustCatalogue(coverage.Permissions())
 
 var regions = region.NewHolder()
 

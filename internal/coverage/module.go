@@ -16,7 +16,7 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 	s := NewService(c.DB, c.Orgs, c.Regions).WithClock(c.Now)
 	return s, module.Domain{
 		Name:        "coverage",
-		Permissions: Permissions,
+		Permissions: Permissions(),
 		Jobs: []module.Job{
 			// The coverage of every organization is recorded every hour as the
 			// current month's figures, so that the last record of a month is its

@@ -14,13 +14,16 @@ const (
 
 // Permissions is the module's part of the permission catalogue: an
 // organization department runs coverage, a secretary keeps the units of
-// the organization they lead, an auditor reads.
-var Permissions = access.Permissions{
-	Module:  "coverage",
-	Actions: []access.Action{UnitRead, UnitManage, GoalManage},
-	Roles: map[access.Role][]access.Action{
-		access.OrgAdmin:  {UnitRead, UnitManage, GoalManage},
-		access.Secretary: {UnitRead, UnitManage},
-		access.Auditor:   {UnitRead},
-	},
+// the organization they lead, an auditor reads. A function, so that nobody
+// changes the table for everyone.
+func Permissions() access.Permissions {
+	return access.Permissions{
+		Module:  "coverage",
+		Actions: []access.Action{UnitRead, UnitManage, GoalManage},
+		Roles: map[access.Role][]access.Action{
+			access.OrgAdmin:  {UnitRead, UnitManage, GoalManage},
+			access.Secretary: {UnitRead, UnitManage},
+			access.Auditor:   {UnitRead},
+		},
+	}
 }

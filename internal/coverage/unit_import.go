@@ -170,12 +170,13 @@ func (c *affCache) territorial(ctx context.Context, code string) (int64, error) 
 	o, err := org.Territorial(ctx, c.q, code)
 	r.id = o.ID
 	switch {
-	case err == sql.ErrNoRows:
-		r.err = errs.Newf(errs.Invalid, "没有与隶属党组织区划代码 %s 关联的党组织", "no organization stands for division %s", code)
-	case err != nil:
+	case err != nil && err != sql.ErrNoRows:
 		return 0, errs.Wrap(err, "affiliation by region")
-	case !c.actor.Can(access.OrgRead, o.Path):
-		r = regionResult{err: errs.Newf(errs.Invalid, "隶属党组织区划代码 %s 对应的党组织不在您的管理范围内", "the organization of division %s is outside your scope", code)}
+	case err == sql.ErrNoRows || !c.actor.Can(access.OrgRead, o.Path):
+		// One answer for both, so that nobody learns what stands outside
+		// their scope.
+		r = regionResult{err: errs.Newf(errs.Invalid, "没有与隶属党组织区划代码 %s 关联的党组织，或该党组织不在您的管理范围内",
+			"no organization in your scope stands for division %s", code)}
 	}
 	c.byRegion[code] = r
 	return r.id, r.err

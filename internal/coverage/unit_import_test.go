@@ -89,7 +89,7 @@ func TestImportBadRows(t *testing.T) {
 		{"no affiliation", with(good(13), "隶属党组织区划代码", ""), "请填写隶属党组织编号或隶属党组织区划代码"},
 		{"affiliation number", with(good(14), "隶属党组织编号", "民生街道"), "隶属党组织编号“民生街道”应为数字"},
 		{"unknown organization", with(good(15), "隶属党组织区划代码", "", "隶属党组织编号", "999999"), "隶属党组织 999999 不存在或不在您的管理范围内"},
-		{"division without organization", with(good(16), "隶属党组织区划代码", "450103001"), "没有与隶属党组织区划代码 450103001 关联的党组织"},
+		{"division without organization", with(good(16), "隶属党组织区划代码", "450103001"), "没有与隶属党组织区划代码 450103001 关联的党组织，或该党组织不在您的管理范围内"},
 		{"number and division disagree", with(good(17), "隶属党组织编号", fmt.Sprint(f.st.ID)), fmt.Sprintf("隶属党组织编号 %d 与隶属党组织区划代码 450102001 不是同一个党组织，请只填一项", f.st.ID)},
 		{"registered already", with(good(18), "统一社会信用代码", existing.CreditCode), fmt.Sprintf("统一社会信用代码 %s 已登记：南宁测试企业01有限公司（编号 %d）", existing.CreditCode, existing.ID)},
 		{"repeats a row", with(good(19), "统一社会信用代码", strings.ToLower(g["统一社会信用代码"])), fmt.Sprintf("统一社会信用代码 %s 与第2行重复", g["统一社会信用代码"])},
@@ -197,7 +197,7 @@ func TestImportHeaderAndScope(t *testing.T) {
 	}
 	want := []string{
 		fmt.Sprintf("第3行：隶属党组织 %d 不存在或不在您的管理范围内", f.st.ID),
-		"第4行：隶属党组织区划代码 450102101 对应的党组织不在您的管理范围内",
+		"第4行：没有与隶属党组织区划代码 450102101 关联的党组织，或该党组织不在您的管理范围内",
 		fmt.Sprintf("第5行：统一社会信用代码 %s 已由其他党组织登记，请联系上级组织部门核实隶属关系", existing.CreditCode),
 	}
 	if len(sess.Problems) != len(want) {

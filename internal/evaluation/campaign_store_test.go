@@ -17,7 +17,7 @@ import (
 
 // testPerms is the permission catalogue of the evaluation module's part; the actors these
 // tests build are bound to it, as the accounts service binds real ones.
-var testPerms = access.MustCatalogue(evaluation.Permissions)
+var testPerms = access.MustCatalogue(evaluation.Permissions())
 
 // TestVillageLifecycle runs a 述职评议 of three communities from creation to
 // publication: three rater groups above k, every token used, ballots mixed

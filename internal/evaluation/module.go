@@ -14,7 +14,7 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 	s := NewService(c.DB, c.Orgs, c.Key).WithClock(c.Now)
 	return s, module.Domain{
 		Name:        "evaluation",
-		Permissions: Permissions,
+		Permissions: Permissions(),
 		Jobs: []module.Job{
 			// Ballots cast together share one durable commit.
 			{Name: "ballot committer", Run: func(ctx context.Context) error { s.StartCommitter(ctx); return nil }},

@@ -12,14 +12,17 @@ const (
 
 // Permissions is the module's part of the permission catalogue: the
 // organization department and its evaluation managers run campaigns,
-// secretaries and auditors follow them.
-var Permissions = access.Permissions{
-	Module:  "evaluation",
-	Actions: []access.Action{EvaluationRead, EvaluationManage},
-	Roles: map[access.Role][]access.Action{
-		access.OrgAdmin:          {EvaluationRead, EvaluationManage},
-		access.Secretary:         {EvaluationRead},
-		access.EvaluationManager: {EvaluationRead, EvaluationManage},
-		access.Auditor:           {EvaluationRead},
-	},
+// secretaries and auditors follow them. A function, so that nobody
+// changes the table for everyone.
+func Permissions() access.Permissions {
+	return access.Permissions{
+		Module:  "evaluation",
+		Actions: []access.Action{EvaluationRead, EvaluationManage},
+		Roles: map[access.Role][]access.Action{
+			access.OrgAdmin:          {EvaluationRead, EvaluationManage},
+			access.Secretary:         {EvaluationRead},
+			access.EvaluationManager: {EvaluationRead, EvaluationManage},
+			access.Auditor:           {EvaluationRead},
+		},
+	}
 }

@@ -441,14 +441,16 @@ func (r *orgResolver) lookup(ctx context.Context, v string) (orgLookup, error) {
 	}
 	if !r.actor.Can(access.OrgRead, path) {
 		// Named by the code the user gave, not by an id they never saw.
-		return orgLookup{zh: fmt.Sprintf("区划代码 %s 对应的党组织不在您的管理范围内", num), en: fmt.Sprintf("the organization of division %s is outside your scope", num)}, nil
+		return orgLookup{zh: fmt.Sprintf("区划代码 %s 对应的党组织不存在或不在您的管理范围内", num), en: fmt.Sprintf("no organization in your scope stands for division %s", num)}, nil
 	}
 	if territorial != id {
-		_, err := org.Lookup(ctx, r.q, id)
+		o, err := org.Lookup(ctx, r.q, id)
 		if err != nil && err != sql.ErrNoRows {
 			return orgLookup{}, errs.Wrap(err, "organization by id")
 		}
-		if err == nil {
+		// Only an organization the user may see makes the number ambiguous:
+		// the answer must not tell whether one exists outside their scope.
+		if err == nil && r.actor.Can(access.OrgRead, o.Path) {
 			return orgLookup{zh: fmt.Sprintf("%s 既是一个党组织的编号，又是另一个党组织的区划代码：按编号请写 ID:%s，按区划代码请改用党组织编号", num, num),
 				en: fmt.Sprintf("%s is the number of one organization and the division code of another: write ID:%s for the number, or give the other's number", num, num)}, nil
 		}

@@ -176,7 +176,7 @@ func TestEvalSubjectImportAPI(t *testing.T) {
 		"第 3 行“姓名或名称”：“干部01”（兴宁区行政审批局 · 企业登记科）已是本次测评的对象",
 		"第 4 行“党组织代码或ID”：党组织 999999 不存在或不在您的管理范围内",
 		"第 5 行“评委组”：评委组“村民代表”不在本次测评中，可填：企业、项目业主、服务对象",
-		"第 6 行“党组织代码或ID”：区划代码 450102101 对应的党组织不在您的管理范围内",
+		"第 6 行“党组织代码或ID”：区划代码 450102101 对应的党组织不存在或不在您的管理范围内",
 	}
 	if st != 201 || out["status"] != "invalid" || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("bad file: %d %v\n%s", st, out["status"], strings.Join(got, "\n"))

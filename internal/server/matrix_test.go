@@ -211,7 +211,7 @@ type decl struct {
 const (
 	public    access.Action = "(public)"     // no login at all
 	loggedIn  access.Action = "(logged in)"  // any account
-	adminOnly access.Action = "(admin role)" // the system administrator role (system-wide settings)
+	adminOnly access.Action = "(admin role)" // a system administrator: admin on a top-level organization (system-wide settings)
 )
 
 // object is what a route's path or body names; each has one instance inside
@@ -252,7 +252,7 @@ func allows(perms *access.Catalogue, role access.Role, n access.Action) bool {
 	case public, loggedIn:
 		return true
 	case adminOnly:
-		return role == access.Admin
+		return false // the matrix's roles are held on a county; see mx_top
 	}
 	return perms.Allows(role, n)
 }
@@ -267,6 +267,7 @@ type matrixFx struct {
 	*fixture
 	in, out  instance
 	tokens   map[access.Role]string
+	top      string // a system administrator's token
 	userN    int
 	sibling  org.Org
 	township [2]org.Org
@@ -328,12 +329,31 @@ func newMatrixFixture(t *testing.T) *matrixFx {
 	for _, role := range access.Roles {
 		name := "mx_" + string(role)
 		pw := "Matrix-password-2026"
-		if _, err := f.accts.Create(ctx, sys, account.NewUser{Username: name, DisplayName: name, Password: pw, HomeOrgID: home.ID, Role: role}); err != nil {
+		grant := role
+		if role == access.Admin {
+			grant = "" // admin is granted on a top-level organization only; written below
+		}
+		u, err := f.accts.Create(ctx, sys, account.NewUser{Username: name, DisplayName: name, Password: pw, HomeOrgID: home.ID, Role: grant})
+		if err != nil {
 			t.Fatalf("account %s: %v", name, err)
+		}
+		if role == access.Admin {
+			// An administrator grant on the county, as one made before admin
+			// was kept to the top: every action in its subtree, no
+			// system-wide power.
+			if _, err := f.d.Exec(ctx, "INSERT INTO grants (user_id, role, org_id, created_at) VALUES (?, ?, ?, ?)", u.ID, access.Admin, home.ID, "2026-01-01T00:00:00.000Z"); err != nil {
+				t.Fatal(err)
+			}
 		}
 		f.pw[name] = pw
 		f.tokens[role] = f.token(t, name)
 	}
+	// mx_top is a system administrator, who alone passes adminOnly routes.
+	if _, err := f.accts.Create(ctx, sys, account.NewUser{Username: "mx_top", DisplayName: "mx_top", Password: "Matrix-password-2026", HomeOrgID: f.root, Role: access.Admin}); err != nil {
+		t.Fatalf("account mx_top: %v", err)
+	}
+	f.pw["mx_top"] = "Matrix-password-2026"
+	f.top = f.token(t, "mx_top")
 	return f
 }
 
@@ -606,6 +626,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 			fail("%s without login: %s, want 401", d.route, a)
 		case !api && (a.status != 303 || !strings.HasPrefix(a.location, "/login?next=")):
 			fail("%s without login: %s, want 303 → /login", d.route, a)
+		}
+		if d.need == adminOnly {
+			if a := f.do(t, d, f.path(t, d, f.in), f.top, d.body, f.in.org); !passed(a, false) {
+				fail("%s as a system administrator: %s, want it allowed", d.route, a)
+			}
 		}
 		for _, role := range access.Roles {
 			ok := allows(f.perms, role, d.need)
