@@ -1,11 +1,13 @@
 package main
 
 import (
-	"context"
 	"net"
 	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -13,19 +15,29 @@ import (
 )
 
 // TestDemoRemovesItsDirectory: serve --demo left its temporary directory,
-// with the demo database, its WAL and its key, behind at every run.
+// with the demo database, its WAL and its key, behind at every run; then
+// still when its terminal was closed (SIGHUP killed it). The test runs the
+// program as a process of its own (this test binary, see
+// TestServeDemoProcess), stops it with HUP and finds the directory gone.
+// Ctrl-C and TERM end it through the same context.
 func TestDemoRemovesItsDirectory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds the demo")
 	}
 	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errb testrig.Buffer
+	cmd := exec.Command(os.Args[0], "-test.run=^TestServeDemoProcess$")
+	cmd.Env = []string{"JICENG_TEST_SERVE_DEMO=1", "TMPDIR=" + tmp, "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	var out testrig.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), &out, &errb)
+	go func() { done <- cmd.Wait() }()
+	defer func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+		}
 	}()
 	// Seeding the demo under the race detector on a busy machine can take
 	// minutes; the test is about the directory, so it waits for the start.
@@ -42,12 +54,42 @@ func TestDemoRemovesItsDirectory(t *testing.T) {
 	if names := dirNames(t, tmp); len(names) != 1 || !strings.HasPrefix(names[0], "jiceng-demo-") {
 		t.Fatalf("while serving, the temporary directory holds %v", names)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve --demo: %v", err)
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve --demo after HUP: %v\n%s", err, out.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("serve --demo still runs a minute after HUP:\n%s", out.String())
 	}
 	if names := dirNames(t, tmp); len(names) != 0 {
 		t.Errorf("after serve --demo ended, the temporary directory still holds %v", names)
+	}
+}
+
+// TestServeDemoProcess is the program run by TestDemoRemovesItsDirectory:
+// main itself, with its signal handling, serving a demo.
+func TestServeDemoProcess(t *testing.T) {
+	if os.Getenv("JICENG_TEST_SERVE_DEMO") != "1" {
+		t.Skip("run by TestDemoRemovesItsDirectory")
+	}
+	os.Args = []string{"jiceng", "serve", "--demo", "--addr", "127.0.0.1:0"}
+	main()
+}
+
+// TestShutdownSignals: HUP ends the program cleanly, unless it was started
+// to ignore HUP.
+func TestShutdownSignals(t *testing.T) {
+	if got := shutdownSignals(); len(got) != 3 || got[2] != syscall.SIGHUP {
+		t.Errorf("shutdown signals %v, want interrupt, terminated, hangup", got)
+	}
+	signal.Ignore(syscall.SIGHUP)
+	defer signal.Reset(syscall.SIGHUP)
+	if got := shutdownSignals(); len(got) != 2 {
+		t.Errorf("with HUP ignored, shutdown signals %v, want interrupt, terminated", got)
 	}
 }
 

@@ -18,12 +18,26 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), shutdownSignals()...)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "jiceng: "+oneLine(err))
 		os.Exit(1)
 	}
+}
+
+// shutdownSignals end the program through its context, so that serve
+// drains its connections and serve --demo removes its temporary database:
+// Ctrl-C, a service manager's TERM, and HUP, which closing the terminal a
+// demo runs in sends (its default action killed the process and left the
+// demo database behind). A process started to ignore HUP (nohup) keeps
+// ignoring it: asking for it would undo that.
+func shutdownSignals() []os.Signal {
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	return sigs
 }
 
 // oneLine renders an error as the single line the user sees.

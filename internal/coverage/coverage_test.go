@@ -231,8 +231,8 @@ func TestUnitBadInput(t *testing.T) {
 		msg  string
 	}{
 		{func(in *coverage.Input) { in.CreditCode = good[:17] }, errs.Invalid, "统一社会信用代码应为 18 位，现为 17 位"},
-		{func(in *coverage.Input) { in.CreditCode = string(bad) }, errs.Invalid, fmt.Sprintf("统一社会信用代码第 18 位校验码应为 %c，现为 %c", good[17], bad[17])},
-		{func(in *coverage.Input) { in.CreditCode = badOrg }, errs.Invalid, fmt.Sprintf("统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位应为 %c", c9)},
+		{func(in *coverage.Input) { in.CreditCode = string(bad) }, errs.Invalid, "统一社会信用代码第 18 位校验码与前 17 位不符：可能有字符输错，请对照证照逐位核对，不要只改第 18 位"},
+		{func(in *coverage.Input) { in.CreditCode = badOrg }, errs.Invalid, "统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位校验码与第 9–16 位不符，请对照证照逐位核对"},
 		{func(in *coverage.Input) { in.CreditCode = "91450102MA0000O7" + "XX" }, errs.Invalid, "统一社会信用代码第 15 位“O”不是有效字符（不使用 I、O、Z、S、V）"},
 		{func(in *coverage.Input) { in.CreditCode = good }, errs.Conflict, fmt.Sprintf("统一社会信用代码 %s 已登记：某某科技有限公司（编号 1）", good)},
 		{func(in *coverage.Input) {

@@ -76,7 +76,7 @@ func TestImportBadRows(t *testing.T) {
 	}{
 		{"valid", g, ""},
 		{"code too short", with(good(2), "统一社会信用代码", code("91", "450102", 502)[:17]), "统一社会信用代码应为 18 位，现为 17 位"},
-		{"check character", with(good(3), "统一社会信用代码", string(badCheck)), fmt.Sprintf("统一社会信用代码第 18 位校验码应为 %c，现为 %c", g["统一社会信用代码"][17], badCheck[17])},
+		{"check character", with(good(3), "统一社会信用代码", string(badCheck)), "统一社会信用代码第 18 位校验码与前 17 位不符：可能有字符输错，请对照证照逐位核对，不要只改第 18 位"},
 		{"no name", with(good(4), "名称", ""), "请填写单位名称"},
 		{"category", with(good(5), "类别", "国有企业"), "单位类别不正确：可选 非公有制企业、社会团体、民办非企业单位（社会服务机构）、基金会、其他"},
 		{"industry", with(good(6), "行业", "Z"), "行业应为国民经济行业分类门类（A–T）或其名称，如“C”或“制造业”"},

@@ -90,17 +90,20 @@ func ParseCreditCode(s string) (CreditCode, error) {
 	}
 	org, _ := OrgCodeCheckChar(code[8:16]) // the alphabet is already checked
 	if code[16] != org {
-		return CreditCode{}, errs.Newf(errs.Invalid,
-			"统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位应为 %c",
-			"characters 9–17 of the unified social credit code (the organization code) fail their check: character 17 should be %c",
-			org)
+		// The message names the positions, never the character that would
+		// pass: given it, users changed character 17 to match a mistyped
+		// code instead of finding the mistyped character.
+		return CreditCode{}, errs.New(errs.Invalid,
+			"统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位校验码与第 9–16 位不符，请对照证照逐位核对",
+			"characters 9–17 of the unified social credit code (the organization code) fail their check: character 17 does not match characters 9–16; compare each character with the licence")
 	}
 	check, _ := CreditCodeCheckChar(code[:17])
 	if code[17] != check {
-		return CreditCode{}, errs.Newf(errs.Invalid,
-			"统一社会信用代码第 18 位校验码应为 %c，现为 %c",
-			"check character 18 should be %c, not %c",
-			check, code[17])
+		// As above: a mismatch means some character is mistyped, most often
+		// not the last one, so the passing check character is not shown.
+		return CreditCode{}, errs.New(errs.Invalid,
+			"统一社会信用代码第 18 位校验码与前 17 位不符：可能有字符输错，请对照证照逐位核对，不要只改第 18 位",
+			"check character 18 of the unified social credit code does not match characters 1–17: a character may be mistyped; compare each one with the licence rather than changing the last one")
 	}
 	return CreditCode{
 		Code:       code,

@@ -180,14 +180,14 @@ func TestParseCreditCodeErrors(t *testing.T) {
 		{"9A440300708461136T", "统一社会信用代码第 2 位“A”不是有效的机构类别代码（应为 1–9 或 Y）"},
 		{"91A40300708461136T", "统一社会信用代码第 3–8 位应为登记管理机关的行政区划代码（6 位数字）"},
 		{"9144030A708461136T", "统一社会信用代码第 3–8 位应为登记管理机关的行政区划代码（6 位数字）"},
-		{"91440300708461137T", "统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位应为 6"},
-		{"91440300708461135T", "统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位应为 6"},
-		{"914403007152672601", "统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位应为 X"},
-		{"91440300708461136U", "统一社会信用代码第 18 位校验码应为 T，现为 U"},
+		{"91440300708461137T", "统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位校验码与第 9–16 位不符，请对照证照逐位核对"},
+		{"91440300708461135T", "统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位校验码与第 9–16 位不符，请对照证照逐位核对"},
+		{"914403007152672601", "统一社会信用代码第 9–17 位（组织机构代码）校验不通过：第 17 位校验码与第 9–16 位不符，请对照证照逐位核对"},
+		{"91440300708461136U", "统一社会信用代码第 18 位校验码与前 17 位不符：可能有字符输错，请对照证照逐位核对，不要只改第 18 位"},
 		{"91440300708461136t1", "统一社会信用代码应为 18 位，现为 19 位"},
-		{"914403007084611361", "统一社会信用代码第 18 位校验码应为 T，现为 1"},
-		{"9144030071526726XH", "统一社会信用代码第 18 位校验码应为 G，现为 H"},
-		{"91110102MACQD9K641", "统一社会信用代码第 18 位校验码应为 0，现为 1"},
+		{"914403007084611361", "统一社会信用代码第 18 位校验码与前 17 位不符：可能有字符输错，请对照证照逐位核对，不要只改第 18 位"},
+		{"9144030071526726XH", "统一社会信用代码第 18 位校验码与前 17 位不符：可能有字符输错，请对照证照逐位核对，不要只改第 18 位"},
+		{"91110102MACQD9K641", "统一社会信用代码第 18 位校验码与前 17 位不符：可能有字符输错，请对照证照逐位核对，不要只改第 18 位"},
 	}
 	for _, tt := range tests {
 		_, err := ParseCreditCode(tt.in)
@@ -198,7 +198,7 @@ func TestParseCreditCodeErrors(t *testing.T) {
 func TestParseCreditCodeEnglish(t *testing.T) {
 	tests := []struct{ in, en string }{
 		{"9144030071526726", "a unified social credit code has 18 characters, this one has 16"},
-		{"91440300708461136U", "check character 18 should be T, not U"},
+		{"91440300708461136U", "check character 18 of the unified social credit code does not match characters 1–17: a character may be mistyped; compare each one with the licence rather than changing the last one"},
 		{"91440300708461I36T", `character 15 of the unified social credit code, "I", is not allowed (I, O, Z, S and V are not used)`},
 	}
 	for _, tt := range tests {
@@ -292,4 +292,54 @@ func FuzzParseCreditCode(f *testing.F) {
 			t.Fatalf("%q: empty category", s)
 		}
 	})
+}
+
+// TestCheckMessagesHideTheAnswer: the messages of a failed check named the
+// character that would pass, and users changed the last character of a
+// mistyped code to it. Every wrong check character now gets the same
+// message, in both languages, so the message tells nothing of the answer.
+func TestCheckMessagesHideTheAnswer(t *testing.T) {
+	type msg struct{ zh, en string }
+	seen := func(err error) msg {
+		var e *errs.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("not an *errs.Error: %v", err)
+		}
+		return msg{e.ZH, e.EN}
+	}
+	const good = "91440300708461136T"
+	credit := map[msg]int{}
+	for _, c := range creditAlphabet {
+		if byte(c) == good[17] {
+			continue
+		}
+		_, err := ParseCreditCode(good[:17] + string(c))
+		credit[seen(err)]++
+	}
+	if len(credit) != 1 {
+		t.Errorf("the 30 wrong check characters of %s got %d different messages: %v", good, len(credit), credit)
+	}
+	org := map[msg]int{}
+	for _, c := range "0123456789X" {
+		if byte(c) == good[16] {
+			continue
+		}
+		_, err := ParseCreditCode(good[:16] + string(c) + good[17:])
+		org[seen(err)]++
+	}
+	if len(org) != 1 {
+		t.Errorf("the 10 wrong organization-code check characters got %d different messages: %v", len(org), org)
+	}
+	const id = "110105194912310029"
+	card := map[msg]int{}
+	for _, c := range "0123456789X" {
+		if byte(c) == IDCardCheckChar(id[:17]) {
+			continue
+		}
+		_, err := ParseIDCard(id[:17]+string(c), testToday)
+		card[seen(err)]++
+	}
+	if len(card) != 1 {
+		t.Errorf("the 10 wrong ID card check characters got %d different messages: %v", len(card), card)
+	}
 }

@@ -63,10 +63,11 @@ func ParseIDCard(s string, today time.Time) (IDCard, error) {
 	}
 	check := IDCardCheckChar(num[:17])
 	if num[17] != check {
-		return IDCard{}, errs.Newf(errs.Invalid,
-			"身份证号第 18 位校验码应为 %c，现为 %c",
-			"check character 18 of the ID card number should be %c, not %c",
-			check, num[17])
+		// The passing check character is not shown: given it, users change
+		// the last character of a number mistyped elsewhere.
+		return IDCard{}, errs.New(errs.Invalid,
+			"身份证号第 18 位校验码与前 17 位不符：可能有数字输错，请对照证件逐位核对，不要只改第 18 位",
+			"check character 18 of the ID card number does not match characters 1–17: a digit may be mistyped; compare each one with the card rather than changing the last one")
 	}
 	return IDCard{
 		Number:     num,

@@ -359,7 +359,7 @@ func TestCoverageUnitForm(t *testing.T) {
 		t.Fatalf("bad form: %d", st)
 	}
 	for field, want := range map[string]string{
-		"credit_code": fmt.Sprintf("统一社会信用代码第 18 位校验码应为 %c，现为 %c", good[17], bad[17]),
+		"credit_code": "统一社会信用代码第 18 位校验码与前 17 位不符：可能有字符输错，请对照证照逐位核对，不要只改第 18 位",
 		"employees":   "从业人数应为整数，如 25",
 		"region_code": "单位所在区划应为村（社区）级 12 位代码，450102001 只有 9 位",
 	} {

@@ -60,6 +60,7 @@ func (k *Kit) parse(fsys fs.FS, names []string, extra func(lang string) template
 func (k *Kit) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":        func(key string) string { return k.T(lang, key) },
+		"asset":    Asset,
 		"num":      FormatInt,
 		"kind":     func(k string) string { return org.LabelOf(org.Kinds, k, lang) },
 		"category": func(k string) string { return org.LabelOf(org.Categories, k, lang) },

@@ -129,7 +129,7 @@ func (k *Kit) AddCatalog(c i18n.Catalog) error {
 func (k *Kit) Routes() []module.Route {
 	return []module.Route{
 		module.R("GET", "/healthz", module.Public, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) }),
-		{Method: "GET", Pattern: "/static/", Auth: module.Public, Handler: http.StripPrefix("/static/", http.FileServerFS(Static()))},
+		module.R("GET", "/static/", module.Public, serveStatic),
 		module.R("GET", "/favicon.ico", module.Public, func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 		}),

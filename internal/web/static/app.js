@@ -9,6 +9,7 @@
  *   [data-autosubmit]          submit the form when a select / input changes
  *   [data-print]               button that prints the page
  *   .tree .toggle              expand / collapse a subtree (children loaded by htmx)
+ *   .table-wrap                focusable (tabindex 0) while its table scrolls, for the keyboard
  *   /vote#c=CODE               a ballot slip's QR code: the code, in the fragment that no browser
  *                              sends to a server, is cleared from the address and posted at once,
  *                              replacing the history entry of the QR address
@@ -527,9 +528,30 @@
     if (input.form) input.form.submit();
   })();
 
+  /* ---------------- scrolling tables ---------------- */
+
+  // A table wider or taller than its frame scrolls inside .table-wrap; a
+  // keyboard user reaches the hidden part only if the frame takes the focus
+  // (WCAG 2.1.1; axe scrollable-region-focusable). Whether it scrolls depends
+  // on the screen and the language (English labels are longer), so the frame
+  // is made focusable only while it does.
+  function scrollFocus(scope) {
+    var wraps = (scope && scope.querySelectorAll ? scope : doc).querySelectorAll(".table-wrap");
+    Array.prototype.forEach.call(wraps, function (w) {
+      var scrolls = w.scrollWidth > w.clientWidth + 1 || w.scrollHeight > w.clientHeight + 1;
+      if (scrolls && !w.hasAttribute("tabindex")) w.setAttribute("tabindex", "0");
+      else if (!scrolls && w.getAttribute("tabindex") === "0") w.removeAttribute("tabindex");
+    });
+  }
+  var scrollPending = 0;
+  window.addEventListener("resize", function () {
+    if (scrollPending) return;
+    scrollPending = window.requestAnimationFrame(function () { scrollPending = 0; scrollFocus(); });
+  });
+
   /* ---------------- start ---------------- */
 
-  doc.addEventListener("htmx:load", function (e) { initCharts(e.target); });
-  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initCharts(); });
-  else initCharts();
+  doc.addEventListener("htmx:load", function (e) { initCharts(e.target); scrollFocus(e.target); });
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initCharts(); scrollFocus(); });
+  else { initCharts(); scrollFocus(); }
 })();
