@@ -13,7 +13,7 @@ var Messages = i18n.Catalog{
 	"eva.edit_title":                      {ZH: "修改测评草稿", EN: "Edit the draft campaign"},
 	"eva.edit_basics":                     {ZH: "名称和测评时间", EN: "Name and voting period"},
 	"eva.edit_basics_hint":                {ZH: "测评类型、年度和组织单位创建后不能修改；如需更改，请删除草稿后重新创建。", EN: "The type, year and organizer are fixed once created; to change them, delete the draft and create it again."},
-	"eva.edit_ind_hint":                   {ZH: "按顺序逐行填写：层级 1 为一级指标，层级 2 属于它上方最近的一级指标，依此类推（最多 3 级）。同一上级下的权重合计应为 100%；有下级的指标按下级加权，不需填写等级。", EN: "Fill in the rows in order: level 1 is a top indicator, a level-2 row belongs to the nearest level-1 row above it, and so on (up to 3 levels). The weights under one parent sum to 100%; an indicator with sub-indicators is weighted from them and needs no levels."},
+	"eva.edit_ind_hint":                   {ZH: "按顺序逐行填写：层级 1 为一级指标，层级 2 属于它上方最近的一级指标，依此类推（最多 3 级）。同一上级下的权重合计应为 100%；有下级的指标按下级加权，不需填写等级。检查提示中的权重合计以小数表示，1 即 100%。", EN: "Fill in the rows in order: level 1 is a top indicator, a level-2 row belongs to the nearest level-1 row above it, and so on (up to 3 levels). The weights under one parent sum to 100%; an indicator with sub-indicators is weighted from them and needs no levels. The checks state weight sums as fractions: 1 is 100%."},
 	"eva.edit_depth":                      {ZH: "层级", EN: "Level"},
 	"eva.edit_depth_n":                    {ZH: "%d 级", EN: "Level %d"},
 	"eva.edit_key":                        {ZH: "代码", EN: "Key"},
