@@ -262,14 +262,14 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 	desk.clickAndWait("open the editor", `a[href="`+campPath+`/edit"]`, pathIs(campPath+"/edit"))
 	first := desk.value(`#ind-0-weight`)
 	desk.do("raise the first weight",
-		chromedp.SetValue(chromedp.CSS(`#ind-0-weight`), "9"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#ind-0-weight").value = "9"`),
 		chromedp.SendKeys(chromedp.CSS(`#ind-0-weight`), "9"))
 	desk.waitVisible("the live check's verdict", `#edit-check .check-bad`)
 	if got := desk.eval(`document.querySelector("#edit-check").innerText`); !strings.Contains(got, "一级指标权重合计为") || !strings.Contains(got, "应为 1") {
 		t.Errorf("the live check reads %q, want the sum of the top weights", got)
 	}
 	desk.do("restore the first weight",
-		chromedp.SetValue(chromedp.CSS(`#ind-0-weight`), ""),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#ind-0-weight").value = ""`),
 		chromedp.SendKeys(chromedp.CSS(`#ind-0-weight`), first))
 	desk.waitVisible("the live check's approval", `#edit-check .check-ok`)
 	desk.clickAndWait("leave the editor", `.editor-bar a.btn[href="`+campPath+`"]`, pathIs(campPath))

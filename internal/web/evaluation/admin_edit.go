@@ -115,6 +115,9 @@ func editForm(c evaluation.Campaign) url.Values {
 	if r.Trim {
 		f.Set("trim", "1")
 	}
+	if r.VillageTemplate {
+		f.Set("village_template", "1")
+	}
 	f.Set("top_cap", pct(r.TopCap))
 	f.Set("grades", gradesText(r.Grades))
 	for _, v := range r.Vetoes {
@@ -285,6 +288,7 @@ func readEdit(f url.Values, lang string) *editInput {
 	r.MinBallots = intField("min_ballots", "最少有效票数应为整数，如 5", "enter a whole number of ballots, e.g. 5")
 	r.FewBallots = f.Get("few_ballots")
 	r.Trim = f.Get("trim") != ""
+	r.VillageTemplate = f.Get("village_template") != ""
 	var ok bool
 	if r.TopCap, ok = percent(f.Get("top_cap")); !ok {
 		in.Bad["top_cap"] = web.Msg(lang, "比例上限应为百分数，如 10；0 表示不限", "enter the cap as a percentage, e.g. 10; 0 for no cap")
@@ -402,7 +406,11 @@ func (in *editInput) problems(err error, lang string) (map[string]string, []stri
 			details = errs.Fields{e}
 		}
 		for _, d := range details {
-			add(in.ruleField(d.Field), d.Message(lang))
+			// A field that could not be read says so; what the domain
+			// makes of its blank value would only confuse.
+			if field := in.ruleField(d.Field); in.Bad[field] == "" {
+				add(field, d.Message(lang))
+			}
 		}
 	}
 	keys := make([]string, 0, len(out))

@@ -28,6 +28,7 @@ var Messages = i18n.Catalog{
 	"eva.edit_grades_hint":                {ZH: "从高到低写作“等次=分数线”，最低等次为 0，如 好=90，较好=80，一般=60，差=0", EN: "From high to low as grade=threshold, the lowest at 0, e.g. 好=90, 较好=80, 一般=60, 差=0"},
 	"eva.edit_top_cap_pct":                {ZH: "最高等次比例上限（%）", EN: "Cap on the top grade (%)"},
 	"eva.edit_top_cap_hint":               {ZH: "如 10 表示最多 10% 的测评对象可评为最高等次；0 表示不限", EN: "10 means at most 10% of the subjects may get the top grade; 0 for no cap"},
+	"eva.edit_village":                    {ZH: "村（社区）述职评议：群众类评委组权重合计不低于 40%", EN: "Village or community review: the public groups weigh at least 40% together"},
 	"eva.edit_veto":                       {ZH: "群众满意率否决阈值（%）", EN: "Public satisfaction veto below (%)"},
 	"eva.edit_veto_hint":                  {ZH: "群众类评委组满意率低于此值时，等次定为右侧所填等次；留空表示不设否决", EN: "Below this share of satisfied answers from the public groups, the grade on the right applies; blank for no veto"},
 	"eva.edit_veto_grade":                 {ZH: "否决后的等次", EN: "Grade when vetoed"},
