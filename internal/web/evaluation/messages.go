@@ -214,7 +214,7 @@ var Messages = i18n.Catalog{
 	"eva.slip_scan":                       {ZH: "扫码或访问", EN: "Scan or visit"},
 	"eva.slips_count":                     {ZH: "共", EN: "total"},
 	"eva.slips_noqr":                      {ZH: "部分二维码未能生成，测评票上仍有测评码和网址，可手工输入。", EN: "Some QR codes could not be made; the slips still carry the code and address to type in."},
-	"eva.slips_once":                      {ZH: "测评码只在本页显示一次，离开或刷新本页后无法再次查看。请现在打印（A4，每页 10 张，沿虚线裁开）或导出Excel。", EN: "These codes are shown only on this page and cannot be shown again once you leave or reload it. Print them now (A4, ten slips a page, cut along the dashed lines) or export them to Excel."},
+	"eva.slips_once":                      {ZH: "系统不保存测评码原码：本页只在发放后 30 分钟内可由您本人重新打开，之后无法再次查看。请现在打印（A4，每页 10 张，沿虚线裁开）或导出Excel；未打印的整批可在测评页作废后重新发放。", EN: "The platform keeps no copy of these codes: only you can reopen this page, for 30 minutes after issuing, and never after. Print them now (A4, ten slips a page, cut along the dashed lines) or export them to Excel; a batch that was not printed can be voided on the campaign page and issued again."},
 	"eva.slips_title":                     {ZH: "测评票", EN: "Ballot slips"},
 	"eva.state":                           {ZH: "测评状态", EN: "State of the campaign"},
 	"eva.state_closed":                    {ZH: "已结束：不再接受投票，全部选票已计入；核对结果后可发布。", EN: "Closed: no more ballots; all are counted. Check the results, then publish them."},
