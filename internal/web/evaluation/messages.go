@@ -202,7 +202,7 @@ var Messages = i18n.Catalog{
 	"eva.revoke_note":                     {ZH: "已使用的测评码不能作废", EN: "A used code cannot be revoked"},
 	"eva.revoked":                         {ZH: "已作废", EN: "Revoked"},
 	"eva.rules":                           {ZH: "测评规则", EN: "Rules"},
-	"eva.rules_draft":                     {ZH: "规则来自所选模板；开始测评后锁定。", EN: "The rules come from the chosen template and are fixed when the campaign opens."},
+	"eva.rules_draft":                     {ZH: "规则来自所选模板，草稿阶段可用“修改名称、时间和规则”调整指标、权重和阈值；开始测评后锁定。", EN: "The rules come from the chosen template; while the campaign is a draft, “Edit name, dates and rules” changes its indicators, weights and thresholds. They are fixed when the campaign opens."},
 	"eva.rules_frozen":                    {ZH: "测评已开始，规则已锁定，以下为计算结果所用的规则。", EN: "The campaign has started: these fixed rules compute its results."},
 	"eva.scale":                           {ZH: "评价方式（分值）", EN: "Scale (points)"},
 	"eva.score_grade":                     {ZH: "按分数", EN: "by score"},
