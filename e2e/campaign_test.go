@@ -257,6 +257,23 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 	}
 	shot(desk, "draft")
 
+	// The draft's editor checks the rules as they are typed, with the
+	// messages a save and the API give; leaving it changes nothing.
+	desk.clickAndWait("open the editor", `a[href="`+campPath+`/edit"]`, pathIs(campPath+"/edit"))
+	first := desk.value(`#ind-0-weight`)
+	desk.do("raise the first weight",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#ind-0-weight").value = "9"`),
+		chromedp.SendKeys(chromedp.CSS(`#ind-0-weight`), "9"))
+	desk.waitVisible("the live check's verdict", `#edit-check .check-bad`)
+	if got := desk.eval(`document.querySelector("#edit-check").innerText`); !strings.Contains(got, "一级指标权重合计为") || !strings.Contains(got, "应为 1") {
+		t.Errorf("the live check reads %q, want the sum of the top weights", got)
+	}
+	desk.do("restore the first weight",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#ind-0-weight").value = ""`),
+		chromedp.SendKeys(chromedp.CSS(`#ind-0-weight`), first))
+	desk.waitVisible("the live check's approval", `#edit-check .check-ok`)
+	desk.clickAndWait("leave the editor", `.editor-bar a.btn[href="`+campPath+`"]`, pathIs(campPath))
+
 	// 3. Slips for every rater group.
 	codes := map[string][]string{}
 	for gi, g := range c.groups {
@@ -264,8 +281,20 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 			chromedp.SetValue(chromedp.CSS(`#t-group`), g.key),
 			chromedp.SetValue(chromedp.CSS(`#t-n`), strconv.Itoa(g.issue)))
 		tokensPath := campPath + "/tokens"
-		desk.clickAndWait("issue codes for "+g.name, `form[action="`+tokensPath+`"] button[type=submit]`, pathIs(tokensPath))
+		// Issuing redirects to the slips, so that a reload shows them again.
+		desk.clickAndWait("issue codes for "+g.name, `form[action="`+tokensPath+`"] button[type=submit]`,
+			func(p string) bool { return strings.HasPrefix(p, campPath+"/slips/") })
 		sheet := readSlips(t, desk)
+		if gi == 0 {
+			desk.do("reload the slips", chromedp.Reload())
+			desk.waitVisible("the slips again", `.slip-code`)
+			if again := readSlips(t, desk); strings.Join(again.Codes, " ") != strings.Join(sheet.Codes, " ") {
+				t.Fatalf("reloading the slips of %s shows other codes: %q, then %q", g.name, sheet.Codes, again.Codes)
+			}
+			if pages := slipPages(t, desk); pages != (g.issue+9)/10 {
+				t.Errorf("the slips of %s print on %d A4 pages, want %d (ten a page, no blank page)", g.name, pages, (g.issue+9)/10)
+			}
+		}
 		if len(sheet.Codes) != g.issue || sheet.QR != g.issue || sheet.Sheets != (g.issue+9)/10 {
 			t.Fatalf("slips of %s: %d codes, %d SVG QR codes on %d sheets; want %d, %d on %d; page text:\n%s",
 				g.name, len(sheet.Codes), sheet.QR, sheet.Sheets, g.issue, g.issue, (g.issue+9)/10, desk.bodyText())
@@ -657,7 +686,7 @@ func checkCounts(t *testing.T, b *browser, c campaignCase, when string, want fun
 	t.Helper()
 	ctx, cancel := b.step()
 	defer cancel()
-	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[][]string](`Array.from(document.querySelectorAll("#tokens table.list tbody tr:has(> td.num)")).map(tr =>
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[][]string](`Array.from(document.querySelectorAll("#tokens table.list:not(.batches) tbody tr:has(> td.num)")).map(tr =>
 		Array.from(tr.children).map(td => (td.childNodes[0] ? td.childNodes[0].textContent : "").trim()))`))
 	if err != nil {
 		b.fail("read the table of codes", err)
@@ -1490,4 +1519,22 @@ func campCapture(b *browser, name string, settle time.Duration) {
 	if err := os.WriteFile(filepath.Join(b.shots, name), buf, 0o644); err != nil {
 		b.t.Fatalf("write %s: %v", name, err)
 	}
+}
+
+// pdfPage finds the page objects of a PDF as Chromium writes it.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// slipPages prints the current page to PDF as Chromium's print dialog
+// would, on the page size the print style sheet asks for, and counts the
+// pages.
+func slipPages(t *testing.T, b *browser) int {
+	t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	yes := true
+	pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes})
+	if err != nil {
+		b.fail("print the slips to PDF", err)
+	}
+	return len(pdfPage.FindAll(pdf.Data, -1))
 }

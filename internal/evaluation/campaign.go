@@ -559,19 +559,8 @@ func (s *Service) UpdateRulesAt(ctx context.Context, actor access.Actor, id int6
 		if err := f.Err(); err != nil {
 			return err
 		}
-		groups := map[string]bool{}
-		for _, g := range r.Groups {
-			groups[g.Key] = true
-		}
-		used, err := s.groupsInUse(ctx, tx, id)
-		if err != nil {
+		if err := checkGroupsKept(ctx, tx, id, r); err != nil {
 			return err
-		}
-		for _, g := range used {
-			if !groups[g] {
-				return errs.Field("rules.groups", fmt.Sprintf("评委组“%s”已发放测评码或已指定测评对象，不能删除", g),
-					fmt.Sprintf("the rater group “%s” has tokens or subjects and cannot be removed", g))
-			}
 		}
 		b, err := json.Marshal(r)
 		if err != nil {
@@ -590,7 +579,7 @@ func (s *Service) UpdateRulesAt(ctx context.Context, actor access.Actor, id int6
 }
 
 // groupsInUse lists the group keys that tokens or subjects refer to.
-func (s *Service) groupsInUse(ctx context.Context, tx *db.Tx, id int64) ([]string, error) {
+func groupsInUse(ctx context.Context, tx db.Querier, id int64) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	add := func(g string) {

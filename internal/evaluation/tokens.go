@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
@@ -300,4 +301,122 @@ func groupName(r Rules, key string) (string, bool) {
 // moment.
 func (s *Service) readTx(ctx context.Context, fn func(q db.Querier) error) error {
 	return s.db.ReadTx(ctx, func(q *db.Snapshot) error { return fn(q) })
+}
+
+// Batch is one issue of ballot codes: its number in the campaign, its rater
+// group, when it was issued and what became of its codes. Issued counts the
+// codes still usable.
+type Batch struct {
+	Batch    int       `json:"batch"`
+	Group    string    `json:"group"`
+	Name     string    `json:"name"`
+	IssuedAt time.Time `json:"issued_at"`
+	Total    int       `json:"total"`
+	Issued   int       `json:"issued"`
+	Used     int       `json:"used"`
+	Revoked  int       `json:"revoked"`
+}
+
+// Voided reports whether no code of the batch can vote any more because
+// every one was revoked.
+func (b Batch) Voided() bool { return b.Total > 0 && b.Revoked == b.Total }
+
+// Voidable reports whether the batch can be voided as a whole: none of its
+// codes has voted and some can still vote.
+func (b Batch) Voidable() bool { return b.Used == 0 && b.Issued > 0 }
+
+// Batches lists the campaign's batches of codes, the first issued first,
+// for its managers and readers.
+func (s *Service) Batches(ctx context.Context, actor access.Actor, campaignID int64) ([]Batch, error) {
+	c, err := s.Get(ctx, actor, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Query(ctx, `SELECT batch, group_key, MIN(issued_at), COUNT(*),
+		SUM(CASE WHEN status = 'issued' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'used' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status = 'revoked' THEN 1 ELSE 0 END)
+		FROM ballot_tokens WHERE campaign_id = ? GROUP BY batch, group_key ORDER BY batch, group_key`, campaignID)
+	if err != nil {
+		return nil, errs.Wrap(err, "batches")
+	}
+	defer rows.Close()
+	var out []Batch
+	for rows.Next() {
+		var b Batch
+		var at string
+		if err := rows.Scan(&b.Batch, &b.Group, &at, &b.Total, &b.Issued, &b.Used, &b.Revoked); err != nil {
+			return nil, errs.Wrap(err, "scan batch")
+		}
+		b.IssuedAt = db.ParseTime(at)
+		b.Name, _ = groupName(c.Rules, b.Group)
+		out = append(out, b)
+	}
+	return out, errs.Wrap(rows.Err(), "batches")
+}
+
+// batchNotFound answers a batch number the campaign never issued.
+func batchNotFound(batch int) error {
+	return errs.Newf(errs.NotFound, "本测评没有第 %d 批测评码", "this campaign has no batch %d of codes", batch)
+}
+
+// VoidBatch revokes every code of a batch that no rater has used, such as
+// slips printed twice or lost on the way: they stop working at once. A
+// batch of which one code has voted cannot be voided whole (its ballot is
+// counted and cannot be found); its other codes can be revoked one by one.
+// It returns the batch as it now stands.
+func (s *Service) VoidBatch(ctx context.Context, actor access.Actor, campaignID int64, batch int) (Batch, error) {
+	var b Batch
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		// The campaign's lock also waits for ballots being cast with its
+		// codes (they hold it shared), so no code is spent between the
+		// count below and the update.
+		c, err := s.lockTx(ctx, tx, actor, campaignID)
+		if err != nil {
+			return err
+		}
+		if c.Status != StatusDraft && c.Status != StatusOpen {
+			return errs.New(errs.Conflict, "测评已结束，不能再作废测评码", "the campaign has ended: ballot codes can no longer be revoked")
+		}
+		var group sql.NullString
+		var at sql.NullString
+		err = tx.QueryRow(ctx, `SELECT MIN(group_key), MIN(issued_at), COUNT(*),
+			COALESCE(SUM(CASE WHEN status = 'issued' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = 'used' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN status = 'revoked' THEN 1 ELSE 0 END), 0)
+			FROM ballot_tokens WHERE campaign_id = ? AND batch = ?`, campaignID, batch).Scan(&group, &at, &b.Total, &b.Issued, &b.Used, &b.Revoked)
+		if err != nil {
+			return errs.Wrap(err, "load batch")
+		}
+		if b.Total == 0 {
+			return batchNotFound(batch)
+		}
+		b.Batch, b.Group, b.IssuedAt = batch, group.String, db.ParseTime(at.String)
+		b.Name, _ = groupName(c.Rules, b.Group)
+		switch {
+		case b.Used > 0:
+			return errs.Newf(errs.Conflict, "第 %d 批测评码已有 %d 张投过票，不能整批作废；可逐张作废其余未用的测评码",
+				"%d codes of batch %d have voted, so the batch cannot be voided as a whole: revoke its unused codes one by one", batch, b.Used)
+		case b.Issued == 0:
+			return errs.Newf(errs.Conflict, "第 %d 批测评码已全部作废", "batch %d is already voided", batch)
+		}
+		n := b.Issued
+		if _, err := tx.Exec(ctx, "UPDATE ballot_tokens SET status = 'revoked' WHERE campaign_id = ? AND batch = ? AND status = 'issued'", campaignID, batch); err != nil {
+			return errs.Wrap(err, "void batch")
+		}
+		if err := addTokenCounts(ctx, tx, map[groupRef]tokenDelta{{campaignID, b.Group}: {issued: -n, revoked: n}}); err != nil {
+			return err
+		}
+		b.Issued, b.Revoked = 0, b.Revoked+n
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.void_batch", TargetType: "campaign", TargetID: strconv.FormatInt(campaignID, 10),
+			OrgPath: c.ownerPath, Summary: voidedSummary(c.Name, b.Name, batch, n),
+			After: map[string]any{"group": b.Group, "batch": batch, "revoked": n}})
+	})
+	return b, err
+}
+
+// voidedSummary is the audit summary of a voided batch.
+func voidedSummary(campaign, group string, batch, n int) i18n.Text {
+	return i18n.Text{
+		ZH: fmt.Sprintf("测评 %s：整批作废评委组“%s”第 %d 批测评码 %d 张", campaign, group, batch, n),
+		EN: fmt.Sprintf("%s: voided batch %d of the rater group “%s” (%s)", campaign, batch, NameIn(group, i18n.EN), i18n.Count(n, "code", "codes")),
+	}
 }

@@ -48,6 +48,13 @@ type evaCampaign struct {
 	Weights   map[string]string
 	TopCap    string
 	OrgPick   web.OrgPick // the organizations the subject form offers
+	// CanDelete offers the deletion of a draft: to its managers, even when
+	// its owner is dissolved (such a draft can never open).
+	CanDelete bool
+	Batches   []evaBatchRow
+	Under     []web.OrgOpt // the organizations "add every … under" offers
+	Levels    []evaChoice
+	Kinds     []evaChoice
 }
 
 // Time writes a time as the pages show it, in Beijing time.
@@ -104,6 +111,7 @@ func (h *Pages) evaLoad(w http.ResponseWriter, r *http.Request, p *web.Page) (*e
 	v.TopCap = weightText(v.Rules.TopCap)
 	v.Owner, v.CanManage = h.campaignOwner(ctx, actor, c)
 	v.Draft = c.Status == evaluation.StatusDraft
+	v.CanDelete = v.Draft && v.CanManage
 	if v.Draft && c.OwnerDissolved {
 		// It can never open: offer none of the forms the domain would refuse.
 		v.CanManage = false
@@ -136,6 +144,7 @@ func (h *Pages) evaLoad(w http.ResponseWriter, r *http.Request, p *web.Page) (*e
 	v.Sections = subjectSections(v.Subjects)
 	if v.Draft && v.CanManage {
 		v.OrgPick = h.evaSubjectPick(ctx, actor, v.Owner, v.Subjects, r.PostForm.Get("org_id"))
+		v.Under, v.Levels, v.Kinds = h.evaUnderPick(v), levelChoices(p.Lang), kindChoices(p.Lang)
 	}
 	if v.Files, err = h.eval.CampaignFiles(ctx, actor, id); err != nil {
 		h.Fail(w, r, err)
@@ -145,6 +154,12 @@ func (h *Pages) evaLoad(w http.ResponseWriter, r *http.Request, p *web.Page) (*e
 		h.Fail(w, r, err)
 		return nil, false
 	}
+	batches, err := h.eval.Batches(ctx, actor, id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	v.Batches = batchRows(batches)
 	p.Title = c.Name
 	p.Crumbs = append(p.Crumbs, web.Crumb{Label: c.Name})
 	p.ScopeName = c.OwnerName

@@ -92,9 +92,11 @@ func privateResponse(w http.ResponseWriter) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 }
 
-// EvalIssueTokens issues ballot codes for a rater group and answers with
-// the slips to print. The codes exist only in this response (the database
-// keeps their HMAC), so it is a page, not a redirect.
+// EvalIssueTokens issues ballot codes for a rater group and redirects to
+// the slips to print. The codes exist only in this process (the database
+// keeps their HMAC): the slips page reads them from the slip store by a
+// ticket, so that reloading it shows the same slips and never issues a
+// second batch.
 func (h *Pages) EvalIssueTokens(w http.ResponseWriter, r *http.Request) {
 	id, err := web.PathID(r, "id")
 	if err != nil {
@@ -135,7 +137,8 @@ func (h *Pages) EvalIssueTokens(w http.ResponseWriter, r *http.Request) {
 		h.evaShowError(w, r, err, nil)
 		return
 	}
-	h.renderSlips(w, r, id, group, codes)
+	ticket := h.slips.put(slipBatch{user: web.Actor(r).UserID, campaign: id, group: group, codes: codes, expires: h.Now().Add(slipTTL)}, h.Now())
+	h.Redirect(w, r, evaHref(id, "/slips/"+ticket), "", "")
 }
 
 func (h *Pages) renderSlips(w http.ResponseWriter, r *http.Request, id int64, group string, codes []string) {

@@ -29,6 +29,8 @@ type Pages struct {
 	// print it instead of the request's own host.
 	publicURL string
 	tmpl      *web.Templates
+	// slips keeps the codes of recent issues for their redirect (slipTTL).
+	slips *slipStore
 }
 
 // funcs are the template functions of the evaluation pages.
@@ -61,7 +63,7 @@ func newPages(k *web.Kit, eval *evaluation.Service) (*Pages, error) {
 	if reads == nil {
 		reads = ratelimit.NewBulletin(k.Now)
 	}
-	return &Pages{Kit: k, eval: eval, limiter: limiter, reads: reads, publicURL: k.PublicURL, tmpl: t}, nil
+	return &Pages{Kit: k, eval: eval, limiter: limiter, reads: reads, publicURL: k.PublicURL, tmpl: t, slips: newSlipStore()}, nil
 }
 
 // nav are the sidebar entries of the evaluation pages.
@@ -85,10 +87,16 @@ func (h *Pages) Routes() []module.Route {
 		module.R("GET", "/evaluation/new", module.Web, h.EvalNewForm),
 		module.R("POST", "/evaluation/new", module.Web, h.EvalNew),
 		module.R("GET", "/evaluation/{id}", module.Web, h.EvalShow),
+		module.R("GET", "/evaluation/{id}/edit", module.Web, h.EvalEditForm),
+		module.R("POST", "/evaluation/{id}/edit", module.Web, h.EvalEdit),
+		module.R("POST", "/evaluation/{id}/edit/check", module.Web, h.EvalEditCheck),
+		module.R("POST", "/evaluation/{id}/delete", module.Web, h.EvalDelete),
 		module.R("POST", "/evaluation/{id}/open", module.Web, h.EvalOpen),
 		module.R("POST", "/evaluation/{id}/close", module.Web, h.EvalClose),
 		module.R("POST", "/evaluation/{id}/publish", module.Web, h.EvalPublish),
 		module.R("POST", "/evaluation/{id}/subjects", module.Web, h.EvalAddSubject),
+		module.R("POST", "/evaluation/{id}/subjects/under", module.Web, h.EvalAddUnder),
+		module.R("POST", "/evaluation/{id}/subjects/{sid}/remove", module.Web, h.EvalRemoveSubject),
 		module.R("GET", "/evaluation/{id}/subjects/import", module.Web, h.EvalImportForm),
 		module.R("POST", "/evaluation/{id}/subjects/import", module.Web, h.EvalImportUpload),
 		module.R("GET", "/evaluation/{id}/subjects/import/template.xlsx", module.Web, h.EvalImportTemplate),
@@ -97,7 +105,9 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/evaluation/{id}/subjects/{sid}/files/{fid}/remove", module.Web, h.EvalRemoveFile),
 		module.R("GET", "/evaluation/{id}/files/{fid}", module.Web, h.EvalFile),
 		module.R("POST", "/evaluation/{id}/tokens", module.Web, h.EvalIssueTokens),
+		module.R("GET", "/evaluation/{id}/slips/{ticket}", module.Web, h.EvalSlips),
 		module.R("POST", "/evaluation/{id}/tokens/revoke", module.Web, h.EvalRevokeToken),
+		module.R("POST", "/evaluation/{id}/tokens/batches/{batch}/void", module.Web, h.EvalVoidBatch),
 		module.R("POST", "/evaluation/{id}/tokens/export.xlsx", module.Web, h.EvalTokensExport),
 		module.R("GET", "/evaluation/{id}/results", module.Web, h.EvalResults),
 		module.R("GET", "/evaluation/{id}/results.xlsx", module.Web, h.EvalResultsExport),
