@@ -22,7 +22,8 @@ const described: [
   Real<Ok<"getResults", 200>>,
   Real<Ok<"getBulletin", 200>>,
   Real<JSONOf<components["responses"]["BadRequest"]>>,
-] = [true, true, true, true, true, true, true];
+  Real<operations["exportUnits"]["responses"][200]["content"]["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]>,
+] = [true, true, true, true, true, true, true, true];
 
 type UnitQuery = NonNullable<operations["listUnits"]["parameters"]["query"]>;
 type ErrorBody = Schemas["Error"];
@@ -66,10 +67,11 @@ export class Client {
     return this.call("GET", `/api/v1/campaigns/${id}/results`);
   }
   // The Excel export of the same list, with the same token.
-  async unitsXLSX(q: UnitQuery): Promise<ArrayBuffer> {
+  async unitsXLSX(q: NonNullable<operations["exportUnits"]["parameters"]["query"]>): Promise<ArrayBuffer> {
     const s = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v !== undefined) s.set(k, String(v));
-    const res = await fetch(`${this.base}/api/v1/units/export.xlsx?${s}`, { headers: { Authorization: `Bearer ${this.token}` } });
+    const path: keyof paths = "/api/v1/units/export.xlsx";
+    const res = await fetch(`${this.base}${path}?${s}`, { headers: { Authorization: `Bearer ${this.token}` } });
     if (!res.ok) throw new APIError(res.status, (await res.json()) as ErrorBody);
     return res.arrayBuffer();
   }
