@@ -79,18 +79,26 @@ func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Kind == errs.Internal {
 		k.logger.Error("api failed", "path", r.URL.Path, "err", err)
 	}
-	body := map[string]any{"code": string(e.Kind), "message": e.Message(i18n.FromRequest(r))}
+	k.JSON(w, r, errs.HTTPStatus(e.Kind), Envelope(e, i18n.FromRequest(r)))
+}
+
+// Envelope is the JSON error envelope of e in lang: its code, message and
+// the field at fault, or every field when there are several. The Excel
+// exports the API serves from the page handlers answer their errors with
+// it too.
+func Envelope(e *errs.Error, lang string) map[string]any {
+	body := map[string]any{"code": string(e.Kind), "message": e.Message(lang)}
 	if e.Field != "" {
 		body["field"] = e.Field
 	}
 	if len(e.Details) > 1 {
 		fields := map[string]string{}
 		for _, d := range e.Details {
-			fields[d.Field] = d.Message(i18n.FromRequest(r))
+			fields[d.Field] = d.Message(lang)
 		}
 		body["fields"] = fields
 	}
-	k.JSON(w, r, errs.HTTPStatus(e.Kind), map[string]any{"error": body})
+	return map[string]any{"error": body}
 }
 
 // JSON answers with status and v as JSON.

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"jiceng/internal/errs"
@@ -69,6 +71,7 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 		var mbe *http.MaxBytesError
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
+		var pe *time.ParseError
 		switch {
 		case errors.As(err, &mbe):
 			return errs.New(errs.TooLarge, "请求体超过 1 MB 上限", "the request body exceeds the 1 MB limit")
@@ -77,17 +80,57 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return errs.New(errs.Invalid, "JSON 不完整：请检查括号和引号是否成对", "incomplete JSON: check that brackets and quotes are closed")
 		case errors.As(err, &te):
-			return &errs.Error{Kind: errs.Invalid, Field: te.Field, Text: i18n.Text{ZH: "字段 " + te.Field + " 的类型应为 " + te.Type.String(), EN: "field " + te.Field + " must be of type " + te.Type.String()}}
+			want := jsonKind(te.Type)
+			if te.Field == "" {
+				return errs.New(errs.Invalid, "请求体应为"+want.ZH, "the body must be "+want.EN)
+			}
+			return &errs.Error{Kind: errs.Invalid, Field: te.Field, Text: i18n.Text{ZH: "字段 " + te.Field + " 应为" + want.ZH, EN: "field " + te.Field + " must be " + want.EN}}
+		case errors.As(err, &pe):
+			// A time field: the time package's error quotes its layout
+			// ("2006-01-02T15:04:05Z07:00"), which tells a user nothing.
+			return errs.New(errs.Invalid, "时间格式不正确：请写成 RFC 3339 格式，例如 2026-07-01T09:00:00+08:00", "a time is malformed: write it in RFC 3339 form, e.g. 2026-07-01T09:00:00+08:00")
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return &errs.Error{Kind: errs.Invalid, Field: f, Text: i18n.Text{ZH: "未知字段 " + f, EN: "unknown field " + f}}
 		case errors.Is(err, io.EOF):
 			return errs.New(errs.Invalid, "请求体为空，应为 JSON 对象", "empty body: send a JSON object")
 		}
-		return errs.New(errs.Invalid, "JSON 格式错误："+err.Error(), "malformed JSON: "+err.Error())
+		// Other decoding errors come from the Go library and speak of Go
+		// types; the caller is told what to send instead.
+		return errs.New(errs.Invalid, "JSON 格式错误：请检查各字段的取值是否符合接口文档", "malformed JSON: check each value against the API documentation")
 	}
 	if dec.More() {
 		return errs.New(errs.Invalid, "请求体只能包含一个 JSON 对象", "the body must hold exactly one JSON object")
 	}
 	return nil
+}
+
+// jsonKind names, in both languages, the JSON value a Go type is decoded
+// from, so that a type error says what to send ("an integer") rather than
+// the Go type behind it ("int64").
+func jsonKind(t reflect.Type) i18n.Text {
+	if t == nil {
+		return i18n.Text{ZH: "其他类型的值", EN: "a value of another type"}
+	}
+	if t == reflect.TypeFor[time.Time]() {
+		return i18n.Text{ZH: " RFC 3339 格式的时间字符串（例如 2026-07-01T09:00:00+08:00）", EN: "a time string in RFC 3339 form (e.g. 2026-07-01T09:00:00+08:00)"}
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return i18n.Text{ZH: "整数", EN: "an integer"}
+	case reflect.Float32, reflect.Float64:
+		return i18n.Text{ZH: "数字", EN: "a number"}
+	case reflect.String:
+		return i18n.Text{ZH: "字符串", EN: "a string"}
+	case reflect.Bool:
+		return i18n.Text{ZH: " true 或 false", EN: "true or false"}
+	case reflect.Slice, reflect.Array:
+		return i18n.Text{ZH: "数组", EN: "an array"}
+	case reflect.Map, reflect.Struct:
+		return i18n.Text{ZH: "对象", EN: "an object"}
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return i18n.Text{ZH: "其他类型的值", EN: "a value of another type"}
 }

@@ -214,7 +214,7 @@ type MonthRate struct {
 // last run of a month holds its month-end figures.
 func (s *Service) Snapshot(ctx context.Context, month string) error {
 	if _, err := time.Parse("2006-01", month); err != nil {
-		return errs.Field("month", "月份格式应为 2006-01", "the month must look like 2006-01")
+		return errs.Field("month", "月份应写成 年-月，例如 2024-07", "write the month as year-month, e.g. 2024-07")
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO coverage_monthly (org_id, month, units, org_covered, work_covered)

@@ -11,6 +11,7 @@
 package evaluation
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -104,6 +105,22 @@ type Indicator struct {
 	Weight   float64     `json:"weight"`
 	Scale    Scale       `json:"scale"`
 	Children []Indicator `json:"children,omitempty"`
+}
+
+// MarshalJSON leaves out the scale of a parent indicator: it is never used
+// (a parent's score comes from its children), and written as {"kind": ""}
+// it would be a value the API's scale kinds do not include, so rules read
+// from the API could not be written back as they came.
+func (in Indicator) MarshalJSON() ([]byte, error) {
+	type plain Indicator // without this method, so Marshal does not recurse
+	var scale *Scale
+	if len(in.Children) == 0 {
+		scale = &in.Scale
+	}
+	return json.Marshal(struct {
+		plain
+		Scale *Scale `json:"scale,omitempty"`
+	}{plain(in), scale})
 }
 
 // Group is a rater group (上级党组织, 党员代表, 群众代表, 企业 …) with its weight

@@ -68,7 +68,7 @@ func (s *Service) validate(in *Input) error {
 		d, err := time.Parse("2006-01-02", in.FoundedOn)
 		switch {
 		case err != nil:
-			f.Add("founded_on", "成立日期格式应为 2006-01-02", "the founding date must look like 2006-01-02")
+			f.Add("founded_on", "成立日期应写成 年-月-日，例如 2024-07-01", "write the founding date as year-month-day, e.g. 2024-07-01")
 		case d.After(s.now()):
 			f.Add("founded_on", "成立日期不能晚于今天", "the founding date cannot be in the future")
 		}
@@ -451,7 +451,7 @@ func (s *Service) Dissolve(ctx context.Context, actor access.Actor, id int64, da
 		if date == "" {
 			date = s.now().In(Shanghai).Format("2006-01-02")
 		} else if _, err := time.Parse("2006-01-02", date); err != nil {
-			return errs.Field("dissolved_on", "撤销日期格式应为 2006-01-02", "the date must look like 2006-01-02")
+			return errs.Field("dissolved_on", "撤销日期应写成 年-月-日，例如 2024-07-01", "write the date as year-month-day, e.g. 2024-07-01")
 		}
 		if _, err := tx.Exec(ctx, "UPDATE orgs SET status = 'dissolved', dissolved_on = ?, updated_at = ?, version = version + 1 WHERE id = ?", date, db.FormatTime(s.now()), id); err != nil {
 			return errs.Wrap(err, "dissolve")

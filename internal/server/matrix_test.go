@@ -205,6 +205,20 @@ var matrix = []decl{
 	{"GET /api/v1/campaigns/{id}/flags", evaluation.EvaluationRead, oCampaign, ""},
 	{"POST /api/v1/public/ballots", public, none, `{"token":"","scores":{}}`},
 	{"GET /api/v1/public/campaigns/{id}/bulletin", public, none, ""},
+
+	// The pages' Excel exports, served to API clients as well.
+	{"GET /api/v1/orgs/export.xlsx", access.OrgExport, none, ""},
+	{"GET /api/v1/orgs/{id}/export.xlsx", access.OrgExport, oOrg, ""},
+	{"GET /api/v1/orgs/import/template.xlsx", access.OrgImport, none, ""},
+	{"GET /api/v1/users/export.xlsx", access.UserRead, none, ""},
+	{"GET /api/v1/audit/export.xlsx", access.AuditRead, none, ""},
+	{"GET /api/v1/coverage/export.xlsx", coverage.UnitRead, none, ""},
+	{"GET /api/v1/units/export.xlsx", coverage.UnitRead, none, ""},
+	{"GET /api/v1/units/import/template.xlsx", coverage.UnitManage, none, ""},
+	{"GET /api/v1/goal-sets/{id}/export.xlsx", coverage.UnitRead, oGoal, ""},
+	{"GET /api/v1/campaigns/export.xlsx", evaluation.EvaluationRead, none, ""},
+	{"GET /api/v1/campaigns/{id}/subjects/import/template.xlsx", evaluation.EvaluationManage, oCampaign, ""},
+	{"GET /api/v1/campaigns/{id}/results.xlsx", evaluation.EvaluationRead, oCampaign, ""},
 }
 
 // decl is one line of the matrix.

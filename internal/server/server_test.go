@@ -99,7 +99,7 @@ func newApp(t *testing.T, d *db.DB, edit func(*Deps)) (*app.App, http.Handler) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, h
+	return a, specChecked(t, h)
 }
 
 // routeTable is every route of the application, as a server built on a

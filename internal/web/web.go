@@ -237,6 +237,11 @@ func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Kind == errs.Internal {
 		k.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		// An Excel export served to API clients: they read errors as JSON.
+		failJSON(w, e, i18n.FromRequest(r))
+		return
+	}
 	k.errorPage(w, r, Status(e.Kind), e)
 }
 

@@ -43,6 +43,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/logout", module.Public, h.Logout),
 		module.R("GET", "/users", module.Web, h.Users),
 		module.R("GET", "/users/export.xlsx", module.Web, h.UserExport),
+		module.R("GET", "/api/v1/users/export.xlsx", module.API, h.UserExport),
 		module.R("GET", "/users/new", module.Web, h.UserNewForm),
 		module.R("POST", "/users/new", module.Web, h.UserNew),
 		module.R("GET", "/users/{id}", module.Web, h.UserShow),

@@ -22,7 +22,7 @@ func auditQuery(r *http.Request) (audit.Query, error) {
 		}
 		t, err := time.ParseInLocation("2006-01-02", s, org.Shanghai)
 		if err != nil {
-			return "", errs.Field("from", "日期格式应为 2006-01-02", "dates must look like 2006-01-02")
+			return "", errs.Field("from", "日期应写成 年-月-日，例如 2024-07-01", "write dates as year-month-day, e.g. 2024-07-01")
 		}
 		if next {
 			t = t.AddDate(0, 0, 1)

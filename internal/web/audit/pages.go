@@ -39,6 +39,7 @@ func (h *Pages) Routes() []module.Route {
 	return []module.Route{
 		module.R("GET", "/audit", module.Web, h.Audit),
 		module.R("GET", "/audit/export.xlsx", module.Web, h.AuditExport),
+		module.R("GET", "/api/v1/audit/export.xlsx", module.API, h.AuditExport),
 	}
 }
 

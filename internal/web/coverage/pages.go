@@ -49,11 +49,14 @@ func (h *Pages) Routes() []module.Route {
 	return []module.Route{
 		module.R("GET", "/coverage", module.Web, h.CoverageDashboard),
 		module.R("GET", "/coverage/export.xlsx", module.Web, h.CoverageRatesExport),
+		module.R("GET", "/api/v1/coverage/export.xlsx", module.API, h.CoverageRatesExport),
 		module.R("GET", "/coverage/units", module.Web, h.CoverageUnits),
 		module.R("GET", "/coverage/units/export.xlsx", module.Web, h.CoverageUnitsExport),
+		module.R("GET", "/api/v1/units/export.xlsx", module.API, h.CoverageUnitsExport),
 		module.R("GET", "/coverage/units/import", module.Web, h.CoverageImportForm),
 		module.R("POST", "/coverage/units/import", module.Web, h.CoverageImportUpload),
 		module.R("GET", "/coverage/units/import/template.xlsx", module.Web, h.CoverageImportTemplate),
+		module.R("GET", "/api/v1/units/import/template.xlsx", module.API, h.CoverageImportTemplate),
 		module.R("POST", "/coverage/units/import/{id}/apply", module.Web, h.CoverageImportApply),
 		module.R("GET", "/coverage/units/new", module.Web, h.CoverageUnitNewForm),
 		module.R("POST", "/coverage/units/new", module.Web, h.CoverageUnitNew),
@@ -69,6 +72,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/coverage/goals", module.Web, h.CoverageGoalNew),
 		module.R("GET", "/coverage/goals/{id}", module.Web, h.CoverageGoalShow),
 		module.R("GET", "/coverage/goals/{id}/export.xlsx", module.Web, h.CoverageGoalExport),
+		module.R("GET", "/api/v1/goal-sets/{id}/export.xlsx", module.API, h.CoverageGoalExport),
 		module.R("POST", "/coverage/goals/{id}/target", module.Web, h.CoverageGoalTarget),
 	}
 }

@@ -84,6 +84,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/bulletin/{id}", module.Public, h.BulletinSearch),
 		module.R("GET", "/evaluation", module.Web, h.EvalList),
 		module.R("GET", "/evaluation/export.xlsx", module.Web, h.EvalListExport),
+		module.R("GET", "/api/v1/campaigns/export.xlsx", module.API, h.EvalListExport),
 		module.R("GET", "/evaluation/new", module.Web, h.EvalNewForm),
 		module.R("POST", "/evaluation/new", module.Web, h.EvalNew),
 		module.R("GET", "/evaluation/{id}", module.Web, h.EvalShow),
@@ -100,6 +101,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("GET", "/evaluation/{id}/subjects/import", module.Web, h.EvalImportForm),
 		module.R("POST", "/evaluation/{id}/subjects/import", module.Web, h.EvalImportUpload),
 		module.R("GET", "/evaluation/{id}/subjects/import/template.xlsx", module.Web, h.EvalImportTemplate),
+		module.R("GET", "/api/v1/campaigns/{id}/subjects/import/template.xlsx", module.API, h.EvalImportTemplate),
 		module.R("POST", "/evaluation/{id}/subjects/import/{sid}/apply", module.Web, h.EvalImportApply),
 		module.R("POST", "/evaluation/{id}/subjects/{sid}/files", module.Web, h.EvalAttachFiles),
 		module.R("POST", "/evaluation/{id}/subjects/{sid}/files/{fid}/remove", module.Web, h.EvalRemoveFile),
@@ -111,6 +113,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/evaluation/{id}/tokens/export.xlsx", module.Web, h.EvalTokensExport),
 		module.R("GET", "/evaluation/{id}/results", module.Web, h.EvalResults),
 		module.R("GET", "/evaluation/{id}/results.xlsx", module.Web, h.EvalResultsExport),
+		module.R("GET", "/api/v1/campaigns/{id}/results.xlsx", module.API, h.EvalResultsExport),
 	}
 }
 

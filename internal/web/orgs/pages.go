@@ -50,6 +50,8 @@ func (h *Pages) Routes() []module.Route {
 		module.R("GET", "/orgs/export.xlsx", module.Web, h.OrgExport),
 		module.R("GET", "/orgs/{id}", module.Web, h.OrgShow),
 		module.R("GET", "/orgs/{id}/export.xlsx", module.Web, h.OrgExport),
+		module.R("GET", "/api/v1/orgs/export.xlsx", module.API, h.OrgExport),
+		module.R("GET", "/api/v1/orgs/{id}/export.xlsx", module.API, h.OrgExport),
 		module.R("GET", "/orgs/{id}/edit", module.Web, h.OrgEditForm),
 		module.R("POST", "/orgs/{id}/edit", module.Web, h.OrgEdit),
 		module.R("GET", "/orgs/{id}/new", module.Web, h.OrgNewForm),
@@ -61,6 +63,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("GET", "/import", module.Web, h.ImportForm),
 		module.R("POST", "/import", module.Web, h.ImportUpload),
 		module.R("GET", "/import/template.xlsx", module.Web, h.ImportTemplate),
+		module.R("GET", "/api/v1/orgs/import/template.xlsx", module.API, h.ImportTemplate),
 		module.R("POST", "/import/{id}/apply", module.Web, h.ImportApply),
 	}
 }
