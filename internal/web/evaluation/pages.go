@@ -75,7 +75,9 @@ func (h *Pages) Routes() []module.Route {
 	return []module.Route{
 		module.R("GET", "/vote", module.Public, h.VoteForm),
 		module.R("POST", "/vote", module.Public, h.VoteCode),
+		module.R("GET", "/vote/ballot", module.Public, h.VoteBallot),
 		module.R("POST", "/vote/review", module.Public, h.VoteReview),
+		module.R("GET", "/vote/review", module.Public, h.VoteReviewPage),
 		module.R("POST", "/vote/submit", module.Public, h.VoteSubmit),
 		module.R("GET", "/vote/files/{id}", module.Public, h.VoteFile),
 		module.R("GET", "/bulletin/{id}", module.Public, h.Bulletin),
