@@ -138,6 +138,7 @@ var matrix = []decl{
 	{"POST /evaluation/{id}/tokens/export.xlsx", evaluation.EvaluationManage, oCampaign, "group=&n=0"},
 	{"GET /evaluation/{id}/results", evaluation.EvaluationRead, oCampaign, ""},
 	{"GET /evaluation/{id}/results.xlsx", evaluation.EvaluationRead, oCampaign, ""},
+	{"GET /evaluation/{id}/comments.xlsx", evaluation.EvaluationRead, oCampaign, ""},
 
 	{"GET /api/v1/openapi.json", public, none, ""},
 	{"POST /api/v1/auth/login", public, none, `{"username":"","password":""}`},

@@ -103,6 +103,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/evaluation/{id}/tokens/export.xlsx", module.Web, h.EvalTokensExport),
 		module.R("GET", "/evaluation/{id}/results", module.Web, h.EvalResults),
 		module.R("GET", "/evaluation/{id}/results.xlsx", module.Web, h.EvalResultsExport),
+		module.R("GET", "/evaluation/{id}/comments.xlsx", module.Web, h.EvalCommentsExport),
 	}
 }
 

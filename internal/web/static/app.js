@@ -560,6 +560,8 @@
       if (!sec) return;
       var q = e.target.closest(".evp-q");
       if (q && answered(q)) q.classList.remove("has-error");
+      var msg = form.querySelector(".evp-missing");
+      if (msg && !msg.hidden && !form.querySelector(".evp-q.has-error")) msg.hidden = true;
       var was = sec.classList.contains("done");
       var n = progress(sec);
       if (was || e.target.type !== "radio" || n !== items(sec).length) return;
