@@ -138,7 +138,8 @@ func TestEvalPublicVoteFlow(t *testing.T) {
 	}
 	st, _, body = f.publicPageWith(t, phone, "GET", "/vote/ballot", nil)
 	if st != 200 || strings.Count(body, "请选择或填写该项评价") != 7 || !strings.Contains(body, "还有 7 项未评价") || strings.Count(body, `id="gap"`) != 1 ||
-		!regexp.MustCompile(`id="gap" aria-describedby="err-a:`+subs[1]+`:[a-z_]+"`).MatchString(body) || !strings.Contains(body, ">7/7</span>") {
+		!regexp.MustCompile(`id="gap" aria-describedby="err-a:`+subs[1]+`:[a-z_]+"`).MatchString(body) || !strings.Contains(body, ">7/7</span>") ||
+		strings.Count(body, "<details open>") != 1 || !strings.Contains(body, `evp-subject missing"`) {
 		t.Errorf("missing answers: %d\n%s", st, body)
 	}
 	for k, v := range village(100, 60) {
@@ -213,6 +214,30 @@ func TestEvalPublicVoteFlow(t *testing.T) {
 	st, hdr, body = f.publicPage(t, "GET", fmt.Sprintf("/bulletin/%d", id), nil)
 	if st != 200 || hdr.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(body, tracker) || !strings.Contains(body, "民生街道") {
 		t.Fatalf("closed bulletin: %d\n%s", st, body)
+	}
+	// The campaign's readers now see the voters' comments: the masses' (5
+	// ballots, k = 5), and for the two smaller groups none, with the reason;
+	// on the results page and in its Excel export alike.
+	web := f.browser(t, "admin")
+	results := text(web.get(t, fmt.Sprintf("/evaluation/%d/results", id)))
+	if !strings.Contains(results, "意见建议") || !strings.Contains(results, "群众代表 （5 张票，1 条意见）") || !strings.Contains(results, "村务公开要更及时") ||
+		strings.Count(results, "该组投票少于 5 张，为保护匿名，不显示意见建议。") != 2 {
+		t.Errorf("the results page's comments:\n%s", results)
+	}
+	xr, err := web.c.Get(fmt.Sprintf("%s/evaluation/%d/comments.xlsx", f.srv.URL, id))
+	name, rows := readXLSX(t, "comments.xlsx", xr, err)
+	var found, hidden int
+	for _, row := range rows {
+		line := strings.Join(row, "|")
+		if strings.Contains(line, "|群众代表|村务公开要更及时") {
+			found++
+		}
+		if strings.Contains(line, "少于 5 张，不显示意见建议") {
+			hidden++
+		}
+	}
+	if !strings.Contains(name, "意见建议") || found != 1 || hidden != 2 {
+		t.Errorf("comments.xlsx %q: %d rows with the masses' comment, %d groups withheld, want 1 and 2:\n%q", name, found, hidden, rows)
 	}
 	if !regexp.MustCompile(`群众代表</th>\s*<td class="num">7</td><td class="num">5</td><td class="num">5</td>`).MatchString(body) {
 		t.Errorf("masses' row should read 7 / 5 / 5:\n%s", body)

@@ -199,7 +199,7 @@ var Messages = i18n.Catalog{
 	"eva.type_hint":                       {ZH: "规则模板决定测评类型（见各模板所标）；群众满意度测评、第一书记评议或自定义测评请在此选择，可用任一模板", EN: "The rules template sets the type (named on each template); for a public satisfaction survey, a first secretary review or a custom campaign choose it here, with either template"},
 	"eva.comments":                        {ZH: "意见建议", EN: "Voters' comments"},
 	"eva.comments_below_k":                {ZH: "该组投票少于 %d 张，为保护匿名，不显示意见建议。", EN: "This group cast fewer than %d ballots: to keep it anonymous, its comments are not shown."},
-	"eva.comments_count":                  {ZH: "（%d 张票，%d 条意见）", EN: "(%d ballots, %d comments)"},
+	"eva.comments_count":                  {ZH: "（%d 张票，%d 条意见）", EN: "(%d ballots; comments: %d)"},
 	"eva.comments_hint":                   {ZH: "测评结束后显示。各组意见顺序随机打乱，与投票顺序无关；不足 %d 张票的评委组不显示。", EN: "Shown after the close, shuffled within each group, unrelated to the order of voting; groups with fewer than %d ballots show none."},
 	"eva.comments_none":                   {ZH: "该组没有人填写意见建议。", EN: "Nobody in this group left a comment."},
 	"eva.unit":                            {ZH: "所在单位", EN: "Unit"},

@@ -63,6 +63,8 @@ type voteSubject struct {
 	Files []evaluation.SubjectFile // the report's PDF and page images
 	Done  int                      // items answered, shown as "3/7"
 	Open  bool                     // shown unfolded
+	// Problem marks a subject with a missing or wrong answer.
+	Problem bool
 }
 
 // voteData is the ballot as the form, the review and the receipt show it.
@@ -163,28 +165,33 @@ func ballotData(form url.Values, lang, code string, bf evaluation.BallotForm) *v
 	return d
 }
 
-// unfold decides which subjects the form shows open: every one with a
-// problem, else the first not yet finished. Finished subjects fold to
-// their line and progress, which keeps a ballot of nine subjects within a
-// few phone screens; a folded subject's answers are still in the form.
+// unfold decides which subjects the form shows open: the first with a
+// problem (where the anchor #gap is), else the first not yet finished.
+// Other subjects fold to their line and progress — those with problems
+// marked — which keeps a ballot of nine subjects within a few phone
+// screens; a folded subject's answers are still in the form.
 func (d *voteData) unfold() {
-	problems := false
+	first := -1
 	for i := range d.Subjects {
 		vs := &d.Subjects[i]
-		vs.Open = vs.Error != ""
+		vs.Open, vs.Problem = false, vs.Error != ""
 		for _, it := range vs.Items {
-			vs.Open = vs.Open || it.Error != ""
+			vs.Problem = vs.Problem || it.Error != ""
 		}
-		problems = problems || vs.Open
-	}
-	if problems {
-		return
-	}
-	for i := range d.Subjects {
-		if d.Subjects[i].Done < len(d.Subjects[i].Items) {
-			d.Subjects[i].Open = true
-			return
+		if vs.Problem && first < 0 {
+			first = i
 		}
+	}
+	if first < 0 {
+		for i := range d.Subjects {
+			if d.Subjects[i].Done < len(d.Subjects[i].Items) {
+				first = i
+				break
+			}
+		}
+	}
+	if first >= 0 {
+		d.Subjects[first].Open = true
 	}
 }
 

@@ -552,6 +552,7 @@
         p.setAttribute("aria-label", fill(form.getAttribute("data-progress"), n, qs.length));
       }
       sec.classList.toggle("done", n === qs.length);
+      if (n === qs.length) sec.classList.remove("missing");
       return n;
     }
     function open(sec, on) { var d = sec.querySelector("details"); if (d) d.open = on; }
@@ -588,6 +589,7 @@
           if (answered(q)) return;
           missing++;
           q.classList.add("has-error");
+          sec.classList.add("missing");
           if (!gap) gap = q;
         });
       });
