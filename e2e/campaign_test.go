@@ -572,7 +572,7 @@ func phoneBallot(t *testing.T, b *browser, g campaignGroup, first bool, code str
 		t.Fatalf("the ballot of %s: %s of %d levels could be chosen", g.name, clicked, len(picks))
 	}
 	// Subjects fold to their line on the ballot; a rater opens one to type in it.
-	b.eval(`document.querySelectorAll("section.evp-subject details").forEach(d => { d.open = true; })`)
+	b.eval(`(() => { document.querySelectorAll("section.evp-subject details").forEach(d => { d.open = true; }); return "open"; })()`)
 	for _, p := range typed {
 		b.do("type the points of "+p.Field, chromedp.SendKeys(chromedp.CSS(`input[name="`+p.Field+`"]`), p.Value))
 	}
