@@ -52,8 +52,28 @@ func TestPhoneBallot(t *testing.T) {
 	qr := strings.ReplaceAll(code, "-", "")
 	b.openSlip(qr)
 
-	// The ballot: answer every indicator of every subject with its first level.
+	// The ballot as it first shows: every subject folded to its line and
+	// progress but the first, within six phone screens.
 	subjects := b.eval(`String(document.querySelectorAll("section.evp-subject").length)`)
+	if subjects != "9" {
+		t.Errorf("the village ballot shows %s subjects, want 9", subjects)
+	}
+	b.withinScreens("the ballot as it opens", 6)
+	b.screenshot("ballot-first-390.png")
+	t.Logf("screenshot of the ballot as it opens: %s", filepath.Join(shots, "ballot-first-390.png"))
+	if p := b.eval(`document.querySelector("section.evp-subject .evp-progress").textContent`); p != "0/7" {
+		t.Errorf("the first subject's progress reads %q, want 0/7", p)
+	}
+	b.levelsFit("zh")
+
+	// Asking for the review with nothing answered: the script keeps the
+	// form, opens and marks the first gap and says how many are missing.
+	b.do("ask for the review too early", chromedp.Click(chromedp.CSS(`form[action="/vote/review"] button[type=submit]`)))
+	if got := b.eval(`(() => { const g = document.getElementById("gap"); return location.pathname + " " + (g ? g.closest("details").open + " " + g.classList.contains("has-error") + " " + (g.querySelector("legend") || g.querySelector("label")).textContent.trim() : "none") + " | " + document.querySelector(".evp-missing").textContent })()`); !strings.HasPrefix(got, "/vote/ballot true true ") || !strings.Contains(got, "还有 63 项未评价") {
+		t.Errorf("an empty ballot sent for review: %q, want the first gap of 63 opened and marked on /vote/ballot", got)
+	}
+
+	// Answer every indicator of every subject with its first level.
 	answered := b.eval(`(() => {
 		const names = [];
 		document.querySelectorAll('form[action="/vote/review"] input[type=radio]').forEach(i => { if (!names.includes(i.name)) names.push(i.name); });
@@ -67,8 +87,41 @@ func TestPhoneBallot(t *testing.T) {
 	if _, err := fmt.Sscan(answered, &radios, &groups, &checked); err != nil || radios == 0 || radios != groups || checked != radios {
 		t.Fatalf("answering the ballot of %s subjects: radio groups, fieldsets, checked = %q", subjects, answered)
 	}
+	if radios != 63 {
+		t.Errorf("the village ballot has %d indicators to answer, want 9 × 7 = 63", radios)
+	}
+	// Each subject folded as its last item was answered.
+	if got := b.eval(`document.querySelectorAll("section.evp-subject.done").length + " " + document.querySelectorAll("section.evp-subject details[open]").length`); got != "9 0" {
+		t.Errorf("after answering: subjects done, open = %q, want 9 0", got)
+	}
 	t.Logf("ballot: %s subjects, %d indicators answered", subjects, radios)
+	b.withinScreens("the filled ballot", 6)
 	b.screenshot("ballot-390.png")
+	t.Logf("screenshot of the filled ballot: %s", filepath.Join(shots, "ballot-390.png"))
+
+	// Review; the Back gesture returns to the filled ballot — a GET, no
+	// form to resubmit — with every answer still selected.
+	b.do("go to the review", chromedp.Click(chromedp.CSS(`form[action="/vote/review"] button[type=submit]`)))
+	b.waitVisible("the review", `form[action="/vote/submit"]`)
+	if p := b.eval(`location.pathname`); p != "/vote/review" {
+		t.Errorf("the review is at %q, want /vote/review", p)
+	}
+	b.do("go back from the review", chromedp.NavigateBack())
+	b.waitVisible("the ballot after Back", `form[action="/vote/review"]`)
+	if got := b.eval(`location.pathname + " " + document.querySelectorAll('form[action="/vote/review"] input[type=radio]:checked').length`); got != fmt.Sprintf("/vote/ballot %d", radios) {
+		t.Errorf("after Back from the review: %q, want /vote/ballot with %d answers selected; page text:\n%s", got, radios, b.bodyText())
+	}
+	b.screenshot("ballot-back-390.png")
+	// In English the levels still fit their buttons, and the answers stay.
+	b.open("/lang?to=en&back=/vote/ballot")
+	b.waitVisible("the English ballot", `form[action="/vote/review"]`)
+	if got := b.eval(`String(document.querySelectorAll('form[action="/vote/review"] input[type=radio]:checked').length)`); got != fmt.Sprint(radios) {
+		t.Errorf("the English ballot has %s answers selected, want %d", got, radios)
+	}
+	b.levelsFit("en")
+	b.screenshot("ballot-en-390.png")
+	b.open("/lang?to=zh-CN&back=/vote/ballot")
+	b.waitVisible("the ballot", `form[action="/vote/review"]`)
 
 	// Review, then submit.
 	b.do("go to the review", chromedp.Click(chromedp.CSS(`form[action="/vote/review"] button[type=submit]`)))
@@ -129,6 +182,45 @@ func TestPhoneBallot(t *testing.T) {
 		t.Errorf("the request log has a line per ballot request; output:\n%s", out)
 	}
 	t.Logf("screenshots in %s", shots)
+}
+
+// withinScreens fails unless the page is at most n phone screens high.
+func (b *browser) withinScreens(what string, n float64) {
+	b.t.Helper()
+	var h, vh float64
+	if _, err := fmt.Sscan(b.eval(`document.documentElement.scrollHeight + " " + window.innerHeight`), &h, &vh); err != nil || vh == 0 {
+		b.t.Fatalf("%s: cannot measure the page: %v", what, err)
+	}
+	b.t.Logf("%s: %.0f px high, %.2f screens of %.0f px", what, h, h/vh, vh)
+	if h/vh > n {
+		b.t.Errorf("%s is %.2f screens high (%.0f px), want at most %.0f", what, h/vh, h, n)
+	}
+}
+
+// levelsFit unfolds every subject and checks that each level of the ballot
+// is a tap target at least 44 px high whose words fit inside it, then folds
+// them back as they were.
+func (b *browser) levelsFit(lang string) {
+	b.t.Helper()
+	got := b.eval(`(() => {
+		const ds = Array.from(document.querySelectorAll("section.evp-subject details"));
+		const was = ds.map(d => d.open);
+		ds.forEach(d => { d.open = true; });
+		const bad = [];
+		let n = 0, low = 1e9;
+		document.querySelectorAll(".evp-levels label").forEach(l => {
+			const r = l.getBoundingClientRect(), s = l.querySelector("span");
+			n++;
+			low = Math.min(low, r.height);
+			if (r.height < 44 || s.scrollWidth > l.clientWidth || s.getBoundingClientRect().right > r.right + 0.5) bad.push(s.textContent + " " + Math.round(r.width) + "×" + Math.round(r.height));
+		});
+		ds.forEach((d, i) => { d.open = was[i]; });
+		return (n + " " + Math.round(low) + " " + bad.slice(0, 5).join("; ")).trim();
+	})()`)
+	var n, low int
+	if _, err := fmt.Sscan(got, &n, &low); err != nil || n == 0 || low < 44 || len(strings.Fields(got)) > 2 {
+		b.t.Errorf("%s: levels of the ballot (count, lowest height, misfits): %q, want every level at least 44 px high with its words inside", lang, got)
+	}
 }
 
 // seedBallotDemo runs `jiceng demo` and returns the evaluator's password and

@@ -600,6 +600,8 @@ func phoneBallot(t *testing.T, b *browser, g campaignGroup, first bool, code str
 	if clicked != strconv.Itoa(len(picks)) {
 		t.Fatalf("the ballot of %s: %s of %d levels could be chosen", g.name, clicked, len(picks))
 	}
+	// Subjects fold to their line on the ballot; a rater opens one to type in it.
+	b.eval(`(() => { document.querySelectorAll("section.evp-subject details").forEach(d => { d.open = true; }); return "open"; })()`)
 	for _, p := range typed {
 		b.do("type the points of "+p.Field, chromedp.SendKeys(chromedp.CSS(`input[name="`+p.Field+`"]`), p.Value))
 	}

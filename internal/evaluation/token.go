@@ -14,13 +14,33 @@ import (
 // Ballot codes are printed on slips and typed back by raters, often on a
 // phone with a Chinese input method. They use Crockford's base32: no I, L, O
 // or U, so that nothing is mistaken for 1 or 0 and no word is spelled by
-// accident, and a mod-37 check character that catches every single wrong
-// character and every swap of two neighbours before the server is asked.
+// accident, and a check character that catches every single wrong character
+// and every swap of two neighbours before the server is asked.
+//
+// The check character is one of the code's own 32 symbols: the digits
+// weighted by successive powers of a generator of GF(32) and summed there.
+// Every weight is non-zero, so a single wrong character changes the sum, and
+// neighbours carry different weights, so a swap of two different characters
+// changes it too. Raters no longer meet a code ending in * ~ $ = or U, which
+// phones' keyboards hide and readers took for punctuation.
+//
+// Slips printed before carry a mod-37 check drawn from 37 symbols. They stay
+// valid until their campaign ends: 128 bits fill only three of the five bits
+// of the first character, so current codes set its fourth bit (the first
+// character is 8–F) and earlier ones never did (0–7), and each is checked by
+// its own rule. The one mistake this lets through is a first character
+// mistyped from 8–F into 0–7 whose code then happens to pass the old check
+// (one time in 37); the server still finds no token for it.
 const (
-	crockford    = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-	checkSymbols = crockford + "*~$=U"
+	crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	// legacyCheckSymbols are the mod-37 check symbols of codes printed
+	// before the check moved into the alphabet; ParseCode still reads them.
+	legacyCheckSymbols = crockford + "*~$=U"
 	// codeDigits is the number of base32 characters of 128 bits (26 × 5 = 130).
 	codeDigits = 26
+	// formatMark is the bit of the first character that marks a code with
+	// the GF(32) check.
+	formatMark = 8
 	// trackerDigits gives 50 random bits: enough that trackers do not
 	// collide within a campaign, short enough to note down.
 	trackerDigits = 10
@@ -45,19 +65,59 @@ func NewToken() (raw [16]byte, err error) {
 }
 
 // FormatCode writes raw as the code printed on a slip: 26 base32 characters,
-// most significant first (the first is 0–7: 130 bits hold 128 with two to
-// spare), then
-// the check character, in groups of five: XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XX.
+// most significant first (the first is 8–F: 130 bits hold 128 with two to
+// spare, and the lower spare bit marks the check rule), then the check
+// character, in groups of five: XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XX.
 func FormatCode(raw [16]byte) string {
-	hi, lo := split(raw)
 	var digits [codeDigits + 1]byte
+	d := base32Digits(raw)
+	d[0] |= formatMark
+	for i, v := range d {
+		digits[i] = crockford[v]
+	}
+	digits[codeDigits] = crockford[gfCheck(d)]
+	return group(digits[:])
+}
+
+// base32Digits gives the 26 base-32 digits of raw, most significant first.
+func base32Digits(raw [16]byte) [codeDigits]byte {
+	hi, lo := split(raw)
+	var d [codeDigits]byte
 	for i := codeDigits - 1; i >= 0; i-- {
-		digits[i] = crockford[lo&31]
+		d[i] = byte(lo & 31)
 		lo = lo>>5 | hi<<59
 		hi >>= 5
 	}
-	digits[codeDigits] = checkSymbols[mod37(raw)]
-	return group(digits[:])
+	return d
+}
+
+// gfMul multiplies in GF(32) built on x⁵ + x² + 1, a primitive polynomial,
+// so that x generates all 31 non-zero elements.
+func gfMul(a, b byte) byte {
+	var p byte
+	for b > 0 {
+		if b&1 != 0 {
+			p ^= a
+		}
+		b >>= 1
+		a <<= 1
+		if a&32 != 0 {
+			a ^= 0x25
+		}
+	}
+	return p
+}
+
+// gfCheck is the check digit of d: the sum in GF(32) of digit i times
+// x^(i+1). The check character itself counts with weight 1 = x⁰, so all 27
+// positions carry distinct non-zero weights (x has order 31).
+func gfCheck(d [codeDigits]byte) byte {
+	var sum, w byte = 0, 1
+	for _, v := range d {
+		w = gfMul(w, 2)
+		sum ^= gfMul(w, v)
+	}
+	return sum
 }
 
 // ParseCode reads a code as a rater types it: lower case, spaces, dashes in
@@ -95,22 +155,40 @@ func ParseCode(s string) ([16]byte, error) {
 	if len(norm) != codeDigits+1 {
 		return raw, InvalidCode()
 	}
-	var hi, lo uint64
+	var d [codeDigits]byte
 	for i := range codeDigits {
-		d := strings.IndexByte(crockford, norm[i])
-		// The first character carries only three bits; a larger one would not fit in 128.
-		if d < 0 || (i == 0 && d > 7) {
+		v := strings.IndexByte(crockford, norm[i])
+		if v < 0 {
 			return raw, InvalidCode()
 		}
+		d[i] = byte(v)
+	}
+	// The first character carries three bits of the token and the format
+	// mark; a larger one would not fit in 128 bits.
+	current := d[0]&formatMark != 0
+	if d[0] >= 2*formatMark {
+		return raw, InvalidCode()
+	}
+	if current {
+		d[0] &^= formatMark
+	}
+	var hi, lo uint64
+	for _, v := range d {
 		hi = hi<<5 | lo>>59
-		lo = lo<<5 | uint64(d)
+		lo = lo<<5 | uint64(v)
 	}
 	for i := range 8 {
 		raw[i] = byte(hi >> (56 - 8*i))
 		raw[8+i] = byte(lo >> (56 - 8*i))
 	}
-	c := strings.IndexByte(checkSymbols, norm[codeDigits])
-	if c < 0 || c != mod37(raw) {
+	if current {
+		d[0] |= formatMark
+		if c := strings.IndexByte(crockford, norm[codeDigits]); c < 0 || byte(c) != gfCheck(d) {
+			return [16]byte{}, InvalidCode()
+		}
+		return raw, nil
+	}
+	if c := strings.IndexByte(legacyCheckSymbols, norm[codeDigits]); c < 0 || c != mod37(raw) {
 		return [16]byte{}, InvalidCode()
 	}
 	return raw, nil
@@ -146,7 +224,8 @@ func split(raw [16]byte) (hi, lo uint64) {
 	return hi, lo
 }
 
-// mod37 is the 128-bit number raw modulo 37, Crockford's check value.
+// mod37 is the 128-bit number raw modulo 37, Crockford's check value and
+// the check of codes printed before the GF(32) check.
 func mod37(raw [16]byte) int {
 	r := 0
 	for _, b := range raw {

@@ -10,7 +10,7 @@ import (
 	"jiceng/internal/errs"
 )
 
-var codeFormat = regexp.MustCompile(`^[0-7][0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{5}){4}-[0-9A-HJKMNP-TV-Z][0-9A-HJKMNP-TV-Z*~$=U]$`)
+var codeFormat = regexp.MustCompile(`^[89A-F][0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{5}){4}-[0-9A-HJKMNP-TV-Z]{2}$`)
 
 // wantInvalidCode fails unless err is exactly the generic code error.
 func wantInvalidCode(t *testing.T, input string, err error) {
@@ -35,13 +35,14 @@ func newToken(t *testing.T) [16]byte {
 }
 
 // Known codes, computed independently: the 128-bit number in base 32 with
-// Crockford's alphabet, then the number mod 37 as the check symbol.
+// Crockford's alphabet, 8 added to the first digit, then the check digit
+// Σ digit_i · x^(i+1) in GF(32) modulo x⁵ + x² + 1.
 //
-//	0                 → all zeros, 0 mod 37 = 0 → "0"
-//	1                 → …01, 1 mod 37 = 1 → "1"
-//	36                → …14 (36 = 1·32 + 4), 36 mod 37 = 36 → "U"
-//	2^128 − 1         → 7ZZZZ…, (2^128 − 1) mod 37 = 32 → "*"
-//	bytes 00 01 … 0f  → 0x000102…0f mod 37 = 6 → "6"
+//	0                 → 80000…0, check 8·x = x⁴ = 16 → "G"
+//	1                 → 80000…01, check 16 + x^26 = 7 → "7"
+//	36                → …14 (36 = 1·32 + 4), check 31 → "Z"
+//	2^128 − 1         → FZZZZ…, check 18 → "J"
+//	bytes 00 01 … 0f  → 80041…, check 18 → "J"
 func TestFormatCodeKnown(t *testing.T) {
 	t.Parallel()
 	var zero, one, thirtySix, max, seq [16]byte
@@ -55,11 +56,11 @@ func TestFormatCodeKnown(t *testing.T) {
 		raw  [16]byte
 		code string
 	}{
-		{zero, "00000-00000-00000-00000-00000-00"},
-		{one, "00000-00000-00000-00000-00000-11"},
-		{thirtySix, "00000-00000-00000-00000-00001-4U"},
-		{max, "7ZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-Z*"},
-		{seq, "00041-06105-0R3GG-28A1C-60T3G-F6"},
+		{zero, "80000-00000-00000-00000-00000-0G"},
+		{one, "80000-00000-00000-00000-00000-17"},
+		{thirtySix, "80000-00000-00000-00000-00001-4Z"},
+		{max, "FZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZJ"},
+		{seq, "80041-06105-0R3GG-28A1C-60T3G-FJ"},
 	} {
 		if got := FormatCode(c.raw); got != c.code {
 			t.Errorf("FormatCode(%x) = %s, want %s", c.raw, got, c.code)
@@ -67,6 +68,65 @@ func TestFormatCodeKnown(t *testing.T) {
 		if got, err := ParseCode(c.code); err != nil || got != c.raw {
 			t.Errorf("ParseCode(%s) = %x, %v", c.code, got, err)
 		}
+	}
+}
+
+// TestPrintedCodesStillAccepted reads codes in the form printed before the
+// check moved into the alphabet (first character 0–7, the number mod 37 as
+// the check, with * ~ $ = U for 32–36): slips handed out for a running
+// campaign must keep working. A wrong mod-37 check is still refused.
+//
+//	0                 → 0 mod 37 = 0 → "0"
+//	36                → 36 mod 37 = 36 → "U"
+//	2^128 − 1         → (2^128 − 1) mod 37 = 32 → "*"
+//	bytes 00 01 … 0f  → mod 37 = 6 → "6"
+func TestPrintedCodesStillAccepted(t *testing.T) {
+	t.Parallel()
+	var zero, thirtySix, max, seq [16]byte
+	thirtySix[15] = 36
+	for i := range max {
+		max[i] = 0xFF
+		seq[i] = byte(i)
+	}
+	for _, c := range []struct {
+		raw  [16]byte
+		code string
+	}{
+		{zero, "00000-00000-00000-00000-00000-00"},
+		{thirtySix, "00000-00000-00000-00000-00001-4U"},
+		{max, "7ZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-Z*"},
+		{seq, "00041-06105-0R3GG-28A1C-60T3G-F6"},
+		{seq, "00041 06105 0r3gg 28a1c 60t3g f6"},
+	} {
+		if got, err := ParseCode(c.code); err != nil || got != c.raw {
+			t.Errorf("ParseCode(%s) = %x, %v; want %x", c.code, got, err, c.raw)
+		}
+	}
+	for _, bad := range []string{
+		"00041-06105-0R3GG-28A1C-60T3G-F7",
+		"00041-06105-0R3GG-28A1C-60T3G-F*",
+		"7ZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-Z~",
+	} {
+		_, err := ParseCode(bad)
+		wantInvalidCode(t, bad, err)
+	}
+}
+
+// TestCheckFromAlphabet: of many codes, none ends in a symbol outside the
+// code's own alphabet, and every one of the 32 appears as a check.
+func TestCheckFromAlphabet(t *testing.T) {
+	t.Parallel()
+	seen := map[byte]bool{}
+	for range 3000 {
+		code := FormatCode(newToken(t))
+		last := code[len(code)-1]
+		if !strings.ContainsRune(crockford, rune(last)) {
+			t.Fatalf("code %s ends in %q", code, last)
+		}
+		seen[last] = true
+	}
+	if len(seen) != 32 {
+		t.Errorf("%d distinct check characters in 3,000 codes, want all 32", len(seen))
 	}
 }
 
@@ -98,7 +158,7 @@ func TestParseCodeForgiving(t *testing.T) {
 	for i := range raw {
 		raw[i] = byte(i)
 	}
-	code := FormatCode(raw) // 00041-06105-0R3GG-28A1C-60T3G-F6
+	code := FormatCode(raw) // 80041-06105-0R3GG-28A1C-60T3G-FJ
 	plain := strings.ReplaceAll(code, "-", "")
 	fullWidth := strings.Map(func(r rune) rune {
 		if r > ' ' && r < 0x7F {
@@ -110,15 +170,15 @@ func TestParseCodeForgiving(t *testing.T) {
 		strings.ToLower(code),
 		plain,
 		strings.ToLower(plain),
-		" 00041 06105 0R3GG 28A1C 60T3G F6 ",
-		"000-4106-1050-R3GG28-A1C60T3GF6",
+		" 80041 06105 0R3GG 28A1C 60T3G FJ ",
+		"800-4106-1050-R3GG28-A1C60T3GFJ",
 		strings.ReplaceAll(code, "0", "O"),
 		strings.ReplaceAll(code, "0", "o"),
 		strings.ReplaceAll(code, "1", "I"),
 		strings.ReplaceAll(code, "1", "l"),
 		strings.ReplaceAll(code, "1", "L"),
 		fullWidth,
-		"00041\u300006105—0R3GG－28A1C-60T3G-F6",
+		"80041\u300006105—0R3GG－28A1C-60T3G-FJ",
 	} {
 		got, err := ParseCode(in)
 		if err != nil || got != raw {
@@ -128,23 +188,29 @@ func TestParseCodeForgiving(t *testing.T) {
 }
 
 // TestEverySubstitutionRejected replaces each character of random codes by
-// every other symbol in turn. Mod 37 is prime and larger than the alphabet,
-// so a single wrong character always changes the check value: none may pass.
-// Swapping two neighbours is caught for the same reason.
+// every other symbol in turn. Every position has a non-zero weight in
+// GF(32), so a single wrong character always changes the check: none may
+// pass. Neighbours have different weights, so a swap is caught too. The
+// exception is a first character turned into 0–7, which makes the code one
+// of the earlier form, checked mod 37: such a code may pass its check (one
+// time in 37) and is then refused by the server, which knows no such token.
 func TestEverySubstitutionRejected(t *testing.T) {
 	t.Parallel()
 	for range 30 {
 		code := strings.ReplaceAll(FormatCode(newToken(t)), "-", "")
 		for i := range len(code) {
-			for _, c := range checkSymbols {
+			for _, c := range legacyCheckSymbols {
 				if byte(c) == code[i] {
 					continue
 				}
 				bad := code[:i] + string(c) + code[i+1:]
+				if i == 0 && c >= '0' && c <= '7' {
+					continue
+				}
 				_, err := ParseCode(bad)
 				wantInvalidCode(t, bad, err)
 			}
-			if i+1 < len(code) && code[i] != code[i+1] {
+			if i+1 < len(code) && code[i] != code[i+1] && (i > 0 || code[1] > '7') {
 				bad := code[:i] + string(code[i+1]) + string(code[i]) + code[i+2:]
 				_, err := ParseCode(bad)
 				wantInvalidCode(t, bad, err)
@@ -163,7 +229,7 @@ func TestParseCodeGeneric(t *testing.T) {
 		"12345",
 		good[:len(good)-1],                       // check character missing
 		good + "0",                               // one too many
-		"8" + good[1:],                           // more than 128 bits
+		"G" + good[1:],                           // more than 129 bits
 		strings.Replace(good, good[2:3], "U", 1), // U is only a check symbol
 		good[:len(good)-1] + "#",                 // not a symbol at all
 		"测评码" + good,                             // Chinese text

@@ -167,7 +167,7 @@ func TestEvalReportFiles(t *testing.T) {
 	if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/campaigns/%d/open", id), tok, ""); st != 200 {
 		t.Fatalf("open: %d %v", st, out)
 	}
-	st, _, ballot := f.publicPage(t, "POST", "/vote", url.Values{"code": {code}})
+	st, _, ballot := f.publicPageWith(t, phoneBrowser(t), "POST", "/vote", url.Values{"code": {code}})
 	if st != 200 {
 		t.Fatalf("ballot: %d", st)
 	}

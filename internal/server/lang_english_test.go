@@ -37,7 +37,8 @@ func (f *fixture) enPublicPage(t *testing.T, method, path string, form url.Value
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Origin", f.srv.URL)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	// Cookies kept, as the ballot pages need between their steps.
+	resp, err := phoneBrowser(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,13 +79,13 @@ func TestEnglishPagesShowBuiltinNames(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("English ballot: %d\n%s", st, body)
 	}
-	for _, want := range []string{"Rater group: Public representatives.", "> Good</label>", "> Fairly good</label>", "> Poor</label>", "> Fairly satisfied</label>", "> Dissatisfied</label>"} {
+	for _, want := range []string{"Rater group: Public representatives.", "<span>Good</span>", "<span>Fairly good</span>", "<span>Poor</span>", "<span>Fairly satisfied</span>", "<span>Dissatisfied</span>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English ballot lacks %q", want)
 		}
 	}
-	st, _, body = f.publicPage(t, "POST", "/vote", url.Values{"code": {codes["masses"][0]}})
-	if st != 200 || !strings.Contains(body, "评委组：群众代表。") || !strings.Contains(body, "> 基本满意</label>") {
+	st, _, body = f.publicPageWith(t, phoneBrowser(t), "POST", "/vote", url.Values{"code": {codes["masses"][0]}})
+	if st != 200 || !strings.Contains(body, "评委组：群众代表。") || !strings.Contains(body, "<span>基本满意</span>") {
 		t.Errorf("Chinese ballot: %d lacks 评委组：群众代表。 or 基本满意", st)
 	}
 

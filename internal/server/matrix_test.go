@@ -60,7 +60,9 @@ var matrix = []decl{
 	{"GET /lang", public, none, ""},
 	{"GET /vote", public, none, ""},
 	{"POST /vote", public, none, "c="},
+	{"GET /vote/ballot", public, none, ""},
 	{"POST /vote/review", public, none, "c="},
+	{"GET /vote/review", public, none, ""},
 	{"POST /vote/submit", public, none, "c="},
 	{"GET /vote/files/{id}", public, none, ""},
 	{"GET /bulletin/{id}", public, none, ""},
@@ -144,6 +146,7 @@ var matrix = []decl{
 	{"POST /evaluation/{id}/tokens/export.xlsx", evaluation.EvaluationManage, oCampaign, "group=&n=0"},
 	{"GET /evaluation/{id}/results", evaluation.EvaluationRead, oCampaign, ""},
 	{"GET /evaluation/{id}/results.xlsx", evaluation.EvaluationRead, oCampaign, ""},
+	{"GET /evaluation/{id}/comments.xlsx", evaluation.EvaluationRead, oCampaign, ""},
 
 	{"GET /api/v1/openapi.json", public, none, ""},
 	{"POST /api/v1/auth/login", public, none, `{"username":"","password":""}`},

@@ -53,6 +53,19 @@ type evaResults struct {
 	// NotRating is set when some group does not rate some subject, so
 	// that the page explains its mark.
 	NotRating bool
+	// Comments are the voters' comments (意见建议) per rater group,
+	// shuffled, none for a group below k.
+	Comments []evaCommentGroup
+	// CommentCount is the number of comments shown.
+	CommentCount int
+}
+
+// evaCommentGroup is one rater group's comments on the results page.
+type evaCommentGroup struct {
+	Name     string
+	Ballots  int
+	Shown    bool
+	Comments []string
 }
 
 func fmt2(p *float64) string {
@@ -112,6 +125,16 @@ func (h *Pages) evaResultsData(w http.ResponseWriter, r *http.Request, lang stri
 	}
 	v := &evaResults{C: c, Rules: c.Rules.WithDefaults(), Published: c.Status == evaluation.StatusPublished}
 	v.Live = !v.Published
+	comments, err := h.eval.Comments(ctx, actor, id)
+	if err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	for _, g := range comments {
+		name, _ := groupLabel(v.Rules, g.Group)
+		v.Comments = append(v.Comments, evaCommentGroup{Name: name, Ballots: g.Ballots, Shown: g.Shown, Comments: g.Comments})
+		v.CommentCount += len(g.Comments)
+	}
 	gradeCount := map[string]int{}
 	incomplete := 0
 	sum, cnt := map[string]float64{}, map[string]int{}
@@ -266,6 +289,52 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 			}
 			if !yield(out) {
 				return
+			}
+		}
+	})
+}
+
+// EvalCommentsExport exports the voters' comments of a closed campaign as
+// the results page shows them: per rater group, shuffled, none for a group
+// below k, with the reason in the file.
+func (h *Pages) EvalCommentsExport(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.evaResultsData(w, r, i18n.ZH)
+	if !ok {
+		return
+	}
+	if v.Hidden != "" {
+		h.Fail(w, r, evaluation.CommentsHidden())
+		return
+	}
+	lang := i18n.FromRequest(r)
+	header := []string{"序号", "评委组", "意见建议"}
+	if lang == i18n.EN {
+		header = []string{"No.", "Rater group", "Comment"}
+	}
+	k := strconv.Itoa(v.Rules.K)
+	filters := web.Bilingual(func(lang string) string {
+		return web.Msg(lang, "各评委组内顺序随机打乱，与投票顺序无关；不足 "+k+" 张票的评委组不显示意见建议",
+			"shuffled within each rater group, unrelated to the order of voting; groups with fewer than "+k+" ballots show none")
+	})
+	list := i18n.Text{ZH: v.C.Name + "_意见建议", EN: v.C.Name + "_comments"}
+	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 意见建议", v.C.Name+" comments"), Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: []float64{8, 16, 90}}
+	h.SendXLSX(w, r, v.C.OwnerName, list, filters, s, func(yield func([]any) bool) {
+		n := 0
+		for _, g := range v.Comments {
+			name := evaluation.NameIn(g.Name, lang)
+			if !g.Shown {
+				n++
+				if !yield([]any{n, name, web.Msg(lang, "该组 "+strconv.Itoa(g.Ballots)+" 张票，少于 "+k+" 张，不显示意见建议",
+					"this group cast "+strconv.Itoa(g.Ballots)+" ballots, fewer than "+k+": its comments are not shown")}) {
+					return
+				}
+				continue
+			}
+			for _, c := range g.Comments {
+				n++
+				if !yield([]any{n, name, c}) {
+					return
+				}
 			}
 		}
 	})

@@ -77,7 +77,9 @@ func (h *Pages) Routes() []module.Route {
 	return []module.Route{
 		module.R("GET", "/vote", module.Public, h.VoteForm),
 		module.R("POST", "/vote", module.Public, h.VoteCode),
+		module.R("GET", "/vote/ballot", module.Public, h.VoteBallot),
 		module.R("POST", "/vote/review", module.Public, h.VoteReview),
+		module.R("GET", "/vote/review", module.Public, h.VoteReviewPage),
 		module.R("POST", "/vote/submit", module.Public, h.VoteSubmit),
 		module.R("GET", "/vote/files/{id}", module.Public, h.VoteFile),
 		module.R("GET", "/bulletin/{id}", module.Public, h.Bulletin),
@@ -114,6 +116,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("GET", "/evaluation/{id}/results", module.Web, h.EvalResults),
 		module.R("GET", "/evaluation/{id}/results.xlsx", module.Web, h.EvalResultsExport),
 		module.R("GET", "/api/v1/campaigns/{id}/results.xlsx", module.API, h.EvalResultsExport),
+		module.R("GET", "/evaluation/{id}/comments.xlsx", module.Web, h.EvalCommentsExport),
 	}
 }
 

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,6 +20,14 @@ import (
 // address and posts the code before the page has loaded, which replaces the
 // history entry of the QR address, and every later step posts the code in
 // the body.
+//
+// Every post is answered with a 303 to a plain GET (/vote/ballot, the form;
+// /vote/review, the answers to check), so that the Back gesture and a
+// reload find a page the browser can load again instead of asking to
+// resubmit a form. What the GET needs — the code and the answers so far —
+// travels in a cookie sealed by the server (evaluation.Draft), kept in the
+// rater's browser like the posted form was, never on the server, and
+// deleted when the ballot is cast.
 
 // publicPage sets the headers of every public ballot page.
 func publicPage(w http.ResponseWriter) {
@@ -52,6 +61,10 @@ type voteSubject struct {
 	Items []voteItem
 	Error string
 	Files []evaluation.SubjectFile // the report's PDF and page images
+	Done  int                      // items answered, shown as "3/7"
+	Open  bool                     // shown unfolded
+	// Problem marks a subject with a missing or wrong answer.
+	Problem bool
 }
 
 // voteData is the ballot as the form, the review and the receipt show it.
@@ -66,6 +79,10 @@ type voteData struct {
 	Missing   int
 	Tracker   string
 	MaxRunes  int
+	// FirstGap is the form field of the first missing or wrong answer (or
+	// "subj-" and a subject's key for a whole subject): the page marks it
+	// as the anchor #gap, which the redirect after a check points at.
+	FirstGap string
 }
 
 type leafPath struct {
@@ -89,22 +106,50 @@ func leaves(inds []evaluation.Indicator, parent string, out *[]leafPath) {
 
 func fmtPoints(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// ballotData builds the ballot of a form lookup with the answers posted in
-// r (none on the first showing).
-func ballotData(r *http.Request, lang, code string, bf evaluation.BallotForm) *voteData {
+// ballotFields gives the form fields of the ballot in the order it shows
+// them: the order of a draft's answers.
+func ballotFields(bf evaluation.BallotForm) []string {
+	var ls []leafPath
+	leaves(bf.Campaign.Rules.Indicators, "", &ls)
+	var out []string
+	for _, sb := range bf.Subjects {
+		for _, l := range ls {
+			out = append(out, "a:"+sb.Key+":"+l.ind.Key)
+		}
+	}
+	return out
+}
+
+// draftForm turns a draft back into the form it was made from.
+func draftForm(dr evaluation.Draft, bf evaluation.BallotForm) url.Values {
+	f := url.Values{"code": {dr.Code}, "comment": {dr.Comment}}
+	for i, field := range ballotFields(bf) {
+		if i < len(dr.Answers) && dr.Answers[i] != "" {
+			f.Set(field, dr.Answers[i])
+		}
+	}
+	return f
+}
+
+// ballotData builds the ballot of a form lookup with the answers in form
+// (none on the first showing).
+func ballotData(form url.Values, lang, code string, bf evaluation.BallotForm) *voteData {
 	c := bf.Campaign
 	d := &voteData{Campaign: c, GroupName: c.Rules.GroupName(bf.Group), Code: code, MaxRunes: evaluation.MaxCommentRunes,
 		Skippable: c.Type != evaluation.TypeReview && c.Type != evaluation.TypeFirstSecretary}
 	d.GroupLine = web.Msg(lang, "评委组："+d.GroupName+"。", "Rater group: "+evaluation.NameIn(d.GroupName, lang)+". ")
-	d.Comment = strings.TrimSpace(r.PostFormValue("comment"))
+	d.Comment = strings.TrimSpace(form.Get("comment"))
 	var ls []leafPath
 	leaves(c.Rules.Indicators, "", &ls)
 	for _, sb := range bf.Subjects {
 		vs := voteSubject{Subject: sb}
 		for _, l := range ls {
 			it := voteItem{Field: "a:" + sb.Key + ":" + l.ind.Key, Name: l.name, Points: l.ind.Scale.Kind == evaluation.ScalePoints}
-			it.Value = strings.TrimSpace(r.PostFormValue(it.Field))
+			it.Value = strings.TrimSpace(form.Get(it.Field))
 			it.Display = it.Value
+			if it.Value != "" {
+				vs.Done++
+			}
 			for _, lv := range l.ind.Scale.Levels {
 				v := fmtPoints(lv.Points)
 				it.Levels = append(it.Levels, voteLevel{Label: evaluation.NameIn(lv.Label, lang), Value: v, Checked: v == it.Value})
@@ -116,7 +161,56 @@ func ballotData(r *http.Request, lang, code string, bf evaluation.BallotForm) *v
 		}
 		d.Subjects = append(d.Subjects, vs)
 	}
+	d.unfold()
 	return d
+}
+
+// unfold decides which subjects the form shows open: the first with a
+// problem (where the anchor #gap is), else the first not yet finished.
+// Other subjects fold to their line and progress — those with problems
+// marked — which keeps a ballot of nine subjects within a few phone
+// screens; a folded subject's answers are still in the form.
+func (d *voteData) unfold() {
+	first := -1
+	for i := range d.Subjects {
+		vs := &d.Subjects[i]
+		vs.Open, vs.Problem = false, vs.Error != ""
+		for _, it := range vs.Items {
+			vs.Problem = vs.Problem || it.Error != ""
+		}
+		if vs.Problem && first < 0 {
+			first = i
+		}
+	}
+	if first < 0 {
+		for i := range d.Subjects {
+			if d.Subjects[i].Done < len(d.Subjects[i].Items) {
+				first = i
+				break
+			}
+		}
+	}
+	if first >= 0 {
+		d.Subjects[first].Open = true
+	}
+}
+
+// draft is what the browser keeps of d between the steps.
+func (d *voteData) draft(checked bool) evaluation.Draft {
+	dr := evaluation.Draft{Code: d.Code, Comment: d.Comment, Checked: checked}
+	for _, vs := range d.Subjects {
+		for _, it := range vs.Items {
+			v := it.Value
+			// A valid answer is a level's points or a score of a few
+			// digits; anything longer is wrong anyway and would only swell
+			// the cookie.
+			if len(v) > 12 {
+				v = v[:12]
+			}
+			dr.Answers = append(dr.Answers, v)
+		}
+	}
+	return dr
 }
 
 // check validates the posted answers, marking each problem next to its
@@ -143,6 +237,7 @@ func (d *voteData) check(lang string) (map[string]map[string]float64, bool) {
 				it.Error = web.Msg(lang, "请选择或填写该项评价", "answer this item")
 				ok = false
 				d.Missing++
+				d.gap(it.Field)
 				continue
 			}
 			v, err := strconv.ParseFloat(it.Value, 64)
@@ -163,6 +258,7 @@ func (d *voteData) check(lang string) (map[string]map[string]float64, bool) {
 				}
 				ok = false
 				d.Missing++
+				d.gap(it.Field)
 				continue
 			}
 			m[key] = v
@@ -175,8 +271,19 @@ func (d *voteData) check(lang string) (map[string]map[string]float64, bool) {
 			d.Subjects[si].Error = web.Msg(lang, "请至少评价一个测评对象", "rate at least one subject")
 		}
 		d.Missing = 1
+		if len(d.Subjects) > 0 {
+			d.gap("subj-" + d.Subjects[0].Key)
+		}
 	}
+	d.unfold()
 	return scores, ok
+}
+
+// gap notes field as the first problem unless one came before.
+func (d *voteData) gap(field string) {
+	if d.FirstGap == "" {
+		d.FirstGap = field
+	}
 }
 
 // votePage returns the page frame of the ballot pages.
@@ -272,7 +379,8 @@ func (h *Pages) renderBallot(w http.ResponseWriter, r *http.Request, status int,
 		d.Subjects[i].Files = files[d.Subjects[i].ID]
 	}
 	p := h.votePage(r, d.Campaign.Name)
-	p.Path = "/vote"
+	// The language links come back to the ballot, which the draft refills.
+	p.Path = "/vote/ballot"
 	p.Data = d
 	if flash != "" {
 		p.Flash = &web.Flash{Kind: "err", Text: flash}
@@ -280,13 +388,94 @@ func (h *Pages) renderBallot(w http.ResponseWriter, r *http.Request, status int,
 	h.render(w, r, status, "eval_public_ballot", "bare", p)
 }
 
-// VoteCode checks a code without spending it and shows the ballot.
+// draftCookie is the cookie that carries the sealed draft. It is sent only
+// to the ballot pages, never read by scripts, and never on a request that
+// another site starts.
+const draftCookie = "ballot"
+
+// saveDraft seals dr into the draft cookie, which lives until the browser
+// closes (and is unreadable after DraftLifetime in any case).
+func (h *Pages) saveDraft(w http.ResponseWriter, dr evaluation.Draft) error {
+	v, err := h.eval.SealDraft(dr)
+	if err != nil {
+		return errs.Wrap(err, "seal ballot draft")
+	}
+	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: v, Path: "/vote", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.Secure})
+	return nil
+}
+
+// dropDraft deletes the draft cookie.
+func (h *Pages) dropDraft(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: "", Path: "/vote", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.Secure})
+}
+
+// seeOther saves the draft and sends the browser on to path with a 303, so
+// that the post leaves no entry the Back gesture would have to resubmit.
+func (h *Pages) seeOther(w http.ResponseWriter, r *http.Request, dr evaluation.Draft, path string) {
+	if err := h.saveDraft(w, dr); err != nil {
+		h.publicFail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+}
+
+// loadDraft reads the draft of a GET step and its ballot. Without a
+// readable draft — expired, cleared after voting, or refused by a browser
+// that keeps no cookies — the code entry is shown again with the reason.
+// The code in a draft was checked when the draft was made, so a code that
+// has since been used or closed is not counted as a wrong guess.
+func (h *Pages) loadDraft(w http.ResponseWriter, r *http.Request) (*voteData, evaluation.Draft, bool) {
+	publicPage(w)
+	lang := i18n.FromRequest(r)
+	var dr evaluation.Draft
+	ok := false
+	if c, err := r.Cookie(draftCookie); err == nil {
+		dr, ok = h.eval.OpenDraft(c.Value)
+	}
+	if !ok {
+		h.dropDraft(w)
+		h.codeError(w, r, "", errs.Field("code", "未找到正在填写的测评票（已提交、超过 3 小时未提交，或浏览器未允许本站保存 Cookie），请重新输入测评码",
+			"no ballot is being filled in (it was submitted, left for over 3 hours, or the browser does not let this site keep a cookie): enter the code again"))
+		return nil, dr, false
+	}
+	bf, err := h.eval.BallotForm(r.Context(), dr.Code)
+	if err != nil {
+		h.dropDraft(w)
+		h.codeError(w, r, dr.Code, err)
+		return nil, dr, false
+	}
+	return ballotData(draftForm(dr, bf), lang, dr.Code, bf), dr, true
+}
+
+// VoteCode checks a code without spending it and sends the browser on to
+// the ballot.
 func (h *Pages) VoteCode(w http.ResponseWriter, r *http.Request) {
-	code, bf, ok := h.lookup(w, r)
+	code, _, ok := h.lookup(w, r)
 	if !ok {
 		return
 	}
-	h.renderBallot(w, r, http.StatusOK, ballotData(r, i18n.FromRequest(r), code, bf), "")
+	h.seeOther(w, r, evaluation.Draft{Code: code}, "/vote/ballot")
+}
+
+// VoteBallot shows the ballot with the answers of the draft. After the
+// rater asked for the review, each missing or wrong answer is marked and
+// the first one carries the anchor the redirect points at.
+func (h *Pages) VoteBallot(w http.ResponseWriter, r *http.Request) {
+	d, dr, ok := h.loadDraft(w, r)
+	if !ok {
+		return
+	}
+	flash := ""
+	if dr.Checked {
+		if _, ok := d.check(i18n.FromRequest(r)); !ok {
+			flash = missingFlash(i18n.FromRequest(r), d.Missing)
+		}
+	}
+	h.renderBallot(w, r, http.StatusOK, d, flash)
+}
+
+func missingFlash(lang string, n int) string {
+	return web.Msg(lang, "还有 "+strconv.Itoa(n)+" 项未评价或填写有误，请补充后再提交", strconv.Itoa(n)+" answers are missing or invalid: please complete them")
 }
 
 // checked validates the posted ballot; on a problem it shows the form again
@@ -302,29 +491,51 @@ func (h *Pages) checked(w http.ResponseWriter, r *http.Request, d *voteData) (ma
 		return nil, false
 	}
 	if !ok {
-		h.renderBallot(w, r, http.StatusUnprocessableEntity, d, web.Msg(lang,
-			"还有 "+strconv.Itoa(d.Missing)+" 项未评价或填写有误，请补充后再提交", strconv.Itoa(d.Missing)+" answers are missing or invalid: please complete them"))
+		h.renderBallot(w, r, http.StatusUnprocessableEntity, d, missingFlash(lang, d.Missing))
 	}
 	return scores, ok
 }
 
-// VoteReview shows the answers read-only before they are cast; "back"
-// returns to the form with the answers kept.
+// VoteReview takes the filled ballot. Complete, it goes on to the review;
+// with gaps, back to the form at the first one (#gap). "back" (the
+// button of pages served before the review became a GET) returns to the
+// form. A comment over the limit is answered at once: it cannot travel in
+// the cookie.
 func (h *Pages) VoteReview(w http.ResponseWriter, r *http.Request) {
 	code, bf, ok := h.lookup(w, r)
 	if !ok {
 		return
 	}
-	d := ballotData(r, i18n.FromRequest(r), code, bf)
+	lang := i18n.FromRequest(r)
+	d := ballotData(r.PostForm, lang, code, bf)
 	if r.PostForm.Has("back") {
-		h.renderBallot(w, r, http.StatusOK, d, "")
+		h.seeOther(w, r, d.draft(false), "/vote/ballot")
 		return
 	}
-	if _, ok := h.checked(w, r, d); !ok {
+	if n := utf8.RuneCountInString(d.Comment); n > evaluation.MaxCommentRunes {
+		h.checked(w, r, d)
+		return
+	}
+	if _, ok := d.check(lang); !ok {
+		h.seeOther(w, r, d.draft(true), "/vote/ballot#gap")
+		return
+	}
+	h.seeOther(w, r, d.draft(true), "/vote/review")
+}
+
+// VoteReviewPage shows the answers read-only before they are cast; 修改
+// (and the Back gesture) return to the form with the answers kept.
+func (h *Pages) VoteReviewPage(w http.ResponseWriter, r *http.Request) {
+	d, _, ok := h.loadDraft(w, r)
+	if !ok {
+		return
+	}
+	if _, ok := d.check(i18n.FromRequest(r)); !ok {
+		http.Redirect(w, r, "/vote/ballot#gap", http.StatusSeeOther)
 		return
 	}
 	p := h.votePage(r, d.Campaign.Name)
-	p.Path = "/vote"
+	p.Path = "/vote/review"
 	p.Data = d
 	h.render(w, r, http.StatusOK, "eval_public_review", "bare", p)
 }
@@ -336,7 +547,7 @@ func (h *Pages) VoteSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := i18n.FromRequest(r)
-	d := ballotData(r, lang, code, bf)
+	d := ballotData(r.PostForm, lang, code, bf)
 	scores, ok := h.checked(w, r, d)
 	if !ok {
 		return
@@ -351,9 +562,13 @@ func (h *Pages) VoteSubmit(w http.ResponseWriter, r *http.Request) {
 		if e.Kind == errs.Invalid {
 			err = h.failCode(ballotLimitKey(r), err)
 		}
+		h.dropDraft(w)
 		h.codeError(w, r, code, err)
 		return
 	}
+	// The draft goes with the vote: Back from the receipt finds no
+	// answers, only the code entry.
+	h.dropDraft(w)
 	d.Tracker = tracker
 	d.Code = ""
 	p := h.votePage(r, d.Campaign.Name)

@@ -549,6 +549,88 @@
     scrollPending = window.requestAnimationFrame(function () { scrollPending = 0; scrollFocus(); });
   });
 
+  /* ---------------- the ballot: progress, folding, the first gap ---------------- */
+
+  // The server does all of this too (progress, the subject left open, the
+  // first gap marked and anchored); the script keeps the progress current
+  // while answering, folds a subject once its last item is answered and
+  // opens the next one, and finds a gap before the form is sent.
+  (function () {
+    var form = doc.querySelector("form.evp-ballot");
+    if (!form) return;
+    var subjects = Array.prototype.slice.call(form.querySelectorAll("section.evp-subject"));
+    function items(sec) { return Array.prototype.slice.call(sec.querySelectorAll(".evp-q")); }
+    function answered(q) {
+      var num = q.querySelector("input[type=number]");
+      if (num) return num.value.trim() !== "";
+      return !!q.querySelector("input[type=radio]:checked");
+    }
+    function fill(tpl, a, b) { return (tpl || "").replace("%d", a).replace("%d", b); }
+    function progress(sec) {
+      var qs = items(sec), n = qs.filter(answered).length;
+      var p = sec.querySelector(".evp-progress");
+      if (p) {
+        p.textContent = n + "/" + qs.length;
+        p.setAttribute("aria-label", fill(form.getAttribute("data-progress"), n, qs.length));
+      }
+      sec.classList.toggle("done", n === qs.length);
+      if (n === qs.length) sec.classList.remove("missing");
+      return n;
+    }
+    function open(sec, on) { var d = sec.querySelector("details"); if (d) d.open = on; }
+    form.addEventListener("change", function (e) {
+      var sec = e.target.closest("section.evp-subject");
+      if (!sec) return;
+      var q = e.target.closest(".evp-q");
+      if (q && answered(q)) q.classList.remove("has-error");
+      var msg = form.querySelector(".evp-missing");
+      if (msg && !msg.hidden && !form.querySelector(".evp-q.has-error")) msg.hidden = true;
+      var was = sec.classList.contains("done");
+      var n = progress(sec);
+      if (was || e.target.type !== "radio" || n !== items(sec).length) return;
+      var next = null;
+      for (var i = subjects.indexOf(sec) + 1; i < subjects.length && !next; i++) {
+        if (!subjects[i].classList.contains("done")) next = subjects[i];
+      }
+      open(sec, false);
+      if (next) {
+        open(next, true);
+        next.scrollIntoView({ block: "start" });
+      } else {
+        sec.scrollIntoView({ block: "nearest" });
+      }
+    });
+    form.addEventListener("submit", function (e) {
+      var skippable = form.getAttribute("data-skippable") === "1";
+      var gap = null, missing = 0, rated = 0;
+      subjects.forEach(function (sec) {
+        var n = progress(sec);
+        if (n > 0) rated++;
+        if (n === 0 && skippable) return;
+        items(sec).forEach(function (q) {
+          if (answered(q)) return;
+          missing++;
+          q.classList.add("has-error");
+          sec.classList.add("missing");
+          if (!gap) gap = q;
+        });
+      });
+      if (!gap && rated === 0 && subjects.length) { gap = subjects[0]; missing = 1; }
+      if (!gap) return;
+      e.preventDefault();
+      var old = doc.getElementById("gap");
+      if (old) old.removeAttribute("id");
+      gap.id = "gap";
+      var sec = gap.closest("section.evp-subject") || gap;
+      open(sec, true);
+      var msg = form.querySelector(".evp-missing");
+      if (msg) { msg.textContent = fill(form.getAttribute("data-missing"), missing); msg.hidden = false; }
+      gap.scrollIntoView({ block: "center" });
+      var input = gap.querySelector("input");
+      if (input) input.focus({ preventScroll: true });
+    });
+  })();
+
   /* ---------------- start ---------------- */
 
   doc.addEventListener("htmx:load", function (e) { initCharts(e.target); scrollFocus(e.target); });
