@@ -898,3 +898,9 @@ func (s *Service) FindByUsername(ctx context.Context, username string) (int64, e
 	}
 	return id, errs.Wrap(err, "find user")
 }
+
+// AuditNames names the users of audit entries by their ids: the display
+// name with the user name, for the audit log (see audit.Namer).
+func (s *Service) AuditNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return audit.NamesByID(ctx, s.db, "SELECT id, CASE WHEN display_name <> '' AND display_name <> username THEN display_name || '（' || username || '）' ELSE username END FROM users WHERE id IN", ids)
+}

@@ -111,6 +111,9 @@ func New(_ context.Context, cfg Config) (*App, error) {
 		if err := perms.Add(p.domain.Permissions); err != nil {
 			return nil, err
 		}
+		for typ, n := range p.domain.AuditNames {
+			c.Audit.AddNamer(typ, n)
+		}
 		a.parts = append(a.parts, p)
 		wk.AddNav(p.web.Nav...)
 		if err := wk.AddCatalog(p.web.Catalog); err != nil {

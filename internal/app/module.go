@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"jiceng/internal/region"
 	"time"
 
 	"jiceng/internal/account"
@@ -59,11 +60,28 @@ func orgsDomain(c *module.Core) (*org.Service, module.Domain, error) {
 				return err
 			})
 		},
-	}}}, nil
+	}}, AuditNames: map[string]audit.Namer{"org": c.Orgs.AuditNames, "region": regionNames(c.Regions)}}, nil
+}
+
+// regionNames names the divisions of region.init entries by their codes.
+func regionNames(h *region.Holder) audit.Namer {
+	return func(_ context.Context, codes []string) (map[string]string, error) {
+		set, err := h.Get()
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]string{}
+		for _, code := range codes {
+			if d, ok := set.Lookup(code); ok {
+				out[code] = d.Name
+			}
+		}
+		return out, nil
+	}
 }
 
 func accountsDomain(c *module.Core) (*account.Service, module.Domain, error) {
-	return c.Accounts, module.Domain{Name: "accounts"}, nil
+	return c.Accounts, module.Domain{Name: "accounts", AuditNames: map[string]audit.Namer{"user": c.Accounts.AuditNames}}, nil
 }
 
 func auditDomain(c *module.Core) (*audit.Service, module.Domain, error) {

@@ -21,6 +21,8 @@ import (
 // written with Write, inside the transaction of the change.
 type Service struct {
 	db *db.DB
+	// namers name the targets of each type (see AddNamer).
+	namers map[string]Namer
 }
 
 // NewService returns the audit log service over d.
@@ -111,6 +113,10 @@ type Record struct {
 	Action     string `json:"action"`
 	TargetType string `json:"target_type"`
 	TargetID   string `json:"target_id"`
+	// TargetName is what the target is called now (an organization's,
+	// unit's, user's or campaign's name), named by the module that owns
+	// it; empty for targets without a name or no longer there.
+	TargetName string `json:"target_name,omitempty"`
 	Summary    string `json:"summary"`
 	// SummaryEN is the English summary; entries written before the log
 	// kept one have the Chinese here too.
@@ -268,8 +274,10 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Reco
 		return nil, 0, errs.Wrap(err, "audit list")
 	}
 	var out []Record
-	_, _, err = scanRecords(rows, func(r Record) bool { out = append(out, r); return true })
-	return out, total, err
+	if _, _, err = scanRecords(rows, func(r Record) bool { out = append(out, r); return true }); err != nil {
+		return nil, 0, err
+	}
+	return out, total, s.NameTargets(ctx, out)
 }
 
 // Each calls fn with every entry the actor may read that matches q, newest
@@ -295,9 +303,19 @@ func (s *Service) Each(ctx context.Context, actor access.Actor, q Query, fn func
 		if err != nil {
 			return errs.Wrap(err, "audit list")
 		}
-		n, stopped, err := scanRecords(rows, fn)
-		if err != nil || stopped {
+		// A window is named in one batch per target type, then handed on.
+		var window []Record
+		n, _, err := scanRecords(rows, func(r Record) bool { window = append(window, r); return true })
+		if err != nil {
 			return err
+		}
+		if err := s.NameTargets(ctx, window); err != nil {
+			return err
+		}
+		for _, r := range window {
+			if !fn(r) {
+				return nil
+			}
 		}
 		below = lo
 		switch {

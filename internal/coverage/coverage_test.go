@@ -358,15 +358,21 @@ func TestGoalProgress(t *testing.T) {
 	if ps[0].Org.ID != f.xn.ID {
 		t.Errorf("owner not first")
 	}
-	// A street administrator sees the district's goal set, with its own row only.
+	// A street administrator sees the district's goal set: its own row with
+	// the district's targets for it, then each of its 14 organizations
+	// (12 communities, 1 village, 甲公司党支部) held to the street's targets.
 	street := testPerms.Bind(access.Actor{UserID: 9, Username: "ms", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: f.ms.ID, OrgPath: f.ms.Path}}})
 	sets, err := f.cov.GoalSets(ctx, street)
-	if err != nil || len(sets) != 1 {
-		t.Fatalf("street goal sets: %d %v", len(sets), err)
+	if err != nil || len(sets) != 1 || sets[0].OwnerName != "兴宁区委" {
+		t.Fatalf("street goal sets: %+v %v", sets, err)
 	}
 	_, ps, err = f.cov.GoalProgress(ctx, street, g.ID)
-	if err != nil || len(ps) != 1 || ps[0].Org.ID != f.ms.ID {
-		t.Fatalf("street progress: %+v %v", ps, err)
+	if err != nil || len(ps) != 15 || ps[0].Org.ID != f.ms.ID || ps[0].Inherited || ps[0].InheritedFrom != nil {
+		t.Fatalf("street progress: %d rows %v", len(ps), err)
+	}
+	if last := ps[14]; last.Org.ID != own.ID || !last.Inherited || *last.InheritedFrom != (coverage.TargetSource{SetID: g.ID, SetName: g.Name, OrgID: f.ms.ID, OrgName: "民生街道党工委"}) ||
+		fmt.Sprint(last.Target) != "map[org_coverage:50 own_when_eligible:90 work_coverage:80]" || len(last.Behind) != 3 {
+		t.Fatalf("甲公司党支部 row: %+v %+v", last, last.InheritedFrom)
 	}
 	if err := f.cov.SetTarget(ctx, street, g.ID, "org_coverage", f.ms.ID, 10); !errs.Is(err, errs.Forbidden) {
 		t.Fatalf("street changing the district's target: %v", err)

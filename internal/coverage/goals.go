@@ -28,16 +28,22 @@ var Indicators = []org.Choice{
 
 // GoalSet is a named set of indicators with yearly targets per scope.
 type GoalSet struct {
-	ID         int64    `json:"id"`
-	Name       string   `json:"name"`
-	Year       int      `json:"year"`
-	OwnerOrgID int64    `json:"owner_org_id"`
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	Year       int    `json:"year"`
+	OwnerOrgID int64  `json:"owner_org_id"`
+	// OwnerName is the name of the organization that set the goals (制定单位),
+	// shown even to readers below it, whose scope does not reach it.
+	OwnerName  string   `json:"owner_name"`
 	Indicators []string `json:"indicators"`
 	// Targets holds only the scopes inside the reader's scope: a county sees
 	// the city's goals for itself, never its sibling counties' targets.
 	Targets   map[int64]map[string]float64 `json:"targets"` // org id → indicator → target %
 	ownerPath string
 	head      int64
+	// all holds every target of the set, those outside the reader's scope
+	// too: a township below a county inherits the county's target.
+	all map[int64]map[string]float64
 }
 
 // Head returns the topmost scope of the goal set the reader may see: the
@@ -124,10 +130,10 @@ func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in Goal
 // or one that sets targets for organizations inside it (a township sees the
 // city's goals for itself).
 func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (GoalSet, error) {
-	g := GoalSet{ID: id, Targets: map[int64]map[string]float64{}}
+	g := GoalSet{ID: id, Targets: map[int64]map[string]float64{}, all: map[int64]map[string]float64{}}
 	notFound := errs.Newf(errs.NotFound, "目标 %d 不存在或不在您的管理范围内", "goal set %d not found or outside your scope", id)
-	err := s.db.QueryRow(ctx, "SELECT g.name, g.year, g.owner_org_id, "+org.PathCol("o")+" FROM goal_sets g"+org.Join("o", "g.owner_org_id")+" WHERE g.id = ?", id).
-		Scan(&g.Name, &g.Year, &g.OwnerOrgID, &g.ownerPath)
+	err := s.db.QueryRow(ctx, "SELECT g.name, g.year, g.owner_org_id, "+org.PathCol("o")+", "+org.LabelCol("o")+" FROM goal_sets g"+org.Join("o", "g.owner_org_id")+" WHERE g.id = ?", id).
+		Scan(&g.Name, &g.Year, &g.OwnerOrgID, &g.ownerPath, &g.OwnerName)
 	if err != nil {
 		return GoalSet{}, notFound
 	}
@@ -146,6 +152,10 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 		if err := rows.Scan(&k, &oid, &v, &path); err != nil {
 			return g, errs.Wrap(err, "scan target")
 		}
+		if g.all[oid] == nil {
+			g.all[oid] = map[string]float64{}
+		}
+		g.all[oid][k] = v
 		// Targets of scopes the reader may not read stay on the server.
 		if !actor.Can(UnitRead, path) {
 			continue
@@ -244,41 +254,283 @@ type Progress struct {
 	Values map[string]float64 `json:"values"`
 	Target map[string]float64 `json:"targets"`
 	Behind []string           `json:"behind"` // indicators below target
+	// Inherited is set when the set names no target of its own for the
+	// scope: its targets cascade from the nearest organization above it
+	// that has one, in this set or in a nearer set of the same year.
+	Inherited bool `json:"inherited"`
+	// InheritedFrom is where the inherited targets come from (of the first
+	// inherited indicator, when they come from several places); nil when
+	// the targets are the set's own for the scope.
+	InheritedFrom *TargetSource `json:"inherited_from"`
 }
 
-// GoalProgress computes every indicator for the owner and each scope with
-// targets, marking those below target.
+// TargetSource names the goal set and the organization whose target a scope
+// inherits.
+type TargetSource struct {
+	SetID   int64  `json:"set_id"`
+	SetName string `json:"set_name"`
+	OrgID   int64  `json:"org_id"`
+	OrgName string `json:"org_name"`
+}
+
+// nearerSet is a goal set of the same year owned below the set being read
+// and above a scope: its targets override the cascade from the farther set.
+type nearerSet struct {
+	id      int64
+	name    string
+	owner   int64
+	targets map[int64]map[string]float64
+}
+
+// GoalProgress computes every indicator for the scopes of a goal set the
+// reader sees: the top of the set inside its scope (the owner, or the
+// reader's own organization when the owner is above it) and each of that
+// top's child organizations, and marks the indicators below target. A
+// scope without a target of its own in the set is held to the target that
+// cascades down to it: a nearer set of the same year owned by an
+// organization between the owner and the scope wins over the farther one,
+// else the nearest organization above it with a target in this set.
 func (s *Service) GoalProgress(ctx context.Context, actor access.Actor, setID int64) (GoalSet, []Progress, error) {
 	g, err := s.GoalSet(ctx, actor, setID)
 	if err != nil {
 		return g, nil, err
 	}
-	var out []Progress
-	for oid, targets := range g.Targets {
-		o, err := s.orgs.Get(ctx, actor, oid)
+	var tops []string
+	if actor.Can(UnitRead, g.ownerPath) {
+		tops = []string{g.ownerPath}
+	} else {
+		for _, root := range actor.Scopes(UnitRead) {
+			if root != g.ownerPath && access.Within(root, g.ownerPath) {
+				tops = append(tops, root)
+			}
+		}
+	}
+	var scopes []org.Org
+	seen := map[int64]bool{}
+	addScope := func(o org.Org) {
+		if !seen[o.ID] {
+			seen[o.ID] = true
+			scopes = append(scopes, o)
+		}
+	}
+	for _, path := range tops {
+		ids := pathIDs(path)
+		top, err := s.orgs.Get(ctx, actor, ids[len(ids)-1])
 		if err != nil {
 			continue
 		}
+		addScope(top)
+		kids, _, err := s.orgs.List(ctx, actor, org.ListQuery{Under: top.ID, ChildrenOnly: true, Limit: 5000})
+		if err != nil {
+			return g, nil, err
+		}
+		for _, k := range kids {
+			addScope(k)
+		}
+	}
+	// Scopes given a target of their own stay, wherever they are now.
+	for oid := range g.Targets {
+		if !seen[oid] {
+			if o, err := s.orgs.Get(ctx, actor, oid); err == nil {
+				addScope(o)
+			}
+		}
+	}
+	nearer, err := s.nearerSets(ctx, g, scopes)
+	if err != nil {
+		return g, nil, err
+	}
+	var out []Progress
+	for _, o := range scopes {
 		vals, err := s.indicatorValues(ctx, o)
 		if err != nil {
 			return g, nil, err
 		}
-		p := Progress{Org: o, Values: map[string]float64{}, Target: targets}
+		p := Progress{Org: o, Values: map[string]float64{}, Target: map[string]float64{}}
 		for _, k := range g.Indicators {
 			p.Values[k] = vals[k]
-			if vals[k] < targets[k] {
+			t, src, ok := g.targetFor(o, k, nearer)
+			if !ok {
+				continue
+			}
+			p.Target[k] = t
+			if src != nil {
+				p.Inherited = true
+				if p.InheritedFrom == nil {
+					p.InheritedFrom = src
+				}
+			}
+			if vals[k] < t {
 				p.Behind = append(p.Behind, k)
 			}
 		}
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if (out[i].Org.ID == g.OwnerOrgID) != (out[j].Org.ID == g.OwnerOrgID) {
-			return out[i].Org.ID == g.OwnerOrgID
+	if err := s.nameSources(ctx, out); err != nil {
+		return g, nil, err
+	}
+	// The owner first, then the tops of the reader's scope, then their
+	// children in division-code order, those without a code last.
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Org, out[j].Org
+		if (a.ID == g.OwnerOrgID) != (b.ID == g.OwnerOrgID) {
+			return a.ID == g.OwnerOrgID
 		}
-		return out[i].Org.RegionCode+strconv.FormatInt(out[i].Org.ID, 10) < out[j].Org.RegionCode+strconv.FormatInt(out[j].Org.ID, 10)
+		if a.Depth != b.Depth {
+			return a.Depth < b.Depth
+		}
+		if (a.RegionCode == "") != (b.RegionCode == "") {
+			return b.RegionCode == ""
+		}
+		if a.RegionCode != b.RegionCode {
+			return a.RegionCode < b.RegionCode
+		}
+		return a.ID < b.ID
 	})
 	return g, out, nil
+}
+
+// targetFor resolves the target of indicator k for scope o: the set's own
+// target for o (src nil), else the nearest set in nearer owned strictly
+// between the owner and o that has the indicator, else the nearest
+// organization above o with a target in this set.
+func (g GoalSet) targetFor(o org.Org, k string, nearer map[int64][]nearerSet) (float64, *TargetSource, bool) {
+	if t, ok := g.all[o.ID][k]; ok {
+		return t, nil, true
+	}
+	ids := pathIDs(o.Path)
+	above := ids[:max(len(ids)-1, 0)]
+	// Nearest first: walk up from o's parent.
+	for i := len(above) - 1; i >= 0; i-- {
+		for _, n := range nearer[above[i]] {
+			// The nearer set's owner set the target, for o or above it.
+			if t, _, ok := cascade(n.targets, ids, k); ok {
+				return t, &TargetSource{SetID: n.id, SetName: n.name, OrgID: n.owner}, true
+			}
+		}
+		if above[i] == g.OwnerOrgID {
+			break
+		}
+	}
+	if t, from, ok := cascade(g.all, ids, k); ok {
+		return t, &TargetSource{SetID: g.ID, SetName: g.Name, OrgID: from}, true
+	}
+	return 0, nil, false
+}
+
+// cascade finds the target of k for the organization at the end of ids in
+// targets: its own, else that of its nearest ancestor; from is the
+// organization that holds it.
+func cascade(targets map[int64]map[string]float64, ids []int64, k string) (t float64, from int64, ok bool) {
+	for i := len(ids) - 1; i >= 0; i-- {
+		if t, ok := targets[ids[i]][k]; ok {
+			return t, ids[i], true
+		}
+	}
+	return 0, 0, false
+}
+
+// nearerSets reads the goal sets of g's year owned strictly below g's owner
+// and strictly above one of scopes, newest first per owner, with their
+// targets.
+func (s *Service) nearerSets(ctx context.Context, g GoalSet, scopes []org.Org) (map[int64][]nearerSet, error) {
+	owners := map[int64]bool{}
+	for _, o := range scopes {
+		if !access.Within(o.Path, g.ownerPath) {
+			continue
+		}
+		ids, n := pathIDs(o.Path), len(pathIDs(g.ownerPath))
+		for i := n; i < len(ids)-1; i++ {
+			owners[ids[i]] = true
+		}
+	}
+	out := map[int64][]nearerSet{}
+	if len(owners) == 0 {
+		return out, nil
+	}
+	args := []any{g.Year, g.ID}
+	for id := range owners {
+		args = append(args, id)
+	}
+	rows, err := s.db.Query(ctx, "SELECT id, name, owner_org_id FROM goal_sets WHERE year = ? AND id <> ? AND owner_org_id IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(owners)), ",")+") ORDER BY id DESC", args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "nearer goal sets")
+	}
+	var sets []nearerSet
+	for rows.Next() {
+		n := nearerSet{targets: map[int64]map[string]float64{}}
+		if err := rows.Scan(&n.id, &n.name, &n.owner); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "scan nearer goal set")
+		}
+		sets = append(sets, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "nearer goal sets")
+	}
+	for _, n := range sets {
+		trows, err := s.db.Query(ctx, "SELECT indicator, org_id, target FROM goal_targets WHERE set_id = ?", n.id)
+		if err != nil {
+			return nil, errs.Wrap(err, "nearer targets")
+		}
+		for trows.Next() {
+			var k string
+			var oid int64
+			var v float64
+			if err := trows.Scan(&k, &oid, &v); err != nil {
+				trows.Close()
+				return nil, errs.Wrap(err, "scan nearer target")
+			}
+			if n.targets[oid] == nil {
+				n.targets[oid] = map[string]float64{}
+			}
+			n.targets[oid][k] = v
+		}
+		trows.Close()
+		if err := trows.Err(); err != nil {
+			return nil, errs.Wrap(err, "nearer targets")
+		}
+		out[n.owner] = append(out[n.owner], n)
+	}
+	return out, nil
+}
+
+// nameSources fills in the names of the organizations inherited targets
+// come from; they may lie above the reader's scope, which sees only their
+// names, as it sees the owner's.
+func (s *Service) nameSources(ctx context.Context, ps []Progress) error {
+	var ids []int64
+	for _, p := range ps {
+		if p.InheritedFrom != nil {
+			ids = append(ids, p.InheritedFrom.OrgID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	refs, err := org.LookupMany(ctx, s.db, ids)
+	if err != nil {
+		return errs.Wrap(err, "target sources")
+	}
+	for _, p := range ps {
+		if p.InheritedFrom != nil {
+			p.InheritedFrom.OrgName = refs[p.InheritedFrom.OrgID].Label()
+		}
+	}
+	return nil
+}
+
+// pathIDs splits a materialized path ("/1/17/203/") into its ids.
+func pathIDs(path string) []int64 {
+	var ids []int64
+	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // indicatorValues computes every indicator of the menu for a subtree.

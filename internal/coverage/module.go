@@ -3,6 +3,7 @@ package coverage
 import (
 	"context"
 	"fmt"
+	"jiceng/internal/audit"
 	"time"
 
 	"jiceng/internal/errs"
@@ -17,6 +18,14 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 	return s, module.Domain{
 		Name:        "coverage",
 		Permissions: Permissions(),
+		AuditNames: map[string]audit.Namer{
+			"unit": func(ctx context.Context, ids []string) (map[string]string, error) {
+				return audit.NamesByID(ctx, c.DB, "SELECT id, name FROM units WHERE id IN", ids)
+			},
+			"goal_set": func(ctx context.Context, ids []string) (map[string]string, error) {
+				return audit.NamesByID(ctx, c.DB, "SELECT id, name FROM goal_sets WHERE id IN", ids)
+			},
+		},
 		Jobs: []module.Job{
 			// The coverage of every organization is recorded every hour as the
 			// current month's figures, so that the last record of a month is its

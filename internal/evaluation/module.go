@@ -3,6 +3,7 @@ package evaluation
 import (
 	"context"
 	"fmt"
+	"jiceng/internal/audit"
 	"time"
 
 	"jiceng/internal/module"
@@ -15,6 +16,11 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 	return s, module.Domain{
 		Name:        "evaluation",
 		Permissions: Permissions(),
+		AuditNames: map[string]audit.Namer{
+			"campaign": func(ctx context.Context, ids []string) (map[string]string, error) {
+				return audit.NamesByID(ctx, c.DB, "SELECT id, name FROM campaigns WHERE id IN", ids)
+			},
+		},
 		Jobs: []module.Job{
 			// Ballots cast together share one durable commit.
 			{Name: "ballot committer", Run: func(ctx context.Context) error { s.StartCommitter(ctx); return nil }},

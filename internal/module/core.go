@@ -43,6 +43,10 @@ type Domain struct {
 	Name        string
 	Permissions access.Permissions
 	Jobs        []Job
+	// AuditNames name the targets of the module's audit entries, by target
+	// type ("unit", "campaign" …), so that the audit log shows what each
+	// entry is about without reading the module's tables.
+	AuditNames map[string]audit.Namer
 	// Seed, when not nil, adds the module's demo data to a fresh demo
 	// database whose territorial tree of Region is built (see internal/demo).
 	Seed func(ctx context.Context, s Seeding) (Seeded, error)

@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"jiceng/internal/audit"
 	"strings"
 
 	"jiceng/internal/db"
@@ -142,4 +143,10 @@ func LookupMany(ctx context.Context, q db.Querier, ids []int64) (map[int64]Ref, 
 		}
 	}
 	return out, nil
+}
+
+// AuditNames names the organizations of audit entries by their ids, for
+// the audit log (see audit.Namer).
+func (s *Service) AuditNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return audit.NamesByID(ctx, s.db, "SELECT id, "+LabelCol("orgs")+" FROM orgs WHERE id IN", ids)
 }

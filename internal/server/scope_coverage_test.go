@@ -79,8 +79,14 @@ func TestGoalSetsHideSiblingTargets(t *testing.T) {
 	st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/goal-sets/%d", id), county, "")
 	g, _ := out["goal_set"].(map[string]any)
 	ps, _ := out["progress"].([]any)
-	if st != 200 || fmt.Sprint(g["targets"]) != own || len(ps) != 1 {
+	if st != 200 || fmt.Sprint(g["targets"]) != own || len(ps) != 7 {
 		t.Fatalf("county's goal set: %d %v", st, out)
+	}
+	// Its six townships are held to the county's 71 %, never the city's 90 %.
+	for _, p := range ps[1:] {
+		if fmt.Sprint(p.(map[string]any)["targets"]) != "map[org_coverage:71]" {
+			t.Errorf("township targets: %v", p)
+		}
 	}
 
 	b := f.browser(t, "county_admin")
@@ -93,7 +99,7 @@ func TestGoalSetsHideSiblingTargets(t *testing.T) {
 		t.Errorf("goal page shows another county: %q", page)
 	}
 	_, rows := b.xlsx(t, fmt.Sprintf("/coverage/goals/%d/export.xlsx", id))
-	if len(rows) != 5 || rows[4][1] != home.Label() || fmt.Sprint(rows[4][3]) != "71" {
+	if len(rows) != 11 || rows[4][1] != home.Label() || fmt.Sprint(rows[4][3]) != "71" {
 		t.Errorf("goal export: %q", rows)
 	}
 }

@@ -54,6 +54,6 @@ func (h *Pages) Audit(w http.ResponseWriter, r *http.Request) {
 	}
 	l.Total = total
 	p.Form = r.URL.Query()
-	p.Data = map[string]any{"Rows": rows, "List": l}
+	p.Data = map[string]any{"Rows": rows, "List": l, "Actions": h.actionGroups(p.Lang)}
 	h.render(w, r, http.StatusOK, "audit", "layout", p)
 }

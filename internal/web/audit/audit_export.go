@@ -38,7 +38,17 @@ func (h *Pages) AuditExport(w http.ResponseWriter, r *http.Request) {
 		i := 0
 		return log.Each(ctx, actor, q, func(e audit.Record) bool {
 			i++
-			return yield([]any{i, web.LocalTime(e.At, "2006-01-02 15:04:05"), e.ActorName, e.Action, e.TargetType + " " + e.TargetID, e.SummaryIn(lang), string(e.Before), string(e.After)})
+			return yield([]any{i, web.LocalTime(e.At, "2006-01-02 15:04:05"), e.ActorName, h.T(lang, "action."+e.Action), target(h, lang, e), e.SummaryIn(lang), string(e.Before), string(e.After)})
 		})
 	}})
+}
+
+// target names an entry's target as the log's page does: its name and
+// what it is, or what it is and its id when it has no name.
+func target(h *Pages, lang string, e audit.Record) string {
+	kind := h.T(lang, "audit.type_"+e.TargetType)
+	if e.TargetName != "" {
+		return e.TargetName + "（" + kind + " " + e.TargetID + "）"
+	}
+	return kind + " " + e.TargetID
 }

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -172,11 +173,14 @@ func (h *Pages) CoverageGoalExport(w http.ResponseWriter, r *http.Request) {
 		header = append(header, web.Msg(lang, l+"（%）", l+" (%)"), web.Msg(lang, l+" 目标（%）", l+" target (%)"), web.Msg(lang, l+" 是否达标", l+" met"))
 		widths = append(widths, 16, 16, 12)
 	}
+	header = append(header, web.Msg(lang, "目标来源", "Targets from"))
+	widths = append(widths, 30)
 	scope := web.ExportScope(r, owner, coverage.UnitRead)
 	list := i18n.Text{ZH: g.Name + "_目标进度", EN: g.Name + "_goal progress"}
 	s := xlsx.Sheet{Title: web.Msg(lang, g.Name+" 目标进度", g.Name+" goal progress"),
 		Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
-	filters := i18n.Text{ZH: "年度：" + strconv.Itoa(g.Year) + "；制定单位：" + scope, EN: "Year: " + strconv.Itoa(g.Year) + "; set by: " + scope}
+	// 制定单位 is the owner, named even for a reader below it.
+	filters := i18n.Text{ZH: "年度：" + strconv.Itoa(g.Year) + "；制定单位：" + g.OwnerName, EN: "Year: " + strconv.Itoa(g.Year) + "; set by: " + g.OwnerName}
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, p := range progress {
 			behind := map[string]bool{}
@@ -191,6 +195,7 @@ func (h *Pages) CoverageGoalExport(w http.ResponseWriter, r *http.Request) {
 				}
 				row = append(row, web.Round1(p.Values[k]), p.Target[k], met)
 			}
+			row = append(row, cmp.Or(targetSource(g, p), web.Msg(lang, "本目标", "this goal set")))
 			if !yield(row) {
 				return
 			}

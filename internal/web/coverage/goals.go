@@ -17,7 +17,6 @@ import (
 // goalRow is one goal set in the list.
 type goalRow struct {
 	Set     coverage.GoalSet
-	Owner   org.Org
 	Targets []string // the owner's targets, or the reader's own when the owner is above it: "组织覆盖率 ≥ 90%"
 }
 
@@ -45,8 +44,7 @@ func (h *Pages) goalsData(r *http.Request) (*covGoals, error) {
 	v := &covGoals{CanNew: actor.CanAnywhere(coverage.GoalManage), Opts: covOpts, Checked: map[string]bool{}}
 	lang := i18n.FromRequest(r)
 	for _, g := range sets {
-		o, _ := h.Orgs.Get(r.Context(), actor, g.OwnerOrgID)
-		row := goalRow{Set: g, Owner: o}
+		row := goalRow{Set: g}
 		for _, k := range g.Indicators {
 			row.Targets = append(row.Targets, covLabel("indicator", k, lang)+" ≥ "+formatTarget(g.Targets[g.Head()][k]))
 		}
@@ -137,6 +135,9 @@ type goalScope struct {
 	Org   org.Org
 	Owner bool
 	Cells []goalCell
+	// From names where inherited targets come from: "兴宁区委" or, when
+	// another set's, "兴宁区委《2026年兴宁区目标》"; empty for the set's own.
+	From string
 }
 
 // covGoal is the progress page of a goal set.
@@ -144,7 +145,8 @@ type covGoal struct {
 	Set       coverage.GoalSet
 	Owner     org.Org
 	Rows      []goalScope
-	Behind    int // cells below target
+	Own       []goalScope // the rows with targets of their own, which may be changed
+	Behind    int         // cells below target
 	Cells     int
 	CanManage bool
 	Charts    []template.JS
@@ -193,7 +195,7 @@ func (h *Pages) goalData(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 	v.Owner, _ = h.Orgs.Get(ctx, actor, g.OwnerOrgID)
 	v.CanManage = v.Owner.ID != 0 && actor.Can(coverage.GoalManage, v.Owner.Path)
 	for _, pr := range progress {
-		row := goalScope{Org: pr.Org, Owner: pr.Org.ID == g.OwnerOrgID}
+		row := goalScope{Org: pr.Org, Owner: pr.Org.ID == g.OwnerOrgID, From: targetSource(g, pr)}
 		behind := map[string]bool{}
 		for _, k := range pr.Behind {
 			behind[k] = true
@@ -206,6 +208,9 @@ func (h *Pages) goalData(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 			}
 		}
 		v.Rows = append(v.Rows, row)
+		if !pr.Inherited {
+			v.Own = append(v.Own, row)
+		}
 	}
 	for _, k := range g.Indicators {
 		v.Headers = append(v.Headers, twoLines(covLabel("indicator", k, p.Lang)))
@@ -223,6 +228,18 @@ func (h *Pages) goalData(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 	p.Charts = true
 	p.Data = v
 	return v, true
+}
+
+// targetSource names where the inherited targets of a progress row come
+// from: the organization, and the other set when they are not this set's.
+func targetSource(g coverage.GoalSet, p coverage.Progress) string {
+	if p.InheritedFrom == nil {
+		return ""
+	}
+	if p.InheritedFrom.SetID == g.ID {
+		return p.InheritedFrom.OrgName
+	}
+	return p.InheritedFrom.OrgName + "《" + p.InheritedFrom.SetName + "》"
 }
 
 // CoverageGoalShow shows every scope's standing against a goal set: value
