@@ -115,8 +115,7 @@ func New(_ context.Context, cfg Config) (*App, error) {
 			c.Audit.AddNamer(typ, n)
 		}
 		a.parts = append(a.parts, p)
-		wk.AddNav(p.web.Nav...)
-		if err := wk.AddCatalog(p.web.Catalog); err != nil {
+		if err := wk.AddModule(p.web); err != nil {
 			return nil, err
 		}
 		apis = append(apis, p.api)

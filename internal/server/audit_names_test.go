@@ -45,15 +45,15 @@ func TestAuditFilterListsEveryAction(t *testing.T) {
 		for _, g := range groups {
 			labels = append(labels, html.UnescapeString(g[1]))
 		}
-		want := "组织体系,用户与授权,两新覆盖,评议考核,其他"
+		want := "组织体系,两新覆盖,评议考核,用户与授权,其他"
 		if lang == i18n.EN {
-			want = "Organization tree,Users and roles,Two-new coverage,Evaluations,Other"
+			want = "Organization tree,Two-new coverage,Evaluations,Users and roles,Other"
 		}
 		if strings.Join(labels, ",") != want {
 			t.Errorf("%s: groups %v, want %s", lang, labels, want)
 		}
 		// The coverage group holds the coverage actions only.
-		cov := regexp.MustCompile(`(?s)<optgroup label="` + regexp.QuoteMeta(strings.Split(want, ",")[2]) + `">(.*?)</optgroup>`).FindStringSubmatch(sel)
+		cov := regexp.MustCompile(`(?s)<optgroup label="` + regexp.QuoteMeta(strings.Split(want, ",")[1]) + `">(.*?)</optgroup>`).FindStringSubmatch(sel)
 		if cov == nil || strings.Count(cov[1], "<option") != 10 || !strings.Contains(cov[1], `value="unit.create"`) || strings.Contains(cov[1], `value="org.`) {
 			t.Errorf("%s: coverage group %v", lang, cov)
 		}

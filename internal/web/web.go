@@ -51,7 +51,7 @@ type Deps struct {
 	// screen or on paper is never taken for real.
 	Demo bool
 	// Nav are the sidebar entries of every module, in any order; the app
-	// adds each module's with AddNav.
+	// adds each module's with AddModule.
 	Nav []module.Nav
 	// Catalogs are the message catalogues of every module's pages; the
 	// kit adds its own (layout, login, errors, navigation).
@@ -70,8 +70,19 @@ type Deps struct {
 type Module struct {
 	Nav    []module.Nav
 	Routes []module.Route
-	// Catalog holds the messages of the module's pages.
+	// Catalog holds the messages of the module's pages, with the names of
+	// the actions it audits ("action.*").
 	Catalog i18n.Catalog
+	// Group is the message naming the module where lists gather its
+	// actions (the audit log's filter); "" means its first sidebar entry.
+	Group string
+}
+
+// Section is one module's catalogue and the message naming the module.
+type Section struct {
+	Label   string
+	Catalog i18n.Catalog
+	order   int // its first sidebar entry's
 }
 
 // Kit is the page kit: what every page package renders and answers with.
@@ -79,6 +90,8 @@ type Kit struct {
 	Deps
 	msgs *i18n.Merged
 	base *Templates // the error page
+	// sections are the modules' catalogues in the sidebar's order.
+	sections []Section
 }
 
 // New builds the kit and parses its own templates.
@@ -94,7 +107,7 @@ func New(d Deps) (*Kit, error) {
 		return nil, err
 	}
 	k := &Kit{Deps: d, msgs: msgs}
-	k.AddNav()
+	k.addNav()
 	base, err := k.parse(templateFS, []string{"templates/error.html"}, nil)
 	if err != nil {
 		return nil, err
@@ -103,26 +116,40 @@ func New(d Deps) (*Kit, error) {
 	return k, nil
 }
 
-// AddNav adds sidebar entries, kept sorted by their Order. The app adds
-// every module's before the server takes requests.
-func (k *Kit) AddNav(n ...module.Nav) {
+// addNav adds sidebar entries, kept sorted by their Order.
+func (k *Kit) addNav(n ...module.Nav) {
 	k.Nav = slices.Concat(k.Nav, n)
 	slices.SortStableFunc(k.Nav, func(a, b module.Nav) int { return cmp.Compare(a.Order, b.Order) })
 }
 
-// AddCatalog adds a module's messages to the kit's, refusing a key another
-// catalogue already defines or one that lacks a language. The app adds
-// every module's before the server takes requests; templates look messages
-// up when they run, so pages parsed before still find them.
-func (k *Kit) AddCatalog(c i18n.Catalog) error {
-	k.Catalogs = append(slices.Clip(k.Catalogs), c)
+// AddModule adds a module's sidebar entries and its messages to the kit's,
+// refusing a key another catalogue already defines or one that lacks a
+// language. The app adds every module's before the server takes requests;
+// templates look messages up when they run, so pages parsed before still
+// find them.
+func (k *Kit) AddModule(m Module) error {
+	k.addNav(m.Nav...)
+	k.Catalogs = append(slices.Clip(k.Catalogs), m.Catalog)
 	msgs, err := i18n.Merge(append([]i18n.Catalog{Messages}, k.Catalogs...)...)
 	if err != nil {
 		return err
 	}
 	k.msgs = msgs
+	sec := Section{Label: m.Group, Catalog: m.Catalog}
+	if len(m.Nav) > 0 {
+		sec.order = m.Nav[0].Order
+		if sec.Label == "" {
+			sec.Label = "nav." + m.Nav[0].Key
+		}
+	}
+	k.sections = append(k.sections, sec)
+	slices.SortStableFunc(k.sections, func(a, b Section) int { return cmp.Compare(a.order, b.order) })
 	return nil
 }
+
+// Sections are the modules' catalogues, each with the message naming its
+// module, in the sidebar's order.
+func (k *Kit) Sections() []Section { return k.sections }
 
 // Routes are the kit's own routes: health check, static files and the
 // language switch.

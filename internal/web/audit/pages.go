@@ -54,5 +54,6 @@ func Module(k *web.Kit, _ *audit.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages}, nil
+	// Exports, the actions it names, are every module's: under 其他.
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, Group: "audit.group_other"}, nil
 }

@@ -4,6 +4,19 @@ import "jiceng/internal/i18n"
 
 // Messages is the catalogue of the 两新 coverage pages.
 var Messages = i18n.Catalog{
+	// The names of the module's audited actions and targets, for the audit log.
+	"action.coverage.settings":   {ZH: "修改覆盖设置", EN: "Change coverage settings"},
+	"action.goal.create":         {ZH: "新建覆盖目标", EN: "Create goal set"},
+	"action.goal.target":         {ZH: "调整覆盖目标", EN: "Set a target"},
+	"action.unit.bulk_create":    {ZH: "批量新建两新组织", EN: "Create units in bulk"},
+	"action.unit.close":          {ZH: "注销两新组织", EN: "Close unit"},
+	"action.unit.coverage":       {ZH: "调整覆盖方式", EN: "Change coverage"},
+	"action.unit.create":         {ZH: "新建两新组织", EN: "Create unit"},
+	"action.unit.import":         {ZH: "导入两新组织", EN: "Import units"},
+	"action.unit.reopen":         {ZH: "恢复两新组织", EN: "Reopen unit"},
+	"action.unit.update":         {ZH: "修改两新组织", EN: "Edit unit"},
+	"audit.type_goal_set":        {ZH: "覆盖目标", EN: "Goal set"},
+	"audit.type_unit":            {ZH: "两新组织", EN: "Unit"},
 	"cov.actions":                {ZH: "操作", EN: "Actions"},
 	"cov.address":                {ZH: "住所", EN: "Address"},
 	"cov.affiliation":            {ZH: "隶属党组织", EN: "Leading organization"},

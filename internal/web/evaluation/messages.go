@@ -4,6 +4,8 @@ import "jiceng/internal/i18n"
 
 // Messages is the catalogue of the evaluation pages, for administrators and for raters.
 var Messages = i18n.Catalog{
+	// The names of the module's audited actions and targets, for the audit log.
+	"audit.type_campaign":                 {ZH: "测评", EN: "Campaign"},
 	"action.evaluation.edit":              {ZH: "修改测评草稿", EN: "Edit a draft campaign"},
 	"action.evaluation.delete":            {ZH: "删除测评草稿", EN: "Delete a draft campaign"},
 	"action.evaluation.subject_remove":    {ZH: "移除测评对象", EN: "Remove a subject"},

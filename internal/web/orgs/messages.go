@@ -4,6 +4,15 @@ import "jiceng/internal/i18n"
 
 // Messages is the catalogue of the organization pages: the tree, the cockpit, search, forms and import.
 var Messages = i18n.Catalog{
+	// The names of the module's audited actions and targets, for the audit log.
+	"action.org.create":         {ZH: "新建党组织", EN: "Create organization"},
+	"action.org.dissolve":       {ZH: "撤销党组织", EN: "Dissolve organization"},
+	"action.org.import":         {ZH: "导入党组织", EN: "Import organizations"},
+	"action.org.move":           {ZH: "调整隶属", EN: "Move organization"},
+	"action.org.update":         {ZH: "修改党组织", EN: "Edit organization"},
+	"action.region.init":        {ZH: "初始化组织体系", EN: "Initialise region"},
+	"audit.type_org":            {ZH: "党组织", EN: "Organization"},
+	"audit.type_region":         {ZH: "行政区划", EN: "Division"},
 	"chart.by_child":            {ZH: "下级组织规模", EN: "Size of child organizations"},
 	"chart.by_kind":             {ZH: "按组织类型", EN: "By kind"},
 	"chart.by_level":            {ZH: "按层级", EN: "By level"},

@@ -79,5 +79,5 @@ func Module(k *web.Kit, _ *org.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, Group: "nav.orgs"}, nil
 }
