@@ -59,6 +59,7 @@ const (
 	Decimal1             // 0.0
 	Decimal2             // 0.00
 	Percent1             // 0.0%: the cell holds a fraction, 0.953 prints as 95.3%
+	Wrap                 // long text, wrapped within the column's width so that it prints whole
 )
 
 // format is the number format of a kind ("" for General).
@@ -149,7 +150,9 @@ func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) (err error) {
 	kinds := make([]int, ncols) // the style of each column's numbers
 	for i := range kinds {
 		kinds[i] = st.number
-		if i < len(s.Kinds) && s.Kinds[i] != General {
+		if i < len(s.Kinds) && s.Kinds[i] == Wrap {
+			kinds[i] = st.wrap
+		} else if i < len(s.Kinds) && s.Kinds[i] != General {
 			if kinds[i], err = f.NewStyle(numberStyle(s.Kinds[i])); err != nil {
 				return fmt.Errorf("xlsx: number style: %w", err)
 			}
@@ -316,12 +319,16 @@ func numberStyle(k Kind) *excelize.Style {
 
 // cellValue converts one exported value into what the stream writer gets:
 // numbers as right-aligned numeric cells (rounded as their column's kind
-// shows them), everything else as neutralised text.
+// shows them), everything else as neutralised text (wrapped in a Wrap
+// column, whose style numStyle then is).
 func cellValue(v any, kind Kind, numStyle int) any {
 	switch x := v.(type) {
 	case nil:
 		return nil
 	case string:
+		if kind == Wrap && x != "" {
+			return excelize.Cell{StyleID: numStyle, Value: neutralise(x)}
+		}
 		return neutralise(x)
 	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
 		if kind == Percent1 {

@@ -61,18 +61,22 @@ func TestWriteColumnKinds(t *testing.T) {
 		{2, 92, "不参评", 1},
 		{3, "—", 7.0, ""},
 	})
-	type c = xlsxtest.Cell
-	want := [][]c{
-		{{"1", true, "0"}, {"88", true, "0.00"}, {"91.3", true, "0.0"}, {"0.953", true, "0.0%"}},
-		{{"2", true, "0"}, {"92", true, "0.00"}, {"不参评", false, "General"}, {"1", true, "0.0%"}},
-		{{"3", true, "0"}, {"—", false, "General"}, {"7", true, "0.0"}},
+	want := [][]xlsxtest.Cell{
+		{mk("1", true, "0", false), mk("88", true, "0.00", false), mk("91.3", true, "0.0", false), mk("0.953", true, "0.0%", false)},
+		{mk("2", true, "0", false), mk("92", true, "0.00", false), mk("不参评", false, "General", false), mk("1", true, "0.0%", false)},
+		{mk("3", true, "0", false), mk("—", false, "General", false), mk("7", true, "0.0", false)},
 	}
 	if got := rep.Rows[4:]; !reflect.DeepEqual(got, want) {
 		t.Errorf("cells\n got %v\nwant %v", got, want)
 	}
+	// Text of a Wrap column wraps.
+	rep = writeSheet(t, Sheet{Header: []string{"意见"}, Kinds: []Kind{Wrap}}, [][]any{{"很长的意见"}})
+	if got := rep.Rows[4][0]; got != mk("很长的意见", false, "General", true) {
+		t.Errorf("wrapped cell %v", got)
+	}
 	// A column without a kind keeps integers plain numbers.
 	rep = writeSheet(t, Sheet{Header: []string{"a", "b"}, Kinds: []Kind{Integer}}, [][]any{{1, 2, 2.5}})
-	if got := rep.Rows[4]; got[1] != (c{"2", true, "General"}) || got[2] != (c{"2.5", true, "General"}) {
+	if got := rep.Rows[4]; got[1] != mk("2", true, "General", false) || got[2] != mk("2.5", true, "General", false) {
 		t.Errorf("general cells %v", got)
 	}
 }
@@ -92,4 +96,8 @@ func TestSheetName(t *testing.T) {
 			t.Errorf("SheetName(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func mk(v string, numeric bool, format string, wrap bool) xlsxtest.Cell {
+	return xlsxtest.Cell{Value: v, Numeric: numeric, Format: format, Wrap: wrap}
 }

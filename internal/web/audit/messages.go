@@ -41,4 +41,14 @@ var Messages = i18n.Catalog{
 	"audit.target":             {ZH: "对象", EN: "Target"},
 	"audit.title":              {ZH: "审计日志", EN: "Audit log"},
 	"audit.to":                 {ZH: "至", EN: "To"},
+	// The kinds of targets, as the Excel export names them.
+	"target.campaign": {ZH: "测评", EN: "Campaign"},
+	"target.export":   {ZH: "导出", EN: "Export"},
+	"target.goal_set": {ZH: "覆盖目标", EN: "Goal set"},
+	"target.import":   {ZH: "导入", EN: "Import"},
+	"target.org":      {ZH: "党组织", EN: "Organization"},
+	"target.region":   {ZH: "行政区划", EN: "Division"},
+	"target.settings": {ZH: "设置", EN: "Settings"},
+	"target.unit":     {ZH: "两新组织", EN: "Unit"},
+	"target.user":     {ZH: "用户", EN: "User"},
 }

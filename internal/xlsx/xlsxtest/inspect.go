@@ -28,6 +28,7 @@ type Cell struct {
 	Value   string // the raw value: a number as stored, or the text
 	Numeric bool   // a number cell (not text that looks like one)
 	Format  string // its number format: "General", "0", "0.0", "0.00", "0.0%" …
+	Wrap    bool   // its text wraps within the column
 }
 
 // Report is what a test needs to know about an exported workbook: the
@@ -108,6 +109,7 @@ func Inspect(data []byte) (*Report, error) {
 				return nil, err
 			}
 			if st, err := f.GetStyle(id); err == nil && st != nil {
+				out[c].Wrap = st.Alignment != nil && st.Alignment.WrapText
 				switch {
 				case st.CustomNumFmt != nil && *st.CustomNumFmt != "":
 					out[c].Format = *st.CustomNumFmt
