@@ -274,11 +274,11 @@ func TestCoverageDashboardPage(t *testing.T) {
 
 	// The child table exports with a total row.
 	cd, rows := b.xlsx(t, fmt.Sprintf("/coverage/export.xlsx?org=%d", f.ms.ID))
-	if !strings.Contains(cd, "民生街道党工委_两新组织覆盖率_") || rows[0][0] != "民生街道党工委 下级组织两新组织覆盖率" || rows[3][8] != "组织覆盖率（%）" {
+	if !strings.Contains(cd, "民生街道党工委_两新组织覆盖率_") || rows[0][0] != "民生街道党工委 下级组织两新组织覆盖率" || rows[3][8] != "组织覆盖率" {
 		t.Fatalf("rates export %q %q %q", cd, rows[0], rows[3])
 	}
 	last := rows[len(rows)-1]
-	if strings.Join(last[1:], ",") != "合计,10,1,3,2,4,4,40,6,60" {
+	if strings.Join(last[1:], ",") != "合计,10,1,3,2,4,4,40.0%,6,60.0%" {
 		t.Errorf("total row %q", last)
 	}
 }
@@ -510,7 +510,7 @@ func TestCoverageGoals(t *testing.T) {
 		t.Errorf("goal list row")
 	}
 	cd, rows := b.xlsx(t, at+"/export.xlsx")
-	if !strings.Contains(cd, "民生街道党工委_2026年“4+1”两新党建目标_目标进度_") || rows[3][2] != "组织覆盖率（%）" || strings.Join(rows[4][1:], ",") != "民生街道党工委,40,50,未达标,60,60,达标,本目标" {
+	if !strings.Contains(cd, "民生街道党工委_2026年“4+1”两新党建目标_目标进度_") || rows[3][2] != "组织覆盖率" || strings.Join(rows[4][1:], ",") != "民生街道党工委,40.0%,50.0%,未达标,60.0%,60.0%,达标,本目标" {
 		t.Errorf("goal export %q %q %q", cd, rows[3], rows[4])
 	}
 }

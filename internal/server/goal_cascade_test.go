@@ -50,7 +50,7 @@ func TestCityGoalsSeenByCounty(t *testing.T) {
 	}
 	_, rows := b.xlsx(t, fmt.Sprintf("/coverage/goals/%d/export.xlsx", id))
 	if len(rows) < 6 || !strings.Contains(strings.Join(rows[1], ""), "年度：2026；制定单位：南宁市委") ||
-		strings.Join(rows[4][1:], ",") != "兴宁区委,40,50,未达标,60,65,未达标,本目标" || strings.Join(rows[5][1:], ",") != "民生街道党工委,40,50,未达标,60,65,未达标,兴宁区委" {
+		strings.Join(rows[4][1:], ",") != "兴宁区委,40.0%,50.0%,未达标,60.0%,65.0%,未达标,本目标" || strings.Join(rows[5][1:], ",") != "民生街道党工委,40.0%,50.0%,未达标,60.0%,65.0%,未达标,兴宁区委" {
 		t.Errorf("export %q", rows[:min(len(rows), 6)])
 	}
 

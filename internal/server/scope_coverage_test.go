@@ -99,7 +99,7 @@ func TestGoalSetsHideSiblingTargets(t *testing.T) {
 		t.Errorf("goal page shows another county: %q", page)
 	}
 	_, rows := b.xlsx(t, fmt.Sprintf("/coverage/goals/%d/export.xlsx", id))
-	if len(rows) != 11 || rows[4][1] != home.Label() || fmt.Sprint(rows[4][3]) != "71" {
+	if len(rows) != 11 || rows[4][1] != home.Label() || fmt.Sprint(rows[4][3]) != "71.0%" {
 		t.Errorf("goal export: %q", rows)
 	}
 }

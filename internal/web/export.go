@@ -70,6 +70,7 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 	s := f.Sheet
 	s.EN = lang == i18n.EN
 	s.Filters = strings.TrimSpace(f.Filters.In(lang))
+	s.Name = cmp.Or(s.Name, f.List.In(lang))
 	if k.Demo {
 		// A file outlives the page and its banner: it says so itself.
 		s.Title = "【" + k.T(lang, "export.demo") + "】" + s.Title

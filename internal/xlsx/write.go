@@ -36,8 +36,65 @@ type Sheet struct {
 	Time     time.Time // shown in Asia/Shanghai as 2026-11-26 22:30
 	Header   []string
 	Widths   []float64 // optional column widths; 0 or missing means sized from the header
-	EN       bool      // the describing lines in English, for an English page's export
+	// Kinds says how each column's numbers are written (General when
+	// missing): a column of decimals or percentages prints with a fixed
+	// number of places whatever the value.
+	Kinds []Kind
+	// Name is the sheet's name, shown on its tab: the list's name, cut to
+	// what Excel accepts (SheetName); "Sheet1" when empty.
+	Name string
+	EN   bool // the describing lines in English, for an English page's export
 }
+
+// Kind is how a column writes its numbers. Each kind writes numeric cells
+// with its number format, rounded to the places it shows so that the cell
+// holds what the page and the printout show; text in any column stays text
+// ("—", "不参评").
+type Kind int
+
+// The column kinds.
+const (
+	General  Kind = iota // integers right-aligned, other numbers as they come
+	Integer              // 0
+	Decimal1             // 0.0
+	Decimal2             // 0.00
+	Percent1             // 0.0%: the cell holds a fraction, 0.953 prints as 95.3%
+	Wrap                 // long text, wrapped within the column's width so that it prints whole
+)
+
+// format is the number format of a kind ("" for General).
+func (k Kind) format() string {
+	switch k {
+	case Integer:
+		return "0"
+	case Decimal1:
+		return "0.0"
+	case Decimal2:
+		return "0.00"
+	case Percent1:
+		return "0.0%"
+	}
+	return ""
+}
+
+// round rounds x to the places a kind shows.
+func (k Kind) round(x float64) float64 {
+	switch k {
+	case Integer:
+		return math.Round(x)
+	case Decimal1:
+		return math.Round(x*10) / 10
+	case Decimal2:
+		return math.Round(x*100) / 100
+	case Percent1:
+		return math.Round(x*1000) / 1000
+	}
+	return x
+}
+
+// Percent turns a percentage as the pages show it (95.27) into the
+// fraction a Percent1 cell holds (0.9527, printed as 95.3%).
+func Percent(p float64) float64 { return p / 100 }
 
 // Layout of an export: rows 1–3 describe the export, row 4 is the header.
 const (
@@ -71,26 +128,49 @@ func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) (err error) {
 			err = fmt.Errorf("xlsx: close: %w", cerr)
 		}
 	}()
-	sheet := f.GetSheetName(0)
+	sheet := SheetName(s.Name)
+	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+		return fmt.Errorf("xlsx: sheet name: %w", err)
+	}
 	st, err := newStyles(f)
 	if err != nil {
+		return err
+	}
+	ncols := max(len(s.Header), 1)
+	widths := make([]float64, ncols)
+	for i := range widths {
+		if i < len(s.Widths) {
+			widths[i] = s.Widths[i]
+		}
+		if widths[i] <= 0 && i < len(s.Header) {
+			widths[i] = headerWidth(s.Header[i])
+		}
+		widths[i] = min(widths[i], 255)
+	}
+	kinds := make([]int, ncols) // the style of each column's numbers
+	for i := range kinds {
+		kinds[i] = st.number
+		if i < len(s.Kinds) && s.Kinds[i] == Wrap {
+			kinds[i] = st.wrap
+		} else if i < len(s.Kinds) && s.Kinds[i] != General {
+			if kinds[i], err = f.NewStyle(numberStyle(s.Kinds[i])); err != nil {
+				return fmt.Errorf("xlsx: number style: %w", err)
+			}
+		}
+	}
+	// The page setup lives in parts of the worksheet that the stream
+	// writer copies when it is created (sheetPr) or when it is flushed
+	// (pageSetup, headerFooter), so it is set before the first row.
+	if err := pageSetup(f, sheet, widths, s.EN); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return fmt.Errorf("xlsx: stream writer: %w", err)
 	}
-	ncols := max(len(s.Header), 1)
-	for i := range ncols {
-		width := 0.0
-		if i < len(s.Widths) {
-			width = s.Widths[i]
-		}
-		if width <= 0 && i < len(s.Header) {
-			width = headerWidth(s.Header[i])
-		}
+	for i, width := range widths {
 		if width > 0 {
-			if err := sw.SetColWidth(i+1, i+1, min(width, 255)); err != nil {
+			if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 				return fmt.Errorf("xlsx: column width: %w", err)
 			}
 		}
@@ -140,19 +220,33 @@ func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) (err error) {
 		return fmt.Errorf("xlsx: header: %w", err)
 	}
 
+	last := headerRow
 	if rows != nil {
 		r := firstData
 		var buf []any
 		for row := range rows {
 			buf = buf[:0]
-			for _, v := range row {
-				buf = append(buf, cellValue(v, st.number))
+			for i, v := range row {
+				kind, style := General, st.number
+				if i < len(s.Kinds) {
+					kind = s.Kinds[i]
+				}
+				if i < len(kinds) {
+					style = kinds[i]
+				}
+				buf = append(buf, cellValue(v, kind, style))
 			}
 			if err = sw.SetRow(cell(1, r), buf); err != nil {
 				return fmt.Errorf("xlsx: row %d: %w", r, err)
 			}
+			last = r
 			r++
 		}
+	}
+	// The filter covers the header and every data row; the worksheet the
+	// stream writer flushes is the one AutoFilter changes.
+	if err := f.AutoFilter(sheet, cell(1, headerRow)+":"+cell(ncols, last), nil); err != nil {
+		return fmt.Errorf("xlsx: auto-filter: %w", err)
 	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx: flush: %w", err)
@@ -216,20 +310,35 @@ func newStyles(f *excelize.File) (styles, error) {
 	return st, nil
 }
 
+// numberStyle is the style of a column of kind k: right-aligned, with its
+// number format.
+func numberStyle(k Kind) *excelize.Style {
+	f := k.format()
+	return &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "right"}, CustomNumFmt: &f}
+}
+
 // cellValue converts one exported value into what the stream writer gets:
-// numbers as right-aligned numeric cells, everything else as neutralised text.
-func cellValue(v any, numStyle int) any {
+// numbers as right-aligned numeric cells (rounded as their column's kind
+// shows them), everything else as neutralised text (wrapped in a Wrap
+// column, whose style numStyle then is).
+func cellValue(v any, kind Kind, numStyle int) any {
 	switch x := v.(type) {
 	case nil:
 		return nil
 	case string:
+		if kind == Wrap && x != "" {
+			return excelize.Cell{StyleID: numStyle, Value: neutralise(x)}
+		}
 		return neutralise(x)
 	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		if kind == Percent1 {
+			return floatCell(kind.round(toFloat(x)), numStyle)
+		}
 		return excelize.Cell{StyleID: numStyle, Value: x}
 	case float32:
-		return floatCell(float64(x), numStyle)
+		return floatCell(kind.round(float64(x)), numStyle)
 	case float64:
-		return floatCell(x, numStyle)
+		return floatCell(kind.round(x), numStyle)
 	case bool:
 		if x {
 			return "是"
@@ -247,6 +356,33 @@ func cellValue(v any, numStyle int) any {
 	default:
 		return neutralise(fmt.Sprint(x))
 	}
+}
+
+// toFloat converts any integer to float64.
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case int:
+		return float64(x)
+	case int8:
+		return float64(x)
+	case int16:
+		return float64(x)
+	case int32:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case uint:
+		return float64(x)
+	case uint8:
+		return float64(x)
+	case uint16:
+		return float64(x)
+	case uint32:
+		return float64(x)
+	case uint64:
+		return float64(x)
+	}
+	return 0
 }
 
 // floatCell leaves NaN and infinities empty: they have no spreadsheet form
@@ -365,4 +501,103 @@ func encode5987(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// SheetName makes a list's name a sheet name Excel accepts: at most 31
+// characters (UTF-16 units, as Excel counts them), none of : \ / ? * [ ],
+// and no apostrophe (Excel refuses one at either end, and a name with one
+// must be escaped in every reference to the sheet). An empty name is
+// "Sheet1".
+func SheetName(name string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.TrimSpace(name) {
+		switch {
+		case strings.ContainsRune(`:\/?*[]`, r), r < 0x20, r == 0x7f, r == utf8.RuneError:
+			r = '_'
+		case r == '\'':
+			r = '’'
+		}
+		units := 1
+		if r > 0xFFFF {
+			units = 2
+		}
+		if n+units > 31 {
+			break
+		}
+		n += units
+		b.WriteRune(r)
+	}
+	if s := strings.TrimSpace(b.String()); s != "" {
+		return s
+	}
+	return "Sheet1"
+}
+
+// Paper and margins of every export: A4 with half-inch side margins, on
+// which a portrait page holds 698 pixels of columns (96 dpi) and a
+// landscape one 1,026.
+const (
+	paperA4         = 9
+	sideMargin      = 0.5 // inches
+	portraitPixels  = (8.27 - 2*sideMargin) * 96
+	landscapePixels = (11.69 - 2*sideMargin) * 96
+)
+
+// Footers of every printed page.
+const (
+	footerZH = "&C第 &P 页 / 共 &N 页"
+	footerEN = "&CPage &P of &N"
+)
+
+// columnsPixels is how wide the columns print at 100 %: a column of width
+// w (in characters of the default font) is 7w+5 pixels.
+func columnsPixels(widths []float64) float64 {
+	px := 0.0
+	for _, w := range widths {
+		if w <= 0 {
+			w = 8.43 // Excel's default width
+		}
+		px += 7*w + 5
+	}
+	return px
+}
+
+// Orientation is the orientation a sheet of these column widths prints in:
+// portrait when its columns fit the width of a portrait A4 page, else
+// landscape (which fit-to-width then shrinks to one page wide if needed).
+func Orientation(widths []float64) string {
+	if columnsPixels(widths) <= portraitPixels {
+		return "portrait"
+	}
+	return "landscape"
+}
+
+// pageSetup prepares a sheet for printing: A4 in the orientation its
+// columns need, scaled to one page wide and as many pages long as it takes,
+// the title, filter, export and header rows repeated on top of every page,
+// and "page n of N" in the footer.
+func pageSetup(f *excelize.File, sheet string, widths []float64, en bool) error {
+	size, orient, wide, tall, fit := paperA4, Orientation(widths), 1, 0, true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return fmt.Errorf("xlsx: sheet properties: %w", err)
+	}
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return fmt.Errorf("xlsx: page layout: %w", err)
+	}
+	top, side, edge := 0.75, sideMargin, 0.3
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Top: &top, Bottom: &top, Left: &side, Right: &side, Header: &edge, Footer: &edge}); err != nil {
+		return fmt.Errorf("xlsx: page margins: %w", err)
+	}
+	footer := footerZH
+	if en {
+		footer = footerEN
+	}
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: footer}); err != nil {
+		return fmt.Errorf("xlsx: footer: %w", err)
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$%d:$%d", sheet, titleRow, headerRow), Scope: sheet}); err != nil {
+		return fmt.Errorf("xlsx: print titles: %w", err)
+	}
+	return nil
 }

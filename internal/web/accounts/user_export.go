@@ -26,14 +26,18 @@ func (h *Pages) UserExport(w http.ResponseWriter, r *http.Request) {
 		header = []string{"No.", "Username", "Name", "Home organization", "Roles", "Status", "Last login"}
 	}
 	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Exporter: actor.Username, Time: h.Now(),
-		Header: header, Widths: []float64{6, 16, 14, 24, 50, 8, 18}}
+		Header: header, Widths: []float64{6, 16, 14, 24, 50, 8, 18}, Kinds: []xlsx.Kind{xlsx.Integer}}
 	h.SendXLSX(w, r, scope, list, web.FilterText(r, "q"), s, func(yield func([]any) bool) {
 		for i, u := range rows {
 			var roles []string
 			for _, g := range u.Grants {
 				roles = append(roles, access.RoleLabel(g.Role).In(lang)+"@"+g.OrgName)
 			}
-			if !yield([]any{i + 1, u.Username, u.DisplayName, u.HomeOrgName, strings.Join(roles, web.Msg(lang, "；", "; ")), u.Status, web.LocalTime(u.LastLoginAt, "2006-01-02 15:04")}) {
+			status := h.T(lang, "users.disabled")
+			if u.Status == "active" {
+				status = h.T(lang, "users.active")
+			}
+			if !yield([]any{i + 1, u.Username, u.DisplayName, u.HomeOrgName, strings.Join(roles, web.Msg(lang, "；", "; ")), status, web.LocalTime(u.LastLoginAt, "2006-01-02 15:04")}) {
 				return
 			}
 		}

@@ -33,7 +33,7 @@ func (h *Pages) AuditExport(w http.ResponseWriter, r *http.Request) {
 		header = []string{"No.", "Time", "Actor", "Action", "Target", "Summary", "Before", "After"}
 	}
 	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Exporter: actor.Username, Time: h.Now(),
-		Header: header, Widths: []float64{6, 18, 14, 14, 14, 50, 40, 40}}
+		Header: header, Widths: []float64{6, 18, 14, 16, 24, 50, 40, 40}, Kinds: []xlsx.Kind{xlsx.Integer, 4: xlsx.Wrap, 5: xlsx.Wrap, 6: xlsx.Wrap, 7: xlsx.Wrap}}
 	h.SendExport(w, r, web.ExportFile{Scope: scope, List: list, Filters: web.FilterText(r, "q", "actor", "action", "target_type", "target_id", "from", "to"), Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
 		i := 0
 		return log.Each(ctx, actor, q, func(e audit.Record) bool {

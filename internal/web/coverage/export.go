@@ -82,7 +82,8 @@ func (h *Pages) CoverageUnitsExport(w http.ResponseWriter, r *http.Request) {
 		widths = append(widths, 60)
 	}
 	scope := web.ExportScope(r, under, coverage.UnitRead)
-	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
+	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths,
+		Kinds: []xlsx.Kind{xlsx.Integer, 6: xlsx.Integer, 7: xlsx.Integer, 8: xlsx.Integer, 17: xlsx.Wrap}}
 	filters := web.Bilingual(func(lang string) string { return unitFilterText(r, under, lang) })
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, u := range rows {
@@ -116,16 +117,17 @@ func (h *Pages) CoverageRatesExport(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := i18n.FromRequest(r)
 	list := i18n.Text{ZH: "两新组织覆盖率", EN: "coverage of units"}
-	header := []string{"序号", "党组织", "单位数", "单独组建", "联合组建", "选派党建指导员", "未覆盖", "组织覆盖单位数", "组织覆盖率（%）", "工作覆盖单位数", "工作覆盖率（%）"}
+	header := []string{"序号", "党组织", "单位数", "单独组建", "联合组建", "选派党建指导员", "未覆盖", "组织覆盖单位数", "组织覆盖率", "工作覆盖单位数", "工作覆盖率"}
 	if lang == i18n.EN {
 		header = []string{"No.", "Party organization", "Units", "Own organization", "Joint branch", "Instructor only", "Not covered",
-			"Covered by an organization", "Organizational coverage (%)", "Covered by work", "Work coverage (%)"}
+			"Covered by an organization", "Organizational coverage", "Covered by work", "Work coverage"}
 	}
 	s := xlsx.Sheet{Title: web.Msg(lang, o.Label()+" 下级组织"+list.ZH, o.Label()+": "+list.EN+" by subordinate organization"), Exporter: actor.Username, Time: h.Now(),
 		Header: header,
-		Widths: []float64{6, 30, 10, 10, 10, 14, 10, 14, 14, 14, 14}}
+		Widths: []float64{6, 30, 10, 10, 10, 14, 10, 14, 14, 14, 14},
+		Kinds:  []xlsx.Kind{xlsx.Integer, xlsx.General, xlsx.Integer, xlsx.Integer, xlsx.Integer, xlsx.Integer, xlsx.Integer, xlsx.Integer, xlsx.Percent1, xlsx.Integer, xlsx.Percent1}}
 	row := func(seq any, name string, c coverage.Counts) []any {
-		return []any{seq, name, c.Units, c.Own, c.Joint, c.Instructor, c.None, c.OrgCovered(), web.Round1(c.OrgRate()), c.WorkCovered(), web.Round1(c.WorkRate())}
+		return []any{seq, name, c.Units, c.Own, c.Joint, c.Instructor, c.None, c.OrgCovered(), xlsx.Percent(web.Round1(c.OrgRate())), c.WorkCovered(), xlsx.Percent(web.Round1(c.WorkRate()))}
 	}
 	h.SendXLSX(w, r, o.Label(), list, i18n.Text{}, s, func(yield func([]any) bool) {
 		direct, seq := rates.Total, 0
@@ -168,17 +170,20 @@ func (h *Pages) CoverageGoalExport(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
 	header := []string{web.Msg(lang, "序号", "No."), web.Msg(lang, "范围", "Scope")}
 	widths := []float64{6, 30}
+	kinds := []xlsx.Kind{xlsx.Integer, xlsx.General}
 	for _, k := range g.Indicators {
 		l := covLabel("indicator", k, lang)
-		header = append(header, web.Msg(lang, l+"（%）", l+" (%)"), web.Msg(lang, l+" 目标（%）", l+" target (%)"), web.Msg(lang, l+" 是否达标", l+" met"))
+		header = append(header, l, web.Msg(lang, l+" 目标", l+" target"), web.Msg(lang, l+" 是否达标", l+" met"))
 		widths = append(widths, 16, 16, 12)
+		kinds = append(kinds, xlsx.Percent1, xlsx.Percent1, xlsx.General)
 	}
 	header = append(header, web.Msg(lang, "目标来源", "Targets from"))
 	widths = append(widths, 30)
+	kinds = append(kinds, xlsx.Wrap)
 	scope := web.ExportScope(r, owner, coverage.UnitRead)
 	list := i18n.Text{ZH: g.Name + "_目标进度", EN: g.Name + "_goal progress"}
 	s := xlsx.Sheet{Title: web.Msg(lang, g.Name+" 目标进度", g.Name+" goal progress"),
-		Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths}
+		Exporter: actor.Username, Time: h.Now(), Header: header, Widths: widths, Kinds: kinds}
 	// 制定单位 is the owner, named even for a reader below it.
 	filters := i18n.Text{ZH: "年度：" + strconv.Itoa(g.Year) + "；制定单位：" + g.OwnerName, EN: "Year: " + strconv.Itoa(g.Year) + "; set by: " + g.OwnerName}
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
@@ -193,7 +198,7 @@ func (h *Pages) CoverageGoalExport(w http.ResponseWriter, r *http.Request) {
 				if behind[k] {
 					met = web.Msg(lang, "未达标", "behind")
 				}
-				row = append(row, web.Round1(p.Values[k]), p.Target[k], met)
+				row = append(row, xlsx.Percent(web.Round1(p.Values[k])), xlsx.Percent(p.Target[k]), met)
 			}
 			row = append(row, cmp.Or(targetSource(g, p), web.Msg(lang, "本目标", "this goal set")))
 			if !yield(row) {

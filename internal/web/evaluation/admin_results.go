@@ -222,15 +222,17 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := i18n.FromRequest(r)
-	header := []string{"名次", "测评对象", "职务", "单位/科室", "总分", "等次", "按分数等次", "否决", "限额调整", "未定等原因", "群众满意率（%）", "不满意率（%）"}
+	header := []string{"名次", "测评对象", "职务", "单位/科室", "总分", "等次", "按分数等次", "否决", "限额调整", "未定等原因", "群众满意率", "不满意率"}
 	if lang == i18n.EN {
-		header = []string{"Rank", "Subject", "Post", "Unit / section", "Total", "Grade", "Grade by score", "Veto", "Capped", "Why ungraded", "Masses satisfied (%)", "Dissatisfied (%)"}
+		header = []string{"Rank", "Subject", "Post", "Unit / section", "Total", "Grade", "Grade by score", "Veto", "Capped", "Why ungraded", "Masses satisfied", "Dissatisfied"}
 	}
 	widths := []float64{6, 30, 16, 24, 10, 8, 10, 8, 8, 24, 14, 12}
+	kinds := []xlsx.Kind{xlsx.Integer, 4: xlsx.Decimal2, 10: xlsx.Percent1, 11: xlsx.Percent1}
 	for _, g := range v.Rules.Groups {
 		name := evaluation.NameIn(g.Name, lang)
 		header = append(header, web.Msg(lang, name+"得分", name+" score"), web.Msg(lang, name+"票数", name+" ballots"))
 		widths = append(widths, 12, 10)
+		kinds = append(kinds, xlsx.Decimal2, xlsx.Integer)
 	}
 	filters := web.Bilingual(func(lang string) string {
 		filters := web.Msg(lang, "状态：", "Status: ") + h.T(lang, "eva.status_"+v.C.Status)
@@ -245,12 +247,18 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 		return filters
 	})
 	list := i18n.Text{ZH: v.C.Name + "_测评结果", EN: v.C.Name + "_results"}
-	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 测评结果", v.C.Name+" results"), Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths}
+	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 测评结果", v.C.Name+" results"), Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: widths, Kinds: kinds}
 	num := func(p *float64) any {
 		if p == nil {
 			return ""
 		}
 		return *p
+	}
+	pct := func(p *float64) any {
+		if p == nil {
+			return ""
+		}
+		return xlsx.Percent(web.Round1(*p))
 	}
 	h.SendXLSX(w, r, v.C.OwnerName, list, filters, s, func(yield func([]any) bool) {
 		for _, row := range v.Rows {
@@ -276,11 +284,11 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 			if row.S.Section != "" {
 				unit = strings.TrimSpace(unit + " " + row.S.Section)
 			}
-			out := []any{rank, row.S.Name, row.S.Post, unit, num(row.R.Total), evaluation.NameIn(row.R.Grade, lang), evaluation.NameIn(row.R.ScoreGrade, lang), veto, capped, why, num(row.R.MassesSatisfaction), num(row.R.Dissatisfaction)}
-			for _, g := range row.Groups {
+			out := []any{rank, row.S.Name, row.S.Post, unit, num(row.R.Total), evaluation.NameIn(row.R.Grade, lang), evaluation.NameIn(row.R.ScoreGrade, lang), veto, capped, why, pct(row.R.MassesSatisfaction), pct(row.R.Dissatisfaction)}
+			for i, g := range row.Groups {
 				switch {
 				case g.Shown:
-					out = append(out, g.Score, g.N)
+					out = append(out, row.R.Groups[v.Rules.Groups[i].Key].Score, g.N)
 				case g.NotRating:
 					out = append(out, web.Msg(lang, "不参评", "not rating"), "")
 				default:
@@ -317,7 +325,7 @@ func (h *Pages) EvalCommentsExport(w http.ResponseWriter, r *http.Request) {
 			"shuffled within each rater group, unrelated to the order of voting; groups with fewer than "+k+" ballots show none")
 	})
 	list := i18n.Text{ZH: v.C.Name + "_意见建议", EN: v.C.Name + "_comments"}
-	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 意见建议", v.C.Name+" comments"), Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: []float64{8, 16, 90}}
+	s := xlsx.Sheet{Title: web.Msg(lang, v.C.Name+" 意见建议", v.C.Name+" comments"), Exporter: web.Actor(r).Username, Time: h.Now(), Header: header, Widths: []float64{8, 16, 90}, Kinds: []xlsx.Kind{xlsx.Integer, 2: xlsx.Wrap}}
 	h.SendXLSX(w, r, v.C.OwnerName, list, filters, s, func(yield func([]any) bool) {
 		n := 0
 		for _, g := range v.Comments {

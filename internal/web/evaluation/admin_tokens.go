@@ -234,7 +234,7 @@ func (h *Pages) EvalTokensExport(w http.ResponseWriter, r *http.Request) {
 		header = []string{"No.", "Rater group", "Code", "Voting address"}
 	}
 	s := xlsx.Sheet{Title: web.Msg(lang, c.Name+" 测评码（"+name+"）", c.Name+" codes ("+shown+")"),
-		Exporter: actor.Username, Time: h.Now(), Header: header, Widths: []float64{6, 16, 40, 80}}
+		Exporter: actor.Username, Time: h.Now(), Header: header, Widths: []float64{6, 16, 40, 80}, Kinds: []xlsx.Kind{xlsx.Integer}}
 	privateResponse(w)
 	filters := i18n.Text{ZH: "评委组：" + name + "；共 " + strconv.Itoa(len(codes)) + " 张", EN: "Rater group: " + evaluation.NameIn(name, i18n.EN) + "; " + strconv.Itoa(len(codes)) + " codes"}
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
@@ -275,7 +275,8 @@ func (h *Pages) evaListXLSX(w http.ResponseWriter, r *http.Request, rows []evalu
 	}
 	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(),
 		Header: header,
-		Widths: []float64{6, 40, 16, 8, 28, 10, 18, 18, 68}}
+		Widths: []float64{6, 40, 16, 8, 28, 10, 18, 18, 68},
+		Kinds:  []xlsx.Kind{xlsx.Integer, 3: xlsx.Integer}}
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, c := range rows {
 			if !yield([]any{i + 1, c.Name, evaTypeLabel(c.Type, lang), c.Year, c.OwnerName, h.T(lang, "eva.status_"+c.Status),

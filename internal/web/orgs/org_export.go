@@ -55,7 +55,8 @@ func (h *Pages) OrgExport(w http.ResponseWriter, r *http.Request) {
 	}
 	s := xlsx.Sheet{Title: scope + " " + list.In(lang), Exporter: actor.Username, Time: h.Now(),
 		Header: header,
-		Widths: []float64{6, 8, 36, 20, 12, 12, 12, 14, 8, 12, 10}}
+		Widths: []float64{6, 8, 36, 20, 12, 12, 12, 14, 8, 12, 10},
+		Kinds:  []xlsx.Kind{xlsx.Integer, xlsx.Integer, 10: xlsx.Integer}}
 	h.SendExport(w, r, web.ExportFile{Scope: scope, List: list, Filters: web.FilterText(r, "q", "scope", "kind", "level", "status", "unconfirmed"), Sheet: s, Total: total, Rows: func(yield func([]any) bool) error {
 		page, i := first, 0
 		for {

@@ -1,5 +1,7 @@
 // Package xlsxtest builds hostile workbooks for the tests of the packages
-// that read uploads.
+// that read uploads, and reports what an exported workbook holds (page
+// setup, print titles, auto-filter, cell types and formats) for the tests
+// of the exports.
 package xlsxtest
 
 import (

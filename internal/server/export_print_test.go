@@ -1,0 +1,233 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"jiceng/internal/testrig"
+	"jiceng/internal/xlsx/xlsxtest"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// exportCase is one export route with the request that fills it, the
+// orientation its columns print in, and the number format of each numeric
+// column (by position, the same in both languages). Columns from repeat
+// on repeat the pattern of formats ("" for a text column) until the last.
+type exportCase struct {
+	path        string
+	form        url.Values // POSTed when set
+	orientation string
+	formats     map[int]string
+	from        int
+	repeat      []string
+}
+
+// format is the number format column col must have, "" for a text column.
+func (c exportCase) format(col int) string {
+	if f, ok := c.formats[col]; ok {
+		return f
+	}
+	if len(c.repeat) > 0 && col >= c.from {
+		return c.repeat[(col-c.from)%len(c.repeat)]
+	}
+	return ""
+}
+
+// rawCodes are status, kind and audit codes that no export may show
+// instead of their words.
+var rawCodes = map[string]bool{"active": true, "disabled": true, "dissolved": true, "draft": true, "open": true, "closed": true, "published": true,
+	"auth.login": true, "auth.logout": true, "org.update": true, "user.create": true, "goal.create": true, "evaluation.create": true, "evaluation.tokens": true,
+	"org": true, "user": true, "unit": true, "campaign": true, "goal_set": true, "export": true}
+
+// TestEveryExportPrints downloads every Excel export of the route table, in
+// Chinese and in English, from the pages and from the API, and checks that
+// each prints: A4 in its orientation, one page wide, the four top rows
+// repeated on every page, page numbers in the footer, a filter on the
+// header and its data, a sheet named after the list; numbers of numeric
+// columns are number cells with their format, and no status or audit code
+// shows instead of its word. An export route this test does not know
+// fails it: add it here.
+func TestEveryExportPrints(t *testing.T) {
+	t.Parallel()
+	f := newFixtureWith(t, func(d *Deps) { d.PublicURL = "http://dj.example.org" })
+	ctx := context.Background()
+	admin := f.token(t, "admin")
+
+	st, out := f.call(t, "POST", "/api/v1/goal-sets", admin, fmt.Sprintf(`{"name":"2026年全市目标","year":2026,"owner_org_id":%d,"targets":{"org_coverage":90,"work_coverage":95}}`, f.root))
+	if st != 201 {
+		t.Fatalf("goal set: %d %v", st, out)
+	}
+	goal := int64(out["id"].(float64))
+	town, _ := f.evalTown(t, admin, 1)
+	for i := 1; i <= 4; i++ {
+		st, out := f.call(t, "POST", "/api/v1/units", admin, fmt.Sprintf(`{"credit_code":%q,"name":"南宁打印测试%02d有限公司","employees":40,"full_members":%d,"region_code":"450102001003","affiliation_org_id":%d,"industry":"制造业"}`,
+			unitCode(i), i, i-1, town))
+		if st != 201 {
+			t.Fatalf("unit %d: %d %v", i, st, out)
+		}
+	}
+	slips := f.slipCampaign(t)
+	codes, err := f.eval.IssueTokens(ctx, testrig.Admin, slips.ID, "enterprise", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A closed campaign whose every group reached k, so that each result
+	// column holds numbers.
+	camp, subs, ballots := f.newCampaign(t, admin, "village_secretary", 2, map[string]int{"superior": 5, "members": 5, "masses": 5})
+	for g, list := range ballots {
+		for i, code := range list {
+			sat := 100.0
+			if g == "masses" && i < 2 {
+				sat = 0
+			}
+			if st, out := f.call(t, "POST", "/api/v1/public/ballots", "", ballotJSON(code, map[string]map[string]float64{subs[0]: village(85, sat), subs[1]: village(100, 100)}, "多开展入户走访")); st != 201 {
+				t.Fatalf("cast: %d %v", st, out)
+			}
+		}
+	}
+	if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/campaigns/%d/close", camp), admin, ""); st != 200 {
+		t.Fatalf("close: %d %v", st, out)
+	}
+
+	count := map[int]string{0: "0"}
+	cases := map[string]exportCase{
+		"/orgs/export.xlsx":      {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
+		"/orgs/{id}/export.xlsx": {path: fmt.Sprintf("/orgs/%d/export.xlsx?scope=subtree", f.root), orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
+		"/users/export.xlsx":     {path: "/users/export.xlsx", orientation: "landscape", formats: count},
+		"/audit/export.xlsx":     {path: "/audit/export.xlsx", orientation: "landscape", formats: count},
+		"/coverage/export.xlsx": {path: "/coverage/export.xlsx", orientation: "landscape",
+			formats: map[int]string{0: "0", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0", 7: "0", 8: "0.0%", 9: "0", 10: "0.0%"}},
+		"/coverage/units/export.xlsx": {path: fmt.Sprintf("/coverage/units/export.xlsx?org=%d&rule=any", f.root), orientation: "landscape",
+			formats: map[int]string{0: "0", 6: "0", 7: "0", 8: "0"}},
+		"/coverage/goals/{id}/export.xlsx": {path: fmt.Sprintf("/coverage/goals/%d/export.xlsx", goal), orientation: "landscape",
+			formats: map[int]string{0: "0", 8: ""}, from: 2, repeat: []string{"0.0%", "0.0%", ""}}, // two indicators, then 目标来源
+		"/evaluation/export.xlsx":             {path: "/evaluation/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 3: "0"}},
+		"/evaluation/{id}/tokens/export.xlsx": {path: fmt.Sprintf("/evaluation/%d/tokens/export.xlsx", slips.ID), form: url.Values{"group": {"enterprise"}, "code": codes}, orientation: "landscape", formats: count},
+		"/evaluation/{id}/results.xlsx": {path: fmt.Sprintf("/evaluation/%d/results.xlsx", camp), orientation: "landscape",
+			formats: map[int]string{0: "0", 4: "0.00", 10: "0.0%", 11: "0.0%"}, from: 12, repeat: []string{"0.00", "0"}},
+		"/evaluation/{id}/comments.xlsx": {path: fmt.Sprintf("/evaluation/%d/comments.xlsx", camp), orientation: "landscape", formats: count},
+	}
+	// The API serves the same exports under its own paths.
+	api := map[string]string{
+		"/api/v1/orgs/export.xlsx": "/orgs/export.xlsx", "/api/v1/orgs/{id}/export.xlsx": "/orgs/{id}/export.xlsx",
+		"/api/v1/users/export.xlsx": "/users/export.xlsx", "/api/v1/audit/export.xlsx": "/audit/export.xlsx",
+		"/api/v1/coverage/export.xlsx": "/coverage/export.xlsx", "/api/v1/units/export.xlsx": "/coverage/units/export.xlsx",
+		"/api/v1/goal-sets/{id}/export.xlsx": "/coverage/goals/{id}/export.xlsx", "/api/v1/campaigns/export.xlsx": "/evaluation/export.xlsx",
+		"/api/v1/campaigns/{id}/results.xlsx": "/evaluation/{id}/results.xlsx",
+	}
+	apiPath := func(pattern, path string) string {
+		page := api[pattern]
+		prefix := strings.TrimSuffix(strings.Split(pattern, "{id}")[0], "/")
+		pagePrefix := strings.TrimSuffix(strings.Split(page, "{id}")[0], "/")
+		return prefix + strings.TrimPrefix(path, pagePrefix)
+	}
+
+	zh, en := f.browser(t, "admin"), f.browser(t, "admin")
+	en.english(t)
+	seen := 0
+	for _, rt := range routeTable(t) {
+		if !strings.HasSuffix(rt.Pattern, ".xlsx") || strings.HasSuffix(rt.Pattern, "/template.xlsx") {
+			continue
+		}
+		key := rt.Pattern
+		if page, ok := api[rt.Pattern]; ok {
+			key = page
+		}
+		c, ok := cases[key]
+		if !ok {
+			t.Errorf("%s %s: an export this test does not download: add it to TestEveryExportPrints", rt.Method, rt.Pattern)
+			continue
+		}
+		seen++
+		for _, lang := range []string{"zh", "en"} {
+			var resp *http.Response
+			var err error
+			switch {
+			case strings.HasPrefix(rt.Pattern, "/api/"):
+				req, _ := http.NewRequest(rt.Method, f.srv.URL+apiPath(rt.Pattern, c.path), nil)
+				req.Header.Set("Authorization", "Bearer "+admin)
+				req.Header.Set("Accept-Language", map[string]string{"zh": "zh-CN", "en": "en"}[lang])
+				resp, err = http.DefaultClient.Do(req)
+			case c.form != nil:
+				resp, err = map[string]*browser{"zh": zh, "en": en}[lang].c.PostForm(f.srv.URL+c.path, c.form)
+			default:
+				resp, err = map[string]*browser{"zh": zh, "en": en}[lang].c.Get(f.srv.URL + c.path)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			name := rt.Method + " " + rt.Pattern + " (" + lang + ")"
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != xlsxType {
+				t.Errorf("%s: %d %.300s", name, resp.StatusCode, body)
+				continue
+			}
+			checkPrints(t, name, lang, c, body)
+		}
+	}
+	if seen != len(cases)+len(api) {
+		t.Errorf("%d export routes in the route table, want %d", seen, len(cases)+len(api))
+	}
+}
+
+// checkPrints checks one downloaded export against its case.
+func checkPrints(t *testing.T, name, lang string, c exportCase, body []byte) {
+	t.Helper()
+	rep, err := xlsxtest.Inspect(body)
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return
+	}
+	footer := map[string]string{"zh": "&C第 &P 页 / 共 &N 页", "en": "&CPage &P of &N"}[lang]
+	want := xlsxtest.Print{Paper: 9, Orientation: c.orientation, FitToPage: true, FitToWidth: 1, FitToHeight: 0, Titles: "$1:$4", Footer: footer}
+	if rep.Print != want {
+		t.Errorf("%s: page setup %+v, want %+v", name, rep.Print, want)
+	}
+	if len(rep.Sheets) != 1 || rep.Sheet == "" || rep.Sheet == "Sheet1" {
+		t.Errorf("%s: sheets %q", name, rep.Sheets)
+	}
+	if len(rep.Rows) < 5 {
+		t.Errorf("%s: %d rows, want a header and data", name, len(rep.Rows))
+		return
+	}
+	header := rep.Rows[3]
+	last, _ := excelize.ColumnNumberToName(len(header))
+	if want := "A4:" + last + strconv.Itoa(len(rep.Rows)); rep.AutoFilter != want {
+		t.Errorf("%s: auto-filter %q, want %q", name, rep.AutoFilter, want)
+	}
+	for col := range header {
+		format, numbers := c.format(col), 0
+		for r, row := range rep.Rows[4:] {
+			if col >= len(row) || row[col].Value == "" {
+				continue
+			}
+			cell := row[col]
+			_, perr := strconv.ParseFloat(cell.Value, 64)
+			switch {
+			case format == "" && cell.Numeric:
+				t.Errorf("%s: %s row %d is the number %s, want text", name, header[col].Value, r+5, cell.Value)
+			case format != "" && cell.Numeric && cell.Format != format:
+				t.Errorf("%s: %s row %d (%s) has the format %q, want %q", name, header[col].Value, r+5, cell.Value, cell.Format, format)
+			case format != "" && !cell.Numeric && perr == nil:
+				t.Errorf("%s: %s row %d is the text %q, want a number", name, header[col].Value, r+5, cell.Value)
+			}
+			if cell.Numeric {
+				numbers++
+			}
+			if rawCodes[cell.Value] {
+				t.Errorf("%s: %s row %d shows the code %q instead of its word", name, header[col].Value, r+5, cell.Value)
+			}
+		}
+		if format != "" && numbers == 0 {
+			t.Errorf("%s: column %s holds no number", name, header[col].Value)
+		}
+	}
+}
