@@ -148,6 +148,23 @@ func (a *App) Routes() []module.Route {
 	return rts
 }
 
+// KitRoutes are the kits' own routes: the health check, static files, the
+// language switch and the OpenAPI document.
+func (a *App) KitRoutes() []module.Route {
+	return append(a.web.Routes(), a.api.Routes()...)
+}
+
+// ModuleRoutes are the routes of the module called name, its pages' and
+// its JSON handlers', and whether the list has such a module.
+func (a *App) ModuleRoutes(name string) ([]module.Route, bool) {
+	i := slices.IndexFunc(a.parts, func(p part) bool { return p.domain.Name == name })
+	if i < 0 {
+		return nil, false
+	}
+	p := a.parts[i]
+	return append(slices.Clip(p.web.Routes), p.api.Routes...), true
+}
+
 // Domains are every module's domain part, in the module list's order.
 func (a *App) Domains() []module.Domain {
 	ds := make([]module.Domain, len(a.parts))

@@ -53,66 +53,99 @@ func TestModules(t *testing.T) {
 	}
 	var names []string
 	for _, d := range a.Domains() {
+		if d.Name == "" || slices.Contains(names, d.Name) {
+			t.Errorf("module %q: each module has a name of its own", d.Name)
+		}
 		names = append(names, d.Name)
 	}
-	if got := len(names); got != 5 {
-		t.Errorf("modules %v", names)
+	if len(names) != len(app.ModuleList) || len(names) < 5 {
+		t.Errorf("modules %v, want the %d of the module list", names, len(app.ModuleList))
 	}
+	// The platform's own background work; each module's tests check its own
+	// (internal/<m>/module_test.go).
 	jobs := map[string]time.Duration{}
-	for _, j := range a.Jobs() {
-		jobs[j.Name] = j.Every
-	}
-	want := map[string]time.Duration{"purge import sessions": time.Hour, "coverage snapshot": time.Hour, "ballot committer": 0, "ballot mixer": time.Minute}
-	for n, every := range want {
-		if got, ok := jobs[n]; !ok || got != every {
-			t.Errorf("job %q every %v (present %v), want %v", n, got, ok, every)
+	for _, d := range a.Domains() {
+		for _, j := range d.Jobs {
+			if _, dup := jobs[j.Name]; dup {
+				t.Errorf("job %q is named twice", j.Name)
+			}
+			jobs[j.Name] = j.Every
 		}
 	}
-	if len(jobs) != len(want) {
-		t.Errorf("jobs %v", jobs)
+	if every, ok := jobs["purge import sessions"]; !ok || every != time.Hour {
+		t.Errorf("job %q every %v (present %v), want %v", "purge import sessions", every, ok, time.Hour)
+	}
+	if n := len(a.Jobs()); n != len(jobs) || n < 4 {
+		t.Errorf("%d jobs to run, %d of the modules: %v", n, len(jobs), jobs)
 	}
 }
 
-// TestPermissions spells out the application's permission catalogue as the
-// platform and the modules declare it: every action in order, and for every
-// role which of them it holds. Each sidebar entry needs an action of it.
+// TestPermissions spells out the platform's part of the permission
+// catalogue: every action in order, and for every role which of them it
+// holds. Each module's part follows, in the order of the module list, as
+// the module declares it; the module's own tests spell it out
+// (internal/<m>/permissions_test.go). Each sidebar entry needs an action
+// of the catalogue.
 func TestPermissions(t *testing.T) {
 	a := newApp(t)
 	perms := a.Core().Perms
+	all := perms.Actions()
+	const platform = "org.read org.create org.update org.move org.dissolve org.import org.export region.init user.read user.manage audit.read"
+	n := len(strings.Fields(platform))
 	var names []string
-	for _, act := range perms.Actions() {
+	for _, act := range all[:min(n, len(all))] {
 		names = append(names, string(act))
 	}
-	const actions = "org.read org.create org.update org.move org.dissolve org.import org.export region.init user.read user.manage audit.read " +
-		"unit.read unit.manage goal.manage evaluation.read evaluation.manage"
-	if got := strings.Join(names, " "); got != actions {
-		t.Fatalf("actions\n %s\nwant\n %s", got, actions)
+	if got := strings.Join(names, " "); got != platform {
+		t.Fatalf("the platform's actions\n %s\nwant\n %s", got, platform)
 	}
-	//                    platform      coverage evaluation
 	want := map[access.Role]string{
-		access.Admin:             "YYYYYYYYYYY" + "YYY" + "YY",
-		access.OrgAdmin:          "YYYYYYY.YYY" + "YYY" + "YY",
-		access.Secretary:         "Y.Y...Y...." + "YY." + "Y.",
-		access.EvaluationManager: "Y.....Y...." + "..." + "YY",
-		access.CaseHandler:       "Y.........." + "..." + "..",
-		access.IntegrityOfficer:  "Y.........." + "..." + "..",
-		access.Custodian:         "Y.........." + "..." + "..",
-		access.Auditor:           "Y.....Y.Y.Y" + "Y.." + "Y.",
+		access.Admin:             "YYYYYYYYYYY",
+		access.OrgAdmin:          "YYYYYYY.YYY",
+		access.Secretary:         "Y.Y...Y....",
+		access.EvaluationManager: "Y.....Y....",
+		access.CaseHandler:       "Y..........",
+		access.IntegrityOfficer:  "Y..........",
+		access.Custodian:         "Y..........",
+		access.Auditor:           "Y.....Y.Y.Y",
 	}
 	for _, role := range access.Roles {
 		var got []byte
-		for _, act := range perms.Actions() {
+		for _, act := range all[:n] {
 			got = append(got, ".Y"[boolInt(perms.Allows(role, act))])
 		}
 		if string(got) != want[role] {
-			t.Errorf("%s holds %s, want %s", role, got, want[role])
+			t.Errorf("%s holds %s of the platform's actions, want %s", role, got, want[role])
 		}
+	}
+	rest := all[n:]
+	for _, d := range a.Domains() {
+		if len(d.Permissions.Actions) == 0 {
+			continue
+		}
+		own := access.MustCatalogue(d.Permissions)
+		k := min(len(d.Permissions.Actions), len(rest))
+		if !slices.Equal(rest[:k], d.Permissions.Actions) {
+			t.Errorf("the catalogue goes on with %v, want the actions of %s: %v", rest[:k], d.Name, d.Permissions.Actions)
+			continue
+		}
+		for _, role := range access.Roles {
+			for _, act := range rest[:k] {
+				if perms.Allows(role, act) != own.Allows(role, act) {
+					t.Errorf("%s: %s holds %s %v in the app, %v as the module declares it", d.Name, role, act, perms.Allows(role, act), own.Allows(role, act))
+				}
+			}
+		}
+		rest = rest[k:]
+	}
+	if len(rest) != 0 {
+		t.Errorf("actions of no module: %v", rest)
 	}
 	if len(a.WebKit().Nav) < 5 {
 		t.Errorf("%d sidebar entries, want one per module at least", len(a.WebKit().Nav))
 	}
 	for _, n := range a.WebKit().Nav {
-		if !slices.Contains(perms.Actions(), n.Need) {
+		if !slices.Contains(all, n.Need) {
 			t.Errorf("sidebar entry %s needs %q, which no part of the catalogue declares", n.Key, n.Need)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"jiceng/internal/testrig/spec"
 )
 
 // getRaw sends a GET with token (none when empty) and returns the status,
@@ -58,7 +60,7 @@ func TestAPIExcelExports(t *testing.T) {
 		{fmt.Sprintf("/api/v1/campaigns/%d/subjects/import/template.xlsx", camp), "类型"},
 	} {
 		st, ct, body := f.getRaw(t, tc.path, admin)
-		if st != 200 || ct != xlsxType {
+		if st != 200 || ct != spec.XLSXType {
 			t.Errorf("%s: %d %s %.200s", tc.path, st, ct, body)
 			continue
 		}

@@ -29,6 +29,7 @@ import (
 	"jiceng/internal/org"
 	"jiceng/internal/region"
 	"jiceng/internal/testrig"
+	"jiceng/internal/testrig/spec"
 )
 
 var regions = region.NewHolder()
@@ -99,7 +100,7 @@ func newApp(t *testing.T, d *db.DB, edit func(*Deps)) (*app.App, http.Handler) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, specChecked(t, h)
+	return a, spec.Checked(t, h)
 }
 
 // routeTable is every route of the application, as a server built on a

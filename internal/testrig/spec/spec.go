@@ -1,4 +1,9 @@
-package server
+// Package spec checks the answers of a test server against the merged
+// OpenAPI document, the contract third-party clients are generated from.
+// Tests wrap every server they build in Checked, so that a status, header
+// or body the document does not describe fails the test that produced it,
+// and the document and the server cannot drift apart.
+package spec
 
 import (
 	"bytes"
@@ -6,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -20,13 +24,8 @@ import (
 	"jiceng/internal/api"
 )
 
-// The OpenAPI document is the contract third-party clients are generated
-// from, so every /api/v1 answer the tests of this package provoke is
-// checked against it: newApp wraps each server it builds in specChecked. A
-// status, header or body the document does not describe fails the test
-// that produced it, so the document and the server cannot drift apart.
-
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+// XLSXType is the media type of the Excel answers.
+const XLSXType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 var (
 	specOnce   sync.Once
@@ -34,11 +33,11 @@ var (
 	specErr    error
 )
 
-// contract loads the merged document once for the whole package.
+// contract loads the merged document once for the whole test binary.
 func contract() (routers.Router, error) {
 	specOnce.Do(func() {
 		// Binary answers are checked for their media type and status only.
-		openapi3filter.RegisterBodyDecoder(xlsxType, openapi3filter.FileBodyDecoder)
+		openapi3filter.RegisterBodyDecoder(XLSXType, openapi3filter.FileBodyDecoder)
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromData(api.OpenAPIDocument())
 		if err != nil {
@@ -57,10 +56,10 @@ func contract() (routers.Router, error) {
 	return specRouter, specErr
 }
 
-// specChecked wraps h so that every /api/v1 answer is validated against
-// the OpenAPI document; mismatches fail t once the test's servers are
-// closed, when no handler can still be running.
-func specChecked(t *testing.T, h http.Handler) http.Handler {
+// Checked wraps h so that every /api/v1 answer is validated against the
+// OpenAPI document; mismatches fail t once the test's servers are closed,
+// when no handler can still be running.
+func Checked(t *testing.T, h http.Handler) http.Handler {
 	t.Helper()
 	router, err := contract()
 	if err != nil {
@@ -185,37 +184,4 @@ func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter
 // ReadFrom keeps io.Copy from bypassing Write.
 func (w *recordingWriter) ReadFrom(r io.Reader) (int64, error) {
 	return io.Copy(struct{ io.Writer }{w}, r)
-}
-
-// TestSpecCheckCatchesDrift checks the check itself: answers that differ
-// from the document in body, status or media type are reported, and a
-// documented answer is not.
-func TestSpecCheckCatchesDrift(t *testing.T) {
-	t.Parallel()
-	router, err := contract()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name, path, ctype, body string
-		status                  int
-		want                    string
-	}{
-		{"documented", "/api/v1/orgs/7/coverage/trend", "application/json", `{"org_id": 7, "months": []}`, 200, ""},
-		{"wrong type", "/api/v1/orgs/7/coverage/trend", "application/json", `{"org_id": "7", "months": []}`, 200, `Error at "/org_id"`},
-		{"missing field", "/api/v1/orgs/7/coverage/trend", "application/json", `{"org_id": 7}`, 200, `property "months" is missing`},
-		{"unlisted 4xx", "/api/v1/orgs/7/coverage/trend", "application/json", `{"error": {"code": "conflict", "message": "x"}}`, 409, "getCoverageTrend does not list"},
-		{"error without message", "/api/v1/orgs/7/coverage/trend", "application/json", `{"error": {"code": "not_found"}}`, 404, "missing property 'message'"},
-		{"unknown error code", "/api/v1/orgs/7/coverage/trend", "application/json", `{"error": {"code": "gone", "message": "x"}}`, 404, "value must be one of"},
-		{"media type", "/api/v1/orgs/7/coverage/trend", "text/html", `<p>`, 200, "text/html"},
-	} {
-		r := httptest.NewRequest("GET", tc.path, nil)
-		rec := &recordingWriter{ResponseWriter: httptest.NewRecorder(), status: tc.status}
-		rec.Header().Set("Content-Type", tc.ctype)
-		rec.body.WriteString(tc.body)
-		got := checkAnswer(router, r, rec)
-		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
-			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
-		}
-	}
 }
