@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"jiceng/internal/testrig"
+	"jiceng/internal/testrig/spec"
 	"jiceng/internal/xlsx/xlsxtest"
 
 	"github.com/xuri/excelize/v2"
@@ -166,7 +167,7 @@ func TestEveryExportPrints(t *testing.T) {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			name := rt.Method + " " + rt.Pattern + " (" + lang + ")"
-			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != xlsxType {
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != spec.XLSXType {
 				t.Errorf("%s: %d %.300s", name, resp.StatusCode, body)
 				continue
 			}
