@@ -121,7 +121,9 @@
       animationDuration: 500,
       textStyle: { fontFamily: t.font, color: t.ink2 },
       aria: { enabled: true },
-      title: spec.title ? {
+      // A chart under a heading that already names it (data-chart-title="none") does not
+      // draw its title again; the hidden title still names the chart to screen readers.
+      title: spec.headed ? { show: false, text: spec.title } : spec.title ? {
         text: spec.title,
         left: 0,
         top: 0,
@@ -134,13 +136,14 @@
         extraCssText: "box-shadow:0 4px 14px rgba(31,35,41,.12);border-radius:6px;"
       }
     };
-    var top = spec.title ? 40 : 12;
+    var drawn = spec.title && !spec.headed;
+    var top = drawn ? 40 : 12;
 
     if (spec.type === "pie") {
       // Donut with the total in the middle and a legend that names every slice with its
       // figure and share (labels beside the ring collide when many slices are small).
       var cx = narrow ? "50%" : "30%";
-      var cy = narrow ? "42%" : (spec.title ? "56%" : "50%");
+      var cy = narrow ? "42%" : (drawn ? "56%" : "50%");
       option.tooltip.trigger = "item";
       option.tooltip.formatter = function (p) {
         return escapeHTML(p.name) + "<br><b>" + escapeHTML(withUnit(p.value)) + "</b>　" + pct(p.value, total);
@@ -349,6 +352,7 @@
       el.setAttribute("data-chart-ready", "");
       var spec = readSpec(el.getAttribute("data-chart"));
       if (!spec) return;
+      spec.headed = el.getAttribute("data-chart-title") === "none";
 
       var table = null;
       if (el.getAttribute("data-chart-table") !== "none") {
