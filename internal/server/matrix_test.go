@@ -206,6 +206,7 @@ var matrix = []decl{
 	{"POST /api/v1/campaigns/{id}/tokens/revoke", evaluation.EvaluationManage, oCampaign, `{"code":""}`},
 	{"GET /api/v1/campaigns/{id}/results", evaluation.EvaluationRead, oCampaign, ""},
 	{"GET /api/v1/campaigns/{id}/flags", evaluation.EvaluationRead, oCampaign, ""},
+	{"GET /api/v1/campaigns/{id}/comments", evaluation.EvaluationRead, oCampaign, ""},
 	{"POST /api/v1/public/ballots", public, none, `{"token":"","scores":{}}`},
 	{"GET /api/v1/public/campaigns/{id}/bulletin", public, none, ""},
 
