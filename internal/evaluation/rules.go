@@ -177,34 +177,61 @@ type Rules struct {
 	VillageTemplate bool `json:"village_template,omitempty"`
 }
 
-// builtinNames are the English names of the grades, answer levels and rater
-// groups the built-in templates and DefaultGrades give in Chinese. Rules are
-// stored with the Chinese names (scoring and vetoes compare them), so the
-// English is looked up when a page is shown.
+// builtinNames are the English names of the indicators, grades, answer
+// levels and rater groups the built-in templates and DefaultGrades give in
+// Chinese. Rules are stored with the Chinese names (scoring and vetoes
+// compare them), so the English is looked up when a page is shown; a name a
+// user typed is shown as typed. Each English name is used once, so that an
+// English form can be read back to the stored names (NameFromEN).
 var builtinNames = map[string]string{
-	"好":     "Good",
-	"较好":    "Fairly good",
-	"一般":    "Average",
-	"差":     "Poor",
-	"满意":    "Satisfied",
-	"基本满意":  "Fairly satisfied",
-	"不满意":   "Dissatisfied",
-	"上级党组织": "Higher Party organization",
-	"党员代表":  "Party member representatives",
-	"群众代表":  "Public representatives",
-	"企业":    "Enterprises",
-	"项目业主":  "Project owners",
-	"服务对象":  "People served",
+	"责任落实":   "Carrying out duties",
+	"组织建设":   "Organization building",
+	"班子建设":   "Leadership team",
+	"组织生活":   "Organizational life",
+	"党员教育管理": "Educating and managing members",
+	"服务群众":   "Serving the public",
+	"党风廉政":   "Integrity and conduct",
+	"群众满意度":  "Public satisfaction",
+	"服务态度":   "Attitude to the public",
+	"办事效率":   "Efficiency",
+	"依法行政":   "Acting within the law",
+	"廉洁自律":   "Clean and self-disciplined",
+	"总体评价":   "Overall rating",
+	"好":      "Good",
+	"较好":     "Fairly good",
+	"一般":     "Average",
+	"差":      "Poor",
+	"满意":     "Satisfied",
+	"基本满意":   "Fairly satisfied",
+	"不满意":    "Dissatisfied",
+	"上级党组织":  "Higher Party organization",
+	"党员代表":   "Party member representatives",
+	"群众代表":   "Public representatives",
+	"企业":     "Enterprises",
+	"项目业主":   "Project owners",
+	"服务对象":   "People served",
 }
 
-// NameText returns a grade, answer level or rater-group name of a campaign's
+// NameText returns an indicator, grade, answer level or rater-group name of a campaign's
 // rules as a text: the built-in names have an English one, a name a user
 // typed has only itself.
 func NameText(name string) i18n.Text { return i18n.Text{ZH: name, EN: builtinNames[name]} }
 
-// NameIn returns the name of a grade, answer level or rater group in lang;
-// see NameText.
+// NameIn returns the name of an indicator, grade, answer level or rater
+// group in lang; see NameText.
 func NameIn(name, lang string) string { return NameText(name).In(lang) }
+
+// NameFromEN returns the stored (Chinese) name of a built-in name an English
+// form shows, so that saving an English editor keeps the rules as they
+// were; any other name comes back as it is.
+func NameFromEN(name string) string {
+	for zh, en := range builtinNames {
+		if en == name {
+			return zh
+		}
+	}
+	return name
+}
 
 // DefaultGrades returns the usual grades 好 ≥ 90, 较好 ≥ 80, 一般 ≥ 60, 差.
 func DefaultGrades() []GradeThreshold {

@@ -82,7 +82,7 @@ func scaleText(s evaluation.Scale, lang string) string {
 
 func flattenInds(inds []evaluation.Indicator, depth int, lang string, out *[]evaIndRow) {
 	for _, in := range inds {
-		row := evaIndRow{Depth: depth, Key: in.Key, Name: in.Name, Weight: weightText(in.Weight)}
+		row := evaIndRow{Depth: depth, Key: in.Key, Name: evaluation.NameIn(in.Name, lang), Weight: weightText(in.Weight)}
 		if len(in.Children) == 0 {
 			row.Scale = scaleText(in.Scale, lang)
 		} else {
