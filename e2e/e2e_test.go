@@ -129,6 +129,21 @@ func TestBrowserFlow(t *testing.T) {
 	}
 	b.screenshot("cockpit-1366.png")
 
+	// On a phone the module tabs are one strip that scrolls sideways: on the
+	// page of the last tab, that tab is scrolled into view and the strip's
+	// cut-off edge fades out.
+	last := b.eval(`[...document.querySelectorAll(".sidebar nav a")].pop().getAttribute("href")`)
+	b.do("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	b.open(last)
+	strip := b.eval(`(() => { const n = document.querySelector(".sidebar nav"), a = n.querySelector("a.active");
+		const r = n.getBoundingClientRect(), c = a.getBoundingClientRect();
+		return (n.scrollWidth > n.clientWidth) + " " + (c.left >= r.left && c.right <= r.right + 1) + " " + n.classList.contains("more-start") + " " + getComputedStyle(n).maskImage.startsWith("linear-gradient") })()`)
+	if strip != "true true true true" {
+		t.Errorf("phone tab strip on %s: %q (scrolls, current tab in view, faded at the start, mask drawn), want true true true true", last, strip)
+	}
+	b.screenshot("tabs-390.png")
+	b.do("desktop width", chromedp.EmulateViewport(1366, 900))
+
 	// Find the street committee through the search page.
 	b.open("/orgs?level=township&q=" + streetName)
 	links := b.links(`table.list a`)

@@ -10,6 +10,8 @@
  *   [data-print]               button that prints the page
  *   .tree .toggle              expand / collapse a subtree (children loaded by htmx)
  *   .table-wrap                focusable (tabindex 0) while its table scrolls, for the keyboard
+ *   .sidebar nav, .topbar .scope   on a phone: the current entry scrolled into view, the edges
+ *                              with more entries faded (more-start / more-end)
  *   /vote#c=CODE               a ballot slip's QR code: the code, in the fragment that no browser
  *                              sends to a server, is cleared from the address and posted at once,
  *                              replacing the history entry of the QR address
@@ -635,9 +637,35 @@
     });
   })();
 
+  /* ---------------- strips that scroll sideways on a phone ---------------- */
+  // The module tabs and the breadcrumb become one-line strips on a narrow screen. The
+  // current entry is scrolled into view (the page itself does not move), and the edge
+  // where more entries wait fades out (classes more-start / more-end), so that a strip
+  // never looks complete when it is not.
+  function initStrips() {
+    var strips = doc.querySelectorAll(".sidebar nav, .topbar .scope");
+    Array.prototype.forEach.call(strips, function (strip) {
+      function mark() {
+        var max = strip.scrollWidth - strip.clientWidth;
+        var x = Math.abs(strip.scrollLeft);
+        strip.classList.toggle("more-start", max > 1 && x > 1);
+        strip.classList.toggle("more-end", max > 1 && x < max - 1);
+      }
+      var current = strip.querySelector("a.active, [aria-current=page]");
+      if (current && strip.scrollWidth > strip.clientWidth) {
+        var s = strip.getBoundingClientRect(), c = current.getBoundingClientRect();
+        // Centred; an entry wider than the strip (a long page name) shows its start.
+        strip.scrollLeft += c.width < s.width - 96 ? (c.left + c.width / 2) - (s.left + s.width / 2) : c.left - s.left - 24;
+      }
+      mark();
+      strip.addEventListener("scroll", mark, { passive: true });
+      window.addEventListener("resize", mark);
+    });
+  }
+
   /* ---------------- start ---------------- */
 
   doc.addEventListener("htmx:load", function (e) { initCharts(e.target); scrollFocus(e.target); });
-  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initCharts(); scrollFocus(); });
-  else { initCharts(); scrollFocus(); }
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initCharts(); scrollFocus(); initStrips(); });
+  else { initCharts(); scrollFocus(); initStrips(); }
 })();
