@@ -118,7 +118,31 @@ func TestBrowserFlow(t *testing.T) {
 	if charts < 2 || withShapes != charts || vendored == nil || version != vendored[1] {
 		t.Errorf("cockpit: %q (charts, charts drawn, ECharts version), want every chart drawn by ECharts %v", drawn, vendored)
 	}
+	// The cockpit's cards name their charts in the heading: the chart does not
+	// draw the name a second time, and keeps it as its accessible name.
+	headed := b.eval(`(() => { const cs = [...document.querySelectorAll('[data-chart-title="none"]')];
+		const h = c => c.closest("section").querySelector("h2").textContent.trim();
+		return cs.length + " " + cs.filter(c => ![...c.querySelectorAll("svg text")].some(t => t.textContent.includes(h(c)))).length +
+			" " + cs.filter(c => c.getAttribute("role") === "img" && (c.getAttribute("aria-label") || "").includes(h(c))).length })()`)
+	if headed != "3 3 3" {
+		t.Errorf("cockpit: %q (charts under a heading, without the heading drawn again, named by it), want 3 3 3", headed)
+	}
 	b.screenshot("cockpit-1366.png")
+
+	// On a phone the module tabs are one strip that scrolls sideways: on the
+	// page of the last tab, that tab is scrolled into view and the strip's
+	// cut-off edge fades out.
+	last := b.eval(`[...document.querySelectorAll(".sidebar nav a")].pop().getAttribute("href")`)
+	b.do("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	b.open(last)
+	strip := b.eval(`(() => { const n = document.querySelector(".sidebar nav"), a = n.querySelector("a.active");
+		const r = n.getBoundingClientRect(), c = a.getBoundingClientRect();
+		return (n.scrollWidth > n.clientWidth) + " " + (c.left >= r.left && c.right <= r.right + 1) + " " + n.classList.contains("more-start") + " " + getComputedStyle(n).maskImage.startsWith("linear-gradient") })()`)
+	if strip != "true true true true" {
+		t.Errorf("phone tab strip on %s: %q (scrolls, current tab in view, faded at the start, mask drawn), want true true true true", last, strip)
+	}
+	b.screenshot("tabs-390.png")
+	b.do("desktop width", chromedp.EmulateViewport(1366, 900))
 
 	// Find the street committee through the search page.
 	b.open("/orgs?level=township&q=" + streetName)

@@ -72,7 +72,7 @@ func (in *CloseInput) validate(today func() string) error {
 	if n := len([]rune(in.Note)); n > 500 {
 		f.Add("note", fmt.Sprintf("说明最多 500 个字，现有 %d 个", n), fmt.Sprintf("the note may have at most 500 characters, it has %d", n))
 	} else if in.Reason == CloseOther && in.Note == "" {
-		f.Add("note", "注销原因为“其他”时，请在说明中写明具体原因", "the reason is “other”: say in the note what it is")
+		f.Add("note", "注销原因为“其他”时，请在说明中写明具体原因", "the reason is \"other\": say in the note what it is")
 	}
 	return f.Err()
 }
@@ -157,7 +157,7 @@ func (s *Service) Reopen(ctx context.Context, actor access.Actor, id int64, in R
 		}
 		switch n := len([]rune(in.Note)); {
 		case n == 0:
-			return errs.Field("note", "请填写恢复的原因，如“注销有误，经核实仍在经营”", "say why the unit is reopened, e.g. “closed by mistake, still trading”")
+			return errs.Field("note", "请填写恢复的原因，如“注销有误，经核实仍在经营”", "say why the unit is reopened, e.g. \"closed by mistake, still trading\"")
 		case n > 500:
 			return errs.Field("note", fmt.Sprintf("说明最多 500 个字，现有 %d 个", n), fmt.Sprintf("the note may have at most 500 characters, it has %d", n))
 		}

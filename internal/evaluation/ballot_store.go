@@ -287,7 +287,7 @@ func (s *Service) checkCast(c *castCampaign, group string, scores map[string]map
 		} else if _, ok := scores[sb.Key]; ok {
 			gname, _ := groupName(c.rules, group)
 			return errs.Field("scores["+sb.Key+"]", fmt.Sprintf("“%s”不由%s评价，请只评价本组的测评对象", sb.Name, gname),
-				fmt.Sprintf("“%s” is not rated by the group %s: rate only your group's subjects", sb.Name, gname))
+				fmt.Sprintf("\"%s\" is not rated by the group %s: rate only your group's subjects", sb.Name, gname))
 		}
 	}
 	return ValidateBallot(c.rules, mine, Ballot{Group: group, Scores: scores})

@@ -50,7 +50,7 @@ func checkGroupsKept(ctx context.Context, q db.Querier, id int64, r Rules) error
 	for _, g := range used {
 		if !groups[g] {
 			return errs.Field("rules.groups", fmt.Sprintf("评委组“%s”已发放测评码或已指定测评对象，不能删除", g),
-				fmt.Sprintf("the rater group “%s” has tokens or subjects and cannot be removed", g))
+				fmt.Sprintf("the rater group \"%s\" has tokens or subjects and cannot be removed", g))
 		}
 	}
 	return nil

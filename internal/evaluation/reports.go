@@ -106,7 +106,7 @@ func sniffReport(name string, data []byte) (sniffed, error) {
 	var decode func([]byte) (image.Config, error)
 	switch {
 	case len(data) == 0:
-		return s, errs.Newf(errs.Invalid, "“%s”是空文件，请重新选择", "“%s” is empty: choose the file again", name)
+		return s, errs.Newf(errs.Invalid, "“%s”是空文件，请重新选择", "\"%s\" is empty: choose the file again", name)
 	case bytes.HasPrefix(data, pdfMagic):
 		s.contentType = TypePDF
 	case bytes.HasPrefix(data, pngMagic):
@@ -117,27 +117,27 @@ func sniffReport(name string, data []byte) (sniffed, error) {
 		decode = func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) }
 	default:
 		return s, errs.Newf(errs.Invalid, "“%s”不是 PDF、PNG 或 JPEG 文件：述职报告请上传 PDF 文件，或 PNG、JPEG 格式的图片",
-			"“%s” is not a PDF, PNG or JPEG file: upload the report as a PDF or as PNG or JPEG images", name)
+			"\"%s\" is not a PDF, PNG or JPEG file: upload the report as a PDF or as PNG or JPEG images", name)
 	}
 	size := int64(len(data))
 	if s.contentType == TypePDF {
 		if size > MaxReportPDF {
 			return s, errs.Newf(errs.TooLarge, "“%s”有 %s，PDF 文件不能超过 10 MB，请压缩或拆分后上传",
-				"“%s” is %s; a PDF may be at most 10 MB: compress or split it", name, FormatSize(size))
+				"\"%s\" is %s; a PDF may be at most 10 MB: compress or split it", name, FormatSize(size))
 		}
 		return s, nil
 	}
 	if size > MaxReportImage {
 		return s, errs.Newf(errs.TooLarge, "“%s”有 %s，图片不能超过 5 MB，请压缩后上传",
-			"“%s” is %s; an image may be at most 5 MB: compress it", name, FormatSize(size))
+			"\"%s\" is %s; an image may be at most 5 MB: compress it", name, FormatSize(size))
 	}
 	cfg, err := decode(data)
 	if err != nil {
-		return s, errs.Newf(errs.Invalid, "“%s”不是完整的图片，可能已损坏，请重新导出后上传", "“%s” is not a complete image and may be damaged: export it again", name)
+		return s, errs.Newf(errs.Invalid, "“%s”不是完整的图片，可能已损坏，请重新导出后上传", "\"%s\" is not a complete image and may be damaged: export it again", name)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxImageSide || cfg.Height > maxImageSide {
 		return s, errs.Newf(errs.Invalid, "“%s”的尺寸为 %d×%d 像素，每边不能超过 %d 像素，请缩小后上传",
-			"“%s” is %d×%d pixels; each side may be at most %d pixels: scale it down", name, cfg.Width, cfg.Height, maxImageSide)
+			"\"%s\" is %d×%d pixels; each side may be at most %d pixels: scale it down", name, cfg.Width, cfg.Height, maxImageSide)
 	}
 	s.width, s.height = cfg.Width, cfg.Height
 	return s, nil
@@ -303,7 +303,7 @@ func (s *Service) AttachFiles(ctx context.Context, actor access.Actor, campaignI
 		}
 		if n+len(files) > MaxReportFiles {
 			return errs.Field("file", fmt.Sprintf("每个测评对象最多 %d 个文件：“%s”已有 %d 个，本次上传 %d 个，请先删除不需要的文件或合并为一个 PDF", MaxReportFiles, sb.Name, n, len(files)),
-				fmt.Sprintf("a subject has at most %d files: “%s” has %d and %d were uploaded; remove some or combine them into one PDF", MaxReportFiles, sb.Name, n, len(files)))
+				fmt.Sprintf("a subject has at most %d files: \"%s\" has %d and %d were uploaded; remove some or combine them into one PDF", MaxReportFiles, sb.Name, n, len(files)))
 		}
 		now := db.FormatTime(s.now())
 		for i := range files {

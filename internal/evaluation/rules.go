@@ -177,34 +177,61 @@ type Rules struct {
 	VillageTemplate bool `json:"village_template,omitempty"`
 }
 
-// builtinNames are the English names of the grades, answer levels and rater
-// groups the built-in templates and DefaultGrades give in Chinese. Rules are
-// stored with the Chinese names (scoring and vetoes compare them), so the
-// English is looked up when a page is shown.
+// builtinNames are the English names of the indicators, grades, answer
+// levels and rater groups the built-in templates and DefaultGrades give in
+// Chinese. Rules are stored with the Chinese names (scoring and vetoes
+// compare them), so the English is looked up when a page is shown; a name a
+// user typed is shown as typed. Each English name is used once, so that an
+// English form can be read back to the stored names (NameFromEN).
 var builtinNames = map[string]string{
-	"好":     "Good",
-	"较好":    "Fairly good",
-	"一般":    "Average",
-	"差":     "Poor",
-	"满意":    "Satisfied",
-	"基本满意":  "Fairly satisfied",
-	"不满意":   "Dissatisfied",
-	"上级党组织": "Higher Party organization",
-	"党员代表":  "Party member representatives",
-	"群众代表":  "Public representatives",
-	"企业":    "Enterprises",
-	"项目业主":  "Project owners",
-	"服务对象":  "People served",
+	"责任落实":   "Carrying out duties",
+	"组织建设":   "Organization building",
+	"班子建设":   "Leadership team",
+	"组织生活":   "Organizational life",
+	"党员教育管理": "Educating and managing members",
+	"服务群众":   "Serving the public",
+	"党风廉政":   "Integrity and conduct",
+	"群众满意度":  "Public satisfaction",
+	"服务态度":   "Attitude to the public",
+	"办事效率":   "Efficiency",
+	"依法行政":   "Acting within the law",
+	"廉洁自律":   "Clean and self-disciplined",
+	"总体评价":   "Overall rating",
+	"好":      "Good",
+	"较好":     "Fairly good",
+	"一般":     "Average",
+	"差":      "Poor",
+	"满意":     "Satisfied",
+	"基本满意":   "Fairly satisfied",
+	"不满意":    "Dissatisfied",
+	"上级党组织":  "Higher Party organization",
+	"党员代表":   "Party member representatives",
+	"群众代表":   "Public representatives",
+	"企业":     "Enterprises",
+	"项目业主":   "Project owners",
+	"服务对象":   "People served",
 }
 
-// NameText returns a grade, answer level or rater-group name of a campaign's
+// NameText returns an indicator, grade, answer level or rater-group name of a campaign's
 // rules as a text: the built-in names have an English one, a name a user
 // typed has only itself.
 func NameText(name string) i18n.Text { return i18n.Text{ZH: name, EN: builtinNames[name]} }
 
-// NameIn returns the name of a grade, answer level or rater group in lang;
-// see NameText.
+// NameIn returns the name of an indicator, grade, answer level or rater
+// group in lang; see NameText.
 func NameIn(name, lang string) string { return NameText(name).In(lang) }
+
+// NameFromEN returns the stored (Chinese) name of a built-in name an English
+// form shows, so that saving an English editor keeps the rules as they
+// were; any other name comes back as it is.
+func NameFromEN(name string) string {
+	for zh, en := range builtinNames {
+		if en == name {
+			return zh
+		}
+	}
+	return name
+}
 
 // DefaultGrades returns the usual grades 好 ≥ 90, 较好 ≥ 80, 一般 ≥ 60, 差.
 func DefaultGrades() []GradeThreshold {
@@ -336,7 +363,7 @@ func (r Rules) Validate() error {
 		case g.Key == "":
 			f.Add(p+".key", "请填写评委组代码", "enter the rater group's key")
 		case gkeys[g.Key]:
-			f.Add(p+".key", fmt.Sprintf("评委组代码“%s”重复", g.Key), fmt.Sprintf("the rater group key “%s” is used twice", g.Key))
+			f.Add(p+".key", fmt.Sprintf("评委组代码“%s”重复", g.Key), fmt.Sprintf("the rater group key \"%s\" is used twice", g.Key))
 		}
 		gkeys[g.Key] = true
 		if strings.TrimSpace(g.Name) == "" {
@@ -392,7 +419,7 @@ func (r Rules) Validate() error {
 		}
 		if !grades[v.Grade] {
 			f.Add(p+".grade", fmt.Sprintf("否决后的等次“%s”不在等次设置中", v.Grade),
-				fmt.Sprintf("the veto grade “%s” is not one of the grades", v.Grade))
+				fmt.Sprintf("the veto grade \"%s\" is not one of the grades", v.Grade))
 		}
 	}
 	if !(r.TopCap >= 0 && r.TopCap <= 1) {
@@ -413,7 +440,7 @@ func validateIndicators(f *errs.Fields, inds []Indicator, prefix string, depth i
 		case in.Key == "":
 			f.Add(p+".key", "请填写指标代码", "enter the indicator's key")
 		case keys[in.Key]:
-			f.Add(p+".key", fmt.Sprintf("指标代码“%s”重复", in.Key), fmt.Sprintf("the indicator key “%s” is used twice", in.Key))
+			f.Add(p+".key", fmt.Sprintf("指标代码“%s”重复", in.Key), fmt.Sprintf("the indicator key \"%s\" is used twice", in.Key))
 		}
 		keys[in.Key] = true
 		if strings.TrimSpace(in.Name) == "" {
@@ -440,14 +467,14 @@ func validateIndicators(f *errs.Fields, inds []Indicator, prefix string, depth i
 		return
 	}
 	f.Add(prefix, fmt.Sprintf("第 %d 级指标“%s”下的权重合计为 %s，应为 1", depth, parent, num(sum)),
-		fmt.Sprintf("the weights of the level-%d indicators under “%s” sum to %s, they must sum to 1", depth, parent, num(sum)))
+		fmt.Sprintf("the weights of the level-%d indicators under \"%s\" sum to %s, they must sum to 1", depth, parent, num(sum)))
 }
 
 // validWeight reports whether w is a usable weight, adding the problem to f.
 func validWeight(f *errs.Fields, field, name string, w float64) bool {
 	if math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
 		f.Add(field, fmt.Sprintf("“%s”的权重不能为负数，现为 %s", name, num(w)),
-			fmt.Sprintf("the weight of “%s” cannot be negative, it is %s", name, num(w)))
+			fmt.Sprintf("the weight of \"%s\" cannot be negative, it is %s", name, num(w)))
 		return false
 	}
 	return true
@@ -459,7 +486,7 @@ func validateScale(f *errs.Fields, field, name string, s Scale) {
 	case ScaleLevels:
 		if len(s.Levels) < 2 {
 			f.Add(field+".levels", fmt.Sprintf("指标“%s”的等级至少应有 2 个，现有 %d 个", name, len(s.Levels)),
-				fmt.Sprintf("the indicator “%s” needs at least 2 levels, it has %d", name, len(s.Levels)))
+				fmt.Sprintf("the indicator \"%s\" needs at least 2 levels, it has %d", name, len(s.Levels)))
 		}
 		labels := map[string]bool{}
 		points := map[float64]bool{}
@@ -468,26 +495,26 @@ func validateScale(f *errs.Fields, field, name string, s Scale) {
 			switch {
 			case strings.TrimSpace(l.Label) == "":
 				f.Add(p+".label", fmt.Sprintf("指标“%s”第 %d 个等级缺少名称", name, j+1),
-					fmt.Sprintf("level %d of the indicator “%s” has no label", j+1, name))
+					fmt.Sprintf("level %d of the indicator \"%s\" has no label", j+1, name))
 			case labels[l.Label]:
 				f.Add(p+".label", fmt.Sprintf("指标“%s”的等级“%s”重复", name, l.Label),
-					fmt.Sprintf("the level “%s” of the indicator “%s” is listed twice", l.Label, name))
+					fmt.Sprintf("the level \"%s\" of the indicator \"%s\" is listed twice", l.Label, name))
 			}
 			labels[l.Label] = true
 			switch {
 			case !(l.Points >= 0 && l.Points <= 100):
 				f.Add(p+".points", fmt.Sprintf("指标“%s”等级“%s”的分值应在 0–100 之间，现为 %s", name, l.Label, num(l.Points)),
-					fmt.Sprintf("the level “%s” of the indicator “%s” must be worth 0–100 points, it is worth %s", l.Label, name, num(l.Points)))
+					fmt.Sprintf("the level \"%s\" of the indicator \"%s\" must be worth 0–100 points, it is worth %s", l.Label, name, num(l.Points)))
 			case points[l.Points]:
 				// Ballots carry points; two levels worth the same could not be told apart.
 				f.Add(p+".points", fmt.Sprintf("指标“%s”的等级分值 %s 重复，各等级分值应互不相同", name, num(l.Points)),
-					fmt.Sprintf("two levels of the indicator “%s” are worth %s points; each level needs its own", name, num(l.Points)))
+					fmt.Sprintf("two levels of the indicator \"%s\" are worth %s points; each level needs its own", name, num(l.Points)))
 			}
 			points[l.Points] = true
 		}
 	default:
 		f.Add(field+".kind", fmt.Sprintf("请为指标“%s”选择评分方式：points（0–100 分）或 levels（等级）", name),
-			fmt.Sprintf("choose how the indicator “%s” is answered: points (0–100) or levels", name))
+			fmt.Sprintf("choose how the indicator \"%s\" is answered: points (0–100) or levels", name))
 	}
 }
 
@@ -502,22 +529,22 @@ func validateGrades(f *errs.Fields, gs []GradeThreshold) {
 		case strings.TrimSpace(g.Grade) == "":
 			f.Add(p+".grade", "请填写等次名称", "enter the grade's name")
 		case seen[g.Grade]:
-			f.Add(p+".grade", fmt.Sprintf("等次“%s”重复", g.Grade), fmt.Sprintf("the grade “%s” is listed twice", g.Grade))
+			f.Add(p+".grade", fmt.Sprintf("等次“%s”重复", g.Grade), fmt.Sprintf("the grade \"%s\" is listed twice", g.Grade))
 		}
 		seen[g.Grade] = true
 		switch {
 		case !(g.Min >= 0 && g.Min <= 100):
 			f.Add(p+".min", fmt.Sprintf("等次“%s”的分数线应在 0–100 之间，现为 %s", g.Grade, num(g.Min)),
-				fmt.Sprintf("the threshold of the grade “%s” must be from 0 to 100, it is %s", g.Grade, num(g.Min)))
+				fmt.Sprintf("the threshold of the grade \"%s\" must be from 0 to 100, it is %s", g.Grade, num(g.Min)))
 		case i > 0 && g.Min >= gs[i-1].Min:
 			f.Add(p+".min", fmt.Sprintf("等次应从高到低排列：“%s”的分数线 %s 应低于“%s”的 %s", g.Grade, num(g.Min), gs[i-1].Grade, num(gs[i-1].Min)),
-				fmt.Sprintf("grades go from high to low: the threshold of “%s”, %s, must be below that of “%s”, %s", g.Grade, num(g.Min), gs[i-1].Grade, num(gs[i-1].Min)))
+				fmt.Sprintf("grades go from high to low: the threshold of \"%s\", %s, must be below that of \"%s\", %s", g.Grade, num(g.Min), gs[i-1].Grade, num(gs[i-1].Min)))
 		}
 	}
 	// Every total must earn a grade, so the lowest grade starts at 0.
 	if n := len(gs); n >= 2 && gs[n-1].Min != 0 && gs[n-1].Min >= 0 && gs[n-1].Min < gs[n-2].Min {
 		f.Add(fmt.Sprintf("grades[%d].min", n-1), fmt.Sprintf("最低等次“%s”的分数线应为 0，现为 %s", gs[n-1].Grade, num(gs[n-1].Min)),
-			fmt.Sprintf("the lowest grade “%s” must start at 0, it starts at %s", gs[n-1].Grade, num(gs[n-1].Min)))
+			fmt.Sprintf("the lowest grade \"%s\" must start at 0, it starts at %s", gs[n-1].Grade, num(gs[n-1].Min)))
 	}
 }
 

@@ -201,7 +201,7 @@ func Compute(r Rules, subjects []string, raters map[string][]string, ballots []B
 		gi, ok := sc.groupIdx[b.Group]
 		if !ok {
 			add(fmt.Sprintf("ballots[%d].group", bi), fmt.Sprintf("%s的评委组“%s”不在本次测评中", whoZH, b.Group),
-				fmt.Sprintf("%s: the rater group “%s” is not part of this campaign", whoEN, b.Group))
+				fmt.Sprintf("%s: the rater group \"%s\" is not part of this campaign", whoEN, b.Group))
 			continue
 		}
 		for _, s := range slices.Sorted(maps.Keys(b.Scores)) {
@@ -209,12 +209,12 @@ func Compute(r Rules, subjects []string, raters map[string][]string, ballots []B
 			si, ok := sc.subjIdx[s]
 			if !ok {
 				add(p, fmt.Sprintf("%s评价的对象“%s”不在本次测评中", whoZH, s),
-					fmt.Sprintf("%s rates “%s”, who is not a subject of this campaign", whoEN, s))
+					fmt.Sprintf("%s rates \"%s\", who is not a subject of this campaign", whoEN, s))
 				continue
 			}
 			if !sc.rates[si][gi] {
 				add(p, fmt.Sprintf("%s的评委组“%s”不评价“%s”", whoZH, b.Group, s),
-					fmt.Sprintf("%s: the rater group “%s” does not rate “%s”", whoEN, b.Group, s))
+					fmt.Sprintf("%s: the rater group \"%s\" does not rate \"%s\"", whoEN, b.Group, s))
 				continue
 			}
 			answers := b.Scores[s]
@@ -316,7 +316,7 @@ func newScoring(r Rules, subjects []string, raters map[string][]string) (*scorin
 		if s == "" {
 			f.Add(fmt.Sprintf("subjects[%d]", i), "测评对象代码不能为空", "a subject's key cannot be empty")
 		} else if _, dup := sc.subjIdx[s]; dup {
-			f.Add(fmt.Sprintf("subjects[%d]", i), fmt.Sprintf("测评对象“%s”重复", s), fmt.Sprintf("the subject “%s” is listed twice", s))
+			f.Add(fmt.Sprintf("subjects[%d]", i), fmt.Sprintf("测评对象“%s”重复", s), fmt.Sprintf("the subject \"%s\" is listed twice", s))
 		}
 		sc.subjIdx[s] = i
 	}
@@ -331,7 +331,7 @@ func newScoring(r Rules, subjects []string, raters map[string][]string) (*scorin
 			gi, ok := sc.groupIdx[g]
 			if !ok {
 				f.Add(fmt.Sprintf("raters[%s]", s), fmt.Sprintf("测评对象“%s”的评委组“%s”不在本次测评中", s, g),
-					fmt.Sprintf("the subject “%s” names the rater group “%s”, which is not part of this campaign", s, g))
+					fmt.Sprintf("the subject \"%s\" names the rater group \"%s\", which is not part of this campaign", s, g))
 				continue
 			}
 			sc.rates[si][gi] = true
@@ -381,7 +381,7 @@ func checkAnswers(add func(field, zh, en string), p, whoZH, whoEN, s string, ans
 		if _, ok := leafIdx[k]; !ok {
 			good = false
 			add(p+"["+k+"]", fmt.Sprintf("%s对“%s”的评分中有未知指标“%s”", whoZH, s, k),
-				fmt.Sprintf("%s rates “%s” on “%s”, which is not an indicator to answer", whoEN, s, k))
+				fmt.Sprintf("%s rates \"%s\" on \"%s\", which is not an indicator to answer", whoEN, s, k))
 		}
 	}
 	for _, l := range leaves {
@@ -390,15 +390,15 @@ func checkAnswers(add func(field, zh, en string), p, whoZH, whoEN, s string, ans
 		case !ok:
 			good = false
 			add(p+"["+l.key+"]", fmt.Sprintf("%s对“%s”缺少指标“%s”的评分", whoZH, s, l.name),
-				fmt.Sprintf("%s does not rate “%s” on “%s”", whoEN, s, l.name))
+				fmt.Sprintf("%s does not rate \"%s\" on \"%s\"", whoEN, s, l.name))
 		case !l.check(v):
 			good = false
 			if l.scale.Kind == ScaleLevels {
 				add(p+"["+l.key+"]", fmt.Sprintf("%s对“%s”的指标“%s”评分为 %s，不是该指标的等级分值（%s）", whoZH, s, l.name, num(v), levelList(l.scale)),
-					fmt.Sprintf("%s rates “%s” %s on “%s”, which is not one of its levels (%s)", whoEN, s, num(v), l.name, levelList(l.scale)))
+					fmt.Sprintf("%s rates \"%s\" %s on \"%s\", which is not one of its levels (%s)", whoEN, s, num(v), l.name, levelList(l.scale)))
 			} else {
 				add(p+"["+l.key+"]", fmt.Sprintf("%s对“%s”的指标“%s”评分为 %s，应在 0–100 之间", whoZH, s, l.name, num(v)),
-					fmt.Sprintf("%s rates “%s” %s on “%s”; points go from 0 to 100", whoEN, s, num(v), l.name))
+					fmt.Sprintf("%s rates \"%s\" %s on \"%s\"; points go from 0 to 100", whoEN, s, num(v), l.name))
 			}
 		}
 	}
@@ -431,7 +431,7 @@ func ValidateBallot(r Rules, subjects []string, b Ballot) error {
 	}
 	if !known {
 		add("group", fmt.Sprintf("%s的评委组“%s”不在本次测评中", whoZH, b.Group),
-			fmt.Sprintf("%s: the rater group “%s” is not part of this campaign", whoEN, b.Group))
+			fmt.Sprintf("%s: the rater group \"%s\" is not part of this campaign", whoEN, b.Group))
 		return f.Err()
 	}
 	if len(b.Scores) == 0 {
@@ -446,7 +446,7 @@ func ValidateBallot(r Rules, subjects []string, b Ballot) error {
 		p := "scores[" + s + "]"
 		if !allowed[s] {
 			add(p, fmt.Sprintf("%s评价的对象“%s”不在本次测评中", whoZH, s),
-				fmt.Sprintf("%s rates “%s”, who is not a subject of this campaign", whoEN, s))
+				fmt.Sprintf("%s rates \"%s\", who is not a subject of this campaign", whoEN, s))
 			continue
 		}
 		checkAnswers(add, p, whoZH, whoEN, s, b.Scores[s], leaves, leafIdx)

@@ -131,10 +131,10 @@ func (s *Service) checkSubjects(ctx context.Context, actor access.Actor, c Campa
 				add(i, "org_id", fmt.Sprintf("党组织 %d 不存在或不在您的管理范围内", sb.OrgID),
 					fmt.Sprintf("organization %d not found or outside your scope", sb.OrgID))
 			case !o.Active():
-				add(i, "org_id", fmt.Sprintf("“%s”已撤销，不能作为测评对象", o.Name), fmt.Sprintf("“%s” is dissolved and cannot be rated", o.Name))
+				add(i, "org_id", fmt.Sprintf("“%s”已撤销，不能作为测评对象", o.Name), fmt.Sprintf("\"%s\" is dissolved and cannot be rated", o.Name))
 			case !access.Within(o.Path, c.ownerPath):
 				add(i, "org_id", fmt.Sprintf("“%s”不在“%s”的管辖范围内，不能作为本次测评的对象", o.Name, c.OwnerName),
-					fmt.Sprintf("“%s” is not under “%s” and cannot be rated in this campaign", o.Name, c.OwnerName))
+					fmt.Sprintf("\"%s\" is not under \"%s\" and cannot be rated in this campaign", o.Name, c.OwnerName))
 			default:
 				if first, taken := orgTaken[o.ID]; taken {
 					repeat(i, "org_id", "“"+o.Name+"”", first)
@@ -161,7 +161,7 @@ func (s *Service) checkSubjects(ctx context.Context, actor access.Actor, c Campa
 		var gs []string
 		for _, g := range sb.Groups {
 			if !groups[g] {
-				add(i, "groups", fmt.Sprintf("评委组“%s”不在本次测评中", g), fmt.Sprintf("the rater group “%s” is not part of this campaign", g))
+				add(i, "groups", fmt.Sprintf("评委组“%s”不在本次测评中", g), fmt.Sprintf("the rater group \"%s\" is not part of this campaign", g))
 			} else if !seen[g] {
 				seen[g] = true
 				gs = append(gs, g)

@@ -226,7 +226,7 @@ func (s *Service) PrepareSubjectImport(ctx context.Context, actor access.Actor, 
 			p.in.OrgID = id
 		default:
 			p.in.Kind = k
-			p.problem(ColKind, fmt.Sprintf("类型应填“个人”或“党组织”，现为“%s”", k), fmt.Sprintf("the kind must be 个人 or 党组织, not “%s”", k))
+			p.problem(ColKind, fmt.Sprintf("类型应填“个人”或“党组织”，现为“%s”", k), fmt.Sprintf("the kind must be 个人 or 党组织, not \"%s\"", k))
 		}
 		for _, g := range groupSplit.Split(r.Cell(ColGroups), -1) {
 			if g == "" {
@@ -425,7 +425,7 @@ func (r *orgResolver) lookup(ctx context.Context, v string) (orgLookup, error) {
 	}
 	id, perr := strconv.ParseInt(num, 10, 64)
 	if perr != nil || id <= 0 {
-		return orgLookup{zh: fmt.Sprintf("“%s”应为党组织编号（数字）或区划代码", v), en: fmt.Sprintf("“%s” must be an organization number or a division code", v)}, nil
+		return orgLookup{zh: fmt.Sprintf("“%s”应为党组织编号（数字）或区划代码", v), en: fmt.Sprintf("\"%s\" must be an organization number or a division code", v)}, nil
 	}
 	var territorial int64
 	var path string

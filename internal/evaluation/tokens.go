@@ -55,7 +55,7 @@ func (s *Service) IssueTokens(ctx context.Context, actor access.Actor, campaignI
 		}
 		name, ok := groupName(c.Rules, group)
 		if !ok {
-			return errs.Field("group", fmt.Sprintf("评委组“%s”不在本次测评中", group), fmt.Sprintf("the rater group “%s” is not part of this campaign", group))
+			return errs.Field("group", fmt.Sprintf("评委组“%s”不在本次测评中", group), fmt.Sprintf("the rater group \"%s\" is not part of this campaign", group))
 		}
 		var batch int
 		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(batch), 0) + 1 FROM ballot_tokens WHERE campaign_id = ?", campaignID).Scan(&batch); err != nil {
@@ -93,7 +93,7 @@ func (s *Service) IssueTokens(ctx context.Context, actor access.Actor, campaignI
 func issuedSummary(campaign, group string, n, batch int) i18n.Text {
 	return i18n.Text{
 		ZH: fmt.Sprintf("测评 %s：为评委组“%s”发放测评码 %d 张（第 %d 批）", campaign, group, n, batch),
-		EN: fmt.Sprintf("%s: issued %s to the rater group “%s” (batch %d)", campaign, i18n.Count(n, "code", "codes"), NameIn(group, i18n.EN), batch),
+		EN: fmt.Sprintf("%s: issued %s to the rater group \"%s\" (batch %d)", campaign, i18n.Count(n, "code", "codes"), NameIn(group, i18n.EN), batch),
 	}
 }
 
@@ -101,7 +101,7 @@ func issuedSummary(campaign, group string, n, batch int) i18n.Text {
 func revokedSummary(campaign, group string) i18n.Text {
 	return i18n.Text{
 		ZH: fmt.Sprintf("测评 %s：作废评委组“%s”的测评码 1 张", campaign, group),
-		EN: fmt.Sprintf("%s: revoked one code of the rater group “%s”", campaign, NameIn(group, i18n.EN)),
+		EN: fmt.Sprintf("%s: revoked one code of the rater group \"%s\"", campaign, NameIn(group, i18n.EN)),
 	}
 }
 
@@ -417,6 +417,6 @@ func (s *Service) VoidBatch(ctx context.Context, actor access.Actor, campaignID 
 func voidedSummary(campaign, group string, batch, n int) i18n.Text {
 	return i18n.Text{
 		ZH: fmt.Sprintf("测评 %s：整批作废评委组“%s”第 %d 批测评码 %d 张", campaign, group, batch, n),
-		EN: fmt.Sprintf("%s: voided batch %d of the rater group “%s” (%s)", campaign, batch, NameIn(group, i18n.EN), i18n.Count(n, "code", "codes")),
+		EN: fmt.Sprintf("%s: voided batch %d of the rater group \"%s\" (%s)", campaign, batch, NameIn(group, i18n.EN), i18n.Count(n, "code", "codes")),
 	}
 }

@@ -223,3 +223,17 @@ func TestAuditActionsHaveMessages(t *testing.T) {
 		t.Errorf("audit actions without a message: %v", missing)
 	}
 }
+
+// TestEnglishCataloguesPlainQuotes: the page font sets curly quotes at the
+// full width of Chinese ones, which opens gaps in an English sentence; the
+// English texts of every catalogue use plain quotes and apostrophes.
+func TestEnglishCataloguesPlainQuotes(t *testing.T) {
+	a, _ := newApp(t, testrig.NewTestDB(t), nil)
+	for _, c := range append([]i18n.Catalog{web.Messages}, a.WebKit().Catalogs...) {
+		for _, k := range slices.Sorted(maps.Keys(c)) {
+			if strings.ContainsAny(c[k].EN, "“”‘’") {
+				t.Errorf("%s: English text with curly quotes: %s", k, c[k].EN)
+			}
+		}
+	}
+}

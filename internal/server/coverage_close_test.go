@@ -60,7 +60,7 @@ func TestUnitCloseAPI(t *testing.T) {
 		t.Errorf("future date: %d %v", st, out)
 	}
 	st, out = f.callLang(t, "POST", path+"/close", tok, `{"reason":"other","effective_on":"2026-03-01"}`, "en-US,en;q=0.9")
-	if st != 400 || errMsg(out) != "the reason is “other”: say in the note what it is" {
+	if st != 400 || errMsg(out) != "the reason is \"other\": say in the note what it is" {
 		t.Errorf("other without a note, in English: %d %v", st, out)
 	}
 	st, out = f.call(t, "POST", path+"/close", tok, `{"reason":"deregistered","effective_on":"2026-03-01","extra":1}`)

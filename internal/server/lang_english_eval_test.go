@@ -58,7 +58,7 @@ func TestEnglishCampaignPageLevelsAndPunctuation(t *testing.T) {
 	b.english(t)
 	en := html.UnescapeString(b.get(t, page))
 	for _, want := range []string{"Good 100 / Fairly good 85 / Average 70 / Poor 50", "Good ≥ 90; Fairly good ≥ 80; Average ≥ 60; Poor ≥ 0",
-		"if the masses' satisfaction falls below 50%, the grade is “Poor”", "Printed: "} {
+		"if the masses' satisfaction falls below 50%, the grade is \"Poor\"", "Printed: "} {
 		if !strings.Contains(en, want) {
 			t.Errorf("English campaign page lacks %q", want)
 		}
@@ -89,7 +89,7 @@ func TestEnglishTokenAuditSummaries(t *testing.T) {
 			t.Errorf("Chinese issue summaries %q lack %q", zh, want)
 		}
 	}
-	for _, want := range []string{": issued 5 codes to the rater group “Public representatives” (batch 1)", ": issued 1 code to the rater group “Public representatives” (batch 2)"} {
+	for _, want := range []string{": issued 5 codes to the rater group \"Public representatives\" (batch 1)", ": issued 1 code to the rater group \"Public representatives\" (batch 2)"} {
 		if !containsAny(en, want) {
 			t.Errorf("English issue summaries %q lack %q", en, want)
 		}
@@ -98,7 +98,7 @@ func TestEnglishTokenAuditSummaries(t *testing.T) {
 	if !containsAny(zh, "：作废评委组“群众代表”的测评码 1 张") {
 		t.Errorf("Chinese revoke summaries: %q", zh)
 	}
-	if !containsAny(en, ": revoked one code of the rater group “Public representatives”") {
+	if !containsAny(en, ": revoked one code of the rater group \"Public representatives\"") {
 		t.Errorf("English revoke summaries: %q", en)
 	}
 }

@@ -58,7 +58,7 @@ func TestEnglishPagesShowBuiltinNames(t *testing.T) {
 
 	zh := f.browser(t, "admin")
 	body := html.UnescapeString(zh.get(t, page))
-	for _, want := range []string{"好 ≥ 90；较好 ≥ 80；一般 ≥ 60；差 ≥ 0", "<td>上级党组织</td>", "<td>党员代表</td>", "<td>群众代表</td>"} {
+	for _, want := range []string{"好 ≥ 90；较好 ≥ 80；一般 ≥ 60；差 ≥ 0", "<td>上级党组织</td>", "<td>党员代表</td>", "<td>群众代表</td>", "<b>责任落实</b>", "└ </span>班子建设</td>", "<b>群众满意度</b>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("Chinese campaign page lacks %q", want)
 		}
@@ -66,27 +66,35 @@ func TestEnglishPagesShowBuiltinNames(t *testing.T) {
 	en := f.browser(t, "admin")
 	en.english(t)
 	body = html.UnescapeString(en.get(t, page))
-	for _, want := range []string{"Good ≥ 90; Fairly good ≥ 80; Average ≥ 60; Poor ≥ 0", "<td>Higher Party organization</td>", "<td>Party member representatives</td>", "<td>Public representatives</td>"} {
+	for _, want := range []string{"Good ≥ 90; Fairly good ≥ 80; Average ≥ 60; Poor ≥ 0", "<td>Higher Party organization</td>", "<td>Party member representatives</td>", "<td>Public representatives</td>",
+		"<b>Carrying out duties</b>", "<b>Organization building</b>", "└ </span>Leadership team</td>", "└ </span>Organizational life</td>", "<b>Educating and managing members</b>",
+		"<b>Serving the public</b>", "<b>Integrity and conduct</b>", "<b>Public satisfaction</b>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English campaign page lacks %q", want)
 		}
 	}
-	if strings.Contains(body, "<td>群众代表</td>") {
-		t.Error("English campaign page still shows 群众代表")
+	for _, zh := range []string{"<td>群众代表</td>", "责任落实", "班子建设", "群众满意度"} {
+		if strings.Contains(body, zh) {
+			t.Errorf("English campaign page still shows %s", zh)
+		}
 	}
 
 	st, body := f.enPublicPage(t, "POST", "/vote", url.Values{"code": {codes["masses"][0]}})
 	if st != 200 {
 		t.Fatalf("English ballot: %d\n%s", st, body)
 	}
-	for _, want := range []string{"Rater group: Public representatives.", "<span>Good</span>", "<span>Fairly good</span>", "<span>Poor</span>", "<span>Fairly satisfied</span>", "<span>Dissatisfied</span>"} {
+	for _, want := range []string{"Rater group: Public representatives.", "<span>Good</span>", "<span>Fairly good</span>", "<span>Poor</span>", "<span>Fairly satisfied</span>", "<span>Dissatisfied</span>",
+		"Carrying out duties", "Organization building · Leadership team", "Organization building · Organizational life", "Public satisfaction"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English ballot lacks %q", want)
 		}
 	}
+	if strings.Contains(body, "责任落实") || strings.Contains(body, "班子建设") {
+		t.Error("English ballot still shows the indicators' Chinese names")
+	}
 	st, _, body = f.publicPageWith(t, phoneBrowser(t), "POST", "/vote", url.Values{"code": {codes["masses"][0]}})
-	if st != 200 || !strings.Contains(body, "评委组：群众代表。") || !strings.Contains(body, "<span>基本满意</span>") {
-		t.Errorf("Chinese ballot: %d lacks 评委组：群众代表。 or 基本满意", st)
+	if st != 200 || !strings.Contains(body, "评委组：群众代表。") || !strings.Contains(body, "<span>基本满意</span>") || !strings.Contains(html.UnescapeString(body), "组织建设 · 班子建设") {
+		t.Errorf("Chinese ballot: %d lacks 评委组：群众代表。, 基本满意 or 组织建设 · 班子建设", st)
 	}
 
 	st, body = f.enPublicPage(t, "GET", fmt.Sprintf("/bulletin/%d", id), nil)

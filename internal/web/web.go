@@ -274,9 +274,20 @@ func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // errorPage renders the error page of e with status.
 func (k *Kit) errorPage(w http.ResponseWriter, r *http.Request, status int, e *errs.Error) {
-	p := k.Page(r, "", k.T(i18n.FromRequest(r), "error.title"))
+	p := k.Page(r, "", k.errorTitle(i18n.FromRequest(r), e.Kind))
 	p.Data = map[string]any{"Message": e.Message(p.Lang), "Status": status}
 	k.Render(w, r, status, k.base, "error", "layout", p)
+}
+
+// errorTitle names what went wrong by the error's kind ("无权访问" for a
+// refusal, "未找到" for a missing record), so that the heading of the error
+// page says more than that something failed; internal errors and kinds
+// without a title of their own keep the general one.
+func (k *Kit) errorTitle(lang string, kind errs.Kind) string {
+	if k.msgs.Has("error.title." + string(kind)) {
+		return k.T(lang, "error.title."+string(kind))
+	}
+	return k.T(lang, "error.title")
 }
 
 // Status maps an error kind to its HTTP status; a page whose form input was

@@ -53,6 +53,7 @@ func (h *Handlers) Routes() []module.Route {
 		module.R("POST", "/api/v1/campaigns/{id}/tokens/revoke", module.API, h.RevokeToken),
 		module.R("GET", "/api/v1/campaigns/{id}/results", module.API, h.CampaignResults),
 		module.R("GET", "/api/v1/campaigns/{id}/flags", module.API, h.CampaignFlags),
+		module.R("GET", "/api/v1/campaigns/{id}/comments", module.API, h.CampaignComments),
 		module.R("POST", "/api/v1/public/ballots", module.Public, h.CastBallot),
 		module.R("GET", "/api/v1/public/campaigns/{id}/bulletin", module.Public, h.CampaignBulletin),
 	}

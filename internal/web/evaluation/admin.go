@@ -349,7 +349,7 @@ func (h *Pages) EvalNew(w http.ResponseWriter, r *http.Request) {
 		ownT, _ := evaluation.TemplateByKey(own)
 		tl, ol := evaTypeLabel(in.Type, p.Lang), ownT.In(p.Lang)
 		extra["template"] = web.Msg(p.Lang, "“"+tl+"”须使用“"+ol+"”规则模板；要用其他模板，请将测评类型改为“自定义”",
-			"a campaign of the type “"+tl+"” uses the template “"+ol+"”; for another template, set the type to “Custom”")
+			"a campaign of the type \""+tl+"\" uses the template \""+ol+"\"; for another template, set the type to \"Custom\"")
 	}
 	var fs errs.Fields
 	if in.OwnerOrgID == 0 {

@@ -82,7 +82,7 @@ func scaleText(s evaluation.Scale, lang string) string {
 
 func flattenInds(inds []evaluation.Indicator, depth int, lang string, out *[]evaIndRow) {
 	for _, in := range inds {
-		row := evaIndRow{Depth: depth, Key: in.Key, Name: in.Name, Weight: weightText(in.Weight)}
+		row := evaIndRow{Depth: depth, Key: in.Key, Name: evaluation.NameIn(in.Name, lang), Weight: weightText(in.Weight)}
 		if len(in.Children) == 0 {
 			row.Scale = scaleText(in.Scale, lang)
 		} else {
@@ -135,7 +135,7 @@ func (h *Pages) evaLoad(w http.ResponseWriter, r *http.Request, p *web.Page) (*e
 	for _, vt := range v.Rules.Vetoes {
 		th := strconv.FormatFloat(vt.Threshold, 'f', -1, 64)
 		v.Vetoes = append(v.Vetoes, web.Msg(p.Lang, fmt.Sprintf("群众类评委组满意率低于 %s%% 时，等次定为“%s”", th, vt.Grade),
-			fmt.Sprintf("if the masses' satisfaction falls below %s%%, the grade is “%s”", th, evaluation.NameIn(vt.Grade, p.Lang))))
+			fmt.Sprintf("if the masses' satisfaction falls below %s%%, the grade is \"%s\"", th, evaluation.NameIn(vt.Grade, p.Lang))))
 	}
 	if v.Subjects, err = h.eval.Subjects(ctx, actor, id); err != nil {
 		h.Fail(w, r, err)

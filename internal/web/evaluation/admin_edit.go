@@ -52,26 +52,29 @@ type evaEdit struct {
 // 100 when the editor saves it back.
 func pct(w float64) string { return strconv.FormatFloat(math.Round(w*1e6)/1e4, 'f', -1, 64) }
 
-// levelsText writes a scale's levels as the editor's field holds them.
-func levelsText(s evaluation.Scale) string {
+// levelsText writes a scale's levels as the editor's field holds them, the
+// built-in labels in lang.
+func levelsText(s evaluation.Scale, lang string) string {
 	parts := make([]string, len(s.Levels))
 	for i, l := range s.Levels {
-		parts[i] = l.Label + "=" + strconv.FormatFloat(l.Points, 'f', -1, 64)
+		parts[i] = evaluation.NameIn(l.Label, lang) + "=" + strconv.FormatFloat(l.Points, 'f', -1, 64)
 	}
 	return strings.Join(parts, "，")
 }
 
-// gradesText writes the grades as the editor's field holds them.
-func gradesText(gs []evaluation.GradeThreshold) string {
+// gradesText writes the grades as the editor's field holds them, the
+// built-in names in lang.
+func gradesText(gs []evaluation.GradeThreshold, lang string) string {
 	parts := make([]string, len(gs))
 	for i, g := range gs {
-		parts[i] = g.Grade + "=" + strconv.FormatFloat(g.Min, 'f', -1, 64)
+		parts[i] = evaluation.NameIn(g.Grade, lang) + "=" + strconv.FormatFloat(g.Min, 'f', -1, 64)
 	}
 	return strings.Join(parts, "，")
 }
 
-// editForm writes a campaign into the editor's fields.
-func editForm(c evaluation.Campaign) url.Values {
+// editForm writes a campaign into the editor's fields, the names of the
+// built-in templates in lang (readEdit reads them back to the stored ones).
+func editForm(c evaluation.Campaign, lang string) url.Values {
 	f := url.Values{}
 	r := c.Rules.WithDefaults()
 	f.Set("version", strconv.Itoa(c.Version))
@@ -86,11 +89,11 @@ func editForm(c evaluation.Campaign) url.Values {
 			n++
 			f.Set(p+"depth", strconv.Itoa(depth))
 			f.Set(p+"key", in.Key)
-			f.Set(p+"name", in.Name)
+			f.Set(p+"name", evaluation.NameIn(in.Name, lang))
 			f.Set(p+"weight", pct(in.Weight))
 			if len(in.Children) == 0 {
 				f.Set(p+"scale", in.Scale.Kind)
-				f.Set(p+"levels", levelsText(in.Scale))
+				f.Set(p+"levels", levelsText(in.Scale, lang))
 			} else {
 				f.Set(p+"scale", evaluation.ScaleLevels)
 			}
@@ -102,7 +105,7 @@ func editForm(c evaluation.Campaign) url.Values {
 	for i, g := range r.Groups {
 		p := "grp-" + strconv.Itoa(i) + "-"
 		f.Set(p+"key", g.Key)
-		f.Set(p+"name", g.Name)
+		f.Set(p+"name", evaluation.NameIn(g.Name, lang))
 		f.Set(p+"weight", pct(g.Weight))
 		if g.Masses {
 			f.Set(p+"masses", "1")
@@ -119,11 +122,11 @@ func editForm(c evaluation.Campaign) url.Values {
 		f.Set("village_template", "1")
 	}
 	f.Set("top_cap", pct(r.TopCap))
-	f.Set("grades", gradesText(r.Grades))
+	f.Set("grades", gradesText(r.Grades, lang))
 	for _, v := range r.Vetoes {
 		if v.Kind == evaluation.VetoMassesSatisfaction {
 			f.Set("veto_threshold", strconv.FormatFloat(v.Threshold, 'f', -1, 64))
-			f.Set("veto_grade", v.Grade)
+			f.Set("veto_grade", evaluation.NameIn(v.Grade, lang))
 		}
 	}
 	return f
@@ -199,6 +202,12 @@ func readEdit(f url.Values, lang string) *editInput {
 	in := &editInput{Bad: map[string]string{}, Fields: map[string]string{}}
 	bad := map[string]bool{}
 	in.Edit.Name = f.Get("name")
+	// An English editor shows the built-in names in English; they are
+	// stored in Chinese, as the templates give them.
+	back := func(name string) string { return name }
+	if lang == i18n.EN {
+		back = evaluation.NameFromEN
+	}
 	in.Edit.OpensAt = timeField(f.Get("opens_at"), "opens_at", bad)
 	in.Edit.ClosesAt = timeField(f.Get("closes_at"), "closes_at", bad)
 	if bad["opens_at"] {
@@ -242,7 +251,7 @@ func readEdit(f url.Values, lang string) *editInput {
 		}
 		in.Rows = append(in.Rows, row)
 	}
-	r.Indicators = buildTree(in.Rows, in.Fields)
+	r.Indicators = buildTree(in.Rows, in.Fields, back)
 
 	for i := range count(f, "grp_n", 100) {
 		p := "grp-" + strconv.Itoa(i) + "-"
@@ -259,7 +268,7 @@ func readEdit(f url.Values, lang string) *editInput {
 		if !ok {
 			in.Bad[field+"weight"] = web.Msg(lang, "权重应为百分数，如 40", "enter the weight as a percentage, e.g. 40")
 		}
-		r.Groups = append(r.Groups, evaluation.Group{Key: g.Key, Name: g.Name, Weight: w, Masses: g.Masses})
+		r.Groups = append(r.Groups, evaluation.Group{Key: g.Key, Name: back(g.Name), Weight: w, Masses: g.Masses})
 		in.Fields[fmt.Sprintf("groups[%d]", len(r.Groups)-1)] = strings.TrimSuffix(field, "-")
 	}
 	switch f.Get("op") {
@@ -298,7 +307,7 @@ func readEdit(f url.Values, lang string) *editInput {
 			"write the grades as name=threshold from high to low, separated by commas, e.g. Good=90, Fair=60, Poor=0")
 	} else {
 		for i := range labels {
-			r.Grades = append(r.Grades, evaluation.GradeThreshold{Grade: labels[i], Min: mins[i]})
+			r.Grades = append(r.Grades, evaluation.GradeThreshold{Grade: back(labels[i]), Min: mins[i]})
 		}
 	}
 	if th := strings.TrimSpace(f.Get("veto_threshold")); th != "" {
@@ -306,7 +315,7 @@ func readEdit(f url.Values, lang string) *editInput {
 		if err != nil {
 			in.Bad["veto_threshold"] = web.Msg(lang, "阈值应为百分数，如 50；留空表示不设否决", "enter the threshold as a percentage, e.g. 50; leave it blank for no veto")
 		}
-		r.Vetoes = []evaluation.Veto{{Kind: evaluation.VetoMassesSatisfaction, Threshold: x, Grade: strings.TrimSpace(f.Get("veto_grade"))}}
+		r.Vetoes = []evaluation.Veto{{Kind: evaluation.VetoMassesSatisfaction, Threshold: x, Grade: back(strings.TrimSpace(f.Get("veto_grade")))}}
 	}
 	return in
 }
@@ -315,7 +324,7 @@ func readEdit(f url.Values, lang string) *editInput {
 // already checked: a row is a child of the nearest row above it one level
 // up. It records each row's JSON path in fields ("indicators[0].children[1]"
 // → "ind-3"), so that the domain's messages find their rows.
-func buildTree(rows []evaEditRow, fields map[string]string) []evaluation.Indicator {
+func buildTree(rows []evaEditRow, fields map[string]string, back func(string) string) []evaluation.Indicator {
 	var build func(i, depth int, prefix string) ([]evaluation.Indicator, int)
 	build = func(i, depth int, prefix string) ([]evaluation.Indicator, int) {
 		var out []evaluation.Indicator
@@ -324,11 +333,11 @@ func buildTree(rows []evaEditRow, fields map[string]string) []evaluation.Indicat
 			path := fmt.Sprintf("%s[%d]", prefix, len(out))
 			fields[path] = "ind-" + strconv.Itoa(i)
 			w, _ := percent(row.Weight)
-			ind := evaluation.Indicator{Key: row.Key, Name: row.Name, Weight: w, Scale: evaluation.Scale{Kind: row.Scale}}
+			ind := evaluation.Indicator{Key: row.Key, Name: back(row.Name), Weight: w, Scale: evaluation.Scale{Kind: row.Scale}}
 			if row.Scale == evaluation.ScaleLevels {
 				labels, pts, _ := parsePairs(row.Lv)
 				for j := range labels {
-					ind.Scale.Levels = append(ind.Scale.Levels, evaluation.Level{Label: labels[j], Points: pts[j]})
+					ind.Scale.Levels = append(ind.Scale.Levels, evaluation.Level{Label: back(labels[j]), Points: pts[j]})
 				}
 			}
 			ind.Children, i = build(i+1, depth+1, path+".children")
@@ -492,8 +501,9 @@ func (h *Pages) EvalEditForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := editForm(c)
-	in := readEdit(f, i18n.FromRequest(r))
+	lang := i18n.FromRequest(r)
+	f := editForm(c, lang)
+	in := readEdit(f, lang)
 	h.render(w, r, http.StatusOK, "eval_admin_edit", "layout", h.evaEditPage(r, c, f, in))
 }
 

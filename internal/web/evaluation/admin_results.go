@@ -242,7 +242,7 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 			filters += web.Msg(lang, "；测评已结束，结果尚未发布", "; the campaign has closed, the results are not published yet")
 		}
 		if v.NotRating {
-			filters += web.Msg(lang, "；“不参评”：该评委组不评价此测评对象，不计入其总分", "; “not rating”: the rater group does not rate this subject, which does not count in its total")
+			filters += web.Msg(lang, "；“不参评”：该评委组不评价此测评对象，不计入其总分", "; \"not rating\": the rater group does not rate this subject, which does not count in its total")
 		}
 		return filters
 	})

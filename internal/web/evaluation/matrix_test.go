@@ -56,6 +56,7 @@ var lines = []matrix.Line{
 	matrix.L("GET /evaluation/{id}/results", evaluation.EvaluationRead, campaign, ""),
 	matrix.L("GET /evaluation/{id}/results.xlsx", evaluation.EvaluationRead, campaign, ""),
 	matrix.L("GET /evaluation/{id}/comments.xlsx", evaluation.EvaluationRead, campaign, ""),
+	matrix.L("GET /api/v1/campaigns/{id}/comments", evaluation.EvaluationRead, campaign, ""),
 	matrix.L("GET /api/v1/campaigns", evaluation.EvaluationRead, nil, ""),
 	matrix.L("POST /api/v1/campaigns", evaluation.EvaluationManage, matrix.OrgBody, `{"owner_org_id":{org},"name":"","year":2026}`),
 	matrix.L("GET /api/v1/campaigns/{id}", evaluation.EvaluationRead, campaign, ""),

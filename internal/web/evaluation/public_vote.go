@@ -90,14 +90,16 @@ type leafPath struct {
 	name string
 }
 
-func leaves(inds []evaluation.Indicator, parent string, out *[]leafPath) {
+// leaves lists the leaf indicators with their names in lang, each under
+// its parents' ("组织建设 · 班子建设").
+func leaves(inds []evaluation.Indicator, parent, lang string, out *[]leafPath) {
 	for _, in := range inds {
-		name := in.Name
+		name := evaluation.NameIn(in.Name, lang)
 		if parent != "" {
-			name = parent + " · " + in.Name
+			name = parent + " · " + name
 		}
 		if len(in.Children) > 0 {
-			leaves(in.Children, name, out)
+			leaves(in.Children, name, lang, out)
 		} else {
 			*out = append(*out, leafPath{in, name})
 		}
@@ -110,7 +112,7 @@ func fmtPoints(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // them: the order of a draft's answers.
 func ballotFields(bf evaluation.BallotForm) []string {
 	var ls []leafPath
-	leaves(bf.Campaign.Rules.Indicators, "", &ls)
+	leaves(bf.Campaign.Rules.Indicators, "", i18n.ZH, &ls)
 	var out []string
 	for _, sb := range bf.Subjects {
 		for _, l := range ls {
@@ -140,7 +142,7 @@ func ballotData(form url.Values, lang, code string, bf evaluation.BallotForm) *v
 	d.GroupLine = web.Msg(lang, "评委组："+d.GroupName+"。", "Rater group: "+evaluation.NameIn(d.GroupName, lang)+". ")
 	d.Comment = strings.TrimSpace(form.Get("comment"))
 	var ls []leafPath
-	leaves(c.Rules.Indicators, "", &ls)
+	leaves(c.Rules.Indicators, "", lang, &ls)
 	for _, sb := range bf.Subjects {
 		vs := voteSubject{Subject: sb}
 		for _, l := range ls {

@@ -10,6 +10,8 @@
  *   [data-print]               button that prints the page
  *   .tree .toggle              expand / collapse a subtree (children loaded by htmx)
  *   .table-wrap                focusable (tabindex 0) while its table scrolls, for the keyboard
+ *   .sidebar nav, .topbar .scope   on a phone: the current entry scrolled into view, the edges
+ *                              with more entries faded (more-start / more-end)
  *   /vote#c=CODE               a ballot slip's QR code: the code, in the fragment that no browser
  *                              sends to a server, is cleared from the address and posted at once,
  *                              replacing the history entry of the QR address
@@ -121,7 +123,9 @@
       animationDuration: 500,
       textStyle: { fontFamily: t.font, color: t.ink2 },
       aria: { enabled: true },
-      title: spec.title ? {
+      // A chart under a heading that already names it (data-chart-title="none") does not
+      // draw its title again; the hidden title still names the chart to screen readers.
+      title: spec.headed ? { show: false, text: spec.title } : spec.title ? {
         text: spec.title,
         left: 0,
         top: 0,
@@ -134,13 +138,14 @@
         extraCssText: "box-shadow:0 4px 14px rgba(31,35,41,.12);border-radius:6px;"
       }
     };
-    var top = spec.title ? 40 : 12;
+    var drawn = spec.title && !spec.headed;
+    var top = drawn ? 40 : 12;
 
     if (spec.type === "pie") {
       // Donut with the total in the middle and a legend that names every slice with its
       // figure and share (labels beside the ring collide when many slices are small).
       var cx = narrow ? "50%" : "30%";
-      var cy = narrow ? "42%" : (spec.title ? "56%" : "50%");
+      var cy = narrow ? "42%" : (drawn ? "56%" : "50%");
       option.tooltip.trigger = "item";
       option.tooltip.formatter = function (p) {
         return escapeHTML(p.name) + "<br><b>" + escapeHTML(withUnit(p.value)) + "</b>　" + pct(p.value, total);
@@ -349,6 +354,7 @@
       el.setAttribute("data-chart-ready", "");
       var spec = readSpec(el.getAttribute("data-chart"));
       if (!spec) return;
+      spec.headed = el.getAttribute("data-chart-title") === "none";
 
       var table = null;
       if (el.getAttribute("data-chart-table") !== "none") {
@@ -631,9 +637,35 @@
     });
   })();
 
+  /* ---------------- strips that scroll sideways on a phone ---------------- */
+  // The module tabs and the breadcrumb become one-line strips on a narrow screen. The
+  // current entry is scrolled into view (the page itself does not move), and the edge
+  // where more entries wait fades out (classes more-start / more-end), so that a strip
+  // never looks complete when it is not.
+  function initStrips() {
+    var strips = doc.querySelectorAll(".sidebar nav, .topbar .scope");
+    Array.prototype.forEach.call(strips, function (strip) {
+      function mark() {
+        var max = strip.scrollWidth - strip.clientWidth;
+        var x = Math.abs(strip.scrollLeft);
+        strip.classList.toggle("more-start", max > 1 && x > 1);
+        strip.classList.toggle("more-end", max > 1 && x < max - 1);
+      }
+      var current = strip.querySelector("a.active, [aria-current=page]");
+      if (current && strip.scrollWidth > strip.clientWidth) {
+        var s = strip.getBoundingClientRect(), c = current.getBoundingClientRect();
+        // Centred; an entry wider than the strip (a long page name) shows its start.
+        strip.scrollLeft += c.width < s.width - 96 ? (c.left + c.width / 2) - (s.left + s.width / 2) : c.left - s.left - 24;
+      }
+      mark();
+      strip.addEventListener("scroll", mark, { passive: true });
+      window.addEventListener("resize", mark);
+    });
+  }
+
   /* ---------------- start ---------------- */
 
   doc.addEventListener("htmx:load", function (e) { initCharts(e.target); scrollFocus(e.target); });
-  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initCharts(); scrollFocus(); });
-  else { initCharts(); scrollFocus(); }
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initCharts(); scrollFocus(); initStrips(); });
+  else { initCharts(); scrollFocus(); initStrips(); }
 })();
