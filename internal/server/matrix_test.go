@@ -71,6 +71,8 @@ var matrix = []decl{
 	{"GET /tree", loggedIn, none, ""},
 	{"GET /tree/{id}", access.OrgRead, oOrg, ""},
 	{"GET /orgs", access.OrgRead, none, ""},
+	{"GET /pick/orgs", loggedIn, none, ""},
+	{"GET /pick/regions", loggedIn, none, ""},
 	{"GET /orgs/export.xlsx", access.OrgExport, none, ""},
 	{"GET /orgs/{id}", access.OrgRead, oOrg, ""},
 	{"GET /orgs/{id}/export.xlsx", access.OrgExport, oOrg, ""},

@@ -47,6 +47,8 @@ func (h *Pages) Routes() []module.Route {
 		module.R("GET", "/tree", module.Web, h.Tree),
 		module.R("GET", "/tree/{id}", module.Web, h.TreeChildren),
 		module.R("GET", "/orgs", module.Web, h.OrgSearch),
+		module.R("GET", "/pick/orgs", module.Web, h.PickOrgs),
+		module.R("GET", "/pick/regions", module.Web, h.PickRegions),
 		module.R("GET", "/orgs/export.xlsx", module.Web, h.OrgExport),
 		module.R("GET", "/orgs/{id}", module.Web, h.OrgShow),
 		module.R("GET", "/orgs/{id}/export.xlsx", module.Web, h.OrgExport),
