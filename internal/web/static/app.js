@@ -647,7 +647,7 @@
     var list = box.querySelector("[role=listbox]");
     var chosen = box.querySelector(".pick-chosen");
     if (!src || !input || !hidden || !list) return;
-    var timer = 0, seq = 0, active = -1;
+    var timer = 0, seq = 0, active = -1, swallow = false;
     function opts() { return list.querySelectorAll("[data-value]"); }
     function show(open) {
       list.hidden = !open;
@@ -681,6 +681,9 @@
         .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (html) {
           if (mine !== seq) return;
+          // New options: none is active until ↓ or ↑ marks one, so Enter never picks an unseen one.
+          active = -1;
+          input.removeAttribute("aria-activedescendant");
           list.innerHTML = html;
           show(doc.activeElement === input && list.children.length > 0);
         })
@@ -702,12 +705,16 @@
       } else if (e.key === "Enter" && !list.hidden) {
         var os = opts();
         if (active < 0 && os.length === 1) active = 0;
-        if (active >= 0 && os[active]) { e.preventDefault(); pick(os[active]); }
+        if (active >= 0 && os[active]) { e.preventDefault(); pick(os[active]); swallow = true; }
       } else if (e.key === "Escape" && !list.hidden) {
         e.preventDefault();
         show(false);
       }
     });
+    // The Enter that picked must not also submit the form: a browser submits on the keypress, which a
+    // cancelled keydown normally suppresses but a key sent as separate down and char events does not.
+    input.addEventListener("keypress", function (e) { if (e.key === "Enter" && swallow) e.preventDefault(); });
+    input.addEventListener("keyup", function (e) { if (e.key === "Enter") swallow = false; });
     list.addEventListener("mousedown", function (e) { e.preventDefault(); });
     list.addEventListener("click", function (e) {
       var o = e.target.closest("[data-value]");
