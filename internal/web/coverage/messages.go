@@ -9,7 +9,6 @@ var Messages = i18n.Catalog{
 	"cov.affiliation":            {ZH: "隶属党组织", EN: "Leading organization"},
 	"cov.affiliation_hint":       {ZH: "领导该单位党建工作的党组织，输入名称查找，须在您的管理范围内", EN: "The organization that leads the unit's Party work: type part of its name (within your scope)"},
 	"cov.affiliation_id":         {ZH: "隶属党组织编号", EN: "Leading organization number"},
-	"cov.affiliation_now":        {ZH: "当前", EN: "Currently"},
 	"cov.all_categories":         {ZH: "全部类别", EN: "All categories"},
 	"cov.all_coverage":           {ZH: "全部覆盖方式", EN: "All coverage types"},
 	"cov.all_industries":         {ZH: "全部行业", EN: "All industries"},
