@@ -135,3 +135,40 @@ func TestTreeOrder(t *testing.T) {
 		t.Errorf("the 两新 branch is not last under %s: %v", street.Name, names)
 	}
 }
+
+// TestAPIOrgSearchPath: the API's organization search gives each result its
+// path, down from the caller's scope: the whole line for the administrator,
+// the steps from the street down for the street's manager.
+func TestAPIOrgSearchPath(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	street, home, _ := evalOrgs(t, f)
+	county, err := f.orgs.Get(ctx, testrig.Admin, *street.ParentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := f.orgs.Get(ctx, testrig.Admin, f.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pathOf := func(user string) string {
+		t.Helper()
+		st, list := f.call(t, "GET", "/api/v1/orgs?q="+url.QueryEscape(home.Name), f.token(t, user), "")
+		items, _ := list["items"].([]any)
+		if st != 200 || len(items) != 1 {
+			t.Fatalf("%s searching %s: %d %v", user, home.Name, st, list)
+		}
+		var steps []string
+		for _, s := range items[0].(map[string]any)["path"].([]any) {
+			steps = append(steps, s.(string))
+		}
+		return strings.Join(steps, " › ")
+	}
+	if got, want := pathOf("admin"), root.Label()+" › "+county.Label()+" › "+street.Label(); got != want {
+		t.Errorf("the administrator's path of %s is %q, want %q", home.Name, got, want)
+	}
+	if got := pathOf("street_admin"); got != street.Label() {
+		t.Errorf("the street manager's path of %s is %q, want %q", home.Name, got, street.Label())
+	}
+}
