@@ -178,15 +178,6 @@ func TestEvalSubjectOrgPicker(t *testing.T) {
 	}
 }
 
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // TestEvalResultsNotRating: in a 千企议科长, a section chief rated by
 // enterprises and project owners only shows 不参评 for the people served —
 // on the page and in the export — not 不足k人, and is not short of ballots;
