@@ -189,7 +189,7 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 	// the organizations of the evaluator's scope.
 	desk.do("fill the new campaign form",
 		chromedp.SetValue(chromedp.CSS(`#name`), name),
-		chromedp.SetValue(chromedp.CSS(`select#owner_org_id`), strconv.FormatInt(owner.ID, 10)),
+		chromedp.SetValue(chromedp.CSS(`input[name=owner_org_id]`), strconv.FormatInt(owner.ID, 10)),
 		chromedp.SetValue(chromedp.CSS(`#opens_at`), now.Add(-time.Hour).Format("2006-01-02T15:04")),
 		chromedp.SetValue(chromedp.CSS(`#closes_at`), now.Add(48*time.Hour).Format("2006-01-02T15:04")),
 		chromedp.Click(chromedp.CSS(`input[name=template][value="`+c.template+`"]`)),
@@ -218,7 +218,7 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 				chromedp.SetValue(chromedp.CSS(`#s-unit`), s.unit),
 				chromedp.SetValue(chromedp.CSS(`#s-section`), s.sect))
 		} else {
-			desk.do("fill the organization subject", chromedp.SetValue(chromedp.CSS(`#s-org`), strconv.FormatInt(children[s.child].ID, 10)))
+			desk.do("fill the organization subject", chromedp.SetValue(chromedp.CSS(`input[type=hidden][name=org_id]`), strconv.FormatInt(children[s.child].ID, 10)))
 		}
 		for _, g := range s.groups {
 			desk.do("tick the rater group "+g, chromedp.Click(chromedp.CSS(`input[name=groups][value="`+g+`"]`)))

@@ -24,7 +24,7 @@ type ListQuery struct {
 	Level        string
 	Status       string // "" or "active", "dissolved", "all"
 	Unconfirmed  bool
-	Sort         string // "code" (default), "name", "-name", "kind", "created", "-created"
+	Sort         string // "code" (default), "name", "-name", "kind", "created", "-created", "tree"
 	Limit        int
 	Offset       int
 }
@@ -93,6 +93,10 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		"name": "name, id", "-name": "name DESC, id DESC",
 		"kind": "kind, COALESCE(region_code, ''), id", "-kind": "kind DESC, COALESCE(region_code, ''), id",
 		"created": "id", "-created": "id DESC",
+		// The tree: the organizations of divisions (villages, communities,
+		// townships) first in code order, then those of workplaces (两新
+		// branches, organs, schools) in the order they were added.
+		"tree": "CASE WHEN COALESCE(region_code, '') = '' THEN 1 ELSE 0 END, COALESCE(region_code, ''), id",
 	}[q.Sort]
 	if order == "" {
 		return nil, 0, errs.Field("sort", "排序方式不正确：可用 code、-code、name、-name、kind、-kind、created、-created",

@@ -346,7 +346,7 @@ func TestCoverageUnitForm(t *testing.T) {
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	body := b.get(t, fmt.Sprintf("/coverage/units/new?affiliation_org_id=%d", f.c3.ID))
-	if !strings.Contains(body, fmt.Sprintf(`name="affiliation_org_id" type="number" inputmode="numeric" min="1" step="1" required value="%d"`, f.c3.ID)) ||
+	if id, name, _ := pickerOf(t, body, "affiliation_org_id"); id != fmt.Sprint(f.c3.ID) || name != f.c3.Name ||
 		!strings.Contains(body, `<option value="">根据信用代码自动判断</option>`) {
 		t.Fatalf("new form not prefilled")
 	}

@@ -40,38 +40,29 @@ func selectOf(t *testing.T, body, id string) []string {
 	return out
 }
 
-// TestEvalNewFormOwnerAndType: the owner is picked from the user's scope
-// down to the townships, and the template decides the type unless one of
-// the types without a template of its own is chosen.
+// TestEvalNewFormOwnerAndType: the owner is picked by name from the user's
+// scope, the root of it chosen to begin with, and the template decides the
+// type unless one of the types without a template of its own is chosen.
 func TestEvalNewFormOwnerAndType(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
+	street, _, _ := evalOrgs(t, f)
 	ctx := context.Background()
-	street, home, _ := evalOrgs(t, f)
 	county, err := f.orgs.Get(ctx, testrig.Admin, *street.ParentID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := f.browser(t, "evaluator") // 评议考核管理员 of 南宁市委
 	body := b.get(t, "/evaluation/new")
-	opts := selectOf(t, body, "owner_org_id")
-	root := fmt.Sprintf("*%d 南宁市委", f.root)
-	if len(opts) < 100 || opts[0] != root {
-		t.Fatalf("the owner select offers %d organizations, first %q; want the city's some 150 with %q selected first", len(opts), opts[0], root)
-	}
-	tree := []string{fmt.Sprintf("%d \u3000%s", county.ID, county.ShortName), fmt.Sprintf("%d \u3000\u3000%s", street.ID, street.ShortName)}
-	at := map[string]int{}
-	for i, o := range opts {
-		at[o] = i + 1
-		if strings.HasSuffix(o, " "+home.ShortName) || strings.HasSuffix(o, home.Name) {
-			t.Errorf("the owner select offers the community %s: it stops at the townships", home.Name)
-		}
-	}
-	if at[tree[0]] == 0 || at[tree[1]] == 0 || at[tree[1]] < at[tree[0]] {
-		t.Fatalf("the owner select lacks %q or %q under it:\n%s", tree[0], tree[1], strings.Join(opts, "\n"))
+	if id, name, path := pickerOf(t, body, "owner_org_id"); id != strconv.FormatInt(f.root, 10) || name != "中共南宁市委员会" || path != "" {
+		t.Fatalf("the owner picker starts at %q %q %q; want the city committee", id, name, path)
 	}
 	if strings.Contains(body, `name="owner_org_other"`) {
-		t.Error("a city's list is complete, yet the form offers the number field")
+		t.Error("the form still offers a number field")
+	}
+	found := pickOptions(t, b, "/pick/orgs?field=owner_org_id&q="+url.QueryEscape(street.Name))
+	if len(found) != 1 || !strings.HasPrefix(found[0], fmt.Sprintf("%d %s | 南宁市委 › ", street.ID, street.Name)) {
+		t.Fatalf("searching %s offers %q", street.Name, found)
 	}
 	// The type select offers only the types without a template of their own.
 	if types := selectOf(t, body, "type"); strings.Join(types, "|") != " 与规则模板一致|satisfaction 群众满意度测评|first_secretary 第一书记评议|custom 自定义" {
@@ -108,52 +99,53 @@ func TestEvalNewFormOwnerAndType(t *testing.T) {
 	if want := "“千企议科长”须使用“千企议科长”规则模板；要用其他模板，请将测评类型改为“自定义”"; st != 422 || errAt(body, "template") != want {
 		t.Errorf("qianqi with the village template: %d %q, want 422 %q", st, errAt(body, "template"), want)
 	}
-	if opts := selectOf(t, body, "owner_org_id"); opts[at[tree[0]]-1] != "*"+tree[0] {
-		t.Errorf("the form shown again does not keep the owner: %q", opts[at[tree[0]]-1])
+	if id, name, path := pickerOf(t, body, "owner_org_id"); id != strconv.FormatInt(county.ID, 10) || name != county.Name || path != "南宁市委" {
+		t.Errorf("the form shown again does not keep the owner: %q %q %q", id, name, path)
 	}
 	// A custom campaign may use either template.
 	form.Set("type", "custom")
 	if c := create(form); c.Type != "custom" || c.Rules.Groups[0].Key != "superior" {
 		t.Errorf("custom with the village template: type %s, groups %v", c.Type, c.Rules.Groups)
 	}
-	// The number field, when filled, wins over the select.
+	// A name typed without a choice (no JavaScript) is settled on submit.
 	form.Set("type", "")
-	form.Set("owner_org_other", strconv.FormatInt(street.ID, 10))
+	form.Del("owner_org_id")
+	form.Set("owner_org_id_q", street.Name)
 	if c := create(form); c.Type != "review" || c.OwnerOrgID != street.ID {
-		t.Errorf("village template with the number of %s: type %s, owner %d", street.Name, c.Type, c.OwnerOrgID)
+		t.Errorf("village template with the name of %s: type %s, owner %d", street.Name, c.Type, c.OwnerOrgID)
 	}
-	form.Set("owner_org_other", "民生")
-	if st, _, body := b.status(t, "POST", "/evaluation/new", form); st != 422 || errAt(body, "owner_org_id") != "党组织编号应为数字，可在党组织详情页查看" {
-		t.Errorf("a name in the number field: %d %q", st, errAt(body, "owner_org_id"))
+	form.Set("owner_org_id_q", "没有这个党组织")
+	if st, _, body := b.status(t, "POST", "/evaluation/new", form); st != 422 || errAt(body, "owner_org_id") != "在您的管理范围内没有名称含“没有这个党组织”的党组织，请换个词查找" {
+		t.Errorf("an unknown name: %d %q", st, errAt(body, "owner_org_id"))
 	}
 }
 
-// TestEvalSubjectOrgPicker: the subject form offers the owner's children,
-// greys out those already added, and takes a number for anything deeper.
+// TestEvalSubjectOrgPicker: the subject picker searches the owner's subtree
+// only; a name typed without a choice is settled when the form is sent.
 func TestEvalSubjectOrgPicker(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	street, home, sibling := evalOrgs(t, f)
-	b := f.browser(t, "street_admin")
+	b := f.browser(t, "evaluator")
 	c, err := f.eval.CreateCampaign(ctx, testrig.Admin, evaluation.CampaignInput{Name: "2026年度民生街道社区党组织书记述职评议", Type: "review", Year: 2026,
 		OwnerOrgID: street.ID, OpensAt: time.Now(), ClosesAt: time.Now().AddDate(0, 1, 0), Rules: evaluation.TemplateVillageSecretary()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := "/evaluation/" + strconv.FormatInt(c.ID, 10)
-	kids, total, err := f.orgs.List(ctx, testrig.Admin, org.ListQuery{Under: street.ID, ChildrenOnly: true, Limit: 500})
-	if err != nil {
-		t.Fatal(err)
+	body := b.get(t, base)
+	src := regexp.MustCompile(`data-picker="([^"]*field=org_id[^"]*)"`).FindStringSubmatch(body)
+	if src == nil || !strings.Contains(html.UnescapeString(src[1]), "under="+strconv.FormatInt(street.ID, 10)) {
+		t.Fatalf("the subject picker does not search under %s: %q", street.Name, src)
 	}
-	opts := selectOf(t, b.get(t, base), "s-org")
-	if len(opts) != total+1 || opts[0] != " 请选择党组织" {
-		t.Fatalf("the subject select offers %q; want a prompt and the %d children of %s", opts, total, street.Name)
+	under := html.UnescapeString(src[1])
+	if got := pickOptions(t, b, under+"&q="+url.QueryEscape(home.Name)); len(got) != 1 || !strings.HasPrefix(got[0], fmt.Sprintf("%d %s | ", home.ID, home.Name)) {
+		t.Errorf("searching %s under the owner offers %q", home.Name, got)
 	}
-	for _, k := range kids {
-		if !slicesContains(opts, fmt.Sprintf("%d %s", k.ID, k.Label())) {
-			t.Errorf("the subject select lacks %s", k.Name)
-		}
+	// The evaluator reads the whole city, but the owner's subtree bounds the search.
+	if got := pickOptions(t, b, under+"&q="+url.QueryEscape("南宁市委")); len(got) != 0 {
+		t.Errorf("searching the city committee under %s offers %q", street.Name, got)
 	}
 	if st, _, body := b.status(t, "POST", base+"/subjects", url.Values{"kind": {"org"}, "org_id": {""}}); st != 422 || errAt(body, "org_id") != "请选择作为测评对象的党组织" {
 		t.Errorf("no organization chosen: %d %q", st, errAt(body, "org_id"))
@@ -161,29 +153,29 @@ func TestEvalSubjectOrgPicker(t *testing.T) {
 	if st, at, _ := b.status(t, "POST", base+"/subjects", url.Values{"kind": {"org"}, "org_id": {strconv.FormatInt(home.ID, 10)}}); st != 200 || at != base {
 		t.Fatalf("add %s: %d at %s", home.Name, st, at)
 	}
-	// The number field wins over the select.
-	if st, at, _ := b.status(t, "POST", base+"/subjects", url.Values{"kind": {"org"}, "org_id": {""}, "org_other": {strconv.FormatInt(sibling.ID, 10)}}); st != 200 || at != base {
-		t.Fatalf("add %s by number: %d at %s", sibling.Name, st, at)
+	// Without JavaScript the name is typed and the form sent: one match is taken.
+	if st, at, _ := b.status(t, "POST", base+"/subjects", url.Values{"kind": {"org"}, "org_id": {""}, "org_id_q": {sibling.Name}}); st != 200 || at != base {
+		t.Fatalf("add %s by name: %d at %s", sibling.Name, st, at)
 	}
-	body := b.get(t, base)
-	opts = selectOf(t, body, "s-org")
-	for _, o := range []org.Org{home, sibling} {
-		if want := fmt.Sprintf("-%d %s（已添加）", o.ID, o.Label()); !slicesContains(opts, want) {
-			t.Errorf("the subject select does not grey out %q: %q", want, opts)
-		}
+	if r := row(t, b.get(t, base), sibling.Name); !strings.HasPrefix(r, "2 "+sibling.Name) {
+		t.Errorf("the subject added by name reads %q", r)
 	}
-	if r := row(t, body, sibling.Name); !strings.HasPrefix(r, "2 "+sibling.Name) {
-		t.Errorf("the subject added by number reads %q", r)
+	// A word that several organizations share: the form comes back with them to choose from.
+	kids, total, err := f.orgs.List(ctx, testrig.Admin, org.ListQuery{Under: street.ID, Q: "社区", Sort: "tree", Limit: 100})
+	if err != nil || total < 2 {
+		t.Fatalf("communities of %s: %d %v", street.Name, total, err)
 	}
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
+	st, _, body := b.status(t, "POST", base+"/subjects", url.Values{"kind": {"org"}, "org_id": {""}, "org_id_q": {"社区"}})
+	if st != 422 || errAt(body, "org_id") != "有多个党组织的名称含“社区”，请从下面选一个" {
+		t.Fatalf("ambiguous name: %d %q", st, errAt(body, "org_id"))
 	}
-	return false
+	radios := regexp.MustCompile(`<input type="radio" name="org_id" value="(\d+)">`).FindAllStringSubmatch(body, -1)
+	if want := min(total, 12); len(radios) != want || radios[0][1] != strconv.FormatInt(kids[0].ID, 10) {
+		t.Errorf("the form offers %d choices (first %v), want %d starting with %s", len(radios), radios, want, kids[0].Name)
+	}
+	if _, name, _ := pickerOf(t, body, "org_id"); name != "社区" {
+		t.Errorf("the typed text became %q", name)
+	}
 }
 
 // TestEvalResultsNotRating: in a 千企议科长, a section chief rated by

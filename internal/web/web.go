@@ -108,7 +108,7 @@ func New(d Deps) (*Kit, error) {
 	}
 	k := &Kit{Deps: d, msgs: msgs}
 	k.addNav()
-	base, err := k.parse(templateFS, []string{"templates/error.html"}, nil)
+	base, err := k.parse(templateFS, []string{"templates/error.html", "templates/pick.html"}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -192,6 +192,12 @@ type Page struct {
 	Errors    map[string]string
 	Form      url.Values
 	Data      any
+	// Picks and Regions are the page's organization and region pickers,
+	// by form field, filled when the page is rendered (see Page.Picker).
+	Picks         map[string]*OrgField
+	Regions       map[string]*RegionField
+	pickers       map[string]PickFilter
+	regionPickers []string
 }
 
 // Page starts the page of a request: language, date, user, the sidebar with
@@ -236,6 +242,7 @@ func (k *Kit) Render(w http.ResponseWriter, r *http.Request, status int, t *Temp
 		http.SetCookie(w, &http.Cookie{Name: "flash", Path: "/", MaxAge: -1})
 	}
 	p.Demo = k.Demo
+	k.fillPickers(r, p)
 	if len(p.Crumbs) == 0 && p.Title != "" {
 		p.Crumbs = []Crumb{{Label: p.Title}}
 	}

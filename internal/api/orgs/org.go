@@ -29,15 +29,27 @@ func (h *Handlers) listOrgs(w http.ResponseWriter, r *http.Request, q org.ListQu
 		h.k.Fail(w, r, err)
 		return
 	}
+	ids := make([]int64, 0, len(rows))
+	for _, o := range rows {
+		ids = append(ids, o.ID)
+	}
+	paths, err := h.orgs.Paths(r.Context(), api.Actor(r), ids)
+	if err != nil {
+		h.k.Fail(w, r, err)
+		return
+	}
 	items := make([]map[string]any, 0, len(rows))
 	for _, o := range rows {
-		items = append(items, orgJSON(o))
+		item := orgJSON(o)
+		item["path"] = append([]string{}, paths[o.ID]...)
+		items = append(items, item)
 	}
 	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": items, "total": total, "next_cursor": api.NextCursor(q.Offset, len(rows), total)})
 }
 
 // ListOrgs lists the organizations of the caller's scope: ?region_code=
-// (exact division code), ?q= (name search), ?kind=, ?level=, ?status=.
+// (exact division code), ?q= (name search), ?kind=, ?level=, ?status=;
+// each with its path, the ancestors the caller may read (one query for all).
 func (h *Handlers) ListOrgs(w http.ResponseWriter, r *http.Request) {
 	h.listOrgs(w, r, org.ListQuery{})
 }

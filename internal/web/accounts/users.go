@@ -35,6 +35,7 @@ func (h *Pages) UserNewForm(w http.ResponseWriter, r *http.Request) {
 	p := h.Page(r, "users", h.T(i18n.FromRequest(r), "users.new"))
 	p.Form = r.URL.Query()
 	p.Data = map[string]any{"Roles": access.Roles}
+	p.Picker("home_org_id", web.PickFilter{})
 	h.render(w, r, http.StatusOK, "user_form", "layout", p)
 }
 
@@ -46,6 +47,12 @@ func (h *Pages) UserNew(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form = r.PostForm
 	p.Data = map[string]any{"Roles": access.Roles}
+	p.Picker("home_org_id", web.PickFilter{})
+	if err := h.ResolveOrg(r.Context(), web.Actor(r), r.PostForm, "home_org_id", web.PickFilter{}); err != nil {
+		p.Form.Del("password")
+		h.FormError(w, r, h.tmpl, p, "user_form", err)
+		return
+	}
 	home, _ := strconv.ParseInt(r.PostForm.Get("home_org_id"), 10, 64)
 	u, err := h.accounts.Create(r.Context(), web.Actor(r), account.NewUser{Username: r.PostForm.Get("username"), DisplayName: r.PostForm.Get("display_name"),
 		Password: r.PostForm.Get("password"), HomeOrgID: home, Role: access.Role(r.PostForm.Get("role"))})
@@ -96,6 +103,7 @@ func (h *Pages) userPage(w http.ResponseWriter, r *http.Request) (*web.Page, boo
 	for i, g := range u.Grants {
 		grants[i] = grantRow{Grant: g, Revocable: account.CanRevoke(actor, u, g)}
 	}
+	p.Picker("org_id", web.PickFilter{})
 	p.Data = map[string]any{"U": u, "Grants": grants, "Roles": account.GrantableRoles(actor), "CanManage": u.Manageable(), "Self": u.ID == actor.UserID}
 	return p, true
 }
@@ -117,6 +125,15 @@ func (h *Pages) UserAction(w http.ResponseWriter, r *http.Request) {
 	var done string
 	switch r.PostForm.Get("op") {
 	case "grant":
+		if err := h.ResolveOrg(r.Context(), actor, r.PostForm, "org_id", web.PickFilter{}); err != nil {
+			// The typed name named no organization or several: the form
+			// comes back with the text and, without JavaScript, the matches.
+			if p, ok := h.userPage(w, r); ok {
+				p.Form = r.PostForm
+				h.FormError(w, r, h.tmpl, p, "user_show", err)
+			}
+			return
+		}
 		org, _ := strconv.ParseInt(r.PostForm.Get("org_id"), 10, 64)
 		err = h.accounts.Grant(r.Context(), actor, id, access.Role(r.PostForm.Get("role")), org)
 		done = web.Msg(lang, "已授权", "Role granted")

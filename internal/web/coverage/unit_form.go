@@ -53,10 +53,18 @@ func (h *Pages) affOf(r *http.Request, s string) org.Org {
 	return o
 }
 
+// unitPickers declares the pickers of the unit form: the leading
+// organization and the village or community the unit is in.
+func unitPickers(p *web.Page) {
+	p.Picker("affiliation_org_id", web.PickFilter{})
+	p.RegionPicker("region_code")
+}
+
 func (h *Pages) unitNewPage(r *http.Request) *web.Page {
 	lang := i18n.FromRequest(r)
 	p := h.Page(r, "coverage", h.T(lang, "cov.unit_new"))
 	p.Crumbs = []web.Crumb{{Label: h.T(lang, "nav.coverage"), Href: "/coverage"}, {Label: h.T(lang, "cov.units_title"), Href: "/coverage/units"}, {Label: p.Title}}
+	unitPickers(p)
 	return p
 }
 
@@ -86,8 +94,13 @@ func (h *Pages) CoverageUnitNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form = r.PostForm
-	p.Data = &covUnitForm{New: true, Aff: h.affOf(r, r.PostForm.Get("affiliation_org_id")), Opts: covOpts}
 	bad := map[string]bool{}
+	if err := h.ResolveOrg(r.Context(), web.Actor(r), r.PostForm, "affiliation_org_id", web.PickFilter{}); err != nil {
+		p.Data = &covUnitForm{New: true, Opts: covOpts}
+		h.covFormError(w, r, p, "coverage_unit_form", err, bad)
+		return
+	}
+	p.Data = &covUnitForm{New: true, Aff: h.affOf(r, r.PostForm.Get("affiliation_org_id")), Opts: covOpts}
 	u, err := h.cov.Create(r.Context(), web.Actor(r), unitInput(r.PostForm, bad))
 	if err != nil {
 		h.covFormError(w, r, p, "coverage_unit_form", err, bad)
@@ -118,6 +131,7 @@ func (h *Pages) unitEditPage(w http.ResponseWriter, r *http.Request) (*web.Page,
 		web.Crumb{Label: u.Name, Href: "/coverage/units/" + strconv.FormatInt(u.ID, 10)}, web.Crumb{Label: h.T(lang, "cov.unit_edit")})
 	f := &covUnitForm{U: u, Aff: aff, Opts: covOpts}
 	p.Data = f
+	unitPickers(p)
 	return p, f, true
 }
 
@@ -142,8 +156,12 @@ func (h *Pages) CoverageUnitEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form = r.PostForm
-	f.Aff = h.affOf(r, r.PostForm.Get("affiliation_org_id"))
 	bad := map[string]bool{}
+	if err := h.ResolveOrg(r.Context(), web.Actor(r), r.PostForm, "affiliation_org_id", web.PickFilter{}); err != nil {
+		h.covFormError(w, r, p, "coverage_unit_form", err, bad)
+		return
+	}
+	f.Aff = h.affOf(r, r.PostForm.Get("affiliation_org_id"))
 	in := unitInput(r.PostForm, bad)
 	patch := coverage.Patch{CreditCode: &in.CreditCode, Name: &in.Name, Category: &in.Category, Industry: &in.Industry, Employees: &in.Employees,
 		RegionCode: &in.RegionCode, Address: &in.Address, LegalRep: &in.LegalRep, LegalRepMember: &in.LegalRepMember,

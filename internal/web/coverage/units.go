@@ -117,7 +117,6 @@ type covUnitView struct {
 	CanClose bool
 	CanAudit bool
 	Opts     covOptions
-	Orgs     []org.Org // candidate organizations for own or joint coverage
 	Reasons  []org.Choice
 	Today    string // the latest date a closing may take effect
 }
@@ -148,12 +147,7 @@ func (h *Pages) unitView(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 		v.CanManage = v.CanClose && u.Status == "active"
 		v.CanAudit = actor.Can(access.AuditRead, aff.Path)
 		if v.CanManage {
-			// The organizations near the unit that can cover it: joint branches
-			// and branches under its leading organization.
-			for _, kind := range []string{"joint_branch", "branch", "general_branch"} {
-				list, _, _ := h.Orgs.List(ctx, actor, org.ListQuery{Under: aff.ID, Kind: kind, Limit: 200})
-				v.Orgs = append(v.Orgs, list...)
-			}
+			p.Picker("org_id", web.PickFilter{})
 		}
 	}
 	p.Title = u.Name
@@ -198,6 +192,10 @@ func (h *Pages) CoverageUnitSetCoverage(w http.ResponseWriter, r *http.Request) 
 	in := coverage.CoverageInput{Coverage: r.PostForm.Get("coverage"), Instructor: r.PostForm.Get("instructor"), Note: r.PostForm.Get("note"),
 		Version: web.FormVersion(r.PostForm)}
 	if in.Coverage == coverage.Own || in.Coverage == coverage.Joint {
+		if err := h.ResolveOrg(r.Context(), web.Actor(r), r.PostForm, "org_id", web.PickFilter{}); err != nil {
+			h.covFormError(w, r, p, "coverage_unit", err, bad)
+			return
+		}
 		in.OrgID = web.IDField(r.PostForm.Get("org_id"), "org_id", bad)
 	}
 	u, err := h.cov.SetCoverage(r.Context(), web.Actor(r), v.U.ID, in)

@@ -169,7 +169,6 @@ type evaForm struct {
 	// have a template of their own follow it instead (see evaOwnTemplate).
 	Types     []evaluation.CampaignType
 	Templates []evaTemplateOpt
-	Owner     web.OrgPick
 }
 
 // evaTemplateOpt is a template as the form offers it, with the type it
@@ -209,9 +208,9 @@ func (h *Pages) evaNewPage(r *http.Request) *web.Page {
 	return p
 }
 
-// ownerPick fills the form's owner select, keeping the posted owner.
+// ownerPick declares the form's owner picker.
 func (h *Pages) ownerPick(r *http.Request, p *web.Page, posted string) {
-	p.Data.(*evaForm).Owner = h.evaOwnerPick(r.Context(), web.Actor(r), posted)
+	p.Picker("owner_org_id", web.PickFilter{})
 }
 
 // EvalNewForm shows the form that creates a campaign, with the year, the
@@ -294,12 +293,15 @@ func (h *Pages) EvalNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	owner := f.Get("owner_org_id")
-	if other := strings.TrimSpace(f.Get("owner_org_other")); other != "" {
-		owner = other
-	}
 	p := h.evaNewPage(r)
 	p.Form = f
+	if err := h.ResolveOrg(r.Context(), actor, f, "owner_org_id", web.PickFilter{}); err != nil {
+		h.ownerPick(r, p, "")
+		p.Errors = errs.FieldMessages(err, p.Lang)
+		h.render(w, r, web.Status(errs.As(err).Kind), "eval_admin_new", "layout", p)
+		return
+	}
+	owner := f.Get("owner_org_id")
 	if id, err := strconv.ParseInt(strings.TrimSpace(owner), 10, 64); err == nil && id > 0 {
 		if _, err := h.eval.CheckOwner(r.Context(), actor, id); err != nil {
 			// An owner outside the scope can only have come from the number

@@ -47,12 +47,11 @@ type evaCampaign struct {
 	Masses    map[string]bool
 	Weights   map[string]string
 	TopCap    string
-	OrgPick   web.OrgPick // the organizations the subject form offers
 	// CanDelete offers the deletion of a draft: to its managers, even when
 	// its owner is dissolved (such a draft can never open).
 	CanDelete bool
 	Batches   []evaBatchRow
-	Under     []web.OrgOpt // the organizations "add every … under" offers
+	Under     []evaOrgOpt // the organizations "add every … under" offers
 	Levels    []evaChoice
 	Kinds     []evaChoice
 }
@@ -143,8 +142,8 @@ func (h *Pages) evaLoad(w http.ResponseWriter, r *http.Request, p *web.Page) (*e
 	}
 	v.Sections = subjectSections(v.Subjects)
 	if v.Draft && v.CanManage {
-		v.OrgPick = h.evaSubjectPick(ctx, actor, v.Owner, v.Subjects, r.PostForm.Get("org_id"))
-		v.Under, v.Levels, v.Kinds = h.evaUnderPick(v), levelChoices(p.Lang), kindChoices(p.Lang)
+		p.Picker("org_id", web.PickFilter{Under: v.Owner.ID})
+		v.Under, v.Levels, v.Kinds = h.evaUnderPick(ctx, actor, v.Owner), levelChoices(p.Lang), kindChoices(p.Lang)
 	}
 	if v.Files, err = h.eval.CampaignFiles(ctx, actor, id); err != nil {
 		h.Fail(w, r, err)
@@ -266,18 +265,20 @@ func (h *Pages) EvalAddSubject(w http.ResponseWriter, r *http.Request) {
 		ReportText: f.Get("report_text"), Groups: f["groups"]}
 	extra := map[string]string{}
 	if in.Kind == evaluation.SubjectOrg {
-		// The number field beside the select reaches organizations deeper
-		// in the owner's subtree; when filled it wins.
-		v := f.Get("org_id")
-		if other := strings.TrimSpace(f.Get("org_other")); other != "" {
-			v = other
+		// The picker searches the owner's subtree; typed text without a
+		// choice is settled here, or the field says what to do.
+		if c, err := h.eval.Get(r.Context(), web.Actor(r), id); err == nil {
+			if rerr := h.ResolveOrg(r.Context(), web.Actor(r), f, "org_id", web.PickFilter{Under: c.OwnerOrgID}); rerr != nil {
+				extra["org_id"] = errs.As(rerr).Message(lang)
+			}
 		}
+		v := f.Get("org_id")
 		bad := map[string]bool{}
 		in.OrgID = web.IDField(v, "org_id", bad)
 		switch {
 		case bad["org_id"]:
 			extra["org_id"] = web.Msg(lang, "党组织编号应为数字，可在党组织详情页查看", "the organization number is a number shown on the organization's page")
-		case in.OrgID == 0:
+		case in.OrgID == 0 && extra["org_id"] == "":
 			extra["org_id"] = web.Msg(lang, "请选择作为测评对象的党组织", "choose the organization to rate")
 		}
 	}

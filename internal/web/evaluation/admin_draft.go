@@ -228,16 +228,6 @@ func batchRows(bs []evaluation.Batch) []evaBatchRow {
 	return out
 }
 
-// evaUnderPick offers, for "add every organization under", the owner and
-// its direct children; deeper organizations are reached by their number.
-func (h *Pages) evaUnderPick(v *evaCampaign) []web.OrgOpt {
-	opts := []web.OrgOpt{{Value: strconv.FormatInt(v.Owner.ID, 10), Label: v.Owner.Label()}}
-	for _, o := range v.OrgPick.Opts {
-		opts = append(opts, web.OrgOpt{Value: o.Value, Label: "\u3000" + o.Label, Title: o.Title})
-	}
-	return opts
-}
-
 // evaChoice is an option of a select.
 type evaChoice struct{ Key, Label string }
 

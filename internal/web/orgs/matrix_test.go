@@ -15,6 +15,8 @@ var lines = []matrix.Line{
 	matrix.L("GET /tree", matrix.LoggedIn, nil, ""),
 	matrix.L("GET /tree/{id}", access.OrgRead, matrix.Org, ""),
 	matrix.L("GET /orgs", access.OrgRead, nil, ""),
+	matrix.L("GET /pick/orgs", matrix.LoggedIn, nil, ""),
+	matrix.L("GET /pick/regions", matrix.LoggedIn, nil, ""),
 	matrix.L("GET /orgs/export.xlsx", access.OrgExport, nil, ""),
 	matrix.L("GET /orgs/{id}", access.OrgRead, matrix.Org, ""),
 	matrix.L("GET /orgs/{id}/export.xlsx", access.OrgExport, matrix.Org, ""),

@@ -148,7 +148,12 @@ func (h *Pages) OrgMoveForm(w http.ResponseWriter, r *http.Request) {
 	if q != "" {
 		found, _, _ = h.Orgs.List(r.Context(), web.Actor(r), org.ListQuery{Q: q, Limit: 30})
 	}
-	p.Data = map[string]any{"Org": f.Org, "Found": found, "Searched": q != ""}
+	ids := make([]int64, len(found))
+	for i, o := range found {
+		ids[i] = o.ID
+	}
+	paths, _ := h.Orgs.Paths(r.Context(), web.Actor(r), ids)
+	p.Data = map[string]any{"Org": f.Org, "Found": found, "Searched": q != "", "Paths": paths}
 	h.render(w, r, http.StatusOK, "org_move", "layout", p)
 }
 

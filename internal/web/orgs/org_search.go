@@ -23,6 +23,15 @@ func (h *Pages) OrgSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	l.Total = total
 	p.Form = v
-	p.Data = map[string]any{"Rows": rows, "List": l}
+	ids := make([]int64, len(rows))
+	for i, o := range rows {
+		ids[i] = o.ID
+	}
+	paths, err := h.Orgs.Paths(r.Context(), web.Actor(r), ids)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	p.Data = map[string]any{"Rows": rows, "List": l, "Paths": paths}
 	h.render(w, r, http.StatusOK, "org_search", "layout", p)
 }

@@ -205,7 +205,7 @@ func (h *Pages) Tree(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		o.SubtreeTotal = c.Total
-		kids, _, err := h.Orgs.List(r.Context(), actor, org.ListQuery{Under: o.ID, ChildrenOnly: true, Limit: 5000})
+		kids, _, err := h.Orgs.List(r.Context(), actor, org.ListQuery{Under: o.ID, ChildrenOnly: true, Limit: 5000, Sort: "tree"})
 		if err != nil {
 			h.Fail(w, r, err)
 			return
@@ -225,7 +225,7 @@ func (h *Pages) TreeChildren(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	kids, _, err := h.Orgs.List(r.Context(), web.Actor(r), org.ListQuery{Under: id, ChildrenOnly: true, Limit: 5000})
+	kids, _, err := h.Orgs.List(r.Context(), web.Actor(r), org.ListQuery{Under: id, ChildrenOnly: true, Limit: 5000, Sort: "tree"})
 	if err != nil {
 		e := errs.As(err)
 		http.Error(w, e.Message(i18n.FromRequest(r)), web.Status(e.Kind))

@@ -47,6 +47,8 @@ func (h *Pages) Routes() []module.Route {
 		module.R("GET", "/tree", module.Web, h.Tree),
 		module.R("GET", "/tree/{id}", module.Web, h.TreeChildren),
 		module.R("GET", "/orgs", module.Web, h.OrgSearch),
+		module.R("GET", "/pick/orgs", module.Web, h.pickOrgs),
+		module.R("GET", "/pick/regions", module.Web, h.pickRegions),
 		module.R("GET", "/orgs/export.xlsx", module.Web, h.OrgExport),
 		module.R("GET", "/orgs/{id}", module.Web, h.OrgShow),
 		module.R("GET", "/orgs/{id}/export.xlsx", module.Web, h.OrgExport),
@@ -81,3 +83,8 @@ func Module(k *web.Kit, _ *org.Service) (web.Module, error) {
 	}
 	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, Group: "nav.orgs"}, nil
 }
+
+// pickOrgs and pickRegions serve the kit's pickers: the searches behind
+// every organization field and the region selects of every form.
+func (h *Pages) pickOrgs(w http.ResponseWriter, r *http.Request)    { h.PickOrgs(w, r) }
+func (h *Pages) pickRegions(w http.ResponseWriter, r *http.Request) { h.PickRegions(w, r) }

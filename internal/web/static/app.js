@@ -12,6 +12,7 @@
  *   .table-wrap                focusable (tabindex 0) while its table scrolls, for the keyboard
  *   .sidebar nav, .topbar .scope   on a phone: the current entry scrolled into view, the edges
  *                              with more entries faded (more-start / more-end)
+ *   [data-picker], [data-region-picker]  organization search box and cascading region selects
  *   /vote#c=CODE               a ballot slip's QR code: the code, in the fragment that no browser
  *                              sends to a server, is cleared from the address and posted at once,
  *                              replacing the history entry of the QR address
@@ -663,9 +664,141 @@
     });
   }
 
+  /* ---------------- organization and region pickers ---------------- */
+
+  // [data-picker="/pick/orgs?field=…"] is a combobox: typing asks the server for the organizations
+  // that match (the options of a list box, each with its path); ↓ ↑ move, Enter or a click picks,
+  // Esc closes. The chosen id goes to the hidden [data-pick-id]; typing again clears it, and the
+  // server then settles the typed text itself (as it does for a browser without JavaScript).
+  function initPicker(box) {
+    if (box.getAttribute("data-picker-ready")) return;
+    box.setAttribute("data-picker-ready", "1");
+    var src = box.getAttribute("data-picker");
+    var input = box.querySelector("[data-pick-q]");
+    var hidden = box.querySelector("[data-pick-id]");
+    var list = box.querySelector("[role=listbox]");
+    var chosen = box.querySelector(".pick-chosen");
+    if (!src || !input || !hidden || !list) return;
+    var timer = 0, seq = 0, active = -1, swallow = false;
+    function opts() { return list.querySelectorAll("[data-value]"); }
+    function show(open) {
+      list.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open) { active = -1; input.removeAttribute("aria-activedescendant"); }
+    }
+    function mark(i) {
+      var os = opts();
+      if (!os.length) return;
+      active = (i + os.length) % os.length;
+      for (var j = 0; j < os.length; j++) os[j].setAttribute("aria-selected", j === active ? "true" : "false");
+      input.setAttribute("aria-activedescendant", os[active].id);
+      os[active].scrollIntoView({ block: "nearest" });
+    }
+    function pick(o) {
+      hidden.value = o.getAttribute("data-value");
+      input.value = o.getAttribute("data-name");
+      if (chosen) {
+        chosen.textContent = "";
+        var path = o.querySelector(".pick-path");
+        if (path) chosen.appendChild(path.cloneNode(true));
+      }
+      var radios = box.querySelector(".pick-choices");
+      if (radios) radios.parentNode.removeChild(radios);
+      input.removeAttribute("aria-invalid");
+      show(false);
+    }
+    function search() {
+      var mine = ++seq;
+      fetch(src + "&q=" + encodeURIComponent(input.value.trim()), { credentials: "same-origin", headers: { "HX-Request": "true" } })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) {
+          if (mine !== seq) return;
+          // New options: none is active until ↓ or ↑ marks one, so Enter never picks an unseen one.
+          active = -1;
+          input.removeAttribute("aria-activedescendant");
+          list.innerHTML = html;
+          show(doc.activeElement === input && list.children.length > 0);
+        })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () {
+      hidden.value = "";
+      if (chosen) chosen.textContent = "";
+      clearTimeout(timer);
+      timer = setTimeout(search, 200);
+    });
+    input.addEventListener("focus", function () { if (!hidden.value) search(); });
+    input.addEventListener("blur", function () { setTimeout(function () { show(false); }, 150); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        if (list.hidden) { search(); return; }
+        mark(active + (e.key === "ArrowDown" ? 1 : -1));
+      } else if (e.key === "Enter" && !list.hidden) {
+        var os = opts();
+        if (active < 0 && os.length === 1) active = 0;
+        if (active >= 0 && os[active]) { e.preventDefault(); pick(os[active]); swallow = true; }
+      } else if (e.key === "Escape" && !list.hidden) {
+        e.preventDefault();
+        show(false);
+      }
+    });
+    // The Enter that picked must not also submit the form: a browser submits on the keypress, which a
+    // cancelled keydown normally suppresses but a key sent as separate down and char events does not.
+    input.addEventListener("keypress", function (e) { if (e.key === "Enter" && swallow) e.preventDefault(); });
+    input.addEventListener("keyup", function (e) { if (e.key === "Enter") swallow = false; });
+    list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    list.addEventListener("click", function (e) {
+      var o = e.target.closest("[data-value]");
+      if (o) pick(o);
+    });
+  }
+
+  // [data-region-picker]: one select per level, county down to village; choosing a place loads the
+  // places under it into the next select, and the village chosen fills the code field.
+  function initRegion(box) {
+    if (box.getAttribute("data-picker-ready")) return;
+    box.setAttribute("data-picker-ready", "1");
+    var selects = box.querySelectorAll("select[data-region-level]");
+    var code = box.querySelector("[data-region-code]");
+    if (!selects.length || !code) return;
+    function reset(sel) {
+      sel.textContent = "";
+      var o = doc.createElement("option");
+      o.value = "";
+      o.textContent = sel.getAttribute("aria-label");
+      sel.appendChild(o);
+      sel.disabled = true;
+    }
+    Array.prototype.forEach.call(selects, function (sel, i) {
+      sel.addEventListener("change", function () {
+        for (var j = i + 1; j < selects.length; j++) reset(selects[j]);
+        var last = i === selects.length - 1;
+        code.value = last ? sel.value : "";
+        if (!sel.value || last) return;
+        var next = selects[i + 1];
+        fetch("/pick/regions?parent=" + encodeURIComponent(sel.value), { credentials: "same-origin", headers: { "HX-Request": "true" } })
+          .then(function (r) { return r.ok ? r.text() : ""; })
+          .then(function (html) {
+            if (!html || sel.value === "") return;
+            next.innerHTML = html;
+            next.options[0].textContent = next.getAttribute("aria-label");
+            next.disabled = false;
+          })
+          .catch(function () {});
+      });
+    });
+  }
+
+  function initPickers(rootEl) {
+    var base = rootEl || doc;
+    Array.prototype.forEach.call(base.querySelectorAll("[data-picker]"), initPicker);
+    Array.prototype.forEach.call(base.querySelectorAll("[data-region-picker]"), initRegion);
+  }
+
   /* ---------------- start ---------------- */
 
-  doc.addEventListener("htmx:load", function (e) { initCharts(e.target); scrollFocus(e.target); });
-  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initCharts(); scrollFocus(); initStrips(); });
-  else { initCharts(); scrollFocus(); initStrips(); }
+  doc.addEventListener("htmx:load", function (e) { initCharts(e.target); scrollFocus(e.target); initPickers(e.target); });
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { initCharts(); scrollFocus(); initStrips(); initPickers(); });
+  else { initCharts(); scrollFocus(); initStrips(); initPickers(); }
 })();
