@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,16 +42,21 @@ func TestAuditFilterListsEveryAction(t *testing.T) {
 			}
 		}
 		groups := regexp.MustCompile(`<optgroup label="([^"]*)">`).FindAllStringSubmatch(sel, -1)
-		var labels []string
-		for _, g := range groups {
-			labels = append(labels, html.UnescapeString(g[1]))
-		}
 		want := "组织体系,两新覆盖,评议考核,用户与授权,其他"
 		if lang == i18n.EN {
 			want = "Organization tree,Two-new coverage,Evaluations,Users and roles,Other"
 		}
-		if strings.Join(labels, ",") != want {
-			t.Errorf("%s: groups %v, want %s", lang, labels, want)
+		// The modules of today in the sidebar's order, the exports last;
+		// a module added later brings its own group, in its place.
+		known := strings.Split(want, ",")
+		var labels []string
+		for _, g := range groups {
+			if l := html.UnescapeString(g[1]); slices.Contains(known, l) {
+				labels = append(labels, l)
+			}
+		}
+		if strings.Join(labels, ",") != want || html.UnescapeString(groups[len(groups)-1][1]) != known[len(known)-1] {
+			t.Errorf("%s: groups %v, want %s", lang, groups, want)
 		}
 		// The coverage group holds the coverage actions only.
 		cov := regexp.MustCompile(`(?s)<optgroup label="` + regexp.QuoteMeta(strings.Split(want, ",")[1]) + `">(.*?)</optgroup>`).FindStringSubmatch(sel)

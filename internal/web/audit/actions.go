@@ -18,6 +18,10 @@ type actionOption struct {
 	Key, Label string
 }
 
+// otherGroup names the group of the actions every module shares (exports),
+// which the audit module's catalogue names.
+const otherGroup = "audit.group_other"
+
 // actionGroups lists every action named in the catalogues (action.*), the
 // same names the log gives its entries, under the module whose catalogue
 // names them (the audit module's own, exports, under 其他), sorted by name
@@ -26,6 +30,7 @@ type actionOption struct {
 // new module's actions come with its catalogue.
 func (h *Pages) actionGroups(lang string) []actionGroup {
 	var out []actionGroup
+	var other *actionGroup
 	for _, sec := range h.Sections() {
 		var opts []actionOption
 		for k := range sec.Catalog {
@@ -37,7 +42,15 @@ func (h *Pages) actionGroups(lang string) []actionGroup {
 			continue
 		}
 		slices.SortFunc(opts, func(a, b actionOption) int { return strings.Compare(a.Key, b.Key) })
-		out = append(out, actionGroup{Label: h.T(lang, sec.Label), Actions: opts})
+		g := actionGroup{Label: h.T(lang, sec.Label), Actions: opts}
+		if sec.Label == otherGroup {
+			other = &g
+			continue
+		}
+		out = append(out, g)
+	}
+	if other != nil {
+		out = append(out, *other) // 其他 closes the list, whatever the modules' order
 	}
 	return out
 }

@@ -55,5 +55,5 @@ func Module(k *web.Kit, _ *audit.Service) (web.Module, error) {
 		return web.Module{}, err
 	}
 	// Exports, the actions it names, are every module's: under 其他.
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, Group: "audit.group_other"}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, Group: otherGroup}, nil
 }
