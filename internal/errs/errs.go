@@ -22,7 +22,9 @@ const (
 	Unauthorized Kind = "unauthorized"
 	TooMany      Kind = "too_many_requests"
 	TooLarge     Kind = "too_large"
-	Internal     Kind = "internal"
+	// Method is a request by a method its address does not take.
+	Method   Kind = "method_not_allowed"
+	Internal Kind = "internal"
 )
 
 // Error is an error whose message (the embedded Text) may be shown to the
@@ -155,6 +157,8 @@ func HTTPStatus(k Kind) int {
 		return 429
 	case TooLarge:
 		return 413
+	case Method:
+		return 405
 	}
 	return 500
 }

@@ -53,7 +53,7 @@ func NewServer(a *app.App, o Options) (http.Handler, error) {
 	for _, rt := range a.Routes() {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.auth(rt))
 	}
-	var h http.Handler = mux
+	var h http.Handler = s.fallback(mux, a.WebKit())
 	h = a.WebKit().RefuseBadUTF8(h, s.api.Fail)
 	h = clientip.Middleware(o.TrustedProxies, c.Logger)(h)
 	h = http.NewCrossOriginProtection().Handler(h)
@@ -62,6 +62,49 @@ func NewServer(a *app.App, o Options) (http.Handler, error) {
 	h = s.recoverPanics(h)
 	return h, nil
 }
+
+// fallback answers what no route serves, an unknown address (404) or a
+// method its address does not take (405, with the Allow header net/http
+// works out), in the product's own words: the error page for a browser, the
+// error envelope under /api/, instead of net/http's bare text.
+func (s *srv) fallback(mux *http.ServeMux, k *web.Kit) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &statusProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		var err error
+		switch probe.status {
+		case http.StatusNotFound:
+			err = errs.New(errs.NotFound, "页面不存在，请检查地址", "There is no page at this address: check it")
+		case http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			err = errs.Newf(errs.Method, "此地址不接受 %s 请求", "This address does not take %s requests", r.Method)
+		default: // a redirect to the address with or without its slash
+			h.ServeHTTP(w, r)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.api.Fail(w, r, err)
+			return
+		}
+		k.Fail(w, r, err)
+	})
+}
+
+// statusProbe keeps the status and headers net/http's own answer would
+// have, and drops its body.
+type statusProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *statusProbe) Header() http.Header         { return p.header }
+func (p *statusProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *statusProbe) WriteHeader(status int)      { p.status = status }
 
 type srv struct {
 	core *module.Core
