@@ -901,6 +901,7 @@ func (s *Service) FindByUsername(ctx context.Context, username string) (int64, e
 
 // AuditNames names the users of audit entries by their ids: the display
 // name with the user name, for the audit log (see audit.Namer).
-func (s *Service) AuditNames(ctx context.Context, ids []string) (map[string]string, error) {
-	return audit.NamesByID(ctx, s.db, "SELECT id, CASE WHEN display_name <> '' AND display_name <> username THEN display_name || '（' || username || '）' ELSE username END FROM users WHERE id IN", ids)
+func (s *Service) AuditNames(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
+	return audit.NamesByID(ctx, s.db, actor, "SELECT u.id, CASE WHEN u.display_name <> '' AND u.display_name <> u.username THEN u.display_name || '（' || u.username || '）' ELSE u.username END, "+
+		org.PathCol("h")+" FROM users u"+org.Join("h", "u.home_org_id")+" WHERE u.id IN", ids)
 }

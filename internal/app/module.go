@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"jiceng/internal/access"
 	"jiceng/internal/region"
 	"time"
 
@@ -65,7 +66,8 @@ func orgsDomain(c *module.Core) (*org.Service, module.Domain, error) {
 
 // regionNames names the divisions of region.init entries by their codes.
 func regionNames(h *region.Holder) audit.Namer {
-	return func(_ context.Context, codes []string) (map[string]string, error) {
+	// Division names are public: they are named for every reader.
+	return func(_ context.Context, _ access.Actor, codes []string) (map[string]string, error) {
 		set, err := h.Get()
 		if err != nil {
 			return nil, err

@@ -277,7 +277,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Reco
 	if _, _, err = scanRecords(rows, func(r Record) bool { out = append(out, r); return true }); err != nil {
 		return nil, 0, err
 	}
-	return out, total, s.NameTargets(ctx, out)
+	return out, total, s.NameTargets(ctx, actor, out)
 }
 
 // Each calls fn with every entry the actor may read that matches q, newest
@@ -309,7 +309,7 @@ func (s *Service) Each(ctx context.Context, actor access.Actor, q Query, fn func
 		if err != nil {
 			return err
 		}
-		if err := s.NameTargets(ctx, window); err != nil {
+		if err := s.NameTargets(ctx, actor, window); err != nil {
 			return err
 		}
 		for _, r := range window {

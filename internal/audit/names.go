@@ -5,14 +5,19 @@ import (
 	"strconv"
 	"strings"
 
+	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 )
 
-// Namer names the targets of one type, a batch of ids at a time: the
-// module that owns the targets reads their names, the log never reads
-// another module's tables. Ids it does not know are left out of the map.
-type Namer func(ctx context.Context, ids []string) (map[string]string, error)
+// Namer names the targets of one type for actor, a batch of ids at a time:
+// the module that owns the targets reads their names, the log never reads
+// another module's tables. It leaves out ids it does not know and targets
+// that now lie outside where actor may read the log: an entry read in
+// scope must not tell what became of its target after it left the scope
+// (a later name under another county). Such entries keep their summary,
+// written at the time.
+type Namer func(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error)
 
 // AddNamer makes targetType's entries name their target through n. The
 // application calls it once per type while it builds the modules, before
@@ -26,7 +31,7 @@ func (s *Service) AddNamer(targetType string, n Namer) {
 
 // NameTargets fills in the TargetName of recs, one batch per target type.
 // A target that is gone (a dissolved or deleted record) keeps its id only.
-func (s *Service) NameTargets(ctx context.Context, recs []Record) error {
+func (s *Service) NameTargets(ctx context.Context, actor access.Actor, recs []Record) error {
 	ids := map[string][]string{}
 	seen := map[string]bool{}
 	for _, r := range recs {
@@ -38,7 +43,7 @@ func (s *Service) NameTargets(ctx context.Context, recs []Record) error {
 	}
 	names := map[string]map[string]string{}
 	for typ, list := range ids {
-		m, err := s.namers[typ](ctx, list)
+		m, err := s.namers[typ](ctx, actor, list)
 		if err != nil {
 			return errs.Wrap(err, "audit target names of "+typ)
 		}
@@ -53,10 +58,12 @@ func (s *Service) NameTargets(ctx context.Context, recs []Record) error {
 // namesChunk is how many ids NamesByID reads per query.
 const namesChunk = 500
 
-// NamesByID runs query, a SELECT of (id, name) ending in "WHERE id IN",
-// for the numeric ones of ids, a few hundred at a time: the usual Namer of
-// a module whose targets are rows with integer ids.
-func NamesByID(ctx context.Context, q db.Querier, query string, ids []string) (map[string]string, error) {
+// NamesByID runs query, a SELECT of (id, name, path) ending in "WHERE id
+// IN", for the numeric ones of ids, a few hundred at a time, and keeps the
+// names whose organization path (the target's, or its owner's) lies where
+// actor may read the log: the usual Namer of a module whose targets are
+// rows with integer ids.
+func NamesByID(ctx context.Context, q db.Querier, actor access.Actor, query string, ids []string) (map[string]string, error) {
 	var nums []any
 	for _, id := range ids {
 		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 {
@@ -72,12 +79,14 @@ func NamesByID(ctx context.Context, q db.Querier, query string, ids []string) (m
 		}
 		for rows.Next() {
 			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
+			var name, path string
+			if err := rows.Scan(&id, &name, &path); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[strconv.FormatInt(id, 10)] = name
+			if actor.Can(access.AuditRead, path) {
+				out[strconv.FormatInt(id, 10)] = name
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

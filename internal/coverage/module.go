@@ -3,6 +3,7 @@ package coverage
 import (
 	"context"
 	"fmt"
+	"jiceng/internal/access"
 	"jiceng/internal/audit"
 	"time"
 
@@ -19,11 +20,11 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 		Name:        "coverage",
 		Permissions: Permissions(),
 		AuditNames: map[string]audit.Namer{
-			"unit": func(ctx context.Context, ids []string) (map[string]string, error) {
-				return audit.NamesByID(ctx, c.DB, "SELECT id, name FROM units WHERE id IN", ids)
+			"unit": func(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
+				return audit.NamesByID(ctx, c.DB, actor, "SELECT u.id, u.name, "+org.PathCol("a")+" FROM units u"+org.Join("a", "u.affiliation_org_id")+" WHERE u.id IN", ids)
 			},
-			"goal_set": func(ctx context.Context, ids []string) (map[string]string, error) {
-				return audit.NamesByID(ctx, c.DB, "SELECT id, name FROM goal_sets WHERE id IN", ids)
+			"goal_set": func(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
+				return audit.NamesByID(ctx, c.DB, actor, "SELECT g.id, g.name, "+org.PathCol("o")+" FROM goal_sets g"+org.Join("o", "g.owner_org_id")+" WHERE g.id IN", ids)
 			},
 		},
 		Jobs: []module.Job{

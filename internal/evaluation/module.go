@@ -3,7 +3,9 @@ package evaluation
 import (
 	"context"
 	"fmt"
+	"jiceng/internal/access"
 	"jiceng/internal/audit"
+	"jiceng/internal/org"
 	"time"
 
 	"jiceng/internal/module"
@@ -17,8 +19,8 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 		Name:        "evaluation",
 		Permissions: Permissions(),
 		AuditNames: map[string]audit.Namer{
-			"campaign": func(ctx context.Context, ids []string) (map[string]string, error) {
-				return audit.NamesByID(ctx, c.DB, "SELECT id, name FROM campaigns WHERE id IN", ids)
+			"campaign": func(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
+				return audit.NamesByID(ctx, c.DB, actor, "SELECT c.id, c.name, "+org.PathCol("o")+" FROM campaigns c"+org.Join("o", "c.owner_org_id")+" WHERE c.id IN", ids)
 			},
 		},
 		Jobs: []module.Job{

@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"jiceng/internal/access"
 	"jiceng/internal/audit"
 	"strings"
 
@@ -147,6 +148,6 @@ func LookupMany(ctx context.Context, q db.Querier, ids []int64) (map[int64]Ref, 
 
 // AuditNames names the organizations of audit entries by their ids, for
 // the audit log (see audit.Namer).
-func (s *Service) AuditNames(ctx context.Context, ids []string) (map[string]string, error) {
-	return audit.NamesByID(ctx, s.db, "SELECT id, "+LabelCol("orgs")+" FROM orgs WHERE id IN", ids)
+func (s *Service) AuditNames(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
+	return audit.NamesByID(ctx, s.db, actor, "SELECT id, "+LabelCol("orgs")+", path FROM orgs WHERE id IN", ids)
 }
