@@ -12,8 +12,9 @@ import (
 
 // GroupComments are the comments (意见建议) of one rater group's ballots.
 // Shown is false when the group cast fewer than k ballots: then Comments is
-// empty, as its scores are hidden, since a comment from a crowd of two is
-// as good as signed.
+// empty and Ballots 0, as its scores and its count are hidden everywhere
+// (the bulletin shows no figure of it either), since a comment from a crowd
+// of two is as good as signed.
 type GroupComments struct {
 	Group    string   `json:"group"`
 	Ballots  int      `json:"ballots"`
@@ -82,7 +83,7 @@ func (s *Service) Comments(ctx context.Context, actor access.Actor, campaignID i
 		gc := &out[i]
 		gc.Shown = gc.Ballots >= rules.K
 		if !gc.Shown {
-			gc.Comments = []string{}
+			gc.Comments, gc.Ballots = []string{}, 0
 			continue
 		}
 		// math/rand/v2's global source is seeded from the system's

@@ -69,7 +69,7 @@ func TestEvalCommentsAPI(t *testing.T) {
 		slices.Sort(c)
 		lines = append(lines, fmt.Sprintf("%s %d %v %s", g.Group, g.Ballots, g.Shown, strings.Join(c, "、")))
 	}
-	want := []string{"superior 5 true 多到村里走走", "members 2 false ", "masses 6 true 办事方便多了、垃圾清运不及时、村务公开要更及时、路灯坏了、道路要修"}
+	want := []string{"superior 5 true 多到村里走走", "members 0 false ", "masses 6 true 办事方便多了、垃圾清运不及时、村务公开要更及时、路灯坏了、道路要修"}
 	if !slices.Equal(lines, want) {
 		t.Errorf("comments:\n%q\nwant\n%q", lines, want)
 	}

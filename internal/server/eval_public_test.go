@@ -232,7 +232,7 @@ func TestEvalPublicVoteFlow(t *testing.T) {
 		if strings.Contains(line, "|群众代表|村务公开要更及时") {
 			found++
 		}
-		if strings.Contains(line, "少于 5 张，不显示意见建议") {
+		if strings.Contains(line, "该组少于 5 张票，不显示意见建议") {
 			hidden++
 		}
 	}

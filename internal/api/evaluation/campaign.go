@@ -311,9 +311,9 @@ func (h *Handlers) CampaignFlags(w http.ResponseWriter, r *http.Request) {
 
 // CampaignComments returns the voters' comments (意见建议) of a closed
 // campaign per rater group, under the rules of the results page: 409 before
-// the close, a group below k with shown false and no comments (its ballots
-// are counted in the bulletin anyway, its comments are not even counted
-// here), and each group's comments in a new random order on every read.
+// the close, a group below k with shown false, ballots 0 and no comments
+// (no figure of such a group is given anywhere), and each group's comments
+// in a new random order on every read.
 func (h *Handlers) CampaignComments(w http.ResponseWriter, r *http.Request) {
 	id, err := api.PathID(r, "id")
 	if err != nil {

@@ -332,8 +332,8 @@ func (h *Pages) EvalCommentsExport(w http.ResponseWriter, r *http.Request) {
 			name := evaluation.NameIn(g.Name, lang)
 			if !g.Shown {
 				n++
-				if !yield([]any{n, name, web.Msg(lang, "该组 "+strconv.Itoa(g.Ballots)+" 张票，少于 "+k+" 张，不显示意见建议",
-					"this group cast "+strconv.Itoa(g.Ballots)+" ballots, fewer than "+k+": its comments are not shown")}) {
+				if !yield([]any{n, name, web.Msg(lang, "该组少于 "+k+" 张票，不显示意见建议",
+					"This group cast fewer than "+k+" ballots: its comments are not shown")}) {
 					return
 				}
 				continue
