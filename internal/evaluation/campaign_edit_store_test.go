@@ -83,7 +83,7 @@ func TestUpdateDraft(t *testing.T) {
 	_, apiErr := f.ev.UpdateRules(ctx, f.admin, c.ID, bad)
 	want := map[string]string{
 		"name":             "请填写测评名称（最多 100 字），如“2026年度村党组织书记抓基层党建述职评议”",
-		"rules.indicators": "一级指标权重合计为 0.9，应为 1",
+		"rules.indicators": "一级指标权重合计为 90%，应为 100%",
 		"rules.groups":     "村（社区）模板中群众类评委组权重合计应不低于 40%，现为 30%",
 	}
 	for name, err := range map[string]error{"check": checkErr, "save": saveErr} {

@@ -218,7 +218,7 @@ func TestCampaignInputErrors(t *testing.T) {
 		field string
 		msg   string
 	}{
-		{"weights", func(in *evaluation.CampaignInput) { in.Rules.Groups[2].Weight = 0.3 }, "rules.groups", "评委组权重合计为 0.9，应为 1"},
+		{"weights", func(in *evaluation.CampaignInput) { in.Rules.Groups[2].Weight = 0.3 }, "rules.groups", "评委组权重合计为 90%，应为 100%"},
 		{"k below 3", func(in *evaluation.CampaignInput) { in.Rules.K = 2 }, "rules.k", "最小评委组人数 k 不能小于 3，现为 2"},
 		{"closes before opens", func(in *evaluation.CampaignInput) { in.ClosesAt = in.OpensAt }, "closes_at", "测评结束时间应晚于开始时间"},
 		{"no name", func(in *evaluation.CampaignInput) { in.Name = " " }, "name", "请填写测评名称（最多 100 字），如“2026年度村党组织书记抓基层党建述职评议”"},

@@ -379,8 +379,8 @@ func (r Rules) Validate() error {
 		}
 	}
 	if weightsOK && len(r.Groups) > 0 && math.Abs(sum-1) > weightTolerance {
-		f.Add("groups", fmt.Sprintf("评委组权重合计为 %s，应为 1", num(sum)),
-			fmt.Sprintf("the rater groups' weights sum to %s, they must sum to 1", num(sum)))
+		f.Add("groups", fmt.Sprintf("评委组权重合计为 %s%%，应为 100%%", num(sum*100)),
+			fmt.Sprintf("the rater groups' weights sum to %s%%, they must sum to 100%%", num(sum*100)))
 	}
 	if r.VillageTemplate && weightsOK && masses < MinMassesWeight-weightTolerance {
 		f.Add("groups", fmt.Sprintf("村（社区）模板中群众类评委组权重合计应不低于 40%%，现为 %s%%", num(masses*100)),
@@ -462,12 +462,12 @@ func validateIndicators(f *errs.Fields, inds []Indicator, prefix string, depth i
 		return
 	}
 	if depth == 1 {
-		f.Add(prefix, fmt.Sprintf("一级指标权重合计为 %s，应为 1", num(sum)),
-			fmt.Sprintf("the top-level indicators' weights sum to %s, they must sum to 1", num(sum)))
+		f.Add(prefix, fmt.Sprintf("一级指标权重合计为 %s%%，应为 100%%", num(sum*100)),
+			fmt.Sprintf("the top-level indicators' weights sum to %s%%, they must sum to 100%%", num(sum*100)))
 		return
 	}
-	f.Add(prefix, fmt.Sprintf("第 %d 级指标“%s”下的权重合计为 %s，应为 1", depth, parent, num(sum)),
-		fmt.Sprintf("the weights of the level-%d indicators under \"%s\" sum to %s, they must sum to 1", depth, parent, num(sum)))
+	f.Add(prefix, fmt.Sprintf("第 %d 级指标“%s”下的权重合计为 %s%%，应为 100%%", depth, parent, num(sum*100)),
+		fmt.Sprintf("the weights of the level-%d indicators under \"%s\" sum to %s%%, they must sum to 100%%", depth, parent, num(sum*100)))
 }
 
 // validWeight reports whether w is a usable weight, adding the problem to f.

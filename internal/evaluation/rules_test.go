@@ -73,9 +73,9 @@ func TestValidateMessages(t *testing.T) {
 		others bool // other problems are expected too
 	}{
 		{"top level sum", func() Rules { r := village(); r.Indicators[0].Weight = 0.1; return r },
-			"indicators", "一级指标权重合计为 0.9，应为 1", false},
+			"indicators", "一级指标权重合计为 90%，应为 100%", false},
 		{"second level sum", func() Rules { r := village(); r.Indicators[1].Children[0].Weight = 0.45; return r },
-			"indicators[1].children", "第 2 级指标“组织建设”下的权重合计为 0.95，应为 1", false},
+			"indicators[1].children", "第 2 级指标“组织建设”下的权重合计为 95%，应为 100%", false},
 		{"third level sum", func() Rules {
 			r := village()
 			r.Indicators[1].Children[1].Children = []Indicator{
@@ -83,9 +83,9 @@ func TestValidateMessages(t *testing.T) {
 				{Key: "days", Name: "主题党日", Weight: 0.6, Scale: goodScale()},
 			}
 			return r
-		}, "indicators[1].children[1].children", "第 3 级指标“组织生活”下的权重合计为 1.2，应为 1", false},
+		}, "indicators[1].children[1].children", "第 3 级指标“组织生活”下的权重合计为 120%，应为 100%", false},
 		{"groups sum", func() Rules { r := qianqi(); r.Groups[2].Weight = 0.25; return r },
-			"groups", "评委组权重合计为 1.05，应为 1", false},
+			"groups", "评委组权重合计为 105%，应为 100%", false},
 		{"k below 3", func() Rules { r := qianqi(); r.K = 2; return r },
 			"k", "最小评委组人数 k 不能小于 3，现为 2", false},
 		{"masses below 40%", func() Rules {
@@ -183,8 +183,8 @@ func TestValidateReportsEverything(t *testing.T) {
 	r.MinBallots = 2
 	ds := details(t, r.Validate())
 	want := map[string]string{
-		"indicators": "一级指标权重合计为 0.9，应为 1",
-		"groups":     "评委组权重合计为 1.05，应为 1",
+		"indicators": "一级指标权重合计为 90%，应为 100%",
+		"groups":     "评委组权重合计为 105%，应为 100%",
 		"k":          "最小评委组人数 k 不能小于 3，现为 2",
 	}
 	got := map[string]string{}

@@ -204,7 +204,7 @@ func TestEvalAPIBadInput(t *testing.T) {
 	rules := `,"type":"custom","rules":{"indicators":[{"key":"q","name":"总体评价","weight":1,"scale":{"kind":"points"}}],` +
 		`"groups":[{"key":"a","name":"企业","weight":0.5},{"key":"b","name":"群众","weight":0.3}]}`
 	st, out := f.call(t, "POST", "/api/v1/campaigns", admin, campaignBody(town, "权重有误的测评", rules))
-	if st != 400 || errMsg(out) != "评委组权重合计为 0.8，应为 1" || out["error"].(map[string]any)["field"] != "rules.groups" {
+	if st != 400 || errMsg(out) != "评委组权重合计为 80%，应为 100%" || out["error"].(map[string]any)["field"] != "rules.groups" {
 		t.Errorf("weights: %d %v", st, out)
 	}
 	st, out = f.call(t, "POST", "/api/v1/campaigns", admin, campaignBody(town, "模板有误", `,"template":"nope"`))

@@ -108,7 +108,7 @@ func TestEvalDraftEditorPage(t *testing.T) {
 	bad.Set("ind-0-weight", "35")
 	bad.Set("grp-2-weight", "30")
 	bad.Set("grp-0-weight", "40")
-	if got := check(bad); got != "✗ 有 2 处需要修改 一级指标权重合计为 1.15，应为 1 村（社区）模板中群众类评委组权重合计应不低于 40%，现为 30%" {
+	if got := check(bad); got != "✗ 有 2 处需要修改 一级指标权重合计为 115%，应为 100% 村（社区）模板中群众类评委组权重合计应不低于 40%，现为 30%" {
 		t.Fatalf("check of bad weights: %q", got)
 	}
 
@@ -118,7 +118,7 @@ func TestEvalDraftEditorPage(t *testing.T) {
 	bad.Set("ind-0-depth", "2")
 	st, _, body := b.status(t, "POST", base+"/edit", bad)
 	if st != 422 || errAt(body, "name") != "请填写测评名称（最多 100 字），如“2026年度村党组织书记抓基层党建述职评议”" ||
-		errAt(body, "indicators") != "一级指标权重合计为 1.15，应为 1" ||
+		errAt(body, "indicators") != "一级指标权重合计为 115%，应为 100%" ||
 		errAt(body, "groups") != "村（社区）模板中群众类评委组权重合计应不低于 40%，现为 30%" ||
 		errAt(body, "ind-0-depth") != "层级不能比上一行深一级以上：请先添加上一级指标" {
 		t.Fatalf("bad save: %d name %q indicators %q groups %q depth %q", st, errAt(body, "name"), errAt(body, "indicators"), errAt(body, "groups"), errAt(body, "ind-0-depth"))
