@@ -706,7 +706,7 @@ func (s *Service) AddSubjects(ctx context.Context, actor access.Actor, id int64,
 			names = append(names, in[i].Name)
 		}
 		summary := i18n.Text{ZH: fmt.Sprintf("为测评 %s 添加测评对象 %d 个：%s", c.Name, len(in), strings.Join(names, "、")),
-			EN: fmt.Sprintf("added %d subjects to %s: %s", len(in), c.Name, strings.Join(names, ", "))}
+			EN: fmt.Sprintf("added %s to %s: %s", i18n.Count(len(in), "subject", "subjects"), c.Name, strings.Join(names, ", "))}
 		if len(in) > 3 {
 			summary.ZH += " 等"
 			summary.EN += " …"

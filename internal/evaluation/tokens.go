@@ -393,8 +393,8 @@ func (s *Service) VoidBatch(ctx context.Context, actor access.Actor, campaignID 
 		b.Name, _ = groupName(c.Rules, b.Group)
 		switch {
 		case b.Used > 0:
-			return errs.Newf(errs.Conflict, "第 %d 批测评码已有 %d 张投过票，不能整批作废；可逐张作废其余未用的测评码",
-				"%d codes of batch %d have voted, so the batch cannot be voided as a whole: revoke its unused codes one by one", batch, b.Used)
+			return errs.New(errs.Conflict, fmt.Sprintf("第 %d 批测评码已有 %d 张投过票，不能整批作废；可逐张作废其余未用的测评码", batch, b.Used),
+				fmt.Sprintf("%s of batch %d voted, so the batch cannot be voided as a whole: revoke its unused codes one by one", i18n.Count(b.Used, "code", "codes"), batch))
 		case b.Issued == 0:
 			return errs.Newf(errs.Conflict, "第 %d 批测评码已全部作废", "batch %d is already voided", batch)
 		}
