@@ -195,7 +195,7 @@ func (s *Service) DeleteDraft(ctx context.Context, actor access.Actor, id int64,
 			OrgPath: c.ownerPath,
 			Summary: i18n.Text{ZH: fmt.Sprintf("删除测评草稿 %s（测评对象 %d 个，测评码 %d 张）", c.Name, subjects, tokens),
 				EN: fmt.Sprintf("deleted the draft campaign %s (%s, %s)", c.Name, i18n.Count(subjects, "subject", "subjects"), i18n.Count(tokens, "code", "codes"))},
-			Before:  map[string]any{"name": c.Name, "type": c.Type, "year": c.Year, "rules": c.Rules, "subjects": subjects, "tokens": tokens}})
+			Before: map[string]any{"name": c.Name, "type": c.Type, "year": c.Year, "rules": c.Rules, "subjects": subjects, "tokens": tokens}})
 	})
 	return c, err
 }

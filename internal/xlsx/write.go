@@ -226,7 +226,11 @@ func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) (err error) {
 		var buf []any
 		for row := range rows {
 			buf = buf[:0]
-			for i, v := range row {
+			for i := range max(len(row), ncols) {
+				var v any
+				if i < len(row) {
+					v = row[i]
+				}
 				kind, style := General, st.number
 				if i < len(s.Kinds) {
 					kind = s.Kinds[i]
@@ -234,7 +238,11 @@ func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) (err error) {
 				if i < len(kinds) {
 					style = kinds[i]
 				}
-				buf = append(buf, cellValue(v, kind, style))
+				c := cellValue(v, kind, style)
+				if _, styled := c.(excelize.Cell); !styled {
+					c = excelize.Cell{StyleID: st.body, Value: c}
+				}
+				buf = append(buf, c)
 			}
 			if err = sw.SetRow(cell(1, r), buf); err != nil {
 				return fmt.Errorf("xlsx: row %d: %w", r, err)
@@ -260,6 +268,7 @@ func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) (err error) {
 // styles holds the style ids shared by exports and templates.
 type styles struct {
 	title, header, number, text, required, wrap int
+	body                                        int // any other cell of the data: a thin border, so printed cells keep apart
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -273,12 +282,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		id, err = f.NewStyle(s)
 		return id
 	}
-	border := []excelize.Border{
-		{Type: "left", Color: "BFBFBF", Style: 1},
-		{Type: "right", Color: "BFBFBF", Style: 1},
-		{Type: "top", Color: "BFBFBF", Style: 1},
-		{Type: "bottom", Color: "BFBFBF", Style: 1},
-	}
+	border := cellBorder
 	st.title = add(&excelize.Style{
 		Font:      &excelize.Font{Bold: true, Size: 14},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"},
@@ -299,22 +303,32 @@ func newStyles(f *excelize.File) (styles, error) {
 	})
 	st.number = add(&excelize.Style{
 		Alignment: &excelize.Alignment{Horizontal: "right"},
+		Border:    cellBorder,
 	})
+	st.body = add(&excelize.Style{Border: cellBorder, Alignment: &excelize.Alignment{Vertical: "top"}})
 	// Text format (@) keeps leading zeros and long digit strings such as
 	// phone or ID numbers intact when users type them into a template.
 	st.text = add(&excelize.Style{NumFmt: 49})
-	st.wrap = add(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	st.wrap = add(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: cellBorder})
 	if err != nil {
 		return st, fmt.Errorf("xlsx: style: %w", err)
 	}
 	return st, nil
 }
 
+// cellBorder is the thin grey grid of the header and the data.
+var cellBorder = []excelize.Border{
+	{Type: "left", Color: "BFBFBF", Style: 1},
+	{Type: "right", Color: "BFBFBF", Style: 1},
+	{Type: "top", Color: "BFBFBF", Style: 1},
+	{Type: "bottom", Color: "BFBFBF", Style: 1},
+}
+
 // numberStyle is the style of a column of kind k: right-aligned, with its
 // number format.
 func numberStyle(k Kind) *excelize.Style {
 	f := k.format()
-	return &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "right"}, CustomNumFmt: &f}
+	return &excelize.Style{Alignment: &excelize.Alignment{Horizontal: "right"}, CustomNumFmt: &f, Border: cellBorder}
 }
 
 // cellValue converts one exported value into what the stream writer gets:

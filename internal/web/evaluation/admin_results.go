@@ -260,7 +260,8 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 		}
 		return xlsx.Percent(web.Round1(*p))
 	}
-	h.SendXLSX(w, r, v.C.OwnerName, list, filters, s, func(yield func([]any) bool) {
+	var rows [][]any
+	{
 		for _, row := range v.Rows {
 			rank := any("")
 			if row.R.Rank > 0 {
@@ -295,11 +296,37 @@ func (h *Pages) EvalResultsExport(w http.ResponseWriter, r *http.Request) {
 					out = append(out, web.Msg(lang, "少于k人，不显示", "fewer than k, not shown"), "")
 				}
 			}
-			if !yield(out) {
+			rows = append(rows, out)
+		}
+	}
+	// Post, unit, veto, cap and the reason a subject is ungraded are empty
+	// in many campaigns (a village campaign has no posts or sections): such
+	// a column is left out, so that the rest prints larger on the page.
+	for _, col := range []int{9, 8, 7, 3, 2} {
+		if slices.ContainsFunc(rows, func(r []any) bool { return r[col] != "" }) {
+			continue
+		}
+		s.Header, s.Widths, s.Kinds = slices.Delete(s.Header, col, col+1), slices.Delete(s.Widths, col, col+1), slices.Delete(padKinds(s.Kinds, len(s.Header)), col, col+1)
+		for i := range rows {
+			rows[i] = slices.Delete(rows[i], col, col+1)
+		}
+	}
+	h.SendXLSX(w, r, v.C.OwnerName, list, filters, s, func(yield func([]any) bool) {
+		for _, row := range rows {
+			if !yield(row) {
 				return
 			}
 		}
 	})
+}
+
+// padKinds lengthens kinds to n columns with General, so that a column can
+// be cut out of it wherever it is.
+func padKinds(kinds []xlsx.Kind, n int) []xlsx.Kind {
+	for len(kinds) < n {
+		kinds = append(kinds, xlsx.General)
+	}
+	return kinds
 }
 
 // EvalCommentsExport exports the voters' comments of a closed campaign as
