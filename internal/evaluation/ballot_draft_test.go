@@ -50,3 +50,32 @@ func TestDraftSealed(t *testing.T) {
 		t.Error("an expired draft was accepted")
 	}
 }
+
+// TestDraftRoundTrip: every answer comes back exactly as posted — whole
+// scores, decimals, levels' points, junk a rater typed — and so do a code
+// typed in another form and a comment of characters JSON would escape.
+func TestDraftRoundTrip(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	s := &Service{key: bytes.Repeat([]byte{7}, 32), now: func() time.Time { return now }}
+	answers := []string{"", "0", "100", "85", "87.5", "99.99", "0.01", "100.00", "87.50", "007", "-0", "-5", "101", "100.5",
+		"1e2", "abc", "满意", "12345678901", "0.005", "+5", " 5"}
+	for _, code := range []string{FormatCode([16]byte{1, 2, 3}), strings.ToLower(FormatCode([16]byte{9})), "not a code"} {
+		d := Draft{Code: code, Answers: answers, Comment: "村务公开 &<>\"\\ \u2028 要更及时", Checked: true}
+		sealed, err := s.SealDraft(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := s.OpenDraft(sealed)
+		if !ok || got.Code != code || got.Comment != d.Comment || !got.Checked || strings.Join(got.Answers, "|") != strings.Join(answers, "|") {
+			t.Errorf("round trip of %q: %v %+v", code, ok, got)
+		}
+	}
+	sealed, err := s.SealDraft(Draft{Code: FormatCode([16]byte{4})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := s.OpenDraft(sealed); !ok || len(got.Answers) != 0 || got.Checked || got.Comment != "" {
+		t.Errorf("a draft of a code alone: %v %+v", ok, got)
+	}
+}

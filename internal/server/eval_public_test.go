@@ -30,7 +30,25 @@ func phoneBrowser(t *testing.T) *http.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &http.Client{Jar: jar}
+	return &http.Client{Jar: browserJar{jar}}
+}
+
+// browserCookieMax is what a browser keeps of one cookie's name and value:
+// a longer cookie is silently refused (Chromium, Firefox and Safari alike).
+const browserCookieMax = 4096
+
+// browserJar keeps cookies as a browser does, refusing those over
+// browserCookieMax.
+type browserJar struct{ http.CookieJar }
+
+func (j browserJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	var kept []*http.Cookie
+	for _, c := range cookies {
+		if len(c.Name)+len(c.Value) <= browserCookieMax {
+			kept = append(kept, c)
+		}
+	}
+	j.CookieJar.SetCookies(u, kept)
 }
 
 // publicPageWith fetches a public page with client c.

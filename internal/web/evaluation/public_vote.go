@@ -392,29 +392,110 @@ func (h *Pages) renderBallot(w http.ResponseWriter, r *http.Request, status int,
 
 // draftCookie is the cookie that carries the sealed draft. It is sent only
 // to the ballot pages, never read by scripts, and never on a request that
-// another site starts.
-const draftCookie = "ballot"
+// another site starts. A browser keeps at most 4096 bytes of one cookie
+// (name and value): a draft longer than draftPart — a ballot of hundreds of
+// subjects scored with decimals — goes over numbered cookies, "ballot" with
+// the count before a dot and the first part ("2.…"), then "ballot.1" …, all
+// alike. The parts are one sealed text, so a draft with a part missing,
+// changed or left from another draft does not open, and is refused whole.
+const (
+	draftCookie = "ballot"
+	draftPart   = 3800
+	// maxDraftParts bounds the cookies of a draft, and so the Cookie header
+	// the ballot pages receive (see docs/OPERATIONS.md on proxies): six
+	// hold some 7,000 answers scored with two decimals and the longest
+	// comment; levels take far less.
+	maxDraftParts = 6
+)
 
-// saveDraft seals dr into the draft cookie, which lives until the browser
-// closes (and is unreadable after DraftLifetime in any case).
-func (h *Pages) saveDraft(w http.ResponseWriter, dr evaluation.Draft) error {
+func draftPartName(i int) string {
+	if i == 0 {
+		return draftCookie
+	}
+	return draftCookie + "." + strconv.Itoa(i)
+}
+
+// errDraftTooLarge answers a ballot whose draft the browser could not keep.
+var errDraftTooLarge = errs.New(errs.Invalid,
+	"这张测评票的评价和意见建议太长，浏览器无法暂存，未能进入核对页。您填写的内容都在下方，请缩短意见建议后再点“下一步：核对评价”",
+	"this ballot's answers and comment are too long for the browser to keep between the steps, so the check page could not open. Everything you entered is still below: shorten the comment and tap \"Next: check my answers\" again")
+
+// saveDraft seals dr into the draft cookies, which live until the browser
+// closes (and are unreadable after DraftLifetime in any case), and deletes
+// the parts of an earlier, longer draft.
+func (h *Pages) saveDraft(w http.ResponseWriter, r *http.Request, dr evaluation.Draft) error {
 	v, err := h.eval.SealDraft(dr)
 	if err != nil {
 		return errs.Wrap(err, "seal ballot draft")
 	}
-	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: v, Path: "/vote", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.Secure})
+	var parts []string
+	for len(v) > draftPart {
+		parts = append(parts, v[:draftPart])
+		v = v[draftPart:]
+	}
+	parts = append(parts, v)
+	if len(parts) > maxDraftParts {
+		return errDraftTooLarge
+	}
+	parts[0] = strconv.Itoa(len(parts)) + "." + parts[0]
+	for i, p := range parts {
+		h.setDraftCookie(w, draftPartName(i), p, 0)
+	}
+	for i := len(parts); i < maxDraftParts; i++ {
+		if _, err := r.Cookie(draftPartName(i)); err == nil {
+			h.setDraftCookie(w, draftPartName(i), "", -1)
+		}
+	}
 	return nil
 }
 
-// dropDraft deletes the draft cookie.
-func (h *Pages) dropDraft(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: draftCookie, Value: "", Path: "/vote", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.Secure})
+func (h *Pages) setDraftCookie(w http.ResponseWriter, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/vote", MaxAge: maxAge, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.Secure})
+}
+
+// readDraft joins the parts of the draft the browser sent and opens it.
+func (h *Pages) readDraft(r *http.Request) (evaluation.Draft, bool) {
+	c, err := r.Cookie(draftCookie)
+	if err != nil {
+		return evaluation.Draft{}, false
+	}
+	count, first, found := strings.Cut(c.Value, ".")
+	n, err := strconv.Atoi(count)
+	if !found || err != nil || n < 1 || n > maxDraftParts {
+		return evaluation.Draft{}, false
+	}
+	var b strings.Builder
+	b.WriteString(first)
+	for i := 1; i < n; i++ {
+		c, err := r.Cookie(draftPartName(i))
+		if err != nil {
+			return evaluation.Draft{}, false
+		}
+		b.WriteString(c.Value)
+	}
+	return h.eval.OpenDraft(b.String())
+}
+
+// dropDraft deletes the draft cookie and every part of it the browser has.
+func (h *Pages) dropDraft(w http.ResponseWriter, r *http.Request) {
+	h.setDraftCookie(w, draftCookie, "", -1)
+	for i := 1; i < maxDraftParts; i++ {
+		if _, err := r.Cookie(draftPartName(i)); err == nil {
+			h.setDraftCookie(w, draftPartName(i), "", -1)
+		}
+	}
 }
 
 // seeOther saves the draft and sends the browser on to path with a 303, so
-// that the post leaves no entry the Back gesture would have to resubmit.
-func (h *Pages) seeOther(w http.ResponseWriter, r *http.Request, dr evaluation.Draft, path string) {
-	if err := h.saveDraft(w, dr); err != nil {
+// that the post leaves no entry the Back gesture would have to resubmit. A
+// draft too long for the browser to keep would be lost on the way: the
+// ballot d is shown again instead, every answer in it, with the reason.
+func (h *Pages) seeOther(w http.ResponseWriter, r *http.Request, d *voteData, dr evaluation.Draft, path string) {
+	if err := h.saveDraft(w, r, dr); err != nil {
+		if err == errDraftTooLarge && d != nil {
+			h.renderBallot(w, r, http.StatusUnprocessableEntity, d, errDraftTooLarge.Message(i18n.FromRequest(r)))
+			return
+		}
 		h.publicFail(w, r, err)
 		return
 	}
@@ -422,27 +503,24 @@ func (h *Pages) seeOther(w http.ResponseWriter, r *http.Request, dr evaluation.D
 }
 
 // loadDraft reads the draft of a GET step and its ballot. Without a
-// readable draft — expired, cleared after voting, or refused by a browser
-// that keeps no cookies — the code entry is shown again with the reason.
-// The code in a draft was checked when the draft was made, so a code that
-// has since been used or closed is not counted as a wrong guess.
+// readable draft — expired, cleared after voting, a part lost or changed,
+// or refused by a browser that keeps no cookies — the code entry is shown
+// again with the reason. The code in a draft was checked when the draft
+// was made, so a code that has since been used or closed is not counted as
+// a wrong guess.
 func (h *Pages) loadDraft(w http.ResponseWriter, r *http.Request) (*voteData, evaluation.Draft, bool) {
 	publicPage(w)
 	lang := i18n.FromRequest(r)
-	var dr evaluation.Draft
-	ok := false
-	if c, err := r.Cookie(draftCookie); err == nil {
-		dr, ok = h.eval.OpenDraft(c.Value)
-	}
+	dr, ok := h.readDraft(r)
 	if !ok {
-		h.dropDraft(w)
+		h.dropDraft(w, r)
 		h.codeError(w, r, "", errs.Field("code", "未找到正在填写的测评票（已提交、超过 3 小时未提交，或浏览器未允许本站保存 Cookie），请重新输入测评码",
 			"no ballot is being filled in (it was submitted, left for over 3 hours, or the browser does not let this site keep a cookie): enter the code again"))
 		return nil, dr, false
 	}
 	bf, err := h.eval.BallotForm(r.Context(), dr.Code)
 	if err != nil {
-		h.dropDraft(w)
+		h.dropDraft(w, r)
 		h.codeError(w, r, dr.Code, err)
 		return nil, dr, false
 	}
@@ -456,7 +534,7 @@ func (h *Pages) VoteCode(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.seeOther(w, r, evaluation.Draft{Code: code}, "/vote/ballot")
+	h.seeOther(w, r, nil, evaluation.Draft{Code: code}, "/vote/ballot")
 }
 
 // VoteBallot shows the ballot with the answers of the draft. After the
@@ -511,7 +589,7 @@ func (h *Pages) VoteReview(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
 	d := ballotData(r.PostForm, lang, code, bf)
 	if r.PostForm.Has("back") {
-		h.seeOther(w, r, d.draft(false), "/vote/ballot")
+		h.seeOther(w, r, d, d.draft(false), "/vote/ballot")
 		return
 	}
 	if n := utf8.RuneCountInString(d.Comment); n > evaluation.MaxCommentRunes {
@@ -519,10 +597,10 @@ func (h *Pages) VoteReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, ok := d.check(lang); !ok {
-		h.seeOther(w, r, d.draft(true), "/vote/ballot#gap")
+		h.seeOther(w, r, d, d.draft(true), "/vote/ballot#gap")
 		return
 	}
-	h.seeOther(w, r, d.draft(true), "/vote/review")
+	h.seeOther(w, r, d, d.draft(true), "/vote/review")
 }
 
 // VoteReviewPage shows the answers read-only before they are cast; 修改
@@ -564,13 +642,13 @@ func (h *Pages) VoteSubmit(w http.ResponseWriter, r *http.Request) {
 		if e.Kind == errs.Invalid {
 			err = h.failCode(ballotLimitKey(r), err)
 		}
-		h.dropDraft(w)
+		h.dropDraft(w, r)
 		h.codeError(w, r, code, err)
 		return
 	}
 	// The draft goes with the vote: Back from the receipt finds no
 	// answers, only the code entry.
-	h.dropDraft(w)
+	h.dropDraft(w, r)
 	d.Tracker = tracker
 	d.Code = ""
 	p := h.votePage(r, d.Campaign.Name)
