@@ -122,7 +122,7 @@ func TestCreateGoalSetChecksPermissionFirst(t *testing.T) {
 		t.Fatalf("street for the district: %v", err)
 	}
 	_, err = f.cov.CreateGoalSet(ctx, ms, coverage.GoalInput{Name: "", Year: 1})
-	if fm := errs.FieldMessages(err, ""); len(fm) != 4 || fm["owner_org_id"] != "请填写制定目标的党组织编号" {
+	if fm := errs.FieldMessages(err, ""); len(fm) != 4 || fm["owner_org_id"] != "请选择制定目标的党组织" {
 		t.Fatalf("street without owner: %v", fm)
 	}
 }

@@ -41,6 +41,7 @@ type GoalSet struct {
 	Targets   map[int64]map[string]float64 `json:"targets"` // org id → indicator → target %
 	ownerPath string
 	head      int64
+	headPath  string
 	// all holds every target of the set, those outside the reader's scope
 	// too: a township below a county inherits the county's target.
 	all map[int64]map[string]float64
@@ -50,6 +51,16 @@ type GoalSet struct {
 // owner when it is inside the reader's scope, else the reader's own highest
 // scope with targets. Lists show its targets as the set's summary.
 func (g GoalSet) Head() int64 { return g.head }
+
+// HeadTarget is the target of indicator k at the head: its own in the set,
+// or the one that cascades down to it from the nearest organization above.
+func (g GoalSet) HeadTarget(k string) float64 {
+	if t, ok := g.Targets[g.head][k]; ok {
+		return t
+	}
+	t, _, _ := cascade(g.all, pathIDs(g.headPath), k)
+	return t
+}
 
 // GoalInput creates a goal set: the indicators with one target each, applied
 // to the owner and every child organization (targets can then differ per scope).
@@ -79,7 +90,7 @@ func (s *Service) CreateGoalSet(ctx context.Context, actor access.Actor, in Goal
 	}
 	var f errs.Fields
 	if in.OwnerOrgID == 0 {
-		f.Add("owner_org_id", "请填写制定目标的党组织编号", "enter the id of the organization that sets the goals")
+		f.Add("owner_org_id", "请选择制定目标的党组织", "choose the organization that sets the goals")
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 {
@@ -176,9 +187,26 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 	if err := rows.Err(); err != nil {
 		return g, errs.Wrap(err, "target rows")
 	}
+	// A reader below the owner whose own scope has no target in the set is
+	// still held to it: the owner's targets cascade down to its scope, so
+	// the set is shown with the reader's top scope as its head.
+	if g.head == 0 && !actor.Unrestricted() {
+		for _, root := range actor.Scopes(UnitRead) {
+			if root != g.ownerPath && access.Within(root, g.ownerPath) && (headPath == "" || len(root) < len(headPath)) {
+				ids := pathIDs(root)
+				g.head, headPath, visible = ids[len(ids)-1], root, true
+			}
+		}
+		if g.head != 0 && len(g.Indicators) == 0 {
+			for k := range g.all[g.OwnerOrgID] {
+				g.Indicators = append(g.Indicators, k)
+			}
+		}
+	}
 	if !visible {
 		return GoalSet{}, notFound
 	}
+	g.headPath = headPath
 	order := map[string]int{}
 	for i, c := range Indicators {
 		order[c.Key] = i
@@ -187,13 +215,29 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 	return g, nil
 }
 
-// GoalSets lists the goal sets owned inside the actor's scope, newest first.
+// GoalSets lists the goal sets the actor may read, newest first: those with
+// targets inside its scope and those owned above it, whose targets cascade
+// down to it.
 func (s *Service) GoalSets(ctx context.Context, actor access.Actor) ([]GoalSet, error) {
 	if !actor.CanAnywhere(UnitRead) {
 		return nil, errNoRead
 	}
 	scope, args := actor.ScopeSQL(org.PathCol("o"), UnitRead)
-	rows, err := s.db.Query(ctx, `SELECT g.id FROM goal_sets g WHERE EXISTS (SELECT 1 FROM goal_targets t`+org.Join("o", "t.org_id")+` WHERE t.set_id = g.id AND `+scope+`)
+	// Sets owned above the reader's scope cascade down to it too.
+	above := ""
+	if !actor.Unrestricted() {
+		var ids []string
+		for _, root := range actor.Scopes(UnitRead) {
+			p := pathIDs(root)
+			for _, id := range p[:len(p)-1] {
+				ids = append(ids, strconv.FormatInt(id, 10))
+			}
+		}
+		if len(ids) > 0 {
+			above = " OR g.owner_org_id IN (" + strings.Join(ids, ",") + ")"
+		}
+	}
+	rows, err := s.db.Query(ctx, `SELECT g.id FROM goal_sets g WHERE EXISTS (SELECT 1 FROM goal_targets t`+org.Join("o", "t.org_id")+` WHERE t.set_id = g.id AND `+scope+`)`+above+`
 		ORDER BY g.year DESC, g.id DESC`, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "goal sets")

@@ -460,8 +460,9 @@ func TestCoverageGoals(t *testing.T) {
 	f := newCovFixture(t)
 	b := f.browser(t, "street_admin")
 	body := b.get(t, "/coverage/goals")
-	if txt := text(body); !strings.Contains(txt, "尚无目标，可在下方制定") || !strings.Contains(body, fmt.Sprintf(`name="owner_org_id" type="number" inputmode="numeric" min="1" required value="%d"`, f.ms.ID)) {
-		t.Fatalf("goals page")
+	if txt := text(body); !strings.Contains(txt, "尚无目标，可在下方制定") || !strings.Contains(body, fmt.Sprintf(`<input type="hidden" name="owner_org_id" value="%d" data-pick-id>`, f.ms.ID)) ||
+		!strings.Contains(body, `name="owner_org_id_q" type="text" value="`+f.ms.Name+`"`) {
+		t.Fatalf("goals page: the owner picker does not offer the top of the scope")
 	}
 	form := url.Values{"name": {""}, "year": {"2026"}, "owner_org_id": {fmt.Sprint(f.ms.ID)}, "indicator": {"org_coverage", "work_coverage"}, "target_org_coverage": {"50"}}
 	st, _, body := b.status(t, "POST", "/coverage/goals", form)
@@ -482,7 +483,16 @@ func TestCoverageGoals(t *testing.T) {
 	if st != 422 || !strings.Contains(body, fmt.Sprintf(`<p class="error" id="err-owner_org_id">党组织 %d 不存在或不在您的管理范围内</p>`, f.root)) {
 		t.Errorf("owner outside scope: %d", st)
 	}
-	form.Set("owner_org_id", fmt.Sprint(f.ms.ID))
+	// The owner typed by name, with no organization chosen: a name that
+	// matches nothing in scope is refused at its field; one that names a
+	// single organization is taken.
+	form.Set("owner_org_id", "")
+	form.Set("owner_org_id_q", "不存在的组织")
+	st, _, body = b.status(t, "POST", "/coverage/goals", form)
+	if got := errAt(body, "owner_org_id"); st != 422 || got != "在您的管理范围内没有名称含“不存在的组织”的党组织，请换个词查找" {
+		t.Errorf("owner typed that matches nothing: %d %q", st, got)
+	}
+	form.Set("owner_org_id_q", f.ms.Name)
 	st, at, body := b.status(t, "POST", "/coverage/goals", form)
 	if st != 200 || !strings.HasPrefix(at, "/coverage/goals/") {
 		t.Fatalf("create goal: %d at %s", st, at)

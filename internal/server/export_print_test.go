@@ -100,7 +100,7 @@ func TestEveryExportPrints(t *testing.T) {
 	count := map[int]string{0: "0"}
 	cases := map[string]exportCase{
 		"/orgs/export.xlsx":      {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
-		"/orgs/{id}/export.xlsx": {path: fmt.Sprintf("/orgs/%d/export.xlsx?scope=subtree", f.root), orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
+		"/orgs/{id}/export.xlsx": {path: fmt.Sprintf("/orgs/%d/export.xlsx?scope=subtree", town), orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
 		"/users/export.xlsx":     {path: "/users/export.xlsx", orientation: "landscape", formats: count},
 		"/audit/export.xlsx":     {path: "/audit/export.xlsx", orientation: "landscape", formats: count},
 		"/coverage/export.xlsx": {path: "/coverage/export.xlsx", orientation: "landscape",

@@ -46,7 +46,7 @@ func (h *Pages) goalsData(r *http.Request) (*covGoals, error) {
 	for _, g := range sets {
 		row := goalRow{Set: g}
 		for _, k := range g.Indicators {
-			row.Targets = append(row.Targets, covLabel("indicator", k, lang)+" ≥ "+formatTarget(g.Targets[g.Head()][k]))
+			row.Targets = append(row.Targets, covLabel("indicator", k, lang)+" ≥ "+formatTarget(g.HeadTarget(k)))
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -63,6 +63,7 @@ func (h *Pages) CoverageGoals(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form.Set("year", strconv.Itoa(h.Now().In(org.Shanghai).Year()))
+	p.Picker("owner_org_id", web.PickFilter{})
 	if roots, err := h.Orgs.Roots(r.Context(), web.Actor(r)); err == nil && len(roots) > 0 {
 		p.Form.Set("owner_org_id", strconv.FormatInt(roots[0].ID, 10))
 	}
@@ -84,6 +85,13 @@ func (h *Pages) CoverageGoalNew(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Form = r.PostForm
 	p.Data = v
+	p.Picker("owner_org_id", web.PickFilter{})
+	// The owner is picked by name; typed text that names one organization
+	// is taken, otherwise the field says what to do.
+	if err := h.ResolveOrg(r.Context(), web.Actor(r), r.PostForm, "owner_org_id", web.PickFilter{}); err != nil {
+		h.covFormError(w, r, p, "coverage_goals", err, nil)
+		return
+	}
 	bad := map[string]bool{}
 	in := coverage.GoalInput{Name: r.PostForm.Get("name"), Year: web.IntField(r.PostForm.Get("year"), "year", bad),
 		OwnerOrgID: web.IDField(r.PostForm.Get("owner_org_id"), "owner_org_id", bad), Targets: map[string]float64{}}
@@ -112,7 +120,7 @@ func (h *Pages) CoverageGoalNew(w http.ResponseWriter, r *http.Request) {
 	}
 	g, err := h.cov.CreateGoalSet(r.Context(), web.Actor(r), in)
 	if err != nil {
-		// The owner is typed as a number: say so at its field.
+		// An owner out of reach is named at its field.
 		if k := errs.KindOf(err); k == errs.NotFound || k == errs.Forbidden {
 			e := errs.As(err)
 			err = errs.Field("owner_org_id", e.ZH, e.EN)
