@@ -106,6 +106,8 @@ func TestPhoneBallot(t *testing.T) {
 	if p := b.eval(`location.pathname`); p != "/vote/review" {
 		t.Errorf("the review is at %q, want /vote/review", p)
 	}
+	b.withinScreens("the review of 63 answers", 6)
+	b.screenshot("review-390.png")
 	b.do("go back from the review", chromedp.NavigateBack())
 	b.waitVisible("the ballot after Back", `form[action="/vote/review"]`)
 	if got := b.eval(`location.pathname + " " + document.querySelectorAll('form[action="/vote/review"] input[type=radio]:checked').length`); got != fmt.Sprintf("/vote/ballot %d", radios) {
@@ -148,6 +150,14 @@ func TestPhoneBallot(t *testing.T) {
 		t.Fatalf("the receipt has no link to the bulletin; page text:\n%s", b.bodyText())
 	}
 	id := bulletinRef.FindStringSubmatch(board)[1]
+	// Back from the receipt, as someone handed the phone would press it,
+	// shows no answer, only the code entry and why: the pages are not kept
+	// in the back-forward cache and the draft went with the vote.
+	b.do("go back from the receipt", chromedp.NavigateBack())
+	b.waitVisible("the page before the receipt", `main`)
+	if got := b.eval(`document.querySelectorAll("input[type=radio]:checked").length + " " + document.querySelectorAll('form[action="/vote/submit"]').length`); got != "0 0" || !strings.Contains(b.bodyText(), "未找到正在填写的测评票（已提交") {
+		t.Errorf("Back from the receipt shows %q answers and submit forms, want none and the note that the ballot was submitted; page text:\n%s", got, b.bodyText())
+	}
 
 	// The evaluator closes the campaign through the API; closing counts
 	// every ballot still waiting to be mixed.

@@ -15,7 +15,8 @@
  *   [data-picker], [data-region-picker]  organization search box and cascading region selects
  *   /vote#c=CODE               a ballot slip's QR code: the code, in the fragment that no browser
  *                              sends to a server, is cleared from the address and posted at once,
- *                              replacing the history entry of the QR address
+ *                              replacing the history entry of the QR address; a /vote page
+ *                              restored from the back-forward cache is loaded again
  */
 (function () {
   "use strict";
@@ -534,6 +535,15 @@
     input.value = code;
     if (input.form) input.form.submit();
   })();
+
+  // A ballot page restored from the back-forward cache would show the
+  // answers of a vote already cast to whoever presses Back on a shared
+  // phone. The pages are sent no-store, which keeps them out of that cache
+  // today; should a browser keep one anyway, it is loaded again from the
+  // server, which knows the draft went with the vote.
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted && window.location.pathname.indexOf("/vote") === 0) window.location.reload();
+  });
 
   /* ---------------- scrolling tables ---------------- */
 
