@@ -12,3 +12,17 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+func TestSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"the ballot code is not valid": "The ballot code is not valid",
+		"Already capital":              "Already capital",
+		"测评码无效":                        "测评码无效",
+		"":                             "",
+		"3 fields need fixing":         "3 fields need fixing",
+	} {
+		if got := Sentence(in); got != want {
+			t.Errorf("Sentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -65,9 +65,9 @@ func TestBulletinLimitPage(t *testing.T) {
 		tracker                  bool
 	}{
 		{"zh-CN", "GET", "", "测评公示 · 基层党建 | 测评公示 查看公示过于频繁，请 1 秒后再试 返回测评公示", false},
-		{"en", "GET", "", "Bulletin · 基层党建 | Bulletin too many bulletin requests: try again in 1 second Back to the bulletin", false},
+		{"en", "GET", "", "Bulletin · 基层党建 | Bulletin Too many bulletin requests: try again in 1 second Back to the bulletin", false},
 		{"zh-CN", "POST", url.Values{"t": {"abcde-12345"}}.Encode(), "测评公示 · 基层党建 | 测评公示 查看公示过于频繁，请 1 秒后再试 查询跟踪码 跟踪码 查询 返回测评公示", true},
-		{"en", "POST", url.Values{"t": {"abcde-12345"}}.Encode(), "Bulletin · 基层党建 | Bulletin too many bulletin requests: try again in 1 second Find your tracker Tracker Search Back to the bulletin", true},
+		{"en", "POST", url.Values{"t": {"abcde-12345"}}.Encode(), "Bulletin · 基层党建 | Bulletin Too many bulletin requests: try again in 1 second Find your tracker Tracker Search Back to the bulletin", true},
 	}
 	for _, c := range cases {
 		st, retry, body := f.fromLang(t, x, c.lang, c.method, board, c.body)

@@ -17,7 +17,7 @@ func TestParseFormRefusesUnreadableForm(t *testing.T) {
 	}
 	for _, tt := range []struct{ lang, want string }{
 		{"zh", "表单无法读取：请回到上一页重新填写并提交"},
-		{"en", "the form could not be read: go back to the page and submit it again"},
+		{"en", "The form could not be read: go back to the page and submit it again"},
 	} {
 		r := httptest.NewRequest("POST", "/users/new?a=%zz", strings.NewReader("username=x"))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -243,6 +243,14 @@ func (k *Kit) Render(w http.ResponseWriter, r *http.Request, status int, t *Temp
 	}
 	p.Demo = k.Demo
 	k.fillPickers(r, p)
+	if p.Lang == i18n.EN {
+		if p.Flash != nil {
+			p.Flash.Text = i18n.Sentence(p.Flash.Text)
+		}
+		for f, m := range p.Errors {
+			p.Errors[f] = i18n.Sentence(m)
+		}
+	}
 	if len(p.Crumbs) == 0 && p.Title != "" {
 		p.Crumbs = []Crumb{{Label: p.Title}}
 	}
@@ -282,7 +290,11 @@ func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
 // errorPage renders the error page of e with status.
 func (k *Kit) errorPage(w http.ResponseWriter, r *http.Request, status int, e *errs.Error) {
 	p := k.Page(r, "", k.errorTitle(i18n.FromRequest(r), e.Kind))
-	p.Data = map[string]any{"Message": e.Message(p.Lang), "Status": status}
+	msg := e.Message(p.Lang)
+	if p.Lang == i18n.EN {
+		msg = i18n.Sentence(msg)
+	}
+	p.Data = map[string]any{"Message": msg, "Status": status}
 	k.Render(w, r, status, k.base, "error", "layout", p)
 }
 
