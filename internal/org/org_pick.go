@@ -124,7 +124,28 @@ func (s *Service) Divisions(ctx context.Context, actor access.Actor, parent stri
 	return set.Children(parent), nil
 }
 
-// Division returns one division of the embedded data.
+// DivisionPath names a division code as its place, from the county down to
+// the division itself: 兴宁区 › 民生街道 › 兴宁社区. It is nil for a code the
+// national tree does not have.
+func (s *Service) DivisionPath(code string) []string {
+	set, err := s.regions.Get()
+	if err != nil {
+		return nil
+	}
+	d, ok := set.Lookup(code)
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, a := range set.Ancestors(code) {
+		if a.Level >= region.County {
+			names = append(names, a.Name)
+		}
+	}
+	return append(names, d.Name)
+}
+
+// Division returns the division of a code, if the national tree has it.
 func (s *Service) Division(code string) (region.Division, bool) {
 	set, err := s.regions.Get()
 	if err != nil {

@@ -418,6 +418,11 @@ func TestCoverageChangeAndHistory(t *testing.T) {
 	if txt := text(body); !strings.Contains(txt, "需要：应选派党建指导员 暂无正式党员，应选派党建指导员开展工作") {
 		t.Errorf("rule and advice: %.500s", txt)
 	}
+	// The village is named as a place, its code beside it; the
+	// affiliation by its name alone.
+	if txt := text(body); !strings.Contains(txt, "所在村（社区） 兴宁区 › 民生街道 › 北宁社区居委会 450102001004") || strings.Contains(txt, "编号") {
+		t.Errorf("the unit's place: %.900s", txt)
+	}
 	st, _, body := b.status(t, "POST", path+"/coverage", url.Values{"coverage": {"joint"}})
 	if st != 422 || !strings.Contains(body, `<p class="error" id="err-org_id">请选择该单位的党组织</p>`) {
 		t.Errorf("joint without org: %d", st)

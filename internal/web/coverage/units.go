@@ -118,7 +118,8 @@ type covUnitView struct {
 	CanAudit bool
 	Opts     covOptions
 	Reasons  []org.Choice
-	Today    string // the latest date a closing may take effect
+	Today    string   // the latest date a closing may take effect
+	Place    []string // the unit's village as a place: 兴宁区 › 民生街道 › 兴宁社区
 }
 
 // unitView loads a unit with what its page shows, and sets the page's title
@@ -136,7 +137,8 @@ func (h *Pages) unitView(w http.ResponseWriter, r *http.Request, p *web.Page) (*
 		return nil, false
 	}
 	u = u.In(p.Lang)
-	v := &covUnitView{U: u, Advice: u.Advice, Opts: covOpts, Reasons: coverage.CloseReasons, Today: h.Now().In(org.Shanghai).Format("2006-01-02")}
+	v := &covUnitView{U: u, Advice: u.Advice, Opts: covOpts, Reasons: coverage.CloseReasons, Today: h.Now().In(org.Shanghai).Format("2006-01-02"),
+		Place: h.Orgs.DivisionPath(u.RegionCode)}
 	if v.History, err = h.cov.History(ctx, actor, id); err != nil {
 		h.Fail(w, r, err)
 		return nil, false
