@@ -24,7 +24,7 @@ type ListQuery struct {
 	Level        string
 	Status       string // "" or "active", "dissolved", "all"
 	Unconfirmed  bool
-	Sort         string // "code" (default), "name", "-name", "kind", "created", "-created", "tree"
+	Sort         string // "code" (default), "name", "-name", "kind", "created", "-created", "tree", "relevance"
 	Limit        int
 	Offset       int
 }
@@ -98,9 +98,21 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		// branches, organs, schools) in the order they were added.
 		"tree": "CASE WHEN COALESCE(region_code, '') = '' THEN 1 ELSE 0 END, COALESCE(region_code, ''), id",
 	}[q.Sort]
+	var orderArgs []any
+	if q.Sort == "relevance" {
+		// A search's best matches first: the name itself, then names that
+		// start with the words, then the rest; the higher organization of
+		// equal matches first (兴宁区委 before 兴宁社区), then the tree order.
+		order = "depth, CASE WHEN COALESCE(region_code, '') = '' THEN 1 ELSE 0 END, COALESCE(region_code, ''), id"
+		if q.Q != "" {
+			prefix := strings.NewReplacer("%", "", "_", "").Replace(q.Q) + "%"
+			order = "CASE WHEN name = ? OR short_name = ? THEN 0 WHEN name LIKE ? OR short_name LIKE ? THEN 1 ELSE 2 END, " + order
+			orderArgs = []any{q.Q, q.Q, prefix, prefix}
+		}
+	}
 	if order == "" {
-		return nil, 0, errs.Field("sort", "排序方式不正确：可用 code、-code、name、-name、kind、-kind、created、-created",
-			"unknown sort: use code, -code, name, -name, kind, -kind, created or -created")
+		return nil, 0, errs.Field("sort", "排序方式不正确：可用 code、-code、name、-name、kind、-kind、created、-created、relevance",
+			"unknown sort: use code, -code, name, -name, kind, -kind, created, -created or relevance")
 	}
 	var out []Org
 	if byName && total <= pinyinSortMax {
@@ -117,7 +129,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 			out = all[q.Offset:min(len(all), q.Offset+limit)]
 		}
 	} else {
-		rows, err := s.db.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+w+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
+		rows, err := s.db.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+w+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(append(args, orderArgs...), limit, q.Offset)...)
 		if err != nil {
 			return nil, 0, errs.Wrap(err, "list orgs")
 		}

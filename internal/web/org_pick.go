@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -146,23 +145,11 @@ func (k *Kit) SearchOrgs(ctx context.Context, actor access.Actor, q string, f Pi
 			found = append(found, o)
 		}
 	}
-	rows, _, err := k.Orgs.List(ctx, actor, org.ListQuery{Q: q, Kind: f.Kind, Level: f.Level, Under: f.Under, Limit: 60, Sort: "tree"})
+	rows, _, err := k.Orgs.List(ctx, actor, org.ListQuery{Q: q, Kind: f.Kind, Level: f.Level, Under: f.Under, Limit: PickLimit, Sort: "relevance"})
 	if err != nil {
 		return nil, err
 	}
 	found = append(found, rows...)
-	rank := func(o org.Org) int {
-		switch {
-		case q == "":
-			return 0
-		case o.Name == q || o.ShortName == q:
-			return 0
-		case strings.HasPrefix(o.Name, q) || strings.HasPrefix(o.ShortName, q):
-			return 1
-		}
-		return 2
-	}
-	sort.SliceStable(found, func(i, j int) bool { return rank(found[i]) < rank(found[j]) })
 	seen := map[int64]bool{}
 	var ids []int64
 	var out []PickResult

@@ -2,6 +2,7 @@ package orgs
 
 import (
 	"net/http"
+	"strings"
 
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -12,8 +13,13 @@ import (
 // or division code and filtered by kind, level and status.
 func (h *Pages) OrgSearch(w http.ResponseWriter, r *http.Request) {
 	p := h.Page(r, "search", h.T(i18n.FromRequest(r), "search.title"))
-	l := web.ListFrom(r, "code")
 	v := r.URL.Query()
+	// A search shows its best matches first unless another order is asked.
+	def := "code"
+	if strings.TrimSpace(v.Get("q")) != "" {
+		def = "relevance"
+	}
+	l := web.ListFrom(r, def)
 	q := org.ListQuery{Q: l.Q, Kind: v.Get("kind"), Level: v.Get("level"), Status: v.Get("status"), Unconfirmed: v.Get("unconfirmed") == "1",
 		Sort: l.Sort, Limit: l.Per, Offset: l.Offset()}
 	rows, total, err := h.Orgs.List(r.Context(), web.Actor(r), q)
