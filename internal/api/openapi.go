@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 
 	"jiceng/internal/module"
 )
@@ -21,8 +22,8 @@ import (
 //go:embed openapi.json */openapi.json
 var specFiles embed.FS
 
-// Fragment is one module's part of the OpenAPI document: the paths it
-// serves and the components only it uses.
+// Fragment is one module's part of the OpenAPI document: its tag, the
+// paths it serves and the components only it uses.
 type Fragment struct {
 	Name string // the module, named in errors
 	JSON []byte
@@ -30,13 +31,21 @@ type Fragment struct {
 
 // specPart is what a fragment may hold.
 type specPart struct {
+	Tags       []specTag                             `json:"tags"`
 	Paths      map[string]json.RawMessage            `json:"paths"`
 	Components map[string]map[string]json.RawMessage `json:"components"`
 }
 
-// Spec merges OpenAPI fragments into base: a fragment may hold "paths" and
-// "components" only, and no path or component may be defined twice, in
-// the base or in another fragment.
+// specTag is an entry of the document's tag list.
+type specTag struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// Spec merges OpenAPI fragments into base: a fragment may hold "tags",
+// "paths" and "components" only; no tag, path or component may be defined
+// twice, in the base or in another fragment, and every operation's tags
+// must be in the merged list.
 func Spec(base []byte, fragments ...Fragment) ([]byte, error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(base, &doc); err != nil {
@@ -59,6 +68,12 @@ func Spec(base []byte, fragments ...Fragment) ([]byte, error) {
 		if err := dec.Decode(&part); err != nil {
 			return nil, fmt.Errorf("openapi fragment %s: %w", f.Name, err)
 		}
+		for _, t := range part.Tags {
+			if slices.ContainsFunc(merged.Tags, func(o specTag) bool { return o.Name == t.Name }) {
+				return nil, fmt.Errorf("openapi fragment %s: tag %s is defined twice", f.Name, t.Name)
+			}
+			merged.Tags = append(merged.Tags, t)
+		}
 		for p, v := range part.Paths {
 			if _, dup := merged.Paths[p]; dup {
 				return nil, fmt.Errorf("openapi fragment %s: path %s is defined twice", f.Name, p)
@@ -77,11 +92,33 @@ func Spec(base []byte, fragments ...Fragment) ([]byte, error) {
 			}
 		}
 	}
+	for p, v := range merged.Paths {
+		var item map[string]json.RawMessage
+		if err := json.Unmarshal(v, &item); err != nil {
+			return nil, fmt.Errorf("openapi path %s: %w", p, err)
+		}
+		for m, raw := range item {
+			var op struct {
+				Tags []string `json:"tags"`
+			}
+			if !slices.Contains([]string{"get", "put", "post", "delete", "patch", "head", "options", "trace"}, m) {
+				continue // parameters, summary and the like
+			}
+			if err := json.Unmarshal(raw, &op); err != nil {
+				return nil, fmt.Errorf("openapi %s %s: %w", m, p, err)
+			}
+			for _, t := range op.Tags {
+				if !slices.ContainsFunc(merged.Tags, func(o specTag) bool { return o.Name == t }) {
+					return nil, fmt.Errorf("openapi: %s %s has the tag %s, which no fragment declares", m, p, t)
+				}
+			}
+		}
+	}
 	out := map[string]any{}
 	for k, v := range doc {
 		out[k] = v
 	}
-	out["paths"], out["components"] = merged.Paths, merged.Components
+	out["tags"], out["paths"], out["components"] = merged.Tags, merged.Paths, merged.Components
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	// Descriptions hold <token> and the like; they are read as JSON, not HTML.
