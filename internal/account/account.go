@@ -161,6 +161,25 @@ func GrantableRoles(actor access.Actor) []access.Role {
 	return out
 }
 
+// cannotGrant says that the actor may not give role on the organization at
+// path, and names the roles it may give there, so that the user knows what
+// to choose instead.
+func cannotGrant(actor access.Actor, role access.Role, path string) i18n.Text {
+	var zh, en []string
+	for _, r := range access.Roles {
+		if actor.CanGrant(r, path) {
+			zh, en = append(zh, "“"+access.RoleLabel(r).ZH+"”"), append(en, access.RoleLabel(r).EN)
+		}
+	}
+	name := access.RoleLabel(role)
+	if len(zh) == 0 {
+		return i18n.Text{ZH: fmt.Sprintf("您不能在该党组织上授予“%s”角色，也不能授予其他角色", name.ZH),
+			EN: fmt.Sprintf("you may not grant the role %s, nor any other, on this organization", name.EN)}
+	}
+	return i18n.Text{ZH: fmt.Sprintf("您不能在该党组织上授予“%s”角色；可授予：%s", name.ZH, strings.Join(zh, "、")),
+		EN: fmt.Sprintf("you may not grant the role %s on this organization; you may grant: %s", name.EN, strings.Join(en, ", "))}
+}
+
 // CanRevoke reports whether actor, which read u, may revoke u's grant g:
 // it may manage u and give g's role there, and g is not the actor's own
 // last grant that lets it manage users (see revoke).
@@ -277,7 +296,8 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewUser) (U
 			return errAdminBelowTop("role")
 		}
 		if in.Role != "" && !actor.CanGrant(in.Role, home.path) {
-			return errs.Field("role", "您不能授予该角色", "you may not grant this role")
+			e := cannotGrant(actor, in.Role, home.path)
+			return errs.Field("role", e.ZH, e.EN)
 		}
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM users WHERE username = ?", in.Username).Scan(&n); err != nil {
@@ -493,7 +513,8 @@ func (s *Service) Grant(ctx context.Context, actor access.Actor, userID int64, r
 			return errAdminBelowTop("org_id")
 		}
 		if !actor.CanGrant(role, o.path) {
-			return errs.New(errs.Forbidden, "您不能在该党组织上授予此角色", "you may not grant this role on this organization")
+			e := cannotGrant(actor, role, o.path)
+			return errs.New(errs.Forbidden, e.ZH, e.EN)
 		}
 		_, err = tx.Exec(ctx, "INSERT INTO grants (user_id, role, org_id, created_at) VALUES (?, ?, ?, ?)", userID, role, orgID, db.FormatTime(s.now()))
 		if db.IsUniqueViolation(err) {

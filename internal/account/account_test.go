@@ -101,7 +101,7 @@ func TestAccountsAndGrants(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A street administrator cannot make anyone an administrator, nor reach above its street.
-	if _, err := s.Create(ctx, sa, account.NewUser{Username: "boss", Password: "Leader-pass-2026", HomeOrgID: ms.ID, Role: access.Admin}); errs.As(err).ZH != "您不能授予该角色" {
+	if _, err := s.Create(ctx, sa, account.NewUser{Username: "boss", Password: "Leader-pass-2026", HomeOrgID: ms.ID, Role: access.Admin}); errs.As(err).ZH != "您不能在该党组织上授予“系统管理员”角色；可授予：“组织部门管理员”、“党组织书记”、“评议考核管理员”、“诉求办理员”、“廉洁工作站专员”、“身份信息保管人”、“审计员”" {
 		t.Errorf("org_admin granting admin: %v", err)
 	}
 	if _, err := s.Create(ctx, sa, account.NewUser{Username: "boss", Password: "Leader-pass-2026", HomeOrgID: root.ID}); !errs.Is(err, errs.Invalid) {

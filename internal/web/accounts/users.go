@@ -34,7 +34,7 @@ func (h *Pages) UserNewForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.Page(r, "users", h.T(i18n.FromRequest(r), "users.new"))
 	p.Form = r.URL.Query()
-	p.Data = map[string]any{"Roles": access.Roles}
+	p.Data = map[string]any{"Roles": account.GrantableRoles(web.Actor(r))}
 	p.Picker("home_org_id", web.PickFilter{})
 	h.render(w, r, http.StatusOK, "user_form", "layout", p)
 }
@@ -46,7 +46,7 @@ func (h *Pages) UserNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form = r.PostForm
-	p.Data = map[string]any{"Roles": access.Roles}
+	p.Data = map[string]any{"Roles": account.GrantableRoles(web.Actor(r))}
 	p.Picker("home_org_id", web.PickFilter{})
 	if err := h.ResolveOrg(r.Context(), web.Actor(r), r.PostForm, "home_org_id", web.PickFilter{}); err != nil {
 		p.Form.Del("password")
