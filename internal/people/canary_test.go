@@ -1,0 +1,185 @@
+package people_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"jiceng/internal/access"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/org"
+	"jiceng/internal/people"
+	"jiceng/internal/testrig"
+)
+
+// canary is a person whose ID number and phone must never be found in clear
+// outside a permitted reveal.
+var (
+	canaryID    = idNumber("450102", "19770707", 777)
+	canaryPhone = "13977071234"
+)
+
+// useCanary registers the canary, fails to register it twice, changes its
+// status, lists it and reveals its number, through every path that could
+// leak; it returns every message and value the register handed out.
+func useCanary(t *testing.T, ctx context.Context, ppl *people.Service, orgs *org.Service, d *db.DB) []string {
+	t.Helper()
+	l, _, err := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: "450102001003"})
+	if err != nil || len(l) != 1 {
+		t.Fatalf("community: %v", err)
+	}
+	c3 := l[0]
+	in := people.MemberInput{PersonInput: people.PersonInput{Name: "金丝雀", IDNumber: canaryID, Phone: canaryPhone, Ethnicity: "汉族", Education: "大学本科"},
+		OrgID: c3.ID, Kind: "full", JoinedOn: "2005-07-01"}
+	p, err := ppl.AddMember(ctx, testrig.Admin, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	out = append(out, fmt.Sprintf("%+v %+v", p, *p.Membership))
+	secretary := testPerms.Bind(access.Actor{UserID: 3, Username: "sec", Grants: []access.Grant{{Role: access.Secretary, OrgPath: c3.Path}}})
+	// Twice, with a wrong gender and birth date beside it: the messages
+	// name the person and the fields, never the number.
+	in.Gender, in.BirthDate = "女", "1977-07-08"
+	for _, actor := range []access.Actor{testrig.Admin, secretary} {
+		_, err := ppl.AddMember(ctx, actor, in)
+		e := errs.As(err)
+		out = append(out, e.ZH, e.EN, fmt.Sprint(errs.FieldMessages(err, ""), errs.FieldMessages(err, "en")))
+	}
+	if _, err := ppl.SetStatus(ctx, secretary, p.ID, people.StatusInput{Status: "floating", Where: "广东省深圳市", OnDate: "2026-02-01"}); err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := ppl.Members(ctx, secretary, people.MemberQuery{Q: canaryID})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("find the canary by its number: %v %d", err, len(list))
+	}
+	out = append(out, fmt.Sprintf("%+v", list))
+	// The secretary may not reveal; the system actor may, and is audited.
+	_, err = ppl.Reveal(ctx, secretary, p.ID, "id_number")
+	if errs.KindOf(err) != errs.Forbidden {
+		t.Errorf("the secretary revealed the number: %v", err)
+	}
+	out = append(out, err.Error())
+	if got, err := ppl.Reveal(ctx, testrig.Admin, p.ID, "id_number"); err != nil || got != canaryID {
+		t.Errorf("reveal: %q %v", got, err)
+	}
+	if got, err := ppl.Reveal(ctx, testrig.Admin, p.ID, "phone"); err != nil || got != canaryPhone {
+		t.Errorf("reveal phone: %q %v", got, err)
+	}
+	var reveals int
+	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.reveal'").Scan(&reveals); err != nil || reveals != 2 {
+		t.Errorf("%d reveals audited (%v), want 2", reveals, err)
+	}
+	return out
+}
+
+// secrets are the forms in which the canary could leak.
+func secrets() map[string]string {
+	return map[string]string{"the ID number": canaryID, "the ID number's middle": canaryID[6:14], "the phone": canaryPhone, "the phone's middle": canaryPhone[3:7]}
+}
+
+// TestCanaryNeverInClear: the canary's ID number and phone are in no
+// message, list, audit entry or table row — on either engine — and, on
+// SQLite, nowhere in the database files.
+func TestCanaryNeverInClear(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, _ := xingning.Open(t)
+	orgs := org.NewService(d, regions)
+	ppl, err := people.NewService(d, orgs, testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ppl.WithClock(func() time.Time { return today })
+	out := useCanary(t, ctx, ppl, orgs, d)
+	for _, table := range []string{"persons", "memberships", "membership_events", "people_agg", "audit_log"} {
+		out = append(out, dumpTable(t, ctx, d, table))
+	}
+	all := strings.Join(out, "\n")
+	for what, s := range secrets() {
+		if strings.Contains(all, s) {
+			t.Errorf("%s (%s) is in clear in what the register gave or stored", what, s)
+		}
+	}
+}
+
+// TestCanaryNotInTheFile: on SQLite the database file and its WAL hold the
+// canary's number and phone only sealed.
+func TestCanaryNotInTheFile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "canary.db")
+	d, err := db.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	orgs := org.NewService(d, regions)
+	if _, err := orgs.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
+		t.Fatal(err)
+	}
+	ppl, err := people.NewService(d, orgs, testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ppl.WithClock(func() time.Time { return today })
+	useCanary(t, ctx, ppl, orgs, d)
+	// Read the files while the database is open (the WAL holds the latest
+	// pages) and after it is closed (checkpointed into the main file).
+	check := func(when string) {
+		for _, f := range []string{path, path + "-wal"} {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			for what, s := range secrets() {
+				if bytes.Contains(b, []byte(s)) {
+					t.Errorf("%s: %s holds %s in clear", when, filepath.Base(f), what)
+				}
+			}
+		}
+	}
+	check("open")
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check("closed")
+}
+
+// dumpTable renders every row of a table as text.
+func dumpTable(t *testing.T, ctx context.Context, d *db.DB, table string) string {
+	t.Helper()
+	rows, err := d.Query(ctx, "SELECT * FROM "+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			fmt.Fprint(&b, v, "\t")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,280 @@
+package people
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"jiceng/internal/access"
+	"jiceng/internal/audit"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
+	"jiceng/internal/ids"
+	"jiceng/internal/org"
+)
+
+// PersonInput is a person as a form, an API body or an import row gives
+// it. Gender and birth date may be left out: the ID number carries them;
+// given, they must agree with it. Ethnicity and education take the code or
+// the name ("08" or "壮族").
+type PersonInput struct {
+	Name      string `json:"name"`
+	IDNumber  string `json:"id_number"`
+	Gender    string `json:"gender"`
+	BirthDate string `json:"birth_date"`
+	Ethnicity string `json:"ethnicity"`
+	Education string `json:"education"`
+	Phone     string `json:"phone"`
+}
+
+// MemberInput adds a person to the register as a member of an organization.
+type MemberInput struct {
+	PersonInput
+	OrgID    int64  `json:"org_id"`
+	Kind     string `json:"kind"`      // full | probationary
+	JoinedOn string `json:"joined_on"` // admitted to the Party, YYYY-MM-DD
+	FullOn   string `json:"full_on"`   // converted to full membership, for full members; optional
+}
+
+// person is a checked PersonInput.
+type person struct {
+	name, gender, birth, ethnicity, education, id, phone string
+}
+
+// dateLayout is the register's date format.
+const dateLayout = "2006-01-02"
+
+// checkPerson validates in against today and adds a problem per field to f.
+func (s *Service) checkPerson(in PersonInput, today time.Time, f *errs.Fields) person {
+	var p person
+	p.name = strings.TrimSpace(in.Name)
+	if n := utf8.RuneCountInString(p.name); n == 0 || n > 50 {
+		f.Add("name", "请填写姓名（最多 50 字）", "enter the name (at most 50 characters)")
+	}
+	card, err := ids.ParseIDCard(in.IDNumber, today)
+	if err != nil {
+		e := errs.As(err)
+		f.Add("id_number", e.ZH, e.EN)
+	} else if _, ok := s.orgs.Division(card.RegionCode[:2]); !ok {
+		f.Add("id_number", fmt.Sprintf("身份证号前 2 位 %s 不是省级行政区划代码，请核对", card.RegionCode[:2]),
+			fmt.Sprintf("the first 2 digits of the ID number, %s, are not a province's division code: check them", card.RegionCode[:2]))
+	} else {
+		p.id = card.Number
+		p.birth = card.Birth.Format(dateLayout)
+		p.gender = "female"
+		if card.Male {
+			p.gender = "male"
+		}
+		if g := strings.TrimSpace(in.Gender); g != "" {
+			key, ok := org.KeyOf(Genders, g)
+			switch {
+			case !ok:
+				f.Add("gender", "性别应为“男”或“女”", "the gender must be male or female")
+			case key != p.gender:
+				f.Add("gender", fmt.Sprintf("性别与身份证号不符：身份证号第 17 位表示%s", org.LabelOf(Genders, p.gender, "")),
+					fmt.Sprintf("the gender disagrees with the ID number: its 17th digit says %s", strings.ToLower(org.LabelOf(Genders, p.gender, i18n.EN))))
+			}
+		}
+		if b := strings.TrimSpace(in.BirthDate); b != "" && b != p.birth {
+			f.Add("birth_date", fmt.Sprintf("出生日期与身份证号不符：身份证号第 7–14 位为 %s", p.birth),
+				fmt.Sprintf("the birth date disagrees with the ID number: characters 7–14 give %s", p.birth))
+		}
+	}
+	var ok bool
+	if p.ethnicity, ok = org.KeyOf(Ethnicities, in.Ethnicity); !ok {
+		f.Add("ethnicity", "请选择民族（56 个民族之一，如“汉族”“壮族”）", "choose the ethnic group (one of the 56, such as Han or Zhuang)")
+	}
+	if p.education, ok = org.KeyOf(Educations, in.Education); !ok {
+		f.Add("education", "请选择学历，如“大学本科”“大学专科”“普通高中”", "choose the education, such as Bachelor's degree or Senior high school")
+	}
+	p.phone = strings.TrimSpace(in.Phone)
+	if p.phone != "" && !validPhone(p.phone) {
+		f.Add("phone", "电话应为 11 位手机号（如 13812345678）或带区号的座机（如 0771-1234567）", "the phone must be an 11-digit mobile number (13812345678) or a landline with its area code (0771-1234567)")
+	}
+	return p
+}
+
+// validPhone accepts an 11-digit mobile number starting with 1, or a
+// landline of 3–4 digits of area code, a dash and 7–8 digits.
+func validPhone(s string) bool {
+	if len(s) == 11 && s[0] == '1' && allDigits(s) {
+		return true
+	}
+	area, num, ok := strings.Cut(s, "-")
+	return ok && area != "" && area[0] == '0' && len(area) >= 3 && len(area) <= 4 && allDigits(area) && len(num) >= 7 && len(num) <= 8 && allDigits(num)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// parseDate reads a register date; a date that is not one is recorded at
+// field.
+func parseDate(v, field string, zh, en string, f *errs.Fields) (time.Time, bool) {
+	t, err := time.Parse(dateLayout, strings.TrimSpace(v))
+	if err != nil {
+		f.Add(field, "请填写"+zh+"，格式如 2020-07-01", "enter the "+en+" as a date like 2020-07-01")
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// AddMember registers a person as a member of an organization the actor
+// manages people in. The ID number must not be registered yet: the error
+// then says where the person is, when the actor may see it.
+func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberInput) (Person, error) {
+	if !actor.CanAnywhere(PeopleManage) {
+		return Person{}, errs.New(errs.Forbidden, "您没有登记党员的权限", "you may not register members")
+	}
+	if in.OrgID == 0 {
+		return Person{}, errs.Field("org_id", "请选择所在党组织", "choose the organization")
+	}
+	o, err := s.orgs.Check(ctx, actor, in.OrgID, PeopleManage)
+	if err != nil {
+		if e := errs.As(err); e.Kind == errs.NotFound {
+			return Person{}, errs.Field("org_id", e.ZH, e.EN)
+		}
+		return Person{}, err
+	}
+	if !o.Active() {
+		return Person{}, errs.Field("org_id", fmt.Sprintf("“%s”已撤销，不能接收党员", o.Label()), fmt.Sprintf("%s has been dissolved and cannot take members", o.Label()))
+	}
+	today := s.today()
+	var f errs.Fields
+	p := s.checkPerson(in.PersonInput, today, &f)
+	m := s.checkJoin(in, p, today, &f)
+	if err := f.Err(); err != nil {
+		return Person{}, err
+	}
+	index := s.seal.lookup(p.id)
+	if err := s.duplicate(ctx, actor, index); err != nil {
+		return Person{}, err
+	}
+	var id int64
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := tx.LockTreeShared(ctx); err != nil {
+			return errs.Wrap(err, "lock tree")
+		}
+		ref, err := org.Lookup(ctx, tx, o.ID)
+		if err != nil || !ref.Active() {
+			return errs.Field("org_id", fmt.Sprintf("“%s”已撤销，不能接收党员", o.Label()), fmt.Sprintf("%s has been dissolved and cannot take members", o.Label()))
+		}
+		now := db.FormatTime(tx.Now())
+		var phone any
+		phoneMask := ""
+		if p.phone != "" {
+			phone, phoneMask = s.seal.seal("phone", p.phone), ids.MaskPhone(p.phone)
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO persons (name, name_key, gender, birth_date, ethnicity, education, id_sealed, id_index, id_mask, phone_sealed, phone_mask, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.name, nameKey(p.name), p.gender, p.birth, p.ethnicity, p.education, s.seal.seal("id_number", p.id), index, ids.MaskIDCard(p.id), phone, phoneMask, now, now).Scan(&id)
+		if db.IsUniqueViolation(err) {
+			return errs.New(errs.Conflict, "该身份证号刚刚已被登记，请刷新后查找", "this ID number was registered a moment ago: reload and search for it")
+		}
+		if err != nil {
+			return errs.Wrap(err, "insert person")
+		}
+		var mid int64
+		if err := tx.QueryRow(ctx, `INSERT INTO memberships (person_id, org_id, kind, joined_on, full_on, status, active, started_on)
+			VALUES (?, ?, ?, ?, ?, 'normal', ?, ?) RETURNING id`, id, o.ID, m.kind, m.joined, nullable(m.full), true, m.joined).Scan(&mid); err != nil {
+			return errs.Wrap(err, "insert membership")
+		}
+		ev := i18n.Text{ZH: fmt.Sprintf("登记为%s%s", o.Label(), org.LabelOf(Kinds, m.kind, "")),
+			EN: fmt.Sprintf("registered as a %s of %s", strings.ToLower(org.LabelOf(Kinds, m.kind, i18n.EN)), o.Label())}
+		// A member registered here is taken to have been in the organization
+		// since joining the Party; a transfer starts the next membership.
+		if err := s.event(ctx, tx, actor, id, mid, "join", ev, mustDate(m.joined)); err != nil {
+			return err
+		}
+		if err := bumpMember(ctx, tx, o.Path, p.counted(), m.counted("normal"), 1); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "member.add", TargetType: "person", TargetID: strconv.FormatInt(id, 10), OrgPath: o.Path,
+			Summary: i18n.Text{ZH: fmt.Sprintf("登记党员 %s（%s，%s）", p.name, o.Label(), org.LabelOf(Kinds, m.kind, "")),
+				EN: fmt.Sprintf("registered the member %s (%s, %s)", p.name, o.Label(), strings.ToLower(org.LabelOf(Kinds, m.kind, i18n.EN)))},
+			After: map[string]any{"name": p.name, "id_number": ids.MaskIDCard(p.id), "gender": p.gender, "birth_date": p.birth, "ethnicity": p.ethnicity,
+				"education": p.education, "phone": ids.MaskPhone(p.phone), "org_id": o.ID, "kind": m.kind, "joined_on": m.joined, "full_on": m.full}})
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return s.Person(ctx, actor, id)
+}
+
+// join is a checked membership start.
+type join struct {
+	kind, joined, full string
+}
+
+// checkJoin validates the membership part of in for the person p.
+func (s *Service) checkJoin(in MemberInput, p person, today time.Time, f *errs.Fields) join {
+	var j join
+	var ok bool
+	if j.kind, ok = org.KeyOf(Kinds, in.Kind); !ok {
+		f.Add("kind", "请选择党员类别：正式党员或预备党员", "choose full or probationary member")
+	}
+	joined, okJ := parseDate(in.JoinedOn, "joined_on", "入党日期", "date of joining", f)
+	if okJ {
+		j.joined = joined.Format(dateLayout)
+		switch {
+		case joined.After(today):
+			f.Add("joined_on", "入党日期不能晚于今天", "the date of joining cannot be after today")
+		case p.birth != "" && joined.Before(mustDate(p.birth).AddDate(18, 0, 0)):
+			f.Add("joined_on", "入党时应年满 18 周岁：请核对入党日期和身份证号", "a member joins at 18 or older: check the date of joining and the ID number")
+		}
+	}
+	if strings.TrimSpace(in.FullOn) != "" {
+		if j.kind == "probationary" {
+			f.Add("full_on", "预备党员没有转正日期：转正时再填写", "a probationary member has no date of full membership yet")
+		} else if full, ok := parseDate(in.FullOn, "full_on", "转正日期", "date of full membership", f); ok {
+			j.full = full.Format(dateLayout)
+			if okJ && full.Before(joined.AddDate(1, 0, 0)) {
+				f.Add("full_on", "转正日期应在入党满一年预备期之后", "full membership comes after a probation of one year from joining")
+			} else if full.After(today) {
+				f.Add("full_on", "转正日期不能晚于今天", "the date of full membership cannot be after today")
+			}
+		}
+	}
+	return j
+}
+
+func mustDate(s string) time.Time {
+	t, _ := time.Parse(dateLayout, s)
+	return t
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// duplicate refuses an ID number already in the register, naming the
+// person and the organization when the actor may read them.
+func (s *Service) duplicate(ctx context.Context, actor access.Actor, index string) error {
+	var id int64
+	var name string
+	err := s.db.QueryRow(ctx, "SELECT id, name FROM persons WHERE id_index = ?", index).Scan(&id, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return errs.Wrap(err, "find ID number")
+	}
+	if where, ok := s.placeOf(ctx, actor, id); ok {
+		return errs.Field("id_number", fmt.Sprintf("该身份证号已登记：%s，%s", name, where.ZH), fmt.Sprintf("this ID number is registered already: %s, %s", name, where.EN))
+	}
+	return errs.Field("id_number", "该身份证号已登记在您管理范围以外的党组织，请联系上级组织部门", "this ID number is registered in an organization outside your scope: ask the department above you")
+}

@@ -1,0 +1,92 @@
+package people
+
+import (
+	"context"
+	"strings"
+
+	"jiceng/internal/access"
+	"jiceng/internal/errs"
+	"jiceng/internal/ids"
+	"jiceng/internal/org"
+)
+
+// MemberQuery filters the member list of a subtree.
+type MemberQuery struct {
+	Under  int64  // the organization whose subtree is listed; 0 for the actor's scope
+	Q      string // part of a name, or a whole ID number
+	Status string // a status key, or "" for every current member
+	Kind   string // full | probationary | ""
+	Limit  int
+	Offset int
+}
+
+// Member is a row of the member list.
+type Member struct {
+	Person
+	OrgID   int64  `json:"org_id"`
+	OrgName string `json:"org_name"`
+}
+
+// Members lists the current members of a subtree the actor may read, in
+// pinyin order of their names, with their total. A query of a whole ID
+// number finds its person through the keyed index.
+func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery) ([]Member, int, error) {
+	scope, args := actor.ScopeSQL(org.PathCol("o"), PeopleRead)
+	where := []string{"m.active = ?", scope}
+	args = append([]any{true}, args...)
+	if q.Under != 0 {
+		o, err := s.orgs.Check(ctx, actor, q.Under, PeopleRead)
+		if err != nil {
+			return nil, 0, err
+		}
+		where = append(where, access.InSubtree(org.PathCol("o"), o.Path))
+	}
+	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
+		if card, err := ids.ParseIDCard(q.Q, s.today()); err == nil {
+			where, args = append(where, "p.id_index = ?"), append(args, s.seal.lookup(card.Number))
+		} else {
+			where, args = append(where, "p.name LIKE ?"), append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(q.Q)+"%")
+		}
+	}
+	if q.Status != "" {
+		if _, ok := org.KeyOf(Statuses, q.Status); !ok || ends(q.Status) {
+			return nil, 0, errs.Field("status", "状态只能是 normal、floating、lost 或 suspended", "status must be normal, floating, lost or suspended")
+		}
+		where, args = append(where, "m.status = ?"), append(args, q.Status)
+	}
+	if q.Kind != "" {
+		if _, ok := org.KeyOf(Kinds, q.Kind); !ok {
+			return nil, 0, errs.Field("kind", "类别只能是 full 或 probationary", "kind must be full or probationary")
+		}
+		where, args = append(where, "m.kind = ?"), append(args, q.Kind)
+	}
+	from := " FROM memberships m JOIN persons p ON p.id = m.person_id" + org.Join("o", "m.org_id") + " WHERE " + strings.Join(where, " AND ")
+	var total int
+	if err := s.db.QueryRow(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
+		return nil, 0, errs.Wrap(err, "count members")
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.db.Query(ctx, "SELECT "+personCols+", m.id, m.org_id, "+org.LabelCol("o")+", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where"+
+		from+" ORDER BY p.name_key, p.id LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
+	if err != nil {
+		return nil, 0, errs.Wrap(err, "list members")
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var m Member
+		ms := &Membership{Active: true}
+		err := rows.Scan(&m.ID, &m.Name, &m.Gender, &m.BirthDate, &m.Ethnicity, &m.Education, &m.IDMask, &m.PhoneMask, &m.CreatedAt, &m.UpdatedAt, &m.Version,
+			&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere)
+		if err != nil {
+			return nil, 0, errs.Wrap(err, "scan member")
+		}
+		s.due(ms)
+		m.Membership, m.OrgID, m.OrgName = ms, ms.OrgID, ms.OrgName
+		out = append(out, m)
+	}
+	return out, total, errs.Wrap(rows.Err(), "list members")
+}

@@ -1,0 +1,338 @@
+package people_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"jiceng/internal/access"
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/ids"
+	"jiceng/internal/org"
+	"jiceng/internal/people"
+	"jiceng/internal/region"
+	"jiceng/internal/testrig"
+)
+
+var (
+	regions   = region.NewHolder()
+	xingning  = testrig.Tree(regions, "450102")
+	testPerms = access.MustCatalogue(people.Permissions())
+	testKey   = []byte("test-key-for-people-sealing-0123")
+	// today is the register's fixed date in these tests.
+	today = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+)
+
+func TestMain(m *testing.M) { testrig.Main(m) }
+
+// idNumber builds a valid ID number of region, birth date (YYYYMMDD) and
+// serial; an odd serial is a man.
+func idNumber(region, birth string, serial int) string {
+	first17 := fmt.Sprintf("%s%s%03d", region, birth, serial)
+	return first17 + string(ids.IDCardCheckChar(first17))
+}
+
+type fx struct {
+	d          *db.DB
+	orgs       *org.Service
+	ppl        *people.Service
+	ms, st, c3 org.Org // 民生街道党工委, 三塘镇党委, 兴宁社区
+	admin      access.Actor
+	street     access.Actor // 民生街道's organization department
+	secretary  access.Actor // of 兴宁社区
+}
+
+func newFx(t *testing.T) *fx {
+	t.Helper()
+	ctx := context.Background()
+	d, _ := xingning.Open(t)
+	orgs := org.NewService(d, regions)
+	ppl, err := people.NewService(d, orgs, testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ppl.WithClock(func() time.Time { return today })
+	get := func(code string) org.Org {
+		l, _, _ := orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: code})
+		return l[0]
+	}
+	f := &fx{d: d, orgs: orgs, ppl: ppl, ms: get("450102001"), st: get("450102101"), c3: get("450102001003"), admin: testrig.Admin}
+	f.street = testPerms.Bind(access.Actor{UserID: 2, Username: "street", Grants: []access.Grant{{Role: access.OrgAdmin, OrgPath: f.ms.Path}}})
+	f.secretary = testPerms.Bind(access.Actor{UserID: 3, Username: "sec", Grants: []access.Grant{{Role: access.Secretary, OrgPath: f.c3.Path}}})
+	return f
+}
+
+func (f *fx) add(t *testing.T, o org.Org, name, id, kind, joined string) people.Person {
+	t.Helper()
+	p, err := f.ppl.AddMember(context.Background(), f.admin, people.MemberInput{PersonInput: people.PersonInput{Name: name, IDNumber: id, Ethnicity: "汉族", Education: "大学本科"},
+		OrgID: o.ID, Kind: kind, JoinedOn: joined})
+	if err != nil {
+		t.Fatalf("add %s: %v", name, err)
+	}
+	return p
+}
+
+func (f *fx) count(t *testing.T, table string) int {
+	t.Helper()
+	var n int
+	if err := f.d.QueryRow(context.Background(), "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// recount compares people_agg with a count of the current memberships of
+// each organization's subtree, dimension by dimension.
+func (f *fx) recount(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := f.d.Query(ctx, `SELECT a.org_id, a.dim, a.val, a.n FROM people_agg a WHERE a.n <> 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]int{}
+	for rows.Next() {
+		var id int64
+		var dim, val string
+		var n int
+		if err := rows.Scan(&id, &dim, &val, &n); err != nil {
+			t.Fatal(err)
+		}
+		kept[fmt.Sprintf("%d %s %s", id, dim, val)] = n
+	}
+	rows.Close()
+	rows, err = f.d.Query(ctx, `SELECT o.path, p.gender, p.birth_date, p.education, p.ethnicity, m.joined_on, m.status, m.kind
+		FROM memberships m JOIN persons p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id WHERE m.active = ?`, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for rows.Next() {
+		var path, g, birth, edu, eth, joined, status, kind string
+		if err := rows.Scan(&path, &g, &birth, &edu, &eth, &joined, &status, &kind); err != nil {
+			t.Fatal(err)
+		}
+		band := edu[:1]
+		if band == "8" || band == "9" {
+			band = "7"
+		}
+		for _, id := range org.PathIDs(path) {
+			for _, d := range [][2]string{{"all", ""}, {"gender", g}, {"birth_year", birth[:4]}, {"education", band}, {"ethnicity", eth}, {"join_year", joined[:4]}, {"status", status}, {"kind", kind}} {
+				want[fmt.Sprintf("%d %s %s", id, d[0], d[1])]++
+			}
+		}
+	}
+	rows.Close()
+	if fmt.Sprint(kept) != fmt.Sprint(want) {
+		t.Errorf("member counts differ from a recount:\nkept %v\nwant %v", kept, want)
+	}
+}
+
+// TestAddMembersAndStatistics registers five members in 兴宁区 and checks the
+// statistics of the street and the county against a count by hand.
+func TestAddMembersAndStatistics(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	f.add(t, f.c3, "张伟", idNumber("450102", "19850312", 123), "full", "2010-07-01")  // man, 41 at the end of 2026
+	f.add(t, f.c3, "李娜", idNumber("450103", "19950620", 124), "full", "2018-06-30")  // woman, 31
+	f.add(t, f.c3, "王芳", idNumber("450102", "20000101", 222), "probationary", "2026-01-10") // woman, 26
+	f.add(t, f.ms, "刘洋", idNumber("452101", "19640808", 331), "full", "1990-05-04")  // man, 62
+	f.add(t, f.st, "陈静", idNumber("450102", "19700909", 442), "probationary", "2025-10-01") // woman, 56; probation over since 2026-10-01
+
+	st, err := f.ppl.Stats(ctx, f.admin, f.ms.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 4 || st.Women != 2 || st.Probationary != 1 || fmt.Sprint(st.ByAgeBand) != "map[35:2 45:1 61:1]" || fmt.Sprint(st.ByEducation) != "map[2:4]" ||
+		fmt.Sprint(st.ByJoinYear) != "map[1990:1 2010:1 2018:1 2026:1]" || fmt.Sprint(st.ByStatus) != "map[normal:4]" {
+		t.Errorf("民生街道: %+v", st)
+	}
+	county := *f.ms.ParentID
+	st, err = f.ppl.Stats(ctx, f.admin, county)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 5 || st.Women != 3 || st.Probationary != 2 || fmt.Sprint(st.ByAgeBand) != "map[35:2 45:1 60:1 61:1]" || fmt.Sprint(st.ByKind) != "map[full:3 probationary:2]" {
+		t.Errorf("兴宁区: %+v", st)
+	}
+	// The street sees its four in pinyin order (陈 is not in its subtree).
+	list, total, err := f.ppl.Members(ctx, f.street, people.MemberQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range list {
+		names = append(names, m.Name+" "+m.IDMask)
+	}
+	if total != 4 || strings.Join(names, ",") != "李娜 450103********"+idNumber("450103", "19950620", 124)[14:]+",刘洋 452101********"+idNumber("452101", "19640808", 331)[14:]+
+		",王芳 450102********"+idNumber("450102", "20000101", 222)[14:]+",张伟 450102********"+idNumber("450102", "19850312", 123)[14:] {
+		t.Errorf("the street's members: %d %v", total, names)
+	}
+	// Found by the whole ID number, not by part of it.
+	if list, total, _ := f.ppl.Members(ctx, f.street, people.MemberQuery{Q: idNumber("450102", "19850312", 123)}); total != 1 || list[0].Name != "张伟" {
+		t.Errorf("by ID number: %d %v", total, list)
+	}
+	if _, total, _ := f.ppl.Members(ctx, f.street, people.MemberQuery{Q: "19850312"}); total != 0 {
+		t.Errorf("part of an ID number found %d", total)
+	}
+	// 陈静's probation ended on 2026-10-01: overdue, a warning.
+	list, _, _ = f.ppl.Members(ctx, f.admin, people.MemberQuery{Kind: "probationary"})
+	due := map[string]string{}
+	for _, m := range list {
+		due[m.Name] = fmt.Sprint(m.Membership.DueOn, " ", m.Membership.Overdue)
+	}
+	if fmt.Sprint(due) != "map[王芳:2027-01-10 false 陈静:2026-10-01 true]" {
+		t.Errorf("probation: %v", due)
+	}
+	f.recount(t)
+}
+
+// TestBadMembersRefused: every bad input is refused with a message that
+// says what to fix, and the register is unchanged.
+func TestBadMembersRefused(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	good := idNumber("450102", "19850312", 123)
+	f.add(t, f.c3, "张伟", good, "full", "2010-07-01")
+	wrongCheck := good[:17] + string("0123456789X"[(strings.IndexByte("0123456789X", good[17])+1)%11])
+	dissolved, err := f.orgs.Create(ctx, f.admin, org.Input{ParentID: f.ms.ID, Name: "民生街道测试党支部", Kind: "branch", Category: "private"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.orgs.Dissolve(ctx, f.admin, dissolved.ID, "2026-11-01", "测试"); err != nil {
+		t.Fatal(err)
+	}
+	base := people.MemberInput{PersonInput: people.PersonInput{Name: "李四", IDNumber: idNumber("450102", "19900101", 135), Ethnicity: "08", Education: "21"},
+		OrgID: f.c3.ID, Kind: "full", JoinedOn: "2015-07-01"}
+	for _, c := range []struct {
+		name  string
+		actor access.Actor
+		edit  func(*people.MemberInput)
+		field string
+		want  string
+	}{
+		{"wrong check digit", f.admin, func(in *people.MemberInput) { in.IDNumber = wrongCheck }, "id_number",
+			"身份证号第 18 位校验码与前 17 位不符：可能有数字输错，请对照证件逐位核对，不要只改第 18 位"},
+		{"birth date disagrees", f.admin, func(in *people.MemberInput) { in.BirthDate = "1990-01-02" }, "birth_date", "出生日期与身份证号不符：身份证号第 7–14 位为 1990-01-01"},
+		{"gender disagrees", f.admin, func(in *people.MemberInput) { in.Gender = "女" }, "gender", "性别与身份证号不符：身份证号第 17 位表示男"},
+		{"duplicate in scope", f.street, func(in *people.MemberInput) { in.IDNumber = good }, "id_number", "该身份证号已登记：张伟，现为兴宁社区党支部正式党员"},
+		{"duplicate outside scope", testPerms.Bind(access.Actor{UserID: 4, Username: "town", Grants: []access.Grant{{Role: access.OrgAdmin, OrgPath: f.st.Path}}}),
+			func(in *people.MemberInput) { in.IDNumber = good; in.OrgID = f.st.ID }, "id_number", "该身份证号已登记在您管理范围以外的党组织，请联系上级组织部门"},
+		{"no such organization", f.admin, func(in *people.MemberInput) { in.OrgID = 999999 }, "org_id", "党组织 999999 不存在或不在您的管理范围内"},
+		{"dissolved organization", f.admin, func(in *people.MemberInput) { in.OrgID = dissolved.ID }, "org_id", "“民生街道测试党支部”已撤销，不能接收党员"},
+		{"joined before 18", f.admin, func(in *people.MemberInput) { in.JoinedOn = "2007-12-31" }, "joined_on", "入党时应年满 18 周岁：请核对入党日期和身份证号"},
+		{"full before a year", f.admin, func(in *people.MemberInput) { in.FullOn = "2016-06-30" }, "full_on", "转正日期应在入党满一年预备期之后"},
+		{"probationary with a full date", f.admin, func(in *people.MemberInput) { in.Kind = "probationary"; in.JoinedOn = "2026-06-01"; in.FullOn = "2026-07-01" }, "full_on", "预备党员没有转正日期：转正时再填写"},
+		{"unknown ethnicity", f.admin, func(in *people.MemberInput) { in.Ethnicity = "火星族" }, "ethnicity", "请选择民族（56 个民族之一，如“汉族”“壮族”）"},
+		{"bad phone", f.admin, func(in *people.MemberInput) { in.Phone = "12345" }, "phone", "电话应为 11 位手机号（如 13812345678）或带区号的座机（如 0771-1234567）"},
+		{"no province", f.admin, func(in *people.MemberInput) { in.IDNumber = idNumber("990102", "19900101", 135) }, "id_number", "身份证号前 2 位 99 不是省级行政区划代码，请核对"},
+	} {
+		in := base
+		c.edit(&in)
+		_, err := f.ppl.AddMember(ctx, c.actor, in)
+		e := errs.As(err)
+		if got := errs.FieldMessages(err, "")[c.field]; got != c.want {
+			t.Errorf("%s: %v (field %q: %q), want %q at %s", c.name, err, e.Field, got, c.want, c.field)
+		}
+	}
+	if n := f.count(t, "persons"); n != 1 {
+		t.Errorf("%d persons after the refusals, want 1", n)
+	}
+	if n := f.count(t, "memberships"); n != 1 {
+		t.Errorf("%d memberships after the refusals, want 1", n)
+	}
+	f.recount(t)
+}
+
+// TestStatusConvertAndEnd: a member goes away and comes back, a
+// probationary member is converted once the year is over, a member's
+// death ends the membership; the timeline lists every step and the counts
+// follow each one.
+func TestStatusConvertAndEnd(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	a := f.add(t, f.c3, "王芳", idNumber("450102", "20000101", 222), "probationary", "2025-10-01")
+	b := f.add(t, f.c3, "刘洋", idNumber("452101", "19640808", 331), "full", "1990-05-04")
+
+	if _, err := f.ppl.SetStatus(ctx, f.secretary, a.ID, people.StatusInput{Status: "floating", OnDate: "2026-03-01"}); errs.FieldMessages(err, "")["where"] != "请填写流动党员的流入地（最多 100 字），如“广东省深圳市宝安区”" {
+		t.Errorf("floating without where: %v", err)
+	}
+	p, err := f.ppl.SetStatus(ctx, f.secretary, a.ID, people.StatusInput{Status: "floating", Where: "广东省深圳市宝安区", OnDate: "2026-03-01"})
+	if err != nil || p.Membership.Status != "floating" || p.Membership.FloatingWhere != "广东省深圳市宝安区" {
+		t.Fatalf("floating: %v %+v", err, p.Membership)
+	}
+	if _, err := f.ppl.Convert(ctx, f.secretary, a.ID, "2026-09-30"); errs.FieldMessages(err, "")["full_on"] != "预备期为一年：最早可于 2026-10-01 转正" {
+		t.Errorf("converted early: %v", err)
+	}
+	if p, err = f.ppl.Convert(ctx, f.secretary, a.ID, "2026-10-08"); err != nil || p.Membership.Kind != "full" || p.Membership.FullOn != "2026-10-08" || p.Membership.Overdue {
+		t.Fatalf("convert: %v %+v", err, p.Membership)
+	}
+	if _, err := f.ppl.Convert(ctx, f.secretary, a.ID, "2026-10-09"); err == nil || errs.As(err).ZH != "王芳已是正式党员" {
+		t.Errorf("converted twice: %v", err)
+	}
+	if _, err := f.ppl.SetStatus(ctx, f.secretary, b.ID, people.StatusInput{Status: "deceased", OnDate: "2026-11-20"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ppl.SetStatus(ctx, f.secretary, b.ID, people.StatusInput{Status: "normal", OnDate: "2026-11-21"}); err == nil || errs.As(err).ZH != "刘洋的党员身份已于 2026-11-20 结束（去世），不能再变更" {
+		t.Errorf("changed after death: %v", err)
+	}
+	st, err := f.ppl.Stats(ctx, f.admin, f.ms.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 1 || st.Floating != 1 || st.Probationary != 0 || fmt.Sprint(st.ByKind) != "map[full:1]" {
+		t.Errorf("after the changes: %+v", st)
+	}
+	if _, total, _ := f.ppl.Members(ctx, f.secretary, people.MemberQuery{}); total != 1 {
+		t.Errorf("%d current members, want 1", total)
+	}
+	tl, err := f.ppl.Timeline(ctx, f.secretary, a.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, e := range tl {
+		steps = append(steps, e.OnDate+" "+e.Summary)
+	}
+	if got := strings.Join(steps, " | "); got != "2025-10-01 登记为兴宁社区党支部预备党员 | 2026-03-01 状态变更为流动党员（流入地：广东省深圳市宝安区） | 2026-10-08 转为正式党员" {
+		t.Errorf("timeline: %s", got)
+	}
+	// A secretary of another community sees neither.
+	other := testPerms.Bind(access.Actor{UserID: 5, Username: "other", Grants: []access.Grant{{Role: access.Secretary, OrgPath: f.st.Path}}})
+	if _, err := f.ppl.Person(ctx, other, a.ID); errs.KindOf(err) != errs.NotFound {
+		t.Errorf("another secretary reads the person: %v", err)
+	}
+	if _, err := f.ppl.SetStatus(ctx, other, a.ID, people.StatusInput{Status: "lost", OnDate: "2026-11-01"}); errs.KindOf(err) != errs.NotFound {
+		t.Errorf("another secretary changes the status: %v", err)
+	}
+	f.recount(t)
+}
+
+// TestMembersMoveAndBlockDissolution: moving an organization carries its
+// members' counts to its new ancestors; an organization with members is
+// not dissolved.
+func TestMembersMoveAndBlockDissolution(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	f.add(t, f.c3, "张伟", idNumber("450102", "19850312", 123), "full", "2010-07-01")
+	f.add(t, f.c3, "李娜", idNumber("450103", "19950620", 124), "full", "2018-06-30")
+	if _, err := f.orgs.Move(ctx, f.admin, f.c3.ID, f.st.ID); err != nil {
+		t.Fatal(err)
+	}
+	for o, want := range map[int64]int{f.ms.ID: 0, f.st.ID: 2, *f.ms.ParentID: 2} {
+		if st, err := f.ppl.Stats(ctx, f.admin, o); err != nil || st.Total != want {
+			t.Errorf("after the move, organization %d has %d members (%v), want %d", o, st.Total, err, want)
+		}
+	}
+	f.recount(t)
+	if _, err := f.orgs.Dissolve(ctx, f.admin, f.c3.ID, "2026-12-01", "合并"); err == nil || !strings.Contains(errs.As(err).ZH, "还有 2 名党员，请先办理组织关系转接") {
+		t.Errorf("dissolving an organization with members: %v", err)
+	}
+}
