@@ -6,13 +6,16 @@ import (
 	apicoverage "jiceng/internal/api/coverage"
 	apievaluation "jiceng/internal/api/evaluation"
 	apiorgs "jiceng/internal/api/orgs"
+	apipeople "jiceng/internal/api/people"
 	"jiceng/internal/coverage"
 	"jiceng/internal/evaluation"
+	"jiceng/internal/people"
 	webaccounts "jiceng/internal/web/accounts"
 	webaudit "jiceng/internal/web/audit"
 	webcoverage "jiceng/internal/web/coverage"
 	webevaluation "jiceng/internal/web/evaluation"
 	weborgs "jiceng/internal/web/orgs"
+	webpeople "jiceng/internal/web/people"
 )
 
 // modules is the module list: one line per module, its domain, its pages
@@ -24,4 +27,5 @@ var modules = []Module{
 	Use(auditDomain, webaudit.Module, apiaudit.Module),
 	Use(coverage.Module, webcoverage.Module, apicoverage.Module),
 	Use(evaluation.Module, webevaluation.Module, apievaluation.Module),
+	Use(people.Module, webpeople.Module, apipeople.Module),
 }

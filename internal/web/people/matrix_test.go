@@ -1,0 +1,39 @@
+package people_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"jiceng/internal/app"
+	"jiceng/internal/ids"
+	"jiceng/internal/people"
+	"jiceng/internal/testrig"
+	"jiceng/internal/testrig/matrix"
+)
+
+// The role × route matrix of the member register (internal/testrig/matrix):
+// one line per route of its pages here, of its JSON handlers in
+// matrix_api_test.go. A route without its line fails the test.
+var pageLines = []matrix.Line{}
+
+// person is {id}: a member of the side's village organization.
+var person = &matrix.Object{Name: "person", Make: func(t testing.TB, f *matrix.Fixture, s matrix.Side) matrix.Values {
+	serial := 701
+	if !s.Inside {
+		serial = 702
+	}
+	first17 := fmt.Sprintf("%s19800101%03d", s.County.RegionCode[:6], serial)
+	p, err := app.Service[*people.Service](f.App).AddMember(context.Background(), testrig.Admin, people.MemberInput{
+		PersonInput: people.PersonInput{Name: fmt.Sprintf("矩阵党员%d", serial), IDNumber: first17 + string(ids.IDCardCheckChar(first17)), Ethnicity: "汉族", Education: "大学本科"},
+		OrgID:       s.Village.ID, Kind: "full", JoinedOn: "2005-07-01"})
+	if err != nil {
+		t.Fatalf("person: %v", err)
+	}
+	return matrix.Values{"id": fmt.Sprint(p.ID)}
+}}
+
+func TestRoleRouteMatrix(t *testing.T) {
+	t.Parallel()
+	matrix.Run(t, "people", append(append([]matrix.Line{}, pageLines...), apiLines...))
+}
