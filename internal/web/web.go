@@ -76,6 +76,17 @@ type Module struct {
 	// Group is the message naming the module where lists gather its
 	// actions (the audit log's filter); "" means its first sidebar entry.
 	Group string
+	// OrgFacts gives the module's facts about an organization for its page
+	// (members, secretary, term …), in the request's language; nil when
+	// the module has none. A refusal leaves them out for that reader.
+	OrgFacts func(r *http.Request, o org.Org) ([]Fact, error)
+}
+
+// Fact is one line a module adds to an organization's page: a label and a
+// value, an optional link, and a warning when something needs doing.
+type Fact struct {
+	Label, Value, Href string
+	Warn               string
 }
 
 // Section is one module's catalogue and the message naming the module.
@@ -92,6 +103,8 @@ type Kit struct {
 	base *Templates // the error page
 	// sections are the modules' catalogues in the sidebar's order.
 	sections []Section
+	// orgFacts are the modules' contributions to an organization's page.
+	orgFacts []func(r *http.Request, o org.Org) ([]Fact, error)
 }
 
 // New builds the kit and parses its own templates.
@@ -142,9 +155,30 @@ func (k *Kit) AddModule(m Module) error {
 			sec.Label = "nav." + m.Nav[0].Key
 		}
 	}
+	if m.OrgFacts != nil {
+		k.orgFacts = append(k.orgFacts, m.OrgFacts)
+	}
 	k.sections = append(k.sections, sec)
 	slices.SortStableFunc(k.sections, func(a, b Section) int { return cmp.Compare(a.order, b.order) })
 	return nil
+}
+
+// OrgFacts gathers every module's facts about an organization, in the
+// module list's order; a module that refuses the reader (it may not read
+// that module's data there) adds none.
+func (k *Kit) OrgFacts(r *http.Request, o org.Org) ([]Fact, error) {
+	var out []Fact
+	for _, f := range k.orgFacts {
+		facts, err := f(r, o)
+		if kind := errs.KindOf(err); kind == errs.Forbidden || kind == errs.NotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, facts...)
+	}
+	return out, nil
 }
 
 // Sections are the modules' catalogues, each with the message naming its

@@ -27,6 +27,8 @@ type orgView struct {
 	ByKind   template.JS
 	ByLevel  template.JS
 	ByChild  template.JS
+	// Facts are the modules' lines about the organization (members …).
+	Facts []web.Fact
 }
 
 func (h *Pages) crumbs(p *web.Page, path []org.Org) {
@@ -55,6 +57,9 @@ func (h *Pages) orgView(r *http.Request, p *web.Page, id int64) (*orgView, error
 	}
 	v.Can[string(access.OrgExport)] = actor.Can(access.OrgExport, o.Path)
 	v.Can[string(access.AuditRead)] = actor.Can(access.AuditRead, o.Path)
+	if v.Facts, err = h.OrgFacts(r, o); err != nil {
+		return nil, err
+	}
 	h.crumbs(p, bc)
 	p.ScopeName = o.Label()
 	lang := p.Lang

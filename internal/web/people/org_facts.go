@@ -1,0 +1,60 @@
+package people
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+	"jiceng/internal/people"
+	"jiceng/internal/web"
+)
+
+// orgFacts are the register's lines on an organization's page: its members
+// with a link to their list, and the warnings the count of members implies
+// for a branch's kind (《中国共产党支部工作条例》: a branch needs three full
+// members; from 50 members a general branch, from 100 a committee may be
+// formed).
+func (h *Pages) orgFacts(r *http.Request, o org.Org) ([]web.Fact, error) {
+	st, err := h.ppl.Stats(r.Context(), web.Actor(r), o.ID)
+	if err != nil {
+		return nil, err
+	}
+	lang := i18n.FromRequest(r)
+	full, prob := st.ByKind["full"], st.ByKind["probationary"]
+	f := web.Fact{Label: web.Msg(lang, "党员", "Members"), Href: "/people?org=" + strconv.FormatInt(o.ID, 10),
+		Value: web.Msg(lang, fmt.Sprintf("%d 名（正式党员 %d，预备党员 %d）", st.Total, full, prob),
+			fmt.Sprintf("%s (%d full, %d probationary)", i18n.Count(st.Total, "member", "members"), full, prob))}
+	f.Warn = kindWarning(lang, o, st)
+	return []web.Fact{f}, nil
+}
+
+// kindWarning is what the member count says about the organization's kind,
+// "" when nothing.
+func kindWarning(lang string, o org.Org, st people.Stats) string {
+	if !o.Active() {
+		return ""
+	}
+	full := st.ByKind["full"]
+	switch o.Kind {
+	case "branch", "joint_branch":
+		switch {
+		case st.Total > 0 && full < 3: // none registered yet says nothing
+			return web.Msg(lang, fmt.Sprintf("%s现有正式党员 %d 名，不足 3 名：党支部应有 3 名以上正式党员，请补充党员或与其他单位联合组建", o.Label(), full),
+				fmt.Sprintf("%s has %d full members: a branch needs at least 3; add members or form a joint branch", o.Label(), full))
+		case st.Total >= 100:
+			return web.Msg(lang, fmt.Sprintf("%s有党员 %d 名：党员 100 名以上的，经批准可设立基层党委", o.Label(), st.Total),
+				fmt.Sprintf("%s has %d members: from 100, a Party committee may be formed with approval", o.Label(), st.Total))
+		case st.Total >= 50:
+			return web.Msg(lang, fmt.Sprintf("%s有党员 %d 名：党员 50 名以上的，经批准可成立党总支", o.Label(), st.Total),
+				fmt.Sprintf("%s has %d members: from 50, a general branch may be formed with approval", o.Label(), st.Total))
+		}
+	case "general_branch":
+		if st.Total >= 100 {
+			return web.Msg(lang, fmt.Sprintf("%s有党员 %d 名：党员 100 名以上的，经批准可设立基层党委", o.Label(), st.Total),
+				fmt.Sprintf("%s has %d members: from 100, a Party committee may be formed with approval", o.Label(), st.Total))
+		}
+	}
+	return ""
+}
