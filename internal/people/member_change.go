@@ -45,7 +45,8 @@ func (s *Service) current(ctx context.Context, tx *db.Tx, actor access.Actor, pe
 		return c, nil, "", errs.New(errs.Forbidden, "您没有管理该党员的权限", "you may not manage this member")
 	}
 	if !m.Active {
-		return c, nil, "", errs.Newf(errs.Conflict, "%s的党员身份已于 %s 结束（%s），不能再变更", "the membership of %s ended on %s (%s) and cannot change", name, m.EndedOn, org.LabelOf(Statuses, m.Status, ""))
+		return c, nil, "", errs.New(errs.Conflict, fmt.Sprintf("%s的党员身份已于 %s 结束（%s），不能再变更", name, m.EndedOn, org.LabelOf(Statuses, m.Status, "")),
+			fmt.Sprintf("the membership of %s ended on %s (%s) and cannot change", name, m.EndedOn, strings.ToLower(org.LabelOf(Statuses, m.Status, i18n.EN))))
 	}
 	return c, m, name, nil
 }

@@ -63,3 +63,31 @@ CREATE TABLE people_agg (
     n      INTEGER NOT NULL,
     PRIMARY KEY (org_id, dim, val)
 ) WITHOUT ROWID;
+
+-- Posts people hold in an organization (书记, 委员, 第一书记 …) over time;
+-- the current ones have no end.
+CREATE TABLE posts (
+    id          INTEGER PRIMARY KEY,
+    person_id   INTEGER NOT NULL REFERENCES persons(id),
+    org_id      INTEGER NOT NULL REFERENCES orgs(id),
+    post        TEXT    NOT NULL,
+    home_agency TEXT    NOT NULL DEFAULT '',  -- a first secretary's sending agency, an instructor's host unit
+    started_on  TEXT    NOT NULL,
+    ended_on    TEXT,
+    created_at  TEXT    NOT NULL
+);
+CREATE INDEX posts_org ON posts(org_id, post);
+CREATE INDEX posts_person ON posts(person_id);
+
+-- Terms (届) of an organization's committee: elected on a date for a number
+-- of years; the next election (换届) is due at the end.
+CREATE TABLE org_terms (
+    id         INTEGER PRIMARY KEY,
+    org_id     INTEGER NOT NULL REFERENCES orgs(id),
+    elected_on TEXT    NOT NULL,
+    years      INTEGER NOT NULL,
+    due_on     TEXT    NOT NULL,
+    created_at TEXT    NOT NULL
+);
+CREATE INDEX org_terms_org ON org_terms(org_id, elected_on);
+CREATE INDEX org_terms_due ON org_terms(due_on);
