@@ -137,10 +137,10 @@ func TestAddMembersAndStatistics(t *testing.T) {
 	t.Parallel()
 	f := newFx(t)
 	ctx := context.Background()
-	f.add(t, f.c3, "张伟", idNumber("450102", "19850312", 123), "full", "2010-07-01")  // man, 41 at the end of 2026
-	f.add(t, f.c3, "李娜", idNumber("450103", "19950620", 124), "full", "2018-06-30")  // woman, 31
+	f.add(t, f.c3, "张伟", idNumber("450102", "19850312", 123), "full", "2010-07-01")         // man, 41 at the end of 2026
+	f.add(t, f.c3, "李娜", idNumber("450103", "19950620", 124), "full", "2018-06-30")         // woman, 31
 	f.add(t, f.c3, "王芳", idNumber("450102", "20000101", 222), "probationary", "2026-01-10") // woman, 26
-	f.add(t, f.ms, "刘洋", idNumber("452101", "19640808", 331), "full", "1990-05-04")  // man, 62
+	f.add(t, f.ms, "刘洋", idNumber("452101", "19640808", 331), "full", "1990-05-04")         // man, 62
 	f.add(t, f.st, "陈静", idNumber("450102", "19700909", 442), "probationary", "2025-10-01") // woman, 56; probation over since 2026-10-01
 
 	st, err := f.ppl.Stats(ctx, f.admin, f.ms.ID)
@@ -178,6 +178,12 @@ func TestAddMembersAndStatistics(t *testing.T) {
 	}
 	if _, total, _ := f.ppl.Members(ctx, f.street, people.MemberQuery{Q: "19850312"}); total != 0 {
 		t.Errorf("part of an ID number found %d", total)
+	}
+	// An account that may not read the register is refused, not shown an
+	// empty list.
+	handler := testPerms.Bind(access.Actor{UserID: 5, Username: "handler", Grants: []access.Grant{{Role: access.CaseHandler, OrgPath: f.ms.Path}}})
+	if _, _, err := f.ppl.Members(ctx, handler, people.MemberQuery{}); errs.KindOf(err) != errs.Forbidden {
+		t.Errorf("members for a case handler: %v, want forbidden", err)
 	}
 	// 陈静's probation ended on 2026-10-01: overdue, a warning.
 	list, _, _ = f.ppl.Members(ctx, f.admin, people.MemberQuery{Kind: "probationary"})
@@ -227,7 +233,11 @@ func TestBadMembersRefused(t *testing.T) {
 		{"dissolved organization", f.admin, func(in *people.MemberInput) { in.OrgID = dissolved.ID }, "org_id", "“民生街道测试党支部”已撤销，不能接收党员"},
 		{"joined before 18", f.admin, func(in *people.MemberInput) { in.JoinedOn = "2007-12-31" }, "joined_on", "入党时应年满 18 周岁：请核对入党日期和身份证号"},
 		{"full before a year", f.admin, func(in *people.MemberInput) { in.FullOn = "2016-06-30" }, "full_on", "转正日期应在入党满一年预备期之后"},
-		{"probationary with a full date", f.admin, func(in *people.MemberInput) { in.Kind = "probationary"; in.JoinedOn = "2026-06-01"; in.FullOn = "2026-07-01" }, "full_on", "预备党员没有转正日期：转正时再填写"},
+		{"probationary with a full date", f.admin, func(in *people.MemberInput) {
+			in.Kind = "probationary"
+			in.JoinedOn = "2026-06-01"
+			in.FullOn = "2026-07-01"
+		}, "full_on", "预备党员没有转正日期：转正时再填写"},
 		{"unknown ethnicity", f.admin, func(in *people.MemberInput) { in.Ethnicity = "火星族" }, "ethnicity", "请选择民族（56 个民族之一，如“汉族”“壮族”）"},
 		{"bad phone", f.admin, func(in *people.MemberInput) { in.Phone = "12345" }, "phone", "电话应为 11 位手机号（如 13812345678）或带区号的座机（如 0771-1234567）"},
 		{"no province", f.admin, func(in *people.MemberInput) { in.IDNumber = idNumber("990102", "19900101", 135) }, "id_number", "身份证号前 2 位 99 不是省级行政区划代码，请核对"},
