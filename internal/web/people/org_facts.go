@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -27,7 +28,41 @@ func (h *Pages) orgFacts(r *http.Request, o org.Org) ([]web.Fact, error) {
 		Value: web.Msg(lang, fmt.Sprintf("%d 名（正式党员 %d，预备党员 %d）", st.Total, full, prob),
 			fmt.Sprintf("%s (%d full, %d probationary)", i18n.Count(st.Total, "member", "members"), full, prob))}
 	f.Warn = kindWarning(lang, o, st)
-	return []web.Fact{f}, nil
+	facts := []web.Fact{f}
+	posts, err := h.ppl.OrgPosts(r.Context(), web.Actor(r), o.ID)
+	if err != nil {
+		return nil, err
+	}
+	// One line per post held, in the order of the posts: 书记 李娜.
+	for _, k := range people.PostKinds {
+		var names []string
+		for _, p := range posts {
+			if p.Post == k.Key {
+				names = append(names, p.PersonName)
+			}
+		}
+		if len(names) > 0 {
+			facts = append(facts, web.Fact{Label: k.In(lang), Value: strings.Join(names, web.Msg(lang, "、", ", "))})
+		}
+	}
+	term, err := h.ppl.CurrentTerm(r.Context(), web.Actor(r), o.ID)
+	if err != nil {
+		return nil, err
+	}
+	if term != nil {
+		t := web.Fact{Label: web.Msg(lang, "本届任期", "Present term"),
+			Value: web.Msg(lang, fmt.Sprintf("%s 至 %s（%d 年）", term.ElectedOn, term.DueOn, term.Years), fmt.Sprintf("%s to %s (%d years)", term.ElectedOn, term.DueOn, term.Years))}
+		switch {
+		case term.DaysLeft < 0:
+			t.Warn = web.Msg(lang, fmt.Sprintf("%s本届任期已于 %s 届满，超期 %d 天未换届", o.Label(), term.DueOn, -term.DaysLeft),
+				fmt.Sprintf("the term of %s ended on %s: the election is %d days late", o.Label(), term.DueOn, -term.DaysLeft))
+		case term.DaysLeft <= 183:
+			t.Warn = web.Msg(lang, fmt.Sprintf("%s本届任期将于 %s 届满（还有 %d 天），请做好换届准备", o.Label(), term.DueOn, term.DaysLeft),
+				fmt.Sprintf("the term of %s ends on %s (in %d days): prepare the election", o.Label(), term.DueOn, term.DaysLeft))
+		}
+		facts = append(facts, t)
+	}
+	return facts, nil
 }
 
 // kindWarning is what the member count says about the organization's kind,
