@@ -8,6 +8,7 @@ import (
 	"jiceng/internal/api"
 	"jiceng/internal/coverage"
 	"jiceng/internal/org"
+	"jiceng/internal/people"
 )
 
 // TestQueryEnumsFollowTheDomain checks that the closed sets the document
@@ -36,6 +37,9 @@ func TestQueryEnumsFollowTheDomain(t *testing.T) {
 		"status": append(keys(org.Statuses), "all")}
 	unitSets := map[string][]string{"category": keys(coverage.Categories), "size": keys(coverage.SizeClasses), "industry": keys(coverage.Industries),
 		"coverage": keys(coverage.Statuses), "rule": {coverage.RuleFormOwn, coverage.RuleFormOwnJoint, coverage.RuleInstructor, "any"}}
+	// Members are listed by the statuses of a current membership: the last
+	// three end it.
+	memberSets := map[string][]string{"status": keys(people.Statuses[:4]), "kind": keys(people.Kinds)}
 	checked := 0
 	for _, tc := range []struct {
 		path string
@@ -43,6 +47,7 @@ func TestQueryEnumsFollowTheDomain(t *testing.T) {
 	}{
 		{"/api/v1/orgs", orgSets}, {"/api/v1/orgs/{id}/children", orgSets}, {"/api/v1/orgs/export.xlsx", orgSets}, {"/api/v1/orgs/{id}/export.xlsx", orgSets},
 		{"/api/v1/units", unitSets}, {"/api/v1/units/export.xlsx", unitSets},
+		{"/api/v1/people", memberSets}, {"/api/v1/people/export.xlsx", memberSets},
 	} {
 		op, ok := doc.Paths[tc.path]["get"]
 		if !ok {
@@ -60,7 +65,7 @@ func TestQueryEnumsFollowTheDomain(t *testing.T) {
 			}
 		}
 	}
-	if checked != 24 {
-		t.Errorf("%d parameters checked, want 24", checked)
+	if checked != 28 {
+		t.Errorf("%d parameters checked, want 28", checked)
 	}
 }

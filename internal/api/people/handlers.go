@@ -27,7 +27,15 @@ func Module(k *api.Kit, ppl *people.Service) api.Module {
 
 // Routes are the register's API routes.
 func (h *Handlers) Routes() []module.Route {
-	return []module.Route{}
+	return []module.Route{
+		module.R("GET", "/api/v1/people", module.API, h.ListMembers),
+		module.R("POST", "/api/v1/people", module.API, h.AddMember),
+		module.R("GET", "/api/v1/people/{id}", module.API, h.GetPerson),
+		module.R("GET", "/api/v1/people/{id}/timeline", module.API, h.Timeline),
+		module.R("POST", "/api/v1/people/{id}/status", module.API, h.SetStatus),
+		module.R("POST", "/api/v1/people/{id}/convert", module.API, h.Convert),
+		module.R("POST", "/api/v1/people/{id}/reveal", module.API, h.Reveal),
+	}
 }
 
 // Stats is the people part of an organization's statistics: the member

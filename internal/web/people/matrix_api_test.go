@@ -1,6 +1,20 @@
 package people_test
 
-import "jiceng/internal/testrig/matrix"
+import (
+	"jiceng/internal/people"
+	"jiceng/internal/testrig/matrix"
+)
 
-// apiLines are the matrix lines of the register's JSON handlers.
-var apiLines = []matrix.Line{}
+// apiLines are the matrix lines of the register's JSON handlers. The
+// bodies pass the permission check and stop before any change: an empty
+// name, the status the member has, a full member's conversion, a field that
+// cannot be revealed.
+var apiLines = []matrix.Line{
+	matrix.L("GET /api/v1/people", people.PeopleRead, nil, ""),
+	matrix.L("POST /api/v1/people", people.PeopleManage, matrix.OrgBody, `{"org_id":{org},"name":""}`),
+	matrix.L("GET /api/v1/people/{id}", people.PeopleRead, person, ""),
+	matrix.L("GET /api/v1/people/{id}/timeline", people.PeopleRead, person, ""),
+	matrix.L("POST /api/v1/people/{id}/status", people.PeopleManage, person, `{"status":"normal","on_date":"2020-01-01"}`),
+	matrix.L("POST /api/v1/people/{id}/convert", people.PeopleManage, person, `{"full_on":"2020-01-01"}`),
+	matrix.L("POST /api/v1/people/{id}/reveal", people.PeopleReveal, person, `{"field":"bogus"}`),
+}
