@@ -91,3 +91,25 @@ CREATE TABLE org_terms (
 );
 CREATE INDEX org_terms_org ON org_terms(org_id, elected_on);
 CREATE INDEX org_terms_due ON org_terms(due_on);
+
+-- Village and community cadres' yearly basic pay (M3), in yuan, and the
+-- per-capita disposable incomes it is held to: the floor is last year's
+-- income of the county (or city) above, times a factor.
+CREATE TABLE cadre_pay (
+    person_id  BIGINT  NOT NULL REFERENCES persons(id),
+    year       INTEGER NOT NULL,
+    org_id     BIGINT  NOT NULL REFERENCES orgs(id),
+    basic_pay  INTEGER NOT NULL,
+    created_at TEXT    NOT NULL,
+    updated_at TEXT    NOT NULL,
+    PRIMARY KEY (person_id, year)
+);
+CREATE INDEX cadre_pay_org ON cadre_pay(org_id, year);
+
+CREATE TABLE reference_incomes (
+    org_id BIGINT  NOT NULL REFERENCES orgs(id),
+    year   INTEGER NOT NULL,
+    rural  INTEGER NOT NULL,
+    urban  INTEGER NOT NULL,
+    PRIMARY KEY (org_id, year)
+);
