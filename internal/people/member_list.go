@@ -31,6 +31,9 @@ type Member struct {
 // pinyin order of their names, with their total. A query of a whole ID
 // number finds its person through the keyed index.
 func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery) ([]Member, int, error) {
+	if !actor.CanAnywhere(PeopleRead) {
+		return nil, 0, errs.New(errs.Forbidden, "您没有查看党员名册的权限", "you may not read the member register")
+	}
 	scope, args := actor.ScopeSQL(org.PathCol("o"), PeopleRead)
 	where := []string{"m.active = ?", scope}
 	args = append([]any{true}, args...)
@@ -69,7 +72,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+personCols+", m.id, m.org_id, "+org.LabelCol("o")+", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where"+
+	rows, err := s.db.Query(ctx, "SELECT "+personCols+", m.id, m.org_id, "+org.LabelCol("o")+", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on"+
 		from+" ORDER BY p.name_key, p.id LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list members")
@@ -80,7 +83,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		var m Member
 		ms := &Membership{Active: true}
 		err := rows.Scan(&m.ID, &m.Name, &m.Gender, &m.BirthDate, &m.Ethnicity, &m.Education, &m.IDMask, &m.PhoneMask, &m.CreatedAt, &m.UpdatedAt, &m.Version,
-			&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere)
+			&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere, &ms.StartedOn)
 		if err != nil {
 			return nil, 0, errs.Wrap(err, "scan member")
 		}

@@ -189,9 +189,9 @@ func TestAddMembersAndStatistics(t *testing.T) {
 	list, _, _ = f.ppl.Members(ctx, f.admin, people.MemberQuery{Kind: "probationary"})
 	due := map[string]string{}
 	for _, m := range list {
-		due[m.Name] = fmt.Sprint(m.Membership.DueOn, " ", m.Membership.Overdue)
+		due[m.Name] = fmt.Sprint(m.Membership.DueOn, " ", m.Membership.Overdue, " since ", m.Membership.StartedOn)
 	}
-	if fmt.Sprint(due) != "map[王芳:2027-01-10 false 陈静:2026-10-01 true]" {
+	if fmt.Sprint(due) != "map[王芳:2027-01-10 false since 2026-01-10 陈静:2026-10-01 true since 2025-10-01]" {
 		t.Errorf("probation: %v", due)
 	}
 	f.recount(t)

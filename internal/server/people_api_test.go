@@ -207,7 +207,7 @@ func TestPeopleAPI(t *testing.T) {
 	}
 	st, out = f.call(t, "GET", "/api/v1/people?kind=probationary", county, "")
 	if it := out["items"].([]any)[0].(map[string]any); st != 200 || it["org_id"].(float64) != float64(o.village.ID) || it["org_name"] != o.village.Label() ||
-		membership(it)["due_on"] != "2026-10-01" || membership(it)["overdue"] != true || it["id_number_masked"] != "450102********"+regs[1].id[14:] {
+		membership(it)["due_on"] != "2026-10-01" || membership(it)["overdue"] != true || membership(it)["started_on"] != "2025-10-01" || it["id_number_masked"] != "450102********"+regs[1].id[14:] {
 		t.Errorf("probationary item: %d %v", st, out)
 	}
 	for _, tc := range []struct{ query, field, msg string }{
