@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,18 +23,28 @@ type Templates struct {
 }
 
 // Parse parses every templates/*.html of fsys together with the base
-// templates (layout and partials), once per language. extra, when not nil,
-// adds the package's own template functions for a language.
+// templates (layout and partials), once per language. Files named
+// *.part.html are the package's own partials, which every page of it may
+// use, not pages. extra, when not nil, adds the package's own template
+// functions for a language.
 func (k *Kit) Parse(fsys fs.FS, extra func(lang string) template.FuncMap) (*Templates, error) {
-	names, err := fs.Glob(fsys, "templates/*.html")
+	files, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	return k.parse(fsys, names, extra)
+	var names, partials []string
+	for _, f := range files {
+		if strings.HasSuffix(f, ".part.html") {
+			partials = append(partials, f)
+		} else {
+			names = append(names, f)
+		}
+	}
+	return k.parse(fsys, names, extra, partials...)
 }
 
-// parse parses the named files of fsys as pages.
-func (k *Kit) parse(fsys fs.FS, names []string, extra func(lang string) template.FuncMap) (*Templates, error) {
+// parse parses the named files of fsys as pages, each with the partials.
+func (k *Kit) parse(fsys fs.FS, names []string, extra func(lang string) template.FuncMap, partials ...string) (*Templates, error) {
 	t := &Templates{pages: map[string]map[string]*template.Template{}}
 	for _, name := range names {
 		file := path.Base(name)
@@ -46,7 +57,7 @@ func (k *Kit) parse(fsys fs.FS, names []string, extra func(lang string) template
 			}
 			pt, err := template.New(page).Funcs(fm).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 			if err == nil {
-				pt, err = pt.ParseFS(fsys, name)
+				pt, err = pt.ParseFS(fsys, append(slices.Clip(partials), name)...)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("template %s: %w", file, err)
