@@ -97,6 +97,11 @@ func TestEveryExportPrints(t *testing.T) {
 		t.Fatalf("close: %d %v", st, out)
 	}
 
+	// A member, so that the register's export has a row.
+	if st, at, _ := f.browser(t, "admin").status(t, "POST", "/people/new", url.Values{"name": {"打印测试党员"}, "id_number": {personID("450102", "19800101", 135)},
+		"ethnicity": {"01"}, "education": {"21"}, "phone": {"13812345678"}, "org_id": {fmt.Sprint(town)}, "kind": {"full"}, "joined_on": {"2005-07-01"}}); st != 200 || !strings.HasPrefix(at, "/people/") {
+		t.Fatalf("member: %d at %s", st, at)
+	}
 	count := map[int]string{0: "0"}
 	cases := map[string]exportCase{
 		"/orgs/export.xlsx":      {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
@@ -115,6 +120,7 @@ func TestEveryExportPrints(t *testing.T) {
 			// A village campaign: no posts, units, vetoes, caps or ungraded subjects, whose columns are left out.
 			formats: map[int]string{0: "0", 2: "0.00", 5: "0.0%", 6: "0.0%"}, from: 7, repeat: []string{"0.00", "0"}},
 		"/evaluation/{id}/comments.xlsx": {path: fmt.Sprintf("/evaluation/%d/comments.xlsx", camp), orientation: "landscape", formats: count},
+		"/people/export.xlsx":            {path: "/people/export.xlsx?kind=full", orientation: "landscape", formats: count},
 	}
 	// The API serves the same exports under its own paths.
 	api := map[string]string{
@@ -123,6 +129,7 @@ func TestEveryExportPrints(t *testing.T) {
 		"/api/v1/coverage/export.xlsx": "/coverage/export.xlsx", "/api/v1/units/export.xlsx": "/coverage/units/export.xlsx",
 		"/api/v1/goal-sets/{id}/export.xlsx": "/coverage/goals/{id}/export.xlsx", "/api/v1/campaigns/export.xlsx": "/evaluation/export.xlsx",
 		"/api/v1/campaigns/{id}/results.xlsx": "/evaluation/{id}/results.xlsx",
+		"/api/v1/people/export.xlsx":          "/people/export.xlsx",
 	}
 	apiPath := func(pattern, path string) string {
 		page := api[pattern]

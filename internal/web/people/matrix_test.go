@@ -15,7 +15,19 @@ import (
 // The role × route matrix of the member register (internal/testrig/matrix):
 // one line per route of its pages here, of its JSON handlers in
 // matrix_api_test.go. A route without its line fails the test.
-var pageLines = []matrix.Line{}
+var pageLines = []matrix.Line{
+	matrix.L("GET /people", people.PeopleRead, nil, ""),
+	matrix.L("GET /people/export.xlsx", people.PeopleRead, nil, ""),
+	matrix.L("GET /api/v1/people/export.xlsx", people.PeopleRead, nil, ""),
+	matrix.L("GET /people/new", people.PeopleManage, nil, ""),
+	matrix.L("POST /people/new", people.PeopleManage, matrix.OrgBody, "org_id={org}&name="),
+	matrix.L("GET /people/{id}", people.PeopleRead, person, ""),
+	// A well-formed change that the permission check meets first: the
+	// member's status unchanged, a full member converted again.
+	matrix.L("POST /people/{id}/status", people.PeopleManage, person, "status=normal&on_date=2020-01-01"),
+	matrix.L("POST /people/{id}/convert", people.PeopleManage, person, "full_on=2020-01-01"),
+	matrix.L("POST /people/{id}/reveal", people.PeopleReveal, person, "field=none"),
+}
 
 // person is {id}: a member of the side's village organization.
 var person = &matrix.Object{Name: "person", Make: func(t testing.TB, f *matrix.Fixture, s matrix.Side) matrix.Values {

@@ -7,8 +7,10 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"time"
 
 	"jiceng/internal/module"
+	"jiceng/internal/org"
 	"jiceng/internal/people"
 	"jiceng/internal/web"
 )
@@ -34,7 +36,32 @@ func newPages(k *web.Kit, ppl *people.Service) (*Pages, error) {
 
 // funcs are the template functions of the register's pages.
 func funcs(lang string) template.FuncMap {
-	return template.FuncMap{}
+	return template.FuncMap{
+		"plabel":   func(set, key string) string { return org.LabelOf(choiceSets[set], key, lang) },
+		"pchoices": func(set string) []org.Choice { return choiceSets[set] },
+		"age":      age,
+	}
+}
+
+// age is the age in whole years on the date today of a person born on
+// birth, both YYYY-MM-DD; 0 when either is not a date.
+func age(birth, today string) int {
+	b, err1 := time.Parse(time.DateOnly, birth)
+	t, err2 := time.Parse(time.DateOnly, today)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	n := t.Year() - b.Year()
+	if t.Month() < b.Month() || t.Month() == b.Month() && t.Day() < b.Day() {
+		n--
+	}
+	return n
+}
+
+// choiceSets are the register's code lists by the name templates use.
+var choiceSets = map[string][]org.Choice{
+	"ethnicity": people.Ethnicities, "education": people.Educations, "kind": people.Kinds, "gender": people.Genders,
+	"status": people.Statuses, "filter_status": people.Statuses[:4], "set_status": people.Statuses[:6],
 }
 
 // nav is the register's sidebar entry.
@@ -44,7 +71,17 @@ func nav() []module.Nav {
 
 // Routes are the register's pages and their auth levels.
 func (h *Pages) Routes() []module.Route {
-	return []module.Route{}
+	return []module.Route{
+		module.R("GET", "/people", module.Web, h.PeopleList),
+		module.R("GET", "/people/export.xlsx", module.Web, h.PeopleExport),
+		module.R("GET", "/api/v1/people/export.xlsx", module.API, h.PeopleExport),
+		module.R("GET", "/people/new", module.Web, h.PeopleNewForm),
+		module.R("POST", "/people/new", module.Web, h.PeopleNew),
+		module.R("GET", "/people/{id}", module.Web, h.PersonShow),
+		module.R("POST", "/people/{id}/status", module.Web, h.PersonStatus),
+		module.R("POST", "/people/{id}/convert", module.Web, h.PersonConvert),
+		module.R("POST", "/people/{id}/reveal", module.Web, h.PersonReveal),
+	}
 }
 
 // render writes one of the register's pages.
@@ -58,5 +95,5 @@ func Module(k *web.Kit, s *people.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, OrgFacts: h.orgFacts}, nil
 }
