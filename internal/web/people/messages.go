@@ -40,7 +40,7 @@ var Messages = i18n.Catalog{
 	"ppl.name":           {ZH: "姓名", EN: "Name"},
 	"ppl.gender":         {ZH: "性别", EN: "Gender"},
 	"ppl.birth_date":     {ZH: "出生日期", EN: "Date of birth"},
-	"ppl.age":            {ZH: "%d 岁", EN: "aged %d"},
+	"ppl.age":            {ZH: "（%d 岁）", EN: " (aged %d)"},
 	"ppl.ethnicity":      {ZH: "民族", EN: "Ethnic group"},
 	"ppl.education":      {ZH: "学历", EN: "Education"},
 	"ppl.id_number":      {ZH: "身份证号", EN: "ID number"},
