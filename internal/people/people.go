@@ -65,8 +65,19 @@ func (s *Service) checkDissolve(ctx context.Context, tx *db.Tx, o org.Org) error
 
 // nameKey is the pinyin collation key of a name, in hex, so that lists sort
 // by it in the database in the order Chinese readers expect.
-func nameKey(name string) string {
-	c := collate.New(language.SimplifiedChinese)
-	var buf collate.Buffer
-	return hex.EncodeToString(c.KeyFromString(&buf, name))
+func nameKey(name string) string { return newNameKeys().of(name) }
+
+// nameKeys computes collation keys with one collator, for bulk work; it is
+// not safe for concurrent use.
+type nameKeys struct {
+	c   *collate.Collator
+	buf collate.Buffer
+}
+
+func newNameKeys() *nameKeys { return &nameKeys{c: collate.New(language.SimplifiedChinese)} }
+
+func (k *nameKeys) of(name string) string {
+	key := hex.EncodeToString(k.c.KeyFromString(&k.buf, name))
+	k.buf.Reset()
+	return key
 }

@@ -1,0 +1,61 @@
+package people_test
+
+import (
+	"context"
+	"testing"
+
+	"jiceng/internal/people"
+)
+
+// TestDemoSeed seeds 兴宁区 with about 5,000 members as the demo seeds
+// Nanning: the counts equal a recount, every organization with three full
+// members has one secretary who is a full member of it, every member can
+// be found by their ID number, and the statistics look like a register's.
+func TestDemoSeed(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	county := *f.ms.ParentID
+	n, posts, err := f.ppl.SeedForTest(ctx, county, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 4500 || n > 5500 || posts < 80 {
+		t.Errorf("seeded %d members and %d posts, want about 5,000 and a secretary per organization", n, posts)
+	}
+	f.recount(t)
+	var bad int
+	if err := f.d.QueryRow(ctx, `SELECT COUNT(*) FROM posts po LEFT JOIN memberships m ON m.person_id = po.person_id AND m.active = ? AND m.org_id = po.org_id AND m.kind = 'full'
+		WHERE po.post = 'secretary' AND m.id IS NULL`, true).Scan(&bad); err != nil || bad != 0 {
+		t.Errorf("%d secretaries are not full members of their organization (%v)", bad, err)
+	}
+	var twice int
+	if err := f.d.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT org_id FROM posts WHERE post = 'secretary' AND ended_on IS NULL GROUP BY org_id HAVING COUNT(*) > 1) x`).Scan(&twice); err != nil || twice != 0 {
+		t.Errorf("%d organizations have two secretaries (%v)", twice, err)
+	}
+	st, err := f.ppl.Stats(ctx, f.admin, county)
+	if err != nil {
+		t.Fatal(err)
+	}
+	women := float64(st.Women) / float64(st.Total)
+	if st.Total != n || women < 0.26 || women > 0.34 || st.ByAgeBand["35"] == 0 || st.ByAgeBand["61"] == 0 || st.Floating == 0 || st.Probationary == 0 || st.ByEthnicity["08"] == 0 {
+		t.Errorf("the county's statistics: %+v", st)
+	}
+	// A member drawn from the list is found by their ID number, as the
+	// register finds any: through the keyed index.
+	list, _, err := f.ppl.Members(ctx, f.admin, people.MemberQuery{Under: county, Limit: 1, Offset: 777})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("a member: %v", err)
+	}
+	full, err := f.ppl.Reveal(ctx, f.admin, list[0].ID, "id_number")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found, total, err := f.ppl.Members(ctx, f.admin, people.MemberQuery{Q: full}); err != nil || total != 1 || found[0].ID != list[0].ID {
+		t.Errorf("the member by ID number: %v %d", err, total)
+	}
+	rep, err := f.ppl.PayCompliance(ctx, f.admin, county, 2026)
+	if err != nil || rep.Total == 0 || rep.OK == 0 || rep.Below == 0 || rep.NoReference != 0 {
+		t.Errorf("pay compliance of the demo: %d rows, %d ok, %d below, %d without reference (%v)", rep.Total, rep.OK, rep.Below, rep.NoReference, err)
+	}
+}
