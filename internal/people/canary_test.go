@@ -183,3 +183,41 @@ func dumpTable(t *testing.T, ctx context.Context, d *db.DB, table string) string
 	}
 	return b.String()
 }
+
+// TestMaskAndBirthDateNeverTogether: the mask hides exactly the birth date
+// (characters 7–14), so a reader who may not reveal the number is given the
+// age instead of the date — in the person, the list and the timeline — and
+// the audit log keeps no birth date beside the mask.
+func TestMaskAndBirthDateNeverTogether(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFx(t)
+	p := f.add(t, f.c3, "金丝雀", canaryID, "full", "2005-07-01")
+	date := canaryID[6:10] + "-" + canaryID[10:12] + "-" + canaryID[12:14]
+	got, err := f.ppl.Person(ctx, f.secretary, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := f.ppl.Members(ctx, f.secretary, people.MemberQuery{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list: %v", err)
+	}
+	tl, err := f.ppl.Timeline(ctx, f.secretary, p.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := fmt.Sprintf("%+v %+v %+v %+v", got, *got.Membership, list, tl)
+	if strings.Contains(seen, date) || strings.Contains(seen, canaryID[6:14]) {
+		t.Errorf("a secretary, who may not reveal, is given the birth date beside the mask: %s", seen)
+	}
+	if got.Age != 49 || list[0].Age != 49 || got.IDMask != "450102********"+canaryID[14:] {
+		t.Errorf("age %d / %d, mask %s: want 49 and the mask", got.Age, list[0].Age, got.IDMask)
+	}
+	// The organization department, which may reveal, sees the date.
+	if got, err := f.ppl.Person(ctx, f.street, p.ID); err != nil || got.BirthDate != date {
+		t.Errorf("the street's department: %q %v", got.BirthDate, err)
+	}
+	if audit := dumpTable(t, ctx, f.d, "audit_log"); strings.Contains(audit, date) {
+		t.Errorf("the audit log keeps the birth date beside the mask")
+	}
+}

@@ -203,7 +203,7 @@ func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberIn
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "member.add", TargetType: "person", TargetID: strconv.FormatInt(id, 10), OrgPath: o.Path,
 			Summary: i18n.Text{ZH: fmt.Sprintf("登记党员 %s（%s，%s）", p.name, o.Label(), org.LabelOf(Kinds, m.kind, "")),
 				EN: fmt.Sprintf("registered the member %s (%s, %s)", p.name, o.Label(), strings.ToLower(org.LabelOf(Kinds, m.kind, i18n.EN)))},
-			After: map[string]any{"name": p.name, "id_number": ids.MaskIDCard(p.id), "gender": p.gender, "birth_date": p.birth, "ethnicity": p.ethnicity,
+			After: map[string]any{"name": p.name, "id_number": ids.MaskIDCard(p.id), "gender": p.gender, "ethnicity": p.ethnicity,
 				"education": p.education, "phone": ids.MaskPhone(p.phone), "org_id": o.ID, "kind": m.kind, "joined_on": m.joined, "full_on": m.full}})
 	})
 	if err != nil {

@@ -72,7 +72,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+personCols+", m.id, m.org_id, "+org.LabelCol("o")+", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on"+
+	rows, err := s.db.Query(ctx, "SELECT "+personCols+", m.id, m.org_id, "+org.LabelCol("o")+", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on, "+org.PathCol("o")+
 		from+" ORDER BY p.name_key, p.id LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list members")
@@ -83,12 +83,13 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		var m Member
 		ms := &Membership{Active: true}
 		err := rows.Scan(&m.ID, &m.Name, &m.Gender, &m.BirthDate, &m.Ethnicity, &m.Education, &m.IDMask, &m.PhoneMask, &m.CreatedAt, &m.UpdatedAt, &m.Version,
-			&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere, &ms.StartedOn)
+			&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere, &ms.StartedOn, &ms.path)
 		if err != nil {
 			return nil, 0, errs.Wrap(err, "scan member")
 		}
 		s.due(ms)
 		m.Membership, m.OrgID, m.OrgName = ms, ms.OrgID, ms.OrgName
+		s.shield(actor, &m.Person)
 		out = append(out, m)
 	}
 	return out, total, errs.Wrap(rows.Err(), "list members")

@@ -21,10 +21,14 @@ import (
 // Person is a person of the register as screens show it: the ID number
 // and phone masked.
 type Person struct {
-	ID         int64       `json:"id"`
-	Name       string      `json:"name"`
-	Gender     string      `json:"gender"`
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Gender string `json:"gender"`
+	// BirthDate is given only to a reader who may reveal the ID number: the
+	// mask hides exactly the birth date (characters 7–14), so the two
+	// together would be the number. Others get the Age.
 	BirthDate  string      `json:"birth_date"`
+	Age        int         `json:"age"`
 	Ethnicity  string      `json:"ethnicity"`
 	Education  string      `json:"education"`
 	IDMask     string      `json:"id_number_masked"`
@@ -203,7 +207,23 @@ func (s *Service) Person(ctx context.Context, actor access.Actor, id int64) (Per
 		return Person{}, notFound
 	}
 	p.Membership = m
+	s.shield(actor, &p)
 	return p, nil
+}
+
+// shield sets a person's age and keeps their birth date from a reader who
+// may not reveal their ID number, at the organization of their membership.
+func (s *Service) shield(actor access.Actor, p *Person) {
+	if b, err := time.Parse(dateLayout, p.BirthDate); err == nil {
+		t := s.today()
+		p.Age = t.Year() - b.Year()
+		if t.Month() < b.Month() || (t.Month() == b.Month() && t.Day() < b.Day()) {
+			p.Age--
+		}
+	}
+	if p.Membership == nil || !actor.Can(PeopleReveal, p.Membership.path) {
+		p.BirthDate = ""
+	}
 }
 
 // placeOf names where a person is, for messages about a duplicate: their

@@ -128,9 +128,9 @@ func TestPeopleList(t *testing.T) {
 		t.Errorf("not in pinyin order: %d %d %d", i, j, k)
 	}
 	for name, want := range map[string]string{
-		"李娜": "1 李娜 女 · 1995-06-20 女 1995-06-20 壮族 硕士研究生 450103********" + f.lnID[14:] + " 兴宁社区党支部 正式党员 2018-06-30 正常",
-		"王芳": "2 王芳 女 · 2000-01-01 女 2000-01-01 汉族 大学专科 450102********" + personID("450102", "20000101", 222)[14:] + " 民生街道党工委 预备党员 " + f.joined + " 正常",
-		"张伟": "3 张伟 男 · 1985-03-12 男 1985-03-12 汉族 大学本科 450102********" + f.zwID[14:] + " 兴宁社区党支部 正式党员 2010-07-01 正常",
+		"李娜": "1 李娜 女 · 31 岁 女 31 壮族 硕士研究生 450103********" + f.lnID[14:] + " 兴宁社区党支部 正式党员 2018-06-30 正常",
+		"王芳": "2 王芳 女 · 26 岁 女 26 汉族 大学专科 450102********" + personID("450102", "20000101", 222)[14:] + " 民生街道党工委 预备党员 " + f.joined + " 正常",
+		"张伟": "3 张伟 男 · 41 岁 男 41 汉族 大学本科 450102********" + f.zwID[14:] + " 兴宁社区党支部 正式党员 2010-07-01 正常",
 	} {
 		if got := row(t, body, ">"+name+"<"); got != want {
 			t.Errorf("row of %s:\n got %q\nwant %q", name, got, want)
@@ -180,13 +180,13 @@ func TestPeopleList(t *testing.T) {
 	if !strings.Contains(cd, "兴宁区委_党员名册_") || rows[0][0] != "兴宁区委 党员名册" || rows[1][0] != "筛选：类别=正式党员" {
 		t.Fatalf("export: %q %q %q", cd, rows[0], rows[1])
 	}
-	if got := strings.Join(rows[3], ","); got != "序号,姓名,性别,出生日期,民族,学历,身份证号,电话,所在党组织,类别,入党日期,转正日期,状态,流入地,提示" {
+	if got := strings.Join(rows[3], ","); got != "序号,姓名,性别,年龄,民族,学历,身份证号,电话,所在党组织,类别,入党日期,转正日期,状态,流入地,提示" {
 		t.Errorf("export header %q", got)
 	}
 	if len(rows) != 6 {
 		t.Fatalf("export rows %d, want 2 members", len(rows)-4)
 	}
-	if got := strings.Join(rows[5], ","); got != "2,张伟,男,1985-03-12,汉族,大学本科,450102********"+f.zwID[14:]+",138****5678,兴宁社区党支部,正式党员,2010-07-01,2011-07-01,正常" {
+	if got := strings.Join(rows[5], ","); got != "2,张伟,男,41,汉族,大学本科,450102********"+f.zwID[14:]+",138****5678,兴宁社区党支部,正式党员,2010-07-01,2011-07-01,正常" {
 		t.Errorf("export row of 张伟: %q", got)
 	}
 	_, rows = b.xlsx(t, "/people/export.xlsx?q="+f.zwID)

@@ -67,19 +67,20 @@ func (h *Pages) PeopleExport(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := i18n.FromRequest(r)
 	list := i18n.Text{ZH: "党员名册", EN: "members"}
-	header := []string{"序号", "姓名", "性别", "出生日期", "民族", "学历", "身份证号", "电话", "所在党组织", "类别", "入党日期", "转正日期", "状态", "流入地", "提示"}
+	// The age, not the birth date: the mask hides exactly the birth date.
+	header := []string{"序号", "姓名", "性别", "年龄", "民族", "学历", "身份证号", "电话", "所在党组织", "类别", "入党日期", "转正日期", "状态", "流入地", "提示"}
 	if lang == i18n.EN {
-		header = []string{"No.", "Name", "Gender", "Date of birth", "Ethnic group", "Education", "ID number", "Phone", "Organization", "Kind",
+		header = []string{"No.", "Name", "Gender", "Age", "Ethnic group", "Education", "ID number", "Phone", "Organization", "Kind",
 			"Joined", "Full member since", "Status", "Now in", "Note"}
 	}
 	scope := web.ExportScope(r, under, people.PeopleRead)
 	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(), Header: header,
-		Widths: []float64{6, 10, 6, 12, 10, 14, 20, 14, 28, 12, 12, 12, 12, 20, 22}, Kinds: []xlsx.Kind{xlsx.Integer, 14: xlsx.Wrap}}
+		Widths: []float64{6, 10, 6, 6, 10, 14, 20, 14, 28, 12, 12, 12, 12, 20, 22}, Kinds: []xlsx.Kind{xlsx.Integer, 3: xlsx.Integer, 14: xlsx.Wrap}}
 	filters := web.Bilingual(func(lang string) string { return filterText(under, q, lang) })
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, m := range rows {
 			ms := m.Membership
-			row := []any{i + 1, m.Name, org.LabelOf(people.Genders, m.Gender, lang), m.BirthDate, org.LabelOf(people.Ethnicities, m.Ethnicity, lang),
+			row := []any{i + 1, m.Name, org.LabelOf(people.Genders, m.Gender, lang), m.Age, org.LabelOf(people.Ethnicities, m.Ethnicity, lang),
 				org.LabelOf(people.Educations, m.Education, lang), m.IDMask, m.PhoneMask, m.OrgName, org.LabelOf(people.Kinds, ms.Kind, lang),
 				ms.JoinedOn, ms.FullOn, org.LabelOf(people.Statuses, ms.Status, lang), ms.FloatingWhere, overdueNote(ms, lang)}
 			if !yield(row) {

@@ -41,6 +41,8 @@ var Messages = i18n.Catalog{
 	"ppl.gender":         {ZH: "性别", EN: "Gender"},
 	"ppl.birth_date":     {ZH: "出生日期", EN: "Date of birth"},
 	"ppl.age":            {ZH: "（%d 岁）", EN: " (aged %d)"},
+	"ppl.age_col":        {ZH: "年龄", EN: "Age"},
+	"ppl.age_short":      {ZH: "%d 岁", EN: "aged %d"},
 	"ppl.ethnicity":      {ZH: "民族", EN: "Ethnic group"},
 	"ppl.education":      {ZH: "学历", EN: "Education"},
 	"ppl.id_number":      {ZH: "身份证号", EN: "ID number"},
