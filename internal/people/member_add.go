@@ -8,7 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
@@ -53,11 +56,13 @@ const dateLayout = "2006-01-02"
 // checkPerson validates in against today and adds a problem per field to f.
 func (s *Service) checkPerson(in PersonInput, today time.Time, f *errs.Fields) person {
 	var p person
-	p.name = strings.TrimSpace(in.Name)
+	p.name = norm.NFC.String(strings.TrimSpace(in.Name))
 	if n := utf8.RuneCountInString(p.name); n == 0 || n > 50 {
 		f.Add("name", "请填写姓名（最多 50 字）", "enter the name (at most 50 characters)")
+	} else if !plainName(p.name) {
+		f.Add("name", "姓名只能由文字、间隔号“·”和空格组成，不能含换行、控制或不可见字符", "a name is letters, the middle dot and spaces, without line breaks, control or invisible characters")
 	}
-	card, err := ids.ParseIDCard(in.IDNumber, today)
+	card, err := ids.ParseIDCard(foldID(in.IDNumber), today)
 	if err != nil {
 		e := errs.As(err)
 		f.Add("id_number", e.ZH, e.EN)
@@ -98,6 +103,42 @@ func (s *Service) checkPerson(in PersonInput, today time.Time, f *errs.Fields) p
 		f.Add("phone", "电话应为 11 位手机号（如 13812345678）或带区号的座机（如 0771-1234567）", "the phone must be an 11-digit mobile number (13812345678) or a landline with its area code (0771-1234567)")
 	}
 	return p
+}
+
+// plainName reports whether a name has a letter and nothing but letters,
+// marks, spaces and the middle dot of minority names (阿依古丽·买买提):
+// line breaks, control and format characters (a right-to-left override
+// turns an audit line around) are refused.
+func plainName(s string) bool {
+	letter := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letter = true
+		case unicode.IsMark(r), r == ' ', r == '·', r == '・', r == '•':
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// foldID reads an ID number as people type it: full-width digits and X
+// from a Chinese input method, spaces between groups.
+func foldID(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r >= '０' && r <= '９':
+			r = '0' + (r - '０')
+		case r == 'Ｘ' || r == 'ｘ':
+			r = 'X'
+		case r == ' ' || r == '\u3000':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // validPhone accepts an 11-digit mobile number starting with 1, or a
@@ -166,10 +207,16 @@ func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberIn
 		if err := tx.LockTreeShared(ctx); err != nil {
 			return errs.Wrap(err, "lock tree")
 		}
+		// The organization as it is now, under the tree lock: it may have
+		// moved since it was checked, and the counts go to its ancestors now.
 		ref, err := org.Lookup(ctx, tx, o.ID)
 		if err != nil || !ref.Active() {
 			return errs.Field("org_id", fmt.Sprintf("“%s”已撤销，不能接收党员", o.Label()), fmt.Sprintf("%s has been dissolved and cannot take members", o.Label()))
 		}
+		if !actor.Can(PeopleManage, ref.Path) {
+			return errs.Field("org_id", fmt.Sprintf("党组织 %d 不存在或不在您的管理范围内", o.ID), fmt.Sprintf("organization %d not found or outside your scope", o.ID))
+		}
+		o.Path = ref.Path
 		now := db.FormatTime(tx.Now())
 		var phone any
 		phoneMask := ""

@@ -45,7 +45,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		where = append(where, access.InSubtree(org.PathCol("o"), o.Path))
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
-		if card, err := ids.ParseIDCard(q.Q, s.today()); err == nil {
+		if card, err := ids.ParseIDCard(foldID(q.Q), s.today()); err == nil {
 			where, args = append(where, "p.id_index = ?"), append(args, s.seal.lookup(card.Number))
 		} else {
 			where, args = append(where, "p.name LIKE ?"), append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(q.Q)+"%")

@@ -346,3 +346,38 @@ func TestMembersMoveAndBlockDissolution(t *testing.T) {
 		t.Errorf("dissolving an organization with members: %v", err)
 	}
 }
+
+// TestNamesAndNumbersAsTyped: an ID number typed with full-width digits or
+// spaces between its groups is read; a name of invisible characters, with
+// a line break or a right-to-left override is refused; a minority name
+// with its middle dot is taken.
+func TestNamesAndNumbersAsTyped(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	id := idNumber("450102", "19900101", 135)
+	wide := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return '０' + (r - '0')
+		}
+		return r
+	}, id)
+	p, err := f.ppl.AddMember(ctx, f.admin, people.MemberInput{PersonInput: people.PersonInput{Name: "阿依古丽·买买提", IDNumber: wide, Ethnicity: "05", Education: "21"},
+		OrgID: f.c3.ID, Kind: "full", JoinedOn: "2015-07-01"})
+	if err != nil || p.Name != "阿依古丽·买买提" {
+		t.Fatalf("full-width digits and a middle dot: %v", err)
+	}
+	if _, total, _ := f.ppl.Members(ctx, f.admin, people.MemberQuery{Q: id[:6] + " " + id[6:14] + " " + id[14:]}); total != 1 {
+		t.Errorf("the number searched with spaces between its groups: %d found", total)
+	}
+	for _, name := range []string{"\u200b\u200b", "张\n三", "王\u202e五", "李\u0000四"} {
+		_, err := f.ppl.AddMember(ctx, f.admin, people.MemberInput{PersonInput: people.PersonInput{Name: name, IDNumber: idNumber("450102", "19900101", 137), Ethnicity: "01", Education: "21"},
+			OrgID: f.c3.ID, Kind: "full", JoinedOn: "2015-07-01"})
+		if got := errs.FieldMessages(err, "")["name"]; got != "姓名只能由文字、间隔号“·”和空格组成，不能含换行、控制或不可见字符" {
+			t.Errorf("name %q: %v", name, err)
+		}
+	}
+	if n := f.count(t, "persons"); n != 1 {
+		t.Errorf("%d persons, want 1", n)
+	}
+}
