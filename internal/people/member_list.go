@@ -2,6 +2,7 @@ package people
 
 import (
 	"context"
+	"regexp"
 	"strings"
 
 	"jiceng/internal/access"
@@ -93,4 +94,17 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		out = append(out, m)
 	}
 	return out, total, errs.Wrap(rows.Err(), "list members")
+}
+
+// idRun is an ID number inside a search as foldID reads it.
+var idRun = regexp.MustCompile(`[0-9]{17}[0-9X]`)
+
+// SearchShown is a member search as a file, a page title or the audit log
+// may show it: any ID number in it masked, however it was typed.
+func SearchShown(q string) string {
+	folded := foldID(q)
+	if !idRun.MatchString(folded) {
+		return strings.TrimSpace(q)
+	}
+	return idRun.ReplaceAllStringFunc(folded, ids.MaskIDCard)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -348,4 +349,33 @@ func mustDate(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestExportSearchKeepsTheNumberMasked: a whole ID number searched with a
+// space before it, in full-width digits or split in groups still finds its
+// member, and neither the file's filter line nor the export's audit entry
+// holds the number.
+func TestExportSearchKeepsTheNumberMasked(t *testing.T) {
+	t.Parallel()
+	f := newPplFixture(t)
+	wide := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return '０' + (r - '0')
+		}
+		return r
+	}, f.zwID)
+	for _, q := range []string{" " + f.zwID, wide, f.zwID[:6] + " " + f.zwID[6:14] + " " + f.zwID[14:]} {
+		_, rows := f.b.xlsx(t, "/people/export.xlsx?q="+url.QueryEscape(q))
+		if len(rows) != 5 || rows[4][1] != "张伟" {
+			t.Errorf("search %q: %d rows", q, len(rows)-4)
+		}
+		if all := fmt.Sprint(rows); strings.Contains(all, f.zwID) || strings.Contains(all, f.zwID[6:14]) || strings.Contains(all, wide) {
+			t.Errorf("search %q: the file holds the number: %q", q, rows[1])
+		}
+	}
+	var n int
+	if err := f.d.QueryRow(context.Background(), "SELECT COUNT(*) FROM audit_log WHERE summary LIKE ? OR after_json LIKE ? OR summary LIKE ? OR after_json LIKE ?",
+		"%"+f.zwID[6:14]+"%", "%"+f.zwID[6:14]+"%", "%"+wide[6*3:14*3]+"%", "%"+wide[6*3:14*3]+"%").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d audit entries hold the number (%v)", n, err)
+	}
 }

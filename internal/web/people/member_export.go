@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"jiceng/internal/i18n"
-	"jiceng/internal/ids"
 	"jiceng/internal/org"
 	"jiceng/internal/people"
 	"jiceng/internal/web"
@@ -24,7 +23,7 @@ func filterText(under org.Org, q people.MemberQuery, lang string) string {
 	if under.ID != 0 {
 		add("范围", "scope", under.Label())
 	}
-	add("关键词", "search", searchWords(q.Q))
+	add("关键词", "search", people.SearchShown(q.Q))
 	add("状态", "status", org.LabelOf(people.Statuses, q.Status, lang))
 	add("类别", "kind", org.LabelOf(people.Kinds, q.Kind, lang))
 	if len(parts) == 0 {
@@ -33,14 +32,6 @@ func filterText(under org.Org, q people.MemberQuery, lang string) string {
 	return web.Msg(lang, "筛选：", "Filters: ") + strings.Join(parts, web.Msg(lang, "；", "; "))
 }
 
-// searchWords is the search as an export's filter line may show it: a
-// whole ID number only masked, as it is everywhere else in the file.
-func searchWords(q string) string {
-	if len(q) == 18 {
-		return ids.MaskIDCard(q)
-	}
-	return q
-}
 
 // PeopleExport exports the member list with the filters of the page; ID
 // numbers and phones are masked as on the page.
