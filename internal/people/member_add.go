@@ -309,8 +309,16 @@ func nullable(s string) any {
 }
 
 // duplicate refuses an ID number already in the register, naming the
-// person and the organization when the actor may read them.
+// person and the organization when the actor may read them. A refusal
+// tells that the number is registered somewhere, so every one is written to
+// the audit log of the organization the person belongs to, and an account
+// refused many times is held back (dupLimit) — from every registration, so
+// that the wait itself says nothing about the number.
 func (s *Service) duplicate(ctx context.Context, actor access.Actor, index string) error {
+	key := "user:" + strconv.FormatInt(actor.UserID, 10) + ":" + actor.Username
+	if wait := s.dupBlocked(key); wait > 0 {
+		return tooManyDuplicates(wait)
+	}
 	var id int64
 	var name string
 	err := s.db.QueryRow(ctx, "SELECT id, name FROM persons WHERE id_index = ?", index).Scan(&id, &name)
@@ -320,8 +328,51 @@ func (s *Service) duplicate(ctx context.Context, actor access.Actor, index strin
 	if err != nil {
 		return errs.Wrap(err, "find ID number")
 	}
+	path := ""
+	if m, err := s.membership(ctx, s.db, id); err == nil && m != nil {
+		path = m.path
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "person.duplicate", TargetType: "person", TargetID: strconv.FormatInt(id, 10), OrgPath: path,
+			Summary: i18n.Text{ZH: "以已登记的身份证号（" + name + "）再次登记，被拒绝", EN: "tried to register an ID number already registered (" + name + "): refused"}})
+	})
+	if err != nil {
+		return err
+	}
+	if ok, wait := s.dupLimit.Allow(key); !ok {
+		s.dupBlock(key, wait)
+		return tooManyDuplicates(wait)
+	}
 	if where, ok := s.placeOf(ctx, actor, id); ok {
 		return errs.Field("id_number", fmt.Sprintf("该身份证号已登记：%s，%s", name, where.ZH), fmt.Sprintf("this ID number is registered already: %s, %s", name, where.EN))
 	}
 	return errs.Field("id_number", "该身份证号已登记在您管理范围以外的党组织，请联系上级组织部门", "this ID number is registered in an organization outside your scope: ask the department above you")
+}
+
+// tooManyDuplicates holds back an account that registered numbers already
+// registered too often.
+func tooManyDuplicates(wait time.Duration) error {
+	return errs.TooManyWait("重复登记已登记身份证号的次数过多，请稍后再登记", "too many registrations of numbers already registered", wait)
+}
+
+// dupBlocked is how long the account under key is still held back.
+func (s *Service) dupBlocked(key string) time.Duration {
+	s.dupMu.Lock()
+	defer s.dupMu.Unlock()
+	until, ok := s.dupUntil[key]
+	if !ok {
+		return 0
+	}
+	if wait := until.Sub(s.now()); wait > 0 {
+		return wait
+	}
+	delete(s.dupUntil, key)
+	return 0
+}
+
+// dupBlock holds the account under key back for wait.
+func (s *Service) dupBlock(key string, wait time.Duration) {
+	s.dupMu.Lock()
+	defer s.dupMu.Unlock()
+	s.dupUntil[key] = s.now().Add(wait)
 }

@@ -6,6 +6,7 @@ package people
 import (
 	"context"
 	"encoding/hex"
+	"sync"
 	"time"
 
 	"golang.org/x/text/collate"
@@ -14,6 +15,7 @@ import (
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
+	"jiceng/internal/ratelimit"
 )
 
 // Service is the member register.
@@ -22,6 +24,12 @@ type Service struct {
 	orgs *org.Service
 	seal *sealer
 	now  func() time.Time
+	// dupLimit allows an account 20 registrations of numbers already
+	// registered at once, then one every three minutes; dupUntil holds back
+	// an account that ran out, from every registration, until then.
+	dupLimit *ratelimit.Limiter
+	dupMu    sync.Mutex
+	dupUntil map[string]time.Time
 }
 
 // NewService returns the register, sealing personal data under a key derived
@@ -32,7 +40,8 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{db: d, orgs: orgs, seal: seal, now: time.Now}
+	s := &Service{db: d, orgs: orgs, seal: seal, now: time.Now, dupUntil: map[string]time.Time{}}
+	s.dupLimit = ratelimit.New(20, 3*time.Minute, 0, func() time.Time { return s.now() })
 	orgs.Attach(&org.InclusiveAggregate{Table: "people_agg", Keys: []string{"dim", "val"}}, s.checkDissolve)
 	return s, nil
 }

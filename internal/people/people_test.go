@@ -381,3 +381,43 @@ func TestNamesAndNumbersAsTyped(t *testing.T) {
 		t.Errorf("%d persons, want 1", n)
 	}
 }
+
+// TestDuplicateProbesAuditedAndHeldBack: each registration refused because
+// the number is registered is written to the audit log of the person's
+// organization; after 20, the account is held back from every
+// registration — a number not registered included, so the wait says
+// nothing — and gets one more every three minutes.
+func TestDuplicateProbesAuditedAndHeldBack(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	now := today
+	f.ppl.WithClock(func() time.Time { return now })
+	known := idNumber("450102", "19850312", 123)
+	f.add(t, f.st, "张伟", known, "full", "2010-07-01")
+	town := testPerms.Bind(access.Actor{UserID: 4, Username: "town", Grants: []access.Grant{{Role: access.OrgAdmin, OrgPath: f.ms.Path}}})
+	in := func(id string) people.MemberInput {
+		return people.MemberInput{PersonInput: people.PersonInput{Name: "试探", IDNumber: id, Ethnicity: "01", Education: "21"}, OrgID: f.c3.ID, Kind: "full", JoinedOn: "2010-07-01"}
+	}
+	for i := range 20 {
+		if _, err := f.ppl.AddMember(ctx, town, in(known)); errs.FieldMessages(err, "")["id_number"] != "该身份证号已登记在您管理范围以外的党组织，请联系上级组织部门" {
+			t.Fatalf("probe %d: %v", i+1, err)
+		}
+	}
+	var audited int
+	if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.duplicate' AND actor_name = 'town' AND org_path = ?", f.st.Path).Scan(&audited); err != nil || audited != 20 {
+		t.Errorf("%d probes in the audit log of the person's organization (%v), want 20", audited, err)
+	}
+	for _, id := range []string{known, idNumber("450102", "19900101", 135)} {
+		if _, err := f.ppl.AddMember(ctx, town, in(id)); errs.KindOf(err) != errs.TooMany {
+			t.Errorf("after 20 probes, registering %s: %v, want too many", id[:6], err)
+		}
+	}
+	if n := f.count(t, "persons"); n != 1 {
+		t.Errorf("%d persons, want 1", n)
+	}
+	now = now.Add(4 * time.Minute)
+	if _, err := f.ppl.AddMember(ctx, town, in(idNumber("450102", "19900101", 135))); err != nil {
+		t.Errorf("after the wait: %v", err)
+	}
+}

@@ -37,7 +37,7 @@ var person = &matrix.Object{Name: "person", Make: func(t testing.TB, f *matrix.F
 	}
 	first17 := fmt.Sprintf("%s19800101%03d", s.County.RegionCode[:6], serial)
 	p, err := app.Service[*people.Service](f.App).AddMember(context.Background(), testrig.Admin, people.MemberInput{
-		PersonInput: people.PersonInput{Name: fmt.Sprintf("矩阵党员%d", serial), IDNumber: first17 + string(ids.IDCardCheckChar(first17)), Ethnicity: "汉族", Education: "大学本科"},
+		PersonInput: people.PersonInput{Name: map[int]string{701: "矩阵党员甲", 702: "矩阵党员乙"}[serial], IDNumber: first17 + string(ids.IDCardCheckChar(first17)), Ethnicity: "汉族", Education: "大学本科"},
 		OrgID:       s.Village.ID, Kind: "full", JoinedOn: "2005-07-01"})
 	if err != nil {
 		t.Fatalf("person: %v", err)

@@ -5,18 +5,19 @@ import "jiceng/internal/i18n"
 // Messages is the catalogue of the member register's pages.
 var Messages = i18n.Catalog{
 	// The names of the module's audited actions and targets, for the audit log.
-	"action.member.add":     {ZH: "登记党员", EN: "Register member"},
-	"action.member.convert": {ZH: "预备党员转正", EN: "Full membership"},
-	"action.member.status":  {ZH: "变更党员状态", EN: "Change member status"},
-	"action.pay.factor":     {ZH: "设置报酬标准系数", EN: "Set the pay factor"},
-	"action.pay.record":     {ZH: "登记基本报酬", EN: "Record basic pay"},
-	"action.pay.reference":  {ZH: "登记人均可支配收入", EN: "Record reference incomes"},
-	"action.person.reveal":  {ZH: "查看完整身份证号或电话", EN: "View full ID number or phone"},
-	"action.post.appoint":   {ZH: "任职", EN: "Appoint to a post"},
-	"action.post.end":       {ZH: "离任", EN: "Leave a post"},
-	"action.term.record":    {ZH: "记录换届", EN: "Record an election"},
-	"audit.type_person":     {ZH: "人员", EN: "Person"},
-	"nav.people":            {ZH: "党员", EN: "Members"},
+	"action.member.add":       {ZH: "登记党员", EN: "Register member"},
+	"action.member.convert":   {ZH: "预备党员转正", EN: "Full membership"},
+	"action.member.status":    {ZH: "变更党员状态", EN: "Change member status"},
+	"action.pay.factor":       {ZH: "设置报酬标准系数", EN: "Set the pay factor"},
+	"action.pay.record":       {ZH: "登记基本报酬", EN: "Record basic pay"},
+	"action.pay.reference":    {ZH: "登记人均可支配收入", EN: "Record reference incomes"},
+	"action.person.duplicate": {ZH: "重复登记被拒绝", EN: "Duplicate registration refused"},
+	"action.person.reveal":    {ZH: "查看完整身份证号或电话", EN: "View full ID number or phone"},
+	"action.post.appoint":     {ZH: "任职", EN: "Appoint to a post"},
+	"action.post.end":         {ZH: "离任", EN: "Leave a post"},
+	"action.term.record":      {ZH: "记录换届", EN: "Record an election"},
+	"audit.type_person":       {ZH: "人员", EN: "Person"},
+	"nav.people":              {ZH: "党员", EN: "Members"},
 
 	// The member list.
 	"ppl.list_title":         {ZH: "党员名册", EN: "Member register"},
@@ -66,7 +67,7 @@ var Messages = i18n.Catalog{
 	// Revealing a number.
 	"ppl.reveal":        {ZH: "查看完整号码", EN: "Show in full"},
 	"ppl.reveal_hint":   {ZH: "查看将记入操作日志", EN: "Viewing is written to the audit log"},
-	"ppl.revealed_note": {ZH: "本次查看已记入操作日志；离开或刷新本页后重新遮蔽。", EN: "This viewing has been written to the audit log; the number is masked again once you leave or reload this page."},
+	"ppl.revealed_note": {ZH: "本次查看已记入操作日志。完整号码只显示这一次，不会保存在浏览器中；再次查看须重新点击“查看完整号码”，并再次记录。", EN: "This viewing has been written to the audit log. The full number is shown this once and not kept by the browser; to see it again, press Show in full, which is recorded again."},
 
 	// The add-member form.
 	"ppl.new":             {ZH: "登记党员", EN: "Register a member"},
