@@ -107,7 +107,7 @@ func (s *Service) SetStatus(ctx context.Context, actor access.Actor, personID in
 		text := i18n.Text{ZH: "状态变更为" + label, EN: "status changed to " + strings.ToLower(org.LabelOf(Statuses, status, i18n.EN))}
 		if where != "" {
 			text.ZH += "（流入地：" + where + "）"
-			text.EN += " (now in " + where + ")"
+			text.EN = "became a floating member, now in " + where
 		}
 		if err := s.event(ctx, tx, actor, personID, m.ID, "status", text, on); err != nil {
 			return err

@@ -73,9 +73,15 @@ func TestPeopleFormKeepsWhatWasTyped(t *testing.T) {
 	if txt := text(body); !strings.Contains(txt, "尚未登记党员，可逐个登记") || !strings.Contains(body, `href="/people/new"`) {
 		t.Errorf("empty register: %.400s", txt)
 	}
+	// The organization is left to choose, not prefilled with the committee
+	// at the top of the scope; from a list of one organization, it is that one.
 	body = b.get(t, "/people/new")
-	if _, name, _ := pickerOf(t, body, "org_id"); name != "兴宁区委" && name != "中共兴宁区委员会" {
-		t.Errorf("the organization is not the actor's: %q", name)
+	if id, name, _ := pickerOf(t, body, "org_id"); id != "" || name != "" {
+		t.Errorf("the form prefills the organization: %q %q", id, name)
+	}
+	street, _, _ := evalOrgs(t, f)
+	if id, name, _ := pickerOf(t, b.get(t, fmt.Sprintf("/people/new?org=%d", street.ID)), "org_id"); id != fmt.Sprint(street.ID) || name != street.Name {
+		t.Errorf("the form from the list of %s: %q %q", street.Name, id, name)
 	}
 	if !strings.Contains(body, `<option value="">请选择</option><option value="01" selected>汉族</option><option value="02">蒙古族</option>`) {
 		t.Errorf("ethnic groups: 汉族 first and chosen")

@@ -23,7 +23,7 @@ func (h *Pages) newPage(r *http.Request) *web.Page {
 }
 
 // PeopleNewForm shows the form that registers a member; the organization
-// is ?org= or the root of the actor's scope.
+// is ?org= when the list was showing one.
 func (h *Pages) PeopleNewForm(w http.ResponseWriter, r *http.Request) {
 	actor := web.Actor(r)
 	if !actor.CanAnywhere(people.PeopleManage) {
@@ -31,13 +31,10 @@ func (h *Pages) PeopleNewForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.newPage(r)
-	o := r.URL.Query().Get("org")
-	if o == "" {
-		if roots, err := h.Orgs.Roots(r.Context(), actor); err == nil && len(roots) > 0 {
-			o = strconv.FormatInt(roots[0].ID, 10)
-		}
-	}
-	p.Form = url.Values{"org_id": {o}, "kind": {"full"}, "ethnicity": {"01"}}
+	// The organization is the one the list was showing (?org=), else left
+	// to choose: the top of the scope is a committee, where members seldom
+	// belong, and a prefilled one was taken without a look.
+	p.Form = url.Values{"org_id": {r.URL.Query().Get("org")}, "kind": {"full"}, "ethnicity": {"01"}}
 	h.render(w, r, http.StatusOK, "people_form", "layout", p)
 }
 
