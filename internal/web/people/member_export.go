@@ -32,7 +32,6 @@ func filterText(under org.Org, q people.MemberQuery, lang string) string {
 	return web.Msg(lang, "筛选：", "Filters: ") + strings.Join(parts, web.Msg(lang, "；", "; "))
 }
 
-
 // PeopleExport exports the member list with the filters of the page; ID
 // numbers and phones are masked as on the page.
 func (h *Pages) PeopleExport(w http.ResponseWriter, r *http.Request) {
