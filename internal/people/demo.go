@@ -13,9 +13,11 @@ import (
 	"jiceng/internal/org"
 )
 
-// DemoMembers is about how many members the demo registers for Nanning,
-// whose organization department reports about 400,000 Party members.
-const DemoMembers = 400000
+// DemoPerOrg is the demo's average number of members per organization,
+// the density of a real register (Nanning: about 400,000 members in about
+// 21,000 organizations). The demo's tree holds fewer organizations than
+// the city's, so it holds fewer members, at the same density.
+const DemoPerOrg = 19
 
 // Demo incomes: the order of magnitude of Nanning's published per-capita
 // disposable incomes of recent years (urban in the mid-40,000s, rural
@@ -66,11 +68,11 @@ var (
 	demoOrigins = []string{"450202", "450305", "451002", "450802", "450103", "450107", "452101"}
 )
 
-// seedPeople registers about members members in the organizations of the
+// seedPeople registers about perOrg members per organization of the
 // subtree of rootID, most in villages and communities, with their
 // secretaries and committees, terms, and the village cadres' pay against
 // the counties' incomes.
-func seedPeople(ctx context.Context, s *Service, rootID int64, members int) (demoPeople, error) {
+func seedPeople(ctx context.Context, s *Service, rootID int64, perOrg int) (demoPeople, error) {
 	r := rand.New(rand.NewPCG(4501, 1921))
 	sys := access.SystemActor("demo")
 	all, _, err := s.orgs.List(ctx, sys, org.ListQuery{Under: rootID, Limit: 100000, Sort: "tree"})
@@ -97,7 +99,7 @@ func seedPeople(ctx context.Context, s *Service, rootID int64, members int) (dem
 	var ms []newMember
 	start := map[int64]int{} // an organization's first member in ms
 	for _, o := range all {
-		n := int(math.Round(demoWeight(o) * float64(members) / total * (0.7 + 0.6*r.Float64())))
+		n := int(math.Round(demoWeight(o) * float64(perOrg*len(all)) / total * (0.7 + 0.6*r.Float64())))
 		start[o.ID] = len(ms)
 		for range n {
 			ms = append(ms, demoMember(r, o, county(o), today, seen))

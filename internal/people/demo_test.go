@@ -7,7 +7,7 @@ import (
 	"jiceng/internal/people"
 )
 
-// TestDemoSeed seeds 兴宁区 with about 5,000 members as the demo seeds
+// TestDemoSeed seeds 兴宁区 with about 60 members per organization as the demo seeds
 // Nanning: the counts equal a recount, every organization with three full
 // members has one secretary who is a full member of it, every member can
 // be found by their ID number, and the statistics look like a register's.
@@ -16,12 +16,16 @@ func TestDemoSeed(t *testing.T) {
 	f := newFx(t)
 	ctx := context.Background()
 	county := *f.ms.ParentID
-	n, posts, err := f.ppl.SeedForTest(ctx, county, 5000)
+	var orgs int
+	if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM orgs").Scan(&orgs); err != nil {
+		t.Fatal(err)
+	}
+	n, posts, err := f.ppl.SeedForTest(ctx, county, 60)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 4500 || n > 5500 || posts < 80 {
-		t.Errorf("seeded %d members and %d posts, want about 5,000 and a secretary per organization", n, posts)
+	if n < orgs*60*9/10 || n > orgs*60*11/10 || posts < 80 {
+		t.Errorf("seeded %d members and %d posts in %d organizations, want about 60 each and a secretary per organization", n, posts, orgs)
 	}
 	f.recount(t)
 	var bad int

@@ -20,13 +20,13 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 	return s, module.Domain{
 		Name:        "people",
 		Permissions: Permissions(),
-		// The demo registers Nanning's members at real density; other
-		// regions get none.
+		// The demo registers Nanning's members at the density of a real
+		// register; other regions get none.
 		Seed: func(ctx context.Context, in module.Seeding) (module.Seeded, error) {
 			if in.Region != "4501" {
 				return demoPeople{}, nil
 			}
-			return seedPeople(ctx, s, in.RootID, DemoMembers)
+			return seedPeople(ctx, s, in.RootID, DemoPerOrg)
 		},
 		AuditNames: map[string]audit.Namer{
 			// A person is named where the reader may read the log of the
