@@ -244,6 +244,11 @@ func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberIn
 		if err := s.event(ctx, tx, actor, id, mid, "join", ev, mustDate(m.joined)); err != nil {
 			return err
 		}
+		if m.full != "" {
+			if err := s.event(ctx, tx, actor, id, mid, "convert", i18n.Text{ZH: "转为正式党员", EN: "became a full member"}, mustDate(m.full)); err != nil {
+				return err
+			}
+		}
 		if err := bumpMember(ctx, tx, o.Path, p.counted(), m.counted("normal"), 1); err != nil {
 			return err
 		}

@@ -35,7 +35,7 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 	now := db.FormatTime(tx.Now())
 	persons := make([][]any, len(ms))
 	members := make([][]any, len(ms))
-	events := make([][]any, len(ms))
+	events := make([][]any, 0, len(ms))
 	// Counts are gathered per member's own organization, then rolled up its
 	// path once per organization rather than once per member.
 	own := map[aggKey]int{}
@@ -50,8 +50,11 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 		persons[i] = []any{pids[i], m.p.name, keys.of(m.p.name), m.p.gender, m.p.birth, m.p.ethnicity, m.p.education,
 			s.seal.seal("id_number", m.p.id), s.seal.lookup(m.p.id), ids.MaskIDCard(m.p.id), phone, phoneMask, now, now}
 		members[i] = []any{mids[i], pids[i], m.orgID, m.j.kind, m.j.joined, nullable(m.j.full), m.status, m.where, true, m.j.joined}
-		events[i] = []any{pids[i], mids[i], "join", "登记为" + m.orgName + labelZH(Kinds, m.j.kind),
-			"registered as a " + lowerEN(Kinds, m.j.kind) + " of " + m.orgName, m.j.joined, now, actorName}
+		events = append(events, []any{pids[i], mids[i], "join", "登记为" + m.orgName + labelZH(Kinds, m.j.kind),
+			"registered as a " + lowerEN(Kinds, m.j.kind) + " of " + m.orgName, m.j.joined, now, actorName})
+		if m.j.full != "" {
+			events = append(events, []any{pids[i], mids[i], "convert", "转为正式党员", "became a full member", m.j.full, now, actorName})
+		}
 		addMember(own, "/"+strconv.FormatInt(m.orgID, 10)+"/", m.p.counted(), m.j.counted(m.status), 1)
 		paths[m.orgID] = m.orgPath
 	}

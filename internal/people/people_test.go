@@ -421,3 +421,27 @@ func TestDuplicateProbesAuditedAndHeldBack(t *testing.T) {
 		t.Errorf("after the wait: %v", err)
 	}
 }
+
+// TestRegisteredFullMemberTimeline: a full member registered with the date
+// of their full membership has that step in their timeline.
+func TestRegisteredFullMemberTimeline(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	p, err := f.ppl.AddMember(ctx, f.admin, people.MemberInput{PersonInput: people.PersonInput{Name: "张伟", IDNumber: idNumber("450102", "19850312", 123), Ethnicity: "汉族", Education: "大学本科"},
+		OrgID: f.c3.ID, Kind: "full", JoinedOn: "2010-07-01", FullOn: "2011-07-05"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := f.ppl.Timeline(ctx, f.admin, p.ID, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, e := range tl {
+		steps = append(steps, e.OnDate+" "+e.Summary)
+	}
+	if got := strings.Join(steps, " | "); got != "2010-07-01 registered as a full member of 兴宁社区党支部 | 2011-07-05 became a full member" {
+		t.Errorf("timeline: %s", got)
+	}
+}
