@@ -10,6 +10,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/ids"
 	"jiceng/internal/org"
 )
 
@@ -151,7 +152,7 @@ func demoMember(r *rand.Rand, o org.Org, countyCode string, today time.Time, see
 			serial++
 		}
 		first17 := fmt.Sprintf("%s%s%03d", region, birth.Format("20060102"), serial)
-		id = first17 + idCheck(first17)
+		id = first17 + string(ids.IDCardCheckChar(first17))
 		if !seen[id] {
 			seen[id] = true
 			break
@@ -233,16 +234,6 @@ func demoEducation(r *rand.Rand, age int, rural bool) string {
 	return dist[len(dist)-1].code
 }
 
-// idCheck is the GB 11643 check character of 17 digits.
-func idCheck(first17 string) string {
-	w := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := range 17 {
-		sum += int(first17[i]-'0') * w[i]
-	}
-	return string("10X98765432"[sum%11])
-}
-
 // seedPosts appoints a secretary to every organization with three full
 // members, a committee, and in villages and communities the "两委" and
 // their pay; records each committee's term; and the counties' incomes.
@@ -283,8 +274,8 @@ func (s *Service) seedPosts(ctx context.Context, tx *db.Tx, r *rand.Rand, all []
 			}
 			on := since.Format(dateLayout)
 			posts = append(posts, []any{pids[k], o.ID, post, "", on, now})
-			events = append(events, []any{pids[k], mids[k], "post", "任" + o.Label() + labelZH(PostKinds, post),
-				"became " + lowerEN(PostKinds, post) + " of " + o.Label(), on, now, "demo"})
+			ev := postText(o.Label(), post)
+			events = append(events, []any{pids[k], mids[k], "post", ev.ZH, ev.EN, on, now, "demo"})
 			if village {
 				pay = append(pay, []any{pids[k], o.ID, post})
 			}

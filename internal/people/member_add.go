@@ -237,8 +237,7 @@ func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberIn
 			VALUES (?, ?, ?, ?, ?, 'normal', ?, ?) RETURNING id`, id, o.ID, m.kind, m.joined, nullable(m.full), true, m.joined).Scan(&mid); err != nil {
 			return errs.Wrap(err, "insert membership")
 		}
-		ev := i18n.Text{ZH: fmt.Sprintf("登记为%s%s", o.Label(), org.LabelOf(Kinds, m.kind, "")),
-			EN: fmt.Sprintf("registered as a %s of %s", strings.ToLower(org.LabelOf(Kinds, m.kind, i18n.EN)), o.Label())}
+		ev := joinText(o.Label(), m.kind)
 		// A member registered here is taken to have been in the organization
 		// since joining the Party; a transfer starts the next membership.
 		if err := s.event(ctx, tx, actor, id, mid, "join", ev, mustDate(m.joined)); err != nil {
@@ -262,6 +261,12 @@ func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberIn
 		return Person{}, err
 	}
 	return s.Person(ctx, actor, id)
+}
+
+// joinText is the first step of a member's timeline.
+func joinText(orgName, kind string) i18n.Text {
+	return i18n.Text{ZH: "登记为" + orgName + org.LabelOf(Kinds, kind, ""),
+		EN: "registered as a " + strings.ToLower(org.LabelOf(Kinds, kind, i18n.EN)) + " of " + orgName}
 }
 
 // join is a checked membership start.

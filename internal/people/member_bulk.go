@@ -50,8 +50,8 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 		persons[i] = []any{pids[i], m.p.name, keys.of(m.p.name), m.p.gender, m.p.birth, m.p.ethnicity, m.p.education,
 			s.seal.seal("id_number", m.p.id), s.seal.lookup(m.p.id), ids.MaskIDCard(m.p.id), phone, phoneMask, now, now}
 		members[i] = []any{mids[i], pids[i], m.orgID, m.j.kind, m.j.joined, nullable(m.j.full), m.status, m.where, true, m.j.joined}
-		events = append(events, []any{pids[i], mids[i], "join", "登记为" + m.orgName + labelZH(Kinds, m.j.kind),
-			"registered as a " + lowerEN(Kinds, m.j.kind) + " of " + m.orgName, m.j.joined, now, actorName})
+		ev := joinText(m.orgName, m.j.kind)
+		events = append(events, []any{pids[i], mids[i], "join", ev.ZH, ev.EN, m.j.joined, now, actorName})
 		if m.j.full != "" {
 			events = append(events, []any{pids[i], mids[i], "convert", "转为正式党员", "became a full member", m.j.full, now, actorName})
 		}
@@ -86,14 +86,4 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 		return nil, nil, err
 	}
 	return pids, mids, nil
-}
-
-func labelZH(cs []org.Choice, k string) string { return org.LabelOf(cs, k, "") }
-
-func lowerEN(cs []org.Choice, k string) string {
-	s := []rune(org.LabelOf(cs, k, "en"))
-	if len(s) > 0 && s[0] >= 'A' && s[0] <= 'Z' {
-		s[0] += 'a' - 'A'
-	}
-	return string(s)
 }

@@ -149,7 +149,7 @@ func (s *Service) Appoint(ctx context.Context, actor access.Actor, in PostInput)
 			p.ID, o.ID, post, agency, on, db.FormatTime(tx.Now())).Scan(&id); err != nil {
 			return errs.Wrap(err, "insert post")
 		}
-		text := i18n.Text{ZH: "任" + o.Label() + label, EN: "became " + strings.ToLower(org.LabelOf(PostKinds, post, i18n.EN)) + " of " + o.Label()}
+		text := postText(o.Label(), post)
 		if agency != "" {
 			text.ZH += "（" + agency + "）"
 			text.EN += " (" + agency + ")"
@@ -167,6 +167,11 @@ func (s *Service) Appoint(ctx context.Context, actor access.Actor, in PostInput)
 		return Post{}, err
 	}
 	return Post{ID: id, PersonID: p.ID, PersonName: p.Name, OrgID: o.ID, OrgName: o.Label(), Post: post, HomeAgency: agency, StartedOn: on}, nil
+}
+
+// postText is the step of a member's timeline that takes up a post.
+func postText(orgName, post string) i18n.Text {
+	return i18n.Text{ZH: "任" + orgName + org.LabelOf(PostKinds, post, ""), EN: "became " + strings.ToLower(org.LabelOf(PostKinds, post, i18n.EN)) + " of " + orgName}
 }
 
 // EndPost records a person leaving a post on a date.
