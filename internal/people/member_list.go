@@ -15,7 +15,10 @@ import (
 type MemberQuery struct {
 	Under  int64  // the organization whose subtree is listed; 0 for the actor's scope
 	Q      string // part of a name, or a whole ID number
-	Status string // a status key, or "" for every current member
+	// Status is a status key; "" lists every current member, "ended" those
+	// whose membership ended (left the Party, deceased, transferred out of
+	// the system) with the organization they were last in.
+	Status string
 	Kind   string // full | probationary | ""
 	Limit  int
 	Offset int
@@ -37,7 +40,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	}
 	scope, args := actor.ScopeSQL(org.PathCol("o"), PeopleRead)
 	where := []string{"m.active = ?", scope}
-	args = append([]any{true}, args...)
+	args = append([]any{q.Status != "ended"}, args...)
 	if q.Under != 0 {
 		o, err := s.orgs.Check(ctx, actor, q.Under, PeopleRead)
 		if err != nil {
@@ -53,10 +56,16 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		}
 	}
 	if q.Status != "" {
-		if _, ok := org.KeyOf(Statuses, q.Status); !ok || ends(q.Status) {
-			return nil, 0, errs.Field("status", "状态只能是 normal、floating、lost 或 suspended", "status must be normal, floating, lost or suspended")
+		switch _, ok := org.KeyOf(Statuses, q.Status); {
+		case q.Status == "ended":
+			// A person's last membership ended when none is current; one
+			// transferred within the system has a current one elsewhere.
+			where = append(where, "NOT EXISTS (SELECT 1 FROM memberships c WHERE c.person_id = m.person_id AND c.id > m.id)", "m.status IN ('expelled', 'deceased', 'transferred_out')")
+		case !ok || ends(q.Status):
+			return nil, 0, errs.Field("status", "状态只能是 normal、floating、lost、suspended 或 ended（已离开）", "status must be normal, floating, lost, suspended or ended")
+		default:
+			where, args = append(where, "m.status = ?"), append(args, q.Status)
 		}
-		where, args = append(where, "m.status = ?"), append(args, q.Status)
 	}
 	if q.Kind != "" {
 		if _, ok := org.KeyOf(Kinds, q.Kind); !ok {
@@ -73,7 +82,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+personCols+", m.id, m.org_id, "+org.LabelCol("o")+", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on, "+org.PathCol("o")+
+	rows, err := s.db.Query(ctx, "SELECT "+personCols+", m.id, m.org_id, "+org.LabelCol("o")+", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on, COALESCE(m.ended_on, ''), "+org.PathCol("o")+
 		from+" ORDER BY p.name_key, p.id LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list members")
@@ -82,9 +91,9 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	var out []Member
 	for rows.Next() {
 		var m Member
-		ms := &Membership{Active: true}
+		ms := &Membership{Active: q.Status != "ended"}
 		err := rows.Scan(&m.ID, &m.Name, &m.Gender, &m.BirthDate, &m.Ethnicity, &m.Education, &m.IDMask, &m.PhoneMask, &m.CreatedAt, &m.UpdatedAt, &m.Version,
-			&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere, &ms.StartedOn, &ms.path)
+			&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere, &ms.StartedOn, &ms.EndedOn, &ms.path)
 		if err != nil {
 			return nil, 0, errs.Wrap(err, "scan member")
 		}
