@@ -13,8 +13,8 @@ import (
 
 // MemberQuery filters the member list of a subtree.
 type MemberQuery struct {
-	Under  int64  // the organization whose subtree is listed; 0 for the actor's scope
-	Q      string // part of a name, or a whole ID number
+	Under int64  // the organization whose subtree is listed; 0 for the actor's scope
+	Q     string // part of a name, or a whole ID number
 	// Status is a status key; "" lists every current member, "ended" those
 	// whose membership ended (left the Party, deceased, transferred out of
 	// the system) with the organization they were last in.
