@@ -37,9 +37,10 @@ func TestQueryEnumsFollowTheDomain(t *testing.T) {
 		"status": append(keys(org.Statuses), "all")}
 	unitSets := map[string][]string{"category": keys(coverage.Categories), "size": keys(coverage.SizeClasses), "industry": keys(coverage.Industries),
 		"coverage": keys(coverage.Statuses), "rule": {coverage.RuleFormOwn, coverage.RuleFormOwnJoint, coverage.RuleInstructor, "any"}}
-	// Members are listed by the statuses of a current membership: the last
-	// three end it.
-	memberSets := map[string][]string{"status": keys(people.Statuses[:4]), "kind": keys(people.Kinds)}
+	// Members are listed by the statuses of a current membership, or as
+	// those whose membership ended.
+	memberSets := map[string][]string{"status": keys(people.MemberFilters), "kind": keys(people.Kinds)}
+	transferSets := map[string][]string{"state": keys(people.TransferStates)}
 	checked := 0
 	for _, tc := range []struct {
 		path string
@@ -48,6 +49,7 @@ func TestQueryEnumsFollowTheDomain(t *testing.T) {
 		{"/api/v1/orgs", orgSets}, {"/api/v1/orgs/{id}/children", orgSets}, {"/api/v1/orgs/export.xlsx", orgSets}, {"/api/v1/orgs/{id}/export.xlsx", orgSets},
 		{"/api/v1/units", unitSets}, {"/api/v1/units/export.xlsx", unitSets},
 		{"/api/v1/people", memberSets}, {"/api/v1/people/export.xlsx", memberSets},
+		{"/api/v1/transfers", transferSets}, {"/api/v1/transfers/export.xlsx", transferSets},
 	} {
 		op, ok := doc.Paths[tc.path]["get"]
 		if !ok {
@@ -65,7 +67,7 @@ func TestQueryEnumsFollowTheDomain(t *testing.T) {
 			}
 		}
 	}
-	if checked != 28 {
-		t.Errorf("%d parameters checked, want 28", checked)
+	if checked != 30 {
+		t.Errorf("%d parameters checked, want 30", checked)
 	}
 }

@@ -95,6 +95,10 @@ var Statuses = []org.Choice{
 	{Key: "transferred_out", Text: i18n.Text{ZH: "转出", EN: "Transferred out"}},
 }
 
+// MemberFilters are the statuses the member list filters by: those of a
+// current membership, and "ended" for those whose membership ended.
+var MemberFilters = append(Statuses[:4:4], org.Choice{Key: "ended", Text: i18n.Text{ZH: "已离开（出党、去世、转出）", EN: "Left (left the Party, deceased, transferred out)"}})
+
 // ends reports whether a status ends the membership.
 func ends(status string) bool {
 	return status == "expelled" || status == "deceased" || status == "transferred_out"

@@ -102,6 +102,10 @@ func (s *Service) checkTransfer(in *TransferInput) error {
 	return f.Err()
 }
 
+// errManage refuses a change of the register to an account that may not
+// manage members anywhere.
+var errManage = errs.New(errs.Forbidden, "您没有管理党员的权限", "you may not manage members")
+
 // plainText reports whether s has no control characters (new lines aside).
 func plainText(s string) bool {
 	for _, r := range s {
@@ -116,6 +120,9 @@ func plainText(s string) bool {
 // organization of the system, which must exist and not be dissolved and
 // then decides; or out of the system, which ends the membership now.
 func (s *Service) RequestTransfer(ctx context.Context, actor access.Actor, personID int64, in TransferInput) (Transfer, error) {
+	if !actor.CanAnywhere(PeopleManage) {
+		return Transfer{}, errManage
+	}
 	if err := s.checkTransfer(&in); err != nil {
 		return Transfer{}, err
 	}
@@ -286,6 +293,9 @@ func (s *Service) pendingForDecision(ctx context.Context, tx *db.Tx, actor acces
 // acceptance, with the posts held there, and one at the receiving
 // organization begins, keeping the dates of joining and of full membership.
 func (s *Service) AcceptTransfer(ctx context.Context, actor access.Actor, id int64, onDate string) (Transfer, error) {
+	if !actor.CanAnywhere(PeopleManage) {
+		return Transfer{}, errManage
+	}
 	var f errs.Fields
 	on, ok := parseDate(onDate, "on_date", "接收日期", "date of acceptance", &f)
 	if ok && on.After(s.today()) {
@@ -365,14 +375,17 @@ func (s *Service) AcceptTransfer(ctx context.Context, actor access.Actor, id int
 // RejectTransfer returns a pending transfer to the sender with a reason;
 // the member stays where they are.
 func (s *Service) RejectTransfer(ctx context.Context, actor access.Actor, id int64, reason string) (Transfer, error) {
-	reason = strings.TrimSpace(reason)
-	if n := utf8.RuneCountInString(reason); n < 2 || n > 200 || !plainText(reason) {
-		return Transfer{}, errs.Field("reason", "请写明退回的理由（2–200 字），如“介绍信所列接收单位有误”", "give the reason for rejecting (2–200 characters)")
+	if !actor.CanAnywhere(PeopleManage) {
+		return Transfer{}, errManage
 	}
+	reason = strings.TrimSpace(reason)
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		t, err := s.pendingForDecision(ctx, tx, actor, id)
 		if err != nil {
 			return err
+		}
+		if n := utf8.RuneCountInString(reason); n < 2 || n > 200 || !plainText(reason) {
+			return errs.Field("reason", "请写明退回的理由（2–200 字），如“介绍信所列接收单位有误”", "give the reason for rejecting (2–200 characters)")
 		}
 		now := db.FormatTime(tx.Now())
 		today := s.today().Format(dateLayout)
@@ -400,6 +413,9 @@ func (s *Service) RejectTransfer(ctx context.Context, actor access.Actor, id int
 
 // CancelTransfer withdraws a pending transfer the actor's side sent.
 func (s *Service) CancelTransfer(ctx context.Context, actor access.Actor, id int64) (Transfer, error) {
+	if !actor.CanAnywhere(PeopleManage) {
+		return Transfer{}, errManage
+	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := tx.LockRow(ctx, "transfers", id, db.ForUpdate); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return errs.Wrap(err, "lock transfer")
@@ -444,6 +460,7 @@ type TransferQuery struct {
 	State     string
 	Q         string // part of the member's name
 	PersonID  int64
+	Sort      string // "" (pending first, then the newest), "name" (pinyin), "date", "-date"
 	Limit     int
 	Offset    int
 }
@@ -489,7 +506,11 @@ func (s *Service) Transfers(ctx context.Context, actor access.Actor, q TransferQ
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+transferCols+transferNames()+cond+" ORDER BY t.state = 'pending' DESC, t.id DESC LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
+	order, ok := map[string]string{"": "t.state = 'pending' DESC, t.id DESC", "name": "p.name_key, t.id DESC", "date": "t.on_date, t.id", "-date": "t.on_date DESC, t.id DESC"}[q.Sort]
+	if !ok {
+		return nil, 0, errs.Field("sort", "排序只能是 name、date 或 -date", "sort must be name, date or -date")
+	}
+	rows, err := s.db.Query(ctx, "SELECT "+transferCols+transferNames()+cond+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list transfers")
 	}

@@ -26,6 +26,22 @@ type PickFilter struct {
 	Kind  string // only organizations of this kind
 	Level string // only organizations of this level
 	Under int64  // only this organization's subtree
+	// Directory searches every active organization of the installation,
+	// not only the actor's scope, by at least two characters of its name:
+	// a transfer names a receiving organization the sender cannot read.
+	// The picker shows names and paths, nothing else of the organization.
+	Directory bool
+}
+
+// directory reads organization names for a directory picker.
+var directory = access.SystemActor("directory")
+
+// reader is who the picker reads the tree as.
+func (f PickFilter) reader(actor access.Actor) access.Actor {
+	if f.Directory {
+		return directory
+	}
+	return actor
 }
 
 // query is the picker's search address for the filter.
@@ -39,6 +55,9 @@ func (f PickFilter) query(field string) string {
 	}
 	if f.Under != 0 {
 		v.Set("under", strconv.FormatInt(f.Under, 10))
+	}
+	if f.Directory {
+		v.Set("scope", "all")
 	}
 	return "/pick/orgs?" + v.Encode()
 }
@@ -112,9 +131,9 @@ func (k *Kit) orgField(ctx context.Context, actor access.Actor, form url.Values,
 	if v := picked(form, name); v != "" {
 		of.Value = v
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
-			if o, err := k.Orgs.Get(ctx, actor, id); err == nil {
+			if o, err := k.Orgs.Get(ctx, f.reader(actor), id); err == nil {
 				of.Text = o.Name
-				if paths, err := k.Orgs.Paths(ctx, actor, []int64{id}); err == nil {
+				if paths, err := k.Orgs.Paths(ctx, f.reader(actor), []int64{id}); err == nil {
 					of.Path = paths[id]
 				}
 				return of
@@ -140,7 +159,11 @@ func (k *Kit) SearchOrgs(ctx context.Context, actor access.Actor, q string, f Pi
 		q = string([]rune(q)[:50])
 	}
 	var found []org.Org
-	if id, err := strconv.ParseInt(q, 10, 64); err == nil && id > 0 && len(q) < 9 {
+	if f.Directory && len([]rune(q)) < 2 {
+		return nil, nil
+	}
+	actor = f.reader(actor)
+	if id, err := strconv.ParseInt(q, 10, 64); err == nil && id > 0 && len(q) < 9 && !f.Directory {
 		if o, err := k.Orgs.Get(ctx, actor, id); err == nil && o.Active() && f.allows(o) {
 			found = append(found, o)
 		}
@@ -208,6 +231,10 @@ func (k *Kit) ResolveOrg(ctx context.Context, actor access.Actor, form url.Value
 	}
 	switch len(res) {
 	case 0:
+		if f.Directory {
+			return errs.Field(name, fmt.Sprintf("没有名称含“%s”的党组织（至少输入两个字），请换个词查找", q),
+				fmt.Sprintf("no organization has %q in its name (type at least two characters): try another word", q))
+		}
 		return errs.Field(name, fmt.Sprintf("在您的管理范围内没有名称含“%s”的党组织，请换个词查找", q),
 			fmt.Sprintf("no organization in your scope has %q in its name: try another word", q))
 	case 1:
@@ -226,7 +253,7 @@ var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,40}$`)
 // (?kind=, ?level=, ?under=), each with its path.
 func (k *Kit) PickOrgs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := PickFilter{Kind: q.Get("kind"), Level: q.Get("level")}
+	f := PickFilter{Kind: q.Get("kind"), Level: q.Get("level"), Directory: q.Get("scope") == "all"}
 	if u := q.Get("under"); u != "" {
 		f.Under, _ = strconv.ParseInt(u, 10, 64)
 	}

@@ -35,6 +35,12 @@ func (h *Handlers) Routes() []module.Route {
 		module.R("POST", "/api/v1/people/{id}/status", module.API, h.SetStatus),
 		module.R("POST", "/api/v1/people/{id}/convert", module.API, h.Convert),
 		module.R("POST", "/api/v1/people/{id}/reveal", module.API, h.Reveal),
+		module.R("POST", "/api/v1/people/{id}/transfer", module.API, h.RequestTransfer),
+		module.R("GET", "/api/v1/transfers", module.API, h.ListTransfers),
+		module.R("GET", "/api/v1/transfers/{id}", module.API, h.GetTransfer),
+		module.R("POST", "/api/v1/transfers/{id}/accept", module.API, h.AcceptTransfer),
+		module.R("POST", "/api/v1/transfers/{id}/reject", module.API, h.RejectTransfer),
+		module.R("POST", "/api/v1/transfers/{id}/cancel", module.API, h.CancelTransfer),
 	}
 }
 

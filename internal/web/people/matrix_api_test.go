@@ -17,4 +17,10 @@ var apiLines = []matrix.Line{
 	matrix.L("POST /api/v1/people/{id}/status", people.PeopleManage, person, `{"status":"normal","on_date":"2020-01-01"}`),
 	matrix.L("POST /api/v1/people/{id}/convert", people.PeopleManage, person, `{"full_on":"2020-01-01"}`),
 	matrix.L("POST /api/v1/people/{id}/reveal", people.PeopleReveal, person, `{"field":"bogus"}`),
+	matrix.L("POST /api/v1/people/{id}/transfer", people.PeopleManage, person, `{"to_org_id":1,"on_date":"2000-01-01"}`),
+	matrix.L("GET /api/v1/transfers", people.PeopleRead, nil, ""),
+	matrix.L("GET /api/v1/transfers/{id}", people.PeopleRead, transfer, ""),
+	matrix.L("POST /api/v1/transfers/{id}/accept", people.PeopleManage, transfer, `{"on_date":"2000-01-01"}`),
+	matrix.L("POST /api/v1/transfers/{id}/reject", people.PeopleManage, transfer, `{"reason":"x"}`),
+	matrix.L("POST /api/v1/transfers/{id}/cancel", people.PeopleManage, transfer, ""),
 }

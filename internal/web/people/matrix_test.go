@@ -3,6 +3,7 @@ package people_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"jiceng/internal/app"
@@ -27,7 +28,38 @@ var pageLines = []matrix.Line{
 	matrix.L("POST /people/{id}/status", people.PeopleManage, person, "status=normal&on_date=2020-01-01"),
 	matrix.L("POST /people/{id}/convert", people.PeopleManage, person, "full_on=2020-01-01"),
 	matrix.L("POST /people/{id}/reveal", people.PeopleReveal, person, "field=none"),
+	// Transfers: a request dated before the membership began, an
+	// acceptance dated before the letter, a reason too short; a withdrawal does withdraw
+	// (the transfer is made anew for each request).
+	matrix.L("POST /people/{id}/transfer", people.PeopleManage, person, "mode=in&to_org=1&transfer_on=2000-01-01"),
+	matrix.L("GET /people/transfers", people.PeopleRead, nil, ""),
+	matrix.L("GET /people/transfers/export.xlsx", people.PeopleRead, nil, ""),
+	matrix.L("GET /api/v1/transfers/export.xlsx", people.PeopleRead, nil, ""),
+	matrix.L("POST /people/transfers/{id}/accept", people.PeopleManage, transfer, "on_date=2000-01-01"),
+	matrix.L("POST /people/transfers/{id}/reject", people.PeopleManage, transfer, "reason=x"),
+	matrix.L("POST /people/transfers/{id}/cancel", people.PeopleManage, transfer, ""),
 }
+
+// serials numbers the members the matrix's transfers are made of.
+var serials atomic.Int32
+
+// transfer is {id}: a pending transfer from the side's village to its
+// township, made anew for each request.
+var transfer = &matrix.Object{Name: "transfer", Fresh: true, Make: func(t testing.TB, f *matrix.Fixture, s matrix.Side) matrix.Values {
+	first17 := fmt.Sprintf("%s19800101%03d", s.County.RegionCode[:6], 100+serials.Add(2))
+	ppl := app.Service[*people.Service](f.App)
+	p, err := ppl.AddMember(context.Background(), testrig.Admin, people.MemberInput{
+		PersonInput: people.PersonInput{Name: "矩阵转接", IDNumber: first17 + string(ids.IDCardCheckChar(first17)), Ethnicity: "汉族", Education: "大学本科"},
+		OrgID:       s.Village.ID, Kind: "full", JoinedOn: "2005-07-01"})
+	if err != nil {
+		t.Fatalf("person: %v", err)
+	}
+	tr, err := ppl.RequestTransfer(context.Background(), testrig.Admin, p.ID, people.TransferInput{ToOrgID: s.Township.ID, OnDate: "2026-01-05"})
+	if err != nil {
+		t.Fatalf("transfer: %v", err)
+	}
+	return matrix.Values{"id": fmt.Sprint(tr.ID)}
+}}
 
 // person is {id}: a member of the side's village organization.
 var person = &matrix.Object{Name: "person", Make: func(t testing.TB, f *matrix.Fixture, s matrix.Side) matrix.Values {

@@ -61,7 +61,7 @@ func age(birth, today string) int {
 // choiceSets are the register's code lists by the name templates use.
 var choiceSets = map[string][]org.Choice{
 	"ethnicity": people.Ethnicities, "education": people.Educations, "kind": people.Kinds, "gender": people.Genders,
-	"status": people.Statuses, "filter_status": people.Statuses[:4], "set_status": people.Statuses[:6],
+	"status": people.Statuses, "set_status": people.Statuses[:6], "transfer_state": people.TransferStates, "filter_status": people.MemberFilters,
 }
 
 // nav is the register's sidebar entry.
@@ -81,6 +81,13 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/people/{id}/status", module.Web, h.PersonStatus),
 		module.R("POST", "/people/{id}/convert", module.Web, h.PersonConvert),
 		module.R("POST", "/people/{id}/reveal", module.Web, h.PersonReveal),
+		module.R("POST", "/people/{id}/transfer", module.Web, h.PersonTransfer),
+		module.R("GET", "/people/transfers", module.Web, h.TransferList),
+		module.R("GET", "/people/transfers/export.xlsx", module.Web, h.TransferExport),
+		module.R("GET", "/api/v1/transfers/export.xlsx", module.API, h.TransferExport),
+		module.R("POST", "/people/transfers/{id}/accept", module.Web, h.TransferAccept),
+		module.R("POST", "/people/transfers/{id}/reject", module.Web, h.TransferReject),
+		module.R("POST", "/people/transfers/{id}/cancel", module.Web, h.TransferCancel),
 	}
 }
 

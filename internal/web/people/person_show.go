@@ -19,7 +19,11 @@ type personView struct {
 	CanManage bool // change status, convert: the membership is current and the actor manages it
 	CanReveal bool
 	CanAudit  bool
-	Today     string
+	// Pending is the member's transfer awaiting the receiving side, if
+	// any; CanTransfer is set when the actor may request one now.
+	Pending     *people.Transfer
+	CanTransfer bool
+	Today       string
 	// Revealed holds the one number shown in full, by field, for the
 	// answer to a reveal only.
 	Revealed map[string]string
@@ -50,16 +54,28 @@ func (h *Pages) personView(w http.ResponseWriter, r *http.Request, p *web.Page) 
 		v.CanReveal = actor.Can(people.PeopleReveal, o.Path)
 		v.CanAudit = actor.Can(access.AuditRead, o.Path)
 	}
+	if v.M.Active {
+		pending, _, err := h.ppl.Transfers(ctx, actor, people.TransferQuery{PersonID: id, State: "pending", Limit: 1})
+		if err != nil {
+			h.Fail(w, r, err)
+			return nil, false
+		}
+		if len(pending) > 0 {
+			v.Pending = &pending[0]
+		}
+		v.CanTransfer = v.CanManage && v.Pending == nil && (v.M.Status == "normal" || v.M.Status == "floating")
+	}
 	p.Title = person.Name
 	h.crumbs(r, p, o, web.Crumb{Label: person.Name})
 	p.Data = v
+	p.Picker("to_org", targetPicker)
 	return v, true
 }
 
 // statusForm is the status form as the page first shows it: the current
 // status, and today.
 func statusForm(v *personView) url.Values {
-	return url.Values{"status": {v.M.Status}, "where": {v.M.FloatingWhere}, "on_date": {v.Today}, "full_on": {v.Today}}
+	return url.Values{"status": {v.M.Status}, "where": {v.M.FloatingWhere}, "on_date": {v.Today}, "full_on": {v.Today}, "transfer_on": {v.Today}}
 }
 
 // PersonShow shows a person: facts with the ID number and phone masked,
