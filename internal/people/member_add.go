@@ -325,7 +325,7 @@ func nullable(s string) any {
 // refused many times is held back (dupLimit) — from every registration, so
 // that the wait itself says nothing about the number.
 func (s *Service) duplicate(ctx context.Context, actor access.Actor, index string) error {
-	key := "user:" + strconv.FormatInt(actor.UserID, 10) + ":" + actor.Username
+	key := dupKey(actor)
 	if wait := s.dupBlocked(key); wait > 0 {
 		return tooManyDuplicates(wait)
 	}

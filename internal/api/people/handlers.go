@@ -22,7 +22,7 @@ type Handlers struct {
 // organization's statistics.
 func Module(k *api.Kit, ppl *people.Service) api.Module {
 	h := &Handlers{k: k, ppl: ppl}
-	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}}
+	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}, Imports: []api.ImportKind{h.Import()}}
 }
 
 // Routes are the register's API routes.
@@ -30,6 +30,7 @@ func (h *Handlers) Routes() []module.Route {
 	return []module.Route{
 		module.R("GET", "/api/v1/people", module.API, h.ListMembers),
 		module.R("POST", "/api/v1/people", module.API, h.AddMember),
+		module.R("POST", "/api/v1/people/import", module.API, h.ImportMembers),
 		module.R("GET", "/api/v1/people/{id}", module.API, h.GetPerson),
 		module.R("GET", "/api/v1/people/{id}/timeline", module.API, h.Timeline),
 		module.R("POST", "/api/v1/people/{id}/status", module.API, h.SetStatus),

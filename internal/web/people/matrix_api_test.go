@@ -12,6 +12,7 @@ import (
 var apiLines = []matrix.Line{
 	matrix.L("GET /api/v1/people", people.PeopleRead, nil, ""),
 	matrix.L("POST /api/v1/people", people.PeopleManage, matrix.OrgBody, `{"org_id":{org},"name":""}`),
+	matrix.L("POST /api/v1/people/import", people.PeopleManage, nil, "file:姓名\n张三\n"),
 	matrix.L("GET /api/v1/people/{id}", people.PeopleRead, person, ""),
 	matrix.L("GET /api/v1/people/{id}/timeline", people.PeopleRead, person, ""),
 	matrix.L("POST /api/v1/people/{id}/status", people.PeopleManage, person, `{"status":"normal","on_date":"2020-01-01"}`),

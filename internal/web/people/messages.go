@@ -97,6 +97,14 @@ var Messages = i18n.Catalog{
 	"ppl.ended":          {ZH: "党籍已结束，不能再变更", EN: "The membership has ended and cannot change"},
 	"ppl.history_note":   {ZH: "变更记入党籍记录和操作日志", EN: "Changes go into the timeline and the audit log"},
 
+	// The member import.
+	"action.member.import": {ZH: "导入党员", EN: "Import members"},
+	"ppl.import":           {ZH: "批量导入", EN: "Import"},
+	"ppl.import_title":     {ZH: "批量导入党员", EN: "Import members"},
+	"ppl.import_columns":   {ZH: "模板列按党员信息采集项：姓名、公民身份号码、民族、学历、人员类别、入党日期必填；所在党组织填编号或名称二选一；性别、出生日期由身份证号得出，填写时须一致。", EN: "The template's columns follow the member information collection items: name, ID number, ethnic group, education, kind and date of joining are required; give the organization by number or by name; gender and date of birth follow from the ID number and must agree with it when given."},
+	"ppl.import_privacy":   {ZH: "上传的身份证号和电话加密保存，校验结果不显示号码；已在您管理范围以外登记的号码只提示已登记，并记入对方的操作日志。", EN: "ID numbers and phones in the file are kept encrypted and the check shows no number; a number registered outside your scope is only said to be registered, and the attempt goes into that organization's audit log."},
+	"ppl.import_orgs":      {ZH: "，分属 %d 个党组织", EN: ", in %d organizations"},
+
 	// Transfers.
 	"action.transfer.request": {ZH: "提出组织关系转接", EN: "Request a transfer"},
 	"action.transfer.accept":  {ZH: "接收组织关系转接", EN: "Accept a transfer"},

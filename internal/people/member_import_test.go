@@ -1,0 +1,219 @@
+package people_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"jiceng/internal/access"
+	"jiceng/internal/errs"
+	"jiceng/internal/people"
+)
+
+// importFile is a member file: the template's header and rows given by
+// column.
+func importFile(rows ...map[string]string) ([]string, [][]string) {
+	header := people.MemberImportHeader()
+	var out [][]string
+	for _, r := range rows {
+		line := make([]string, len(header))
+		for i, h := range header {
+			line[i] = r[h]
+		}
+		out = append(out, line)
+	}
+	return header, out
+}
+
+// user adds an account row for the import sessions of a test.
+func (f *fx) user(t *testing.T, name string) int64 {
+	t.Helper()
+	var id int64
+	if err := f.d.WriteQueryRow(context.Background(), f.d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES (?, 'x', ?, '', '') RETURNING id"), name, f.ms.ID).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// member is a good row of the file.
+func member(name, id, orgName string) map[string]string {
+	return map[string]string{"姓名": name, "公民身份号码": id, "民族": "汉族", "学历": "大学本科", "人员类别": "正式党员", "入党日期": "2010-07-01", "所在党组织名称": orgName}
+}
+
+func with(m map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
+// TestMemberImport: a good file is checked, stored sealed and applied in
+// one step; the members, their timelines and the counts are as if each had
+// been registered on the form.
+func TestMemberImport(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	uid := f.user(t, "street")
+	zw, ln, wf := idNumber("450102", "19850312", 123), idNumber("450103", "19850620", 124), idNumber("450102", "20000101", 222)
+	header, rows := importFile(
+		with(member("张伟", zw, "兴宁社区党支部"), "联系电话", "13812345678", "转为正式党员日期", "2011-07-01"),
+		with(member("李娜", ln, ""), "所在党组织编号", fmt.Sprint(f.c3.ID), "性别", "女", "出生日期", "1985-06-20"),
+		with(member("王芳", wf, "民生街道党工委"), "人员类别", "预备党员", "入党日期", "2026-06-01", "民族", "08", "学历", "硕士研究生"),
+	)
+	sess, err := f.ppl.PrepareMemberImport(ctx, f.street, uid, "党员.xlsx", header, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Status != "ready" || sess.Total != 3 || len(sess.Problems) != 0 || sess.Orgs != 2 {
+		t.Fatalf("checked: %+v", sess)
+	}
+	// The session holds the numbers sealed.
+	var payload string
+	if err := f.d.QueryRow(ctx, "SELECT payload FROM import_sessions WHERE id = ?", sess.ID).Scan(&payload); err != nil {
+		t.Fatal(err)
+	}
+	for _, clear := range []string{zw, ln, wf, "13812345678", "张伟"} {
+		if strings.Contains(payload, clear) {
+			t.Errorf("the stored session holds %s in clear", clear)
+		}
+	}
+	if f.count(t, "persons") != 0 {
+		t.Fatal("checking registered members")
+	}
+	n, err := f.ppl.ApplyMemberImport(ctx, f.street, uid, sess.ID)
+	if err != nil || n != 3 {
+		t.Fatalf("applied %d: %v", n, err)
+	}
+	list, total, _ := f.ppl.Members(ctx, f.street, people.MemberQuery{})
+	var got []string
+	for _, m := range list {
+		got = append(got, fmt.Sprintf("%s %s %s %s %s %s", m.Name, m.OrgName, m.Membership.Kind, m.Ethnicity, m.Education, m.PhoneMask))
+	}
+	if total != 3 || strings.Join(got, ", ") != "李娜 兴宁社区党支部 full 01 21 , 王芳 民生街道党工委 probationary 08 14 , 张伟 兴宁社区党支部 full 01 21 138****5678" {
+		t.Errorf("imported: %d %v", total, got)
+	}
+	if st, _ := f.ppl.Stats(ctx, f.admin, f.ms.ID); st.Total != 3 || st.Women != 2 || st.Probationary != 1 {
+		t.Errorf("民生街道 after the import: %+v", st)
+	}
+	f.recount(t)
+	if tl := f.timeline(t, list[2].ID); tl != "2010-07-01 登记为兴宁社区党支部正式党员 (street)\n2011-07-01 转为正式党员 (street)" {
+		t.Errorf("张伟's timeline: %s", tl)
+	}
+	var audited int
+	_ = f.d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'member.import' AND summary LIKE '%导入党员 3 名%'").Scan(&audited)
+	if audited != 1 {
+		t.Errorf("%d audit entries of the import", audited)
+	}
+	if _, err := f.ppl.ApplyMemberImport(ctx, f.street, uid, sess.ID); errs.As(err).ZH != "该导入批次已经导入过了" {
+		t.Errorf("applied twice: %v", err)
+	}
+}
+
+// TestMemberImportRefusedWhole: a file with bad rows is stored invalid with
+// every row's problems, and nobody is registered; a number registered in
+// the street's scope is named, one outside it only said to be registered
+// and written to the audit log.
+func TestMemberImportRefusedWhole(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	uid := f.user(t, "street")
+	mine := f.add(t, f.c3, "赵敏", idNumber("450102", "19800101", 311), "full", "2005-07-01")
+	other := f.add(t, f.st, "钱进", idNumber("450102", "19800101", 313), "full", "2005-07-01")
+	dead := f.branch(t, f.ms, "民生街道撤销党支部")
+	if _, err := f.orgs.Dissolve(ctx, f.admin, dead.ID, "2026-11-01", "合并"); err != nil {
+		t.Fatal(err)
+	}
+	good := idNumber("450102", "19850312", 123)
+	wrongCheck := good[:17] + map[bool]string{true: "1", false: "2"}[good[17] != '1']
+	before := f.count(t, "persons")
+	header, rows := importFile(
+		member("张伟", good, "兴宁社区党支部"),                                  // row 2: good
+		member("李娜", wrongCheck, "兴宁社区党支部"),                            // row 3
+		with(member("王芳", idNumber("450102", "19900101", 222), "兴宁社区党支部"), "出生日期", "1990-01-02", "性别", "男"), // row 4
+		member("刘洋", idNumber("450102", "19700101", 331), "三塘镇党委"),       // row 5: outside the street
+		member("陈静", idNumber("450102", "19700101", 442), "民生街道撤销党支部"),  // row 6: dissolved
+		member("张伟", good, "兴宁社区党支部"),                                  // row 7: repeats row 2
+		member("赵敏", idNumber("450102", "19800101", 311), "兴宁社区党支部"),    // row 8: registered, readable
+		member("钱进", idNumber("450102", "19800101", 313), "兴宁社区党支部"),    // row 9: registered outside
+		with(member("孙丽", idNumber("450102", "19920202", 442), "兴宁社区党支部"), "人员类别", "预备党员", "转为正式党员日期", "2011-07-01"), // row 10
+		with(member("周强", idNumber("450102", "19920202", 551), ""), "所在党组织名称", ""), // row 11
+	)
+	sess, err := f.ppl.PrepareMemberImport(ctx, f.street, uid, "党员.xlsx", header, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"第3行：身份证号第 18 位校验码与前 17 位不符：可能有数字输错，请对照证件逐位核对，不要只改第 18 位",
+		"第4行：性别与身份证号不符：身份证号第 17 位表示女；出生日期与身份证号不符：身份证号第 7–14 位为 1990-01-01",
+		"第5行：在您的管理范围内没有名为“三塘镇党委”的党组织",
+		"第6行：“民生街道撤销党支部”已撤销，不能接收党员",
+		"第7行：公民身份号码与第2行重复",
+		"第8行：该公民身份号码已登记：赵敏，现为兴宁社区党支部正式党员",
+		"第9行：该公民身份号码已登记在您管理范围以外的党组织，请联系上级组织部门",
+		"第10行：预备党员没有转正日期：转正时再填写",
+		"第11行：请填写所在党组织编号或所在党组织名称",
+	}
+	var gotP []string
+	for _, p := range sess.Problems {
+		gotP = append(gotP, p.ZH)
+	}
+	if sess.Status != "invalid" || sess.Total != 10 || strings.Join(gotP, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems (%s, %d rows):\n%s\nwant\n%s", sess.Status, sess.Total, strings.Join(gotP, "\n"), strings.Join(want, "\n"))
+	}
+	for _, p := range sess.Problems {
+		if strings.Contains(p.ZH+p.EN, good[:14]) || strings.Contains(p.ZH+p.EN, "19800101") {
+			t.Errorf("a problem shows an ID number: %s", p.ZH)
+		}
+	}
+	if _, err := f.ppl.ApplyMemberImport(ctx, f.street, uid, sess.ID); errs.As(err).ZH != "文件有 9 行错误，请修改后重新上传，未导入任何数据" {
+		t.Errorf("applying an invalid session: %v", err)
+	}
+	if f.count(t, "persons") != before {
+		t.Error("a refused file registered members")
+	}
+	var dup int
+	_ = f.d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.duplicate' AND target_id = ?", fmt.Sprint(other.ID)).Scan(&dup)
+	if dup != 1 {
+		t.Errorf("%d duplicate entries for 钱进, want 1", dup)
+	}
+	_ = mine
+	// A file without the organization columns is refused before any row.
+	if _, err := f.ppl.PrepareMemberImport(ctx, f.street, uid, "x.xlsx", []string{"姓名", "公民身份号码", "民族", "学历", "人员类别", "入党日期"}, [][]string{{"张伟"}}); errs.As(err).ZH != "缺少必填列：所在党组织编号 或 所在党组织名称" {
+		t.Errorf("no organization column: %v", err)
+	}
+	// An auditor may not import.
+	aud := testPerms.Bind(access.Actor{UserID: 9, Username: "aud", Grants: []access.Grant{{Role: access.Auditor, OrgPath: f.ms.Path}}})
+	if _, err := f.ppl.PrepareMemberImport(ctx, aud, uid, "党员.xlsx", header, rows); errs.KindOf(err) != errs.Forbidden {
+		t.Errorf("an auditor importing: %v", err)
+	}
+}
+
+// TestMemberImportRegisteredMeanwhile: a number registered between the
+// check and the apply refuses the whole file.
+func TestMemberImportRegisteredMeanwhile(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	uid := f.user(t, "street")
+	a, b := idNumber("450102", "19850312", 123), idNumber("450103", "19850620", 124)
+	header, rows := importFile(member("张伟", a, "兴宁社区党支部"), member("李娜", b, "兴宁社区党支部"))
+	sess, err := f.ppl.PrepareMemberImport(ctx, f.street, uid, "党员.xlsx", header, rows)
+	if err != nil || sess.Status != "ready" {
+		t.Fatalf("%+v %v", sess, err)
+	}
+	f.add(t, f.st, "李娜", b, "full", "2008-06-30")
+	if _, err := f.ppl.ApplyMemberImport(ctx, f.street, uid, sess.ID); errs.As(err).ZH != "第3行：该公民身份号码在检查文件后已被登记，请重新上传（未导入任何数据）" {
+		t.Errorf("apply after a registration: %v", err)
+	}
+	if n := f.count(t, "persons"); n != 1 {
+		t.Errorf("%d persons, want 1", n)
+	}
+	f.recount(t)
+}
