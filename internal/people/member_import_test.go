@@ -134,16 +134,16 @@ func TestMemberImportRefusedWhole(t *testing.T) {
 	wrongCheck := good[:17] + map[bool]string{true: "1", false: "2"}[good[17] != '1']
 	before := f.count(t, "persons")
 	header, rows := importFile(
-		member("张伟", good, "兴宁社区党支部"),                                  // row 2: good
-		member("李娜", wrongCheck, "兴宁社区党支部"),                            // row 3
-		with(member("王芳", idNumber("450102", "19900101", 222), "兴宁社区党支部"), "出生日期", "1990-01-02", "性别", "男"), // row 4
-		member("刘洋", idNumber("450102", "19700101", 331), "三塘镇党委"),       // row 5: outside the street
-		member("陈静", idNumber("450102", "19700101", 442), "民生街道撤销党支部"),  // row 6: dissolved
-		member("张伟", good, "兴宁社区党支部"),                                  // row 7: repeats row 2
-		member("赵敏", idNumber("450102", "19800101", 311), "兴宁社区党支部"),    // row 8: registered, readable
-		member("钱进", idNumber("450102", "19800101", 313), "兴宁社区党支部"),    // row 9: registered outside
+		member("张伟", good, "兴宁社区党支部"),       // row 2: good
+		member("李娜", wrongCheck, "兴宁社区党支部"), // row 3
+		with(member("王芳", idNumber("450102", "19900101", 222), "兴宁社区党支部"), "出生日期", "1990-01-02", "性别", "男"),          // row 4
+		member("刘洋", idNumber("450102", "19700101", 331), "三塘镇党委"),                                                   // row 5: outside the street
+		member("陈静", idNumber("450102", "19700101", 442), "民生街道撤销党支部"),                                               // row 6: dissolved
+		member("张伟", good, "兴宁社区党支部"),                                                                                // row 7: repeats row 2
+		member("赵敏", idNumber("450102", "19800101", 311), "兴宁社区党支部"),                                                 // row 8: registered, readable
+		member("钱进", idNumber("450102", "19800101", 313), "兴宁社区党支部"),                                                 // row 9: registered outside
 		with(member("孙丽", idNumber("450102", "19920202", 442), "兴宁社区党支部"), "人员类别", "预备党员", "转为正式党员日期", "2011-07-01"), // row 10
-		with(member("周强", idNumber("450102", "19920202", 551), ""), "所在党组织名称", ""), // row 11
+		with(member("周强", idNumber("450102", "19920202", 551), ""), "所在党组织名称", ""),                                   // row 11
 	)
 	sess, err := f.ppl.PrepareMemberImport(ctx, f.street, uid, "党员.xlsx", header, rows)
 	if err != nil {
