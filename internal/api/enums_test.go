@@ -39,7 +39,12 @@ func TestQueryEnumsFollowTheDomain(t *testing.T) {
 		"coverage": keys(coverage.Statuses), "rule": {coverage.RuleFormOwn, coverage.RuleFormOwnJoint, coverage.RuleInstructor, "any"}}
 	// Members are listed by the statuses of a current membership, or as
 	// those whose membership ended.
-	memberSets := map[string][]string{"status": keys(people.MemberFilters), "kind": keys(people.Kinds)}
+	ages := []string{}
+	for _, b := range people.AgeBands {
+		ages = append(ages, b.Key)
+	}
+	memberSets := map[string][]string{"status": keys(people.MemberFilters), "kind": keys(people.Kinds), "gender": keys(people.Genders),
+		"education": keys(people.EducationBands), "age_band": ages}
 	transferSets := map[string][]string{"state": keys(people.TransferStates)}
 	checked := 0
 	for _, tc := range []struct {
@@ -67,7 +72,7 @@ func TestQueryEnumsFollowTheDomain(t *testing.T) {
 			}
 		}
 	}
-	if checked != 30 {
-		t.Errorf("%d parameters checked, want 30", checked)
+	if checked != 36 {
+		t.Errorf("%d parameters checked, want 36", checked)
 	}
 }

@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"jiceng/internal/access"
@@ -20,6 +21,15 @@ type MemberQuery struct {
 	// the system) with the organization they were last in.
 	Status string
 	Kind   string // full | probationary | ""
+	// Gender, Education (an EducationBands key) and AgeBand (an AgeBands
+	// key, by age at the end of this year) narrow the list as the
+	// statistics count.
+	Gender    string
+	Education string
+	AgeBand   string
+	// Sort is "" (name in pinyin order), "-name", "age" (youngest first),
+	// "-age", "joined" (earliest first), "-joined" or "org".
+	Sort   string
 	Limit  int
 	Offset int
 }
@@ -73,6 +83,34 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		}
 		where, args = append(where, "m.kind = ?"), append(args, q.Kind)
 	}
+	if q.Gender != "" {
+		if _, ok := org.KeyOf(Genders, q.Gender); !ok {
+			return nil, 0, errs.Field("gender", "性别只能是 male 或 female", "gender must be male or female")
+		}
+		where, args = append(where, "p.gender = ?"), append(args, q.Gender)
+	}
+	if q.Education != "" {
+		switch q.Education {
+		case "1", "2", "3", "4", "6":
+			where, args = append(where, "SUBSTR(p.education, 1, 1) = ?"), append(args, q.Education)
+		case "7":
+			where = append(where, "SUBSTR(p.education, 1, 1) NOT IN ('1', '2', '3', '4', '6')")
+		default:
+			return nil, 0, errs.Field("education", "学历只能是 1（研究生）、2（本科）、3（专科）、4（中专）、6（高中）或 7（初中及以下）", "education must be 1, 2, 3, 4, 6 or 7")
+		}
+	}
+	if q.AgeBand != "" {
+		from, to, ok := s.birthRange(q.AgeBand)
+		if !ok {
+			return nil, 0, errs.Field("age_band", "年龄段只能是 35、45、55、60 或 61", "age_band must be 35, 45, 55, 60 or 61")
+		}
+		where, args = append(where, "p.birth_date >= ? AND p.birth_date <= ?"), append(args, from, to)
+	}
+	order, ok := map[string]string{"": "p.name_key, p.id", "name": "p.name_key, p.id", "-name": "p.name_key DESC, p.id DESC", "age": "p.birth_date DESC, p.id", "-age": "p.birth_date, p.id",
+		"joined": "m.joined_on, p.id", "-joined": "m.joined_on DESC, p.id", "org": "o.path, p.name_key, p.id"}[q.Sort]
+	if !ok {
+		return nil, 0, errs.Field("sort", "排序只能是 name、-name、age、-age、joined、-joined 或 org", "sort must be name, -name, age, -age, joined, -joined or org")
+	}
 	from := " FROM memberships m JOIN persons p ON p.id = m.person_id" + org.Join("o", "m.org_id") + " WHERE " + strings.Join(where, " AND ")
 	var total int
 	if err := s.db.QueryRow(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
@@ -83,7 +121,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		limit = 50
 	}
 	rows, err := s.db.Query(ctx, "SELECT "+personCols+", m.id, m.org_id, "+org.LabelCol("o")+", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on, COALESCE(m.ended_on, ''), "+org.PathCol("o")+
-		from+" ORDER BY p.name_key, p.id LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
+		from+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list members")
 	}
@@ -103,6 +141,23 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		out = append(out, m)
 	}
 	return out, total, errs.Wrap(rows.Err(), "list members")
+}
+
+// birthRange is the first and last birth date of the members in an age
+// band, by age at the end of this year as the statistics count.
+func (s *Service) birthRange(band string) (from, to string, ok bool) {
+	year, lower := s.today().Year(), -1
+	for _, b := range AgeBands {
+		if b.Key == band {
+			from = "0000-01-01"
+			if b.Max != 0 {
+				from = strconv.Itoa(year-b.Max) + "-01-01"
+			}
+			return from, strconv.Itoa(year-lower-1) + "-12-31", true
+		}
+		lower = b.Max
+	}
+	return "", "", false
 }
 
 // idRun is an ID number inside a search as foldID reads it.

@@ -445,3 +445,55 @@ func TestRegisteredFullMemberTimeline(t *testing.T) {
 		t.Errorf("timeline: %s", got)
 	}
 }
+
+// TestMemberListFiltersAndOrders: the list narrows by gender, age band and
+// education band as the statistics count, and sorts by age and joining.
+func TestMemberListFiltersAndOrders(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	f.add(t, f.c3, "张伟", idNumber("450102", "19850312", 123), "full", "2010-07-01")         // man, 41 at the end of 2026
+	f.add(t, f.c3, "李娜", idNumber("450103", "19950620", 124), "full", "2018-06-30")         // woman, 31
+	f.add(t, f.c3, "王芳", idNumber("450102", "20000101", 222), "probationary", "2026-01-10") // woman, 26
+	f.add(t, f.ms, "刘洋", idNumber("452101", "19640808", 331), "full", "1990-05-04")         // man, 62
+	names := func(q people.MemberQuery) string {
+		t.Helper()
+		list, total, err := f.ppl.Members(ctx, f.street, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		var out []string
+		for _, m := range list {
+			out = append(out, m.Name)
+		}
+		return fmt.Sprint(total, out)
+	}
+	for _, c := range []struct {
+		q    people.MemberQuery
+		want string
+	}{
+		{people.MemberQuery{AgeBand: "35"}, "2 [李娜 王芳]"},
+		{people.MemberQuery{AgeBand: "45"}, "1 [张伟]"},
+		{people.MemberQuery{AgeBand: "61"}, "1 [刘洋]"},
+		{people.MemberQuery{AgeBand: "55"}, "0 []"},
+		{people.MemberQuery{Gender: "male"}, "2 [刘洋 张伟]"},
+		{people.MemberQuery{Gender: "female", Kind: "full"}, "1 [李娜]"},
+		{people.MemberQuery{Education: "2"}, "4 [李娜 刘洋 王芳 张伟]"},
+		{people.MemberQuery{Education: "7"}, "0 []"},
+		{people.MemberQuery{Sort: "age"}, "4 [王芳 李娜 张伟 刘洋]"},
+		{people.MemberQuery{Sort: "-joined"}, "4 [王芳 李娜 张伟 刘洋]"},
+		{people.MemberQuery{Sort: "-name"}, "4 [张伟 王芳 刘洋 李娜]"},
+	} {
+		if got := names(c.q); got != c.want {
+			t.Errorf("%+v: %s, want %s", c.q, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		q     people.MemberQuery
+		field string
+	}{{people.MemberQuery{AgeBand: "40"}, "age_band"}, {people.MemberQuery{Gender: "x"}, "gender"}, {people.MemberQuery{Education: "5"}, "education"}, {people.MemberQuery{Sort: "id"}, "sort"}} {
+		if _, _, err := f.ppl.Members(ctx, f.street, c.q); errs.As(err).Field != c.field {
+			t.Errorf("%+v: %v, want a problem with %s", c.q, err, c.field)
+		}
+	}
+}

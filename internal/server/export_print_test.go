@@ -102,6 +102,17 @@ func TestEveryExportPrints(t *testing.T) {
 		"ethnicity": {"01"}, "education": {"21"}, "phone": {"13812345678"}, "org_id": {fmt.Sprint(town)}, "kind": {"full"}, "joined_on": {"2005-07-01"}}); st != 200 || !strings.HasPrefix(at, "/people/") {
 		t.Fatalf("member: %d at %s", st, at)
 	}
+	// Another, transferred out of the system, so that the transfers' export has one.
+	ab := f.browser(t, "admin")
+	st, at, _ := ab.status(t, "POST", "/people/new", url.Values{"name": {"转出测试党员"}, "id_number": {personID("450102", "19800101", 137)},
+		"ethnicity": {"01"}, "education": {"21"}, "org_id": {fmt.Sprint(town)}, "kind": {"full"}, "joined_on": {"2005-07-01"}})
+	if st != 200 || !strings.HasPrefix(at, "/people/") {
+		t.Fatalf("member: %d at %s", st, at)
+	}
+	if st, _, body := ab.status(t, "POST", at+"/transfer", url.Values{"mode": {"out"}, "out_to": {"中共广东省深圳市委组织部"},
+		"transfer_on": {beijingToday()}}); st != 200 || !strings.Contains(body, "已转出本系统") {
+		t.Fatalf("transfer out: %d %s", st, flashOf(body))
+	}
 	count := map[int]string{0: "0"}
 	cases := map[string]exportCase{
 		"/orgs/export.xlsx":      {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
@@ -121,6 +132,7 @@ func TestEveryExportPrints(t *testing.T) {
 			formats: map[int]string{0: "0", 2: "0.00", 5: "0.0%", 6: "0.0%"}, from: 7, repeat: []string{"0.00", "0"}},
 		"/evaluation/{id}/comments.xlsx": {path: fmt.Sprintf("/evaluation/%d/comments.xlsx", camp), orientation: "landscape", formats: count},
 		"/people/export.xlsx":            {path: "/people/export.xlsx?kind=full", orientation: "landscape", formats: map[int]string{0: "0", 3: "0"}},
+		"/people/transfers/export.xlsx":  {path: "/people/transfers/export.xlsx?dir=out", orientation: "landscape", formats: count},
 	}
 	// The API serves the same exports under its own paths.
 	api := map[string]string{
@@ -130,6 +142,7 @@ func TestEveryExportPrints(t *testing.T) {
 		"/api/v1/goal-sets/{id}/export.xlsx": "/coverage/goals/{id}/export.xlsx", "/api/v1/campaigns/export.xlsx": "/evaluation/export.xlsx",
 		"/api/v1/campaigns/{id}/results.xlsx": "/evaluation/{id}/results.xlsx",
 		"/api/v1/people/export.xlsx":          "/people/export.xlsx",
+		"/api/v1/transfers/export.xlsx":       "/people/transfers/export.xlsx",
 	}
 	apiPath := func(pattern, path string) string {
 		page := api[pattern]

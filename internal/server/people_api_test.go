@@ -211,7 +211,7 @@ func TestPeopleAPI(t *testing.T) {
 		t.Errorf("probationary item: %d %v", st, out)
 	}
 	for _, tc := range []struct{ query, field, msg string }{
-		{"?status=expelled", "status", "状态只能是 normal、floating、lost 或 suspended"},
+		{"?status=expelled", "status", "状态只能是 normal、floating、lost、suspended 或 ended（已离开）"},
 		{"?kind=member", "kind", "类别只能是 full 或 probationary"},
 		{"?org_id=abc", "org_id", "org_id 应为整数"},
 		{"?limit=0", "limit", "limit 应为 1–1000 的整数"},
@@ -493,7 +493,7 @@ func TestPeopleAPI(t *testing.T) {
 		{"POST", fmt.Sprintf("/api/v1/people/%d/status", huang), `{"status":"normal","on_date":"2026-11-02"}`, "the membership of 黄明 ended on 2026-11-01 (deceased) and cannot change", 409},
 		{"POST", fmt.Sprintf("/api/v1/people/%d/convert", chen), `{"full_on":"2026-10-09"}`, "陈静 is a full member already", 409},
 		{"POST", fmt.Sprintf("/api/v1/people/%d/reveal", bai), `{"field":"phone"}`, "no phone is registered for 白雪", 404},
-		{"GET", "/api/v1/people?status=expelled", "", "status must be normal, floating, lost or suspended", 400},
+		{"GET", "/api/v1/people?status=expelled", "", "status must be normal, floating, lost, suspended or ended", 400},
 	} {
 		st, out := f.callLang(t, tc.method, tc.path, county, tc.body, "en")
 		if st != tc.status || errMsg(out) != tc.want {

@@ -163,3 +163,6 @@ func TestTransferAPI(t *testing.T) {
 		t.Errorf("get: %d %v", st, out)
 	}
 }
+
+// beijingToday is today's date where the register's dates are.
+func beijingToday() string { return time.Now().In(org.Shanghai).Format("2006-01-02") }

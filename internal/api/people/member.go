@@ -18,7 +18,8 @@ func (h *Handlers) ListMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.URL.Query()
-	q := people.MemberQuery{Q: v.Get("q"), Status: v.Get("status"), Kind: v.Get("kind"), Limit: limit, Offset: offset}
+	q := people.MemberQuery{Q: v.Get("q"), Status: v.Get("status"), Kind: v.Get("kind"), Gender: v.Get("gender"), Education: v.Get("education"),
+		AgeBand: v.Get("age_band"), Sort: v.Get("sort"), Limit: limit, Offset: offset}
 	if s := v.Get("org_id"); s != "" {
 		if q.Under, err = strconv.ParseInt(s, 10, 64); err != nil {
 			h.k.Fail(w, r, api.IntField("org_id"))

@@ -26,6 +26,9 @@ func filterText(under org.Org, q people.MemberQuery, lang string) string {
 	add("关键词", "search", people.SearchShown(q.Q))
 	add("状态", "status", org.LabelOf(people.Statuses, q.Status, lang))
 	add("类别", "kind", org.LabelOf(people.Kinds, q.Kind, lang))
+	add("性别", "gender", org.LabelOf(people.Genders, q.Gender, lang))
+	add("学历", "education", org.LabelOf(people.EducationBands, q.Education, lang))
+	add("年龄", "age", org.LabelOf(ageChoices, q.AgeBand, lang))
 	if len(parts) == 0 {
 		return ""
 	}

@@ -18,7 +18,8 @@ import (
 // the picker and the list stays on the actor's scope.
 func (h *Pages) memberQuery(r *http.Request, l *web.List, errors map[string]string) (people.MemberQuery, url.Values, error) {
 	v := r.URL.Query()
-	q := people.MemberQuery{Q: l.Q, Status: v.Get("status"), Kind: v.Get("kind"), Limit: l.Per, Offset: l.Offset()}
+	q := people.MemberQuery{Q: l.Q, Status: v.Get("status"), Kind: v.Get("kind"), Gender: v.Get("gender"), Education: v.Get("education"), AgeBand: v.Get("age_band"),
+		Sort: l.Sort, Limit: l.Per, Offset: l.Offset()}
 	if err := h.ResolveOrg(r.Context(), web.Actor(r), v, "org", web.PickFilter{}); err != nil {
 		if errors == nil || errs.As(err).Field != "org" {
 			return q, v, err
@@ -54,7 +55,7 @@ func (h *Pages) PeopleList(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), web.Actor(r)
 	lang := i18n.FromRequest(r)
 	p := h.Page(r, "people", h.T(lang, "ppl.list_title"))
-	l := web.ListFrom(r, "")
+	l := web.ListFrom(r, "name")
 	q, form, err := h.memberQuery(r, l, p.Errors)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -93,7 +94,7 @@ func (h *Pages) PeopleList(w http.ResponseWriter, r *http.Request) {
 	if v.Under.ID == 0 {
 		p.ScopeName = web.ScopeName(actor, people.PeopleRead)
 	}
-	v.Filtered = l.Q != "" || q.Status != "" || q.Kind != ""
+	v.Filtered = l.Q != "" || q.Status != "" || q.Kind != "" || q.Gender != "" || q.Education != "" || q.AgeBand != ""
 	p.Form = form
 	p.Picker("org", web.PickFilter{})
 	p.Data = v

@@ -62,7 +62,17 @@ func age(birth, today string) int {
 var choiceSets = map[string][]org.Choice{
 	"ethnicity": people.Ethnicities, "education": people.Educations, "kind": people.Kinds, "gender": people.Genders,
 	"status": people.Statuses, "set_status": people.Statuses[:6], "transfer_state": people.TransferStates, "filter_status": people.MemberFilters,
+	"education_band": people.EducationBands, "age_band": ageChoices,
 }
+
+// ageChoices are the age bands as a filter offers them.
+var ageChoices = func() []org.Choice {
+	out := make([]org.Choice, len(people.AgeBands))
+	for i, b := range people.AgeBands {
+		out[i] = org.Choice{Key: b.Key, Text: b.Text}
+	}
+	return out
+}()
 
 // nav is the register's sidebar entry.
 func nav() []module.Nav {
