@@ -337,6 +337,12 @@ func (s *Service) BallotForm(ctx context.Context, code string) (BallotForm, erro
 		}
 		return nil
 	})
+	if err != nil {
+		return out, err
+	}
+	// The leaders are read after the code's snapshot: a rater sees who
+	// leads each organization now.
+	out.Subjects, err = s.withLeaders(ctx, out.Subjects)
 	return out, err
 }
 

@@ -298,6 +298,40 @@ type Subject struct {
 	ReportText string   `json:"report_text"`
 	Groups     []string `json:"groups"`
 	Sort       int      `json:"sort"`
+	// Leader is an organization subject's secretary as the member
+	// register keeps them now, so that raters know whose work they rate.
+	Leader *SubjectLeader `json:"leader,omitempty"`
+}
+
+// SubjectLeader is the secretary (or first secretary) of an organization
+// subject.
+type SubjectLeader struct {
+	Name   string `json:"name"`
+	Post   string `json:"post"`
+	PostEN string `json:"post_en"`
+}
+
+// withLeaders names the leader of each organization subject.
+func (s *Service) withLeaders(ctx context.Context, subs []Subject) ([]Subject, error) {
+	var ids []int64
+	for _, sb := range subs {
+		if sb.OrgID != nil {
+			ids = append(ids, *sb.OrgID)
+		}
+	}
+	leaders, err := s.orgs.Leaders(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, sb := range subs {
+		if sb.OrgID == nil {
+			continue
+		}
+		if l, ok := leaders[*sb.OrgID]; ok {
+			subs[i].Leader = &SubjectLeader{Name: l.Name, Post: l.Post.ZH, PostEN: l.Post.EN}
+		}
+	}
+	return subs, nil
 }
 
 // SubjectInput adds a subject. An organization subject takes its name from
@@ -657,7 +691,11 @@ func (s *Service) Subjects(ctx context.Context, actor access.Actor, id int64) ([
 	if _, err := s.Get(ctx, actor, id); err != nil {
 		return nil, err
 	}
-	return loadSubjects(ctx, s.db, id)
+	subs, err := loadSubjects(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.withLeaders(ctx, subs)
 }
 
 // maxSubjectsPerCall bounds one AddSubjects call, as a form or an import sends it.

@@ -149,6 +149,7 @@ type Service struct {
 	regions        *region.Holder
 	aggregates     []InclusiveAggregate
 	dissolveChecks []DissolveCheck
+	leaders        LeaderSource
 	now            func() time.Time
 }
 

@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"jiceng/internal/i18n"
 	"strings"
 
 	"jiceng/internal/db"
@@ -31,6 +32,33 @@ func (s *Service) Attach(agg *InclusiveAggregate, check DissolveCheck) {
 	if check != nil {
 		s.dissolveChecks = append(s.dissolveChecks, check)
 	}
+}
+
+// Leader is who leads an organization as the member register keeps it: its
+// secretary, or its first secretary where it has no secretary.
+type Leader struct {
+	Name string
+	Post i18n.Text
+}
+
+// LeaderSource finds the leaders of organizations by id; those without
+// one are left out.
+type LeaderSource func(ctx context.Context, ids []int64) (map[int64]Leader, error)
+
+// ProvideLeaders registers where leaders are found. The member register
+// calls it from its constructor, so that modules which show an
+// organization (an evaluation's subjects) name its secretary without
+// reading the register themselves.
+func (s *Service) ProvideLeaders(src LeaderSource) { s.leaders = src }
+
+// Leaders returns the leaders of the organizations, none when no register
+// provides them. Secretaries are named to whoever sees the organization:
+// a secretary's name is public, as on every village notice board.
+func (s *Service) Leaders(ctx context.Context, ids []int64) (map[int64]Leader, error) {
+	if s.leaders == nil || len(ids) == 0 {
+		return map[int64]Leader{}, nil
+	}
+	return s.leaders(ctx, ids)
 }
 
 // moveInclusive shifts every registered aggregate of the subtree rooted at

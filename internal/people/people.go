@@ -43,6 +43,7 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) (*Service, error) {
 	s := &Service{db: d, orgs: orgs, seal: seal, now: time.Now, dupUntil: map[string]time.Time{}}
 	s.dupLimit = ratelimit.New(20, 3*time.Minute, 0, func() time.Time { return s.now() })
 	orgs.Attach(&org.InclusiveAggregate{Table: "people_agg", Keys: []string{"dim", "val"}}, s.checkDissolve)
+	orgs.ProvideLeaders(s.leaders)
 	return s, nil
 }
 

@@ -119,3 +119,31 @@ func TestPostsAndTerms(t *testing.T) {
 		t.Errorf("the community's term: %+v %v", term, err)
 	}
 }
+
+// TestLeadersOfOrganizations: the tree names an organization's secretary,
+// or its first secretary where it has no secretary, from the posts held now.
+func TestLeadersOfOrganizations(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	a := f.add(t, f.c3, "张伟", idNumber("450102", "19850312", 123), "full", "2010-07-01")
+	b := f.add(t, f.st, "李娜", idNumber("450103", "19850620", 124), "full", "2008-06-30")
+	c := f.add(t, f.st, "王强", idNumber("450102", "19800101", 311), "full", "2005-07-01")
+	for _, in := range []people.PostInput{
+		{PersonID: a.ID, OrgID: f.c3.ID, Post: "secretary", StartedOn: "2024-01-01"},
+		{PersonID: b.ID, OrgID: f.c3.ID, Post: "first_secretary", HomeAgency: "南宁市委组织部", StartedOn: "2024-03-01"},
+		{PersonID: c.ID, OrgID: f.st.ID, Post: "first_secretary", HomeAgency: "兴宁区委组织部", StartedOn: "2024-03-01"},
+	} {
+		if _, err := f.ppl.Appoint(ctx, f.admin, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := f.orgs.Leaders(ctx, []int64{f.c3.ID, f.st.ID, f.ms.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprintf("map[%d:{张伟 {书记 Secretary}} %d:{王强 {第一书记 First secretary}}]", f.c3.ID, f.st.ID) &&
+		fmt.Sprint(got) != fmt.Sprintf("map[%d:{王强 {第一书记 First secretary}} %d:{张伟 {书记 Secretary}}]", f.st.ID, f.c3.ID) {
+		t.Errorf("leaders: %v", got)
+	}
+}
