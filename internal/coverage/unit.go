@@ -39,6 +39,11 @@ type Unit struct {
 	Status              string `json:"status"`
 	CreatedAt           string `json:"created_at"`
 	UpdatedAt           string `json:"updated_at"`
+	// RegisteredFull and RegisteredProbationary are the members the member
+	// register counts in the unit's own organization (its subtree), for a
+	// unit with its own organization; nil otherwise.
+	RegisteredFull         *int64 `json:"registered_full_members,omitempty"`
+	RegisteredProbationary *int64 `json:"registered_probationary_members,omitempty"`
 	// Version counts the changes of the row; an edit names the version it
 	// was made from (see Patch.Version).
 	Version int `json:"version"`
@@ -244,6 +249,27 @@ func (s *Service) Get(ctx context.Context, actor access.Actor, id int64) (Unit, 
 	}
 	if !actor.Can(UnitRead, u.affPath) {
 		return Unit{}, unitNotFound(id)
+	}
+	return s.registered(ctx, u)
+}
+
+// registered adds to a unit with its own organization the members the
+// register counts there, and a warning when they differ from those declared.
+func (s *Service) registered(ctx context.Context, u Unit) (Unit, error) {
+	full, ok := s.orgs.MemberCountSQL("?", "full")
+	if !ok || u.Coverage != Own || u.CoverageOrgID == nil {
+		return u, nil
+	}
+	prob, _ := s.orgs.MemberCountSQL("?", "probationary")
+	var f, p int64
+	if err := s.db.QueryRow(ctx, "SELECT "+full+", "+prob, *u.CoverageOrgID, *u.CoverageOrgID).Scan(&f, &p); err != nil {
+		return u, errs.Wrap(err, "registered members")
+	}
+	u.RegisteredFull, u.RegisteredProbationary = &f, &p
+	if f+p > 0 && (f != int64(u.FullMembers) || p != int64(u.ProbationaryMembers)) {
+		u.warnings = append(u.warnings, i18n.Textf("党员名册中本单位党组织登记正式党员 %d 名、预备党员 %d 名，与填报的正式 %d 名、预备 %d 名不一致，请核对后更新",
+			"the member register counts %d full and %d probationary members in the unit's organization, not the %d and %d declared: check and update them", f, p, u.FullMembers, u.ProbationaryMembers))
+		u = u.In("zh-CN")
 	}
 	return u, nil
 }

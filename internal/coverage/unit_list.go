@@ -21,6 +21,9 @@ type ListQuery struct {
 	Rule       string // a rule key, or "any"
 	RegionCode string // a division code prefix: county, township or village
 	Status     string // "" = active, "closed", "all"
+	// Members "mismatch" keeps the units with their own organization whose
+	// declared members differ from those the member register counts there.
+	Members string
 	Sort       string // "name", "-name", "members", "-members", "employees", "-employees", "region", "created" (default region)
 	Limit      int
 	Offset     int
@@ -59,6 +62,18 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 	}
 	if q.RegionCode != "" {
 		add("u.region_code LIKE ?", strings.TrimSpace(q.RegionCode)+"%")
+	}
+	switch q.Members {
+	case "":
+	case "mismatch":
+		full, ok := s.orgs.MemberCountSQL("u.coverage_org_id", "full")
+		prob, _ := s.orgs.MemberCountSQL("u.coverage_org_id", "probationary")
+		if !ok {
+			return nil, 0, errs.Field("members", "本系统未启用党员名册，不能核对党员人数", "the member register is not in use: members cannot be checked")
+		}
+		where = append(where, "u.coverage = 'own' AND u.coverage_org_id IS NOT NULL AND "+full+" + "+prob+" > 0 AND ("+full+" <> u.full_members OR "+prob+" <> u.probationary_members)")
+	default:
+		return nil, 0, errs.Field("members", "members 只能是 mismatch（与党员名册不一致）", "members must be mismatch")
 	}
 	switch q.Status {
 	case "", "active":

@@ -150,6 +150,7 @@ type Service struct {
 	aggregates     []InclusiveAggregate
 	dissolveChecks []DissolveCheck
 	leaders        LeaderSource
+	memberCounts   MemberCountSQL
 	now            func() time.Time
 }
 

@@ -61,6 +61,25 @@ func (s *Service) Leaders(ctx context.Context, ids []int64) (map[int64]Leader, e
 	return s.leaders(ctx, ids)
 }
 
+// MemberCountSQL is an SQL expression, written by the member register,
+// for the members of one kind ("full" or "probationary") it counts in the
+// subtree of the organization whose id is the column orgCol.
+type MemberCountSQL func(orgCol, kind string) string
+
+// ProvideMemberCounts registers the register's member counts, so that the
+// coverage of units compares declared members with registered ones in its
+// own queries, without reading the register's tables by name.
+func (s *Service) ProvideMemberCounts(f MemberCountSQL) { s.memberCounts = f }
+
+// MemberCountSQL returns the register's expression for the members of
+// kind in the subtree of orgCol, and false when no register provides one.
+func (s *Service) MemberCountSQL(orgCol, kind string) (string, bool) {
+	if s.memberCounts == nil {
+		return "", false
+	}
+	return s.memberCounts(orgCol, kind), true
+}
+
 // moveInclusive shifts every registered aggregate of the subtree rooted at
 // o from oldAnc to newAnc.
 func (s *Service) moveInclusive(ctx context.Context, tx *db.Tx, o Org, oldAnc, newAnc []int64) error {

@@ -46,3 +46,13 @@ func (s *Service) leaders(ctx context.Context, ids []int64) (map[int64]org.Leade
 	}
 	return out, nil
 }
+
+// memberCountSQL is the register's member count of one kind in the subtree
+// of the organization in orgCol, for org.Service.MemberCountSQL. The kind
+// is one of the two the register keeps; anything else counts nobody.
+func memberCountSQL(orgCol, kind string) string {
+	if kind != "full" && kind != "probationary" {
+		return "0"
+	}
+	return "(SELECT COALESCE(SUM(pa.n), 0) FROM people_agg pa WHERE pa.org_id = " + orgCol + " AND pa.dim = 'kind' AND pa.val = '" + kind + "')"
+}

@@ -24,7 +24,7 @@ func (h *Handlers) ListUnits(w http.ResponseWriter, r *http.Request) {
 	}
 	v := r.URL.Query()
 	q := coverage.ListQuery{Q: v.Get("q"), Category: v.Get("category"), Size: v.Get("size"), Industry: v.Get("industry"), Coverage: v.Get("coverage"),
-		Rule: v.Get("rule"), RegionCode: v.Get("region_code"), Status: v.Get("status"), Sort: v.Get("sort"), Limit: limit, Offset: offset}
+		Rule: v.Get("rule"), RegionCode: v.Get("region_code"), Status: v.Get("status"), Members: v.Get("members"), Sort: v.Get("sort"), Limit: limit, Offset: offset}
 	if s := v.Get("org_id"); s != "" {
 		if q.Under, err = strconv.ParseInt(s, 10, 64); err != nil {
 			h.k.Fail(w, r, api.IntField("org_id"))

@@ -209,4 +209,11 @@ var Messages = i18n.Catalog{
 	"covset.size_hint":           {ZH: "从业人数达到该数即计为“规模以上”，默认 50", EN: "A unit with at least this many employees counts as above size; default 50"},
 	"covset.title":               {ZH: "统计口径", EN: "Settings"},
 	"nav.coverage":               {ZH: "两新覆盖", EN: "Two-new coverage"},
+
+	// Declared members checked against the member register.
+	"cov.members_check":    {ZH: "党员人数核对", EN: "Members checked"},
+	"cov.members_any":      {ZH: "党员人数：全部", EN: "Members: all"},
+	"cov.members_mismatch": {ZH: "与党员名册不一致", EN: "Differ from the register"},
+	"cov.registered":       {ZH: "名册登记", EN: "In the register"},
+	"cov.registered_line":  {ZH: "正式 %d 名、预备 %d 名", EN: "%d full, %d probationary"},
 }

@@ -14,13 +14,13 @@ import (
 )
 
 // unitFilters are the URL parameters of the unit list besides q, sort and page.
-var unitFilters = []string{"org", "category", "size", "industry", "coverage", "rule", "region", "status"}
+var unitFilters = []string{"org", "category", "size", "industry", "coverage", "rule", "region", "status", "members"}
 
 // unitQuery reads the unit list's filters from the URL.
 func unitQuery(r *http.Request, l *web.List) (coverage.ListQuery, error) {
 	v := r.URL.Query()
 	q := coverage.ListQuery{Q: l.Q, Category: v.Get("category"), Size: v.Get("size"), Industry: v.Get("industry"), Coverage: v.Get("coverage"),
-		Rule: v.Get("rule"), RegionCode: strings.TrimSpace(v.Get("region")), Status: v.Get("status"), Sort: l.Sort, Limit: l.Per, Offset: l.Offset()}
+		Rule: v.Get("rule"), RegionCode: strings.TrimSpace(v.Get("region")), Status: v.Get("status"), Members: v.Get("members"), Sort: l.Sort, Limit: l.Per, Offset: l.Offset()}
 	if s := v.Get("org"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
