@@ -24,9 +24,9 @@ type ListQuery struct {
 	// Members "mismatch" keeps the units with their own organization whose
 	// declared members differ from those the member register counts there.
 	Members string
-	Sort       string // "name", "-name", "members", "-members", "employees", "-employees", "region", "created" (default region)
-	Limit      int
-	Offset     int
+	Sort    string // "name", "-name", "members", "-members", "employees", "-employees", "region", "created" (default region)
+	Limit   int
+	Offset  int
 }
 
 // List returns the units matching q that the actor may read, and their total.
