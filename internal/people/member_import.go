@@ -450,19 +450,26 @@ func (s *Service) memberImportKind() imports.Kind[sealedRows] {
 // number was registered since the file was checked. It returns how many
 // it registered and the path all of them lie under.
 func (s *Service) writeImport(ctx context.Context, tx *db.Tx, actor access.Actor, rows []importRow) (int, string, error) {
-	refs := map[int64]org.Ref{}
+	var orgIDs []int64
+	seen := map[int64]bool{}
+	for _, r := range rows {
+		if !seen[r.Org] {
+			seen[r.Org] = true
+			orgIDs = append(orgIDs, r.Org)
+		}
+	}
+	refs, err := org.LookupMany(ctx, tx, orgIDs)
+	if err != nil {
+		return 0, "", errs.Wrap(err, "organizations")
+	}
 	ms := make([]newMember, len(rows))
 	indexes := make([]string, len(rows))
 	line := map[string]int{}
 	for i, r := range rows {
 		ref, ok := refs[r.Org]
-		if !ok {
-			var err error
-			if ref, err = org.Lookup(ctx, tx, r.Org); err != nil || !ref.Active() || !actor.Can(PeopleManage, ref.Path) {
-				return 0, "", errs.New(errs.Conflict, fmt.Sprintf("第%d行：所在党组织已撤销、移出您的管理范围或不存在，请重新上传", r.Line),
-					fmt.Sprintf("row %d: the organization has been dissolved, moved out of your scope or removed: upload again", r.Line))
-			}
-			refs[r.Org] = ref
+		if !ok || !ref.Active() || !actor.Can(PeopleManage, ref.Path) {
+			return 0, "", errs.New(errs.Conflict, fmt.Sprintf("第%d行：所在党组织已撤销、移出您的管理范围或不存在，请重新上传", r.Line),
+				fmt.Sprintf("row %d: the organization has been dissolved, moved out of your scope or removed: upload again", r.Line))
 		}
 		ms[i] = newMember{p: person{name: r.Name, gender: r.Sex, birth: r.Birth, ethnicity: r.Eth, education: r.Edu, id: r.ID, phone: r.Phone},
 			orgID: ref.ID, orgPath: ref.Path, orgName: ref.Label(), j: join{kind: r.Kind, joined: r.Join, full: r.Full}, status: "normal"}
