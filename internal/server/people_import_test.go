@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,5 +51,28 @@ func TestMemberImportPages(t *testing.T) {
 	}
 	if txt := text(b.get(t, "/audit")); !strings.Contains(txt, "从 党员.csv 导入党员 2 名") {
 		t.Errorf("the audit log lacks the import: %.600s", txt)
+	}
+}
+
+// TestPeopleStatsPage: the statistics of 兴宁区 count the three members of
+// the fixture by gender, kind and child organization, with links to the
+// members they count.
+func TestPeopleStatsPage(t *testing.T) {
+	t.Parallel()
+	f := newPplFixture(t)
+	county := f.orgByName(t, "兴宁区委")
+	body := f.b.get(t, "/people/stats?org="+fmt.Sprint(county.ID))
+	txt := text(body)
+	for _, want := range []string{"党员统计", "3 党员总数 2 女党员", "1 预备党员", "民生街道党工委 3 2 1"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("stats page lacks %q: %.900s", want, txt)
+		}
+	}
+	if !strings.Contains(body, `"name":"女","value":2,"href":"/people?org=`+fmt.Sprint(county.ID)+`\u0026gender=female"`) {
+		t.Errorf("the gender chart: %s", regexp.MustCompile(`id="c-gender">[^<]*`).FindString(body))
+	}
+	// The organization page links its member count here.
+	if page := f.b.get(t, fmt.Sprintf("/orgs/%d", county.ID)); !strings.Contains(page, "/people/stats?org="+fmt.Sprint(county.ID)) {
+		t.Error("the organization page does not link the statistics")
 	}
 }

@@ -100,6 +100,23 @@ var Messages = i18n.Catalog{
 	"ppl.ended":          {ZH: "党籍已结束，不能再变更", EN: "The membership has ended and cannot change"},
 	"ppl.history_note":   {ZH: "变更记入党籍记录和操作日志", EN: "Changes go into the timeline and the audit log"},
 
+	// The statistics page.
+	"ppl.stats":          {ZH: "统计", EN: "Statistics"},
+	"ppl.stats_title":    {ZH: "党员统计", EN: "Member statistics"},
+	"ppl.unit_person":    {ZH: "人", EN: "members"},
+	"ppl.by_gender":      {ZH: "性别", EN: "Gender"},
+	"ppl.by_age":         {ZH: "年龄段（按年底年龄）", EN: "Age (at the end of the year)"},
+	"ppl.by_education":   {ZH: "学历", EN: "Education"},
+	"ppl.by_ethnicity":   {ZH: "民族", EN: "Ethnic groups"},
+	"ppl.other_groups":   {ZH: "其他民族", EN: "Other groups"},
+	"ppl.by_join_decade": {ZH: "入党年代", EN: "Joined the Party, by decade"},
+	"ppl.by_kind":        {ZH: "类别", EN: "Kind"},
+	"ppl.by_status":      {ZH: "状态", EN: "Status"},
+	"ppl.by_child":       {ZH: "各下级党组织党员数", EN: "Members by organization below"},
+	"ppl.members_link":   {ZH: "名册", EN: "List"},
+	"ppl.org_page":       {ZH: "党组织页面", EN: "Organization page"},
+	"ppl.stats_empty":    {ZH: "该党组织及其下级尚未登记党员", EN: "No members are registered in this organization or below it"},
+
 	// The member import.
 	"action.member.import": {ZH: "导入党员", EN: "Import members"},
 	"ppl.import":           {ZH: "批量导入", EN: "Import"},

@@ -24,7 +24,7 @@ func (h *Pages) orgFacts(r *http.Request, o org.Org) ([]web.Fact, error) {
 	}
 	lang := i18n.FromRequest(r)
 	full, prob := st.ByKind["full"], st.ByKind["probationary"]
-	f := web.Fact{Label: web.Msg(lang, "党员", "Members"), Href: "/people?org=" + strconv.FormatInt(o.ID, 10),
+	f := web.Fact{Label: web.Msg(lang, "党员", "Members"), Href: "/people/stats?org=" + strconv.FormatInt(o.ID, 10),
 		Value: web.Msg(lang, fmt.Sprintf("%s 名（正式党员 %s，预备党员 %s）", web.FormatInt(st.Total), web.FormatInt(full), web.FormatInt(prob)),
 			fmt.Sprintf("%s %s (%s full, %s probationary)", web.FormatInt(st.Total), map[bool]string{true: "member", false: "members"}[st.Total == 1], web.FormatInt(full), web.FormatInt(prob)))}
 	f.Warn = kindWarning(lang, o, st)

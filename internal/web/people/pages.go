@@ -84,6 +84,7 @@ func (h *Pages) Routes() []module.Route {
 	return []module.Route{
 		module.R("GET", "/people", module.Web, h.PeopleList),
 		module.R("GET", "/people/export.xlsx", module.Web, h.PeopleExport),
+		module.R("GET", "/people/stats", module.Web, h.PeopleStats),
 		module.R("GET", "/api/v1/people/export.xlsx", module.API, h.PeopleExport),
 		module.R("GET", "/people/import", module.Web, h.PeopleImportForm),
 		module.R("POST", "/people/import", module.Web, h.PeopleImportUpload),
