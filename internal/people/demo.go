@@ -118,6 +118,9 @@ func seedPeople(ctx context.Context, s *Service, rootID int64, perOrg int) (demo
 	if err != nil {
 		return demoPeople{}, fmt.Errorf("demo members: %w", err)
 	}
+	if _, err := seedTransfers(ctx, s, r, all, today); err != nil {
+		return demoPeople{}, fmt.Errorf("demo transfers: %w", err)
+	}
 	s.db.Analyze(ctx, "persons", "memberships", "membership_events", "people_agg", "posts", "org_terms", "cadre_pay")
 	return demoPeople{members: len(ms), cadres: cadres}, nil
 }
