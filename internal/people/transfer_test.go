@@ -346,3 +346,64 @@ func (f *fx) branch(t *testing.T, parent org.Org, name string) org.Org {
 	}
 	return o
 }
+
+// TestOrgChecks: the branches of 民生街道 are listed by what their counts
+// call for, counted by hand: one with two full members and a probationary
+// one, one with none registered, one with 50 members.
+func TestOrgChecks(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	few, big := f.branch(t, f.ms, "甲党支部"), f.branch(t, f.ms, "丙党支部")
+	f.branch(t, f.ms, "乙党支部")
+	f.add(t, few, "张伟", idNumber("450102", "19850312", 101), "full", "2010-07-01")
+	f.add(t, few, "李娜", idNumber("450102", "19850312", 102), "full", "2010-07-01")
+	f.add(t, few, "王芳", idNumber("450102", "19850312", 104), "probationary", "2026-06-01")
+	for i := range 50 {
+		f.add(t, big, "陈静", idNumber("450102", "19800101", 201+i), "full", "2005-07-01")
+	}
+	got := func(check string) string {
+		t.Helper()
+		rows, counts, err := f.ppl.CheckCounts(ctx, f.street, f.ms.ID, check)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			out = append(out, fmt.Sprintf("%s %d/%d", r.Name, r.Full, r.Total))
+		}
+		return fmt.Sprint(out, counts)
+	}
+	// The street's own communities are committees and branches of the
+	// territorial tree with nobody registered: they count under "none".
+	_, counts, err := f.ppl.CheckCounts(ctx, f.street, f.ms.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[people.CheckFewFull] != 1 || counts[people.CheckGeneral] != 1 || counts[people.CheckCommittee] != 0 || counts[people.CheckNone] < 1 {
+		t.Errorf("counts: %v", counts)
+	}
+	if g := got(people.CheckFewFull); !strings.HasPrefix(g, "[甲党支部 2/3]") {
+		t.Errorf("few full: %s", g)
+	}
+	if g := got(people.CheckGeneral); !strings.HasPrefix(g, "[丙党支部 50/50]") {
+		t.Errorf("general: %s", g)
+	}
+	if g := got(people.CheckNone); !strings.Contains(g, "乙党支部 0/0") || strings.Contains(g, "甲党支部") {
+		t.Errorf("none: %s", g)
+	}
+
+	for _, c := range []struct {
+		kind        string
+		total, full int
+		want        string
+	}{{"branch", 0, 0, "none"}, {"branch", 5, 2, "few_full"}, {"joint_branch", 49, 49, ""}, {"branch", 50, 48, "general"}, {"branch", 100, 90, "committee"},
+		{"general_branch", 99, 99, ""}, {"general_branch", 100, 100, "committee"}, {"committee", 500, 480, ""}} {
+		if got := people.KindCheck(c.kind, c.total, c.full); got != c.want {
+			t.Errorf("%s of %d (%d full): %q, want %q", c.kind, c.total, c.full, got, c.want)
+		}
+	}
+	if _, _, err := f.ppl.CheckCounts(ctx, f.street, f.ms.ID, "bogus"); errs.As(err).Field != "check" {
+		t.Errorf("a bogus check: %v", err)
+	}
+}

@@ -133,6 +133,7 @@ func TestEveryExportPrints(t *testing.T) {
 		"/evaluation/{id}/comments.xlsx": {path: fmt.Sprintf("/evaluation/%d/comments.xlsx", camp), orientation: "landscape", formats: count},
 		"/people/export.xlsx":            {path: "/people/export.xlsx?kind=full", orientation: "landscape", formats: map[int]string{0: "0", 3: "0"}},
 		"/people/transfers/export.xlsx":  {path: "/people/transfers/export.xlsx?dir=out", orientation: "landscape", formats: count},
+		"/people/checks/export.xlsx":     {path: "/people/checks/export.xlsx?check=none", orientation: "portrait", formats: map[int]string{0: "0", 3: "0", 4: "0"}},
 	}
 	// The API serves the same exports under its own paths.
 	api := map[string]string{

@@ -20,6 +20,8 @@ var pageLines = []matrix.Line{
 	matrix.L("GET /people", people.PeopleRead, nil, ""),
 	matrix.L("GET /people/export.xlsx", people.PeopleRead, nil, ""),
 	matrix.L("GET /people/stats", people.PeopleRead, nil, ""),
+	matrix.L("GET /people/checks", people.PeopleRead, nil, ""),
+	matrix.L("GET /people/checks/export.xlsx", people.PeopleRead, nil, ""),
 	matrix.L("GET /api/v1/people/export.xlsx", people.PeopleRead, nil, ""),
 	matrix.L("GET /people/import", people.PeopleManage, nil, ""),
 	matrix.L("POST /people/import", people.PeopleManage, nil, "file:姓名\n张三\n"),

@@ -66,30 +66,23 @@ func (h *Pages) orgFacts(r *http.Request, o org.Org) ([]web.Fact, error) {
 }
 
 // kindWarning is what the member count says about the organization's kind,
-// "" when nothing.
+// "" when nothing (a branch with no member registered yet says nothing:
+// the register may not be filled in).
 func kindWarning(lang string, o org.Org, st people.Stats) string {
 	if !o.Active() {
 		return ""
 	}
 	full := st.ByKind["full"]
-	switch o.Kind {
-	case "branch", "joint_branch":
-		switch {
-		case st.Total > 0 && full < 3: // none registered yet says nothing
-			return web.Msg(lang, fmt.Sprintf("%s现有正式党员 %d 名，不足 3 名：党支部应有 3 名以上正式党员，请补充党员或与其他单位联合组建", o.Label(), full),
-				fmt.Sprintf("%s has %d full members: a branch needs at least 3; add members or form a joint branch", o.Label(), full))
-		case st.Total >= 100:
-			return web.Msg(lang, fmt.Sprintf("%s有党员 %d 名：党员 100 名以上的，经批准可设立基层党委", o.Label(), st.Total),
-				fmt.Sprintf("%s has %d members: from 100, a Party committee may be formed with approval", o.Label(), st.Total))
-		case st.Total >= 50:
-			return web.Msg(lang, fmt.Sprintf("%s有党员 %d 名：党员 50 名以上的，经批准可成立党总支", o.Label(), st.Total),
-				fmt.Sprintf("%s has %d members: from 50, a general branch may be formed with approval", o.Label(), st.Total))
-		}
-	case "general_branch":
-		if st.Total >= 100 {
-			return web.Msg(lang, fmt.Sprintf("%s有党员 %d 名：党员 100 名以上的，经批准可设立基层党委", o.Label(), st.Total),
-				fmt.Sprintf("%s has %d members: from 100, a Party committee may be formed with approval", o.Label(), st.Total))
-		}
+	switch people.KindCheck(o.Kind, st.Total, full) {
+	case people.CheckFewFull:
+		return web.Msg(lang, fmt.Sprintf("%s现有正式党员 %d 名，不足 3 名：党支部应有 3 名以上正式党员，请补充党员或与其他单位联合组建", o.Label(), full),
+			fmt.Sprintf("%s has %d full members: a branch needs at least 3; add members or form a joint branch", o.Label(), full))
+	case people.CheckCommittee:
+		return web.Msg(lang, fmt.Sprintf("%s有党员 %d 名：党员 100 名以上的，经批准可设立基层党委", o.Label(), st.Total),
+			fmt.Sprintf("%s has %d members: from 100, a Party committee may be formed with approval", o.Label(), st.Total))
+	case people.CheckGeneral:
+		return web.Msg(lang, fmt.Sprintf("%s有党员 %d 名：党员 50 名以上的，经批准可成立党总支", o.Label(), st.Total),
+			fmt.Sprintf("%s has %d members: from 50, a general branch may be formed with approval", o.Label(), st.Total))
 	}
 	return ""
 }

@@ -62,7 +62,7 @@ func age(birth, today string) int {
 var choiceSets = map[string][]org.Choice{
 	"ethnicity": people.Ethnicities, "education": people.Educations, "kind": people.Kinds, "gender": people.Genders,
 	"status": people.Statuses, "set_status": people.Statuses[:6], "transfer_state": people.TransferStates, "filter_status": people.MemberFilters,
-	"education_band": people.EducationBands, "age_band": ageChoices,
+	"education_band": people.EducationBands, "age_band": ageChoices, "org_kind": org.Kinds, "org_check": people.OrgChecks,
 }
 
 // ageChoices are the age bands as a filter offers them.
@@ -85,6 +85,8 @@ func (h *Pages) Routes() []module.Route {
 		module.R("GET", "/people", module.Web, h.PeopleList),
 		module.R("GET", "/people/export.xlsx", module.Web, h.PeopleExport),
 		module.R("GET", "/people/stats", module.Web, h.PeopleStats),
+		module.R("GET", "/people/checks", module.Web, h.PeopleChecks),
+		module.R("GET", "/people/checks/export.xlsx", module.Web, h.PeopleChecksExport),
 		module.R("GET", "/api/v1/people/export.xlsx", module.API, h.PeopleExport),
 		module.R("GET", "/people/import", module.Web, h.PeopleImportForm),
 		module.R("POST", "/people/import", module.Web, h.PeopleImportUpload),

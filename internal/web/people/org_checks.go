@@ -1,0 +1,103 @@
+package people
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+	"jiceng/internal/people"
+	"jiceng/internal/web"
+	"jiceng/internal/xlsx"
+)
+
+// checksView is what the page of organization checks shows.
+type checksView struct {
+	Org    org.Org
+	Check  string
+	Rows   []people.OrgCheck
+	Counts map[string]int
+}
+
+// checkOrg is the organization of a checks page: ?org=, or the actor's
+// first root.
+func (h *Pages) checkOrg(r *http.Request) (org.Org, error) {
+	ctx, actor := r.Context(), web.Actor(r)
+	if s := r.URL.Query().Get("org"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return org.Org{}, errs.Newf(errs.NotFound, "编号 %q 无效", "invalid id %q", s)
+		}
+		return h.Orgs.Get(ctx, actor, id)
+	}
+	roots, err := h.Orgs.Roots(ctx, actor)
+	if err != nil {
+		return org.Org{}, err
+	}
+	if len(roots) == 0 {
+		return org.Org{}, errs.New(errs.Forbidden, "您没有查看党员名册的权限", "you may not read the member register")
+	}
+	return roots[0], nil
+}
+
+// PeopleChecks lists the branches of a subtree whose member counts call
+// for a change: too few full members, none registered, enough members for
+// a general branch or a committee.
+func (h *Pages) PeopleChecks(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), web.Actor(r)
+	p := h.Page(r, "people", h.T(i18n.FromRequest(r), "ppl.checks_title"))
+	o, err := h.checkOrg(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	check := r.URL.Query().Get("check")
+	if check == "" {
+		check = people.CheckFewFull
+	}
+	v := &checksView{Org: o, Check: check}
+	if v.Rows, v.Counts, err = h.ppl.CheckCounts(ctx, actor, o.ID, check); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	h.crumbs(r, p, o, web.Crumb{Label: p.Title})
+	p.Data = v
+	h.render(w, r, http.StatusOK, "people_checks", "layout", p)
+}
+
+// PeopleChecksExport exports one check's list.
+func (h *Pages) PeopleChecksExport(w http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), web.Actor(r)
+	o, err := h.checkOrg(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	check := r.URL.Query().Get("check")
+	if check == "" {
+		check = people.CheckFewFull
+	}
+	rows, _, err := h.ppl.CheckCounts(ctx, actor, o.ID, check)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	lang := i18n.FromRequest(r)
+	list := i18n.Text{ZH: org.LabelOf(people.OrgChecks, check, i18n.ZH), EN: org.LabelOf(people.OrgChecks, check, i18n.EN)}
+	header := []string{"序号", "党组织", "组织类别", "党员", "正式党员"}
+	if lang == i18n.EN {
+		header = []string{"No.", "Organization", "Kind", "Members", "Full members"}
+	}
+	scope := o.Label()
+	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(), Header: header,
+		Widths: []float64{6, 36, 14, 10, 10}, Kinds: []xlsx.Kind{xlsx.Integer, 3: xlsx.Integer, 4: xlsx.Integer}}
+	h.SendXLSX(w, r, scope, list, web.Bilingual(func(string) string { return "" }), s, func(yield func([]any) bool) {
+		for i, c := range rows {
+			if !yield([]any{i + 1, c.Name, org.LabelOf(org.Kinds, c.Kind, lang), c.Total, c.Full}) {
+				return
+			}
+		}
+	})
+}
