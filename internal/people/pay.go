@@ -56,19 +56,14 @@ func (s *Service) checkYear(year int, f *errs.Fields) {
 // SetReference records the per-capita disposable incomes a county (or a
 // city, for counties without their own) published for a year.
 func (s *Service) SetReference(ctx context.Context, actor access.Actor, in RefInput) error {
-	var f errs.Fields
-	s.checkYear(in.Year, &f)
-	if in.Rural < 1000 || in.Rural > 200000 {
-		f.Add("rural", "农村居民人均可支配收入应在 1000–200000 元之间", "the rural income must be between 1,000 and 200,000 yuan")
-	}
-	if in.Urban < 1000 || in.Urban > 300000 {
-		f.Add("urban", "城镇居民人均可支配收入应在 1000–300000 元之间", "the urban income must be between 1,000 and 300,000 yuan")
-	}
-	if err := f.Err(); err != nil {
+	if err := s.refProblems(in).Err(); err != nil {
 		return err
 	}
 	o, err := s.orgs.Check(ctx, actor, in.OrgID, PeopleManage)
 	if err != nil {
+		return err
+	}
+	if err := refLevel(o); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -88,52 +83,114 @@ func (s *Service) SetReference(ctx context.Context, actor access.Actor, in RefIn
 	})
 }
 
-// RecordPay records (or corrects) a cadre's basic pay of a year. The
-// organization is a village or community in which the person held a
-// cadre's post during that year.
-func (s *Service) RecordPay(ctx context.Context, actor access.Actor, in PayInput) error {
+// refProblems are what is wrong with the figures of an income, checked
+// before any organization is looked up.
+func (s *Service) refProblems(in RefInput) errs.Fields {
+	var f errs.Fields
+	s.checkYear(in.Year, &f)
+	if in.Rural < 1000 || in.Rural > 200000 {
+		f.Add("rural", "农村居民人均可支配收入应在 1000–200000 元之间", "the rural income must be between 1,000 and 200,000 yuan")
+	}
+	if in.Urban < 1000 || in.Urban > 300000 {
+		f.Add("urban", "城镇居民人均可支配收入应在 1000–300000 元之间", "the urban income must be between 1,000 and 300,000 yuan")
+	}
+	return f
+}
+
+// refLevel refuses an income for anything but a county's or a city's
+// organization: the statistics bureau publishes the incomes by county, and
+// the floor of a village is read from the nearest one above it.
+func refLevel(o org.Org) error {
+	if o.Level != "county" && o.Level != "city" {
+		return errs.Field("org_id", "人均可支配收入按县（市、区）登记："+o.Label()+"不是县级或市级党组织", "incomes are recorded for a county or a city: "+o.Label()+" is neither")
+	}
+	return nil
+}
+
+// payProblems are what is wrong with the figures of a pay record.
+func (s *Service) payProblems(in PayInput) errs.Fields {
 	var f errs.Fields
 	s.checkYear(in.Year, &f)
 	if in.BasicPay < 1000 || in.BasicPay > 1000000 {
 		f.Add("basic_pay", "年基本报酬应在 1000–1000000 元之间，请核对（单位：元/年）", "the yearly basic pay must be between 1,000 and 1,000,000 yuan: check it (yuan a year)")
 	}
-	if err := f.Err(); err != nil {
+	return f
+}
+
+// payOrg refuses pay recorded in anything but a village or community.
+func payOrg(o org.Org) error {
+	if o.Category != "rural" && o.Category != "community" {
+		return errs.Field("org_id", "基本报酬只登记村（社区）党组织的干部："+o.Label()+"不是村或社区党组织", "basic pay is recorded for village and community cadres only: "+o.Label()+" is neither")
+	}
+	return nil
+}
+
+// heldCadrePost reports whether the person held a cadre's post in the
+// organization at some time of the year.
+func heldCadrePost(ctx context.Context, q db.Querier, personID, orgID int64, year int) (bool, error) {
+	var n int
+	args := []any{personID, orgID, fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year)}
+	for _, k := range payPosts {
+		args = append(args, k)
+	}
+	if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM posts WHERE person_id = ? AND org_id = ? AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?) AND post IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(payPosts)), ",")+")", args...).Scan(&n); err != nil {
+		return false, errs.Wrap(err, "posts of the year")
+	}
+	return n > 0, nil
+}
+
+// noPost is the refusal of pay for a person without a cadre's post.
+func noPost(name, orgName string, year int) error {
+	return errs.Field("person_id", fmt.Sprintf("%s %d 年未在%s担任村（社区）干部职务：请先登记其任职", name, year, orgName),
+		fmt.Sprintf("%s held no cadre's post in %s in %d: record the post first", name, orgName, year))
+}
+
+// writePay upserts one pay record inside tx and returns the earlier
+// amount, if any.
+func writePay(ctx context.Context, tx *db.Tx, personID, orgID int64, year, pay int) (sql.NullInt64, error) {
+	var old sql.NullInt64
+	if err := tx.QueryRow(ctx, "SELECT basic_pay FROM cadre_pay WHERE person_id = ? AND year = ?", personID, year).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return old, errs.Wrap(err, "earlier pay")
+	}
+	now := db.FormatTime(tx.Now())
+	if _, err := tx.Exec(ctx, `INSERT INTO cadre_pay (person_id, year, org_id, basic_pay, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (person_id, year) DO UPDATE SET org_id = excluded.org_id, basic_pay = excluded.basic_pay, updated_at = excluded.updated_at`,
+		personID, year, orgID, pay, now, now); err != nil {
+		return old, errs.Wrap(err, "record pay")
+	}
+	return old, nil
+}
+
+// RecordPay records (or corrects) a cadre's basic pay of a year. The
+// organization is a village or community in which the person held a
+// cadre's post during that year.
+func (s *Service) RecordPay(ctx context.Context, actor access.Actor, in PayInput) error {
+	if err := s.payProblems(in).Err(); err != nil {
 		return err
 	}
 	o, err := s.orgs.Check(ctx, actor, in.OrgID, PeopleManage)
 	if err != nil {
 		return err
 	}
-	if o.Category != "rural" && o.Category != "community" {
-		return errs.Field("org_id", "基本报酬只登记村（社区）党组织的干部："+o.Label()+"不是村或社区党组织", "basic pay is recorded for village and community cadres only: "+o.Label()+" is neither")
+	if err := payOrg(o); err != nil {
+		return err
 	}
 	p, err := s.Person(ctx, actor, in.PersonID)
 	if err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		var n int
-		args := []any{p.ID, o.ID, fmt.Sprintf("%d-12-31", in.Year), fmt.Sprintf("%d-01-01", in.Year)}
-		for _, k := range payPosts {
-			args = append(args, k)
+		held, err := heldCadrePost(ctx, tx, p.ID, o.ID, in.Year)
+		if err != nil {
+			return err
 		}
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM posts WHERE person_id = ? AND org_id = ? AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?) AND post IN ("+
-			strings.TrimSuffix(strings.Repeat("?,", len(payPosts)), ",")+")", args...).Scan(&n); err != nil {
-			return errs.Wrap(err, "posts of the year")
+		if !held {
+			return noPost(p.Name, o.Label(), in.Year)
 		}
-		if n == 0 {
-			return errs.Field("person_id", fmt.Sprintf("%s %d 年未在%s担任村（社区）干部职务：请先登记其任职", p.Name, in.Year, o.Label()),
-				fmt.Sprintf("%s held no cadre's post in %s in %d: record the post first", p.Name, o.Label(), in.Year))
-		}
-		var old sql.NullInt64
-		if err := tx.QueryRow(ctx, "SELECT basic_pay FROM cadre_pay WHERE person_id = ? AND year = ?", p.ID, in.Year).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return errs.Wrap(err, "earlier pay")
-		}
-		now := db.FormatTime(tx.Now())
-		if _, err := tx.Exec(ctx, `INSERT INTO cadre_pay (person_id, year, org_id, basic_pay, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (person_id, year) DO UPDATE SET org_id = excluded.org_id, basic_pay = excluded.basic_pay, updated_at = excluded.updated_at`,
-			p.ID, in.Year, o.ID, in.BasicPay, now, now); err != nil {
-			return errs.Wrap(err, "record pay")
+		old, err := writePay(ctx, tx, p.ID, o.ID, in.Year, in.BasicPay)
+		if err != nil {
+			return err
 		}
 		var before any
 		if old.Valid {

@@ -99,6 +99,9 @@ func (s *Service) Appoint(ctx context.Context, actor access.Actor, in PostInput)
 	if !o.Active() {
 		return Post{}, errs.Field("org_id", fmt.Sprintf("“%s”已撤销，不能任职", o.Label()), fmt.Sprintf("%s has been dissolved", o.Label()))
 	}
+	if in.PersonID <= 0 {
+		return Post{}, errs.Field("person_id", "请选择任职的人员", "choose the person")
+	}
 	p, err := s.Person(ctx, actor, in.PersonID)
 	if err != nil {
 		if e := errs.As(err); e.Kind == errs.NotFound {
