@@ -11,6 +11,10 @@ var payMessages = i18n.Catalog{
 	"action.pay.reference_import": {ZH: "导入人均可支配收入", EN: "Import reference incomes"},
 
 	// Posts.
+	"ppl.person_posts":     {ZH: "担任职务", EN: "Posts"},
+	"ppl.in_post":          {ZH: "现任", EN: "Holds it"},
+	"ppl.no_person_posts":  {ZH: "未担任职务", EN: "No posts"},
+	"ppl.posts_of_org":     {ZH: "所在党组织的职务与换届", EN: "Posts and terms of the organization"},
 	"ppl.posts_title":      {ZH: "职务与换届", EN: "Posts and terms"},
 	"ppl.org_page":         {ZH: "组织信息", EN: "Organization"},
 	"ppl.members_of":       {ZH: "党员名册", EN: "Members"},
