@@ -6,6 +6,7 @@ package people
 import (
 	"embed"
 	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -45,6 +46,8 @@ func funcs(lang string) template.FuncMap {
 		"neg":      func(n int) int { return -n },
 		"olabel":   func(_, key string) string { return org.LabelOf(org.Levels, key, lang) },
 		"factor":   func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+		"yuan":     func(f float64) string { return web.FormatInt(int(math.Round(f))) },
+		"pct1":     func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" },
 	}
 }
 

@@ -148,6 +148,7 @@ func (h *Pages) PayPage(w http.ResponseWriter, r *http.Request) {
 		avg.Items = []web.ChartItem{}
 	}
 	v.AvgChart, v.GrowthChart = web.ChartJSON(avg), web.RateChartJSON(growth)
+	p.Charts = len(v.Growth) > 0
 	h.crumbs(r, p, v.Under, web.Crumb{Label: p.Title})
 	form.Set("org", strconv.FormatInt(v.Under.ID, 10))
 	form.Set("factor", strconv.FormatFloat(v.Report.Factor, 'f', -1, 64))
