@@ -167,19 +167,21 @@ func (h *Pages) PostEnd(w http.ResponseWriter, r *http.Request) {
 	}
 	back, _ := strconv.ParseInt(r.PostForm.Get("org_id"), 10, 64)
 	err = h.ppl.EndPost(r.Context(), web.Actor(r), id, r.PostForm.Get("ended_on"))
-	if k := errs.KindOf(err); k == errs.NotFound || k == errs.Forbidden || k == errs.Internal || back == 0 {
-		if err == nil {
-			h.Redirect(w, r, "/people", "ok", web.Msg(lang, "已登记离任", "The post has ended"))
+	if err != nil {
+		// A refusal of the post itself fails the request; a date refused
+		// goes back to the page the form is on.
+		if k := errs.KindOf(err); k == errs.NotFound || k == errs.Forbidden || k == errs.Internal || back == 0 {
+			h.Fail(w, r, err)
 			return
 		}
-		h.Fail(w, r, err)
-		return
-	}
-	if err != nil {
 		h.Redirect(w, r, postsHref(back), "err", web.ErrMessage(err, lang))
 		return
 	}
-	h.Redirect(w, r, postsHref(back), "ok", web.Msg(lang, "已登记离任（"+r.PostForm.Get("ended_on")+"）", "The post ended on "+r.PostForm.Get("ended_on")))
+	to := "/people"
+	if back != 0 {
+		to = postsHref(back)
+	}
+	h.Redirect(w, r, to, "ok", web.Msg(lang, "已登记离任（"+r.PostForm.Get("ended_on")+"）", "The post ended on "+r.PostForm.Get("ended_on")))
 }
 
 // scopeQuery reads ?org= of a list of the register, settled as the member
