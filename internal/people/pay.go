@@ -259,6 +259,10 @@ type PayRow struct {
 	// "no_reference".
 	Status    string `json:"status"`
 	Shortfall int    `json:"shortfall"`
+	// IDMask is the person's masked ID number; Posts are the cadre's posts
+	// in the organization during the year.
+	IDMask string   `json:"id_number_masked"`
+	Posts  []string `json:"posts"`
 }
 
 // PayReport is the compliance of a subtree's cadres with the floor in a year.
@@ -287,7 +291,11 @@ func (s *Service) PayCompliance(ctx context.Context, actor access.Actor, under i
 	if err != nil {
 		return PayReport{}, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT c.person_id, p.name, c.org_id, `+org.LabelCol("o")+`, `+org.PathCol("o")+`, o.category, c.basic_pay
+	posts, err := s.yearPosts(ctx, o.Path, year)
+	if err != nil {
+		return PayReport{}, err
+	}
+	rows, err := s.db.Query(ctx, `SELECT c.person_id, p.name, p.id_mask, c.org_id, `+org.LabelCol("o")+`, `+org.PathCol("o")+`, o.category, c.basic_pay
 		FROM cadre_pay c JOIN persons p ON p.id = c.person_id`+org.Join("o", "c.org_id")+` WHERE c.year = ? AND `+access.InSubtree(org.PathCol("o"), o.Path)+` ORDER BY p.name_key, c.person_id`, year)
 	if err != nil {
 		return PayReport{}, errs.Wrap(err, "pay")
@@ -297,35 +305,24 @@ func (s *Service) PayCompliance(ctx context.Context, actor access.Actor, under i
 	for rows.Next() {
 		var r PayRow
 		var path string
-		if err := rows.Scan(&r.PersonID, &r.Name, &r.OrgID, &r.OrgName, &path, &r.Category, &r.BasicPay); err != nil {
+		if err := rows.Scan(&r.PersonID, &r.Name, &r.IDMask, &r.OrgID, &r.OrgName, &path, &r.Category, &r.BasicPay); err != nil {
 			return PayReport{}, errs.Wrap(err, "scan pay")
+		}
+		r.Posts = posts[[2]int64{r.PersonID, r.OrgID}]
+		if r.Posts == nil {
+			r.Posts = []string{}
 		}
 		if !actor.Can(PeopleRead, path) {
 			continue
 		}
-		ids := org.PathIDs(path)
-		for i := len(ids) - 1; i >= 0; i-- {
-			if ref, ok := refs[ids[i]]; ok {
-				r.Reference = ref[0]
-				if r.Category == "community" {
-					r.Reference = ref[1]
-				}
-				break
-			}
-		}
-		switch {
-		case r.Reference == 0:
-			r.Status = "no_reference"
+		r.Reference, r.Floor, r.Status, r.Shortfall = judge(refs, factor, path, r.Category, r.BasicPay)
+		switch r.Status {
+		case "no_reference":
 			rep.NoReference++
+		case "ok":
+			rep.OK++
 		default:
-			r.Floor = int(math.Round(float64(r.Reference) * factor))
-			if r.BasicPay >= r.Floor {
-				r.Status = "ok"
-				rep.OK++
-			} else {
-				r.Status, r.Shortfall = "below", r.Floor-r.BasicPay
-				rep.Below++
-			}
+			rep.Below++
 		}
 		rep.Rows = append(rep.Rows, r)
 	}
@@ -341,6 +338,64 @@ func (s *Service) PayCompliance(ctx context.Context, actor access.Actor, under i
 		return b.Shortfall - a.Shortfall
 	})
 	return rep, nil
+}
+
+// judge holds one pay against the floor: the income of the nearest
+// organization above the paying one (path) with one recorded, rural or
+// urban by its category, times the factor.
+func judge(refs map[int64][2]int, factor float64, path, category string, pay int) (ref, floor int, status string, shortfall int) {
+	ids := org.PathIDs(path)
+	for i := len(ids) - 1; i >= 0; i-- {
+		if r, ok := refs[ids[i]]; ok {
+			ref = r[0]
+			if category == "community" {
+				ref = r[1]
+			}
+			break
+		}
+	}
+	if ref == 0 {
+		return 0, 0, "no_reference", 0
+	}
+	floor = int(math.Round(float64(ref) * factor))
+	if pay >= floor {
+		return ref, floor, "ok", 0
+	}
+	return ref, floor, "below", floor - pay
+}
+
+// yearPosts reads the cadres' posts held during a year in a subtree, by
+// person and organization, in the order of PostKinds: one query for the
+// whole compliance list.
+func (s *Service) yearPosts(ctx context.Context, path string, year int) (map[[2]int64][]string, error) {
+	args := []any{fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year)}
+	for _, k := range payPosts {
+		args = append(args, k)
+	}
+	rows, err := s.db.Query(ctx, "SELECT DISTINCT po.person_id, po.org_id, po.post FROM posts po"+org.Join("o", "po.org_id")+
+		" WHERE po.started_on <= ? AND (po.ended_on IS NULL OR po.ended_on >= ?) AND po.post IN ("+strings.TrimSuffix(strings.Repeat("?,", len(payPosts)), ",")+") AND "+
+		access.InSubtree(org.PathCol("o"), path), args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "posts of the year")
+	}
+	defer rows.Close()
+	out := map[[2]int64][]string{}
+	for rows.Next() {
+		var k [2]int64
+		var post string
+		if err := rows.Scan(&k[0], &k[1], &post); err != nil {
+			return nil, errs.Wrap(err, "scan post")
+		}
+		out[k] = append(out[k], post)
+	}
+	order := map[string]int{}
+	for i, k := range PostKinds {
+		order[k.Key] = i
+	}
+	for _, ps := range out {
+		slices.SortFunc(ps, func(a, b string) int { return order[a] - order[b] })
+	}
+	return out, errs.Wrap(rows.Err(), "posts of the year")
 }
 
 // references reads every recorded income of a year: org id → rural, urban.

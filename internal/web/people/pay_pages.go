@@ -115,13 +115,8 @@ func (h *Pages) PayPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Rows = page(v.Rows, v.List)
-	masks, err := h.masks(r, v.Rows)
-	if err != nil {
-		h.Fail(w, r, err)
-		return
-	}
 	for _, row := range v.Rows {
-		v.View = append(v.View, payRowView{PayRow: row, Mask: masks[row.PersonID].mask, Posts: masks[row.PersonID].posts(lang)})
+		v.View = append(v.View, payRowView{PayRow: row, Posts: missingText(row.Posts, lang)})
 	}
 	for y := h.Now().In(org.Shanghai).Year(); y >= h.Now().In(org.Shanghai).Year()-5; y-- {
 		v.Years = append(v.Years, y)
@@ -176,11 +171,6 @@ func (h *Pages) PayExport(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	masks, err := h.masks(r, v.Rows)
-	if err != nil {
-		h.Fail(w, r, err)
-		return
-	}
 	lang := i18n.FromRequest(r)
 	list := i18n.Text{ZH: fmt.Sprintf("%d年村（社区）干部基本报酬", v.Year), EN: fmt.Sprintf("village cadres' basic pay %d", v.Year)}
 	header := []string{"序号", "姓名", "身份证号", "职务", "村（社区）", "年基本报酬（元）", "标准（元）", "差额（元）", "状态"}
@@ -195,51 +185,17 @@ func (h *Pages) PayExport(w http.ResponseWriter, r *http.Request) {
 	})
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, row := range v.Rows {
-			m := masks[row.PersonID]
-			if !yield([]any{i + 1, row.Name, m.mask, m.posts(lang), row.OrgName, row.BasicPay, row.Floor, row.Shortfall, payStatus(row.Status, lang)}) {
+			if !yield([]any{i + 1, row.Name, row.IDMask, missingText(row.Posts, lang), row.OrgName, row.BasicPay, row.Floor, row.Shortfall, payStatus(row.Status, lang)}) {
 				return
 			}
 		}
 	})
 }
 
-// cadre is a row's masked ID number and posts, for the list.
-type cadre struct {
-	mask  string
-	keys  []string
-	orgID int64
-}
-
-func (c cadre) posts(lang string) string { return missingText(c.keys, lang) }
-
-// masks reads the masked ID numbers and present posts of the rows' persons.
-func (h *Pages) masks(r *http.Request, rows []people.PayRow) (map[int64]cadre, error) {
-	out := map[int64]cadre{}
-	for _, row := range rows {
-		p, err := h.ppl.Person(r.Context(), web.Actor(r), row.PersonID)
-		if err != nil {
-			continue // left the scope since: the row keeps its name only
-		}
-		c := cadre{mask: p.IDMask, orgID: row.OrgID}
-		posts, err := h.ppl.PersonPosts(r.Context(), web.Actor(r), row.PersonID)
-		if err != nil {
-			return nil, err
-		}
-		for _, po := range posts {
-			if po.OrgID == row.OrgID && po.EndedOn == "" {
-				c.keys = append(c.keys, po.Post)
-			}
-		}
-		out[row.PersonID] = c
-	}
-	return out, nil
-}
-
 // payRowView is a compliance row with its person's mask and posts.
 type payRowView struct {
 	people.PayRow
-	Mask  string
-	Posts string
+	Posts string // the posts, named
 }
 
 // PayFactorSet sets the floor's factor; a system administrator only.
