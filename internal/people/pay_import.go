@@ -384,6 +384,22 @@ func (s *Service) cadreOrg(ctx context.Context, actor access.Actor, p Person, ye
 	return org.Org{}, errs.Newf(errs.Invalid, "%s %d 年在多个村（社区）任职，请填写“村（社区）区划代码”", "%s held posts in several villages in %d: give the village's division code", p.Name, year)
 }
 
+// PayOrgOf is the one village or community where a person the actor may
+// read held a cadre's post in the year and which the actor manages, for a
+// form that leaves it out.
+func (s *Service) PayOrgOf(ctx context.Context, actor access.Actor, personID int64, year int) (org.Org, error) {
+	p, err := s.Person(ctx, actor, personID)
+	if err != nil {
+		return org.Org{}, err
+	}
+	o, err := s.cadreOrg(ctx, actor, p, year)
+	if err != nil && errs.KindOf(err) != errs.Internal {
+		e := errs.As(err)
+		return org.Org{}, errs.Field("org_id", e.ZH, e.EN)
+	}
+	return o, err
+}
+
 // ApplyPayImport records every pay of a ready session in one transaction,
 // or none, and returns how many.
 func (s *Service) ApplyPayImport(ctx context.Context, actor access.Actor, userID int64, id string) (int, error) {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,15 @@ func TestPayFloorThroughTheAPIAndPages(t *testing.T) {
 	}
 	if got := compliance(); !strings.HasPrefix(got, "factor 1.1: 4 ok 1 below 3: 钱二 40000/49500") {
 		t.Errorf("after the refused import: %s", got)
+	}
+	// The form finds the village of the cadre's post when it is left out,
+	// and says so when there is none.
+	st, at, body := b.status(t, "POST", "/people/pay/record", url.Values{"person_id": {fmt.Sprint(ids["李四"])}, "year": {"2025"}, "basic_pay": {"24000"}})
+	if st != 200 || !strings.HasPrefix(at, fmt.Sprintf("/people/pay?org=%d&year=2025", village.ID)) || !strings.Contains(body, "已登记 2025 年基本报酬 24,000 元") {
+		t.Errorf("pay by the form: %d at %s: %s", st, at, flashOf(body))
+	}
+	st, _, body = b.status(t, "POST", "/people/pay/record", url.Values{"person_id": {fmt.Sprint(ids["李四"])}, "year": {"2021"}, "basic_pay": {"24000"}})
+	if st != 422 || !strings.Contains(body, "李四 2021 年未在村（社区）担任干部职务：请先登记其任职") {
+		t.Errorf("pay of a year without a post: %d %s", st, flashOf(body))
 	}
 }

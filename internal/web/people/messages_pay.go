@@ -87,6 +87,7 @@ var payMessages = i18n.Catalog{
 	"ppl.pay_st_ok":           {ZH: "达标", EN: "At or above"},
 	"ppl.pay_shortfall_sum":   {ZH: "共 %s 人，差额合计 %s 元", EN: "%s cadres, %s yuan short in all"},
 	"ppl.village":             {ZH: "村（社区）", EN: "Village (community)"},
+	"ppl.village_hint":        {ZH: "可不填：按该干部当年任职的村（社区）确定；在多个村（社区）任职时须选择", EN: "Optional: the village where the cadre held a post that year; required when there were several"},
 	"ppl.basic_pay":           {ZH: "年基本报酬（元）", EN: "Basic pay (yuan)"},
 	"ppl.basic_pay_hint":      {ZH: "元/年，整数", EN: "Yuan a year, a whole number"},
 	"ppl.floor":               {ZH: "标准（元）", EN: "Floor (yuan)"},

@@ -258,6 +258,9 @@ func (h *Pages) incomesPage(w http.ResponseWriter, r *http.Request) (*web.Page, 
 	}
 	h.crumbs(r, p, under, web.Crumb{Label: h.T(lang, "ppl.pay_title"), Href: "/people/pay?org=" + strconv.FormatInt(under.ID, 10)}, web.Crumb{Label: p.Title})
 	p.Form = url.Values{"org": {strconv.FormatInt(under.ID, 10)}, "year": {strconv.Itoa(year)}, "ref_year": {strconv.Itoa(year)}}
+	if under.Level == "county" || under.Level == "city" {
+		p.Form.Set("org_id", strconv.FormatInt(under.ID, 10))
+	}
 	p.Picker("org", web.PickFilter{})
 	p.Picker("org_id", web.PickFilter{})
 	p.Data = v
@@ -410,14 +413,17 @@ func (h *Pages) PayRecord(w http.ResponseWriter, r *http.Request) {
 	pid, _ := strconv.ParseInt(f.Get("person_id"), 10, 64)
 	oid, _ := strconv.ParseInt(f.Get("org_id"), 10, 64)
 	in := people.PayInput{PersonID: pid, OrgID: oid, Year: web.IntField(f.Get("year"), "year", bad), BasicPay: web.IntField(f.Get("basic_pay"), "basic_pay", bad)}
-	var fe errs.Fields
-	if pid == 0 {
-		fe.Add("person_id", "请先按姓名查找并选择干部", "find the cadre by name and choose them first")
+	var err error
+	switch {
+	case pid == 0:
+		err = errs.Field("person_id", "请先按姓名查找并选择干部", "find the cadre by name and choose them first")
+	case oid == 0 && in.Year > 0:
+		// Left out: the village where the cadre held a post that year.
+		var o org.Org
+		if o, err = h.ppl.PayOrgOf(r.Context(), web.Actor(r), pid, in.Year); err == nil {
+			in.OrgID, oid = o.ID, o.ID
+		}
 	}
-	if oid == 0 {
-		fe.Add("org_id", "请选择发放报酬的村（社区）党组织", "choose the village or community that pays")
-	}
-	err := fe.Err()
 	if err == nil {
 		err = h.ppl.RecordPay(r.Context(), web.Actor(r), in)
 	}
