@@ -695,7 +695,7 @@ func (s *Service) writeUnits(ctx context.Context, tx *db.Tx, actor access.Actor,
 	if err := bumpMany(ctx, tx, agg); err != nil {
 		return "", err
 	}
-	return commonPath(paths), nil
+	return org.CommonPath(paths), nil
 }
 
 // checkCoverageOrgs applies the rules of SetCoverage to the organizations
@@ -814,20 +814,6 @@ func bumpMany(ctx context.Context, tx *db.Tx, agg map[aggKey]int) error {
 		}
 	}
 	return nil
-}
-
-// commonPath returns the longest materialized path that every path lies under.
-func commonPath(paths []string) string {
-	if len(paths) == 0 {
-		return ""
-	}
-	p := paths[0]
-	for _, q := range paths[1:] {
-		for !strings.HasPrefix(q, p) {
-			p = p[:strings.LastIndex(strings.TrimSuffix(p, "/"), "/")+1]
-		}
-	}
-	return p
 }
 
 // analyze refreshes the planner statistics after a large bulk write.

@@ -151,3 +151,19 @@ func LookupMany(ctx context.Context, q db.Querier, ids []int64) (map[int64]Ref, 
 func (s *Service) AuditNames(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
 	return audit.NamesByID(ctx, s.db, actor, "SELECT id, "+LabelCol("orgs")+", path FROM orgs WHERE id IN", ids)
 }
+
+// CommonPath returns the longest materialized path that every one of paths
+// lies under, "" for none: the organization an audit entry of a change to
+// many organizations is filed at.
+func CommonPath(paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	p := paths[0]
+	for _, q := range paths[1:] {
+		for !strings.HasPrefix(q, p) {
+			p = p[:strings.LastIndex(strings.TrimSuffix(p, "/"), "/")+1]
+		}
+	}
+	return p
+}

@@ -79,6 +79,45 @@ func useCanary(t *testing.T, ctx context.Context, ppl *people.Service, orgs *org
 	return out
 }
 
+// importCanaryPay names the canary by its ID number in pay imports: with a
+// wrong name, without a post, then as the secretary it has become; it
+// returns every problem, session and message the imports gave.
+func importCanaryPay(t *testing.T, ctx context.Context, ppl *people.Service, d *db.DB) []string {
+	t.Helper()
+	list, _, err := ppl.Members(ctx, testrig.Admin, people.MemberQuery{Q: canaryID})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("the canary: %v", err)
+	}
+	c := list[0]
+	var uid int64
+	if err := d.WriteQueryRow(ctx, d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES ('canary', 'x', ?, '', '') RETURNING id"), c.OrgID).Scan(&uid); err != nil {
+		t.Fatal(err)
+	}
+	header := []string{"年度", "姓名", "身份证号", "年基本报酬"}
+	var out []string
+	prepare := func(rows [][]string) string {
+		s, err := ppl.PreparePayImport(ctx, testrig.Admin, uid, "pay.xlsx", header, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%+v", s))
+		return s.ID
+	}
+	prepare([][]string{{"2026", "金丝鸟", canaryID, "40000"}, {"2026", "金丝雀", canaryID, "40000"}, {"2026", "金丝雀", canaryID[:17], "40000"}})
+	if _, err := ppl.Appoint(ctx, testrig.Admin, people.PostInput{PersonID: c.ID, OrgID: c.OrgID, Post: "secretary", StartedOn: "2026-01-01"}); err != nil {
+		t.Fatal(err)
+	}
+	id := prepare([][]string{{"2026", "金丝雀", canaryID, "40000"}})
+	if n, err := ppl.ApplyPayImport(ctx, testrig.Admin, uid, id); err != nil || n != 1 {
+		t.Fatalf("the canary's pay: %d %v", n, err)
+	}
+	rep, err := ppl.PayCompliance(ctx, testrig.Admin, c.OrgID, 2026)
+	if err != nil || rep.Total != 1 {
+		t.Fatalf("the canary's compliance: %+v %v", rep, err)
+	}
+	return append(out, fmt.Sprintf("%+v", rep))
+}
+
 // secrets are the forms in which the canary could leak.
 func secrets() map[string]string {
 	return map[string]string{"the ID number": canaryID, "the ID number's middle": canaryID[6:14], "the phone": canaryPhone, "the phone's middle": canaryPhone[3:7]}
@@ -98,7 +137,8 @@ func TestCanaryNeverInClear(t *testing.T) {
 	}
 	ppl.WithClock(func() time.Time { return today })
 	out := useCanary(t, ctx, ppl, orgs, d)
-	for _, table := range []string{"persons", "memberships", "membership_events", "people_agg", "audit_log"} {
+	out = append(out, importCanaryPay(t, ctx, ppl, d)...)
+	for _, table := range []string{"persons", "memberships", "membership_events", "people_agg", "audit_log", "import_sessions", "posts", "cadre_pay"} {
 		out = append(out, dumpTable(t, ctx, d, table))
 	}
 	all := strings.Join(out, "\n")

@@ -242,7 +242,7 @@ func demoEducation(r *rand.Rand, age int, rural bool) string {
 // their pay; records each committee's term; and the counties' incomes.
 func (s *Service) seedPosts(ctx context.Context, tx *db.Tx, r *rand.Rand, all []org.Org, start map[int64]int, ms []newMember, pids, mids []int64, today time.Time) (int, error) {
 	now := db.FormatTime(tx.Now())
-	var posts, events, terms, pay [][]any
+	var posts, ended, events, terms, pay [][]any
 	ref := map[int64][2]float64{} // county organization → 2025 rural, urban
 	for _, o := range all {
 		if o.Level == "county" || o.Level == "city" {
@@ -283,7 +283,27 @@ func (s *Service) seedPosts(ctx context.Context, tx *db.Tx, r *rand.Rand, all []
 				pay = append(pay, []any{pids[k], o.ID, post})
 			}
 		}
-		appoint(full[0], "secretary")
+		// About one organization in forty has lost its secretary, who left
+		// a few months ago, and has no successor yet: the vacancies list
+		// and the posts page show a former holder and a gap.
+		if r.IntN(40) == 0 {
+			k := full[0]
+			since := today.AddDate(-3-r.IntN(4), -r.IntN(12), 0)
+			if j := mustDate(ms[k].j.joined); since.Before(j) {
+				since = j.AddDate(1, 0, 0)
+			}
+			left := today.AddDate(0, -1-r.IntN(8), -r.IntN(28))
+			if left.After(since) {
+				on, off := since.Format(dateLayout), left.Format(dateLayout)
+				ended = append(ended, []any{pids[k], o.ID, "secretary", "", on, off, now})
+				ev, gone := postText(o.Label(), "secretary"), postEndText(o.Label(), "secretary")
+				events = append(events, []any{pids[k], mids[k], "post", ev.ZH, ev.EN, on, now, "demo"}, []any{pids[k], mids[k], "post_end", gone.ZH, gone.EN, off, now, "demo"})
+			} else {
+				appoint(full[0], "secretary")
+			}
+		} else {
+			appoint(full[0], "secretary")
+		}
 		n := 0
 		switch {
 		case len(full) >= 30:
@@ -295,7 +315,8 @@ func (s *Service) seedPosts(ctx context.Context, tx *db.Tx, r *rand.Rand, all []
 		for k := 2; k < 2+n && k < len(full); k++ {
 			appoint(full[k], "committee_member")
 		}
-		if village && len(full) > 2+n+2 {
+		// One village in twenty has not filled its "两委" in the register.
+		if village && len(full) > 2+n+2 && r.IntN(20) != 0 {
 			appoint(full[2+n], "village_committee")
 			appoint(full[3+n], "village_committee")
 		}
@@ -304,12 +325,17 @@ func (s *Service) seedPosts(ctx context.Context, tx *db.Tx, r *rand.Rand, all []
 			if o.Territorial {
 				years = 5
 			}
-			elected := today.AddDate(0, -r.IntN(years*12+6), -r.IntN(28))
+			// Most committees are within their term; a few elections are
+			// due within six months, fewer are late.
+			elected := today.AddDate(0, -r.IntN(years*12+1), -r.IntN(28))
 			terms = append(terms, []any{o.ID, elected.Format(dateLayout), years, elected.AddDate(years, 0, 0).Format(dateLayout), now})
 		}
 	}
 	if err := tx.BatchInsert(ctx, "posts", []string{"person_id", "org_id", "post", "home_agency", "started_on", "created_at"}, posts, 300); err != nil {
 		return 0, errs.Wrap(err, "demo posts")
+	}
+	if err := tx.BatchInsert(ctx, "posts", []string{"person_id", "org_id", "post", "home_agency", "started_on", "ended_on", "created_at"}, ended, 300); err != nil {
+		return 0, errs.Wrap(err, "demo ended posts")
 	}
 	if err := tx.BatchInsert(ctx, "membership_events", []string{"person_id", "membership_id", "kind", "detail", "detail_en", "on_date", "at", "actor_name"}, events, 300); err != nil {
 		return 0, errs.Wrap(err, "demo post timelines")
@@ -347,9 +373,14 @@ func (s *Service) seedPosts(ctx context.Context, tx *db.Tx, r *rand.Rand, all []
 				}
 			}
 		}
-		f := 0.95 + 0.6*r.Float64()
+		// Most pay is above the floor, the secretaries' most of all; about
+		// one cadre in fifteen is paid below it.
+		f := 1.05 + 0.5*r.Float64()
 		if post != "secretary" {
-			f *= 0.8
+			f = 1.0 + 0.25*r.Float64()
+		}
+		if r.IntN(15) == 0 {
+			f = 0.82 + 0.16*r.Float64()
 		}
 		p26 := int(math.Round(base*f/100) * 100)
 		p25 := int(math.Round(float64(p26)/(1.02+0.08*r.Float64())/100) * 100)

@@ -497,23 +497,5 @@ func (s *Service) writeImport(ctx context.Context, tx *db.Tx, actor access.Actor
 	for _, r := range refs {
 		paths = append(paths, r.Path)
 	}
-	return len(ms), commonPath(paths), nil
-}
-
-// commonPath is the deepest path every one of paths lies under.
-func commonPath(paths []string) string {
-	if len(paths) == 0 {
-		return ""
-	}
-	common := paths[0]
-	for _, p := range paths[1:] {
-		for !strings.HasPrefix(p, common) {
-			i := strings.LastIndex(strings.TrimSuffix(common, "/"), "/")
-			if i < 0 {
-				return "/"
-			}
-			common = common[:i+1]
-		}
-	}
-	return common
+	return len(ms), org.CommonPath(paths), nil
 }

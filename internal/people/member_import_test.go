@@ -26,16 +26,6 @@ func importFile(rows ...map[string]string) ([]string, [][]string) {
 	return header, out
 }
 
-// user adds an account row for the import sessions of a test.
-func (f *fx) user(t *testing.T, name string) int64 {
-	t.Helper()
-	var id int64
-	if err := f.d.WriteQueryRow(context.Background(), f.d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES (?, 'x', ?, '', '') RETURNING id"), name, f.ms.ID).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 // member is a good row of the file.
 func member(name, id, orgName string) map[string]string {
 	return map[string]string{"姓名": name, "公民身份号码": id, "民族": "汉族", "学历": "大学本科", "人员类别": "正式党员", "入党日期": "2010-07-01", "所在党组织名称": orgName}

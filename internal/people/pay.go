@@ -56,19 +56,14 @@ func (s *Service) checkYear(year int, f *errs.Fields) {
 // SetReference records the per-capita disposable incomes a county (or a
 // city, for counties without their own) published for a year.
 func (s *Service) SetReference(ctx context.Context, actor access.Actor, in RefInput) error {
-	var f errs.Fields
-	s.checkYear(in.Year, &f)
-	if in.Rural < 1000 || in.Rural > 200000 {
-		f.Add("rural", "农村居民人均可支配收入应在 1000–200000 元之间", "the rural income must be between 1,000 and 200,000 yuan")
-	}
-	if in.Urban < 1000 || in.Urban > 300000 {
-		f.Add("urban", "城镇居民人均可支配收入应在 1000–300000 元之间", "the urban income must be between 1,000 and 300,000 yuan")
-	}
-	if err := f.Err(); err != nil {
+	if err := s.refProblems(in).Err(); err != nil {
 		return err
 	}
 	o, err := s.orgs.Check(ctx, actor, in.OrgID, PeopleManage)
 	if err != nil {
+		return err
+	}
+	if err := refLevel(o); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -88,52 +83,114 @@ func (s *Service) SetReference(ctx context.Context, actor access.Actor, in RefIn
 	})
 }
 
-// RecordPay records (or corrects) a cadre's basic pay of a year. The
-// organization is a village or community in which the person held a
-// cadre's post during that year.
-func (s *Service) RecordPay(ctx context.Context, actor access.Actor, in PayInput) error {
+// refProblems are what is wrong with the figures of an income, checked
+// before any organization is looked up.
+func (s *Service) refProblems(in RefInput) errs.Fields {
+	var f errs.Fields
+	s.checkYear(in.Year, &f)
+	if in.Rural < 1000 || in.Rural > 200000 {
+		f.Add("rural", "农村居民人均可支配收入应在 1000–200000 元之间", "the rural income must be between 1,000 and 200,000 yuan")
+	}
+	if in.Urban < 1000 || in.Urban > 300000 {
+		f.Add("urban", "城镇居民人均可支配收入应在 1000–300000 元之间", "the urban income must be between 1,000 and 300,000 yuan")
+	}
+	return f
+}
+
+// refLevel refuses an income for anything but a county's or a city's
+// organization: the statistics bureau publishes the incomes by county, and
+// the floor of a village is read from the nearest one above it.
+func refLevel(o org.Org) error {
+	if o.Level != "county" && o.Level != "city" {
+		return errs.Field("org_id", "人均可支配收入按县（市、区）登记："+o.Label()+"不是县级或市级党组织", "incomes are recorded for a county or a city: "+o.Label()+" is neither")
+	}
+	return nil
+}
+
+// payProblems are what is wrong with the figures of a pay record.
+func (s *Service) payProblems(in PayInput) errs.Fields {
 	var f errs.Fields
 	s.checkYear(in.Year, &f)
 	if in.BasicPay < 1000 || in.BasicPay > 1000000 {
 		f.Add("basic_pay", "年基本报酬应在 1000–1000000 元之间，请核对（单位：元/年）", "the yearly basic pay must be between 1,000 and 1,000,000 yuan: check it (yuan a year)")
 	}
-	if err := f.Err(); err != nil {
+	return f
+}
+
+// payOrg refuses pay recorded in anything but a village or community.
+func payOrg(o org.Org) error {
+	if o.Category != "rural" && o.Category != "community" {
+		return errs.Field("org_id", "基本报酬只登记村（社区）党组织的干部："+o.Label()+"不是村或社区党组织", "basic pay is recorded for village and community cadres only: "+o.Label()+" is neither")
+	}
+	return nil
+}
+
+// heldCadrePost reports whether the person held a cadre's post in the
+// organization at some time of the year.
+func heldCadrePost(ctx context.Context, q db.Querier, personID, orgID int64, year int) (bool, error) {
+	var n int
+	args := []any{personID, orgID, fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year)}
+	for _, k := range payPosts {
+		args = append(args, k)
+	}
+	if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM posts WHERE person_id = ? AND org_id = ? AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?) AND post IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(payPosts)), ",")+")", args...).Scan(&n); err != nil {
+		return false, errs.Wrap(err, "posts of the year")
+	}
+	return n > 0, nil
+}
+
+// noPost is the refusal of pay for a person without a cadre's post.
+func noPost(name, orgName string, year int) error {
+	return errs.Field("person_id", fmt.Sprintf("%s %d 年未在%s担任村（社区）干部职务：请先登记其任职", name, year, orgName),
+		fmt.Sprintf("%s held no cadre's post in %s in %d: record the post first", name, orgName, year))
+}
+
+// writePay upserts one pay record inside tx and returns the earlier
+// amount, if any.
+func writePay(ctx context.Context, tx *db.Tx, personID, orgID int64, year, pay int) (sql.NullInt64, error) {
+	var old sql.NullInt64
+	if err := tx.QueryRow(ctx, "SELECT basic_pay FROM cadre_pay WHERE person_id = ? AND year = ?", personID, year).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return old, errs.Wrap(err, "earlier pay")
+	}
+	now := db.FormatTime(tx.Now())
+	if _, err := tx.Exec(ctx, `INSERT INTO cadre_pay (person_id, year, org_id, basic_pay, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (person_id, year) DO UPDATE SET org_id = excluded.org_id, basic_pay = excluded.basic_pay, updated_at = excluded.updated_at`,
+		personID, year, orgID, pay, now, now); err != nil {
+		return old, errs.Wrap(err, "record pay")
+	}
+	return old, nil
+}
+
+// RecordPay records (or corrects) a cadre's basic pay of a year. The
+// organization is a village or community in which the person held a
+// cadre's post during that year.
+func (s *Service) RecordPay(ctx context.Context, actor access.Actor, in PayInput) error {
+	if err := s.payProblems(in).Err(); err != nil {
 		return err
 	}
 	o, err := s.orgs.Check(ctx, actor, in.OrgID, PeopleManage)
 	if err != nil {
 		return err
 	}
-	if o.Category != "rural" && o.Category != "community" {
-		return errs.Field("org_id", "基本报酬只登记村（社区）党组织的干部："+o.Label()+"不是村或社区党组织", "basic pay is recorded for village and community cadres only: "+o.Label()+" is neither")
+	if err := payOrg(o); err != nil {
+		return err
 	}
 	p, err := s.Person(ctx, actor, in.PersonID)
 	if err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		var n int
-		args := []any{p.ID, o.ID, fmt.Sprintf("%d-12-31", in.Year), fmt.Sprintf("%d-01-01", in.Year)}
-		for _, k := range payPosts {
-			args = append(args, k)
+		held, err := heldCadrePost(ctx, tx, p.ID, o.ID, in.Year)
+		if err != nil {
+			return err
 		}
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM posts WHERE person_id = ? AND org_id = ? AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?) AND post IN ("+
-			strings.TrimSuffix(strings.Repeat("?,", len(payPosts)), ",")+")", args...).Scan(&n); err != nil {
-			return errs.Wrap(err, "posts of the year")
+		if !held {
+			return noPost(p.Name, o.Label(), in.Year)
 		}
-		if n == 0 {
-			return errs.Field("person_id", fmt.Sprintf("%s %d 年未在%s担任村（社区）干部职务：请先登记其任职", p.Name, in.Year, o.Label()),
-				fmt.Sprintf("%s held no cadre's post in %s in %d: record the post first", p.Name, o.Label(), in.Year))
-		}
-		var old sql.NullInt64
-		if err := tx.QueryRow(ctx, "SELECT basic_pay FROM cadre_pay WHERE person_id = ? AND year = ?", p.ID, in.Year).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return errs.Wrap(err, "earlier pay")
-		}
-		now := db.FormatTime(tx.Now())
-		if _, err := tx.Exec(ctx, `INSERT INTO cadre_pay (person_id, year, org_id, basic_pay, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (person_id, year) DO UPDATE SET org_id = excluded.org_id, basic_pay = excluded.basic_pay, updated_at = excluded.updated_at`,
-			p.ID, in.Year, o.ID, in.BasicPay, now, now); err != nil {
-			return errs.Wrap(err, "record pay")
+		old, err := writePay(ctx, tx, p.ID, o.ID, in.Year, in.BasicPay)
+		if err != nil {
+			return err
 		}
 		var before any
 		if old.Valid {
@@ -202,6 +259,10 @@ type PayRow struct {
 	// "no_reference".
 	Status    string `json:"status"`
 	Shortfall int    `json:"shortfall"`
+	// IDMask is the person's masked ID number; Posts are the cadre's posts
+	// in the organization during the year.
+	IDMask string   `json:"id_number_masked"`
+	Posts  []string `json:"posts"`
 }
 
 // PayReport is the compliance of a subtree's cadres with the floor in a year.
@@ -230,7 +291,11 @@ func (s *Service) PayCompliance(ctx context.Context, actor access.Actor, under i
 	if err != nil {
 		return PayReport{}, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT c.person_id, p.name, c.org_id, `+org.LabelCol("o")+`, `+org.PathCol("o")+`, o.category, c.basic_pay
+	posts, err := s.yearPosts(ctx, o.Path, year)
+	if err != nil {
+		return PayReport{}, err
+	}
+	rows, err := s.db.Query(ctx, `SELECT c.person_id, p.name, p.id_mask, c.org_id, `+org.LabelCol("o")+`, `+org.PathCol("o")+`, o.category, c.basic_pay
 		FROM cadre_pay c JOIN persons p ON p.id = c.person_id`+org.Join("o", "c.org_id")+` WHERE c.year = ? AND `+access.InSubtree(org.PathCol("o"), o.Path)+` ORDER BY p.name_key, c.person_id`, year)
 	if err != nil {
 		return PayReport{}, errs.Wrap(err, "pay")
@@ -240,35 +305,24 @@ func (s *Service) PayCompliance(ctx context.Context, actor access.Actor, under i
 	for rows.Next() {
 		var r PayRow
 		var path string
-		if err := rows.Scan(&r.PersonID, &r.Name, &r.OrgID, &r.OrgName, &path, &r.Category, &r.BasicPay); err != nil {
+		if err := rows.Scan(&r.PersonID, &r.Name, &r.IDMask, &r.OrgID, &r.OrgName, &path, &r.Category, &r.BasicPay); err != nil {
 			return PayReport{}, errs.Wrap(err, "scan pay")
+		}
+		r.Posts = posts[[2]int64{r.PersonID, r.OrgID}]
+		if r.Posts == nil {
+			r.Posts = []string{}
 		}
 		if !actor.Can(PeopleRead, path) {
 			continue
 		}
-		ids := org.PathIDs(path)
-		for i := len(ids) - 1; i >= 0; i-- {
-			if ref, ok := refs[ids[i]]; ok {
-				r.Reference = ref[0]
-				if r.Category == "community" {
-					r.Reference = ref[1]
-				}
-				break
-			}
-		}
-		switch {
-		case r.Reference == 0:
-			r.Status = "no_reference"
+		r.Reference, r.Floor, r.Status, r.Shortfall = judge(refs, factor, path, r.Category, r.BasicPay)
+		switch r.Status {
+		case "no_reference":
 			rep.NoReference++
+		case "ok":
+			rep.OK++
 		default:
-			r.Floor = int(math.Round(float64(r.Reference) * factor))
-			if r.BasicPay >= r.Floor {
-				r.Status = "ok"
-				rep.OK++
-			} else {
-				r.Status, r.Shortfall = "below", r.Floor-r.BasicPay
-				rep.Below++
-			}
+			rep.Below++
 		}
 		rep.Rows = append(rep.Rows, r)
 	}
@@ -284,6 +338,64 @@ func (s *Service) PayCompliance(ctx context.Context, actor access.Actor, under i
 		return b.Shortfall - a.Shortfall
 	})
 	return rep, nil
+}
+
+// judge holds one pay against the floor: the income of the nearest
+// organization above the paying one (path) with one recorded, rural or
+// urban by its category, times the factor.
+func judge(refs map[int64][2]int, factor float64, path, category string, pay int) (ref, floor int, status string, shortfall int) {
+	ids := org.PathIDs(path)
+	for i := len(ids) - 1; i >= 0; i-- {
+		if r, ok := refs[ids[i]]; ok {
+			ref = r[0]
+			if category == "community" {
+				ref = r[1]
+			}
+			break
+		}
+	}
+	if ref == 0 {
+		return 0, 0, "no_reference", 0
+	}
+	floor = int(math.Round(float64(ref) * factor))
+	if pay >= floor {
+		return ref, floor, "ok", 0
+	}
+	return ref, floor, "below", floor - pay
+}
+
+// yearPosts reads the cadres' posts held during a year in a subtree, by
+// person and organization, in the order of PostKinds: one query for the
+// whole compliance list.
+func (s *Service) yearPosts(ctx context.Context, path string, year int) (map[[2]int64][]string, error) {
+	args := []any{fmt.Sprintf("%d-12-31", year), fmt.Sprintf("%d-01-01", year)}
+	for _, k := range payPosts {
+		args = append(args, k)
+	}
+	rows, err := s.db.Query(ctx, "SELECT DISTINCT po.person_id, po.org_id, po.post FROM posts po"+org.Join("o", "po.org_id")+
+		" WHERE po.started_on <= ? AND (po.ended_on IS NULL OR po.ended_on >= ?) AND po.post IN ("+strings.TrimSuffix(strings.Repeat("?,", len(payPosts)), ",")+") AND "+
+		access.InSubtree(org.PathCol("o"), path), args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "posts of the year")
+	}
+	defer rows.Close()
+	out := map[[2]int64][]string{}
+	for rows.Next() {
+		var k [2]int64
+		var post string
+		if err := rows.Scan(&k[0], &k[1], &post); err != nil {
+			return nil, errs.Wrap(err, "scan post")
+		}
+		out[k] = append(out[k], post)
+	}
+	order := map[string]int{}
+	for i, k := range PostKinds {
+		order[k.Key] = i
+	}
+	for _, ps := range out {
+		slices.SortFunc(ps, func(a, b string) int { return order[a] - order[b] })
+	}
+	return out, errs.Wrap(rows.Err(), "posts of the year")
 }
 
 // references reads every recorded income of a year: org id → rural, urban.

@@ -99,6 +99,9 @@ func (s *Service) Appoint(ctx context.Context, actor access.Actor, in PostInput)
 	if !o.Active() {
 		return Post{}, errs.Field("org_id", fmt.Sprintf("“%s”已撤销，不能任职", o.Label()), fmt.Sprintf("%s has been dissolved", o.Label()))
 	}
+	if in.PersonID <= 0 {
+		return Post{}, errs.Field("person_id", "请选择任职的人员", "choose the person")
+	}
 	p, err := s.Person(ctx, actor, in.PersonID)
 	if err != nil {
 		if e := errs.As(err); e.Kind == errs.NotFound {
@@ -174,6 +177,11 @@ func postText(orgName, post string) i18n.Text {
 	return i18n.Text{ZH: "任" + orgName + org.LabelOf(PostKinds, post, ""), EN: "became " + strings.ToLower(org.LabelOf(PostKinds, post, i18n.EN)) + " of " + orgName}
 }
 
+// postEndText is the step of a member's timeline that leaves a post.
+func postEndText(orgName, post string) i18n.Text {
+	return i18n.Text{ZH: "离任" + orgName + org.LabelOf(PostKinds, post, ""), EN: "left the post of " + strings.ToLower(org.LabelOf(PostKinds, post, i18n.EN)) + " of " + orgName}
+}
+
 // EndPost records a person leaving a post on a date.
 func (s *Service) EndPost(ctx context.Context, actor access.Actor, postID int64, endedOn string) error {
 	var f errs.Fields
@@ -208,7 +216,7 @@ func (s *Service) EndPost(ctx context.Context, actor access.Actor, postID int64,
 		if _, err := tx.Exec(ctx, "UPDATE posts SET ended_on = ? WHERE id = ?", on, postID); err != nil {
 			return errs.Wrap(err, "end post")
 		}
-		text := i18n.Text{ZH: "离任" + po.OrgName + label, EN: "left the post of " + strings.ToLower(org.LabelOf(PostKinds, po.Post, i18n.EN)) + " of " + po.OrgName}
+		text := postEndText(po.OrgName, po.Post)
 		if m, err := s.membership(ctx, tx, po.PersonID); err != nil {
 			return err
 		} else if m != nil {

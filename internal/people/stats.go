@@ -23,6 +23,9 @@ type Stats struct {
 	ByStatus     map[string]int `json:"by_status"`     // normal, floating, lost, suspended
 	ByKind       map[string]int `json:"by_kind"`       // full, probationary
 	ByBirthYear  map[string]int `json:"by_birth_year"` // for age bands on another date
+	// Pay is the compliance of the village and community cadres' basic pay
+	// of this year with the floor.
+	Pay PaySummary `json:"pay"`
 }
 
 // Stats reads the member statistics of an organization's subtree from the
@@ -68,7 +71,12 @@ func (s *Service) Stats(ctx context.Context, actor access.Actor, orgID int64) (S
 		}
 	}
 	st.Probationary, st.Floating, st.Women = st.ByKind["probationary"], st.ByStatus["floating"], st.ByGender["female"]
-	return st, errs.Wrap(rows.Err(), "member statistics")
+	if err := rows.Err(); err != nil {
+		return Stats{}, errs.Wrap(err, "member statistics")
+	}
+	rows.Close()
+	st.Pay, err = s.PaySummary(ctx, actor, orgID, year)
+	return st, err
 }
 
 // ageBand is the key of the band an age falls in.

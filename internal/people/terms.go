@@ -43,6 +43,12 @@ const dueWithin = 6
 // RecordTerm records an election of the committee of an organization the
 // actor manages; it begins the organization's present term.
 func (s *Service) RecordTerm(ctx context.Context, actor access.Actor, in TermInput) (Term, error) {
+	// The organization first: whoever may not manage it learns nothing
+	// from the checks of the fields.
+	o, err := s.orgs.Check(ctx, actor, in.OrgID, PeopleManage)
+	if err != nil {
+		return Term{}, err
+	}
 	var f errs.Fields
 	elected, ok := parseDate(in.ElectedOn, "elected_on", "选举日期", "date of the election", &f)
 	if ok && elected.After(s.today()) {
@@ -52,10 +58,6 @@ func (s *Service) RecordTerm(ctx context.Context, actor access.Actor, in TermInp
 		f.Add("years", "每届任期应为 3 年或 5 年", "a term lasts 3 or 5 years")
 	}
 	if err := f.Err(); err != nil {
-		return Term{}, err
-	}
-	o, err := s.orgs.Check(ctx, actor, in.OrgID, PeopleManage)
-	if err != nil {
 		return Term{}, err
 	}
 	on, due := elected.Format(dateLayout), elected.AddDate(in.Years, 0, 0).Format(dateLayout)

@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"jiceng/internal/org"
 	"jiceng/internal/testrig"
 	"jiceng/internal/testrig/spec"
 	"jiceng/internal/xlsx/xlsxtest"
@@ -104,7 +106,7 @@ func TestEveryExportPrints(t *testing.T) {
 	}
 	// Another, transferred out of the system, so that the transfers' export has one.
 	ab := f.browser(t, "admin")
-	st, at, _ := ab.status(t, "POST", "/people/new", url.Values{"name": {"转出测试党员"}, "id_number": {personID("450102", "19800101", 137)},
+	st, at, _ := ab.status(t, "POST", "/people/new", url.Values{"name": {"转出测试党员"}, "id_number": {personID("450102", "19800101", 139)},
 		"ethnicity": {"01"}, "education": {"21"}, "org_id": {fmt.Sprint(town)}, "kind": {"full"}, "joined_on": {"2005-07-01"}})
 	if st != 200 || !strings.HasPrefix(at, "/people/") {
 		t.Fatalf("member: %d at %s", st, at)
@@ -112,6 +114,25 @@ func TestEveryExportPrints(t *testing.T) {
 	if st, _, body := ab.status(t, "POST", at+"/transfer", url.Values{"mode": {"out"}, "out_to": {"中共广东省深圳市委组织部"},
 		"transfer_on": {beijingToday()}}); st != 200 || !strings.Contains(body, "已转出本系统") {
 		t.Fatalf("transfer out: %d %s", st, flashOf(body))
+	}
+	// A village cadre with this year's pay and a term ending next month,
+	// so that the lists of pay and of elections due have a row.
+	villages, _, _ := f.orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: "450102001003"})
+	now := time.Now().In(org.Shanghai)
+	st, out = f.call(t, "POST", "/api/v1/people", admin, fmt.Sprintf(`{"name":"打印测试干部","id_number":%q,"ethnicity":"汉族","education":"大学本科","org_id":%d,"kind":"full","joined_on":"2005-07-01"}`,
+		personID("450102", "19800101", 137), villages[0].ID))
+	if st != 201 {
+		t.Fatalf("cadre: %d %v", st, out)
+	}
+	cadre := int64(out["id"].(float64))
+	for _, c := range []struct{ path, body string }{
+		{"/api/v1/posts", fmt.Sprintf(`{"person_id":%d,"org_id":%d,"post":"village_committee","started_on":"2020-01-01"}`, cadre, villages[0].ID)},
+		{"/api/v1/pay", fmt.Sprintf(`{"person_id":%d,"org_id":%d,"year":%d,"basic_pay":36000}`, cadre, villages[0].ID, now.Year())},
+		{"/api/v1/terms", fmt.Sprintf(`{"org_id":%d,"elected_on":%q,"years":5}`, villages[0].ID, now.AddDate(-5, 1, 0).Format("2006-01-02"))},
+	} {
+		if st, out := f.call(t, "POST", c.path, admin, c.body); st != 200 && st != 201 {
+			t.Fatalf("%s: %d %v", c.path, st, out)
+		}
 	}
 	count := map[int]string{0: "0"}
 	cases := map[string]exportCase{
@@ -134,6 +155,9 @@ func TestEveryExportPrints(t *testing.T) {
 		"/people/export.xlsx":            {path: "/people/export.xlsx?kind=full", orientation: "landscape", formats: map[int]string{0: "0", 3: "0"}},
 		"/people/transfers/export.xlsx":  {path: "/people/transfers/export.xlsx?dir=out", orientation: "landscape", formats: count},
 		"/people/checks/export.xlsx":     {path: "/people/checks/export.xlsx?check=none", orientation: "portrait", formats: map[int]string{0: "0", 3: "0", 4: "0"}},
+		"/people/vacancies/export.xlsx":  {path: "/people/vacancies/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 3: "0", 4: "0"}},
+		"/people/terms/export.xlsx":      {path: "/people/terms/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 3: "0", 5: "0"}},
+		"/people/pay/export.xlsx":        {path: "/people/pay/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 5: "0", 6: "0", 7: "0"}},
 	}
 	// The API serves the same exports under its own paths.
 	api := map[string]string{

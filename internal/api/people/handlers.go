@@ -22,7 +22,7 @@ type Handlers struct {
 // organization's statistics.
 func Module(k *api.Kit, ppl *people.Service) api.Module {
 	h := &Handlers{k: k, ppl: ppl}
-	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}, Imports: []api.ImportKind{h.Import()}}
+	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}, Imports: ppl.ImportAppliers()}
 }
 
 // Routes are the register's API routes.
@@ -42,6 +42,22 @@ func (h *Handlers) Routes() []module.Route {
 		module.R("POST", "/api/v1/transfers/{id}/accept", module.API, h.AcceptTransfer),
 		module.R("POST", "/api/v1/transfers/{id}/reject", module.API, h.RejectTransfer),
 		module.R("POST", "/api/v1/transfers/{id}/cancel", module.API, h.CancelTransfer),
+		module.R("GET", "/api/v1/people/{id}/posts", module.API, h.PersonPosts),
+		module.R("GET", "/api/v1/orgs/{id}/posts", module.API, h.OrgPosts),
+		module.R("POST", "/api/v1/posts", module.API, h.Appoint),
+		module.R("POST", "/api/v1/posts/{id}/end", module.API, h.EndPost),
+		module.R("GET", "/api/v1/vacancies", module.API, h.Vacancies),
+		module.R("POST", "/api/v1/terms", module.API, h.RecordTerm),
+		module.R("GET", "/api/v1/terms/due", module.API, h.TermsDue),
+		module.R("GET", "/api/v1/pay/compliance", module.API, h.PayCompliance),
+		module.R("GET", "/api/v1/pay/growth", module.API, h.PayGrowth),
+		module.R("GET", "/api/v1/pay/incomes", module.API, h.References),
+		module.R("POST", "/api/v1/pay/incomes", module.API, h.SetReference),
+		module.R("POST", "/api/v1/pay/incomes/import", module.API, h.ImportReferences),
+		module.R("POST", "/api/v1/pay", module.API, h.RecordPay),
+		module.R("POST", "/api/v1/pay/import", module.API, h.ImportPay),
+		module.R("GET", "/api/v1/pay/factor", module.API, h.PayFactor),
+		module.R("PUT", "/api/v1/pay/factor", module.API, h.SetPayFactor),
 	}
 }
 

@@ -15,6 +15,3 @@ func (h *Handlers) ImportMembers(w http.ResponseWriter, r *http.Request) {
 		return api.ImportJSON(sess.Session), err
 	})
 }
-
-// Import is the member import kind, applied by POST /api/v1/imports/{id}/apply.
-func (h *Handlers) Import() api.ImportKind { return h.ppl.MemberImportApplier() }

@@ -45,6 +45,7 @@ func (h *Pages) orgFacts(r *http.Request, o org.Org) ([]web.Fact, error) {
 			facts = append(facts, web.Fact{Label: k.In(lang), Value: strings.Join(names, web.Msg(lang, "、", ", "))})
 		}
 	}
+	facts = append(facts, h.postFacts(r, o, st)...)
 	term, err := h.ppl.CurrentTerm(r.Context(), web.Actor(r), o.ID)
 	if err != nil {
 		return nil, err

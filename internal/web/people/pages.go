@@ -6,9 +6,12 @@ package people
 import (
 	"embed"
 	"html/template"
+	"math"
 	"net/http"
+	"strconv"
 	"time"
 
+	"jiceng/internal/i18n"
 	"jiceng/internal/module"
 	"jiceng/internal/org"
 	"jiceng/internal/people"
@@ -40,6 +43,11 @@ func funcs(lang string) template.FuncMap {
 		"plabel":   func(set, key string) string { return org.LabelOf(choiceSets[set], key, lang) },
 		"pchoices": func(set string) []org.Choice { return choiceSets[set] },
 		"age":      age,
+		"neg":      func(n int) int { return -n },
+		"olabel":   func(_, key string) string { return org.LabelOf(org.Levels, key, lang) },
+		"factor":   func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+		"yuan":     func(f float64) string { return web.FormatInt(int(math.Round(f))) },
+		"pct1":     func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" },
 	}
 }
 
@@ -63,6 +71,7 @@ var choiceSets = map[string][]org.Choice{
 	"ethnicity": people.Ethnicities, "education": people.Educations, "kind": people.Kinds, "gender": people.Genders,
 	"status": people.Statuses, "set_status": people.Statuses[:6], "transfer_state": people.TransferStates, "filter_status": people.MemberFilters,
 	"education_band": people.EducationBands, "age_band": ageChoices, "org_kind": org.Kinds, "org_check": people.OrgChecks,
+	"post": people.PostKinds,
 }
 
 // ageChoices are the age bands as a filter offers them.
@@ -76,7 +85,9 @@ var ageChoices = func() []org.Choice {
 
 // nav is the register's sidebar entry.
 func nav() []module.Nav {
-	return []module.Nav{{Key: "people", Href: "/people", Need: people.PeopleRead, Order: 35}}
+	return []module.Nav{{Key: "people", Href: "/people", Need: people.PeopleRead, Order: 35},
+		{Key: "people_terms", Href: "/people/terms", Need: people.PeopleRead, Order: 36},
+		{Key: "people_pay", Href: "/people/pay", Need: people.PeopleRead, Order: 37}}
 }
 
 // Routes are the register's pages and their auth levels.
@@ -106,6 +117,27 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/people/transfers/{id}/accept", module.Web, h.TransferAccept),
 		module.R("POST", "/people/transfers/{id}/reject", module.Web, h.TransferReject),
 		module.R("POST", "/people/transfers/{id}/cancel", module.Web, h.TransferCancel),
+		module.R("GET", "/people/orgs/{id}/posts", module.Web, h.OrgPostsPage),
+		module.R("POST", "/people/orgs/{id}/posts", module.Web, h.OrgAppoint),
+		module.R("POST", "/people/orgs/{id}/terms", module.Web, h.OrgRecordTerm),
+		module.R("POST", "/people/posts/{id}/end", module.Web, h.PostEnd),
+		module.R("GET", "/people/vacancies", module.Web, h.VacanciesPage),
+		module.R("GET", "/people/vacancies/export.xlsx", module.Web, h.VacanciesExport),
+		module.R("GET", "/people/terms", module.Web, h.TermsPage),
+		module.R("GET", "/people/terms/export.xlsx", module.Web, h.TermsExport),
+		module.R("GET", "/people/pay", module.Web, h.PayPage),
+		module.R("GET", "/people/pay/export.xlsx", module.Web, h.PayExport),
+		module.R("POST", "/people/pay/factor", module.Web, h.PayFactorSet),
+		module.R("GET", "/people/pay/incomes", module.Web, h.IncomesPage),
+		module.R("POST", "/people/pay/incomes", module.Web, h.IncomeSet),
+		module.R("GET", "/people/pay/incomes/template.xlsx", module.Web, h.IncomesTemplate),
+		module.R("POST", "/people/pay/incomes/import", module.Web, h.IncomesImport),
+		module.R("POST", "/people/pay/incomes/import/{id}/apply", module.Web, h.IncomesApply),
+		module.R("GET", "/people/pay/record", module.Web, h.PayRecordPage),
+		module.R("POST", "/people/pay/record", module.Web, h.PayRecord),
+		module.R("GET", "/people/pay/template.xlsx", module.Web, h.PayTemplate),
+		module.R("POST", "/people/pay/import", module.Web, h.PayImport),
+		module.R("POST", "/people/pay/import/{id}/apply", module.Web, h.PayApply),
 	}
 }
 
@@ -114,11 +146,22 @@ func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name,
 	h.Render(w, r, status, h.tmpl, name, frame, p)
 }
 
+// merge is the union of catalogues, each part kept in its own file.
+func merge(cs ...i18n.Catalog) i18n.Catalog {
+	out := i18n.Catalog{}
+	for _, c := range cs {
+		for k, v := range c {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // Module builds the register's pages: its sidebar entry and routes.
 func Module(k *web.Kit, s *people.Service) (web.Module, error) {
 	h, err := newPages(k, s)
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, OrgFacts: h.orgFacts}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: merge(Messages, payMessages), OrgFacts: h.orgFacts}, nil
 }

@@ -16,6 +16,7 @@ type personView struct {
 	P         people.Person
 	M         *people.Membership
 	Timeline  []people.Event
+	Posts     []people.Post
 	CanManage bool // change status, convert: the membership is current and the actor manages it
 	CanReveal bool
 	CanAudit  bool
@@ -45,6 +46,10 @@ func (h *Pages) personView(w http.ResponseWriter, r *http.Request, p *web.Page) 
 	}
 	v := &personView{P: person, M: person.Membership, Today: h.today(), Revealed: map[string]string{}}
 	if v.Timeline, err = h.ppl.Timeline(ctx, actor, id, p.Lang); err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	if v.Posts, err = h.ppl.PersonPosts(ctx, actor, id); err != nil {
 		h.Fail(w, r, err)
 		return nil, false
 	}
