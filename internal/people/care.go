@@ -410,16 +410,17 @@ func outOfOrder(c CareCase, step string) error {
 // Review records the township's review of a case: approve with the amount
 // granted, at most the amount asked for, or reject with the reason.
 func (s *Service) Review(ctx context.Context, actor access.Actor, id int64, in DecisionInput) (CareCase, error) {
-	return s.decide(ctx, actor, id, "review", in)
+	return s.decide(ctx, actor, id, "review", "care.review", in)
 }
 
 // Approve records the county's approval of a reviewed case, or its
 // refusal with the reason; the account that reviewed may not approve.
 func (s *Service) Approve(ctx context.Context, actor access.Actor, id int64, in DecisionInput) (CareCase, error) {
-	return s.decide(ctx, actor, id, "approve", in)
+	return s.decide(ctx, actor, id, "approve", "care.approve", in)
 }
 
-func (s *Service) decide(ctx context.Context, actor access.Actor, id int64, step string, in DecisionInput) (CareCase, error) {
+// decide takes a review or an approval; action names it in the audit log.
+func (s *Service) decide(ctx context.Context, actor access.Actor, id int64, step, action string, in DecisionInput) (CareCase, error) {
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := tx.LockTreeShared(ctx); err != nil {
 			return errs.Wrap(err, "lock tree")
@@ -494,7 +495,7 @@ func (s *Service) decide(ctx context.Context, actor access.Actor, id int64, step
 			sum.EN += fmt.Sprintf(", %d yuan", amount)
 		}
 		sum.ZH = stepText.ZH + "：" + sum.ZH
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "care." + step, TargetType: "care_case", TargetID: strconv.FormatInt(c.ID, 10), OrgPath: c.path,
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: action, TargetType: "care_case", TargetID: strconv.FormatInt(c.ID, 10), OrgPath: c.path,
 			Summary: sum, Before: map[string]any{"state": c.State}, After: map[string]any{"state": state, "approved_amount": amount, "on_date": on}})
 	})
 	if err != nil {

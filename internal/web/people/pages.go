@@ -6,9 +6,11 @@ package people
 import (
 	"embed"
 	"html/template"
+	"maps"
 	"net/http"
 	"time"
 
+	"jiceng/internal/i18n"
 	"jiceng/internal/module"
 	"jiceng/internal/org"
 	"jiceng/internal/people"
@@ -62,11 +64,15 @@ func age(birth, today string) int {
 var choiceSets = map[string][]org.Choice{
 	"ethnicity": people.Ethnicities, "education": people.Educations, "kind": people.Kinds, "gender": people.Genders,
 	"status": people.Statuses, "filter_status": people.Statuses[:4], "set_status": people.Statuses[:6],
+	"leave_reason": people.LeaveReasons, "organizer_state": people.OrganizerStates, "organizer_filter": people.OrganizerStateFilters,
+	"care_category": people.CareCategories, "care_state": people.CareStates, "care_step": people.CareSteps,
 }
 
 // nav is the register's sidebar entry.
 func nav() []module.Nav {
-	return []module.Nav{{Key: "people", Href: "/people", Need: people.PeopleRead, Order: 35}}
+	return []module.Nav{{Key: "people", Href: "/people", Need: people.PeopleRead, Order: 35},
+		{Key: "organizers", Href: "/organizers", Need: people.PeopleRead, Order: 36},
+		{Key: "care", Href: "/care", Need: people.CareRead, Order: 37}}
 }
 
 // Routes are the register's pages and their auth levels.
@@ -81,6 +87,29 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/people/{id}/status", module.Web, h.PersonStatus),
 		module.R("POST", "/people/{id}/convert", module.Web, h.PersonConvert),
 		module.R("POST", "/people/{id}/reveal", module.Web, h.PersonReveal),
+		// Organizers (M3) and care (M7).
+		module.R("GET", "/organizers", module.Web, h.Organizers),
+		module.R("GET", "/organizers/export.xlsx", module.Web, h.OrganizersExport),
+		module.R("GET", "/organizers/counties.xlsx", module.Web, h.OrganizerCounties),
+		module.R("GET", "/organizers/list", module.Web, h.OrganizerList),
+		module.R("GET", "/organizers/list/export.xlsx", module.Web, h.OrganizerListExport),
+		module.R("GET", "/organizers/batches/new", module.Web, h.BatchNewForm),
+		module.R("POST", "/organizers/batches/new", module.Web, h.BatchNew),
+		module.R("GET", "/organizers/batches/{id}", module.Web, h.BatchShow),
+		module.R("POST", "/organizers/batches/{id}/recruit", module.Web, h.BatchRecruit),
+		module.R("GET", "/organizers/{id}", module.Web, h.OrganizerShow),
+		module.R("POST", "/organizers/{id}/place", module.Web, h.OrganizerPlace),
+		module.R("POST", "/organizers/{id}/depart", module.Web, h.OrganizerDepart),
+		module.R("GET", "/care", module.Web, h.CareList),
+		module.R("GET", "/care/export.xlsx", module.Web, h.CareExport),
+		module.R("GET", "/care/totals", module.Web, h.CareTotalsPage),
+		module.R("GET", "/care/totals.xlsx", module.Web, h.CareTotalsExport),
+		module.R("GET", "/care/new", module.Web, h.CareNewForm),
+		module.R("POST", "/care/new", module.Web, h.CareNew),
+		module.R("GET", "/care/{id}", module.Web, h.CareShow),
+		module.R("POST", "/care/{id}/review", module.Web, h.CareStep("review")),
+		module.R("POST", "/care/{id}/approve", module.Web, h.CareStep("approve")),
+		module.R("POST", "/care/{id}/disburse", module.Web, h.CareStep("disburse")),
 	}
 }
 
@@ -95,5 +124,9 @@ func Module(k *web.Kit, s *people.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, OrgFacts: h.orgFacts}, nil
+	msgs := i18n.Catalog{}
+	for _, c := range []i18n.Catalog{Messages, careMessages} {
+		maps.Copy(msgs, c)
+	}
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs, OrgFacts: h.orgFacts}, nil
 }
