@@ -547,7 +547,7 @@ func (s *Service) Disburse(ctx context.Context, actor access.Actor, id int64, in
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "care.disburse", TargetType: "care_case", TargetID: strconv.FormatInt(c.ID, 10), OrgPath: c.path,
 			Summary: i18n.Text{ZH: fmt.Sprintf("向%s发放关爱帮扶金 %d 元（案件 %d）", c.Name, in.Amount, c.ID), EN: fmt.Sprintf("paid %d yuan of care to %s (case %d)", in.Amount, c.Name, c.ID)},
-			Before: map[string]any{"state": c.State}, After: map[string]any{"state": "paid", "paid_amount": in.Amount, "paid_on": on}})
+			Before:  map[string]any{"state": c.State}, After: map[string]any{"state": "paid", "paid_amount": in.Amount, "paid_on": on}})
 	})
 	if err != nil {
 		return CareCase{}, err

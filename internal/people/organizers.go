@@ -123,8 +123,8 @@ type Organizer struct {
 	State       string `json:"state"` // recruited | in_post | departed
 	// DaysLeft is the days until the tenure ends, for one in post;
 	// negative once it has ended without a departure recorded.
-	DaysLeft    int    `json:"days_left"`
-	EndingSoon  bool   `json:"ending_soon"`
+	DaysLeft    int  `json:"days_left"`
+	EndingSoon  bool `json:"ending_soon"`
 	postID      sql.NullInt64
 	countyPath  string
 	placedPath  string

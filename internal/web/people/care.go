@@ -262,11 +262,11 @@ func (h *Pages) CareStep(step string) http.HandlerFunc {
 
 // careTotalsView is the yearly totals page.
 type careTotalsView struct {
-	Rows    []people.CareTotal
-	Sum     people.CareTotal
-	Under   org.Org
-	Year    int
-	Years   []int
+	Rows  []people.CareTotal
+	Sum   people.CareTotal
+	Under org.Org
+	Year  int
+	Years []int
 	Approved, Paid,
 	Cases any
 }
