@@ -137,10 +137,18 @@ type CareTotal struct {
 	Pending        int    `json:"pending"`
 }
 
-// CareTotals are the yearly totals of the cases applied for in a year under
-// each child of under (a city's counties, a county's townships), in the
-// children's order, and their sum.
+// CareTotals are the yearly totals of the cases applied for in a year (0:
+// this year) under each child of under (a city's counties, a county's
+// townships; 0 for the top of the actor's scope), in the children's order,
+// and their sum.
 func (s *Service) CareTotals(ctx context.Context, actor access.Actor, under int64, year int) ([]CareTotal, CareTotal, error) {
+	under, err := scopeRoot(actor, under, CareRead, "您没有查看关爱帮扶案件的权限", "you may not read care cases")
+	if err != nil {
+		return nil, CareTotal{}, err
+	}
+	if year == 0 {
+		year = s.today().Year()
+	}
 	o, err := s.orgs.Check(ctx, actor, under, CareRead)
 	if err != nil {
 		return nil, CareTotal{}, err

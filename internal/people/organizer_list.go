@@ -233,10 +233,31 @@ type OrganizerCount struct {
 	Retention float64 `json:"retention"` // percent of the recruits not gone
 }
 
+// scopeRoot is under, or when it is 0 the top of the actor's first
+// subtree for action: a summary page shows the actor's whole scope.
+func scopeRoot(actor access.Actor, under int64, action access.Action, zh, en string) (int64, error) {
+	if under != 0 {
+		return under, nil
+	}
+	roots := actor.Scopes(action)
+	if len(roots) == 0 {
+		if actor.Unrestricted() {
+			return 0, errs.Field("org_id", "请指定党组织", "give the organization")
+		}
+		return 0, errs.New(errs.Forbidden, zh, en)
+	}
+	ids := org.PathIDs(roots[0])
+	return ids[len(ids)-1], nil
+}
+
 // OrganizersByCounty counts the organizers recruited under each child of
-// under (a city's counties), in the children's order, for the batches of a
-// year or of every year (0).
+// under (a city's counties; 0 for the top of the actor's scope), in the
+// children's order, for the batches of a year or of every year (0).
 func (s *Service) OrganizersByCounty(ctx context.Context, actor access.Actor, under int64, year int) ([]OrganizerCount, error) {
+	under, err := scopeRoot(actor, under, PeopleRead, "您没有查看党建组织员的权限", "you may not read the organizers")
+	if err != nil {
+		return nil, err
+	}
 	o, err := s.orgs.Check(ctx, actor, under, PeopleRead)
 	if err != nil {
 		return nil, err

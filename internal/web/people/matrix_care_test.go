@@ -93,3 +93,23 @@ var careCase = &matrix.Object{Name: "care case", Make: func(t testing.TB, f *mat
 	}
 	return matrix.Values{"id": fmt.Sprint(c.ID)}
 }}
+
+// careAPILines are the lines of the organizers' and the care JSON routes.
+var careAPILines = []matrix.Line{
+	matrix.L("GET /api/v1/organizer-batches", people.PeopleRead, nil, ""),
+	matrix.L("POST /api/v1/organizer-batches", people.PeopleManage, matrix.OrgBody, `{"org_id":{org},"name":"","year":2026,"planned":0}`),
+	matrix.L("GET /api/v1/organizer-batches/{id}", people.PeopleRead, batch, ""),
+	matrix.L("POST /api/v1/organizer-batches/{id}/recruits", people.PeopleManage, batch, `{"person_id":0,"recruited_on":"2020-01-01"}`),
+	matrix.L("GET /api/v1/organizers", people.PeopleRead, nil, ""),
+	matrix.L("GET /api/v1/organizers/by-county", people.PeopleRead, nil, ""),
+	matrix.L("GET /api/v1/organizers/{id}", people.PeopleRead, organizer, ""),
+	matrix.L("POST /api/v1/organizers/{id}/placement", people.PeopleManage, organizer, `{"org_id":0,"placed_on":"","tenure_years":0}`),
+	matrix.L("POST /api/v1/organizers/{id}/departure", people.PeopleManage, organizer, `{"left_on":"","reason":""}`),
+	matrix.L("GET /api/v1/care-cases", people.CareRead, nil, ""),
+	matrix.L("POST /api/v1/care-cases", people.PeopleManage, nil, `{"person_id":0,"category":"","reason":"","requested":0,"applied_on":""}`),
+	matrix.L("GET /api/v1/care-cases/{id}", people.CareRead, careCase, ""),
+	matrix.L("POST /api/v1/care-cases/{id}/review", people.CareApprove, careCase, `{"decision":"maybe","on_date":"2026-01-01"}`),
+	matrix.L("POST /api/v1/care-cases/{id}/approve", people.CareApprove, careCase, `{"decision":"approve","on_date":"2026-01-01"}`),
+	matrix.L("POST /api/v1/care-cases/{id}/disburse", people.CareApprove, careCase, `{"paid_on":"2026-01-01","amount":1}`),
+	matrix.L("GET /api/v1/care-totals", people.CareRead, nil, ""),
+}
