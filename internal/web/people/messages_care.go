@@ -107,6 +107,7 @@ var careMessages = i18n.Catalog{
 	"care.approved":       {ZH: "核定金额", EN: "Approved"},
 	"care.paid":           {ZH: "发放金额", EN: "Paid"},
 	"care.unit_note":      {ZH: "金额单位：元", EN: "Amounts in yuan"},
+	"care.person_none":    {ZH: "没有关爱帮扶记录", EN: "No care case"},
 	"care.empty":          {ZH: "尚无关爱帮扶案件，可由党员所在党组织提出申请", EN: "No care case yet: a member's organization applies for one"},
 
 	// Care: the application form.

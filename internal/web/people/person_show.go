@@ -19,7 +19,12 @@ type personView struct {
 	CanManage bool // change status, convert: the membership is current and the actor manages it
 	CanReveal bool
 	CanAudit  bool
-	Today     string
+	// Care are the person's care cases, for a reader of care cases at
+	// their organization (HasCare); CanApply offers an application.
+	Care     []people.CareCase
+	HasCare  bool
+	CanApply bool
+	Today    string
 	// Revealed holds the one number shown in full, by field, for the
 	// answer to a reveal only.
 	Revealed map[string]string
@@ -49,6 +54,14 @@ func (h *Pages) personView(w http.ResponseWriter, r *http.Request, p *web.Page) 
 		v.CanManage = actor.Can(people.PeopleManage, o.Path) && v.M.Active
 		v.CanReveal = actor.Can(people.PeopleReveal, o.Path)
 		v.CanAudit = actor.Can(access.AuditRead, o.Path)
+		v.HasCare = actor.Can(people.CareRead, o.Path)
+		v.CanApply = v.CanManage
+	}
+	if v.HasCare {
+		if v.Care, _, _, err = h.ppl.CareCases(ctx, actor, people.CareQuery{PersonID: id}); err != nil {
+			h.Fail(w, r, err)
+			return nil, false
+		}
 	}
 	p.Title = person.Name
 	h.crumbs(r, p, o, web.Crumb{Label: person.Name})
