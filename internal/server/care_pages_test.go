@@ -80,7 +80,7 @@ func TestCarePages(t *testing.T) {
 
 	// The list, its export and the totals; the reason in none of them.
 	body = county.get(t, "/care?state=paid")
-	if r := row(t, body, "张伟"); r != "1 张伟 "+f.c3Name+" 因病致困 2026-11-02 8,000 5,000 5,000 已发放" {
+	if r := row(t, body, "张伟"); r != "1 张伟 因病致困 "+f.c3Name+" 因病致困 2026-11-02 8,000 5,000 5,000 已发放" {
 		t.Errorf("the list's row: %q", r)
 	}
 	if strings.Contains(body, reason) {

@@ -1,6 +1,7 @@
 package people
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -267,8 +268,9 @@ type careTotalsView struct {
 	Under org.Org
 	Year  int
 	Years []int
-	Approved, Paid,
-	Cases any
+	None  int // organizations below without a case in the year
+	// The charts' JSON: cases, amounts approved and paid.
+	Approved, Paid, Cases any
 }
 
 func (h *Pages) careTotals(r *http.Request, p *web.Page) (*careTotalsView, error) {
@@ -295,8 +297,20 @@ func (h *Pages) careTotals(r *http.Request, p *web.Page) (*careTotalsView, error
 	for y := this; y >= this-4; y-- {
 		v.Years = append(v.Years, y)
 	}
-	if v.Rows, v.Sum, err = h.ppl.CareTotals(ctx, actor, under.ID, v.Year); err != nil {
+	rows, sum, err := h.ppl.CareTotals(ctx, actor, under.ID, v.Year)
+	if err != nil {
 		return nil, err
+	}
+	// A township has hundreds of organizations below it, most without a
+	// case in a year: the page and the file list those with one and say
+	// how many have none.
+	v.Sum = sum
+	for _, r := range rows {
+		if r.Cases > 0 {
+			v.Rows = append(v.Rows, r)
+		} else {
+			v.None++
+		}
 	}
 	return v, nil
 }
@@ -312,7 +326,7 @@ func (h *Pages) CareTotalsPage(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	cases := web.Chart{Type: "bar", Title: h.T(lang, "care.chart_cases"), Unit: web.Msg(lang, "件", "")}
+	cases := web.Chart{Type: "bar", Title: h.T(lang, "care.chart_cases"), Unit: web.Msg(lang, "件", "cases")}
 	approved := web.Chart{Type: "bar", Title: h.T(lang, "care.chart_approved"), Unit: web.Msg(lang, "元", "yuan")}
 	paid := web.Chart{Type: "bar", Title: h.T(lang, "care.chart_paid"), Unit: web.Msg(lang, "元", "yuan")}
 	for _, t := range v.Rows {
@@ -354,7 +368,13 @@ func (h *Pages) CareTotalsExport(w http.ResponseWriter, r *http.Request) {
 	scope := web.ExportScope(r, v.Under, people.CareRead)
 	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: web.Actor(r).Username, Time: h.Now(), Header: header,
 		Widths: []float64{6, 24, 10, 10, 14, 10, 14, 8, 8}, Kinds: []xlsx.Kind{xlsx.Integer}}
-	filters := web.Bilingual(func(lang string) string { return listFilters(lang, org.Org{}, "", "", "", v.Year) })
+	filters := web.Bilingual(func(lang string) string {
+		f := listFilters(lang, org.Org{}, "", "", "", v.Year)
+		if v.None > 0 {
+			f += web.Msg(lang, fmt.Sprintf("（另有 %d 个下级单位本年度无案件）", v.None), fmt.Sprintf(" (%d organizations below have no case this year)", v.None))
+		}
+		return f
+	})
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, t := range append(v.Rows, v.Sum) {
 			seq := any(i + 1)

@@ -165,5 +165,6 @@ var careMessages = i18n.Catalog{
 	"care.chart_approved": {ZH: "核定金额", EN: "Amount approved"},
 	"care.chart_paid":     {ZH: "发放金额", EN: "Amount paid"},
 	"care.drill":          {ZH: "点击柱形查看下一级", EN: "Click a bar to see the level below"},
+	"care.totals_none":    {ZH: "另有 %d 个下级单位本年度无案件，未列出。", EN: "%d organizations below have no case this year and are not listed. "},
 	"care.totals_note":    {ZH: "按申请年度统计；批准件数含已发放；金额单位：元", EN: "By the year of application; approved includes paid; amounts in yuan"},
 }

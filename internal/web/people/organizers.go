@@ -100,7 +100,7 @@ func (h *Pages) Organizers(w http.ResponseWriter, r *http.Request) {
 			h.Fail(w, r, err)
 			return
 		}
-		c := web.Chart{Type: "bar", Title: h.T(lang, "orgz.chart_in_post"), Unit: web.Msg(lang, "名", "")}
+		c := web.Chart{Type: "bar", Title: h.T(lang, "orgz.chart_in_post"), Unit: web.Msg(lang, "名", "people")}
 		for _, x := range v.Counties {
 			v.Total.Planned += x.Planned
 			v.Total.Recruited += x.Recruited
