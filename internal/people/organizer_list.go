@@ -177,6 +177,7 @@ func (s *Service) Organizers(ctx context.Context, actor access.Actor, q Organize
 			continue
 		}
 		keys[o.ID] = k
+		o.BatchVisible = actor.Can(PeopleRead, o.countyPath)
 		out = append(out, o)
 	}
 	if err := rows.Err(); err != nil {

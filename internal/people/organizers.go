@@ -123,12 +123,15 @@ type Organizer struct {
 	State       string `json:"state"` // recruited | in_post | departed
 	// DaysLeft is the days until the tenure ends, for one in post;
 	// negative once it has ended without a departure recorded.
-	DaysLeft    int  `json:"days_left"`
-	EndingSoon  bool `json:"ending_soon"`
-	postID      sql.NullInt64
-	countyPath  string
-	placedPath  string
-	personOrgID int64
+	DaysLeft   int  `json:"days_left"`
+	EndingSoon bool `json:"ending_soon"`
+	// BatchVisible says whether the reader may open the batch: a township
+	// reads the organizers placed in it, not the county's batches.
+	BatchVisible bool `json:"-"`
+	postID       sql.NullInt64
+	countyPath   string
+	placedPath   string
+	personOrgID  int64
 }
 
 // CreateBatch opens a recruitment batch of a county organization the actor
@@ -341,6 +344,7 @@ func (s *Service) Organizer(ctx context.Context, actor access.Actor, id int64) (
 		}
 		return Organizer{}, errs.Newf(errs.NotFound, "党建组织员 %d 不存在或不在您的管理范围内", "organizer %d not found or outside your scope", id)
 	}
+	o.BatchVisible = actor.Can(PeopleRead, o.countyPath)
 	return o, nil
 }
 

@@ -474,7 +474,10 @@ func (h *Pages) organizerView(w http.ResponseWriter, r *http.Request, p *web.Pag
 		v.CanManage = actor.Can(people.PeopleManage, c.Path) && o.State != "departed"
 	}
 	p.Title = o.Name
-	p.Crumbs = []web.Crumb{{Label: h.T(p.Lang, "orgz.title"), Href: "/organizers"}, {Label: o.BatchName, Href: "/organizers/batches/" + strconv.FormatInt(o.BatchID, 10)}, {Label: o.Name}}
+	p.Crumbs = []web.Crumb{{Label: h.T(p.Lang, "orgz.title"), Href: "/organizers"}, {Label: o.BatchName}, {Label: o.Name}}
+	if o.BatchVisible {
+		p.Crumbs[1].Href = "/organizers/batches/" + strconv.FormatInt(o.BatchID, 10)
+	}
 	p.Picker("org_id", web.PickFilter{Under: o.CountyID})
 	p.Data = v
 	return v, true
