@@ -188,3 +188,40 @@ func TestCareAPI(t *testing.T) {
 		t.Errorf("totals: %d %v", st, out)
 	}
 }
+
+// careRows opens a batch of the first county with a recruit and applies for
+// care for that recruit, over the API as admin, for tests that need rows
+// in the organizers' and the care lists.
+func careRows(t *testing.T, f *fixture, admin string) {
+	t.Helper()
+	o := f.peopleOrgs(t)
+	st, p := f.call(t, "POST", "/api/v1/people", admin, memberJSON(map[string]any{"name": "打印测试组织员", "id_number": idOf("450102", "19950101", 137), "ethnicity": "01",
+		"education": "21", "org_id": o.village.ID, "kind": "full", "joined_on": "2018-07-01"}, nil))
+	if st != 201 {
+		t.Fatalf("member: %d %v", st, p)
+	}
+	st, b := f.call(t, "POST", "/api/v1/organizer-batches", admin, fmt.Sprintf(`{"name":"2026年打印测试批次","year":2026,"org_id":%d,"planned":3}`, o.county.ID))
+	if st != 201 {
+		t.Fatalf("batch: %d %v", st, b)
+	}
+	st, r := f.call(t, "POST", fmt.Sprintf("/api/v1/organizer-batches/%v/recruits", b["id"]), admin, fmt.Sprintf(`{"person_id":%v,"recruited_on":"2026-07-01"}`, p["id"]))
+	if st != 201 {
+		t.Fatalf("recruit: %d %v", st, r)
+	}
+	community := f.orgByName(t, "兴宁社区党支部")
+	if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/organizers/%v/placement", r["id"]), admin, fmt.Sprintf(`{"org_id":%d,"placed_on":"2026-08-01","tenure_years":3}`, community.ID)); st != 200 {
+		t.Fatalf("place: %d %v", st, out)
+	}
+	st, c := f.call(t, "POST", "/api/v1/care-cases", admin, fmt.Sprintf(`{"person_id":%v,"category":"illness","reason":"住院治疗自付费用高","requested":3000,"applied_on":"2026-11-02"}`, p["id"]))
+	if st != 201 {
+		t.Fatalf("care: %d %v", st, c)
+	}
+	// Reviewed by the administrator, approved by the county's department,
+	// paid by the administrator.
+	for _, s := range []struct{ who, step, body string }{{admin, "review", `{"decision":"approve","amount":2500,"on_date":"2026-11-03"}`},
+		{f.token(t, "county_admin"), "approve", `{"decision":"approve","on_date":"2026-11-04"}`}, {admin, "disburse", `{"paid_on":"2026-11-05","amount":2500}`}} {
+		if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/care-cases/%v/%s", c["id"], s.step), s.who, s.body); st != 200 {
+			t.Fatalf("%s: %d %v", s.step, st, out)
+		}
+	}
+}

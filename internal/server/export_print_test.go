@@ -102,8 +102,23 @@ func TestEveryExportPrints(t *testing.T) {
 		"ethnicity": {"01"}, "education": {"21"}, "phone": {"13812345678"}, "org_id": {fmt.Sprint(town)}, "kind": {"full"}, "joined_on": {"2005-07-01"}}); st != 200 || !strings.HasPrefix(at, "/people/") {
 		t.Fatalf("member: %d at %s", st, at)
 	}
+	// A batch with a recruit and a care case, so that the organizers' and
+	// the care exports have rows.
+	careRows(t, f, admin)
 	count := map[int]string{0: "0"}
+	ints := func(cols ...int) map[int]string {
+		m := map[int]string{}
+		for _, c := range cols {
+			m[c] = "0"
+		}
+		return m
+	}
 	cases := map[string]exportCase{
+		"/organizers/export.xlsx":      {path: "/organizers/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 2: "0", 4: "0", 5: "0", 6: "0", 7: "0", 8: "0", 9: "0.0"}},
+		"/organizers/counties.xlsx":    {path: "/organizers/counties.xlsx", orientation: "portrait", formats: map[int]string{0: "0", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0", 7: "0.0"}},
+		"/organizers/list/export.xlsx": {path: "/organizers/list/export.xlsx", orientation: "landscape", formats: ints(0, 9)},
+		"/care/export.xlsx":            {path: "/care/export.xlsx", orientation: "landscape", formats: ints(0, 1, 6, 7, 8)},
+		"/care/totals.xlsx":            {path: "/care/totals.xlsx?year=2026", orientation: "landscape", formats: ints(0, 2, 3, 4, 5, 6, 7, 8)},
 		"/orgs/export.xlsx":      {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
 		"/orgs/{id}/export.xlsx": {path: fmt.Sprintf("/orgs/%d/export.xlsx?scope=subtree", town), orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
 		"/users/export.xlsx":     {path: "/users/export.xlsx", orientation: "landscape", formats: count},

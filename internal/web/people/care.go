@@ -367,7 +367,7 @@ func (h *Pages) CareTotalsExport(w http.ResponseWriter, r *http.Request) {
 	}
 	scope := web.ExportScope(r, v.Under, people.CareRead)
 	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: web.Actor(r).Username, Time: h.Now(), Header: header,
-		Widths: []float64{6, 24, 10, 10, 14, 10, 14, 8, 8}, Kinds: []xlsx.Kind{xlsx.Integer}}
+		Widths: []float64{6, 24, 10, 10, 14, 10, 14, 8, 8}, Kinds: []xlsx.Kind{xlsx.Integer, 2: xlsx.Integer, 3: xlsx.Integer, 4: xlsx.Integer, 5: xlsx.Integer, 6: xlsx.Integer, 7: xlsx.Integer, 8: xlsx.Integer}}
 	filters := web.Bilingual(func(lang string) string {
 		f := listFilters(lang, org.Org{}, "", "", "", v.Year)
 		if v.None > 0 {

@@ -150,7 +150,7 @@ func (h *Pages) OrganizersExport(w http.ResponseWriter, r *http.Request) {
 	}
 	scope := web.ExportScope(r, under, people.PeopleRead)
 	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(), Header: header,
-		Widths: []float64{6, 30, 8, 16, 8, 8, 8, 8, 8, 10}, Kinds: []xlsx.Kind{xlsx.Integer, 2: xlsx.Integer, 9: xlsx.Decimal1}}
+		Widths: []float64{6, 30, 8, 16, 8, 8, 8, 8, 8, 10}, Kinds: []xlsx.Kind{xlsx.Integer, 2: xlsx.Integer, 4: xlsx.Integer, 5: xlsx.Integer, 6: xlsx.Integer, 7: xlsx.Integer, 8: xlsx.Integer, 9: xlsx.Decimal1}}
 	filters := web.Bilingual(func(lang string) string {
 		return listFilters(lang, under, l.Q, "", "", year)
 	})
@@ -264,7 +264,7 @@ func (h *Pages) OrganizerListExport(w http.ResponseWriter, r *http.Request) {
 	}
 	scope := web.ExportScope(r, under, people.PeopleRead)
 	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(), Header: header,
-		Widths: []float64{6, 10, 6, 12, 26, 14, 12, 28, 12, 10, 12, 10, 12, 14}, Kinds: []xlsx.Kind{xlsx.Integer}}
+		Widths: []float64{6, 10, 6, 12, 26, 14, 12, 28, 12, 10, 12, 10, 12, 14}, Kinds: []xlsx.Kind{xlsx.Integer, 9: xlsx.Integer}}
 	filters := web.Bilingual(func(lang string) string {
 		val := org.LabelOf(people.OrganizerStateFilters, q.State, lang)
 		if b != nil {
@@ -318,7 +318,7 @@ func (h *Pages) OrganizerCounties(w http.ResponseWriter, r *http.Request) {
 	}
 	scope := web.ExportScope(r, top, people.PeopleRead)
 	s := xlsx.Sheet{Title: strings.TrimSpace(scope + " " + list.In(lang)), Exporter: actor.Username, Time: h.Now(), Header: header,
-		Widths: []float64{6, 24, 8, 8, 8, 8, 12, 10}, Kinds: []xlsx.Kind{xlsx.Integer, 7: xlsx.Decimal1}}
+		Widths: []float64{6, 24, 8, 8, 8, 8, 12, 10}, Kinds: []xlsx.Kind{xlsx.Integer, 2: xlsx.Integer, 3: xlsx.Integer, 4: xlsx.Integer, 5: xlsx.Integer, 6: xlsx.Integer, 7: xlsx.Decimal1}}
 	filters := web.Bilingual(func(lang string) string { return listFilters(lang, org.Org{}, "", "", "", year) })
 	h.SendXLSX(w, r, scope, list, filters, s, func(yield func([]any) bool) {
 		for i, c := range rows {
