@@ -22,10 +22,10 @@ import (
 // county's (兴宁区), a township's elsewhere (三塘镇) and a secretary.
 type careFx struct {
 	*fx
-	county              int64
-	countyA, countyB    access.Actor
-	sanTang, secretary2 access.Actor
-	village             org.Org
+	county           int64
+	countyA, countyB access.Actor
+	sanTang          access.Actor
+	village          org.Org
 }
 
 func newCareFx(t *testing.T) *careFx {

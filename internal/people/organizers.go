@@ -131,7 +131,6 @@ type Organizer struct {
 	postID       sql.NullInt64
 	countyPath   string
 	placedPath   string
-	personOrgID  int64
 }
 
 // CreateBatch opens a recruitment batch of a county organization the actor

@@ -109,6 +109,9 @@ func TestOrganizers(t *testing.T) {
 	if _, err := f.ppl.Recruit(ctx, countyAdmin, b.ID, people.RecruitInput{PersonID: zhao.ID, RecruitedOn: "2025-07-01"}); msg(err) != "“2025年社区和两新党建组织员”计划招录 2 名，已招录 2 名，不能再录用" {
 		t.Errorf("over the plan: %v", err)
 	}
+	if got := f.organizerState(t); got != before {
+		t.Errorf("a recruit over the plan changed %s to %s", before, got)
+	}
 
 	// Placement: a 两新 organization of the county, a community.
 	firm, err := f.orgs.Create(ctx, f.admin, org.Input{ParentID: f.ms.ID, Name: "南宁市兴宁区某科技有限公司党支部", Kind: "branch", Category: "private"})
