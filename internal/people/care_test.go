@@ -368,3 +368,37 @@ func TestCareReasonNotInTheFile(t *testing.T) {
 	}
 	check("closed")
 }
+
+// TestCareReasonNeverInClear: on either engine, the rows of the cases and
+// their steps and the audit log hold the reasons of an application and of
+// its refusal only sealed, and the list does not carry them.
+func TestCareReasonNeverInClear(t *testing.T) {
+	t.Parallel()
+	f := newCareFx(t)
+	ctx := context.Background()
+	p := f.add(t, f.c3, "金丝雀", canaryID, "full", "2005-07-01")
+	c, err := f.ppl.Apply(ctx, f.secretary, people.CareInput{PersonID: p.ID, Category: "illness", Reason: careCanary, Requested: 3000, AppliedOn: "2026-05-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ppl.Review(ctx, f.street, c.ID, people.DecisionInput{Decision: "reject", Reason: careNoteCanary, OnDate: "2026-05-02"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.ppl.CareCase(ctx, f.secretary, c.ID, "")
+	if err != nil || got.Reason != careCanary || got.Steps[1].Note != careNoteCanary {
+		t.Fatalf("the case for its reader: %+v %v", got, err)
+	}
+	list, _, _, err := f.ppl.CareCases(ctx, f.secretary, people.CareQuery{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list: %v", err)
+	}
+	seen := fmt.Sprintf("%+v", list)
+	for _, table := range []string{"care_cases", "care_steps", "audit_log"} {
+		seen += dumpTable(t, ctx, f.d, table)
+	}
+	for _, s := range []string{careCanary, careNoteCanary} {
+		if strings.Contains(seen, s) {
+			t.Errorf("%s is in clear in the list, a table or the audit log", s)
+		}
+	}
+}
