@@ -78,6 +78,16 @@ func TestCarePages(t *testing.T) {
 		}
 	}
 
+	// In English, the steps read in English.
+	en := f.browser(t, "county_admin")
+	en.english(t)
+	txt = text(en.get(t, caseURL))
+	for _, want := range []string{"Township review · approved · 5,000 yuan", "County approval · approved · 5,000 yuan", "Disbursement · 5,000 yuan", f.msName + " reviews, " + countyName + " approves"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the English case page lacks %q", want)
+		}
+	}
+
 	// The list, its export and the totals; the reason in none of them.
 	body = county.get(t, "/care?state=paid")
 	if r := row(t, body, "张伟"); r != "1 张伟 因病致困 "+f.c3Name+" 因病致困 2026-11-02 8,000 5,000 5,000 已发放" {
@@ -137,6 +147,11 @@ func TestOrganizerPages(t *testing.T) {
 	_, _, body = b.status(t, "POST", at+"/place", url.Values{"org_id_q": {f.c3Name}, "placed_on": {"2026-08-01"}, "tenure_years": {"3"}})
 	if !strings.Contains(body, "张伟已派驻"+f.c3Name+"，服务期至 2029-08-01") {
 		t.Fatalf("place: %q", flashOf(body))
+	}
+	// A departure before the placement is refused at its field, and the
+	// organizer stays in post.
+	if st, _, body = b.status(t, "POST", at+"/depart", url.Values{"left_on": {"2026-07-15"}, "reason": {"civil_service"}}); st != 422 || errAt(body, "left_on") != "离岗日期不能早于派驻日期 2026-08-01" {
+		t.Errorf("a departure before the placement: %d %q", st, errAt(body, "left_on"))
 	}
 	body = b.get(t, "/organizers/list?state=in_post")
 	if r := row(t, body, "张伟"); r != "1 张伟 大学本科 2026年兴宁区党建组织员 "+f.c3Name+" 2026-08-01 2029-08-01 在岗" {
