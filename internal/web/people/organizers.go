@@ -96,9 +96,17 @@ func (h *Pages) Organizers(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if top.ID != 0 {
-		if v.Counties, err = h.ppl.OrganizersByCounty(ctx, actor, top.ID, v.Year); err != nil && errs.KindOf(err) != errs.Forbidden {
+		counties, err := h.ppl.OrganizersByCounty(ctx, actor, top.ID, v.Year)
+		if err != nil && errs.KindOf(err) != errs.Forbidden {
 			h.Fail(w, r, err)
 			return
+		}
+		// Counties recruit: below a county (its townships) nothing is
+		// planned, and a row of noughts says nothing.
+		for _, c := range counties {
+			if c.Planned > 0 {
+				v.Counties = append(v.Counties, c)
+			}
 		}
 		c := web.Chart{Type: "bar", Title: h.T(lang, "orgz.chart_in_post"), Unit: web.Msg(lang, "名", "people")}
 		for _, x := range v.Counties {
