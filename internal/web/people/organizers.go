@@ -314,10 +314,16 @@ func (h *Pages) OrganizerCounties(w http.ResponseWriter, r *http.Request) {
 		top = roots[0]
 	}
 	year := yearParam(r.URL.Query())
-	rows, err := h.ppl.OrganizersByCounty(ctx, actor, top.ID, year)
+	all, err := h.ppl.OrganizersByCounty(ctx, actor, top.ID, year)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
+	}
+	var rows []people.OrganizerCount
+	for _, c := range all {
+		if c.Planned > 0 { // as the page: those that recruit
+			rows = append(rows, c)
+		}
 	}
 	list := i18n.Text{ZH: "党建组织员分县统计", EN: "organizers by county"}
 	header := []string{"序号", "单位", "计划", "已招录", "在岗", "已离岗", "半年内期满", "留任率(%)"}
