@@ -582,5 +582,6 @@ func (s *Service) CanTakeStep(ctx context.Context, actor access.Actor, c CareCas
 	return actor.Can(CareApprove, at.Path), nil
 }
 
-// today's year, for the forms' defaults.
+// Today is the register's date (in Beijing), which forms take as their
+// default.
 func (s *Service) Today() time.Time { return s.today() }

@@ -219,6 +219,7 @@ type scanExtra struct {
 	last *string
 }
 
+// Scan scans dest and then the extra column.
 func (s scanExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.last)...) }
 
 // OrganizerCount is the organizers of one part of a subtree: recruited by
