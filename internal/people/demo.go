@@ -30,14 +30,14 @@ const (
 )
 
 // demoPeople is what the demo registered.
-type demoPeople struct{ members, cadres int }
+type demoPeople struct{ members, cadres, organizers, care int }
 
 // Lines is the demo's line about the register.
 func (d demoPeople) Lines(string) []string {
 	if d.members == 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("党员 %d 名，含书记、委员、任期和村（社区）干部基本报酬", d.members)}
+	return []string{fmt.Sprintf("党员 %d 名，含书记、委员、任期和村（社区）干部基本报酬", d.members), demoCareLine(d.organizers, d.care)}
 }
 
 // demoWeight is an organization's share of the members: villages and
@@ -106,13 +106,16 @@ func seedPeople(ctx context.Context, s *Service, rootID int64, perOrg int) (demo
 			ms = append(ms, demoMember(r, o, county(o), today, seen))
 		}
 	}
-	var cadres int
+	var cadres, organizers, care int
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		pids, mids, err := s.insertMembers(ctx, tx, ms, "demo")
 		if err != nil {
 			return err
 		}
-		cadres, err = s.seedPosts(ctx, tx, r, all, start, ms, pids, mids, today)
+		if cadres, err = s.seedPosts(ctx, tx, r, all, start, ms, pids, mids, today); err != nil {
+			return err
+		}
+		organizers, care, err = s.seedOrganizersAndCare(ctx, tx, all, ms, pids, mids, today)
 		return err
 	})
 	if err != nil {
@@ -121,8 +124,8 @@ func seedPeople(ctx context.Context, s *Service, rootID int64, perOrg int) (demo
 	if _, err := seedTransfers(ctx, s, r, all, today); err != nil {
 		return demoPeople{}, fmt.Errorf("demo transfers: %w", err)
 	}
-	s.db.Analyze(ctx, "persons", "memberships", "membership_events", "people_agg", "posts", "org_terms", "cadre_pay")
-	return demoPeople{members: len(ms), cadres: cadres}, nil
+	s.db.Analyze(ctx, "persons", "memberships", "membership_events", "people_agg", "posts", "org_terms", "cadre_pay", "organizers", "care_cases", "care_steps")
+	return demoPeople{members: len(ms), cadres: cadres, organizers: organizers, care: care}, nil
 }
 
 // demoMember draws one member of o.

@@ -134,12 +134,27 @@ func TestEveryExportPrints(t *testing.T) {
 			t.Fatalf("%s: %d %v", c.path, st, out)
 		}
 	}
+	// A batch with a recruit and a care case, so that the organizers' and
+	// the care exports have rows.
+	careRows(t, f, admin)
 	count := map[int]string{0: "0"}
+	ints := func(cols ...int) map[int]string {
+		m := map[int]string{}
+		for _, c := range cols {
+			m[c] = "0"
+		}
+		return m
+	}
 	cases := map[string]exportCase{
-		"/orgs/export.xlsx":      {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
-		"/orgs/{id}/export.xlsx": {path: fmt.Sprintf("/orgs/%d/export.xlsx?scope=subtree", town), orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
-		"/users/export.xlsx":     {path: "/users/export.xlsx", orientation: "landscape", formats: count},
-		"/audit/export.xlsx":     {path: "/audit/export.xlsx", orientation: "landscape", formats: count},
+		"/organizers/export.xlsx":      {path: "/organizers/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 2: "0", 4: "0", 5: "0", 6: "0", 7: "0", 8: "0", 9: "0.0"}},
+		"/organizers/counties.xlsx":    {path: "/organizers/counties.xlsx", orientation: "portrait", formats: map[int]string{0: "0", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0", 7: "0.0"}},
+		"/organizers/list/export.xlsx": {path: "/organizers/list/export.xlsx", orientation: "landscape", formats: ints(0, 9)},
+		"/care/export.xlsx":            {path: "/care/export.xlsx", orientation: "landscape", formats: ints(0, 1, 6, 7, 8)},
+		"/care/totals.xlsx":            {path: "/care/totals.xlsx?year=2026", orientation: "landscape", formats: ints(0, 2, 3, 4, 5, 6, 7, 8)},
+		"/orgs/export.xlsx":            {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
+		"/orgs/{id}/export.xlsx":       {path: fmt.Sprintf("/orgs/%d/export.xlsx?scope=subtree", town), orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
+		"/users/export.xlsx":           {path: "/users/export.xlsx", orientation: "landscape", formats: count},
+		"/audit/export.xlsx":           {path: "/audit/export.xlsx", orientation: "landscape", formats: count},
 		"/coverage/export.xlsx": {path: "/coverage/export.xlsx", orientation: "landscape",
 			formats: map[int]string{0: "0", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0", 7: "0", 8: "0.0%", 9: "0", 10: "0.0%"}},
 		"/coverage/units/export.xlsx": {path: fmt.Sprintf("/coverage/units/export.xlsx?org=%d&rule=any", f.root), orientation: "landscape",

@@ -58,6 +58,23 @@ func (h *Handlers) Routes() []module.Route {
 		module.R("POST", "/api/v1/pay/import", module.API, h.ImportPay),
 		module.R("GET", "/api/v1/pay/factor", module.API, h.PayFactor),
 		module.R("PUT", "/api/v1/pay/factor", module.API, h.SetPayFactor),
+		// Organizers (M3) and care (M7).
+		module.R("GET", "/api/v1/organizer-batches", module.API, h.ListBatches),
+		module.R("POST", "/api/v1/organizer-batches", module.API, h.CreateBatch),
+		module.R("GET", "/api/v1/organizer-batches/{id}", module.API, h.GetBatch),
+		module.R("POST", "/api/v1/organizer-batches/{id}/recruits", module.API, h.Recruit),
+		module.R("GET", "/api/v1/organizers", module.API, h.ListOrganizers),
+		module.R("GET", "/api/v1/organizers/by-county", module.API, h.OrganizersByCounty),
+		module.R("GET", "/api/v1/organizers/{id}", module.API, h.GetOrganizer),
+		module.R("POST", "/api/v1/organizers/{id}/placement", module.API, h.Place),
+		module.R("POST", "/api/v1/organizers/{id}/departure", module.API, h.Depart),
+		module.R("GET", "/api/v1/care-cases", module.API, h.ListCare),
+		module.R("POST", "/api/v1/care-cases", module.API, h.Apply),
+		module.R("GET", "/api/v1/care-cases/{id}", module.API, h.GetCare),
+		module.R("POST", "/api/v1/care-cases/{id}/review", module.API, h.CareStep("review")),
+		module.R("POST", "/api/v1/care-cases/{id}/approve", module.API, h.CareStep("approve")),
+		module.R("POST", "/api/v1/care-cases/{id}/disburse", module.API, h.CareStep("disburse")),
+		module.R("GET", "/api/v1/care-totals", module.API, h.CareTotals),
 	}
 }
 

@@ -71,7 +71,9 @@ var choiceSets = map[string][]org.Choice{
 	"ethnicity": people.Ethnicities, "education": people.Educations, "kind": people.Kinds, "gender": people.Genders,
 	"status": people.Statuses, "set_status": people.Statuses[:6], "transfer_state": people.TransferStates, "filter_status": people.MemberFilters,
 	"education_band": people.EducationBands, "age_band": ageChoices, "org_kind": org.Kinds, "org_check": people.OrgChecks,
-	"post": people.PostKinds,
+	"post":         people.PostKinds,
+	"leave_reason": people.LeaveReasons, "organizer_state": people.OrganizerStates, "organizer_filter": people.OrganizerStateFilters,
+	"care_category": people.CareCategories, "care_state": people.CareStates, "care_step": people.CareSteps,
 }
 
 // ageChoices are the age bands as a filter offers them.
@@ -87,7 +89,9 @@ var ageChoices = func() []org.Choice {
 func nav() []module.Nav {
 	return []module.Nav{{Key: "people", Href: "/people", Need: people.PeopleRead, Order: 35},
 		{Key: "people_terms", Href: "/people/terms", Need: people.PeopleRead, Order: 36},
-		{Key: "people_pay", Href: "/people/pay", Need: people.PeopleRead, Order: 37}}
+		{Key: "people_pay", Href: "/people/pay", Need: people.PeopleRead, Order: 37},
+		{Key: "organizers", Href: "/organizers", Need: people.PeopleRead, Order: 38},
+		{Key: "care", Href: "/care", Need: people.CareRead, Order: 39}}
 }
 
 // Routes are the register's pages and their auth levels.
@@ -138,6 +142,29 @@ func (h *Pages) Routes() []module.Route {
 		module.R("GET", "/people/pay/template.xlsx", module.Web, h.PayTemplate),
 		module.R("POST", "/people/pay/import", module.Web, h.PayImport),
 		module.R("POST", "/people/pay/import/{id}/apply", module.Web, h.PayApply),
+		// Organizers (M3) and care (M7).
+		module.R("GET", "/organizers", module.Web, h.Organizers),
+		module.R("GET", "/organizers/export.xlsx", module.Web, h.OrganizersExport),
+		module.R("GET", "/organizers/counties.xlsx", module.Web, h.OrganizerCounties),
+		module.R("GET", "/organizers/list", module.Web, h.OrganizerList),
+		module.R("GET", "/organizers/list/export.xlsx", module.Web, h.OrganizerListExport),
+		module.R("GET", "/organizers/batches/new", module.Web, h.BatchNewForm),
+		module.R("POST", "/organizers/batches/new", module.Web, h.BatchNew),
+		module.R("GET", "/organizers/batches/{id}", module.Web, h.BatchShow),
+		module.R("POST", "/organizers/batches/{id}/recruit", module.Web, h.BatchRecruit),
+		module.R("GET", "/organizers/{id}", module.Web, h.OrganizerShow),
+		module.R("POST", "/organizers/{id}/place", module.Web, h.OrganizerPlace),
+		module.R("POST", "/organizers/{id}/depart", module.Web, h.OrganizerDepart),
+		module.R("GET", "/care", module.Web, h.CareList),
+		module.R("GET", "/care/export.xlsx", module.Web, h.CareExport),
+		module.R("GET", "/care/totals", module.Web, h.CareTotalsPage),
+		module.R("GET", "/care/totals.xlsx", module.Web, h.CareTotalsExport),
+		module.R("GET", "/care/new", module.Web, h.CareNewForm),
+		module.R("POST", "/care/new", module.Web, h.CareNew),
+		module.R("GET", "/care/{id}", module.Web, h.CareShow),
+		module.R("POST", "/care/{id}/review", module.Web, h.CareStep("review")),
+		module.R("POST", "/care/{id}/approve", module.Web, h.CareStep("approve")),
+		module.R("POST", "/care/{id}/disburse", module.Web, h.CareStep("disburse")),
 	}
 }
 
@@ -163,5 +190,5 @@ func Module(k *web.Kit, s *people.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: merge(Messages, payMessages), OrgFacts: h.orgFacts}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: merge(Messages, payMessages, careMessages), OrgFacts: h.orgFacts}, nil
 }

@@ -24,7 +24,12 @@ type personView struct {
 	// any; CanTransfer is set when the actor may request one now.
 	Pending     *people.Transfer
 	CanTransfer bool
-	Today       string
+	// Care are the person's care cases, for a reader of care cases at
+	// their organization (HasCare); CanApply offers an application.
+	Care     []people.CareCase
+	HasCare  bool
+	CanApply bool
+	Today    string
 	// Revealed holds the one number shown in full, by field, for the
 	// answer to a reveal only.
 	Revealed map[string]string
@@ -58,6 +63,14 @@ func (h *Pages) personView(w http.ResponseWriter, r *http.Request, p *web.Page) 
 		v.CanManage = actor.Can(people.PeopleManage, o.Path) && v.M.Active
 		v.CanReveal = actor.Can(people.PeopleReveal, o.Path)
 		v.CanAudit = actor.Can(access.AuditRead, o.Path)
+		v.HasCare = actor.Can(people.CareRead, o.Path)
+		v.CanApply = v.CanManage
+	}
+	if v.HasCare {
+		if v.Care, _, _, err = h.ppl.CareCases(ctx, actor, people.CareQuery{PersonID: id}); err != nil {
+			h.Fail(w, r, err)
+			return nil, false
+		}
 	}
 	if v.M.Active {
 		pending, _, err := h.ppl.Transfers(ctx, actor, people.TransferQuery{PersonID: id, State: "pending", Limit: 1})
