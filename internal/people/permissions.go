@@ -17,13 +17,14 @@ const (
 // Permissions is the module's part of the permission catalogue: the
 // organization department keeps the register and may see a number in full,
 // a secretary keeps the members of the organization they lead, an auditor
-// reads. A function, so that nobody changes the table for everyone.
+// reads. Only the department sets how many hours of training a post needs
+// a year. A function, so that nobody changes the table for everyone.
 func Permissions() access.Permissions {
 	return access.Permissions{
 		Module:  "people",
-		Actions: []access.Action{PeopleRead, PeopleManage, PeopleReveal},
+		Actions: []access.Action{PeopleRead, PeopleManage, PeopleReveal, PeopleTrainingSet},
 		Roles: map[access.Role][]access.Action{
-			access.OrgAdmin:  {PeopleRead, PeopleManage, PeopleReveal},
+			access.OrgAdmin:  {PeopleRead, PeopleManage, PeopleReveal, PeopleTrainingSet},
 			access.Secretary: {PeopleRead, PeopleManage},
 			access.Auditor:   {PeopleRead},
 		},

@@ -17,18 +17,18 @@ func TestPermissions(t *testing.T) {
 	for _, act := range p.Actions {
 		names = append(names, string(act))
 	}
-	if got, want := strings.Join(names, " "), "people.read people.manage people.reveal"; got != want {
+	if got, want := strings.Join(names, " "), "people.read people.manage people.reveal people.training_set"; got != want {
 		t.Fatalf("actions %s, want %s", got, want)
 	}
 	want := map[access.Role]string{
-		access.Admin:             "YYY",
-		access.OrgAdmin:          "YYY",
-		access.Secretary:         "YY.",
-		access.EvaluationManager: "...",
-		access.CaseHandler:       "...",
-		access.IntegrityOfficer:  "...",
-		access.Custodian:         "...",
-		access.Auditor:           "Y..",
+		access.Admin:             "YYYY",
+		access.OrgAdmin:          "YYYY",
+		access.Secretary:         "YY..",
+		access.EvaluationManager: "....",
+		access.CaseHandler:       "....",
+		access.IntegrityOfficer:  "....",
+		access.Custodian:         "....",
+		access.Auditor:           "Y...",
 	}
 	for _, role := range access.Roles {
 		var got []byte

@@ -23,12 +23,15 @@ type Stats struct {
 	ByStatus     map[string]int `json:"by_status"`     // normal, floating, lost, suspended
 	ByKind       map[string]int `json:"by_kind"`       // full, probationary
 	ByBirthYear  map[string]int `json:"by_birth_year"` // for age bands on another date
+	// Training is this year's completion of the training requirement.
+	Training TrainingStats `json:"training"`
 }
 
 // Stats reads the member statistics of an organization's subtree from the
 // counts kept with the tree: a handful of rows whatever its size.
 func (s *Service) Stats(ctx context.Context, actor access.Actor, orgID int64) (Stats, error) {
-	if _, err := s.orgs.Check(ctx, actor, orgID, PeopleRead); err != nil {
+	o, err := s.orgs.Check(ctx, actor, orgID, PeopleRead)
+	if err != nil {
 		return Stats{}, err
 	}
 	st := Stats{ByGender: map[string]int{}, ByAgeBand: map[string]int{}, ByEducation: map[string]int{}, ByEthnicity: map[string]int{},
@@ -68,7 +71,11 @@ func (s *Service) Stats(ctx context.Context, actor access.Actor, orgID int64) (S
 		}
 	}
 	st.Probationary, st.Floating, st.Women = st.ByKind["probationary"], st.ByStatus["floating"], st.ByGender["female"]
-	return st, errs.Wrap(rows.Err(), "member statistics")
+	if err := rows.Err(); err != nil {
+		return Stats{}, errs.Wrap(err, "member statistics")
+	}
+	st.Training, err = s.trainingStats(ctx, o)
+	return st, err
 }
 
 // ageBand is the key of the band an age falls in.
