@@ -18,9 +18,9 @@ import (
 // community and a township's village, four courses, and what each attended.
 type trainingFx struct {
 	*fx
-	county, village                        org.Org
+	county, village                         org.Org
 	zhang, li, wang, chen, zhao, liu, huang people.Person
-	a, b, c, old                           people.Course
+	a, b, c, old                            people.Course
 }
 
 func newTrainingFx(t *testing.T) *trainingFx {
@@ -242,7 +242,10 @@ func TestTrainingBadInput(t *testing.T) {
 			_, err := f.ppl.Attend(ctx, f.admin, f.c.ID, people.AttendInput{PersonID: f.liu.ID, Hours: -2})
 			return err
 		}, "hours", "学时应大于 0"},
-		{"zero hours of a course", func() error { _, err := f.ppl.CreateCourse(ctx, f.admin, with(func(in *people.CourseInput) { in.Hours = 0 })); return err },
+		{"zero hours of a course", func() error {
+			_, err := f.ppl.CreateCourse(ctx, f.admin, with(func(in *people.CourseInput) { in.Hours = 0 }))
+			return err
+		},
 			"hours", "学时应大于 0"},
 		{"a third of an hour", func() error {
 			_, err := f.ppl.CreateCourse(ctx, f.admin, with(func(in *people.CourseInput) { in.Hours = 2.3 }))
@@ -252,7 +255,10 @@ func TestTrainingBadInput(t *testing.T) {
 			_, err := f.ppl.CreateCourse(ctx, f.admin, with(func(in *people.CourseInput) { in.EndsOn = "2026-06-30" }))
 			return err
 		}, "ends_on", "结束日期不能早于开始日期 2026-07-01"},
-		{"no kind", func() error { _, err := f.ppl.CreateCourse(ctx, f.admin, with(func(in *people.CourseInput) { in.Kind = "picnic" })); return err },
+		{"no kind", func() error {
+			_, err := f.ppl.CreateCourse(ctx, f.admin, with(func(in *people.CourseInput) { in.Kind = "picnic" }))
+			return err
+		},
 			"kind", "请选择培训形式，如“集中培训”“网络培训”“专题讲座”"},
 		{"duplicate attendance", func() error {
 			_, err := f.ppl.Attend(ctx, f.secretary, f.a.ID, people.AttendInput{PersonID: f.zhang.ID})
@@ -336,13 +342,13 @@ func TestAttendImportRefusedWhole(t *testing.T) {
 	badCheck = badCheck[:17] + map[bool]string{true: "1", false: "2"}[badCheck[17] != '1']
 	header, rows := importRows(
 		"张伟,"+idNumber("450102", "19850312", 123)+",12", // row 2: good
-		"李四,"+unknown+",",                                // row 3: unknown number
-		"李丽,"+idNumber("450103", "19950620", 124)+",",    // row 4: the number is 李娜's
+		"李四,"+unknown+",",                               // row 3: unknown number
+		"李丽,"+idNumber("450103", "19950620", 124)+",",   // row 4: the number is 李娜's
 		"张伟,"+idNumber("450102", "19850312", 123)+",6",  // row 5: the same as row 2
-		"陈刚,"+idNumber("450102", "19700909", 441)+",",    // row 6: already recorded
+		"陈刚,"+idNumber("450102", "19700909", 441)+",",   // row 6: already recorded
 		"王芳,"+idNumber("450102", "19900101", 222)+",13", // row 7: above 12
-		",,",                                            // blank: skipped
-		"黄磊,"+badCheck+",-1",                            // row 9: check digit, hours
+		",,",                 // blank: skipped
+		"黄磊,"+badCheck+",-1", // row 9: check digit, hours
 		"赵敏,"+idNumber("450102", "19880808", 442)+",1.5", // row 10: good
 	)
 	var uid, sid int64
