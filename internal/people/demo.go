@@ -112,13 +112,15 @@ func seedPeople(ctx context.Context, s *Service, rootID int64, perOrg int) (demo
 		if err != nil {
 			return err
 		}
-		cadres, err = s.seedPosts(ctx, tx, r, all, start, ms, pids, mids, today)
-		return err
+		if cadres, err = s.seedPosts(ctx, tx, r, all, start, ms, pids, mids, today); err != nil {
+			return err
+		}
+		return s.seedTraining(ctx, tx, all, ms, pids, today)
 	})
 	if err != nil {
 		return demoPeople{}, fmt.Errorf("demo members: %w", err)
 	}
-	s.db.Analyze(ctx, "persons", "memberships", "membership_events", "people_agg", "posts", "org_terms", "cadre_pay")
+	s.db.Analyze(ctx, "persons", "memberships", "membership_events", "people_agg", "posts", "org_terms", "cadre_pay", "training_courses", "training_attendance")
 	return demoPeople{members: len(ms), cadres: cadres}, nil
 }
 

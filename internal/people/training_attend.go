@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
+	"jiceng/internal/ids"
 	"jiceng/internal/org"
 )
 
@@ -258,4 +260,48 @@ func (s *Service) currentPosts(ctx context.Context, cond string, args ...any) (m
 		out[id] = append(out[id], h)
 	}
 	return out, errs.Wrap(rows.Err(), "current posts")
+}
+
+// Picked is a member a person picker offers.
+type Picked struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	IDMask  string `json:"id_number_masked"`
+	OrgName string `json:"org_name"`
+}
+
+// PickMembers finds at most limit current members the actor manages by
+// part of their name or their whole ID number, in pinyin order, for the
+// pickers of forms that record something of a member.
+func (s *Service) PickMembers(ctx context.Context, actor access.Actor, q string, limit int) ([]Picked, error) {
+	if !actor.CanAnywhere(PeopleManage) {
+		return nil, errs.New(errs.Forbidden, "您没有登记培训的权限", "you may not record training")
+	}
+	q = strings.TrimSpace(q)
+	out := []Picked{}
+	if q == "" {
+		return out, nil
+	}
+	scope, args := actor.ScopeSQL(org.PathCol("o"), PeopleManage)
+	where := "m.active = ? AND " + scope
+	args = append([]any{true}, args...)
+	if card, err := ids.ParseIDCard(foldID(q), s.today()); err == nil {
+		where, args = where+" AND p.id_index = ?", append(args, s.seal.lookup(card.Number))
+	} else {
+		where, args = where+" AND p.name LIKE ?", append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(q)+"%")
+	}
+	rows, err := s.db.Query(ctx, "SELECT p.id, p.name, p.id_mask, "+org.LabelCol("o")+" FROM memberships m JOIN persons p ON p.id = m.person_id"+org.Join("o", "m.org_id")+
+		" WHERE "+where+" ORDER BY p.name_key, p.id LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "pick members")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p Picked
+		if err := rows.Scan(&p.ID, &p.Name, &p.IDMask, &p.OrgName); err != nil {
+			return nil, errs.Wrap(err, "scan member")
+		}
+		out = append(out, p)
+	}
+	return out, errs.Wrap(rows.Err(), "pick members")
 }

@@ -37,9 +37,10 @@ func newPages(k *web.Kit, ppl *people.Service) (*Pages, error) {
 // funcs are the template functions of the register's pages.
 func funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"plabel":   func(set, key string) string { return org.LabelOf(choiceSets[set], key, lang) },
-		"pchoices": func(set string) []org.Choice { return choiceSets[set] },
-		"age":      age,
+		"plabel":     func(set, key string) string { return org.LabelOf(choiceSets[set], key, lang) },
+		"pchoices":   func(set string) []org.Choice { return choiceSets[set] },
+		"age":        age,
+		"hoursShort": func(t people.PersonTraining) float64 { return t.Required - t.Hours },
 	}
 }
 
@@ -62,16 +63,17 @@ func age(birth, today string) int {
 var choiceSets = map[string][]org.Choice{
 	"ethnicity": people.Ethnicities, "education": people.Educations, "kind": people.Kinds, "gender": people.Genders,
 	"status": people.Statuses, "filter_status": people.Statuses[:4], "set_status": people.Statuses[:6],
+	"training_kind": people.TrainingKinds, "post": people.PostKinds, "req_post": people.RequirementPosts,
 }
 
 // nav is the register's sidebar entry.
 func nav() []module.Nav {
-	return []module.Nav{{Key: "people", Href: "/people", Need: people.PeopleRead, Order: 35}}
+	return []module.Nav{{Key: "people", Href: "/people", Need: people.PeopleRead, Order: 35}, {Key: "training", Href: "/training", Need: people.PeopleRead, Order: 36}}
 }
 
 // Routes are the register's pages and their auth levels.
 func (h *Pages) Routes() []module.Route {
-	return []module.Route{
+	return append([]module.Route{
 		module.R("GET", "/people", module.Web, h.PeopleList),
 		module.R("GET", "/people/export.xlsx", module.Web, h.PeopleExport),
 		module.R("GET", "/api/v1/people/export.xlsx", module.API, h.PeopleExport),
@@ -81,7 +83,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/people/{id}/status", module.Web, h.PersonStatus),
 		module.R("POST", "/people/{id}/convert", module.Web, h.PersonConvert),
 		module.R("POST", "/people/{id}/reveal", module.Web, h.PersonReveal),
-	}
+	}, h.trainingRoutes()...)
 }
 
 // render writes one of the register's pages.
@@ -95,5 +97,5 @@ func Module(k *web.Kit, s *people.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, OrgFacts: h.orgFacts}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: withTraining(Messages), OrgFacts: h.orgFacts}, nil
 }

@@ -23,6 +23,9 @@ type personView struct {
 	// Revealed holds the one number shown in full, by field, for the
 	// answer to a reveal only.
 	Revealed map[string]string
+	// Training is the person's training of this year against their
+	// requirement.
+	Training people.PersonTraining
 }
 
 // personView loads a person with what their page shows, and sets the
@@ -41,6 +44,10 @@ func (h *Pages) personView(w http.ResponseWriter, r *http.Request, p *web.Page) 
 	}
 	v := &personView{P: person, M: person.Membership, Today: h.today(), Revealed: map[string]string{}}
 	if v.Timeline, err = h.ppl.Timeline(ctx, actor, id, p.Lang); err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	if v.Training, err = h.ppl.PersonTraining(ctx, actor, id, h.Now().In(org.Shanghai).Year()); err != nil {
 		h.Fail(w, r, err)
 		return nil, false
 	}
