@@ -312,3 +312,6 @@ func (s *Service) trainingStats(ctx context.Context, o org.Org) (TrainingStats, 
 	st.finish()
 	return st, nil
 }
+
+// ThisYear is the current year in Beijing, the year reports default to.
+func (s *Service) ThisYear() int { return s.today().Year() }

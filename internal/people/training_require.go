@@ -151,15 +151,17 @@ func (s *Service) SetRequirement(ctx context.Context, actor access.Actor, in Req
 	}
 	if in.OrgID == 0 {
 		f.Add("org_id", "请选择党组织", "choose the organization")
+		return Requirement{}, f.Err()
 	}
-	if err := f.Err(); err != nil {
-		return Requirement{}, err
-	}
+	// The organization first: outside the scope, nothing else is said.
 	o, err := s.orgs.Check(ctx, actor, in.OrgID, PeopleTrainingSet)
 	if err != nil {
 		if e := errs.As(err); e.Kind == errs.NotFound {
 			return Requirement{}, errs.Field("org_id", e.ZH, e.EN)
 		}
+		return Requirement{}, err
+	}
+	if err := f.Err(); err != nil {
 		return Requirement{}, err
 	}
 	label := org.LabelOf(RequirementPosts, post, "")

@@ -102,6 +102,11 @@ func TestEveryExportPrints(t *testing.T) {
 		"ethnicity": {"01"}, "education": {"21"}, "phone": {"13812345678"}, "org_id": {fmt.Sprint(town)}, "kind": {"full"}, "joined_on": {"2005-07-01"}}); st != 200 || !strings.HasPrefix(at, "/people/") {
 		t.Fatalf("member: %d at %s", st, at)
 	}
+	// A course, so that the training list has a row; the member above, who
+	// attended nothing, is behind.
+	if st, out := f.call(t, "POST", "/api/v1/training/courses", admin, fmt.Sprintf(`{"org_id":%d,"title":"打印测试培训","kind":"lecture","starts_on":"2026-03-01","ends_on":"2026-03-01","hours":2.5}`, town)); st != 201 {
+		t.Fatalf("course: %d %v", st, out)
+	}
 	count := map[int]string{0: "0"}
 	cases := map[string]exportCase{
 		"/orgs/export.xlsx":      {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
@@ -121,6 +126,9 @@ func TestEveryExportPrints(t *testing.T) {
 			formats: map[int]string{0: "0", 2: "0.00", 5: "0.0%", 6: "0.0%"}, from: 7, repeat: []string{"0.00", "0"}},
 		"/evaluation/{id}/comments.xlsx": {path: fmt.Sprintf("/evaluation/%d/comments.xlsx", camp), orientation: "landscape", formats: count},
 		"/people/export.xlsx":            {path: "/people/export.xlsx?kind=full", orientation: "landscape", formats: map[int]string{0: "0", 3: "0"}},
+		"/training/export.xlsx":          {path: "/training/export.xlsx?year=2026", orientation: "landscape", formats: map[int]string{0: "0", 6: "0.0", 8: "0"}},
+		"/training/completion/export.xlsx": {path: fmt.Sprintf("/training/completion/export.xlsx?org=%d&year=2026", town), orientation: "landscape",
+			formats: map[int]string{0: "0", 5: "0.0", 6: "0.0", 7: "0.0"}},
 	}
 	// The API serves the same exports under its own paths.
 	api := map[string]string{

@@ -22,12 +22,12 @@ type Handlers struct {
 // organization's statistics.
 func Module(k *api.Kit, ppl *people.Service) api.Module {
 	h := &Handlers{k: k, ppl: ppl}
-	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}}
+	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}, Imports: []api.ImportKind{h.Import()}}
 }
 
 // Routes are the register's API routes.
 func (h *Handlers) Routes() []module.Route {
-	return []module.Route{
+	return append([]module.Route{
 		module.R("GET", "/api/v1/people", module.API, h.ListMembers),
 		module.R("POST", "/api/v1/people", module.API, h.AddMember),
 		module.R("GET", "/api/v1/people/{id}", module.API, h.GetPerson),
@@ -35,7 +35,7 @@ func (h *Handlers) Routes() []module.Route {
 		module.R("POST", "/api/v1/people/{id}/status", module.API, h.SetStatus),
 		module.R("POST", "/api/v1/people/{id}/convert", module.API, h.Convert),
 		module.R("POST", "/api/v1/people/{id}/reveal", module.API, h.Reveal),
-	}
+	}, h.trainingRoutes()...)
 }
 
 // Stats is the people part of an organization's statistics: the member

@@ -47,5 +47,5 @@ var person = &matrix.Object{Name: "person", Make: func(t testing.TB, f *matrix.F
 
 func TestRoleRouteMatrix(t *testing.T) {
 	t.Parallel()
-	matrix.Run(t, "people", append(append(append([]matrix.Line{}, pageLines...), apiLines...), trainingLines...))
+	matrix.Run(t, "people", append(append(append([]matrix.Line{}, pageLines...), apiLines...), append(trainingLines, trainingAPILines...)...))
 }

@@ -35,6 +35,21 @@ var trainingLines = []matrix.Line{
 	matrix.L("GET /pick/people", people.PeopleManage, nil, ""),
 }
 
+// trainingAPILines are the matrix lines of the training API.
+var trainingAPILines = []matrix.Line{
+	matrix.L("GET /api/v1/training/courses", people.PeopleRead, nil, ""),
+	matrix.L("POST /api/v1/training/courses", people.PeopleManage, matrix.OrgBody, `{"org_id":{org},"title":""}`),
+	matrix.L("GET /api/v1/training/courses/{id}", people.PeopleRead, course, ""),
+	matrix.L("PUT /api/v1/training/courses/{id}", people.PeopleManage, course, `{"title":""}`),
+	matrix.L("GET /api/v1/training/courses/{id}/attendance", people.PeopleRead, course, ""),
+	matrix.L("POST /api/v1/training/courses/{id}/attendance", people.PeopleManage, course, `{"person_id":0}`),
+	matrix.L("POST /api/v1/training/courses/{id}/import", people.PeopleManage, course, "file:"),
+	matrix.L("GET /api/v1/training/requirements", people.PeopleRead, nil, ""),
+	matrix.L("PUT /api/v1/training/requirements", people.PeopleTrainingSet, matrix.OrgBody, `{"org_id":{org},"post":"member","hours":0.3}`),
+	matrix.L("GET /api/v1/training/completion", people.PeopleRead, nil, ""),
+	matrix.L("GET /api/v1/people/{id}/training", people.PeopleRead, person, ""),
+}
+
 // course is {id}: a course held by the side's township.
 var course = &matrix.Object{Name: "course", Make: func(t testing.TB, f *matrix.Fixture, s matrix.Side) matrix.Values {
 	c, err := app.Service[*people.Service](f.App).CreateCourse(context.Background(), testrig.Admin, people.CourseInput{OrgID: s.Township.ID,
