@@ -2,6 +2,7 @@ package people
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"jiceng/internal/access"
@@ -74,7 +75,7 @@ func (s *Service) Stats(ctx context.Context, actor access.Actor, orgID int64) (S
 	if err := rows.Err(); err != nil {
 		return Stats{}, errs.Wrap(err, "member statistics")
 	}
-	st.Training, err = s.trainingStats(ctx, o)
+	st.Training, err = s.trainingStats(ctx, o, fmt.Sprint(st.Total, st.ByStatus, st.ByKind))
 	return st, err
 }
 

@@ -281,6 +281,7 @@ func (s *Service) UpdateCourse(ctx context.Context, actor access.Actor, id int64
 	if err != nil {
 		return Course{}, err
 	}
+	s.trained.forget()
 	return s.Course(ctx, actor, id)
 }
 

@@ -149,6 +149,7 @@ func (s *Service) Attend(ctx context.Context, actor access.Actor, courseID int64
 	if err != nil {
 		return Attendance{}, err
 	}
+	s.trained.forget()
 	list, err := s.CourseAttendance(ctx, actor, c.ID)
 	if err != nil {
 		return Attendance{}, err

@@ -203,6 +203,7 @@ func (s *Service) attendImportKind() imports.Kind[attendPayload] {
 		Name:    attendImportKind,
 		Now:     s.now,
 		Allowed: func(_ context.Context, actor access.Actor) error { return s.CanImportAttendance(actor) },
+		After:   func(context.Context, int) { s.trained.forget() },
 		Write: func(ctx context.Context, tx *db.Tx, actor access.Actor, sess imports.Session, p attendPayload) (int, audit.Entry, error) {
 			c, err := s.Course(ctx, actor, p.CourseID)
 			if err != nil {

@@ -197,6 +197,7 @@ func (s *Service) SetRequirement(ctx context.Context, actor access.Actor, in Req
 	if err != nil {
 		return Requirement{}, err
 	}
+	s.trained.forget()
 	reqs, err := s.Requirements(ctx, actor, o.ID)
 	if err != nil {
 		return Requirement{}, err

@@ -141,14 +141,33 @@ func TestTrainingCompletionByHand(t *testing.T) {
 	if st, err := f.ppl.Stats(ctx, f.secretary, f.c3.ID); err != nil || st.Training.Required != 3 || st.Training.Completed != 2 {
 		t.Errorf("the community's stats: %+v %v", st.Training, err)
 	}
+	// The statistics follow at once: 赵敏 out of contact is no longer
+	// required (3 of 5); 黄磊 credited 8 more reaches 40 (4 of 5).
+	if _, err := f.ppl.SetStatus(ctx, f.admin, f.zhao.ID, people.StatusInput{Status: "lost", OnDate: "2026-11-01"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := f.ppl.Stats(ctx, f.admin, f.county.ID); st.Training.Required != 5 || st.Training.Completed != 3 {
+		t.Errorf("after 赵敏 was lost: %+v", st.Training)
+	}
+	extra, err := f.ppl.CreateCourse(ctx, f.admin, people.CourseInput{OrgID: f.st.ID, Title: "村“两委”成员专题", Kind: "lecture", StartsOn: "2026-11-10", EndsOn: "2026-11-10", Hours: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ppl.Attend(ctx, f.admin, extra.ID, people.AttendInput{PersonID: f.huang.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := f.ppl.Stats(ctx, f.admin, f.county.ID); st.Training.Required != 5 || st.Training.Completed != 4 || st.Training.Percent != 80 {
+		t.Errorf("after 黄磊's lecture: %+v", st.Training)
+	}
 	// A person's year: 李娜, 50 of 56 as a committee member, two courses.
 	pt, err := f.ppl.PersonTraining(ctx, f.secretary, f.li.ID, 2026)
 	if err != nil || fmt.Sprintf("%g/%g %s %v %d", pt.Hours, pt.Required, pt.Post, pt.Done, len(pt.Courses)) != "50/56 committee_member false 2" {
 		t.Errorf("李娜's year: %+v %v", pt, err)
 	}
-	// 2025: 王芳 alone attended, 40 ≥ 32; the other five had none.
+	// 2025: 王芳 alone attended, 40 ≥ 32; the other four now required had
+	// none (赵敏 is out of contact now: required by her present status).
 	c, _ = f.ppl.TrainingCompletion(ctx, f.admin, people.CompletionQuery{Under: f.county.ID, Year: 2025})
-	if c.Required != 6 || c.Completed != 1 || c.Percent != 16.7 {
+	if c.Required != 5 || c.Completed != 1 || c.Percent != 20 {
 		t.Errorf("2025: %d/%d %.1f", c.Completed, c.Required, c.Percent)
 	}
 }
