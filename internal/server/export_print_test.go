@@ -104,8 +104,17 @@ func TestEveryExportPrints(t *testing.T) {
 	}
 	// A course, so that the training list has a row; the member above, who
 	// attended nothing, is behind.
-	if st, out := f.call(t, "POST", "/api/v1/training/courses", admin, fmt.Sprintf(`{"org_id":%d,"title":"打印测试培训","kind":"lecture","starts_on":"2026-03-01","ends_on":"2026-03-01","hours":2.5}`, town)); st != 201 {
+	st, out = f.call(t, "POST", "/api/v1/training/courses", admin, fmt.Sprintf(`{"org_id":%d,"title":"打印测试培训","kind":"lecture","starts_on":"2026-03-01","ends_on":"2026-03-01","hours":2.5}`, town))
+	if st != 201 {
 		t.Fatalf("course: %d %v", st, out)
+	}
+	course := int64(out["id"].(float64))
+	if st, out = f.call(t, "GET", "/api/v1/people?q=打印测试党员", admin, ""); st != 200 || len(out["items"].([]any)) != 1 {
+		t.Fatalf("the member: %d %v", st, out)
+	}
+	member := int64(out["items"].([]any)[0].(map[string]any)["id"].(float64))
+	if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/training/courses/%d/attendance", course), admin, fmt.Sprintf(`{"person_id":%d,"hours":1.5}`, member)); st != 201 {
+		t.Fatalf("attendance: %d %v", st, out)
 	}
 	count := map[int]string{0: "0"}
 	cases := map[string]exportCase{
@@ -127,6 +136,7 @@ func TestEveryExportPrints(t *testing.T) {
 		"/evaluation/{id}/comments.xlsx": {path: fmt.Sprintf("/evaluation/%d/comments.xlsx", camp), orientation: "landscape", formats: count},
 		"/people/export.xlsx":            {path: "/people/export.xlsx?kind=full", orientation: "landscape", formats: map[int]string{0: "0", 3: "0"}},
 		"/training/export.xlsx":          {path: "/training/export.xlsx?year=2026", orientation: "landscape", formats: map[int]string{0: "0", 6: "0.0", 8: "0"}},
+		"/training/{id}/attendance.xlsx": {path: fmt.Sprintf("/training/%d/attendance.xlsx", course), orientation: "landscape", formats: map[int]string{0: "0", 4: "0.0"}},
 		"/training/completion/export.xlsx": {path: fmt.Sprintf("/training/completion/export.xlsx?org=%d&year=2026", town), orientation: "landscape",
 			formats: map[int]string{0: "0", 5: "0.0", 6: "0.0", 7: "0.0"}},
 	}

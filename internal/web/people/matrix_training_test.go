@@ -24,6 +24,7 @@ var trainingLines = []matrix.Line{
 	matrix.L("GET /training/{id}/edit", people.PeopleManage, course, ""),
 	matrix.L("POST /training/{id}/edit", people.PeopleManage, course, "title="),
 	matrix.L("POST /training/{id}/attend", people.PeopleManage, course, "person_id=&hours="),
+	matrix.L("GET /training/{id}/attendance.xlsx", people.PeopleRead, course, ""),
 	matrix.L("GET /training/{id}/import", people.PeopleManage, course, ""),
 	matrix.L("POST /training/{id}/import", people.PeopleManage, course, "file:"),
 	matrix.L("GET /training/import/template.xlsx", people.PeopleManage, nil, ""),

@@ -57,6 +57,7 @@ var trainingMessages = i18n.Catalog{
 	"trn.readonly":           {ZH: "您可查看本期培训，但不能登记参训", EN: "You may read this course but not record attendance"},
 	"trn.not_begun":          {ZH: "本期培训于 %s 开始，开始后才能登记参训", EN: "The course starts on %s: attendance is recorded once it has begun"},
 	"trn.attendance":         {ZH: "参训人员", EN: "Attendance"},
+	"trn.attendance_search":  {ZH: "姓名或党组织", EN: "Name or organization"},
 	"trn.no_attendance":      {ZH: "尚未登记参训人员，可逐个登记或从 Excel 导入", EN: "No attendance is recorded yet: record it one by one or import it from Excel"},
 	"trn.pick_none":          {ZH: "没有找到“%s”，请输入姓名或完整的身份证号", EN: "Nothing found for \"%s\": type a name or a whole ID number"},
 	"trn.pick_empty":         {ZH: "输入姓名或完整的身份证号", EN: "Type a name or a whole ID number"},

@@ -2,6 +2,7 @@ package people
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -34,6 +35,7 @@ func (h *Pages) trainingRoutes() []module.Route {
 		r("GET", "/training/{id}/edit", h.CourseEditForm),
 		r("POST", "/training/{id}/edit", h.CourseEdit),
 		r("POST", "/training/{id}/attend", h.CourseAttend),
+		r("GET", "/training/{id}/attendance.xlsx", h.AttendanceExport),
 		r("GET", "/training/{id}/import", h.AttendImportForm),
 		r("POST", "/training/{id}/import", h.AttendImportUpload),
 		r("GET", "/training/import/template.xlsx", h.AttendImportTemplate),
@@ -353,6 +355,10 @@ type courseView struct {
 	CanRecord  bool // record attendance of members the actor manages
 	NotBegun   bool
 	Credited   float64
+	// Rows are the page of the attendance the list shows, matching List's
+	// search.
+	Rows []people.Attendance
+	List *web.List
 }
 
 // courseView loads a course with its attendance.
@@ -371,6 +377,11 @@ func (h *Pages) courseView(w http.ResponseWriter, r *http.Request, p *web.Page) 
 	for _, a := range v.Attendance {
 		v.Credited += a.Hours
 	}
+	v.List = web.ListFrom(r, "")
+	v.Rows = matchAttendance(v.Attendance, v.List.Q)
+	v.List.Total = len(v.Rows)
+	lo := min(v.List.Offset(), len(v.Rows))
+	v.Rows = v.Rows[lo:min(lo+v.List.Per, len(v.Rows))]
 	p.Title = c.Title
 	h.trainingCrumbs(p, web.Crumb{Label: c.Title})
 	p.Data = v
@@ -626,4 +637,60 @@ func (h *Pages) RequirementsSet(w http.ResponseWriter, r *http.Request) {
 	h.Redirect(w, r, "/training/requirements?org="+f.Get("org_id"), "ok", web.Msg(lang,
 		org.LabelOf(people.RequirementPosts, req.Post, lang)+"每年应完成 "+strconv.FormatFloat(req.Hours, 'f', -1, 64)+" 学时",
 		org.LabelOf(people.RequirementPosts, req.Post, lang)+": "+strconv.FormatFloat(req.Hours, 'f', -1, 64)+" hours a year"))
+}
+
+// matchAttendance keeps the attendance whose name holds q, or whose
+// organization's name does.
+func matchAttendance(all []people.Attendance, q string) []people.Attendance {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return all
+	}
+	var out []people.Attendance
+	for _, a := range all {
+		if strings.Contains(a.Name, q) || strings.Contains(a.OrgName, q) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// AttendanceExport exports who attended a course, among the members the
+// actor reads, ID numbers masked as on the page.
+func (h *Pages) AttendanceExport(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.courseOf(w, r)
+	if !ok {
+		return
+	}
+	actor := web.Actor(r)
+	all, err := h.ppl.CourseAttendance(r.Context(), actor, c.ID)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	q := r.URL.Query().Get("q")
+	rows := matchAttendance(all, q)
+	lang := i18n.FromRequest(r)
+	list := i18n.Text{ZH: c.Title + " 参训人员", EN: "attendance of " + c.Title}
+	header := []string{"序号", "姓名", "身份证号", "所在党组织", "认定学时", "登记时间", "登记人"}
+	if lang == i18n.EN {
+		header = []string{"No.", "Name", "ID number", "Organization", "Hours credited", "Recorded", "By"}
+	}
+	s := xlsx.Sheet{Title: list.In(lang), Exporter: actor.Username, Time: h.Now(), Header: header,
+		Widths: []float64{6, 10, 20, 30, 10, 18, 12}, Kinds: []xlsx.Kind{xlsx.Integer, 4: xlsx.Decimal1}}
+	filters := web.Bilingual(func(lang string) string {
+		f := web.Msg(lang, fmt.Sprintf("主办：%s；%s 至 %s；%s 学时", c.OrgName, c.StartsOn, c.EndsOn, people.FormatHours(int(c.Hours*2))),
+			fmt.Sprintf("Held by %s, %s to %s, %s hours", c.OrgName, c.StartsOn, c.EndsOn, people.FormatHours(int(c.Hours*2))))
+		if q != "" {
+			f += web.Msg(lang, "；关键词=", "; search=") + q
+		}
+		return f
+	})
+	h.SendXLSX(w, r, c.OrgName, list, filters, s, func(yield func([]any) bool) {
+		for i, a := range rows {
+			if !yield([]any{i + 1, a.Name, a.IDMask, a.OrgName, a.Hours, web.LocalTime(a.CreatedAt, "2006-01-02 15:04"), a.ActorName}) {
+				return
+			}
+		}
+	})
 }

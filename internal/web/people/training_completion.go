@@ -67,6 +67,7 @@ func (h *Pages) CompletionPage(w http.ResponseWriter, r *http.Request) {
 		chart.Items = append(chart.Items, web.RateItem{Name: name, Value: c.Percent, Href: href})
 	}
 	v.Chart = web.RateChartJSON(chart)
+	p.Charts = len(chart.Items) > 0
 	this := h.Now().In(org.Shanghai).Year()
 	for y := this; y >= this-4; y-- {
 		v.Years = append(v.Years, y)
