@@ -32,8 +32,8 @@ func (h *Pages) orgFacts(r *http.Request, o org.Org) ([]web.Fact, error) {
 	if tr := st.Training; tr.Required > 0 {
 		facts = append(facts, web.Fact{Label: web.Msg(lang, "培训达标", "Training"),
 			Href: "/training/completion?org=" + strconv.FormatInt(o.ID, 10) + "&year=" + strconv.Itoa(tr.Year),
-			Value: web.Msg(lang, fmt.Sprintf("%d 年 %s / %s 名党员达到学时要求（%.1f%%）", tr.Year, web.FormatInt(tr.Completed), web.FormatInt(tr.Required), tr.Percent),
-				fmt.Sprintf("%s of %s members reached their hours of %d (%.1f%%)", web.FormatInt(tr.Completed), web.FormatInt(tr.Required), tr.Year, tr.Percent))})
+			Value: web.Msg(lang, fmt.Sprintf("%d 年 %.1f%%（%s / %s 人）", tr.Year, tr.Percent, web.FormatInt(tr.Completed), web.FormatInt(tr.Required)),
+				fmt.Sprintf("%.1f%% in %d (%s of %s)", tr.Percent, tr.Year, web.FormatInt(tr.Completed), web.FormatInt(tr.Required)))})
 	}
 	posts, err := h.ppl.OrgPosts(r.Context(), web.Actor(r), o.ID)
 	if err != nil {
