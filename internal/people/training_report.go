@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -184,10 +185,15 @@ func (s *Service) TrainingCompletion(ctx context.Context, actor access.Actor, q 
 	}
 	own := -1
 	depth := len(org.PathIDs(o.Path))
-	var card string
+	// A whole ID number is looked up once, through the keyed index.
+	card := int64(-1)
 	if qq := strings.TrimSpace(q.Q); qq != "" {
 		if n, err := ids.ParseIDCard(foldID(qq), s.today()); err == nil {
-			card = s.seal.lookup(n.Number)
+			card = 0
+			err := s.db.QueryRow(ctx, "SELECT id FROM persons WHERE id_index = ?", s.seal.lookup(n.Number)).Scan(&card)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return Completion{}, errs.Wrap(err, "find person")
+			}
 		}
 	}
 	var behind []Behind
@@ -226,8 +232,8 @@ func (s *Service) TrainingCompletion(ctx context.Context, actor access.Actor, q 
 	}
 	if qq := strings.TrimSpace(q.Q); qq != "" {
 		behind = slices.DeleteFunc(behind, func(b Behind) bool {
-			if card != "" {
-				return !s.indexIs(ctx, b.PersonID, card)
+			if card >= 0 {
+				return b.PersonID != card
 			}
 			return !strings.Contains(b.Name, qq)
 		})
@@ -240,12 +246,6 @@ func (s *Service) TrainingCompletion(ctx context.Context, actor access.Actor, q 
 	}
 	c.Rows = append(c.Rows, behind...)
 	return c, nil
-}
-
-// indexIs reports whether a person's ID number has the keyed index idx.
-func (s *Service) indexIs(ctx context.Context, personID int64, idx string) bool {
-	var n int
-	return s.db.QueryRow(ctx, "SELECT COUNT(*) FROM persons WHERE id = ? AND id_index = ?", personID, idx).Scan(&n) == nil && n == 1
 }
 
 // sortBehind orders the list of those behind: by shortfall, largest first,

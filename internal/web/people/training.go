@@ -482,18 +482,18 @@ func (h *Pages) AttendImportForm(w http.ResponseWriter, r *http.Request) {
 // problems, or how many rows are ready.
 func (h *Pages) AttendImportUpload(w http.ResponseWriter, r *http.Request) {
 	actor := web.Actor(r)
-	allowed := h.ppl.CanImportAttendance(actor)
-	var c people.Course
-	if allowed == nil {
-		var ok bool
-		if c, ok = h.courseOf(w, r); !ok {
-			return
-		}
+	if err := h.ppl.CanImportAttendance(actor); err != nil {
+		h.Fail(w, r, err) // before the file is read
+		return
+	}
+	c, ok := h.courseOf(w, r)
+	if !ok {
+		return
 	}
 	p := h.importPage(r, c)
 	v := &attendImportView{C: c}
 	p.Data = v
-	h.ImportUpload(w, r, h.tmpl, p, "training_import", allowed, func(name string, header []string, rows [][]string) error {
+	h.ImportUpload(w, r, h.tmpl, p, "training_import", nil, func(name string, header []string, rows [][]string) error {
 		sess, err := h.ppl.PrepareAttendImport(r.Context(), actor, actor.UserID, c.ID, name, header, rows)
 		if err == nil {
 			v.Sess = &sess
