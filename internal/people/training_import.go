@@ -158,13 +158,13 @@ func (s *Service) PrepareAttendImport(ctx context.Context, actor access.Actor, u
 		}
 		if person.id != 0 {
 			if line, dup := first[person.id]; dup {
-				f.Add("id_number", fmt.Sprintf("与第%d行是同一人（%s），同一期培训只登记一次", line, person.name), fmt.Sprintf("the same person as row %d (%s): a course is recorded once a person", line, person.name))
+				f.Add("id_number", fmt.Sprintf("身份证号：与第%d行是同一人（%s），同一期培训只登记一次", line, person.name), fmt.Sprintf("ID number: the same person as row %d (%s): a course is recorded once a person", line, person.name))
 			} else {
 				first[person.id] = r.Line
 				if at, err := attendedOn(ctx, s.db, c.ID, person.id); err != nil {
 					return AttendImport{}, err
 				} else if at != "" {
-					f.Add("id_number", fmt.Sprintf("%s已登记参加本期培训（%s 登记）", person.name, at[:10]), fmt.Sprintf("%s's attendance was already recorded (on %s)", person.name, at[:10]))
+					f.Add("id_number", fmt.Sprintf("身份证号：%s已登记参加本期培训（%s 登记）", person.name, at[:10]), fmt.Sprintf("ID number: %s's attendance was already recorded (on %s)", person.name, at[:10]))
 				}
 			}
 		}
