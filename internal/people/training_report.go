@@ -147,7 +147,10 @@ func (s *Service) completionYear(year int) error {
 // TrainingCompletion counts, for a subtree the actor reads and a year, the
 // members required to train and those who reached their requirement,
 // overall and by child organization, and lists those behind with their
-// shortfall.
+// shortfall. Who is required, where and at which post is read as it is
+// today, also for a past year: the register keeps the history of
+// memberships and posts, but a year's report is asked of the members an
+// organization has now.
 func (s *Service) TrainingCompletion(ctx context.Context, actor access.Actor, q CompletionQuery) (Completion, error) {
 	if err := s.completionYear(q.Year); err != nil {
 		return Completion{}, err
