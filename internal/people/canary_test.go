@@ -72,6 +72,7 @@ func useCanary(t *testing.T, ctx context.Context, ppl *people.Service, orgs *org
 	if got, err := ppl.Reveal(ctx, testrig.Admin, p.ID, "phone"); err != nil || got != canaryPhone {
 		t.Errorf("reveal phone: %q %v", got, err)
 	}
+	out = append(out, importCanary(t, ctx, ppl, d, c3)...)
 	var reveals int
 	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.reveal'").Scan(&reveals); err != nil || reveals != 2 {
 		t.Errorf("%d reveals audited (%v), want 2", reveals, err)
@@ -90,7 +91,7 @@ func importCanaryPay(t *testing.T, ctx context.Context, ppl *people.Service, d *
 	}
 	c := list[0]
 	var uid int64
-	if err := d.WriteQueryRow(ctx, d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES ('canary', 'x', ?, '', '') RETURNING id"), c.OrgID).Scan(&uid); err != nil {
+	if err := d.WriteQueryRow(ctx, d.Rebind("INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES ('canary_pay', 'x', ?, '', '') RETURNING id"), c.OrgID).Scan(&uid); err != nil {
 		t.Fatal(err)
 	}
 	header := []string{"年度", "姓名", "身份证号", "年基本报酬"}
@@ -118,6 +119,42 @@ func importCanaryPay(t *testing.T, ctx context.Context, ppl *people.Service, d *
 	return append(out, fmt.Sprintf("%+v", rep))
 }
 
+// importCanary imports the canary's attendance of a course: first in a file
+// refused for a name that does not match and a row that repeats the number,
+// then alone; it returns every problem and answer.
+func importCanary(t *testing.T, ctx context.Context, ppl *people.Service, d *db.DB, c3 org.Org) []string {
+	t.Helper()
+	var uid int64
+	if err := d.WriteQueryRow(ctx, "INSERT INTO users (username, password_hash, home_org_id, created_at, updated_at) VALUES ('canary', 'x', ?, '', '') RETURNING id", c3.ID).Scan(&uid); err != nil {
+		t.Fatal(err)
+	}
+	c, err := ppl.CreateCourse(ctx, testrig.Admin, people.CourseInput{OrgID: c3.ID, Title: "党课", Kind: "lecture", StartsOn: "2026-03-01", EndsOn: "2026-03-01", Hours: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := []string{"姓名", "身份证号", "认定学时"}
+	bad, err := ppl.PrepareAttendImport(ctx, testrig.Admin, uid, c.ID, "名单.xlsx", header, [][]string{{"金丝鸟", canaryID, "2"}, {"金丝雀", canaryID, "3"}})
+	if err != nil || len(bad.Problems) != 2 {
+		t.Fatalf("the refused import: %+v %v", bad.Problems, err)
+	}
+	out := []string{fmt.Sprintf("%+v", bad)}
+	_, _, err = ppl.ApplyAttendImport(ctx, testrig.Admin, uid, bad.ID)
+	out = append(out, fmt.Sprint(err))
+	good, err := ppl.PrepareAttendImport(ctx, testrig.Admin, uid, c.ID, "名单.xlsx", header, [][]string{{"金丝雀", " " + canaryID + " ", ""}})
+	if err != nil || good.Status != "ready" {
+		t.Fatalf("the import: %+v %v", good, err)
+	}
+	if _, n, err := ppl.ApplyAttendImport(ctx, testrig.Admin, uid, good.ID); err != nil || n != 1 {
+		t.Fatalf("apply: %d %v", n, err)
+	}
+	// Once more, now recorded already.
+	again, err := ppl.PrepareAttendImport(ctx, testrig.Admin, uid, c.ID, "名单.xlsx", header, [][]string{{"金丝雀", canaryID, ""}})
+	if err != nil || len(again.Problems) != 1 {
+		t.Fatalf("again: %+v %v", again, err)
+	}
+	return append(out, fmt.Sprintf("%+v %+v", good, again))
+}
+
 // secrets are the forms in which the canary could leak.
 func secrets() map[string]string {
 	return map[string]string{"the ID number": canaryID, "the ID number's middle": canaryID[6:14], "the phone": canaryPhone, "the phone's middle": canaryPhone[3:7]}
@@ -138,7 +175,7 @@ func TestCanaryNeverInClear(t *testing.T) {
 	ppl.WithClock(func() time.Time { return today })
 	out := useCanary(t, ctx, ppl, orgs, d)
 	out = append(out, importCanaryPay(t, ctx, ppl, d)...)
-	for _, table := range []string{"persons", "memberships", "membership_events", "people_agg", "audit_log", "import_sessions", "posts", "cadre_pay"} {
+	for _, table := range []string{"persons", "memberships", "membership_events", "people_agg", "audit_log", "import_sessions", "posts", "cadre_pay", "training_attendance"} {
 		out = append(out, dumpTable(t, ctx, d, table))
 	}
 	all := strings.Join(out, "\n")

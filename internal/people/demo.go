@@ -115,8 +115,10 @@ func seedPeople(ctx context.Context, s *Service, rootID int64, perOrg int) (demo
 		if cadres, err = s.seedPosts(ctx, tx, r, all, start, ms, pids, mids, today); err != nil {
 			return err
 		}
-		organizers, care, err = s.seedOrganizersAndCare(ctx, tx, all, ms, pids, mids, today)
-		return err
+		if organizers, care, err = s.seedOrganizersAndCare(ctx, tx, all, ms, pids, mids, today); err != nil {
+			return err
+		}
+		return s.seedTraining(ctx, tx, all, ms, pids, today)
 	})
 	if err != nil {
 		return demoPeople{}, fmt.Errorf("demo members: %w", err)
@@ -124,7 +126,8 @@ func seedPeople(ctx context.Context, s *Service, rootID int64, perOrg int) (demo
 	if _, err := seedTransfers(ctx, s, r, all, today); err != nil {
 		return demoPeople{}, fmt.Errorf("demo transfers: %w", err)
 	}
-	s.db.Analyze(ctx, "persons", "memberships", "membership_events", "people_agg", "posts", "org_terms", "cadre_pay", "organizers", "care_cases", "care_steps")
+	s.db.Analyze(ctx, "persons", "memberships", "membership_events", "people_agg", "posts", "org_terms", "cadre_pay", "organizers", "care_cases", "care_steps",
+		"training_courses", "training_attendance")
 	return demoPeople{members: len(ms), cadres: cadres, organizers: organizers, care: care}, nil
 }
 

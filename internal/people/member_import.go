@@ -174,24 +174,6 @@ func (c *orgCache) name(ctx context.Context, name string) (org.Ref, error) {
 	return hit.ref, hit.err
 }
 
-// rowMsgs is what is wrong with one row, in both languages.
-type rowMsgs struct{ zh, en []string }
-
-func (m *rowMsgs) add(err error) {
-	e := errs.As(err)
-	if len(e.Details) > 0 {
-		for _, d := range e.Details {
-			m.zh, m.en = append(m.zh, d.ZH), append(m.en, d.EN)
-		}
-		return
-	}
-	m.zh, m.en = append(m.zh, e.ZH), append(m.en, e.EN)
-}
-
-func (m rowMsgs) problem(line int) imports.Problem {
-	return imports.Problem{Row: line, ZH: fmt.Sprintf("第%d行：%s", line, strings.Join(m.zh, "；")), EN: fmt.Sprintf("row %d: %s", line, strings.Join(m.en, "; "))}
-}
-
 // PrepareMemberImport checks every row of an uploaded file of members and
 // stores the result as an import session; nobody is registered until
 // ApplyMemberImport. A number registered already is named with the person
@@ -221,7 +203,7 @@ func (s *Service) PrepareMemberImport(ctx context.Context, actor access.Actor, u
 		line  int
 		row   importRow
 		index string
-		msgs  rowMsgs
+		msgs  rowMessages
 	}
 	var all []*parsed
 	cache := &orgCache{s: s, actor: actor, byID: map[int64]orgHit{}, byName: map[string]orgHit{}}

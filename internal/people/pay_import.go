@@ -79,25 +79,6 @@ type payRow struct {
 	Pay      int    `json:"b"`
 }
 
-// problemOf joins the problems of a row into "第N行：…；…".
-func problemOf(line int, zh, en []string) imports.Problem {
-	return imports.Problem{Row: line, ZH: fmt.Sprintf("第%d行：%s", line, strings.Join(zh, "；")), EN: fmt.Sprintf("row %d: %s", line, strings.Join(en, "; "))}
-}
-
-// rowMessages collects the messages of an error, every field's.
-type rowMessages struct{ zh, en []string }
-
-func (m *rowMessages) add(err error) {
-	e := errs.As(err)
-	if len(e.Details) > 0 {
-		for _, d := range e.Details {
-			m.zh, m.en = append(m.zh, d.ZH), append(m.en, d.EN)
-		}
-		return
-	}
-	m.zh, m.en = append(m.zh, e.ZH), append(m.en, e.EN)
-}
-
 func (m *rowMessages) addf(zh, en string, args ...any) {
 	m.zh, m.en = append(m.zh, fmt.Sprintf(zh, args...)), append(m.en, fmt.Sprintf(en, args...))
 }
@@ -175,7 +156,7 @@ func (s *Service) PrepareRefImport(ctx context.Context, actor access.Actor, user
 			}
 		}
 		if len(m.zh) > 0 {
-			problems = append(problems, problemOf(r.Line, m.zh, m.en))
+			problems = append(problems, m.problem(r.Line))
 			continue
 		}
 		out = append(out, refRow{Line: r.Line, OrgID: in.OrgID, Year: in.Year, Rural: in.Rural, Urban: in.Urban})
@@ -303,7 +284,7 @@ func (s *Service) PreparePayImport(ctx context.Context, actor access.Actor, user
 			}
 		}
 		if len(m.zh) > 0 {
-			problems = append(problems, problemOf(r.Line, m.zh, m.en))
+			problems = append(problems, m.problem(r.Line))
 			continue
 		}
 		out = append(out, payRow{Line: r.Line, PersonID: p.ID, Name: p.Name, OrgID: o.ID, Year: in.Year, Pay: in.BasicPay})

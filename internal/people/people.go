@@ -30,6 +30,9 @@ type Service struct {
 	dupLimit *ratelimit.Limiter
 	dupMu    sync.Mutex
 	dupUntil map[string]time.Time
+	// trained keeps each subtree's training completion for the statistics
+	// a short while: counting it reads every member of the subtree.
+	trained *trainedCache
 }
 
 // NewService returns the register, sealing personal data under a key derived
@@ -40,7 +43,7 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{db: d, orgs: orgs, seal: seal, now: time.Now, dupUntil: map[string]time.Time{}}
+	s := &Service{db: d, orgs: orgs, seal: seal, now: time.Now, dupUntil: map[string]time.Time{}, trained: newTrainedCache()}
 	s.dupLimit = ratelimit.New(20, 3*time.Minute, 0, func() time.Time { return s.now() })
 	orgs.Attach(&org.InclusiveAggregate{Table: "people_agg", Keys: []string{"dim", "val"}}, s.checkDissolve)
 	orgs.ProvideLeaders(s.leaders)

@@ -24,15 +24,17 @@ const (
 // Permissions is the module's part of the permission catalogue: the
 // organization department keeps the register and may see a number in full,
 // a secretary keeps the members of the organization they lead, an auditor
-// reads. Care cases are read by the organization department, the
+// reads. Only the department sets how many hours of training a post needs
+// a year. Care cases are read by the organization department, the
 // secretary who applies for a member and the auditor who checks the money;
-// only the organization department decides them. A function, so that nobody changes the table for everyone.
+// only the organization department decides them. A function, so that
+// nobody changes the table for everyone.
 func Permissions() access.Permissions {
 	return access.Permissions{
 		Module:  "people",
-		Actions: []access.Action{PeopleRead, PeopleManage, PeopleReveal, CareRead, CareApprove},
+		Actions: []access.Action{PeopleRead, PeopleManage, PeopleReveal, PeopleTrainingSet, CareRead, CareApprove},
 		Roles: map[access.Role][]access.Action{
-			access.OrgAdmin:  {PeopleRead, PeopleManage, PeopleReveal, CareRead, CareApprove},
+			access.OrgAdmin:  {PeopleRead, PeopleManage, PeopleReveal, PeopleTrainingSet, CareRead, CareApprove},
 			access.Secretary: {PeopleRead, PeopleManage, CareRead},
 			access.Auditor:   {PeopleRead, CareRead},
 		},

@@ -17,18 +17,18 @@ func TestPermissions(t *testing.T) {
 	for _, act := range p.Actions {
 		names = append(names, string(act))
 	}
-	if got, want := strings.Join(names, " "), "people.read people.manage people.reveal care.read care.approve"; got != want {
+	if got, want := strings.Join(names, " "), "people.read people.manage people.reveal people.training_set care.read care.approve"; got != want {
 		t.Fatalf("actions %s, want %s", got, want)
 	}
 	want := map[access.Role]string{
-		access.Admin:             "YYYYY",
-		access.OrgAdmin:          "YYYYY",
-		access.Secretary:         "YY.Y.",
-		access.EvaluationManager: ".....",
-		access.CaseHandler:       ".....",
-		access.IntegrityOfficer:  ".....",
-		access.Custodian:         ".....",
-		access.Auditor:           "Y..Y.",
+		access.Admin:             "YYYYYY",
+		access.OrgAdmin:          "YYYYYY",
+		access.Secretary:         "YY..Y.",
+		access.EvaluationManager: "......",
+		access.CaseHandler:       "......",
+		access.IntegrityOfficer:  "......",
+		access.Custodian:         "......",
+		access.Auditor:           "Y...Y.",
 	}
 	for _, role := range access.Roles {
 		var got []byte

@@ -2,6 +2,7 @@ package people
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"jiceng/internal/access"
@@ -26,12 +27,15 @@ type Stats struct {
 	// Pay is the compliance of the village and community cadres' basic pay
 	// of this year with the floor.
 	Pay PaySummary `json:"pay"`
+	// Training is this year's completion of the training requirement.
+	Training TrainingStats `json:"training"`
 }
 
 // Stats reads the member statistics of an organization's subtree from the
 // counts kept with the tree: a handful of rows whatever its size.
 func (s *Service) Stats(ctx context.Context, actor access.Actor, orgID int64) (Stats, error) {
-	if _, err := s.orgs.Check(ctx, actor, orgID, PeopleRead); err != nil {
+	o, err := s.orgs.Check(ctx, actor, orgID, PeopleRead)
+	if err != nil {
 		return Stats{}, err
 	}
 	st := Stats{ByGender: map[string]int{}, ByAgeBand: map[string]int{}, ByEducation: map[string]int{}, ByEthnicity: map[string]int{},
@@ -76,6 +80,10 @@ func (s *Service) Stats(ctx context.Context, actor access.Actor, orgID int64) (S
 	}
 	rows.Close()
 	st.Pay, err = s.PaySummary(ctx, actor, orgID, year)
+	if err != nil {
+		return st, err
+	}
+	st.Training, err = s.trainingStats(ctx, o, fmt.Sprint(st.Total, st.ByStatus, st.ByKind))
 	return st, err
 }
 

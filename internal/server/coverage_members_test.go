@@ -43,7 +43,7 @@ func TestUnitsCheckedAgainstTheRegister(t *testing.T) {
 	if txt := text(b.get(t, "/coverage/units?members=mismatch")); !strings.Contains(txt, "南宁测试企业01有限公司") || strings.Contains(txt, "南宁测试企业02有限公司") {
 		t.Errorf("mismatch list: %.800s", txt)
 	}
-	st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/units/%d", f.units[0].ID), admin, "")
+	_, out = f.call(t, "GET", fmt.Sprintf("/api/v1/units/%d", f.units[0].ID), admin, "")
 	st, out = f.call(t, "PATCH", fmt.Sprintf("/api/v1/units/%d", f.units[0].ID), admin, fmt.Sprintf(`{"full_members":2,"probationary_members":1,"version":%v}`, out["version"]))
 	if st != 200 {
 		t.Fatalf("update: %d %v", st, out)

@@ -137,6 +137,20 @@ func TestEveryExportPrints(t *testing.T) {
 	// A batch with a recruit and a care case, so that the organizers' and
 	// the care exports have rows.
 	careRows(t, f, admin)
+	// A course, so that the training list has a row; the member above, who
+	// attended nothing, is behind.
+	st, out = f.call(t, "POST", "/api/v1/training/courses", admin, fmt.Sprintf(`{"org_id":%d,"title":"打印测试培训","kind":"lecture","starts_on":"2026-03-01","ends_on":"2026-03-01","hours":2.5}`, town))
+	if st != 201 {
+		t.Fatalf("course: %d %v", st, out)
+	}
+	course := int64(out["id"].(float64))
+	if st, out = f.call(t, "GET", "/api/v1/people?q=打印测试党员", admin, ""); st != 200 || len(out["items"].([]any)) != 1 {
+		t.Fatalf("the member: %d %v", st, out)
+	}
+	member := int64(out["items"].([]any)[0].(map[string]any)["id"].(float64))
+	if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/training/courses/%d/attendance", course), admin, fmt.Sprintf(`{"person_id":%d,"hours":1.5}`, member)); st != 201 {
+		t.Fatalf("attendance: %d %v", st, out)
+	}
 	count := map[int]string{0: "0"}
 	ints := func(cols ...int) map[int]string {
 		m := map[int]string{}
@@ -173,6 +187,10 @@ func TestEveryExportPrints(t *testing.T) {
 		"/people/vacancies/export.xlsx":  {path: "/people/vacancies/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 3: "0", 4: "0"}},
 		"/people/terms/export.xlsx":      {path: "/people/terms/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 3: "0", 5: "0"}},
 		"/people/pay/export.xlsx":        {path: "/people/pay/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 5: "0", 6: "0", 7: "0"}},
+		"/training/export.xlsx":          {path: "/training/export.xlsx?year=2026", orientation: "landscape", formats: map[int]string{0: "0", 6: "0.0", 8: "0"}},
+		"/training/{id}/attendance.xlsx": {path: fmt.Sprintf("/training/%d/attendance.xlsx", course), orientation: "landscape", formats: map[int]string{0: "0", 4: "0.0"}},
+		"/training/completion/export.xlsx": {path: fmt.Sprintf("/training/completion/export.xlsx?org=%d&year=2026", town), orientation: "landscape",
+			formats: map[int]string{0: "0", 5: "0.0", 6: "0.0", 7: "0.0"}},
 	}
 	// The API serves the same exports under its own paths.
 	api := map[string]string{

@@ -464,12 +464,13 @@ func TestPeopleAPI(t *testing.T) {
 	}
 
 	// The statistics part of the township: 白雪, 陈静 and 张伟 (黄明 died,
-	// 李娜 is in the other township), counted by hand.
+	// 李娜 is in the other township), counted by hand; none attended a
+	// course, so the three required have none of their hours.
 	st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d/stats", o.street.ID), county, "")
 	got, _ := json.Marshal(out["people"])
 	want := `{"by_age_band":{"35":1,"55":1,"60":1},"by_birth_year":{"1970":1,"1980":1,"1995":1},"by_education":{"1":1,"2":1,"6":1},` +
 		`"by_ethnicity":{"01":2,"08":1},"by_gender":{"female":2,"male":1},"by_join_year":{"2000":1,"2005":1,"2025":1},"by_kind":{"full":3},` +
-		`"by_status":{"floating":1,"normal":2},"floating":1,"pay":{"below":0,"cadres":0,"no_reference":0,"ok":0,"shortfall":0,"year":2026},"probationary":0,"total":3,"women":2}`
+		`"by_status":{"floating":1,"normal":2},"floating":1,"pay":{"below":0,"cadres":0,"no_reference":0,"ok":0,"shortfall":0,"year":2026},"probationary":0,"total":3,"training":{"completed":0,"percent":0,"required":3,"year":2026},"women":2}`
 	if st != 200 || string(got) != want {
 		t.Errorf("stats: %d\n%s\nwant\n%s", st, got, want)
 	}

@@ -22,12 +22,12 @@ type Handlers struct {
 // organization's statistics.
 func Module(k *api.Kit, ppl *people.Service) api.Module {
 	h := &Handlers{k: k, ppl: ppl}
-	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}, Imports: ppl.ImportAppliers()}
+	return api.Module{Routes: h.Routes(), Stats: []module.Stats{h.Stats()}, Imports: append(ppl.ImportAppliers(), h.Import())}
 }
 
 // Routes are the register's API routes.
 func (h *Handlers) Routes() []module.Route {
-	return []module.Route{
+	return append([]module.Route{
 		module.R("GET", "/api/v1/people", module.API, h.ListMembers),
 		module.R("POST", "/api/v1/people", module.API, h.AddMember),
 		module.R("POST", "/api/v1/people/import", module.API, h.ImportMembers),
@@ -75,7 +75,7 @@ func (h *Handlers) Routes() []module.Route {
 		module.R("POST", "/api/v1/care-cases/{id}/approve", module.API, h.CareStep("approve")),
 		module.R("POST", "/api/v1/care-cases/{id}/disburse", module.API, h.CareStep("disburse")),
 		module.R("GET", "/api/v1/care-totals", module.API, h.CareTotals),
-	}
+	}, h.trainingRoutes()...)
 }
 
 // Stats is the people part of an organization's statistics: the member

@@ -3,6 +3,7 @@ package people_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -133,5 +134,5 @@ var person = &matrix.Object{Name: "person", Make: func(t testing.TB, f *matrix.F
 
 func TestRoleRouteMatrix(t *testing.T) {
 	t.Parallel()
-	matrix.Run(t, "people", append(append(append([]matrix.Line{}, pageLines...), apiLines...), append(careLines, careAPILines...)...))
+	matrix.Run(t, "people", slices.Concat(pageLines, apiLines, careLines, careAPILines, trainingLines, trainingAPILines))
 }

@@ -114,7 +114,6 @@ var Messages = i18n.Catalog{
 	"ppl.by_status":      {ZH: "状态", EN: "Status"},
 	"ppl.by_child":       {ZH: "各下级党组织党员数", EN: "Members by organization below"},
 	"ppl.members_link":   {ZH: "名册", EN: "List"},
-	"ppl.org_page":       {ZH: "党组织页面", EN: "Organization page"},
 	"ppl.stats_empty":    {ZH: "该党组织及其下级尚未登记党员", EN: "No members are registered in this organization or below it"},
 
 	// Organization checks.
@@ -123,7 +122,6 @@ var Messages = i18n.Catalog{
 	"ppl.checks_explain": {ZH: "按党员名册统计：党支部应有 3 名以上正式党员；党员 50 名以上的，经批准可成立党总支；100 名以上的，经批准可设立基层党委。", EN: "From the member register: a branch needs at least 3 full members; with 50 or more members a general branch, with 100 or more a basic-level committee may be set up with approval."},
 	"ppl.checks_empty":   {ZH: "没有需要调整的党组织", EN: "No organization calls for a change"},
 	"ppl.org_kind":       {ZH: "组织类别", EN: "Kind"},
-	"ppl.full_members":   {ZH: "正式党员", EN: "Full members"},
 
 	// The member import.
 	"action.member.import": {ZH: "导入党员", EN: "Import members"},

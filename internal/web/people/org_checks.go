@@ -2,10 +2,8 @@ package people
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
-	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 	"jiceng/internal/people"
@@ -21,34 +19,13 @@ type checksView struct {
 	Counts map[string]int
 }
 
-// checkOrg is the organization of a checks page: ?org=, or the actor's
-// first root.
-func (h *Pages) checkOrg(r *http.Request) (org.Org, error) {
-	ctx, actor := r.Context(), web.Actor(r)
-	if s := r.URL.Query().Get("org"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			return org.Org{}, errs.Newf(errs.NotFound, "编号 %q 无效", "invalid id %q", s)
-		}
-		return h.Orgs.Get(ctx, actor, id)
-	}
-	roots, err := h.Orgs.Roots(ctx, actor)
-	if err != nil {
-		return org.Org{}, err
-	}
-	if len(roots) == 0 {
-		return org.Org{}, errs.New(errs.Forbidden, "您没有查看党员名册的权限", "you may not read the member register")
-	}
-	return roots[0], nil
-}
-
 // PeopleChecks lists the branches of a subtree whose member counts call
 // for a change: too few full members, none registered, enough members for
 // a general branch or a committee.
 func (h *Pages) PeopleChecks(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), web.Actor(r)
 	p := h.Page(r, "people", h.T(i18n.FromRequest(r), "ppl.checks_title"))
-	o, err := h.checkOrg(r)
+	o, err := h.readerOrg(r, r.URL.Query().Get("org"))
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -70,7 +47,7 @@ func (h *Pages) PeopleChecks(w http.ResponseWriter, r *http.Request) {
 // PeopleChecksExport exports one check's list.
 func (h *Pages) PeopleChecksExport(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), web.Actor(r)
-	o, err := h.checkOrg(r)
+	o, err := h.readerOrg(r, r.URL.Query().Get("org"))
 	if err != nil {
 		h.Fail(w, r, err)
 		return

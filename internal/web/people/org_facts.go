@@ -29,6 +29,12 @@ func (h *Pages) orgFacts(r *http.Request, o org.Org) ([]web.Fact, error) {
 			fmt.Sprintf("%s %s (%s full, %s probationary)", web.FormatInt(st.Total), map[bool]string{true: "member", false: "members"}[st.Total == 1], web.FormatInt(full), web.FormatInt(prob)))}
 	f.Warn = kindWarning(lang, o, st)
 	facts := []web.Fact{f}
+	if tr := st.Training; tr.Required > 0 {
+		facts = append(facts, web.Fact{Label: web.Msg(lang, "培训达标", "Training"),
+			Href: "/training/completion?org=" + strconv.FormatInt(o.ID, 10) + "&year=" + strconv.Itoa(tr.Year),
+			Value: web.Msg(lang, fmt.Sprintf("%d 年 %.1f%%（%s / %s 人）", tr.Year, tr.Percent, web.FormatInt(tr.Completed), web.FormatInt(tr.Required)),
+				fmt.Sprintf("%.1f%% in %d (%s of %s)", tr.Percent, tr.Year, web.FormatInt(tr.Completed), web.FormatInt(tr.Required)))})
+	}
 	posts, err := h.ppl.OrgPosts(r.Context(), web.Actor(r), o.ID)
 	if err != nil {
 		return nil, err

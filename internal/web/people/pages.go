@@ -5,6 +5,7 @@ package people
 
 import (
 	"embed"
+	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -40,14 +41,15 @@ func newPages(k *web.Kit, ppl *people.Service) (*Pages, error) {
 // funcs are the template functions of the register's pages.
 func funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"plabel":   func(set, key string) string { return org.LabelOf(choiceSets[set], key, lang) },
-		"pchoices": func(set string) []org.Choice { return choiceSets[set] },
-		"age":      age,
-		"neg":      func(n int) int { return -n },
-		"olabel":   func(_, key string) string { return org.LabelOf(org.Levels, key, lang) },
-		"factor":   func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
-		"yuan":     func(f float64) string { return web.FormatInt(int(math.Round(f))) },
-		"pct1":     func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" },
+		"plabel":     func(set, key string) string { return org.LabelOf(choiceSets[set], key, lang) },
+		"pchoices":   func(set string) []org.Choice { return choiceSets[set] },
+		"age":        age,
+		"neg":        func(n int) int { return -n },
+		"olabel":     func(_, key string) string { return org.LabelOf(org.Levels, key, lang) },
+		"factor":     func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+		"yuan":       func(f float64) string { return web.FormatInt(int(math.Round(f))) },
+		"pct1":       func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) + "%" },
+		"hoursShort": func(t people.PersonTraining) float64 { return t.Required - t.Hours },
 	}
 }
 
@@ -74,6 +76,7 @@ var choiceSets = map[string][]org.Choice{
 	"post":         people.PostKinds,
 	"leave_reason": people.LeaveReasons, "organizer_state": people.OrganizerStates, "organizer_filter": people.OrganizerStateFilters,
 	"care_category": people.CareCategories, "care_state": people.CareStates, "care_step": people.CareSteps,
+	"training_kind": people.TrainingKinds, "req_post": people.RequirementPosts,
 }
 
 // ageChoices are the age bands as a filter offers them.
@@ -91,12 +94,13 @@ func nav() []module.Nav {
 		{Key: "people_terms", Href: "/people/terms", Need: people.PeopleRead, Order: 36},
 		{Key: "people_pay", Href: "/people/pay", Need: people.PeopleRead, Order: 37},
 		{Key: "organizers", Href: "/organizers", Need: people.PeopleRead, Order: 38},
-		{Key: "care", Href: "/care", Need: people.CareRead, Order: 39}}
+		{Key: "care", Href: "/care", Need: people.CareRead, Order: 39},
+		{Key: "training", Href: "/training", Need: people.PeopleRead, Order: 40}}
 }
 
 // Routes are the register's pages and their auth levels.
 func (h *Pages) Routes() []module.Route {
-	return []module.Route{
+	return append([]module.Route{
 		module.R("GET", "/people", module.Web, h.PeopleList),
 		module.R("GET", "/people/export.xlsx", module.Web, h.PeopleExport),
 		module.R("GET", "/people/stats", module.Web, h.PeopleStats),
@@ -165,7 +169,7 @@ func (h *Pages) Routes() []module.Route {
 		module.R("POST", "/care/{id}/review", module.Web, h.CareStep("review")),
 		module.R("POST", "/care/{id}/approve", module.Web, h.CareStep("approve")),
 		module.R("POST", "/care/{id}/disburse", module.Web, h.CareStep("disburse")),
-	}
+	}, h.trainingRoutes()...)
 }
 
 // render writes one of the register's pages.
@@ -173,15 +177,19 @@ func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name,
 	h.Render(w, r, status, h.tmpl, name, frame, p)
 }
 
-// merge is the union of catalogues, each part kept in its own file.
-func merge(cs ...i18n.Catalog) i18n.Catalog {
+// merge joins the register's catalogues (the pages of members, pay,
+// care and training keep theirs apart), refusing a key two of them define.
+func merge(cs ...i18n.Catalog) (i18n.Catalog, error) {
 	out := i18n.Catalog{}
 	for _, c := range cs {
 		for k, v := range c {
+			if _, dup := out[k]; dup {
+				return nil, fmt.Errorf("people: message %q is defined twice", k)
+			}
 			out[k] = v
 		}
 	}
-	return out
+	return out, nil
 }
 
 // Module builds the register's pages: its sidebar entry and routes.
@@ -190,5 +198,9 @@ func Module(k *web.Kit, s *people.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: merge(Messages, payMessages, careMessages), OrgFacts: h.orgFacts}, nil
+	msgs, err := merge(Messages, payMessages, careMessages, trainingMessages)
+	if err != nil {
+		return web.Module{}, err
+	}
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs, OrgFacts: h.orgFacts}, nil
 }

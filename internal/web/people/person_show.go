@@ -33,6 +33,9 @@ type personView struct {
 	// Revealed holds the one number shown in full, by field, for the
 	// answer to a reveal only.
 	Revealed map[string]string
+	// Training is the person's training of this year against their
+	// requirement.
+	Training people.PersonTraining
 }
 
 // personView loads a person with what their page shows, and sets the
@@ -55,6 +58,10 @@ func (h *Pages) personView(w http.ResponseWriter, r *http.Request, p *web.Page) 
 		return nil, false
 	}
 	if v.Posts, err = h.ppl.PersonPosts(ctx, actor, id); err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	if v.Training, err = h.ppl.PersonTraining(ctx, actor, id, h.Now().In(org.Shanghai).Year()); err != nil {
 		h.Fail(w, r, err)
 		return nil, false
 	}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
 	"jiceng/internal/people"
@@ -29,31 +28,12 @@ func (h *Pages) PeopleStats(w http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), web.Actor(r)
 	lang := i18n.FromRequest(r)
 	p := h.Page(r, "people", h.T(lang, "ppl.stats_title"))
-	var o org.Org
-	if s := r.URL.Query().Get("org"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			h.Fail(w, r, errs.Newf(errs.NotFound, "编号 %q 无效", "invalid id %q", s))
-			return
-		}
-		if o, err = h.Orgs.Get(ctx, actor, id); err != nil {
-			h.Fail(w, r, err)
-			return
-		}
-	} else {
-		roots, err := h.Orgs.Roots(ctx, actor)
-		if err != nil {
-			h.Fail(w, r, err)
-			return
-		}
-		if len(roots) == 0 {
-			h.Fail(w, r, errs.New(errs.Forbidden, "您没有查看党员名册的权限", "you may not read the member register"))
-			return
-		}
-		o = roots[0]
+	o, err := h.readerOrg(r, r.URL.Query().Get("org"))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
 	}
 	v := &statsView{Org: o, Charts: map[string]any{}}
-	var err error
 	if v.Stats, err = h.ppl.Stats(ctx, actor, o.ID); err != nil {
 		h.Fail(w, r, err)
 		return
