@@ -9,3 +9,11 @@ func (s *Service) SeedForTest(ctx context.Context, rootID int64, perOrg int) (in
 	d, err := seedPeople(ctx, s, rootID, perOrg)
 	return d.members, d.cadres, err
 }
+
+// SetWalkChunk sets the fewest persons a walk of the member list reads at
+// once, so that a test walks many chunks; it returns the old value.
+func SetWalkChunk(n int) int {
+	old := walkChunkMin
+	walkChunkMin = n
+	return old
+}

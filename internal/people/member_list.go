@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -131,39 +132,89 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	if limit <= 0 {
 		limit = 50
 	}
+	sel := "SELECT " + personCols + ", m.id, m.org_id, " + org.LabelCol("o") + ", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on, COALESCE(m.ended_on, ''), " + org.PathCol("o")
+	scan := func(rows *sql.Rows, out []Member) ([]Member, error) {
+		defer rows.Close()
+		for rows.Next() {
+			var m Member
+			ms := &Membership{Active: q.Status != "ended"}
+			err := rows.Scan(&m.ID, &m.Name, &m.Gender, &m.BirthDate, &m.Ethnicity, &m.Education, &m.IDMask, &m.PhoneMask, &m.CreatedAt, &m.UpdatedAt, &m.Version,
+				&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere, &ms.StartedOn, &ms.EndedOn, &ms.path)
+			if err != nil {
+				return nil, errs.Wrap(err, "scan member")
+			}
+			s.due(ms)
+			m.Membership, m.OrgID, m.OrgName = ms, ms.OrgID, ms.OrgName
+			s.shield(actor, &m.Person)
+			out = append(out, m)
+		}
+		return out, errs.Wrap(rows.Err(), "list members")
+	}
 	// A large share of the register in name order is found fastest by
 	// walking the names in order and keeping the members that match; a
 	// small one by collecting it and sorting (see walkNames).
-	// SQLite takes the join order as written after CROSS JOIN; PostgreSQL
-	// weighs both plans itself.
+	if !byNumber && (q.Sort == "" || q.Sort == "name") && counts.walkNames(total, limit+q.Offset) {
+		out, err := s.walkMembers(ctx, sel, cond, args, limit, q.Offset, counts.share(total), scan)
+		return out, total, err
+	}
+	// SQLite takes the join order as written after CROSS JOIN: a number
+	// is found from its person, anything else from its organizations.
+	// PostgreSQL weighs the plans itself.
 	if s.db.Dialect == db.SQLite {
-		if byNumber || (q.Sort == "" || q.Sort == "name") && counts.walkNames(total, limit+q.Offset) {
+		if byNumber {
 			from = " FROM persons p CROSS JOIN memberships m ON m.person_id = p.id CROSS JOIN orgs o ON o.id = m.org_id" + cond
 		} else {
 			from = " FROM orgs o CROSS JOIN memberships m ON m.org_id = o.id CROSS JOIN persons p ON p.id = m.person_id" + cond
 		}
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+personCols+", m.id, m.org_id, "+org.LabelCol("o")+", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on, COALESCE(m.ended_on, ''), "+org.PathCol("o")+
-		from+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
+	rows, err := s.db.Query(ctx, sel+from+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list members")
 	}
-	defer rows.Close()
-	var out []Member
-	for rows.Next() {
-		var m Member
-		ms := &Membership{Active: q.Status != "ended"}
-		err := rows.Scan(&m.ID, &m.Name, &m.Gender, &m.BirthDate, &m.Ethnicity, &m.Education, &m.IDMask, &m.PhoneMask, &m.CreatedAt, &m.UpdatedAt, &m.Version,
-			&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere, &ms.StartedOn, &ms.EndedOn, &ms.path)
+	out, err := scan(rows, nil)
+	return out, total, err
+}
+
+// walkChunkMin is the fewest persons a walk reads at once.
+var walkChunkMin = 500
+
+// walkMembers finds a page of members in name order by walking the
+// persons in the order of their name keys, a chunk at a time, and keeping
+// those of each chunk that match cond: the persons index gives the order,
+// so no query sorts more than a chunk, whatever the list's size. share is
+// about what part of the persons match; the first chunk is sized to hold
+// the page, each next one twice as large.
+func (s *Service) walkMembers(ctx context.Context, sel, cond string, args []any, limit, offset int, share float64,
+	scan func(*sql.Rows, []Member) ([]Member, error)) ([]Member, error) {
+	need := offset + limit
+	chunk := min(max(int(float64(need)/max(share, 1e-6)*1.3), walkChunkMin), 1_000_000)
+	var found []Member
+	lastKey, lastID := "", int64(0)
+	for len(found) < need {
+		after := "(name_key > ? OR (name_key = ? AND id > ?))"
+		rows, err := s.db.Query(ctx, sel+" FROM (SELECT id FROM persons WHERE "+after+" ORDER BY name_key, id LIMIT ?) w JOIN persons p ON p.id = w.id"+
+			" JOIN memberships m ON m.person_id = p.id"+org.Join("o", "m.org_id")+cond+" ORDER BY p.name_key, p.id",
+			append([]any{lastKey, lastKey, lastID, chunk}, args...)...)
 		if err != nil {
-			return nil, 0, errs.Wrap(err, "scan member")
+			return nil, errs.Wrap(err, "list members")
 		}
-		s.due(ms)
-		m.Membership, m.OrgID, m.OrgName = ms, ms.OrgID, ms.OrgName
-		s.shield(actor, &m.Person)
-		out = append(out, m)
+		if found, err = scan(rows, found); err != nil {
+			return nil, err
+		}
+		// Where the next chunk begins: the last person of this one.
+		err = s.db.QueryRow(ctx, "SELECT name_key, id FROM persons WHERE "+after+" ORDER BY name_key, id LIMIT 1 OFFSET ?", lastKey, lastKey, lastID, chunk-1).Scan(&lastKey, &lastID)
+		if errors.Is(err, sql.ErrNoRows) {
+			break // every person walked
+		}
+		if err != nil {
+			return nil, errs.Wrap(err, "walk names")
+		}
+		chunk = min(chunk*2, 1_000_000)
 	}
-	return out, total, errs.Wrap(rows.Err(), "list members")
+	if offset >= len(found) {
+		return nil, nil
+	}
+	return found[offset:min(need, len(found))], nil
 }
 
 // listCounts is what the counts kept with the tree say about a member
@@ -188,18 +239,34 @@ func (c listCounts) walkNames(total, rows int) bool {
 		return false
 	}
 	if !c.known {
-		// Filters counted together: their shares of the subtree, as if
-		// independent, estimate the total.
-		est := float64(c.all)
-		for _, sh := range c.shares {
-			est *= sh
-		}
-		total = int(est)
+		total = c.estimate()
 	}
 	if total == 0 {
 		return false
 	}
 	return float64(rows)*float64(c.persons)/float64(total) < float64(c.all)/2
+}
+
+// share is about what part of the register's persons a list of total
+// members is.
+func (c listCounts) share(total int) float64 {
+	if !c.known {
+		total = c.estimate()
+	}
+	if c.persons == 0 {
+		return 1
+	}
+	return float64(total) / float64(c.persons)
+}
+
+// estimate is the size of a list of several counted filters, as if they
+// were independent.
+func (c listCounts) estimate() int {
+	est := float64(c.all)
+	for _, sh := range c.shares {
+		est *= sh
+	}
+	return int(est)
 }
 
 // listCounts reads the counts of the list's subtree: the organization the
