@@ -381,7 +381,10 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 	if err := d.QueryRow(ctx, "SELECT id_index FROM persons ORDER BY id LIMIT 1").Scan(&idIndex); err != nil {
 		return err
 	}
-	probe := timeN(calls, func() error { var id int64; return d.QueryRow(ctx, "SELECT id FROM persons WHERE id_index = ?", idIndex).Scan(&id) })
+	probe := timeN(calls, func() error {
+		var id int64
+		return d.QueryRow(ctx, "SELECT id FROM persons WHERE id_index = ?", idIndex).Scan(&id)
+	})
 	lt.Add("baseline: SELECT id FROM persons WHERE id_index = ?", "1", fmt.Sprint(probe.calls), benchkit.Ms(probe.p50), benchkit.Ms(probe.p99), benchkit.Ms(probe.max), "—")
 	lt.Print(out)
 
