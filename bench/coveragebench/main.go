@@ -241,9 +241,9 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 	allOK := true
 	for _, o := range targets {
 		var r coverage.Rates
-		ratesT := timeN(calls, func() error { var err error; r, err = cov.Rates(ctx, sys, o.ID, false); return err })
+		ratesT := benchkit.TimeN(calls, func() error { var err error; r, err = cov.Rates(ctx, sys, o.ID, false); return err })
 		var ri coverage.Rates
-		indT := timeN(calls, func() error { var err error; ri, err = cov.Rates(ctx, sys, o.ID, true); return err })
+		indT := benchkit.TimeN(calls, func() error { var err error; ri, err = cov.Rates(ctx, sys, o.ID, true); return err })
 		var count coverage.Counts
 		var baseQ string
 		var args []any
@@ -253,7 +253,7 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 			baseQ = "SELECT u.coverage, COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ? GROUP BY u.coverage"
 			args = []any{o.Path, access.PathUpper(o.Path)}
 		}
-		baseT := timeN(calls, func() error {
+		baseT := benchkit.TimeN(calls, func() error {
 			count = coverage.Counts{}
 			rows, err := d.Query(ctx, baseQ, args...)
 			if err != nil {
@@ -284,7 +284,7 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 		if o.ID != root.ID {
 			indQ = "SELECT u.industry, u.coverage, COUNT(*) FROM units u JOIN orgs a ON a.id = u.affiliation_org_id WHERE a.path >= ? AND a.path < ? GROUP BY u.industry, u.coverage"
 		}
-		indBaseT := timeN(calls, func() error {
+		indBaseT := benchkit.TimeN(calls, func() error {
 			rows, err := d.Query(ctx, indQ, args...)
 			if err != nil {
 				return err
@@ -294,28 +294,28 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 			}
 			return rows.Err()
 		})
-		for _, m := range []timing{ratesT, indT, baseT, indBaseT} {
-			if m.err != nil {
-				return m.err
+		for _, m := range []benchkit.Timing{ratesT, indT, baseT, indBaseT} {
+			if m.Err != nil {
+				return m.Err
 			}
 		}
 		agree := r.Total == count && ri.Total == count
 		allOK = allOK && agree
 		label := o.Label() + " (" + o.RegionCode + ")"
-		row := func(first, what string, m timing, agrees, target string) {
+		row := func(first, what string, m benchkit.Timing, agrees, target string) {
 			units := ""
 			if first != "" {
 				units = fmt.Sprint(count.Units)
 			}
-			rt.Add(first, units, what, fmt.Sprint(m.calls), benchkit.Ms(m.p50), benchkit.Ms(m.p99), benchkit.Ms(m.max), agrees, target)
+			rt.Add(first, units, what, fmt.Sprint(m.Calls), benchkit.Ms(m.P50), benchkit.Ms(m.P99), benchkit.Ms(m.Max), agrees, target)
 		}
-		row(label, "Rates (aggregates + children)", ratesT, benchkit.PassFail(agree), benchkit.Met(ratesT.p99 < 50*time.Millisecond))
+		row(label, "Rates (aggregates + children)", ratesT, benchkit.PassFail(agree), benchkit.Met(ratesT.P99 < 50*time.Millisecond))
 		what := "baseline: SELECT coverage, COUNT(*) FROM units GROUP BY coverage"
 		if o.ID != root.ID {
 			what = "baseline: same, JOIN orgs ON the county's path range"
 		}
 		row("", what, baseT, "", "—")
-		row("", "Rates with by_industry slices", indT, "", benchkit.Met(indT.p99 < 50*time.Millisecond))
+		row("", "Rates with by_industry slices", indT, "", benchkit.Met(indT.P99 < 50*time.Millisecond))
 		row("", "baseline: the by_industry GROUP BY alone (root: without the join)", indBaseT, "", "—")
 	}
 	rt.Print(out)
@@ -423,32 +423,6 @@ func run(ctx context.Context, url string, nUnits, nImport, calls int, cpuprofile
 		fmt.Fprintf(out, "CPU profile of the import: %s (go tool pprof -top %s)\n", cpuprofile, cpuprofile)
 	}
 	return nil
-}
-
-type timing struct {
-	p50, p99, max time.Duration
-	calls         int
-	err           error
-}
-
-// timeN calls f n times after 3 warm-up calls, or as often as 15 s allow
-// but at least 5 times, and returns the percentiles.
-func timeN(n int, f func() error) timing {
-	for range 3 {
-		if err := f(); err != nil {
-			return timing{err: err}
-		}
-	}
-	var ds []time.Duration
-	start := time.Now()
-	for len(ds) < n && (len(ds) < 5 || time.Since(start) < 15*time.Second) {
-		t := time.Now()
-		if err := f(); err != nil {
-			return timing{err: err}
-		}
-		ds = append(ds, time.Since(t))
-	}
-	return timing{p50: benchkit.Percentile(ds, 0.5), p99: benchkit.Percentile(ds, 0.99), max: benchkit.Max(ds), calls: len(ds)}
 }
 
 func sortedIDs(ids []int64) []int64 {

@@ -112,32 +112,6 @@ func rows(ms []map[string]string) ([]string, [][]string) {
 	return header, out
 }
 
-type timing struct {
-	p50, p99, max time.Duration
-	calls         int
-	err           error
-}
-
-// timeN calls f n times after 3 warm-up calls, or as often as 15 s allow
-// but at least 5 times, and returns the percentiles.
-func timeN(n int, f func() error) timing {
-	for range 3 {
-		if err := f(); err != nil {
-			return timing{err: err}
-		}
-	}
-	var ds []time.Duration
-	start := time.Now()
-	for len(ds) < n && (len(ds) < 5 || time.Since(start) < 15*time.Second) {
-		t := time.Now()
-		if err := f(); err != nil {
-			return timing{err: err}
-		}
-		ds = append(ds, time.Since(t))
-	}
-	return timing{p50: benchkit.Percentile(ds, 0.5), p99: benchkit.Percentile(ds, 0.99), max: benchkit.Max(ds), calls: len(ds)}
-}
-
 func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport, calls int, cpuprofile string) error {
 	out := os.Stdout
 	benchkit.Header(out, "peoplebench: the member register at the scale of a province", "./bench/peoplebench")
@@ -284,9 +258,9 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 	for _, o := range targets {
 		reader := core.Perms.Bind(access.Actor{UserID: 9, Username: "reader", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: o.ID, OrgPath: o.Path}}})
 		var s people.Stats
-		statsT := timeN(calls, func() error { var err error; s, err = ppl.Stats(ctx, reader, o.ID); return err })
+		statsT := benchkit.TimeN(calls, func() error { var err error; s, err = ppl.Stats(ctx, reader, o.ID); return err })
 		var full, prob int
-		baseT := timeN(calls, func() error {
+		baseT := benchkit.TimeN(calls, func() error {
 			full, prob = 0, 0
 			rows, err := d.Query(ctx, "SELECT m.kind, COUNT(*) FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.active = ? AND o.path >= ? AND o.path < ? GROUP BY m.kind",
 				true, o.Path, access.PathUpper(o.Path))
@@ -308,14 +282,14 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 			}
 			return rows.Err()
 		})
-		if err := errors.Join(statsT.err, baseT.err); err != nil {
+		if err := errors.Join(statsT.Err, baseT.Err); err != nil {
 			return err
 		}
 		agree := s.Total == full+prob && s.Probationary == prob
 		allOK = allOK && agree
-		st.Add(o.Label()+" ("+o.RegionCode+")", fmt.Sprint(s.Total), "people.Service.Stats (people_agg)", fmt.Sprint(statsT.calls), benchkit.Ms(statsT.p50), benchkit.Ms(statsT.p99),
-			benchkit.Ms(statsT.max), benchkit.PassFail(agree), benchkit.Met(statsT.p99 < 20*time.Millisecond))
-		st.Add("", "", "baseline: COUNT(*) GROUP BY kind over the subtree's memberships", fmt.Sprint(baseT.calls), benchkit.Ms(baseT.p50), benchkit.Ms(baseT.p99), benchkit.Ms(baseT.max), "", "—")
+		st.Add(o.Label()+" ("+o.RegionCode+")", fmt.Sprint(s.Total), "people.Service.Stats (people_agg)", fmt.Sprint(statsT.Calls), benchkit.Ms(statsT.P50), benchkit.Ms(statsT.P99),
+			benchkit.Ms(statsT.Max), benchkit.PassFail(agree), benchkit.Met(statsT.P99 < 20*time.Millisecond))
+		st.Add("", "", "baseline: COUNT(*) GROUP BY kind over the subtree's memberships", fmt.Sprint(baseT.Calls), benchkit.Ms(baseT.P50), benchkit.Ms(baseT.P99), benchkit.Ms(baseT.Max), "", "—")
 	}
 	st.Print(out)
 
@@ -335,13 +309,13 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 		{"Members: the county, page 100 in pinyin order", people.MemberQuery{Under: county.ID, Offset: 4950}},
 	} {
 		var total int
-		m := timeN(calls, func() error { var err error; _, total, err = ppl.Members(ctx, reader, c.q); return err })
-		if m.err != nil {
-			return m.err
+		m := benchkit.TimeN(calls, func() error { var err error; _, total, err = ppl.Members(ctx, reader, c.q); return err })
+		if m.Err != nil {
+			return m.Err
 		}
-		lt.Add(c.what, fmt.Sprint(total), fmt.Sprint(m.calls), benchkit.Ms(m.p50), benchkit.Ms(m.p99), benchkit.Ms(m.max), benchkit.Met(m.p99 < 50*time.Millisecond)+" (< 50 ms)")
+		lt.Add(c.what, fmt.Sprint(total), fmt.Sprint(m.Calls), benchkit.Ms(m.P50), benchkit.Ms(m.P99), benchkit.Ms(m.Max), benchkit.Met(m.P99 < 50*time.Millisecond)+" (< 50 ms)")
 	}
-	base := timeN(calls, func() error {
+	base := benchkit.TimeN(calls, func() error {
 		rows, err := d.Query(ctx, "SELECT m.id FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.active = ? AND o.path >= ? AND o.path < ? LIMIT 50",
 			true, county.Path, access.PathUpper(county.Path))
 		if err != nil {
@@ -352,7 +326,7 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 		}
 		return rows.Err()
 	})
-	lt.Add("baseline: 50 of the county's memberships, unsorted, no count", "—", fmt.Sprint(base.calls), benchkit.Ms(base.p50), benchkit.Ms(base.p99), benchkit.Ms(base.max), "—")
+	lt.Add("baseline: 50 of the county's memberships, unsorted, no count", "—", fmt.Sprint(base.Calls), benchkit.Ms(base.P50), benchkit.Ms(base.P99), benchkit.Ms(base.Max), "—")
 	// Lookup by whole ID number: numbers of the county drawn in order.
 	var numbers []string
 	for id := range g.used {
@@ -366,26 +340,26 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 	slices.Sort(numbers)
 	i := 0
 	var found int
-	look := timeN(calls, func() error {
+	look := benchkit.TimeN(calls, func() error {
 		_, n, err := ppl.Members(ctx, reader, people.MemberQuery{Q: numbers[i%len(numbers)]})
 		i++
 		found += n
 		return err
 	})
-	if look.err != nil {
-		return look.err
+	if look.Err != nil {
+		return look.Err
 	}
-	lt.Add("Members: a whole ID number (keyed index), the county's reader", fmt.Sprintf("%d of %d", found, look.calls+3), fmt.Sprint(look.calls), benchkit.Ms(look.p50), benchkit.Ms(look.p99), benchkit.Ms(look.max),
-		benchkit.Met(look.p99 < 5*time.Millisecond && found == look.calls+3)+" (< 5 ms)")
+	lt.Add("Members: a whole ID number (keyed index), the county's reader", fmt.Sprintf("%d of %d", found, look.Calls+3), fmt.Sprint(look.Calls), benchkit.Ms(look.P50), benchkit.Ms(look.P99), benchkit.Ms(look.Max),
+		benchkit.Met(look.P99 < 5*time.Millisecond && found == look.Calls+3)+" (< 5 ms)")
 	var idIndex string
 	if err := d.QueryRow(ctx, "SELECT id_index FROM persons ORDER BY id LIMIT 1").Scan(&idIndex); err != nil {
 		return err
 	}
-	probe := timeN(calls, func() error {
+	probe := benchkit.TimeN(calls, func() error {
 		var id int64
 		return d.QueryRow(ctx, "SELECT id FROM persons WHERE id_index = ?", idIndex).Scan(&id)
 	})
-	lt.Add("baseline: SELECT id FROM persons WHERE id_index = ?", "1", fmt.Sprint(probe.calls), benchkit.Ms(probe.p50), benchkit.Ms(probe.p99), benchkit.Ms(probe.max), "—")
+	lt.Add("baseline: SELECT id FROM persons WHERE id_index = ?", "1", fmt.Sprint(probe.Calls), benchkit.Ms(probe.P50), benchkit.Ms(probe.P99), benchkit.Ms(probe.Max), "—")
 	lt.Print(out)
 
 	// (c) The import of a .xlsx file of nImport members beside raw inserts.

@@ -142,6 +142,33 @@ func Max(ds []time.Duration) time.Duration {
 	return slices.Max(ds)
 }
 
+// Timing is the percentiles of repeated calls.
+type Timing struct {
+	P50, P99, Max time.Duration
+	Calls         int
+	Err           error
+}
+
+// TimeN calls f n times after 3 warm-up calls, or as often as 15 s allow
+// but at least 5 times, and returns the percentiles; the first error stops it.
+func TimeN(n int, f func() error) Timing {
+	for range 3 {
+		if err := f(); err != nil {
+			return Timing{Err: err}
+		}
+	}
+	var ds []time.Duration
+	start := time.Now()
+	for len(ds) < n && (len(ds) < 5 || time.Since(start) < 15*time.Second) {
+		t := time.Now()
+		if err := f(); err != nil {
+			return Timing{Err: err}
+		}
+		ds = append(ds, time.Since(t))
+	}
+	return Timing{P50: Percentile(ds, 0.5), P99: Percentile(ds, 0.99), Max: Max(ds), Calls: len(ds)}
+}
+
 // Ms formats a duration in milliseconds.
 func Ms(d time.Duration) string {
 	ms := float64(d) / float64(time.Millisecond)
