@@ -32,10 +32,10 @@ type Stats struct {
 }
 
 // Stats reads the member statistics of an organization's subtree from the
-// counts kept with the tree: a handful of rows whatever its size.
+// counts kept with the tree: a handful of rows whatever its size. Pay and
+// Training are left empty (see SubtreeStats).
 func (s *Service) Stats(ctx context.Context, actor access.Actor, orgID int64) (Stats, error) {
-	o, err := s.orgs.Check(ctx, actor, orgID, PeopleRead)
-	if err != nil {
+	if _, err := s.orgs.Check(ctx, actor, orgID, PeopleRead); err != nil {
 		return Stats{}, err
 	}
 	st := Stats{ByGender: map[string]int{}, ByAgeBand: map[string]int{}, ByEducation: map[string]int{}, ByEthnicity: map[string]int{},
@@ -78,13 +78,38 @@ func (s *Service) Stats(ctx context.Context, actor access.Actor, orgID int64) (S
 	if err := rows.Err(); err != nil {
 		return Stats{}, errs.Wrap(err, "member statistics")
 	}
-	rows.Close()
-	st.Pay, err = s.PaySummary(ctx, actor, orgID, year)
+	return st, nil
+}
+
+// TrainingCountLimit is the most members whose training a page counts as
+// it shows an organization: counting reads every member of the subtree, so
+// larger ones (a city, a province) link to the completion page instead.
+const TrainingCountLimit = 30000
+
+// SubtreeStats are the member statistics of a subtree with this year's
+// pay against the floor and training completion, as the statistics API
+// gives them. The training part reads every member of the subtree (kept
+// two minutes, see trainingStats): the member counts alone are Stats.
+func (s *Service) SubtreeStats(ctx context.Context, actor access.Actor, orgID int64) (Stats, error) {
+	st, err := s.Stats(ctx, actor, orgID)
 	if err != nil {
 		return st, err
 	}
-	st.Training, err = s.trainingStats(ctx, o, fmt.Sprint(st.Total, st.ByStatus, st.ByKind))
+	if st.Pay, err = s.PaySummary(ctx, actor, orgID, s.today().Year()); err != nil {
+		return st, err
+	}
+	st.Training, err = s.TrainingOf(ctx, actor, orgID, st)
 	return st, err
+}
+
+// TrainingOf is this year's training completion of the subtree whose
+// member statistics are st.
+func (s *Service) TrainingOf(ctx context.Context, actor access.Actor, orgID int64, st Stats) (TrainingStats, error) {
+	o, err := s.orgs.Check(ctx, actor, orgID, PeopleRead)
+	if err != nil {
+		return TrainingStats{}, err
+	}
+	return s.trainingStats(ctx, o, fmt.Sprint(st.Total, st.ByStatus, st.ByKind))
 }
 
 // ageBand is the key of the band an age falls in.

@@ -134,11 +134,11 @@ func TestTrainingCompletionByHand(t *testing.T) {
 	}
 	// The statistics carry this year's completion; the secretary of 兴宁社区
 	// sees their community's: 张伟 done, 李娜 behind, 王芳 done.
-	st, err := f.ppl.Stats(ctx, f.admin, f.county.ID)
+	st, err := f.ppl.SubtreeStats(ctx, f.admin, f.county.ID)
 	if err != nil || fmt.Sprintf("%+v", st.Training) != "{Year:2026 TrainingCount:{Required:6 Completed:3 Percent:50}}" {
 		t.Errorf("stats: %+v %v", st.Training, err)
 	}
-	if st, err := f.ppl.Stats(ctx, f.secretary, f.c3.ID); err != nil || st.Training.Required != 3 || st.Training.Completed != 2 {
+	if st, err := f.ppl.SubtreeStats(ctx, f.secretary, f.c3.ID); err != nil || st.Training.Required != 3 || st.Training.Completed != 2 {
 		t.Errorf("the community's stats: %+v %v", st.Training, err)
 	}
 	// The statistics follow at once: 赵敏 out of contact is no longer
@@ -146,7 +146,7 @@ func TestTrainingCompletionByHand(t *testing.T) {
 	if _, err := f.ppl.SetStatus(ctx, f.admin, f.zhao.ID, people.StatusInput{Status: "lost", OnDate: "2026-11-01"}); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := f.ppl.Stats(ctx, f.admin, f.county.ID); st.Training.Required != 5 || st.Training.Completed != 3 {
+	if st, _ := f.ppl.SubtreeStats(ctx, f.admin, f.county.ID); st.Training.Required != 5 || st.Training.Completed != 3 {
 		t.Errorf("after 赵敏 was lost: %+v", st.Training)
 	}
 	extra, err := f.ppl.CreateCourse(ctx, f.admin, people.CourseInput{OrgID: f.st.ID, Title: "村“两委”成员专题", Kind: "lecture", StartsOn: "2026-11-10", EndsOn: "2026-11-10", Hours: 8})
@@ -156,7 +156,7 @@ func TestTrainingCompletionByHand(t *testing.T) {
 	if _, err := f.ppl.Attend(ctx, f.admin, extra.ID, people.AttendInput{PersonID: f.huang.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := f.ppl.Stats(ctx, f.admin, f.county.ID); st.Training.Required != 5 || st.Training.Completed != 4 || st.Training.Percent != 80 {
+	if st, _ := f.ppl.SubtreeStats(ctx, f.admin, f.county.ID); st.Training.Required != 5 || st.Training.Completed != 4 || st.Training.Percent != 80 {
 		t.Errorf("after 黄磊's lecture: %+v", st.Training)
 	}
 	// A person's year: 李娜, 50 of 56 as a committee member, two courses.

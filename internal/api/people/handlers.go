@@ -82,6 +82,6 @@ func (h *Handlers) Routes() []module.Route {
 // statistics of its subtree, left out for a caller who may not read them.
 func (h *Handlers) Stats() module.Stats {
 	return module.Stats{Key: "people", Of: func(ctx context.Context, a access.Actor, orgID int64) (any, error) {
-		return h.ppl.Stats(ctx, a, orgID)
+		return h.ppl.SubtreeStats(ctx, a, orgID)
 	}}
 }

@@ -22,7 +22,8 @@ func (h *Pages) postFacts(r *http.Request, o org.Org, st people.Stats) []web.Fac
 		f.Warn = web.Msg(lang, fmt.Sprintf("%s空缺：%s", o.Label(), missingText(missing, lang)), fmt.Sprintf("%s lacks: %s", o.Label(), missingText(missing, lang)))
 	}
 	facts := []web.Fact{f}
-	if pay := st.Pay; pay.Cadres > 0 {
+	pay, err := h.ppl.PaySummary(r.Context(), web.Actor(r), o.ID, h.Now().In(org.Shanghai).Year())
+	if err == nil && pay.Cadres > 0 {
 		pf := web.Fact{Label: web.Msg(lang, fmt.Sprintf("%d 年干部基本报酬", pay.Year), fmt.Sprintf("Cadres' basic pay %d", pay.Year)),
 			Href: "/people/pay?org=" + strconv.FormatInt(o.ID, 10) + "&year=" + strconv.Itoa(pay.Year),
 			Value: web.Msg(lang, fmt.Sprintf("%s 人登记，达标 %s 人", web.FormatInt(pay.Cadres), web.FormatInt(pay.OK)),
