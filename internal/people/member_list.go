@@ -190,10 +190,17 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond string, args []any,
 	chunk := min(max(int(float64(need)/max(share, 1e-6)*1.3), walkChunkMin), 1_000_000)
 	var found []Member
 	lastKey, lastID := "", int64(0)
+	// SQLite joins in the order written after CROSS JOIN: the chunk first,
+	// not a scan of every person looked up in it.
+	join := " JOIN "
+	if s.db.Dialect == db.SQLite {
+		join = " CROSS JOIN "
+	}
 	for len(found) < need {
-		after := "(name_key > ? OR (name_key = ? AND id > ?))"
-		rows, err := s.db.Query(ctx, sel+" FROM (SELECT id FROM persons WHERE "+after+" ORDER BY name_key, id LIMIT ?) w JOIN persons p ON p.id = w.id"+
-			" JOIN memberships m ON m.person_id = p.id"+org.Join("o", "m.org_id")+cond+" ORDER BY p.name_key, p.id",
+		// After the last person walked, as a range the index can seek to.
+		after := "(name_key >= ? AND (name_key > ? OR id > ?))"
+		rows, err := s.db.Query(ctx, sel+" FROM (SELECT id FROM persons WHERE "+after+" ORDER BY name_key, id LIMIT ?) w"+
+			join+"persons p ON p.id = w.id"+join+"memberships m ON m.person_id = p.id"+join+"orgs o ON o.id = m.org_id"+cond+" ORDER BY p.name_key, p.id",
 			append([]any{lastKey, lastKey, lastID, chunk}, args...)...)
 		if err != nil {
 			return nil, errs.Wrap(err, "list members")
