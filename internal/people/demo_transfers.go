@@ -43,7 +43,7 @@ func seedTransfers(ctx context.Context, s *Service, r *rand.Rand, all []org.Org,
 	reasons := []string{"工作调动", "随迁家属", "考入公务员", "外出务工", "退休回原籍"}
 	out := []string{"中共广东省深圳市宝安区新安街道工作委员会", "中共广东省广州市白云区委组织部", "中共广东省东莞市长安镇委员会", "中共浙江省宁波市鄞州区委组织部", "中共海南省海口市龙华区委组织部"}
 	n := 0
-	for i := range 160 {
+	for i := range 80 {
 		m := ms[r.IntN(len(ms))]
 		on := today.AddDate(0, 0, -r.IntN(60)).Format(dateLayout)
 		in := TransferInput{OnDate: on, Note: reasons[r.IntN(len(reasons))]}
