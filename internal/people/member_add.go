@@ -233,8 +233,9 @@ func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberIn
 			return errs.Wrap(err, "insert person")
 		}
 		var mid int64
-		if err := tx.QueryRow(ctx, `INSERT INTO memberships (person_id, org_id, kind, joined_on, full_on, status, active, started_on)
-			VALUES (?, ?, ?, ?, ?, 'normal', ?, ?) RETURNING id`, id, o.ID, m.kind, m.joined, nullable(m.full), true, m.joined).Scan(&mid); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO memberships (person_id, org_id, kind, joined_on, full_on, status, active, started_on, name_key, gender, birth_date, education)
+			VALUES (?, ?, ?, ?, ?, 'normal', ?, ?, ?, ?, ?, ?) RETURNING id`, id, o.ID, m.kind, m.joined, nullable(m.full), true, m.joined,
+			nameKey(p.name), p.gender, p.birth, p.education).Scan(&mid); err != nil {
 			return errs.Wrap(err, "insert membership")
 		}
 		ev := joinText(o.Label(), m.kind)

@@ -49,7 +49,8 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 		}
 		persons[i] = []any{pids[i], m.p.name, keys.of(m.p.name), m.p.gender, m.p.birth, m.p.ethnicity, m.p.education,
 			s.seal.seal("id_number", m.p.id), s.seal.lookup(m.p.id), ids.MaskIDCard(m.p.id), phone, phoneMask, now, now}
-		members[i] = []any{mids[i], pids[i], m.orgID, m.j.kind, m.j.joined, nullable(m.j.full), m.status, m.where, true, m.j.joined}
+		members[i] = []any{mids[i], pids[i], m.orgID, m.j.kind, m.j.joined, nullable(m.j.full), m.status, m.where, true, m.j.joined,
+			persons[i][2], m.p.gender, m.p.birth, m.p.education}
 		ev := joinText(m.orgName, m.j.kind)
 		events = append(events, []any{pids[i], mids[i], "join", ev.ZH, ev.EN, m.j.joined, now, actorName})
 		if m.j.full != "" {
@@ -71,7 +72,8 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 		}
 		return nil, nil, errs.Wrap(err, "insert persons")
 	}
-	if err := tx.BatchInsert(ctx, "memberships", []string{"id", "person_id", "org_id", "kind", "joined_on", "full_on", "status", "floating_where", "active", "started_on"}, members, 300); err != nil {
+	if err := tx.BatchInsert(ctx, "memberships", []string{"id", "person_id", "org_id", "kind", "joined_on", "full_on", "status", "floating_where", "active", "started_on",
+		"name_key", "gender", "birth_date", "education"}, members, 200); err != nil {
 		return nil, nil, errs.Wrap(err, "insert memberships")
 	}
 	if err := tx.BatchInsert(ctx, "membership_events", []string{"person_id", "membership_id", "kind", "detail", "detail_en", "on_date", "at", "actor_name"}, events, 300); err != nil {

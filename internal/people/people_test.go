@@ -126,6 +126,13 @@ func (f *fx) recount(t *testing.T) {
 		}
 	}
 	rows.Close()
+	// Each membership carries its person's name key, gender, birth date
+	// and education for the list.
+	var stale int
+	if err := f.d.QueryRow(ctx, `SELECT COUNT(*) FROM memberships m JOIN persons p ON p.id = m.person_id
+		WHERE m.name_key <> p.name_key OR m.gender <> p.gender OR m.birth_date <> p.birth_date OR m.education <> p.education`).Scan(&stale); err != nil || stale != 0 {
+		t.Errorf("%d memberships differ from their persons (%v)", stale, err)
+	}
 	if fmt.Sprint(kept) != fmt.Sprint(want) {
 		t.Errorf("member counts differ from a recount:\nkept %v\nwant %v", kept, want)
 	}

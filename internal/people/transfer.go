@@ -337,8 +337,9 @@ func (s *Service) AcceptTransfer(ctx context.Context, actor access.Actor, id int
 			return errs.Wrap(err, "end membership")
 		}
 		var mid int64
-		if err := tx.QueryRow(ctx, `INSERT INTO memberships (person_id, org_id, kind, joined_on, full_on, status, active, started_on)
-			VALUES (?, ?, ?, ?, ?, 'normal', ?, ?) RETURNING id`, t.PersonID, to.ID, m.Kind, m.JoinedOn, nullable(m.FullOn), true, date).Scan(&mid); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO memberships (person_id, org_id, kind, joined_on, full_on, status, active, started_on, name_key, gender, birth_date, education)
+			SELECT ?, ?, ?, ?, ?, 'normal', ?, ?, name_key, gender, birth_date, education FROM persons WHERE id = ? RETURNING id`,
+			t.PersonID, to.ID, m.Kind, m.JoinedOn, nullable(m.FullOn), true, date, t.PersonID).Scan(&mid); err != nil {
 			return errs.Wrap(err, "insert membership")
 		}
 		now := db.FormatTime(tx.Now())
