@@ -16,7 +16,9 @@ import (
 // to work. It goes through the service, as a department would.
 func seedTransfers(ctx context.Context, s *Service, r *rand.Rand, all []org.Org, today time.Time) (int, error) {
 	sys := access.SystemActor("demo")
-	rows, err := s.db.Query(ctx, "SELECT person_id, org_id FROM memberships WHERE active = ? AND status = 'normal' ORDER BY person_id", true)
+	// Members without posts: a cadre's move is a matter of its own.
+	rows, err := s.db.Query(ctx, `SELECT person_id, org_id FROM memberships m WHERE active = ? AND status = 'normal'
+		AND NOT EXISTS (SELECT 1 FROM posts po WHERE po.person_id = m.person_id AND po.ended_on IS NULL) ORDER BY person_id`, true)
 	if err != nil {
 		return 0, err
 	}

@@ -363,7 +363,7 @@ func (s *Service) duplicate(ctx context.Context, actor access.Actor, index strin
 // tooManyDuplicates holds back an account that registered numbers already
 // registered too often.
 func tooManyDuplicates(wait time.Duration) error {
-	return errs.TooManyWait("重复登记已登记身份证号的次数过多，请稍后再登记", "too many registrations of numbers already registered", wait)
+	return errs.TooManyWait("按身份证号登记或查找未果的次数过多", "too many ID numbers registered already or not found", wait)
 }
 
 // dupBlocked is how long the account under key is still held back.

@@ -95,6 +95,12 @@ func (s *Service) SetStatus(ctx context.Context, actor access.Actor, personID in
 		if _, err := tx.Exec(ctx, q, status, where, active, ended, m.ID); err != nil {
 			return errs.Wrap(err, "set status")
 		}
+		// Leaving the Party or death ends every post the person held.
+		if !active {
+			if err := s.endPosts(ctx, tx, personID, 0, on.Format(dateLayout)); err != nil {
+				return err
+			}
+		}
 		agg := map[aggKey]int{}
 		addMember(agg, m.path, c, memberCount{joinYear: m.JoinedOn[:4], status: m.Status, kind: m.Kind}, -1)
 		if active {

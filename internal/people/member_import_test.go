@@ -207,3 +207,36 @@ func TestMemberImportRegisteredMeanwhile(t *testing.T) {
 	}
 	f.recount(t)
 }
+
+// TestNumberProbesHeldBack: a secretary may not see numbers in full, and
+// the mask and the age leave a few dozen candidates for a member's number.
+// Trying them one by one — by the member search, a training import or the
+// pay import — spends the account's allowance of probes with every miss
+// (a wrong name reads as no such number): after 21 misses even the right
+// number is refused for a while. The department, which may reveal
+// numbers, is not counted.
+func TestNumberProbesHeldBack(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	target := f.add(t, f.c3, "闭兰月", idNumber("450102", "19900601", 90), "full", "2010-07-01")
+	right := idNumber("450102", "19900601", 90)
+	for day := 1; day <= 21; day++ {
+		cand := idNumber("450102", fmt.Sprintf("199006%02d", day+1), 90)
+		list, _, err := f.ppl.Members(ctx, f.secretary, people.MemberQuery{Q: cand})
+		switch {
+		case day <= 20 && (err != nil || len(list) != 0):
+			t.Fatalf("candidate %d: %v %d", day, err, len(list))
+		case day == 21 && errs.KindOf(err) != errs.TooMany:
+			t.Fatalf("the 21st miss: %v", err)
+		}
+	}
+	_, _, err := f.ppl.Members(ctx, f.secretary, people.MemberQuery{Q: right})
+	if errs.KindOf(err) != errs.TooMany || !strings.HasPrefix(errs.As(err).ZH, "按身份证号登记或查找未果的次数过多") {
+		t.Fatalf("the right number after 21 misses: %v", err)
+	}
+	// The department is not held back, and finds the member.
+	if list, _, err := f.ppl.Members(ctx, f.street, people.MemberQuery{Q: right}); err != nil || len(list) != 1 || list[0].ID != target.ID {
+		t.Errorf("the department's search: %v %v", list, err)
+	}
+}

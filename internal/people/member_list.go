@@ -64,6 +64,9 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	byNumber := false
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
 		if card, err := ids.ParseIDCard(foldID(q.Q), s.today()); err == nil {
+			if err := s.probeWait(actor); err != nil {
+				return nil, 0, err
+			}
 			byNumber = true
 			where, args = append(where, "p.id_index = ?"), append(args, s.seal.lookup(card.Number))
 		} else {
@@ -184,6 +187,9 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		return nil, 0, errs.Wrap(err, "list members")
 	}
 	out, err := scan(rows, nil)
+	if err == nil && byNumber && len(out) == 0 {
+		err = s.probeMiss(actor)
+	}
 	return out, total, err
 }
 

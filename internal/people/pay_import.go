@@ -304,24 +304,28 @@ func (s *Service) personByNumber(ctx context.Context, actor access.Actor, number
 		e := errs.As(err)
 		return Person{}, errs.New(errs.Invalid, "身份证号无效："+e.ZH, "the ID number is not valid: "+e.EN)
 	}
-	var id int64
-	err = s.db.QueryRow(ctx, "SELECT id FROM persons WHERE id_index = ?", s.seal.lookup(card.Number)).Scan(&id)
-	notFound := errs.New(errs.NotFound, "党员名册中没有该身份证号的人员，或不在您的管理范围内", "nobody with that ID number is in the register within your scope")
-	if errors.Is(err, sql.ErrNoRows) {
-		return Person{}, notFound
-	}
-	if err != nil {
-		return Person{}, errs.Wrap(err, "person by number")
-	}
-	p, err := s.Person(ctx, actor, id)
-	if err != nil {
-		return Person{}, notFound
-	}
 	if name == "" {
 		return Person{}, errs.New(errs.Invalid, "“姓名”未填写", "the name is empty")
 	}
-	if strings.TrimSpace(name) != p.Name {
-		return Person{}, errs.Newf(errs.Invalid, "姓名“%s”与该身份证号在党员名册中登记的姓名不一致", "the name %q is not the name registered with that ID number", name)
+	if err := s.probeWait(actor); err != nil {
+		return Person{}, err
+	}
+	var id int64
+	err = s.db.QueryRow(ctx, "SELECT id FROM persons WHERE id_index = ?", s.seal.lookup(card.Number)).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Person{}, errs.Wrap(err, "person by number")
+	}
+	var p Person
+	if err == nil {
+		p, err = s.Person(ctx, actor, id)
+	}
+	// Nobody, somebody outside the scope and somebody of another name read
+	// alike, and each spends a probe (see probe.go).
+	if err != nil || strings.TrimSpace(name) != p.Name {
+		if err := s.probeMiss(actor); err != nil {
+			return Person{}, err
+		}
+		return Person{}, errs.New(errs.NotFound, "党员名册中您管理范围内没有这个身份证号和姓名的人员", "nobody with that ID number and name is in the register within your scope")
 	}
 	return p, nil
 }

@@ -212,13 +212,13 @@ func TestPayImport(t *testing.T) {
 		got = append(got, p.ZH)
 	}
 	want := []string{
-		"第3行：姓名“张卫”与该身份证号在党员名册中登记的姓名不一致",
+		"第3行：党员名册中您管理范围内没有这个身份证号和姓名的人员",
 		"第4行：身份证号无效：" + badCheckMessage(t, badCheck),
-		"第5行：年基本报酬应在 1000–1000000 元之间，请核对（单位：元/年）；党员名册中没有该身份证号的人员，或不在您的管理范围内",
+		"第5行：年基本报酬应在 1000–1000000 元之间，请核对（单位：元/年）；党员名册中您管理范围内没有这个身份证号和姓名的人员",
 		"第6行：王强 2026 年未在村（社区）担任干部职务：请先登记其任职",
 		"第7行：张伟 2026 年的报酬与第2行重复",
 		"第8行：基本报酬只登记村（社区）党组织的干部：民生街道党工委不是村或社区党组织",
-		"第9行：党员名册中没有该身份证号的人员，或不在您的管理范围内",
+		"第9行：党员名册中您管理范围内没有这个身份证号和姓名的人员",
 	}
 	if s.Status != "invalid" || s.Total != 8 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("session %s of %d rows, problems:\n%s\nwant:\n%s", s.Status, s.Total, strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -147,3 +147,36 @@ func TestLeadersOfOrganizations(t *testing.T) {
 		t.Errorf("leaders: %v", got)
 	}
 }
+
+// TestPostsEndWithTheMembership: a secretary who dies leaves every post
+// they held, here and as first secretary elsewhere, on the date of death;
+// the tree names no leader for either organization.
+func TestPostsEndWithTheMembership(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	a := f.add(t, f.c3, "农华", idNumber("450102", "19600101", 123), "full", "1985-07-01")
+	for _, in := range []people.PostInput{
+		{PersonID: a.ID, OrgID: f.c3.ID, Post: "secretary", StartedOn: "2020-01-01"},
+		{PersonID: a.ID, OrgID: f.st.ID, Post: "first_secretary", HomeAgency: "兴宁区委组织部", StartedOn: "2021-01-01"},
+	} {
+		if _, err := f.ppl.Appoint(ctx, f.admin, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.ppl.SetStatus(ctx, f.admin, a.ID, people.StatusInput{Status: "deceased", OnDate: "2026-11-20"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []int64{f.c3.ID, f.st.ID} {
+		if posts, _ := f.ppl.OrgPosts(ctx, f.admin, o); len(posts) != 0 {
+			t.Errorf("posts left at %d: %+v", o, posts)
+		}
+	}
+	if got, _ := f.orgs.Leaders(ctx, []int64{f.c3.ID, f.st.ID}); len(got) != 0 {
+		t.Errorf("leaders named after the death: %v", got)
+	}
+	var ended int
+	if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM posts WHERE person_id = ? AND ended_on = '2026-11-20'", a.ID).Scan(&ended); err != nil || ended != 2 {
+		t.Errorf("%d posts ended on the date of death (%v)", ended, err)
+	}
+}

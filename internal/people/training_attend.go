@@ -286,7 +286,12 @@ func (s *Service) PickMembers(ctx context.Context, actor access.Actor, q string,
 	scope, args := actor.ScopeSQL(org.PathCol("o"), PeopleManage)
 	where := "m.active = ? AND " + scope
 	args = append([]any{true}, args...)
+	byNumber := false
 	if card, err := ids.ParseIDCard(foldID(q), s.today()); err == nil {
+		if err := s.probeWait(actor); err != nil {
+			return nil, err
+		}
+		byNumber = true
 		where, args = where+" AND p.id_index = ?", append(args, s.seal.lookup(card.Number))
 	} else {
 		where, args = where+" AND p.name LIKE ?", append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(q)+"%")
@@ -304,5 +309,11 @@ func (s *Service) PickMembers(ctx context.Context, actor access.Actor, q string,
 		}
 		out = append(out, p)
 	}
-	return out, errs.Wrap(rows.Err(), "pick members")
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "pick members")
+	}
+	if byNumber && len(out) == 0 {
+		return out, s.probeMiss(actor)
+	}
+	return out, nil
 }

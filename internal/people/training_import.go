@@ -124,6 +124,9 @@ func (s *Service) PrepareAttendImport(ctx context.Context, actor access.Actor, u
 			e := errs.As(cerr)
 			f.Add("id_number", "身份证号："+e.ZH, "ID number: "+e.EN)
 		default:
+			if err := s.probeWait(actor); err != nil {
+				return AttendImport{}, err
+			}
 			var id int64
 			err := s.db.QueryRow(ctx, "SELECT id FROM persons WHERE id_index = ?", s.seal.lookup(card.Number)).Scan(&id)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -132,14 +135,16 @@ func (s *Service) PrepareAttendImport(ctx context.Context, actor access.Actor, u
 			if err == nil {
 				person, err = s.member(ctx, s.db, actor, id)
 			}
-			if err != nil {
-				// Unknown and outside the scope read alike: the answer
-				// must not tell whether a number is registered elsewhere.
-				f.Add("id_number", "身份证号：在您管理范围内的党员中未找到此身份证号", "ID number: no member you manage has this number")
+			if err != nil || name != "" && name != person.name {
+				// Unknown, outside the scope and of another name read
+				// alike, and each spends a probe (see probe.go): the
+				// answer must not confirm a number guessed from its mask.
+				if err := s.probeMiss(actor); err != nil {
+					return AttendImport{}, err
+				}
+				person = attendee{}
+				f.Add("id_number", "身份证号：在您管理范围内的党员中未找到这个身份证号和姓名", "ID number: no member you manage has this number and name")
 				break
-			}
-			if name != "" && name != person.name {
-				f.Add("name", fmt.Sprintf("姓名：与身份证号登记的姓名“%s”不符", person.name), fmt.Sprintf("name: the number is registered to %s", person.name))
 			}
 		}
 		if person.id != 0 {

@@ -192,10 +192,19 @@ func (s *Service) TrainingCompletion(ctx context.Context, actor access.Actor, q 
 	card := int64(-1)
 	if qq := strings.TrimSpace(q.Q); qq != "" {
 		if n, err := ids.ParseIDCard(foldID(qq), s.today()); err == nil {
+			if err := s.probeWait(actor); err != nil {
+				return Completion{}, err
+			}
 			card = 0
 			err := s.db.QueryRow(ctx, "SELECT id FROM persons WHERE id_index = ?", s.seal.lookup(n.Number)).Scan(&card)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return Completion{}, errs.Wrap(err, "find person")
+			}
+			// Only those the reader sees count as found (see probe.go).
+			if card == 0 || !s.readable(ctx, actor, card) {
+				if err := s.probeMiss(actor); err != nil {
+					return Completion{}, err
+				}
 			}
 		}
 	}

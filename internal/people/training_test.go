@@ -390,8 +390,8 @@ func TestAttendImportRefusedWhole(t *testing.T) {
 		got = append(got, p.ZH)
 	}
 	want := []string{
-		"第3行：身份证号：在您管理范围内的党员中未找到此身份证号",
-		"第4行：姓名：与身份证号登记的姓名“李娜”不符",
+		"第3行：身份证号：在您管理范围内的党员中未找到这个身份证号和姓名",
+		"第4行：身份证号：在您管理范围内的党员中未找到这个身份证号和姓名",
 		"第5行：身份证号：与第2行是同一人（张伟），同一期培训只登记一次",
 		"第6行：身份证号：陈刚已登记参加本期培训（2026-12-03 登记）",
 		"第7行：认定学时：13 超过本期培训的 12 学时",
@@ -414,7 +414,7 @@ func TestAttendImportRefusedWhole(t *testing.T) {
 	// 三塘镇; the department can.
 	header, rows = importRows("张伟,"+idNumber("450102", "19850312", 123)+",12", "赵敏,"+idNumber("450102", "19880808", 442)+",1.5")
 	sess, _ = f.ppl.PrepareAttendImport(ctx, f.secretary, sid, course.ID, "参训名单.xlsx", header, rows)
-	if len(sess.Problems) != 1 || sess.Problems[0].ZH != "第3行：身份证号：在您管理范围内的党员中未找到此身份证号" {
+	if len(sess.Problems) != 1 || sess.Problems[0].ZH != "第3行：身份证号：在您管理范围内的党员中未找到这个身份证号和姓名" {
 		t.Errorf("the secretary's import: %+v", sess.Problems)
 	}
 	sess, err = f.ppl.PrepareAttendImport(ctx, f.admin, uid, course.ID, "参训名单.xlsx", header, rows)

@@ -194,7 +194,7 @@ func (s *Service) RequestTransfer(ctx context.Context, actor access.Actor, perso
 		if err := bumpMember(ctx, tx, m.path, c, memberCount{joinYear: m.JoinedOn[:4], status: m.Status, kind: m.Kind}, -1); err != nil {
 			return err
 		}
-		if err := s.endPosts(ctx, tx, personID, m.OrgID, in.OnDate); err != nil {
+		if err := s.endPosts(ctx, tx, personID, 0, in.OnDate); err != nil {
 			return err
 		}
 		text := i18n.Text{ZH: "组织关系转出本系统：转至" + in.OutTo, EN: "transferred out of the system to " + in.OutTo}
@@ -213,8 +213,13 @@ func (s *Service) RequestTransfer(ctx context.Context, actor access.Actor, perso
 }
 
 // endPosts ends the posts a person holds in the organization they leave.
+// An orgID of 0 ends every post the person holds: their membership ended.
 func (s *Service) endPosts(ctx context.Context, tx *db.Tx, personID, orgID int64, on string) error {
-	_, err := tx.Exec(ctx, "UPDATE posts SET ended_on = ? WHERE person_id = ? AND org_id = ? AND ended_on IS NULL", on, personID, orgID)
+	q, args := "UPDATE posts SET ended_on = ? WHERE person_id = ? AND ended_on IS NULL", []any{on, personID}
+	if orgID != 0 {
+		q, args = q+" AND org_id = ?", append(args, orgID)
+	}
+	_, err := tx.Exec(ctx, q, args...)
 	return errs.Wrap(err, "end posts")
 }
 

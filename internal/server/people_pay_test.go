@@ -165,7 +165,7 @@ func TestPayFloorThroughTheAPIAndPages(t *testing.T) {
 	// changes nothing.
 	csv := "年度,姓名,身份证号,年基本报酬\n2026,赵一," + cadres[0].id + ",52000\n2026,钱三," + cadres[1].id + ",52000\n2026,孙三," + cadres[2].id + ",-1\n"
 	st, _, body := b.postFiles(t, "/people/pay/import", part{"pay.csv", []byte(csv)})
-	for _, s := range []string{"第3行：姓名“钱三”与该身份证号在党员名册中登记的姓名不一致", "第4行：年基本报酬应在 1000–1000000 元之间，请核对（单位：元/年）"} {
+	for _, s := range []string{"第3行：党员名册中您管理范围内没有这个身份证号和姓名的人员", "第4行：年基本报酬应在 1000–1000000 元之间，请核对（单位：元/年）"} {
 		if !strings.Contains(body, s) {
 			t.Errorf("the import page (%d) lacks %q", st, s)
 		}

@@ -88,7 +88,7 @@ func TestTrainingAPI(t *testing.T) {
 	for _, p := range out["problems"].([]any) {
 		probs = append(probs, p.(map[string]any)["message"].(string))
 	}
-	if st != 201 || out["status"] != "invalid" || strings.Join(probs, "|") != "第3行：姓名：与身份证号登记的姓名“白雪”不符|第4行：身份证号：张伟已登记参加本期培训（2026-12-03 登记）" {
+	if st != 201 || out["status"] != "invalid" || strings.Join(probs, "|") != "第3行：身份证号：在您管理范围内的党员中未找到这个身份证号和姓名|第4行：身份证号：张伟已登记参加本期培训（2026-12-03 登记）" {
 		t.Fatalf("import: %d %v", st, out)
 	}
 	answers := []string{fmt.Sprint(out)}

@@ -12,3 +12,6 @@ UPDATE memberships SET name_key = p.name_key, gender = p.gender, birth_date = p.
     FROM persons p WHERE p.id = memberships.person_id;
 DROP INDEX memberships_org;
 CREATE INDEX memberships_list ON memberships(org_id, active, kind, status, name_key, person_id, gender, birth_date, education);
+-- A person's memberships, the last first: the partial index of the current
+-- one does not find an ended one.
+CREATE INDEX memberships_person ON memberships(person_id, id);
