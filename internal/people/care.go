@@ -433,8 +433,8 @@ func (s *Service) decide(ctx context.Context, actor access.Actor, id int64, step
 		if c.State != want {
 			return outOfOrder(c, step)
 		}
-		if step == "approve" && c.reviewerID.Valid && c.reviewerID.Int64 == actor.UserID {
-			return errs.New(errs.Forbidden, "您已审核该案件：审核与审批须由不同的账号办理", "you reviewed this case: another account must approve it")
+		if err := separated(ctx, tx, actor, c.ID, step); err != nil {
+			return err
 		}
 		last, err := lastStepDate(ctx, tx, c.ID)
 		if err != nil {
@@ -525,6 +525,9 @@ func (s *Service) Disburse(ctx context.Context, actor access.Actor, id int64, in
 		if c.State != "approved" {
 			return outOfOrder(c, "disburse")
 		}
+		if err := separated(ctx, tx, actor, c.ID, "disburse"); err != nil {
+			return err
+		}
 		last, err := lastStepDate(ctx, tx, c.ID)
 		if err != nil {
 			return err
@@ -576,10 +579,31 @@ func (s *Service) CanTakeStep(ctx context.Context, actor access.Actor, c CareCas
 	if step == "review" {
 		at = review
 	}
-	if step == "approve" && c.reviewerID.Valid && c.reviewerID.Int64 == actor.UserID {
+	if separated(ctx, s.db, actor, c.ID, step) != nil {
 		return false, nil
 	}
 	return actor.Can(CareApprove, at.Path), nil
+}
+
+// separated refuses a step of a case to the account that took a step the
+// rules keep apart from it (separation of duties): whoever applied may not
+// review, approve or pay; whoever reviewed may not approve.
+func separated(ctx context.Context, q db.Querier, actor access.Actor, caseID int64, step string) error {
+	earlier := map[string][]string{"review": {"apply"}, "approve": {"apply", "review"}, "disburse": {"apply"}}[step]
+	for _, e := range earlier {
+		var n int
+		if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM care_steps WHERE case_id = ? AND step = ? AND actor_id = ?", caseID, e, actor.UserID).Scan(&n); err != nil {
+			return errs.Wrap(err, "steps of the case")
+		}
+		if n == 0 {
+			continue
+		}
+		if e == "review" {
+			return errs.New(errs.Forbidden, "您已审核该案件：审核与审批须由不同的账号办理", "you reviewed this case: another account must approve it")
+		}
+		return errs.New(errs.Forbidden, "您提出了该申请：审核、审批和发放须由其他账号办理", "you applied for this case: other accounts must review, approve and pay it")
+	}
+	return nil
 }
 
 // Today is the register's date (in Beijing), which forms take as their

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"jiceng/internal/access"
+	"jiceng/internal/errs"
 	"jiceng/internal/db"
 	"jiceng/internal/org"
 	"jiceng/internal/people"
@@ -114,7 +115,7 @@ func TestCareTotalsByHand(t *testing.T) {
 	c2 := f.apply(t, f.secretary, li, "disaster", 3000, "2026-06-15")
 	c2 = must(t)(f.ppl.Review(ctx, f.street, c2.ID, approve(3000, "2026-06-20")))
 	c2 = must(t)(f.ppl.Approve(ctx, f.countyB, c2.ID, approve(0, "2026-06-25")))
-	c3 := f.apply(t, f.countyA, chen, "accident", 5000, "2026-07-01")
+	c3 := f.apply(t, f.countyB, chen, "accident", 5000, "2026-07-01")
 	c3 = must(t)(f.ppl.Review(ctx, f.sanTang, c3.ID, approve(5000, "2026-07-03")))
 	c3 = must(t)(f.ppl.Approve(ctx, f.countyA, c3.ID, approve(0, "2026-07-08")))
 	c3 = must(t)(f.ppl.Disburse(ctx, f.countyA, c3.ID, people.DisburseInput{PaidOn: "2026-07-20", Amount: 4500}))
@@ -400,5 +401,31 @@ func TestCareReasonNeverInClear(t *testing.T) {
 		if strings.Contains(seen, s) {
 			t.Errorf("%s is in clear in the list, a table or the audit log", s)
 		}
+	}
+}
+
+// TestCareApplicantDecidesNothing: the account that applied may neither
+// review, approve nor pay the case, whatever its grants; another account
+// of the county approves and a third pays.
+func TestCareApplicantDecidesNothing(t *testing.T) {
+	t.Parallel()
+	f := newCareFx(t)
+	ctx := context.Background()
+	liu := f.add(t, f.ms, "刘洋", idNumber("452101", "19640808", 331), "full", "1990-05-04")
+	c := f.apply(t, f.countyA, liu, "elderly", 2000, "2026-09-01")
+	const own = "您提出了该申请：审核、审批和发放须由其他账号办理"
+	if _, err := f.ppl.Review(ctx, f.countyA, c.ID, approve(2000, "2026-09-02")); errs.KindOf(err) != errs.Forbidden || errs.As(err).ZH != own {
+		t.Errorf("the applicant reviewing: %v", err)
+	}
+	must(t)(f.ppl.Review(ctx, f.street, c.ID, approve(2000, "2026-09-02")))
+	if _, err := f.ppl.Approve(ctx, f.countyA, c.ID, approve(0, "2026-09-03")); errs.KindOf(err) != errs.Forbidden || errs.As(err).ZH != own {
+		t.Errorf("the applicant approving: %v", err)
+	}
+	must(t)(f.ppl.Approve(ctx, f.countyB, c.ID, approve(0, "2026-09-03")))
+	if _, err := f.ppl.Disburse(ctx, f.countyA, c.ID, people.DisburseInput{PaidOn: "2026-09-04", Amount: 2000}); errs.KindOf(err) != errs.Forbidden || errs.As(err).ZH != own {
+		t.Errorf("the applicant paying: %v", err)
+	}
+	if ok, err := f.ppl.CanTakeStep(ctx, f.countyA, must(t)(f.ppl.CareCase(ctx, f.countyA, c.ID, ""))); err != nil || ok {
+		t.Errorf("the applicant is offered the payment: %v %v", ok, err)
 	}
 }

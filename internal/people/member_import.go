@@ -47,8 +47,9 @@ var MemberImportNotes = [][2]string{
 }
 
 // MemberImportExample is the template's example row, in the order of
-// MemberImportHeader.
-var MemberImportExample = []string{"张伟", "450102198503121233", "汉族", "大学本科", "正式党员", "2010-07-01", "", "兴宁社区党支部", "男", "", "2011-07-01", "13812345678"}
+// MemberImportHeader. Its ID number is left empty, so that a template
+// uploaded as downloaded registers nobody: the notes give the format.
+var MemberImportExample = []string{"张伟", "", "汉族", "大学本科", "正式党员", "2010-07-01", "", "兴宁社区党支部", "男", "", "2011-07-01", "13812345678"}
 
 // MemberImportHeader is the header row of the template.
 func MemberImportHeader() []string {

@@ -8,7 +8,7 @@ import (
 )
 
 // TestCarePages walks a care case through its pages as its users would: the
-// street's organization department applies for 张伟 (the form refuses an
+// secretary of 张伟's branch applies for him (the form refuses an
 // implausible amount at its field and keeps what was typed), the county
 // cannot approve before the street's review, the street cannot approve at
 // the county's level, the county approves, a payment above the amount
@@ -18,16 +18,16 @@ import (
 func TestCarePages(t *testing.T) {
 	t.Parallel()
 	f := newPplFixture(t)
-	street, county := f.browser(t, "street_admin"), f.b
+	street, county, sec := f.browser(t, "street_admin"), f.b, f.browser(t, "secretary")
 	zw := strings.TrimPrefix(f.zw, "/people/")
 	reason := "本人患病住院治疗，自付医疗费用约两万元"
 
-	body := street.get(t, "/care/new?person="+zw)
+	body := sec.get(t, "/care/new?person="+zw)
 	if !strings.Contains(body, `<input type="hidden" name="person_id" value="`+zw+`">`) || !strings.Contains(text(body), "张伟 · "+f.c3Name) {
 		t.Errorf("the form from 张伟's page does not name him: %.600s", text(body))
 	}
 	form := url.Values{"person_id_q": {"张伟"}, "category": {"illness"}, "reason": {reason}, "requested": {"100001"}, "applied_on": {"2026-11-02"}}
-	st, _, body := street.status(t, "POST", "/care/new", form)
+	st, _, body := sec.status(t, "POST", "/care/new", form)
 	if got := errAt(body, "requested"); st != 422 || got != "金额应为 1–100000 元之间的整数（单位：元）" {
 		t.Errorf("an implausible amount: %d %q", st, got)
 	}
@@ -38,7 +38,7 @@ func TestCarePages(t *testing.T) {
 		t.Fatalf("%d cases after a refused application", n)
 	}
 	form.Set("requested", "8000")
-	st, at, body := street.status(t, "POST", "/care/new", form)
+	st, at, body := sec.status(t, "POST", "/care/new", form)
 	if st != 200 || !strings.HasPrefix(at, "/care/") || !strings.Contains(body, "已提交张伟的关爱帮扶申请，待"+f.msName+"审核") {
 		t.Fatalf("apply: %d %s %s", st, at, flashOf(body))
 	}
@@ -112,7 +112,7 @@ func TestCarePages(t *testing.T) {
 
 	// The account that reviewed may not approve.
 	form.Set("requested", "3000")
-	_, at, _ = county.status(t, "POST", "/care/new", form)
+	_, at, _ = sec.status(t, "POST", "/care/new", form)
 	county.status(t, "POST", at+"/review", url.Values{"decision": {"approve"}, "amount": {"3000"}, "on_date": {"2026-11-03"}})
 	_, _, body = county.status(t, "POST", at+"/approve", url.Values{"decision": {"approve"}, "on_date": {"2026-11-04"}})
 	if flashOf(body) != "您已审核该案件：审核与审批须由不同的账号办理" || !strings.Contains(text(body), "您已审核该案件：县级审批须由另一账号办理") {
