@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"jiceng/internal/access"
-	"jiceng/internal/errs"
 	"jiceng/internal/db"
+	"jiceng/internal/errs"
 	"jiceng/internal/org"
 	"jiceng/internal/people"
 	"jiceng/internal/testrig"
