@@ -178,21 +178,24 @@ func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberIn
 	if !actor.CanAnywhere(PeopleManage) {
 		return Person{}, errs.New(errs.Forbidden, "您没有登记党员的权限", "you may not register members")
 	}
+	// Every field's problem at once: the organization's with the others.
+	var f errs.Fields
+	var o org.Org
 	if in.OrgID == 0 {
-		return Person{}, errs.Field("org_id", "请选择所在党组织", "choose the organization")
-	}
-	o, err := s.orgs.Check(ctx, actor, in.OrgID, PeopleManage)
-	if err != nil {
-		if e := errs.As(err); e.Kind == errs.NotFound {
-			return Person{}, errs.Field("org_id", e.ZH, e.EN)
+		f.Add("org_id", "请选择所在党组织", "choose the organization")
+	} else {
+		var err error
+		if o, err = s.orgs.Check(ctx, actor, in.OrgID, PeopleManage); err != nil {
+			e := errs.As(err)
+			if e.Kind != errs.NotFound {
+				return Person{}, err
+			}
+			f.Add("org_id", e.ZH, e.EN)
+		} else if !o.Active() {
+			f.Add("org_id", fmt.Sprintf("“%s”已撤销，不能接收党员", o.Label()), fmt.Sprintf("%s has been dissolved and cannot take members", o.Label()))
 		}
-		return Person{}, err
-	}
-	if !o.Active() {
-		return Person{}, errs.Field("org_id", fmt.Sprintf("“%s”已撤销，不能接收党员", o.Label()), fmt.Sprintf("%s has been dissolved and cannot take members", o.Label()))
 	}
 	today := s.today()
-	var f errs.Fields
 	p := s.checkPerson(in.PersonInput, today, &f)
 	m := s.checkJoin(in, p, today, &f)
 	if err := f.Err(); err != nil {
@@ -203,7 +206,7 @@ func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberIn
 		return Person{}, err
 	}
 	var id int64
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := tx.LockTreeShared(ctx); err != nil {
 			return errs.Wrap(err, "lock tree")
 		}

@@ -227,12 +227,12 @@ func careRows(t *testing.T, f *fixture, admin string) {
 	if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/organizers/%v/placement", r["id"]), admin, fmt.Sprintf(`{"org_id":%d,"placed_on":"2026-08-01","tenure_years":3}`, community.ID)); st != 200 {
 		t.Fatalf("place: %d %v", st, out)
 	}
-	st, c := f.call(t, "POST", "/api/v1/care-cases", admin, fmt.Sprintf(`{"person_id":%v,"category":"illness","reason":"住院治疗自付费用高","requested":3000,"applied_on":"2026-11-02"}`, p["id"]))
+	st, c := f.call(t, "POST", "/api/v1/care-cases", f.token(t, "street_admin"), fmt.Sprintf(`{"person_id":%v,"category":"illness","reason":"住院治疗自付费用高","requested":3000,"applied_on":"2026-11-02"}`, p["id"]))
 	if st != 201 {
 		t.Fatalf("care: %d %v", st, c)
 	}
-	// Reviewed by the administrator, approved by the county's department,
-	// paid by the administrator.
+	// Applied for by the street, reviewed by the administrator, approved by
+	// the county's department, paid by the administrator.
 	for _, s := range []struct{ who, step, body string }{{admin, "review", `{"decision":"approve","amount":2500,"on_date":"2026-11-03"}`},
 		{f.token(t, "county_admin"), "approve", `{"decision":"approve","on_date":"2026-11-04"}`}, {admin, "disburse", `{"paid_on":"2026-11-05","amount":2500}`}} {
 		if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/care-cases/%v/%s", c["id"], s.step), s.who, s.body); st != 200 {

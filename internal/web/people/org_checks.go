@@ -19,23 +19,42 @@ type checksView struct {
 	Counts map[string]int
 }
 
+// checks reads the list of ?check= in o's subtree, or without one the
+// first check that lists anything, and the counts of every check.
+func (h *Pages) checks(r *http.Request, o org.Org) ([]people.OrgCheck, map[string]int, string, error) {
+	check := r.URL.Query().Get("check")
+	rows, counts, err := h.ppl.CheckCounts(r.Context(), web.Actor(r), o.ID, check)
+	if err != nil || check != "" {
+		return rows, counts, check, err
+	}
+	check = people.CheckFewFull
+	for _, c := range people.OrgChecks {
+		if counts[c.Key] > 0 {
+			check = c.Key
+			break
+		}
+	}
+	var out []people.OrgCheck
+	for _, row := range rows {
+		if row.Check == check {
+			out = append(out, row)
+		}
+	}
+	return out, counts, check, nil
+}
+
 // PeopleChecks lists the branches of a subtree whose member counts call
 // for a change: too few full members, none registered, enough members for
 // a general branch or a committee.
 func (h *Pages) PeopleChecks(w http.ResponseWriter, r *http.Request) {
-	ctx, actor := r.Context(), web.Actor(r)
 	p := h.Page(r, "people", h.T(i18n.FromRequest(r), "ppl.checks_title"))
 	o, err := h.readerOrg(r, r.URL.Query().Get("org"))
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	check := r.URL.Query().Get("check")
-	if check == "" {
-		check = people.CheckFewFull
-	}
-	v := &checksView{Org: o, Check: check}
-	if v.Rows, v.Counts, err = h.ppl.CheckCounts(ctx, actor, o.ID, check); err != nil {
+	v := &checksView{Org: o}
+	if v.Rows, v.Counts, v.Check, err = h.checks(r, o); err != nil {
 		h.Fail(w, r, err)
 		return
 	}
@@ -46,17 +65,13 @@ func (h *Pages) PeopleChecks(w http.ResponseWriter, r *http.Request) {
 
 // PeopleChecksExport exports one check's list.
 func (h *Pages) PeopleChecksExport(w http.ResponseWriter, r *http.Request) {
-	ctx, actor := r.Context(), web.Actor(r)
+	actor := web.Actor(r)
 	o, err := h.readerOrg(r, r.URL.Query().Get("org"))
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	check := r.URL.Query().Get("check")
-	if check == "" {
-		check = people.CheckFewFull
-	}
-	rows, _, err := h.ppl.CheckCounts(ctx, actor, o.ID, check)
+	rows, _, check, err := h.checks(r, o)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
