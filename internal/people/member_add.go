@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -93,9 +94,16 @@ func (s *Service) checkPerson(in PersonInput, today time.Time, f *errs.Fields) p
 	}
 	var ok bool
 	if p.ethnicity, ok = org.KeyOf(Ethnicities, in.Ethnicity); !ok {
+		// "汉" for 汉族, as forms and files often write it.
+		p.ethnicity, ok = org.KeyOf(Ethnicities, strings.TrimSpace(in.Ethnicity)+"族")
+	}
+	if !ok {
 		f.Add("ethnicity", "请选择民族（56 个民族之一，如“汉族”“壮族”）", "choose the ethnic group (one of the 56, such as Han or Zhuang)")
 	}
 	if p.education, ok = org.KeyOf(Educations, in.Education); !ok {
+		p.education, ok = org.KeyOf(Educations, educationAliases[strings.TrimSpace(in.Education)])
+	}
+	if !ok {
 		f.Add("education", "请选择学历，如“大学本科”“大学专科”“普通高中”", "choose the education, such as Bachelor's degree or Senior high school")
 	}
 	p.phone = strings.TrimSpace(in.Phone)
@@ -160,10 +168,23 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
+// looseDate is a date written with slashes, dots or 年月日.
+var looseDate = regexp.MustCompile(`^(\d{4})\s*[/.年-]\s*(\d{1,2})\s*[/.月-]\s*(\d{1,2})\s*日?$`)
+
+// educationAliases are the short names of education levels people write.
+var educationAliases = map[string]string{"博士": "博士研究生", "硕士": "硕士研究生", "研究生": "硕士研究生", "本科": "大学本科", "专科": "大学专科",
+	"大专": "大学专科", "中专": "中等专科", "职高": "职业高中", "技校": "技工学校", "高中": "普通高中"}
+
 // parseDate reads a register date; a date that is not one is recorded at
 // field.
 func parseDate(v, field string, zh, en string, f *errs.Fields) (time.Time, bool) {
 	t, err := time.Parse(dateLayout, strings.TrimSpace(v))
+	if err != nil {
+		// Files write dates as 2015/7/1, 2015.7.1 or 2015年7月1日 too.
+		if m := looseDate.FindStringSubmatch(strings.TrimSpace(v)); m != nil {
+			t, err = time.Parse("2006-1-2", m[1]+"-"+m[2]+"-"+m[3])
+		}
+	}
 	if err != nil {
 		f.Add(field, "请填写"+zh+"，格式如 2020-07-01", "enter the "+en+" as a date like 2020-07-01")
 		return time.Time{}, false
@@ -283,6 +304,9 @@ func (s *Service) checkJoin(in MemberInput, p person, today time.Time, f *errs.F
 	var j join
 	var ok bool
 	if j.kind, ok = org.KeyOf(Kinds, in.Kind); !ok {
+		j.kind, ok = map[string]string{"正式": "full", "预备": "probationary"}[strings.TrimSpace(in.Kind)]
+	}
+	if !ok {
 		f.Add("kind", "请选择党员类别：正式党员或预备党员", "choose full or probationary member")
 	}
 	joined, okJ := parseDate(in.JoinedOn, "joined_on", "入党日期", "date of joining", f)

@@ -240,3 +240,32 @@ func TestNumberProbesHeldBack(t *testing.T) {
 		t.Errorf("the department's search: %v %v", list, err)
 	}
 }
+
+// TestImportTakesCommonSpellings: the spellings files are written in — 汉
+// for 汉族, 本科 for 大学本科, 预备 for 预备党员, dates with slashes, dots or
+// 年月日 — are read as the codes they stand for.
+func TestImportTakesCommonSpellings(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	uid := f.user(t, "street")
+	header, rows := importFile(
+		with(member("张伟", idNumber("450102", "19850312", 123), "兴宁社区党支部"), "民族", "汉", "学历", "本科", "入党日期", "2010/7/1", "转为正式党员日期", "2011.7.1"),
+		with(member("李娜", idNumber("450103", "19850620", 124), "兴宁社区党支部"), "民族", "壮", "学历", "大专", "人员类别", "预备", "入党日期", "2026年6月1日"),
+	)
+	sess, err := f.ppl.PrepareMemberImport(ctx, f.street, uid, "党员.csv", header, rows)
+	if err != nil || sess.Status != "ready" {
+		t.Fatalf("%+v %v", sess.Problems, err)
+	}
+	if _, err := f.ppl.ApplyMemberImport(ctx, f.street, uid, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	list, _, _ := f.ppl.Members(ctx, f.street, people.MemberQuery{})
+	var got []string
+	for _, m := range list {
+		got = append(got, fmt.Sprintf("%s %s %s %s %s %s", m.Name, m.Ethnicity, m.Education, m.Membership.Kind, m.Membership.JoinedOn, m.Membership.FullOn))
+	}
+	if strings.Join(got, ", ") != "李娜 08 31 probationary 2026-06-01 , 张伟 01 21 full 2010-07-01 2011-07-01" {
+		t.Errorf("imported: %v", got)
+	}
+}
