@@ -249,7 +249,7 @@ func TestPeopleAPI(t *testing.T) {
 		{map[string]any{"education": "幼儿园"}, "education", "请选择学历，如“大学本科”“大学专科”“普通高中”"},
 		{map[string]any{"phone": "12345"}, "phone", "电话应为 11 位手机号（如 13812345678）或带区号的座机（如 0771-1234567）"},
 		{map[string]any{"kind": "member"}, "kind", "请选择党员类别：正式党员或预备党员"},
-		{map[string]any{"joined_on": "2010/07/01"}, "joined_on", "请填写入党日期，格式如 2020-07-01"},
+		{map[string]any{"joined_on": "07/01/2010"}, "joined_on", "请填写入党日期，格式如 2020-07-01"},
 		{map[string]any{"joined_on": "2026-12-04"}, "joined_on", "入党日期不能晚于今天"},
 		{map[string]any{"joined_on": "2003-03-11"}, "joined_on", "入党时应年满 18 周岁：请核对入党日期和身份证号"},
 		{map[string]any{"kind": "probationary", "full_on": "2011-07-01"}, "full_on", "预备党员没有转正日期：转正时再填写"},
