@@ -144,7 +144,6 @@ func (s *Service) PrepareAttendImport(ctx context.Context, actor access.Actor, u
 				}
 				person = attendee{}
 				f.Add("id_number", "身份证号：在您管理范围内的党员中未找到这个身份证号和姓名", "ID number: no member you manage has this number and name")
-				break
 			}
 		}
 		if person.id != 0 {
