@@ -191,7 +191,17 @@ func TestCanaryNeverInClear(t *testing.T) {
 func TestCanaryNotInTheFile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "canary.db")
+	path, d, orgs, ppl := fileRegister(t)
+	useCanary(t, ctx, ppl, orgs, d)
+	secretsInFiles(t, path, d, secrets())
+}
+
+// fileRegister is the register of 兴宁区 on a SQLite file of its own, for
+// tests that read the file.
+func fileRegister(t *testing.T) (string, *db.DB, *org.Service, *people.Service) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "register.db")
 	d, err := db.Open(ctx, "sqlite:"+path)
 	if err != nil {
 		t.Fatal(err)
@@ -208,16 +218,21 @@ func TestCanaryNotInTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	ppl.WithClock(func() time.Time { return today })
-	useCanary(t, ctx, ppl, orgs, d)
-	// Read the files while the database is open (the WAL holds the latest
-	// pages) and after it is closed (checkpointed into the main file).
+	return path, d, orgs, ppl
+}
+
+// secretsInFiles fails for each secret found in the database file or its
+// WAL, read while the database is open (the WAL holds the latest pages)
+// and after it is closed (checkpointed into the main file).
+func secretsInFiles(t *testing.T, path string, d *db.DB, secrets map[string]string) {
+	t.Helper()
 	check := func(when string) {
 		for _, f := range []string{path, path + "-wal"} {
 			b, err := os.ReadFile(f)
 			if err != nil {
 				continue
 			}
-			for what, s := range secrets() {
+			for what, s := range secrets {
 				if bytes.Contains(b, []byte(s)) {
 					t.Errorf("%s: %s holds %s in clear", when, filepath.Base(f), what)
 				}
