@@ -145,10 +145,8 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		return nil, 0, err
 	}
 	total, known := counts.total()
-	if !known {
-		if err := s.db.QueryRow(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
-			return nil, 0, errs.Wrap(err, "count members")
-		}
+	count := func() error {
+		return errs.Wrap(s.db.QueryRow(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total), "count members")
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -176,8 +174,22 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	// walking the names in order and keeping the members that match; a
 	// small one by collecting it and sorting (see walkNames).
 	if !byNumber && (q.Sort == "" || q.Sort == "name") && counts.walkNames(total, limit+q.Offset) {
+		if !known {
+			if err := count(); err != nil {
+				return nil, 0, err
+			}
+		}
 		out, err := s.walkMembers(ctx, sel, cond, args, limit, q.Offset, counts.share(total), scan)
 		return out, total, err
+	}
+	if !known && !byNumber {
+		// Counted in the same pass as the page is found.
+		return s.collectCounted(ctx, sel, from, order, join, args, limit, q.Offset, count, &total, scan)
+	}
+	if !known {
+		if err := count(); err != nil {
+			return nil, 0, err
+		}
 	}
 	var rows *sql.Rows
 	if byNumber {
@@ -194,6 +206,41 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		err = s.probeMiss(actor)
 	}
 	return out, total, err
+}
+
+// collectCounted finds a page of a list whose size the kept counts do not
+// give, counting it in the same pass over the covering index (a window
+// count), then reads the page's rows.
+func (s *Service) collectCounted(ctx context.Context, sel, from, order, join string, args []any, limit, offset int, count func() error, total *int,
+	scan func(*sql.Rows, []Member) ([]Member, error)) ([]Member, int, error) {
+	idRows, err := s.db.Query(ctx, "SELECT m.id, COUNT(*) OVER ()"+from+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, errs.Wrap(err, "list members")
+	}
+	var ids []any
+	for idRows.Next() {
+		var id int64
+		if err := idRows.Scan(&id, total); err != nil {
+			idRows.Close()
+			return nil, 0, errs.Wrap(err, "list members")
+		}
+		ids = append(ids, id)
+	}
+	idRows.Close()
+	if err := idRows.Err(); err != nil {
+		return nil, 0, errs.Wrap(err, "list members")
+	}
+	if len(ids) == 0 {
+		// A page past the end counts nothing: count alone.
+		return nil, *total, count()
+	}
+	rows, err := s.db.Query(ctx, sel+" FROM memberships m"+join+"persons p ON p.id = m.person_id"+join+"orgs o ON o.id = m.org_id WHERE m.id IN (?"+
+		strings.Repeat(", ?", len(ids)-1)+") ORDER BY "+order, ids...)
+	if err != nil {
+		return nil, 0, errs.Wrap(err, "list members")
+	}
+	out, err := scan(rows, nil)
+	return out, *total, err
 }
 
 // walkChunkMin is the fewest persons a walk reads at once.
