@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 )
@@ -45,7 +46,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		add(access.InSubtree(org.PathCol("a"), root.Path))
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
-		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(q.Q) + "%"
+		like := db.Contains(q.Q)
 		add("(u.name LIKE ? OR u.credit_code = ? OR u.legal_rep = ?)", like, strings.ToUpper(q.Q), q.Q)
 	}
 	for _, f := range []struct{ col, val string }{{"u.category", q.Category}, {"u.size_class", q.Size}, {"u.industry", q.Industry}, {"u.coverage", q.Coverage}} {

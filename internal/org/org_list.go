@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/language"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 )
 
@@ -51,7 +52,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		}
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
-		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(q.Q) + "%"
+		like := db.Contains(q.Q)
 		add("(name LIKE ? OR short_name LIKE ? OR region_code = ?)", like, like, q.Q)
 	}
 	if q.RegionCode != "" {
@@ -105,7 +106,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 		// equal matches first (兴宁区委 before 兴宁社区), then the tree order.
 		order = "depth, CASE WHEN COALESCE(region_code, '') = '' THEN 1 ELSE 0 END, COALESCE(region_code, ''), id"
 		if q.Q != "" {
-			prefix := strings.NewReplacer("%", "", "_", "").Replace(q.Q) + "%"
+			prefix := db.Prefix(q.Q)
 			order = "CASE WHEN name = ? OR short_name = ? THEN 0 WHEN name LIKE ? OR short_name LIKE ? THEN 1 ELSE 2 END, " + order
 			orderArgs = []any{q.Q, q.Q, prefix, prefix}
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 )
@@ -59,7 +60,7 @@ func (s *Service) CareCases(ctx context.Context, actor access.Actor, q CareQuery
 		where, args = append(where, "c.year = ?"), append(args, q.Year)
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
-		where, args = append(where, "p.name LIKE ?"), append(args, "%"+likeSafe(q.Q)+"%")
+		where, args = append(where, "p.name LIKE ?"), append(args, db.Contains(q.Q))
 	}
 	if q.State != "" {
 		if _, ok := org.KeyOf(CareStates, q.State); !ok {

@@ -70,7 +70,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 			byNumber = true
 			where, args = append(where, "p.id_index = ?"), append(args, s.seal.lookup(card.Number))
 		} else {
-			where, args = append(where, "p.name LIKE ?"), append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(q.Q)+"%")
+			where, args = append(where, "p.name LIKE ?"), append(args, db.Contains(q.Q))
 		}
 	}
 	if q.Status != "" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 )
@@ -43,7 +44,7 @@ func (s *Service) Batches(ctx context.Context, actor access.Actor, q BatchQuery)
 		where, args = append(where, "b.year = ?"), append(args, q.Year)
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
-		where, args = append(where, "b.name LIKE ?"), append(args, "%"+likeSafe(q.Q)+"%")
+		where, args = append(where, "b.name LIKE ?"), append(args, db.Contains(q.Q))
 	}
 	rows, err := s.db.Query(ctx, "SELECT "+batchCols+" FROM organizer_batches b"+org.Join("bo", "b.org_id")+" WHERE "+strings.Join(where, " AND "), args...)
 	if err != nil {
@@ -108,9 +109,6 @@ func page[T any](rows []T, offset, limit int) []T {
 	return rows
 }
 
-// likeSafe drops the wildcards of LIKE from a search.
-func likeSafe(q string) string { return strings.NewReplacer("%", "", "_", "").Replace(q) }
-
 // OrganizerQuery filters the organizers.
 type OrganizerQuery struct {
 	Under   int64  // an organization: recruited by its subtree or placed in it
@@ -151,7 +149,7 @@ func (s *Service) Organizers(ctx context.Context, actor access.Actor, q Organize
 		where, args = append(where, "x.batch_id = ?"), append(args, q.BatchID)
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
-		where, args = append(where, "p.name LIKE ?"), append(args, "%"+likeSafe(q.Q)+"%")
+		where, args = append(where, "p.name LIKE ?"), append(args, db.Contains(q.Q))
 	}
 	rows, err := s.db.Query(ctx, "SELECT "+organizerCols+", p.name_key"+organizerFrom+" WHERE "+strings.Join(where, " AND "), args...)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 )
@@ -109,7 +110,7 @@ func (s *Service) Vacancies(ctx context.Context, actor access.Actor, q VacancyQu
 		where = append(where, access.InSubtree(org.PathCol("o"), o.Path))
 	}
 	if name := strings.TrimSpace(q.Q); name != "" {
-		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(name) + "%"
+		like := db.Contains(name)
 		where, args = append(where, "(o.name LIKE ? OR o.short_name LIKE ?)"), append(args, like, like)
 	}
 	if q.only != 0 {

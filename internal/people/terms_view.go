@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 )
@@ -39,7 +40,7 @@ func (s *Service) DueTerms(ctx context.Context, actor access.Actor, q TermQuery)
 		where = append(where, access.InSubtree(org.PathCol("o"), o.Path))
 	}
 	if name := strings.TrimSpace(q.Q); name != "" {
-		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(name) + "%"
+		like := db.Contains(name)
 		where, args = append(where, "(o.name LIKE ? OR o.short_name LIKE ?)"), append(args, like, like)
 	}
 	rows, err := s.db.Query(ctx, `SELECT t.org_id, `+org.LabelCol("o")+`, t.elected_on, t.years, t.due_on FROM org_terms t`+org.Join("o", "t.org_id")+`

@@ -411,7 +411,7 @@ func (s *Service) Courses(ctx context.Context, actor access.Actor, q CourseQuery
 		where, args = append(where, "c.kind = ?"), append(args, k)
 	}
 	if t := strings.TrimSpace(q.Q); t != "" {
-		where, args = append(where, "c.title LIKE ?"), append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(t)+"%")
+		where, args = append(where, "c.title LIKE ?"), append(args, db.Contains(t))
 	}
 	from := " FROM training_courses c" + org.Join("o", "c.org_id") + " WHERE " + strings.Join(where, " AND ")
 	var total int

@@ -294,7 +294,7 @@ func (s *Service) PickMembers(ctx context.Context, actor access.Actor, q string,
 		byNumber = true
 		where, args = where+" AND p.id_index = ?", append(args, s.seal.lookup(card.Number))
 	} else {
-		where, args = where+" AND p.name LIKE ?", append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(q)+"%")
+		where, args = where+" AND p.name LIKE ?", append(args, db.Contains(q))
 	}
 	rows, err := s.db.Query(ctx, "SELECT p.id, p.name, p.id_mask, "+org.LabelCol("o")+" FROM memberships m JOIN persons p ON p.id = m.person_id"+org.Join("o", "m.org_id")+
 		" WHERE "+where+" ORDER BY p.name_key, p.id LIMIT ?", append(args, limit)...)

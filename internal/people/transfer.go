@@ -501,7 +501,7 @@ func (s *Service) Transfers(ctx context.Context, actor access.Actor, q TransferQ
 		where, args = append(where, "t.person_id = ?"), append(args, q.PersonID)
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
-		where, args = append(where, "p.name LIKE ?"), append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(q.Q)+"%")
+		where, args = append(where, "p.name LIKE ?"), append(args, db.Contains(q.Q))
 	}
 	cond := transferFrom() + " WHERE " + strings.Join(where, " AND ")
 	var total int
