@@ -11,3 +11,6 @@ func Contains(s string) string { return "%" + likeMeta.Replace(s) + "%" }
 
 // Prefix is the LIKE pattern of values starting with s.
 func Prefix(s string) string { return likeMeta.Replace(s) + "%" }
+
+// Marks is n placeholders for an IN list: "?, ?, ?".
+func Marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }

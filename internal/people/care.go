@@ -142,7 +142,7 @@ func careLevels(ctx context.Context, q db.Querier, path string) (review, approve
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := q.Query(ctx, "SELECT id, path, level, "+org.LabelCol("o")+" FROM orgs o WHERE id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", args...)
+	rows, err := q.Query(ctx, "SELECT id, path, level, "+org.LabelCol("o")+" FROM orgs o WHERE id IN ("+db.Marks(len(ids))+")", args...)
 	if err != nil {
 		return level{}, level{}, errs.Wrap(err, "levels of the case")
 	}

@@ -2,8 +2,8 @@ package people
 
 import (
 	"context"
-	"strings"
 
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -21,7 +21,7 @@ func (s *Service) leaders(ctx context.Context, ids []int64) (map[int64]org.Leade
 			args[i] = id
 		}
 		rows, err := s.db.Query(ctx, `SELECT po.org_id, po.post, p.name FROM posts po JOIN persons p ON p.id = po.person_id
-			WHERE po.ended_on IS NULL AND po.post IN ('secretary', 'first_secretary') AND po.org_id IN (?`+strings.Repeat(", ?", len(part)-1)+`)
+			WHERE po.ended_on IS NULL AND po.post IN ('secretary', 'first_secretary') AND po.org_id IN (`+db.Marks(len(part))+`)
 			ORDER BY po.org_id, po.post DESC`, args...)
 		if err != nil {
 			return nil, errs.Wrap(err, "leaders")

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
@@ -351,7 +350,7 @@ func registered(ctx context.Context, q db.Querier, indexes []string) (map[string
 		for i, ix := range part {
 			args[i] = ix
 		}
-		rows, err := q.Query(ctx, "SELECT id, name, id_index FROM persons WHERE id_index IN (?"+strings.Repeat(", ?", len(part)-1)+")", args...)
+		rows, err := q.Query(ctx, "SELECT id, name, id_index FROM persons WHERE id_index IN ("+db.Marks(len(part))+")", args...)
 		if err != nil {
 			return nil, errs.Wrap(err, "registered numbers")
 		}

@@ -234,8 +234,7 @@ func (s *Service) collectCounted(ctx context.Context, sel, from, order, join str
 		// A page past the end counts nothing: count alone.
 		return nil, *total, count()
 	}
-	rows, err := s.db.Query(ctx, sel+" FROM memberships m"+join+"persons p ON p.id = m.person_id"+join+"orgs o ON o.id = m.org_id WHERE m.id IN (?"+
-		strings.Repeat(", ?", len(ids)-1)+") ORDER BY "+order, ids...)
+	rows, err := s.db.Query(ctx, sel+" FROM memberships m"+join+"persons p ON p.id = m.person_id"+join+"orgs o ON o.id = m.org_id WHERE m.id IN ("+db.Marks(len(ids))+") ORDER BY "+order, ids...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list members")
 	}

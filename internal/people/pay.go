@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
@@ -134,7 +133,7 @@ func heldCadrePost(ctx context.Context, q db.Querier, personID, orgID int64, yea
 		args = append(args, k)
 	}
 	if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM posts WHERE person_id = ? AND org_id = ? AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?) AND post IN ("+
-		strings.TrimSuffix(strings.Repeat("?,", len(payPosts)), ",")+")", args...).Scan(&n); err != nil {
+		db.Marks(len(payPosts))+")", args...).Scan(&n); err != nil {
 		return false, errs.Wrap(err, "posts of the year")
 	}
 	return n > 0, nil
@@ -373,7 +372,7 @@ func (s *Service) yearPosts(ctx context.Context, path string, year int) (map[[2]
 		args = append(args, k)
 	}
 	rows, err := s.db.Query(ctx, "SELECT DISTINCT po.person_id, po.org_id, po.post FROM posts po"+org.Join("o", "po.org_id")+
-		" WHERE po.started_on <= ? AND (po.ended_on IS NULL OR po.ended_on >= ?) AND po.post IN ("+strings.TrimSuffix(strings.Repeat("?,", len(payPosts)), ",")+") AND "+
+		" WHERE po.started_on <= ? AND (po.ended_on IS NULL OR po.ended_on >= ?) AND po.post IN ("+db.Marks(len(payPosts))+") AND "+
 		access.InSubtree(org.PathCol("o"), path), args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "posts of the year")

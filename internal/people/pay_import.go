@@ -338,7 +338,7 @@ func (s *Service) cadreOrg(ctx context.Context, actor access.Actor, p Person, ye
 		args = append(args, k)
 	}
 	rows, err := s.db.Query(ctx, "SELECT DISTINCT org_id FROM posts WHERE person_id = ? AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?) AND post IN ("+
-		strings.TrimSuffix(strings.Repeat("?,", len(payPosts)), ",")+") ORDER BY org_id", args...)
+		db.Marks(len(payPosts))+") ORDER BY org_id", args...)
 	if err != nil {
 		return org.Org{}, errs.Wrap(err, "posts of the year")
 	}
