@@ -275,6 +275,24 @@ func TestOrganizers(t *testing.T) {
 	if last.OrgID != county || last.Planned != 7 || last.Recruited != 3 || last.InPost != 1 || last.Departed != 1 || last.Retention != 66.7 {
 		t.Errorf("the county's counts: %+v", last)
 	}
+	// A placed organizer who dies leaves the placement with its post; one
+	// awaiting placement whose membership ends leaves the organizers.
+	if _, err := f.ppl.SetStatus(ctx, f.admin, zhang.ID, people.StatusInput{Status: "deceased", OnDate: "2026-11-20"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ppl.SetStatus(ctx, f.admin, zhao.ID, people.StatusInput{Status: "expelled", OnDate: "2026-11-21"}); err != nil {
+		t.Fatal(err)
+	}
+	oz, err = f.ppl.Organizer(ctx, countyAdmin, oz.ID)
+	if err != nil || oz.State != "departed" || oz.LeftOn != "2026-11-20" || oz.LeaveReason != "other" {
+		t.Errorf("a deceased organizer: %+v %v", oz, err)
+	}
+	if got := list(countyAdmin, people.OrganizerQuery{}); got != "3 李娜 departed,张伟 departed,赵强 departed" {
+		t.Errorf("after the memberships ended: %s", got)
+	}
+	if posts, err := f.ppl.OrgPosts(ctx, f.admin, firm.ID); err != nil || len(posts) != 0 {
+		t.Errorf("posts of the firm after its organizer died: %+v %v", posts, err)
+	}
 }
 
 func (f *fx) get(t *testing.T, code string) org.Org {

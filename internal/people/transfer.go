@@ -214,12 +214,24 @@ func (s *Service) RequestTransfer(ctx context.Context, actor access.Actor, perso
 
 // endPosts ends the posts a person holds in the organization they leave.
 // An orgID of 0 ends every post the person holds: their membership ended.
+// An organizer placed in that organization leaves the placement with its
+// post (reason "other"; the timeline says why); one whose membership ended
+// leaves the organizers altogether, placed or not.
 func (s *Service) endPosts(ctx context.Context, tx *db.Tx, personID, orgID int64, on string) error {
-	q, args := "UPDATE posts SET ended_on = ? WHERE person_id = ? AND ended_on IS NULL", []any{on, personID}
+	posts, args := "SELECT id FROM posts WHERE person_id = ? AND ended_on IS NULL", []any{personID}
 	if orgID != 0 {
-		q, args = q+" AND org_id = ?", append(args, orgID)
+		posts, args = posts+" AND org_id = ?", append(args, orgID)
 	}
-	_, err := tx.Exec(ctx, q, args...)
+	leave := "UPDATE organizers SET left_on = ?, leave_reason = 'other' WHERE left_on IS NULL AND "
+	if orgID != 0 {
+		leave += "post_id IN (" + posts + ")"
+	} else {
+		leave += "person_id = ?"
+	}
+	if _, err := tx.Exec(ctx, leave, append([]any{on}, args...)...); err != nil {
+		return errs.Wrap(err, "organizer leaves")
+	}
+	_, err := tx.Exec(ctx, "UPDATE posts SET ended_on = ? WHERE id IN ("+posts+")", append([]any{on}, args...)...)
 	return errs.Wrap(err, "end posts")
 }
 
