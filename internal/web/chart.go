@@ -29,10 +29,14 @@ func ChartJSON(c Chart) template.JS {
 
 // RateChart is the JSON of a chart whose values may have decimals (rates).
 type RateChart struct {
-	Type  string     `json:"type"`
-	Title string     `json:"title"`
-	Unit  string     `json:"unit"`
-	Items []RateItem `json:"items"`
+	Type  string `json:"type"`
+	Title string `json:"title"`
+	Unit  string `json:"unit"`
+	// Change marks values that are changes rather than shares of a whole
+	// (growth on last year): their axis follows them instead of running
+	// to 100 %.
+	Change bool       `json:"change,omitempty"`
+	Items  []RateItem `json:"items"`
 }
 
 // RateItem is one bar of a rate chart.

@@ -128,7 +128,7 @@ func (h *Pages) PayPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	avg := web.Chart{Type: "hbar", Title: web.Msg(lang, fmt.Sprintf("%d 年平均基本报酬", v.Year), fmt.Sprintf("Average basic pay of %d", v.Year)), Unit: web.Msg(lang, "元", "yuan")}
-	growth := web.RateChart{Type: "hbar", Title: web.Msg(lang, fmt.Sprintf("比 %d 年增长", v.Year-1), fmt.Sprintf("Growth on %d", v.Year-1)), Unit: "%"}
+	growth := web.RateChart{Type: "hbar", Title: web.Msg(lang, fmt.Sprintf("比 %d 年增长", v.Year-1), fmt.Sprintf("Growth on %d", v.Year-1)), Unit: "%", Change: true}
 	for _, g := range v.Growth {
 		if g.Cadres == 0 {
 			continue

@@ -155,7 +155,9 @@
       if (!percent) {
         option.title = [option.title || { show: false }, {
           text: fmt(total),
-          subtext: words.total + (unit ? (zh ? "（" + unit + "）" : " (" + unit + ")") : ""),
+          // In English the unit takes a line of its own: "Total (members)" is
+          // wider than the ring's hole.
+          subtext: words.total + (unit ? (zh ? "（" + unit + "）" : "\n(" + unit + ")") : ""),
           left: cx,
           top: cy,
           textAlign: "center",
@@ -227,7 +229,7 @@
       name: percent ? "" : unit,
       nameTextStyle: { color: t.muted, fontSize: 12 },
       axisLabel: { color: t.muted, formatter: function (v) { return short(v); } },
-      max: percent && items.every(function (it) { return it.value <= 100; }) ? 100 : null,
+      max: percent && !spec.change && items.every(function (it) { return it.value <= 100; }) ? 100 : null,
       splitLine: { lineStyle: { color: t.line, type: "dashed" } },
       minInterval: 1
     };
