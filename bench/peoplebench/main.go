@@ -242,6 +242,13 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 	setup.Add("organizations in the tree", fmt.Sprint(nOrgs), "—", "—")
 	setup.Print(out)
 	d.Analyze(ctx, "persons", "memberships", "people_agg", "orgs")
+	if d.Dialect == db.Postgres {
+		// As autovacuum would after so many inserts (this machine's server
+		// runs without it): index-only scans need the visibility map.
+		if _, err := d.Exec(ctx, "VACUUM persons, memberships, people_agg, orgs"); err != nil {
+			return fmt.Errorf("vacuum: %w", err)
+		}
+	}
 
 	// (a) Subtree statistics beside a grouped count of the same members.
 	targets := []org.Org{root}
