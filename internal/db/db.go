@@ -12,9 +12,8 @@ import (
 
 	"jiceng/internal/errs"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
 // Dialect names the database engine.
@@ -107,21 +106,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
-	cfg, err := pgx.ParseConfig(url)
+	p, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, errs.Newf(errs.Invalid, "PostgreSQL 地址无效：%v", "invalid PostgreSQL URL: %v", err)
 	}
-	// Every statement is planned for its own parameters. The driver keeps
-	// statements prepared, and PostgreSQL would soon reuse one generic plan
-	// for them: planned while a table was empty (a register filled by
-	// imports) or for a village's scope, it is kept for the province's, and
-	// without a fresh ANALYZE it is never planned again (measured: a lookup
-	// of 500 ID numbers by a sequential scan of the persons, 2.5 s instead
-	// of 5 ms). A URL that sets plan_cache_mode keeps its own.
-	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
-	p := stdlib.OpenDB(*cfg)
 	p.SetMaxOpenConns(32)
 	p.SetMaxIdleConns(16)
 	p.SetConnMaxIdleTime(5 * time.Minute)

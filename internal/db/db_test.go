@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -87,33 +86,5 @@ func TestIsUniqueViolation(t *testing.T) {
 	}
 	if null == nil || null.Error() == "rolled back" || IsUniqueViolation(null) || IsUniqueViolation(nil) {
 		t.Errorf("a NOT NULL failure (%v) or no error counted as a duplicate", null)
-	}
-}
-
-// TestPostgresPlansEachStatement checks that PostgreSQL plans every
-// statement for its own parameters unless the URL says otherwise: a generic
-// plan made while the register was empty would be kept for millions of rows.
-func TestPostgresPlansEachStatement(t *testing.T) {
-	pg := os.Getenv("JICENG_TEST_POSTGRES")
-	if pg == "" {
-		t.Skip("JICENG_TEST_POSTGRES is not set")
-	}
-	ctx := context.Background()
-	sep := "?"
-	if strings.Contains(pg, "?") {
-		sep = "&"
-	}
-	for url, want := range map[string]string{pg: "force_custom_plan", pg + sep + "plan_cache_mode=auto": "auto"} {
-		d, err := Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got string
-		// Through a parameter, so that the driver prepares the statement.
-		err = d.QueryRow(ctx, "SELECT current_setting(?)", "plan_cache_mode").Scan(&got)
-		d.Close()
-		if err != nil || got != want {
-			t.Errorf("plan_cache_mode = %q (%v), want %q", got, err, want)
-		}
 	}
 }

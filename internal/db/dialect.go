@@ -126,16 +126,29 @@ func (t *Tx) NextIDs(ctx context.Context, table string, n int) ([]int64, error) 
 // runs PRAGMA optimize, which analyzes what needs it. A failure only costs
 // speed, so it is not reported.
 func (d *DB) Analyze(ctx context.Context, tables ...string) {
-	q := "PRAGMA optimize"
-	if d.Dialect == Postgres {
-		for _, t := range tables {
-			if !tableName.MatchString(t) {
-				return
-			}
-		}
-		q = "ANALYZE " + strings.Join(tables, ", ")
+	if q := d.analyzeSQL(tables); q != "" {
+		_, _ = d.w.ExecContext(ctx, q)
 	}
-	_, _ = d.w.ExecContext(ctx, q)
+}
+
+// Analyze is DB.Analyze inside the transaction that wrote the rows: the
+// statistics count them and take effect when it commits.
+func (t *Tx) Analyze(ctx context.Context, tables ...string) {
+	if q := t.d.analyzeSQL(tables); q != "" {
+		_, _ = t.tx.ExecContext(ctx, q)
+	}
+}
+
+func (d *DB) analyzeSQL(tables []string) string {
+	if d.Dialect != Postgres {
+		return "PRAGMA optimize"
+	}
+	for _, t := range tables {
+		if !tableName.MatchString(t) {
+			return ""
+		}
+	}
+	return "ANALYZE " + strings.Join(tables, ", ")
 }
 
 // InIDs returns the condition that col is one of the ids a subquery

@@ -472,8 +472,17 @@ func (s *Service) writeImport(ctx context.Context, tx *db.Tx, actor access.Actor
 		return 0, "", errs.New(errs.Conflict, fmt.Sprintf("第%d行：该公民身份号码在检查文件后已被登记，请重新上传", first),
 			fmt.Sprintf("row %d: the ID number was registered after the file was checked: upload again", first))
 	}
-	if _, _, err := s.insertMembers(ctx, tx, ms, actor.Username); err != nil {
+	pids, _, err := s.insertMembers(ctx, tx, ms, actor.Username)
+	if err != nil {
 		return 0, "", err
+	}
+	// An import that grows the register by a tenth or more refreshes the
+	// planner's statistics, as autovacuum would (it may be off or behind):
+	// a plan made for the register before it would read the persons in
+	// full for every lookup (measured: 2.5 s instead of 5 ms). A smaller one
+	// leaves them alone, since ANALYZE of millions of rows takes seconds.
+	if len(ms) > 0 && int64(len(ms))*10 >= pids[0]-1 {
+		tx.Analyze(ctx, "persons", "memberships", "membership_events", "people_agg")
 	}
 	var paths []string
 	for _, r := range refs {
