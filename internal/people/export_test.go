@@ -10,7 +10,7 @@ func (s *Service) SeedForTest(ctx context.Context, rootID int64, perOrg int) (in
 	return d.members, d.cadres, err
 }
 
-// SetWalkChunk sets the fewest persons a walk of the member list reads at
+// SetWalkChunk sets the fewest memberships a walk of the member list reads at
 // once, so that a test walks many chunks; it returns the old value.
 func SetWalkChunk(n int) int {
 	old := walkChunkMin

@@ -179,12 +179,12 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 				return nil, 0, err
 			}
 		}
-		out, err := s.walkMembers(ctx, sel, cond, args, limit, q.Offset, counts.share(total), scan)
+		out, err := s.walkMembers(ctx, sel, cond, order, args, limit, q.Offset, counts.share(total), scan)
 		return out, total, err
 	}
 	if !known && !byNumber {
 		// Counted in the same pass as the page is found.
-		return s.collectCounted(ctx, sel, from, order, join, args, limit, q.Offset, count, &total, scan)
+		return s.collectCounted(ctx, sel, from, order, args, limit, q.Offset, count, &total, scan)
 	}
 	if !known {
 		if err := count(); err != nil {
@@ -211,7 +211,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 // collectCounted finds a page of a list whose size the kept counts do not
 // give, counting it in the same pass over the covering index (a window
 // count), then reads the page's rows.
-func (s *Service) collectCounted(ctx context.Context, sel, from, order, join string, args []any, limit, offset int, count func() error, total *int,
+func (s *Service) collectCounted(ctx context.Context, sel, from, order string, args []any, limit, offset int, count func() error, total *int,
 	scan func(*sql.Rows, []Member) ([]Member, error)) ([]Member, int, error) {
 	idRows, err := s.db.Query(ctx, "SELECT m.id, COUNT(*) OVER ()"+from+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	if err != nil {
@@ -234,61 +234,83 @@ func (s *Service) collectCounted(ctx context.Context, sel, from, order, join str
 		// A page past the end counts nothing: count alone.
 		return nil, *total, count()
 	}
-	rows, err := s.db.Query(ctx, sel+" FROM memberships m"+join+"persons p ON p.id = m.person_id"+join+"orgs o ON o.id = m.org_id WHERE m.id IN ("+db.Marks(len(ids))+") ORDER BY "+order, ids...)
-	if err != nil {
-		return nil, 0, errs.Wrap(err, "list members")
-	}
-	out, err := scan(rows, nil)
+	out, err := s.pageRows(ctx, sel, order, ids, scan)
 	return out, *total, err
 }
 
-// walkChunkMin is the fewest persons a walk reads at once.
+// walkChunkMin is the fewest memberships a walk reads at once.
 var walkChunkMin = 500
 
 // walkMembers finds a page of members in name order by walking the
-// persons in the order of their name keys, a chunk at a time, and keeping
-// those of each chunk that match cond: the persons index gives the order,
-// so no query sorts more than a chunk, whatever the list's size. share is
-// about what part of the persons match; the first chunk is sized to hold
-// the page, each next one twice as large.
-func (s *Service) walkMembers(ctx context.Context, sel, cond string, args []any, limit, offset int, share float64,
+// register's current memberships in the order of their name keys, a chunk
+// at a time, and keeping those of each chunk that match cond: the names
+// index (migration 0017) gives the order and holds every column cond
+// reads but the organization's path, so no query sorts more than a chunk
+// and none reads a table row but the organization's and the page's.
+// share is about what part of the memberships match; the first chunk is
+// sized to hold the page, each next one twice as large.
+func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args []any, limit, offset int, share float64,
 	scan func(*sql.Rows, []Member) ([]Member, error)) ([]Member, error) {
 	need := offset + limit
 	chunk := min(max(int(float64(need)/max(share, 1e-6)*1.3), walkChunkMin), 1_000_000)
-	var found []Member
-	lastKey, lastID := "", int64(0)
+	var kept []any
+	lastKey, lastPerson := "", int64(0)
 	// SQLite joins in the order written after CROSS JOIN: the chunk first,
-	// not a scan of every person looked up in it.
+	// then each organization by its key. PostgreSQL hashes the subtree's
+	// organizations and probes them with the chunk.
 	join := " JOIN "
 	if s.db.Dialect == db.SQLite {
 		join = " CROSS JOIN "
 	}
-	for len(found) < need {
-		// After the last person walked, as a range the index can seek to.
-		after := "(name_key >= ? AND (name_key > ? OR id > ?))"
-		rows, err := s.db.Query(ctx, sel+" FROM (SELECT id FROM persons WHERE "+after+" ORDER BY name_key, id LIMIT ?) w"+
-			join+"persons p ON p.id = w.id"+join+"memberships m ON m.person_id = p.id"+join+"orgs o ON o.id = m.org_id"+cond+" ORDER BY p.name_key, p.id",
-			append([]any{lastKey, lastKey, lastID, chunk}, args...)...)
+	// After the last membership walked, as a range the index can seek to.
+	after := "active = ? AND name_key >= ? AND (name_key > ? OR person_id > ?)"
+	for len(kept) < need {
+		rows, err := s.db.Query(ctx, "SELECT m.id FROM (SELECT id, name_key, person_id, org_id, kind, status, gender, birth_date, education, active FROM memberships WHERE "+after+
+			" ORDER BY name_key, person_id LIMIT ?) m"+join+"orgs o ON o.id = m.org_id"+cond+" ORDER BY m.name_key, m.person_id",
+			append([]any{true, lastKey, lastKey, lastPerson, chunk}, args...)...)
 		if err != nil {
 			return nil, errs.Wrap(err, "list members")
 		}
-		if found, err = scan(rows, found); err != nil {
-			return nil, err
+		for rows.Next() && len(kept) < need {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, errs.Wrap(err, "list members")
+			}
+			kept = append(kept, id)
 		}
-		// Where the next chunk begins: the last person of this one.
-		err = s.db.QueryRow(ctx, "SELECT name_key, id FROM persons WHERE "+after+" ORDER BY name_key, id LIMIT 1 OFFSET ?", lastKey, lastKey, lastID, chunk-1).Scan(&lastKey, &lastID)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, errs.Wrap(err, "list members")
+		}
+		// Where the next chunk begins: the last membership of this one.
+		err = s.db.QueryRow(ctx, "SELECT name_key, person_id FROM memberships WHERE "+after+" ORDER BY name_key, person_id LIMIT 1 OFFSET ?",
+			true, lastKey, lastKey, lastPerson, chunk-1).Scan(&lastKey, &lastPerson)
 		if errors.Is(err, sql.ErrNoRows) {
-			break // every person walked
+			break // every membership walked
 		}
 		if err != nil {
 			return nil, errs.Wrap(err, "walk names")
 		}
 		chunk = min(chunk*2, 1_000_000)
 	}
-	if offset >= len(found) {
+	if offset >= len(kept) {
 		return nil, nil
 	}
-	return found[offset:min(need, len(found))], nil
+	return s.pageRows(ctx, sel, order, kept[offset:], scan)
+}
+
+// pageRows reads the rows of a page's memberships, in the list's order.
+func (s *Service) pageRows(ctx context.Context, sel, order string, ids []any, scan func(*sql.Rows, []Member) ([]Member, error)) ([]Member, error) {
+	join := " JOIN "
+	if s.db.Dialect == db.SQLite {
+		join = " CROSS JOIN "
+	}
+	rows, err := s.db.Query(ctx, sel+" FROM memberships m"+join+"persons p ON p.id = m.person_id"+join+"orgs o ON o.id = m.org_id WHERE m.id IN ("+db.Marks(len(ids))+") ORDER BY "+order, ids...)
+	if err != nil {
+		return nil, errs.Wrap(err, "list members")
+	}
+	return scan(rows, nil)
 }
 
 // listCounts is what the counts kept with the tree say about a member
