@@ -326,10 +326,11 @@ type listCounts struct {
 // total is the list's total when the counts give it.
 func (c listCounts) total() (int, bool) { return c.matched, c.known }
 
-// walkNames reports whether walking every person in name order finds the
-// first rows of a list of total members sooner than collecting the list
-// and sorting it: the walk reads about rows × persons / total persons
-// before it has rows, the collection reads the whole subtree.
+// walkNames reports whether walking the register's memberships in name
+// order finds the first rows of a list of total members sooner than
+// collecting the list and sorting it: the walk reads about rows × persons
+// / total memberships before it has rows, the collection reads the whole
+// subtree.
 func (c listCounts) walkNames(total, rows int) bool {
 	if c.all == 0 || c.persons == 0 {
 		return false
@@ -340,8 +341,11 @@ func (c listCounts) walkNames(total, rows int) bool {
 	if total == 0 {
 		return false
 	}
-	// The collection reads the subtree from one covering index, a small
-	// cost a member; the walk looks each person up three times.
+	// Both read covering indexes, but the walk also looks up each entry's
+	// organization: measured on a county of 100,000 among 2.6 million,
+	// walking to page 100 (145,000 entries) took twice as long as
+	// collecting, and the probationary 9,000 three times as long at 16,000
+	// entries, on both engines.
 	return float64(rows)*float64(c.persons)/float64(total) < float64(c.all)/10
 }
 
