@@ -538,4 +538,16 @@ func TestMemberListWalksNamesInOrder(t *testing.T) {
 			t.Errorf("page %+v walked: %v, want %v", page, g, w)
 		}
 	}
+	// The walk reads every membership of the register in name order: what
+	// it keeps stays inside the reader's scope. 艾青 (first in name order)
+	// is in another street.
+	for _, q := range []people.MemberQuery{{Limit: 3}, {Limit: 3, Gender: "male"}, {Under: f.st.ID}} {
+		got, n, err := f.ppl.Members(ctx, f.street, q)
+		switch {
+		case q.Under != 0 && errs.KindOf(err) != errs.NotFound:
+			t.Errorf("the other street's list: %d %v", n, err)
+		case q.Under == 0 && (err != nil || n != 60 || len(got) != 3 || got[0].Name == "艾青"):
+			t.Errorf("the street's walk %+v: %d %v %v", q, n, len(got), err)
+		}
+	}
 }
