@@ -88,3 +88,27 @@ func TestIsUniqueViolation(t *testing.T) {
 		t.Errorf("a NOT NULL failure (%v) or no error counted as a duplicate", null)
 	}
 }
+
+// TestAnalyzeFailureKeepsTransaction: an ANALYZE that fails inside a
+// transaction (here of a table that does not exist) leaves the transaction
+// usable, on PostgreSQL too, where a failed statement aborts it.
+func TestAnalyzeFailureKeepsTransaction(t *testing.T) {
+	ctx := context.Background()
+	url := "sqlite:" + filepath.Join(t.TempDir(), "a.db")
+	if pg := os.Getenv("JICENG_TEST_POSTGRES"); pg != "" {
+		url = pg
+	}
+	d, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var n int
+	err = d.InTx(ctx, func(tx *Tx) error {
+		tx.Analyze(ctx, "no_such_table")
+		return tx.QueryRow(ctx, "SELECT 1 + 1").Scan(&n)
+	})
+	if err != nil || n != 2 {
+		t.Errorf("after a failed ANALYZE: %d, %v", n, err)
+	}
+}

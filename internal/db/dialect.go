@@ -132,11 +132,25 @@ func (d *DB) Analyze(ctx context.Context, tables ...string) {
 }
 
 // Analyze is DB.Analyze inside the transaction that wrote the rows: the
-// statistics count them and take effect when it commits.
+// statistics count them and take effect when it commits. On PostgreSQL it
+// runs under a savepoint, since a failed statement (a timeout, a cancel)
+// would otherwise abort the transaction whose rows it was to count.
 func (t *Tx) Analyze(ctx context.Context, tables ...string) {
-	if q := t.d.analyzeSQL(tables); q != "" {
-		_, _ = t.tx.ExecContext(ctx, q)
+	q := t.d.analyzeSQL(tables)
+	if q == "" {
+		return
 	}
+	if t.d.Dialect != Postgres {
+		_, _ = t.tx.ExecContext(ctx, q)
+		return
+	}
+	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT jiceng_analyze"); err != nil {
+		return
+	}
+	if _, err := t.tx.ExecContext(ctx, q); err != nil {
+		_, _ = t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT jiceng_analyze")
+	}
+	_, _ = t.tx.ExecContext(ctx, "RELEASE SAVEPOINT jiceng_analyze")
 }
 
 func (d *DB) analyzeSQL(tables []string) string {

@@ -17,3 +17,11 @@ func SetWalkChunk(n int) int {
 	walkChunkMin = n
 	return old
 }
+
+// SetPageBatch sets how many rows of a page are read in one query, and
+// returns the old value.
+func SetPageBatch(n int) int {
+	old := pageBatch
+	pageBatch = n
+	return old
+}

@@ -97,7 +97,7 @@ func (s *Service) SetStatus(ctx context.Context, actor access.Actor, personID in
 		}
 		// Leaving the Party or death ends every post the person held.
 		if !active {
-			if err := s.endPosts(ctx, tx, personID, 0, on.Format(dateLayout)); err != nil {
+			if err := s.endPosts(ctx, tx, actor, personID, 0, on.Format(dateLayout)); err != nil {
 				return err
 			}
 		}

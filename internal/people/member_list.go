@@ -265,9 +265,23 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 	// After the last membership walked, as a range the index can seek to.
 	after := "active = ? AND name_key >= ? AND (name_key > ? OR person_id > ?)"
 	for len(kept) < need {
-		rows, err := s.db.Query(ctx, "SELECT m.id FROM (SELECT id, name_key, person_id, org_id, kind, status, gender, birth_date, education, active FROM memberships WHERE "+after+
-			" ORDER BY name_key, person_id LIMIT ?) m"+join+"orgs o ON o.id = m.org_id"+cond+" ORDER BY m.name_key, m.person_id",
-			append([]any{true, lastKey, lastKey, lastPerson, chunk}, args...)...)
+		// Where this chunk ends is read first, and the chunk is the range up
+		// to it: a membership added or ended between the two reads then
+		// neither repeats nor hides one of its neighbours.
+		var endKey string
+		var endPerson int64
+		upTo, upArgs := "", []any(nil)
+		err := s.db.QueryRow(ctx, "SELECT name_key, person_id FROM memberships WHERE "+after+" ORDER BY name_key, person_id LIMIT 1 OFFSET ?",
+			true, lastKey, lastKey, lastPerson, chunk-1).Scan(&endKey, &endPerson)
+		switch {
+		case err == nil:
+			upTo, upArgs = " AND name_key <= ? AND (name_key < ? OR person_id <= ?)", []any{endKey, endKey, endPerson}
+		case !errors.Is(err, sql.ErrNoRows): // none: the rest of the register
+			return nil, errs.Wrap(err, "walk names")
+		}
+		rows, err := s.db.Query(ctx, "SELECT m.id FROM (SELECT id, name_key, person_id, org_id, kind, status, gender, birth_date, education, active FROM memberships WHERE "+after+upTo+
+			") m"+join+"orgs o ON o.id = m.org_id"+cond+" ORDER BY m.name_key, m.person_id",
+			append(append([]any{true, lastKey, lastKey, lastPerson}, upArgs...), args...)...)
 		if err != nil {
 			return nil, errs.Wrap(err, "list members")
 		}
@@ -283,15 +297,10 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 		if err := rows.Err(); err != nil {
 			return nil, errs.Wrap(err, "list members")
 		}
-		// Where the next chunk begins: the last membership of this one.
-		err = s.db.QueryRow(ctx, "SELECT name_key, person_id FROM memberships WHERE "+after+" ORDER BY name_key, person_id LIMIT 1 OFFSET ?",
-			true, lastKey, lastKey, lastPerson, chunk-1).Scan(&lastKey, &lastPerson)
-		if errors.Is(err, sql.ErrNoRows) {
+		if upTo == "" {
 			break // every membership walked
 		}
-		if err != nil {
-			return nil, errs.Wrap(err, "walk names")
-		}
+		lastKey, lastPerson = endKey, endPerson
 		chunk = min(chunk*2, 1_000_000)
 	}
 	if offset >= len(kept) {
@@ -300,17 +309,30 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 	return s.pageRows(ctx, sel, order, kept[offset:], scan)
 }
 
-// pageRows reads the rows of a page's memberships, in the list's order.
+// pageBatch is the most ids pageRows reads in one query.
+var pageBatch = 500
+
+// pageRows reads the rows of a page's memberships, in the list's order,
+// pageBatch ids to a query: an export's page of 200,000 would pass the engines'
+// limits on parameters (32,766 on SQLite). ids are in the list's order, so
+// the batches follow one another.
 func (s *Service) pageRows(ctx context.Context, sel, order string, ids []any, scan func(*sql.Rows, []Member) ([]Member, error)) ([]Member, error) {
 	join := " JOIN "
 	if s.db.Dialect == db.SQLite {
 		join = " CROSS JOIN "
 	}
-	rows, err := s.db.Query(ctx, sel+" FROM memberships m"+join+"persons p ON p.id = m.person_id"+join+"orgs o ON o.id = m.org_id WHERE m.id IN ("+db.Marks(len(ids))+") ORDER BY "+order, ids...)
-	if err != nil {
-		return nil, errs.Wrap(err, "list members")
+	var out []Member
+	for start := 0; start < len(ids); start += pageBatch {
+		part := ids[start:min(start+pageBatch, len(ids))]
+		rows, err := s.db.Query(ctx, sel+" FROM memberships m"+join+"persons p ON p.id = m.person_id"+join+"orgs o ON o.id = m.org_id WHERE m.id IN ("+db.Marks(len(part))+") ORDER BY "+order, part...)
+		if err != nil {
+			return nil, errs.Wrap(err, "list members")
+		}
+		if out, err = scan(rows, out); err != nil {
+			return nil, err
+		}
 	}
-	return scan(rows, nil)
+	return out, nil
 }
 
 // listCounts is what the counts kept with the tree say about a member

@@ -280,7 +280,9 @@ func TestOrganizers(t *testing.T) {
 	if _, err := f.ppl.SetStatus(ctx, f.admin, zhang.ID, people.StatusInput{Status: "deceased", OnDate: "2026-11-20"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ppl.SetStatus(ctx, f.admin, zhao.ID, people.StatusInput{Status: "expelled", OnDate: "2026-11-21"}); err != nil {
+	// Expelled on a date before his recruitment (2026-07-01): the
+	// organizers' record is not dated before it.
+	if _, err := f.ppl.SetStatus(ctx, f.admin, zhao.ID, people.StatusInput{Status: "expelled", OnDate: "2026-03-01"}); err != nil {
 		t.Fatal(err)
 	}
 	oz, err = f.ppl.Organizer(ctx, countyAdmin, oz.ID)
@@ -289,6 +291,13 @@ func TestOrganizers(t *testing.T) {
 	}
 	if got := list(countyAdmin, people.OrganizerQuery{}); got != "3 李娜 departed,张伟 departed,赵强 departed" {
 		t.Errorf("after the memberships ended: %s", got)
+	}
+	var zhaoLeft string
+	var departs int
+	_ = f.d.QueryRow(ctx, "SELECT left_on FROM organizers WHERE person_id = ?", zhao.ID).Scan(&zhaoLeft)
+	_ = f.d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'organizer.depart' AND summary LIKE '%组织关系转出或党籍终止%'").Scan(&departs)
+	if zhaoLeft != "2026-07-01" || departs != 2 {
+		t.Errorf("赵强 left on %s; %d audited departures by the end of a membership", zhaoLeft, departs)
 	}
 	if posts, err := f.ppl.OrgPosts(ctx, f.admin, firm.ID); err != nil || len(posts) != 0 {
 		t.Errorf("posts of the firm after its organizer died: %+v %v", posts, err)

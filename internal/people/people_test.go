@@ -521,6 +521,7 @@ func TestMemberListWalksNamesInOrder(t *testing.T) {
 		t.Fatalf("the whole list: %d %d %v", total, len(all), err)
 	}
 	defer people.SetWalkChunk(people.SetWalkChunk(4))
+	defer people.SetPageBatch(people.SetPageBatch(2))
 	for _, page := range []struct{ offset, limit int }{{0, 3}, {3, 2}, {1, 4}, {57, 5}, {60, 3}} {
 		got, n, err := f.ppl.Members(ctx, f.street, people.MemberQuery{Under: f.c3.ID, Offset: page.offset, Limit: page.limit})
 		if err != nil || n != 60 {

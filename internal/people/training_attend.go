@@ -297,7 +297,7 @@ func (s *Service) PickMembers(ctx context.Context, actor access.Actor, q string,
 		where, args = where+" AND p.name LIKE ?", append(args, db.Contains(q))
 	}
 	rows, err := s.db.Query(ctx, "SELECT p.id, p.name, p.id_mask, "+org.LabelCol("o")+" FROM memberships m JOIN persons p ON p.id = m.person_id"+org.Join("o", "m.org_id")+
-		" WHERE "+where+" ORDER BY p.name_key, p.id LIMIT ?", append(args, limit)...)
+		" WHERE "+where+" ORDER BY m.name_key, m.person_id LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, errs.Wrap(err, "pick members")
 	}

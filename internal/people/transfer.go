@@ -194,7 +194,7 @@ func (s *Service) RequestTransfer(ctx context.Context, actor access.Actor, perso
 		if err := bumpMember(ctx, tx, m.path, c, memberCount{joinYear: m.JoinedOn[:4], status: m.Status, kind: m.Kind}, -1); err != nil {
 			return err
 		}
-		if err := s.endPosts(ctx, tx, personID, 0, in.OnDate); err != nil {
+		if err := s.endPosts(ctx, tx, actor, personID, 0, in.OnDate); err != nil {
 			return err
 		}
 		text := i18n.Text{ZH: "组织关系转出本系统：转至" + in.OutTo, EN: "transferred out of the system to " + in.OutTo}
@@ -216,22 +216,52 @@ func (s *Service) RequestTransfer(ctx context.Context, actor access.Actor, perso
 // An orgID of 0 ends every post the person holds: their membership ended.
 // An organizer placed in that organization leaves the placement with its
 // post (reason "other"; the timeline says why); one whose membership ended
-// leaves the organizers altogether, placed or not.
-func (s *Service) endPosts(ctx context.Context, tx *db.Tx, personID, orgID int64, on string) error {
+// leaves the organizers altogether, placed or not. A leaving is dated no
+// earlier than the recruitment or placement, and audited as Depart is.
+func (s *Service) endPosts(ctx context.Context, tx *db.Tx, actor access.Actor, personID, orgID int64, on string) error {
 	posts, args := "SELECT id FROM posts WHERE person_id = ? AND ended_on IS NULL", []any{personID}
 	if orgID != 0 {
 		posts, args = posts+" AND org_id = ?", append(args, orgID)
 	}
-	leave := "UPDATE organizers SET left_on = ?, leave_reason = 'other' WHERE left_on IS NULL AND "
+	which := " WHERE x.left_on IS NULL AND x.person_id = ?"
+	whichArgs := []any{personID}
 	if orgID != 0 {
-		leave += "post_id IN (" + posts + ")"
-	} else {
-		leave += "person_id = ?"
+		which, whichArgs = " WHERE x.left_on IS NULL AND x.post_id IN ("+posts+")", args
 	}
-	if _, err := tx.Exec(ctx, leave, append([]any{on}, args...)...); err != nil {
-		return errs.Wrap(err, "organizer leaves")
+	rows, err := tx.Query(ctx, "SELECT "+organizerCols+organizerFrom+which, whichArgs...)
+	if err != nil {
+		return errs.Wrap(err, "organizers leaving")
 	}
-	_, err := tx.Exec(ctx, "UPDATE posts SET ended_on = ? WHERE id IN ("+posts+")", append([]any{on}, args...)...)
+	var leaving []Organizer
+	for rows.Next() {
+		var o Organizer
+		if err := s.scanOrganizer(rows, &o, s.today()); err != nil {
+			rows.Close()
+			return errs.Wrap(err, "organizers leaving")
+		}
+		leaving = append(leaving, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return errs.Wrap(err, "organizers leaving")
+	}
+	for _, o := range leaving {
+		left := max(on, o.RecruitedOn, o.PlacedOn)
+		if _, err := tx.Exec(ctx, "UPDATE organizers SET left_on = ?, leave_reason = 'other' WHERE id = ?", left, o.ID); err != nil {
+			return errs.Wrap(err, "organizer leaves")
+		}
+		path := o.countyPath
+		if o.placedPath != "" {
+			path = o.placedPath
+		}
+		err := audit.Write(ctx, tx, actor, audit.Entry{Action: "organizer.depart", TargetType: "person", TargetID: strconv.FormatInt(o.PersonID, 10), OrgPath: path,
+			Summary: i18n.Text{ZH: o.Name + "党建组织员离岗（组织关系转出或党籍终止）", EN: o.Name + " left the post of organizer (membership ended or transferred)"},
+			Before:  map[string]any{"state": o.State}, After: map[string]any{"left_on": left, "reason": "other"}})
+		if err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, "UPDATE posts SET ended_on = CASE WHEN started_on > ? THEN started_on ELSE ? END WHERE id IN ("+posts+")", append([]any{on, on}, args...)...)
 	return errs.Wrap(err, "end posts")
 }
 
@@ -370,7 +400,7 @@ func (s *Service) AcceptTransfer(ctx context.Context, actor access.Actor, id int
 		if err := bumpAgg(ctx, tx, agg); err != nil {
 			return err
 		}
-		if err := s.endPosts(ctx, tx, t.PersonID, m.OrgID, date); err != nil {
+		if err := s.endPosts(ctx, tx, actor, t.PersonID, m.OrgID, date); err != nil {
 			return err
 		}
 		if err := s.event(ctx, tx, actor, t.PersonID, m.ID, "transfer.leave", i18n.Text{ZH: "组织关系转出" + t.FromOrgName, EN: "left " + t.FromOrgName}, on); err != nil {
