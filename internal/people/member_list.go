@@ -279,9 +279,14 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 		case !errors.Is(err, sql.ErrNoRows): // none: the rest of the register
 			return nil, errs.Wrap(err, "walk names")
 		}
+		// The range bounds the chunk; its ORDER BY and LIMIT keep the
+		// planners reading it from the names index in order (without them
+		// PostgreSQL read each organization's memberships instead: 39 ms
+		// against 5 for the county's first page). Twice the chunk leaves
+		// room for members registered in the range between the two reads.
 		rows, err := s.db.Query(ctx, "SELECT m.id FROM (SELECT id, name_key, person_id, org_id, kind, status, gender, birth_date, education, active FROM memberships WHERE "+after+upTo+
-			") m"+join+"orgs o ON o.id = m.org_id"+cond+" ORDER BY m.name_key, m.person_id",
-			append(append([]any{true, lastKey, lastKey, lastPerson}, upArgs...), args...)...)
+			" ORDER BY name_key, person_id LIMIT ?) m"+join+"orgs o ON o.id = m.org_id"+cond+" ORDER BY m.name_key, m.person_id",
+			append(append(append([]any{true, lastKey, lastKey, lastPerson}, upArgs...), 2*chunk), args...)...)
 		if err != nil {
 			return nil, errs.Wrap(err, "list members")
 		}
