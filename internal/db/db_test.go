@@ -55,15 +55,7 @@ func TestOpenRejectsUnknownURL(t *testing.T) {
 // PostgreSQL transaction).
 func TestIsUniqueViolation(t *testing.T) {
 	ctx := context.Background()
-	url := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
-	if pg := os.Getenv("JICENG_TEST_POSTGRES"); pg != "" {
-		url = pg
-	}
-	d, err := Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openEngine(t)
 	exec := func(q string) error {
 		return d.InTx(ctx, func(tx *Tx) error {
 			if _, err := tx.Exec(ctx, "CREATE TEMP TABLE x (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER NOT NULL)"); err != nil {
@@ -94,21 +86,29 @@ func TestIsUniqueViolation(t *testing.T) {
 // usable, on PostgreSQL too, where a failed statement aborts it.
 func TestAnalyzeFailureKeepsTransaction(t *testing.T) {
 	ctx := context.Background()
-	url := "sqlite:" + filepath.Join(t.TempDir(), "a.db")
-	if pg := os.Getenv("JICENG_TEST_POSTGRES"); pg != "" {
-		url = pg
-	}
-	d, err := Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openEngine(t)
 	var n int
-	err = d.InTx(ctx, func(tx *Tx) error {
+	err := d.InTx(ctx, func(tx *Tx) error {
 		tx.Analyze(ctx, "no_such_table")
 		return tx.QueryRow(ctx, "SELECT 1 + 1").Scan(&n)
 	})
 	if err != nil || n != 2 {
 		t.Errorf("after a failed ANALYZE: %d, %v", n, err)
 	}
+}
+
+// openEngine opens the PostgreSQL database JICENG_TEST_POSTGRES names, or
+// else a new SQLite file; it is closed when the test ends.
+func openEngine(t *testing.T) *DB {
+	t.Helper()
+	url := "sqlite:" + filepath.Join(t.TempDir(), "t.db")
+	if pg := os.Getenv("JICENG_TEST_POSTGRES"); pg != "" {
+		url = pg
+	}
+	d, err := Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	return d
 }

@@ -327,6 +327,15 @@ func (s *Service) scanOrganizer(sc db.Scanner, o *Organizer, today time.Time) er
 	return nil
 }
 
+// auditPath is where an organizer's departure is audited: the organization
+// of the placement, or the recruiting county before one.
+func (o Organizer) auditPath() string {
+	if o.placedPath != "" {
+		return o.placedPath
+	}
+	return o.countyPath
+}
+
 // readable reports whether the actor may read an organizer: through the
 // recruiting county or the organization the organizer is placed in.
 func (o Organizer) readable(actor access.Actor, action access.Action) bool {
@@ -497,11 +506,7 @@ func (s *Service) Depart(ctx context.Context, actor access.Actor, id int64, in D
 		if err := s.organizerEvent(ctx, tx, actor, o.PersonID, "post_end", text, on); err != nil {
 			return err
 		}
-		path := o.countyPath
-		if o.placedPath != "" {
-			path = o.placedPath
-		}
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "organizer.depart", TargetType: "person", TargetID: strconv.FormatInt(o.PersonID, 10), OrgPath: path,
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "organizer.depart", TargetType: "person", TargetID: strconv.FormatInt(o.PersonID, 10), OrgPath: o.auditPath(),
 			Summary: i18n.Text{ZH: o.Name + text.ZH, EN: o.Name + " " + text.EN},
 			Before:  map[string]any{"state": o.State}, After: map[string]any{"left_on": left, "reason": reason}})
 	})

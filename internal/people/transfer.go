@@ -250,11 +250,7 @@ func (s *Service) endPosts(ctx context.Context, tx *db.Tx, actor access.Actor, p
 		if _, err := tx.Exec(ctx, "UPDATE organizers SET left_on = ?, leave_reason = 'other' WHERE id = ?", left, o.ID); err != nil {
 			return errs.Wrap(err, "organizer leaves")
 		}
-		path := o.countyPath
-		if o.placedPath != "" {
-			path = o.placedPath
-		}
-		err := audit.Write(ctx, tx, actor, audit.Entry{Action: "organizer.depart", TargetType: "person", TargetID: strconv.FormatInt(o.PersonID, 10), OrgPath: path,
+		err := audit.Write(ctx, tx, actor, audit.Entry{Action: "organizer.depart", TargetType: "person", TargetID: strconv.FormatInt(o.PersonID, 10), OrgPath: o.auditPath(),
 			Summary: i18n.Text{ZH: o.Name + "党建组织员离岗（组织关系转出或党籍终止）", EN: o.Name + " left the post of organizer (membership ended or transferred)"},
 			Before:  map[string]any{"state": o.State}, After: map[string]any{"left_on": left, "reason": "other"}})
 		if err != nil {
