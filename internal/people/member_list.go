@@ -127,10 +127,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	// the plans itself. A list is collected from its organizations'
 	// memberships, which the index covers; the persons are read only when
 	// the search names them, and for the page's rows.
-	join := " JOIN "
-	if s.db.Dialect == db.SQLite {
-		join = " CROSS JOIN "
-	}
+	join := s.listJoin()
 	from := " FROM orgs o" + join + "memberships m ON m.org_id = o.id"
 	switch {
 	case byNumber:
@@ -258,10 +255,7 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 	// SQLite joins in the order written after CROSS JOIN: the chunk first,
 	// then each organization by its key. PostgreSQL hashes the subtree's
 	// organizations and probes them with the chunk.
-	join := " JOIN "
-	if s.db.Dialect == db.SQLite {
-		join = " CROSS JOIN "
-	}
+	join := s.listJoin()
 	// After the last membership walked, as a range the index can seek to.
 	after := "active = ? AND name_key >= ? AND (name_key > ? OR person_id > ?)"
 	for len(kept) < need {
@@ -314,6 +308,15 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 	return s.pageRows(ctx, sel, order, kept[offset:], scan)
 }
 
+// listJoin is how the list's queries join: SQLite joins in the order
+// written after CROSS JOIN, PostgreSQL weighs the plans itself.
+func (s *Service) listJoin() string {
+	if s.db.Dialect == db.SQLite {
+		return " CROSS JOIN "
+	}
+	return " JOIN "
+}
+
 // pageBatch is the most ids pageRows reads in one query.
 var pageBatch = 500
 
@@ -322,10 +325,7 @@ var pageBatch = 500
 // limits on parameters (32,766 on SQLite). ids are in the list's order, so
 // the batches follow one another.
 func (s *Service) pageRows(ctx context.Context, sel, order string, ids []any, scan func(*sql.Rows, []Member) ([]Member, error)) ([]Member, error) {
-	join := " JOIN "
-	if s.db.Dialect == db.SQLite {
-		join = " CROSS JOIN "
-	}
+	join := s.listJoin()
 	var out []Member
 	for start := 0; start < len(ids); start += pageBatch {
 		part := ids[start:min(start+pageBatch, len(ids))]
