@@ -303,6 +303,12 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 	// (b) The county's member list and lookup by ID number.
 	county := targets[2]
 	reader := core.Perms.Bind(access.Actor{UserID: 9, Username: "reader", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: county.ID, OrgPath: county.Path}}})
+	// Page 99's last row, where the pager's next link starts page 100.
+	last, _, err := ppl.Members(ctx, reader, people.MemberQuery{Under: county.ID, Offset: 4949, Limit: 1})
+	if err != nil || len(last) != 1 {
+		return fmt.Errorf("row 4,950: %d rows, %v", len(last), err)
+	}
+	page99 := last[0].Position()
 	var lt benchkit.Table
 	lt.Head = []string{"measurement", "rows matched", "calls", "p50", "p99", "max", "target"}
 	for _, c := range []struct {
@@ -313,7 +319,8 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 		{"Members: the county, women, pinyin order", people.MemberQuery{Under: county.ID, Gender: "female"}},
 		{"Members: the county, probationary, pinyin order", people.MemberQuery{Under: county.ID, Kind: "probationary"}},
 		{"Members: the county, 36–45, 本科, pinyin order", people.MemberQuery{Under: county.ID, AgeBand: "45", Education: "2"}},
-		{"Members: the county, page 100 in pinyin order", people.MemberQuery{Under: county.ID, Offset: 4950}},
+		{"Members: the county, page 100 in pinyin order, by its number (offset 4,950)", people.MemberQuery{Under: county.ID, Offset: 4950}},
+		{"Members: the county, page 100 in pinyin order, by the next link of page 99 (after its last row)", people.MemberQuery{Under: county.ID, After: page99}},
 	} {
 		var total int
 		m := benchkit.TimeN(calls, func() error { var err error; _, total, err = ppl.Members(ctx, reader, c.q); return err })

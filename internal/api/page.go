@@ -26,35 +26,69 @@ const maxOffset = 500_000_000
 // Page reads ?limit= (1–1000, default 50) and the opaque ?cursor= (an
 // encoded offset).
 func Page(r *http.Request) (limit, offset int, err error) {
-	limit = 50
-	if s := r.URL.Query().Get("limit"); s != "" {
-		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > 1000 {
-			return 0, 0, errs.Field("limit", "limit 应为 1–1000 的整数", "limit must be an integer from 1 to 1000")
-		}
+	if limit, err = Limit(r); err != nil {
+		return 0, 0, err
 	}
 	offset, err = CursorOffset(r)
 	return limit, offset, err
 }
 
+// Limit reads ?limit= (1–1000, default 50).
+func Limit(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return 50, nil
+	}
+	limit, err := strconv.Atoi(s)
+	if err != nil || limit < 1 || limit > 1000 {
+		return 0, errs.Field("limit", "limit 应为 1–1000 的整数", "limit must be an integer from 1 to 1000")
+	}
+	return limit, nil
+}
+
 // CursorOffset reads the offset that ?cursor= encodes, 0 without one.
 func CursorOffset(r *http.Request) (int, error) {
+	n, at, err := CursorAt(r)
+	if err == nil && at != "" {
+		err = BadCursor()
+	}
+	return n, err
+}
+
+// CursorAt reads the offset that ?cursor= encodes and the position it
+// carries for a list that pages by position ("" for one by offset).
+func CursorAt(r *http.Request) (offset int, at string, err error) {
 	c := r.URL.Query().Get("cursor")
 	if c == "" {
-		return 0, nil
+		return 0, "", nil
 	}
 	b, derr := base64.RawURLEncoding.DecodeString(c)
-	n, aerr := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
+	num, at, _ := strings.Cut(strings.TrimPrefix(string(b), "o:"), "@")
+	n, aerr := strconv.Atoi(num)
 	if derr != nil || aerr != nil || n < 0 || n > maxOffset {
-		return 0, errs.Field("cursor", "cursor 无效，请使用上一页返回的 next_cursor", "invalid cursor: use next_cursor from the previous page")
+		return 0, "", BadCursor()
 	}
-	return n, nil
+	return n, at, nil
+}
+
+// BadCursor is the error of a cursor no page returned.
+func BadCursor() error {
+	return errs.Field("cursor", "cursor 无效，请使用上一页返回的 next_cursor", "invalid cursor: use next_cursor from the previous page")
 }
 
 // NextCursor is the cursor of the page after n items from offset, empty
 // after the last page.
-func NextCursor(offset, n, total int) string {
+func NextCursor(offset, n, total int) string { return NextCursorAt(offset, n, total, "") }
+
+// NextCursorAt is the cursor of the page after n items from offset that
+// starts after the position at, empty after the last page.
+func NextCursorAt(offset, n, total int, at string) string {
 	if offset+n >= total {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+n)))
+	c := "o:" + strconv.Itoa(offset+n)
+	if at != "" {
+		c += "@" + at
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(c))
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,11 @@ type MemberQuery struct {
 	Sort   string
 	Limit  int
 	Offset int
+	// After and Before page by position in name order: the Position of the
+	// row a page follows, or of the row it precedes. However deep the page,
+	// only its neighbourhood is read, where an offset walks every row
+	// before it. Offset is then not used.
+	After, Before string
 }
 
 // Member is a row of the member list.
@@ -42,6 +48,28 @@ type Member struct {
 	Person
 	OrgID   int64  `json:"org_id"`
 	OrgName string `json:"org_name"`
+	nameKey string
+}
+
+// Position is where the member stands in name order, for paging by
+// position (MemberQuery.After and Before).
+func (m Member) Position() string { return m.nameKey + "." + strconv.FormatInt(m.ID, 10) }
+
+// position is a Position read back: a name key and a person.
+type position struct {
+	key    string
+	person int64
+}
+
+// parsePosition reads the Position of a row a page follows or precedes.
+func parsePosition(field, s string) (position, error) {
+	bad := errs.Field(field, "翻页位置无效，请从第一页重新翻页", "invalid page position: page again from the first page")
+	key, id, ok := strings.Cut(s, ".")
+	person, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || person <= 0 || key == "" || len(key) > 1024 || strings.Trim(key, "0123456789abcdef") != "" {
+		return position{}, bad
+	}
+	return position{key, person}, nil
 }
 
 // Members lists the current members of a subtree the actor may read, in
@@ -122,6 +150,26 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	if !ok {
 		return nil, 0, errs.Field("sort", "排序只能是 name、-name、age、-age、joined、-joined 或 org", "sort must be name, -name, age, -age, joined, -joined or org")
 	}
+	// A page by position: the rows after one, or before one.
+	var at *position
+	desc := false
+	if q.After != "" || q.Before != "" {
+		field, pos := "after", q.After
+		if q.Before != "" {
+			field, pos, desc = "before", q.Before, true
+		}
+		switch {
+		case q.After != "" && q.Before != "":
+			return nil, 0, errs.Field("before", "after 与 before 只能给一个", "give after or before, not both")
+		case q.Sort != "" && q.Sort != "name":
+			return nil, 0, errs.Field(field, "只有按姓名排序时才能按位置翻页", "paging by position needs the name order")
+		}
+		p, err := parsePosition(field, pos)
+		if err != nil {
+			return nil, 0, err
+		}
+		at, q.Offset = &p, 0
+	}
 	cond := " WHERE " + strings.Join(where, " AND ")
 	// SQLite joins in the order written after CROSS JOIN; PostgreSQL weighs
 	// the plans itself. A list is collected from its organizations'
@@ -149,14 +197,14 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	if limit <= 0 {
 		limit = 50
 	}
-	sel := "SELECT " + personCols + ", m.id, m.org_id, " + org.LabelCol("o") + ", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on, COALESCE(m.ended_on, ''), " + org.PathCol("o")
+	sel := "SELECT " + personCols + ", m.id, m.org_id, " + org.LabelCol("o") + ", m.kind, m.joined_on, COALESCE(m.full_on, ''), m.status, m.floating_where, m.started_on, COALESCE(m.ended_on, ''), " + org.PathCol("o") + ", m.name_key"
 	scan := func(rows *sql.Rows, out []Member) ([]Member, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var m Member
 			ms := &Membership{Active: q.Status != "ended"}
 			err := rows.Scan(&m.ID, &m.Name, &m.Gender, &m.BirthDate, &m.Ethnicity, &m.Education, &m.IDMask, &m.PhoneMask, &m.CreatedAt, &m.UpdatedAt, &m.Version,
-				&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere, &ms.StartedOn, &ms.EndedOn, &ms.path)
+				&ms.ID, &ms.OrgID, &ms.OrgName, &ms.Kind, &ms.JoinedOn, &ms.FullOn, &ms.Status, &ms.FloatingWhere, &ms.StartedOn, &ms.EndedOn, &ms.path, &m.nameKey)
 			if err != nil {
 				return nil, errs.Wrap(err, "scan member")
 			}
@@ -176,7 +224,20 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 				return nil, 0, err
 			}
 		}
-		out, err := s.walkMembers(ctx, sel, cond, order, args, limit, q.Offset, counts.share(total), scan)
+		var from position
+		if at != nil {
+			from = *at
+		}
+		out, err := s.walkMembers(ctx, sel, cond, order, args, limit, q.Offset, counts.share(total), from, desc, scan)
+		return out, total, err
+	}
+	if at != nil && !byNumber {
+		if !known {
+			if err := count(); err != nil {
+				return nil, 0, err
+			}
+		}
+		out, err := s.collectFrom(ctx, sel, from, order, args, limit, *at, desc, scan)
 		return out, total, err
 	}
 	if !known && !byNumber {
@@ -235,6 +296,38 @@ func (s *Service) collectCounted(ctx context.Context, sel, from, order string, a
 	return out, *total, err
 }
 
+// collectFrom finds the page of a list that follows a position in name
+// order, or precedes it when desc.
+func (s *Service) collectFrom(ctx context.Context, sel, from, order string, args []any, limit int, at position, desc bool,
+	scan func(*sql.Rows, []Member) ([]Member, error)) ([]Member, error) {
+	cmp, dir := ">", ""
+	if desc {
+		cmp, dir = "<", " DESC"
+	}
+	idRows, err := s.db.Query(ctx, "SELECT m.id"+from+" AND (m.name_key "+cmp+" ? OR (m.name_key = ? AND m.person_id "+cmp+" ?)) ORDER BY m.name_key"+dir+", m.person_id"+dir+" LIMIT ?",
+		append(args, at.key, at.key, at.person, limit)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "list members")
+	}
+	var ids []any
+	for idRows.Next() {
+		var id int64
+		if err := idRows.Scan(&id); err != nil {
+			idRows.Close()
+			return nil, errs.Wrap(err, "list members")
+		}
+		ids = append(ids, id)
+	}
+	idRows.Close()
+	if err := idRows.Err(); err != nil {
+		return nil, errs.Wrap(err, "list members")
+	}
+	if desc {
+		slices.Reverse(ids)
+	}
+	return s.pageRows(ctx, sel, order, ids, scan)
+}
+
 // walkChunkMin is the fewest memberships a walk reads at once.
 var walkChunkMin = 500
 
@@ -245,19 +338,27 @@ var walkChunkMin = 500
 // reads but the organization's path, so no query sorts more than a chunk
 // and none reads a table row but the organization's and the page's.
 // share is about what part of the memberships match; the first chunk is
-// sized to hold the page, each next one twice as large.
-func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args []any, limit, offset int, share float64,
+// sized to hold the page, each next one twice as large. The walk starts
+// after the position from (the start of the register when zero), or walks
+// backwards from it when desc.
+func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args []any, limit, offset int, share float64, from position, desc bool,
 	scan func(*sql.Rows, []Member) ([]Member, error)) ([]Member, error) {
 	need := offset + limit
 	chunk := min(max(int(float64(need)/max(share, 1e-6)*1.3), walkChunkMin), 1_000_000)
 	var kept []any
-	lastKey, lastPerson := "", int64(0)
+	lastKey, lastPerson := from.key, from.person
 	// SQLite joins in the order written after CROSS JOIN: the chunk first,
 	// then each organization by its key. PostgreSQL hashes the subtree's
 	// organizations and probes them with the chunk.
 	join := s.listJoin()
-	// After the last membership walked, as a range the index can seek to.
-	after := "active = ? AND name_key >= ? AND (name_key > ? OR person_id > ?)"
+	// After the last membership walked, as a range the index can seek to;
+	// backwards, before it.
+	gt, lt, dir := ">", "<", ""
+	if desc {
+		gt, lt, dir = "<", ">", " DESC"
+	}
+	walkOrder := "name_key" + dir + ", person_id" + dir
+	after := "active = ? AND name_key " + gt + "= ? AND (name_key " + gt + " ? OR person_id " + gt + " ?)"
 	for len(kept) < need {
 		// Where this chunk ends is read first, and the chunk is the range up
 		// to it: a membership added or ended between the two reads then
@@ -265,11 +366,11 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 		var endKey string
 		var endPerson int64
 		upTo, upArgs := "", []any(nil)
-		err := s.db.QueryRow(ctx, "SELECT name_key, person_id FROM memberships WHERE "+after+" ORDER BY name_key, person_id LIMIT 1 OFFSET ?",
+		err := s.db.QueryRow(ctx, "SELECT name_key, person_id FROM memberships WHERE "+after+" ORDER BY "+walkOrder+" LIMIT 1 OFFSET ?",
 			true, lastKey, lastKey, lastPerson, chunk-1).Scan(&endKey, &endPerson)
 		switch {
 		case err == nil:
-			upTo, upArgs = " AND name_key <= ? AND (name_key < ? OR person_id <= ?)", []any{endKey, endKey, endPerson}
+			upTo, upArgs = " AND name_key "+lt+"= ? AND (name_key "+lt+" ? OR person_id "+lt+"= ?)", []any{endKey, endKey, endPerson}
 		case !errors.Is(err, sql.ErrNoRows): // none: the rest of the register
 			return nil, errs.Wrap(err, "walk names")
 		}
@@ -279,7 +380,7 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 		// against 5 for the county's first page). Twice the chunk leaves
 		// room for members registered in the range between the two reads.
 		rows, err := s.db.Query(ctx, "SELECT m.id FROM (SELECT id, name_key, person_id, org_id, kind, status, gender, birth_date, education, active FROM memberships WHERE "+after+upTo+
-			" ORDER BY name_key, person_id LIMIT ?) m"+join+"orgs o ON o.id = m.org_id"+cond+" ORDER BY m.name_key, m.person_id",
+			" ORDER BY "+walkOrder+" LIMIT ?) m"+join+"orgs o ON o.id = m.org_id"+cond+" ORDER BY m.name_key"+dir+", m.person_id"+dir,
 			append(append(append([]any{true, lastKey, lastKey, lastPerson}, upArgs...), 2*chunk), args...)...)
 		if err != nil {
 			return nil, errs.Wrap(err, "list members")
@@ -305,7 +406,11 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 	if offset >= len(kept) {
 		return nil, nil
 	}
-	return s.pageRows(ctx, sel, order, kept[offset:], scan)
+	kept = kept[offset:]
+	if desc {
+		slices.Reverse(kept)
+	}
+	return s.pageRows(ctx, sel, order, kept, scan)
 }
 
 // listJoin is how the list's queries join: SQLite joins in the order

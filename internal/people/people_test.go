@@ -539,6 +539,49 @@ func TestMemberListWalksNamesInOrder(t *testing.T) {
 			t.Errorf("page %+v walked: %v, want %v", page, g, w)
 		}
 	}
+	// Paging by position, forwards to the end and back, walked (the
+	// subtree) and collected (a search): every page equals the same page
+	// of the whole list.
+	names := func(ms []people.Member) string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.Name+fmt.Sprint(m.ID))
+		}
+		return fmt.Sprint(out)
+	}
+	for _, base := range []people.MemberQuery{{Under: f.c3.ID, Limit: 7}, {Under: f.c3.ID, Q: "明", Limit: 7}} {
+		q, seen := base, 0
+		var pages [][]people.Member
+		for seen < 60 {
+			got, n, err := f.ppl.Members(ctx, f.street, q)
+			if err != nil || n != 60 || len(got) == 0 || names(got) != names(all[seen:min(seen+7, 60)]) {
+				t.Fatalf("%+v after row %d: %d %v %s", base, seen, n, err, names(got))
+			}
+			pages, seen = append(pages, got), seen+len(got)
+			q.After = got[len(got)-1].Position()
+		}
+		if got, _, err := f.ppl.Members(ctx, f.street, q); err != nil || len(got) != 0 {
+			t.Errorf("%+v after the last row: %d rows %v", base, len(got), err)
+		}
+		q.After = ""
+		for i := len(pages) - 1; i > 0; i-- {
+			q.Before = pages[i][0].Position()
+			if got, _, err := f.ppl.Members(ctx, f.street, q); err != nil || names(got) != names(pages[i-1]) {
+				t.Errorf("%+v before page %d: %s %v, want %s", base, i+1, names(got), err, names(pages[i-1]))
+			}
+		}
+	}
+	for _, c := range []struct {
+		q     people.MemberQuery
+		field string
+	}{
+		{people.MemberQuery{After: "zz.1"}, "after"}, {people.MemberQuery{Before: "ab.0"}, "before"}, {people.MemberQuery{After: "ab"}, "after"},
+		{people.MemberQuery{After: "ab.1", Before: "ab.2"}, "before"}, {people.MemberQuery{After: "ab.1", Sort: "age"}, "after"},
+	} {
+		if _, _, err := f.ppl.Members(ctx, f.street, c.q); errs.As(err).Field != c.field {
+			t.Errorf("%+v: %v, want a problem with %s", c.q, err, c.field)
+		}
+	}
 	// The walk reads every membership of the register in name order: what
 	// it keeps stays inside the reader's scope. 艾青 (first in name order)
 	// is in another street.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -191,6 +192,7 @@ func TestPeopleAPI(t *testing.T) {
 		}
 	}
 	var pages [][]string
+	firstCursor := ""
 	for cursor := "first"; cursor != ""; {
 		q := "/api/v1/people?limit=2"
 		if cursor != "first" {
@@ -201,6 +203,9 @@ func TestPeopleAPI(t *testing.T) {
 			t.Fatalf("page: %d %v", st, out)
 		}
 		pages, cursor = append(pages, names(out)), out["next_cursor"].(string)
+		if firstCursor == "" {
+			firstCursor = cursor
+		}
 	}
 	if fmt.Sprint(pages) != "[[白雪 陈静] [黄明 李娜] [张伟]]" {
 		t.Errorf("pages: %v", pages)
@@ -215,6 +220,11 @@ func TestPeopleAPI(t *testing.T) {
 		{"?kind=member", "kind", "类别只能是 full 或 probationary"},
 		{"?org_id=abc", "org_id", "org_id 应为整数"},
 		{"?limit=0", "limit", "limit 应为 1–1000 的整数"},
+		// A cursor carries the last member's position in name order: one
+		// made up, or used with another order, is refused.
+		{"?cursor=" + base64.RawURLEncoding.EncodeToString([]byte("o:2@zz.1")), "cursor", "cursor 无效，请使用上一页返回的 next_cursor"},
+		{"?sort=age&cursor=" + firstCursor, "cursor", "cursor 无效，请使用上一页返回的 next_cursor"},
+		{"?cursor=" + base64.RawURLEncoding.EncodeToString([]byte("o:x@ab.1")), "cursor", "cursor 无效，请使用上一页返回的 next_cursor"},
 	} {
 		st, out := f.call(t, "GET", "/api/v1/people"+tc.query, county, "")
 		if fld, msg := fieldErr(out); st != 400 || fld != tc.field || msg != tc.msg {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
@@ -383,5 +384,68 @@ func TestExportSearchKeepsTheNumberMasked(t *testing.T) {
 	if err := f.d.QueryRow(context.Background(), "SELECT COUNT(*) FROM audit_log WHERE summary LIKE ? OR after_json LIKE ? OR summary LIKE ? OR after_json LIKE ?",
 		"%"+f.zwID[6:14]+"%", "%"+f.zwID[6:14]+"%", "%"+wide[6*3:14*3]+"%", "%"+wide[6*3:14*3]+"%").Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d audit entries hold the number (%v)", n, err)
+	}
+}
+
+// TestPeopleListPagesByPosition: in name order the pager links to the next
+// page after the last member shown and to the previous one before the
+// first, with the page's 序号; each page by position is the page by
+// number.
+func TestPeopleListPagesByPosition(t *testing.T) {
+	t.Parallel()
+	f := newPplFixture(t)
+	b := f.b
+	for i := range 20 {
+		form := url.Values{"name": {"郑" + string(rune('一'+i))}, "id_number": {personID("450102", "19900101", 300+i)}, "ethnicity": {"01"}, "education": {"21"},
+			"org_id_q": {f.c3Name}, "kind": {"full"}, "joined_on": {"2015-07-01"}}
+		if st, at, body := b.status(t, "POST", "/people/new", form); st != 200 || !strings.HasPrefix(at, "/people/") {
+			t.Fatalf("register %s: %d %s", form.Get("name"), st, flashOf(body))
+		}
+	}
+	link := func(body, rel string) string {
+		t.Helper()
+		m := regexp.MustCompile(`href="([^"]*)" rel="` + rel + `"`).FindStringSubmatch(body)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+	rows := func(body string) string {
+		var out []string
+		for _, tr := range regexp.MustCompile(`(?s)<tbody>.*?</tbody>`).FindAllString(body, -1) {
+			for _, r := range regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(tr, -1) {
+				out = append(out, strings.Join(strings.Fields(text(r))[:2], " "))
+			}
+		}
+		return strings.Join(out, "; ")
+	}
+	first := b.get(t, "/people?per=10")
+	next := link(first, "next")
+	if !strings.HasPrefix(next, "/people?page=2&per=10&after=") {
+		t.Fatalf("the first page's next link: %q", next)
+	}
+	second := b.get(t, next)
+	if got, want := rows(second), rows(b.get(t, "/people?per=10&page=2")); got != want || !strings.HasPrefix(got, "11 ") {
+		t.Errorf("page 2 by position:\n%s\nby number:\n%s", got, want)
+	}
+	if prev := link(second, "prev"); prev != "/people?page=1&per=10" {
+		t.Errorf("page 2's previous link: %q", prev)
+	}
+	third := b.get(t, link(second, "next"))
+	if got := rows(third); !strings.HasPrefix(got, "21 ") || strings.Count(got, ";") != 2 || link(third, "next") != "" {
+		t.Errorf("page 3: %s, next %q", got, link(third, "next"))
+	}
+	prev := link(third, "prev")
+	if !strings.HasPrefix(prev, "/people?page=2&per=10&before=") || rows(b.get(t, prev)) != rows(second) {
+		t.Errorf("page 3's previous link %q shows %s", prev, rows(b.get(t, prev)))
+	}
+	// Another order drops the position; a made-up one is refused.
+	for _, h := range regexp.MustCompile(`href="([^"]*sort=[^"]*)"`).FindAllStringSubmatch(second, -1) {
+		if strings.Contains(h[1], "after=") {
+			t.Errorf("a sort link keeps the position: %s", h[1])
+		}
+	}
+	if st, _, body := b.status(t, "GET", "/people?per=10&page=2&after=zz.1", nil); st != 422 || !strings.Contains(text(body), "翻页位置无效，请从第一页重新翻页") {
+		t.Errorf("a made-up position: %d %.300s", st, text(body))
 	}
 }

@@ -18,6 +18,10 @@ type List struct {
 	Page   int
 	Per    int
 	Total  int
+	// NextAt and PrevAt are the positions the next and previous pages
+	// start from, for a list that pages by position (?after=, ?before=)
+	// rather than by offset: the last row shown and the first.
+	NextAt, PrevAt string
 }
 
 // maxPage caps ?page=: far beyond any list a person pages through (10
@@ -73,6 +77,9 @@ func (l *List) with(k, val string) string {
 	if k != "page" {
 		v.Del("page")
 	}
+	// A position belongs to the page it was read on.
+	v.Del("after")
+	v.Del("before")
 	if len(v) == 0 {
 		return l.Path
 	}
@@ -114,13 +121,20 @@ func (l *List) PrevHref() string {
 	if l.Page <= 1 {
 		return ""
 	}
-	return l.with("page", strconv.Itoa(min(l.Page-1, l.Pages())))
+	prev := min(l.Page-1, l.Pages())
+	if l.PrevAt != "" && prev == l.Page-1 && prev > 1 {
+		return l.with("page", strconv.Itoa(prev)) + "&before=" + url.QueryEscape(l.PrevAt)
+	}
+	return l.with("page", strconv.Itoa(prev))
 }
 
 // NextHref links to the next page, "" on the last one.
 func (l *List) NextHref() string {
 	if l.Page >= l.Pages() {
 		return ""
+	}
+	if l.NextAt != "" {
+		return l.with("page", strconv.Itoa(l.Page+1)) + "&after=" + url.QueryEscape(l.NextAt)
 	}
 	return l.with("page", strconv.Itoa(l.Page+1))
 }
@@ -133,9 +147,12 @@ func (l *List) Href(path string) string {
 	}
 	v := url.Values{}
 	for key, vs := range l.Values {
-		if key != "page" {
+		if key != "page" && key != "after" && key != "before" {
 			v[key] = vs
 		}
+	}
+	if len(v) == 0 {
+		return path
 	}
 	return path + "?" + v.Encode()
 }

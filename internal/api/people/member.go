@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"jiceng/internal/api"
+	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/people"
 )
@@ -12,14 +13,19 @@ import (
 // ListMembers lists the current members of the caller's scope, or of an
 // organization's subtree, in pinyin order of their names.
 func (h *Handlers) ListMembers(w http.ResponseWriter, r *http.Request) {
-	limit, offset, err := api.Page(r)
+	limit, err := api.Limit(r)
+	var offset int
+	var at string
+	if err == nil {
+		offset, at, err = api.CursorAt(r)
+	}
 	if err != nil {
 		h.k.Fail(w, r, err)
 		return
 	}
 	v := r.URL.Query()
 	q := people.MemberQuery{Q: v.Get("q"), Status: v.Get("status"), Kind: v.Get("kind"), Gender: v.Get("gender"), Education: v.Get("education"),
-		AgeBand: v.Get("age_band"), Sort: v.Get("sort"), Limit: limit, Offset: offset}
+		AgeBand: v.Get("age_band"), Sort: v.Get("sort"), Limit: limit, Offset: offset, After: at}
 	if s := v.Get("org_id"); s != "" {
 		if q.Under, err = strconv.ParseInt(s, 10, 64); err != nil {
 			h.k.Fail(w, r, api.IntField("org_id"))
@@ -27,6 +33,9 @@ func (h *Handlers) ListMembers(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rows, total, err := h.ppl.Members(r.Context(), api.Actor(r), q)
+	if at != "" && errs.As(err).Field == "after" {
+		err = api.BadCursor() // the position inside the cursor, or a sort it was not made for
+	}
 	if err != nil {
 		h.k.Fail(w, r, err)
 		return
@@ -34,7 +43,13 @@ func (h *Handlers) ListMembers(w http.ResponseWriter, r *http.Request) {
 	if rows == nil {
 		rows = []people.Member{}
 	}
-	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": rows, "total": total, "next_cursor": api.NextCursor(offset, len(rows), total)})
+	// In name order the cursor carries the last member's position, so that
+	// a page deep in a long list reads no more than the first.
+	next := ""
+	if n := len(rows); n > 0 && (q.Sort == "" || q.Sort == "name") {
+		next = rows[n-1].Position()
+	}
+	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": rows, "total": total, "next_cursor": api.NextCursorAt(offset, len(rows), total, next)})
 }
 
 // AddMember registers a person as a member of an organization.

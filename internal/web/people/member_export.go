@@ -45,7 +45,8 @@ func (h *Pages) PeopleExport(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	q.Limit, q.Offset = web.ExportFetch, 0
+	// The whole list, wherever the page it was asked from stood.
+	q.Limit, q.Offset, q.After, q.Before = web.ExportFetch, 0, "", ""
 	var under org.Org
 	if q.Under != 0 {
 		if under, err = h.Orgs.Get(ctx, actor, q.Under); err != nil {

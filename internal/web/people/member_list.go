@@ -19,7 +19,7 @@ import (
 func (h *Pages) memberQuery(r *http.Request, l *web.List, errors map[string]string) (people.MemberQuery, url.Values, error) {
 	v := r.URL.Query()
 	q := people.MemberQuery{Q: l.Q, Status: v.Get("status"), Kind: v.Get("kind"), Gender: v.Get("gender"), Education: v.Get("education"), AgeBand: v.Get("age_band"),
-		Sort: l.Sort, Limit: l.Per, Offset: l.Offset()}
+		Sort: l.Sort, Limit: l.Per, Offset: l.Offset(), After: v.Get("after"), Before: v.Get("before")}
 	if err := h.ResolveOrg(r.Context(), web.Actor(r), v, "org", web.PickFilter{}); err != nil {
 		if errors == nil || errs.As(err).Field != "org" {
 			return q, v, err
@@ -65,6 +65,11 @@ func (h *Pages) PeopleList(w http.ResponseWriter, r *http.Request) {
 	if v.Rows, l.Total, err = h.ppl.Members(ctx, actor, q); err != nil {
 		h.Fail(w, r, err)
 		return
+	}
+	// In name order the pager links by position, so that a page deep in
+	// a county's list reads only its own rows.
+	if n := len(v.Rows); n > 0 && (q.Sort == "" || q.Sort == "name") {
+		l.NextAt, l.PrevAt = v.Rows[n-1].Position(), v.Rows[0].Position()
 	}
 	scopes := []org.Org{}
 	if q.Under != 0 {
