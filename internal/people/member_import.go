@@ -14,6 +14,7 @@ import (
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
+	"jiceng/internal/ids"
 	"jiceng/internal/imports"
 	"jiceng/internal/org"
 	"jiceng/internal/xlsx"
@@ -268,40 +269,67 @@ func (s *Service) PrepareMemberImport(ctx context.Context, actor access.Actor, u
 	if err != nil {
 		return out, err
 	}
+	// For an importer who may not reveal numbers, a file must not confirm
+	// numbers faster than the search does: every registered number it holds
+	// is audited and spends the allowance, as a refused registration does,
+	// and so does every number not registered that shares its region and
+	// last four characters with a member the importer reads — it is one of
+	// the few dozen candidates for that member's number the mask and the
+	// age leave. A new member shares them with one of a branch's by chance
+	// about once in ten thousand rows.
+	probes := !actor.CanAnywhere(PeopleReveal)
+	var near map[string]bool
+	if probes {
+		if near, err = s.readableMasks(ctx, actor); err != nil {
+			return out, err
+		}
+	}
+	spend := func() error {
+		if ok, wait := s.dupLimit.Allow(key); !ok {
+			s.dupBlock(key, wait)
+			return tooManyDuplicates(wait)
+		}
+		return nil
+	}
 	for _, p := range all {
 		if p.index == "" || firstLine[p.index] != p.line {
 			continue
 		}
 		k, ok := known[p.index]
 		if !ok {
+			if probes && near[ids.MaskIDCard(p.row.ID)] {
+				if err := spend(); err != nil {
+					return MemberImport{}, err
+				}
+			}
 			continue
 		}
 		m, err := s.membership(ctx, s.db, k.id)
 		if err != nil {
 			return out, err
 		}
-		if m != nil && actor.Can(PeopleRead, m.path) {
+		inScope := m != nil && actor.Can(PeopleRead, m.path)
+		if probes || !inScope {
+			path := ""
+			if m != nil {
+				path = m.path
+			}
+			err = s.db.InTx(ctx, func(tx *db.Tx) error {
+				return audit.Write(ctx, tx, actor, audit.Entry{Action: "person.duplicate", TargetType: "person", TargetID: strconv.FormatInt(k.id, 10), OrgPath: path,
+					Summary: i18n.Text{ZH: "导入已登记的身份证号（" + k.name + "），被拒绝", EN: "imported an ID number already registered (" + k.name + "): refused"}})
+			})
+			if err != nil {
+				return out, err
+			}
+			if err := spend(); err != nil {
+				return MemberImport{}, err
+			}
+		}
+		if inScope {
 			where, _ := s.placeOf(ctx, actor, k.id)
 			p.msgs.zh = append(p.msgs.zh, fmt.Sprintf("该公民身份号码已登记：%s，%s", k.name, where.ZH))
 			p.msgs.en = append(p.msgs.en, fmt.Sprintf("this ID number is registered already: %s, %s", k.name, where.EN))
 			continue
-		}
-		// Outside the scope: that the number is registered is all it says,
-		// and it costs the account as a refused registration does.
-		path := ""
-		if m != nil {
-			path = m.path
-		}
-		err = s.db.InTx(ctx, func(tx *db.Tx) error {
-			return audit.Write(ctx, tx, actor, audit.Entry{Action: "person.duplicate", TargetType: "person", TargetID: strconv.FormatInt(k.id, 10), OrgPath: path,
-				Summary: i18n.Text{ZH: "导入已登记的身份证号（" + k.name + "），被拒绝", EN: "imported an ID number already registered (" + k.name + "): refused"}})
-		})
-		if err != nil {
-			return out, err
-		}
-		if ok, wait := s.dupLimit.Allow(key); !ok {
-			s.dupBlock(key, wait)
-			return MemberImport{}, tooManyDuplicates(wait)
 		}
 		p.msgs.zh = append(p.msgs.zh, "该公民身份号码已登记在您管理范围以外的党组织，请联系上级组织部门")
 		p.msgs.en = append(p.msgs.en, "this ID number is registered in an organization outside your scope: ask the department above you")
@@ -327,6 +355,27 @@ func (s *Service) PrepareMemberImport(ctx context.Context, actor access.Actor, u
 	}
 	out.Session, err = imports.Save(ctx, s.db, s.now(), userID, memberImportKind, fileName, out.Total, payload, out.Problems)
 	return out, err
+}
+
+// readableMasks are the masked numbers of the current members the actor
+// reads.
+func (s *Service) readableMasks(ctx context.Context, actor access.Actor) (map[string]bool, error) {
+	scope, args := actor.ScopeSQL(org.PathCol("o"), PeopleRead)
+	rows, err := s.db.Query(ctx, "SELECT p.id_mask FROM memberships m JOIN persons p ON p.id = m.person_id"+org.Join("o", "m.org_id")+" WHERE m.active = ? AND "+scope,
+		append([]any{true}, args...)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "masked numbers")
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var mask string
+		if err := rows.Scan(&mask); err != nil {
+			return nil, errs.Wrap(err, "masked numbers")
+		}
+		out[mask] = true
+	}
+	return out, errs.Wrap(rows.Err(), "masked numbers")
 }
 
 // dupKey is the key of an account in the allowance of duplicates.

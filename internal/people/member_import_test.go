@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"jiceng/internal/access"
 	"jiceng/internal/db"
@@ -247,6 +248,47 @@ func TestNumberProbesHeldBack(t *testing.T) {
 	// The department is not held back, and finds the member.
 	if list, _, err := f.ppl.Members(ctx, f.street, people.MemberQuery{Q: right}); err != nil || len(list) != 1 || list[0].ID != target.ID {
 		t.Errorf("the department's search: %v %v", list, err)
+	}
+}
+
+// TestImportIsNoFasterProbe: a secretary, who may not reveal numbers,
+// uploads every candidate for a member's number that the mask (region and
+// last four) and the age leave. The candidates spend the same allowance as
+// searches, so the check is refused before it names the member, and the
+// account is held back; the department, who may reveal numbers, gets the
+// check with the member named.
+func TestImportIsNoFasterProbe(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	right := idNumber("450102", "19900601", 90)
+	f.add(t, f.c3, "闭兰月", right, "full", "2010-07-01")
+	var cands []map[string]string
+	for d := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == 1990; d = d.AddDate(0, 0, 1) {
+		if n := idNumber("450102", d.Format("20060102"), 90); n[14:] == right[14:] {
+			cands = append(cands, with(member("候选", n, "兴宁社区党支部"), "入党日期", ""))
+		}
+	}
+	if len(cands) < 25 {
+		t.Fatalf("only %d candidates", len(cands))
+	}
+	header, rows := importFile(cands...)
+	sess, err := f.ppl.PrepareMemberImport(ctx, f.secretary, f.user(t, "sec"), "党员.xlsx", header, rows)
+	if errs.KindOf(err) != errs.TooMany || len(sess.Problems) != 0 {
+		t.Fatalf("%d candidates checked by the secretary: %v, %d problems", len(cands), err, len(sess.Problems))
+	}
+	if _, _, err := f.ppl.Members(ctx, f.secretary, people.MemberQuery{Q: right}); errs.KindOf(err) != errs.TooMany {
+		t.Errorf("the secretary's search after the file: %v", err)
+	}
+	sess, err = f.ppl.PrepareMemberImport(ctx, f.street, f.user(t, "street"), "党员.xlsx", header, rows)
+	named := 0
+	for _, p := range sess.Problems {
+		if strings.Contains(p.ZH, "该公民身份号码已登记：闭兰月") {
+			named++
+		}
+	}
+	if err != nil || named != 1 {
+		t.Errorf("the department's check: %v, %d rows name the member", err, named)
 	}
 }
 

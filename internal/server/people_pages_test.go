@@ -449,3 +449,28 @@ func TestPeopleListPagesByPosition(t *testing.T) {
 		t.Errorf("a made-up position: %d %.300s", st, text(body))
 	}
 }
+
+// TestCockpitMembers: the cockpit carries the register's card with the
+// subtree's figures, each linking to the members it counts, and its two
+// charts; a user who may not read members sees no card.
+func TestCockpitMembers(t *testing.T) {
+	t.Parallel()
+	f := newPplFixture(t)
+	body := f.b.get(t, "/")
+	txt := text(body)
+	for _, want := range []string{"党员队伍 查看详情 ›", "3 党员总数 正式 2 · 预备 1", "2 女党员 占 66.7%", "2 35岁及以下 占 66.7%", "3 大专及以上学历 占 100.0%", "0 流动党员 占 0.0%",
+		"年龄段（按年底年龄）", "学历"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the cockpit lacks %q: %.900s", want, txt)
+		}
+	}
+	county := f.orgByName(t, "兴宁区委")
+	for _, href := range []string{fmt.Sprintf(`href="/people/stats?org=%d"`, county.ID), fmt.Sprintf(`href="/people?org=%d&amp;age_band=35"`, county.ID), `id="ppl-age"`, `id="ppl-edu"`} {
+		if !strings.Contains(body, href) {
+			t.Errorf("the cockpit lacks %s", href)
+		}
+	}
+	if txt := text(f.browser(t, "evaluator").get(t, "/")); strings.Contains(txt, "党员队伍") {
+		t.Errorf("an evaluator sees the register's card")
+	}
+}

@@ -8,6 +8,7 @@ package web
 import (
 	"cmp"
 	"embed"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -80,6 +81,31 @@ type Module struct {
 	// (members, secretary, term …), in the request's language; nil when
 	// the module has none. A refusal leaves them out for that reader.
 	OrgFacts func(r *http.Request, o org.Org) ([]Fact, error)
+	// Cockpit gives the module's card on the cockpit for the organization
+	// it shows (key figures and charts of its subtree); nil when the module
+	// has none. A refusal leaves the card out for that reader.
+	Cockpit func(r *http.Request, o org.Org) (*Panel, error)
+}
+
+// Panel is a module's card on the cockpit: a title linking to the module's
+// own page of the subtree, key figures and charts.
+type Panel struct {
+	Title, Href string
+	KPIs        []KPI
+	Charts      []PanelChart
+}
+
+// KPI is a key figure: the value, what it counts, and a line beneath (a
+// share, a breakdown); Href, when set, lists what it counts.
+type KPI struct {
+	Value, Label, Sub, Href string
+}
+
+// PanelChart is a chart of a panel: the id of its element, unique on the
+// page, its title and its ChartJSON.
+type PanelChart struct {
+	ID, Title string
+	JSON      template.JS
 }
 
 // Fact is one line a module adds to an organization's page: a label and a
@@ -103,8 +129,10 @@ type Kit struct {
 	base *Templates // the error page
 	// sections are the modules' catalogues in the sidebar's order.
 	sections []Section
-	// orgFacts are the modules' contributions to an organization's page.
+	// orgFacts are the modules' contributions to an organization's page,
+	// cockpits their cards on the cockpit.
 	orgFacts []func(r *http.Request, o org.Org) ([]Fact, error)
+	cockpits []func(r *http.Request, o org.Org) (*Panel, error)
 }
 
 // New builds the kit and parses its own templates.
@@ -158,6 +186,9 @@ func (k *Kit) AddModule(m Module) error {
 	if m.OrgFacts != nil {
 		k.orgFacts = append(k.orgFacts, m.OrgFacts)
 	}
+	if m.Cockpit != nil {
+		k.cockpits = append(k.cockpits, m.Cockpit)
+	}
 	k.sections = append(k.sections, sec)
 	slices.SortStableFunc(k.sections, func(a, b Section) int { return cmp.Compare(a.order, b.order) })
 	return nil
@@ -167,16 +198,36 @@ func (k *Kit) AddModule(m Module) error {
 // module list's order; a module that refuses the reader (it may not read
 // that module's data there) adds none.
 func (k *Kit) OrgFacts(r *http.Request, o org.Org) ([]Fact, error) {
-	var out []Fact
-	for _, f := range k.orgFacts {
-		facts, err := f(r, o)
+	facts, err := gather(k.orgFacts, r, o)
+	return slices.Concat(facts...), err
+}
+
+// Panels gathers every module's card for the cockpit of an organization,
+// in the module list's order, leaving out those that refuse the reader.
+func (k *Kit) Panels(r *http.Request, o org.Org) ([]Panel, error) {
+	var out []Panel
+	ps, err := gather(k.cockpits, r, o)
+	for _, p := range ps {
+		if p != nil {
+			out = append(out, *p)
+		}
+	}
+	return out, err
+}
+
+// gather calls each module's contribution about an organization; one that
+// refuses the reader (Forbidden, NotFound) contributes nothing.
+func gather[T any](fns []func(*http.Request, org.Org) (T, error), r *http.Request, o org.Org) ([]T, error) {
+	var out []T
+	for _, f := range fns {
+		v, err := f(r, o)
 		if kind := errs.KindOf(err); kind == errs.Forbidden || kind == errs.NotFound {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, facts...)
+		out = append(out, v)
 	}
 	return out, nil
 }

@@ -157,8 +157,13 @@ func (h *Pages) Cockpit(w http.ResponseWriter, r *http.Request) {
 	byChild := web.Chart{Type: "hbar", Title: h.T(p.Lang, "chart.by_child"), Unit: h.T(p.Lang, "unit.org")}
 	byChild.Items = largestChildren(v.Children, cockpitBars, p.Lang)
 	v.ByChild = web.ChartJSON(byChild)
+	panels, err := h.Panels(r, root)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
 	p.Charts = true
-	p.Data = map[string]any{"V": v, "Roots": roots}
+	p.Data = map[string]any{"V": v, "Roots": roots, "Panels": panels}
 	h.render(w, r, http.StatusOK, "cockpit", "layout", p)
 }
 

@@ -202,5 +202,5 @@ func Module(k *web.Kit, s *people.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs, OrgFacts: h.orgFacts}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs, OrgFacts: h.orgFacts, Cockpit: h.cockpit}, nil
 }

@@ -42,20 +42,9 @@ func (h *Pages) PeopleStats(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	list := "/people?org=" + strconv.FormatInt(o.ID, 10)
 	unit := h.T(lang, "ppl.unit_person")
 	chart := func(key, typ, title string, cs []org.Choice, counts map[string]int, param string) {
-		c := web.Chart{Type: typ, Title: title, Unit: unit, Items: []web.ChartItem{}}
-		for _, ch := range cs {
-			if n := counts[ch.Key]; n > 0 {
-				it := web.ChartItem{Name: ch.In(lang), Value: n}
-				if param != "" {
-					it.Href = list + "&" + param + "=" + ch.Key
-				}
-				c.Items = append(c.Items, it)
-			}
-		}
-		v.Charts[key] = web.ChartJSON(c)
+		v.Charts[key] = web.ChartJSON(h.countChart(lang, o.ID, typ, title, cs, counts, param))
 	}
 	st := v.Stats
 	chart("gender", "pie", h.T(lang, "ppl.by_gender"), people.Genders, st.ByGender, "gender")
@@ -114,4 +103,22 @@ func (h *Pages) PeopleStats(w http.ResponseWriter, r *http.Request) {
 	p.Charts = true
 	p.Data = v
 	h.render(w, r, http.StatusOK, "people_stats", "layout", p)
+}
+
+// countChart is a chart of the members of an organization's subtree by
+// one counted dimension, each bar or slice linking to the members it
+// counts (the list filtered by param) when param is given.
+func (h *Pages) countChart(lang string, orgID int64, typ, title string, cs []org.Choice, counts map[string]int, param string) web.Chart {
+	list := "/people?org=" + strconv.FormatInt(orgID, 10)
+	c := web.Chart{Type: typ, Title: title, Unit: h.T(lang, "ppl.unit_person"), Items: []web.ChartItem{}}
+	for _, ch := range cs {
+		if n := counts[ch.Key]; n > 0 {
+			it := web.ChartItem{Name: ch.In(lang), Value: n}
+			if param != "" {
+				it.Href = list + "&" + param + "=" + ch.Key
+			}
+			c.Items = append(c.Items, it)
+		}
+	}
+	return c
 }
