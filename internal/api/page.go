@@ -78,17 +78,35 @@ func BadCursor() error {
 
 // NextCursor is the cursor of the page after n items from offset, empty
 // after the last page.
-func NextCursor(offset, n, total int) string { return NextCursorAt(offset, n, total, "") }
-
-// NextCursorAt is the cursor of the page after n items from offset that
-// starts after the position at, empty after the last page.
-func NextCursorAt(offset, n, total int, at string) string {
+func NextCursor(offset, n, total int) string {
 	if offset+n >= total {
 		return ""
 	}
-	c := "o:" + strconv.Itoa(offset+n)
+	return EncodeCursor(offset+n, "")
+}
+
+// EncodeCursor is the cursor of the page that starts at offset, and after
+// the position at for a list that pages by position.
+func EncodeCursor(offset int, at string) string {
+	c := "o:" + strconv.Itoa(offset)
 	if at != "" {
 		c += "@" + at
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(c))
+}
+
+// PageOf answers, a page at a time as every list does (?limit=, ?cursor=),
+// a list the service computed whole because the organizations of the scope
+// bound it (elections due, vacant posts, a course's attendance).
+func PageOf[T any](r *http.Request, items []T) (map[string]any, error) {
+	limit, offset, err := Page(r)
+	if err != nil {
+		return nil, err
+	}
+	total := len(items)
+	page := items[min(offset, total):min(offset+limit, total)]
+	if page == nil {
+		page = []T{}
+	}
+	return map[string]any{"items": page, "total": total, "next_cursor": NextCursor(offset, len(page), total)}, nil
 }

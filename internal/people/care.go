@@ -456,6 +456,11 @@ func (s *Service) decide(ctx context.Context, actor access.Actor, id int64, step
 					f.Add("amount", fmt.Sprintf("核定金额不能超过申请金额 %d 元", c.Requested), fmt.Sprintf("the amount granted cannot exceed the %d yuan asked for", c.Requested))
 				}
 				amount = in.Amount
+			} else if in.Amount != 0 && in.Amount != c.Approved {
+				// The county approves the amount the township granted;
+				// a different one is the township's to review again.
+				f.Add("amount", fmt.Sprintf("审批只能同意或不同意乡镇（街道）核定的 %d 元；如需调整金额，请不同意并说明理由", c.Approved),
+					fmt.Sprintf("an approval takes or refuses the %d yuan the township granted: to change the amount, refuse with the reason", c.Approved))
 			}
 		case "reject":
 			note = checkReason("reason", in.Reason, &f)

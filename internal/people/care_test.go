@@ -272,6 +272,8 @@ func TestCareBadSteps(t *testing.T) {
 		{"reviewing twice", review(f.street, approve(6000, "2026-03-11")), "该案件已审核，当前状态为“待县级审批”，不能再次审核"},
 		{"the reviewer approving", approveBy(f.countyA), "您已审核该案件：审核与审批须由不同的账号办理"},
 		{"a street approving", approveBy(f.street), "您没有审批该案件的权限：应由" + co.Label() + "办理"},
+		{"approving another amount", func() error { _, err := f.ppl.Approve(ctx, f.countyB, c.ID, approve(6500, "2026-03-20")); return err },
+			"审批只能同意或不同意乡镇（街道）核定的 6000 元；如需调整金额，请不同意并说明理由"},
 		{"paying before the approval", disburse(f.countyB, 6000), "该案件尚未经县级审批（当前：待县级审批），不能发放"},
 	})
 	must(t)(f.ppl.Approve(ctx, f.countyB, c.ID, approve(0, "2026-03-20")))

@@ -60,6 +60,7 @@ type Transfer struct {
 	Outgoing bool `json:"can_withdraw"`
 	fromPath string
 	toPath   string
+	openable bool
 }
 
 // TransferStates are the states of a transfer.
@@ -286,8 +287,19 @@ func (s *Service) scanTransfer(actor access.Actor, sc db.Scanner) (Transfer, err
 	pending := t.State == "pending"
 	t.Incoming = pending && t.toPath != "" && actor.Can(PeopleManage, t.toPath)
 	t.Outgoing = pending && actor.Can(PeopleManage, t.fromPath)
+	// The member is where the transfer left them: received, or still with
+	// the sender (pending, rejected, withdrawn, or out of the system).
+	at := t.fromPath
+	if t.State == "accepted" && t.toPath != "" {
+		at = t.toPath
+	}
+	t.openable = actor.Can(PeopleRead, at)
 	return t, nil
 }
+
+// Openable reports whether the reader may open the member's page, which
+// lies where the transfer left them.
+func (t Transfer) Openable() bool { return t.openable }
 
 // readable reports whether the actor may see a transfer: it reads the
 // sending or the receiving organization.

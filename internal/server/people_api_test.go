@@ -210,6 +210,12 @@ func TestPeopleAPI(t *testing.T) {
 	if fmt.Sprint(pages) != "[[白雪 陈静] [黄明 李娜] [张伟]]" {
 		t.Errorf("pages: %v", pages)
 	}
+	// A position past the last member: an empty page, and no cursor that
+	// would lead back to the first.
+	st, out = f.call(t, "GET", "/api/v1/people?cursor="+base64.RawURLEncoding.EncodeToString([]byte("o:0@ffff.1")), county, "")
+	if st != 200 || len(out["items"].([]any)) != 0 || out["next_cursor"] != "" {
+		t.Errorf("after the last member: %d %v", st, out)
+	}
 	st, out = f.call(t, "GET", "/api/v1/people?kind=probationary", county, "")
 	if it := out["items"].([]any)[0].(map[string]any); st != 200 || it["org_id"].(float64) != float64(o.village.ID) || it["org_name"] != o.village.Label() ||
 		membership(it)["due_on"] != "2026-10-01" || membership(it)["overdue"] != true || membership(it)["started_on"] != "2025-10-01" || it["id_number_masked"] != "450102********"+regs[1].id[14:] {

@@ -445,6 +445,9 @@ func TestPeopleListPagesByPosition(t *testing.T) {
 			t.Errorf("a sort link keeps the position: %s", h[1])
 		}
 	}
+	if st, _, body := b.status(t, "GET", "/people?sort=age&after=zz.1", nil); st != 200 || !strings.Contains(text(body), "共 23 条") {
+		t.Errorf("a position with another order is dropped: %d %.300s", st, text(body))
+	}
 	if st, _, body := b.status(t, "GET", "/people?per=10&page=2&after=zz.1", nil); st != 422 || !strings.Contains(text(body), "翻页位置无效，请从第一页重新翻页") {
 		t.Errorf("a made-up position: %d %.300s", st, text(body))
 	}

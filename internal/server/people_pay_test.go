@@ -107,6 +107,14 @@ func TestPayFloorThroughTheAPIAndPages(t *testing.T) {
 	if got, want := compliance(), "factor 1: 4 ok 2 below 2: 钱二 40000/45000 below 5000, 孙三 20500/21000 below 500, 李四 25000/21000 ok 0, 赵一 46000/45000 ok 0"; got != want {
 		t.Errorf("compliance at 1.0:\n got %s\nwant %s", got, want)
 	}
+	// The rows a page at a time, the counts of the whole county.
+	st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/pay/compliance?org_id=%d&year=2026&limit=3", o.county.ID), county, "")
+	if st != 200 || len(out["rows"].([]any)) != 3 || out["total"] != 4.0 || out["below"] != 2.0 || out["next_cursor"] == "" {
+		t.Errorf("the first page of 3: %d %v", st, out)
+	} else if st, out = f.call(t, "GET", fmt.Sprintf("/api/v1/pay/compliance?org_id=%d&year=2026&limit=3&cursor=%s", o.county.ID, out["next_cursor"]), county, ""); st != 200 ||
+		len(out["rows"].([]any)) != 1 || out["rows"].([]any)[0].(map[string]any)["name"] != "赵一" || out["next_cursor"] != "" {
+		t.Errorf("the second page: %d %v", st, out)
+	}
 	// The county may not set the factor; the system administrator may.
 	if st, _ := f.call(t, "PUT", "/api/v1/pay/factor", county, `{"factor":1.1}`); st != 403 {
 		t.Errorf("the county set the factor: %d", st)

@@ -75,6 +75,11 @@ func TestTransferPages(t *testing.T) {
 	if id == nil {
 		t.Fatal("no accept form")
 	}
+	// Before it accepts, 青秀区 may not open the member's page: the name is
+	// not a link; the sender's list links it.
+	if strings.Contains(in, `href="`+f.zw+`"`) || !strings.Contains(f.b.get(t, "/people/transfers?dir=out"), `href="`+f.zw+`"`) {
+		t.Errorf("the pending member's link: for the receiver %v", strings.Contains(in, `href="`+f.zw+`"`))
+	}
 	// 兴宁区 cannot accept for 青秀区.
 	st, at, body = f.b.status(t, "POST", "/people/transfers/"+id[1]+"/accept", url.Values{"on_date": {today[1]}})
 	if st != 200 || at != "/people/transfers?dir=in" || !strings.Contains(body, "只有接收党组织“"+dest.Label()+"”的管理人员可以接收或退回这次转接") {
@@ -83,6 +88,9 @@ func TestTransferPages(t *testing.T) {
 	st, at, body = qb.status(t, "POST", "/people/transfers/"+id[1]+"/accept", url.Values{"on_date": {today[1]}})
 	if st != 200 || at != "/people/transfers?dir=in" || !strings.Contains(body, "已接收张伟的组织关系，转入"+dest.Label()) {
 		t.Fatalf("accept: %d at %s: %s", st, at, flashOf(body))
+	}
+	if in := qb.get(t, "/people/transfers?dir=in"); !strings.Contains(in, `href="`+f.zw+`"`) {
+		t.Errorf("the received member is not linked for the receiver")
 	}
 	if txt := text(qb.get(t, "/people")); !strings.Contains(txt, "张伟") {
 		t.Errorf("青秀区's register lacks 张伟: %.400s", txt)

@@ -25,7 +25,7 @@ func (h *Handlers) ListMembers(w http.ResponseWriter, r *http.Request) {
 	}
 	v := r.URL.Query()
 	q := people.MemberQuery{Q: v.Get("q"), Status: v.Get("status"), Kind: v.Get("kind"), Gender: v.Get("gender"), Education: v.Get("education"),
-		AgeBand: v.Get("age_band"), Sort: v.Get("sort"), Limit: limit, Offset: offset, After: at}
+		AgeBand: v.Get("age_band"), Sort: v.Get("sort"), Limit: limit + 1, Offset: offset, After: at} // one more tells whether a page follows
 	if s := v.Get("org_id"); s != "" {
 		if q.Under, err = strconv.ParseInt(s, 10, 64); err != nil {
 			h.k.Fail(w, r, api.IntField("org_id"))
@@ -40,16 +40,21 @@ func (h *Handlers) ListMembers(w http.ResponseWriter, r *http.Request) {
 		h.k.Fail(w, r, err)
 		return
 	}
+	next := ""
+	if len(rows) > limit {
+		// In name order the cursor carries the last member's position, so
+		// that a page deep in a long list reads no more than the first.
+		rows = rows[:limit]
+		pos := ""
+		if q.Sort == "" || q.Sort == "name" {
+			pos = rows[limit-1].Position()
+		}
+		next = api.EncodeCursor(offset+limit, pos)
+	}
 	if rows == nil {
 		rows = []people.Member{}
 	}
-	// In name order the cursor carries the last member's position, so that
-	// a page deep in a long list reads no more than the first.
-	next := ""
-	if n := len(rows); n > 0 && (q.Sort == "" || q.Sort == "name") {
-		next = rows[n-1].Position()
-	}
-	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": rows, "total": total, "next_cursor": api.NextCursorAt(offset, len(rows), total, next)})
+	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": rows, "total": total, "next_cursor": next})
 }
 
 // AddMember registers a person as a member of an organization.

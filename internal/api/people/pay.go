@@ -37,12 +37,20 @@ func (h *Handlers) PayCompliance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := h.ppl.PayCompliance(r.Context(), api.Actor(r), id, year)
+	var page map[string]any
+	if err == nil {
+		// The counts are of the whole subtree; the rows a page at a time.
+		page, err = api.PageOf(r, rep.Rows)
+	}
 	if err != nil {
 		h.k.Fail(w, r, err)
 		return
 	}
-	rep.Rows = orEmpty(rep.Rows)
-	h.k.JSON(w, r, http.StatusOK, rep)
+	rep.Rows = page["items"].([]people.PayRow)
+	h.k.JSON(w, r, http.StatusOK, struct {
+		people.PayReport
+		NextCursor string `json:"next_cursor"`
+	}{rep, page["next_cursor"].(string)})
 }
 
 // PayGrowth compares the average basic pay with the year before, by child

@@ -122,11 +122,15 @@ func (h *Handlers) Vacancies(w http.ResponseWriter, r *http.Request) {
 	}
 	v := r.URL.Query()
 	rows, err := h.ppl.Vacancies(r.Context(), api.Actor(r), people.VacancyQuery{Under: under, Q: v.Get("q"), Post: v.Get("post")})
+	var out map[string]any
+	if err == nil {
+		out, err = api.PageOf(r, rows)
+	}
 	if err != nil {
 		h.k.Fail(w, r, err)
 		return
 	}
-	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": orEmpty(rows), "total": len(rows)})
+	h.k.JSON(w, r, http.StatusOK, out)
 }
 
 // RecordTerm records an election of an organization's committee.
@@ -153,9 +157,13 @@ func (h *Handlers) TermsDue(w http.ResponseWriter, r *http.Request) {
 	}
 	v := r.URL.Query()
 	rows, err := h.ppl.DueTerms(r.Context(), api.Actor(r), people.TermQuery{Under: under, Q: v.Get("q"), Overdue: v.Get("overdue") == "true"})
+	var out map[string]any
+	if err == nil {
+		out, err = api.PageOf(r, rows)
+	}
 	if err != nil {
 		h.k.Fail(w, r, err)
 		return
 	}
-	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": orEmpty(rows), "total": len(rows)})
+	h.k.JSON(w, r, http.StatusOK, out)
 }

@@ -127,11 +127,15 @@ func (h *Handlers) ListAttendance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows, err := h.ppl.CourseAttendance(r.Context(), api.Actor(r), id)
+	var out map[string]any
+	if err == nil {
+		out, err = api.PageOf(r, rows)
+	}
 	if err != nil {
 		h.k.Fail(w, r, err)
 		return
 	}
-	h.k.JSON(w, r, http.StatusOK, map[string]any{"items": rows, "total": len(rows)})
+	h.k.JSON(w, r, http.StatusOK, out)
 }
 
 // Attend records one member's attendance of a course.

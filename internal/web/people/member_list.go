@@ -19,7 +19,11 @@ import (
 func (h *Pages) memberQuery(r *http.Request, l *web.List, errors map[string]string) (people.MemberQuery, url.Values, error) {
 	v := r.URL.Query()
 	q := people.MemberQuery{Q: l.Q, Status: v.Get("status"), Kind: v.Get("kind"), Gender: v.Get("gender"), Education: v.Get("education"), AgeBand: v.Get("age_band"),
-		Sort: l.Sort, Limit: l.Per, Offset: l.Offset(), After: v.Get("after"), Before: v.Get("before")}
+		Sort: l.Sort, Limit: l.Per, Offset: l.Offset()}
+	if l.Sort == "name" {
+		// A position is of the name order; a link of another order drops it.
+		q.After, q.Before = v.Get("after"), v.Get("before")
+	}
 	if err := h.ResolveOrg(r.Context(), web.Actor(r), v, "org", web.PickFilter{}); err != nil {
 		if errors == nil || errs.As(err).Field != "org" {
 			return q, v, err
