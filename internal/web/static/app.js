@@ -28,8 +28,8 @@
   var lang = (root.getAttribute("lang") || "zh-CN").toLowerCase();
   var zh = lang.indexOf("zh") === 0;
   var words = zh
-    ? { data: "数据表", colon: "：", name: "名称", value: "数值", share: "占比", total: "合计", noData: "暂无数据" }
-    : { data: "Data table", colon: ": ", name: "Name", value: "Value", share: "Share", total: "Total", noData: "No data" };
+    ? { data: "数据表", colon: "：", name: "名称", value: "数值", share: "占比", total: "合计", noData: "暂无数据", unit: "单位：" }
+    : { data: "Data table", colon: ": ", name: "Name", value: "Value", share: "Share", total: "Total", noData: "No data", unit: "" };
 
   var numberFormat = new Intl.NumberFormat(zh ? "zh-CN" : "en", { maximumFractionDigits: 2 });
   function fmt(n) {
@@ -226,7 +226,8 @@
     var names = items.map(function (it) { return it.name; });
     var valueAxis = {
       type: "value",
-      name: percent ? "" : unit,
+      // "单位：个": a lone 个 over the axis reads as an arrow.
+      name: percent || !unit ? "" : words.unit + unit,
       nameTextStyle: { color: t.muted, fontSize: 12 },
       axisLabel: { color: t.muted, formatter: function (v) { return short(v); } },
       max: percent && !spec.change && items.every(function (it) { return it.value <= 100; }) ? 100 : null,
