@@ -253,6 +253,8 @@
       }
     };
     if (horizontal) valueAxis.nameLocation = "end";
+    // A phone's value axis lying down has room for a few numbers only.
+    if (horizontal && narrow) valueAxis.splitNumber = 3;
 
     option.tooltip.trigger = "axis";
     option.tooltip.axisPointer = { type: "shadow", shadowStyle: { color: "rgba(200,22,30,.06)" } };
