@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
@@ -273,8 +274,9 @@ func (s *Service) PrepareMemberImport(ctx context.Context, actor access.Actor, u
 	// numbers faster than the search does: every registered number it holds
 	// is audited and spends the allowance, as a refused registration does,
 	// and so does every number not registered that shares its region and
-	// last four characters with a member the importer reads — it is one of
-	// the few dozen candidates for that member's number the mask and the
+	// last four characters with a person whose masked number the importer
+	// sees (a member, past or present, a transfer, a post …) — it is one of
+	// the few dozen candidates for that person's number the mask and the
 	// age leave. A new member shares them with one of a branch's by chance
 	// about once in ten thousand rows.
 	probes := !actor.CanAnywhere(PeopleReveal)
@@ -357,12 +359,21 @@ func (s *Service) PrepareMemberImport(ctx context.Context, actor access.Actor, u
 	return out, err
 }
 
-// readableMasks are the masked numbers of the current members the actor
-// reads.
+// readableMasks are the masked numbers the actor may see: of every person
+// with a membership (current or ended), a transfer, a post, a pay, a
+// placement or a care case at an organization it reads. Each is one the
+// actor could try candidates for.
 func (s *Service) readableMasks(ctx context.Context, actor access.Actor) (map[string]bool, error) {
-	scope, args := actor.ScopeSQL(org.PathCol("o"), PeopleRead)
-	rows, err := s.db.Query(ctx, "SELECT p.id_mask FROM memberships m JOIN persons p ON p.id = m.person_id"+org.Join("o", "m.org_id")+" WHERE m.active = ? AND "+scope,
-		append([]any{true}, args...)...)
+	scope, scopeArgs := actor.ScopeSQL(org.PathCol("o"), PeopleRead)
+	join := s.listJoin()
+	var parts []string
+	var args []any
+	for _, src := range [][2]string{{"memberships", "org_id"}, {"transfers", "from_org_id"}, {"transfers", "to_org_id"}, {"posts", "org_id"},
+		{"cadre_pay", "org_id"}, {"organizers", "placed_org_id"}, {"care_cases", "org_id"}} {
+		parts = append(parts, "SELECT p.id_mask FROM orgs o"+join+src[0]+" x ON x."+src[1]+" = o.id"+join+"persons p ON p.id = x.person_id WHERE "+scope)
+		args = append(args, scopeArgs...)
+	}
+	rows, err := s.db.Query(ctx, strings.Join(parts, " UNION "), args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "masked numbers")
 	}

@@ -280,6 +280,24 @@ func TestImportIsNoFasterProbe(t *testing.T) {
 	if _, _, err := f.ppl.Members(ctx, f.secretary, people.MemberQuery{Q: right}); errs.KindOf(err) != errs.TooMany {
 		t.Errorf("the secretary's search after the file: %v", err)
 	}
+	// A member who has died still shows their masked number in the list of
+	// those who left: the candidates for it cost as much.
+	gone := idNumber("450102", "19420228", 659)
+	dead := f.add(t, f.c3, "闭林强", gone, "full", "1970-07-01")
+	if _, err := f.ppl.SetStatus(ctx, f.admin, dead.ID, people.StatusInput{Status: "deceased", OnDate: "2026-11-20"}); err != nil {
+		t.Fatal(err)
+	}
+	var past []map[string]string
+	for d := time.Date(1942, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == 1942; d = d.AddDate(0, 0, 1) {
+		if n := idNumber("450102", d.Format("20060102"), 659); n[14:] == gone[14:] {
+			past = append(past, with(member("候选", n, "兴宁社区党支部"), "入党日期", ""))
+		}
+	}
+	h2, r2 := importFile(past...)
+	sec2 := testPerms.Bind(access.Actor{UserID: 33, Username: "sec2", Grants: []access.Grant{{Role: access.Secretary, OrgPath: f.c3.Path}}})
+	if _, err := f.ppl.PrepareMemberImport(ctx, sec2, f.user(t, "sec2"), "党员.xlsx", h2, r2); errs.KindOf(err) != errs.TooMany {
+		t.Errorf("%d candidates for a member who died: %v", len(past), err)
+	}
 	sess, err = f.ppl.PrepareMemberImport(ctx, f.street, f.user(t, "street"), "党员.xlsx", header, rows)
 	named := 0
 	for _, p := range sess.Problems {

@@ -304,7 +304,12 @@ func (s *Service) collectFrom(ctx context.Context, sel, from, order string, args
 	if desc {
 		cmp, dir = "<", " DESC"
 	}
-	idRows, err := s.db.Query(ctx, "SELECT m.id"+from+" AND (m.name_key "+cmp+" ? OR (m.name_key = ? AND m.person_id "+cmp+" ?)) ORDER BY m.name_key"+dir+", m.person_id"+dir+" LIMIT ?",
+	// The subtree's memberships are read by organization, as for a page by
+	// number, and the position only filters them: "|| ''" keeps SQLite from
+	// reading each organization's through the names index from the
+	// position on instead (4–20 s for page 2 of a county's filtered list).
+	key := "(m.name_key || '')"
+	idRows, err := s.db.Query(ctx, "SELECT m.id"+from+" AND "+key+" "+cmp+"= ? AND ("+key+" "+cmp+" ? OR m.person_id "+cmp+" ?) ORDER BY m.name_key"+dir+", m.person_id"+dir+" LIMIT ?",
 		append(args, at.key, at.key, at.person, limit)...)
 	if err != nil {
 		return nil, errs.Wrap(err, "list members")
