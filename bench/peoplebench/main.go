@@ -303,12 +303,28 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 	// (b) The county's member list and lookup by ID number.
 	county := targets[2]
 	reader := core.Perms.Bind(access.Actor{UserID: 9, Username: "reader", Grants: []access.Grant{{Role: access.OrgAdmin, OrgID: county.ID, OrgPath: county.Path}}})
-	// Page 99's last row, where the pager's next link starts page 100.
-	last, _, err := ppl.Members(ctx, reader, people.MemberQuery{Under: county.ID, Offset: 4949, Limit: 1})
-	if err != nil || len(last) != 1 {
-		return fmt.Errorf("row 4,950: %d rows, %v", len(last), err)
+	// The last row of the page before, where the pager's next link starts
+	// the page measured.
+	lastOf := func(q people.MemberQuery) (string, error) {
+		q.Limit = 1
+		last, _, err := ppl.Members(ctx, reader, q)
+		if err != nil || len(last) != 1 {
+			return "", fmt.Errorf("row %d of %+v: %d rows, %v", q.Offset+1, q, len(last), err)
+		}
+		return last[0].Position(), nil
 	}
-	page99 := last[0].Position()
+	page99, err := lastOf(people.MemberQuery{Under: county.ID, Offset: 4949})
+	if err != nil {
+		return err
+	}
+	women99, err := lastOf(people.MemberQuery{Under: county.ID, Gender: "female", Offset: 4949})
+	if err != nil {
+		return err
+	}
+	two1, err := lastOf(people.MemberQuery{Under: county.ID, AgeBand: "45", Education: "2", Offset: 49})
+	if err != nil {
+		return err
+	}
 	var lt benchkit.Table
 	lt.Head = []string{"measurement", "rows matched", "calls", "p50", "p99", "max", "target"}
 	for _, c := range []struct {
@@ -321,6 +337,8 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 		{"Members: the county, 36–45, 本科, pinyin order", people.MemberQuery{Under: county.ID, AgeBand: "45", Education: "2"}},
 		{"Members: the county, page 100 in pinyin order, by its number (offset 4,950)", people.MemberQuery{Under: county.ID, Offset: 4950}},
 		{"Members: the county, page 100 in pinyin order, by the next link of page 99 (after its last row)", people.MemberQuery{Under: county.ID, After: page99}},
+		{"Members: the county, women, page 100 by the next link", people.MemberQuery{Under: county.ID, Gender: "female", After: women99}},
+		{"Members: the county, 36–45, 本科, page 2 by the next link", people.MemberQuery{Under: county.ID, AgeBand: "45", Education: "2", After: two1}},
 	} {
 		var total int
 		m := benchkit.TimeN(calls, func() error { var err error; _, total, err = ppl.Members(ctx, reader, c.q); return err })
