@@ -336,9 +336,9 @@ func run(ctx context.Context, url string, nMembers, nCounty, nBranches, nImport,
 		{"Members: the county, probationary, pinyin order", people.MemberQuery{Under: county.ID, Kind: "probationary"}},
 		{"Members: the county, 36–45, 本科, pinyin order", people.MemberQuery{Under: county.ID, AgeBand: "45", Education: "2"}},
 		{"Members: the county, page 100 in pinyin order, by its number (offset 4,950)", people.MemberQuery{Under: county.ID, Offset: 4950}},
-		{"Members: the county, page 100 in pinyin order, by the next link of page 99 (after its last row)", people.MemberQuery{Under: county.ID, After: page99}},
-		{"Members: the county, women, page 100 by the next link", people.MemberQuery{Under: county.ID, Gender: "female", After: women99}},
-		{"Members: the county, 36–45, 本科, page 2 by the next link", people.MemberQuery{Under: county.ID, AgeBand: "45", Education: "2", After: two1}},
+		{"Members: the county, page 100 in pinyin order, by the next link of page 99 (after its last row)", people.MemberQuery{Under: county.ID, After: page99, Offset: 4950}},
+		{"Members: the county, women, page 100 by the next link", people.MemberQuery{Under: county.ID, Gender: "female", After: women99, Offset: 4950}},
+		{"Members: the county, 36–45, 本科, page 2 by the next link", people.MemberQuery{Under: county.ID, AgeBand: "45", Education: "2", After: two1, Offset: 50}},
 	} {
 		var total int
 		m := benchkit.TimeN(calls, func() error { var err error; _, total, err = ppl.Members(ctx, reader, c.q); return err })

@@ -39,7 +39,9 @@ type MemberQuery struct {
 	// After and Before page by position in name order: the Position of the
 	// row a page follows, or of the row it precedes. However deep the page,
 	// only its neighbourhood is read, where an offset walks every row
-	// before it. Offset is then not used.
+	// before it. Offset still says where the page starts: a list whose
+	// size the kept counts do not give (a search, two filters) is counted
+	// by reading it whole, and found by its offset in the same pass.
 	After, Before string
 }
 
@@ -168,7 +170,7 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		if err != nil {
 			return nil, 0, err
 		}
-		at, q.Offset = &p, 0
+		at = &p
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
 	// SQLite joins in the order written after CROSS JOIN; PostgreSQL weighs
@@ -218,7 +220,15 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 	// A large share of the register in name order is found fastest by
 	// walking the names in order and keeping the members that match; a
 	// small one by collecting it and sorting (see walkNames).
-	if !byNumber && (q.Sort == "" || q.Sort == "name") && counts.walkNames(total, limit+q.Offset) {
+	// A page by position starts there; one of a list whose size the counts
+	// do not give is found by its offset (q.Offset, which the caller keeps
+	// beside the position): counting such a list reads the subtree anyway,
+	// and collecting it counts it in the same pass.
+	offset := q.Offset
+	if at != nil {
+		offset = 0
+	}
+	if !byNumber && (q.Sort == "" || q.Sort == "name") && counts.walkNames(total, limit+offset) {
 		if !known {
 			if err := count(); err != nil {
 				return nil, 0, err
@@ -228,15 +238,10 @@ func (s *Service) Members(ctx context.Context, actor access.Actor, q MemberQuery
 		if at != nil {
 			from = *at
 		}
-		out, err := s.walkMembers(ctx, sel, cond, order, args, limit, q.Offset, counts.share(total), from, desc, scan)
+		out, err := s.walkMembers(ctx, sel, cond, order, args, limit, offset, counts.share(total), from, desc, scan)
 		return out, total, err
 	}
-	if at != nil && !byNumber {
-		if !known {
-			if err := count(); err != nil {
-				return nil, 0, err
-			}
-		}
+	if at != nil && !byNumber && known {
 		out, err := s.collectFrom(ctx, sel, from, order, args, limit, *at, desc, scan)
 		return out, total, err
 	}

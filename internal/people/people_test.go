@@ -558,14 +558,14 @@ func TestMemberListWalksNamesInOrder(t *testing.T) {
 				t.Fatalf("%+v after row %d: %d %v %s", base, seen, n, err, names(got))
 			}
 			pages, seen = append(pages, got), seen+len(got)
-			q.After = got[len(got)-1].Position()
+			q.After, q.Offset = got[len(got)-1].Position(), seen
 		}
 		if got, _, err := f.ppl.Members(ctx, f.street, q); err != nil || len(got) != 0 {
 			t.Errorf("%+v after the last row: %d rows %v", base, len(got), err)
 		}
 		q.After = ""
 		for i := len(pages) - 1; i > 0; i-- {
-			q.Before = pages[i][0].Position()
+			q.Before, q.Offset = pages[i][0].Position(), (i-1)*7
 			if got, _, err := f.ppl.Members(ctx, f.street, q); err != nil || names(got) != names(pages[i-1]) {
 				t.Errorf("%+v before page %d: %s %v, want %s", base, i+1, names(got), err, names(pages[i-1]))
 			}
