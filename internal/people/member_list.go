@@ -319,23 +319,28 @@ func (s *Service) collectFrom(ctx context.Context, sel, from, order string, args
 	if err != nil {
 		return nil, errs.Wrap(err, "list members")
 	}
-	var ids []any
-	for idRows.Next() {
-		var id int64
-		if err := idRows.Scan(&id); err != nil {
-			idRows.Close()
-			return nil, errs.Wrap(err, "list members")
-		}
-		ids = append(ids, id)
-	}
-	idRows.Close()
-	if err := idRows.Err(); err != nil {
-		return nil, errs.Wrap(err, "list members")
+	ids, err := appendIDs(idRows, nil, limit)
+	if err != nil {
+		return nil, err
 	}
 	if desc {
 		slices.Reverse(ids)
 	}
 	return s.pageRows(ctx, sel, order, ids, scan)
+}
+
+// appendIDs appends the membership ids rows hold to ids until it holds
+// max, and closes rows.
+func appendIDs(rows *sql.Rows, ids []any, max int) ([]any, error) {
+	defer rows.Close()
+	for len(ids) < max && rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, errs.Wrap(err, "list members")
+		}
+		ids = append(ids, id)
+	}
+	return ids, errs.Wrap(rows.Err(), "list members")
 }
 
 // walkChunkMin is the fewest memberships a walk reads at once.
@@ -395,17 +400,8 @@ func (s *Service) walkMembers(ctx context.Context, sel, cond, order string, args
 		if err != nil {
 			return nil, errs.Wrap(err, "list members")
 		}
-		for rows.Next() && len(kept) < need {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, errs.Wrap(err, "list members")
-			}
-			kept = append(kept, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, errs.Wrap(err, "list members")
+		if kept, err = appendIDs(rows, kept, need); err != nil {
+			return nil, err
 		}
 		if upTo == "" {
 			break // every membership walked
