@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"runtime"
@@ -618,6 +619,37 @@ func (s *Service) SetStatus(ctx context.Context, actor access.Actor, userID int6
 			OrgPath: u.home, Summary: i18n.Textf("用户 %s 状态 %s → %s", "user %s status %s → %s", u.username, u.status, status),
 			Before: map[string]any{"status": u.status}, After: map[string]any{"status": status}})
 	})
+}
+
+// LinkPerson records which person of the member register a user the actor
+// manages is (0: none), so that modules keeping things from a person — an
+// integrity report about a cadre — keep them from that person's account.
+func (s *Service) LinkPerson(ctx context.Context, actor access.Actor, userID, personID int64) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		u, err := s.loadTarget(ctx, tx, actor, userID)
+		if err != nil {
+			return err
+		}
+		var v any
+		if personID > 0 {
+			v = personID
+		}
+		if _, err := tx.Exec(ctx, "UPDATE users SET person_id = ?, updated_at = ? WHERE id = ?", v, db.FormatTime(s.now()), userID); err != nil {
+			return errs.Wrap(err, "link person")
+		}
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "user.person", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
+			OrgPath: u.home, Summary: i18n.Textf("用户 %s 关联人员档案", "user %s linked to a person record", u.username),
+			After: map[string]any{"person_id": personID}})
+	})
+}
+
+// PersonOf returns the person a user is linked to, 0 when none.
+func (s *Service) PersonOf(ctx context.Context, userID int64) (int64, error) {
+	var id sql.NullInt64
+	if err := s.db.QueryRow(ctx, "SELECT person_id FROM users WHERE id = ?", userID).Scan(&id); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, errs.Wrap(err, "person of user")
+	}
+	return id.Int64, nil
 }
 
 // SetPassword replaces the password of a user the actor manages; see

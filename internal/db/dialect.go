@@ -29,6 +29,9 @@ const (
 	// ForKeyShare only keeps the row from being deleted or locked
 	// FOR UPDATE while the transaction runs.
 	ForKeyShare RowLock = "FOR KEY SHARE"
+	// SkipLocked takes rows for update and passes over those another
+	// transaction holds: workers sharing a queue each claim other rows.
+	SkipLocked RowLock = "FOR UPDATE SKIP LOCKED"
 )
 
 // Lock returns the clause that locks the rows a SELECT reads, to be appended

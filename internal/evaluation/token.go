@@ -8,21 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"jiceng/internal/codes"
 	"jiceng/internal/errs"
 )
 
 // Ballot codes are printed on slips and typed back by raters, often on a
-// phone with a Chinese input method. They use Crockford's base32: no I, L, O
-// or U, so that nothing is mistaken for 1 or 0 and no word is spelled by
-// accident, and a check character that catches every single wrong character
-// and every swap of two neighbours before the server is asked.
-//
-// The check character is one of the code's own 32 symbols: the digits
-// weighted by successive powers of a generator of GF(32) and summed there.
-// Every weight is non-zero, so a single wrong character changes the sum, and
-// neighbours carry different weights, so a swap of two different characters
-// changes it too. Raters no longer meet a code ending in * ~ $ = or U, which
-// phones' keyboards hide and readers took for punctuation.
+// phone with a Chinese input method; internal/codes says how they are read
+// and checked.
 //
 // Slips printed before carry a mod-37 check drawn from 37 symbols. They stay
 // valid until their campaign ends: 128 bits fill only three of the five bits
@@ -32,10 +24,9 @@ import (
 // mistyped from 8–F into 0–7 whose code then happens to pass the old check
 // (one time in 37); the server still finds no token for it.
 const (
-	crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 	// legacyCheckSymbols are the mod-37 check symbols of codes printed
 	// before the check moved into the alphabet; ParseCode still reads them.
-	legacyCheckSymbols = crockford + "*~$=U"
+	legacyCheckSymbols = codes.Alphabet + "*~$=U"
 	// codeDigits is the number of base32 characters of 128 bits (26 × 5 = 130).
 	codeDigits = 26
 	// formatMark is the bit of the first character that marks a code with
@@ -44,7 +35,6 @@ const (
 	// trackerDigits gives 50 random bits: enough that trackers do not
 	// collide within a campaign, short enough to note down.
 	trackerDigits = 10
-	groupSize     = 5
 )
 
 // InvalidCode is the one answer to every bad ballot code — mistyped, wrong
@@ -69,14 +59,9 @@ func NewToken() (raw [16]byte, err error) {
 // spare, and the lower spare bit marks the check rule), then the check
 // character, in groups of five: XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XX.
 func FormatCode(raw [16]byte) string {
-	var digits [codeDigits + 1]byte
 	d := base32Digits(raw)
 	d[0] |= formatMark
-	for i, v := range d {
-		digits[i] = crockford[v]
-	}
-	digits[codeDigits] = crockford[gfCheck(d)]
-	return group(digits[:])
+	return codes.Format(d[:])
 }
 
 // base32Digits gives the 26 base-32 digits of raw, most significant first.
@@ -91,78 +76,22 @@ func base32Digits(raw [16]byte) [codeDigits]byte {
 	return d
 }
 
-// gfMul multiplies in GF(32) built on x⁵ + x² + 1, a primitive polynomial,
-// so that x generates all 31 non-zero elements.
-func gfMul(a, b byte) byte {
-	var p byte
-	for b > 0 {
-		if b&1 != 0 {
-			p ^= a
-		}
-		b >>= 1
-		a <<= 1
-		if a&32 != 0 {
-			a ^= 0x25
-		}
-	}
-	return p
-}
-
-// gfCheck is the check digit of d: the sum in GF(32) of digit i times
-// x^(i+1). The check character itself counts with weight 1 = x⁰, so all 27
-// positions carry distinct non-zero weights (x has order 31).
-func gfCheck(d [codeDigits]byte) byte {
-	var sum, w byte = 0, 1
-	for _, v := range d {
-		w = gfMul(w, 2)
-		sum ^= gfMul(w, v)
-	}
-	return sum
-}
-
 // ParseCode reads a code as a rater types it: lower case, spaces, dashes in
 // any place or none, full-width characters from a Chinese input method, and
 // Crockford's look-alikes O for 0 and I or L for 1. Whatever is wrong, the
 // error is InvalidCode.
 func ParseCode(s string) ([16]byte, error) {
 	var raw [16]byte
-	if len(s) > 200 {
+	norm, ok := codes.Normalize(s, 200)
+	if !ok || len(norm) != codeDigits+1 {
 		return raw, InvalidCode()
 	}
-	var norm []byte
-	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
-			r -= 0xFEE0
-		}
-		switch r {
-		case ' ', '-', '\t', '\r', '\n', '\u3000', '\u2013', '\u2014', '\u2010', '\u2212':
-			continue
-		}
-		if r >= 'a' && r <= 'z' {
-			r -= 'a' - 'A'
-		}
-		switch r {
-		case 'O':
-			r = '0'
-		case 'I', 'L':
-			r = '1'
-		}
-		if r >= 0x80 {
-			return raw, InvalidCode()
-		}
-		norm = append(norm, byte(r))
-	}
-	if len(norm) != codeDigits+1 {
+	digits, ok := codes.Digits(norm[:codeDigits])
+	if !ok {
 		return raw, InvalidCode()
 	}
 	var d [codeDigits]byte
-	for i := range codeDigits {
-		v := strings.IndexByte(crockford, norm[i])
-		if v < 0 {
-			return raw, InvalidCode()
-		}
-		d[i] = byte(v)
-	}
+	copy(d[:], digits)
 	// The first character carries three bits of the token and the format
 	// mark; a larger one would not fit in 128 bits.
 	current := d[0]&formatMark != 0
@@ -183,7 +112,7 @@ func ParseCode(s string) ([16]byte, error) {
 	}
 	if current {
 		d[0] |= formatMark
-		if c := strings.IndexByte(crockford, norm[codeDigits]); c < 0 || byte(c) != gfCheck(d) {
+		if c := strings.IndexByte(codes.Alphabet, norm[codeDigits]); c < 0 || byte(c) != codes.Check(d[:]) {
 			return [16]byte{}, InvalidCode()
 		}
 		return raw, nil
@@ -207,13 +136,11 @@ func TokenMAC(key []byte, raw [16]byte) string {
 // 7K2QD-M9XAB: it lets them find their ballot in the published list without
 // linking it to their token, which is already spent.
 func NewTracker() string {
-	var b [trackerDigits]byte
-	// crypto/rand.Read does not fail (it aborts the program instead).
-	_, _ = rand.Read(b[:])
-	for i := range b {
-		b[i] = crockford[b[i]&31] // 256 is a multiple of 32, so each character is uniform
+	d := codes.Random(trackerDigits)
+	for i, v := range d {
+		d[i] = codes.Alphabet[v]
 	}
-	return group(b[:])
+	return codes.Group(d)
 }
 
 func split(raw [16]byte) (hi, lo uint64) {
@@ -232,18 +159,6 @@ func mod37(raw [16]byte) int {
 		r = (r*256 + int(b)) % 37
 	}
 	return r
-}
-
-// group inserts a dash after every five characters.
-func group(s []byte) string {
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && i%groupSize == 0 {
-			b.WriteByte('-')
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }
 
 // TooManyCodes answers a client that has entered too many wrong codes, with

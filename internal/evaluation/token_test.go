@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"jiceng/internal/codes"
 	"jiceng/internal/errs"
 )
 
@@ -120,7 +121,7 @@ func TestCheckFromAlphabet(t *testing.T) {
 	for range 3000 {
 		code := FormatCode(newToken(t))
 		last := code[len(code)-1]
-		if !strings.ContainsRune(crockford, rune(last)) {
+		if !strings.ContainsRune(codes.Alphabet, rune(last)) {
 			t.Fatalf("code %s ends in %q", code, last)
 		}
 		seen[last] = true

@@ -150,6 +150,7 @@ type Service struct {
 	aggregates     []InclusiveAggregate
 	dissolveChecks []DissolveCheck
 	leaders        LeaderSource
+	cadres         CadreSource
 	memberCounts   MemberCountSQL
 	now            func() time.Time
 }

@@ -61,6 +61,33 @@ func (s *Service) Leaders(ctx context.Context, ids []int64) (map[int64]Leader, e
 	return s.leaders(ctx, ids)
 }
 
+// Cadre is a person holding a post in an organization now, as the member
+// register keeps it.
+type Cadre struct {
+	PersonID int64
+	OrgID    int64
+	Name     string
+	Post     i18n.Text
+}
+
+// CadreSource lists the cadres holding posts in an organization now, in the
+// order of their posts.
+type CadreSource func(ctx context.Context, orgID int64) ([]Cadre, error)
+
+// ProvideCadres registers where cadres are found. The member register calls
+// it from its constructor, so that a resident reporting on a cadre picks
+// them by name without another module reading the register.
+func (s *Service) ProvideCadres(src CadreSource) { s.cadres = src }
+
+// Cadres returns the cadres of the organization, none when no register
+// provides them. Like secretaries, cadres' names and posts are public.
+func (s *Service) Cadres(ctx context.Context, orgID int64) ([]Cadre, error) {
+	if s.cadres == nil {
+		return nil, nil
+	}
+	return s.cadres(ctx, orgID)
+}
+
 // MemberCountSQL is an SQL expression, written by the member register,
 // for the members of one kind ("full" or "probationary") it counts in the
 // subtree of the organization whose id is the column orgCol.

@@ -2,6 +2,8 @@ package people
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
@@ -43,6 +45,48 @@ func (s *Service) leaders(ctx context.Context, ids []int64) (map[int64]org.Leade
 		if err := rows.Err(); err != nil {
 			return nil, errs.Wrap(err, "leaders")
 		}
+	}
+	return out, nil
+}
+
+// cadres lists the holders of the organization's current posts for
+// org.Service.Cadres, in the order of PostKinds and then of names.
+func (s *Service) cadres(ctx context.Context, orgID int64) ([]org.Cadre, error) {
+	rows, err := s.db.Query(ctx, `SELECT po.person_id, po.post, p.name, p.name_key FROM posts po JOIN persons p ON p.id = po.person_id
+		WHERE po.ended_on IS NULL AND po.org_id = ?`, orgID)
+	if err != nil {
+		return nil, errs.Wrap(err, "cadres")
+	}
+	defer rows.Close()
+	type row struct {
+		c    org.Cadre
+		rank int
+		key  string
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		var post string
+		if err := rows.Scan(&r.c.PersonID, &post, &r.c.Name, &r.key); err != nil {
+			return nil, errs.Wrap(err, "scan cadre")
+		}
+		r.c.OrgID = orgID
+		r.c.Post = i18n.Text{ZH: org.LabelOf(PostKinds, post, i18n.ZH), EN: org.LabelOf(PostKinds, post, i18n.EN)}
+		r.rank = slices.IndexFunc(PostKinds, func(c org.Choice) bool { return c.Key == post })
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "cadres")
+	}
+	slices.SortFunc(all, func(a, b row) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	out := make([]org.Cadre, len(all))
+	for i, r := range all {
+		out[i] = r.c
 	}
 	return out, nil
 }

@@ -47,6 +47,7 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) (*Service, error) {
 	s.dupLimit = ratelimit.New(20, 3*time.Minute, 0, func() time.Time { return s.now() })
 	orgs.Attach(&org.InclusiveAggregate{Table: "people_agg", Keys: []string{"dim", "val"}}, s.checkDissolve)
 	orgs.ProvideLeaders(s.leaders)
+	orgs.ProvideCadres(s.cadres)
 	orgs.ProvideMemberCounts(memberCountSQL)
 	return s, nil
 }
