@@ -3,15 +3,18 @@ package app
 import (
 	apiaccounts "jiceng/internal/api/accounts"
 	apiaudit "jiceng/internal/api/audit"
+	apicases "jiceng/internal/api/cases"
 	apicoverage "jiceng/internal/api/coverage"
 	apievaluation "jiceng/internal/api/evaluation"
 	apiorgs "jiceng/internal/api/orgs"
 	apipeople "jiceng/internal/api/people"
+	"jiceng/internal/cases"
 	"jiceng/internal/coverage"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/people"
 	webaccounts "jiceng/internal/web/accounts"
 	webaudit "jiceng/internal/web/audit"
+	webcases "jiceng/internal/web/cases"
 	webcoverage "jiceng/internal/web/coverage"
 	webevaluation "jiceng/internal/web/evaluation"
 	weborgs "jiceng/internal/web/orgs"
@@ -28,4 +31,5 @@ var modules = []Module{
 	Use(coverage.Module, webcoverage.Module, apicoverage.Module),
 	Use(evaluation.Module, webevaluation.Module, apievaluation.Module),
 	Use(people.Module, webpeople.Module, apipeople.Module),
+	Use(cases.Module, webcases.Module, apicases.Module),
 }

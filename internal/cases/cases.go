@@ -21,7 +21,6 @@ import (
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
-	"jiceng/internal/ratelimit"
 	"jiceng/internal/region"
 	"jiceng/internal/seal"
 )
@@ -44,8 +43,6 @@ type Service struct {
 	// committer, when running, batches public submissions into group
 	// commits (intake_commit.go).
 	committer atomic.Pointer[committer]
-	// submitLimit bounds how many cases one client may submit.
-	submitLimit *ratelimit.Limiter
 	// sender delivers text messages and e-mails; nil keeps them waiting.
 	sender Sender
 }
@@ -63,7 +60,6 @@ func NewService(d *db.DB, orgs *org.Service, accounts *account.Service, regions 
 		return nil, err
 	}
 	s := &Service{db: d, orgs: orgs, accounts: accounts, regions: regions, now: time.Now, receipts: rh, vault: box}
-	s.submitLimit = ratelimit.New(20, 3*time.Minute, 0, func() time.Time { return s.now() })
 	return s, nil
 }
 

@@ -117,3 +117,37 @@ func (s *Service) listWhere(ctx context.Context, v viewer, q ListQuery) (string,
 	}
 	return strings.Join(conds, " AND "), args, nil
 }
+
+// Counts returns how many of the cases q finds are in each state (q's own
+// state filter aside), with the overdue and escalated ones under the keys
+// "overdue" and "escalated".
+func (s *Service) Counts(ctx context.Context, actor access.Actor, q ListQuery) (map[string]int, error) {
+	v, err := s.viewer(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	q.State, q.Overdue, q.Escalated = "", false, false
+	where, args, err := s.listWhere(ctx, v, q)
+	if err != nil {
+		return nil, err
+	}
+	now := db.FormatTime(s.now())
+	rows, err := s.db.Query(ctx, `SELECT c.state, COUNT(*), SUM(CASE WHEN c.deadline <= ? THEN 1 ELSE 0 END), SUM(CASE WHEN c.escalated_at IS NOT NULL THEN 1 ELSE 0 END)`+
+		caseFrom+" WHERE "+where+" GROUP BY c.state", append([]any{now}, args...)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "count cases")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var state string
+		var n, overdue, escalated int
+		if err := rows.Scan(&state, &n, &overdue, &escalated); err != nil {
+			return nil, errs.Wrap(err, "scan counts")
+		}
+		out[state] = n
+		out["overdue"] += overdue
+		out["escalated"] += escalated
+	}
+	return out, errs.Wrap(rows.Err(), "count cases")
+}
