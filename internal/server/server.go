@@ -173,8 +173,10 @@ func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter
 // logRequests logs method, path (never the query, which may carry search
 // terms), status and duration; no client address or user agent is logged.
 // Public ballot and bulletin requests are not logged one by one: the time
-// of a line would date a ballot. Nor is /lang, linked from the ballot page. They are counted, and the count is logged
-// once a minute (see publicCounter).
+// of a line would date a ballot. Nor are the residents' reports and their
+// follow-up (a line's time beside a case's would tie a reporter to a
+// report), nor /lang, linked from those pages. They are counted, and the
+// count is logged once a minute (see publicCounter).
 func (s *srv) logRequests(next http.Handler) http.Handler {
 	every := s.opts.PublicLogEvery
 	if every <= 0 {
@@ -189,12 +191,23 @@ func (s *srv) logRequests(next http.Handler) http.Handler {
 		if strings.HasPrefix(p, "/static/") || p == "/healthz" {
 			return
 		}
-		if strings.HasPrefix(p, "/vote") || strings.HasPrefix(p, "/bulletin") || strings.HasPrefix(p, "/api/v1/public/") || p == "/lang" {
+		if publicPath(p) {
 			public.add()
 			return
 		}
 		s.core.Logger.Info("request", "method", r.Method, "path", p, "status", sw.status, "ms", time.Since(start).Milliseconds())
 	})
+}
+
+// publicPath reports whether p is a public page or API path whose requests
+// are only counted.
+func publicPath(p string) bool {
+	for _, prefix := range []string{"/vote", "/bulletin", "/api/v1/public/", "/report", "/track", "/station/"} {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return p == "/lang"
 }
 
 // publicCounter counts public requests and logs the count at the end of
