@@ -21,6 +21,7 @@ import (
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
+	"jiceng/internal/ratelimit"
 	"jiceng/internal/region"
 	"jiceng/internal/seal"
 )
@@ -45,6 +46,11 @@ type Service struct {
 	committer atomic.Pointer[committer]
 	// sender delivers text messages and e-mails; nil keeps them waiting.
 	sender Sender
+	// Submits bounds how many reports one client files, through the pages
+	// and the API alike: 30 at once, then one every ten seconds. A village
+	// shares one address behind its carrier's NAT, so the bound is loose;
+	// it keeps one client from flooding the handlers' lists.
+	Submits *ratelimit.Limiter
 }
 
 // NewService returns the channel on the database, the tree and the
@@ -60,6 +66,7 @@ func NewService(d *db.DB, orgs *org.Service, accounts *account.Service, regions 
 		return nil, err
 	}
 	s := &Service{db: d, orgs: orgs, accounts: accounts, regions: regions, now: time.Now, receipts: rh, vault: box}
+	s.Submits = ratelimit.New(30, 10*time.Second, 0, func() time.Time { return s.now() })
 	return s, nil
 }
 

@@ -33,9 +33,20 @@ func TestIntegrityReportNeverReachesTheReported(t *testing.T) {
 	for name := range f.users {
 		a := f.as(name)
 		_, _, err := f.s.Get(ctx, a, rc.CaseID)
-		list, total, lerr := f.s.List(ctx, a, cases.ListQuery{})
-		if lerr != nil {
+		list, total, lerr := f.s.List(ctx, a, cases.ListQuery{Integrity: true})
+		if lerr != nil && errs.KindOf(lerr) != errs.Forbidden {
 			t.Fatalf("%s list: %v", name, lerr)
+		}
+		// The residents' other cases never include it either.
+		others, _, _ := f.s.List(ctx, a, cases.ListQuery{})
+		for _, c := range others {
+			if c.ID == rc.CaseID {
+				t.Errorf("%s found the report among the other cases", name)
+			}
+		}
+		st, serr := f.s.SubtreeStats(ctx, a, f.comm.ID)
+		if serr == nil && st.ByKind[cases.KindIntegrity] != 0 && !seers[name] {
+			t.Errorf("%s counts the report in the community's statistics", name)
 		}
 		notices, _, nerr := f.s.Notices(ctx, a, 50)
 		if nerr != nil {
@@ -48,6 +59,9 @@ func TestIntegrityReportNeverReachesTheReported(t *testing.T) {
 			}
 		}
 		if seers[name] {
+			if st, err := f.s.SubtreeStats(ctx, a, f.street.ID); err != nil || st.ByKind[cases.KindIntegrity] != 1 || st.Open != 1 {
+				t.Errorf("%s: the street's statistics %+v %v", name, st, err)
+			}
 			if err != nil || total != 1 || len(list) != 1 {
 				t.Errorf("%s: get %v, list %d", name, err, total)
 			}

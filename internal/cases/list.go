@@ -11,8 +11,13 @@ import (
 	"jiceng/internal/org"
 )
 
-// ListQuery filters and pages the staff's case list.
+// ListQuery filters and pages the staff's case list. Integrity reports and
+// the residents' other cases are listed apart: they are read under
+// different permissions, by different people.
 type ListQuery struct {
+	// Integrity lists integrity reports (IntegrityRead); otherwise the
+	// mediation, service and opinion cases are listed (CasesRead).
+	Integrity bool
 	// OrgID narrows the list to an organization's subtree (0: all the
 	// reader sees).
 	OrgID     int64
@@ -72,9 +77,19 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 
 // listWhere builds the condition of q for v.
 func (s *Service) listWhere(ctx context.Context, v viewer, q ListQuery) (string, []any, error) {
-	var kinds []string
+	kinds := []string{KindMediation, KindService, KindOpinion}
+	need := CasesRead
+	if q.Integrity {
+		kinds, need = []string{KindIntegrity}, IntegrityRead
+	}
+	if !v.CanAnywhere(need) {
+		if q.Integrity {
+			return "", nil, errs.New(errs.Forbidden, "您没有查看廉洁监督举报的权限", "you may not read integrity reports")
+		}
+		return "", nil, errs.New(errs.Forbidden, "您没有查看群众诉求的权限", "you may not read residents' cases")
+	}
 	if q.Kind != "" {
-		if !validChoice(Kinds, q.Kind) {
+		if !validChoice(Kinds, q.Kind) || (q.Kind == KindIntegrity) != q.Integrity {
 			return "", nil, errs.Field("kind", "未知的案件类型", "unknown kind of case")
 		}
 		kinds = []string{q.Kind}

@@ -46,11 +46,24 @@ func (s *Service) SubtreeStats(ctx context.Context, actor access.Actor, orgID in
 	if err != nil || !actor.Can(access.OrgRead, o.Path) {
 		return Stats{}, errs.New(errs.NotFound, "组织不存在或不在您的范围内", "no such organization in your scope")
 	}
-	where, args, err := s.listWhere(ctx, v, ListQuery{OrgID: orgID})
-	if err != nil {
-		return Stats{}, err
-	}
 	st := Stats{ByKind: map[string]int{}, ByState: map[string]int{}, ByOutcome: map[string]int{}, Ratings: map[string]int{}}
+	for _, integrity := range []bool{false, true} {
+		if integrity && !v.CanAnywhere(IntegrityRead) || !integrity && !v.CanAnywhere(CasesRead) {
+			continue
+		}
+		where, args, err := s.listWhere(ctx, v, ListQuery{OrgID: orgID, Integrity: integrity})
+		if err != nil {
+			return Stats{}, err
+		}
+		if err := s.addStats(ctx, &st, where, args); err != nil {
+			return Stats{}, err
+		}
+	}
+	return st, nil
+}
+
+// addStats adds the figures of the cases where matches to st.
+func (s *Service) addStats(ctx context.Context, st *Stats, where string, args []any) error {
 	now := db.FormatTime(s.now())
 	rows, err := s.db.Query(ctx, `SELECT c.kind, c.state, c.outcome, COUNT(*),
 		SUM(CASE WHEN c.deadline <= ? THEN 1 ELSE 0 END),
@@ -61,14 +74,14 @@ func (s *Service) SubtreeStats(ctx context.Context, actor access.Actor, orgID in
 		SUM(CASE WHEN c.answered_at IS NOT NULL AND c.answered_at < c.handle_due THEN 1 ELSE 0 END),
 		SUM(CASE WHEN c.round > 1 THEN 1 ELSE 0 END)`+caseFrom+" WHERE "+where+" GROUP BY c.kind, c.state, c.outcome", append([]any{now}, args...)...)
 	if err != nil {
-		return Stats{}, errs.Wrap(err, "case stats")
+		return errs.Wrap(err, "case stats")
 	}
 	for rows.Next() {
 		var kind, state, outcome string
 		var n, overdue, escalated, accepted, acceptedOnTime, answered, answeredOnTime, reopened int
 		if err := rows.Scan(&kind, &state, &outcome, &n, &overdue, &escalated, &accepted, &acceptedOnTime, &answered, &answeredOnTime, &reopened); err != nil {
 			rows.Close()
-			return Stats{}, errs.Wrap(err, "scan case stats")
+			return errs.Wrap(err, "scan case stats")
 		}
 		st.Total += n
 		st.ByKind[kind] += n
@@ -88,25 +101,25 @@ func (s *Service) SubtreeStats(ctx context.Context, actor access.Actor, orgID in
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return Stats{}, errs.Wrap(err, "case stats")
+		return errs.Wrap(err, "case stats")
 	}
 	// Ratings are events: every round's counts.
 	rows, err = s.db.Query(ctx, `SELECT e.body, COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id JOIN orgs o ON o.id = c.org_id
 		LEFT JOIN orgs ho ON ho.id = c.handler_org_id LEFT JOIN orgs so ON so.id = c.subject_org_id
 		WHERE e.type = 'rate' AND `+where+" GROUP BY e.body", args...)
 	if err != nil {
-		return Stats{}, errs.Wrap(err, "rating stats")
+		return errs.Wrap(err, "rating stats")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var body string
 		var n int
 		if err := rows.Scan(&body, &n); err != nil {
-			return Stats{}, errs.Wrap(err, "scan rating stats")
+			return errs.Wrap(err, "scan rating stats")
 		}
 		st.Ratings[ratingOf(body)] += n
 	}
-	return st, errs.Wrap(rows.Err(), "rating stats")
+	return errs.Wrap(rows.Err(), "rating stats")
 }
 
 // ratingOf reads the rating a rate event's body starts with.

@@ -32,8 +32,8 @@ type Pages struct {
 	// codes slows down guessing of receipts, per client (shared with the
 	// ballots' codes and the API through the kit).
 	codes *account.Limiter
-	// submits bounds how many reports one client files: 20 at once, then
-	// one every three minutes.
+	// submits bounds how many reports one client files (the service's
+	// limiter, which the API shares).
 	submits *ratelimit.Limiter
 }
 
@@ -71,7 +71,7 @@ var choiceSets = map[string][]org.Choice{
 func nav() []module.Nav {
 	return []module.Nav{
 		{Key: "cases", Href: "/cases", Need: cases.CasesRead, Order: 50},
-		{Key: "integrity", Href: "/cases?kind=integrity", Need: cases.IntegrityRead, Order: 51},
+		{Key: "integrity", Href: "/integrity", Need: cases.IntegrityRead, Order: 51},
 		{Key: "reveals", Href: "/cases/reveals", Need: cases.RevealApprove, Order: 52},
 		{Key: "stations", Href: "/stations", Need: cases.StationsManage, Order: 53},
 	}
@@ -111,7 +111,7 @@ func Module(k *web.Kit, s *cases.Service) (web.Module, error) {
 	if h.codes == nil {
 		h.codes = account.NewLimiter(nil)
 	}
-	h.submits = ratelimit.New(20, 3*time.Minute, 0, nil)
+	h.submits = s.Submits
 	msgs, err := merge(Messages, publicMessages, staffMessages)
 	if err != nil {
 		return web.Module{}, err
