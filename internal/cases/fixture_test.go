@@ -37,7 +37,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // fx is 兴宁区 with accounts at its levels:
@@ -201,8 +201,5 @@ func (f *fx) cadre(t *testing.T, o org.Org, name, post string, serial int) peopl
 	}
 	return p
 }
-
-
-
 
 func testrigAdmin() access.Actor { return testrig.Admin }

@@ -167,50 +167,54 @@ func (s *Service) Rate(ctx context.Context, receipt, rating, comment string) (Pu
 		if err != nil {
 			return err
 		}
-		if err := tx.LockRow(ctx, "cases", id, db.ForUpdate); err != nil {
-			return errs.Wrap(err, "lock case")
-		}
-		c, err := s.load(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if c.Rating != "" {
-			return errs.New(errs.Conflict, "这次答复您已经评价过了", "you have rated this answer already")
-		}
-		if !rateable(c) {
-			return errs.New(errs.Conflict, "案件还没有答复，答复后才能评价", "the case has no answer yet: you can rate it once it is answered")
-		}
-		now := s.now()
-		body := org.LabelOf(Ratings, rating, "zh")
-		if comment != "" {
-			body += "：" + comment
-		}
-		if _, err := addEvent(ctx, tx, event{caseID: id, at: now, typ: "rate", actor: actorReporter, public: true, body: body}); err != nil {
-			return err
-		}
-		if rating != Unsatisfied {
-			return s.update(ctx, tx, c, now, map[string]any{"rating": rating})
-		}
-		due := cal.AddWorkdays(now, ReopenDays)
-		if err := s.update(ctx, tx, c, now, map[string]any{"rating": "", "round": c.Round + 1, "state": InProgress, "outcome": "",
-			"closed_at": nil, "answered_at": nil, "handle_due": db.FormatTime(due), "deadline": db.FormatTime(due)}); err != nil {
-			return err
-		}
-		if _, err := addEvent(ctx, tx, event{caseID: id, at: now, typ: "reopen", from: c.State, to: InProgress, actor: actorSystem, public: true,
-			body: fmt.Sprintf("重新办理，时限至 %s", dateZH(due.Add(-time.Nanosecond)))}); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "UPDATE case_vault SET purge_after = NULL WHERE case_id = ?", id); err != nil {
-			return errs.Wrap(err, "keep vault")
-		}
-		at := c.OrgID
-		if c.HandlerOrgID != 0 {
-			at = c.HandlerOrgID
-		}
-		return s.notifyAt(ctx, tx, c, at, now, NoticeReopened)
+		return s.rateTx(ctx, tx, id, rating, comment, s.now(), cal)
 	})
 	if err != nil {
 		return PublicCase{}, err
 	}
 	return s.Follow(ctx, receipt)
+}
+
+// rateTx records a rating of case id inside tx at the time now.
+func (s *Service) rateTx(ctx context.Context, tx *db.Tx, id int64, rating, comment string, now time.Time, cal *Calendar) error {
+	if err := tx.LockRow(ctx, "cases", id, db.ForUpdate); err != nil {
+		return errs.Wrap(err, "lock case")
+	}
+	c, err := s.load(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if c.Rating != "" {
+		return errs.New(errs.Conflict, "这次答复您已经评价过了", "you have rated this answer already")
+	}
+	if !rateable(c) {
+		return errs.New(errs.Conflict, "案件还没有答复，答复后才能评价", "the case has no answer yet: you can rate it once it is answered")
+	}
+	body := org.LabelOf(Ratings, rating, "zh")
+	if comment != "" {
+		body += "：" + comment
+	}
+	if _, err := addEvent(ctx, tx, event{caseID: id, at: now, typ: "rate", actor: actorReporter, public: true, body: body}); err != nil {
+		return err
+	}
+	if rating != Unsatisfied {
+		return s.update(ctx, tx, c, now, map[string]any{"rating": rating})
+	}
+	due := cal.AddWorkdays(now, ReopenDays)
+	if err := s.update(ctx, tx, c, now, map[string]any{"rating": "", "round": c.Round + 1, "state": InProgress, "outcome": "",
+		"closed_at": nil, "answered_at": nil, "handle_due": db.FormatTime(due), "deadline": db.FormatTime(due)}); err != nil {
+		return err
+	}
+	if _, err := addEvent(ctx, tx, event{caseID: id, at: now, typ: "reopen", from: c.State, to: InProgress, actor: actorSystem, public: true,
+		body: fmt.Sprintf("重新办理，时限至 %s", dateZH(due.Add(-time.Nanosecond)))}); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE case_vault SET purge_after = NULL WHERE case_id = ?", id); err != nil {
+		return errs.Wrap(err, "keep vault")
+	}
+	at := c.OrgID
+	if c.HandlerOrgID != 0 {
+		at = c.HandlerOrgID
+	}
+	return s.notifyAt(ctx, tx, c, at, now, NoticeReopened)
 }

@@ -162,7 +162,7 @@ type Receipt struct {
 }
 
 // prepare checks r, routes it and makes its receipt.
-func (s *Service) prepare(ctx context.Context, r Report) (*intake, error) {
+func (s *Service) prepare(ctx context.Context, r Report, now time.Time) (*intake, error) {
 	if err := r.clean(); err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (s *Service) prepare(ctx context.Context, r Report) (*intake, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &intake{r: r, files: files, now: s.now(), ctx: ctx}
+	in := &intake{r: r, files: files, now: now, ctx: ctx}
 	if r.SubjectPersonID > 0 && r.SubjectOrgID <= 0 {
 		return nil, errs.Field("subject_person_id", "请先选择被反映干部所在的组织", "pick the cadre's organization first")
 	}
@@ -210,7 +210,7 @@ func (s *Service) prepare(ctx context.Context, r Report) (*intake, error) {
 // committed and synced, together or not at all; under serve a committer
 // batches concurrent submissions into one durable commit.
 func (s *Service) Submit(ctx context.Context, r Report) (Receipt, error) {
-	in, err := s.prepare(ctx, r)
+	in, err := s.prepare(ctx, r, s.now())
 	if err != nil {
 		return Receipt{}, err
 	}

@@ -106,39 +106,44 @@ func (s *Service) Take(ctx context.Context, actor access.Actor, id int64, in Ste
 	}
 	var out Case
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if err := tx.LockRow(ctx, "cases", id, db.ForUpdate); err != nil {
-			return notFound()
-		}
-		c, err := s.get(ctx, tx, v, id)
-		if err != nil {
-			return err
-		}
-		if !v.handles(c, stepAt(in.Step, c)) {
-			return errs.New(errs.Forbidden, "您可以查看此案件，但不能办理这一步", "you may see this case but not take this step")
-		}
-		if err := errs.CheckVersion(versionPtr(in.Version), c.Version); err != nil {
-			return err
-		}
-		t := workflow[in.Step]
-		if !slices.Contains(t.from, c.State) {
-			return outOfOrder(in.Step, c.State)
-		}
-		now := s.now()
-		if err := s.apply(ctx, tx, v, c, in, t.to, now, cal, files); err != nil {
-			return err
-		}
-		if err := audit.Write(ctx, tx, actor, audit.Entry{Action: "case." + in.Step, TargetType: "case", TargetID: strconv.FormatInt(id, 10),
-			OrgPath: c.orgPath, Summary: i18n.Textf("案件第 %d 号：%s", "case %d: %s", id, org.LabelOf(Steps, in.Step, i18n.ZH)),
-			Before: map[string]any{"state": c.State}, After: map[string]any{"state": t.to}}); err != nil {
-			return err
-		}
-		out, err = s.load(ctx, tx, id)
+		var err error
+		out, err = s.takeTx(ctx, tx, v, id, in, s.now(), cal, files)
 		return err
 	})
 	if err != nil {
 		return Case{}, err
 	}
 	return out, nil
+}
+
+// takeTx takes a checked step inside tx at the time now.
+func (s *Service) takeTx(ctx context.Context, tx *db.Tx, v viewer, id int64, in StepInput, now time.Time, cal *Calendar, files []Attachment) (Case, error) {
+	if err := tx.LockRow(ctx, "cases", id, db.ForUpdate); err != nil {
+		return Case{}, notFound()
+	}
+	c, err := s.get(ctx, tx, v, id)
+	if err != nil {
+		return Case{}, err
+	}
+	if !v.handles(c, stepAt(in.Step, c)) {
+		return Case{}, errs.New(errs.Forbidden, "您可以查看此案件，但不能办理这一步", "you may see this case but not take this step")
+	}
+	if err := errs.CheckVersion(versionPtr(in.Version), c.Version); err != nil {
+		return Case{}, err
+	}
+	t := workflow[in.Step]
+	if !slices.Contains(t.from, c.State) {
+		return Case{}, outOfOrder(in.Step, c.State)
+	}
+	if err := s.apply(ctx, tx, v, c, in, t.to, now, cal, files); err != nil {
+		return Case{}, err
+	}
+	if err := audit.Write(ctx, tx, v.Actor, audit.Entry{Action: "case." + in.Step, TargetType: "case", TargetID: strconv.FormatInt(id, 10),
+		OrgPath: c.orgPath, Summary: i18n.Text{ZH: fmt.Sprintf("案件第 %d 号：%s", id, org.LabelOf(Steps, in.Step, i18n.ZH)), EN: fmt.Sprintf("case %d: %s", id, org.LabelOf(Steps, in.Step, i18n.EN))},
+		Before: map[string]any{"state": c.State}, After: map[string]any{"state": t.to}}); err != nil {
+		return Case{}, err
+	}
+	return s.load(ctx, tx, id)
 }
 
 func versionPtr(v int) *int {

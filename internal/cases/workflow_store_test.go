@@ -53,9 +53,9 @@ func TestRouting(t *testing.T) {
 	}
 	// Refusals say what to fix.
 	for _, tc := range []struct {
-		r      cases.Report
-		field  string
-		zh     string
+		r     cases.Report
+		field string
+		zh    string
 	}{
 		{cases.Report{Kind: "x", RegionCode: "450102001003", Body: "一二三四五六七八九十"}, "kind", "请选择反映类型：廉洁监督举报、矛盾纠纷调解、服务诉求或政策意见建议"},
 		{cases.Report{Kind: cases.KindService, RegionCode: "450102", Body: "一二三四五六七八九十"}, "region_code", "调解和服务诉求请选择到乡镇（街道）或村（社区）"},
