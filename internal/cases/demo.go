@@ -110,20 +110,24 @@ func seedCases(ctx context.Context, s *Service, in module.Seeding) (module.Seede
 		return demoCases{}, nil
 	}
 	// The demo's accounts sit on the first county and its first township
-	// (internal/demo), found the way the demo finds them.
+	// (internal/demo), found the way the demo found them: before the other
+	// modules' demo data added organizations that are not territorial.
 	sys0 := access.SystemActor("demo")
-	street := root.Path
+	street, under := root.Path, root.ID
 	for range 2 {
-		kids, _, err := s.orgs.List(ctx, sys0, org.ListQuery{Under: lastID(street), ChildrenOnly: true, Limit: 1})
+		kids, _, err := s.orgs.List(ctx, sys0, org.ListQuery{Under: under, ChildrenOnly: true, Limit: 100})
 		if err != nil {
 			return nil, err
 		}
-		if len(kids) > 0 {
-			ref, err := org.Lookup(ctx, s.db, kids[0].ID)
-			if err != nil {
-				return nil, errs.Wrap(err, "demo street")
+		for _, k := range kids {
+			if k.Territorial {
+				ref, err := org.Lookup(ctx, s.db, k.ID)
+				if err != nil {
+					return nil, errs.Wrap(err, "demo street")
+				}
+				street, under = ref.Path, ref.ID
+				break
 			}
-			street = ref.Path
 		}
 	}
 	var local []place
