@@ -324,9 +324,10 @@ func fire(cl *http.Client, base string, reqs [][]byte, c int) (fired, error) {
 	return out, firstErr
 }
 
-// listRun fills the county with cases in every state — a fifth of the
-// running ones past their deadlines — and the rest of Nanning with more,
-// and times the county's case handler's list.
+// listRun fills the county with a year of cases — 85 in 100 closed, the
+// others at every state, a fifth of those with a running deadline past it
+// — and the rest of Nanning with more, and times the county's case
+// handler's list.
 func listRun(ctx context.Context, out io.Writer, c config, d *db.DB, a *app.App, cs *cases.Service, villages, county []string) error {
 	orgOf := map[string]int64{}
 	rows, err := d.Query(ctx, "SELECT region_code, id FROM orgs WHERE territorial = ? AND LENGTH(region_code) = 12", true)
@@ -345,7 +346,13 @@ func listRun(ctx context.Context, out io.Writer, c config, d *db.DB, a *app.App,
 	rows.Close()
 	rng := mrand.New(mrand.NewPCG(15, 16))
 	now := time.Now()
-	states := []string{cases.Closed, cases.Closed, cases.Closed, cases.Closed, cases.Closed, cases.Closed, cases.Submitted, cases.Accepted, cases.InProgress, cases.InProgress, cases.Answered, cases.Dispatched}
+	// A year of cases: most are closed; the open ones wait at every state.
+	states := make([]string, 0, 100)
+	for range 85 {
+		states = append(states, cases.Closed)
+	}
+	states = append(states, cases.Submitted, cases.Submitted, cases.Submitted, cases.Accepted, cases.Accepted, cases.Dispatched, cases.Dispatched,
+		cases.InProgress, cases.InProgress, cases.InProgress, cases.InProgress, cases.InProgress, cases.Answered, cases.Answered, cases.Visited)
 	cols := []string{"kind", "state", "outcome", "region_code", "org_id", "title", "body", "receipt", "received_at", "accept_due", "deadline", "closed_at", "updated_at"}
 	fill := func(n int, places []string) (time.Duration, error) {
 		t0 := time.Now()
@@ -359,7 +366,7 @@ func listRun(ctx context.Context, out io.Writer, c config, d *db.DB, a *app.App,
 			switch state {
 			case cases.Closed:
 				closed, outcome = db.FormatTime(received.Add(240*time.Hour)), cases.Resolved
-			case cases.Answered:
+			case cases.Answered, cases.Visited:
 			default:
 				due := now.Add(time.Duration(1+rng.IntN(300)) * time.Hour)
 				if rng.IntN(5) == 0 {

@@ -7,6 +7,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/cases"
 	"jiceng/internal/errs"
+	"jiceng/internal/org"
 )
 
 // TestIntegrityReportNeverReachesTheReported: a report about 兴宁社区 and
@@ -80,4 +81,87 @@ func TestIntegrityReportNeverReachesTheReported(t *testing.T) {
 	_ = f.take(t, "street.officer", rc.CaseID, cases.StepInput{Step: cases.StepAccept})
 	_, err := f.s.Take(ctx, f.as("street.officer"), rc.CaseID, cases.StepInput{Step: cases.StepDispatch, OrgID: f.comm.ID})
 	wantErr(t, err, errs.Invalid, "不能把廉洁举报派给被反映的组织或其下级")
+}
+
+// TestVisibleAgrees: for every account of the fixture and every case of
+// every kind — at the community, the street and the county, dispatched
+// down or not, about the community, its secretary or the street — the
+// case page (sees, in Go) and the lists (parts, in SQL) agree on who sees
+// what, with and without an organization to list under.
+func TestVisibleAgrees(t *testing.T) {
+	f := newFx(t)
+	ctx := context.Background()
+	sec := f.cadre(t, f.comm, "李建国", "secretary", 11)
+	self := f.user(t, "li.jianguo", access.IntegrityOfficer, f.street)
+	if err := f.accounts.LinkPerson(ctx, testrigAdmin(), self.UserID, sec.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.user(t, "both", access.IntegrityOfficer, f.comm)
+	var ids []int64
+	add := func(r cases.Report, dispatch int64) {
+		rc := f.submit(t, r)
+		ids = append(ids, rc.CaseID)
+		if dispatch != 0 {
+			if _, err := f.s.Take(ctx, testrigAdmin(), rc.CaseID, cases.StepInput{Step: cases.StepAccept}); err != nil {
+				t.Fatalf("accept: %v", err)
+			}
+			if _, err := f.s.Take(ctx, testrigAdmin(), rc.CaseID, cases.StepInput{Step: cases.StepDispatch, OrgID: dispatch}); err != nil {
+				t.Fatalf("dispatch: %v", err)
+			}
+		}
+	}
+	add(cases.Report{Kind: cases.KindService, RegionCode: "450102001003"}, 0)
+	add(cases.Report{Kind: cases.KindOpinion, RegionCode: "450102001003", Topic: "elderly"}, f.comm.ID)
+	add(cases.Report{Kind: cases.KindOpinion, RegionCode: "450102", Topic: "elderly"}, f.street.ID)
+	add(cases.Report{Kind: cases.KindMediation, RegionCode: "450102101"}, 0)
+	add(cases.Report{Kind: cases.KindIntegrity, RegionCode: "450102001003", SubjectOrgID: f.comm.ID, SubjectPersonID: sec.ID}, 0)
+	add(cases.Report{Kind: cases.KindIntegrity, RegionCode: "450102001", SubjectText: "街道干部"}, 0)
+	add(cases.Report{Kind: cases.KindIntegrity, RegionCode: "450102101", SubjectText: "镇干部"}, 0)
+	for name := range f.users {
+		a := f.as(name)
+		for _, integrity := range []bool{false, true} {
+			for _, under := range []int64{0, f.county.ID, f.street.ID, f.comm.ID} {
+				list, _, err := f.s.List(ctx, a, cases.ListQuery{Integrity: integrity, OrgID: under, Limit: 200})
+				if err != nil {
+					continue // a reader without the permission, or an organization outside the scope
+				}
+				listed := map[int64]bool{}
+				for _, c := range list {
+					listed[c.ID] = true
+				}
+				for _, id := range ids {
+					c, _, gerr := f.s.Get(ctx, a, id)
+					if gerr != nil {
+						if listed[id] {
+							t.Errorf("%s lists case %d (integrity %v, under %d) but may not open it", name, id, integrity, under)
+						}
+						continue
+					}
+					if (c.Kind == cases.KindIntegrity) != integrity {
+						continue
+					}
+					inUnder := under == 0 || within(f, c, under)
+					if listed[id] != inUnder {
+						t.Errorf("%s: case %d (integrity %v, under %d) opens, listed %v, want %v", name, id, integrity, under, listed[id], inUnder)
+					}
+				}
+			}
+		}
+	}
+}
+
+// within reports whether c's organization or the one it was dispatched to
+// lies in the subtree of org id.
+func within(f *fx, c cases.Case, id int64) bool {
+	for _, o := range []int64{c.OrgID, c.HandlerOrgID} {
+		if o == 0 {
+			continue
+		}
+		ref, _ := org.Lookup(context.Background(), f.d, o)
+		root, _ := org.Lookup(context.Background(), f.d, id)
+		if access.Within(ref.Path, root.Path) {
+			return true
+		}
+	}
+	return false
 }

@@ -51,19 +51,19 @@ func (s *Service) SubtreeStats(ctx context.Context, actor access.Actor, orgID in
 		if integrity && !v.CanAnywhere(IntegrityRead) || !integrity && !v.CanAnywhere(CasesRead) {
 			continue
 		}
-		where, args, err := s.listWhere(ctx, v, ListQuery{OrgID: orgID, Integrity: integrity})
-		if err != nil {
-			return Stats{}, err
-		}
-		if err := s.addStats(ctx, &st, where, args); err != nil {
+		if err := s.addStats(ctx, v, &st, ListQuery{OrgID: orgID, Integrity: integrity}); err != nil {
 			return Stats{}, err
 		}
 	}
 	return st, nil
 }
 
-// addStats adds the figures of the cases where matches to st.
-func (s *Service) addStats(ctx context.Context, st *Stats, where string, args []any) error {
+// addStats adds the figures of the cases of q to st.
+func (s *Service) addStats(ctx context.Context, v viewer, st *Stats, q ListQuery) error {
+	src, args, err := s.listSource(ctx, v, q, "c.*")
+	if err != nil {
+		return err
+	}
 	now := db.FormatTime(s.now())
 	rows, err := s.db.Query(ctx, `SELECT c.kind, c.state, c.outcome, COUNT(*),
 		SUM(CASE WHEN c.deadline <= ? THEN 1 ELSE 0 END),
@@ -72,7 +72,7 @@ func (s *Service) addStats(ctx context.Context, st *Stats, where string, args []
 		SUM(CASE WHEN c.accepted_at IS NOT NULL AND c.accepted_at < c.accept_due THEN 1 ELSE 0 END),
 		SUM(CASE WHEN c.answered_at IS NOT NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN c.answered_at IS NOT NULL AND c.answered_at < c.handle_due THEN 1 ELSE 0 END),
-		SUM(CASE WHEN c.round > 1 THEN 1 ELSE 0 END)`+caseFrom+" WHERE "+where+" GROUP BY c.kind, c.state, c.outcome", append([]any{now}, args...)...)
+		SUM(CASE WHEN c.round > 1 THEN 1 ELSE 0 END) FROM `+src+" c GROUP BY c.kind, c.state, c.outcome", append([]any{now}, args...)...)
 	if err != nil {
 		return errs.Wrap(err, "case stats")
 	}
@@ -104,9 +104,12 @@ func (s *Service) addStats(ctx context.Context, st *Stats, where string, args []
 		return errs.Wrap(err, "case stats")
 	}
 	// Ratings are events: every round's counts.
-	rows, err = s.db.Query(ctx, `SELECT e.body, COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id JOIN orgs o ON o.id = c.org_id
-		LEFT JOIN orgs ho ON ho.id = c.handler_org_id LEFT JOIN orgs so ON so.id = c.subject_org_id
-		WHERE e.type = 'rate' AND `+where+" GROUP BY e.body", args...)
+	ids, idArgs, err := s.listSource(ctx, v, q, "c.id")
+	if err != nil {
+		return err
+	}
+	rows, err = s.db.Query(ctx, `SELECT e.body, COUNT(*) FROM case_events e JOIN `+ids+` x ON x.id = e.case_id
+		WHERE e.type = 'rate' GROUP BY e.body`, idArgs...)
 	if err != nil {
 		return errs.Wrap(err, "rating stats")
 	}

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"jiceng/internal/access"
@@ -19,8 +20,8 @@ import (
 //   - the account linked to the cadre concerned.
 //
 // Everything the module shows — a case, lists, counts, statistics,
-// exports, notices — goes through these two functions, the one in Go and
-// the one in SQL, so that they cannot disagree.
+// exports, notices — goes through sees (in Go) or parts (in SQL), which
+// TestVisibleAgrees keeps in agreement.
 
 // viewer is an actor with the person their account is linked to.
 type viewer struct {
@@ -77,72 +78,153 @@ func (v viewer) handles(c Case, at string) bool {
 	return grantAbove(v.Actor, IntegrityHandle, at, c.subjectPath)
 }
 
-// visibleSQL is the condition, on a query over caseFrom, that keeps the
-// cases v sees, with its arguments; kinds narrows it to some kinds (all
-// when empty). Subtree bounds go in as literals (access.InSubtree).
-func (v viewer) visibleSQL(kinds ...string) (string, []any) {
-	want := func(k string) bool {
-		if len(kinds) == 0 {
-			return true
-		}
-		for _, x := range kinds {
-			if x == k {
-				return true
-			}
-		}
-		return false
-	}
-	var parts []string
-	var args []any
-	if v.System {
-		return "1=1", nil
-	}
-	if want(KindMediation) || want(KindService) || want(KindOpinion) {
-		var in []string
-		for _, r := range v.Scopes(CasesRead) {
-			in = append(in, access.InSubtree("o.path", r), access.InSubtree("ho.path", r))
-		}
-		if len(in) > 0 {
-			parts = append(parts, "(c.kind <> 'integrity' AND ("+strings.Join(in, " OR ")+"))")
-		}
-	}
-	if want(KindIntegrity) {
-		var in []string
-		for _, r := range v.Scopes(IntegrityRead) {
-			// The organization concerned is not r nor above it: its path
-			// is none of r's prefixes.
-			in = append(in, "(("+access.InSubtree("o.path", r)+" OR "+access.InSubtree("ho.path", r)+") AND so.path NOT IN ("+prefixes(r)+"))")
-		}
-		if len(in) > 0 {
-			cond := "(c.kind = 'integrity' AND (" + strings.Join(in, " OR ") + ")"
-			if v.person != 0 {
-				cond += " AND (c.subject_person_id IS NULL OR c.subject_person_id <> ?)"
-				args = append(args, v.person)
-			}
-			parts = append(parts, cond+")")
-		}
-	}
-	if len(parts) == 0 {
-		return "1=0", nil
-	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
+// part is one disjoint part of the cases a reader sees: a condition on
+// the cases' own columns, with its arguments.
+type part struct {
+	cond string
+	args []any
 }
 
-// prefixes lists the paths of path and its ancestors as SQL literals:
-// "/1/17/" gives '/1/', '/1/17/'. Paths hold digits and '/' only.
-func prefixes(path string) string {
-	var out []string
-	for i := 1; i < len(path); i++ {
-		if path[i] == '/' {
-			p := path[:i+1]
-			if strings.Trim(p, "/0123456789") != "" {
-				return "''"
-			}
-			out = append(out, "'"+p+"'")
+// scope is a subtree a reader sees cases in: at, narrowed to an
+// organization the list asks for, within grant, the root of the grant.
+type scope struct{ at, grant string }
+
+// narrow turns the reader's grant roots into the subtrees of a list about
+// the organization whose path is under ("" for none).
+func narrow(roots []string, under string) []scope {
+	var out []scope
+	for _, r := range roots {
+		switch {
+		case under == "" || access.Within(r, under):
+			out = append(out, scope{at: r, grant: r})
+		case access.Within(under, r):
+			out = append(out, scope{at: under, grant: r})
 		}
 	}
+	return out
+}
+
+// parts returns the disjoint parts of the cases of kinds that v sees
+// within the subtree at under (all of them when under is ""): for each
+// group of kinds read under one permission, the cases whose responsible
+// organization lies in the reader's subtrees, and those dispatched into
+// them from outside. Each part reads the cases' own columns only —
+// organizations by id, through subqueries with the subtree bounds as
+// literals (access.InSubtree) — so that each engine finds a subtree's cases
+// through the index on (org_id, kind, state, deadline …) or the one on the
+// organization dispatched to, and counts can be read from the index alone.
+func (v viewer) parts(kinds []string, under string) []part {
+	want := func(k string) bool { return len(kinds) == 0 || slices.Contains(kinds, k) }
+	var others []string
+	for _, k := range []string{KindMediation, KindService, KindOpinion} {
+		if want(k) {
+			others = append(others, k)
+		}
+	}
+	if v.System {
+		if under == "" {
+			return []part{{cond: kindsSQL(kinds)}}
+		}
+		return []part{{cond: kindsSQL(kinds) + " AND (" + inScope("c.org_id", under) + " OR " + inScope("c.handler_org_id", under) + ")"}}
+	}
+	var out []part
+	group := func(ks []string, action access.Action, integrity bool) {
+		scopes := narrow(v.Scopes(action), under)
+		if len(ks) == 0 || len(scopes) == 0 {
+			return
+		}
+		var ats []string
+		for _, sc := range scopes {
+			ats = append(ats, sc.at)
+		}
+		var person []any
+		personCond := ""
+		if integrity && v.person != 0 {
+			personCond = " AND (c.subject_person_id IS NULL OR c.subject_person_id <> ?)"
+			person = []any{v.person}
+		}
+		// The responsible organization in the subtrees. For an integrity
+		// report it lies strictly above the organization concerned, so the
+		// reader's grant, at or above it, is never inside that organization.
+		out = append(out, part{cond: kindsSQL(ks) + " AND " + inScopes("c.org_id", ats) + personCond, args: person})
+		// Dispatched into a subtree from outside all of them: for an
+		// integrity report, only where the organization concerned is
+		// neither the grant's organization nor above it.
+		for _, sc := range scopes {
+			cond := kindsSQL(ks) + " AND " + inScope("c.handler_org_id", sc.at) + " AND NOT " + inScopes("c.org_id", ats)
+			if integrity {
+				cond += " AND c.subject_org_id NOT IN (" + pathIDs(sc.grant) + ")"
+			}
+			out = append(out, part{cond: cond + personCond, args: person})
+		}
+	}
+	group(others, CasesRead, false)
+	if want(KindIntegrity) {
+		group([]string{KindIntegrity}, IntegrityRead, true)
+	}
+	return out
+}
+
+// union is the source of the cases of parts that also meet filter: each
+// part selects cols from the cases (alias c) under its own condition and
+// the filter, followed by suffix (a GROUP BY), and the parts are joined
+// with UNION ALL — they are disjoint. With no part it selects nothing.
+func union(parts []part, cols, filter string, filterArgs []any, suffix string) (string, []any) {
+	if len(parts) == 0 {
+		return "(SELECT " + cols + " FROM cases c WHERE 1=0)", nil
+	}
+	var qs []string
+	var args []any
+	for _, p := range parts {
+		q := "SELECT " + cols + " FROM cases c WHERE " + p.cond
+		if filter != "" {
+			q += " AND " + filter
+		}
+		qs = append(qs, q+suffix)
+		args = append(args, p.args...)
+		args = append(args, filterArgs...)
+	}
+	return "(" + strings.Join(qs, " UNION ALL ") + ")", args
+}
+
+// kindsSQL is the condition that a case is of one of kinds (any when none).
+func kindsSQL(kinds []string) string {
+	if len(kinds) == 0 {
+		return "1=1"
+	}
+	q := make([]string, len(kinds))
+	for i, k := range kinds {
+		q[i] = "'" + k + "'" // the module's own constants
+	}
+	return "c.kind IN (" + strings.Join(q, ", ") + ")"
+}
+
+// inScope is the condition that the organization in col lies in the
+// subtree at path.
+func inScope(col, path string) string { return inScopes(col, []string{path}) }
+
+// inScopes is the condition that the organization in col lies in one of
+// the subtrees at paths.
+func inScopes(col string, paths []string) string {
+	conds := make([]string, len(paths))
+	for i, p := range paths {
+		conds[i] = access.InSubtree("path", p)
+	}
+	return col + " IN (SELECT id FROM orgs WHERE " + strings.Join(conds, " OR ") + ")"
+}
+
+// pathIDs lists the ids of a path — the organization and those above it —
+// as SQL literals: "/1/17/" gives 1, 17. Paths hold digits and '/' only.
+func pathIDs(path string) string {
+	var out []string
+	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return "0"
+		}
+		out = append(out, p)
+	}
 	if len(out) == 0 {
-		return "''"
+		return "0"
 	}
 	return strings.Join(out, ", ")
 }

@@ -38,9 +38,11 @@ CREATE TABLE cases (
     updated_at        TEXT    NOT NULL,
     version           INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX cases_org ON cases(org_id, state, deadline);
-CREATE INDEX cases_org_received ON cases(org_id, received_at);
-CREATE INDEX cases_handler ON cases(handler_org_id, state) WHERE handler_org_id IS NOT NULL;
+-- A subtree's cases by state and deadline, and newest first; both hold
+-- what the lists' counts and pages read, so that those read no case row.
+CREATE INDEX cases_org ON cases(org_id, kind, state, deadline, escalated_at);
+CREATE INDEX cases_org_received ON cases(org_id, kind, received_at);
+CREATE INDEX cases_handler ON cases(handler_org_id, kind, state, deadline) WHERE handler_org_id IS NOT NULL;
 CREATE INDEX cases_subject_org ON cases(subject_org_id) WHERE subject_org_id IS NOT NULL;
 CREATE INDEX cases_running ON cases(deadline) WHERE deadline IS NOT NULL;
 
