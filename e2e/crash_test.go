@@ -487,6 +487,7 @@ func crashRootOrg(t *testing.T, base, token string) int64 {
 // new port. Clients wait for it between a kill and the next /healthz.
 type crashServer struct {
 	bin, dbURL string
+	args       []string // more flags of serve
 	out        syncBuffer
 
 	mu     sync.Mutex
@@ -541,7 +542,7 @@ func (s *crashServer) start() error {
 	n := s.n + 1
 	s.mu.Unlock()
 	fmt.Fprintf(&s.out, "--- server %d on %s\n", n, addr)
-	cmd := exec.Command(s.bin, "serve", "--addr", addr, "--db", s.dbURL)
+	cmd := exec.Command(s.bin, append([]string{"serve", "--addr", addr, "--db", s.dbURL}, s.args...)...)
 	cmd.Stdout, cmd.Stderr = &s.out, &s.out
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start jiceng serve: %w", err)

@@ -114,6 +114,9 @@ func New(_ context.Context, cfg Config) (*App, error) {
 		for typ, n := range p.domain.AuditNames {
 			c.Audit.AddNamer(typ, n)
 		}
+		for typ, r := range p.domain.AuditRestrict {
+			c.Audit.Restrict(typ, r)
+		}
 		a.parts = append(a.parts, p)
 		if err := wk.AddModule(p.web); err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,26 @@ type Service struct {
 	db *db.DB
 	// namers name the targets of each type (see AddNamer).
 	namers map[string]Namer
+	// restricted keeps the entries of some target types from some readers
+	// (see Restrict).
+	restricted map[string]Restriction
+}
+
+// Restriction is the condition on an entry's target id (the column
+// a.target_id) that a reader must meet to see the entries of a target
+// type, with its arguments: a module whose targets are secret from some
+// readers of the log — integrity reports from the organization and the
+// cadre they concern — keeps their entries from those readers too.
+type Restriction func(ctx context.Context, actor access.Actor) (cond string, args []any, err error)
+
+// Restrict makes the entries of targetType readable only to readers who
+// meet r. The application registers the modules' restrictions before the
+// server starts.
+func (s *Service) Restrict(targetType string, r Restriction) {
+	if s.restricted == nil {
+		s.restricted = map[string]Restriction{}
+	}
+	s.restricted[targetType] = r
 }
 
 // NewService returns the audit log service over d.
@@ -182,7 +203,8 @@ func visible(d *db.DB, actor access.Actor) string {
 
 // where builds the source, condition and arguments of q for actor, after
 // checking that the actor may read the log at all.
-func where(d *db.DB, actor access.Actor, q Query) (string, string, []any, error) {
+func (s *Service) where(ctx context.Context, actor access.Actor, q Query) (string, string, []any, error) {
+	d := s.db
 	if !actor.CanAnywhere(access.AuditRead) {
 		return "", "", nil, errs.New(errs.Forbidden, "您没有查看审计日志的权限", "you may not read the audit log")
 	}
@@ -211,6 +233,22 @@ func where(d *db.DB, actor access.Actor, q Query) (string, string, []any, error)
 		// The English page shows the English summaries: both are searched.
 		conds = append(conds, "(a.summary LIKE ? OR a.summary_en LIKE ?)")
 		args = append(args, "%"+q.Q+"%", "%"+q.Q+"%")
+	}
+	types := make([]string, 0, len(s.restricted))
+	for typ := range s.restricted {
+		types = append(types, typ)
+	}
+	slices.Sort(types)
+	for _, typ := range types {
+		if actor.System {
+			break
+		}
+		cond, rargs, err := s.restricted[typ](ctx, actor)
+		if err != nil {
+			return "", "", nil, err
+		}
+		conds = append(conds, "(a.target_type <> ? OR ("+cond+"))")
+		args = append(append(args, typ), rargs...)
 	}
 	return visible(d, actor), strings.Join(conds, " AND "), args, nil
 }
@@ -245,7 +283,7 @@ func scanRecords(rows *sql.Rows, fn func(Record) bool) (n int, stopped bool, err
 // Count returns how many entries the actor may read match q.
 func (s *Service) Count(ctx context.Context, actor access.Actor, q Query) (int, error) {
 	d := s.db
-	src, w, args, err := where(d, actor, q)
+	src, w, args, err := s.where(ctx, actor, q)
 	if err != nil {
 		return 0, err
 	}
@@ -263,7 +301,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Reco
 	if err != nil {
 		return nil, 0, err
 	}
-	src, w, args, _ := where(d, actor, q)
+	src, w, args, _ := s.where(ctx, actor, q)
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 50
@@ -288,7 +326,7 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q Query) ([]Reco
 // and narrow where they are dense, to about eachPage entries each.
 func (s *Service) Each(ctx context.Context, actor access.Actor, q Query, fn func(Record) bool) error {
 	d := s.db
-	src, w, args, err := where(d, actor, q)
+	src, w, args, err := s.where(ctx, actor, q)
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 				return err
 			}
 			n++
-			return audit.Write(ctx, tx, access.SystemActor("escalation"), audit.Entry{Action: "case.escalate", TargetType: "case", TargetID: strconv.FormatInt(id, 10),
+			return audit.Write(ctx, tx, access.SystemActor("escalation"), audit.Entry{Action: "case.escalate", TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(id, 10),
 				OrgPath: c.orgPath, Summary: i18n.Textf("案件第 %d 号：超期督办", "case %d: overdue, escalated", id)})
 		})
 		if err != nil {

@@ -89,7 +89,7 @@ func (s *Service) RequestExtension(ctx context.Context, actor access.Actor, case
 		if err := s.notifyAt(ctx, tx, c, c.parentID, now, NoticeExtension); err != nil {
 			return err
 		}
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "case.extension_request", TargetType: "case", TargetID: strconv.FormatInt(caseID, 10),
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "case.extension_request", TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(caseID, 10),
 			OrgPath: c.orgPath, Summary: i18n.Textf("案件第 %d 号：申请延期 %d 个工作日", "case %d: asked for %d more working days", caseID, days),
 			After: map[string]any{"days": days, "reason": reason}})
 	})
@@ -165,7 +165,7 @@ func (s *Service) DecideExtension(ctx context.Context, actor access.Actor, extID
 		if _, err := addEvent(ctx, tx, ev); err != nil {
 			return err
 		}
-		if err := audit.Write(ctx, tx, actor, audit.Entry{Action: "case." + ev.typ, TargetType: "case", TargetID: strconv.FormatInt(caseID, 10),
+		if err := audit.Write(ctx, tx, actor, audit.Entry{Action: "case." + ev.typ, TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(caseID, 10),
 			OrgPath: c.orgPath, Summary: i18n.Textf("案件第 %d 号：延期申请 %s", "case %d: extension %s", caseID, to),
 			After: map[string]any{"request": extID, "state": to, "days": days}}); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/cases"
+	"jiceng/internal/audit"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 )
@@ -79,6 +80,38 @@ func TestIntegrityReportNeverReachesTheReported(t *testing.T) {
 	}
 	// The community's officer cannot be handed the case either.
 	_ = f.take(t, "street.officer", rc.CaseID, cases.StepInput{Step: cases.StepAccept})
+	// The audit log holds the step at the street, where its auditors and
+	// its organization department read: they see the entry only if they
+	// may also know of the report, and the cadre's account never does.
+	both := f.user(t, "street.both", access.Auditor, f.street)
+	for _, g := range []struct {
+		user  int64
+		role  access.Role
+		orgID int64
+	}{{both.UserID, access.IntegrityOfficer, f.street.ID}, {self.UserID, access.Auditor, f.street.ID}} {
+		if err := f.accounts.Grant(ctx, testrigAdmin(), g.user, g.role, g.orgID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.user(t, "street.auditor", access.Auditor, f.street)
+	log := f.orgs.Audit()
+	log.Restrict("integrity", func(ctx context.Context, a access.Actor) (string, []any, error) { return cases.IntegrityAudit(f.s, ctx, a) })
+	for name, want := range map[string]int{"street.both": 1, "li.jianguo": 0, "street.auditor": 0, "county.admin": 0} {
+		_, a, err := f.accounts.Login(ctx, name, "correct horse 42 battery", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := log.List(ctx, a, audit.Query{TargetType: "integrity"})
+		if err != nil || len(got) != want {
+			t.Errorf("%s reads %d audit entries of the report (%v), want %d", name, len(got), err, want)
+		}
+		all, _, _ := log.List(ctx, a, audit.Query{Limit: 500})
+		for _, e := range all {
+			if e.TargetType == "integrity" && want == 0 {
+				t.Errorf("%s reads %+v", name, e)
+			}
+		}
+	}
 	_, err := f.s.Take(ctx, f.as("street.officer"), rc.CaseID, cases.StepInput{Step: cases.StepDispatch, OrgID: f.comm.ID})
 	wantErr(t, err, errs.Invalid, "不能把廉洁举报派给被反映的组织或其下级")
 }

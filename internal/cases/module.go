@@ -40,11 +40,48 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 		AuditNames: map[string]audit.Namer{
 			// A case is named by its number and kind where the reader may
 			// see it; the audit log names nothing a reader may not see.
-			"case": func(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
-				return s.auditNames(ctx, actor, ids)
-			},
+			"case":      s.auditNames,
+			"integrity": s.auditNames,
+			"station":   s.stationNames,
 		},
+		// The entries of an integrity report are read only by those who
+		// may know of it: never the organization or the cadre concerned,
+		// whatever else they may read of the log.
+		AuditRestrict: map[string]audit.Restriction{"integrity": s.integrityAudit},
 	}, nil
+}
+
+// auditType is the audit log's target type of a case of kind: integrity
+// reports have their own, which the log keeps from those who may not know
+// of them (integrityAudit).
+func auditType(kind string) string {
+	if kind == KindIntegrity {
+		return "integrity"
+	}
+	return "case"
+}
+
+// integrityAudit is the condition on an audit entry's target id that keeps
+// the entries of integrity reports to the readers who see them.
+func (s *Service) integrityAudit(ctx context.Context, actor access.Actor) (string, []any, error) {
+	v, err := s.viewer(ctx, actor)
+	if err != nil {
+		return "", nil, err
+	}
+	if !v.CanAnywhere(IntegrityRead) {
+		return "1=0", nil, nil
+	}
+	src, args, err := s.listSource(ctx, v, ListQuery{Integrity: true}, "c.id")
+	if err != nil {
+		return "", nil, err
+	}
+	return "a.target_id IN (SELECT CAST(x.id AS TEXT) FROM " + src + " x)", args, nil
+}
+
+// stationNames names the workstations of ids whose organization the actor
+// may read.
+func (s *Service) stationNames(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
+	return audit.NamesByID(ctx, s.db, actor, "SELECT st.id, st.name, "+org.PathCol("o")+" FROM integrity_stations st"+org.Join("o", "st.org_id")+" WHERE st.id IN", ids)
 }
 
 // auditNames names the cases of ids that the actor sees.

@@ -119,7 +119,7 @@ func (s *Service) RequestReveal(ctx context.Context, actor access.Actor, caseID 
 		if err := s.notifyCustodians(ctx, tx, c, now); err != nil {
 			return err
 		}
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "case.reveal_request", TargetType: "case", TargetID: strconv.FormatInt(caseID, 10),
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "case.reveal_request", TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(caseID, 10),
 			OrgPath: c.orgPath, Summary: i18n.Textf("案件第 %d 号：申请查看反映人身份", "case %d: asked to reveal the reporter", caseID), After: map[string]any{"reason": reason}})
 	})
 	return out, err
@@ -251,7 +251,7 @@ func (s *Service) DecideReveal(ctx context.Context, actor access.Actor, revealID
 		if _, err := addEvent(ctx, tx, staffEvent(actor, c, now, typ, "", approve, reason)); err != nil {
 			return err
 		}
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "case." + typ, TargetType: "case", TargetID: strconv.FormatInt(caseID, 10),
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "case." + typ, TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(caseID, 10),
 			OrgPath: c.orgPath, Summary: i18n.Textf("案件第 %d 号：查看反映人身份的申请 %s", "case %d: request to reveal the reporter %s", caseID, to),
 			After: map[string]any{"request": revealID, "state": to, "note": note}})
 	})
@@ -293,7 +293,7 @@ func (s *Service) RevealedIdentity(ctx context.Context, actor access.Actor, case
 			return errs.New(errs.NotFound, "反映人的身份信息已按保存期限删除", "the reporter's identity has been deleted at the end of its retention")
 		}
 		out = Identity(id)
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "case.reveal_read", TargetType: "case", TargetID: strconv.FormatInt(caseID, 10),
+		return audit.Write(ctx, tx, actor, audit.Entry{Action: "case.reveal_read", TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(caseID, 10),
 			OrgPath: c.orgPath, Summary: i18n.Textf("案件第 %d 号：查看了反映人身份", "case %d: read the reporter's identity", caseID)})
 	})
 	return out, err

@@ -138,7 +138,7 @@ func (s *Service) takeTx(ctx context.Context, tx *db.Tx, v viewer, id int64, in 
 	if err := s.apply(ctx, tx, v, c, in, t.to, now, cal, files); err != nil {
 		return Case{}, err
 	}
-	if err := audit.Write(ctx, tx, v.Actor, audit.Entry{Action: "case." + in.Step, TargetType: "case", TargetID: strconv.FormatInt(id, 10),
+	if err := audit.Write(ctx, tx, v.Actor, audit.Entry{Action: "case." + in.Step, TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(id, 10),
 		OrgPath: c.orgPath, Summary: i18n.Text{ZH: fmt.Sprintf("案件第 %d 号：%s", id, org.LabelOf(Steps, in.Step, i18n.ZH)), EN: fmt.Sprintf("case %d: %s", id, org.LabelOf(Steps, in.Step, i18n.EN))},
 		Before: map[string]any{"state": c.State}, After: map[string]any{"state": t.to}}); err != nil {
 		return Case{}, err

@@ -47,6 +47,9 @@ type Domain struct {
 	// type ("unit", "campaign" …), so that the audit log shows what each
 	// entry is about without reading the module's tables.
 	AuditNames map[string]audit.Namer
+	// AuditRestrict keeps the entries of some target types from readers of
+	// the log who may not know of their targets (see audit.Restrict).
+	AuditRestrict map[string]audit.Restriction
 	// Seed, when not nil, adds the module's demo data to a fresh demo
 	// database whose territorial tree of Region is built (see internal/demo).
 	Seed func(ctx context.Context, s Seeding) (Seeded, error)
