@@ -114,10 +114,10 @@ func (s *Service) DecideExtension(ctx context.Context, actor access.Actor, extID
 	}
 	var out Case
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var caseID int64
+		var caseID, by int64
 		var days int
 		var state string
-		err := tx.QueryRow(ctx, "SELECT case_id, days, state FROM case_extensions WHERE id = ?", extID).Scan(&caseID, &days, &state)
+		err := tx.QueryRow(ctx, "SELECT case_id, days, state, requested_by FROM case_extensions WHERE id = ?", extID).Scan(&caseID, &days, &state, &by)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.New(errs.NotFound, "没有这项延期申请", "no such extension request")
 		}
@@ -137,6 +137,9 @@ func (s *Service) DecideExtension(ctx context.Context, actor access.Actor, extID
 		}
 		if state != "pending" {
 			return errs.New(errs.Conflict, "这项延期申请已经审批过了", "this extension request has been decided already")
+		}
+		if by == actor.UserID {
+			return errs.New(errs.Forbidden, "不能审批自己提出的延期申请", "you cannot decide your own request for more time")
 		}
 		now := s.now()
 		to := "refused"
@@ -165,9 +168,14 @@ func (s *Service) DecideExtension(ctx context.Context, actor access.Actor, extID
 		if _, err := addEvent(ctx, tx, ev); err != nil {
 			return err
 		}
-		if err := audit.Write(ctx, tx, actor, audit.Entry{Action: "case." + ev.typ, TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(caseID, 10),
-			OrgPath: c.orgPath, Summary: i18n.Textf("案件第 %d 号：延期申请 %s", "case %d: extension %s", caseID, to),
-			After: map[string]any{"request": extID, "state": to, "days": days}}); err != nil {
+		sum := i18n.Textf("案件第 %d 号：延期申请 %s", "case %d: extension %s", caseID, to)
+		after := map[string]any{"request": extID, "state": to, "days": days}
+		if approve {
+			err = auditCase(ctx, tx, actor, "case.extension_approved", c, sum, nil, after)
+		} else {
+			err = auditCase(ctx, tx, actor, "case.extension_refused", c, sum, nil, after)
+		}
+		if err != nil {
 			return err
 		}
 		out, err = s.load(ctx, tx, caseID)

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"jiceng/internal/access"
-	"jiceng/internal/cases"
 	"jiceng/internal/audit"
+	"jiceng/internal/cases"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 )
@@ -95,7 +95,9 @@ func TestIntegrityReportNeverReachesTheReported(t *testing.T) {
 	}
 	f.user(t, "street.auditor", access.Auditor, f.street)
 	log := f.orgs.Audit()
-	log.Restrict("integrity", func(ctx context.Context, a access.Actor) (string, []any, error) { return cases.IntegrityAudit(f.s, ctx, a) })
+	log.Restrict("integrity", func(ctx context.Context, a access.Actor) (string, []any, error) {
+		return cases.IntegrityAudit(f.s, ctx, a)
+	})
 	for name, want := range map[string]int{"street.both": 1, "li.jianguo": 0, "street.auditor": 0, "county.admin": 0} {
 		_, a, err := f.accounts.Login(ctx, name, "correct horse 42 battery", "test")
 		if err != nil {

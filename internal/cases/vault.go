@@ -251,9 +251,12 @@ func (s *Service) DecideReveal(ctx context.Context, actor access.Actor, revealID
 		if _, err := addEvent(ctx, tx, staffEvent(actor, c, now, typ, "", approve, reason)); err != nil {
 			return err
 		}
-		return audit.Write(ctx, tx, actor, audit.Entry{Action: "case." + typ, TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(caseID, 10),
-			OrgPath: c.orgPath, Summary: i18n.Textf("案件第 %d 号：查看反映人身份的申请 %s", "case %d: request to reveal the reporter %s", caseID, to),
-			After: map[string]any{"request": revealID, "state": to, "note": note}})
+		sum := i18n.Textf("案件第 %d 号：查看反映人身份的申请 %s", "case %d: request to reveal the reporter %s", caseID, to)
+		after := map[string]any{"request": revealID, "state": to, "note": note}
+		if approve {
+			return auditCase(ctx, tx, actor, "case.reveal_approved", c, sum, nil, after)
+		}
+		return auditCase(ctx, tx, actor, "case.reveal_refused", c, sum, nil, after)
 	})
 }
 

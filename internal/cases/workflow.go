@@ -64,6 +64,9 @@ func (s *Service) NextFor(ctx context.Context, actor access.Actor, c Case) ([]st
 	}
 	var out []string
 	for _, step := range NextSteps(c.State) {
+		if step == StepReturn && c.HandlerOrgID == 0 {
+			continue // nothing was dispatched: there is nobody to return it to
+		}
 		if v.handles(c, stepAt(step, c)) {
 			out = append(out, step)
 		}
@@ -138,12 +141,41 @@ func (s *Service) takeTx(ctx context.Context, tx *db.Tx, v viewer, id int64, in 
 	if err := s.apply(ctx, tx, v, c, in, t.to, now, cal, files); err != nil {
 		return Case{}, err
 	}
-	if err := audit.Write(ctx, tx, v.Actor, audit.Entry{Action: "case." + in.Step, TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(id, 10),
-		OrgPath: c.orgPath, Summary: i18n.Text{ZH: fmt.Sprintf("案件第 %d 号：%s", id, org.LabelOf(Steps, in.Step, i18n.ZH)), EN: fmt.Sprintf("case %d: %s", id, org.LabelOf(Steps, in.Step, i18n.EN))},
-		Before: map[string]any{"state": c.State}, After: map[string]any{"state": t.to}}); err != nil {
+	sum := i18n.Text{ZH: fmt.Sprintf("案件第 %d 号：%s", id, org.LabelOf(Steps, in.Step, i18n.ZH)), EN: fmt.Sprintf("case %d: %s", id, org.LabelOf(Steps, in.Step, i18n.EN))}
+	before, after := map[string]any{"state": c.State}, map[string]any{"state": t.to}
+	// Each step's action is written out, so that the audit log's filter
+	// lists every action the source writes.
+	switch in.Step {
+	case StepAccept:
+		err = auditCase(ctx, tx, v.Actor, "case.accept", c, sum, before, after)
+	case StepRefuse:
+		err = auditCase(ctx, tx, v.Actor, "case.refuse", c, sum, before, after)
+	case StepDup:
+		err = auditCase(ctx, tx, v.Actor, "case.duplicate", c, sum, before, after)
+	case StepDispatch:
+		err = auditCase(ctx, tx, v.Actor, "case.dispatch", c, sum, before, after)
+	case StepReturn:
+		err = auditCase(ctx, tx, v.Actor, "case.return", c, sum, before, after)
+	case StepStart:
+		err = auditCase(ctx, tx, v.Actor, "case.start", c, sum, before, after)
+	case StepAnswer:
+		err = auditCase(ctx, tx, v.Actor, "case.answer", c, sum, before, after)
+	case StepVisit:
+		err = auditCase(ctx, tx, v.Actor, "case.visit", c, sum, before, after)
+	case StepClose:
+		err = auditCase(ctx, tx, v.Actor, "case.close", c, sum, before, after)
+	}
+	if err != nil {
 		return Case{}, err
 	}
 	return s.load(ctx, tx, id)
+}
+
+// auditCase writes the audit entry of action on case c inside tx, in the
+// log of the case's organization, under the target type of its kind.
+func auditCase(ctx context.Context, tx *db.Tx, actor access.Actor, action string, c Case, summary i18n.Text, before, after any) error {
+	return audit.Write(ctx, tx, actor, audit.Entry{Action: action, TargetType: auditType(c.Kind), TargetID: strconv.FormatInt(c.ID, 10),
+		OrgPath: c.orgPath, Summary: summary, Before: before, After: after})
 }
 
 func versionPtr(v int) *int {
@@ -192,6 +224,9 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, v viewer, c Case, in Ste
 			return err
 		}
 	case StepReturn:
+		if c.HandlerOrgID == 0 {
+			return errs.New(errs.Conflict, "案件没有派单，不能退单", "the case was not dispatched: there is nothing to return")
+		}
 		if err := needText(in.Text, "请填写退单理由", "give the reason for returning the case"); err != nil {
 			return err
 		}

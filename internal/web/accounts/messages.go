@@ -13,6 +13,7 @@ var Messages = i18n.Catalog{
 	"action.user.create":       {ZH: "新建用户", EN: "Create user"},
 	"action.user.password":     {ZH: "修改密码", EN: "Change password"},
 	"action.user.status":       {ZH: "启用/停用账号", EN: "Enable/disable account"},
+	"action.user.person":       {ZH: "关联人员档案", EN: "Link to a person record"},
 	"audit.type_user":          {ZH: "用户", EN: "User"},
 	"users.account":            {ZH: "账号信息", EN: "Account"},
 	"users.active":             {ZH: "正常", EN: "Active"},
