@@ -71,7 +71,7 @@ var choiceSets = map[string][]org.Choice{
 func nav() []module.Nav {
 	return []module.Nav{
 		{Key: "cases", Href: "/cases", Need: cases.CasesRead, Order: 50},
-		{Key: "integrity", Href: "/integrity", Need: cases.IntegrityRead, Order: 51},
+		{Key: "integrity", Href: "/cases?kind=integrity", Need: cases.IntegrityRead, Order: 51},
 		{Key: "reveals", Href: "/cases/reveals", Need: cases.RevealApprove, Order: 52},
 		{Key: "stations", Href: "/stations", Need: cases.StationsManage, Order: 53},
 	}
@@ -79,7 +79,7 @@ func nav() []module.Nav {
 
 // Routes are the channel's pages and their auth levels.
 func (h *Pages) Routes() []module.Route {
-	return append(h.publicRoutes(), h.staffRoutes()...)
+	return append(append(append(append(h.publicRoutes(), h.staffRoutes()...), h.stationRoutes()...), h.calendarRoutes()...), h.revealRoutes()...)
 }
 
 // render writes one of the channel's pages.
@@ -112,7 +112,7 @@ func Module(k *web.Kit, s *cases.Service) (web.Module, error) {
 		h.codes = account.NewLimiter(nil)
 	}
 	h.submits = s.Submits
-	msgs, err := merge(Messages, publicMessages, staffMessages)
+	msgs, err := merge(Messages, publicMessages, staffMessages, stationMessages, calendarMessages, revealMessages)
 	if err != nil {
 		return web.Module{}, err
 	}
