@@ -58,8 +58,8 @@ func TestHousekeepAtFixedClock(t *testing.T) {
 			t.Fatalf("%s: %v", j.Name, err)
 		}
 	}
-	if hourly != 2 {
-		t.Fatalf("%d hourly jobs, want the coverage snapshot and the purge of import sessions", hourly)
+	if hourly != 3 {
+		t.Fatalf("%d hourly jobs, want the coverage snapshot, the purge of import sessions and that of reporters' identities", hourly)
 	}
 	var month string
 	var units int

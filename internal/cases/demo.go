@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -211,16 +212,6 @@ func seedCases(ctx context.Context, s *Service, in module.Seeding) (module.Seede
 	return out, nil
 }
 
-// lastID is the last id of a path.
-func lastID(path string) int64 {
-	var n, mul int64 = 0, 1
-	for i := len(path) - 2; i >= 0 && path[i] != '/'; i-- {
-		n += int64(path[i]-'0') * mul
-		mul *= 10
-	}
-	return n
-}
-
 // demoLife takes case id from its receipt at received through the steps a
 // case of its age would have taken by now: old cases are closed (some
 // refused, some reopened after an unsatisfied rating), recent ones wait at
@@ -355,12 +346,7 @@ func (s *Service) demoStations(ctx context.Context, root org.Ref) (int, error) {
 	return len(orgs), nil
 }
 
-func scanIDs(rows interface {
-	Next() bool
-	Scan(...any) error
-	Close() error
-	Err() error
-}) ([]int64, error) {
+func scanIDs(rows *sql.Rows) ([]int64, error) {
 	defer rows.Close()
 	var out []int64
 	for rows.Next() {

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
@@ -134,12 +135,7 @@ func (s *Service) places(ctx context.Context, codes []string) ([]Place, error) {
 	return out, nil
 }
 
-func scanCodes(rows interface {
-	Next() bool
-	Scan(...any) error
-	Close() error
-	Err() error
-}) ([]string, error) {
+func scanCodes(rows *sql.Rows) ([]string, error) {
 	defer rows.Close()
 	var out []string
 	for rows.Next() {

@@ -99,6 +99,14 @@ func TestEveryExportPrints(t *testing.T) {
 		t.Fatalf("close: %d %v", st, out)
 	}
 
+	// A resident's case and a workstation, so that their exports have rows.
+	if st, out := f.call(t, "POST", "/api/v1/public/cases", "", `{"kind":"service","region_code":"450102001003","body":"打印测试：楼道灯坏了，请维修。"}`); st != 201 {
+		t.Fatalf("case: %d %v", st, out)
+	}
+	if st, at, _ := f.browser(t, "admin").status(t, "POST", "/stations/new", url.Values{"org_id": {fmt.Sprint(town)}, "name": {"打印测试廉洁工作站"},
+		"address": {"党群服务中心一楼"}, "hours": {"工作日"}}); st != 200 || !strings.HasPrefix(at, "/stations/") {
+		t.Fatalf("station: %d at %s", st, at)
+	}
 	// A member, so that the register's export has a row.
 	if st, at, _ := f.browser(t, "admin").status(t, "POST", "/people/new", url.Values{"name": {"打印测试党员"}, "id_number": {personID("450102", "19800101", 135)},
 		"ethnicity": {"01"}, "education": {"21"}, "phone": {"13812345678"}, "org_id": {fmt.Sprint(town)}, "kind": {"full"}, "joined_on": {"2005-07-01"}}); st != 200 || !strings.HasPrefix(at, "/people/") {
@@ -164,6 +172,8 @@ func TestEveryExportPrints(t *testing.T) {
 		"/organizers/counties.xlsx":    {path: "/organizers/counties.xlsx", orientation: "portrait", formats: map[int]string{0: "0", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0", 7: "0.0"}},
 		"/organizers/list/export.xlsx": {path: "/organizers/list/export.xlsx", orientation: "landscape", formats: ints(0, 9)},
 		"/care/export.xlsx":            {path: "/care/export.xlsx", orientation: "landscape", formats: ints(0, 1, 6, 7, 8)},
+		"/cases/export.xlsx":           {path: "/cases/export.xlsx", orientation: "landscape", formats: ints(0, 1)},
+		"/stations/export.xlsx":        {path: "/stations/export.xlsx", orientation: "landscape", formats: ints(0, 7)},
 		"/care/totals.xlsx":            {path: "/care/totals.xlsx?year=2026", orientation: "landscape", formats: ints(0, 2, 3, 4, 5, 6, 7, 8)},
 		"/orgs/export.xlsx":            {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
 		"/orgs/{id}/export.xlsx":       {path: fmt.Sprintf("/orgs/%d/export.xlsx?scope=subtree", town), orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
@@ -201,6 +211,7 @@ func TestEveryExportPrints(t *testing.T) {
 		"/api/v1/campaigns/{id}/results.xlsx": "/evaluation/{id}/results.xlsx",
 		"/api/v1/people/export.xlsx":          "/people/export.xlsx",
 		"/api/v1/transfers/export.xlsx":       "/people/transfers/export.xlsx",
+		"/api/v1/cases/export.xlsx":           "/cases/export.xlsx",
 	}
 	apiPath := func(pattern, path string) string {
 		page := api[pattern]
