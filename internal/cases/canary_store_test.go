@@ -104,7 +104,7 @@ func TestCanaryNeverInClear(t *testing.T) {
 	ctx := context.Background()
 	out := runCanary(t, f)
 	for _, table := range []string{"cases", "case_events", "case_files", "case_vault", "case_reveals", "outbox", "notifications", "audit_log"} {
-		out = append(out, dumpTable(t, ctx, f.d, table))
+		out = append(out, testrig.DumpTable(t, ctx, f.d, table))
 	}
 	all := strings.Join(out, "\n")
 	for what, s := range canarySecrets() {
@@ -196,34 +196,4 @@ func TestPurgeLeavesNothingInTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("closed")
-}
-
-// dumpTable renders every row of a table as text.
-func dumpTable(t *testing.T, ctx context.Context, d *db.DB, table string) string {
-	t.Helper()
-	rows, err := d.Query(ctx, "SELECT * FROM "+table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var b strings.Builder
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range vals {
-			if bs, ok := v.([]byte); ok {
-				v = string(bs)
-			}
-			fmt.Fprint(&b, v, "\t")
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
 }

@@ -176,7 +176,7 @@ func TestCanaryNeverInClear(t *testing.T) {
 	out := useCanary(t, ctx, ppl, orgs, d)
 	out = append(out, importCanaryPay(t, ctx, ppl, d)...)
 	for _, table := range []string{"persons", "memberships", "membership_events", "people_agg", "audit_log", "import_sessions", "posts", "cadre_pay", "training_attendance"} {
-		out = append(out, dumpTable(t, ctx, d, table))
+		out = append(out, testrig.DumpTable(t, ctx, d, table))
 	}
 	all := strings.Join(out, "\n")
 	for what, s := range secrets() {
@@ -246,36 +246,6 @@ func secretsInFiles(t *testing.T, path string, d *db.DB, secrets map[string]stri
 	check("closed")
 }
 
-// dumpTable renders every row of a table as text.
-func dumpTable(t *testing.T, ctx context.Context, d *db.DB, table string) string {
-	t.Helper()
-	rows, err := d.Query(ctx, "SELECT * FROM "+table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var b strings.Builder
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range vals {
-			if bs, ok := v.([]byte); ok {
-				v = string(bs)
-			}
-			fmt.Fprint(&b, v, "\t")
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
-}
-
 // TestMaskAndBirthDateNeverTogether: the mask hides exactly the birth date
 // (characters 7–14), so a reader who may not reveal the number is given the
 // age instead of the date — in the person, the list and the timeline — and
@@ -309,7 +279,7 @@ func TestMaskAndBirthDateNeverTogether(t *testing.T) {
 	if got, err := f.ppl.Person(ctx, f.street, p.ID); err != nil || got.BirthDate != date {
 		t.Errorf("the street's department: %q %v", got.BirthDate, err)
 	}
-	if audit := dumpTable(t, ctx, f.d, "audit_log"); strings.Contains(audit, date) {
+	if audit := testrig.DumpTable(t, ctx, f.d, "audit_log"); strings.Contains(audit, date) {
 		t.Errorf("the audit log keeps the birth date beside the mask")
 	}
 }

@@ -330,7 +330,7 @@ func TestCareReasonNotInTheFile(t *testing.T) {
 	}
 	seen := fmt.Sprintf("%+v", list)
 	for _, table := range []string{"care_cases", "care_steps", "audit_log"} {
-		seen += dumpTable(t, ctx, d, table)
+		seen += testrig.DumpTable(t, ctx, d, table)
 	}
 	for _, s := range []string{careCanary, careNoteCanary} {
 		if strings.Contains(seen, s) {
@@ -365,7 +365,7 @@ func TestCareReasonNeverInClear(t *testing.T) {
 	}
 	seen := fmt.Sprintf("%+v", list)
 	for _, table := range []string{"care_cases", "care_steps", "audit_log"} {
-		seen += dumpTable(t, ctx, f.d, table)
+		seen += testrig.DumpTable(t, ctx, f.d, table)
 	}
 	for _, s := range []string{careCanary, careNoteCanary} {
 		if strings.Contains(seen, s) {

@@ -223,7 +223,7 @@ func TestPayImport(t *testing.T) {
 	if s.Status != "invalid" || s.Total != 8 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("session %s of %d rows, problems:\n%s\nwant:\n%s", s.Status, s.Total, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	all := strings.Join(got, "") + dumpTable(t, ctx, f.d, "import_sessions")
+	all := strings.Join(got, "") + testrig.DumpTable(t, ctx, f.d, "import_sessions")
 	for _, id := range []string{zhangID, liID, chenID, wangID, badCheck, zhangID[6:14]} {
 		if strings.Contains(all, id) {
 			t.Errorf("an ID number is in clear in the problems or the session: %s", id)
@@ -256,7 +256,7 @@ func TestPayImport(t *testing.T) {
 	if err != nil || fmt.Sprintf("%+v", sum) != "{Year:2026 Cadres:3 OK:2 Below:1 NoReference:0 Shortfall:3000}" {
 		t.Errorf("summary: %+v %v", sum, err)
 	}
-	if audit := dumpTable(t, ctx, f.d, "audit_log"); strings.Contains(audit, zhangID) || strings.Contains(audit, liID) || !strings.Contains(audit, "从 pay.xlsx 导入村（社区）干部基本报酬 3 条") {
+	if audit := testrig.DumpTable(t, ctx, f.d, "audit_log"); strings.Contains(audit, zhangID) || strings.Contains(audit, liID) || !strings.Contains(audit, "从 pay.xlsx 导入村（社区）干部基本报酬 3 条") {
 		t.Errorf("the import's audit entry")
 	}
 }

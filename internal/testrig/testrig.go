@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -95,3 +96,34 @@ var FastParams = account.Params{Time: 1, Memory: 64, Threads: 1}
 
 // Admin is the system actor tests use to set up fixtures.
 var Admin = access.SystemActor("test")
+
+// DumpTable renders every row of a table as text, for tests that look for a
+// secret in whatever a module stored.
+func DumpTable(t testing.TB, ctx context.Context, d *db.DB, table string) string {
+	t.Helper()
+	rows, err := d.Query(ctx, "SELECT * FROM "+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			fmt.Fprint(&b, v, "\t")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
