@@ -26,6 +26,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +48,7 @@ type config struct {
 	county     int
 	elsewhere  int
 	calls      int
+	cpuprofile string
 }
 
 func main() {
@@ -59,6 +61,7 @@ func main() {
 	flag.IntVar(&c.county, "county", 100000, "cases of the county whose list is measured")
 	flag.IntVar(&c.elsewhere, "elsewhere", 50000, "cases of the other counties")
 	flag.IntVar(&c.calls, "calls", 100, "calls per list measurement")
+	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the intake through HTTP to this file")
 	flag.Parse()
 	if c.url == "" {
 		fmt.Fprintln(os.Stderr, "casebench: -db is required, e.g. -db sqlite:/tmp/jiceng-cases.db")
@@ -167,9 +170,20 @@ func intakeRun(ctx context.Context, out io.Writer, c config, d *db.DB, a *app.Ap
 		return fmt.Errorf("warm-up: %w", err)
 	}
 	runtime.GC()
+	if c.cpuprofile != "" {
+		f, err := os.Create(c.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	t0 := time.Now()
 	res, err := fire(cl, base, reqs[warm:], c.c)
 	httpDur := time.Since(t0)
+	pprof.StopCPUProfile()
 	if err != nil {
 		return err
 	}

@@ -3,17 +3,25 @@ package cases
 import (
 	"context"
 	"log/slog"
+	"sync"
 
 	"jiceng/internal/db"
 )
 
-// maxCommitBatch is the most submissions one group commit takes.
-const maxCommitBatch = 128
+// maxCommitBatch is the most submissions one group commit takes, and
+// pgCommitWriters how many batches are written at once on PostgreSQL.
+const (
+	maxCommitBatch  = 128
+	pgCommitWriters = 4
+)
 
-// committer is the single writer of public submissions under serve, so that
-// a burst of reports costs one durable commit per batch instead of one per
-// report. Submissions are handed over an unbuffered channel: one is either
-// taken, and then always answered, or not taken at all.
+// committer writes the public submissions under serve, so that a burst of
+// reports costs one durable commit per batch instead of one per report.
+// Submissions are handed over an unbuffered channel: one is either taken,
+// and then always answered, or not taken at all. On SQLite one writer takes
+// the batches, as the database has one; on PostgreSQL a few take them side
+// by side, since each batch mostly waits for the server's answers and the
+// server commits concurrent transactions together.
 type committer struct {
 	s    *Service
 	reqs chan *commitReq
@@ -39,7 +47,19 @@ func (s *Service) StartCommitter(ctx context.Context) {
 	if !s.committer.CompareAndSwap(nil, c) {
 		return
 	}
-	go c.run(ctx)
+	writers := 1
+	if s.db.Dialect == db.Postgres {
+		writers = pgCommitWriters
+	}
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() { c.run(ctx) })
+	}
+	go func() {
+		wg.Wait()
+		c.s.committer.CompareAndSwap(c, nil)
+		close(c.done)
+	}()
 }
 
 // submit hands in to the committer and waits for its answer; ok is false
@@ -64,8 +84,6 @@ func (c *committer) submit(ctx context.Context, in *intake) (id int64, ok bool, 
 }
 
 func (c *committer) run(ctx context.Context) {
-	defer c.s.committer.CompareAndSwap(c, nil)
-	defer close(c.done)
 	work := context.WithoutCancel(ctx) // a batch taken is always finished
 	batch := make([]*commitReq, 0, maxCommitBatch)
 	for {
@@ -95,18 +113,22 @@ func (c *committer) run(ctx context.Context) {
 // alone.
 func (s *Service) applyBatch(ctx context.Context, batch []*commitReq) {
 	ids := make([]int64, len(batch))
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		for i, r := range batch {
-			if r.in.ctx.Err() != nil {
-				continue // the client has gone: store nothing for it
-			}
-			id, err := s.store(ctx, tx, r.in)
-			if err != nil {
-				return err
-			}
-			ids[i] = id
+	var live []*intake // the submissions whose client still waits
+	var at []int       // and their places in batch
+	for i, r := range batch {
+		if r.in.ctx.Err() == nil {
+			live, at = append(live, r.in), append(at, i)
 		}
-		return nil
+	}
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		if len(live) == 0 {
+			return nil
+		}
+		stored, err := s.storeBatch(ctx, tx, live)
+		for j, id := range stored {
+			ids[at[j]] = id
+		}
+		return err
 	})
 	if err == nil {
 		for i, r := range batch {

@@ -111,7 +111,9 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		return nil, errs.Newf(errs.Invalid, "PostgreSQL 地址无效：%v", "invalid PostgreSQL URL: %v", err)
 	}
 	p.SetMaxOpenConns(32)
-	p.SetMaxIdleConns(16)
+	// As many idle as open: under load a smaller idle pool closes and
+	// reopens connections, each a new server process and handshake.
+	p.SetMaxIdleConns(32)
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
