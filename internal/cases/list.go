@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"jiceng/internal/access"
 	"jiceng/internal/db"
@@ -32,7 +33,17 @@ type ListQuery struct {
 	Sort   string
 	Limit  int
 	Offset int
+	// since keeps the cases received from this time on (db.FormatTime),
+	// for the first try of a newest-first page (see List).
+	since string
 }
+
+// recentWindow is how far back List first looks for a newest-first page
+// of a long list, and recentMin how long a list must be for it to try.
+const (
+	recentWindow = 31 * 24 * time.Hour
+	recentMin    = 2000
+)
 
 // maxPage is the most cases one page holds.
 const maxPage = 200
@@ -54,6 +65,25 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM "+countSrc+" x", countArgs...).Scan(&total); err != nil {
 		return nil, 0, errs.Wrap(err, "count cases")
 	}
+	if q.Sort != "deadline" && total >= recentMin {
+		// The newest cases of a long list are among the last weeks': the
+		// index of (organization, kind, time received) reads those alone,
+		// where the whole list would be sorted (PostgreSQL does not merge
+		// the index's ranges of many organizations in time order). When
+		// the window holds a full page, it is the page of the whole list.
+		recent := q
+		recent.since = db.FormatTime(s.now().Add(-recentWindow))
+		out, err := s.page(ctx, v, recent)
+		if err != nil || len(out) == q.Limit {
+			return out, total, err
+		}
+	}
+	out, err := s.page(ctx, v, q)
+	return out, total, err
+}
+
+// page returns the cases of q's page that v sees.
+func (s *Service) page(ctx context.Context, v viewer, q ListQuery) ([]Case, error) {
 	// The page is chosen among the ids and the sort key alone, which an
 	// index holds, then its cases are read with their organizations.
 	key, order := "received_at", " ORDER BY x.received_at DESC, x.id DESC"
@@ -62,12 +92,12 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 	}
 	src, args, err := s.listSource(ctx, v, q, "c.id, c."+key)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	rows, err := s.db.Query(ctx, "SELECT "+caseCols+" FROM (SELECT x.id, x."+key+" FROM "+src+" x"+order+" LIMIT ? OFFSET ?) x JOIN cases c ON c.id = x.id"+
 		strings.TrimPrefix(caseFrom, " FROM cases c")+order, append(args, q.Limit, max(q.Offset, 0))...)
 	if err != nil {
-		return nil, 0, errs.Wrap(err, "list cases")
+		return nil, errs.Wrap(err, "list cases")
 	}
 	defer rows.Close()
 	now := s.now()
@@ -75,11 +105,11 @@ func (s *Service) List(ctx context.Context, actor access.Actor, q ListQuery) ([]
 	for rows.Next() {
 		c, err := scanCase(rows, now)
 		if err != nil {
-			return nil, 0, errs.Wrap(err, "scan case")
+			return nil, errs.Wrap(err, "scan case")
 		}
 		out = append(out, c)
 	}
-	return out, total, errs.Wrap(rows.Err(), "list cases")
+	return out, errs.Wrap(rows.Err(), "list cases")
 }
 
 // listSource builds the source of the cases of q that v sees, selecting
@@ -130,6 +160,10 @@ func (s *Service) listSourceBy(ctx context.Context, v viewer, q ListQuery, cols,
 	}
 	if q.Escalated {
 		conds = append(conds, "c.escalated_at IS NOT NULL")
+	}
+	if q.since != "" {
+		conds = append(conds, "c.received_at >= ?")
+		args = append(args, q.since)
 	}
 	if t := strings.TrimSpace(q.Q); t != "" {
 		if id, err := strconv.ParseInt(strings.TrimPrefix(t, "#"), 10, 64); err == nil {
