@@ -175,15 +175,20 @@ func intakeRun(ctx context.Context, out io.Writer, c config, d *db.DB, a *app.Ap
 		if err != nil {
 			return err
 		}
-		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
+		defer func() {
+			pprof.StopCPUProfile()
+			if err := f.Close(); err != nil {
+				fmt.Fprintln(os.Stderr, "casebench: cpu profile:", err)
+			}
+		}()
 	}
 	t0 := time.Now()
 	res, err := fire(cl, base, reqs[warm:], c.c)
 	httpDur := time.Since(t0)
-	pprof.StopCPUProfile()
+	pprof.StopCPUProfile() // the profile is of the intake alone
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,9 @@ const usage = `用法: jiceng <命令> [参数]
            [--public-url https://dj.example.gov.cn]   用户访问本系统的地址（经 HTTPS 代理时填写；JICENG_PUBLIC_URL）
            [--trusted-proxies 127.0.0.1/32,10.0.0.0/8]   受信任的反向代理，按其 X-Forwarded-For 区分客户端（JICENG_TRUSTED_PROXIES）
            [--session-idle 30m]   会话闲置多久后失效，1m 至 12h（JICENG_SESSION_IDLE）
+           [--smtp-url smtp://用户名:密码@主机:587?from=noreply@example.gov.cn]   发给反映人的电子邮件经此服务器发送（JICENG_SMTP_URL，含密码时宜用环境变量）
+           [--sms-url https://sms.example.gov.cn/send] [--sms-token-file PATH]   短信网关地址及其令牌文件（JICENG_SMS_URL；令牌也可用 JICENG_SMS_TOKEN）
+           [--case-retention integrity=365,opinion=90]   案件办结后反映人身份信息按类别保存的天数，默认均为 180（JICENG_CASE_RETENTION）
   init     --region CODE [--db URL] [--admin NAME] [--password-stdin]   按行政区划建立党组织体系
   user add --username NAME --role ROLE --org ID|REGION_CODE [--name 姓名] [--db URL] [--password-stdin]
   demo     --region CODE [--db URL]   在新数据库中生成演示数据

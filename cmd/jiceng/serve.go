@@ -27,7 +27,19 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	publicURL := fs.String("public-url", "", "the address users reach jiceng by, e.g. https://dj.example.gov.cn")
 	proxies := fs.String("trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1/32,10.0.0.0/8")
 	idleFlag := fs.String("session-idle", "", "end a session unused this long, e.g. 30m (default 30m)")
+	smtpFlag := fs.String("smtp-url", "", "mail server of the e-mails to reporters, smtp://user:password@host:587?from=noreply@example.gov.cn (better in JICENG_SMTP_URL)")
+	smsFlag := fs.String("sms-url", "", "text-message gateway, e.g. https://sms.example.gov.cn/send")
+	smsTokenFile := fs.String("sms-token-file", "", "file holding the text-message gateway's bearer token (or JICENG_SMS_TOKEN)")
+	retentionFlag := fs.String("case-retention", "", "days a reporter's identity is kept after closure, by kind, e.g. integrity=365,opinion=90 (default 180)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	notify, err := caseGateways(*smtpFlag, *smsFlag, *smsTokenFile, env.getenv)
+	if err != nil {
+		return err
+	}
+	retention, err := caseRetention(*retentionFlag, env.getenv)
+	if err != nil {
 		return err
 	}
 	if *proxies == "" {
@@ -91,7 +103,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		*publicURL = "http://" + ln.Addr().String()
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
-	cfg := app.Config{Logger: logger, IdleTimeout: idle, PublicURL: *publicURL, Demo: *withDemo}
+	cfg := app.Config{Logger: logger, IdleTimeout: idle, PublicURL: *publicURL, Demo: *withDemo, Notify: notify, CaseRetention: retention}
 	// Only a demo may create its database; a mistyped --db is refused.
 	open := openApp
 	if *withDemo {
@@ -112,6 +124,7 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	if demoURL {
 		fmt.Fprintf(env.stdout, "演示：选票二维码指向 %s；要用手机扫码，请以 --public-url 指定手机能访问的地址\n", *publicURL)
 	}
+	logCaseSettings(logger, notify, *smtpFlag != "", retention, *withDemo)
 	// Every module's background work, until ctx ends (see module.Job).
 	a.Start(ctx)
 	h, err := server.NewServer(a, server.Options{TrustedProxies: trusted})

@@ -43,6 +43,10 @@ type Config struct {
 	// PublicURL and Demo are what serve was told (see module.Core).
 	PublicURL string
 	Demo      bool
+	// Notify and CaseRetention are serve's settings of the residents'
+	// channel (see module.Core).
+	Notify        module.Notify
+	CaseRetention map[string]int
 	// Regions is the division data; nil loads a holder of the app's own.
 	// Tests share one, since loading it costs time.
 	Regions *region.Holder
@@ -87,7 +91,8 @@ func New(_ context.Context, cfg Config) (*App, error) {
 		accounts.IdleTimeout = cfg.IdleTimeout
 	}
 	c := &module.Core{DB: cfg.DB, Now: cfg.Now, Logger: cfg.Logger, Regions: cfg.Regions, Orgs: orgs, Accounts: accounts,
-		Audit: orgs.Audit(), Perms: perms, Key: cfg.Key, PublicURL: cfg.PublicURL, Demo: cfg.Demo}
+		Audit: orgs.Audit(), Perms: perms, Key: cfg.Key, PublicURL: cfg.PublicURL, Demo: cfg.Demo,
+		Notify: cfg.Notify, CaseRetention: cfg.CaseRetention}
 	// One limiter for every public code entry and one for bulletin reads,
 	// shared by the pages and the API so that both count the same requests.
 	codes, reads := account.NewLimiter(c.Now), ratelimit.NewBulletin(c.Now)

@@ -46,6 +46,9 @@ type Service struct {
 	committer atomic.Pointer[committer]
 	// sender delivers text messages and e-mails; nil keeps them waiting.
 	sender Sender
+	// retention is the days a reporter's identity is kept after closure,
+	// by kind (SetRetention); set before the service serves.
+	retention map[string]int
 	// Submits bounds how many reports one client files, through the pages
 	// and the API alike: 30 at once, then one every ten seconds. A village
 	// shares one address behind its carrier's NAT, so the bound is loose;

@@ -69,11 +69,11 @@ func TestGroupCommitManyReports(t *testing.T) {
 		}
 	}
 	for q, want := range map[string]int{
-		"SELECT COUNT(*) FROM cases":                                         n,
-		"SELECT COUNT(*) FROM cases WHERE body LIKE '%客户端已经断开%'":               0,
+		"SELECT COUNT(*) FROM cases": n,
+		"SELECT COUNT(*) FROM cases WHERE body LIKE '%客户端已经断开%'":                0,
 		"SELECT COUNT(DISTINCT case_id) FROM case_events WHERE type = 'submit'": n,
-		"SELECT COUNT(*) FROM case_events":                                   n,
-		"SELECT COUNT(*) FROM case_vault":                                    n / 3,
+		"SELECT COUNT(*) FROM case_events":                                      n,
+		"SELECT COUNT(*) FROM case_vault":                                       n / 3,
 		// each file belongs to its case's submit event
 		"SELECT COUNT(*) FROM case_files fl JOIN case_events e ON e.id = fl.event_id AND e.case_id = fl.case_id JOIN cases c ON c.id = fl.case_id " +
 			"WHERE c.body LIKE '%号：%' AND fl.name = '照片' || CAST(CAST(SUBSTR(c.body, 3, 3) AS INTEGER) AS TEXT) || '.pdf'": n / 12,

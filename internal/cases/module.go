@@ -20,10 +20,21 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 		return nil, module.Domain{}, err
 	}
 	s.WithClock(c.Now)
-	if c.Demo {
-		// The demo has no gateway: its text messages are kept in memory,
-		// so that they count as delivered instead of waiting forever.
+	if err := s.SetRetention(c.CaseRetention); err != nil {
+		return nil, module.Domain{}, err
+	}
+	senders, err := NewSenders(c.Notify, c.Now)
+	if err != nil {
+		return nil, module.Domain{}, err
+	}
+	switch {
+	case c.Demo:
+		// The demo's reporters are made up: its text messages and e-mails
+		// are kept in memory, whatever gateway is configured, so that
+		// they count as delivered instead of waiting forever.
 		s.SetSender(&Recorder{})
+	case senders != nil:
+		s.SetSender(senders)
 	}
 	return s, module.Domain{
 		Name:        "cases",

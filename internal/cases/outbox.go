@@ -199,9 +199,19 @@ func (s *Service) Deliver(ctx context.Context, sender Sender) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Rows are sent one after another while the lease holds: a slow
+	// gateway must not keep a row past it, when another worker may claim
+	// and send it too. A row not begun in time is released untried; a
+	// send begun in time ends by the lease's end.
+	leaseEnd := time.Now().Add(claimLease)
+	sctx, cancel := context.WithDeadline(ctx, leaseEnd)
+	defer cancel()
 	delivered := 0
-	for _, r := range claimed {
-		if err := s.deliverOne(ctx, sender, r); err != nil {
+	for i, r := range claimed {
+		if time.Until(leaseEnd) < sendTimeout {
+			return delivered, s.release(ctx, claimed[i:], now.Add(claimLease))
+		}
+		if err := s.deliverOne(ctx, sctx, sender, r); err != nil {
 			if err := s.retryLater(ctx, r, err); err != nil {
 				return delivered, err
 			}
@@ -212,6 +222,18 @@ func (s *Service) Deliver(ctx context.Context, sender Sender) (int, error) {
 	return delivered, nil
 }
 
+// release gives back claimed rows not tried, as they were before the
+// claim, unless another worker holds them already.
+func (s *Service) release(ctx context.Context, rows []outboxRow, until time.Time) error {
+	ids := make([]any, len(rows))
+	for i, r := range rows {
+		ids[i] = r.id
+	}
+	_, err := s.db.Exec(ctx, "UPDATE outbox SET claimed_until = NULL, attempts = attempts - 1 WHERE sent_at IS NULL AND claimed_until = ? AND id IN ("+db.Marks(len(ids))+")",
+		append([]any{db.FormatTime(until)}, ids...)...)
+	return errs.Wrap(err, "release outbox rows")
+}
+
 type outboxRow struct {
 	id, userID, caseID int64
 	channel, body      string
@@ -219,7 +241,8 @@ type outboxRow struct {
 	attempts           int
 }
 
-func (s *Service) deliverOne(ctx context.Context, sender Sender, r outboxRow) error {
+// deliverOne sends r within sendCtx and marks it sent within ctx.
+func (s *Service) deliverOne(ctx, sendCtx context.Context, sender Sender, r outboxRow) error {
 	if r.channel != ChannelInApp {
 		addr, err := s.vault.Open("address", r.address)
 		if err != nil {
@@ -228,7 +251,7 @@ func (s *Service) deliverOne(ctx context.Context, sender Sender, r outboxRow) er
 		if sender == nil {
 			return fmt.Errorf("no sender for %s", r.channel)
 		}
-		if err := sender.Send(ctx, Message{ID: r.id, Channel: r.channel, Address: addr, Body: r.body}); err != nil {
+		if err := sender.Send(sendCtx, Message{ID: r.id, Channel: r.channel, Address: addr, Body: r.body}); err != nil {
 			return err
 		}
 	}

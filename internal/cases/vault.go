@@ -344,11 +344,13 @@ func (s *Service) Reveals(ctx context.Context, actor access.Actor, caseID int64)
 }
 
 // VaultRetentionDays is how long after closure a reporter's identity is
-// kept by default; the purge job deletes it after.
+// kept by default, for a kind of case whose days are not set otherwise
+// (SetRetention); the purge job deletes it after.
 const VaultRetentionDays = 180
 
-// schedulePurge sets when the vault entry of a closing case goes.
+// schedulePurge sets when the vault entry of a closing case goes, after
+// the retention of its kind.
 func (s *Service) schedulePurge(ctx context.Context, tx *db.Tx, c Case, now time.Time) error {
-	_, err := tx.Exec(ctx, "UPDATE case_vault SET purge_after = ? WHERE case_id = ?", db.FormatTime(now.AddDate(0, 0, VaultRetentionDays)), c.ID)
+	_, err := tx.Exec(ctx, "UPDATE case_vault SET purge_after = ? WHERE case_id = ?", db.FormatTime(now.AddDate(0, 0, s.RetentionDays(c.Kind))), c.ID)
 	return errs.Wrap(err, "schedule purge")
 }

@@ -202,6 +202,11 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, v viewer, c Case, in Ste
 		}
 		set["outcome"], set["closed_at"], set["deadline"] = Refused, db.FormatTime(now), nil
 		ev.public, ev.body = true, in.Text
+		// A refused case is closed: its reporter's identity goes after the
+		// same retention as a case handled to the end.
+		if err := s.schedulePurge(ctx, tx, c, now); err != nil {
+			return err
+		}
 		reporter = fmt.Sprintf("您反映的事项（第 %d 号）不予受理，理由请凭查询码查看。", c.ID)
 	case StepDup:
 		if in.DuplicateOf <= 0 || in.DuplicateOf == c.ID {
@@ -213,6 +218,9 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, v viewer, c Case, in Ste
 		}
 		set["outcome"], set["duplicate_of"], set["closed_at"], set["deadline"] = Duplicate, other.ID, db.FormatTime(now), nil
 		ev.public, ev.body = true, fmt.Sprintf("与第 %d 号合并办理", other.ID)
+		if err := s.schedulePurge(ctx, tx, c, now); err != nil {
+			return err
+		}
 	case StepDispatch:
 		target, err := s.dispatchTarget(ctx, tx, v, c, in.OrgID)
 		if err != nil {

@@ -34,6 +34,23 @@ type Core struct {
 	PublicURL string
 	// Demo marks a demo install (serve --demo).
 	Demo bool
+	// Notify names the gateways of the text messages and e-mails to
+	// residents; a gateway left empty keeps its messages in the outbox.
+	Notify Notify
+	// CaseRetention is how many days after a case closes its reporter's
+	// identity is kept, by case kind; a kind it leaves out keeps the
+	// residents' channel's default.
+	CaseRetention map[string]int
+}
+
+// Notify is where the messages to residents go, as serve was told.
+type Notify struct {
+	// SMTPURL is the mail server's address, smtp://user:password@host:587
+	// ?from=… or smtps://…; it holds a password: never log it.
+	SMTPURL string
+	// SMSURL is the text-message gateway's HTTPS address, SMSToken its
+	// bearer token ("" for none).
+	SMSURL, SMSToken string
 }
 
 // Domain is what a module's domain package supplies besides its service:

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,7 +64,10 @@ type pubReportView struct {
 	// again cannot keep.
 	FilesAgain bool
 	// Limits for the hints.
-	MaxFiles, MaxFileMB, MaxTotalMB, BodyMax, RetentionDays int
+	MaxFiles, MaxFileMB, MaxTotalMB, BodyMax int
+	// Retention says how long after closure the contact details are
+	// kept: one number of days, or the days of each kind when they differ.
+	Retention string
 }
 
 // pubReportPage starts the report form's page.
@@ -226,13 +230,33 @@ func (h *Pages) pubRenderReport(w http.ResponseWriter, r *http.Request, p *web.P
 	h.render(w, r, status, "cases_public_report", "bare", p)
 }
 
+// pubRetention is the sentence of the form on how long contact details
+// are kept. The kind is chosen on the same page and may change after it
+// is shown, so when the kinds' days differ it lists each of them.
+func (h *Pages) pubRetention(lang string) string {
+	first := h.cs.RetentionDays(cases.Kinds[0].Key)
+	var zh, en []string
+	same := true
+	for _, k := range cases.Kinds {
+		n := h.cs.RetentionDays(k.Key)
+		same = same && n == first
+		zh = append(zh, k.ZH+" "+strconv.Itoa(n)+" 天")
+		en = append(en, k.EN+": "+strconv.Itoa(n)+" days")
+	}
+	if same {
+		return fmt.Sprintf(h.T(lang, "csp.identity_notice"), first)
+	}
+	return web.Msg(lang, "留下手机号或电子邮箱，可以收到受理、答复的通知（通知不含反映内容）。案件办结后，这些信息按类别保存一定天数后自动删除："+strings.Join(zh, "，")+"。",
+		"Leave a mobile number or an e-mail address to be told when your case is accepted and answered (the notices do not contain your report). They are deleted once the case has been closed for the days of its kind: "+strings.Join(en, "; ")+".")
+}
+
 // pubReportData builds the form's choices for the values of form: the place
 // chosen (the only top one when there is one), the places below it, the
 // organizations at it and the cadres of the one picked. A place or a
 // station the installation does not serve is dropped with a notice.
 func (h *Pages) pubReportData(ctx context.Context, lang string, form url.Values) (*pubReportView, error) {
 	v := &pubReportView{MaxFiles: cases.MaxAttachments, MaxFileMB: cases.MaxAttachmentBytes >> 20, MaxTotalMB: cases.MaxAttachmentsBytes >> 20, BodyMax: 5000,
-		RetentionDays: cases.VaultRetentionDays}
+		Retention: h.pubRetention(lang)}
 	for _, k := range cases.Kinds {
 		v.Kinds = append(v.Kinds, pubKindCard{Key: k.Key, Label: k.In(lang), Note: h.T(lang, "csp.kind_note_"+k.Key), Checked: form.Get("kind") == k.Key})
 	}
