@@ -1,0 +1,70 @@
+package cases
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"jiceng/internal/cases"
+	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
+	"jiceng/internal/org"
+	"jiceng/internal/web"
+)
+
+// cockpit is the channel's card on the cockpit: the cases of the subtree
+// received this year, open and overdue, the share answered on time and
+// the reporters' satisfaction, with the cases received and closed month
+// by month; each figure links to the cases it counts, the title to the
+// statistics page. Like the page, it is for readers of the residents'
+// cases, with the integrity reports counted only for those who may know of
+// them.
+func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
+	ctx, actor := r.Context(), web.Actor(r)
+	if !actor.CanAnywhere(cases.CasesRead) {
+		return nil, errs.New(errs.Forbidden, "您没有查看群众诉求的权限", "you may not read residents' cases")
+	}
+	st, err := h.cs.SubtreeStats(ctx, actor, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	months, err := h.cs.MonthlyStats(ctx, actor, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	lang := i18n.FromRequest(r)
+	year := strconv.Itoa(h.Now().In(beijing).Year()) + "-"
+	thisYear := 0
+	for _, m := range months {
+		if strings.HasPrefix(m.Month, year) {
+			thisYear += m.Received
+		}
+	}
+	list := "/cases?org=" + strconv.FormatInt(o.ID, 10)
+	good, rated := statsGood(st)
+	closed := 0
+	for _, n := range st.ByOutcome {
+		closed += n
+	}
+	p := &web.Panel{Title: h.T(lang, "cstat.cockpit"), Href: "/cases/stats?org=" + strconv.FormatInt(o.ID, 10),
+		KPIs: []web.KPI{
+			{Value: web.FormatInt(thisYear), Label: h.T(lang, "cstat.kpi_year"), Href: list},
+			{Value: web.FormatInt(st.Open), Label: h.T(lang, "cstat.kpi_open"), Href: list, Sub: web.Msg(lang, "已办结 ", "closed ") + web.FormatInt(closed)},
+			{Value: web.FormatInt(st.Overdue), Label: h.T(lang, "cstat.kpi_overdue"), Href: list + "&overdue=1", Sub: web.Msg(lang, "已督办 ", "escalated ") + web.FormatInt(st.Escalated)},
+			{Value: statsPct(st.AnsweredOnTime, st.Answered), Label: h.T(lang, "cstat.kpi_answer"), Sub: h.statsOf(lang, st.AnsweredOnTime, st.Answered)},
+			{Value: statsPct(good, rated), Label: h.T(lang, "cstat.kpi_satisfy"), Sub: h.statsOf(lang, good, rated)},
+		}}
+	if st.Total > 0 {
+		p.Charts = []web.PanelChart{{ID: "cases-received", Title: h.T(lang, "cstat.received"), JSON: web.ChartJSON(h.monthChart(lang, months, false))},
+			{ID: "cases-closed", Title: h.T(lang, "cstat.closed"), JSON: web.ChartJSON(h.monthChart(lang, months, true))}}
+	}
+	return p, nil
+}
+
+// statsPct is a/b as a rate with one decimal, "—" when b is 0.
+func statsPct(a, b int) string {
+	if b == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(float64(a)*100/float64(b), 'f', 1, 64) + "%"
+}
