@@ -30,6 +30,7 @@ type exportCase struct {
 	formats     map[int]string
 	from        int
 	repeat      []string
+	sheets      int // the workbook's sheets, 1 when 0
 }
 
 // format is the number format column col must have, "" for a text column.
@@ -76,6 +77,27 @@ func TestEveryExportPrints(t *testing.T) {
 			t.Fatalf("unit %d: %d %v", i, st, out)
 		}
 	}
+	// A case accepted, answered and rated, so that the channel's rates
+	// are figures.
+	if st, out := f.call(t, "POST", "/api/v1/public/cases", "", `{"kind":"service","region_code":"450102001003","body":"楼道灯坏了三个星期，晚上出入很不方便。"}`); st != 201 && st != 200 {
+		t.Fatalf("case: %d %v", st, out)
+	} else {
+		_, list := f.call(t, "GET", "/api/v1/cases", admin, "")
+		items, _ := list["items"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("cases %v", list)
+		}
+		id := fmt.Sprint(int64(items[0].(map[string]any)["id"].(float64)))
+		for _, step := range []string{`accept {}`, `start {}`, `answer {"text":"已联系物业更换路灯，请您查看。"}`} {
+			name, body, _ := strings.Cut(step, " ")
+			if st, out := f.call(t, "POST", "/api/v1/cases/"+id+"/"+name, admin, body); st != 200 {
+				t.Fatalf("%s: %d %v", name, st, out)
+			}
+		}
+		if st, out := f.call(t, "POST", "/api/v1/public/cases/rating", "", fmt.Sprintf(`{"receipt":%q,"rating":"satisfied"}`, out["receipt"])); st != 200 {
+			t.Fatalf("rating: %d %v", st, out)
+		}
+	}
 	slips := f.slipCampaign(t)
 	codes, err := f.eval.IssueTokens(ctx, testrig.Admin, slips.ID, "enterprise", 3)
 	if err != nil {
@@ -103,6 +125,11 @@ func TestEveryExportPrints(t *testing.T) {
 	if st, out := f.call(t, "POST", "/api/v1/public/cases", "", `{"kind":"service","region_code":"450102001003","body":"打印测试：楼道灯坏了，请维修。"}`); st != 201 {
 		t.Fatalf("case: %d %v", st, out)
 	}
+	// An opinion, so that this month's opinions report has a topic.
+	if st, out := f.call(t, "POST", "/api/v1/public/cases", "", `{"kind":"opinion","region_code":"450102001003","topic":"elderly","body":"打印测试：建议延长养老服务站的开放时间。"}`); st != 201 {
+		t.Fatalf("opinion: %d %v", st, out)
+	}
+	opinionMonth := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
 	if st, at, _ := f.browser(t, "admin").status(t, "POST", "/stations/new", url.Values{"org_id": {fmt.Sprint(town)}, "name": {"打印测试廉洁工作站"},
 		"address": {"党群服务中心一楼"}, "hours": {"工作日"}}); st != 200 || !strings.HasPrefix(at, "/stations/") {
 		t.Fatalf("station: %d at %s", st, at)
@@ -173,6 +200,8 @@ func TestEveryExportPrints(t *testing.T) {
 		"/organizers/list/export.xlsx": {path: "/organizers/list/export.xlsx", orientation: "landscape", formats: ints(0, 9)},
 		"/care/export.xlsx":            {path: "/care/export.xlsx", orientation: "landscape", formats: ints(0, 1, 6, 7, 8)},
 		"/cases/export.xlsx":           {path: "/cases/export.xlsx", orientation: "landscape", formats: ints(0, 1)},
+		"/cases/stats/export.xlsx":     {path: "/cases/stats/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0", 7: "0.0%", 8: "0", 9: "0", 10: "0.0%", 11: "0", 12: "0", 13: "0.0%", 14: "0", 15: "0"}},
+		"/cases/opinions/export.xlsx":  {path: "/cases/opinions/export.xlsx?month=" + opinionMonth, orientation: "portrait", formats: map[int]string{0: "0", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0.0%"}, sheets: 2},
 		"/stations/export.xlsx":        {path: "/stations/export.xlsx", orientation: "landscape", formats: ints(0, 7)},
 		"/care/totals.xlsx":            {path: "/care/totals.xlsx?year=2026", orientation: "landscape", formats: ints(0, 2, 3, 4, 5, 6, 7, 8)},
 		"/orgs/export.xlsx":            {path: "/orgs/export.xlsx?q=社区", orientation: "landscape", formats: map[int]string{0: "0", 1: "0", 10: "0"}},
@@ -282,7 +311,7 @@ func checkPrints(t *testing.T, name, lang string, c exportCase, body []byte) {
 	if rep.Print != want {
 		t.Errorf("%s: page setup %+v, want %+v", name, rep.Print, want)
 	}
-	if len(rep.Sheets) != 1 || rep.Sheet == "" || rep.Sheet == "Sheet1" {
+	if len(rep.Sheets) != max(c.sheets, 1) || rep.Sheet == "" || rep.Sheet == "Sheet1" {
 		t.Errorf("%s: sheets %q", name, rep.Sheets)
 	}
 	if len(rep.Rows) < 5 {

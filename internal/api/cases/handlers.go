@@ -41,6 +41,7 @@ func (h *Handlers) Routes() []module.Route {
 		module.R("POST", "/api/v1/public/cases/rating", module.Public, h.Rate),
 		module.R("GET", "/api/v1/cases", module.API, h.List(false)),
 		module.R("GET", "/api/v1/integrity-reports", module.API, h.List(true)),
+		module.R("GET", "/api/v1/opinion-reports", module.API, h.OpinionReport),
 		module.R("GET", "/api/v1/cases/{id}", module.API, h.Get),
 		module.R("POST", "/api/v1/cases/{id}/extensions", module.API, h.RequestExtension),
 		module.R("POST", "/api/v1/case-extensions/{id}/decision", module.API, h.DecideExtension),

@@ -15,7 +15,7 @@ import (
 // outside its scope. The public pages and API answer everyone; the staff's
 // need the permission of the case's kind at its organization.
 func TestMatrix(t *testing.T) {
-	matrix.Run(t, "cases", slices.Concat(publicLines, staffLines, stationLines, apiLines))
+	matrix.Run(t, "cases", slices.Concat(publicLines, staffLines, stationLines, apiLines, statsLines, opinionLines))
 }
 
 // serviceCase is {id}: a service request at the side's village, waiting
