@@ -121,6 +121,9 @@ type User struct {
 	CreatedAt   string         `json:"created_at"`
 	LastLoginAt string         `json:"last_login_at"`
 	Grants      []access.Grant `json:"grants"`
+	// PersonID is the person of the member register the account belongs
+	// to (see LinkPerson), 0 when none.
+	PersonID int64 `json:"-"`
 	// manageable: the reader may act on this account (see canManage).
 	manageable bool
 }
@@ -402,7 +405,7 @@ func (s *Service) list(ctx context.Context, actor access.Actor, cond string, arg
 		limit = 50
 	}
 	rows, err := s.db.Query(ctx, `SELECT u.id, u.username, u.display_name, u.home_org_id, `+org.LabelCol("o")+`, `+org.PathCol("o")+`,
-		u.status, u.created_at, COALESCE(u.last_login_at, '') FROM users u`+org.Join("o", "u.home_org_id")+` WHERE `+w+` ORDER BY u.username LIMIT ? OFFSET ?`,
+		u.status, u.created_at, COALESCE(u.last_login_at, ''), COALESCE(u.person_id, 0) FROM users u`+org.Join("o", "u.home_org_id")+` WHERE `+w+` ORDER BY u.username LIMIT ? OFFSET ?`,
 		append(all, limit, offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list users")
@@ -410,7 +413,7 @@ func (s *Service) list(ctx context.Context, actor access.Actor, cond string, arg
 	var out []User
 	for rows.Next() {
 		var u User
-		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.HomeOrgID, &u.HomeOrgName, &u.HomeOrgPath, &u.Status, &u.CreatedAt, &u.LastLoginAt); err != nil {
+		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.HomeOrgID, &u.HomeOrgName, &u.HomeOrgPath, &u.Status, &u.CreatedAt, &u.LastLoginAt, &u.PersonID); err != nil {
 			rows.Close()
 			return nil, 0, errs.Wrap(err, "scan user")
 		}
@@ -624,22 +627,60 @@ func (s *Service) SetStatus(ctx context.Context, actor access.Actor, userID int6
 // LinkPerson records which person of the member register a user the actor
 // manages is (0: none), so that modules keeping things from a person — an
 // integrity report about a cadre — keep them from that person's account.
+// A person belongs to one account at most: a person linked to another is
+// refused, naming that account only to an actor who may read its user.
+// Whether the actor may read the person is the register's to say, and the
+// caller's to ask (org.PersonSource) before linking.
 func (s *Service) LinkPerson(ctx context.Context, actor access.Actor, userID, personID int64) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		u, err := s.loadTarget(ctx, tx, actor, userID)
 		if err != nil {
 			return err
 		}
+		var before sql.NullInt64
+		if err := tx.QueryRow(ctx, "SELECT person_id FROM users WHERE id = ?", userID).Scan(&before); err != nil {
+			return errs.Wrap(err, "person of user")
+		}
+		personID = max(personID, 0)
+		if before.Int64 == personID {
+			return nil // as it was: nothing to change or record
+		}
 		var v any
 		if personID > 0 {
+			// Linkers of one person take turns, so that two accounts
+			// cannot take the same person at once.
+			var one int
+			err := tx.QueryRow(ctx, "SELECT 1 FROM persons WHERE id = ?"+tx.Lock(db.ForNoKeyUpdate), personID).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return errs.Field("person_id", fmt.Sprintf("人员 %d 不存在或不在您的管理范围内", personID), fmt.Sprintf("person %d not found or outside your scope", personID))
+			}
+			if err != nil {
+				return errs.Wrap(err, "lock person")
+			}
+			var other, home string
+			err = tx.QueryRow(ctx, "SELECT u.username, "+org.PathCol("o")+" FROM users u"+org.Join("o", "u.home_org_id")+" WHERE u.person_id = ? AND u.id <> ? ORDER BY u.id LIMIT 1",
+				personID, userID).Scan(&other, &home)
+			switch {
+			case err == nil && actor.Can(access.UserRead, home):
+				return &errs.Error{Kind: errs.Conflict, Field: "person_id", Text: i18n.Textf("该人员已关联账号 %s；一名人员只能关联一个账号，请先在该账号上解除关联",
+					"this person is already linked to the account %s; a person may be linked to one account only: unlink it there first", other)}
+			case err == nil:
+				return &errs.Error{Kind: errs.Conflict, Field: "person_id", Text: i18n.Text{ZH: "该人员已关联其他账号（不在您的管理范围内）；一名人员只能关联一个账号",
+					EN: "this person is already linked to another account (outside your scope); a person may be linked to one account only"}}
+			case !errors.Is(err, sql.ErrNoRows):
+				return errs.Wrap(err, "person linked")
+			}
 			v = personID
 		}
 		if _, err := tx.Exec(ctx, "UPDATE users SET person_id = ?, updated_at = ? WHERE id = ?", v, db.FormatTime(s.now()), userID); err != nil {
 			return errs.Wrap(err, "link person")
 		}
+		summary := i18n.Textf("用户 %s 关联人员档案", "user %s linked to a person record", u.username)
+		if personID == 0 {
+			summary = i18n.Textf("用户 %s 解除人员档案关联", "user %s unlinked from its person record", u.username)
+		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "user.person", TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-			OrgPath: u.home, Summary: i18n.Textf("用户 %s 关联人员档案", "user %s linked to a person record", u.username),
-			After: map[string]any{"person_id": personID}})
+			OrgPath: u.home, Summary: summary, Before: map[string]any{"person_id": before.Int64}, After: map[string]any{"person_id": personID}})
 	})
 }
 

@@ -151,6 +151,7 @@ type Service struct {
 	dissolveChecks []DissolveCheck
 	leaders        LeaderSource
 	cadres         CadreSource
+	persons        PersonSource
 	memberCounts   MemberCountSQL
 	now            func() time.Time
 }

@@ -5,6 +5,7 @@ import (
 	"jiceng/internal/i18n"
 	"strings"
 
+	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 )
@@ -87,6 +88,40 @@ func (s *Service) Cadres(ctx context.Context, orgID int64) ([]Cadre, error) {
 	}
 	return s.cadres(ctx, orgID)
 }
+
+// PersonRef is a person of the member register as another module shows
+// them: the name (and NameMask, the name masked for lists that name a
+// person without being about them), the organization of their membership
+// now and the masked ID number, never the number itself.
+type PersonRef struct {
+	ID       int64
+	Name     string
+	NameMask string
+	OrgID    int64
+	OrgName  string
+	IDMask   string
+}
+
+// PersonSource finds persons of the member register for an actor, within
+// what the actor may read of the register: nothing else is found.
+type PersonSource interface {
+	// FindPersons returns at most limit persons whose name contains q, or
+	// the one whose whole ID number q is.
+	FindPersons(ctx context.Context, actor access.Actor, q string, limit int) ([]PersonRef, error)
+	// PersonsByID returns those of the persons the actor may read; the
+	// others are left out.
+	PersonsByID(ctx context.Context, actor access.Actor, ids []int64) (map[int64]PersonRef, error)
+}
+
+// ProvidePersons registers where persons are found. The member register
+// calls it from its constructor, so that a module which refers to a person
+// (an account linked to the person it belongs to) picks and names them
+// without reading the register itself.
+func (s *Service) ProvidePersons(src PersonSource) { s.persons = src }
+
+// Persons returns the register's person source, nil when no register
+// provides one.
+func (s *Service) Persons() PersonSource { return s.persons }
 
 // MemberCountSQL is an SQL expression, written by the member register,
 // for the members of one kind ("full" or "probationary") it counts in the

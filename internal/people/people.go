@@ -48,6 +48,7 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) (*Service, error) {
 	orgs.Attach(&org.InclusiveAggregate{Table: "people_agg", Keys: []string{"dim", "val"}}, s.checkDissolve)
 	orgs.ProvideLeaders(s.leaders)
 	orgs.ProvideCadres(s.cadres)
+	orgs.ProvidePersons(personSource{s})
 	orgs.ProvideMemberCounts(memberCountSQL)
 	return s, nil
 }

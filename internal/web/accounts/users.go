@@ -21,8 +21,13 @@ func (h *Pages) Users(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l.Total = total
+	linked, err := h.linkedPersons(r.Context(), web.Actor(r), rows)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
 	p.Form = r.URL.Query()
-	p.Data = map[string]any{"Rows": rows, "List": l, "CanManage": web.Actor(r).CanAnywhere(access.UserManage)}
+	p.Data = map[string]any{"Rows": rows, "List": l, "CanManage": web.Actor(r).CanAnywhere(access.UserManage), "Linked": linked}
 	h.render(w, r, http.StatusOK, "users", "layout", p)
 }
 
@@ -104,12 +109,32 @@ func (h *Pages) userPage(w http.ResponseWriter, r *http.Request) (*web.Page, boo
 		grants[i] = grantRow{Grant: g, Revocable: account.CanRevoke(actor, u, g)}
 	}
 	p.Picker("org_id", web.PickFilter{})
-	p.Data = map[string]any{"U": u, "Grants": grants, "Roles": account.GrantableRoles(actor), "CanManage": u.Manageable(), "Self": u.ID == actor.UserID}
+	linked, err := h.linkedPersons(r.Context(), actor, []account.User{u})
+	if err != nil {
+		h.Fail(w, r, err)
+		return nil, false
+	}
+	d := map[string]any{"U": u, "Grants": grants, "Roles": account.GrantableRoles(actor), "CanManage": u.Manageable(), "Self": u.ID == actor.UserID,
+		"Linked": linked[u.ID], "Pick": personPick{}}
+	if u.Manageable() && r.Method == http.MethodGet {
+		// ?person_q= is the person picker's search: a look-up, which
+		// changes nothing; linking is the form's POST.
+		pick, err := h.findPersons(r.Context(), actor, r.URL.Query().Get("person_q"))
+		if err != nil && !errs.Is(err, errs.Invalid) {
+			h.Fail(w, r, err)
+			return nil, false
+		}
+		if err != nil {
+			p.Errors = errs.FieldMessages(err, p.Lang)
+		}
+		d["Pick"] = pick
+	}
+	p.Data = d
 	return p, true
 }
 
 // UserAction handles the forms of the user page: grant, revoke, enable,
-// disable, set password.
+// disable, set password, link to a person of the register and unlink.
 func (h *Pages) UserAction(w http.ResponseWriter, r *http.Request) {
 	id, err := web.PathID(r, "id")
 	if err != nil {
@@ -148,6 +173,12 @@ func (h *Pages) UserAction(w http.ResponseWriter, r *http.Request) {
 		}
 		err = h.accounts.SetStatus(r.Context(), actor, id, st)
 		done = web.Msg(lang, "已更新账号状态", "Account status updated")
+	case "person":
+		h.linkPerson(w, r, id)
+		return
+	case "unlink":
+		h.unlinkPerson(w, r, id)
+		return
 	case "password":
 		if r.PostForm.Get("password") != r.PostForm.Get("password_confirm") {
 			// Checked before anything is hashed, for whoever was shown the

@@ -181,7 +181,7 @@ func monthName(lang string, m time.Month) string {
 // calendarPage starts the page of year with the form values form.
 func (h *Pages) calendarPage(w http.ResponseWriter, r *http.Request, year int, form url.Values) (*web.Page, bool) {
 	lang := i18n.FromRequest(r)
-	p := h.Page(r, "cases", h.T(lang, "ccal.title"))
+	p := h.Page(r, "calendar", h.T(lang, "ccal.title"))
 	v, err := h.buildCalendar(r, lang, year)
 	if err != nil {
 		h.Fail(w, r, err)

@@ -10,6 +10,7 @@ var Messages = i18n.Catalog{
 	"nav.integrity": {ZH: "廉洁监督", EN: "Integrity reports"},
 	"nav.reveals":   {ZH: "身份查看审批", EN: "Identity reveals"},
 	"nav.stations":  {ZH: "廉洁工作站", EN: "Integrity workstations"},
+	"nav.calendar":  {ZH: "节假日安排", EN: "Holiday calendar"},
 
 	"audit.type_case":     {ZH: "案件", EN: "Case"},
 	"audit.type_calendar": {ZH: "节假日安排", EN: "Holiday calendar"},

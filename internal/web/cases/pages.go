@@ -74,12 +74,15 @@ func nav() []module.Nav {
 		{Key: "integrity", Href: "/cases?kind=integrity", Need: cases.IntegrityRead, Order: 51},
 		{Key: "reveals", Href: "/cases/reveals", Need: cases.RevealApprove, Order: 52},
 		{Key: "stations", Href: "/stations", Need: cases.StationsManage, Order: 53},
+		{Key: "calendar", Href: "/cases/calendar", Need: cases.CalendarManage, Order: 54},
+		{Key: "opinions", Href: "/cases/opinions", Need: cases.CasesRead, Order: 55},
+		{Key: "case_stats", Href: "/cases/stats", Need: cases.CasesRead, Order: 56},
 	}
 }
 
 // Routes are the channel's pages and their auth levels.
 func (h *Pages) Routes() []module.Route {
-	return append(append(append(append(h.publicRoutes(), h.staffRoutes()...), h.stationRoutes()...), h.calendarRoutes()...), h.revealRoutes()...)
+	return append(append(append(append(append(append(h.publicRoutes(), h.staffRoutes()...), h.stationRoutes()...), h.calendarRoutes()...), h.revealRoutes()...), h.opinionRoutes()...), h.statsRoutes()...)
 }
 
 // render writes one of the channel's pages.
@@ -112,9 +115,9 @@ func Module(k *web.Kit, s *cases.Service) (web.Module, error) {
 		h.codes = account.NewLimiter(nil)
 	}
 	h.submits = s.Submits
-	msgs, err := merge(Messages, publicMessages, staffMessages, stationMessages, calendarMessages, revealMessages)
+	msgs, err := merge(Messages, publicMessages, staffMessages, stationMessages, calendarMessages, revealMessages, opinionMessages, statsMessages)
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs, Cockpit: h.cockpit}, nil
 }

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"cmp"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	qrcode "github.com/yeqown/go-qrcode/v2"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
@@ -501,45 +499,10 @@ func reportURL(base string, id int64) string {
 
 // stationQR encodes text as a QR code and returns it as an SVG data URI
 // for an <img>. Level Q (25 % recovery) because a poster on a wall gets
-// dirty and torn; one path of unit squares with the four modules of quiet
-// zone the standard asks for, crisp at any print size.
+// dirty and torn (see web.QRSVG).
 func stationQR(text string) (template.URL, error) {
-	q, err := qrcode.NewWith(text, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionQuart))
-	if err != nil {
-		return "", fmt.Errorf("qr code: %w", err)
-	}
-	var m qrBits
-	if err := q.Save(&m); err != nil {
-		return "", fmt.Errorf("qr code: %w", err)
-	}
-	const quiet = 4
-	n := len(m.bits) + 2*quiet
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
-	for y, row := range m.bits {
-		for x := 0; x < len(row); x++ {
-			if !row[x] {
-				continue
-			}
-			// One run of dark modules in a row is one rectangle.
-			end := x
-			for end+1 < len(row) && row[end+1] {
-				end++
-			}
-			fmt.Fprintf(&b, "M%d %dh%dv1h-%dz", x+quiet, y+quiet, end-x+1, end-x+1)
-			x = end
-		}
-	}
-	b.WriteString(`"/></svg>`)
-	return template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString([]byte(b.String()))), nil
+	return web.QRSVG(text, web.QRQuartile)
 }
-
-// qrBits keeps the module matrix of a QR code: the library's image
-// writers are not used, the poster needs only the matrix.
-type qrBits struct{ bits [][]bool }
-
-func (m *qrBits) Write(mat qrcode.Matrix) error { m.bits = mat.Bitmap(); return nil }
-func (m *qrBits) Close() error                  { return nil }
 
 // stationMessages is the catalogue of the workstations' pages.
 var stationMessages = i18n.Catalog{
