@@ -632,6 +632,12 @@ func (s *Service) SetStatus(ctx context.Context, actor access.Actor, userID int6
 // Whether the actor may read the person is the register's to say, and the
 // caller's to ask (org.PersonSource) before linking.
 func (s *Service) LinkPerson(ctx context.Context, actor access.Actor, userID, personID int64) error {
+	// The link is what keeps an integrity report from the account of the
+	// cadre it names: an account holder who could undo it could read the
+	// reports about themselves. Another administrator sets it.
+	if actor.UserID == userID && !actor.System {
+		return errs.New(errs.Forbidden, "不能更改自己账号的人员档案关联，请由其他管理员办理", "you may not change the person record linked to your own account: another administrator does it")
+	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		u, err := s.loadTarget(ctx, tx, actor, userID)
 		if err != nil {

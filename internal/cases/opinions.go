@@ -26,8 +26,9 @@ type OpinionTopic struct {
 	Answered int    `json:"answered"` // answered, visited or closed
 	Open     int    `json:"open"`
 	Overdue  int    `json:"overdue"`
-	// Quotes are up to three opinions of the topic, the longest first
-	// (the fullest statement of a view), each cut to 120 characters.
+	// Quotes are up to three opinions of the topic with different words,
+	// the longest first (the fullest statement of a view), each cut to 120
+	// characters.
 	Quotes []OpinionQuote `json:"quotes"`
 }
 
@@ -185,8 +186,15 @@ func (s *Service) OpinionReportOf(ctx context.Context, actor access.Actor, orgID
 		}
 		qs := quotes[c.Key]
 		slices.SortStableFunc(qs, func(a, b opinionRow) int { return b.runes - a.runes })
-		for _, q := range qs[:min(3, len(qs))] {
-			t.Quotes = append(t.Quotes, q.OpinionQuote)
+		// Three different statements: residents often send the same words,
+		// which quoted twice would say less, not more.
+		for _, q := range qs {
+			if len(t.Quotes) == 3 {
+				break
+			}
+			if !slices.ContainsFunc(t.Quotes, func(o OpinionQuote) bool { return o.Text == q.Text }) {
+				t.Quotes = append(t.Quotes, q.OpinionQuote)
+			}
 		}
 		rep.Topics = append(rep.Topics, *t)
 	}

@@ -22,6 +22,8 @@ func TestOpinionReport(t *testing.T) {
 	a := f.submit(t, cases.Report{Kind: cases.KindOpinion, RegionCode: "450102001003", Topic: "elderly", Body: "建议延长社区养老服务站的开放时间。"})
 	f.submit(t, cases.Report{Kind: cases.KindOpinion, RegionCode: "450102001003", Topic: "elderly", Body: long})
 	f.submit(t, cases.Report{Kind: cases.KindOpinion, RegionCode: "450102001", Topic: "elderly", Body: "建议为高龄老人安装紧急呼叫设备。"})
+	// two residents in the same words: counted twice, quoted once
+	f.submit(t, cases.Report{Kind: cases.KindOpinion, RegionCode: "450102001003", Topic: "transport", Body: "建议增开早高峰公交班次，方便上班族。"})
 	f.submit(t, cases.Report{Kind: cases.KindOpinion, RegionCode: "450102001003", Topic: "transport", Body: "建议增开早高峰公交班次，方便上班族。"})
 	f.submit(t, cases.Report{Kind: cases.KindService, RegionCode: "450102001003"}) // not an opinion
 	for _, step := range []string{cases.StepAccept, cases.StepStart} {
@@ -34,7 +36,7 @@ func TestOpinionReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Total != 4 || rep.Previous != 1 || len(rep.Topics) != 2 {
+	if rep.Total != 5 || rep.Previous != 1 || len(rep.Topics) != 2 {
 		t.Fatalf("report %+v", rep)
 	}
 	e, tr := rep.Topics[0], rep.Topics[1]
@@ -44,7 +46,7 @@ func TestOpinionReport(t *testing.T) {
 	if !strings.HasPrefix(e.Quotes[0].Text, "建议在社区增设老年食堂") || !strings.HasSuffix(e.Quotes[0].Text, "…") || len([]rune(e.Quotes[0].Text)) != 121 || e.Quotes[0].Place != "兴宁社区居委会" {
 		t.Fatalf("first quote %+v", e.Quotes[0])
 	}
-	if tr.Topic != "transport" || tr.Count != 1 || tr.Quotes[0].Text != "建议增开早高峰公交班次，方便上班族。" {
+	if tr.Topic != "transport" || tr.Count != 2 || len(tr.Quotes) != 1 || tr.Quotes[0].Text != "建议增开早高峰公交班次，方便上班族。" {
 		t.Fatalf("transport %+v", tr)
 	}
 	// The community's handler reports on the community only: the opinions

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"jiceng/internal/db"
@@ -42,7 +43,12 @@ type SMSSender struct {
 // for none). The address is HTTPS, or HTTP on the local host only, since
 // the token and the phone numbers travel in it.
 func NewSMSSender(raw, token string) (*SMSSender, error) {
+	// What errors show of the address: no password, no query (a key may
+	// ride in it), no fragment.
 	shown := db.Redact(raw)
+	if i := strings.IndexAny(shown, "?#"); i >= 0 {
+		shown = shown[:i] + "?…"
+	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Opaque != "" || u.User != nil || u.Fragment != "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, errs.Newf(errs.Invalid, "%q 无效：应为短信网关的 HTTPS 地址，例如 https://sms.example.gov.cn/send（令牌另行给出，不写在地址中）",

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"jiceng/internal/cases"
+	"jiceng/internal/errs"
 	"jiceng/internal/module"
 )
 
@@ -398,5 +399,19 @@ func TestSMSFailures(t *testing.T) {
 	}
 	if _, err := cases.NewSMSSender("https://sms.example.gov.cn/send", "tok\r\nX-Evil: 1"); err == nil {
 		t.Error("a token with a line break was taken")
+	}
+}
+
+// TestSMSAddressErrorsHideKeys: a refused gateway address is named in the
+// error without its query or fragment, where a provider's key may ride.
+func TestSMSAddressErrorsHideKeys(t *testing.T) {
+	for _, raw := range []string{"http://sms.example.com/send?key=S3CRETKEY", "ftp://sms.example.com/?access_token=S3CRETKEY", "https://sms.example.com/send?key=S3CRETKEY#x"} {
+		_, err := cases.NewSMSSender(raw, "")
+		if err == nil {
+			t.Fatalf("%s accepted", raw)
+		}
+		if msg := errs.As(err).Message("zh-CN") + errs.As(err).Message("en"); strings.Contains(msg, "S3CRETKEY") || !strings.Contains(msg, "sms.example.com") {
+			t.Errorf("%s: %s", raw, msg)
+		}
 	}
 }

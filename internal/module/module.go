@@ -40,8 +40,11 @@ func R(method, pattern string, auth Auth, h http.HandlerFunc) Route {
 // Nav is one sidebar entry. Its label is the message "nav."+Key; it is shown
 // to actors who may do Need somewhere. Entries are sorted by Order.
 type Nav struct {
-	Key   string
-	Href  string
-	Need  access.Action
+	Key  string
+	Href string
+	Need access.Action
+	// Or is a second permission that shows the entry as well, for a page
+	// that shows each reader the part it may read ("" for none).
+	Or    access.Action
 	Order int
 }

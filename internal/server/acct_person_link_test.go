@@ -262,3 +262,35 @@ func between(s, from, to string) string {
 	in, _, _ := strings.Cut(rest, to)
 	return in
 }
+
+// TestAccountPersonLinkNotOwn: an administrator linked to a cadre cannot
+// unlink or relink their own account — which would let them read the
+// integrity reports about themselves — and nothing changes.
+func TestAccountPersonLinkNotOwn(t *testing.T) {
+	t.Parallel()
+	f := newLinkFixture(t)
+	ctx := context.Background()
+	zhang := f.member(t, "张建华", f.street, 31)
+	other := f.member(t, "王志强", f.street, 32)
+	var self account.User
+	if err := f.d.QueryRow(ctx, "SELECT id FROM users WHERE username = 'street_admin'").Scan(&self.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.accounts.LinkPerson(ctx, testrig.Admin, self.ID, zhang.ID); err != nil {
+		t.Fatal(err)
+	}
+	audits := f.auditCount(t, "user.person", self.ID)
+	b := f.browser(t, "street_admin")
+	page := "/users/" + itoa(self.ID)
+	for _, form := range []url.Values{{"op": {"unlink"}}, {"op": {"person"}, "person_id": {itoa(other.ID)}}} {
+		// unlinking goes back to the page with the message; linking
+		// answers it at the picker
+		st, _, body := b.status(t, "POST", page, form)
+		if st != 403 && st != 200 || !strings.Contains(text(body), "不能更改自己账号的人员档案关联，请由其他管理员办理") {
+			t.Errorf("%v on its own account: %d %.300s", form, st, text(body))
+		}
+	}
+	if p := f.personOf(t, self); p != zhang.ID || f.auditCount(t, "user.person", self.ID) != audits {
+		t.Errorf("a refused change of its own link changed the account: person %d", p)
+	}
+}

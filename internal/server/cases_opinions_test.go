@@ -271,6 +271,18 @@ func TestCasesOpinionAnswerMany(t *testing.T) {
 	}
 	answer := "街道已协调养老服务站自11月起开放至晚上八点，并增设老年助餐点。"
 	form.Set("text", answer)
+	// A form whose page cannot be shown — an organization out of scope, a
+	// wrong month — answers nothing.
+	for key, val := range map[string]string{"org": "999999", "month": "2026-13"} {
+		stale := url.Values{}
+		for k, v := range form {
+			stale[k] = v
+		}
+		stale.Set(key, val)
+		if st, _, _ := b.status(t, "POST", "/cases/opinions/answer", stale); st < 400 || f.state(t, f.elderly[0]) != "in_progress v3" {
+			t.Errorf("a stale form with %s=%s: %d, case %s", key, val, st, f.state(t, f.elderly[0]))
+		}
+	}
 	st, _, done := b.status(t, "POST", "/cases/opinions/answer", form)
 	txt := text(done)
 	if st != 200 || !strings.Contains(txt, "已答复 2 件，3 件未答复") ||

@@ -85,7 +85,7 @@ func TestCasesStatsPage(t *testing.T) {
 	// The county's reader of both kinds.
 	b := f.browser(t, "county_both")
 	body := b.get(t, "/cases/stats?org="+county)
-	for label, want := range map[string]string{"案件总数": "4 其中廉洁监督举报 1 件", "办理中": "4 已办结 0 件", "已超期": "0 已督办 0 件",
+	for label, want := range map[string]string{"案件总数": "4 其中廉洁监督举报 1 件", "办理中": "4 办结及不予受理 0 件", "已超期": "0 已督办 0 件",
 		"按时受理率": "100.0% 1 / 1", "按时答复率": "100.0% 1 / 1", "满意率": "100.0% 1 / 1", "重办": "0 0.0%"} {
 		if got := kpi(body, label); got != want {
 			t.Errorf("county_both: %s %q, want %q", label, got, want)
@@ -121,7 +121,7 @@ func TestCasesStatsPage(t *testing.T) {
 	if got := statsExportRow(rows, "民生街道党工委"); len(got) < 3 || got[0] != "1" || got[2] != "2" {
 		t.Errorf("county_both: export's street %v", got)
 	}
-	if got := statsCockpit(b.get(t, "/?org="+county)); got != "4 今年收到 4 办理中 已办结 0 0 已超期 已督办 0 100.0% 按时答复率 1 / 1 100.0% 满意率 1 / 1" {
+	if got := statsCockpit(b.get(t, "/?org="+county)); got != "4 今年收到 4 办理中 办结及不予受理 0 0 已超期 已督办 0 100.0% 按时答复率 1 / 1 100.0% 满意率 1 / 1" {
 		t.Errorf("county_both: cockpit %q", got)
 	}
 
@@ -154,13 +154,34 @@ func TestCasesStatsPage(t *testing.T) {
 			t.Errorf("%s: cockpit %q", name, got)
 		}
 	}
-	// Readers of no residents' case have neither page nor card.
-	ig := f.browser(t, "street_integrity")
-	if st, _, _ := ig.status(t, "GET", "/cases/stats", nil); st != 403 {
-		t.Errorf("street_integrity: the page answers %d", st)
-	}
-	if got := statsCockpit(ig.get(t, "/?org="+street)); got != "" {
-		t.Errorf("street_integrity: cockpit %q", got)
+	// Readers of integrity reports alone have the page of those, without
+	// the residents' cases, and no card: the county's officer counts the
+	// report, the street's — inside the organization it concerns — nothing.
+	for name, want := range map[string]struct{ at, total string }{
+		"integrity":        {county, "1 其中廉洁监督举报 1 件"},
+		"street_integrity": {street, "0 其中廉洁监督举报 0 件"},
+	} {
+		ig := f.browser(t, name)
+		body := ig.get(t, "/cases/stats?org="+want.at)
+		if got := kpi(body, "案件总数"); got != want.total {
+			t.Errorf("%s: total %q, want %q", name, got, want.total)
+		}
+		if strings.Contains(body, "收受好处费") || strings.Contains(body, "服务诉求") || strings.Contains(body, `href="/cases?org=`) {
+			t.Errorf("%s: the page shows residents' cases or the report's words", name)
+		}
+		if !strings.Contains(body, `data-key="case_stats"`) {
+			t.Errorf("%s: the sidebar has no entry for the page", name)
+		}
+		if !strings.Contains(body, `href="/cases?kind=integrity&amp;org=`+want.at+`"`) {
+			t.Errorf("%s: the figures do not link to the integrity reports", name)
+		}
+		_, rows := ig.xlsx(t, "/cases/stats/export.xlsx?org="+want.at)
+		if got := statsExportRow(rows, "全部（含本级）"); len(got) < 3 || got[2] != strings.Fields(want.total)[0] {
+			t.Errorf("%s: export %v", name, rows)
+		}
+		if got := statsCockpit(ig.get(t, "/?org="+want.at)); got != "" {
+			t.Errorf("%s: cockpit %q", name, got)
+		}
 	}
 }
 

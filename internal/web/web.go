@@ -301,7 +301,7 @@ func (k *Kit) Page(r *http.Request, active, title string) *Page {
 			p.ScopeName = actor.Grants[0].OrgName
 		}
 		for _, it := range k.Nav {
-			if actor.CanAnywhere(it.Need) {
+			if actor.CanAnywhere(it.Need) || it.Or != "" && actor.CanAnywhere(it.Or) {
 				p.Nav = append(p.Nav, NavItem{Key: it.Key, Label: k.T(lang, "nav."+it.Key), Href: it.Href, Active: it.Key == active})
 			}
 		}
@@ -361,7 +361,11 @@ func (k *Kit) Redirect(w http.ResponseWriter, r *http.Request, to, kind, text st
 // Fail renders an error page for err with the status its kind implies.
 func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := errs.As(err)
-	if e.Kind == errs.Internal {
+	switch {
+	case e.Kind == errs.Internal && r.Context().Err() != nil:
+		// The client went away mid-request: nothing for an operator to fix.
+		k.Logger.Info("request abandoned by the client", "path", r.URL.Path)
+	case e.Kind == errs.Internal:
 		k.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {

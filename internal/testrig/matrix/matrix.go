@@ -77,8 +77,11 @@ const (
 type Line struct {
 	Route string        // "METHOD /pattern" exactly as the module lists it
 	Need  access.Action // a permission of the catalogue, or Public, LoggedIn, AdminOnly
-	Obj   *Object       // what the path (or the body's {org}) names; nil for nothing
-	Body  string        // form or JSON body; "file:" + content sends a multipart file
+	// Or is a second permission that opens the route as well, for a page
+	// that shows each reader the part it may read ("" for none).
+	Or   access.Action
+	Obj  *Object // what the path (or the body's {org}) names; nil for nothing
+	Body string  // form or JSON body; "file:" + content sends a multipart file
 }
 
 // L is a Line, to keep a module's lines one to a row.
@@ -548,7 +551,7 @@ func Run(t *testing.T, owner string, lines []Line) {
 			}
 		}
 		for _, role := range access.Roles {
-			ok := allows(f.perms, role, l.Need)
+			ok := allows(f.perms, role, l.Need) || l.Or != "" && allows(f.perms, role, l.Or)
 			token := f.tokens[role]
 			if l.Obj != nil && l.Obj.OwnSession {
 				token = f.token(t, "mx_"+string(role))

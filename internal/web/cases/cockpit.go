@@ -49,7 +49,7 @@ func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 	p := &web.Panel{Title: h.T(lang, "cstat.cockpit"), Href: "/cases/stats?org=" + strconv.FormatInt(o.ID, 10),
 		KPIs: []web.KPI{
 			{Value: web.FormatInt(thisYear), Label: h.T(lang, "cstat.kpi_year"), Href: list},
-			{Value: web.FormatInt(st.Open), Label: h.T(lang, "cstat.kpi_open"), Href: list, Sub: web.Msg(lang, "已办结 ", "closed ") + web.FormatInt(closed)},
+			{Value: web.FormatInt(st.Open), Label: h.T(lang, "cstat.kpi_open"), Href: list, Sub: web.Msg(lang, "办结及不予受理 ", "closed or refused ") + web.FormatInt(closed)},
 			{Value: web.FormatInt(st.Overdue), Label: h.T(lang, "cstat.kpi_overdue"), Href: list + "&overdue=1", Sub: web.Msg(lang, "已督办 ", "escalated ") + web.FormatInt(st.Escalated)},
 			{Value: statsPct(st.AnsweredOnTime, st.Answered), Label: h.T(lang, "cstat.kpi_answer"), Sub: h.statsOf(lang, st.AnsweredOnTime, st.Answered)},
 			{Value: statsPct(good, rated), Label: h.T(lang, "cstat.kpi_satisfy"), Sub: h.statsOf(lang, good, rated)},

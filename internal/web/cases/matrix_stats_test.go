@@ -6,9 +6,9 @@ import (
 )
 
 // statsLines are the matrix lines of the statistics page and its export:
-// readers of the residents' cases, of the first organization they may
-// read them at.
+// readers of the residents' cases or of the integrity reports, of the
+// first organization they may read them at.
 var statsLines = []matrix.Line{
-	matrix.L("GET /cases/stats", cases.CasesRead, nil, ""),
-	matrix.L("GET /cases/stats/export.xlsx", cases.CasesRead, nil, ""),
+	{Route: "GET /cases/stats", Need: cases.CasesRead, Or: cases.IntegrityRead},
+	{Route: "GET /cases/stats/export.xlsx", Need: cases.CasesRead, Or: cases.IntegrityRead},
 }

@@ -18,7 +18,7 @@ var statsMessages = i18n.Catalog{
 	"cstat.kpi_total":    {ZH: "案件总数", EN: "Cases"},
 	"cstat.kpi_of_int":   {ZH: "其中廉洁监督举报 %s 件", EN: "of them %s integrity reports"},
 	"cstat.kpi_open":     {ZH: "办理中", EN: "Open"},
-	"cstat.kpi_closed":   {ZH: "已办结 %s 件", EN: "%s closed"},
+	"cstat.kpi_closed":   {ZH: "办结及不予受理 %s 件", EN: "%s closed or refused"},
 	"cstat.kpi_overdue":  {ZH: "已超期", EN: "Overdue"},
 	"cstat.kpi_escal":    {ZH: "已督办 %s 件", EN: "%s escalated"},
 	"cstat.kpi_accept":   {ZH: "按时受理率", EN: "Accepted on time"},

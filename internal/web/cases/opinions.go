@@ -542,6 +542,12 @@ func (h *Pages) OpinionAnswer(w http.ResponseWriter, r *http.Request) {
 			ids = append(ids, n)
 		}
 	}
+	// The page the answer returns to is checked first: a stale or foreign
+	// form (an organization out of scope, a wrong month or topic) answers
+	// nothing, instead of answering and then failing to show it.
+	if _, _, ok := h.opinionTopicPage(w, r, r.PostForm); !ok {
+		return
+	}
 	res, err := h.cs.AnswerOpinions(ctx, actor, ids, r.PostForm.Get("text"))
 	if err != nil && (errs.As(err).Kind != errs.Invalid || r.PostForm.Get("topic") == "") {
 		h.Fail(w, r, err)

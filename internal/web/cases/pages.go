@@ -76,7 +76,7 @@ func nav() []module.Nav {
 		{Key: "stations", Href: "/stations", Need: cases.StationsManage, Order: 53},
 		{Key: "calendar", Href: "/cases/calendar", Need: cases.CalendarManage, Order: 54},
 		{Key: "opinions", Href: "/cases/opinions", Need: cases.CasesRead, Order: 55},
-		{Key: "case_stats", Href: "/cases/stats", Need: cases.CasesRead, Order: 56},
+		{Key: "case_stats", Href: "/cases/stats", Need: cases.CasesRead, Or: cases.IntegrityRead, Order: 56},
 	}
 }
 

@@ -38,7 +38,7 @@ type statsView struct {
 	Org org.Org
 	St  cases.Stats
 	// Residents and Integrity say which kinds of case the reader may
-	// read (Residents always, on this page): a reader without Integrity
+	// read (one of them at least, on this page): a reader without Integrity
 	// sees no word of integrity reports.
 	Residents, Integrity  bool
 	ListURL, IntegrityURL string
@@ -55,12 +55,13 @@ type statsView struct {
 
 // statsOrg is the organization whose statistics a request asks for
 // (?org=), or the first of the reader's roots where the reader may read
-// cases. The statistics are the residents' cases' (CasesRead), with the
-// integrity reports for those who may also know of them.
+// cases. The statistics are of the residents' cases for those who read
+// them (CasesRead) and of the integrity reports for those who may know of
+// them (IntegrityRead): a workstation's officer sees its reports' alone.
 func (h *Pages) statsOrg(r *http.Request) (org.Org, error) {
 	ctx, actor := r.Context(), web.Actor(r)
-	if !actor.CanAnywhere(cases.CasesRead) {
-		return org.Org{}, errs.New(errs.Forbidden, "您没有查看群众诉求的权限", "you may not read residents' cases")
+	if !actor.CanAnywhere(cases.CasesRead) && !actor.CanAnywhere(cases.IntegrityRead) {
+		return org.Org{}, errs.New(errs.Forbidden, "您没有查看群众诉求或廉洁监督举报的权限", "you may read neither residents' cases nor integrity reports")
 	}
 	if s := r.URL.Query().Get("org"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
@@ -74,20 +75,24 @@ func (h *Pages) statsOrg(r *http.Request) (org.Org, error) {
 		return org.Org{}, err
 	}
 	for _, o := range roots {
-		if actor.Can(cases.CasesRead, o.Path) {
+		if actor.Can(cases.CasesRead, o.Path) || actor.Can(cases.IntegrityRead, o.Path) {
 			return o, nil
 		}
 	}
-	return org.Org{}, errs.New(errs.Forbidden, "您没有查看群众诉求的权限", "you may not read residents' cases")
+	return org.Org{}, errs.New(errs.Forbidden, "您没有查看群众诉求或廉洁监督举报的权限", "you may read neither residents' cases nor integrity reports")
 }
 
 // statsLists are the case lists of an organization's subtree that the
-// statistics link to: the residents' cases, and the integrity reports (""
-// for a reader who may not read them).
-func statsLists(id int64, integrity bool) (list, integrityList string) {
+// statistics link to: the reader's first list — the residents' cases, or
+// the integrity reports for a reader of those alone — and the integrity
+// reports ("" for a reader who may not read them).
+func statsLists(id int64, residents, integrity bool) (list, integrityList string) {
 	sid := strconv.FormatInt(id, 10)
 	if integrity {
 		integrityList = "/cases?kind=integrity&org=" + sid
+	}
+	if !residents {
+		return integrityList, integrityList
 	}
 	return "/cases?org=" + sid, integrityList
 }
@@ -175,7 +180,7 @@ func (h *Pages) CaseStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &statsView{Org: o, Residents: actor.CanAnywhere(cases.CasesRead), Integrity: actor.CanAnywhere(cases.IntegrityRead), Charts: map[string]any{}}
-	v.ListURL, v.IntegrityURL = statsLists(o.ID, v.Integrity)
+	v.ListURL, v.IntegrityURL = statsLists(o.ID, v.Residents, v.Integrity)
 	if v.St, err = h.cs.SubtreeStats(ctx, actor, o.ID); err != nil {
 		h.Fail(w, r, err)
 		return
@@ -194,7 +199,7 @@ func (h *Pages) CaseStats(w http.ResponseWriter, r *http.Request) {
 	l.Sort, l.Total = sort, len(kids)
 	v.List, v.HasChildren = l, len(kids) > 0
 	for _, k := range kids {
-		lists, _ := statsLists(k.OrgID, v.Integrity)
+		lists, _ := statsLists(k.OrgID, v.Residents, v.Integrity)
 		v.Rows = append(v.Rows, statsRow{ChildStats: k, Href: "/cases/stats?org=" + strconv.FormatInt(k.OrgID, 10), ListHref: lists})
 	}
 	v.All = statsRow{ChildStats: all, ListHref: v.ListURL}
