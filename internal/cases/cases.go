@@ -46,6 +46,9 @@ type Service struct {
 	committer atomic.Pointer[committer]
 	// sender delivers text messages and e-mails; nil keeps them waiting.
 	sender Sender
+	// places caches the territorial organizations of divisions reports
+	// were filed at (territorial).
+	placeCache sync.Map
 	// retention is the days a reporter's identity is kept after closure,
 	// by kind (SetRetention); set before the service serves.
 	retention map[string]int

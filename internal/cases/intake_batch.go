@@ -33,6 +33,9 @@ func (s *Service) store(ctx context.Context, tx *db.Tx, in *intake) (int64, erro
 // hundred: on PostgreSQL every statement is a round trip, and the group
 // committer's batch would otherwise wait behind five of them per report.
 func (s *Service) storeBatch(ctx context.Context, tx *db.Tx, ins []*intake) ([]int64, error) {
+	if err := checkRouted(ctx, tx, ins); err != nil {
+		return nil, err
+	}
 	ids, err := tx.NextIDs(ctx, "cases", len(ins))
 	if err != nil {
 		return nil, errs.Wrap(err, "case ids")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"jiceng/internal/cases"
+	"jiceng/internal/errs"
 )
 
 // TestGroupCommitManyReports files 120 reports at once through the group
@@ -91,5 +92,22 @@ func TestGroupCommitManyReports(t *testing.T) {
 	}
 	if got := f.count(t, "SELECT COUNT(*) FROM outbox WHERE user_id = ?", f.as("street.handler").UserID); got != 0 {
 		t.Errorf("the street's handler, above the community, has %d notices of new reports, want 0", got)
+	}
+}
+
+// TestDissolvedPlaceRefused: the organization of a place, found for one
+// report and kept for the next, is dissolved in between: the next report
+// is refused with what to do, and nothing of it is stored.
+func TestDissolvedPlaceRefused(t *testing.T) {
+	ctx := context.Background()
+	f := newFx(t)
+	f.submit(t, cases.Report{Kind: cases.KindService, RegionCode: "450102001003"})
+	if _, err := f.d.Exec(ctx, "UPDATE orgs SET status = 'dissolved' WHERE id = ?", f.comm.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.s.Submit(ctx, cases.Report{Kind: cases.KindService, RegionCode: "450102001003", Body: "第二份反映：小区门口的排水沟堵了。"})
+	wantErr(t, err, errs.Invalid, "所选地点的党组织已撤销，请重新选择地点后再提交")
+	if n := f.count(t, "SELECT COUNT(*) FROM cases"); n != 1 {
+		t.Errorf("%d cases stored, want the first alone", n)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
@@ -38,7 +40,7 @@ func (s *Service) place(ctx context.Context, q db.Querier, code string) (region.
 	if !ok {
 		return region.Division{}, org.Ref{}, bad
 	}
-	ref, err := org.Territorial(ctx, q, code)
+	ref, err := s.territorial(ctx, q, code)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !ref.Active()) {
 		return d, org.Ref{}, errs.Newf(errs.Invalid, "%s 不在本系统的服务范围内，请选择本地的地点", "%s is outside this system's area: choose a place here", d.Name)
 	}
@@ -46,6 +48,52 @@ func (s *Service) place(ctx context.Context, q db.Querier, code string) (region.
 		return d, org.Ref{}, errs.Wrap(err, "place")
 	}
 	return d, ref, nil
+}
+
+// placeTTL is how long the territorial organization of a division found
+// for one report serves the next reports of that place. A burst of reports
+// then costs the database no lookup per report; an organization dissolved
+// meanwhile is caught when the reports are stored (checkRouted).
+const placeTTL = 10 * time.Second
+
+type placeEntry struct {
+	ref org.Ref
+	at  time.Time
+}
+
+// territorial is org.Territorial, through the cache of places when q is
+// the database itself (a transaction may see organizations not committed).
+func (s *Service) territorial(ctx context.Context, q db.Querier, code string) (org.Ref, error) {
+	if _, inTx := q.(*db.Tx); inTx {
+		return org.Territorial(ctx, q, code)
+	}
+	if e, ok := s.placeCache.Load(code); ok && time.Since(e.(placeEntry).at) < placeTTL {
+		return e.(placeEntry).ref, nil
+	}
+	ref, err := org.Territorial(ctx, q, code)
+	if err == nil && ref.Active() {
+		s.placeCache.Store(code, placeEntry{ref: ref, at: time.Now()})
+	}
+	return ref, err
+}
+
+// checkRouted refuses, inside the transaction that stores them, reports
+// routed to an organization that is no longer active.
+func checkRouted(ctx context.Context, tx *db.Tx, ins []*intake) error {
+	var ids []any
+	for _, in := range ins {
+		if !slices.Contains(ids, any(in.route.org.ID)) {
+			ids = append(ids, in.route.org.ID)
+		}
+	}
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM orgs WHERE status = 'active' AND id IN ("+db.Marks(len(ids))+")", ids...).Scan(&n); err != nil {
+		return errs.Wrap(err, "routed organizations")
+	}
+	if n != len(ids) {
+		return errs.Field("region_code", "所选地点的党组织已撤销，请重新选择地点后再提交", "the organization of the place chosen was dissolved: choose the place again and submit")
+	}
+	return nil
 }
 
 // route decides where a case of kind at the division code goes.
@@ -71,7 +119,7 @@ func (s *Service) route(ctx context.Context, q db.Querier, kind, code string, su
 	case KindOpinion:
 		r.org = ref
 		if d.Level == region.Village {
-			if up, err := org.Territorial(ctx, q, d.Parent); err == nil && up.Active() {
+			if up, err := s.territorial(ctx, q, d.Parent); err == nil && up.Active() {
 				r.org = up
 			}
 		}
