@@ -294,3 +294,21 @@ func TestAccountPersonLinkNotOwn(t *testing.T) {
 		t.Errorf("a refused change of its own link changed the account: person %d", p)
 	}
 }
+
+// TestAccountPersonSearchCut: a search that finds more members than the
+// picker lists says so and lists the first ten.
+func TestAccountPersonSearchCut(t *testing.T) {
+	t.Parallel()
+	f := newLinkFixture(t)
+	for i, name := range []string{"覃秀英", "覃秀兰", "覃秀珍", "覃秀芳", "覃秀梅", "覃秀华", "覃秀云", "覃秀莲", "覃秀玲", "覃秀娟", "覃秀琴"} {
+		f.member(t, name, f.street, 41+i)
+	}
+	u := f.account(t, "qin_clerk", f.street)
+	body := f.browser(t, "street_admin").get(t, "/users/"+itoa(u.ID)+"?person_q="+url.QueryEscape("覃秀"))
+	if want := "姓名含“覃秀”的党员超过 10 名，下面只列出前 10 名；请输入更完整的姓名或身份证号"; errAt(body, "person_id") != want {
+		t.Errorf("the message: %q", errAt(body, "person_id"))
+	}
+	if n := strings.Count(body, `name="person_id" value=`); n != 10 {
+		t.Errorf("%d persons offered, want 10", n)
+	}
+}

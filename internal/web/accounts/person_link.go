@@ -111,7 +111,7 @@ func (h *Pages) findPersons(ctx context.Context, actor access.Actor, q string) (
 	if src == nil {
 		return pp, errs.Field("person_id", "未启用党员名册，无法关联人员", "the member register is not in use: no person can be linked")
 	}
-	found, err := src.FindPersons(ctx, actor, pp.Q, personLimit)
+	found, err := src.FindPersons(ctx, actor, pp.Q, personLimit+1)
 	if errs.Is(err, errs.Forbidden) {
 		return pp, errs.Field("person_id", "您没有查看党员名册的权限，无法查找人员", "you may not read the member register, so you cannot look up a person")
 	}
@@ -134,6 +134,11 @@ func (h *Pages) findPersons(ctx context.Context, actor access.Actor, q string) (
 	case 1:
 		pp.Chosen = &found[0]
 		return pp, nil
+	}
+	if len(found) > personLimit {
+		pp.Choices = found[:personLimit]
+		return pp, errs.Field("person_id", fmt.Sprintf("姓名含“%s”的党员超过 %d 名，下面只列出前 %d 名；请输入更完整的姓名或身份证号", shown, personLimit, personLimit),
+			fmt.Sprintf("more than %d members have %q in their name and only the first %d are listed: type more of the name or the whole ID number", personLimit, shown, personLimit))
 	}
 	pp.Choices = found
 	return pp, errs.Field("person_id", fmt.Sprintf("有多名党员的姓名含“%s”，请从下面选一名", shown), fmt.Sprintf("several members have %q in their name: choose one below", shown))
