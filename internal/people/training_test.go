@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
 	"jiceng/internal/people"
@@ -282,7 +284,7 @@ func TestTrainingBadInput(t *testing.T) {
 		{"duplicate attendance", func() error {
 			_, err := f.ppl.Attend(ctx, f.secretary, f.a.ID, people.AttendInput{PersonID: f.zhang.ID})
 			return err
-		}, "", "张伟已登记参加本期培训（2026-12-03 登记），不能重复登记"},
+		}, "", "张伟已登记参加本期培训（" + recordedToday() + " 登记），不能重复登记"},
 		{"a course outside the scope", func() error {
 			// 三塘镇's course is neither in 兴宁社区's subtree nor above it.
 			_, err := f.ppl.Attend(ctx, f.secretary, f.c.ID, people.AttendInput{PersonID: f.wang.ID})
@@ -393,7 +395,7 @@ func TestAttendImportRefusedWhole(t *testing.T) {
 		"第3行：身份证号：在您管理范围内的党员中未找到这个身份证号和姓名",
 		"第4行：身份证号：在您管理范围内的党员中未找到这个身份证号和姓名",
 		"第5行：身份证号：与第2行是同一人（张伟），同一期培训只登记一次",
-		"第6行：身份证号：陈刚已登记参加本期培训（2026-12-03 登记）",
+		"第6行：身份证号：陈刚已登记参加本期培训（" + recordedToday() + " 登记）",
 		"第7行：认定学时：13 超过本期培训的 12 学时",
 		"第9行：认定学时：学时应大于 0；身份证号：身份证号第 18 位校验码与前 17 位不符：可能有数字输错，请对照证件逐位核对，不要只改第 18 位",
 	}
@@ -441,3 +443,7 @@ func TestAttendImportRefusedWhole(t *testing.T) {
 		t.Errorf("second apply: %v", err)
 	}
 }
+
+// recordedToday is the date an attendance recorded during the test carries:
+// the day of its stored time, which the messages show.
+func recordedToday() string { return db.FormatTime(time.Now())[:10] }
