@@ -63,6 +63,23 @@ type staffFixture struct {
 
 const staffPassword = "Staff-password-2026"
 
+// streetSecretary registers 李建国 as a member of 民生街道 holding its
+// secretary's post, the cadre integrity reports of the tests name.
+func (f *staffFixture) streetSecretary(t *testing.T) people.Person {
+	t.Helper()
+	ctx := context.Background()
+	first17 := "45010219800101" + "011"
+	sec, err := f.ppl.AddMember(ctx, testrig.Admin, people.MemberInput{PersonInput: people.PersonInput{Name: "李建国", IDNumber: first17 + string(ids.IDCardCheckChar(first17)),
+		Ethnicity: "汉族", Education: "大学本科"}, OrgID: f.street.ID, Kind: "full", JoinedOn: "2005-07-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ppl.Appoint(ctx, testrig.Admin, people.PostInput{PersonID: sec.ID, OrgID: f.street.ID, Post: "secretary", StartedOn: "2021-01-01"}); err != nil {
+		t.Fatal(err)
+	}
+	return sec
+}
+
 func newStaffFixture(t *testing.T) *staffFixture {
 	t.Helper()
 	clk := &staffClock{t: staffStart}
@@ -252,15 +269,7 @@ func TestCasesStaffTrustBoundary(t *testing.T) {
 	// 李建国, the street's secretary, holds the county's integrity grant
 	// through his own account: but for the link to his person he would see
 	// the report about him.
-	first17 := "45010219800101" + "011"
-	sec, err := f.ppl.AddMember(ctx, testrig.Admin, people.MemberInput{PersonInput: people.PersonInput{Name: "李建国", IDNumber: first17 + string(ids.IDCardCheckChar(first17)),
-		Ethnicity: "汉族", Education: "大学本科"}, OrgID: f.street.ID, Kind: "full", JoinedOn: "2005-07-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.ppl.Appoint(ctx, testrig.Admin, people.PostInput{PersonID: sec.ID, OrgID: f.street.ID, Post: "secretary", StartedOn: "2021-01-01"}); err != nil {
-		t.Fatal(err)
-	}
+	sec := f.streetSecretary(t)
 	li := f.user(t, "li_jianguo", access.IntegrityOfficer, f.county)
 	if err := f.accts.LinkPerson(ctx, testrig.Admin, li.ID, sec.ID); err != nil {
 		t.Fatal(err)

@@ -9,8 +9,6 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/cases"
-	"jiceng/internal/ids"
-	"jiceng/internal/people"
 	"jiceng/internal/testrig"
 )
 
@@ -26,15 +24,7 @@ func TestCasesStatsPage(t *testing.T) {
 	t.Parallel()
 	f := newStaffFixture(t)
 	ctx := context.Background()
-	first17 := "45010219800101" + "011"
-	sec, err := f.ppl.AddMember(ctx, testrig.Admin, people.MemberInput{PersonInput: people.PersonInput{Name: "李建国", IDNumber: first17 + string(ids.IDCardCheckChar(first17)),
-		Ethnicity: "汉族", Education: "大学本科"}, OrgID: f.street.ID, Kind: "full", JoinedOn: "2005-07-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.ppl.Appoint(ctx, testrig.Admin, people.PostInput{PersonID: sec.ID, OrgID: f.street.ID, Post: "secretary", StartedOn: "2021-01-01"}); err != nil {
-		t.Fatal(err)
-	}
+	sec := f.streetSecretary(t)
 	both := f.user(t, "county_both", access.CaseHandler, f.county)
 	li := f.user(t, "li_jianguo", access.CaseHandler, f.county)
 	for _, g := range []struct {
