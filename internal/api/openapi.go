@@ -17,9 +17,10 @@ import (
 // responses) and the fragment in each module's folder. The kit embeds the
 // fragments itself because the modules import the kit, so it cannot ask
 // them; a module's folder holding its openapi.json is all it takes for its
-// paths to be described.
+// paths to be described. A module of several ledgers may keep one fragment
+// per ledger, openapi-<ledger>.json, beside it.
 //
-//go:embed openapi.json */openapi.json
+//go:embed openapi.json */openapi*.json
 var specFiles embed.FS
 
 // Fragment is one module's part of the OpenAPI document: its tag, the
@@ -136,7 +137,7 @@ func document() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := fs.Glob(specFiles, "*/openapi.json")
+	names, err := fs.Glob(specFiles, "*/openapi*.json")
 	if err != nil {
 		return nil, err
 	}

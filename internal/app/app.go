@@ -123,6 +123,7 @@ func New(_ context.Context, cfg Config) (*App, error) {
 			c.Audit.Restrict(typ, r)
 		}
 		a.parts = append(a.parts, p)
+		c.Provide(p.service)
 		if err := wk.AddModule(p.web); err != nil {
 			return nil, err
 		}

@@ -8,10 +8,12 @@ import (
 	apievaluation "jiceng/internal/api/evaluation"
 	apiorgs "jiceng/internal/api/orgs"
 	apipeople "jiceng/internal/api/people"
+	apiprograms "jiceng/internal/api/programs"
 	"jiceng/internal/cases"
 	"jiceng/internal/coverage"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/people"
+	"jiceng/internal/programs"
 	webaccounts "jiceng/internal/web/accounts"
 	webaudit "jiceng/internal/web/audit"
 	webcases "jiceng/internal/web/cases"
@@ -19,6 +21,7 @@ import (
 	webevaluation "jiceng/internal/web/evaluation"
 	weborgs "jiceng/internal/web/orgs"
 	webpeople "jiceng/internal/web/people"
+	webprograms "jiceng/internal/web/programs"
 )
 
 // modules is the module list: one line per module, its domain, its pages
@@ -32,4 +35,7 @@ var modules = []Module{
 	Use(evaluation.Module, webevaluation.Module, apievaluation.Module),
 	Use(people.Module, webpeople.Module, apipeople.Module),
 	Use(cases.Module, webcases.Module, apicases.Module),
+	// The programmes read the evaluation results, the cases and the
+	// register: they come after those modules.
+	Use(programs.Module, webprograms.Module, apiprograms.Module),
 }

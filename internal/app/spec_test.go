@@ -2,8 +2,6 @@ package app_test
 
 import (
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,16 +13,18 @@ import (
 
 // TestFragmentsDescribeTheirRoutes checks, for the kits and for every module
 // of the module list, that its OpenAPI fragment (internal/api/<module>/
-// openapi.json; the kits' in internal/api/openapi.json) describes exactly
+// openapi.json and any openapi-<ledger>.json beside it; the kits' in
+// internal/api/openapi.json) describes exactly
 // the /api/v1 routes it serves — its JSON handlers and the Excel exports
 // its pages serve to API clients — so that a path is described by the
 // module that serves it. A module with API routes and no fragment fails.
 func TestFragmentsDescribeTheirRoutes(t *testing.T) {
 	a := newApp(t)
-	files := map[string]string{"the kits": filepath.Join("..", "api", "openapi.json")}
+	files := map[string][]string{"the kits": {filepath.Join("..", "api", "openapi.json")}}
 	routes := map[string][]module.Route{"the kits": a.KitRoutes()}
 	for _, d := range a.Domains() {
-		files[d.Name] = filepath.Join("..", "api", d.Name, "openapi.json")
+		// A module's fragment, and those of its ledgers beside it.
+		files[d.Name], _ = filepath.Glob(filepath.Join("..", "api", d.Name, "openapi*.json"))
 		routes[d.Name], _ = a.ModuleRoutes(d.Name)
 	}
 	for name, rts := range routes {
@@ -34,25 +34,29 @@ func TestFragmentsDescribeTheirRoutes(t *testing.T) {
 				served = append(served, rt.Method+" "+rt.Pattern)
 			}
 		}
-		var doc struct {
-			Paths map[string]map[string]json.RawMessage `json:"paths"`
-		}
-		b, err := os.ReadFile(files[name])
-		if errors.Is(err, fs.ErrNotExist) && len(served) == 0 {
+		if len(files[name]) == 0 {
+			if len(served) > 0 {
+				t.Errorf("%s serves %d API routes and has no openapi.json", name, len(served))
+			}
 			continue
-		}
-		if err != nil {
-			t.Errorf("%s serves %d API routes: %v", name, len(served), err)
-			continue
-		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatalf("%s: %v", files[name], err)
 		}
 		var described []string
-		for p, ops := range doc.Paths {
-			for m := range ops {
-				if m != "parameters" {
-					described = append(described, strings.ToUpper(m)+" "+p)
+		for _, f := range files[name] {
+			var doc struct {
+				Paths map[string]map[string]json.RawMessage `json:"paths"`
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &doc); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			for p, ops := range doc.Paths {
+				for m := range ops {
+					if m != "parameters" {
+						described = append(described, strings.ToUpper(m)+" "+p)
+					}
 				}
 			}
 		}

@@ -92,6 +92,7 @@ type Service struct {
 	orgs    *org.Service
 	regions *region.Holder
 	now     func() time.Time
+	venues  VenueSQL // see ProvideVenues
 }
 
 // NewService returns the coverage service and registers its aggregate and

@@ -217,7 +217,7 @@ func seedCoverage(ctx context.Context, d *db.DB, orgs *org.Service, cov *Service
 		return err
 	}
 	_, err = cov.CreateGoalSet(ctx, sys, GoalInput{Name: fmt.Sprintf("%d年“4+1”两新党建目标", now.Year()), Year: now.Year(), OwnerOrgID: root.ID,
-		Targets: map[string]float64{"org_coverage": 75, "work_coverage": 95, "above_size_org_coverage": 90, "own_when_eligible": 85, "instructor_share": 90}})
+		Targets: map[string]float64{"org_coverage": 75, "work_coverage": 95, "above_size_org_coverage": 90, "own_when_eligible": 85, "instructor_share": 90, "venue_share": 80}})
 	return err
 }
 

@@ -24,6 +24,9 @@ var Indicators = []org.Choice{
 	{Key: "above_size_org_coverage", Text: i18n.Text{ZH: "规模以上单位组织覆盖率", EN: "Organizational coverage of units above size"}},
 	{Key: "own_when_eligible", Text: i18n.Text{ZH: "有 3 名以上正式党员的单位单独组建率", EN: "Own organizations where 3+ full members"}},
 	{Key: "instructor_share", Text: i18n.Text{ZH: "未建组织单位选派党建指导员比例", EN: "Instructors for units without an organization"}},
+	// The share of the units with an organization whose organization has
+	// a venue (阵地) recorded in the programmes' register.
+	{Key: "venue_share", Text: i18n.Text{ZH: "已建组织单位有活动场所比例", EN: "Units with an organization that have a venue"}},
 }
 
 // GoalSet is a named set of indicators with yearly targets per scope.
@@ -603,6 +606,10 @@ func (s *Service) indicatorValues(ctx context.Context, o org.Org) (map[string]fl
 	if err != nil {
 		return nil, errs.Wrap(err, "eligible units")
 	}
+	venues, err := s.venueShare(ctx, o)
+	if err != nil {
+		return nil, err
+	}
 	round := func(a, b int) float64 { return Summarize(Counts{Units: b, Own: a}).OrgRate }
 	return map[string]float64{
 		"org_coverage":            round(total.OrgCovered(), total.Units),
@@ -610,5 +617,6 @@ func (s *Service) indicatorValues(ctx context.Context, o org.Org) (map[string]fl
 		"above_size_org_coverage": round(above.OrgCovered(), above.Units),
 		"own_when_eligible":       round(eligibleOwn, eligible),
 		"instructor_share":        round(total.Instructor, total.Instructor+total.None),
+		"venue_share":             venues,
 	}, nil
 }

@@ -62,6 +62,21 @@ func (c Catalog) Check() error {
 	return nil
 }
 
+// Join joins the catalogues a module keeps apart (one per group of pages)
+// into the one it hands the page kit, refusing a key two of them define.
+func Join(cs ...Catalog) (Catalog, error) {
+	out := Catalog{}
+	for _, c := range cs {
+		for k, v := range c {
+			if _, dup := out[k]; dup {
+				return nil, fmt.Errorf("i18n: message %q is defined twice", k)
+			}
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
 // Merged holds catalogues merged into one; it is read-only after Merge.
 type Merged struct{ m map[string]Text }
 

@@ -2,6 +2,7 @@ package module
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -41,6 +42,26 @@ type Core struct {
 	// identity is kept, by case kind; a kind it leaves out keeps the
 	// residents' channel's default.
 	CaseRetention map[string]int
+	// services are the services of the modules built so far, in the
+	// module list's order (see Provide and ServiceOf).
+	services []any
+}
+
+// Provide adds a built module's service to the core, for the modules after
+// it in the list that read its data.
+func (c *Core) Provide(s any) { c.services = append(c.services, s) }
+
+// ServiceOf is the service of type S of a module built before the caller,
+// which a module that reads another's data takes in its constructor. The
+// module list's order makes it there: an error means the list is wrong.
+func ServiceOf[S any](c *Core) (S, error) {
+	for _, s := range c.services {
+		if v, ok := s.(S); ok {
+			return v, nil
+		}
+	}
+	var zero S
+	return zero, fmt.Errorf("module: no module before this one has a service of type %T", zero)
 }
 
 // Notify is where the messages to residents go, as serve was told.

@@ -186,6 +186,7 @@ func TestEveryExportPrints(t *testing.T) {
 	if st, out := f.call(t, "POST", fmt.Sprintf("/api/v1/training/courses/%d/attendance", course), admin, fmt.Sprintf(`{"person_id":%d,"hours":1.5}`, member)); st != 201 {
 		t.Fatalf("attendance: %d %v", st, out)
 	}
+	programsRows(t, f, admin, member)
 	count := map[int]string{0: "0"}
 	ints := func(cols ...int) map[int]string {
 		m := map[int]string{}
@@ -228,6 +229,11 @@ func TestEveryExportPrints(t *testing.T) {
 		"/people/pay/export.xlsx":        {path: "/people/pay/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 5: "0", 6: "0", 7: "0"}},
 		"/training/export.xlsx":          {path: "/training/export.xlsx?year=2026", orientation: "landscape", formats: map[int]string{0: "0", 6: "0.0", 8: "0"}},
 		"/training/{id}/attendance.xlsx": {path: fmt.Sprintf("/training/%d/attendance.xlsx", course), orientation: "landscape", formats: map[int]string{0: "0", 4: "0.0"}},
+		"/rectification/export.xlsx":     {path: "/rectification/export.xlsx", orientation: "landscape", formats: ints(0, 2)},
+		"/venues/export.xlsx":            {path: "/venues/export.xlsx", orientation: "landscape", formats: ints(0, 5, 9, 11, 13)},
+		"/contacts/export.xlsx":          {path: "/contacts/export.xlsx", orientation: "landscape", formats: ints(0, 5, 6, 7, 8)},
+		"/pairings/export.xlsx":          {path: "/pairings/export.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 5: "0", 6: "0", 7: "0.0%", 8: "0", 9: "0"}},
+		"/pairings/totals.xlsx":          {path: "/pairings/totals.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0", 7: "0.0%", 8: "0", 9: "0", 10: "0", 11: "0"}},
 		"/training/completion/export.xlsx": {path: fmt.Sprintf("/training/completion/export.xlsx?org=%d&year=2026", town), orientation: "landscape",
 			formats: map[int]string{0: "0", 5: "0.0", 6: "0.0", 7: "0.0"}},
 	}

@@ -7,7 +7,6 @@ package cases
 
 import (
 	"embed"
-	"fmt"
 	"html/template"
 	"net/http"
 	"time"
@@ -90,20 +89,6 @@ func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name,
 	h.Render(w, r, status, h.tmpl, name, frame, p)
 }
 
-// merge joins the channel's catalogues, refusing a key two of them define.
-func merge(cs ...i18n.Catalog) (i18n.Catalog, error) {
-	out := i18n.Catalog{}
-	for _, c := range cs {
-		for k, v := range c {
-			if _, dup := out[k]; dup {
-				return nil, fmt.Errorf("cases: message %q is defined twice", k)
-			}
-			out[k] = v
-		}
-	}
-	return out, nil
-}
-
 // Module builds the channel's pages: its sidebar entries and routes.
 func Module(k *web.Kit, s *cases.Service) (web.Module, error) {
 	t, err := k.Parse(templateFS, funcs)
@@ -115,7 +100,7 @@ func Module(k *web.Kit, s *cases.Service) (web.Module, error) {
 		h.codes = account.NewLimiter(nil)
 	}
 	h.submits = s.Submits
-	msgs, err := merge(Messages, publicMessages, staffMessages, stationMessages, calendarMessages, revealMessages, opinionMessages, statsMessages)
+	msgs, err := i18n.Join(Messages, publicMessages, staffMessages, stationMessages, calendarMessages, revealMessages, opinionMessages, statsMessages)
 	if err != nil {
 		return web.Module{}, err
 	}

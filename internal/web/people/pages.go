@@ -5,7 +5,6 @@ package people
 
 import (
 	"embed"
-	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -177,28 +176,13 @@ func (h *Pages) render(w http.ResponseWriter, r *http.Request, status int, name,
 	h.Render(w, r, status, h.tmpl, name, frame, p)
 }
 
-// merge joins the register's catalogues (the pages of members, pay,
-// care and training keep theirs apart), refusing a key two of them define.
-func merge(cs ...i18n.Catalog) (i18n.Catalog, error) {
-	out := i18n.Catalog{}
-	for _, c := range cs {
-		for k, v := range c {
-			if _, dup := out[k]; dup {
-				return nil, fmt.Errorf("people: message %q is defined twice", k)
-			}
-			out[k] = v
-		}
-	}
-	return out, nil
-}
-
 // Module builds the register's pages: its sidebar entry and routes.
 func Module(k *web.Kit, s *people.Service) (web.Module, error) {
 	h, err := newPages(k, s)
 	if err != nil {
 		return web.Module{}, err
 	}
-	msgs, err := merge(Messages, payMessages, careMessages, trainingMessages)
+	msgs, err := i18n.Join(Messages, payMessages, careMessages, trainingMessages)
 	if err != nil {
 		return web.Module{}, err
 	}
