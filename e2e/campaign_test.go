@@ -148,7 +148,8 @@ func TestCampaign(t *testing.T) {
 func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 	tmp := t.TempDir()
 	dbURL := "sqlite:" + filepath.Join(tmp, c.name+".db")
-	password := demoPassword(t, runDemo(t, bin, dbURL), "evaluator")
+	demoOut := runDemo(t, bin, dbURL)
+	password := demoPassword(t, demoOut, "evaluator")
 	base, serverOut := startServer(t, bin, dbURL)
 	api := &campAPI{t: t, base: base, token: apiLogin(t, base, "evaluator", password)}
 
@@ -486,6 +487,12 @@ func runCampaign(t *testing.T, bin, shots string, c campaignCase) {
 	for what, b := range map[string]*browser{"desktop": desk, "phone": phoneB} {
 		if ex := b.exceptions(); len(ex) > 0 {
 			t.Errorf("uncaught JavaScript exceptions on the %s pages:\n%s", what, strings.Join(ex, "\n"))
+		}
+	}
+	// 9. The organization graded 差 goes through its rectification.
+	for _, s := range c.subjects {
+		if s.kind == "org" && s.grade == "差" {
+			rectifyFlagged(t, base, shots, demoPassword(t, demoOut, "county_admin"), children[s.child], name)
 		}
 	}
 	// Neither codes nor trackers reach the server's log.

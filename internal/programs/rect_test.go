@@ -11,6 +11,7 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/audit"
 	"jiceng/internal/cases"
+	"jiceng/internal/errs"
 	"jiceng/internal/ids"
 	"jiceng/internal/people"
 	"jiceng/internal/programs"
@@ -379,6 +380,19 @@ func TestRectLifeCycle(t *testing.T) {
 	}
 	_, err = f.pg.AddCandidate(ctx, f.countyA, programs.CandidateInput{OrgID: f.village.ID, Year: 2027, Reason: "other", Note: "再次列为候选"})
 	unchanged(t, err, "已在 2027 年整顿台账中（已列入，待定方案），不能重复列为候选")
+
+	// The statistics of the county: both years' cases.
+	st, err := f.pg.SubtreeStats(ctx, f.auditr, f.county.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := json.Marshal(st); string(b) != `{"rectification":{"total":2,"states":{"closed":1,"listed":1},"flags":{"behind":0,"overdue":0,"repeated":1}}}` {
+		t.Fatalf("statistics: %s", b)
+	}
+	noPrograms := f.a.Core().Perms.Bind(access.Actor{UserID: 21, Username: "evaluator", Grants: []access.Grant{{Role: access.EvaluationManager, OrgPath: f.county.Path}}})
+	if _, err := f.pg.SubtreeStats(ctx, noPrograms, f.county.ID); errs.KindOf(err) != errs.Forbidden {
+		t.Fatalf("an evaluation manager's statistics: %v, want forbidden", err)
+	}
 }
 
 // TestPublicRectOnlyListed: the accountability page of an organization

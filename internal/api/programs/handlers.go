@@ -3,7 +3,11 @@
 package programs
 
 import (
+	"context"
 	"slices"
+
+	"jiceng/internal/access"
+	"jiceng/internal/module"
 
 	"jiceng/internal/api"
 	"jiceng/internal/programs"
@@ -20,5 +24,13 @@ type Handlers struct {
 // openapi-<ledger>.json.
 func Module(k *api.Kit, pg *programs.Service) api.Module {
 	h := &Handlers{k: k, pg: pg}
-	return api.Module{Routes: slices.Concat(h.rectRoutes(), h.venueRoutes(), h.contactRoutes(), h.pairingRoutes())}
+	return api.Module{Routes: slices.Concat(h.rectRoutes(), h.venueRoutes(), h.contactRoutes(), h.pairingRoutes()), Stats: []module.Stats{h.Stats()}}
+}
+
+// Stats is the programmes' part of an organization's statistics, left out
+// for a caller who may not read the programmes there.
+func (h *Handlers) Stats() module.Stats {
+	return module.Stats{Key: "programs", Of: func(ctx context.Context, a access.Actor, orgID int64) (any, error) {
+		return h.pg.SubtreeStats(ctx, a, orgID)
+	}}
 }

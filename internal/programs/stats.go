@@ -1,0 +1,37 @@
+package programs
+
+import (
+	"context"
+
+	"jiceng/internal/access"
+)
+
+// Stats is the programmes' part of an organization's statistics
+// (GET /api/v1/orgs/{id}/stats, key "programs"): each ledger's figures for
+// the subtree.
+type Stats struct {
+	Rectification RectStats `json:"rectification"`
+}
+
+// RectStats are the rectification's figures of a subtree, every year's
+// cases: how many, by state, and the flags (listed again, past the
+// deadline, behind with the reports).
+type RectStats struct {
+	Total  int            `json:"total"`
+	States map[string]int `json:"states"`
+	Flags  map[string]int `json:"flags"`
+}
+
+// SubtreeStats are the programmes' figures of the subtree of orgID; a
+// reader who may not read the programmes there is refused (Forbidden).
+func (s *Service) SubtreeStats(ctx context.Context, actor access.Actor, orgID int64) (Stats, error) {
+	l, err := s.RectCases(ctx, actor, RectQuery{Under: orgID})
+	if err != nil {
+		return Stats{}, err
+	}
+	total := 0
+	for _, n := range l.States {
+		total += n
+	}
+	return Stats{Rectification: RectStats{Total: total, States: l.States, Flags: l.Flags}}, nil
+}
