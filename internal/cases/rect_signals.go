@@ -21,13 +21,18 @@ type OrgSignal struct {
 }
 
 // RectSignals counts, for each organization of the subtree at path, the
-// integrity reports about it closed as resolved in year and the ratings
-// 不满意 its cases received that year (of any round), and
-// returns the organizations with at least minIntegrity of the one or
-// minUnsatisfied of the other. Counts only: no case, reporter or cadre is
-// named. The caller decides who may see the integrity counts (an
-// organization may not learn of the reports about it, see visible.go).
-func (s *Service) RectSignals(ctx context.Context, path string, year, minIntegrity, minUnsatisfied int) ([]OrgSignal, error) {
+// integrity reports about it closed as resolved in year that the actor may
+// know of (visible.go: from a grant holding integrity.read strictly above
+// the organization, never those about the cadre the actor's account is
+// linked to), and the ratings 不满意 its cases received that year (of any
+// round); it returns the organizations with at least minIntegrity of the
+// one or minUnsatisfied of the other. Counts only: no case, reporter or
+// cadre is named.
+func (s *Service) RectSignals(ctx context.Context, actor access.Actor, path string, year, minIntegrity, minUnsatisfied int) ([]OrgSignal, error) {
+	v, err := s.viewer(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
 	from := db.FormatTime(time.Date(year, 1, 1, 0, 0, 0, 0, org.Shanghai))
 	to := db.FormatTime(time.Date(year+1, 1, 1, 0, 0, 0, 0, org.Shanghai))
 	byOrg := map[int64]*OrgSignal{}
@@ -54,11 +59,38 @@ func (s *Service) RectSignals(ctx context.Context, path string, year, minIntegri
 		}
 		return errs.Wrap(rows.Err(), "case signals")
 	}
-	if err := add("SELECT c.subject_org_id, COUNT(*) FROM cases c"+org.Join("o", "c.subject_org_id")+
-		" WHERE c.kind = ? AND c.state = ? AND c.outcome = ? AND c.closed_at >= ? AND c.closed_at < ? AND "+access.InSubtree("o.path", path)+
-		" GROUP BY c.subject_org_id HAVING COUNT(*) >= ? ORDER BY c.subject_org_id",
-		[]any{KindIntegrity, Closed, Resolved, from, to, minIntegrity}, func(sg *OrgSignal, n int) { sg.Integrity = n }); err != nil {
-		return nil, err
+	// Each grant holding integrity.read counts the organizations strictly
+	// below it; an organization two grants reach is counted once.
+	var roots []string
+	if actor.System {
+		roots = []string{""}
+	}
+	for _, r := range actor.Scopes(IntegrityRead) {
+		if actor.System {
+			break
+		}
+		roots = append(roots, r)
+	}
+	seen := map[int64]bool{}
+	for _, root := range roots {
+		cond := access.InSubtree("o.path", path)
+		if root != "" {
+			cond += " AND " + access.InSubtree("o.path", root) + " AND o.path <> '" + root + "'"
+		}
+		q := "SELECT c.subject_org_id, COUNT(*) FROM cases c" + org.Join("o", "c.subject_org_id") +
+			" WHERE c.kind = ? AND c.state = ? AND c.outcome = ? AND c.closed_at >= ? AND c.closed_at < ? AND " + cond
+		args := []any{KindIntegrity, Closed, Resolved, from, to}
+		if v.person != 0 {
+			q += " AND (c.subject_person_id IS NULL OR c.subject_person_id <> ?)"
+			args = append(args, v.person)
+		}
+		if err := add(q+" GROUP BY c.subject_org_id HAVING COUNT(*) >= ? ORDER BY c.subject_org_id", append(args, minIntegrity), func(sg *OrgSignal, n int) {
+			if !seen[sg.OrgID] {
+				sg.Integrity, seen[sg.OrgID] = n, true
+			}
+		}); err != nil {
+			return nil, err
+		}
 	}
 	// A rating of 不满意 reopens the case and clears its rating (rateTx):
 	// the rate events keep every one, as the statistics count them.
@@ -73,4 +105,12 @@ func (s *Service) RectSignals(ctx context.Context, path string, year, minIntegri
 		out[i] = *byOrg[id]
 	}
 	return out, nil
+}
+
+// KnowsIntegrity reports whether the actor may know of integrity reports
+// about the organization at path: from a grant holding integrity.read
+// strictly above it (visible.go). Other modules that show what such
+// reports say of an organization ask it first.
+func KnowsIntegrity(actor access.Actor, path string) bool {
+	return grantAbove(actor, IntegrityRead, path, path)
 }

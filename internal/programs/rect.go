@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"jiceng/internal/access"
+	"jiceng/internal/cases"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
@@ -47,6 +48,20 @@ var RectReasons = []org.Choice{
 	{Key: "clan_religion", Text: i18n.Text{ZH: "宗族宗教势力干扰", EN: "Interference of clan or religious forces"}},
 	{Key: "weak_economy", Text: i18n.Text{ZH: "集体经济薄弱", EN: "Weak collective economy"}},
 	{Key: "other", Text: i18n.Text{ZH: "其他", EN: "Other"}},
+}
+
+// PublicRectReasons are the kinds of weakness as the public page and the
+// poster name them: "书记不胜任" is a verdict on a person every villager
+// can name, so the public reads that the leadership is being built up.
+var PublicRectReasons = append([]org.Choice{{Key: "leadership", Text: i18n.Text{ZH: "带头人队伍建设需加强", EN: "Leadership to be strengthened"}}},
+	slices.DeleteFunc(slices.Clone(RectReasons), func(c org.Choice) bool { return c.Key == "secretary_unfit" })...)
+
+// PublicReason is the kind of weakness reason as the public reads it.
+func PublicReason(reason string) string {
+	if reason == "secretary_unfit" {
+		return "leadership"
+	}
+	return reason
 }
 
 // RectSources are where a candidate comes from.
@@ -108,7 +123,10 @@ type Rect struct {
 	Version   int    `json:"version"`
 	// Evidence and Steps are filled for one case (Rect), not in lists.
 	Evidence []Evidence `json:"evidence,omitempty"`
-	Steps    []RectStep `json:"steps,omitempty"`
+	// ShowEvidence is false for a reader at or inside the organization,
+	// who is not told why it was named.
+	ShowEvidence bool       `json:"-"`
+	Steps        []RectStep `json:"steps,omitempty"`
 	// AcceptingOrg is the organization that accepts the case and strikes
 	// it off: the nearest county above it.
 	AcceptingOrg string `json:"accepting_org,omitempty"`
@@ -191,7 +209,7 @@ func (s *Service) flags(r *Rect) {
 func (s *Service) Rect(ctx context.Context, actor access.Actor, id int64) (Rect, error) {
 	var r Rect
 	err := s.scanRect(s.db.QueryRow(ctx, "SELECT "+rectCols+rectFrom+" WHERE r.id = ?", id), &r)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && !actor.Can(ProgramsRead, r.path) {
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (!actor.Can(ProgramsRead, r.path) || r.hidden(actor)) {
 		return Rect{}, rectNotFound(id)
 	}
 	if err != nil {
@@ -204,7 +222,11 @@ func (s *Service) Rect(ctx context.Context, actor access.Actor, id int64) (Rect,
 }
 
 // fill reads a case's evidence, steps, files and accepting organization.
+// The evidence is read from above the organization only, and what the
+// residents' integrity reports say of it only by those who may know of
+// them (cases.KnowsIntegrity).
 func (s *Service) fill(ctx context.Context, actor access.Actor, r *Rect) error {
+	r.ShowEvidence = readsAbove(actor, r.path)
 	rows, err := s.db.Query(ctx, "SELECT source, ref, detail, detail_en, at FROM rect_evidence WHERE rect_id = ? ORDER BY id", r.ID)
 	if err != nil {
 		return errs.Wrap(err, "evidence")
@@ -215,7 +237,7 @@ func (s *Service) fill(ctx context.Context, actor access.Actor, r *Rect) error {
 			rows.Close()
 			return errs.Wrap(err, "scan evidence")
 		}
-		if e.Ref == refIntegrity && !showIntegrity(actor, r.path) {
+		if !r.ShowEvidence || e.Ref == refIntegrity && !cases.KnowsIntegrity(actor, r.path) {
 			continue
 		}
 		r.Evidence = append(r.Evidence, e)
@@ -273,17 +295,24 @@ func (s *Service) fill(ctx context.Context, actor access.Actor, r *Rect) error {
 // refIntegrity is the ref of the evidence counting integrity reports.
 const refIntegrity = "integrity"
 
-// showIntegrity reports whether the actor may see that integrity reports
-// about the organization at path were found true: only from above it. An
-// organization may not learn of the reports about it, nor may anyone whose
-// scope lies inside it (the residents' channel's rule, cases/visible.go).
-func showIntegrity(actor access.Actor, path string) bool {
+// readsAbove reports whether the actor reads the programmes of the
+// organization above the one at path: a reader at or inside an
+// organization sees its case once it is listed, never its candidacy (a
+// candidate not listed is nobody's business there) nor the evidence that
+// named it.
+func readsAbove(actor access.Actor, path string) bool {
 	ids := org.PathIDs(path)
 	if len(ids) < 2 {
 		return actor.Unrestricted()
 	}
 	parent := strings.TrimSuffix(path, strconv.FormatInt(ids[len(ids)-1], 10)+"/")
 	return actor.Can(ProgramsRead, parent)
+}
+
+// hidden reports whether a case is kept from the actor: a candidate, or
+// one not listed, from a reader at or inside its organization.
+func (r Rect) hidden(actor access.Actor) bool {
+	return (r.State == "candidate" || r.State == "dismissed") && !readsAbove(actor, r.path)
 }
 
 // level is an organization a step is taken at.
@@ -438,17 +467,31 @@ var rectStepAt = map[string]struct {
 // case is in a state the step is taken in and the actor holds its
 // permission where it is taken. Pages offer the step's form by it.
 func (s *Service) CanRect(ctx context.Context, actor access.Actor, r Rect, step string) bool {
+	return s.RectStepAllowed(ctx, actor, r, step) == nil
+}
+
+// RectStepAllowed answers why the actor may not take step on the case now
+// (forbidden where it is taken, or conflict with the case's state), nil
+// when it may. Pages ask it before they read an upload, so that a request
+// refused anyway costs no more than its headers.
+func (s *Service) RectStepAllowed(ctx context.Context, actor access.Actor, r Rect, step string) error {
 	at, ok := rectStepAt[step]
-	if !ok || !slices.Contains(at.states, r.State) {
-		return false
+	if !ok {
+		return errs.New(errs.NotFound, "没有这一步", "no such step")
 	}
-	path := r.path
+	l := level{Path: r.path, Name: r.OrgName}
 	if at.atCounty {
-		l, err := acceptingLevel(ctx, s.db, r.path)
-		if err != nil {
-			return false
+		var err error
+		if l, err = acceptingLevel(ctx, s.db, r.path); err != nil {
+			return err
 		}
-		path = l.Path
 	}
-	return actor.Can(at.need, path)
+	if !actor.Can(at.need, l.Path) {
+		return errs.New(errs.Forbidden, fmt.Sprintf("您没有办理此事项的权限：应由%s办理", l.Name), fmt.Sprintf("you may not take this step: %s does", l.Name))
+	}
+	if !slices.Contains(at.states, r.State) {
+		return wrongState(r, "不能办理“"+org.LabelOf(RectSteps, map[string]string{"decide": "list", "plan": "plan", "progress": "progress", "accept": "accept", "close": "close"}[step], "")+"”",
+			"that step cannot be taken")
+	}
+	return nil
 }

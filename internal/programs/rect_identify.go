@@ -71,7 +71,7 @@ func (s *Service) Identify(ctx context.Context, actor access.Actor, orgID int64,
 		}
 		found = append(found, evidence{orgID: fl.OrgID, source: "evaluation", ref: "campaign:" + strconv.FormatInt(fl.CampaignID, 10), detail: zh, detailEN: en})
 	}
-	signals, err := s.cs.RectSignals(ctx, root.Path, year, RectMinIntegrity, RectMinUnsatisfied)
+	signals, err := s.cs.RectSignals(ctx, actor, root.Path, year, RectMinIntegrity, RectMinUnsatisfied)
 	if err != nil {
 		return IdentifyResult{}, err
 	}
@@ -95,23 +95,29 @@ func (s *Service) Identify(ctx context.Context, actor access.Actor, orgID int64,
 		added := map[int64]bool{}
 		updated := map[int64]bool{}
 		for _, e := range found {
-			ref, err := org.Lookup(ctx, tx, e.orgID)
-			if err != nil {
+			// Only grassroots organizations are rectified: the evaluation
+			// rates townships too, and a township answers the cases of its
+			// streets, but neither is a 软弱涣散 branch.
+			var path, lv, status string
+			if err := tx.QueryRow(ctx, "SELECT path, level, status FROM orgs WHERE id = ?", e.orgID).Scan(&path, &lv, &status); err != nil {
 				return errs.Wrap(err, "candidate organization")
 			}
-			if !ref.Active() || !actor.Can(ProgramsManage, ref.Path) {
+			if status != org.StatusActive || lv != "village" && lv != "workplace" || !actor.Can(ProgramsManage, path) {
 				continue
 			}
-			id, isNew, err := candidate(ctx, tx, actor, e.orgID, year, "", s.today().Format(dateLayout))
+			id, state, err := candidate(ctx, tx, actor, e.orgID, year, "", s.today().Format(dateLayout))
 			if err != nil {
 				return err
+			}
+			if state != "" && state != "candidate" {
+				continue // decided already: new evidence changes nothing
 			}
 			n, err := addEvidence(ctx, tx, id, e)
 			if err != nil {
 				return err
 			}
 			switch {
-			case isNew:
+			case state == "":
 				added[id] = true
 			case n > 0 && !added[id]:
 				updated[id] = true
@@ -126,26 +132,28 @@ func (s *Service) Identify(ctx context.Context, actor access.Actor, orgID int64,
 	return res, err
 }
 
-// candidate finds or creates the case of an organization and year, and
-// tells whether it created it (as a candidate, with reason, on the date).
-func candidate(ctx context.Context, tx *db.Tx, actor access.Actor, orgID int64, year int, reason, on string) (int64, bool, error) {
+// candidate finds the case of an organization and year with its state,
+// or creates it as a candidate, with reason, on the date, and answers its
+// state as "".
+func candidate(ctx context.Context, tx *db.Tx, actor access.Actor, orgID int64, year int, reason, on string) (int64, string, error) {
 	var id int64
-	err := tx.QueryRow(ctx, "SELECT id FROM rect_cases WHERE org_id = ? AND year = ?", orgID, year).Scan(&id)
+	var state string
+	err := tx.QueryRow(ctx, "SELECT id, state FROM rect_cases WHERE org_id = ? AND year = ?", orgID, year).Scan(&id, &state)
 	if err == nil {
-		return id, false, nil
+		return id, state, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, false, errs.Wrap(err, "find case")
+		return 0, "", errs.Wrap(err, "find case")
 	}
 	now := db.FormatTime(tx.Now())
 	if err := tx.QueryRow(ctx, "INSERT INTO rect_cases (org_id, year, state, reason, created_at, updated_at) VALUES (?, ?, 'candidate', ?, ?, ?) RETURNING id",
 		orgID, year, reason, now, now).Scan(&id); err != nil {
-		return 0, false, errs.Wrap(err, "insert case")
+		return 0, "", errs.Wrap(err, "insert case")
 	}
 	if _, err := step(ctx, tx, actor, id, "identify", "", "", on); err != nil {
-		return 0, false, err
+		return 0, "", err
 	}
-	return id, true, nil
+	return id, "", nil
 }
 
 // addEvidence stores e unless the case has it already, and tells how many

@@ -104,7 +104,7 @@ func (s *Service) RectCases(ctx context.Context, actor access.Actor, q RectQuery
 	out := RectList{States: map[string]int{}, Flags: map[string]int{"repeated": 0, "overdue": 0, "behind": 0}}
 	var kept []Rect
 	for _, r := range all {
-		if q.Flag != "" && !r.flag(q.Flag) {
+		if r.hidden(actor) || q.Flag != "" && !r.flag(q.Flag) {
 			continue
 		}
 		out.States[r.State]++
@@ -176,7 +176,7 @@ type PublicRect struct {
 	OrgName    string   `json:"org_name"`
 	Year       int      `json:"year"`
 	State      string   `json:"state"`
-	Reason     string   `json:"reason"`
+	Reason     string   `json:"reason"` // a key of PublicRectReasons
 	Measures   string   `json:"measures"`
 	Deadline   string   `json:"deadline"`
 	Months     []string `json:"months"` // the months progress was reported for
@@ -223,5 +223,6 @@ func (s *Service) PublicRect(ctx context.Context, orgID int64) (PublicRect, erro
 		return PublicRect{}, err
 	}
 	p.Accepting = acc.Name
+	p.Reason = PublicReason(p.Reason)
 	return p, nil
 }

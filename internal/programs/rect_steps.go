@@ -125,6 +125,9 @@ func (s *Service) Plan(ctx context.Context, actor access.Actor, id int64, in Pla
 		if r.State != "listed" && r.State != "rectifying" {
 			return wrongState(r, "不能制定或修改整顿方案", "no plan can be made or changed")
 		}
+		if r.State == "rectifying" && in.Version == nil {
+			return errs.Field("version", "修改整顿方案须提供台账的版本号（version），以免覆盖他人的修改", "a revision of the plan needs the case's version, so that nobody's change is lost")
+		}
 		if err := errs.CheckVersion(in.Version, r.Version); err != nil {
 			return err
 		}
@@ -136,9 +139,11 @@ func (s *Service) Plan(ctx context.Context, actor access.Actor, id int64, in Pla
 			f.Add("deadline", "请填写整顿时限，格式如 2026-12-31", "enter the deadline as a date like 2026-12-31")
 		} else {
 			deadline = t.Format(dateLayout)
-			last := fmt.Sprintf("%d-12-31", r.Year+1)
+			// About a year: the end of the next year, or a year from today
+			// for a case whose rectification goes on past that.
+			last := max(fmt.Sprintf("%d-12-31", r.Year+1), s.today().AddDate(1, 0, 0).Format(dateLayout))
 			switch {
-			case !t.After(s.today()):
+			case deadline != r.Deadline && !t.After(s.today()):
 				f.Add("deadline", "整顿时限应晚于今天", "the deadline must be after today")
 			case deadline > last:
 				f.Add("deadline", fmt.Sprintf("整顿时限不能晚于 %s：软弱涣散党组织原则上一年内完成整顿", last), fmt.Sprintf("the deadline cannot be after %s: a rectification takes about a year", last))
@@ -237,7 +242,9 @@ func (s *Service) Progress(ctx context.Context, actor access.Actor, id int64, in
 			return errs.Wrap(err, "month's report")
 		}
 		if n > 0 {
-			return errs.Newf(errs.Conflict, "%s的 %s 整顿进展已报送，每月报送一次", "the progress of %s for %s has been reported already: one report a month", r.OrgName, month)
+			// At the field, so that the form keeps what was typed.
+			return errs.Field("month", fmt.Sprintf("%s的 %s 整顿进展已报送，每月报送一次：请选择其他月份", r.OrgName, month),
+				fmt.Sprintf("the progress of %s for %s has been reported already (one report a month): choose another month", r.OrgName, month))
 		}
 		files, err := cases.CheckAttachments(in.Files)
 		if err != nil {

@@ -142,10 +142,17 @@ func (f *fx) caseAbout(t *testing.T, kind string, code string, subject int64) ca
 // TestIdentifyFromCases: an integrity report about 虎邱村 found true, and
 // three residents dissatisfied with 兴宁社区's answers, make both
 // candidates of 2026 with the counts as evidence; two dissatisfied make
-// none. The integrity evidence is shown above the village, never to it.
+// none. The integrity report counts only for an account that may know of
+// it (integrity.read strictly above the village): the county's
+// organization department alone names the community, the county's
+// department that also reads integrity reports names the village too.
+// The village's case and its evidence are kept from the village while it
+// is a candidate; once listed, the village reads the case, never why.
 func TestIdentifyFromCases(t *testing.T) {
 	f := newFx(t)
 	ctx := context.Background()
+	both := f.a.Core().Perms.Bind(access.Actor{UserID: 22, Username: "county_int", Grants: []access.Grant{
+		{Role: access.OrgAdmin, OrgPath: f.county.Path}, {Role: access.IntegrityOfficer, OrgPath: f.county.Path}}})
 	f.caseAbout(t, cases.KindIntegrity, f.village.RegionCode, f.village.ID)
 	var receipts []cases.Receipt
 	for range 3 {
@@ -156,54 +163,72 @@ func TestIdentifyFromCases(t *testing.T) {
 			t.Fatalf("rate %d: %v", i, err)
 		}
 		if i == 1 {
-			// Two are not yet a pattern.
-			res, err := f.pg.Identify(ctx, f.countyA, f.county.ID, 2026)
-			if err != nil || res.Added != 1 {
-				t.Fatalf("with two ratings: %+v, %v; want the village alone", res, err)
+			// Two are not yet a pattern; the department does not know of
+			// the integrity report.
+			if res, err := f.pg.Identify(ctx, f.countyA, f.county.ID, 2026); err != nil || res.Added != 0 {
+				t.Fatalf("with two ratings: %+v, %v; want nobody", res, err)
 			}
 		}
 	}
-	res, err := f.pg.Identify(ctx, f.countyA, f.county.ID, 2026)
-	if err != nil || res.Added != 1 || res.Updated != 0 {
+	if res, err := f.pg.Identify(ctx, f.countyA, f.county.ID, 2026); err != nil || res.Added != 1 || res.Updated != 0 {
 		t.Fatalf("identified %+v, %v; want the community added", res, err)
+	}
+	if res, err := f.pg.Identify(ctx, both, f.county.ID, 2026); err != nil || res.Added != 1 || res.Updated != 0 {
+		t.Fatalf("identified by an integrity reader %+v, %v; want the village added", res, err)
 	}
 	l, err := f.pg.RectCases(ctx, f.countyA, programs.RectQuery{Year: 2026})
 	if err != nil || l.Total != 2 {
 		t.Fatalf("ledger of 2026: %+v, %v", l, err)
 	}
-	details := map[int64]string{}
-	for _, r := range l.Rects {
-		full := must(t)(f.pg.Rect(ctx, f.countyA, r.ID))
-		var d []string
-		for _, e := range full.Evidence {
-			d = append(d, e.Source+" "+e.Detail)
+	details := func(actor access.Actor) map[int64]string {
+		out := map[int64]string{}
+		for _, r := range l.Rects {
+			full := must(t)(f.pg.Rect(ctx, actor, r.ID))
+			var d []string
+			for _, e := range full.Evidence {
+				d = append(d, e.Source+" "+e.Detail)
+			}
+			out[r.OrgID] = strings.Join(d, " | ")
 		}
-		details[r.OrgID] = strings.Join(d, " | ")
+		return out
 	}
-	if got, want := details[f.village.ID], "cases 2026 年有 1 件反映该组织的廉洁监督件查实办结"; got != want {
-		t.Fatalf("evidence of 虎邱村: %q, want %q", got, want)
+	byBoth, byDept := details(both), details(f.countyA)
+	if got, want := byBoth[f.village.ID], "cases 2026 年有 1 件反映该组织的廉洁监督件查实办结"; got != want {
+		t.Fatalf("evidence of 虎邱村 for an integrity reader: %q, want %q", got, want)
 	}
-	if got, want := details[f.other.ID], "cases 2026 年群众对该组织办理的诉求 3 次评价“不满意”"; got != want {
+	if got := byDept[f.village.ID]; got != "" {
+		t.Fatalf("evidence of 虎邱村 for the department alone: %q, want none", got)
+	}
+	if got, want := byDept[f.other.ID], "cases 2026 年群众对该组织办理的诉求 3 次评价“不满意”"; got != want {
 		t.Fatalf("evidence of 兴宁社区: %q, want %q", got, want)
 	}
-	// The village's secretary reads its case, but not that a report about
-	// it was found true; the street above it does.
 	var id int64
 	for _, r := range l.Rects {
 		if r.OrgID == f.village.ID {
 			id = r.ID
 		}
 	}
-	if r := must(t)(f.pg.Rect(ctx, f.secretary, id)); len(r.Evidence) != 0 {
+	// A candidate is kept from its own organization: not in its list, its
+	// counts or its statistics, not found by id.
+	if _, err := f.pg.Rect(ctx, f.secretary, id); errs.KindOf(err) != errs.NotFound {
+		t.Fatalf("the village reads its candidacy: %v", err)
+	}
+	if own, err := f.pg.RectCases(ctx, f.secretary, programs.RectQuery{}); err != nil || own.Total != 0 || len(own.States) != 0 {
+		t.Fatalf("the village's ledger: %+v, %v", own, err)
+	}
+	// Listed, the village reads its case and none of its evidence.
+	must(t)(f.pg.Decide(ctx, f.countyA, id, programs.DecideInput{Decision: "list", Reason: "life_irregular", OnDate: "2026-03-10"}))
+	r := must(t)(f.pg.Rect(ctx, f.secretary, id))
+	if r.ShowEvidence || len(r.Evidence) != 0 {
 		t.Fatalf("the village's secretary sees %+v", r.Evidence)
 	}
-	if r := must(t)(f.pg.Rect(ctx, f.streetA, id)); len(r.Evidence) != 1 {
-		t.Fatalf("the street sees %+v", r.Evidence)
-	}
-	// Nor does the API's JSON of the case carry it for the secretary.
-	b, _ := json.Marshal(must(t)(f.pg.Rect(ctx, f.secretary, id)))
-	if strings.Contains(string(b), "廉洁") {
+	if b, _ := json.Marshal(r); strings.Contains(string(b), "廉洁") || strings.Contains(string(b), "evidence") {
 		t.Fatalf("the secretary's case: %s", b)
+	}
+	// The street above sees that there is evidence, not the integrity
+	// report, which it may not know of.
+	if r := must(t)(f.pg.Rect(ctx, f.streetA, id)); !r.ShowEvidence || len(r.Evidence) != 0 {
+		t.Fatalf("the street sees %v %+v", r.ShowEvidence, r.Evidence)
 	}
 }
 
@@ -290,6 +315,8 @@ func TestRectLifeCycle(t *testing.T) {
 	stale := 1
 	_, err = f.pg.Plan(ctx, f.countyA, r.ID, programs.PlanInput{Measures: plan.Measures, Leader: plan.Leader, Deadline: "2026-11-30", Version: &stale})
 	unchanged(t, err, "")
+	_, err = f.pg.Plan(ctx, f.countyA, r.ID, programs.PlanInput{Measures: plan.Measures, Leader: plan.Leader, Deadline: "2026-11-30"})
+	unchanged(t, err, "修改整顿方案须提供台账的版本号（version），以免覆盖他人的修改")
 
 	// Progress, once a month, by the village's secretary.
 	_, err = f.pg.Progress(ctx, f.secretary, r.ID, programs.ProgressInput{Month: "2026-02", Text: "召开支部党员大会，学习有关文件精神"})
@@ -302,7 +329,7 @@ func TestRectLifeCycle(t *testing.T) {
 		t.Fatalf("after the report: %+v", r)
 	}
 	_, err = f.pg.Progress(ctx, f.secretary, r.ID, programs.ProgressInput{Month: "2026-03", Text: "再次报送三月份的整顿进展情况"})
-	unchanged(t, err, "虎邱村党支部的 2026-03 整顿进展已报送，每月报送一次")
+	unchanged(t, err, "虎邱村党支部的 2026-03 整顿进展已报送，每月报送一次：请选择其他月份")
 
 	// Two months later April and May have no report: behind.
 	f.clock.t = time.Date(2026, 6, 2, 2, 0, 0, 0, time.UTC)
@@ -421,5 +448,21 @@ func TestPublicRectOnlyListed(t *testing.T) {
 	other := f.a.Core().Perms.Bind(access.Actor{UserID: 20, Username: "other", Grants: []access.Grant{{Role: access.OrgAdmin, OrgPath: f.get(t, "450102001").Path}}})
 	if _, err := f.pg.Rect(ctx, other, r.ID); errText(err) != fmt.Sprintf("整顿台账 %d 不存在或不在您的管理范围内", r.ID) {
 		t.Fatalf("another street reads it: %v", err)
+	}
+}
+
+// TestPublicReason: the public reads no verdict on the secretary.
+func TestPublicReason(t *testing.T) {
+	for in, want := range map[string]string{"secretary_unfit": "leadership", "weak_economy": "weak_economy"} {
+		if got := programs.PublicReason(in); got != want {
+			t.Errorf("PublicReason(%s) = %s, want %s", in, got, want)
+		}
+	}
+	var keys []string
+	for _, c := range programs.PublicRectReasons {
+		keys = append(keys, c.Key+"="+c.Text.ZH)
+	}
+	if got := strings.Join(keys, " "); got != "leadership=带头人队伍建设需加强 team_disunited=班子不团结 life_irregular=组织生活不正常 clan_religion=宗族宗教势力干扰 weak_economy=集体经济薄弱 other=其他" {
+		t.Errorf("public reasons: %s", got)
 	}
 }

@@ -322,6 +322,7 @@ var contactMessages = i18n.Catalog{
 	"ct.person":          {ZH: "领导干部", EN: "Leader"},
 	"ct.person_hint":     {ZH: "输入姓名或完整身份证号查找在册党员", EN: "Type a name or a whole ID number to find the member"},
 	"ct.person_change":   {ZH: "如需更换，请在下面重新查找", EN: "To choose someone else, search again below"},
+	"ct.person_choose":   {ZH: "有多人符合，请选择一人", EN: "Several people match: choose one"},
 	"ct.person_search":   {ZH: "姓名或身份证号", EN: "Name or ID number"},
 	"ct.person_posts":    {ZH: "现任职务：%s", EN: "Posts now: %s"},
 	"ct.choose":          {ZH: "请选择", EN: "Choose"},

@@ -33,12 +33,16 @@ func funcs(lang string) template.FuncMap {
 		// source or step.
 		"rlabel":   func(set, key string) string { return org.LabelOf(rectSets[set], key, lang) },
 		"rchoices": func(set string) []org.Choice { return rectSets[set] },
-		"colon":    func() string { return web.Msg(lang, "：", ": ") },
+		"rpublic": func(key string) string {
+			return org.LabelOf(programs.PublicRectReasons, programs.PublicReason(key), lang)
+		},
+		"colon": func() string { return web.Msg(lang, "：", ": ") },
 	}
 }
 
 // rectSets are the rectification's code lists by the name templates use.
-var rectSets = map[string][]org.Choice{"state": programs.RectStates, "reason": programs.RectReasons, "source": programs.RectSources, "step": programs.RectSteps}
+var rectSets = map[string][]org.Choice{"state": programs.RectStates, "reason": programs.RectReasons, "source": programs.RectSources, "step": programs.RectSteps,
+	"public_reason": programs.PublicRectReasons}
 
 // Module builds the programmes' pages: their sidebar entries, routes and
 // messages. Each ledger keeps its routes and messages in its own files.

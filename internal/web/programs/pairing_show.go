@@ -244,8 +244,18 @@ func readUpload(w http.ResponseWriter, r *http.Request) (url.Values, []cases.Nam
 // a refused one shows the page again with the message at its field and
 // what was typed (files are chosen again).
 func (h *Pages) PairingComplete(w http.ResponseWriter, r *http.Request) {
+	// The pairing and the right to record come before the body: an upload
+	// refused anyway is not read.
+	p, v, ok := h.prShowPage(w, r, 0)
+	if !ok {
+		return
+	}
+	if !v.CanRecord {
+		h.Redirect(w, r, prHref(v.P.ID), "err", web.Msg(p.Lang, "您没有登记该结对承诺完成情况的权限", "you may not record what this pairing delivered"))
+		return
+	}
 	form, files, ferr := readUpload(w, r)
-	p, v, ok := h.prShowPage(w, r, max(ctInt(form.Get("year")), 0))
+	p, v, ok = h.prShowPage(w, r, max(ctInt(form.Get("year")), 0))
 	if !ok {
 		return
 	}

@@ -305,12 +305,18 @@ func (h *Pages) RectShow(w http.ResponseWriter, r *http.Request) {
 // files (multipart).
 func (h *Pages) RectStep(step string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		form, files, ferr := readUpload(w, r)
 		p := h.Page(r, "rect", "")
 		v, ok := h.rectView(w, r, p)
 		if !ok {
 			return
 		}
+		// The step's permission and the case's state come before the body:
+		// an upload refused anyway is not read.
+		if err := h.pg.RectStepAllowed(r.Context(), web.Actor(r), v.C, step); err != nil {
+			h.Redirect(w, r, rectHref(v.C.ID), "err", web.ErrMessage(err, p.Lang))
+			return
+		}
+		form, files, ferr := readUpload(w, r)
 		p.Form = v.form()
 		for k, vs := range form {
 			p.Form[k] = vs
