@@ -210,6 +210,21 @@ var builtinNames = map[string]string{
 	"企业":     "Enterprises",
 	"项目业主":   "Project owners",
 	"服务对象":   "People served",
+	// The first secretaries' review (TemplateFirstSecretary).
+	"建强基层组织": "Building the Party organization",
+	"推动乡村振兴": "Rural revitalization",
+	"为民办事服务": "Serving the villagers",
+	"提升治理水平": "Improving governance",
+	"去留意见":   "Stay or change",
+	"建议留任":   "Recommend keeping",
+	"建议调整":   "Recommend replacing",
+	"村民代表":   "Villagers' representatives",
+	"乡镇党委":   "Township Party committee",
+	"派出单位":   "Home agency",
+	"优秀":     "Excellent",
+	"合格":     "Competent",
+	"基本合格":   "Basically competent",
+	"不合格":    "Not competent",
 }
 
 // NameText returns an indicator, grade, answer level or rater-group name of a campaign's
@@ -278,6 +293,39 @@ func TemplateVillageSecretary() Rules {
 		Grades:          DefaultGrades(),
 		Vetoes:          []Veto{{Kind: VetoMassesSatisfaction, Threshold: 50, Grade: "差"}},
 		VillageTemplate: true,
+	}
+}
+
+// TemplateFirstSecretary returns the rules of the yearly review of first
+// secretaries (第一书记“三述三评”): the first secretary reports to the
+// villagers, the township's Party committee and the home agency (三述), and
+// each of them rates (三评) the four duties of a first secretary, answered
+// 满意/基本满意/不满意, and whether the first secretary should stay,
+// 建议留任/建议调整. The villagers weigh 40 %; a first secretary without
+// enough ballots from every group is left ungraded; the villagers'
+// satisfaction below 50 % forces 不合格; at most 10 % may be graded 优秀.
+func TemplateFirstSecretary() Rules {
+	return Rules{
+		Type: TypeFirstSecretary,
+		Indicators: []Indicator{
+			{Key: "build", Name: "建强基层组织", Weight: 0.25, Scale: satisfiedScale()},
+			{Key: "develop", Name: "推动乡村振兴", Weight: 0.25, Scale: satisfiedScale()},
+			{Key: "serve", Name: "为民办事服务", Weight: 0.2, Scale: satisfiedScale()},
+			{Key: "govern", Name: "提升治理水平", Weight: 0.15, Scale: satisfiedScale()},
+			{Key: "stay", Name: "去留意见", Weight: 0.15, Scale: Scale{Kind: ScaleLevels, Levels: []Level{{"建议留任", 100}, {"建议调整", 0}}}},
+		},
+		Groups: []Group{
+			{Key: "villagers", Name: "村民代表", Weight: 0.4, Masses: true},
+			{Key: "township", Name: "乡镇党委", Weight: 0.3},
+			{Key: "agency", Name: "派出单位", Weight: 0.3},
+		},
+		K:          DefaultK,
+		FewBallots: FewIncomplete,
+		MinBallots: DefaultK,
+		Trim:       true,
+		Grades:     []GradeThreshold{{"优秀", 90}, {"合格", 75}, {"基本合格", 60}, {"不合格", 0}},
+		Vetoes:     []Veto{{Kind: VetoMassesSatisfaction, Threshold: 50, Grade: "不合格"}},
+		TopCap:     0.10,
 	}
 }
 

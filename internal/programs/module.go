@@ -47,6 +47,12 @@ func Module(c *module.Core) (*Service, module.Domain, error) {
 			"contact_point": func(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
 				return audit.NamesByID(ctx, c.DB, actor, "SELECT p.id, p.leader_name || ' · ' || "+org.LabelCol("o")+", o.path FROM contact_points p"+org.Join("o", "p.org_id")+" WHERE p.id IN", ids)
 			},
+			"site": func(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
+				return audit.NamesByID(ctx, c.DB, actor, "SELECT s.id, "+org.LabelCol("o")+" || ' · ' || CAST(s.year AS TEXT), o.path FROM sites s"+org.Join("o", "s.org_id")+" WHERE s.id IN", ids)
+			},
+			"first_secretary": func(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
+				return audit.NamesByID(ctx, c.DB, actor, "SELECT t.id, t.person_name || ' · ' || "+org.LabelCol("o")+", o.path FROM fsec_terms t"+org.Join("o", "t.org_id")+" WHERE t.id IN", ids)
+			},
 			"pairing": func(ctx context.Context, actor access.Actor, ids []string) (map[string]string, error) {
 				return audit.NamesByID(ctx, c.DB, actor, "SELECT p.id, "+org.LabelCol("a")+" || ' — ' || "+org.LabelCol("o")+", o.path FROM pairings p"+org.Join("a", "p.agency_org_id")+org.Join("o", "p.grassroots_org_id")+" WHERE p.id IN", ids)
 			},

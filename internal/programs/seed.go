@@ -21,10 +21,12 @@ func (s *Service) seed(ctx context.Context, in module.Seeding) (module.Seeded, e
 	}
 	var lines demoLines
 	for _, part := range []func(context.Context, module.Seeding) (string, error){
+		s.seedFirstSecretaries,
 		s.seedRect,
 		s.seedVenues,
 		s.seedContacts,
 		s.seedPairings,
+		s.seedSites,
 	} {
 		line, err := part(ctx, in)
 		if err != nil {

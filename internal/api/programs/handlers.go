@@ -24,7 +24,7 @@ type Handlers struct {
 // openapi-<ledger>.json.
 func Module(k *api.Kit, pg *programs.Service) api.Module {
 	h := &Handlers{k: k, pg: pg}
-	return api.Module{Routes: slices.Concat(h.rectRoutes(), h.venueRoutes(), h.contactRoutes(), h.pairingRoutes()), Stats: []module.Stats{h.Stats()}}
+	return api.Module{Routes: slices.Concat(h.rectRoutes(), h.venueRoutes(), h.contactRoutes(), h.pairingRoutes(), h.fsecRoutes(), h.siteRoutes()), Stats: []module.Stats{h.Stats()}}
 }
 
 // Stats is the programmes' part of an organization's statistics, left out

@@ -18,7 +18,7 @@ import (
 // takes every route of the module.
 func TestMatrix(t *testing.T) {
 	t.Parallel()
-	matrix.Run(t, "programs", slices.Concat(rectLines, venueMatrixLines, contactMatrixLines))
+	matrix.Run(t, "programs", slices.Concat(rectLines, venueMatrixLines, contactMatrixLines, fsecLines, siteMatrixLines))
 }
 
 // rectLines are the lines of the rectification's pages and JSON routes.

@@ -52,11 +52,11 @@ func Module(k *web.Kit, s *programs.Service) (web.Module, error) {
 		return web.Module{}, err
 	}
 	h := &Pages{Kit: k, pg: s, tmpl: t}
-	msgs, err := i18n.Join(Messages, rectMessages, venueMessages, contactMessages, pairingMessages)
+	msgs, err := i18n.Join(Messages, rectMessages, venueMessages, contactMessages, pairingMessages, fsecMessages, siteMessages)
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: slices.Concat(h.rectRoutes(), h.venueRoutes(), h.contactRoutes(), h.pairingRoutes()), Catalog: msgs, Group: "nav.programs", Cockpit: h.rectCockpit}, nil
+	return web.Module{Nav: nav(), Routes: slices.Concat(h.rectRoutes(), h.venueRoutes(), h.contactRoutes(), h.pairingRoutes(), h.fsecRoutes(), h.siteRoutes()), Catalog: msgs, Group: "nav.programs", Cockpit: h.rectCockpit}, nil
 }
 
 // nav is the programmes' sidebar entries, after the residents' channel's
@@ -64,9 +64,11 @@ func Module(k *web.Kit, s *programs.Service) (web.Module, error) {
 func nav() []module.Nav {
 	return []module.Nav{
 		{Key: "rect", Href: "/rectification", Need: programs.ProgramsRead, Order: 57},
+		{Key: "fsec", Href: "/first-secretaries", Need: programs.ProgramsRead, Order: 57},
 		{Key: "contacts", Href: "/contacts", Need: programs.ProgramsRead, Order: 58},
 		{Key: "pairings", Href: "/pairings", Need: programs.ProgramsRead, Order: 59},
 		{Key: "venues", Href: "/venues", Need: programs.ProgramsRead, Order: 59},
+		{Key: "sites", Href: "/sites", Need: programs.ProgramsRead, Order: 59},
 	}
 }
 
