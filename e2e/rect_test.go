@@ -91,6 +91,8 @@ func rectifyFlagged(t *testing.T, base, shots, password string, flagged campOrg,
 		t.Errorf("the timeline reads %q", steps)
 	}
 	shot("closed")
+	cockpitDrillsAndPrints(t, b, "兴宁区委")
+	shot("cockpit")
 
 	// 5. The public page, on a phone, without a login.
 	p := newBrowser(t)

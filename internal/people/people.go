@@ -33,6 +33,8 @@ type Service struct {
 	// trained keeps each subtree's training completion for the statistics
 	// a short while: counting it reads every member of the subtree.
 	trained *trainedCache
+	// keep holds the cockpit's counts of training and pay by organization.
+	keep *keepers
 }
 
 // NewService returns the register, sealing personal data under a key derived
@@ -43,7 +45,7 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{db: d, orgs: orgs, seal: seal, now: time.Now, dupUntil: map[string]time.Time{}, trained: newTrainedCache()}
+	s := &Service{db: d, orgs: orgs, seal: seal, now: time.Now, dupUntil: map[string]time.Time{}, trained: newTrainedCache(), keep: newKeepers()}
 	s.dupLimit = ratelimit.New(20, 3*time.Minute, 0, func() time.Time { return s.now() })
 	orgs.Attach(&org.InclusiveAggregate{Table: "people_agg", Keys: []string{"dim", "val"}}, s.checkDissolve)
 	orgs.ProvideLeaders(s.leaders)

@@ -2,7 +2,6 @@ package people
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"jiceng/internal/access"
@@ -29,6 +28,12 @@ type Stats struct {
 	Pay PaySummary `json:"pay"`
 	// Training is this year's completion of the training requirement.
 	Training TrainingStats `json:"training"`
+	// PayCompliance and TrainingCompletion are the same figures as Pay and
+	// Training with the cadres without a pay record, the secretaries' and
+	// committee members' completion and both by child organization: the
+	// cockpit's cards of this year.
+	PayCompliance      PayFigures      `json:"pay_compliance"`
+	TrainingCompletion TrainingFigures `json:"training_completion"`
 }
 
 // Stats reads the member statistics of an organization's subtree from the
@@ -81,35 +86,41 @@ func (s *Service) Stats(ctx context.Context, actor access.Actor, orgID int64) (S
 	return st, nil
 }
 
-// TrainingCountLimit is the most members whose training a page counts as
-// it shows an organization: counting reads every member of the subtree, so
-// larger ones (a city, a province) link to the completion page instead.
+// TrainingCountLimit is the most required members of a subtree whose
+// training is counted while the reader waits: a larger subtree (a city, a
+// province) answers with its last count while the next one runs.
 const TrainingCountLimit = 30000
 
 // SubtreeStats are the member statistics of a subtree with this year's
-// pay against the floor and training completion, as the statistics API
-// gives them. The training part reads every member of the subtree (kept
-// two minutes, see trainingStats): the member counts alone are Stats.
+// pay against the floor and training completion, overall and by child, as
+// the statistics API gives them. The training part is counted by
+// organization and kept (see TrainingByChild): the member counts alone are
+// Stats.
 func (s *Service) SubtreeStats(ctx context.Context, actor access.Actor, orgID int64) (Stats, error) {
 	st, err := s.Stats(ctx, actor, orgID)
 	if err != nil {
 		return st, err
 	}
-	if st.Pay, err = s.PaySummary(ctx, actor, orgID, s.today().Year()); err != nil {
+	year := s.today().Year()
+	if st.PayCompliance, err = s.PayByChild(ctx, actor, orgID, year); err != nil {
 		return st, err
 	}
-	st.Training, err = s.TrainingOf(ctx, actor, orgID, st)
-	return st, err
+	if st.TrainingCompletion, err = s.TrainingByChild(ctx, actor, orgID, year); err != nil {
+		return st, err
+	}
+	st.Pay, st.Training = st.PayCompliance.PaySummary, TrainingStats{Year: year, TrainingCount: st.TrainingCompletion.TrainingCount}
+	return st, nil
 }
 
-// TrainingOf is this year's training completion of the subtree whose
-// member statistics are st.
-func (s *Service) TrainingOf(ctx context.Context, actor access.Actor, orgID int64, st Stats) (TrainingStats, error) {
-	o, err := s.orgs.Check(ctx, actor, orgID, PeopleRead)
+// TrainingOf is this year's training completion of the subtree, from the
+// counts kept by organization (see TrainingByChild).
+func (s *Service) TrainingOf(ctx context.Context, actor access.Actor, orgID int64) (TrainingStats, error) {
+	year := s.today().Year()
+	f, err := s.TrainingByChild(ctx, actor, orgID, year)
 	if err != nil {
 		return TrainingStats{}, err
 	}
-	return s.trainingStats(ctx, o, fmt.Sprint(st.Total, st.ByStatus, st.ByKind))
+	return TrainingStats{Year: year, TrainingCount: f.TrainingCount}, nil
 }
 
 // ageBand is the key of the band an age falls in.

@@ -304,90 +304,26 @@ type TrainingStats struct {
 	TrainingCount
 }
 
-// trainedTTL is how long the statistics keep a subtree's completion. A
-// change of training in this service clears them at once; a member's
-// change of status or post shows within this time. The completion page
-// itself always counts afresh.
+// trainedTTL is how long the kept counts of training and pay answer
+// (see keeper). A change of training in this service clears them at once
+// (trainedCache.gen); a member's change of status or post shows at once
+// through the mark; a change by another process shows within this time.
 const trainedTTL = 2 * time.Minute
 
-// trainedCache holds the training statistics of subtrees.
+// trainedCache counts the changes of training made by this service, so that
+// kept counts made before one are counted anew.
 type trainedCache struct {
-	mu   sync.Mutex
-	gen  int
-	byID map[int64]trainedEntry
+	mu  sync.Mutex
+	gen int
 }
 
-type trainedEntry struct {
-	st       TrainingStats
-	at       time.Time
-	gen      int
-	fromPath string
-	members  string // the subtree's member counts when counted
-}
+func newTrainedCache() *trainedCache { return &trainedCache{} }
 
-func newTrainedCache() *trainedCache { return &trainedCache{byID: map[int64]trainedEntry{}} }
-
-// forget drops every kept count: training changed.
+// forget marks every kept count stale: training changed.
 func (c *trainedCache) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	clear(c.byID)
-}
-
-// trainingStats is this year's completion in a subtree, for Stats: kept
-// for trainedTTL, counted anew after any change of training and whenever
-// members (their fingerprint: the subtree's counts by status and kind, and
-// the last post recorded) changed meanwhile.
-func (s *Service) trainingStats(ctx context.Context, o org.Org, members string) (TrainingStats, error) {
-	var lastPost sql.NullInt64
-	if err := s.db.QueryRow(ctx, "SELECT MAX(id) FROM posts").Scan(&lastPost); err != nil {
-		return TrainingStats{}, errs.Wrap(err, "last post")
-	}
-	members += fmt.Sprintf(" post %d", lastPost.Int64)
-	now := s.now()
-	year := s.today().Year()
-	c := s.trained
-	c.mu.Lock()
-	e, ok := c.byID[o.ID]
-	gen := c.gen
-	c.mu.Unlock()
-	if ok && e.gen == gen && e.st.Year == year && e.fromPath == o.Path && e.members == members && now.Sub(e.at) < trainedTTL && !now.Before(e.at) {
-		return e.st, nil
-	}
-	st, err := s.countTraining(ctx, o, year)
-	if err != nil {
-		return st, err
-	}
-	c.mu.Lock()
-	if c.gen == gen {
-		c.byID[o.ID] = trainedEntry{st: st, at: now, gen: gen, fromPath: o.Path, members: members}
-	}
-	c.mu.Unlock()
-	return st, nil
-}
-
-// countTraining counts a year's completion in a subtree.
-func (s *Service) countTraining(ctx context.Context, o org.Org, year int) (TrainingStats, error) {
-	ts, err := s.trainees(ctx, o.Path, year, "")
-	if err != nil {
-		return TrainingStats{}, err
-	}
-	posts, err := s.subtreePosts(ctx, o.Path)
-	if err != nil {
-		return TrainingStats{}, err
-	}
-	reqs, err := s.requirementTable(ctx, s.db)
-	if err != nil {
-		return TrainingStats{}, err
-	}
-	st := TrainingStats{Year: year}
-	for _, t := range ts {
-		need, _ := reqs.of(t.orgPath, posts[t.id])
-		st.add(t.halves >= need)
-	}
-	st.finish()
-	return st, nil
 }
 
 // ThisYear is the current year in Beijing, the year reports default to.

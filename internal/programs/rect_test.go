@@ -413,7 +413,7 @@ func TestRectLifeCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := json.Marshal(st); string(b) != `{"rectification":{"total":2,"states":{"closed":1,"listed":1},"flags":{"behind":0,"overdue":0,"repeated":1}}}` {
+	if b, _ := json.Marshal(st.Rectification); string(b) != `{"total":2,"states":{"closed":1,"listed":1},"flags":{"behind":0,"overdue":0,"repeated":1}}` {
 		t.Fatalf("statistics: %s", b)
 	}
 	noPrograms := f.a.Core().Perms.Bind(access.Actor{UserID: 21, Username: "evaluator", Grants: []access.Grant{{Role: access.EvaluationManager, OrgPath: f.county.Path}}})

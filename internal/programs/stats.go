@@ -8,9 +8,12 @@ import (
 
 // Stats is the programmes' part of an organization's statistics
 // (GET /api/v1/orgs/{id}/stats, key "programs"): each ledger's figures for
-// the subtree.
+// the subtree. The sites and the first secretaries count this year: the
+// statistics take no year.
 type Stats struct {
-	Rectification RectStats `json:"rectification"`
+	Rectification    RectStats     `json:"rectification"`
+	Sites            SiteStats     `json:"sites"`
+	FirstSecretaries FirstSecStats `json:"first_secretaries"`
 }
 
 // RectStats are the rectification's figures of a subtree, every year's
@@ -33,5 +36,12 @@ func (s *Service) SubtreeStats(ctx context.Context, actor access.Actor, orgID in
 	for _, n := range l.States {
 		total += n
 	}
-	return Stats{Rectification: RectStats{Total: total, States: l.States, Flags: l.Flags}}, nil
+	st := Stats{Rectification: RectStats{Total: total, States: l.States, Flags: l.Flags}}
+	if st.Sites, err = s.SiteStatsOf(ctx, actor, orgID, 0); err != nil {
+		return Stats{}, err
+	}
+	if st.FirstSecretaries, err = s.FirstSecStatsOf(ctx, actor, orgID, 0); err != nil {
+		return Stats{}, err
+	}
+	return st, nil
 }

@@ -237,6 +237,7 @@ func TestEveryExportPrints(t *testing.T) {
 		"/sites/export.xlsx":             {path: "/sites/export.xlsx", orientation: "landscape", formats: ints(0, 3, 5, 12)},
 		"/sites/quotas.xlsx":             {path: "/sites/quotas.xlsx", orientation: "landscape", formats: ints(0, 3, 4, 5, 7, 8)},
 		"/sites/spread.xlsx":             {path: "/sites/spread.xlsx", orientation: "landscape", formats: ints(0), from: 2, repeat: []string{"0", "0", "0"}},
+		"/cockpit.xlsx":                  {path: "/cockpit.xlsx", orientation: "landscape", formats: map[int]string{1: "0"}, sheets: 10},
 		"/pairings/totals.xlsx":          {path: "/pairings/totals.xlsx", orientation: "landscape", formats: map[int]string{0: "0", 2: "0", 3: "0", 4: "0", 5: "0", 6: "0", 7: "0.0%", 8: "0", 9: "0", 10: "0", 11: "0"}},
 		"/training/completion/export.xlsx": {path: fmt.Sprintf("/training/completion/export.xlsx?org=%d&year=2026", town), orientation: "landscape",
 			formats: map[int]string{0: "0", 5: "0.0", 6: "0.0", 7: "0.0"}},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"net/http"
+	"slices"
 	"strings"
 
 	"jiceng/internal/access"
@@ -98,24 +99,35 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 			yield([]any{k.exportCapNote(lang, limit, f.Total)})
 		}
 	}
-	out := &exportWriter{w: w, start: func() error {
-		if srcErr != nil {
-			return srcErr
-		}
+	k.deliver(w, r, f.Scope, f.List, func() (audit.Export, error) {
 		e := audit.Export{List: f.List.ZH, ListEN: f.List.EN, Path: r.URL.Path, Scope: f.Scope,
 			Filters: strings.TrimSpace(f.Filters.ZH), FiltersEN: strings.TrimSpace(f.Filters.EN), Rows: n, Truncated: more || f.Total > limit}
 		if f.Total >= 0 {
 			e.Total = f.Total
 		}
+		return e, srcErr
+	}, func(out io.Writer) error { return xlsx.Write(out, s, rows) })
+}
+
+// deliver writes a workbook to the client: write assembles it, and before
+// its first byte goes out the entry entry gives (it fails when the rows'
+// source did) is written to the audit log; if that fails the client gets
+// an error page instead of a file.
+func (k *Kit) deliver(w http.ResponseWriter, r *http.Request, scope string, list i18n.Text, entry func() (audit.Export, error), write func(io.Writer) error) {
+	out := &exportWriter{w: w, start: func() error {
+		e, err := entry()
+		if err != nil {
+			return err
+		}
 		if err := k.Orgs.Audit().RecordExport(r.Context(), Actor(r), e); err != nil {
 			return err
 		}
-		_, cd := xlsx.FileName(f.Scope, f.List.In(lang), k.Now())
+		_, cd := xlsx.FileName(scope, list.In(i18n.FromRequest(r)), k.Now())
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", cd)
 		return nil
 	}}
-	if err := xlsx.Write(out, s, rows); err != nil {
+	if err := write(out); err != nil {
 		if out.started {
 			// The file is under way; the client sees a broken download.
 			k.Logger.Error("export", "path", r.URL.Path, "err", err)
@@ -126,6 +138,29 @@ func (k *Kit) SendExport(w http.ResponseWriter, r *http.Request, f ExportFile) {
 		}
 		k.Fail(w, r, errs.Wrap(err, "export"))
 	}
+}
+
+// SendBook sends a workbook of several sheets whose rows are all in hand
+// (a statistics workbook: figures, not a list), audited as one export with
+// the rows of every sheet; its describing lines follow the page's language
+// and the demo's mark as SendExport's do.
+func (k *Kit) SendBook(w http.ResponseWriter, r *http.Request, scope string, list, filters i18n.Text, sheets []xlsx.Sheet, rows [][][]any) {
+	lang := i18n.FromRequest(r)
+	parts := make([]xlsx.Part, len(sheets))
+	n := 0
+	for i, s := range sheets {
+		s.EN = lang == i18n.EN
+		s.Filters = cmp.Or(strings.TrimSpace(filters.In(lang)), s.Filters)
+		if k.Demo {
+			s.Title = "【" + k.T(lang, "export.demo") + "】" + s.Title
+		}
+		parts[i] = xlsx.Part{Sheet: s, Rows: slices.Values(rows[i])}
+		n += len(rows[i])
+	}
+	k.deliver(w, r, scope, list, func() (audit.Export, error) {
+		return audit.Export{List: list.ZH, ListEN: list.EN, Path: r.URL.Path, Scope: scope,
+			Filters: strings.TrimSpace(filters.ZH), FiltersEN: strings.TrimSpace(filters.EN), Rows: n, Total: n}, nil
+	}, func(out io.Writer) error { return xlsx.WriteBook(out, parts) })
 }
 
 // exportWriter passes the finished workbook to the client, after start has

@@ -81,11 +81,15 @@ type Module struct {
 	// (members, secretary, term …), in the request's language; nil when
 	// the module has none. A refusal leaves them out for that reader.
 	OrgFacts func(r *http.Request, o org.Org) ([]Fact, error)
-	// Cockpit gives the module's card on the cockpit for the organization
-	// it shows (key figures and charts of its subtree); nil when the module
-	// has none. A refusal leaves the card out for that reader.
-	Cockpit func(r *http.Request, o org.Org) (*Panel, error)
+	// Cockpits give the module's cards on the cockpit for the organization
+	// it shows (key figures and charts of its subtree, for the year of
+	// CockpitYear), in order. A refusal leaves that card out for that
+	// reader.
+	Cockpits []Card
 }
+
+// Card gives one card of the cockpit; see Module.Cockpits.
+type Card func(r *http.Request, o org.Org) (*Panel, error)
 
 // Panel is a module's card on the cockpit: a title linking to the module's
 // own page of the subtree, key figures and charts.
@@ -186,8 +190,8 @@ func (k *Kit) AddModule(m Module) error {
 	if m.OrgFacts != nil {
 		k.orgFacts = append(k.orgFacts, m.OrgFacts)
 	}
-	if m.Cockpit != nil {
-		k.cockpits = append(k.cockpits, m.Cockpit)
+	for _, c := range m.Cockpits {
+		k.cockpits = append(k.cockpits, c)
 	}
 	k.sections = append(k.sections, sec)
 	slices.SortStableFunc(k.sections, func(a, b Section) int { return cmp.Compare(a.order, b.order) })

@@ -121,21 +121,64 @@ const noFilters = "筛选：无"
 // Nothing is written to w until rows is exhausted: the workbook is assembled
 // at the end, so a caller whose row source fails can still answer with an
 // error as long as it makes w refuse the bytes.
-func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) (err error) {
+func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) error {
+	return WriteBook(w, []Part{{Sheet: s, Rows: rows}})
+}
+
+// Part is one sheet of a workbook and its rows.
+type Part struct {
+	Sheet Sheet
+	Rows  iter.Seq[[]any]
+}
+
+// WriteBook writes a workbook of several sheets, in order, each laid out as
+// Write lays out its one (title, filters, export line, header, rows, page
+// setup). Sheet names that clash once cut to Excel's 31 characters get a
+// number.
+func WriteBook(w io.Writer, parts []Part) (err error) {
+	if len(parts) == 0 {
+		return fmt.Errorf("xlsx: a workbook needs a sheet")
+	}
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("xlsx: close: %w", cerr)
 		}
 	}()
-	sheet := SheetName(s.Name)
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return fmt.Errorf("xlsx: sheet name: %w", err)
-	}
 	st, err := newStyles(f)
 	if err != nil {
 		return err
 	}
+	used := map[string]bool{}
+	for i, p := range parts {
+		name := SheetName(p.Sheet.Name)
+		for n := 2; used[name]; n++ {
+			// The number goes after a base cut short enough to keep it.
+			suffix := fmt.Sprintf(" (%d)", n)
+			base := []rune(SheetName(p.Sheet.Name))
+			name = SheetName(string(base[:min(len(base), 31-len(suffix))]) + suffix)
+		}
+		used[name] = true
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), name)
+		} else {
+			_, err = f.NewSheet(name)
+		}
+		if err != nil {
+			return fmt.Errorf("xlsx: sheet name: %w", err)
+		}
+		if err := layOutSheet(f, st, name, p.Sheet, p.Rows); err != nil {
+			return err
+		}
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("xlsx: write: %w", err)
+	}
+	return nil
+}
+
+// layOutSheet lays out one sheet of the workbook f.
+func layOutSheet(f *excelize.File, st styles, sheet string, s Sheet, rows iter.Seq[[]any]) (err error) {
 	ncols := max(len(s.Header), 1)
 	widths := make([]float64, ncols)
 	for i := range widths {
@@ -258,9 +301,6 @@ func Write(w io.Writer, s Sheet, rows iter.Seq[[]any]) (err error) {
 	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx: flush: %w", err)
-	}
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("xlsx: write: %w", err)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"jiceng/internal/api"
 	"jiceng/internal/coverage"
 	"jiceng/internal/module"
+	"jiceng/internal/org"
 )
 
 // Handlers are the coverage module's JSON handlers.
@@ -51,14 +52,13 @@ func (h *Handlers) Routes() []module.Route {
 	}
 }
 
-// Stats is the coverage part of an organization's statistics: the totals
-// of its subtree, left out for a caller who may not read units.
+// Stats is the coverage part of an organization's statistics, as the
+// cockpit's card shows it for this year (in Asia/Shanghai): today's totals
+// of its subtree with each child's rates, the trend of twelve months and
+// the standing against the year's goals; left out for a caller who may not
+// read units.
 func (h *Handlers) Stats() module.Stats {
 	return module.Stats{Key: "coverage", Of: func(ctx context.Context, a access.Actor, orgID int64) (any, error) {
-		c, err := h.cov.Totals(ctx, a, orgID)
-		if err != nil {
-			return nil, err
-		}
-		return coverage.Summarize(c), nil
+		return h.cov.Standing(ctx, a, orgID, h.cov.Now().In(org.Shanghai).Year())
 	}}
 }

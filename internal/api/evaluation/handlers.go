@@ -5,10 +5,14 @@
 package evaluation
 
 import (
+	"context"
+
+	"jiceng/internal/access"
 	"jiceng/internal/account"
 	"jiceng/internal/api"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/module"
+	"jiceng/internal/org"
 	"jiceng/internal/ratelimit"
 )
 
@@ -22,13 +26,25 @@ type Handlers struct {
 	// reads bounds the bulletin requests of each client; nil leaves them
 	// unbounded.
 	reads *ratelimit.Limiter
+	// overviews keep the grades of published results for the statistics.
+	overviews *evaluation.Overviews
 }
 
 // Module builds the evaluation module's JSON handlers and its subject
 // import, with the kit's limits, which the pages share.
 func Module(k *api.Kit, eval *evaluation.Service) api.Module {
-	h := &Handlers{k: k, eval: eval, codes: k.Codes, reads: k.Reads}
-	return api.Module{Routes: h.Routes(), Imports: []api.ImportKind{h.Import()}}
+	h := &Handlers{k: k, eval: eval, codes: k.Codes, reads: k.Reads, overviews: evaluation.NewOverviews(eval)}
+	return api.Module{Routes: h.Routes(), Imports: []api.ImportKind{h.Import()}, Stats: []module.Stats{h.Stats()}}
+}
+
+// Stats is the "evaluation" part of GET /api/v1/orgs/{id}/stats: what the
+// published campaigns of this year (in Asia/Shanghai) say of the subtree,
+// as the cockpit's card shows it, with each child's figures; left out for
+// a caller without evaluation.read on the organization.
+func (h *Handlers) Stats() module.Stats {
+	return module.Stats{Key: "evaluation", Of: func(ctx context.Context, a access.Actor, orgID int64) (any, error) {
+		return h.overviews.Of(ctx, a, orgID, h.eval.Now().In(org.Shanghai).Year())
+	}}
 }
 
 // Routes are the evaluation module's API routes; the two public routes take

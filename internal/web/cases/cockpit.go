@@ -57,6 +57,28 @@ func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 	if st.Total > 0 {
 		p.Charts = []web.PanelChart{{ID: "cases-received", Title: h.T(lang, "cstat.received"), JSON: web.ChartJSON(h.monthChart(lang, months, false))},
 			{ID: "cases-closed", Title: h.T(lang, "cstat.closed"), JSON: web.ChartJSON(h.monthChart(lang, months, true))}}
+		children, err := h.cs.ChildrenStats(ctx, actor, o.ID)
+		if err != nil {
+			return nil, err
+		}
+		// The drill-down compares the rate of answers on time, the
+		// figure a county is judged by; each bar's child shows the rest.
+		by := web.RateChart{Type: "hbar", Title: h.T(lang, "cstat.by_child_on_time"), Unit: "%"}
+		year := h.CockpitYear(r)
+		for _, c := range children {
+			if c.Answered > 0 {
+				by.Items = append(by.Items, web.RateItem{Name: c.Name, Value: web.Round1(float64(c.AnsweredOnTime) * 100 / float64(c.Answered)),
+					Href: web.CockpitHref(c.OrgID, year, h.Now().Year())})
+			}
+		}
+		if len(by.Items) > 0 {
+			by.Items = web.TopRates(by.Items, web.CockpitBars)
+			p.Charts = append(p.Charts, web.PanelChart{ID: "cases-children", Title: by.Title, JSON: web.RateChartJSON(by)})
+		}
+	}
+	if y := h.CockpitYear(r); y != h.Now().Year() {
+		// The channel's figures are kept as of today, not by year.
+		p.Title += web.Msg(lang, "（截至今日，不分年度）", " (as of today, every year)")
 	}
 	return p, nil
 }

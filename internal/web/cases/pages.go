@@ -104,5 +104,5 @@ func Module(k *web.Kit, s *cases.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs, Cockpit: h.cockpit}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs, Cockpits: []web.Card{h.cockpit}}, nil
 }

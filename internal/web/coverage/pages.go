@@ -88,5 +88,5 @@ func Module(k *web.Kit, s *coverage.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, Cockpits: []web.Card{h.cockpit}}, nil
 }

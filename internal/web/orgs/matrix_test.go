@@ -12,6 +12,7 @@ import (
 // A route without its line fails the test.
 var lines = []matrix.Line{
 	matrix.L("GET /{$}", matrix.LoggedIn, nil, ""),
+	matrix.L("GET /cockpit.xlsx", matrix.LoggedIn, nil, ""),
 	matrix.L("GET /tree", matrix.LoggedIn, nil, ""),
 	matrix.L("GET /tree/{id}", access.OrgRead, matrix.Org, ""),
 	matrix.L("GET /orgs", access.OrgRead, nil, ""),

@@ -41,7 +41,11 @@ func (h *Pages) crumbs(p *web.Page, path []org.Org) {
 	}
 }
 
-func (h *Pages) orgView(r *http.Request, p *web.Page, id int64) (*orgView, error) {
+// orgView reads what the organization's page and the cockpit show of it.
+// The modules' facts are read for the organization's page only (facts):
+// the cockpit shows none, and the pay floor's fact alone judges every
+// cadre's pay of a city.
+func (h *Pages) orgView(r *http.Request, p *web.Page, id int64, facts bool) (*orgView, error) {
 	actor := web.Actor(r)
 	o, c, err := h.Orgs.Stats(r.Context(), actor, id)
 	if err != nil {
@@ -57,8 +61,10 @@ func (h *Pages) orgView(r *http.Request, p *web.Page, id int64) (*orgView, error
 	}
 	v.Can[string(access.OrgExport)] = actor.Can(access.OrgExport, o.Path)
 	v.Can[string(access.AuditRead)] = actor.Can(access.AuditRead, o.Path)
-	if v.Facts, err = h.OrgFacts(r, o); err != nil {
-		return nil, err
+	if facts {
+		if v.Facts, err = h.OrgFacts(r, o); err != nil {
+			return nil, err
+		}
 	}
 	h.crumbs(p, bc)
 	p.ScopeName = o.Label()
@@ -88,7 +94,7 @@ func (h *Pages) OrgShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.Page(r, "orgs", "")
-	v, err := h.orgView(r, p, id)
+	v, err := h.orgView(r, p, id, true)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -136,15 +142,8 @@ func (h *Pages) Cockpit(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusOK, "cockpit", "layout", p)
 		return
 	}
-	root := roots[0]
-	if s := r.URL.Query().Get("org"); s != "" {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-			if o, err := h.Orgs.Get(r.Context(), actor, id); err == nil {
-				root = o
-			}
-		}
-	}
-	v, err := h.orgView(r, p, root.ID)
+	root := h.cockpitOrg(r, roots)
+	v, err := h.orgView(r, p, root.ID, false)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -163,13 +162,32 @@ func (h *Pages) Cockpit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Charts = true
-	p.Data = map[string]any{"V": v, "Roots": roots, "Panels": panels}
+	year, this := h.CockpitYear(r), h.Now().Year()
+	// The printed sheet's heading says which year it is of.
+	p.Title += " · " + fmt.Sprintf(h.T(p.Lang, "cockpit.year_of"), year)
+	var years []int
+	for y := this; y > this-5; y-- {
+		years = append(years, y)
+	}
+	p.Data = map[string]any{"V": v, "Roots": roots, "Panels": panels, "Year": year, "Years": years,
+		"Export": "/cockpit.xlsx?org=" + strconv.FormatInt(root.ID, 10) + "&year=" + strconv.Itoa(year)}
 	h.render(w, r, http.StatusOK, "cockpit", "layout", p)
+}
+
+// cockpitOrg is the organization the cockpit shows: ?org= when the user
+// may read it, else the first root of the user's scope.
+func (h *Pages) cockpitOrg(r *http.Request, roots []org.Org) org.Org {
+	if id, err := strconv.ParseInt(r.URL.Query().Get("org"), 10, 64); err == nil {
+		if o, err := h.Orgs.Get(r.Context(), web.Actor(r), id); err == nil {
+			return o
+		}
+	}
+	return roots[0]
 }
 
 // cockpitBars is how many children the cockpit's chart shows by name: a
 // street with 143 direct children drew 143 bars too thin to read.
-const cockpitBars = 20
+const cockpitBars = web.CockpitBars
 
 // largestChildren are the n largest children by subtree size, for the
 // cockpit's drill-down chart, largest first (the list's order among equals);

@@ -44,6 +44,7 @@ func nav() []module.Nav {
 func (h *Pages) Routes() []module.Route {
 	return []module.Route{
 		module.R("GET", "/{$}", module.Web, h.Cockpit),
+		module.R("GET", "/cockpit.xlsx", module.Web, h.CockpitExport),
 		module.R("GET", "/tree", module.Web, h.Tree),
 		module.R("GET", "/tree/{id}", module.Web, h.TreeChildren),
 		module.R("GET", "/orgs", module.Web, h.OrgSearch),

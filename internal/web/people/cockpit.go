@@ -44,6 +44,23 @@ func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 			{ID: "ppl-age", Title: h.T(lang, "ppl.by_age"), JSON: web.ChartJSON(h.countChart(lang, o.ID, "bar", h.T(lang, "ppl.by_age"), ageChoices, st.ByAgeBand, "age_band"))},
 			{ID: "ppl-edu", Title: h.T(lang, "ppl.by_education"), JSON: web.ChartJSON(h.countChart(lang, o.ID, "bar", h.T(lang, "ppl.by_education"), people.EducationBands, st.ByEducation, "education"))},
 		}
+		children, err := h.ppl.ChildCounts(r.Context(), web.Actor(r), o.ID)
+		if err != nil {
+			return nil, err
+		}
+		by := web.Chart{Type: "hbar", Title: h.T(lang, "ppl.by_child"), Unit: web.Msg(lang, "人", "members")}
+		year, this := h.CockpitYear(r), h.Now().Year()
+		for _, c := range children {
+			by.Items = append(by.Items, web.ChartItem{Name: c.Name, Value: c.Total, Href: web.CockpitHref(c.OrgID, year, this)})
+		}
+		if len(by.Items) > 0 {
+			by.Items = web.TopCounts(by.Items, web.CockpitBars)
+			p.Charts = append(p.Charts, web.PanelChart{ID: "ppl-children", Title: by.Title, JSON: web.ChartJSON(by)})
+		}
+	}
+	if h.CockpitYear(r) != h.Now().Year() {
+		// The register counts its members as of today.
+		p.Title += web.Msg(lang, "（截至今日）", " (as of today)")
 	}
 	return p, nil
 }

@@ -120,4 +120,20 @@ var payMessages = i18n.Catalog{
 	"ppl.county":             {ZH: "县（市、区）党组织", EN: "County organization"},
 	"ppl.income_import":      {ZH: "Excel 批量导入", EN: "Import from Excel"},
 	"ppl.income_import_note": {ZH: "每行一个县（市、区）一个年度，以区划代码指明；有一行错误则全部不导入", EN: "A row per county and year, named by division code; one bad row stops the whole file"},
+
+	// The cockpit's card.
+	"ppl.pay_cockpit_title":        {ZH: "村（社区）干部报酬（%d年度）", EN: "Village cadres' pay (%d)"},
+	"ppl.pay_kpi_rate":             {ZH: "报酬达标率", EN: "Paid at or above the floor"},
+	"ppl.pay_kpi_rate_sub":         {ZH: "达标 %s / 统计 %s 人", EN: "%s of %s counted"},
+	"ppl.pay_kpi_counted":          {ZH: "统计干部", EN: "Cadres counted"},
+	"ppl.pay_kpi_counted_sub":      {ZH: "已登记报酬 %s 人", EN: "%s with pay recorded"},
+	"ppl.pay_kpi_ok":               {ZH: "达到标准", EN: "At or above the floor"},
+	"ppl.pay_kpi_below":            {ZH: "低于标准", EN: "Below the floor"},
+	"ppl.pay_kpi_below_sub":        {ZH: "差额合计 %s 元", EN: "%s yuan short in all"},
+	"ppl.pay_kpi_no_record":        {ZH: "未登记报酬", EN: "No pay recorded"},
+	"ppl.pay_kpi_no_record_sub":    {ZH: "当年任职而未登记基本报酬", EN: "Held a post in the year, no pay recorded"},
+	"ppl.pay_kpi_no_reference":     {ZH: "缺少收入基准", EN: "No income to judge by"},
+	"ppl.pay_kpi_no_reference_sub": {ZH: "所在县（市）未登记上年人均可支配收入", EN: "The county has no income of the year before"},
+	"ppl.pay_cockpit_children":     {ZH: "各下级党组织报酬达标率", EN: "Paid at or above the floor, by organization below"},
+	"ppl.pay_cockpit_lowest":       {ZH: "报酬达标率最低的 %d 个下级党组织", EN: "The %d organizations below with the lowest share"},
 }

@@ -94,4 +94,17 @@ var trainingMessages = i18n.Catalog{
 	"trn.person_short":       {ZH: "还差 %v 学时", EN: "%v hours short"},
 	"trn.person_none":        {ZH: "本年度尚无参训记录", EN: "No training recorded this year"},
 	"trn.person_applies":     {ZH: "按“%s”的要求", EN: "as %s"},
+
+	// The cockpit's card.
+	"trn.cockpit_title":    {ZH: "党员教育培训（%d年度）", EN: "Members' training (%d)"},
+	"trn.kpi_rate":         {ZH: "学时达标率", EN: "Reached their hours"},
+	"trn.kpi_rate_sub":     {ZH: "达标 %s / 应训 %s 人", EN: "%s of %s required"},
+	"trn.kpi_required":     {ZH: "应参训党员", EN: "Members required"},
+	"trn.kpi_required_sub": {ZH: "正常和流动党员，按现在的组织关系", EN: "In normal standing or away, where registered now"},
+	"trn.kpi_completed":    {ZH: "已达标", EN: "Reached"},
+	"trn.kpi_behind_sub":   {ZH: "未达标 %s 人", EN: "%s behind"},
+	"trn.kpi_cadres":       {ZH: "书记和班子成员达标率", EN: "Secretaries and committee members"},
+	"trn.kpi_cadres_sub":   {ZH: "达标 %s / %s 人", EN: "%s of %s reached their hours"},
+	"trn.cockpit_children": {ZH: "各下级党组织学时达标率", EN: "Reached their hours, by organization below"},
+	"trn.cockpit_lowest":   {ZH: "学时达标率最低的 %d 个下级党组织", EN: "The %d organizations below with the lowest share"},
 }

@@ -29,12 +29,7 @@ func (h *Pages) orgFacts(r *http.Request, o org.Org) ([]web.Fact, error) {
 			fmt.Sprintf("%s %s (%s full, %s probationary)", web.FormatInt(st.Total), map[bool]string{true: "member", false: "members"}[st.Total == 1], web.FormatInt(full), web.FormatInt(prob)))}
 	f.Warn = kindWarning(lang, o, st)
 	facts := []web.Fact{f}
-	// Training is counted member by member: for a large subtree the line
-	// links to the completion page rather than making every view count.
-	if st.Total > people.TrainingCountLimit {
-		facts = append(facts, web.Fact{Label: web.Msg(lang, "培训达标", "Training"), Href: "/training/completion?org=" + strconv.FormatInt(o.ID, 10),
-			Value: web.Msg(lang, "查看本年度培训达标情况", "see this year's completion")})
-	} else if tr, err := h.ppl.TrainingOf(r.Context(), web.Actor(r), o.ID, st); err != nil {
+	if tr, err := h.ppl.TrainingOf(r.Context(), web.Actor(r), o.ID); err != nil {
 		return nil, err
 	} else if tr.Required > 0 {
 		facts = append(facts, web.Fact{Label: web.Msg(lang, "培训达标", "Training"),

@@ -186,5 +186,5 @@ func Module(k *web.Kit, s *people.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs, OrgFacts: h.orgFacts, Cockpit: h.cockpit}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: msgs, OrgFacts: h.orgFacts, Cockpits: []web.Card{h.cockpit, h.trainingCockpit, h.payCockpit}}, nil
 }

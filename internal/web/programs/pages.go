@@ -52,11 +52,11 @@ func Module(k *web.Kit, s *programs.Service) (web.Module, error) {
 		return web.Module{}, err
 	}
 	h := &Pages{Kit: k, pg: s, tmpl: t}
-	msgs, err := i18n.Join(Messages, rectMessages, venueMessages, contactMessages, pairingMessages, fsecMessages, siteMessages)
+	msgs, err := i18n.Join(Messages, rectMessages, venueMessages, contactMessages, pairingMessages, fsecMessages, siteMessages, cockpitMessages)
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: slices.Concat(h.rectRoutes(), h.venueRoutes(), h.contactRoutes(), h.pairingRoutes(), h.fsecRoutes(), h.siteRoutes()), Catalog: msgs, Group: "nav.programs", Cockpit: h.rectCockpit}, nil
+	return web.Module{Nav: nav(), Routes: slices.Concat(h.rectRoutes(), h.venueRoutes(), h.contactRoutes(), h.pairingRoutes(), h.fsecRoutes(), h.siteRoutes()), Catalog: msgs, Group: "nav.programs", Cockpits: []web.Card{h.rectCockpit, h.siteCockpit, h.fsecCockpit}}, nil
 }
 
 // nav is the programmes' sidebar entries, after the residents' channel's

@@ -16,14 +16,19 @@ import (
 // behind with their reports, accepted and struck off, and a chart of the
 // ledger by state, each figure and bar leading to the cases it counts.
 func (h *Pages) rectCockpit(r *http.Request, o org.Org) (*web.Panel, error) {
-	res, err := h.pg.RectCases(r.Context(), web.Actor(r), programs.RectQuery{Under: o.ID})
+	year, this := h.CockpitYear(r), h.Now().Year()
+	res, err := h.pg.RectCases(r.Context(), web.Actor(r), programs.RectQuery{Under: o.ID, Year: year})
+	if err != nil {
+		return nil, err
+	}
+	children, err := h.pg.RectByChild(r.Context(), web.Actor(r), o.ID, year)
 	if err != nil {
 		return nil, err
 	}
 	lang := i18n.FromRequest(r)
-	list := "/rectification?org=" + strconv.FormatInt(o.ID, 10)
+	list := "/rectification?org=" + strconv.FormatInt(o.ID, 10) + "&year=" + strconv.Itoa(year)
 	open := res.States["listed"] + res.States["rectifying"]
-	p := &web.Panel{Title: h.T(lang, "rect.cockpit"), Href: list, KPIs: []web.KPI{
+	p := &web.Panel{Title: fmt.Sprintf(h.T(lang, "rect.cockpit_year"), h.T(lang, "rect.cockpit"), year), Href: list, KPIs: []web.KPI{
 		{Value: web.FormatInt(open), Label: h.T(lang, "rect.kpi_open"), Href: list + "&state=open",
 			Sub: fmt.Sprintf(h.T(lang, "rect.kpi_open_sub"), res.States["listed"])},
 		{Value: web.FormatInt(res.Flags["overdue"]), Label: h.T(lang, "rect.flag_overdue"), Href: list + "&flag=overdue"},
@@ -38,6 +43,15 @@ func (h *Pages) rectCockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 			c.Items = append(c.Items, web.ChartItem{Name: st.Text.In(lang), Value: res.States[st.Key], Href: list + "&state=" + st.Key})
 		}
 		p.Charts = []web.PanelChart{{ID: "rect-states", Title: c.Title, JSON: web.ChartJSON(c)}}
+		// The drill-down counts the cases still open: where the work is.
+		by := web.Chart{Type: "hbar", Title: h.T(lang, "rect.by_child"), Unit: web.Msg(lang, "个", "orgs")}
+		for _, c := range children {
+			by.Items = append(by.Items, web.ChartItem{Name: c.Name, Value: c.Open, Href: web.CockpitHref(c.OrgID, year, this)})
+		}
+		if len(by.Items) > 0 {
+			by.Items = web.TopCounts(by.Items, web.CockpitBars)
+			p.Charts = append(p.Charts, web.PanelChart{ID: "rect-children", Title: by.Title, JSON: web.ChartJSON(by)})
+		}
 	}
 	return p, nil
 }

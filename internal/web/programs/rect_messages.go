@@ -116,6 +116,8 @@ var rectMessages = i18n.Catalog{
 	"rect.public_missing":   {ZH: "未找到整顿公示", EN: "No notice found"},
 	"rect.report_link":      {ZH: "我要反映", EN: "Report"},
 	"rect.cockpit":          {ZH: "软弱涣散党组织整顿", EN: "Weak organizations under rectification"},
+	"rect.cockpit_year":     {ZH: "%s（%d年度）", EN: "%s (%d)"},
+	"rect.by_child":         {ZH: "各下级整顿中的组织", EN: "Still under rectification, by child organization"},
 	"rect.kpi_open":         {ZH: "整顿中", EN: "Under rectification"},
 	"rect.kpi_open_sub":     {ZH: "其中 %d 个待定方案", EN: "%d without a plan yet"},
 	"rect.kpi_accepted":     {ZH: "已验收待销号", EN: "Accepted, to strike off"},

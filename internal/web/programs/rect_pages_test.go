@@ -81,6 +81,11 @@ func TestRectPages(t *testing.T) {
 	if flash(body) != "已办理，当前状态：整顿中" {
 		t.Fatalf("planned: %q %s", flash(body), fieldError(body, "deadline"))
 	}
+	// The county's cockpit puts the case under its street, still open.
+	if m := regexp.MustCompile(`<script type="application/json" id="rect-children">(.*?)</script>`).FindStringSubmatch(county.get(t, "/")); m == nil ||
+		!strings.Contains(m[1], fmt.Sprintf(`{"name":%q,"value":1,"href":"/?org=%d"}`, s.street.Label(), s.street.ID)) {
+		t.Fatalf("the cockpit's rectification by child: %v", m)
+	}
 	// The secretary reports the month with a photo; may not accept.
 	_, _, body = sec.form(t, casePath+"/progress", url.Values{"month": {pg.Format("2006-01")}, "text": {"召开支部党员大会，补选支部委员 1 名"}}, map[string][]byte{"会议.png": venueImage(t)})
 	if flash(body) != "已办理，当前状态：整顿中" || !strings.Contains(body, "会议.png") {
@@ -136,8 +141,8 @@ func TestRectPages(t *testing.T) {
 		t.Fatalf("ledger row: %q, want it to end %q", row, want)
 	}
 	// The cockpit's card counts it struck off, leading to the list.
-	cp := county.get(t, "/")
-	if !strings.Contains(pageText(cp), "软弱涣散党组织整顿") || !strings.Contains(cp, fmt.Sprintf(`href="/rectification?org=%d&amp;state=closed"`, s.county.ID)) {
+	cp := county.get(t, fmt.Sprintf("/?year=%d", year))
+	if !strings.Contains(pageText(cp), fmt.Sprintf("软弱涣散党组织整顿（%d年度）", year)) || !strings.Contains(cp, fmt.Sprintf(`href="/rectification?org=%d&amp;year=%d&amp;state=closed"`, s.county.ID, year)) {
 		t.Fatalf("cockpit: %.2000s", pageText(cp))
 	}
 	if m := regexp.MustCompile(`(?s)<div class="v">([^<]*)</div>\s*<div class="l">已销号</div>`).FindStringSubmatch(cp); m == nil || m[1] != "1" {
