@@ -362,7 +362,7 @@ func run(ctx context.Context, c config) error {
 	}
 	orgs := core.Orgs
 	ppl, cs, pg := app.Service[*people.Service](a), app.Service[*cases.Service](a), app.Service[*programs.Service](a)
-	cov, ov := app.Service[*coverage.Service](a), evaluation.NewOverviews(app.Service[*evaluation.Service](a))
+	cov, ev := app.Service[*coverage.Service](a), app.Service[*evaluation.Service](a)
 	steps := []struct {
 		label string
 		f     func() error
@@ -397,7 +397,7 @@ func run(ctx context.Context, c config) error {
 		{"  rectification: programs.Service.RectByChild", func() error { _, err := pg.RectByChild(ctx, actor, o.ID, year); return err }},
 		{"  demonstration sites: programs.Service.SiteStatsOf", func() error { _, err := pg.SiteStatsOf(ctx, actor, o.ID, year); return err }},
 		{"  first secretaries: programs.Service.FirstSecStatsOf", func() error { _, err := pg.FirstSecStatsOf(ctx, actor, o.ID, year); return err }},
-		{"  evaluation: evaluation.Overviews.Of (its cache warmed)", func() error { _, err := ov.Of(ctx, actor, o.ID, year); return err }},
+		{"  evaluation: evaluation.Service.Overview (its cache warmed)", func() error { _, err := ev.Overview(ctx, actor, o.ID, year); return err }},
 		{"  coverage: coverage.Service.Standing", func() error { _, err := cov.Standing(ctx, actor, o.ID, year); return err }},
 	}
 	for _, s := range steps {

@@ -59,6 +59,9 @@ type Service struct {
 	committer atomic.Pointer[committer]
 	// bulletins keeps computed public bulletins (see BulletinPage).
 	bulletins *bulletinCache
+	// overviews keep the grades of published results for the cockpit and
+	// the statistics (see Overview).
+	overviews *Overviews
 	// beforeSpend, when set, runs in applyFast between reading the tokens
 	// and spending them. Tests use it to change a token in that gap.
 	beforeSpend func(ctx context.Context, tx *db.Tx)
@@ -74,6 +77,7 @@ func NewService(d *db.DB, orgs *org.Service, key []byte) *Service {
 		panic("evaluation: token key shorter than 16 bytes")
 	}
 	s := &Service{db: d, orgs: orgs, key: append([]byte(nil), key...), now: time.Now, mixBatch: maxMixBatch, bulletins: newBulletinCache()}
+	s.overviews = NewOverviews(s)
 	orgs.Attach(nil, s.checkDissolve)
 	return s
 }

@@ -117,6 +117,12 @@ type subjectGrade struct {
 	flagged, vetoed bool
 }
 
+// Overview is Overviews.Of with the service's own kept grades, shared by the
+// cockpit and the statistics API.
+func (s *Service) Overview(ctx context.Context, actor access.Actor, orgID int64, year int) (YearOverview, error) {
+	return s.overviews.Of(ctx, actor, orgID, year)
+}
+
 // Of returns the overview of the subtree of orgID for year, for a reader
 // with evaluation.read on the organization; the campaigns counted are the
 // ones the reader may read (run inside its scope), as everywhere in the

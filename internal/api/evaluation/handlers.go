@@ -26,14 +26,12 @@ type Handlers struct {
 	// reads bounds the bulletin requests of each client; nil leaves them
 	// unbounded.
 	reads *ratelimit.Limiter
-	// overviews keep the grades of published results for the statistics.
-	overviews *evaluation.Overviews
 }
 
 // Module builds the evaluation module's JSON handlers and its subject
 // import, with the kit's limits, which the pages share.
 func Module(k *api.Kit, eval *evaluation.Service) api.Module {
-	h := &Handlers{k: k, eval: eval, codes: k.Codes, reads: k.Reads, overviews: evaluation.NewOverviews(eval)}
+	h := &Handlers{k: k, eval: eval, codes: k.Codes, reads: k.Reads}
 	return api.Module{Routes: h.Routes(), Imports: []api.ImportKind{h.Import()}, Stats: []module.Stats{h.Stats()}}
 }
 
@@ -43,7 +41,7 @@ func Module(k *api.Kit, eval *evaluation.Service) api.Module {
 // a caller without evaluation.read on the organization.
 func (h *Handlers) Stats() module.Stats {
 	return module.Stats{Key: "evaluation", Of: func(ctx context.Context, a access.Actor, orgID int64) (any, error) {
-		return h.overviews.Of(ctx, a, orgID, h.eval.Now().In(org.Shanghai).Year())
+		return h.eval.Overview(ctx, a, orgID, h.eval.Now().In(org.Shanghai).Year())
 	}}
 }
 

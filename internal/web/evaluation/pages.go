@@ -131,5 +131,5 @@ func Module(k *web.Kit, s *evaluation.Service) (web.Module, error) {
 	if err != nil {
 		return web.Module{}, err
 	}
-	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, Cockpits: []web.Card{h.cockpit(evaluation.NewOverviews(s))}}, nil
+	return web.Module{Nav: nav(), Routes: h.Routes(), Catalog: Messages, Cockpits: []web.Card{h.cockpit}}, nil
 }
