@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -64,6 +65,24 @@ func TestCockpitYearAndWorkbook(t *testing.T) {
 		if !strings.Contains(text(f.b.get(t, "/?year="+y)), fmt.Sprintf("兴宁区委 · %d年", this)) {
 			t.Errorf("?year=%s is not read as this year", y)
 		}
+	}
+
+	// An organization of another scope, or no number at all, is refused
+	// with its reason, not replaced by the reader's own.
+	other := f.orgByName(t, "青秀区委")
+	for path, want := range map[string]string{
+		fmt.Sprintf("/?org=%d", other.ID):             "不存在或不在您的管理范围内",
+		fmt.Sprintf("/cockpit.xlsx?org=%d", other.ID): "不存在或不在您的管理范围内",
+		"/?org=abc":            "组织编号应为正整数",
+		"/cockpit.xlsx?org=-1": "组织编号应为正整数",
+	} {
+		if st, _, body := f.b.status(t, "GET", path, nil); st < 400 || !strings.Contains(text(body), want) {
+			t.Errorf("%s: %d %.300s, want refused with %q", path, st, text(body), want)
+		}
+	}
+	// The statistics API leaves out the cases for a reader of none.
+	if st, out := f.call(t, "GET", fmt.Sprintf("/api/v1/orgs/%d/stats", county.ID), f.token(t, "evaluator"), ""); st != 200 || out["cases"] != nil || out["evaluation"] == nil {
+		t.Errorf("the evaluator's statistics: %d, keys %v", st, slices.Sorted(maps.Keys(out)))
 	}
 
 	// The workbook: its sheets are the organizations' and the cards'.

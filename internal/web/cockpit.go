@@ -2,6 +2,8 @@ package web
 
 import (
 	"cmp"
+	"context"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,6 +12,23 @@ import (
 // CockpitBars is how many child organizations a cockpit chart names: a
 // street with 143 direct children drew 143 bars too thin to read.
 const CockpitBars = 20
+
+type allBarsKey struct{}
+
+// WithAllBars marks the request of the cockpit's workbook: its cards keep
+// a bar for every child, where the page shows CockpitBars of them.
+func WithAllBars(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), allBarsKey{}, true))
+}
+
+// Bars is how many child organizations a card's chart names for the
+// request: CockpitBars on the page, every one in the workbook.
+func Bars(r *http.Request) int {
+	if r.Context().Value(allBarsKey{}) != nil {
+		return math.MaxInt
+	}
+	return CockpitBars
+}
 
 // CockpitYear is the year the cockpit shows, from its ?year= (the yearly
 // workbook of a past year): this year when absent or not a year from 2000

@@ -13,6 +13,7 @@ import (
 	"jiceng/internal/account"
 	"jiceng/internal/api"
 	"jiceng/internal/cases"
+	"jiceng/internal/errs"
 	"jiceng/internal/module"
 )
 
@@ -54,9 +55,14 @@ func (h *Handlers) Routes() []module.Route {
 	return routes
 }
 
-// Stats is the "cases" part of GET /api/v1/orgs/{id}/stats.
+// Stats is the "cases" part of GET /api/v1/orgs/{id}/stats, left out for
+// a caller who reads neither the cases nor the integrity reports: their
+// figures would read as a subtree without a case.
 func (h *Handlers) Stats() module.Stats {
 	return module.Stats{Key: "cases", Of: func(ctx context.Context, a access.Actor, orgID int64) (any, error) {
+		if !a.CanAnywhere(cases.CasesRead) && !a.CanAnywhere(cases.IntegrityRead) {
+			return nil, errs.New(errs.Forbidden, "您没有查看群众诉求的权限", "you may not read residents' cases")
+		}
 		return h.cs.SubtreeStats(ctx, a, orgID)
 	}}
 }

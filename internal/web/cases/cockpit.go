@@ -72,7 +72,7 @@ func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 			}
 		}
 		if len(by.Items) > 0 {
-			by.Items = web.TopRates(by.Items, web.CockpitBars)
+			by.Items = web.TopRates(by.Items, web.Bars(r))
 			p.Charts = append(p.Charts, web.PanelChart{ID: "cases-children", Title: by.Title, JSON: web.RateChartJSON(by)})
 		}
 	}

@@ -101,7 +101,7 @@ func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 				byChild.Items = append(byChild.Items, web.RateItem{Name: c.Name, Value: web.Round1(c.OrgRate), Href: web.CockpitHref(c.OrgID, year, this)})
 			}
 		}
-		byChild.Items = web.TopRates(byChild.Items, web.CockpitBars)
+		byChild.Items = web.TopRates(byChild.Items, web.Bars(r))
 		if len(byChild.Items) > 0 {
 			p.Charts = append(p.Charts, web.PanelChart{ID: "cov-child", Title: byChild.Title, JSON: web.RateChartJSON(byChild)})
 		}

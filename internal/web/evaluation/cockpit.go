@@ -86,8 +86,8 @@ func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 	}
 	p.Charts = []web.PanelChart{{ID: "eva-grades", Title: grades.Title, JSON: web.ChartJSON(grades)}}
 	if len(byFlag.Items) > 0 {
-		byFlag.Items = web.TopCounts(byFlag.Items, web.CockpitBars)
-		byRated.Items = web.TopCounts(byRated.Items, web.CockpitBars)
+		byFlag.Items = web.TopCounts(byFlag.Items, web.Bars(r))
+		byRated.Items = web.TopCounts(byRated.Items, web.Bars(r))
 		p.Charts = append(p.Charts, web.PanelChart{ID: "eva-child-flagged", Title: byFlag.Title, JSON: web.ChartJSON(byFlag)},
 			web.PanelChart{ID: "eva-child-rated", Title: byRated.Title, JSON: web.ChartJSON(byRated)})
 	}

@@ -30,7 +30,11 @@ func (h *Pages) CockpitExport(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.New(errs.Forbidden, "您的账号尚未被授予任何党组织的权限", "your account has no grants yet"))
 		return
 	}
-	root := h.cockpitOrg(r, roots)
+	root, err := h.cockpitOrg(r, roots)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
 	o, c, err := h.Orgs.Stats(r.Context(), actor, root.ID)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -41,7 +45,8 @@ func (h *Pages) CockpitExport(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	panels, err := h.Panels(r, o)
+	// Every child's bar, where the page shows the first CockpitBars.
+	panels, err := h.Panels(web.WithAllBars(r), o)
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -142,7 +142,11 @@ func (h *Pages) Cockpit(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusOK, "cockpit", "layout", p)
 		return
 	}
-	root := h.cockpitOrg(r, roots)
+	root, err := h.cockpitOrg(r, roots)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
 	v, err := h.orgView(r, p, root.ID, false)
 	if err != nil {
 		h.Fail(w, r, err)
@@ -174,15 +178,20 @@ func (h *Pages) Cockpit(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "cockpit", "layout", p)
 }
 
-// cockpitOrg is the organization the cockpit shows: ?org= when the user
-// may read it, else the first root of the user's scope.
-func (h *Pages) cockpitOrg(r *http.Request, roots []org.Org) org.Org {
-	if id, err := strconv.ParseInt(r.URL.Query().Get("org"), 10, 64); err == nil {
-		if o, err := h.Orgs.Get(r.Context(), web.Actor(r), id); err == nil {
-			return o
-		}
+// cockpitOrg is the organization the cockpit shows: ?org=, which the user
+// must be allowed to read (an address of another scope is refused, not
+// silently replaced by the user's own), else the first root of the
+// user's scope.
+func (h *Pages) cockpitOrg(r *http.Request, roots []org.Org) (org.Org, error) {
+	s := r.URL.Query().Get("org")
+	if s == "" {
+		return roots[0], nil
 	}
-	return roots[0]
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return org.Org{}, errs.Field("org", "组织编号应为正整数", "the organization number must be a positive whole number")
+	}
+	return h.Orgs.Get(r.Context(), web.Actor(r), id)
 }
 
 // cockpitBars is how many children the cockpit's chart shows by name: a

@@ -54,7 +54,7 @@ func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 			by.Items = append(by.Items, web.ChartItem{Name: c.Name, Value: c.Total, Href: web.CockpitHref(c.OrgID, year, this)})
 		}
 		if len(by.Items) > 0 {
-			by.Items = web.TopCounts(by.Items, web.CockpitBars)
+			by.Items = web.TopCounts(by.Items, web.Bars(r))
 			p.Charts = append(p.Charts, web.PanelChart{ID: "ppl-children", Title: by.Title, JSON: web.ChartJSON(by)})
 		}
 	}

@@ -46,9 +46,9 @@ func (h *Pages) trainingCockpit(r *http.Request, o org.Org) (*web.Panel, error) 
 			c.Items = append(c.Items, web.RateItem{Name: k.Name, Value: k.Percent, Href: web.CockpitHref(k.OrgID, year, this)})
 		}
 	}
-	if len(c.Items) > web.CockpitBars {
-		c.Title = fmt.Sprintf(h.T(lang, "trn.cockpit_lowest"), web.CockpitBars)
-		c.Items = web.TopRates(c.Items, web.CockpitBars)
+	if len(c.Items) > web.Bars(r) {
+		c.Title = fmt.Sprintf(h.T(lang, "trn.cockpit_lowest"), web.Bars(r))
+		c.Items = web.TopRates(c.Items, web.Bars(r))
 	}
 	if len(c.Items) > 0 {
 		p.Charts = []web.PanelChart{{ID: "trn-children", Title: c.Title, JSON: web.RateChartJSON(c)}}

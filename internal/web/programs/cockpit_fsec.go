@@ -66,7 +66,7 @@ func (h *Pages) fsecCockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 		by.Items = append(by.Items, web.ChartItem{Name: c.Name, Value: c.InPost, Href: web.CockpitHref(c.OrgID, year, this)})
 	}
 	if st.InPost > 0 && len(by.Items) > 0 {
-		by.Items = web.TopCounts(by.Items, web.CockpitBars)
+		by.Items = web.TopCounts(by.Items, web.Bars(r))
 		p.Charts = append(p.Charts, web.PanelChart{ID: "fsec-children", Title: by.Title, JSON: web.ChartJSON(by)})
 	}
 	if grades != nil {

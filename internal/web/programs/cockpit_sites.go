@@ -25,13 +25,20 @@ func (h *Pages) siteCockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 	id := strconv.FormatInt(o.ID, 10)
 	list := "/sites?org=" + id
 	spread := fmt.Sprintf("/sites/spread?org=%s&from=%d&to=%d", id, st.ByYear[0].Year, year)
+	// A figure links to the list only where the list counts the same: the
+	// sites in force in a past year, or revoked within one year, are the
+	// spread's to show, not the list's (which lists today's states).
+	designated := list + "&state=designated"
+	if year != this {
+		designated = spread + "&year=" + strconv.Itoa(year) + "#tree"
+	}
 	p := &web.Panel{Title: fmt.Sprintf(h.T(lang, "pgck.title_year"), h.T(lang, "pgck.site_title"), year), Href: list, KPIs: []web.KPI{
-		{Value: web.FormatInt(st.Designated), Label: h.T(lang, "pgck.site_designated"), Href: list + "&state=designated",
+		{Value: web.FormatInt(st.Designated), Label: h.T(lang, "pgck.site_designated"), Href: designated,
 			Sub: fmt.Sprintf(h.T(lang, "pgck.site_designated_sub"), year, web.FormatInt(st.DesignatedInYear))},
 		{Value: web.FormatInt(st.Cultivating), Label: h.T(lang, "pgck.site_cultivating"), Href: spread + "&year=" + strconv.Itoa(year) + "#tree",
 			Sub: h.T(lang, "pgck.site_cultivating_sub")},
 		{Value: web.FormatInt(st.Nominated), Label: fmt.Sprintf(h.T(lang, "pgck.site_nominated"), year), Href: list + "&year=" + strconv.Itoa(year)},
-		{Value: web.FormatInt(st.Revoked), Label: fmt.Sprintf(h.T(lang, "pgck.site_revoked"), year), Href: list + "&state=revoked",
+		{Value: web.FormatInt(st.Revoked), Label: fmt.Sprintf(h.T(lang, "pgck.site_revoked"), year),
 			Sub: fmt.Sprintf(h.T(lang, "pgck.site_revoked_sub"), web.FormatInt(st.RevokedAll))},
 		{Value: web.FormatInt(st.Led), Label: h.T(lang, "pgck.site_led"), Href: spread, Sub: h.T(lang, "pgck.site_led_sub")},
 	}}
@@ -54,7 +61,7 @@ func (h *Pages) siteCockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 		by.Items = append(by.Items, web.ChartItem{Name: c.Name, Value: c.Designated, Href: web.CockpitHref(c.OrgID, year, this)})
 	}
 	if len(by.Items) > 0 {
-		by.Items = web.TopCounts(by.Items, web.CockpitBars)
+		by.Items = web.TopCounts(by.Items, web.Bars(r))
 		p.Charts = append(p.Charts, web.PanelChart{ID: "site-children", Title: by.Title, JSON: web.ChartJSON(by)})
 	}
 	return p, nil

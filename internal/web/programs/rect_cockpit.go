@@ -16,19 +16,28 @@ import (
 // behind with their reports, accepted and struck off, and a chart of the
 // ledger by state, each figure and bar leading to the cases it counts.
 func (h *Pages) rectCockpit(r *http.Request, o org.Org) (*web.Panel, error) {
+	// This year's card is the ledger as it stands, every year's cases (a
+	// case listed last year and still under way is this year's work, as in
+	// the statistics API); a past year's is the ledger of the cases listed
+	// that year.
 	year, this := h.CockpitYear(r), h.Now().Year()
-	res, err := h.pg.RectCases(r.Context(), web.Actor(r), programs.RectQuery{Under: o.ID, Year: year})
+	listed, list := 0, "/rectification?org="+strconv.FormatInt(o.ID, 10)
+	title := h.T(i18n.FromRequest(r), "rect.cockpit")
+	if year != this {
+		listed, list = year, list+"&year="+strconv.Itoa(year)
+		title = fmt.Sprintf(h.T(i18n.FromRequest(r), "rect.cockpit_year"), title, year)
+	}
+	res, err := h.pg.RectCases(r.Context(), web.Actor(r), programs.RectQuery{Under: o.ID, Year: listed})
 	if err != nil {
 		return nil, err
 	}
-	children, err := h.pg.RectByChild(r.Context(), web.Actor(r), o.ID, year)
+	children, err := h.pg.RectByChild(r.Context(), web.Actor(r), o.ID, listed)
 	if err != nil {
 		return nil, err
 	}
 	lang := i18n.FromRequest(r)
-	list := "/rectification?org=" + strconv.FormatInt(o.ID, 10) + "&year=" + strconv.Itoa(year)
 	open := res.States["listed"] + res.States["rectifying"]
-	p := &web.Panel{Title: fmt.Sprintf(h.T(lang, "rect.cockpit_year"), h.T(lang, "rect.cockpit"), year), Href: list, KPIs: []web.KPI{
+	p := &web.Panel{Title: title, Href: list, KPIs: []web.KPI{
 		{Value: web.FormatInt(open), Label: h.T(lang, "rect.kpi_open"), Href: list + "&state=open",
 			Sub: fmt.Sprintf(h.T(lang, "rect.kpi_open_sub"), res.States["listed"])},
 		{Value: web.FormatInt(res.Flags["overdue"]), Label: h.T(lang, "rect.flag_overdue"), Href: list + "&flag=overdue"},
@@ -49,7 +58,7 @@ func (h *Pages) rectCockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 			by.Items = append(by.Items, web.ChartItem{Name: c.Name, Value: c.Open, Href: web.CockpitHref(c.OrgID, year, this)})
 		}
 		if len(by.Items) > 0 {
-			by.Items = web.TopCounts(by.Items, web.CockpitBars)
+			by.Items = web.TopCounts(by.Items, web.Bars(r))
 			p.Charts = append(p.Charts, web.PanelChart{ID: "rect-children", Title: by.Title, JSON: web.ChartJSON(by)})
 		}
 	}

@@ -141,9 +141,14 @@ func TestRectPages(t *testing.T) {
 		t.Fatalf("ledger row: %q, want it to end %q", row, want)
 	}
 	// The cockpit's card counts it struck off, leading to the list.
-	cp := county.get(t, fmt.Sprintf("/?year=%d", year))
-	if !strings.Contains(pageText(cp), fmt.Sprintf("软弱涣散党组织整顿（%d年度）", year)) || !strings.Contains(cp, fmt.Sprintf(`href="/rectification?org=%d&amp;year=%d&amp;state=closed"`, s.county.ID, year)) {
+	// This year's card is the whole ledger as it stands; last year's, the
+	// cases listed then, none here.
+	cp := county.get(t, "/")
+	if !strings.Contains(pageText(cp), "软弱涣散党组织整顿 查看详情") || !strings.Contains(cp, fmt.Sprintf(`href="/rectification?org=%d&amp;state=closed"`, s.county.ID)) {
 		t.Fatalf("cockpit: %.2000s", pageText(cp))
+	}
+	if last := pageText(county.get(t, fmt.Sprintf("/?year=%d", year-1))); !strings.Contains(last, fmt.Sprintf("软弱涣散党组织整顿（%d年度） 查看详情 › 0 整顿中 其中 0 个待定方案 0 超期未完成 0 上月进展未报 0 已验收待销号 0 已销号", year-1)) {
+		t.Fatalf("last year's cockpit: %.3000s", last)
 	}
 	if m := regexp.MustCompile(`(?s)<div class="v">([^<]*)</div>\s*<div class="l">已销号</div>`).FindStringSubmatch(cp); m == nil || m[1] != "1" {
 		t.Fatalf("cockpit's struck-off figure: %v", m)
