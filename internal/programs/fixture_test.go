@@ -84,7 +84,7 @@ func newFx(t *testing.T) *fx {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = a.Close() })
+	testrig.Cleanup(t, func() { _ = a.Close() })
 	f := &fx{a: a, d: d, clock: c, pg: app.Service[*programs.Service](a), cs: app.Service[*cases.Service](a), ppl: app.Service[*people.Service](a)}
 	f.county, f.street, f.village, f.other = f.get(t, "450102"), f.get(t, "450102002"), f.get(t, "450102002201"), f.get(t, "450102001003")
 	perms := a.Core().Perms

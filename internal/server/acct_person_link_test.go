@@ -31,7 +31,7 @@ func newLinkFixture(t *testing.T) *linkFixture {
 	d, res := nanning.Open(t)
 	a, h := newApp(t, d, nil)
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	testrig.Cleanup(t, srv.Close)
 	base := &fixture{srv: srv, d: d, orgs: a.Core().Orgs, accts: a.Core().Accounts, perms: a.Core().Perms, pw: map[string]string{}, root: res.Init.RootID}
 	for _, acc := range res.Accounts {
 		base.pw[acc.Username] = acc.Password

@@ -70,7 +70,7 @@ func newCspFixture(t *testing.T) *cspFixture {
 	d, res := nanning.Open(t)
 	a, h := newApp(t, d, func(dp *Deps) { dp.Now = clk.Now })
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	testrig.Cleanup(t, srv.Close)
 	f := &cspFixture{fixture: &fixture{srv: srv, d: d, orgs: a.Core().Orgs, accts: a.Core().Accounts, perms: a.Core().Perms, pw: map[string]string{}, root: res.Init.RootID},
 		cs: app.Service[*cases.Service](a), clock: clk}
 	get := func(code string) org.Org {

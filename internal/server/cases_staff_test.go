@@ -86,7 +86,7 @@ func newStaffFixture(t *testing.T) *staffFixture {
 	d, res := nanning.Open(t)
 	a, h := newApp(t, d, func(dp *Deps) { dp.Now = clk.Now })
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	testrig.Cleanup(t, srv.Close)
 	f := &staffFixture{fixture: &fixture{srv: srv, d: d, orgs: a.Core().Orgs, accts: a.Core().Accounts, perms: a.Core().Perms, pw: map[string]string{}, root: res.Init.RootID},
 		cs: app.Service[*cases.Service](a), ppl: app.Service[*people.Service](a), clock: clk}
 	for _, acc := range res.Accounts {

@@ -39,7 +39,7 @@ func newCsFixture(t *testing.T, edit func(*Deps)) *csFixture {
 	d, res := nanning.Open(t)
 	a, h := newApp(t, d, edit)
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	testrig.Cleanup(t, srv.Close)
 	f := &csFixture{fixture: &fixture{srv: srv, d: d, orgs: a.Core().Orgs, accts: a.Core().Accounts, perms: a.Core().Perms, pw: map[string]string{}, root: res.Init.RootID},
 		cs: app.Service[*cases.Service](a)}
 	for _, acc := range res.Accounts {

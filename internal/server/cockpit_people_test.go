@@ -42,7 +42,7 @@ func newCppFixture(t *testing.T) *cppFixture {
 	now := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)
 	a, h := newApp(t, d, func(dp *Deps) { dp.Now = func() time.Time { return now } })
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	testrig.Cleanup(t, srv.Close)
 	f := &cppFixture{fixture: &fixture{srv: srv, d: d, orgs: a.Core().Orgs, accts: a.Core().Accounts, perms: a.Core().Perms, pw: map[string]string{}, root: res.Init.RootID},
 		ppl: app.Service[*people.Service](a)}
 	for _, acc := range res.Accounts {

@@ -56,7 +56,7 @@ func newPgckFixture(t *testing.T) *pgckFixture {
 	d, res := nanning.Open(t)
 	a, h := newApp(t, d, func(dp *Deps) { dp.Now = clk.Now })
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	testrig.Cleanup(t, srv.Close)
 	f := &pgckFixture{fixture: &fixture{srv: srv, d: d, orgs: a.Core().Orgs, accts: a.Core().Accounts, perms: a.Core().Perms, pw: map[string]string{}, root: res.Init.RootID},
 		clock: clk, pg: app.Service[*programs.Service](a)}
 	for _, acc := range res.Accounts {

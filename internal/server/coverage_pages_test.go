@@ -66,7 +66,7 @@ func newBareFixture(t *testing.T) *fixture {
 	a, h := newApp(t, d, nil)
 	orgs, cov := a.Core().Orgs, app.Service[*coverage.Service](a)
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	testrig.Cleanup(t, srv.Close)
 	f := &fixture{srv: srv, d: d, orgs: orgs, accts: a.Core().Accounts, cov: cov, pw: map[string]string{}, root: res.Init.RootID}
 	for _, a := range res.Accounts {
 		f.pw[a.Username] = a.Password

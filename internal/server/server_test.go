@@ -74,7 +74,7 @@ func newFixtureWith(t *testing.T, edit func(*Deps)) *fixture {
 	orgs, accts := a.Core().Orgs, a.Core().Accounts
 	cov, eval := app.Service[*coverage.Service](a), app.Service[*evaluation.Service](a)
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	testrig.Cleanup(t, srv.Close)
 	f := &fixture{srv: srv, d: d, orgs: orgs, accts: accts, cov: cov, eval: eval, perms: a.Core().Perms, pw: map[string]string{}, root: res.Init.RootID}
 	for _, a := range res.Accounts {
 		f.pw[a.Username] = a.Password

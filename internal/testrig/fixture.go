@@ -185,7 +185,7 @@ func copySQLite(t testing.TB, src string) (*db.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.Cleanup(func() { d.Close() })
+	Cleanup(t, func() { d.Close() })
 	return d, nil
 }
 

@@ -38,7 +38,7 @@ func NewTestDB(t testing.TB) *db.DB {
 	} else {
 		d, err = db.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
 		if err == nil {
-			t.Cleanup(func() { d.Close() })
+			Cleanup(t, func() { d.Close() })
 		}
 	}
 	if err != nil {
@@ -126,4 +126,17 @@ func DumpTable(t testing.TB, ctx context.Context, d *db.DB, table string) string
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// Cleanup runs release at the end of t and then forgets it. The testing
+// package keeps every parallel test, with the cleanups it registered, until
+// the whole package has run; a cleanup that holds a test server holds its
+// application too (some 40 MB of parsed pages and caches), and three hundred
+// of them held at once ran the race-detector build out of memory.
+func Cleanup(t testing.TB, release func()) {
+	t.Cleanup(func() {
+		r := release
+		release = nil
+		r()
+	})
 }

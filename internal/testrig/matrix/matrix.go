@@ -180,7 +180,7 @@ func newFixture(t *testing.T) *Fixture {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(spec.Checked(t, h))
-	t.Cleanup(srv.Close)
+	testrig.Cleanup(t, srv.Close)
 	f := &Fixture{App: a, DB: d, Root: res.Init.RootID, srv: srv, perms: a.Core().Perms, pw: map[string]string{},
 		tokens: map[access.Role]string{}, made: map[*Object]map[bool]Values{}}
 

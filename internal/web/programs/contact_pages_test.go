@@ -67,7 +67,7 @@ func newCtSite(t *testing.T) *ctSite {
 		t.Fatal(err)
 	}
 	s := &ctSite{srv: httptest.NewServer(spec.Checked(t, h)), d: d, a: a, pw: map[string]string{}}
-	t.Cleanup(s.srv.Close)
+	testrig.Cleanup(t, s.srv.Close)
 	for _, acc := range res.Accounts {
 		s.pw[acc.Username] = acc.Password
 		o, err := a.Core().Orgs.Get(ctx, testrig.Admin, acc.OrgID)

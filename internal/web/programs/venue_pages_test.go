@@ -93,7 +93,7 @@ func newVenueSite(t *testing.T) *venueSite {
 		t.Fatal(err)
 	}
 	s := &venueSite{srv: httptest.NewServer(spec.Checked(t, h)), d: d, a: a, pw: map[string]string{}}
-	t.Cleanup(s.srv.Close)
+	testrig.Cleanup(t, s.srv.Close)
 	for _, acc := range res.Accounts {
 		s.pw[acc.Username] = acc.Password
 		o, err := a.Core().Orgs.Get(ctx, testrig.Admin, acc.OrgID)
