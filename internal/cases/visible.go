@@ -114,6 +114,41 @@ func narrow(roots []string, under string) []scope {
 // through the index on (org_id, kind, state, deadline …) or the one on the
 // organization dispatched to, and counts can be read from the index alone.
 func (v viewer) parts(kinds []string, under string) []part {
+	return v.partsBy(kinds, under, orgsByID)
+}
+
+// orgsIn writes the condition that a case's organization — the one
+// dispatched to when handler is set — lies in one of the subtrees at paths.
+type orgsIn func(handler bool, paths []string) string
+
+// orgsByID reads the organizations by id (see parts).
+func orgsByID(handler bool, paths []string) string {
+	if handler {
+		return inScopes("c.handler_org_id", paths)
+	}
+	return inScopes("c.org_id", paths)
+}
+
+// orgsByPath reads the responsible organization through its path, for a
+// source that joins it as o to every case it reads (see wholeTable): the
+// engine then reads the cases one by one instead of each organization's
+// cases through the index. The organization dispatched to is still found
+// by id: few cases have one.
+func orgsByPath(handler bool, paths []string) string {
+	if handler {
+		return inScopes("c.handler_org_id", paths)
+	}
+	conds := make([]string, len(paths))
+	for i, p := range paths {
+		conds[i] = access.InSubtree("o.path", p)
+	}
+	return "(" + strings.Join(conds, " OR ") + ")"
+}
+
+// partsBy is parts with the organizations' conditions written by in. The
+// two ways select the same cases: every case has a responsible
+// organization, whose path is never NULL.
+func (v viewer) partsBy(kinds []string, under string, in orgsIn) []part {
 	want := func(k string) bool { return len(kinds) == 0 || slices.Contains(kinds, k) }
 	var others []string
 	for _, k := range []string{KindMediation, KindService, KindOpinion} {
@@ -125,7 +160,7 @@ func (v viewer) parts(kinds []string, under string) []part {
 		if under == "" {
 			return []part{{cond: kindsSQL(kinds)}}
 		}
-		return []part{{cond: kindsSQL(kinds) + " AND (" + inScope("c.org_id", under) + " OR " + inScope("c.handler_org_id", under) + ")"}}
+		return []part{{cond: kindsSQL(kinds) + " AND (" + in(false, []string{under}) + " OR " + in(true, []string{under}) + ")"}}
 	}
 	var out []part
 	group := func(ks []string, action access.Action, integrity bool) {
@@ -146,12 +181,12 @@ func (v viewer) parts(kinds []string, under string) []part {
 		// The responsible organization in the subtrees. For an integrity
 		// report it lies strictly above the organization concerned, so the
 		// reader's grant, at or above it, is never inside that organization.
-		out = append(out, part{cond: kindsSQL(ks) + " AND " + inScopes("c.org_id", ats) + personCond, args: person})
+		out = append(out, part{cond: kindsSQL(ks) + " AND " + in(false, ats) + personCond, args: person})
 		// Dispatched into a subtree from outside all of them: for an
 		// integrity report, only where the organization concerned is
 		// neither the grant's organization nor above it.
 		for _, sc := range scopes {
-			cond := kindsSQL(ks) + " AND " + inScope("c.handler_org_id", sc.at) + " AND NOT " + inScopes("c.org_id", ats)
+			cond := kindsSQL(ks) + " AND " + in(true, []string{sc.at}) + " AND NOT " + in(false, ats)
 			if integrity {
 				cond += " AND c.subject_org_id NOT IN (" + pathIDs(sc.grant) + ")"
 			}
@@ -198,10 +233,6 @@ func kindsSQL(kinds []string) string {
 	}
 	return "c.kind IN (" + strings.Join(q, ", ") + ")"
 }
-
-// inScope is the condition that the organization in col lies in the
-// subtree at path.
-func inScope(col, path string) string { return inScopes(col, []string{path}) }
 
 // inScopes is the condition that the organization in col lies in one of
 // the subtrees at paths.
