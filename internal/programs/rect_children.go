@@ -27,6 +27,11 @@ func (s *Service) RectByChild(ctx context.Context, actor access.Actor, under int
 	if err != nil {
 		return nil, err
 	}
+	return s.rectByChild(ctx, l, under)
+}
+
+// rectByChild is RectByChild of the cases l listed under under.
+func (s *Service) rectByChild(ctx context.Context, l RectList, under int64) ([]RectChild, error) {
 	kids, err := s.cockpitKids(ctx, under)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -413,8 +414,24 @@ func TestRectLifeCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := json.Marshal(st.Rectification); string(b) != `{"total":2,"states":{"closed":1,"listed":1},"flags":{"behind":0,"overdue":0,"repeated":1}}` {
+	kids := st.Rectification.Children
+	st.Rectification.Children = nil
+	if b, _ := json.Marshal(st.Rectification); string(b) != `{"total":2,"states":{"closed":1,"listed":1},"flags":{"behind":0,"overdue":0,"repeated":1},"children":null}` {
 		t.Fatalf("statistics: %s", b)
+	}
+	// Both cases are of the village, under 朝阳街道; the county's other
+	// children count none.
+	for _, k := range kids {
+		want := programs.RectChild{OrgID: k.OrgID, Name: k.Name}
+		if k.OrgID == f.street.ID {
+			want.Total, want.Open, want.Closed = 2, 1, 1
+		}
+		if k != want {
+			t.Errorf("the county's child %s counts %+v, want %+v", k.Name, k, want)
+		}
+	}
+	if !slices.ContainsFunc(kids, func(k programs.RectChild) bool { return k.OrgID == f.street.ID }) || len(kids) < 2 {
+		t.Errorf("the county's children %+v lack 朝阳街道", kids)
 	}
 	noPrograms := f.a.Core().Perms.Bind(access.Actor{UserID: 21, Username: "evaluator", Grants: []access.Grant{{Role: access.EvaluationManager, OrgPath: f.county.Path}}})
 	if _, err := f.pg.SubtreeStats(ctx, noPrograms, f.county.ID); errs.KindOf(err) != errs.Forbidden {

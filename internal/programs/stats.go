@@ -23,6 +23,9 @@ type RectStats struct {
 	Total  int            `json:"total"`
 	States map[string]int `json:"states"`
 	Flags  map[string]int `json:"flags"`
+	// Children are each child organization's share, as the cockpit's
+	// drill-down shows it.
+	Children []RectChild `json:"children"`
 }
 
 // SubtreeStats are the programmes' figures of the subtree of orgID; a
@@ -36,7 +39,11 @@ func (s *Service) SubtreeStats(ctx context.Context, actor access.Actor, orgID in
 	for _, n := range l.States {
 		total += n
 	}
-	st := Stats{Rectification: RectStats{Total: total, States: l.States, Flags: l.Flags}}
+	kids, err := s.rectByChild(ctx, l, orgID)
+	if err != nil {
+		return Stats{}, err
+	}
+	st := Stats{Rectification: RectStats{Total: total, States: l.States, Flags: l.Flags, Children: kids}}
 	if st.Sites, err = s.SiteStatsOf(ctx, actor, orgID, 0); err != nil {
 		return Stats{}, err
 	}

@@ -101,6 +101,24 @@ func TestCasesStatsPage(t *testing.T) {
 			t.Errorf("county_both: no %s", want)
 		}
 	}
+	// The statistics API carries the same figures, each child's with them.
+	code, out := f.call(t, "GET", "/api/v1/orgs/"+county+"/stats", f.token(t, "county_both"), "")
+	cs, _ := out["cases"].(map[string]any)
+	if code != 200 || cs["total"] != float64(4) || cs["open"] != float64(4) {
+		t.Fatalf("county_both: stats API %d %v", code, out["cases"])
+	}
+	kids := map[string]string{}
+	list, _ := cs["children"].([]any)
+	for _, c := range list {
+		m, _ := c.(map[string]any)
+		kids[fmt.Sprint(m["org_id"])] = fmt.Sprintln(m["name"], m["total"], m["open"], m["answered"], m["answered_on_time"], m["rated"], m["satisfied"])
+	}
+	if got, want := kids[street], "民生街道党工委 2 2 1 1 1 1\n"; got != want {
+		t.Errorf("county_both: the API's street %q, want %q", got, want)
+	}
+	if got, want := kids[fmt.Sprint(f.town.ID)], "三塘镇党委 1 1 0 0 0 0\n"; got != want {
+		t.Errorf("county_both: the API's township %q, want %q", got, want)
+	}
 	if list := b.get(t, "/cases?org="+county+"&state=submitted"); len(staffListed(list)) != 2 {
 		t.Errorf("the bar of 待受理 counts 2, the list shows %v", staffListed(list))
 	}

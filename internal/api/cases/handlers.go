@@ -55,6 +55,14 @@ func (h *Handlers) Routes() []module.Route {
 	return routes
 }
 
+// subtreeStats is the "cases" part of an organization's statistics: the
+// subtree's figures with each child organization's, as the cockpit's
+// drill-down shows them.
+type subtreeStats struct {
+	cases.Stats
+	Children []cases.ChildStats `json:"children"`
+}
+
 // Stats is the "cases" part of GET /api/v1/orgs/{id}/stats, left out for
 // a caller who reads neither the cases nor the integrity reports: their
 // figures would read as a subtree without a case.
@@ -63,7 +71,15 @@ func (h *Handlers) Stats() module.Stats {
 		if !a.CanAnywhere(cases.CasesRead) && !a.CanAnywhere(cases.IntegrityRead) {
 			return nil, errs.New(errs.Forbidden, "您没有查看群众诉求的权限", "you may not read residents' cases")
 		}
-		return h.cs.SubtreeStats(ctx, a, orgID)
+		st, err := h.cs.SubtreeStats(ctx, a, orgID)
+		if err != nil {
+			return nil, err
+		}
+		kids, err := h.cs.ChildrenStats(ctx, a, orgID)
+		if kids == nil {
+			kids = []cases.ChildStats{} // a leaf: no child, not an unknown
+		}
+		return subtreeStats{Stats: st, Children: kids}, err
 	}}
 }
 
