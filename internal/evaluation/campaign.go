@@ -67,6 +67,18 @@ type Service struct {
 	beforeSpend func(ctx context.Context, tx *db.Tx)
 	// batchRetries counts the batches that applyFast gave back to applyEach.
 	batchRetries atomic.Int64
+	// draftDeleted run in the transaction that deletes a draft (see
+	// OnDeleteDraft).
+	draftDeleted []func(ctx context.Context, tx *db.Tx, campaignID int64) error
+}
+
+// OnDeleteDraft has f run inside the transaction that deletes a draft
+// campaign, for a module that keeps rows naming the campaign: they go
+// with it, so that no id names a campaign that is gone (SQLite gives the
+// id of the newest campaign deleted to the next one). Modules call it when
+// they are built, before the service is used.
+func (s *Service) OnDeleteDraft(f func(ctx context.Context, tx *db.Tx, campaignID int64) error) {
+	s.draftDeleted = append(s.draftDeleted, f)
 }
 
 // NewService returns the evaluation service over d. key must hold at least

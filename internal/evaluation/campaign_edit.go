@@ -191,6 +191,11 @@ func (s *Service) DeleteDraft(ctx context.Context, actor access.Actor, id int64,
 				return errs.Wrap(err, "delete campaign")
 			}
 		}
+		for _, f := range s.draftDeleted {
+			if err := f(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.delete", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
 			OrgPath: c.ownerPath,
 			Summary: i18n.Text{ZH: fmt.Sprintf("删除测评草稿 %s（测评对象 %d 个，测评码 %d 张）", c.Name, subjects, tokens),

@@ -137,6 +137,12 @@ func (s *Service) OpenFirstSecReview(ctx context.Context, actor access.Actor, in
 			for i, t := range terms {
 				if _, err := tx.Exec(ctx, "INSERT INTO fsec_reviews (term_id, campaign_id, subject_id, year, created_at) VALUES (?, ?, ?, ?, ?)",
 					t.ID, c.ID, added[i].ID, in.Year, now); err != nil {
+					if db.IsUniqueViolation(err) {
+						// Another review of the year took the term since
+						// it was found free.
+						return &errs.Error{Kind: errs.Conflict, Field: "year", Text: i18n.Textf("%[1]s 已列入另一个 %[2]d 年度评议，请刷新后查看",
+							"%[1]s is in another review of %[2]d already: reload to see it", t.PersonName, in.Year)}
+					}
 					return errs.Wrap(err, "review subject")
 				}
 			}
@@ -156,43 +162,29 @@ func (s *Service) OpenFirstSecReview(ctx context.Context, actor access.Actor, in
 	return c, len(terms), nil
 }
 
-// reviewedIn gives the terms in a review of the year whose campaign still
-// exists (the evaluation may delete a draft), with the campaign.
+// reviewedIn gives the terms in a review of the year, with the campaign.
 func (s *Service) reviewedIn(ctx context.Context, year int) (map[int64]int64, error) {
 	rows, err := s.db.Query(ctx, "SELECT term_id, campaign_id FROM fsec_reviews WHERE year = ?", year)
 	if err != nil {
 		return nil, errs.Wrap(err, "reviews")
 	}
+	defer rows.Close()
 	out := map[int64]int64{}
 	for rows.Next() {
 		var t, c int64
 		if err := rows.Scan(&t, &c); err != nil {
-			rows.Close()
 			return nil, errs.Wrap(err, "scan review")
 		}
 		out[t] = c
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, errs.Wrap(err, "reviews")
-	}
-	live := map[int64]bool{}
-	sys := access.SystemActor("programs")
-	for t, c := range out {
-		ok, seen := live[c]
-		if !seen {
-			_, err := s.eval.Get(ctx, sys, c)
-			if err != nil && !errs.Is(err, errs.NotFound) {
-				return nil, err
-			}
-			ok = err == nil
-			live[c] = ok
-		}
-		if !ok {
-			delete(out, t)
-		}
-	}
-	return out, nil
+	return out, errs.Wrap(rows.Err(), "reviews")
+}
+
+// dropReview forgets the terms of a review whose draft the evaluation
+// deletes, in its transaction: they may be reviewed again.
+func (s *Service) dropReview(ctx context.Context, tx *db.Tx, campaignID int64) error {
+	_, err := tx.Exec(ctx, "DELETE FROM fsec_reviews WHERE campaign_id = ?", campaignID)
+	return errs.Wrap(err, "drop review")
 }
 
 // logDaysIn counts each term's days with a log entry between two dates.

@@ -32,7 +32,9 @@ type Service struct {
 // NewService returns the programmes on the database and the tree, reading
 // evaluation results, cases and persons through those modules' services.
 func NewService(d *db.DB, orgs *org.Service, eval *evaluation.Service, cs *cases.Service, ppl *people.Service) *Service {
-	return &Service{db: d, orgs: orgs, eval: eval, cs: cs, ppl: ppl, now: time.Now}
+	s := &Service{db: d, orgs: orgs, eval: eval, cs: cs, ppl: ppl, now: time.Now}
+	eval.OnDeleteDraft(s.dropReview)
+	return s
 }
 
 // WithClock makes the service read the time from now, so that deadlines
