@@ -173,5 +173,9 @@ func (h *Pages) FirstSecReview(w http.ResponseWriter, r *http.Request) {
 		h.FormError(w, r, h.tmpl, p, "fsec_review", err)
 		return
 	}
-	h.Redirect(w, r, "/evaluation/"+strconv.FormatInt(c.ID, 10), "ok", fmt.Sprintf(h.T(p.Lang, "fs.review_opened"), c.Year, n))
+	msg := fmt.Sprintf(h.T(p.Lang, "fs.review_opened"), c.Year, n)
+	if int(c.Rules.TopCap*float64(n)+1e-9) == 0 {
+		msg += web.Msg(p.Lang, "。", ". ") + h.T(p.Lang, "fs.review_no_top")
+	}
+	h.Redirect(w, r, "/evaluation/"+strconv.FormatInt(c.ID, 10), "ok", msg)
 }

@@ -207,7 +207,7 @@ func TestFirstSecPages(t *testing.T) {
 	// The yearly review: the county opens it for this year and lands on the
 	// campaign.
 	st, at, body = county.post(t, "/first-secretaries/review", url.Values{"org_id": {fmt.Sprint(s.county.ID)}, "year": {fmt.Sprint(today.Year())}, "opens_on": {day(0)}, "closes_on": {day(10)}})
-	if st != 200 || !strings.HasPrefix(at, "/evaluation/") || flash(body) != fmt.Sprintf("已建立%d年度第一书记评议，评议对象 1 人", today.Year()) {
+	if st != 200 || !strings.HasPrefix(at, "/evaluation/") || flash(body) != fmt.Sprintf("已建立%d年度第一书记评议，评议对象 1 人。评议对象不足 10 人，按优秀不超过 10%% 的规定，本次评议不评优秀", today.Year()) {
 		t.Fatalf("review: %d %s %q", st, at, flash(body))
 	}
 	// The successor's page lists the review, graded once published; the
