@@ -31,8 +31,9 @@ func fsStatsFx(t *testing.T) *fsFx {
 		f.dispatch(t, f.member(t, "丁四"), f.villages[3], "2024-03-01", "2026-03-01"),
 		f.dispatch(t, f.member(t, "戊五"), f.villages[4], "2025-01-01", "2026-12-31"),
 	}
-	for _, on := range []string{"2025-06-01", "2026-01-06", "2026-01-06", "2026-02-01"} {
-		if _, err := f.pg.AddFirstSecLog(ctx, f.secretary, terms[0].ID, programs.FirstSecLogInput{LoggedOn: on, Text: "走访农户，了解产业发展需求"}); err != nil {
+	for i, on := range []string{"2025-06-01", "2026-01-06", "2026-01-06", "2026-02-01"} {
+		text := fmt.Sprintf("走访农户，了解产业发展需求（第 %d 次）", i+1)
+		if _, err := f.pg.AddFirstSecLog(ctx, f.secretary, terms[0].ID, programs.FirstSecLogInput{LoggedOn: on, Text: text}); err != nil {
 			t.Fatal(err)
 		}
 	}

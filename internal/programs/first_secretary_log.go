@@ -137,6 +137,16 @@ func (s *Service) AddFirstSecLog(ctx context.Context, actor access.Actor, id int
 		if err := f.Err(); err != nil {
 			return err
 		}
+		// The same entry sent twice (a second click, a form sent again after
+		// a slow answer) would count the day's work twice in the review.
+		var dup int64
+		err = tx.QueryRow(ctx, "SELECT id FROM fsec_logs WHERE term_id = ? AND logged_on = ? AND text = ? LIMIT 1", t.ID, on, text).Scan(&dup)
+		if err == nil {
+			return &errs.Error{Kind: errs.Conflict, Field: "text", Text: i18n.Textf("%[1]s %[2]s 已有内容相同的驻村日志，请勿重复提交", "%[1]s has an entry with the same text on %[2]s already: it is not written twice", t.PersonName, on)}
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return errs.Wrap(err, "same entry")
+		}
 		now := db.FormatTime(tx.Now())
 		out = FirstSecLog{LoggedOn: on, Text: text, At: now, Actor: actor.Username, Photos: []FirstSecPhoto{}}
 		if err := tx.QueryRow(ctx, "INSERT INTO fsec_logs (term_id, logged_on, text, at, actor_name) VALUES (?, ?, ?, ?, ?) RETURNING id",

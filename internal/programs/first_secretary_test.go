@@ -264,7 +264,11 @@ func TestFirstSecLog(t *testing.T) {
 		{"2026-01-20", nil},
 		{"2026-03-02", nil},
 	} {
-		if _, err := f.pg.AddFirstSecLog(ctx, f.secretary, fs.ID, programs.FirstSecLogInput{LoggedOn: e.on, Text: "走访农户，了解产业发展需求", Files: e.files}); err != nil {
+		text := "走访农户，了解产业发展需求"
+		if e.files != nil {
+			text += "，附走访照片"
+		}
+		if _, err := f.pg.AddFirstSecLog(ctx, f.secretary, fs.ID, programs.FirstSecLogInput{LoggedOn: e.on, Text: text, Files: e.files}); err != nil {
 			t.Fatalf("entry of %s: %v", e.on, err)
 		}
 	}
@@ -310,6 +314,7 @@ func TestFirstSecLog(t *testing.T) {
 		{"a PDF", f.secretary, programs.FirstSecLogInput{LoggedOn: "2026-03-05", Text: "走访农户", Files: []cases.NamedFile{{Name: "a.pdf", Data: []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF")}}},
 			"attachments: 文件 a.pdf 不是照片：驻村日志只接受 JPG 或 PNG 图片"},
 		{"six photos", f.secretary, programs.FirstSecLogInput{LoggedOn: "2026-03-05", Text: "走访农户", Files: six}, "attachments: 附件最多 5 个，现有 6 个，请删去 1 个后再提交"},
+		{"sent twice", f.secretary, programs.FirstSecLogInput{LoggedOn: "2026-03-02", Text: " 走访农户，了解产业发展需求 "}, "text: 张立新 2026-03-02 已有内容相同的驻村日志，请勿重复提交"},
 		{"an auditor", f.auditr, programs.FirstSecLogInput{LoggedOn: "2026-03-05", Text: "走访农户"}, "您没有记录张立新驻村日志的权限：由" + f.village.Label() + "或组织部门记录"},
 		{"another village", f.a.Core().Perms.Bind(access.Actor{UserID: 21, Username: "other", Grants: []access.Grant{{Role: access.Secretary, OrgPath: f.villages[1].Path}}}),
 			programs.FirstSecLogInput{LoggedOn: "2026-03-05", Text: "走访农户"}, fmt.Sprintf("第一书记任期 %d 不存在或不在您的管理范围内", fs.ID)},

@@ -129,7 +129,7 @@ func newPgckFixture(t *testing.T) *pgckFixture {
 	yi := dispatch(2, "乙二", huqiu, "2025-01-01", "2026-12-31")
 	dispatch(3, "丙三", beining, "2025-01-01", "2027-06-30")
 	for _, on := range []string{"2025-06-01", "2026-01-06", "2026-02-01"} {
-		if _, err := f.pg.AddFirstSecLog(ctx, testrig.Admin, jia.ID, programs.FirstSecLogInput{LoggedOn: on, Text: "走访农户，了解产业发展需求"}); err != nil {
+		if _, err := f.pg.AddFirstSecLog(ctx, testrig.Admin, jia.ID, programs.FirstSecLogInput{LoggedOn: on, Text: "走访农户，了解产业发展需求（" + on + "）"}); err != nil {
 			t.Fatal(err)
 		}
 	}
