@@ -179,16 +179,27 @@ func (v viewer) partsBy(kinds []string, under string, in orgsIn) []part {
 			person = []any{v.person}
 		}
 		// The responsible organization in the subtrees. For an integrity
-		// report it lies strictly above the organization concerned, so the
-		// reader's grant, at or above it, is never inside that organization.
-		out = append(out, part{cond: kindsSQL(ks) + " AND " + in(false, ats) + personCond, args: person})
+		// report the routing puts it strictly above the organization
+		// concerned, so the reader's grant, at or above it, is not inside
+		// that organization — unless the tree moved since: then, as in
+		// sees, not where the organization concerned is the grant's
+		// organization or above it.
+		cond := kindsSQL(ks) + " AND " + in(false, ats)
+		if integrity {
+			var moved []string
+			for _, sc := range scopes {
+				moved = append(moved, "("+in(false, []string{sc.at})+" AND COALESCE(c.subject_org_id, 0) IN ("+pathIDs(sc.grant)+"))")
+			}
+			cond += " AND NOT (" + strings.Join(moved, " OR ") + ")"
+		}
+		out = append(out, part{cond: cond + personCond, args: person})
 		// Dispatched into a subtree from outside all of them: for an
 		// integrity report, only where the organization concerned is
 		// neither the grant's organization nor above it.
 		for _, sc := range scopes {
 			cond := kindsSQL(ks) + " AND " + in(true, []string{sc.at}) + " AND NOT " + in(false, ats)
 			if integrity {
-				cond += " AND c.subject_org_id NOT IN (" + pathIDs(sc.grant) + ")"
+				cond += " AND COALESCE(c.subject_org_id, 0) NOT IN (" + pathIDs(sc.grant) + ")"
 			}
 			out = append(out, part{cond: cond + personCond, args: person})
 		}
