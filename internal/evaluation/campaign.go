@@ -67,18 +67,19 @@ type Service struct {
 	beforeSpend func(ctx context.Context, tx *db.Tx)
 	// batchRetries counts the batches that applyFast gave back to applyEach.
 	batchRetries atomic.Int64
-	// draftDeleted run in the transaction that deletes a draft (see
-	// OnDeleteDraft).
-	draftDeleted []func(ctx context.Context, tx *db.Tx, campaignID int64) error
+	// subjectsGone run in the transaction that takes subjects out of a
+	// draft (see OnSubjectsGone).
+	subjectsGone []func(ctx context.Context, tx *db.Tx, campaignID, subjectID int64) error
 }
 
-// OnDeleteDraft has f run inside the transaction that deletes a draft
-// campaign, for a module that keeps rows naming the campaign: they go
-// with it, so that no id names a campaign that is gone (SQLite gives the
-// id of the newest campaign deleted to the next one). Modules call it when
-// they are built, before the service is used.
-func (s *Service) OnDeleteDraft(f func(ctx context.Context, tx *db.Tx, campaignID int64) error) {
-	s.draftDeleted = append(s.draftDeleted, f)
+// OnSubjectsGone has f run inside the transaction that takes a subject out
+// of a draft campaign (subjectID) or deletes the draft with all its
+// subjects (subjectID 0), for a module that keeps rows naming them: they
+// go with them, so that no id names a subject or campaign that is gone
+// (SQLite gives the id of the newest one deleted to the next). Modules call
+// it when they are built, before the service is used.
+func (s *Service) OnSubjectsGone(f func(ctx context.Context, tx *db.Tx, campaignID, subjectID int64) error) {
+	s.subjectsGone = append(s.subjectsGone, f)
 }
 
 // NewService returns the evaluation service over d. key must hold at least

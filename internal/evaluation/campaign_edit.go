@@ -146,6 +146,11 @@ func (s *Service) RemoveSubject(ctx context.Context, actor access.Actor, id, sub
 				return errs.Wrap(err, "remove subject")
 			}
 		}
+		for _, f := range s.subjectsGone {
+			if err := f(ctx, tx, id, subjectID); err != nil {
+				return err
+			}
+		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.subject_remove", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
 			OrgPath: c.ownerPath, Summary: i18n.Textf("从测评 %s 中移除测评对象 %s", "removed the subject %[2]s from %[1]s", c.Name, sb.Name), Before: sb})
 	})
@@ -191,8 +196,8 @@ func (s *Service) DeleteDraft(ctx context.Context, actor access.Actor, id int64,
 				return errs.Wrap(err, "delete campaign")
 			}
 		}
-		for _, f := range s.draftDeleted {
-			if err := f(ctx, tx, id); err != nil {
+		for _, f := range s.subjectsGone {
+			if err := f(ctx, tx, id, 0); err != nil {
 				return err
 			}
 		}

@@ -180,10 +180,11 @@ func (s *Service) reviewedIn(ctx context.Context, year int) (map[int64]int64, er
 	return out, errs.Wrap(rows.Err(), "reviews")
 }
 
-// dropReview forgets the terms of a review whose draft the evaluation
-// deletes, in its transaction: they may be reviewed again.
-func (s *Service) dropReview(ctx context.Context, tx *db.Tx, campaignID int64) error {
-	_, err := tx.Exec(ctx, "DELETE FROM fsec_reviews WHERE campaign_id = ?", campaignID)
+// dropReview frees the terms of the subjects the evaluation takes out of a
+// review's draft (subjectID) or deletes with the draft (0), in its
+// transaction: they may be reviewed again.
+func (s *Service) dropReview(ctx context.Context, tx *db.Tx, campaignID, subjectID int64) error {
+	_, err := tx.Exec(ctx, "DELETE FROM fsec_reviews WHERE campaign_id = ? AND (? = 0 OR subject_id = ?)", campaignID, subjectID, subjectID)
 	return errs.Wrap(err, "drop review")
 }
 

@@ -34,7 +34,7 @@ type Service struct {
 func NewService(d *db.DB, orgs *org.Service, eval *evaluation.Service, cs *cases.Service, ppl *people.Service) *Service {
 	s := &Service{db: d, orgs: orgs, eval: eval, cs: cs, ppl: ppl, now: time.Now}
 	if eval != nil { // the tests of a ledger that reads no evaluation
-		eval.OnDeleteDraft(s.dropReview)
+		eval.OnSubjectsGone(s.dropReview)
 	}
 	return s
 }
