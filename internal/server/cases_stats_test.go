@@ -162,12 +162,17 @@ func TestCasesStatsPage(t *testing.T) {
 			t.Errorf("%s: cockpit %q", name, got)
 		}
 	}
-	// Readers of integrity reports alone have the page of those, without
-	// the residents' cases, and no card: the county's officer counts the
+	// The cockpit of a reader of both kinds counts the report, which the
+	// list of residents' cases leaves out: its figures link to no list.
+	if cp := f.browser(t, "county_both").get(t, "/?org="+county); strings.Contains(cp, `href="/cases?org=`+county) || !strings.Contains(statsCockpit(cp), "4 今年收到") {
+		t.Errorf("county_both: the cockpit's figures %q link to the residents' cases", statsCockpit(cp))
+	}
+	// Readers of integrity reports alone have the page and the card of
+	// those, without the residents' cases: the county's officer counts the
 	// report, the street's — inside the organization it concerns — nothing.
-	for name, want := range map[string]struct{ at, total string }{
-		"integrity":        {county, "1 其中廉洁监督举报 1 件"},
-		"street_integrity": {street, "0 其中廉洁监督举报 0 件"},
+	for name, want := range map[string]struct{ at, total, card string }{
+		"integrity":        {county, "1 其中廉洁监督举报 1 件", "1 今年收到 1 办理中 办结及不予受理 0 0 已超期 已督办 0 — 按时答复率 0 / 0 — 满意率 0 / 0"},
+		"street_integrity": {street, "0 其中廉洁监督举报 0 件", "0 今年收到 0 办理中 办结及不予受理 0 0 已超期 已督办 0 — 按时答复率 0 / 0 — 满意率 0 / 0"},
 	} {
 		ig := f.browser(t, name)
 		body := ig.get(t, "/cases/stats?org="+want.at)
@@ -187,8 +192,12 @@ func TestCasesStatsPage(t *testing.T) {
 		if got := statsExportRow(rows, "全部（含本级）"); len(got) < 3 || got[2] != strings.Fields(want.total)[0] {
 			t.Errorf("%s: export %v", name, rows)
 		}
-		if got := statsCockpit(ig.get(t, "/?org="+want.at)); got != "" {
-			t.Errorf("%s: cockpit %q", name, got)
+		cp := ig.get(t, "/?org="+want.at)
+		if got := statsCockpit(cp); got != want.card {
+			t.Errorf("%s: cockpit %q, want %q", name, got, want.card)
+		}
+		if !strings.Contains(cp, `href="/cases?kind=integrity&amp;org=`+want.at+`&amp;overdue=1"`) || strings.Contains(cp, `href="/cases?org=`) || strings.Contains(cp, "收受好处费") {
+			t.Errorf("%s: the cockpit's figures do not link to the integrity reports alone", name)
 		}
 	}
 }

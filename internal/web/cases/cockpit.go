@@ -21,7 +21,8 @@ import (
 // them.
 func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 	ctx, actor := r.Context(), web.Actor(r)
-	if !actor.CanAnywhere(cases.CasesRead) {
+	residents, integrity := actor.CanAnywhere(cases.CasesRead), actor.CanAnywhere(cases.IntegrityRead)
+	if !residents && !integrity {
 		return nil, errs.New(errs.Forbidden, "您没有查看群众诉求的权限", "you may not read residents' cases")
 	}
 	st, err := h.cs.SubtreeStats(ctx, actor, o.ID)
@@ -40,7 +41,21 @@ func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 			thisYear += m.Received
 		}
 	}
-	list := "/cases?org=" + strconv.FormatInt(o.ID, 10)
+	// Each count links to the list that counts the same: the residents'
+	// cases, or the integrity reports for a reader of those alone. The
+	// residents' list leaves the reports out, so for a reader of both with
+	// reports in the subtree no list does; the title leads to the
+	// statistics page, which shows both.
+	list, overdue := "", ""
+	switch {
+	case !residents:
+		list = "/cases?kind=" + cases.KindIntegrity + "&org=" + strconv.FormatInt(o.ID, 10)
+	case st.ByKind[cases.KindIntegrity] == 0:
+		list = "/cases?org=" + strconv.FormatInt(o.ID, 10)
+	}
+	if list != "" {
+		overdue = list + "&overdue=1"
+	}
 	good, rated := statsGood(st)
 	closed := 0
 	for _, n := range st.ByOutcome {
@@ -50,7 +65,7 @@ func (h *Pages) cockpit(r *http.Request, o org.Org) (*web.Panel, error) {
 		KPIs: []web.KPI{
 			{Value: web.FormatInt(thisYear), Label: h.T(lang, "cstat.kpi_year"), Href: list},
 			{Value: web.FormatInt(st.Open), Label: h.T(lang, "cstat.kpi_open"), Href: list, Sub: web.Msg(lang, "办结及不予受理 ", "closed or refused ") + web.FormatInt(closed)},
-			{Value: web.FormatInt(st.Overdue), Label: h.T(lang, "cstat.kpi_overdue"), Href: list + "&overdue=1", Sub: web.Msg(lang, "已督办 ", "escalated ") + web.FormatInt(st.Escalated)},
+			{Value: web.FormatInt(st.Overdue), Label: h.T(lang, "cstat.kpi_overdue"), Href: overdue, Sub: web.Msg(lang, "已督办 ", "escalated ") + web.FormatInt(st.Escalated)},
 			{Value: statsPct(st.AnsweredOnTime, st.Answered), Label: h.T(lang, "cstat.kpi_answer"), Sub: h.statsOf(lang, st.AnsweredOnTime, st.Answered)},
 			{Value: statsPct(good, rated), Label: h.T(lang, "cstat.kpi_satisfy"), Sub: h.statsOf(lang, good, rated)},
 		}}
