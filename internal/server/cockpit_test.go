@@ -60,6 +60,10 @@ func TestCockpitYearAndWorkbook(t *testing.T) {
 	if bars := chartItems(t, past, "ppl-children"); len(bars) == 0 || bars[0] != fmt.Sprintf("%s=3 → /?org=%d&year=%d", f.msName, street.ID, this-2) {
 		t.Errorf("members by child in %d: %q", this-2, bars)
 	}
+	// An older year is offered too, selected.
+	if old := f.b.get(t, fmt.Sprintf("/?org=%d&year=%d", county.ID, this-9)); !strings.Contains(old, fmt.Sprintf(`<option value="%d" selected>`, this-9)) {
+		t.Errorf("the cockpit of %d does not select its year in the picker", this-9)
+	}
 	// A year that is none of those is this year.
 	for _, y := range []string{"1999", fmt.Sprint(this + 1), "abc"} {
 		if !strings.Contains(text(f.b.get(t, "/?year="+y)), fmt.Sprintf("兴宁区委 · %d年", this)) {

@@ -173,6 +173,9 @@ func (h *Pages) Cockpit(w http.ResponseWriter, r *http.Request) {
 	for y := this; y > this-5; y-- {
 		years = append(years, y)
 	}
+	if year <= this-5 {
+		years = append(years, year) // an older year typed into ?year=, kept selected
+	}
 	p.Data = map[string]any{"V": v, "Roots": roots, "Panels": panels, "Year": year, "Years": years,
 		"Export": "/cockpit.xlsx?org=" + strconv.FormatInt(root.ID, 10) + "&year=" + strconv.Itoa(year)}
 	h.render(w, r, http.StatusOK, "cockpit", "layout", p)
