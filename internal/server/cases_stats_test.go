@@ -215,7 +215,7 @@ func statsExportRow(rows [][]string, name string) []string {
 // statsCockpit is the text of the figures of the channel's card on the
 // cockpit, "" when there is none.
 func statsCockpit(body string) string {
-	m := regexp.MustCompile(`(?s)<section class="card panel"><h2>群众诉求 .*?<div class="kpis">(.*?)</div>\s*(?:<div class="grid-2">|</section>)`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`(?s)<section class="card panel"[^>]*><h2>群众诉求 .*?<div class="kpis">(.*?)</div>\s*(?:<div class="grid-2">|</section>)`).FindStringSubmatch(body)
 	if m == nil {
 		return ""
 	}

@@ -38,7 +38,7 @@ func (f *fixture) ckKids(t *testing.T, o org.Org, n int) []org.Org {
 // ckPanel is the text of the key figures of the cockpit's card titled
 // title, "" when the page has no such card.
 func ckPanel(body, title string) string {
-	m := regexp.MustCompile(`(?s)<section class="card panel"><h2>` + title + ` .*?<div class="kpis">(.*?)</div>\s*(?:<div class="grid-2">|</section>)`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`(?s)<section class="card panel"[^>]*><h2>` + title + ` .*?<div class="kpis">(.*?)</div>\s*(?:<div class="grid-2">|</section>)`).FindStringSubmatch(body)
 	if m == nil {
 		return ""
 	}

@@ -122,7 +122,7 @@ func (f *cppFixture) cppOrg(t *testing.T, code string) org.Org {
 // cppCard is the text of the cockpit's card whose title starts with
 // title: its heading and key figures; "" when the page has none.
 func cppCard(body, title string) string {
-	m := regexp.MustCompile(`(?s)<section class="card panel"><h2>(` + regexp.QuoteMeta(title) + `.*?)</h2>\s*<div class="kpis">(.*?)</div>\s*(?:<div class="grid-2">|</section>)`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`(?s)<section class="card panel"[^>]*><h2>(` + regexp.QuoteMeta(title) + `.*?)</h2>\s*<div class="kpis">(.*?)</div>\s*(?:<div class="grid-2">|</section>)`).FindStringSubmatch(body)
 	if m == nil {
 		return ""
 	}

@@ -156,7 +156,7 @@ func pgckPNG(t *testing.T) []byte {
 // pgckCard is the text of the figures of the card whose title starts with
 // title, "" when the page has none.
 func pgckCard(body, title string) string {
-	m := regexp.MustCompile(`(?s)<section class="card panel"><h2>` + regexp.QuoteMeta(title) + `.*?<div class="kpis">(.*?)</div>\s*(?:<div class="grid-2">|</section>)`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`(?s)<section class="card panel"[^>]*><h2>` + regexp.QuoteMeta(title) + `.*?<div class="kpis">(.*?)</div>\s*(?:<div class="grid-2">|</section>)`).FindStringSubmatch(body)
 	if m == nil {
 		return ""
 	}

@@ -91,8 +91,16 @@ func TestCockpitYearAndWorkbook(t *testing.T) {
 
 	// The workbook: its sheets are the organizations' and the cards'.
 	var titles []string
-	for _, m := range regexp.MustCompile(`<section class="card panel"><h2>([^<]+?)\s*(?:<a|</h2>)`).FindAllStringSubmatch(page, -1) {
+	for _, m := range regexp.MustCompile(`<section class="card panel"[^>]*><h2>([^<]+?)\s*(?:<a|</h2>)`).FindAllStringSubmatch(page, -1) {
 		titles = append(titles, m[1])
+	}
+	// Above the cards, each card's title leads to it.
+	var jump []string
+	for i, title := range titles {
+		jump = append(jump, fmt.Sprintf(`<a href="#card-%d">%s</a>`, i, title))
+	}
+	if want := `<span>各模块</span>` + strings.Join(jump, ""); len(titles) < 5 || !strings.Contains(page, want) || !strings.Contains(page, fmt.Sprintf(`<section class="card panel" id="card-%d">`, len(titles)-1)) {
+		t.Errorf("the cards are not listed above them: want %s", want)
 	}
 	sheets := f.b.workbook(t, fmt.Sprintf("/cockpit.xlsx?org=%d", county.ID))
 	var names []string

@@ -19,6 +19,7 @@ var Messages = i18n.Catalog{
 	"cockpit.details":           {ZH: "组织详情", EN: "Details"},
 	"cockpit.drill":             {ZH: "点击柱条进入下级组织", EN: "Click a bar to drill down"},
 	"cockpit.more":              {ZH: "查看详情", EN: "More"},
+	"cockpit.jump":              {ZH: "各模块", EN: "Modules"},
 	"cockpit.empty":             {ZH: "您的账号尚未被授予任何党组织的权限，请联系管理员", EN: "Your account has no grants yet: contact your administrator"},
 	"cockpit.others":            {ZH: "其余 %d 个组织", EN: "%d others"},
 	"cockpit.title":             {ZH: "党建驾驶舱", EN: "Cockpit"},
