@@ -77,17 +77,20 @@ func newFx(t *testing.T) *fx {
 	return f
 }
 
+// orgOf is the organization of a division code.
+func (f *fx) orgOf(t *testing.T, code string) org.Org {
+	t.Helper()
+	l, _, err := f.orgs.List(context.Background(), testrig.Admin, org.ListQuery{RegionCode: code})
+	if err != nil || len(l) == 0 {
+		t.Fatalf("org %s: %v", code, err)
+	}
+	return l[0]
+}
+
 // setUsers finds the organizations of the fixture and creates its accounts.
 func (f *fx) setUsers(t *testing.T) {
 	t.Helper()
-	ctx := context.Background()
-	get := func(code string) org.Org {
-		l, _, err := f.orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: code})
-		if err != nil || len(l) == 0 {
-			t.Fatalf("org %s: %v", code, err)
-		}
-		return l[0]
-	}
+	get := func(code string) org.Org { return f.orgOf(t, code) }
 	f.county, f.street, f.comm, f.other = get("450102"), get("450102001"), get("450102001003"), get("450102101")
 	for _, u := range []struct {
 		name string

@@ -11,7 +11,6 @@ import (
 	"jiceng/internal/cases"
 	"jiceng/internal/errs"
 	"jiceng/internal/org"
-	"jiceng/internal/testrig"
 )
 
 // readersFx is 兴宁区 with eleven cases in three of its townships and at
@@ -45,14 +44,7 @@ func newReadersFx(t *testing.T) *readersFx {
 	t.Helper()
 	f := &readersFx{fx: newFx(t)}
 	ctx := context.Background()
-	get := func(code string) org.Org {
-		l, _, err := f.orgs.List(ctx, testrig.Admin, org.ListQuery{RegionCode: code})
-		if err != nil || len(l) == 0 {
-			t.Fatalf("org %s: %v", code, err)
-		}
-		return l[0]
-	}
-	f.chaoyang, f.chaoyangComm = get("450102002"), get("450102002001")
+	f.chaoyang, f.chaoyangComm = f.orgOf(t, "450102002"), f.orgOf(t, "450102002001")
 	sec := f.cadre(t, f.comm, "李建国", "secretary", 11)
 	codes := map[string]string{}
 	ids := map[string]int64{}
