@@ -17,13 +17,8 @@ import (
 // them, the other is refused as a conflict and leaves no draft behind. A
 // review whose draft is deleted gives its terms back to the next one.
 func TestFirstSecReviewOpenedTwiceAtOnce(t *testing.T) {
-	f := newFsFx(t)
+	f, ev, in := fsThreeToReview(t)
 	ctx := context.Background()
-	for i := range 3 {
-		f.dispatch(t, f.member(t, fsNames[i]), f.villages[i], "2025-01-10", "2027-01-09")
-	}
-	ev := app.Service[*evaluation.Service](f.a)
-	in := programs.FirstSecReviewInput{OrgID: f.county.ID, Year: 2025, OpensOn: "2026-03-10", ClosesOn: "2026-03-20"}
 	// The first secretaries' reviews of 2025, by id.
 	drafts := func() []int64 {
 		t.Helper()
@@ -79,4 +74,15 @@ func TestFirstSecReviewOpenedTwiceAtOnce(t *testing.T) {
 	if subs, err := ev.Subjects(ctx, f.countyA, c.ID); err != nil || len(subs) != 3 {
 		t.Fatalf("subjects %d, %v", len(subs), err)
 	}
+}
+
+// fsThreeToReview is the fixture with three first secretaries in post in
+// 2025, the evaluation, and the county's review of that year to open.
+func fsThreeToReview(t *testing.T) (*fsFx, *evaluation.Service, programs.FirstSecReviewInput) {
+	t.Helper()
+	f := newFsFx(t)
+	for i := range 3 {
+		f.dispatch(t, f.member(t, fsNames[i]), f.villages[i], "2025-01-10", "2027-01-09")
+	}
+	return f, app.Service[*evaluation.Service](f.a), programs.FirstSecReviewInput{OrgID: f.county.ID, Year: 2025, OpensOn: "2026-03-10", ClosesOn: "2026-03-20"}
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"jiceng/internal/app"
 	"jiceng/internal/evaluation"
-	"jiceng/internal/programs"
 )
 
 // TestFirstSecTakenOutOfReview: a first secretary taken out of the year's
@@ -14,13 +12,8 @@ import (
 // takes them, and only them; a subject added to the draft later is nobody's
 // term.
 func TestFirstSecTakenOutOfReview(t *testing.T) {
-	f := newFsFx(t)
+	f, ev, in := fsThreeToReview(t)
 	ctx := context.Background()
-	for i := range 3 {
-		f.dispatch(t, f.member(t, fsNames[i]), f.villages[i], "2025-01-10", "2027-01-09")
-	}
-	ev := app.Service[*evaluation.Service](f.a)
-	in := programs.FirstSecReviewInput{OrgID: f.county.ID, Year: 2025, OpensOn: "2026-03-10", ClosesOn: "2026-03-20"}
 	c, n, err := f.pg.OpenFirstSecReview(ctx, f.countyA, in)
 	if err != nil || n != 3 {
 		t.Fatalf("open: %d subjects, %v", n, err)
