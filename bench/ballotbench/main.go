@@ -120,13 +120,13 @@ func run(ctx context.Context, c config) error {
 
 	// The campaign of the HTTP run.
 	warm := 2 * c.c
-	camp, subs, err := newCampaign(ctx, ev, owner, "性能测试：村（社区）党组织书记述职评议", c.subjects)
+	camp, subs, err := benchkit.NewCampaign(ctx, ev, owner, "性能测试：村（社区）党组织书记述职评议", c.subjects)
 	if err != nil {
 		return err
 	}
 	groups := []string{"superior", "members", "masses"}
 	tIssue := time.Now()
-	codes, err := issue(ctx, ev, camp.ID, groups, warm+c.n)
+	codes, err := benchkit.IssueCodes(ctx, ev, camp.ID, groups, warm+c.n)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func run(ctx context.Context, c config) error {
 	for i, code := range codes {
 		scores := map[string]map[string]float64{}
 		for _, s := range subs {
-			scores[s.Key] = answers(rng)
+			scores[s.Key] = benchkit.Answers(rng)
 		}
 		bodies[i], _ = json.Marshal(map[string]any{"token": code, "scores": scores})
 		if i == 0 {
@@ -305,7 +305,7 @@ func run(ctx context.Context, c config) error {
 // Service.Results against reading the ballots, the input of results
 // computed without tallies.
 func resultsRun(ctx context.Context, out io.Writer, c config, d *db.DB, ev *evaluation.Service, owner int64) error {
-	camp, subs, err := newCampaign(ctx, ev, owner, "性能测试：大规模测评结果", c.resultsSubjects)
+	camp, subs, err := benchkit.NewCampaign(ctx, ev, owner, "性能测试：大规模测评结果", c.resultsSubjects)
 	if err != nil {
 		return err
 	}
@@ -339,7 +339,7 @@ func resultsRun(ctx context.Context, out io.Writer, c config, d *db.DB, ev *eval
 		blk := i % blocks
 		scores := map[string]map[string]float64{}
 		for _, s := range subs[blk*c.perBallot : (blk+1)*c.perBallot] {
-			scores[s.Key] = answers(rng)
+			scores[s.Key] = benchkit.Answers(rng)
 		}
 		body, err := evaluation.EncodeBallot(scores, "")
 		if err != nil {
@@ -484,57 +484,6 @@ func orgID(ctx context.Context, orgs *org.Service, code string) (int64, error) {
 		return 0, fmt.Errorf("organization %s: %d found", code, len(l))
 	}
 	return l[0].ID, nil
-}
-
-// newCampaign creates a draft village-template campaign with n person
-// subjects, each rated by every group.
-func newCampaign(ctx context.Context, ev *evaluation.Service, owner int64, name string, n int) (evaluation.Campaign, []evaluation.Subject, error) {
-	now := time.Now()
-	camp, err := ev.CreateCampaign(ctx, sys, evaluation.CampaignInput{OwnerOrgID: owner, Name: name, Type: evaluation.TypeReview, Year: 2026,
-		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour), Rules: evaluation.TemplateVillageSecretary()})
-	if err != nil {
-		return camp, nil, err
-	}
-	var in []evaluation.SubjectInput
-	for i := range n {
-		in = append(in, evaluation.SubjectInput{Kind: evaluation.SubjectPerson, Name: fmt.Sprintf("书记%04d", i+1), Post: "党组织书记", Unit: fmt.Sprintf("第%d村", i+1)})
-	}
-	var subs []evaluation.Subject
-	for start := 0; start < len(in); start += 2000 {
-		s, err := ev.AddSubjects(ctx, sys, camp.ID, in[start:min(start+2000, len(in))])
-		if err != nil {
-			return camp, nil, err
-		}
-		subs = s // AddSubjects returns all subjects of the campaign
-	}
-	return camp, subs, nil
-}
-
-// issue issues n codes spread over the groups, 5,000 per call.
-func issue(ctx context.Context, ev *evaluation.Service, campaign int64, groups []string, n int) ([]string, error) {
-	var codes []string
-	for i := 0; len(codes) < n; i++ {
-		k := min(5000, n-len(codes))
-		cs, err := ev.IssueTokens(ctx, sys, campaign, groups[i%len(groups)], k)
-		if err != nil {
-			return nil, err
-		}
-		codes = append(codes, cs...)
-	}
-	// Interleave the groups so that every batch holds all three.
-	rand.New(rand.NewPCG(1, 1)).Shuffle(len(codes), func(i, j int) { codes[i], codes[j] = codes[j], codes[i] })
-	return codes, nil
-}
-
-// answers are random answers on the village template's levels.
-func answers(r *rand.Rand) map[string]float64 {
-	good := []float64{100, 85, 70, 50}
-	sat := []float64{100, 60, 0}
-	out := map[string]float64{"satisfaction": sat[r.IntN(len(sat))]}
-	for _, k := range []string{"duty", "team", "life", "education", "service", "integrity"} {
-		out[k] = good[r.IntN(len(good))]
-	}
-	return out
 }
 
 // createBaseline creates a copy of ballot_inbox (same columns, key and

@@ -13,6 +13,7 @@ import (
 
 	"jiceng/internal/access"
 	"jiceng/internal/account"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/module"
@@ -75,11 +76,25 @@ func New(logger *slog.Logger) (*Kit, error) {
 
 // Fail writes err as the JSON error envelope.
 func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := errs.As(err)
+	e := Failure(w, err)
 	if e.Kind == errs.Internal {
 		k.logger.Error("api failed", "path", r.URL.Path, "err", err)
 	}
 	k.JSON(w, r, errs.HTTPStatus(e.Kind), Envelope(e, i18n.FromRequest(r)))
+}
+
+// Failure is err as the error to answer with, pages and API alike: a lost
+// connection to the database (a failover under way) is a 503 with
+// Retry-After, not an internal error.
+func Failure(w http.ResponseWriter, err error) *errs.Error {
+	e := errs.As(err)
+	if e.Kind == errs.Internal && db.Lost(err) {
+		e = errs.As(db.Unavailable(err))
+	}
+	if e.Kind == errs.Unavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	return e
 }
 
 // Envelope is the JSON error envelope of e in lang: its code, message and

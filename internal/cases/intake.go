@@ -8,7 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/org"
@@ -219,14 +218,9 @@ func (s *Service) Submit(ctx context.Context, r Report) (Receipt, error) {
 			return Receipt{Code: in.receipt, CaseID: id}, err
 		}
 	}
-	var id int64
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var err error
-		id, err = s.store(ctx, tx, in)
-		return err
-	})
-	if err != nil {
+	ids := []int64{0}
+	if err := s.storeLost(ctx, []*intake{in}, ids); err != nil && ids[0] == 0 {
 		return Receipt{}, err
 	}
-	return Receipt{Code: in.receipt, CaseID: id}, nil
+	return Receipt{Code: in.receipt, CaseID: ids[0]}, nil
 }

@@ -3,9 +3,11 @@ package cases
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"jiceng/internal/db"
+	"jiceng/internal/errs"
 )
 
 // maxCommitBatch is the most submissions one group commit takes, and
@@ -110,44 +112,113 @@ func (c *committer) run(ctx context.Context) {
 // applyBatch stores the submissions of batch in one transaction. Should
 // one fail inside the database, the transaction is rolled back and each is
 // stored in a transaction of its own, so that one bad submission fails
-// alone.
+// alone. A connection lost to a failover is not such a failure: storeLost
+// finds what the new primary has and stores the rest there.
 func (s *Service) applyBatch(ctx context.Context, batch []*commitReq) {
-	ids := make([]int64, len(batch))
+	errsOf := make([]error, len(batch))
 	var live []*intake // the submissions whose client still waits
 	var at []int       // and their places in batch
 	for i, r := range batch {
-		if r.in.ctx.Err() == nil {
-			live, at = append(live, r.in), append(at, i)
+		if err := r.in.ctx.Err(); err != nil {
+			errsOf[i] = err
+			continue
+		}
+		live, at = append(live, r.in), append(at, i)
+	}
+	ids := make([]int64, len(live))
+	err := s.storeLost(ctx, live, ids)
+	if err != nil && !errs.Is(err, errs.Unavailable) {
+		slog.WarnContext(ctx, "case batch stored one by one", "cases", len(live), "err", err)
+	}
+	for j, in := range live {
+		switch {
+		case ids[j] != 0:
+		case errs.Is(err, errs.Unavailable):
+			errsOf[at[j]] = err
+		default:
+			one := []int64{0}
+			if e := s.storeLost(ctx, []*intake{in}, one); e != nil && one[0] == 0 {
+				errsOf[at[j]] = e
+			}
+			ids[j] = one[0]
 		}
 	}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		if len(live) == 0 {
-			return nil
+	idOf := make([]int64, len(batch))
+	for j, i := range at {
+		idOf[i] = ids[j]
+	}
+	for i, r := range batch {
+		r.res <- commitRes{id: idOf[i], err: errsOf[i]}
+	}
+}
+
+// storeLost stores ins in one transaction and sets ids to their case ids;
+// across a failover it reads back, by their receipts (stored UNIQUE), the
+// cases the new primary has and stores the others there (db.InTxLost). On
+// an error ids holds the cases that are stored nonetheless, 0 for the
+// others: a receipt is handed out only for a case known to be stored.
+func (s *Service) storeLost(ctx context.Context, ins []*intake, ids []int64) error {
+	if len(ins) == 0 {
+		return nil
+	}
+	pending := make([]int, len(ins))
+	for i := range ins {
+		pending[i] = i
+	}
+	got := make([]int64, len(ins)) // ids of the last transaction, valid once it commits
+	err := s.db.InTxLost(ctx, pending, func(tx *db.Tx, pending []int) error {
+		sub := make([]*intake, len(pending))
+		for j, i := range pending {
+			sub[j] = ins[i]
 		}
-		stored, err := s.storeBatch(ctx, tx, live)
-		for j, id := range stored {
-			ids[at[j]] = id
+		stored, err := s.storeBatch(ctx, tx, sub)
+		if err != nil {
+			return err
 		}
-		return err
-	})
-	if err == nil {
-		for i, r := range batch {
-			if ids[i] == 0 {
-				r.res <- commitRes{err: r.in.ctx.Err()}
+		for j, i := range pending {
+			got[i] = stored[j]
+		}
+		return nil
+	}, func(ctx context.Context, pending []int) ([]int, error) {
+		hashes := make([]any, len(pending))
+		for j, i := range pending {
+			hashes[j] = ins[i].hash
+			got[i] = 0
+		}
+		rows, err := s.db.WriteQuery(ctx, "SELECT id, receipt FROM cases WHERE receipt IN ("+strings.TrimSuffix(strings.Repeat("?,", len(hashes)), ",")+")", hashes...)
+		if err != nil {
+			return nil, err
+		}
+		byHash := map[string]int64{}
+		for rows.Next() {
+			var id int64
+			var h []byte
+			if err := rows.Scan(&id, &h); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			byHash[string(h)] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		var rest []int
+		for _, i := range pending {
+			if id, ok := byHash[string(ins[i].hash)]; ok {
+				ids[i] = id
 				continue
 			}
-			r.res <- commitRes{id: ids[i]}
+			rest = append(rest, i)
 		}
-		return
+		return rest, nil
+	})
+	if err == nil {
+		for i, id := range got {
+			if ids[i] == 0 {
+				ids[i] = id
+			}
+		}
 	}
-	slog.WarnContext(ctx, "case batch stored one by one", "cases", len(batch), "err", err)
-	for _, r := range batch {
-		var id int64
-		err := s.db.InTx(ctx, func(tx *db.Tx) error {
-			var err error
-			id, err = s.store(ctx, tx, r.in)
-			return err
-		})
-		r.res <- commitRes{id: id, err: err}
-	}
+	return err
 }

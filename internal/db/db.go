@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"jiceng/internal/errs"
@@ -41,6 +42,9 @@ type DB struct {
 	// now is the program's clock (SetClock), for the times that writes
 	// stamp inside a transaction, such as the audit log's.
 	now func() time.Time
+	// lostFound and lostRewritten count the items of writes retried after
+	// a lost connection (see RetryLost).
+	lostFound, lostRewritten atomic.Int64
 }
 
 // SetClock makes transactions read the time from now instead of the system

@@ -23,8 +23,11 @@ const (
 	TooMany      Kind = "too_many_requests"
 	TooLarge     Kind = "too_large"
 	// Method is a request by a method its address does not take.
-	Method   Kind = "method_not_allowed"
-	Internal Kind = "internal"
+	Method Kind = "method_not_allowed"
+	// Unavailable is a request the database could not serve for a moment,
+	// such as a write during a failover: the client may try again.
+	Unavailable Kind = "unavailable"
+	Internal    Kind = "internal"
 )
 
 // Error is an error whose message (the embedded Text) may be shown to the
@@ -159,6 +162,8 @@ func HTTPStatus(k Kind) int {
 		return 413
 	case Method:
 		return 405
+	case Unavailable:
+		return 503
 	}
 	return 500
 }

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"strings"
@@ -98,28 +99,58 @@ func (c *committer) run(ctx context.Context) {
 // fail, or a token change under it, that transaction is rolled back and the
 // batch is applied again in a new one, ballot by ballot, each under a
 // savepoint of its own (applyEach): the answers are the same either way,
-// and a ballot failing inside the database still fails alone. A failure to
-// begin or commit is not retried: every ballot of the batch gets it.
+// and a ballot failing inside the database still fails alone.
+//
+// When the connection to PostgreSQL is lost (a failover), the ballots
+// found on the new primary are answered with their trackers and the others
+// cast again there (db.InTxLost); a ballot is never acknowledged unless it
+// was committed or read back. Any other failure to begin or commit is not
+// retried: every ballot of the batch gets it.
 func (s *Service) applyBatch(ctx context.Context, batch []*castReq) {
 	errsOf := make([]error, len(batch))
+	found := make([]bool, len(batch)) // read back after a lost connection
+	pending := make([]int, len(batch))
+	for i := range batch {
+		pending[i] = i
+	}
+	// apply runs fn on the ballots still pending, their answers in errsOf.
+	apply := func(fn func(ctx context.Context, tx *db.Tx, batch []*castReq, out []error) error) func(tx *db.Tx, pending []int) error {
+		return func(tx *db.Tx, pending []int) error {
+			sub, out := make([]*castReq, len(pending)), make([]error, len(pending))
+			for j, i := range pending {
+				sub[j] = batch[i]
+			}
+			err := fn(ctx, tx, sub, out)
+			for j, i := range pending {
+				errsOf[i] = out[j]
+			}
+			return err
+		}
+	}
 	retry := false
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		err := s.applyFast(ctx, tx, batch, errsOf)
-		retry = err != nil
+	fast := apply(s.applyFast)
+	err := s.db.InTxLost(ctx, pending, func(tx *db.Tx, pending []int) error {
+		err := fast(tx, pending)
+		retry = err != nil && !db.Lost(err)
 		return err
-	})
+	}, s.landedBallots(batch, found))
 	if retry {
 		s.batchRetries.Add(1)
 		if !errors.Is(err, errTokenMoved) {
 			slog.WarnContext(ctx, "ballot batch retried ballot by ballot", "ballots", len(batch), "err", err)
 		}
-		clear(errsOf)
-		err = s.db.InTx(ctx, func(tx *db.Tx) error {
-			return s.applyEach(ctx, tx, batch, errsOf)
-		})
+		pending = pending[:0]
+		for i := range batch {
+			if !found[i] {
+				pending = append(pending, i)
+			}
+		}
+		err = s.db.InTxLost(ctx, pending, apply(s.applyEach), s.landedBallots(batch, found))
 	}
 	for i, r := range batch {
 		switch {
+		case found[i]:
+			r.res <- castRes{tracker: r.tracker}
 		case err != nil:
 			r.res <- castRes{err: err}
 		case errsOf[i] != nil:
@@ -130,6 +161,60 @@ func (s *Service) applyBatch(ctx context.Context, batch []*castReq) {
 	}
 	if err != nil {
 		slog.ErrorContext(ctx, "ballot group commit", "ballots", len(batch), "err", err)
+	}
+}
+
+// landedBallots is db.InTxLost's question after a lost connection: which
+// of the pending ballots of batch did the new primary get? A ballot is
+// there when its token is spent and its row is in the inbox under its id,
+// or, moved by the mixer since, among the campaign's counted ballots under
+// its tracker. Those are marked in found; the others are returned, to be
+// cast again.
+func (s *Service) landedBallots(batch []*castReq, found []bool) func(ctx context.Context, pending []int) ([]int, error) {
+	return func(ctx context.Context, pending []int) ([]int, error) {
+		macs := make([]any, len(pending))
+		for j, i := range pending {
+			macs[j] = batch[i].mac
+		}
+		spent := map[string]int64{} // mac → campaign, of the spent tokens
+		rows, err := s.db.WriteQuery(ctx, "SELECT mac, campaign_id FROM ballot_tokens WHERE status = 'used' AND mac IN ("+marks(len(macs))+")", macs...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var mac string
+			var c int64
+			if err := rows.Scan(&mac, &c); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			spent[mac] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		var rest []int
+		for _, i := range pending {
+			r := batch[i]
+			c, ok := spent[r.mac]
+			if ok {
+				var one int
+				err := s.db.WriteQueryRow(ctx, "SELECT 1 FROM ballot_inbox WHERE id = ?", r.id).Scan(&one)
+				if err == sql.ErrNoRows {
+					err = s.db.WriteQueryRow(ctx, "SELECT 1 FROM ballots WHERE campaign_id = ? AND tracker = ?", c, r.tracker).Scan(&one)
+				}
+				switch {
+				case err == nil:
+					found[i] = true
+					continue
+				case err != sql.ErrNoRows:
+					return nil, err
+				}
+			}
+			rest = append(rest, i)
+		}
+		return rest, nil
 	}
 }
 

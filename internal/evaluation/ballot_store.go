@@ -122,10 +122,11 @@ func (s *Service) CastBallot(ctx context.Context, code string, scores map[string
 			return res.tracker, res.err
 		}
 	}
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+	found := []bool{false}
+	err = s.db.InTxLost(ctx, []int{0}, func(tx *db.Tx, _ []int) error {
 		return s.castTx(ctx, tx, r, newCastCache())
-	})
-	if err != nil {
+	}, s.landedBallots([]*castReq{r}, found))
+	if err != nil && !found[0] {
 		return "", err
 	}
 	return r.tracker, nil

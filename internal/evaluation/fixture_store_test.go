@@ -29,6 +29,7 @@ type fx struct {
 	d        *db.DB
 	orgs     *org.Service
 	ev       *evaluation.Service
+	key      []byte    // the service's ballot-token key
 	district org.Org   // 兴宁区委
 	town     org.Org   // 三塘镇党委
 	other    org.Org   // 民生街道党工委, outside 三塘镇
@@ -52,7 +53,7 @@ func newFx(t *testing.T) *fx {
 		}
 		return l[0]
 	}
-	f := &fx{d: d, orgs: orgs, ev: evaluation.NewService(d, orgs, key), district: get("450102"), town: get("450102101"), other: get("450102001"), admin: testrig.Admin}
+	f := &fx{d: d, orgs: orgs, ev: evaluation.NewService(d, orgs, key), key: key, district: get("450102"), town: get("450102101"), other: get("450102001"), admin: testrig.Admin}
 	kids, _, err := orgs.List(ctx, testrig.Admin, org.ListQuery{Under: f.town.ID, ChildrenOnly: true, Limit: 5})
 	if err != nil || len(kids) != 5 {
 		t.Fatalf("villages: %v %d", err, len(kids))

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -72,17 +73,37 @@ func Apply[P any](ctx context.Context, d *db.DB, k Kind[P], actor access.Actor, 
 		inTx = k.InTx
 	}
 	var n int
-	err = inTx(ctx, func(tx *db.Tx) error {
-		if err := claim(ctx, tx, userID, k.Name, id); err != nil {
-			return err
+	// Across a failover the import is applied again unless the new primary
+	// has it already: the session, claimed in the same transaction, then
+	// reads as applied.
+	appliedMeanwhile := false
+	err = d.RetryLost(ctx, []int{0}, func([]int) error {
+		return inTx(ctx, func(tx *db.Tx) error {
+			if err := claim(ctx, tx, userID, k.Name, id); err != nil {
+				return err
+			}
+			var e audit.Entry
+			var err error
+			if n, e, err = k.Write(ctx, tx, actor, s, p); err != nil {
+				return err
+			}
+			return audit.Write(ctx, tx, actor, e)
+		})
+	}, func(ctx context.Context, pending []int) ([]int, error) {
+		var status string
+		err := d.WriteQueryRow(ctx, "SELECT status FROM import_sessions WHERE id = ? AND user_id = ? AND kind = ?", id, userID, k.Name).Scan(&status)
+		if err != nil && err != sql.ErrNoRows {
+			return nil, err
 		}
-		var e audit.Entry
-		var err error
-		if n, e, err = k.Write(ctx, tx, actor, s, p); err != nil {
-			return err
+		if appliedMeanwhile = status == "applied"; appliedMeanwhile {
+			return nil, nil
 		}
-		return audit.Write(ctx, tx, actor, e)
+		return pending, nil
 	})
+	if err == nil && appliedMeanwhile {
+		err = errs.New(errs.Conflict, "数据库切换主库时此导入已经提交，请在列表中核对导入的数据，不要再次导入",
+			"this import was committed while the database switched to a new primary: check the imported records in the list and do not import it again")
+	}
 	if err != nil {
 		return s, p, 0, err
 	}

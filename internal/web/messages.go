@@ -23,6 +23,7 @@ var Messages = i18n.Catalog{
 	"error.title.not_found":          {ZH: "未找到", EN: "Not found"},
 	"error.title.too_large":          {ZH: "内容过大", EN: "Too large"},
 	"error.title.too_many_requests":  {ZH: "操作过于频繁", EN: "Too many attempts"},
+	"error.title.unavailable":        {ZH: "暂时无法处理", EN: "Unavailable for a moment"},
 	"error.title.unauthorized":       {ZH: "请先登录", EN: "Please log in"},
 	"export.capped":                  {ZH: "仅导出前 %s 行，其余未导出；请先筛选后再导出", EN: "Only the first %s rows were exported, the rest were left out: filter the list first"},
 	"export.capped_total":            {ZH: "仅导出前 %s 行，共 %s 行；请先筛选后再导出", EN: "Only the first %s of %s rows were exported: filter the list first"},

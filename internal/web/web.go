@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"jiceng/internal/access"
+	"jiceng/internal/api"
 	"jiceng/internal/account"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
@@ -364,7 +365,7 @@ func (k *Kit) Redirect(w http.ResponseWriter, r *http.Request, to, kind, text st
 
 // Fail renders an error page for err with the status its kind implies.
 func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := errs.As(err)
+	e := api.Failure(w, err)
 	switch {
 	case e.Kind == errs.Internal && r.Context().Err() != nil:
 		// The client went away mid-request: nothing for an operator to fix.

@@ -1,0 +1,151 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"syscall"
+	"time"
+
+	"jiceng/internal/errs"
+	"jiceng/internal/i18n"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// FailoverWait is how long a write whose connection to the primary was
+// lost waits for a primary to answer again: Patroni promotes a replica in a
+// few seconds, and a leader key lapses after its ttl (20 s in
+// scripts/ha-up.sh) when the whole machine died.
+const FailoverWait = 45 * time.Second
+
+// lostRetries is how many times one write is tried again after a loss.
+const lostRetries = 3
+
+// Lost reports whether err means that the connection to the PostgreSQL
+// primary went away — the server died, restarted or was demoted in a
+// failover — rather than that the statement was refused. After such an
+// error a transaction's outcome is unknown when its COMMIT had been sent.
+func Lost(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// 08: connection exception; 57P01–57P03: the server shuts down or
+		// is starting; 25006: a write reached a server that became a
+		// standby under it.
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") || pe.Code == "25006"
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return true
+	}
+	// pgx's own words for a connection it already found dead.
+	return pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
+}
+
+// LostCounts reports, since the database was opened, how many items of
+// writes whose connection was lost were found on the primary afterwards
+// (committed before the loss) and how many were written again.
+func (d *DB) LostCounts() (found, rewritten int64) {
+	return d.lostFound.Load(), d.lostRewritten.Load()
+}
+
+// Unavailable is the answer to a request whose write could not be brought
+// to a primary: 503, with nothing claimed about whether it was stored.
+func Unavailable(err error) error {
+	return &errs.Error{Kind: errs.Unavailable, Err: err, Text: i18n.Text{
+		ZH: "数据库暂时不可用（可能正在切换主库），请稍后重试",
+		EN: "the database is unavailable for a moment (it may be switching to a new primary): try again shortly"}}
+}
+
+// AwaitPrimary waits until a connection of the write pool reaches a
+// server that takes writes, for at most limit. On SQLite it returns at once.
+func (d *DB) AwaitPrimary(ctx context.Context, limit time.Duration) error {
+	if d.Dialect != Postgres {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	for {
+		var standby bool
+		err := d.w.QueryRowContext(ctx, "SELECT pg_is_in_recovery()").Scan(&standby)
+		if err == nil && !standby {
+			return nil
+		}
+		if err == nil {
+			err = errors.New("connected to a standby")
+		}
+		select {
+		case <-ctx.Done():
+			return Unavailable(err)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// InTxLost writes a batch of items, the indexes pending, in one transaction
+// and survives a failover in between: it is RetryLost with write run in a
+// transaction of its own on each try.
+func (d *DB) InTxLost(ctx context.Context, pending []int,
+	write func(tx *Tx, pending []int) error,
+	landed func(ctx context.Context, pending []int) ([]int, error),
+) error {
+	return d.RetryLost(ctx, pending, func(pending []int) error {
+		return d.InTx(ctx, func(tx *Tx) error { return write(tx, pending) })
+	}, landed)
+}
+
+// RetryLost runs write, a transaction that stores the items pending, and
+// survives a failover in between. When the connection to the primary is
+// lost, whether the transaction committed is unknown: RetryLost waits for a
+// primary and asks landed which of the items are on it — committed before
+// the loss, and so on the new primary's timeline — and runs write again for
+// the others, up to lostRetries times. landed returns the items still to
+// write, having marked the others found itself. The caller acknowledges an
+// item only once it was committed or found, so a lost item is answered with
+// an error (Unavailable), never with success. Any other error is returned
+// as it is.
+func (d *DB) RetryLost(ctx context.Context, pending []int,
+	write func(pending []int) error,
+	landed func(ctx context.Context, pending []int) ([]int, error),
+) error {
+	for attempt := 0; ; attempt++ {
+		err := write(pending)
+		if !Lost(err) {
+			return err
+		}
+		if attempt == lostRetries {
+			return Unavailable(err)
+		}
+		if werr := d.AwaitPrimary(ctx, FailoverWait); werr != nil {
+			return werr
+		}
+		rest, lerr := landed(ctx, pending)
+		if lerr != nil {
+			if Lost(lerr) {
+				return Unavailable(lerr)
+			}
+			return lerr
+		}
+		d.lostFound.Add(int64(len(pending) - len(rest)))
+		d.lostRewritten.Add(int64(len(rest)))
+		slog.WarnContext(ctx, "write retried after the connection to the primary was lost",
+			"items", len(pending), "found_on_primary", len(pending)-len(rest), "err", err)
+		if len(rest) == 0 {
+			return nil
+		}
+		pending = rest
+	}
+}

@@ -1,0 +1,72 @@
+package evaluation_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"jiceng/internal/db"
+	"jiceng/internal/errs"
+	"jiceng/internal/evaluation"
+	"jiceng/internal/testrig"
+)
+
+// TestBallotAcrossLostConnection loses the connection under the ballot
+// committer as a failover does, on PostgreSQL: once with the COMMIT made
+// durable by the server but its answer lost, once before the ballot was
+// written. Either way the rater gets a tracker, the ballot is in the inbox
+// exactly once under it, and the code is spent: the commit that landed is
+// read back rather than cast twice, the one that did not is cast again.
+func TestBallotAcrossLostConnection(t *testing.T) {
+	if testrig.Engine() != "postgres" {
+		t.Skip("losing a connection needs PostgreSQL (set JICENG_TEST_POSTGRES)")
+	}
+	ctx := context.Background()
+	f := newFx(t)
+	c, subs := f.villageCampaign(t, 1)
+	codes := f.issue(t, c, "masses", 2)
+	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	p := testrig.NewLossyProxy(t, f.d.URL)
+	d, err := db.Open(ctx, p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	ev := evaluation.NewService(d, f.orgs, f.key)
+	cctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	ev.StartCommitter(cctx)
+	rng := rand.New(rand.NewPCG(3, 4))
+
+	for i, lose := range []func(){
+		func() { p.LoseAnswerTo("commit") },
+		func() { p.CutAt("ballot_inbox") },
+	} {
+		lose()
+		tracker, err := ev.CastBallot(ctx, codes[i], map[string]map[string]float64{subs[0].Key: villageAnswers(rng)}, "")
+		if err != nil || tracker == "" {
+			t.Fatalf("case %d: cast across a lost connection: %q, %v", i, tracker, err)
+		}
+		if p.Lost() != i+1 {
+			t.Fatalf("case %d: %d connections lost, want %d", i, p.Lost(), i+1)
+		}
+		var n int
+		if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_inbox WHERE tracker = ?", tracker).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("case %d: %d inbox rows under the tracker, want 1 (%v)", i, n, err)
+		}
+		_, err = ev.CastBallot(ctx, codes[i], map[string]map[string]float64{subs[0].Key: villageAnswers(rng)}, "")
+		if errs.As(err).ZH != usedMsg {
+			t.Fatalf("case %d: the code again: %v, want %q", i, err, usedMsg)
+		}
+	}
+	found, rewritten := d.LostCounts()
+	if found != 1 || rewritten != 1 {
+		t.Fatalf("lost writes: %d found on the server, %d written again; want 1 and 1", found, rewritten)
+	}
+	var inbox int
+	if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_inbox WHERE campaign_id = ?", c.ID).Scan(&inbox); err != nil || inbox != 2 {
+		t.Fatalf("%d ballots in the inbox, want 2 (%v)", inbox, err)
+	}
+}
