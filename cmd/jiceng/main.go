@@ -59,6 +59,7 @@ const usage = `用法: jiceng <命令> [参数]
            [--smtp-url smtp://用户名:密码@主机:587?from=noreply@example.gov.cn]   发给反映人的电子邮件经此服务器发送（JICENG_SMTP_URL，含密码时宜用环境变量）
            [--sms-url https://sms.example.gov.cn/send] [--sms-token-file PATH]   短信网关地址及其令牌文件（JICENG_SMS_URL；令牌也可用 JICENG_SMS_TOKEN）
            [--case-retention integrity=365,opinion=90]   案件办结后反映人身份信息按类别保存的天数，默认均为 180（JICENG_CASE_RETENTION）
+           [--db-read postgres://…?target_session_attrs=prefer-standby] [--db-read-max-lag 10s]   只读副本：工作人员的页面、列表、统计和导出读自副本，延迟超过上限时回到主库（JICENG_DB_READ、JICENG_DB_READ_MAX_LAG）
   init     --region CODE [--db URL] [--admin NAME] [--password-stdin]   按行政区划建立党组织体系
   user add --username NAME --role ROLE --org ID|REGION_CODE [--name 姓名] [--db URL] [--password-stdin]
   demo     --region CODE [--db URL]   在新数据库中生成演示数据

@@ -30,6 +30,8 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 	smtpFlag := fs.String("smtp-url", "", "mail server of the e-mails to reporters, smtp://user:password@host:587?from=noreply@example.gov.cn (better in JICENG_SMTP_URL)")
 	smsFlag := fs.String("sms-url", "", "text-message gateway, e.g. https://sms.example.gov.cn/send")
 	smsTokenFile := fs.String("sms-token-file", "", "file holding the text-message gateway's bearer token (or JICENG_SMS_TOKEN)")
+	readFlag := fs.String("db-read", "", "read replica for staff pages, lists, statistics and exports, postgres://…?target_session_attrs=prefer-standby")
+	lagFlag := fs.String("db-read-max-lag", "", "the most the read replica may lag before reads go back to the primary, e.g. 10s (default 10s)")
 	retentionFlag := fs.String("case-retention", "", "days a reporter's identity is kept after closure, by kind, e.g. integrity=365,opinion=90 (default 180)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -57,6 +59,22 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		idle, err = time.ParseDuration(*idleFlag)
 		if err != nil || idle < time.Minute || idle > 12*time.Hour {
 			return fmt.Errorf("jiceng serve: --session-idle %q 无效：应为 1m 至 12h 之间的时长，例如 30m", *idleFlag)
+		}
+	}
+	if *readFlag == "" {
+		*readFlag = env.getenv("JICENG_DB_READ")
+	}
+	if *lagFlag == "" {
+		*lagFlag = env.getenv("JICENG_DB_READ_MAX_LAG")
+	}
+	maxLag := 10 * time.Second
+	if *lagFlag != "" {
+		maxLag, err = time.ParseDuration(*lagFlag)
+		if err != nil || maxLag < time.Second || maxLag > time.Hour {
+			return fmt.Errorf("jiceng serve: --db-read-max-lag %q 无效：应为 1s 至 1h 之间的时长，例如 10s", *lagFlag)
+		}
+		if *readFlag == "" {
+			return fmt.Errorf("jiceng serve: --db-read-max-lag 需要同时指定 --db-read（只读副本地址）")
 		}
 	}
 	if *publicURL == "" {
@@ -114,6 +132,12 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if *readFlag != "" {
+		if err := a.Core().DB.AttachReplica(ctx, *readFlag, maxLag); err != nil {
+			return fmt.Errorf("jiceng serve: --db-read %w", err)
+		}
+		logger.Info("read replica", "url", db.Redact(*readFlag), "max_lag", maxLag.String())
+	}
 	if *withDemo {
 		res, err := a.Seed(ctx, "4501")
 		if err != nil {

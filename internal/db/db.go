@@ -42,6 +42,8 @@ type DB struct {
 	// now is the program's clock (SetClock), for the times that writes
 	// stamp inside a transaction, such as the audit log's.
 	now func() time.Time
+	// rep is the read replica, nil without one (see AttachReplica).
+	rep *replica
 	// lostFound and lostRewritten count the items of writes retried after
 	// a lost connection (see RetryLost).
 	lostFound, lostRewritten atomic.Int64
@@ -136,6 +138,11 @@ func (d *DB) Close() error {
 			err = e
 		}
 	}
+	if d.rep != nil {
+		if e := d.rep.pool.Close(); err == nil {
+			err = e
+		}
+	}
 	return err
 }
 
@@ -177,14 +184,15 @@ type Scanner interface {
 	Scan(dest ...any) error
 }
 
-// Query runs a read query on the read pool.
+// Query runs a read query on the read pool, or on the read replica when
+// ctx allows it (AllowStale).
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return d.r.QueryContext(ctx, d.Rebind(q), args...)
+	return d.reader(ctx).QueryContext(ctx, d.Rebind(q), args...)
 }
 
-// QueryRow runs a single-row read query on the read pool.
+// QueryRow runs a single-row read query as Query does.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return d.r.QueryRowContext(ctx, d.Rebind(q), args...)
+	return d.reader(ctx).QueryRowContext(ctx, d.Rebind(q), args...)
 }
 
 // Exec runs a statement on the write pool, outside any transaction.
@@ -257,7 +265,8 @@ func (s *Snapshot) QueryRow(ctx context.Context, q string, args ...any) *sql.Row
 	return s.tx.QueryRowContext(ctx, s.d.Rebind(q), args...)
 }
 
-// ReadTx gives fn one consistent snapshot, so that figures that must match
+// ReadTx gives fn one consistent snapshot (of the read replica when ctx
+// allows it, see AllowStale), so that figures that must match
 // (tokens used and ballots counted) are read from the same moment. A SQLite
 // read transaction sees one state of the WAL by itself; PostgreSQL needs
 // REPEATABLE READ for that, its default READ COMMITTED takes a new view per
@@ -267,7 +276,7 @@ func (d *DB) ReadTx(ctx context.Context, fn func(q *Snapshot) error) error {
 	if d.Dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	tx, err := d.r.BeginTx(ctx, opts)
+	tx, err := d.reader(ctx).BeginTx(ctx, opts)
 	if err != nil {
 		return errs.Wrap(err, "begin read")
 	}

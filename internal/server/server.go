@@ -3,12 +3,15 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"jiceng/internal/api"
 	"jiceng/internal/app"
 	"jiceng/internal/clientip"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/module"
 	"jiceng/internal/web"
@@ -110,6 +114,11 @@ type srv struct {
 	core *module.Core
 	opts Options
 	api  *api.Kit
+	// wrote holds, by user id, when each user's last write ended (a
+	// time.Time), while a read replica is attached: for as long as the
+	// replica may lag, that user's reads stay on the primary, so that they
+	// see what they have just done.
+	wrote sync.Map
 }
 
 // auth resolves the actor of the request according to the route's level.
@@ -137,9 +146,49 @@ func (s *srv) auth(rt module.Route) http.Handler {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
-		rt.Handler.ServeHTTP(w, r.WithContext(access.WithActor(r.Context(), actor)))
+		ctx := access.WithActor(r.Context(), actor)
+		bound, replica := s.core.DB.ReplicaBound()
+		if !replica {
+			rt.Handler.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if t, ok := s.wrote.Load(actor.UserID); !ok || time.Since(t.(time.Time)) > bound {
+				ctx = db.AllowStale(ctx)
+			}
+			rt.Handler.ServeHTTP(staleHeader{w, ctx}, r.WithContext(ctx))
+			return
+		}
+		rt.Handler.ServeHTTP(w, r.WithContext(ctx))
+		s.wrote.Store(actor.UserID, time.Now())
 	})
 }
+
+// staleHeader adds to a response whose reads went to the read replica the
+// bound on their lag, in seconds, for API clients and exports:
+// X-Jiceng-Stale-Bound (pages say it in words, see web.Kit.Render).
+type staleHeader struct {
+	http.ResponseWriter
+	ctx context.Context
+}
+
+func (h staleHeader) WriteHeader(status int) {
+	if bound, ok := db.StaleBound(h.ctx); ok {
+		h.Header().Set("X-Jiceng-Stale-Bound", strconv.Itoa(int(bound.Seconds())))
+	}
+	h.ResponseWriter.WriteHeader(status)
+}
+
+func (h staleHeader) Write(b []byte) (int, error) {
+	if h.Header().Get("X-Jiceng-Stale-Bound") == "" {
+		if bound, ok := db.StaleBound(h.ctx); ok {
+			h.Header().Set("X-Jiceng-Stale-Bound", strconv.Itoa(int(bound.Seconds())))
+		}
+	}
+	return h.ResponseWriter.Write(b)
+}
+
+func (h staleHeader) Unwrap() http.ResponseWriter { return h.ResponseWriter }
 
 // headers sets the security headers of every response.
 func (s *srv) headers(next http.Handler) http.Handler {

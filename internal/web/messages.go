@@ -40,6 +40,7 @@ var Messages = i18n.Catalog{
 	"import.result":                  {ZH: "校验结果", EN: "Check result"},
 	"import.row":                     {ZH: "行号", EN: "Row"},
 	"import.template":                {ZH: "下载导入模板", EN: "Download template"},
+	"layout.stale":                   {ZH: "本页数据读自只读副本，可能比最新数据晚至多 %d 秒", EN: "This page was read from a read replica and may be up to %d seconds behind"},
 	"layout.demo":                    {ZH: "演示数据：本站数据均为虚构，仅供试用", EN: "Demo data: everything here is made up, for trying the system out"},
 	"layout.lang":                    {ZH: "语言", EN: "Language"},
 	"layout.logout":                  {ZH: "退出", EN: "Log out"},

@@ -19,8 +19,9 @@ import (
 	"time"
 
 	"jiceng/internal/access"
-	"jiceng/internal/api"
 	"jiceng/internal/account"
+	"jiceng/internal/api"
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/i18n"
 	"jiceng/internal/module"
@@ -268,20 +269,23 @@ type Flash struct{ Kind, Text string }
 
 // Page is what every template gets.
 type Page struct {
-	Title     string
-	Lang      string
-	Path      string
-	User      *account.User
-	Nav       []NavItem
-	Crumbs    []Crumb
-	Flash     *Flash
-	Charts    bool
-	Demo      bool
-	ScopeName string
-	Today     string
-	Errors    map[string]string
-	Form      url.Values
-	Data      any
+	Title  string
+	Lang   string
+	Path   string
+	User   *account.User
+	Nav    []NavItem
+	Crumbs []Crumb
+	Flash  *Flash
+	Charts bool
+	Demo   bool
+	// StaleSeconds, when set, is the bound on the lag of the read replica
+	// some of the page's figures came from: the page says so.
+	StaleSeconds int
+	ScopeName    string
+	Today        string
+	Errors       map[string]string
+	Form         url.Values
+	Data         any
 	// Picks and Regions are the page's organization and region pickers,
 	// by form field, filled when the page is rendered (see Page.Picker).
 	Picks         map[string]*OrgField
@@ -333,6 +337,9 @@ func (k *Kit) Render(w http.ResponseWriter, r *http.Request, status int, t *Temp
 	}
 	p.Demo = k.Demo
 	k.fillPickers(r, p)
+	if bound, ok := db.StaleBound(r.Context()); ok {
+		p.StaleSeconds = int(bound.Seconds())
+	}
 	if p.Lang == i18n.EN {
 		if p.Flash != nil {
 			p.Flash.Text = i18n.Sentence(p.Flash.Text)
