@@ -25,7 +25,7 @@ type replica struct {
 	url    string
 	maxLag time.Duration
 
-	mu      sync.Mutex // held by the one refreshing lag
+	mu      sync.Mutex   // held by the one refreshing lag
 	lag     atomic.Int64 // the last measured lag in ms, -1 when unusable
 	checked atomic.Int64 // when lag was measured, unix ms
 }

@@ -173,19 +173,20 @@ type staleHeader struct {
 }
 
 func (h staleHeader) WriteHeader(status int) {
-	if bound, ok := db.StaleBound(h.ctx); ok {
-		h.Header().Set("X-Jiceng-Stale-Bound", strconv.Itoa(int(bound.Seconds())))
-	}
+	h.mark()
 	h.ResponseWriter.WriteHeader(status)
 }
 
 func (h staleHeader) Write(b []byte) (int, error) {
-	if h.Header().Get("X-Jiceng-Stale-Bound") == "" {
-		if bound, ok := db.StaleBound(h.ctx); ok {
-			h.Header().Set("X-Jiceng-Stale-Bound", strconv.Itoa(int(bound.Seconds())))
-		}
-	}
+	h.mark()
 	return h.ResponseWriter.Write(b)
+}
+
+// mark sets the header before the response's head goes out.
+func (h staleHeader) mark() {
+	if bound, ok := db.StaleBound(h.ctx); ok && h.Header().Get("X-Jiceng-Stale-Bound") == "" {
+		h.Header().Set("X-Jiceng-Stale-Bound", strconv.Itoa(int(bound.Seconds())))
+	}
 }
 
 func (h staleHeader) Unwrap() http.ResponseWriter { return h.ResponseWriter }
