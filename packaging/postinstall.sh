@@ -12,12 +12,16 @@ install -d -o jiceng -g jiceng -m 0700 /var/lib/jiceng
 # The settings may hold a database password: root and the service only.
 chown root:jiceng /etc/jiceng/jiceng.env
 chmod 0640 /etc/jiceng/jiceng.env
-# Key files left loose by hand are closed again (the server refuses them).
-for k in /var/lib/jiceng/*.key; do
-  [ -e "$k" ] && chmod 0600 "$k" && chown jiceng:jiceng "$k"
-done
+# Nothing inside /var/lib/jiceng is touched as root: the service owns it,
+# and root following its links would hand it other files. (jiceng itself
+# creates its key file 0600 and refuses one others may read.)
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload >/dev/null 2>&1 || true
+  # An upgrade (configure with the version before): the new binary takes
+  # over, migrating the database as it starts.
+  if [ "$1" = configure ] && [ -n "${2:-}" ]; then
+    systemctl try-restart jiceng.service >/dev/null 2>&1 || true
+  fi
 fi
 if [ ! -e /var/lib/jiceng/jiceng.db ]; then
   cat <<'MSG'

@@ -27,13 +27,15 @@ case "$HA_NODES" in
 2 | 3) ;;
 *) echo "HA_NODES must be 2 or 3, not $HA_NODES" >&2; exit 2 ;;
 esac
-for c in patroni etcd; do
-  command -v "$c" >/dev/null || { echo "missing $c: apt-get install patroni etcd-server postgresql" >&2; exit 1; }
+for c in patroni etcd curl; do
+  command -v "$c" >/dev/null || { echo "missing $c: apt-get install patroni etcd-server postgresql curl" >&2; exit 1; }
 done
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-[ -x "$PG_BIN/postgres" ] || { echo "no PostgreSQL server under /usr/lib/postgresql: apt-get install postgresql" >&2; exit 1; }
-if [ -e "$HA_DIR/etcd.pid" ]; then
-  echo "$HA_DIR already holds a cluster: run scripts/ha-down.sh first" >&2
+PG_BIN="$( (ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true) | sort -V | tail -n 1)"
+[ -n "$PG_BIN" ] && [ -x "$PG_BIN/postgres" ] || { echo "no PostgreSQL server under /usr/lib/postgresql: apt-get install postgresql" >&2; exit 1; }
+# A directory of its own, created here: one that exists already may be
+# another cluster, or someone else's in /tmp.
+if [ -e "$HA_DIR" ]; then
+  echo "$HA_DIR exists: run scripts/ha-down.sh first, or set HA_DIR to a new path" >&2
   exit 1
 fi
 
@@ -46,9 +48,9 @@ if [ "$(id -u)" = 0 ]; then
   owner=postgres
 fi
 
-mkdir -p "$HA_DIR"
-chmod 0700 "$HA_DIR"
+mkdir -m 0700 "$HA_DIR"
 chown "$owner" "$HA_DIR"
+echo "cluster in $HA_DIR (on failure: see the logs there, then scripts/ha-down.sh)"
 
 # etcd holds the leader key; Patroni talks to it over the v3 API.
 setsid etcd --name ha --data-dir "$HA_DIR/etcd" \
@@ -105,6 +107,8 @@ bootstrap:
   initdb:
     - encoding: UTF8
     - data-checksums
+  # Trust on loopback: a cluster to try things on one machine, never a
+  # production setting (see docs/OPERATIONS.md for passwords and TLS).
   pg_hba:
     - local all all trust
     - host replication replicator 127.0.0.1/32 trust
@@ -150,11 +154,17 @@ for i in $(seq 2 "$HA_NODES"); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$rest/replica")" = 200 ] ||
     { echo "pg$i did not become a replica: see $HA_DIR/log$i and $HA_DIR/patroni$i.out" >&2; exit 1; }
 done
+synced=0
 for _ in $(seq 1 120); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$REST_PORT/sync")" = 200 ] ||
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((REST_PORT + 1))/sync")" = 200 ] && break
+  for i in $(seq 1 "$HA_NODES"); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((REST_PORT + i - 1))/sync")" = 200 ]; then
+      synced=1
+    fi
+  done
+  [ "$synced" = 1 ] && break
   sleep 0.5
 done
+[ "$synced" = 1 ] || { echo "no replica became synchronous: see $HA_DIR/log*" >&2; exit 1; }
 
 "$PG_BIN/psql" -h 127.0.0.1 -p "$HA_PORT" -U postgres -d postgres -qAtc "CREATE DATABASE jiceng" >/dev/null
 joined="$(IFS=,; echo "${hosts[*]}")"

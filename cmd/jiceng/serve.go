@@ -136,7 +136,13 @@ func cmdServe(ctx context.Context, env cmdEnv, args []string) error {
 		if err := a.Core().DB.AttachReplica(ctx, *readFlag, maxLag); err != nil {
 			return fmt.Errorf("jiceng serve: --db-read %w", err)
 		}
-		logger.Info("read replica", "url", db.Redact(*readFlag), "max_lag", maxLag.String())
+		lag, usable := a.Core().DB.ReplicaLag()
+		logger.Info("read replica", "url", db.Redact(*readFlag), "max_lag", maxLag.String(), "lag", lag.String(), "usable", usable)
+		if !usable {
+			// Not streaming, not answering, or the account may not see
+			// pg_stat_wal_receiver: reads stay on the primary until it is.
+			logger.Warn("the read replica is not usable now: reads go to the primary until it streams from it (the database account needs pg_read_all_stats to see that it does)")
+		}
 	}
 	if *withDemo {
 		res, err := a.Seed(ctx, "4501")

@@ -76,22 +76,30 @@ func New(logger *slog.Logger) (*Kit, error) {
 
 // Fail writes err as the JSON error envelope.
 func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := Failure(w, err)
-	if e.Kind == errs.Internal {
+	e := Failure(w, r, err)
+	switch e.Kind {
+	case errs.Internal:
 		k.logger.Error("api failed", "path", r.URL.Path, "err", err)
+	case errs.Unavailable:
+		k.logger.Warn("api unavailable", "path", r.URL.Path, "err", err)
 	}
 	k.JSON(w, r, errs.HTTPStatus(e.Kind), Envelope(e, i18n.FromRequest(r)))
 }
 
-// Failure is err as the error to answer with, pages and API alike: a lost
-// connection to the database (a failover under way) is a 503 with
-// Retry-After, not an internal error.
-func Failure(w http.ResponseWriter, err error) *errs.Error {
+// Failure is err as the error to answer r with, pages and API alike: a
+// lost connection to the database (a failover under way) is a 503, not an
+// internal error. A read may simply be sent again (Retry-After); a write
+// cut off that way may have committed, and its answer says to check first.
+func Failure(w http.ResponseWriter, r *http.Request, err error) *errs.Error {
 	e := errs.As(err)
 	if e.Kind == errs.Internal && db.Lost(err) {
-		e = errs.As(db.Unavailable(err))
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			e = errs.As(db.Unavailable(err))
+		} else {
+			e = errs.As(db.Interrupted(err))
+		}
 	}
-	if e.Kind == errs.Unavailable {
+	if e.Kind == errs.Unavailable && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		w.Header().Set("Retry-After", "5")
 	}
 	return e

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"syscall"
 	"time"
@@ -32,7 +33,9 @@ const lostRetries = 3
 // failover — rather than that the statement was refused. After such an
 // error a transaction's outcome is unknown when its COMMIT had been sent.
 func Lost(err error) bool {
-	if err == nil {
+	// A deadline or a cancellation is the caller's, not the server's
+	// going away (a deadline also looks like a net.Error).
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
 		return false
 	}
 	var pe *pgconn.PgError
@@ -68,6 +71,15 @@ func Unavailable(err error) error {
 	return &errs.Error{Kind: errs.Unavailable, Err: err, Text: i18n.Text{
 		ZH: "数据库暂时不可用（可能正在切换主库），请稍后重试",
 		EN: "the database is unavailable for a moment (it may be switching to a new primary): try again shortly"}}
+}
+
+// Interrupted is the answer to a write of a request whose connection to
+// the primary was lost without RetryLost behind it: its transaction may
+// have committed, so the user is told to check before sending it again.
+func Interrupted(err error) error {
+	return &errs.Error{Kind: errs.Unavailable, Err: err, Text: i18n.Text{
+		ZH: "数据库连接中断（可能正在切换主库），您的操作可能已经保存：请刷新页面核对后再决定是否重新提交",
+		EN: "the connection to the database was cut (it may be switching to a new primary) and your change may have been saved: reload and check before sending it again"}}
 }
 
 // AwaitPrimary waits until a connection of the write pool reaches a

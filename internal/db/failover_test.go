@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"syscall"
 	"testing"
 
@@ -32,6 +33,8 @@ func TestLost(t *testing.T) {
 		{errs.Wrap(errors.New("commit: conn closed"), "commit"), true},
 		{errs.Wrap(&pgconn.PgError{Code: "57P01"}, "insert"), true},
 		{context.Canceled, false},
+		{errs.Wrap(context.DeadlineExceeded, "query"), false}, // the caller's deadline, though it is a net.Error
+		{fmt.Errorf("read: %w", os.ErrDeadlineExceeded), false},
 		{errs.New(errs.Conflict, "已存在", "exists"), false},
 	} {
 		if got := db.Lost(c.err); got != c.lost {

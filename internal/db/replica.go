@@ -33,7 +33,9 @@ type replica struct {
 // staleRead marks a request whose reads may go to the replica, and records
 // whether one did, so that its page can say how old its figures may be.
 type staleRead struct {
-	bound atomic.Int64 // the replica's bound on its lag, once a read used it
+	once    sync.Once
+	replica bool         // decided at the request's first read, for all of them
+	bound   atomic.Int64 // the replica's bound on its lag, once a read used it
 }
 
 type staleKey struct{}
@@ -73,6 +75,7 @@ func (d *DB) AttachReplica(ctx context.Context, url string, maxLag time.Duration
 		return err
 	}
 	d.rep = &replica{pool: p.w, url: url, maxLag: maxLag}
+	d.rep.fresh(ctx) // the first measure, for the caller to report (ReplicaLag)
 	return nil
 }
 
@@ -91,10 +94,20 @@ func (d *DB) reader(ctx context.Context) *sql.DB {
 		return d.r
 	}
 	s, _ := ctx.Value(staleKey{}).(*staleRead)
-	if s == nil || !d.rep.fresh(ctx) {
+	if s == nil {
 		return d.r
 	}
-	s.bound.Store(int64(d.rep.maxLag))
+	// One source for the whole request: figures read from both would not
+	// add up (a status from one, the results it guards from the other).
+	s.once.Do(func() {
+		s.replica = d.rep.fresh(ctx)
+		if s.replica {
+			s.bound.Store(int64(d.rep.maxLag))
+		}
+	})
+	if !s.replica {
+		return d.r
+	}
 	return d.rep.pool
 }
 
@@ -102,7 +115,9 @@ func (d *DB) reader(ctx context.Context) *sql.DB {
 // at most once a second: the replay delay of a standby that has not yet
 // replayed all it received; 0 for one that has (an idle primary writes
 // nothing to replay) or for a primary (prefer-standby falls back to it).
-// A replica that cannot answer is not fresh.
+// A standby whose WAL receiver is not streaming — cut off from the primary,
+// or following a new one after a failover — has nothing more to replay
+// and would look current: it is not fresh, nor is one that cannot answer.
 func (r *replica) fresh(ctx context.Context) bool {
 	now := time.Now().UnixMilli()
 	if now-r.checked.Load() >= 1000 && r.mu.TryLock() {
@@ -110,10 +125,11 @@ func (r *replica) fresh(ctx context.Context) bool {
 		qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		var secs float64
 		err := r.pool.QueryRowContext(qctx, `SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0
+			WHEN NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN -1
 			WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
 			ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END`).Scan(&secs)
 		cancel()
-		if err == nil {
+		if err == nil && secs >= 0 {
 			lag = int64(secs * 1000)
 		}
 		r.lag.Store(lag)

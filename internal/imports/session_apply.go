@@ -101,6 +101,9 @@ func Apply[P any](ctx context.Context, d *db.DB, k Kind[P], actor access.Actor, 
 		return pending, nil
 	})
 	if err == nil && appliedMeanwhile {
+		if k.After != nil {
+			k.After(ctx, 0) // the rows are there: caches must see them
+		}
 		err = errs.New(errs.Conflict, "数据库切换主库时此导入已经提交，请在列表中核对导入的数据，不要再次导入",
 			"this import was committed while the database switched to a new primary: check the imported records in the list and do not import it again")
 	}

@@ -372,13 +372,15 @@ func (k *Kit) Redirect(w http.ResponseWriter, r *http.Request, to, kind, text st
 
 // Fail renders an error page for err with the status its kind implies.
 func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := api.Failure(w, err)
+	e := api.Failure(w, r, err)
 	switch {
 	case e.Kind == errs.Internal && r.Context().Err() != nil:
 		// The client went away mid-request: nothing for an operator to fix.
 		k.Logger.Info("request abandoned by the client", "path", r.URL.Path)
 	case e.Kind == errs.Internal:
 		k.Logger.Error("request failed", "path", r.URL.Path, "err", err)
+	case e.Kind == errs.Unavailable:
+		k.Logger.Warn("request unavailable", "path", r.URL.Path, "err", err)
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		// An Excel export served to API clients: they read errors as JSON.
