@@ -115,14 +115,15 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	// Without connect_timeout a connection to a host that died without a
 	// word waits for the kernel (minutes): a multi-host URL would stall on
 	// its dead first host through a whole failover.
-	if !strings.Contains(url, "connect_timeout=") {
+	dsn := url // URL stays as given: backups hand it to pg_dump
+	if !strings.Contains(dsn, "connect_timeout=") {
 		sep := "?"
-		if strings.Contains(url, "?") {
+		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		url += sep + "connect_timeout=5"
+		dsn += sep + "connect_timeout=5"
 	}
-	p, err := sql.Open("pgx", url)
+	p, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, errs.Newf(errs.Invalid, "PostgreSQL 地址无效：%v", "invalid PostgreSQL URL: %v", err)
 	}
