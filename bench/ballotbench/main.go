@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"runtime"
@@ -141,18 +140,11 @@ func run(ctx context.Context, c config) error {
 	defer stop()
 	ev.StartCommitter(sctx)
 	go ev.RunMixer(sctx, c.mixEvery, 20)
-	h, err := server.NewServer(a, server.Options{})
+	base, closeServer, err := benchkit.Serve(a, server.Options{})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	go func() { _ = srv.Serve(ln) }() // ErrServerClosed once the run is over
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer closeServer()
 
 	bodies := make([][]byte, len(codes))
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -196,7 +188,7 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	stop()
-	srv.Close()
+	closeServer()
 	var used, counted int
 	okGroups := true
 	for _, g := range b.Groups {

@@ -20,9 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"runtime"
 	"strings"
@@ -36,7 +34,6 @@ import (
 	"jiceng/internal/app"
 	"jiceng/internal/db"
 	"jiceng/internal/evaluation"
-	"jiceng/internal/server"
 )
 
 type config struct {
@@ -100,18 +97,11 @@ func run(ctx context.Context, c config) error {
 	}
 	fmt.Fprintf(out, "- setup: a closed campaign with %d counted ballots in %s\n\n", c.ballots, benchkit.Sec(time.Since(t0)))
 
-	h, err := server.NewServer(a, server.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	base, closeServer, err := benchkit.Serve(a, benchkit.LoopbackProxy)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }() // ErrServerClosed once the run is over
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer closeServer()
 	cl := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * c.readers, DisableCompression: true}, Timeout: 10 * time.Minute}
 	token, err := benchkit.Login(cl, base, "benchadmin", pw)
 	if err != nil {

@@ -21,9 +21,7 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
-	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -37,7 +35,6 @@ import (
 	"jiceng/internal/app"
 	"jiceng/internal/cases"
 	"jiceng/internal/db"
-	"jiceng/internal/server"
 )
 
 type config struct {
@@ -92,7 +89,7 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	cs := app.Service[*cases.Service](a)
-	villages, err := territorial(ctx, d, 12)
+	villages, err := benchkit.Territorial(ctx, d, 12)
 	if err != nil {
 		return err
 	}
@@ -110,25 +107,6 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	return listRun(ctx, out, c, d, a, cs, villages, county)
-}
-
-// territorial lists the division codes of the territorial organizations of
-// the given code length.
-func territorial(ctx context.Context, d *db.DB, length int) ([]string, error) {
-	rows, err := d.Query(ctx, "SELECT region_code FROM orgs WHERE territorial = ? AND LENGTH(region_code) = ? ORDER BY region_code", true, length)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 var bodies = []string{
@@ -153,18 +131,11 @@ func intakeRun(ctx context.Context, out io.Writer, c config, d *db.DB, a *app.Ap
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	cs.StartCommitter(sctx)
-	h, err := server.NewServer(a, server.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	base, closeServer, err := benchkit.Serve(a, benchkit.LoopbackProxy)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	go func() { _ = srv.Serve(ln) }() // ErrServerClosed once the run is over
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer closeServer()
 	cl := &http.Client{Transport: &http.Transport{MaxIdleConns: 2 * c.c, MaxIdleConnsPerHost: 2 * c.c, DisableCompression: true}, Timeout: time.Minute}
 	if _, err := fire(cl, base, reqs[:warm], c.c); err != nil {
 		return fmt.Errorf("warm-up: %w", err)
@@ -193,7 +164,7 @@ func intakeRun(ctx context.Context, out io.Writer, c config, d *db.DB, a *app.Ap
 		return err
 	}
 	stop()
-	srv.Close()
+	closeServer()
 	httpRate := float64(res.ok) / httpDur.Seconds()
 
 	// Every receipt handed out finds its case.

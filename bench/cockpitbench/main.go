@@ -35,7 +35,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -165,18 +164,11 @@ func run(ctx context.Context, c config) error {
 	// The real handler on a loopback listener, as jiceng serve runs it
 	// (without its background jobs: the run reads, and they would only
 	// add noise).
-	h, err := server.NewServer(a, server.Options{})
+	base, closeServer, err := benchkit.Serve(a, server.Options{})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	go func() { _ = srv.Serve(ln) }() // ErrServerClosed once the run is over
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer closeServer()
 	cl := &http.Client{
 		Transport: &http.Transport{MaxIdleConnsPerHost: 2, DisableCompression: true},
 		// A redirect (to the login page) is an answer to report, not to follow.

@@ -23,9 +23,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -42,7 +40,6 @@ import (
 	"jiceng/internal/cases"
 	"jiceng/internal/db"
 	"jiceng/internal/evaluation"
-	"jiceng/internal/server"
 )
 
 type config struct {
@@ -129,7 +126,7 @@ func run(ctx context.Context, c config) error {
 	if err := d.QueryRow(ctx, "SELECT id FROM orgs WHERE region_code = '450102'").Scan(&county); err != nil {
 		return err
 	}
-	villages, err := villageCodes(ctx, d)
+	villages, err := benchkit.Territorial(ctx, d, 12)
 	if err != nil {
 		return err
 	}
@@ -158,18 +155,11 @@ func run(ctx context.Context, c config) error {
 	ev.StartCommitter(sctx)
 	cs.StartCommitter(sctx)
 	go ev.RunMixer(sctx, 5*time.Second, 20)
-	h, err := server.NewServer(a, server.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	base, closeServer, err := benchkit.Serve(a, benchkit.LoopbackProxy)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }() // ErrServerClosed once the run is over
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer closeServer()
 	cl := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}, Timeout: 90 * time.Second}
 	token, err := benchkit.Login(cl, base, "county.staff", "bench password 2026")
 	if err != nil {
@@ -272,7 +262,7 @@ func run(ctx context.Context, c config) error {
 		return fmt.Errorf("close the campaign: %w", err)
 	}
 	stop()
-	srv.Close()
+	closeServer()
 	counted := map[string]int{}
 	rows, err := d.WriteQuery(ctx, "SELECT tracker FROM ballots WHERE campaign_id = ?", camp.ID)
 	if err != nil {
@@ -509,23 +499,4 @@ func killPrimary(ctx context.Context, d *db.DB) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("the primary on port %s (postmaster pid %d)", port, pid), nil
-}
-
-// villageCodes lists the division codes of the county's villages and
-// communities, where the reports are filed.
-func villageCodes(ctx context.Context, d *db.DB) ([]string, error) {
-	rows, err := d.Query(ctx, "SELECT region_code FROM orgs WHERE territorial = ? AND LENGTH(region_code) = 12 ORDER BY region_code", true)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

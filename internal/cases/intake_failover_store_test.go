@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"jiceng/internal/cases"
-	"jiceng/internal/db"
 	"jiceng/internal/testrig"
 )
 
@@ -23,11 +22,7 @@ func TestReportAcrossLostConnection(t *testing.T) {
 	ctx := context.Background()
 	f := newFx(t)
 	p := testrig.NewLossyProxy(t, f.d.URL)
-	d, err := db.Open(ctx, p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := p.Open(t)
 	s, err := cases.NewService(d, f.orgs, f.accounts, regions, testKey)
 	if err != nil {
 		t.Fatal(err)

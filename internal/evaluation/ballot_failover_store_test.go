@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/testrig"
@@ -29,11 +28,7 @@ func TestBallotAcrossLostConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := testrig.NewLossyProxy(t, f.d.URL)
-	d, err := db.Open(ctx, p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := p.Open(t)
 	ev := evaluation.NewService(d, f.orgs, f.key)
 	cctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(cancel)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"jiceng/internal/access"
-	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/imports"
 	"jiceng/internal/testrig"
@@ -25,11 +24,7 @@ func TestApplyAcrossLostConnection(t *testing.T) {
 	base := testrig.NewTestDB(t)
 	user := sessionUser(t, base)
 	p := testrig.NewLossyProxy(t, base.URL)
-	d, err := db.Open(ctx, p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := p.Open(t)
 	k := settingsKind(nil)
 	actor := access.Actor{UserID: user, Username: "importer"}
 

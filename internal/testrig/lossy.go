@@ -2,12 +2,15 @@ package testrig
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"io"
 	"net"
 	"net/url"
 	"sync"
 	"testing"
+
+	"jiceng/internal/db"
 )
 
 // LossyProxy stands between the application and PostgreSQL and loses a
@@ -48,6 +51,19 @@ func NewLossyProxy(t testing.TB, pgURL string) *LossyProxy {
 	go p.accept()
 	t.Cleanup(func() { _ = ln.Close() }) // the accept loop ends with it
 	return p
+}
+
+// Open opens the database through the proxy until the test ends: the
+// services under test get it, the test checks what the server holds on
+// its own connection.
+func (p *LossyProxy) Open(t testing.TB) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
 }
 
 // LoseAnswerTo arms the proxy once: the next statement whose text contains

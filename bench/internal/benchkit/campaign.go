@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jiceng/internal/access"
+	"jiceng/internal/db"
 	"jiceng/internal/evaluation"
 )
 
@@ -62,4 +63,23 @@ func Answers(r *rand.Rand) map[string]float64 {
 		out[k] = good[r.IntN(len(good))]
 	}
 	return out
+}
+
+// Territorial lists the division codes of the territorial organizations of
+// the given code length.
+func Territorial(ctx context.Context, d *db.DB, length int) ([]string, error) {
+	rows, err := d.Query(ctx, "SELECT region_code FROM orgs WHERE territorial = ? AND LENGTH(region_code) = ? ORDER BY region_code", true, length)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
