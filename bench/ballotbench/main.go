@@ -314,7 +314,7 @@ func resultsRun(ctx context.Context, out io.Writer, c config, d *db.DB, ev *eval
 	// the mixer's own code, which also adds them to the tallies.
 	flush := func() error {
 		err := d.InTx(ctx, func(tx *db.Tx) error {
-			return tx.BatchInsert(ctx, "ballot_inbox", []string{"id", "campaign_id", "group_key", "payload", "tracker"}, rows, 500)
+			return tx.BatchInsert(ctx, "ballot_inbox", []string{"id", "campaign_id", "province", "group_key", "payload", "tracker"}, rows, 500)
 		})
 		rows = rows[:0]
 		if err != nil {
@@ -337,7 +337,7 @@ func resultsRun(ctx context.Context, out io.Writer, c config, d *db.DB, ev *eval
 		if err != nil {
 			return err
 		}
-		rows = append(rows, []any{fmt.Sprintf("%032x", rng.Uint64()) + fmt.Sprint(i), camp.ID, groups[i%3], body, evaluation.NewTracker()})
+		rows = append(rows, []any{fmt.Sprintf("%032x", rng.Uint64()) + fmt.Sprint(i), camp.ID, "45", groups[i%3], body, evaluation.NewTracker()})
 		if len(rows) == 10000 {
 			if err := flush(); err != nil {
 				return err

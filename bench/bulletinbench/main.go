@@ -213,10 +213,10 @@ func closedCampaign(ctx context.Context, d *db.DB, ev *evaluation.Service, owner
 		for i := range rows {
 			var b [16]byte
 			rand.Read(b[:])
-			rows[i] = []any{hex.EncodeToString(b[:]), camp.ID, "masses", payload, evaluation.NewTracker()}
+			rows[i] = []any{hex.EncodeToString(b[:]), camp.ID, "45", "masses", payload, evaluation.NewTracker()}
 		}
 		err := d.InTx(ctx, func(tx *db.Tx) error {
-			return tx.BatchInsert(ctx, "ballots", []string{"id", "campaign_id", "group_key", "payload", "tracker"}, rows, 500)
+			return tx.BatchInsert(ctx, "ballots", []string{"id", "campaign_id", "province", "group_key", "payload", "tracker"}, rows, 500)
 		})
 		if err != nil {
 			return 0, err

@@ -343,7 +343,7 @@ func listRun(ctx context.Context, out io.Writer, c config, d *db.DB, a *app.App,
 	}
 	states = append(states, cases.Submitted, cases.Submitted, cases.Submitted, cases.Accepted, cases.Accepted, cases.Dispatched, cases.Dispatched,
 		cases.InProgress, cases.InProgress, cases.InProgress, cases.InProgress, cases.InProgress, cases.Answered, cases.Answered, cases.Visited)
-	cols := []string{"kind", "state", "outcome", "region_code", "org_id", "title", "body", "receipt", "received_at", "accept_due", "deadline", "closed_at", "updated_at"}
+	cols := []string{"kind", "state", "outcome", "region_code", "province", "org_id", "title", "body", "receipt", "received_at", "accept_due", "deadline", "closed_at", "updated_at"}
 	fill := func(n int, places []string) (time.Duration, error) {
 		t0 := time.Now()
 		batch := make([][]any, 0, 500)
@@ -365,7 +365,7 @@ func listRun(ctx context.Context, out io.Writer, c config, d *db.DB, a *app.App,
 				deadline = db.FormatTime(due)
 			}
 			ts := db.FormatTime(received)
-			batch = append(batch, []any{[]string{cases.KindService, cases.KindMediation, cases.KindOpinion}[rng.IntN(3)], state, outcome, code, orgOf[code],
+			batch = append(batch, []any{[]string{cases.KindService, cases.KindMediation, cases.KindOpinion}[rng.IntN(3)], state, outcome, code, code[:2], orgOf[code],
 				bodies[i%len(bodies)][:30], bodies[i%len(bodies)], randBytes(32), ts, ts, deadline, closed, ts})
 			if len(batch) == cap(batch) || i == n-1 {
 				if err := d.InTx(ctx, func(tx *db.Tx) error { return tx.BatchInsert(ctx, "cases", cols, batch, 500) }); err != nil {

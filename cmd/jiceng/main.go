@@ -64,6 +64,7 @@ const usage = `用法: jiceng <命令> [参数]
   user add --username NAME --role ROLE --org ID|REGION_CODE [--name 姓名] [--db URL] [--password-stdin]
   demo     --region CODE [--db URL]   在新数据库中生成演示数据
   migrate  [--db URL]   升级数据库结构
+  partition --db postgres://…   将大表按省份分区（仅 PostgreSQL，见 OPERATIONS.md）
   backup   --out FILE [--db URL]   备份数据库
   version   显示版本
 数据库 URL: sqlite:PATH 或 postgres://…（也可用环境变量 JICENG_DB、JICENG_ADDR）
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdDemo(ctx, env, args[1:])
 	case "migrate":
 		return cmdMigrate(ctx, env, args[1:])
+	case "partition":
+		return cmdPartition(ctx, env, args[1:])
 	case "backup":
 		return cmdBackup(ctx, env, args[1:])
 	case "version", "--version", "-v":
@@ -101,7 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("未知命令 %q；可用命令: serve、init、user add、demo、migrate、backup、version", args[0])
+	return fmt.Errorf("未知命令 %q；可用命令: serve、init、user add、demo、migrate、partition、backup、version", args[0])
 }
 
 type cmdEnv struct {

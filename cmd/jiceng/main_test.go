@@ -89,7 +89,7 @@ func TestInitAndBadInput(t *testing.T) {
 		{[]string{"serve", "--session-idle", "24h"}, `jiceng serve: --session-idle "24h" 无效：应为 1m 至 12h 之间的时长，例如 30m`},
 		{[]string{"serve", "--db-read", "postgres://x@127.0.0.1/x", "--db-read-max-lag", "500ms"}, `jiceng serve: --db-read-max-lag "500ms" 无效：应为 1s 至 1h 之间的时长，例如 10s`},
 		{[]string{"serve", "--db-read-max-lag", "10s"}, `jiceng serve: --db-read-max-lag 需要同时指定 --db-read（只读副本地址）`},
-		{[]string{"frobnicate"}, `未知命令 "frobnicate"；可用命令: serve、init、user add、demo、migrate、backup、version`},
+		{[]string{"frobnicate"}, `未知命令 "frobnicate"；可用命令: serve、init、user add、demo、migrate、partition、backup、version`},
 		{[]string{"user", "add", "--username", "x", "--role", "boss", "--org", "4501", "--db", url}, `jiceng user add: 角色 "boss" 不存在；可用角色: admin、org_admin、secretary、evaluation_manager、case_handler、integrity_officer、custodian、auditor`},
 	}
 	for _, c := range cases {

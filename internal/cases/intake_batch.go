@@ -7,11 +7,12 @@ import (
 	"jiceng/internal/access"
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/org"
 )
 
 // caseCols and eventCols are the columns a new report writes.
 var (
-	newCaseCols = []string{"id", "kind", "state", "region_code", "place", "org_id", "subject_org_id", "subject_person_id", "subject_text", "topic",
+	newCaseCols = []string{"id", "kind", "state", "region_code", "province", "place", "org_id", "subject_org_id", "subject_person_id", "subject_text", "topic",
 		"title", "body", "receipt", "received_at", "accept_due", "deadline", "updated_at"}
 	eventCols  = []string{"id", "case_id", "at", "type", "to_state", "actor", "public"}
 	noticeCols = []string{"channel", "user_id", "case_id", "body", "created_at", "next_at"}
@@ -61,7 +62,7 @@ func (s *Service) storeBatch(ctx context.Context, tx *db.Tx, ins []*intake) ([]i
 			}
 		}
 		now, due := db.FormatTime(in.now), db.FormatTime(in.acceptDue)
-		caseRows[i] = []any{ids[i], r.Kind, Submitted, r.RegionCode, r.Place, in.route.org.ID, subjectOrg, subjectPerson, subjectText, r.Topic,
+		caseRows[i] = []any{ids[i], r.Kind, Submitted, r.RegionCode, org.ProvinceOf(r.RegionCode), r.Place, in.route.org.ID, subjectOrg, subjectPerson, subjectText, r.Topic,
 			title(r.Body), r.Body, in.hash, now, due, due, now}
 		eventRows[i] = []any{eventIDs[i], ids[i], now, "submit", Submitted, actorReporter, true}
 		if in.sealed != nil {

@@ -28,10 +28,10 @@ func TestNewestFirstLongList(t *testing.T) {
 			if i%3 == 0 {
 				state = cases.Accepted
 			}
-			rows = append(rows, []any{"service", state, "450102001003", "", f.comm.ID, "", "", fmt.Sprintf("复本 %04d", i), fmt.Sprintf("复本 %04d 的内容", i),
+			rows = append(rows, []any{"service", state, "450102001003", "45", "", f.comm.ID, "", "", fmt.Sprintf("复本 %04d", i), fmt.Sprintf("复本 %04d 的内容", i),
 				fmt.Appendf(nil, "receipt-%04d", i), at, at, at, at})
 		}
-		return tx.BatchInsert(ctx, "cases", []string{"kind", "state", "region_code", "place", "org_id", "subject_text", "topic", "title", "body",
+		return tx.BatchInsert(ctx, "cases", []string{"kind", "state", "region_code", "province", "place", "org_id", "subject_text", "topic", "title", "body",
 			"receipt", "received_at", "accept_due", "deadline", "updated_at"}, rows, 0)
 	})
 	if err != nil {

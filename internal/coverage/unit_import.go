@@ -532,7 +532,7 @@ func (s *Service) BulkCreate(ctx context.Context, actor access.Actor, units []Bu
 }
 
 // bulkUnitCols are the columns written by writeUnits.
-var bulkUnitCols = []string{"id", "credit_code", "name", "category", "category_confirmed", "industry", "employees", "size_class", "region_code", "address",
+var bulkUnitCols = []string{"id", "credit_code", "name", "category", "category_confirmed", "industry", "employees", "size_class", "region_code", "province", "address",
 	"legal_rep", "legal_rep_member", "full_members", "probationary_members", "affiliation_org_id", "coverage", "coverage_org_id", "instructor", "status",
 	"created_at", "updated_at"}
 
@@ -667,7 +667,7 @@ func (s *Service) writeUnits(ctx context.Context, tx *db.Tx, actor access.Actor,
 		if u.CoverageOrgID != 0 {
 			covOrg = u.CoverageOrgID
 		}
-		rows[i] = []any{ids[i], u.CreditCode, u.Name, u.Category, u.Confirmed, u.Industry, u.Employees, size, u.RegionCode, u.Address,
+		rows[i] = []any{ids[i], u.CreditCode, u.Name, u.Category, u.Confirmed, u.Industry, u.Employees, size, u.RegionCode, org.ProvinceOf(u.RegionCode), u.Address,
 			u.LegalRep, u.LegalRepMember, u.FullMembers, u.ProbationaryMembers, u.AffiliationOrgID, u.Coverage, covOrg, u.Instructor, "active", created, updated}
 		counts[aggKey{u.AffiliationOrgID, u.Category, size, u.Industry, u.Coverage}]++
 	}

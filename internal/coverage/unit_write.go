@@ -77,10 +77,10 @@ func (s *Service) createTx(ctx context.Context, tx *db.Tx, actor access.Actor, i
 	now := db.FormatTime(s.now())
 	size := sizeClass(in.Employees, st)
 	var id int64
-	err = tx.QueryRow(ctx, `INSERT INTO units (credit_code, name, category, category_confirmed, industry, employees, size_class, region_code, address,
+	err = tx.QueryRow(ctx, `INSERT INTO units (credit_code, name, category, category_confirmed, industry, employees, size_class, region_code, province, address,
 		legal_rep, legal_rep_member, full_members, probationary_members, affiliation_org_id, coverage, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'none', 'active', ?, ?) RETURNING id`,
-		in.CreditCode, in.Name, in.Category, false, in.Industry, in.Employees, size, in.RegionCode, in.Address,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'none', 'active', ?, ?) RETURNING id`,
+		in.CreditCode, in.Name, in.Category, false, in.Industry, in.Employees, size, in.RegionCode, org.ProvinceOf(in.RegionCode), in.Address,
 		in.LegalRep, in.LegalRepMember, in.FullMembers, in.ProbationaryMembers, in.AffiliationOrgID, now, now).Scan(&id)
 	if db.IsUniqueViolation(err) {
 		return 0, s.duplicate(ctx, tx, actor, in.CreditCode, 0)
@@ -190,9 +190,9 @@ func (s *Service) Update(ctx context.Context, actor access.Actor, id int64, p Pa
 		}
 		size := sizeClass(in.Employees, st)
 		res, err := tx.Exec(ctx, `UPDATE units SET credit_code = ?, name = ?, category = ?, category_confirmed = ?, industry = ?, employees = ?, size_class = ?,
-			region_code = ?, address = ?, legal_rep = ?, legal_rep_member = ?, full_members = ?, probationary_members = ?, affiliation_org_id = ?, updated_at = ?,
+			region_code = ?, province = ?, address = ?, legal_rep = ?, legal_rep_member = ?, full_members = ?, probationary_members = ?, affiliation_org_id = ?, updated_at = ?,
 			version = version + 1 WHERE id = ? AND version = ?`,
-			in.CreditCode, in.Name, in.Category, confirmed, in.Industry, in.Employees, size, in.RegionCode, in.Address, in.LegalRep, in.LegalRepMember,
+			in.CreditCode, in.Name, in.Category, confirmed, in.Industry, in.Employees, size, in.RegionCode, org.ProvinceOf(in.RegionCode), in.Address, in.LegalRep, in.LegalRepMember,
 			in.FullMembers, in.ProbationaryMembers, in.AffiliationOrgID, db.FormatTime(s.now()), id, before.Version)
 		if db.IsUniqueViolation(err) {
 			return s.duplicate(ctx, tx, actor, in.CreditCode, id)

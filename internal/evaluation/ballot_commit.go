@@ -331,7 +331,7 @@ func (s *Service) applyFast(ctx context.Context, tx *db.Tx, batch []*castReq, ou
 		d := counts[groupRef{t.campaignID, t.group}]
 		d.issued, d.used = d.issued-1, d.used+1
 		counts[groupRef{t.campaignID, t.group}] = d
-		inbox = append(inbox, []any{r.id, t.campaignID, t.group, r.body, r.tracker})
+		inbox = append(inbox, []any{r.id, t.campaignID, c.province, t.group, r.body, r.tracker})
 	}
 	if len(spend) == 0 {
 		return nil
@@ -351,7 +351,7 @@ func (s *Service) applyFast(ctx context.Context, tx *db.Tx, batch []*castReq, ou
 	}
 	// One statement for the whole batch: per is above the row count, so
 	// BatchInsert neither splits the rows nor prepares a statement for them.
-	err = tx.BatchInsert(ctx, "ballot_inbox", []string{"id", "campaign_id", "group_key", "payload", "tracker"}, inbox, len(inbox)+1)
+	err = tx.BatchInsert(ctx, "ballot_inbox", []string{"id", "campaign_id", "province", "group_key", "payload", "tracker"}, inbox, len(inbox)+1)
 	return errs.Wrap(err, "insert ballots")
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
+	"jiceng/internal/org"
 )
 
 // MaxCommentRunes is the longest comment (意见建议) a ballot may carry.
@@ -174,7 +175,8 @@ type castCampaign struct {
 	opens, closes time.Time
 	rules         Rules
 	subjects      []Subject
-	loadedBy      int // the step of the cache that loaded it
+	province      string // of the owner organization: the key its ballots are partitioned by
+	loadedBy      int    // the step of the cache that loaded it
 }
 
 // castCache keeps, within one transaction, the campaigns that ballots of
@@ -243,8 +245,8 @@ func (s *Service) castTx(ctx context.Context, tx *db.Tx, r *castReq, cache *cast
 	if err := addTokenCounts(ctx, tx, map[groupRef]tokenDelta{{campaignID, group}: {issued: -1, used: 1}}); err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, "INSERT INTO ballot_inbox (id, campaign_id, group_key, payload, tracker) VALUES (?, ?, ?, ?, ?)",
-		r.id, campaignID, group, r.body, r.tracker)
+	_, err = tx.Exec(ctx, "INSERT INTO ballot_inbox (id, campaign_id, province, group_key, payload, tracker) VALUES (?, ?, ?, ?, ?, ?)",
+		r.id, campaignID, c.province, group, r.body, r.tracker)
 	return errs.Wrap(err, "insert ballot")
 }
 
@@ -256,9 +258,10 @@ func castCampaignTx(ctx context.Context, tx *db.Tx, campaignID int64, cache *cas
 	}
 	// FOR KEY SHARE lets ballots be cast side by side yet makes Close,
 	// which locks the campaign FOR UPDATE, wait until they are in the inbox.
-	q := "SELECT status, opens_at, closes_at, rules_json FROM campaigns WHERE id = ?" + tx.Lock(db.ForKeyShare)
+	q := "SELECT status, opens_at, closes_at, rules_json, owner_org_id FROM campaigns WHERE id = ?" + tx.Lock(db.ForKeyShare)
 	var cstatus, opens, closes, rulesJSON string
-	if err := tx.QueryRow(ctx, q, campaignID).Scan(&cstatus, &opens, &closes, &rulesJSON); err != nil {
+	var owner int64
+	if err := tx.QueryRow(ctx, q, campaignID).Scan(&cstatus, &opens, &closes, &rulesJSON, &owner); err != nil {
 		return nil, errs.Wrap(err, "load campaign")
 	}
 	c := &castCampaign{status: cstatus, opens: db.ParseTime(opens), closes: db.ParseTime(closes)}
@@ -266,6 +269,9 @@ func castCampaignTx(ctx context.Context, tx *db.Tx, campaignID int64, cache *cas
 		return nil, errs.Wrap(err, "campaign rules")
 	}
 	var err error
+	if c.province, err = org.Province(ctx, tx, owner); err != nil {
+		return nil, err
+	}
 	if c.subjects, err = loadSubjects(ctx, tx, campaignID); err != nil {
 		return nil, err
 	}

@@ -29,10 +29,10 @@ func (f *fx) openWithBallots(t *testing.T, n int) (evaluation.Campaign, []string
 	rows := make([][]any, n)
 	for i := range n {
 		trackers[i] = evaluation.NewTracker()
-		rows[i] = []any{fmt.Sprintf("b%06d-%d", i, c.ID), c.ID, "masses", `{"scores":{}}`, trackers[i]}
+		rows[i] = []any{fmt.Sprintf("b%06d-%d", i, c.ID), c.ID, "45", "masses", `{"scores":{}}`, trackers[i]}
 	}
 	err := f.d.InTx(ctx, func(tx *db.Tx) error {
-		if err := tx.BatchInsert(ctx, "ballots", []string{"id", "campaign_id", "group_key", "payload", "tracker"}, rows, 200); err != nil {
+		if err := tx.BatchInsert(ctx, "ballots", []string{"id", "campaign_id", "province", "group_key", "payload", "tracker"}, rows, 200); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, "UPDATE ballot_token_counts SET issued = issued - ?, used = used + ? WHERE campaign_id = ? AND group_key = 'masses'", n, n, c.ID)

@@ -174,7 +174,7 @@ var errInboxMoved = errors.New("inbox ballots moved during mixing")
 // the second waits for the first and finds the rows gone. The counts of
 // the moved ballots join the tallies in the same transaction.
 func mixTx(ctx context.Context, tx *db.Tx, campaignID int64, r Rules, take map[string]int, limit int) (int, error) {
-	const ret = " RETURNING group_key, payload, tracker"
+	const ret = " RETURNING province, group_key, payload, tracker"
 	type step struct {
 		q    string
 		args []any
@@ -207,12 +207,12 @@ func mixTx(ctx context.Context, tx *db.Tx, campaignID int64, r Rules, take map[s
 		}
 		got := 0
 		for rows.Next() {
-			var group, body, tracker string
-			if err := rows.Scan(&group, &body, &tracker); err != nil {
+			var province, group, body, tracker string
+			if err := rows.Scan(&province, &group, &body, &tracker); err != nil {
 				rows.Close()
 				return 0, errs.Wrap(err, "scan inbox")
 			}
-			batch = append(batch, []any{"", campaignID, group, body, tracker})
+			batch = append(batch, []any{"", campaignID, province, group, body, tracker})
 			got++
 		}
 		rows.Close()
@@ -229,13 +229,13 @@ func mixTx(ctx context.Context, tx *db.Tx, campaignID int64, r Rules, take map[s
 	keys := leafKeys(r)
 	tallies := map[tallyKey]int{}
 	for _, row := range batch {
-		scores, err := decodeBallot(row[3].(string), keys)
+		scores, err := decodeBallot(row[4].(string), keys)
 		if err != nil {
 			return 0, err
 		}
 		for s, answers := range scores {
 			for ind, v := range answers {
-				tallies[tallyKey{s, row[2].(string), ind, v}]++
+				tallies[tallyKey{s, row[3].(string), ind, v}]++
 			}
 		}
 	}
@@ -248,7 +248,7 @@ func mixTx(ctx context.Context, tx *db.Tx, campaignID int64, r Rules, take map[s
 	for _, r := range batch {
 		r[0] = randomID()
 	}
-	if err := tx.BatchInsert(ctx, "ballots", []string{"id", "campaign_id", "group_key", "payload", "tracker"}, batch, 1000); err != nil {
+	if err := tx.BatchInsert(ctx, "ballots", []string{"id", "campaign_id", "province", "group_key", "payload", "tracker"}, batch, 1000); err != nil {
 		return 0, errs.Wrap(err, "insert ballots")
 	}
 	return len(batch), nil

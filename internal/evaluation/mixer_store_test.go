@@ -40,10 +40,11 @@ func (f *fx) columns(t *testing.T, table string) []string {
 }
 
 // TestBallotsCannotBeJoinedToTokens checks the schema: ballots share with
-// tokens only the campaign and the group, and keep no time.
+// tokens only the campaign and the group, and keep no time. The province
+// is the campaign owner's, the same on every ballot of a campaign.
 func TestBallotsCannotBeJoinedToTokens(t *testing.T) {
 	f := newFx(t)
-	ballot := []string{"campaign_id", "group_key", "id", "payload", "tracker"}
+	ballot := []string{"campaign_id", "group_key", "id", "payload", "province", "tracker"}
 	for _, table := range []string{"ballots", "ballot_inbox"} {
 		if got := f.columns(t, table); !slices.Equal(got, ballot) {
 			t.Errorf("%s columns %v, want %v", table, got, ballot)

@@ -426,3 +426,39 @@ func TestConcurrentEditsDetected(t *testing.T) {
 		t.Errorf("save from before a dissolution: %v", err)
 	}
 }
+
+// TestProvince: an organization's rows are kept under its own region's
+// province, else its nearest ancestor's; a branch of an enterprise (no
+// region of its own) two levels below a township is under 45 (广西).
+func TestProvince(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := testrig.NewTestDB(t)
+	s := org.NewService(d, regions)
+	if _, err := s.InitRegion(ctx, testrig.Admin, "450102"); err != nil {
+		t.Fatal(err)
+	}
+	town := byRegion(t, s, "450102001")
+	branch, err := s.Create(ctx, testrig.Admin, org.Input{ParentID: town.ID, Name: "某公司党委", Kind: "党委", Category: "非公企业"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell, err := s.Create(ctx, testrig.Admin, org.Input{ParentID: branch.ID, Name: "某公司第一党支部", Kind: "党支部", Category: "非公企业"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id   int64
+		want string
+	}{{town.ID, "45"}, {branch.ID, "45"}, {cell.ID, "45"}, {cell.ID + 1000, org.NoProvince}} {
+		got, err := org.Province(ctx, d, c.id)
+		if err != nil || got != c.want {
+			t.Errorf("province of org %d: %q %v, want %q", c.id, got, err, c.want)
+		}
+	}
+	for code, want := range map[string]string{"450102001": "45", "11": "11", "": org.NoProvince, "4": org.NoProvince} {
+		if got := org.ProvinceOf(code); got != want {
+			t.Errorf("ProvinceOf(%q) = %q, want %q", code, got, want)
+		}
+	}
+}

@@ -2,11 +2,14 @@ package org
 
 import (
 	"context"
-	"jiceng/internal/access"
-	"jiceng/internal/audit"
+	"database/sql"
+	"errors"
 	"strings"
 
+	"jiceng/internal/access"
+	"jiceng/internal/audit"
 	"jiceng/internal/db"
+	"jiceng/internal/errs"
 )
 
 // This file is what other modules read of the organization tree without
@@ -166,4 +169,40 @@ func CommonPath(paths []string) string {
 		}
 	}
 	return p
+}
+
+// NoProvince is the province code of rows that belong to no province: those
+// of organizations above every province (a national committee).
+const NoProvince = "00"
+
+// ProvinceOf is the province code of a division code: its first two digits,
+// the key the large tables carry so that they can be partitioned
+// (docs/OPERATIONS.md, “Partitioning”).
+func ProvinceOf(code string) string {
+	if len(code) < 2 {
+		return NoProvince
+	}
+	return code[:2]
+}
+
+// Province reads, through q, the province an organization's rows are kept
+// under: that of its own region, else of its nearest ancestor with one
+// (a Party branch of an enterprise has no region of its own), else
+// NoProvince. It is fixed when a row is written: an organization moved to
+// another province later leaves its older rows where they are, which only
+// costs locality, never correctness, as no query filters by it.
+func Province(ctx context.Context, q db.Querier, orgID int64) (string, error) {
+	var code sql.NullString
+	err := q.QueryRow(ctx, `WITH RECURSIVE up(id, parent_id, region_code, depth) AS (
+			SELECT id, parent_id, region_code, depth FROM orgs WHERE id = ?
+			UNION ALL
+			SELECT o.id, o.parent_id, o.region_code, o.depth FROM orgs o JOIN up ON o.id = up.parent_id WHERE up.region_code IS NULL)
+		SELECT region_code FROM up WHERE region_code IS NOT NULL`, orgID).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return NoProvince, nil
+	}
+	if err != nil {
+		return "", errs.Wrap(err, "province")
+	}
+	return ProvinceOf(code.String), nil
 }

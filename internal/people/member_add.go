@@ -256,9 +256,13 @@ func (s *Service) AddMember(ctx context.Context, actor access.Actor, in MemberIn
 		if err != nil {
 			return errs.Wrap(err, "insert person")
 		}
+		province, err := org.Province(ctx, tx, o.ID)
+		if err != nil {
+			return err
+		}
 		var mid int64
-		if err := tx.QueryRow(ctx, `INSERT INTO memberships (person_id, org_id, kind, joined_on, full_on, status, active, started_on, name_key, gender, birth_date, education)
-			VALUES (?, ?, ?, ?, ?, 'normal', ?, ?, ?, ?, ?, ?) RETURNING id`, id, o.ID, m.kind, m.joined, nullable(m.full), true, m.joined,
+		if err := tx.QueryRow(ctx, `INSERT INTO memberships (person_id, org_id, province, kind, joined_on, full_on, status, active, started_on, name_key, gender, birth_date, education)
+			VALUES (?, ?, ?, ?, ?, ?, 'normal', ?, ?, ?, ?, ?, ?) RETURNING id`, id, o.ID, province, m.kind, m.joined, nullable(m.full), true, m.joined,
 			nameKey(p.name), p.gender, p.birth, p.education).Scan(&mid); err != nil {
 			return errs.Wrap(err, "insert membership")
 		}

@@ -40,8 +40,14 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 	// path once per organization rather than once per member.
 	own := map[aggKey]int{}
 	paths := map[int64]string{}
+	provinces := map[int64]string{}
 	keys := newNameKeys()
 	for i, m := range ms {
+		if _, ok := provinces[m.orgID]; !ok {
+			if provinces[m.orgID], err = org.Province(ctx, tx, m.orgID); err != nil {
+				return nil, nil, err
+			}
+		}
 		var phone any
 		phoneMask := ""
 		if m.p.phone != "" {
@@ -49,7 +55,7 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 		}
 		persons[i] = []any{pids[i], m.p.name, keys.of(m.p.name), m.p.gender, m.p.birth, m.p.ethnicity, m.p.education,
 			s.seal.seal("id_number", m.p.id), s.seal.lookup(m.p.id), ids.MaskIDCard(m.p.id), phone, phoneMask, now, now}
-		members[i] = []any{mids[i], pids[i], m.orgID, m.j.kind, m.j.joined, nullable(m.j.full), m.status, m.where, true, m.j.joined,
+		members[i] = []any{mids[i], pids[i], m.orgID, provinces[m.orgID], m.j.kind, m.j.joined, nullable(m.j.full), m.status, m.where, true, m.j.joined,
 			persons[i][2], m.p.gender, m.p.birth, m.p.education}
 		ev := joinText(m.orgName, m.j.kind)
 		events = append(events, []any{pids[i], mids[i], "join", ev.ZH, ev.EN, m.j.joined, now, actorName})
@@ -72,7 +78,7 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 		}
 		return nil, nil, errs.Wrap(err, "insert persons")
 	}
-	if err := tx.BatchInsert(ctx, "memberships", []string{"id", "person_id", "org_id", "kind", "joined_on", "full_on", "status", "floating_where", "active", "started_on",
+	if err := tx.BatchInsert(ctx, "memberships", []string{"id", "person_id", "org_id", "province", "kind", "joined_on", "full_on", "status", "floating_where", "active", "started_on",
 		"name_key", "gender", "birth_date", "education"}, members, 200); err != nil {
 		return nil, nil, errs.Wrap(err, "insert memberships")
 	}

@@ -391,10 +391,14 @@ func (s *Service) AcceptTransfer(ctx context.Context, actor access.Actor, id int
 		if _, err := tx.Exec(ctx, "UPDATE memberships SET active = ?, ended_on = ?, version = version + 1 WHERE id = ?", false, date, m.ID); err != nil {
 			return errs.Wrap(err, "end membership")
 		}
+		province, err := org.Province(ctx, tx, to.ID)
+		if err != nil {
+			return err
+		}
 		var mid int64
-		if err := tx.QueryRow(ctx, `INSERT INTO memberships (person_id, org_id, kind, joined_on, full_on, status, active, started_on, name_key, gender, birth_date, education)
-			SELECT ?, ?, ?, ?, ?, 'normal', ?, ?, name_key, gender, birth_date, education FROM persons WHERE id = ? RETURNING id`,
-			t.PersonID, to.ID, m.Kind, m.JoinedOn, nullable(m.FullOn), true, date, t.PersonID).Scan(&mid); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO memberships (person_id, org_id, province, kind, joined_on, full_on, status, active, started_on, name_key, gender, birth_date, education)
+			SELECT ?, ?, ?, ?, ?, ?, 'normal', ?, ?, name_key, gender, birth_date, education FROM persons WHERE id = ? RETURNING id`,
+			t.PersonID, to.ID, province, m.Kind, m.JoinedOn, nullable(m.FullOn), true, date, t.PersonID).Scan(&mid); err != nil {
 			return errs.Wrap(err, "insert membership")
 		}
 		now := db.FormatTime(tx.Now())

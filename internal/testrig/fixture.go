@@ -89,6 +89,11 @@ func (f *Fixture[T]) build() {
 		f.err = fmt.Errorf("migrate: %w", err)
 		return
 	}
+	if err := afterMigrate(ctx, d); err != nil {
+		d.Close()
+		f.err = fmt.Errorf("partition: %w", err)
+		return
+	}
 	f.val, f.err = f.seed(ctx, d)
 	if f.err == nil && d.Dialect == db.SQLite {
 		// Move every page out of the WAL into the file, so that the

@@ -47,6 +47,9 @@ func NewTestDB(t testing.TB) *db.DB {
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
+	if err := afterMigrate(ctx, d); err != nil {
+		t.Fatalf("partition: %v", err)
+	}
 	return d
 }
 

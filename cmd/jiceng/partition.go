@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"jiceng/internal/db"
+	"jiceng/internal/region"
+)
+
+// cmdPartition partitions the large tables of a PostgreSQL database by
+// province (docs/OPERATIONS.md, “Partitioning”): one partition for each
+// province of the division data and a default one.
+func cmdPartition(ctx context.Context, env cmdEnv, args []string) error {
+	fs := flags("partition")
+	dbFlag := fs.String("db", "", "database URL (PostgreSQL)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	d, err := db.OpenExisting(ctx, dbURL(*dbFlag, env.getenv))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if d.Dialect != db.Postgres {
+		return fmt.Errorf("分区只用于 PostgreSQL：SQLite 数据库是单个文件，无需分区")
+	}
+	// The tables must carry the province (migration 0026) and the schema be
+	// the one this binary partitions.
+	ms, err := d.Migrations()
+	if err != nil {
+		return err
+	}
+	if v, err := d.SchemaVersion(ctx); err != nil {
+		return err
+	} else if v != len(ms) {
+		return fmt.Errorf("数据库结构版本为 %d，本程序为 %d：请先运行 jiceng migrate", v, len(ms))
+	}
+	set, err := region.Load()
+	if err != nil {
+		return err
+	}
+	var ps []string
+	for _, p := range set.Children("all") {
+		ps = append(ps, p.Code[:2])
+	}
+	changed, err := d.PartitionByProvince(ctx, ps)
+	if err != nil {
+		return err
+	}
+	tables := strings.Join(db.PartitionedTables, "、")
+	if !changed {
+		fmt.Fprintf(env.stdout, "%s 已按省份分区，未作改动\n", tables)
+		return nil
+	}
+	fmt.Fprintf(env.stdout, "已将 %s 按省份分区：%d 个省级分区及一个默认分区\n", tables, len(ps))
+	return nil
+}
