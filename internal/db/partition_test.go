@@ -29,13 +29,13 @@ func TestPartitionByProvince(t *testing.T) {
 	ctx := context.Background()
 	d := testrig.NewTestDB(t)
 	var orgID int64
-	if err := d.QueryRow(ctx, `INSERT INTO orgs (path, depth, name, kind, category, level, created_at, updated_at)
+	if err := d.WriteQueryRow(ctx, `INSERT INTO orgs (path, depth, name, kind, category, level, created_at, updated_at)
 		VALUES ('/', 0, '测试党委', 'committee', 'territorial', 'county', '', '') RETURNING id`).Scan(&orgID); err != nil {
 		t.Fatal(err)
 	}
 	unit := func(code, region string) (int64, error) {
 		var id int64
-		err := d.QueryRow(ctx, `INSERT INTO units (credit_code, name, category, size_class, region_code, province, affiliation_org_id, created_at, updated_at)
+		err := d.WriteQueryRow(ctx, `INSERT INTO units (credit_code, name, category, size_class, region_code, province, affiliation_org_id, created_at, updated_at)
 			VALUES (?, '某公司', 'company', 'small', ?, ?, ?, '', '') RETURNING id`, code, region, region[:2], orgID).Scan(&id)
 		return id, err
 	}
@@ -111,5 +111,96 @@ func TestPartitionByProvince(t *testing.T) {
 	}
 	if _, err := d.Exec(ctx, "DELETE FROM units WHERE id = ?", third); err != nil {
 		t.Errorf("delete of a unit without history: %v", err)
+	}
+}
+
+// TestProvinceBackfill upgrades a database holding rows of every large
+// table to the schema that carries the province, and checks the value each
+// row got: a unit's and a case's from their region, a membership's from
+// its organization or, for a branch without a region, the nearest
+// ancestor's, a ballot's from its campaign's owner; 00 above every province.
+func TestProvinceBackfill(t *testing.T) {
+	if testrig.Partitioned() {
+		t.Skip("the province is the partition key of a partitioned database: it cannot be dropped to replay the upgrade")
+	}
+	ctx := context.Background()
+	d := testrig.NewTestDB(t)
+	// Back to the schema before the province, then rows as it held them.
+	for _, table := range db.PartitionedTables {
+		if _, err := d.Exec(ctx, "ALTER TABLE "+table+" DROP COLUMN province"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.Exec(ctx, "DELETE FROM schema_migrations WHERE version >= 26"); err != nil {
+		t.Fatal(err)
+	}
+	org := func(parent any, path, region any) int64 {
+		t.Helper()
+		var id int64
+		if err := d.WriteQueryRow(ctx, `INSERT INTO orgs (parent_id, path, depth, name, kind, category, level, region_code, created_at, updated_at)
+			VALUES (?, ?, 0, '党组织', 'committee', 'territorial', 'county', ?, '', '') RETURNING id`, parent, path, region).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	national := org(nil, "/n/", nil)
+	gx := org(national, "/n/gx/", "45")
+	firm := org(gx, "/n/gx/f/", nil)
+	cell := org(firm, "/n/gx/f/c/", nil)
+	bj := org(nil, "/bj/", "11")
+	var person int64
+	if err := d.WriteQueryRow(ctx, `INSERT INTO persons (name, name_key, gender, birth_date, ethnicity, education, id_sealed, id_index, id_mask, created_at, updated_at)
+		VALUES ('张三', 'zs', 'male', '1980-01-01', '汉族', '大学本科', ?, ?, '4501**', '', '')  RETURNING id`, []byte{1}, []byte{2}).Scan(&person); err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range []int64{cell, national, bj} {
+		if _, err := d.Exec(ctx, `INSERT INTO memberships (person_id, org_id, kind, joined_on, status, active, started_on) VALUES (?, ?, 'full', '2000-01-01', 'normal', ?, '2000-01-01')`,
+			person, o, i == 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.Exec(ctx, `INSERT INTO units (credit_code, name, category, size_class, region_code, affiliation_org_id, created_at, updated_at)
+		VALUES ('91450100000000001A', '某公司', 'company', 'small', '450102', ?, '', '')`, firm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Exec(ctx, `INSERT INTO cases (kind, state, region_code, org_id, title, body, receipt, received_at, accept_due, updated_at)
+		VALUES ('service', 'submitted', '110101001001', ?, '路灯', '路灯坏了', ?, '', '', '')`, bj, []byte{3}); err != nil {
+		t.Fatal(err)
+	}
+	for i, owner := range []int64{cell, national} {
+		var c int64
+		if err := d.WriteQueryRow(ctx, `INSERT INTO campaigns (owner_org_id, name, type, year, opens_at, closes_at, rules_json, created_at, updated_at)
+			VALUES (?, '测评', 'org', 2026, '', '', '{}', '', '') RETURNING id`, owner).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range []string{"ballot_inbox", "ballots"} {
+			if _, err := d.Exec(ctx, "INSERT INTO "+table+" (id, campaign_id, group_key, payload, tracker) VALUES (?, ?, 'masses', '{}', 't')", table+string(rune('a'+i)), c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n, err := d.Migrate(ctx); err != nil || n != 1 {
+		t.Fatalf("migrate: %d applied %v, want 1", n, err)
+	}
+	got := map[string]string{}
+	for _, table := range db.PartitionedTables {
+		rows, err := d.Query(ctx, "SELECT province FROM "+table+" ORDER BY 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				t.Fatal(err)
+			}
+			got[table] += p + " "
+		}
+		rows.Close()
+	}
+	want := map[string]string{"units": "45 ", "cases": "11 ", "memberships": "00 11 45 ", "ballot_inbox": "00 45 ", "ballots": "00 45 "}
+	for table, w := range want {
+		if got[table] != w {
+			t.Errorf("%s provinces %q, want %q", table, got[table], w)
+		}
 	}
 }
