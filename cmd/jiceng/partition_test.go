@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"jiceng/internal/db"
@@ -11,11 +13,13 @@ import (
 
 // TestPartitionCommand partitions a PostgreSQL database holding the 南宁市
 // demo (20,000 units, 128,000 memberships, cases and counted ballots) and checks that every
-// row is kept, in the partition of its province, and that a second run
-// says there was nothing to do. On SQLite the command refuses.
+// row is kept, in the partition of its province, that a second run says
+// there was nothing to do, and that jiceng backup of the partitioned
+// database restores partitioned, with the same rows, and migrates. On
+// SQLite the command refuses.
 func TestPartitionCommand(t *testing.T) {
 	dir := t.TempDir()
-	live, _ := backupDatabases(t, dir)
+	live, restore := backupDatabases(t, dir)
 	if filepath.Ext(live) == ".db" {
 		if _, e := runCLI(t, "", "init", "--region", "450102", "--db", live); e != "" {
 			t.Fatal(e)
@@ -35,7 +39,7 @@ func TestPartitionCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	count := func() map[string]string {
+	count := func(d *db.DB) map[string]string {
 		out := map[string]string{}
 		for _, table := range db.PartitionedTables {
 			var n int
@@ -47,7 +51,7 @@ func TestPartitionCommand(t *testing.T) {
 		}
 		return out
 	}
-	before := count()
+	before := count(d)
 	for _, table := range []string{"units", "memberships", "cases", "ballots"} {
 		if before[table] == "0 in " {
 			t.Fatalf("the demo left %s empty: nothing to check", table)
@@ -57,7 +61,7 @@ func TestPartitionCommand(t *testing.T) {
 	if e != "" || out != "已将 units、memberships、cases、ballot_inbox、ballots 按省份分区：31 个省级分区及一个默认分区\n" {
 		t.Fatalf("partition: %q %q", out, e)
 	}
-	after := count()
+	after := count(d)
 	for table, b := range before {
 		if after[table] != b {
 			t.Errorf("%s: %s before partitioning, %s after", table, b, after[table])
@@ -69,5 +73,27 @@ func TestPartitionCommand(t *testing.T) {
 	}
 	if out, e := runCLI(t, "", "partition", "--db", live); e != "" || out != "units、memberships、cases、ballot_inbox、ballots 已按省份分区，未作改动\n" {
 		t.Errorf("second partition: %q %q", out, e)
+	}
+
+	file := filepath.Join(dir, "partitioned.dump")
+	if _, e := runCLI(t, "", "backup", "--out", file, "--db", live); e != "" {
+		t.Fatal(e)
+	}
+	if b, err := exec.Command("pg_restore", "--no-owner", "--exit-on-error", "-d", restore, file).CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore: %v\n%s", err, b)
+	}
+	if out, e := runCLI(t, "", "migrate", "--db", restore); e != "" || !strings.HasPrefix(out, "数据库结构已是最新") {
+		t.Errorf("migrate of the restored copy: %q %q", out, e)
+	}
+	if out, e := runCLI(t, "", "partition", "--db", restore); e != "" || !strings.Contains(out, "未作改动") {
+		t.Errorf("the restored copy is not partitioned: %q %q", out, e)
+	}
+	r, err := db.OpenExisting(ctx, restore)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := count(r); fmt.Sprint(got) != fmt.Sprint(after) {
+		t.Errorf("restored copy holds %v, the partitioned database %v", got, after)
 	}
 }
