@@ -166,7 +166,7 @@ func (s *Service) storeLost(ctx context.Context, ins []*intake, ids []int64) err
 		pending[i] = i
 	}
 	got := make([]int64, len(ins)) // ids of the last transaction, valid once it commits
-	err := s.db.InTxLost(ctx, pending, func(tx *db.Tx, pending []int) error {
+	err := s.db.InTxLost(ctx, pending, func(ctx context.Context, tx *db.Tx, pending []int) error {
 		sub := make([]*intake, len(pending))
 		for j, i := range pending {
 			sub[j] = ins[i]

@@ -47,6 +47,8 @@ type DB struct {
 	// lostFound and lostRewritten count the items of writes retried after
 	// a lost connection (see RetryLost).
 	lostFound, lostRewritten atomic.Int64
+	// attemptLimit is CommitAttempt for this database when set (ns).
+	attemptLimit atomic.Int64
 }
 
 // SetClock makes transactions read the time from now instead of the system

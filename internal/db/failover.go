@@ -28,6 +28,18 @@ const FailoverWait = 45 * time.Second
 // lostRetries is how many times one write is tried again after a loss.
 const lostRetries = 3
 
+// CommitAttempt bounds one try of a group commit (InTxLost) on PostgreSQL,
+// and each read-back after a loss. A batch of ballots or reports commits in
+// milliseconds; one that has had no answer for this long is taken for a
+// primary that stopped answering without closing its connections — a host
+// that died or a network cut, where no error comes for minutes — and is
+// read back and tried again like a lost connection.
+const CommitAttempt = 15 * time.Second
+
+// probeWait bounds one question of AwaitPrimary: an idle connection to a
+// host that stopped answering would otherwise hold it for its whole wait.
+const probeWait = 2 * time.Second
+
 // Lost reports whether err means that the connection to the PostgreSQL
 // primary went away — the server died, restarted or was demoted in a
 // failover — rather than that the statement was refused. After such an
@@ -92,7 +104,9 @@ func (d *DB) AwaitPrimary(ctx context.Context, limit time.Duration) error {
 	defer cancel()
 	for {
 		var standby bool
-		err := d.w.QueryRowContext(ctx, "SELECT pg_is_in_recovery()").Scan(&standby)
+		pctx, pcancel := context.WithTimeout(ctx, probeWait)
+		err := d.w.QueryRowContext(pctx, "SELECT pg_is_in_recovery()").Scan(&standby)
+		pcancel()
 		if err == nil && !standby {
 			return nil
 		}
@@ -109,14 +123,29 @@ func (d *DB) AwaitPrimary(ctx context.Context, limit time.Duration) error {
 
 // InTxLost writes a batch of items, the indexes pending, in one transaction
 // and survives a failover in between: it is RetryLost with write run in a
-// transaction of its own on each try.
+// transaction of its own on each try, each try bounded by CommitAttempt on
+// PostgreSQL. write must run its statements with the ctx it is given.
 func (d *DB) InTxLost(ctx context.Context, pending []int,
-	write func(tx *Tx, pending []int) error,
+	write func(ctx context.Context, tx *Tx, pending []int) error,
 	landed func(ctx context.Context, pending []int) ([]int, error),
 ) error {
-	return d.RetryLost(ctx, pending, func(pending []int) error {
-		return d.InTx(ctx, func(tx *Tx) error { return write(tx, pending) })
+	bound := time.Duration(0)
+	if d.Dialect == Postgres {
+		bound = d.commitAttempt()
+	}
+	return d.retryLost(ctx, bound, pending, func(ctx context.Context, pending []int) error {
+		return d.InTx(ctx, func(tx *Tx) error { return write(ctx, tx, pending) })
 	}, landed)
+}
+
+// SetCommitAttempt changes CommitAttempt for this database; tests shorten it.
+func (d *DB) SetCommitAttempt(limit time.Duration) { d.attemptLimit.Store(int64(limit)) }
+
+func (d *DB) commitAttempt() time.Duration {
+	if v := d.attemptLimit.Load(); v > 0 {
+		return time.Duration(v)
+	}
+	return CommitAttempt
 }
 
 // RetryLost runs write, a transaction that stores the items pending, and
@@ -130,12 +159,37 @@ func (d *DB) InTxLost(ctx context.Context, pending []int,
 // an error (Unavailable), never with success. Any other error is returned
 // as it is.
 func (d *DB) RetryLost(ctx context.Context, pending []int,
-	write func(pending []int) error,
+	write func(ctx context.Context, pending []int) error,
 	landed func(ctx context.Context, pending []int) ([]int, error),
 ) error {
+	return d.retryLost(ctx, 0, pending, write, landed)
+}
+
+// retryLost is RetryLost with each try of write bounded by bound (none when
+// 0): a try that outlives it is treated as lost. Read-backs are bounded by
+// CommitAttempt on PostgreSQL either way.
+func (d *DB) retryLost(ctx context.Context, bound time.Duration, pending []int,
+	write func(ctx context.Context, pending []int) error,
+	landed func(ctx context.Context, pending []int) ([]int, error),
+) error {
+	// stalled tells a try cut off by its own bound from one whose caller
+	// gave up (ctx), which is returned as it is.
+	try := func(bound time.Duration, f func(ctx context.Context) error) (stalled bool, err error) {
+		if bound <= 0 {
+			return false, f(ctx)
+		}
+		actx, cancel := context.WithTimeout(ctx, bound)
+		defer cancel()
+		err = f(actx)
+		return err != nil && actx.Err() != nil && ctx.Err() == nil, err
+	}
+	readBound := time.Duration(0)
+	if d.Dialect == Postgres {
+		readBound = d.commitAttempt()
+	}
 	for attempt := 0; ; attempt++ {
-		err := write(pending)
-		if !Lost(err) {
+		stalled, err := try(bound, func(ctx context.Context) error { return write(ctx, pending) })
+		if !Lost(err) && !stalled {
 			return err
 		}
 		if attempt == lostRetries {
@@ -144,16 +198,21 @@ func (d *DB) RetryLost(ctx context.Context, pending []int,
 		if werr := d.AwaitPrimary(ctx, FailoverWait); werr != nil {
 			return werr
 		}
-		rest, lerr := landed(ctx, pending)
+		var rest []int
+		lstalled, lerr := try(readBound, func(ctx context.Context) error {
+			var err error
+			rest, err = landed(ctx, pending)
+			return err
+		})
 		if lerr != nil {
-			if Lost(lerr) {
+			if Lost(lerr) || lstalled {
 				return Unavailable(lerr)
 			}
 			return lerr
 		}
 		d.lostFound.Add(int64(len(pending) - len(rest)))
 		d.lostRewritten.Add(int64(len(rest)))
-		slog.WarnContext(ctx, "write retried after the connection to the primary was lost",
+		slog.WarnContext(ctx, "write retried after the connection to the primary was lost or stopped answering",
 			"items", len(pending), "found_on_primary", len(pending)-len(rest), "err", err)
 		if len(rest) == 0 {
 			return nil

@@ -55,7 +55,7 @@ func TestRetryLost(t *testing.T) {
 	}
 	defer d.Close()
 	var calls [][]int
-	err = d.RetryLost(ctx, []int{0, 1, 2}, func(p []int) error {
+	err = d.RetryLost(ctx, []int{0, 1, 2}, func(_ context.Context, p []int) error {
 		calls = append(calls, p)
 		if len(calls) == 1 {
 			return fmt.Errorf("commit: %w", io.ErrUnexpectedEOF)
@@ -73,13 +73,13 @@ func TestRetryLost(t *testing.T) {
 
 	refused := errs.New(errs.Conflict, "已存在", "exists")
 	n := 0
-	err = d.RetryLost(ctx, []int{0}, func([]int) error { n++; return refused }, nil)
+	err = d.RetryLost(ctx, []int{0}, func(context.Context, []int) error { n++; return refused }, nil)
 	if err != refused || n != 1 {
 		t.Fatalf("a refusal: %v after %d writes", err, n)
 	}
 
 	n = 0
-	err = d.RetryLost(ctx, []int{0}, func([]int) error { n++; return io.EOF }, func(_ context.Context, p []int) ([]int, error) { return p, nil })
+	err = d.RetryLost(ctx, []int{0}, func(context.Context, []int) error { n++; return io.EOF }, func(_ context.Context, p []int) ([]int, error) { return p, nil })
 	if e := errs.As(err); e.Kind != errs.Unavailable || e.ZH != "数据库暂时不可用（可能正在切换主库），请稍后重试" || n != 4 {
 		t.Fatalf("lost every time: %v after %d writes, want unavailable after 4", err, n)
 	}

@@ -114,8 +114,8 @@ func (s *Service) applyBatch(ctx context.Context, batch []*castReq) {
 		pending[i] = i
 	}
 	// apply runs fn on the ballots still pending, their answers in errsOf.
-	apply := func(fn func(ctx context.Context, tx *db.Tx, batch []*castReq, out []error) error) func(tx *db.Tx, pending []int) error {
-		return func(tx *db.Tx, pending []int) error {
+	apply := func(fn func(ctx context.Context, tx *db.Tx, batch []*castReq, out []error) error) func(ctx context.Context, tx *db.Tx, pending []int) error {
+		return func(ctx context.Context, tx *db.Tx, pending []int) error {
 			sub, out := make([]*castReq, len(pending)), make([]error, len(pending))
 			for j, i := range pending {
 				sub[j] = batch[i]
@@ -129,9 +129,11 @@ func (s *Service) applyBatch(ctx context.Context, batch []*castReq) {
 	}
 	retry := false
 	fast := apply(s.applyFast)
-	err := s.db.InTxLost(ctx, pending, func(tx *db.Tx, pending []int) error {
-		err := fast(tx, pending)
-		retry = err != nil && !db.Lost(err)
+	err := s.db.InTxLost(ctx, pending, func(ctx context.Context, tx *db.Tx, pending []int) error {
+		err := fast(ctx, tx, pending)
+		// A try cut off by its bound (ctx) is InTxLost's to retry, not a
+		// ballot's failure.
+		retry = err != nil && !db.Lost(err) && ctx.Err() == nil
 		return err
 	}, s.landedBallots(batch, found))
 	if retry {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
@@ -63,5 +64,51 @@ func TestBallotAcrossLostConnection(t *testing.T) {
 	var inbox int
 	if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_inbox WHERE campaign_id = ?", c.ID).Scan(&inbox); err != nil || inbox != 2 {
 		t.Fatalf("%d ballots in the inbox, want 2 (%v)", inbox, err)
+	}
+}
+
+// TestBallotAcrossStalledPrimary: the primary stops answering without
+// closing the connection (a host that died, a network cut) — first after
+// it committed a batch, then while the batch's insert was in flight. Each
+// try of the group commit has a bound (shortened here to 2 s); past it the
+// ballot is read back from the server and acknowledged when it is there,
+// cast again when not, instead of its rater waiting for minutes.
+func TestBallotAcrossStalledPrimary(t *testing.T) {
+	if testrig.Engine() != "postgres" {
+		t.Skip("stalling a connection needs PostgreSQL (set JICENG_TEST_POSTGRES)")
+	}
+	ctx := context.Background()
+	f := newFx(t)
+	c, subs := f.villageCampaign(t, 1)
+	codes := f.issue(t, c, "masses", 2)
+	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	p := testrig.NewLossyProxy(t, f.d.URL)
+	d := p.Open(t)
+	d.SetCommitAttempt(2 * time.Second)
+	ev := evaluation.NewService(d, f.orgs, f.key)
+	cctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	ev.StartCommitter(cctx)
+	rng := rand.New(rand.NewPCG(5, 6))
+
+	for i, stall := range []string{"commit", "ballot_inbox"} {
+		p.StallAnswerTo(stall)
+		tracker, err := ev.CastBallot(ctx, codes[i], map[string]map[string]float64{subs[0].Key: villageAnswers(rng)}, "")
+		if err != nil || tracker == "" {
+			t.Fatalf("stall at %s: cast: %q, %v", stall, tracker, err)
+		}
+		if p.Lost() != i+1 {
+			t.Fatalf("stall at %s: %d connections stalled, want %d", stall, p.Lost(), i+1)
+		}
+		var n int
+		if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_inbox WHERE tracker = ?", tracker).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("stall at %s: %d inbox rows under the tracker, want 1 (%v)", stall, n, err)
+		}
+	}
+	found, rewritten := d.LostCounts()
+	if found != 1 || rewritten != 1 {
+		t.Fatalf("stalled writes: %d found on the server, %d written again; want 1 and 1", found, rewritten)
 	}
 }

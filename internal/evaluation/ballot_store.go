@@ -124,7 +124,7 @@ func (s *Service) CastBallot(ctx context.Context, code string, scores map[string
 		}
 	}
 	found := []bool{false}
-	err = s.db.InTxLost(ctx, []int{0}, func(tx *db.Tx, _ []int) error {
+	err = s.db.InTxLost(ctx, []int{0}, func(ctx context.Context, tx *db.Tx, _ []int) error {
 		return s.castTx(ctx, tx, r, newCastCache())
 	}, s.landedBallots([]*castReq{r}, found))
 	if err != nil && !found[0] {

@@ -77,7 +77,7 @@ func Apply[P any](ctx context.Context, d *db.DB, k Kind[P], actor access.Actor, 
 	// has it already: the session, claimed in the same transaction, then
 	// reads as applied.
 	appliedMeanwhile := false
-	err = d.RetryLost(ctx, []int{0}, func([]int) error {
+	err = d.RetryLost(ctx, []int{0}, func(ctx context.Context, _ []int) error {
 		return inTx(ctx, func(tx *db.Tx) error {
 			if err := claim(ctx, tx, userID, k.Name, id); err != nil {
 				return err

@@ -32,6 +32,7 @@ type LossyProxy struct {
 type lossCue struct {
 	match       []byte // a statement whose text holds this, lower case
 	afterServer bool   // forward it and lose the answer, or drop it unsent
+	stall       bool   // with afterServer: withhold the answer, keep the connection open
 }
 
 // NewLossyProxy proxies the PostgreSQL server of pgURL until the test ends.
@@ -70,16 +71,23 @@ func (p *LossyProxy) Open(t testing.TB) *db.DB {
 // match (case-insensitively, such as "commit") reaches the server, and its
 // connection is cut as soon as the server answers, before the client gets
 // the answer.
-func (p *LossyProxy) LoseAnswerTo(match string) { p.arm(match, true) }
+func (p *LossyProxy) LoseAnswerTo(match string) { p.arm(match, true, false) }
+
+// StallAnswerTo arms the proxy once: the next statement containing match
+// reaches the server, and its answer, and everything after it on that
+// connection, is withheld while the connection stays open — a primary
+// that stopped answering without closing anything (a host that died, a
+// network cut), which no error reports for minutes.
+func (p *LossyProxy) StallAnswerTo(match string) { p.arm(match, true, true) }
 
 // CutAt arms the proxy once: the next statement containing match is not
 // sent, and its connection is cut.
-func (p *LossyProxy) CutAt(match string) { p.arm(match, false) }
+func (p *LossyProxy) CutAt(match string) { p.arm(match, false, false) }
 
-func (p *LossyProxy) arm(match string, after bool) {
+func (p *LossyProxy) arm(match string, after, stall bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.cue = &lossCue{match: bytes.ToLower([]byte(match)), afterServer: after}
+	p.cue = &lossCue{match: bytes.ToLower([]byte(match)), afterServer: after, stall: stall}
 }
 
 // Lost counts the connections lost on cue.
@@ -125,18 +133,29 @@ func (p *LossyProxy) serve(client net.Conn) {
 		_ = server.Close()
 	}
 	var mu sync.Mutex
-	loseNext := false // the server's next bytes are the answer to lose
+	loseNext := false  // the server's next bytes are the answer to lose
+	stallNext := false // … or to withhold, with all that follows
 	go func() {
 		buf := make([]byte, 32<<10)
+		stalled := false
 		for {
 			n, err := server.Read(buf)
 			if n > 0 {
 				mu.Lock()
-				lose := loseNext
+				lose, stall := loseNext, stallNext
 				mu.Unlock()
-				if lose {
+				switch {
+				case stall:
+					stalled = true
+				case lose:
 					cut()
 					return
+				}
+				if stalled {
+					if err != nil {
+						return // the client's side closes both when it gives up
+					}
+					continue
 				}
 				if _, err := client.Write(buf[:n]); err != nil {
 					cut()
@@ -181,7 +200,7 @@ func (p *LossyProxy) serve(client net.Conn) {
 					return
 				}
 				mu.Lock()
-				loseNext = true
+				loseNext, stallNext = true, c.stall
 				mu.Unlock()
 			}
 		}
