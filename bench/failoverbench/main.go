@@ -1,8 +1,9 @@
 // Command failoverbench kills the PostgreSQL primary under a mixed load —
 // ballots and residents' reports through the whole HTTP stack with their
-// group committers, staff reading the statistics — and checks afterwards
-// that every ballot acknowledged with a tracker is counted exactly once and
-// every receipt handed out finds its case. It reports the pause the writes
+// group committers, staff importing members and reading the statistics —
+// and checks afterwards that every ballot acknowledged with a tracker is
+// counted exactly once, every receipt handed out finds its case, and every
+// acknowledged import is applied, all its members registered once. It reports the pause the writes
 // saw, beside their latency before the kill in the same run, and every
 // error the clients got.
 //
@@ -18,6 +19,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -40,12 +42,15 @@ import (
 	"jiceng/internal/cases"
 	"jiceng/internal/db"
 	"jiceng/internal/evaluation"
+	"jiceng/internal/ids"
+	"jiceng/internal/people"
 )
 
 type config struct {
 	url                     string
 	duration, killAfter     time.Duration
 	ballots, cases, readers int
+	imports, importRows     int
 	codes                   int
 	noKill                  bool
 }
@@ -58,6 +63,8 @@ func main() {
 	flag.IntVar(&c.ballots, "ballot-clients", 16, "clients casting ballots")
 	flag.IntVar(&c.cases, "case-clients", 8, "clients filing reports")
 	flag.IntVar(&c.readers, "readers", 4, "staff clients reading the statistics")
+	flag.IntVar(&c.imports, "import-clients", 2, "staff clients importing members (upload, then apply)")
+	flag.IntVar(&c.importRows, "import-rows", 20, "members in each import file")
 	flag.IntVar(&c.codes, "codes", 60000, "ballot codes issued (the ballot clients stop when they run out)")
 	flag.BoolVar(&c.noKill, "no-kill", false, "run the load without killing the primary (a baseline run)")
 	flag.Parse()
@@ -84,7 +91,7 @@ type sample struct {
 
 func run(ctx context.Context, c config) error {
 	out := os.Stdout
-	benchkit.Header(out, "failoverbench: the primary killed under ballots, reports and staff reads", "./bench/failoverbench")
+	benchkit.Header(out, "failoverbench: the primary killed under ballots, reports, member imports and staff reads", "./bench/failoverbench")
 	// The database is dropped and created again on the primary; the
 	// multi-host URL tries the standbys first, and a standby that has not
 	// yet replayed the CREATE DATABASE refuses the connection.
@@ -146,8 +153,12 @@ func run(ctx context.Context, c config) error {
 	if _, err := a.Core().Accounts.Create(ctx, sys, account.NewUser{Username: "county.staff", Password: "bench password 2026", HomeOrgID: county, Role: access.OrgAdmin}); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "- load: %d ballot clients (5 subjects × 7 indicators each), %d report clients, %d staff clients reading GET /api/v1/orgs/{county}/stats; %s in all, the primary's postmaster killed (SIGKILL) at %s\n\n",
-		c.ballots, c.cases, c.readers, c.duration, c.killAfter)
+	var branch int64
+	if err := d.QueryRow(ctx, "SELECT id FROM orgs WHERE region_code = ?", villages[0]).Scan(&branch); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "- load: %d ballot clients (5 subjects × 7 indicators each), %d report clients, %d staff clients importing %d members at a time (POST /api/v1/people/import, then /api/v1/imports/{id}/apply), %d staff clients reading GET /api/v1/orgs/{county}/stats; %s in all, the primary's postmaster killed (SIGKILL) at %s\n\n",
+		c.ballots, c.cases, c.imports, c.importRows, c.readers, c.duration, c.killAfter)
 
 	// The server as `jiceng serve` runs it: both committers and the mixer.
 	sctx, stop := context.WithCancel(ctx)
@@ -208,6 +219,19 @@ func run(ctx context.Context, c config) error {
 				// Each report from a resident's address of its own, as behind a proxy.
 				xff := fmt.Sprintf("10.%d.%d.%d", i, n/250%250, n%250+1)
 				record(post(cl, base+"/api/v1/public/cases", body, xff, "case", "receipt"))
+			}
+		})
+	}
+	var members int
+	var memberMu sync.Mutex
+	for range c.imports {
+		wg.Go(func() {
+			for time.Now().Before(end) {
+				memberMu.Lock()
+				first := members
+				members += c.importRows
+				memberMu.Unlock()
+				record(importMembers(cl, base, token, memberFile(first, c.importRows, branch)))
 			}
 		})
 	}
@@ -290,7 +314,12 @@ func run(ctx context.Context, c config) error {
 	if err := d.WriteQueryRow(ctx, "SELECT COUNT(*) FROM cases").Scan(&storedCases); err != nil {
 		return err
 	}
+	var persons int
+	if err := d.WriteQueryRow(ctx, "SELECT COUNT(*) FROM persons").Scan(&persons); err != nil {
+		return err
+	}
 	var ackBallots, ackCases, triedBallots, triedCases, lostBallots, dupBallots, lostCases int
+	var ackImports, lostImports, appliedImports int
 	for _, s := range samples {
 		switch s.kind {
 		case "ballot":
@@ -305,6 +334,14 @@ func run(ctx context.Context, c config) error {
 					dupBallots++
 				}
 			}
+		case "import":
+			if s.result != "" {
+				ackImports++
+				var status string
+				if err := d.WriteQueryRow(ctx, "SELECT status FROM import_sessions WHERE id = ?", s.result).Scan(&status); err != nil || status != "applied" {
+					lostImports++
+				}
+			}
 		case "case":
 			triedCases++
 			if s.result != "" {
@@ -314,6 +351,9 @@ func run(ctx context.Context, c config) error {
 				}
 			}
 		}
+	}
+	if err := d.WriteQueryRow(ctx, "SELECT COUNT(*) FROM import_sessions WHERE kind = 'member' AND status = 'applied'").Scan(&appliedImports); err != nil {
+		return err
 	}
 	countedAll := 0
 	for _, n := range counted {
@@ -327,7 +367,7 @@ func run(ctx context.Context, c config) error {
 	}
 	var t benchkit.Table
 	t.Head = []string{"requests", "phase", "sent", "acknowledged", "p50", "p99", "max", "errors seen"}
-	for _, kind := range []string{"ballot", "case", "read"} {
+	for _, kind := range []string{"ballot", "case", "import", "read"} {
 		for _, ph := range []string{"before the kill", "across the failover", "after"} {
 			var lat []time.Duration
 			sent, ok := 0, 0
@@ -347,7 +387,7 @@ func run(ctx context.Context, c config) error {
 			if sent == 0 {
 				continue
 			}
-			t.Add(map[string]string{"ballot": "POST /api/v1/public/ballots", "case": "POST /api/v1/public/cases", "read": "GET /api/v1/orgs/{id}/stats"}[kind], ph,
+			t.Add(map[string]string{"ballot": "POST /api/v1/public/ballots", "case": "POST /api/v1/public/cases", "import": "member import (upload + apply)", "read": "GET /api/v1/orgs/{id}/stats"}[kind], ph,
 				fmt.Sprint(sent), fmt.Sprint(ok), benchkit.Ms(benchkit.Percentile(lat, 0.5)), benchkit.Ms(benchkit.Percentile(lat, 0.99)), benchkit.Ms(benchkit.Max(lat)), failText(fails))
 		}
 	}
@@ -364,8 +404,11 @@ func run(ctx context.Context, c config) error {
 	k.Add("ballots counted ≥ acknowledged, ≤ sent", fmt.Sprintf("%d … %d", ackBallots, triedBallots), fmt.Sprint(countedAll), benchkit.PassFail(countedAll >= ackBallots && countedAll <= triedBallots))
 	k.Add("receipts handed out that do not find their case", "0", fmt.Sprint(lostCases), benchkit.PassFail(lostCases == 0))
 	k.Add("cases stored ≥ receipts handed out, ≤ reports sent", fmt.Sprintf("%d … %d", ackCases, triedCases), fmt.Sprint(storedCases), benchkit.PassFail(storedCases >= ackCases && storedCases <= triedCases))
+	k.Add("acknowledged member imports not applied", "0", fmt.Sprint(lostImports), benchkit.PassFail(lostImports == 0))
+	k.Add("members registered = rows of the applied imports", fmt.Sprint(appliedImports*c.importRows), fmt.Sprint(persons), benchkit.PassFail(persons == appliedImports*c.importRows))
+	k.Add("imports applied ≥ acknowledged", fmt.Sprintf("≥ %d", ackImports), fmt.Sprint(appliedImports), benchkit.PassFail(appliedImports >= ackImports))
 	k.Print(out)
-	if lostBallots+dupBallots+lostCases > 0 || countedAll != used {
+	if lostBallots+dupBallots+lostCases+lostImports > 0 || countedAll != used || persons != appliedImports*c.importRows || appliedImports < ackImports {
 		return fmt.Errorf("acknowledged writes were lost or doubled")
 	}
 	return nil
@@ -417,6 +460,77 @@ func longestGap(samples []sample, kind string) time.Duration {
 		gap = max(gap, ends[i].Sub(ends[i-1]))
 	}
 	return gap
+}
+
+// memberFile is an import file of n members of the branch, the first-th
+// member of the run onwards: each with an ID number of its own (兴宁区's
+// code, a birth date and a sequence number drawn from first).
+func memberFile(first, n int, branch int64) []byte {
+	header := people.MemberImportHeader()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(header) // a bytes.Buffer takes every write
+	for i := first; i < first+n; i++ {
+		birth := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/1000)
+		first17 := "450102" + birth.Format("20060102") + fmt.Sprintf("%03d", i%1000)
+		m := map[string]string{"姓名": "测试党员", "公民身份号码": first17 + string(ids.IDCardCheckChar(first17)), "民族": "汉族",
+			"学历": "大学本科", "人员类别": "正式党员", "入党日期": birth.AddDate(25, 0, 0).Format(time.DateOnly), "所在党组织编号": strconv.FormatInt(branch, 10)}
+		line := make([]string, len(header))
+		for j, h := range header {
+			line[j] = m[h]
+		}
+		_ = w.Write(line)
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// importMembers uploads file and applies the session. It is acknowledged
+// (result: the session's id) when the apply answers 200, or 409 saying the
+// import was committed during the failover.
+func importMembers(cl *http.Client, base, token string, file []byte) sample {
+	s := sample{kind: "import", start: time.Now()}
+	do := func(url, ctype string, body []byte) (int, []byte, error) {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err := cl.Do(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, b, err
+	}
+	st, b, err := do(base+"/api/v1/people/import", "text/csv", file)
+	s.end, s.status = time.Now(), st
+	if err != nil {
+		s.fail = "no answer"
+		return s
+	}
+	var sess struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	}
+	if st != http.StatusCreated || json.Unmarshal(b, &sess) != nil || sess.Status != "ready" {
+		s.fail = "upload " + answer(st, b)
+		return s
+	}
+	st, b, err = do(base+"/api/v1/imports/"+sess.ID+"/apply", "", nil)
+	s.end, s.status = time.Now(), st
+	switch {
+	case err != nil:
+		s.fail = "no answer"
+	case st == http.StatusOK || st == http.StatusCreated:
+		s.result = sess.ID
+	case st == http.StatusConflict && strings.Contains(string(b), "已经提交"):
+		s.result = sess.ID
+	default:
+		s.fail = "apply " + answer(st, b)
+	}
+	return s
 }
 
 // post sends body and reads the field key ("tracker", "receipt") of a 201.

@@ -87,7 +87,10 @@ func (t *Tx) ResetSequence(ctx context.Context, table string) error {
 	if !tableName.MatchString(table) {
 		return fmt.Errorf("reset sequence: bad table name %q", table)
 	}
-	_, err := t.tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('"+table+"', 'id'), (SELECT MAX(id) FROM "+table+"))")
+	// Never backwards: a concurrent transaction may hold ids drawn from the
+	// sequence above the largest this one sees (NextIDs), which moving the
+	// sequence back would hand out again.
+	_, err := t.tx.ExecContext(ctx, "SELECT setval(s, GREATEST((SELECT MAX(id) FROM "+table+"), COALESCE(pg_sequence_last_value(s), 1))) FROM (SELECT pg_get_serial_sequence('"+table+"', 'id')::regclass AS s) q")
 	return err
 }
 

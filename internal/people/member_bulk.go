@@ -85,11 +85,6 @@ func (s *Service) insertMembers(ctx context.Context, tx *db.Tx, ms []newMember, 
 	if err := tx.BatchInsert(ctx, "membership_events", []string{"person_id", "membership_id", "kind", "detail", "detail_en", "on_date", "at", "actor_name"}, events, 300); err != nil {
 		return nil, nil, errs.Wrap(err, "insert timelines")
 	}
-	for _, t := range []string{"persons", "memberships"} {
-		if err := tx.ResetSequence(ctx, t); err != nil {
-			return nil, nil, errs.Wrap(err, "sequence of "+t)
-		}
-	}
 	if err := bumpAgg(ctx, tx, agg); err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -336,5 +337,54 @@ func TestImportTakesCommonSpellings(t *testing.T) {
 	}
 	if strings.Join(got, ", ") != "李娜 08 31 probationary 2026-06-01 , 张伟 01 21 full 2010-07-01 2011-07-01" {
 		t.Errorf("imported: %v", got)
+	}
+}
+
+// TestConcurrentMemberImports: two departments apply imports at the same
+// moment, again and again. Each gets its members registered; before, one
+// import's ids were reserved from the sequence and the other moved the
+// sequence back to the largest id it could see, so the next import drew
+// ids already taken and failed with an internal error.
+func TestConcurrentMemberImports(t *testing.T) {
+	t.Parallel()
+	f := newFx(t)
+	ctx := context.Background()
+	uid := f.user(t, "street")
+	const rounds, per = 6, 5
+	var sessions [2][]string
+	for c := range 2 {
+		for r := range rounds {
+			var ms []map[string]string
+			for i := range per {
+				ms = append(ms, member("张伟", idNumber("450102", "19700101", c*500+r*per+i), "兴宁社区党支部"))
+			}
+			header, rows := importFile(ms...)
+			sess, err := f.ppl.PrepareMemberImport(ctx, f.street, uid, "党员.xlsx", header, rows)
+			if err != nil || sess.Status != "ready" {
+				t.Fatalf("prepare: %+v %v", sess, err)
+			}
+			sessions[c] = append(sessions[c], sess.ID)
+		}
+	}
+	var wg sync.WaitGroup
+	var failed [2]error
+	for c := range 2 {
+		wg.Go(func() {
+			for _, id := range sessions[c] {
+				if n, err := f.ppl.ApplyMemberImport(ctx, f.street, uid, id); err != nil || n != per {
+					failed[c] = fmt.Errorf("apply %s: %d members, %v", id, n, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range failed {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := f.count(t, "persons"); n != 2*rounds*per {
+		t.Errorf("%d persons registered, want %d", n, 2*rounds*per)
 	}
 }

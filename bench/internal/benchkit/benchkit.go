@@ -465,5 +465,5 @@ func App(ctx context.Context, d *db.DB) (*app.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return app.New(ctx, app.Config{DB: d, Key: key, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return app.New(ctx, app.Config{DB: d, Key: key, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 }
