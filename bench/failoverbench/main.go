@@ -576,6 +576,10 @@ func get(cl *http.Client, url, token string) sample {
 	s.end, s.status = time.Now(), resp.StatusCode
 	if resp.StatusCode != http.StatusOK {
 		s.fail = answer(resp.StatusCode, b)
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			// Only 503 is an answer a failover may give a read.
+			fmt.Fprintf(os.Stderr, "failoverbench: GET %s answered %d: %s\n", url, resp.StatusCode, b)
+		}
 	}
 	return s
 }

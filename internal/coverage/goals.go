@@ -2,6 +2,8 @@ package coverage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -148,8 +150,11 @@ func (s *Service) GoalSet(ctx context.Context, actor access.Actor, id int64) (Go
 	notFound := errs.Newf(errs.NotFound, "目标 %d 不存在或不在您的管理范围内", "goal set %d not found or outside your scope", id)
 	err := s.db.QueryRow(ctx, "SELECT g.name, g.year, g.owner_org_id, "+org.PathCol("o")+", "+org.LabelCol("o")+" FROM goal_sets g"+org.Join("o", "g.owner_org_id")+" WHERE g.id = ?", id).
 		Scan(&g.Name, &g.Year, &g.OwnerOrgID, &g.ownerPath, &g.OwnerName)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return GoalSet{}, notFound
+	}
+	if err != nil {
+		return GoalSet{}, errs.Wrap(err, "goal set")
 	}
 	rows, err := s.db.Query(ctx, "SELECT t.indicator, t.org_id, t.target, "+org.PathCol("o")+" FROM goal_targets t"+org.Join("o", "t.org_id")+" WHERE t.set_id = ?", id)
 	if err != nil {
