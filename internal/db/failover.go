@@ -34,6 +34,18 @@ const lostRetries = 3
 // primary that stopped answering without closing its connections — a host
 // that died or a network cut, where no error comes for minutes — and is
 // read back and tried again like a lost connection.
+//
+// This is safe because pgx, at a deadline, closes its socket without
+// asking the server to cancel anything (its default context handler): a
+// COMMIT that reached the server still completes there, and becomes
+// visible to the read-back only once it has — after its synchronous
+// replication, as any commit — so an item found is as durable as one
+// whose commit was answered. An item not found and written again while
+// its first COMMIT is still to land meets that transaction's locks (the
+// spent token, the receipt's unique key, the claimed import session) and
+// fails instead of being stored twice. Sending a cancel request instead
+// would end a wait for synchronous replication early and make a commit
+// visible that no standby has.
 const CommitAttempt = 15 * time.Second
 
 // probeWait bounds one question of AwaitPrimary: an idle connection to a
