@@ -35,17 +35,14 @@ const lostRetries = 3
 // that died or a network cut, where no error comes for minutes — and is
 // read back and tried again like a lost connection.
 //
-// This is safe because pgx, at a deadline, closes its socket without
-// asking the server to cancel anything (its default context handler): a
-// COMMIT that reached the server still completes there, and becomes
-// visible to the read-back only once it has — after its synchronous
-// replication, as any commit — so an item found is as durable as one
-// whose commit was answered. An item not found and written again while
-// its first COMMIT is still to land meets that transaction's locks (the
-// spent token, the receipt's unique key, the claimed import session) and
-// fails instead of being stored twice. Sending a cancel request instead
-// would end a wait for synchronous replication early and make a commit
-// visible that no standby has.
+// An item found after that is acknowledged only once a commit of our own
+// has been made after it (syncBarrier): pgx, when it gives up on a
+// connection, sends the server a cancel request, which ends a COMMIT's
+// wait for synchronous replication early and makes it visible before any
+// standby has it. An item not found and written again while its first
+// COMMIT is still to land meets that transaction's locks (the spent token,
+// the receipt's unique key, the claimed import session) and fails instead
+// of being stored twice.
 const CommitAttempt = 15 * time.Second
 
 // probeWait bounds one question of AwaitPrimary: an idle connection to a
@@ -222,6 +219,11 @@ func (d *DB) retryLost(ctx context.Context, bound time.Duration, pending []int,
 			}
 			return lerr
 		}
+		if len(rest) < len(pending) {
+			if berr := d.syncBarrier(ctx, readBound); berr != nil {
+				return Unavailable(berr)
+			}
+		}
 		d.lostFound.Add(int64(len(pending) - len(rest)))
 		d.lostRewritten.Add(int64(len(rest)))
 		slog.WarnContext(ctx, "write retried after the connection to the primary was lost or stopped answering",
@@ -231,4 +233,25 @@ func (d *DB) retryLost(ctx context.Context, bound time.Duration, pending []int,
 		}
 		pending = rest
 	}
+}
+
+// syncBarrier commits a transaction of its own on the primary and returns
+// once it is committed, bounded by limit (none when 0). Its commit waits
+// for the synchronous standbys like any other, and WAL is replayed in
+// order, so when it returns they hold every commit made before it — a
+// found item whose own wait was cut short by a cancel request included.
+// A transaction id makes its COMMIT write a commit record, and so wait.
+func (d *DB) syncBarrier(ctx context.Context, limit time.Duration) error {
+	if d.Dialect != Postgres {
+		return nil
+	}
+	if limit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, limit)
+		defer cancel()
+	}
+	return d.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, "SELECT txid_current()")
+		return err
+	})
 }
