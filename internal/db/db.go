@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgconn"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -42,6 +43,9 @@ type DB struct {
 	// now is the program's clock (SetClock), for the times that writes
 	// stamp inside a transaction, such as the audit log's.
 	now func() time.Time
+	// probe bounds one question of AwaitPrimary: probeWait, plus the time
+	// a new connection may take to pass every host of the URL.
+	probe time.Duration
 	// rep is the read replica, nil without one (see AttachReplica).
 	rep *replica
 	// lostFound and lostRewritten count the items of writes retried after
@@ -140,7 +144,13 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		p.Close()
 		return nil, errs.Newf(errs.Invalid, "无法连接 PostgreSQL %s：%v", "cannot connect to PostgreSQL %s: %v", Redact(url), err)
 	}
-	return &DB{Dialect: Postgres, w: p, r: p, URL: url}, nil
+	probe := probeWait
+	if cfg, err := pgconn.ParseConfig(dsn); err == nil {
+		// Each host (and each TLS variant sslmode=prefer tries) gets the
+		// connect timeout in turn.
+		probe += cfg.ConnectTimeout * time.Duration(1+len(cfg.Fallbacks))
+	}
+	return &DB{Dialect: Postgres, w: p, r: p, URL: url, probe: probe}, nil
 }
 
 // Close closes both pools.

@@ -45,8 +45,11 @@ const lostRetries = 3
 // of being stored twice.
 const CommitAttempt = 15 * time.Second
 
-// probeWait bounds one question of AwaitPrimary: an idle connection to a
-// host that stopped answering would otherwise hold it for its whole wait.
+// probeWait bounds one question of AwaitPrimary when it needs no new
+// connection: an idle connection to a host that stopped answering would
+// otherwise hold it for the whole wait. A question that opens a connection
+// gets longer (DB.probe): connecting tries the URL's hosts one after
+// another, each for its connect_timeout.
 const probeWait = 2 * time.Second
 
 // Lost reports whether err means that the connection to the PostgreSQL
@@ -113,7 +116,7 @@ func (d *DB) AwaitPrimary(ctx context.Context, limit time.Duration) error {
 	defer cancel()
 	for {
 		var standby bool
-		pctx, pcancel := context.WithTimeout(ctx, probeWait)
+		pctx, pcancel := context.WithTimeout(ctx, d.probe)
 		err := d.w.QueryRowContext(pctx, "SELECT pg_is_in_recovery()").Scan(&standby)
 		pcancel()
 		if err == nil && !standby {
