@@ -37,6 +37,17 @@ func cmdPartition(ctx context.Context, env cmdEnv, args []string) error {
 	} else if v != len(ms) {
 		return fmt.Errorf("数据库结构版本为 %d，本程序为 %d：请先运行 jiceng migrate", v, len(ms))
 	}
+	// The conversion renames, copies and drops the tables in one
+	// transaction: a server writing meanwhile deadlocks with it and its
+	// users get errors. Only this command's own connection may be there.
+	var others int
+	if err := d.WriteQueryRow(ctx, `SELECT COUNT(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`).Scan(&others); err != nil {
+		return err
+	}
+	if others > 0 {
+		return fmt.Errorf("还有 %d 个其他连接在使用此数据库（例如正在运行的 jiceng serve）：请先停止使用它的服务，再运行 jiceng partition", others)
+	}
 	set, err := region.Load()
 	if err != nil {
 		return err

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"jiceng/internal/db"
 )
@@ -57,10 +61,20 @@ func TestPartitionCommand(t *testing.T) {
 			t.Fatalf("the demo left %s empty: nothing to check", table)
 		}
 	}
+	// A server (here the test's own connections) still using the database.
+	if _, e := runCLI(t, "", "partition", "--db", live); !strings.HasPrefix(e, "还有 ") || !strings.HasSuffix(e, "个其他连接在使用此数据库（例如正在运行的 jiceng serve）：请先停止使用它的服务，再运行 jiceng partition") {
+		t.Errorf("partition beside another connection: %q", e)
+	}
+	d.Close()
+	alone(t, live)
 	out, e := runCLI(t, "", "partition", "--db", live)
 	if e != "" || out != "已将 units、memberships、cases、ballot_inbox、ballots 按省份分区：31 个省级分区及一个默认分区\n" {
 		t.Fatalf("partition: %q %q", out, e)
 	}
+	if d, err = db.OpenExisting(ctx, live); err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
 	after := count(d)
 	for table, b := range before {
 		if after[table] != b {
@@ -71,6 +85,8 @@ func TestPartitionCommand(t *testing.T) {
 			t.Errorf("%s: %d rows outside their province's partition %v", table, wrong, err)
 		}
 	}
+	d.Close()
+	alone(t, live)
 	if out, e := runCLI(t, "", "partition", "--db", live); e != "" || out != "units、memberships、cases、ballot_inbox、ballots 已按省份分区，未作改动\n" {
 		t.Errorf("second partition: %q %q", out, e)
 	}
@@ -96,4 +112,31 @@ func TestPartitionCommand(t *testing.T) {
 	if got := count(r); fmt.Sprint(got) != fmt.Sprint(after) {
 		t.Errorf("restored copy holds %v, the partitioned database %v", got, after)
 	}
+}
+
+// alone waits until the server has ended the backends of connections the
+// test closed: their exit is not instant, and jiceng partition refuses to
+// run beside any.
+func alone(t *testing.T, dbURL string) {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sql.Open("pgx", os.Getenv("JICENG_TEST_POSTGRES"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	for range 100 {
+		var n int
+		if err := admin.QueryRow("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1", strings.TrimPrefix(u.Path, "/")).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("connections to %s still open 10 s after they were closed", u.Path)
 }

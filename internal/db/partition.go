@@ -44,6 +44,11 @@ func (d *DB) PartitionByProvince(ctx context.Context, provinces []string) (bool,
 	}
 	changed := false
 	err := d.InTx(ctx, func(tx *Tx) error {
+		// A session still using the tables makes the renames wait; rather
+		// than queue every later query behind them, give up with an error.
+		if _, err := tx.Exec(ctx, "SET LOCAL lock_timeout = '10s'"); err != nil {
+			return err
+		}
 		var done bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname = 'units' AND relkind = 'p'
 			AND relnamespace = current_schema()::regnamespace)`).Scan(&done); err != nil {
@@ -104,13 +109,18 @@ END $$;
 CREATE OR REPLACE FUNCTION jiceng_fk_parent() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     one integer;
-    child text := TG_ARGV[0]; ccol text := TG_ARGV[1]; pcol text := TG_ARGV[2];
+    child text := TG_ARGV[0]; ccol text := TG_ARGV[1]; pcol text := TG_ARGV[2]; parent text := TG_ARGV[3];
     old_val bigint; new_val bigint;
 BEGIN
     EXECUTE format('SELECT ($1).%I', pcol) INTO old_val USING OLD;
     IF TG_OP = 'UPDATE' THEN
         EXECUTE format('SELECT ($1).%I', pcol) INTO new_val USING NEW;
         IF new_val IS NOT DISTINCT FROM old_val THEN RETURN NULL; END IF;
+    ELSE
+        -- A row whose province changed moves to another partition as a
+        -- DELETE here and an INSERT there: the key is still in the table.
+        EXECUTE format('SELECT 1 FROM %I WHERE %I = $1', parent, pcol) INTO one USING old_val;
+        IF one IS NOT NULL THEN RETURN NULL; END IF;
     END IF;
     EXECUTE format('SELECT 1 FROM %I WHERE %I = $1 LIMIT 1', child, ccol) INTO one USING old_val;
     IF one IS NOT NULL THEN
@@ -157,8 +167,8 @@ func (k foreignKey) addTriggers(ctx context.Context, tx *Tx) error {
 	for _, q := range []string{
 		fmt.Sprintf("CREATE TRIGGER %s_c AFTER INSERT OR UPDATE OF %s ON %s FOR EACH ROW EXECUTE FUNCTION jiceng_fk_child('%s', '%s', '%s')",
 			k.name, k.col, k.child, k.parent, k.pcol, k.col),
-		fmt.Sprintf("CREATE TRIGGER %s_p AFTER DELETE OR UPDATE OF %s ON %s FOR EACH ROW EXECUTE FUNCTION jiceng_fk_parent('%s', '%s', '%s')",
-			k.name, k.pcol, k.parent, k.child, k.col, k.pcol),
+		fmt.Sprintf("CREATE TRIGGER %s_p AFTER DELETE OR UPDATE OF %s ON %s FOR EACH ROW EXECUTE FUNCTION jiceng_fk_parent('%s', '%s', '%s', '%s')",
+			k.name, k.pcol, k.parent, k.child, k.col, k.pcol, k.parent),
 	} {
 		if _, err := tx.Exec(ctx, q); err != nil {
 			return err

@@ -106,6 +106,14 @@ func TestPartitionByProvince(t *testing.T) {
 	if _, err := d.Exec(ctx, "INSERT INTO unit_coverage_history (unit_id, coverage, changed_at, actor_name) VALUES (?, 'none', '', 'test')", first); err != nil {
 		t.Errorf("history of unit %d: %v", first, err)
 	}
+	// A unit moved to another province moves to its partition, history and all.
+	if _, err := d.Exec(ctx, "UPDATE units SET region_code = '110101', province = '11' WHERE id = ?", first); err != nil {
+		t.Errorf("move of a unit with history to another province: %v", err)
+	}
+	var part string
+	if err := d.QueryRow(ctx, "SELECT tableoid::regclass::text FROM units WHERE id = ?", first).Scan(&part); err != nil || part != "units_p11" {
+		t.Errorf("the moved unit is in %q %v, want units_p11", part, err)
+	}
 	if _, err := d.Exec(ctx, "DELETE FROM units WHERE id = ?", first); !fk(err) {
 		t.Errorf("delete of a unit with history: %v, want a foreign key violation", err)
 	}
