@@ -199,9 +199,43 @@ func (d *DB) retryLost(ctx context.Context, bound time.Duration, pending []int,
 	if d.Dialect == Postgres {
 		readBound = d.commitAttempt()
 	}
+	// readBack asks landed which of pending the primary has, and counts
+	// and vouches for those (syncBarrier); it returns the others.
+	readBack := func(pending []int) ([]int, error) {
+		var rest []int
+		stalled, err := try(readBound, func(ctx context.Context) error {
+			var err error
+			rest, err = landed(ctx, pending)
+			return err
+		})
+		if err != nil {
+			if Lost(err) || stalled {
+				return nil, Unavailable(err)
+			}
+			return nil, err
+		}
+		if len(rest) < len(pending) {
+			if berr := d.syncBarrier(ctx, readBound); berr != nil {
+				return nil, Unavailable(berr)
+			}
+		}
+		d.lostFound.Add(int64(len(pending) - len(rest)))
+		return rest, nil
+	}
 	for attempt := 0; ; attempt++ {
 		stalled, err := try(bound, func(ctx context.Context) error { return write(ctx, pending) })
 		if !Lost(err) && !stalled {
+			if err != nil && attempt > 0 {
+				// A rewrite refused after a loss may have met the first
+				// try's COMMIT landing late — the token it spent, the
+				// receipt it stored, the session it claimed: what the
+				// primary has now is found, not failed.
+				if rest, lerr := readBack(pending); lerr == nil {
+					if len(rest) == 0 {
+						return nil
+					}
+				}
+			}
 			return err
 		}
 		if attempt == lostRetries {
@@ -210,24 +244,10 @@ func (d *DB) retryLost(ctx context.Context, bound time.Duration, pending []int,
 		if werr := d.AwaitPrimary(ctx, FailoverWait); werr != nil {
 			return werr
 		}
-		var rest []int
-		lstalled, lerr := try(readBound, func(ctx context.Context) error {
-			var err error
-			rest, err = landed(ctx, pending)
-			return err
-		})
+		rest, lerr := readBack(pending)
 		if lerr != nil {
-			if Lost(lerr) || lstalled {
-				return Unavailable(lerr)
-			}
 			return lerr
 		}
-		if len(rest) < len(pending) {
-			if berr := d.syncBarrier(ctx, readBound); berr != nil {
-				return Unavailable(berr)
-			}
-		}
-		d.lostFound.Add(int64(len(pending) - len(rest)))
 		d.lostRewritten.Add(int64(len(rest)))
 		slog.WarnContext(ctx, "write retried after the connection to the primary was lost or stopped answering",
 			"items", len(pending), "found_on_primary", len(pending)-len(rest), "err", err)

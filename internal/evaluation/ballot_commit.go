@@ -136,7 +136,7 @@ func (s *Service) applyBatch(ctx context.Context, batch []*castReq) {
 		retry = err != nil && !db.Lost(err) && ctx.Err() == nil
 		return err
 	}, s.landedBallots(batch, found))
-	if retry {
+	if retry && err != nil {
 		s.batchRetries.Add(1)
 		if !errors.Is(err, errTokenMoved) {
 			slog.WarnContext(ctx, "ballot batch retried ballot by ballot", "ballots", len(batch), "err", err)

@@ -112,3 +112,55 @@ func TestBallotAcrossStalledPrimary(t *testing.T) {
 		t.Fatalf("stalled writes: %d found on the server, %d written again; want 1 and 1", found, rewritten)
 	}
 }
+
+// TestBallotWhoseCommitLandsLate: the server is still busy with a COMMIT
+// when the try's bound runs out (a slow disk, a synchronous standby that
+// answers late), and the COMMIT lands after the read-back found nothing —
+// emulated by a deferred trigger that sleeps at commit time and ignores the
+// cancel. The second try then finds the code spent by the first; the
+// rater is given the ballot's tracker (read back once more), not told the
+// code was used, and the ballot is stored once.
+func TestBallotWhoseCommitLandsLate(t *testing.T) {
+	if testrig.Engine() != "postgres" {
+		t.Skip("a commit that lands late needs PostgreSQL (set JICENG_TEST_POSTGRES)")
+	}
+	ctx := context.Background()
+	f := newFx(t)
+	c, subs := f.villageCampaign(t, 1)
+	codes := f.issue(t, c, "masses", 1)
+	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"CREATE SEQUENCE slow_once",
+		`CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+		 BEGIN
+		     IF nextval('slow_once') = 1 THEN
+		         BEGIN PERFORM pg_sleep(3); EXCEPTION WHEN query_canceled THEN PERFORM pg_sleep(1); END;
+		     END IF;
+		     RETURN NULL;
+		 END $$`,
+		`CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON ballot_inbox DEFERRABLE INITIALLY DEFERRED
+		 FOR EACH ROW EXECUTE FUNCTION slow_commit()`,
+	} {
+		if _, err := f.d.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.d.SetCommitAttempt(2 * time.Second)
+	ev := evaluation.NewService(f.d, f.orgs, f.key)
+	cctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	ev.StartCommitter(cctx)
+	tracker, err := ev.CastBallot(ctx, codes[0], map[string]map[string]float64{subs[0].Key: villageAnswers(rand.New(rand.NewPCG(7, 8)))}, "")
+	if err != nil || tracker == "" {
+		t.Fatalf("cast: %q, %v; want the ballot's tracker", tracker, err)
+	}
+	var n, used int
+	if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_inbox WHERE tracker = ?", tracker).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d inbox rows under the tracker, want 1 (%v)", n, err)
+	}
+	if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_tokens WHERE campaign_id = ? AND status = 'used'", c.ID).Scan(&used); err != nil || used != 1 {
+		t.Fatalf("%d codes spent, want 1 (%v)", used, err)
+	}
+}
