@@ -13,7 +13,6 @@ import (
 
 	"jiceng/internal/db"
 	"jiceng/internal/errs"
-	"jiceng/internal/org"
 )
 
 // MaxCommentRunes is the longest comment (意见建议) a ballot may carry.
@@ -175,7 +174,7 @@ type castCampaign struct {
 	opens, closes time.Time
 	rules         Rules
 	subjects      []Subject
-	province      string // of the owner organization: the key its ballots are partitioned by
+	province      string // fixed at its creation: the key its ballots are partitioned by
 	loadedBy      int    // the step of the cache that loaded it
 }
 
@@ -258,20 +257,16 @@ func castCampaignTx(ctx context.Context, tx *db.Tx, campaignID int64, cache *cas
 	}
 	// FOR KEY SHARE lets ballots be cast side by side yet makes Close,
 	// which locks the campaign FOR UPDATE, wait until they are in the inbox.
-	q := "SELECT status, opens_at, closes_at, rules_json, owner_org_id FROM campaigns WHERE id = ?" + tx.Lock(db.ForKeyShare)
-	var cstatus, opens, closes, rulesJSON string
-	var owner int64
-	if err := tx.QueryRow(ctx, q, campaignID).Scan(&cstatus, &opens, &closes, &rulesJSON, &owner); err != nil {
+	q := "SELECT status, opens_at, closes_at, rules_json, province FROM campaigns WHERE id = ?" + tx.Lock(db.ForKeyShare)
+	var cstatus, opens, closes, rulesJSON, province string
+	if err := tx.QueryRow(ctx, q, campaignID).Scan(&cstatus, &opens, &closes, &rulesJSON, &province); err != nil {
 		return nil, errs.Wrap(err, "load campaign")
 	}
-	c := &castCampaign{status: cstatus, opens: db.ParseTime(opens), closes: db.ParseTime(closes)}
+	c := &castCampaign{status: cstatus, opens: db.ParseTime(opens), closes: db.ParseTime(closes), province: province}
 	if err := json.Unmarshal([]byte(rulesJSON), &c.rules); err != nil {
 		return nil, errs.Wrap(err, "campaign rules")
 	}
 	var err error
-	if c.province, err = org.Province(ctx, tx, owner); err != nil {
-		return nil, err
-	}
 	if c.subjects, err = loadSubjects(ctx, tx, campaignID); err != nil {
 		return nil, err
 	}

@@ -568,9 +568,15 @@ func (s *Service) CreateCampaign(ctx context.Context, actor access.Actor, in Cam
 			return err
 		}
 		now := db.FormatTime(s.now())
-		if err := tx.QueryRow(ctx, `INSERT INTO campaigns (owner_org_id, name, type, year, opens_at, closes_at, status, rules_json, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id`,
-			owner.ID, in.Name, in.Type, in.Year, db.FormatTime(in.OpensAt), db.FormatTime(in.ClosesAt), string(rules), now, now).Scan(&id); err != nil {
+		// The province its ballots are kept under, fixed now: an owner moved
+		// later must not split them by when they were cast.
+		province, err := org.Province(ctx, tx, owner.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO campaigns (owner_org_id, province, name, type, year, opens_at, closes_at, status, rules_json, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id`,
+			owner.ID, province, in.Name, in.Type, in.Year, db.FormatTime(in.OpensAt), db.FormatTime(in.ClosesAt), string(rules), now, now).Scan(&id); err != nil {
 			return errs.Wrap(err, "insert campaign")
 		}
 		return audit.Write(ctx, tx, actor, audit.Entry{Action: "evaluation.create", TargetType: "campaign", TargetID: strconv.FormatInt(id, 10),
