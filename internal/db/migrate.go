@@ -65,6 +65,13 @@ func (d *DB) SchemaVersion(ctx context.Context) (int, error) {
 // refuses to touch a database whose schema is newer than this binary knows.
 // It returns the number of migrations applied.
 func (d *DB) Migrate(ctx context.Context) (int, error) {
+	return d.MigrateTo(ctx, 0)
+}
+
+// MigrateTo is Migrate up to schema version upTo (every one when 0): the
+// partitioned test suites partition a database at ProvinceSchema, then
+// apply the later migrations to it as an installation would.
+func (d *DB) MigrateTo(ctx context.Context, upTo int) (int, error) {
 	ms, err := d.Migrations()
 	if err != nil {
 		return 0, errs.Wrap(err, "read migrations")
@@ -84,6 +91,9 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 	for _, m := range ms {
 		if m.Version <= cur {
 			continue
+		}
+		if upTo > 0 && m.Version > upTo {
+			break
 		}
 		err := d.InTx(ctx, func(tx *Tx) error {
 			if _, err := tx.tx.ExecContext(ctx, m.SQL); err != nil {

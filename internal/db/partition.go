@@ -11,6 +11,10 @@ import (
 // (migration 0026) and can be partitioned by it.
 var PartitionedTables = []string{"units", "memberships", "cases", "ballot_inbox", "ballots"}
 
+// ProvinceSchema is the first schema version whose large tables carry the
+// province: a database can be partitioned from it on.
+const ProvinceSchema = 26
+
 // PartitionByProvince turns the large tables of a PostgreSQL database into
 // tables declaratively partitioned by LIST (province), with one partition
 // per code in provinces and a default partition for any other (“00”, rows

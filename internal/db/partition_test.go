@@ -212,3 +212,14 @@ func TestProvinceBackfill(t *testing.T) {
 		}
 	}
 }
+
+// TestProvinceSchema: the version the partitioned suites partition at is
+// the migration that adds the province.
+func TestProvinceSchema(t *testing.T) {
+	for _, d := range []db.Dialect{db.SQLite, db.Postgres} {
+		ms, err := (&db.DB{Dialect: d}).Migrations()
+		if err != nil || len(ms) < db.ProvinceSchema || ms[db.ProvinceSchema-1].Name != "province" {
+			t.Errorf("%s: migration %d is not the province's (%v)", d, db.ProvinceSchema, err)
+		}
+	}
+}

@@ -84,14 +84,9 @@ func (f *Fixture[T]) build() {
 	if f.err != nil {
 		return
 	}
-	if _, err := d.Migrate(ctx); err != nil {
+	if err := migrate(ctx, d); err != nil {
 		d.Close()
 		f.err = fmt.Errorf("migrate: %w", err)
-		return
-	}
-	if err := afterMigrate(ctx, d); err != nil {
-		d.Close()
-		f.err = fmt.Errorf("partition: %w", err)
 		return
 	}
 	f.val, f.err = f.seed(ctx, d)

@@ -44,11 +44,8 @@ func NewTestDB(t testing.TB) *db.DB {
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	if _, err := d.Migrate(ctx); err != nil {
+	if err := migrate(ctx, d); err != nil {
 		t.Fatalf("migrate: %v", err)
-	}
-	if err := afterMigrate(ctx, d); err != nil {
-		t.Fatalf("partition: %v", err)
 	}
 	return d
 }
