@@ -51,6 +51,11 @@ func hasNULEscape(body []byte) bool {
 // Decode reads a JSON body into v strictly: size-capped, UTF-8 only, no
 // NUL, unknown fields refused, one value only.
 func Decode(w http.ResponseWriter, r *http.Request, v any) error {
+	// A form's body is read as a form by the time it gets here (curl -d
+	// without a Content-Type sends one), so it would seem empty.
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data") {
+		return errs.New(errs.Invalid, "请求体应为 JSON 对象：请设置请求头 Content-Type: application/json", "the body must be a JSON object: send it with Content-Type: application/json")
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

@@ -51,3 +51,20 @@ func TestDecodeSaysWhatToSend(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeFormBody: curl -d without a Content-Type sends a form, whose
+// body the form parser has taken; the caller is told to send JSON with
+// its Content-Type rather than that the body is empty.
+func TestDecodeFormBody(t *testing.T) {
+	for _, ct := range []string{"application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(`{"name":"x"}`))
+		r.Header.Set("Content-Type", ct)
+		var v struct {
+			Name string `json:"name"`
+		}
+		err := Decode(httptest.NewRecorder(), r, &v)
+		if e := errs.As(err); e.Kind != errs.Invalid || e.ZH != "请求体应为 JSON 对象：请设置请求头 Content-Type: application/json" {
+			t.Errorf("%s: %v", ct, err)
+		}
+	}
+}
