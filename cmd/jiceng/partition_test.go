@@ -101,6 +101,7 @@ func TestPartitionCommand(t *testing.T) {
 	if out, e := runCLI(t, "", "migrate", "--db", restore); e != "" || !strings.HasPrefix(out, "数据库结构已是最新") {
 		t.Errorf("migrate of the restored copy: %q %q", out, e)
 	}
+	alone(t, restore)
 	if out, e := runCLI(t, "", "partition", "--db", restore); e != "" || !strings.Contains(out, "未作改动") {
 		t.Errorf("the restored copy is not partitioned: %q %q", out, e)
 	}
