@@ -52,10 +52,7 @@ func cmdPartition(ctx context.Context, env cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	var ps []string
-	for _, p := range set.Children("all") {
-		ps = append(ps, p.Code[:2])
-	}
+	ps := set.ProvinceCodes()
 	changed, err := d.PartitionByProvince(ctx, ps)
 	if err != nil {
 		return err

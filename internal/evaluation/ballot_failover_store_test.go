@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"jiceng/internal/db"
 	"jiceng/internal/errs"
 	"jiceng/internal/evaluation"
 	"jiceng/internal/testrig"
@@ -23,17 +24,10 @@ func TestBallotAcrossLostConnection(t *testing.T) {
 	}
 	ctx := context.Background()
 	f := newFx(t)
-	c, subs := f.villageCampaign(t, 1)
-	codes := f.issue(t, c, "masses", 2)
-	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
-		t.Fatal(err)
-	}
+	c, subs, codes := openVillage(t, f, 2)
 	p := testrig.NewLossyProxy(t, f.d.URL)
 	d := p.Open(t)
-	ev := evaluation.NewService(d, f.orgs, f.key)
-	cctx, cancel := context.WithCancel(ctx)
-	t.Cleanup(cancel)
-	ev.StartCommitter(cctx)
+	ev := startCommitter(t, f, d)
 	rng := rand.New(rand.NewPCG(3, 4))
 
 	for i, lose := range []func(){
@@ -79,18 +73,11 @@ func TestBallotAcrossStalledPrimary(t *testing.T) {
 	}
 	ctx := context.Background()
 	f := newFx(t)
-	c, subs := f.villageCampaign(t, 1)
-	codes := f.issue(t, c, "masses", 2)
-	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
-		t.Fatal(err)
-	}
+	_, subs, codes := openVillage(t, f, 2)
 	p := testrig.NewLossyProxy(t, f.d.URL)
 	d := p.Open(t)
 	d.SetCommitAttempt(2 * time.Second)
-	ev := evaluation.NewService(d, f.orgs, f.key)
-	cctx, cancel := context.WithCancel(ctx)
-	t.Cleanup(cancel)
-	ev.StartCommitter(cctx)
+	ev := startCommitter(t, f, d)
 	rng := rand.New(rand.NewPCG(5, 6))
 
 	for i, stall := range []string{"commit", "ballot_inbox"} {
@@ -126,11 +113,7 @@ func TestBallotWhoseCommitLandsLate(t *testing.T) {
 	}
 	ctx := context.Background()
 	f := newFx(t)
-	c, subs := f.villageCampaign(t, 1)
-	codes := f.issue(t, c, "masses", 1)
-	if _, err := f.ev.Open(ctx, f.admin, c.ID); err != nil {
-		t.Fatal(err)
-	}
+	c, subs, codes := openVillage(t, f, 1)
 	for _, q := range []string{
 		"CREATE SEQUENCE slow_once",
 		`CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -148,10 +131,7 @@ func TestBallotWhoseCommitLandsLate(t *testing.T) {
 		}
 	}
 	f.d.SetCommitAttempt(2 * time.Second)
-	ev := evaluation.NewService(f.d, f.orgs, f.key)
-	cctx, cancel := context.WithCancel(ctx)
-	t.Cleanup(cancel)
-	ev.StartCommitter(cctx)
+	ev := startCommitter(t, f, f.d)
 	tracker, err := ev.CastBallot(ctx, codes[0], map[string]map[string]float64{subs[0].Key: villageAnswers(rand.New(rand.NewPCG(7, 8)))}, "")
 	if err != nil || tracker == "" {
 		t.Fatalf("cast: %q, %v; want the ballot's tracker", tracker, err)
@@ -163,4 +143,26 @@ func TestBallotWhoseCommitLandsLate(t *testing.T) {
 	if err := f.d.QueryRow(ctx, "SELECT COUNT(*) FROM ballot_tokens WHERE campaign_id = ? AND status = 'used'", c.ID).Scan(&used); err != nil || used != 1 {
 		t.Fatalf("%d codes spent, want 1 (%v)", used, err)
 	}
+}
+
+// openVillage opens a village campaign with n codes of the masses' group.
+func openVillage(t *testing.T, f *fx, n int) (evaluation.Campaign, []evaluation.Subject, []string) {
+	t.Helper()
+	c, subs := f.villageCampaign(t, 1)
+	codes := f.issue(t, c, "masses", n)
+	if _, err := f.ev.Open(context.Background(), f.admin, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	return c, subs, codes
+}
+
+// startCommitter is the evaluation service on d with its ballot committer
+// running until the test ends.
+func startCommitter(t *testing.T, f *fx, d *db.DB) *evaluation.Service {
+	t.Helper()
+	ev := evaluation.NewService(d, f.orgs, f.key)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ev.StartCommitter(ctx)
+	return ev
 }

@@ -188,3 +188,13 @@ func (s *Set) division(i int) Division {
 	}
 	return d
 }
+
+// ProvinceCodes returns the two-digit codes of the provinces, in order:
+// the key the large tables are partitioned by.
+func (s *Set) ProvinceCodes() []string {
+	var out []string
+	for _, p := range s.Children("all") {
+		out = append(out, p.Code[:2])
+	}
+	return out
+}

@@ -22,11 +22,7 @@ var provinces = sync.OnceValues(func() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, p := range set.Children("all") {
-		out = append(out, p.Code[:2])
-	}
-	return out, nil
+	return set.ProvinceCodes(), nil
 })
 
 // migrate migrates a new test database. When the run asks for partitioned
